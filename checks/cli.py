@@ -1,0 +1,107 @@
+"""`migready` on the command line: the same core calls as the GUI, for people and CI.
+
+Exit codes are part of the contract: 0 fine, 1 findings at or above the
+threshold, 2 bad input (the message says which file, line and field).
+Subcommands register themselves in `COMMANDS`; each is a small function
+taking the parsed arguments and returning the exit code.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+from .inventory import load_inventory
+from .problems import InputError
+from .rules import SEVERITIES, at_or_above, evaluate
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _print_problems(exc: InputError) -> int:
+    for problem in exc.problems:
+        print(problem, file=sys.stderr)
+    count = len(exc.problems)
+    print(f"{count} problem{'s' if count != 1 else ''} found", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def cmd_validate(args) -> int:
+    try:
+        inventory = load_inventory(args.inventory)
+    except InputError as exc:
+        return _print_problems(exc)
+    deps = sum(len(s.dependencies) for s in inventory.services)
+    print(f"{args.inventory}: valid ({len(inventory.services)} services, {deps} dependencies)")
+    return EXIT_OK
+
+
+def cmd_flags(args) -> int:
+    try:
+        inventory = load_inventory(args.inventory)
+    except InputError as exc:
+        return _print_problems(exc)
+    flags = evaluate(inventory)
+    if args.format == "json":
+        json.dump([f.to_dict() for f in flags], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for f in flags:
+            print(f"[{f.severity.upper():7}] {f.rule} {f.message}")
+            print(f"          incident {f.incident}; cleared by {f.cleared_by}")
+        counts = {s: sum(1 for f in flags if f.severity == s) for s in SEVERITIES}
+        summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+        print(f"{len(flags)} flags" + (f" ({summary})" if summary else ""))
+    if args.fail_on and at_or_above(flags, args.fail_on):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="migready",
+        description="Migration readiness: flag the dependencies HTTP checks miss, probe them "
+        "before and after the move, and sign off a go/no-go report.",
+    )
+    parser.add_argument("--version", action="version", version=f"migready {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="check an inventory; exit 0 valid, 2 invalid")
+    p.add_argument("inventory", type=Path)
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("flags", help="list the risky dependencies of an inventory")
+    p.add_argument("inventory", type=Path)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--fail-on", choices=SEVERITIES, metavar="SEVERITY",
+                   help=f"exit 1 when a flag at or above this severity exists ({', '.join(SEVERITIES)})")
+    p.set_defaults(func=cmd_flags)
+
+    for register in _EXTRA_COMMANDS:
+        register(sub)
+    return parser
+
+
+# Later capabilities (probe, reflector, compare, ...) add their subparsers here.
+_EXTRA_COMMANDS: list = []
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_OK
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. `migready flags x | head`
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

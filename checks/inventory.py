@@ -1,0 +1,370 @@
+"""Load and validate an inventory: YAML + JSON Schema + the checks a schema can't express.
+
+Errors are for the person editing the file: each names file:line:column,
+the field path and what was expected, and all of them are reported at once.
+`load_inventory` raises `InputError`; it never lets a traceback through for
+anything a user can put in a file.
+"""
+from __future__ import annotations
+
+import difflib
+import hashlib
+import ipaddress
+import json
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+
+from .model import (
+    FLEET_FIELDS,
+    TARGET_FIELDS,
+    ChecklistItem,
+    Dependency,
+    Inventory,
+    Migration,
+    Reflector,
+    Service,
+    Site,
+    Zone,
+)
+from .problems import InputError, Problem, format_path
+from .targets import TargetError, expand_range, read_targets_csv
+from .yamlsource import Located, decode_text, load_located
+
+SCHEMA_NAME = "inventory.schema.json"
+PORTLESS_PROTOCOLS = {"http", "https"}
+
+
+@lru_cache(maxsize=None)
+def inventory_schema() -> dict:
+    text = resources.files("migready.resources").joinpath("schema", SCHEMA_NAME).read_text("utf-8")
+    return json.loads(text)
+
+
+@lru_cache(maxsize=None)
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(inventory_schema())
+
+
+def schema_path() -> Path:
+    return Path(str(resources.files("migready.resources").joinpath("schema", SCHEMA_NAME)))
+
+
+def load_inventory(path: str | Path) -> Inventory:
+    """Read, validate and build the inventory at `path`, or raise InputError with every problem."""
+    path = Path(path)
+    shown = str(path)
+    problems: list[Problem] = []
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError([Problem(shown, 0, 0, "", f"cannot read inventory: {exc.strerror or exc}")]) from None
+    text = decode_text(raw, shown, problems)
+    located = load_located(text, shown, problems) if text is not None else None
+    if located is None:
+        raise InputError(problems)
+    if not isinstance(located.data, dict):
+        problems.append(Problem(shown, 1, 1, "", "expected a mapping with version, migration and services"))
+        raise InputError(problems)
+    problems.extend(_schema_problems(located, shown))
+    fleets = _Semantics(located, shown, path.parent, problems).run()
+    if problems:
+        raise InputError(problems)
+    return _build(located.data, shown, hashlib.sha256(raw).hexdigest(), fleets)
+
+
+def validate_file(path: str | Path) -> list[Problem]:
+    """All problems of the inventory at `path` (empty when it is valid)."""
+    try:
+        load_inventory(path)
+    except InputError as exc:
+        return exc.problems
+    return []
+
+
+# --- JSON Schema errors, rewritten for people -------------------------------------------
+
+
+def _schema_problems(located: Located, shown: str) -> list[Problem]:
+    out = []
+    for error in _validator().iter_errors(located.data):
+        out.extend(_explain(error, located, shown))
+    return out
+
+
+def _explain(error: jsonschema.ValidationError, located: Located, shown: str) -> list[Problem]:
+    path = tuple(error.absolute_path)
+    line, col = located.position(path)
+
+    def at(p: tuple, message: str, prefer_key: bool = False) -> Problem:
+        ln, cl = located.position(p, prefer_key=prefer_key)
+        return Problem(shown, ln, cl, format_path(p), message)
+
+    kind = error.validator
+    if kind == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = sorted(error.schema.get("properties", {}))
+        problems = []
+        for key in error.instance:
+            if key in allowed:
+                continue
+            message = f"unknown field '{key}'"
+            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            message += f"; did you mean '{close[0]}'?" if close else f" (allowed: {', '.join(allowed)})"
+            problems.append(at(path + (key,), message, prefer_key=True))
+        return problems
+    if kind == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return [Problem(shown, line, col, format_path(path), f"missing required field '{missing}'")]
+    if kind == "enum":
+        options = ", ".join(str(v) for v in error.validator_value)
+        message = f"{error.instance!r} is not one of: {options}"
+        if isinstance(error.instance, str):
+            close = difflib.get_close_matches(error.instance, [str(v) for v in error.validator_value], n=1)
+            if close:
+                message += f"; did you mean '{close[0]}'?"
+        return [Problem(shown, line, col, format_path(path), message)]
+    if kind == "type":
+        expected = error.validator_value
+        expected = " or ".join(expected) if isinstance(expected, list) else expected
+        got = _type_name(error.instance)
+        return [Problem(shown, line, col, format_path(path), f"expected {expected}, got {got} {error.instance!r}")]
+    if kind == "pattern" and "description" in error.schema:
+        return [
+            Problem(shown, line, col, format_path(path),
+                    f"{error.instance!r} is not valid: {error.schema['description']}")
+        ]
+    if kind == "const":
+        return [Problem(shown, line, col, format_path(path), f"must be {error.validator_value!r}, got {error.instance!r}")]
+    return [Problem(shown, line, col, format_path(path), error.message)]
+
+
+def _type_name(value) -> str:
+    if value is None:
+        return "null"
+    return {bool: "boolean", int: "integer", float: "number", str: "string", list: "list", dict: "mapping"}.get(
+        type(value), type(value).__name__
+    )
+
+
+# --- checks a schema cannot express --------------------------------------------------------
+
+
+class _Semantics:
+    """Cross-field checks; each guards only against values whose types are already right."""
+
+    def __init__(self, located: Located, shown: str, base: Path, problems: list[Problem]):
+        self.located = located
+        self.doc = located.data
+        self.shown = shown
+        self.base = base
+        self.problems = problems
+        self.fleets: dict[tuple[int, int], tuple[list[str], str]] = {}
+
+    def add(self, path: tuple, message: str, prefer_key: bool = False) -> None:
+        line, col = self.located.position(path, prefer_key=prefer_key)
+        self.problems.append(Problem(self.shown, line, col, format_path(path), message))
+
+    def run(self) -> dict:
+        zones = self.doc.get("zones")
+        zone_names = self.check_zones(zones if isinstance(zones, list) else [])
+        services = self.doc.get("services")
+        if isinstance(services, list):
+            self.check_services(services, zone_names)
+        return self.fleets
+
+    def check_zones(self, zones: list) -> list[str]:
+        names: list[str] = []
+        for zi, zone in enumerate(zones):
+            if not isinstance(zone, dict):
+                continue
+            name = zone.get("name")
+            if isinstance(name, str):
+                if name in names:
+                    self.add(("zones", zi, "name"), f"zone '{name}' is declared twice")
+                names.append(name)
+            nets = []
+            for ci, cidr in enumerate(zone.get("cidrs") or []):
+                if isinstance(cidr, str):
+                    net = self.parse_cidr(cidr, ("zones", zi, "cidrs", ci))
+                    if net is not None:
+                        nets.append(net)
+            for ri, reflector in enumerate(zone.get("reflectors") or []):
+                host = reflector.get("host") if isinstance(reflector, dict) else None
+                if not isinstance(host, str):
+                    continue
+                try:
+                    ip = ipaddress.ip_address(host)
+                except ValueError:
+                    continue  # a name; resolved on the staging host
+                if nets and not any(ip.version == n.version and ip in n for n in nets):
+                    self.add(("zones", zi, "reflectors", ri, "host"),
+                             f"reflector {host} is outside the zone's CIDRs ({', '.join(map(str, nets))})")
+        return names
+
+    def parse_cidr(self, cidr: str, path: tuple):
+        try:
+            return ipaddress.ip_network(cidr, strict=True)
+        except ValueError as exc:
+            try:
+                fixed = ipaddress.ip_network(cidr, strict=False)
+            except ValueError:
+                self.add(path, f"'{cidr}' is not a valid CIDR ({exc})")
+                return None
+            self.add(path, f"'{cidr}' has host bits set; did you mean '{fixed}'?")
+            return None
+
+    def check_services(self, services: list, zone_names: list[str]) -> None:
+        seen: dict[str, int] = {}
+        for si, service in enumerate(services):
+            if not isinstance(service, dict):
+                continue
+            name = service.get("name")
+            if isinstance(name, str):
+                if name in seen:
+                    self.add(("services", si, "name"), f"service '{name}' is declared twice (also services[{seen[name]}])")
+                seen.setdefault(name, si)
+            deps = service.get("dependencies")
+            if not isinstance(deps, list):
+                continue
+            dep_seen: set[str] = set()
+            for di, dep in enumerate(deps):
+                if not isinstance(dep, dict):
+                    continue
+                dname = dep.get("name")
+                if isinstance(dname, str):
+                    if dname in dep_seen:
+                        self.add(("services", si, "dependencies", di, "name"),
+                                 f"dependency '{dname}' is declared twice in service '{name}'")
+                    dep_seen.add(dname)
+                self.check_dependency(dep, ("services", si, "dependencies", di), zone_names, (si, di))
+
+    def check_dependency(self, dep: dict, path: tuple, zone_names: list[str], index: tuple[int, int]) -> None:
+        given = [f for f in TARGET_FIELDS if f in dep]
+        if not given:
+            self.add(path, "no target: give one of host, hosts, range or targets_csv")
+        elif len(given) > 1:
+            self.add(path + (given[1],), f"give only one of host, hosts, range, targets_csv (found {', '.join(given)})",
+                     prefer_key=True)
+        else:
+            self.expand(dep, given[0], path, index)
+        if "sample" in dep and not any(f in dep for f in FLEET_FIELDS):
+            self.add(path + ("sample",), "sample applies only to fleets (hosts, range or targets_csv)", prefer_key=True)
+        zone = dep.get("zone")
+        if isinstance(zone, str) and zone_names and zone not in zone_names:
+            close = difflib.get_close_matches(zone, zone_names, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else f" (declared: {', '.join(zone_names)})"
+            self.add(path + ("zone",), f"unknown zone '{zone}'{hint}")
+        elif isinstance(zone, str) and not zone_names:
+            self.add(path + ("zone",), f"unknown zone '{zone}': the inventory declares no zones")
+        protocol = dep.get("protocol")
+        if isinstance(protocol, str) and protocol not in PORTLESS_PROTOCOLS and "port" not in dep:
+            self.add(path, f"missing required field 'port' (needed for protocol {protocol})")
+        if isinstance(dep.get("host"), str):
+            self.check_address(dep["host"], path + ("host",))
+        for hi, host in enumerate(dep.get("hosts") or []):
+            if isinstance(host, str):
+                self.check_address(host, path + ("hosts", hi))
+
+    def check_address(self, host: str, path: tuple) -> None:
+        """Catch typos like 10.1.2.300: all digits and dots, yet not an address."""
+        if host.replace(".", "").isdigit():
+            try:
+                ipaddress.ip_address(host)
+            except ValueError as exc:
+                self.add(path, str(exc))
+
+    def expand(self, dep: dict, field_name: str, path: tuple, index: tuple[int, int]) -> None:
+        value = dep[field_name]
+        try:
+            if field_name == "range" and isinstance(value, str):
+                self.fleets[index] = (expand_range(value), field_name)
+            elif field_name == "targets_csv" and isinstance(value, str):
+                self.fleets[index] = (read_targets_csv(self.base / value), field_name)
+        except TargetError as exc:
+            self.add(path + (field_name,), str(exc))
+
+
+# --- building the model -----------------------------------------------------------------------
+
+
+def _site(doc: dict) -> Site:
+    return Site(
+        site=doc["site"],
+        staging_hosts=tuple(doc.get("staging_hosts", ())),
+        egress_nat=bool(doc.get("egress_nat", False)),
+        network_mode=doc.get("network_mode", ""),
+        notes=doc.get("notes", ""),
+    )
+
+
+def _build(doc: dict, shown: str, digest: str, fleets: dict) -> Inventory:
+    mig = doc["migration"]
+    zones = [
+        Zone(
+            name=z["name"],
+            kind=z["kind"],
+            cidrs=tuple(ipaddress.ip_network(c) for c in z.get("cidrs", ())),
+            domains=tuple(z.get("domains", ())),
+            reflectors=tuple(
+                Reflector(r["host"], r["port"], tuple(r.get("protocols", ("udp", "tcp"))))
+                for r in z.get("reflectors", ())
+            ),
+            notes=z.get("notes", ""),
+        )
+        for z in doc.get("zones", ())
+    ]
+    services = []
+    for si, s in enumerate(doc["services"]):
+        service = Service(s["name"], s["owner"], s.get("criticality", "medium"), s.get("notes", ""))
+        for di, d in enumerate(s["dependencies"]):
+            if (si, di) in fleets:
+                targets, spec = fleets[(si, di)]
+            elif "hosts" in d:
+                targets, spec = d["hosts"], "hosts"
+            else:
+                targets, spec = [d["host"]], "host"
+            service.dependencies.append(
+                Dependency(
+                    service=s["name"],
+                    name=d["name"],
+                    kind=d["kind"],
+                    protocol=d["protocol"],
+                    targets=tuple(targets),
+                    target_spec=spec,
+                    device_type=d.get("device_type", ""),
+                    vendor=d.get("vendor", ""),
+                    sample=d.get("sample"),
+                    port=d.get("port"),
+                    path=d.get("path", ""),
+                    direction=d.get("direction", "outbound"),
+                    zone=d.get("zone", ""),
+                    source_port=d.get("source_port"),
+                    requires=tuple(d.get("requires", ())),
+                    timeout_ms=d.get("timeout_ms"),
+                    in_request_path=bool(d.get("in_request_path", False)),
+                    allowlisted_source=bool(d.get("allowlisted_source", False)),
+                    notes=d.get("notes", ""),
+                    index=(si, di),
+                )
+            )
+        services.append(service)
+    return Inventory(
+        path=shown,
+        digest=digest,
+        migration=Migration(
+            name=mig["name"],
+            source=_site(mig["source"]),
+            target=_site(mig["target"]),
+            cutover=mig.get("cutover", ""),
+            notes=mig.get("notes", ""),
+        ),
+        zones=zones,
+        services=services,
+        signoff_roles=tuple((doc.get("signoff") or {}).get("roles", ())),
+        checklist=tuple(
+            ChecklistItem(c["id"], c["phase"], c["title"], c.get("blocker", True), c.get("notes", ""))
+            for c in doc.get("checklist", ())
+        ),
+    )

@@ -1,0 +1,162 @@
+"""The inventory as typed objects, built only from a validated document.
+
+These are plain dataclasses with no behaviour beyond derived facts (a
+dependency's fleet, its effective zone), so rules, probe planning, the
+CLI and the GUI all read the same thing.
+"""
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+
+NON_HTTP_EXEMPT = frozenset({"http", "https"})
+FLEET_FIELDS = ("hosts", "range", "targets_csv")
+TARGET_FIELDS = ("host",) + FLEET_FIELDS
+
+
+@dataclass(frozen=True)
+class Site:
+    site: str
+    staging_hosts: tuple[str, ...] = ()
+    egress_nat: bool = False
+    network_mode: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Migration:
+    name: str
+    source: Site
+    target: Site
+    cutover: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Reflector:
+    host: str
+    port: int
+    protocols: tuple[str, ...] = ("udp", "tcp")
+
+
+@dataclass(frozen=True)
+class Zone:
+    name: str
+    kind: str  # store | internal | external
+    cidrs: tuple = ()  # ipaddress networks
+    domains: tuple[str, ...] = ()
+    reflectors: tuple[Reflector, ...] = ()
+    notes: str = ""
+
+    def contains_ip(self, ip) -> bool:
+        return any(ip.version == net.version and ip in net for net in self.cidrs)
+
+    def contains_name(self, name: str) -> bool:
+        name = name.lower().rstrip(".")
+        for domain in self.domains:
+            suffix = domain.lower().strip(".")
+            if name == suffix or name.endswith("." + suffix):
+                return True
+        return False
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    id: str
+    phase: str
+    title: str
+    blocker: bool = True
+    notes: str = ""
+
+
+@dataclass(eq=False)
+class Dependency:
+    service: str
+    name: str
+    kind: str
+    protocol: str
+    targets: tuple[str, ...]  # every target address or name, fleets expanded
+    target_spec: str  # how the targets were written: "host", "hosts", "range" or "targets_csv"
+    device_type: str = ""
+    vendor: str = ""
+    sample: int | None = None
+    port: int | None = None
+    path: str = ""
+    direction: str = "outbound"
+    zone: str = ""  # as written; see Inventory.zone_of for the effective zone
+    source_port: int | None = None
+    requires: tuple[str, ...] = ()
+    timeout_ms: int | None = None
+    in_request_path: bool = False
+    allowlisted_source: bool = False
+    notes: str = ""
+    index: tuple[int, int] = (0, 0)  # (service index, dependency index) in the file
+
+    @property
+    def ref(self) -> str:
+        """Stable reference used everywhere: ``service/dependency``."""
+        return f"{self.service}/{self.name}"
+
+    @property
+    def is_fleet(self) -> bool:
+        return self.target_spec in FLEET_FIELDS and len(self.targets) > 1
+
+    @property
+    def probed_count(self) -> int:
+        if self.sample is None:
+            return len(self.targets)
+        return min(self.sample, len(self.targets))
+
+    @property
+    def effective_port(self) -> int | None:
+        if self.port is not None:
+            return self.port
+        return {"http": 80, "https": 443}.get(self.protocol)
+
+    @property
+    def yaml_path(self) -> str:
+        return f"services[{self.index[0]}].dependencies[{self.index[1]}]"
+
+
+@dataclass(eq=False)
+class Service:
+    name: str
+    owner: str
+    criticality: str = "medium"
+    notes: str = ""
+    dependencies: list[Dependency] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class Inventory:
+    path: str
+    digest: str  # sha256 of the file bytes
+    migration: Migration
+    zones: list[Zone]
+    services: list[Service]
+    signoff_roles: tuple[str, ...] = ()
+    checklist: tuple[ChecklistItem, ...] = ()
+
+    def dependencies(self):
+        for service in self.services:
+            yield from service.dependencies
+
+    def zone_named(self, name: str) -> Zone | None:
+        for zone in self.zones:
+            if zone.name == name:
+                return zone
+        return None
+
+    def zone_of_target(self, target: str) -> Zone | None:
+        """The zone a target falls in: by CIDR for addresses, by domain for names."""
+        try:
+            ip = ipaddress.ip_address(target)
+        except ValueError:
+            return next((z for z in self.zones if z.contains_name(target)), None)
+        return next((z for z in self.zones if z.contains_ip(ip)), None)
+
+    def zone_of(self, dep: Dependency) -> Zone | None:
+        """The declared zone, else the zone of the first target."""
+        if dep.zone:
+            return self.zone_named(dep.zone)
+        return self.zone_of_target(dep.targets[0]) if dep.targets else None

@@ -1,0 +1,215 @@
+"""Risk flags: the dependencies ordinary HTTP health checks miss.
+
+Each rule is one small function registered with its id, severity, the
+incident it comes from (DESIGN.md) and what clears it.  A rule yields one
+`Flag` per dependency it fires on, and its message always says *why* it
+fired, naming the service, the dependency and the fact that triggered it.
+"""
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import asdict, dataclass
+from typing import Callable, Iterator
+
+from .model import NON_HTTP_EXEMPT, Dependency, Inventory
+
+SEVERITIES = ("blocker", "high", "medium", "low", "info")
+SEVERITY_RANK = {name: rank for rank, name in enumerate(reversed(SEVERITIES))}  # info=0 .. blocker=4
+MIDDLEWARE_LIKE = {"service", "middleware", "database"}
+
+
+@dataclass(frozen=True)
+class Flag:
+    rule: str
+    title: str
+    severity: str
+    service: str
+    dependency: str
+    message: str
+    incident: int
+    cleared_by: str
+
+    @property
+    def ref(self) -> str:
+        return f"{self.service}/{self.dependency}"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    severity: str
+    incident: int
+    cleared_by: str
+    check: Callable[[Inventory, Dependency], Iterator[tuple[str, str | None]]]
+    doc: str
+
+
+RULES: list[Rule] = []
+
+
+def rule(id: str, title: str, severity: str, incident: int, cleared_by: str):
+    """Register a rule.  It yields ``message`` or ``(message, severity)`` (None: the rule's own)."""
+
+    def register(fn):
+        RULES.append(Rule(id, title, severity, incident, cleared_by, fn, (fn.__doc__ or "").strip()))
+        return fn
+
+    return register
+
+
+def evaluate(inventory: Inventory) -> list[Flag]:
+    """Every flag of every rule, most severe first, then in file order."""
+    flags = []
+    for dep in inventory.dependencies():
+        for r in RULES:
+            for fired in r.check(inventory, dep):
+                message, severity = fired if isinstance(fired, tuple) else (fired, None)
+                severity = severity or r.severity
+                flags.append(
+                    Flag(r.id, r.title, severity, dep.service, dep.name,
+                         f"{dep.ref}: {message}", r.incident, r.cleared_by)
+                )
+    flags.sort(key=lambda f: -SEVERITY_RANK[f.severity])  # stable: file order within a severity
+    return flags
+
+
+def at_or_above(flags: list[Flag], severity: str) -> list[Flag]:
+    floor = SEVERITY_RANK[severity]
+    return [f for f in flags if SEVERITY_RANK[f.severity] >= floor]
+
+
+def _describe(dep: Dependency) -> str:
+    what = dep.device_type or dep.kind
+    port = f"/{dep.effective_port}" if dep.effective_port else ""
+    return f"{what} over {dep.protocol}{port}"
+
+
+# --- the rules ------------------------------------------------------------------------------
+
+
+@rule("MR001", "non-HTTP device dependency", "high", 1,
+      "probe: reachable from the target staging host (tcp_connect / udp_exchange), pre and post")
+def non_http_device(inv: Inventory, dep: Dependency):
+    """Store devices speak raw TCP/UDP; an HTTP health check never touches them (incident 1)."""
+    if dep.kind == "device" and dep.protocol not in NON_HTTP_EXEMPT:
+        vendor = f" ({dep.vendor})" if dep.vendor else ""
+        yield f"{_describe(dep)}{vendor}: HTTP health checks never exercise this path"
+
+
+@rule("MR002", "fixed source port across NAT", "blocker", 1,
+      "probe: reflect from the target staging host shows port_preserved=true; "
+      "or manual: vendor confirms the device accepts rewritten source ports")
+def fixed_source_port_nat(inv: Inventory, dep: Dependency):
+    """The peer checks the source port (TopScale SDK port); NAT rewrites it (incident 1: error 266)."""
+    target = inv.migration.target
+    wants_port = dep.source_port is not None or "source_port_preserved" in dep.requires
+    if wants_port and target.egress_nat:
+        port = f"source port {dep.source_port}" if dep.source_port else "its source port"
+        yield (f"the peer checks {port}, and target site '{target.site}' NATs its egress"
+               f"{f' ({target.network_mode})' if target.network_mode else ''}: the port may be rewritten")
+    elif dep.source_port is not None:
+        # Not NAT-ed on paper: still worth proving, the inventory may be wrong about the network.
+        yield (f"the peer checks source port {dep.source_port}; target site '{target.site}' is declared "
+               "without egress NAT, prove it with a reflect probe", "medium")
+
+
+@rule("MR003", "UDP across NAT", "high", 1,
+      "probe: udp_exchange answered and reflect shows no translation from the target staging host")
+def udp_across_nat(inv: Inventory, dep: Dependency):
+    """UDP through NAT loses conntrack state and source ports; replies may never come back (incident 1)."""
+    if dep.protocol == "udp" and inv.migration.target.egress_nat:
+        yield f"UDP to port {dep.port} will cross the NAT of target site '{inv.migration.target.site}'"
+
+
+@rule("MR004", "internal dependency addressed publicly", "high", 2,
+      "probe: dns answers are private and route leaves via an internal gateway from the target staging host")
+def internal_by_public_address(inv: Inventory, dep: Dependency):
+    """An 'internal' call that resolves to a public address goes out through the NAT gateway (incident 2)."""
+    zone = inv.zone_of(dep)
+    internal = (zone is not None and zone.kind in ("internal", "store")) or "internal_route" in dep.requires
+    if not internal:
+        return
+    for target in dep.targets[:1000]:
+        try:
+            ip = ipaddress.ip_address(target)
+        except ValueError:
+            outside = inv.zone_of_target(target)
+            if outside is not None and outside.kind == "external":
+                yield (f"declared internal, but '{target}' is a name in external zone '{outside.name}': "
+                       "it may resolve to a public address and leave through the NAT gateway")
+                return
+            continue
+        if ip.is_global:
+            yield f"declared internal, but {target} is a public address: the call leaves the internal network"
+            return
+
+
+@rule("MR005", "no timeout budget", "medium", 2,
+      "inventory: set timeout_ms, and confirm the client really applies it (manual)")
+def no_timeout(inv: Inventory, dep: Dependency):
+    """Without a client timeout nothing fails fast; a slow peer stalls callers (incidents 2 and 3)."""
+    if dep.kind in MIDDLEWARE_LIKE and dep.timeout_ms is None:
+        if dep.in_request_path:
+            yield f"{_describe(dep)} is in the request path and declares no timeout_ms", "high"
+        else:
+            yield f"{_describe(dep)} declares no timeout_ms"
+
+
+@rule("MR006", "middleware in the request path", "high", 3,
+      "manual: degraded-dependency rehearsal (delay/loss injected) shows the request path fails fast "
+      "or degrades gracefully")
+def middleware_in_request_path(inv: Inventory, dep: Dependency):
+    """A synchronous publish to Kafka made checkout slow when the cluster went down (incident 3)."""
+    if dep.kind in ("middleware", "database") and dep.in_request_path:
+        budget = f"timeout {dep.timeout_ms} ms" if dep.timeout_ms else "no timeout"
+        yield f"{dep.kind} {dep.protocol} is called synchronously in the request path ({budget})"
+
+
+@rule("MR007", "inbound or bidirectional dependency", "high", 5,
+      "probe: reverse reachability from the peer's side to the target staging host; manual: callbacks "
+      "and firewall rules updated for the new addresses")
+def inbound_dependency(inv: Inventory, dep: Dependency):
+    """The scheduler server called workers back on their own port; outbound checks never see it (incident 5)."""
+    if dep.direction in ("inbound", "both"):
+        what = "calls in to" if dep.direction == "inbound" else "is called by and calls"
+        yield (f"the peer {what} this service (direction {dep.direction}): reachability must hold toward the "
+               f"new site '{inv.migration.target.site}' as well")
+
+
+@rule("MR008", "peer allowlists the source address", "high", 1,
+      "manual: the peer's allowlist includes the target site's egress addresses; probe: reflect shows "
+      "the observed source address")
+def allowlisted_source(inv: Inventory, dep: Dependency):
+    """A peer that filters by source address rejects the new site's (or its NAT's) address."""
+    if dep.allowlisted_source:
+        target = inv.migration.target
+        via = " through its NAT" if target.egress_nat else ""
+        yield (f"the peer accepts only known source addresses; site '{target.site}' will reach it from "
+               f"new addresses{via}", "blocker" if target.egress_nat else None)
+
+
+@rule("MR009", "device fleet probed only by sample", "low", 1,
+      "manual: accept the sample, or raise `sample` to cover every device")
+def fleet_sampled(inv: Inventory, dep: Dependency):
+    """41% of scales failed while the rest worked: a sample can miss the broken part of a fleet (incident 1)."""
+    if dep.is_fleet and dep.probed_count < len(dep.targets):
+        yield (f"only {dep.probed_count} of {len(dep.targets)} targets will be probed; "
+               "failures limited to one vendor or store can hide")
+
+
+@rule("MR010", "requirement without a reflector", "high", 1,
+      "inventory: add a reflector to the zone (run `migready reflector` on a host there)")
+def no_reflector(inv: Inventory, dep: Dependency):
+    """Port preservation and NAT are only visible through a reflector in the peer's zone."""
+    needs = sorted({"source_port_preserved", "no_nat"} & set(dep.requires))
+    if not needs:
+        return
+    zone = inv.zone_of(dep)
+    if zone is None:
+        yield f"requires {', '.join(needs)} but its target is in no declared zone, so no reflector can prove it"
+    elif not zone.reflectors:
+        yield f"requires {', '.join(needs)} but zone '{zone.name}' has no reflector to prove it"

@@ -1,0 +1,1 @@
+"""Example inventories, one per incident; they double as documentation."""

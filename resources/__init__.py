@@ -1,0 +1,1 @@
+"""Package data: JSON Schemas, checklist templates, report styles."""
