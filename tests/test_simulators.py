@@ -123,6 +123,7 @@ def test_cli_printer_announces_tcp():
         port = int(line.strip().rsplit(":", 1)[1])
         with socket.create_connection((LOOPBACK, port), timeout=3.0) as conn:
             conn.sendall(b"label")
+        assert " connected to " in proc.stderr.readline()  # accepted before we stop it
     finally:
         os.kill(proc.pid, signal.SIGTERM)
         rest = proc.communicate(timeout=5)[1]

@@ -1,0 +1,996 @@
+"""migready probe agent: runs ON the staging host, stdlib only, Python >= 3.6.
+
+Why it exists: the dependencies that break migrations (store scales that check
+the UDP source port, "internal" calls that leave through a NAT gateway, ...)
+can only be seen from the host the service will run on.  The host side copies
+this one file there over SSH and runs it; it must not import migready.
+
+Protocol (`python3 agent.py run`, also the default):
+  stdin : one JSON plan, read to EOF:
+          {"version": 1, "jobs": 16, "probes": [{"id", "check", "meta"?,
+           "timeout_ms"?, ...check fields}]}
+  stdout: JSON lines, flushed one by one:
+          {"type": "hello", "agent_version", "python", "pid"}
+          {"type": "result", "id", "check", "meta", "status", "reason",
+           "detail", "latency_ms", "started", "data"}   (completion order)
+          {"type": "summary", "agent_version", "total", "pass", "fail",
+           "inconclusive", "elapsed_ms"}
+  status is "pass" | "fail" | "inconclusive"; a missing tool or an
+  unsupported situation is never "pass".  A malformed plan gives a single
+  {"type": "error", "detail"} line and exit code 2.
+
+`python3 agent.py reflector [--bind A] [--port N] [--udp] [--tcp] [--once]`
+runs the reflector: a UDP+TCP echo answering each peer with the address and
+port it observed, so the agent can see NAT and source-port rewriting.
+"""
+import argparse
+import base64
+import concurrent.futures
+import datetime
+import errno
+import ipaddress
+import json
+import os
+import platform
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+try:
+    import ssl
+except ImportError:  # a Python built without OpenSSL: https probes fail as tls
+    ssl = None
+
+AGENT_VERSION = "1"
+DEFAULT_TIMEOUT_MS = 3000
+DEFAULT_JOBS = 16
+REFLECTOR_PORT = 3478
+UNREACHABLE_ERRNOS = (errno.EHOSTUNREACH, errno.ENETUNREACH)
+
+
+class ProbeError(Exception):
+    """A probe that cannot be run as written (bad or missing field)."""
+
+
+class PlanError(Exception):
+    """The plan as a whole is malformed."""
+
+
+# ---------------------------------------------------------------- helpers
+
+def _outcome(status, reason=None, detail="", latency_ms=None, data=None):
+    return {"status": status, "reason": reason, "detail": detail,
+            "latency_ms": None if latency_ms is None else round(latency_ms, 3),
+            "data": data if data is not None else {}}
+
+
+def _remaining(deadline):
+    return max(0.001, deadline - time.monotonic())
+
+
+def _ms_since(t0):
+    return (time.monotonic() - t0) * 1000.0
+
+
+def _field(probe, name, kind=None):
+    if name not in probe:
+        raise ProbeError("missing field %r" % name)
+    value = probe[name]
+    if kind is not None and (not isinstance(value, kind) or isinstance(value, bool)):
+        raise ProbeError("field %r has the wrong type" % name)
+    return value
+
+
+def _port(probe, name, optional=False):
+    if optional and probe.get(name) in (None, 0):
+        return 0
+    value = _field(probe, name, int)
+    if not 0 < value < 65536:
+        raise ProbeError("field %r out of range: %r" % (name, value))
+    return value
+
+
+def _b64(probe, name, default=None):
+    if probe.get(name) is None:
+        return default
+    try:
+        return base64.b64decode(probe[name], validate=True)
+    except (ValueError, TypeError):
+        raise ProbeError("field %r is not valid base64" % name)
+
+
+def _printable(raw, limit=200):
+    text = "".join(chr(b) if 32 <= b < 127 else "." for b in raw[:limit])
+    return text + ("..." if len(raw) > limit else "")
+
+
+def _addr(sockaddr):
+    return {"ip": _unmap(sockaddr[0]), "port": sockaddr[1]}
+
+
+def _unmap(ip):
+    """'::ffff:10.0.0.1' -> '10.0.0.1' so NAT comparison is not fooled."""
+    if ip.lower().startswith("::ffff:") and "." in ip:
+        return ip[7:]
+    return ip
+
+
+def _ip_class(ip):
+    try:
+        addr = ipaddress.ip_address(ip.split("%")[0])
+    except ValueError:
+        return "other"
+    if addr.is_loopback:
+        return "loopback"
+    if addr.is_link_local or addr.is_multicast or addr.is_unspecified or addr.is_reserved:
+        return "other"
+    if addr.is_private:
+        return "private"
+    return "public" if addr.is_global else "other"
+
+
+def resolve(host, port, socktype, deadline, family=socket.AF_UNSPEC):
+    """getaddrinfo with a deadline (it has none of its own): run it in a thread."""
+    box = {}
+
+    def work():
+        try:
+            box["v"] = socket.getaddrinfo(host, port, family, socktype)
+        except Exception as exc:  # handed back to the caller below
+            box["e"] = exc
+    worker = threading.Thread(target=work, name="resolve")
+    worker.daemon = True
+    worker.start()
+    worker.join(_remaining(deadline))
+    if worker.is_alive():
+        raise socket.timeout("resolving %s timed out" % host)
+    if "e" in box:
+        raise box["e"]
+    return box["v"]
+
+
+def _socket_failure(exc, refused="refused", what="connect", data=None):
+    """Classify a socket exception into an outcome (fail or inconclusive)."""
+    if isinstance(exc, socket.gaierror):
+        result = _outcome("fail", "dns", "name does not resolve: %s" % exc)
+    elif isinstance(exc, socket.timeout):
+        result = _outcome("fail", "timeout", "%s timed out: %s" % (what, exc))
+    elif isinstance(exc, ConnectionRefusedError):
+        result = _outcome("fail", refused, "%s refused: %s" % (what, exc))
+    elif getattr(exc, "errno", None) in UNREACHABLE_ERRNOS:
+        result = _outcome("fail", "unreachable", "%s: %s" % (what, exc))
+    else:
+        result = _outcome("inconclusive", "socket_error", "%s failed: %s" % (what, exc))
+    result["data"] = data if data is not None else {}
+    return result
+
+
+class Done(Exception):
+    """Ends a check early with a finished outcome."""
+
+    def __init__(self, outcome):
+        Exception.__init__(self, outcome["detail"])
+        self.outcome = outcome
+
+
+def _socket_for(probe, host_field, port_field, socktype, deadline):
+    """Resolve the target and open a socket, bound to the probe's fixed
+    source_port if it has one.  -> (sock, sockaddr, source_port) or Done."""
+    host, port = _field(probe, host_field, str), _port(probe, port_field)
+    source_port = _port(probe, "source_port", optional=True)
+    try:
+        family, _, _, _, sockaddr = resolve(host, port, socktype, deadline)[0]
+    except OSError as exc:
+        raise Done(_socket_failure(exc, what="resolve %s" % host))
+    sock = socket.socket(family, socktype)
+    if source_port:
+        if socktype == socket.SOCK_STREAM:  # no TIME_WAIT left from the last probe
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("::" if family == socket.AF_INET6 else "0.0.0.0", source_port))
+        except OSError as exc:
+            sock.close()
+            reason = {errno.EADDRINUSE: "port_in_use", errno.EACCES: "bind_denied"}
+            raise Done(_outcome("inconclusive", reason.get(exc.errno, "bind_failed"),
+                                "cannot bind source port %s here: %s" % (source_port, exc)))
+    return sock, sockaddr, source_port
+
+
+def _close(sock, abortive=False):
+    """Close; abortive (fixed TCP source port) sends RST and leaves no TIME_WAIT."""
+    try:
+        if abortive:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    except OSError:
+        pass
+    sock.close()
+
+
+# ---------------------------------------------------------------- checks
+
+def check_tcp_connect(probe, deadline):
+    """TCP connect, optionally from a fixed source port.
+
+    Guards incident 1 (devices that check the source port), incident 2
+    (connect latency vs the timeout budget) and incident 5 (cross-site
+    reachability of callback ports)."""
+    sock, sockaddr, source_port = _socket_for(probe, "host", "port",
+                                              socket.SOCK_STREAM, deadline)
+    data = {"ip": _unmap(sockaddr[0]), "local": None}
+    try:
+        sock.settimeout(_remaining(deadline))
+        t0 = time.monotonic()
+        sock.connect(sockaddr)
+        latency = _ms_since(t0)
+        data["local"] = _addr(sock.getsockname())
+    except OSError as exc:
+        raise Done(_socket_failure(exc, data=data))
+    finally:
+        _close(sock, abortive=bool(source_port))
+    return _outcome("pass", "connected", "connected to %s:%s" % (data["ip"], sockaddr[1]),
+                    latency, data)
+
+
+def _udp_exchange(probe, deadline, host_field, port_field, payload, accept=None):
+    """Send one datagram on a connected UDP socket and wait for an answer.
+
+    -> (answer, latency_ms, data) or Done.  accept(answer) may reject
+    datagrams (e.g. a wrong nonce); we then keep waiting."""
+    sock, sockaddr, _ = _socket_for(probe, host_field, port_field, socket.SOCK_DGRAM, deadline)
+    data = {"ip": _unmap(sockaddr[0]), "local": None}
+    try:
+        sock.connect(sockaddr)  # connected: ICMP port-unreachable -> ECONNREFUSED
+        data["local"] = _addr(sock.getsockname())
+        t0 = time.monotonic()
+        sock.send(payload)
+        while True:
+            sock.settimeout(_remaining(deadline))
+            answer = sock.recv(65535)
+            if accept is None or accept(answer):
+                return answer, _ms_since(t0), data
+    except socket.timeout:
+        raise Done(_outcome("inconclusive", "silent",
+                            "no answer from %s:%s within the timeout; silence is not a pass"
+                            % (data["ip"], sockaddr[1]), data=data))
+    except OSError as exc:
+        raise Done(_socket_failure(exc, "port_unreachable", "udp exchange", data))
+    finally:
+        sock.close()
+
+
+def check_udp_exchange(probe, deadline):
+    """Send a datagram, expect an answer (device protocols over UDP).
+
+    Guards incident 1: plain UDP reachability of store devices (scales on 5002)."""
+    payload = _b64(probe, "payload_b64", b"")
+    expect = _b64(probe, "expect_b64")
+    answer, latency, data = _udp_exchange(probe, deadline, "host", "port", payload)
+    data["answer_b64"] = base64.b64encode(answer).decode("ascii")
+    if expect is None or answer.startswith(expect):
+        return _outcome("pass", "answered", "answered with %d bytes" % len(answer),
+                        latency, data)
+    return _outcome("fail", "unexpected_answer",
+                    "answer does not start with the expected bytes: %s" % _printable(answer),
+                    latency, data)
+
+
+def _reflect_request():
+    nonce = base64.b16encode(os.urandom(8)).decode("ascii").lower()
+    return nonce, json.dumps({"migready": "reflect", "nonce": nonce}).encode("ascii")
+
+
+def _parse_reflection(raw, nonce):
+    try:
+        msg = json.loads(raw.decode("utf-8").strip())
+        if msg.get("migready") == "reflect" and msg.get("nonce") == nonce:
+            obs = msg["observed"]
+            return {"ip": _unmap(str(obs["ip"])), "port": int(obs["port"])}
+    except (ValueError, KeyError, TypeError, AttributeError):
+        pass
+    return None
+
+
+def check_reflect(probe, deadline):
+    """Ask a reflector which source address and port it saw.
+
+    Guards incident 1: NAT (natOutgoing) rewrote the source port the scales
+    check; this is how source-port preservation is seen before cutover."""
+    protocol = probe.get("protocol", "udp")
+    nonce, request = _reflect_request()
+    if protocol == "udp":
+        answer, latency, data = _udp_exchange(
+            probe, deadline, "reflector_host", "reflector_port", request,
+            accept=lambda raw: _parse_reflection(raw, nonce) is not None)
+        local = data["local"]
+    elif protocol == "tcp":
+        answer, latency, local = _tcp_reflect(probe, deadline, request)
+    else:
+        raise ProbeError("protocol must be 'udp' or 'tcp', not %r" % (protocol,))
+    observed = _parse_reflection(answer, nonce)
+    if observed is None:
+        return _outcome("fail", "unexpected_answer",
+                        "not a reflector answer: %s" % _printable(answer),
+                        latency, {"local": local})
+    data = {"local": local, "observed": observed, "proto": protocol,
+            "nat": observed["ip"] != local["ip"],
+            "port_preserved": observed["port"] == local["port"]}
+    return _outcome("pass", "reflected", "local %s:%s observed as %s:%s (%s, %s)" % (
+        local["ip"], local["port"], observed["ip"], observed["port"],
+        "NAT" if data["nat"] else "no NAT",
+        "port preserved" if data["port_preserved"] else "port rewritten"), latency, data)
+
+
+def _tcp_reflect(probe, deadline, request):
+    """One request line to a TCP reflector -> (answer, latency_ms, local)."""
+    sock, sockaddr, source_port = _socket_for(probe, "reflector_host", "reflector_port",
+                                              socket.SOCK_STREAM, deadline)
+    try:
+        sock.settimeout(_remaining(deadline))
+        t0 = time.monotonic()
+        sock.connect(sockaddr)
+        local = _addr(sock.getsockname())
+        sock.sendall(request + b"\n")
+        answer = b""
+        while b"\n" not in answer and len(answer) < 4096:
+            sock.settimeout(_remaining(deadline))
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            answer += chunk
+        return answer, _ms_since(t0), local
+    except OSError as exc:
+        raise Done(_socket_failure(exc, what="reflector"))
+    finally:
+        _close(sock, abortive=bool(source_port))
+
+
+DNS_TYPES = {"A": 1, "AAAA": 28}
+DNS_RCODES = {1: "FORMERR", 2: "SERVFAIL", 3: "NXDOMAIN", 4: "NOTIMP", 5: "REFUSED"}
+
+
+def build_dns_query(qid, name, qtype):
+    """A minimal recursive query (RFC 1035 4.1) for one name and type."""
+    qname = b""
+    for label in name.rstrip(".").split("."):
+        raw = label.encode("idna")
+        if not 0 < len(raw) < 64:
+            raise ProbeError("invalid DNS name %r" % name)
+        qname += struct.pack("B", len(raw)) + raw
+    return struct.pack("!HHHHHH", qid, 0x0100, 1, 0, 0, 0) + qname + b"\0" + \
+        struct.pack("!HH", qtype, 1)
+
+
+def _skip_name(msg, pos):
+    while True:
+        length = msg[pos]
+        if length & 0xC0 == 0xC0:
+            return pos + 2
+        if length == 0:
+            return pos + 1
+        pos += 1 + length
+
+
+def parse_dns_response(msg):
+    """-> (qid, rcode, [ip, ...]).  Collects every A/AAAA in the answer
+    section, so a CNAME chain ending in addresses simply yields them."""
+    qid, flags, qdcount, ancount = struct.unpack("!HHHH", msg[:8])
+    pos = 12
+    for _ in range(qdcount):
+        pos = _skip_name(msg, pos) + 4
+    ips = []
+    for _ in range(ancount):
+        pos = _skip_name(msg, pos)
+        rtype, _, _, rdlength = struct.unpack("!HHIH", msg[pos:pos + 10])
+        rdata = msg[pos + 10:pos + 10 + rdlength]
+        pos += 10 + rdlength
+        if rtype == 1 and rdlength == 4:
+            ips.append(socket.inet_ntop(socket.AF_INET, rdata))
+        elif rtype == 28 and rdlength == 16:
+            ips.append(socket.inet_ntop(socket.AF_INET6, rdata))
+    return qid, flags & 0x000F, ips
+
+
+def _query_resolver(name, qtypes, resolver, port, deadline):
+    """-> (rcodes by qtype, ips); qtypes missing from rcodes got no answer."""
+    family, _, _, _, sockaddr = resolve(resolver, port, socket.SOCK_DGRAM, deadline)[0]
+    sock = socket.socket(family, socket.SOCK_DGRAM)
+    try:
+        sock.connect(sockaddr)
+        pending = {}
+        for qtype in qtypes:
+            qid = struct.unpack("!H", os.urandom(2))[0]
+            pending[qid] = qtype
+            sock.send(build_dns_query(qid, name, qtype))
+        rcodes, ips = {}, []
+        while pending:
+            sock.settimeout(_remaining(deadline))
+            try:
+                reply = sock.recv(65535)
+            except socket.timeout:
+                break
+            try:
+                qid, rcode, found = parse_dns_response(reply)
+            except (struct.error, IndexError):
+                continue
+            if qid in pending:
+                rcodes[pending.pop(qid)] = rcode
+                ips.extend(ip for ip in found if ip not in ips)
+        return rcodes, ips
+    finally:
+        sock.close()
+
+
+def _system_lookup(name, rdtype, deadline):
+    """The host's own resolver (nsswitch, /etc/hosts) -> [ip, ...] or Done."""
+    family = {None: socket.AF_UNSPEC, "A": socket.AF_INET, "AAAA": socket.AF_INET6}[rdtype]
+    data = {"answers": [], "resolver": None}
+    try:
+        infos = resolve(name, None, socket.SOCK_STREAM, deadline, family)
+    except socket.gaierror as exc:
+        if exc.errno == socket.EAI_NONAME:
+            raise Done(_outcome("fail", "nxdomain", "%s: %s" % (name, exc), data=data))
+        if exc.errno in (getattr(socket, "EAI_NODATA", None), getattr(socket, "EAI_ADDRFAMILY", None)):
+            raise Done(_outcome("fail", "no_answer", "%s: %s" % (name, exc), data=data))
+        reason = "timeout" if exc.errno == socket.EAI_AGAIN else "dns_error"
+        raise Done(_outcome("inconclusive", reason, "%s: %s" % (name, exc), data=data))
+    except socket.timeout as exc:
+        raise Done(_outcome("inconclusive", "timeout", str(exc), data=data))
+    ips = []
+    for info in infos:
+        if _unmap(info[4][0]) not in ips:
+            ips.append(_unmap(info[4][0]))
+    return ips
+
+
+def check_dns(probe, deadline):
+    """Resolve a name, classify each address private/public/loopback.
+
+    Guards incident 2: an "internal" dependency resolving to a public,
+    NATed address (split-horizon DNS differing between sites)."""
+    name = _field(probe, "name", str)
+    rdtype = probe.get("rdtype")
+    if rdtype not in (None, "A", "AAAA"):
+        raise ProbeError("rdtype must be 'A' or 'AAAA'")
+    resolver = probe.get("resolver")
+    t0 = time.monotonic()
+    rcodes, qtypes = {}, []
+    if resolver is None:
+        ips = _system_lookup(name, rdtype, deadline)
+    else:
+        qtypes = [DNS_TYPES[rdtype]] if rdtype else [1, 28]
+        port = _port(probe, "resolver_port", optional=True) or 53
+        try:
+            rcodes, ips = _query_resolver(name, qtypes, str(resolver), port, deadline)
+        except OSError as exc:
+            result = _socket_failure(exc, "resolver_unreachable", "query resolver %s" % resolver,
+                                     {"answers": [], "resolver": resolver})
+            result["status"] = "inconclusive"  # says nothing about the name
+            return result
+    latency = _ms_since(t0)
+    data = {"answers": [{"ip": ip, "class": _ip_class(ip)} for ip in ips],
+            "resolver": resolver}
+    if ips:
+        return _outcome("pass", "resolved", "%s -> %s" % (name, ", ".join(ips)), latency, data)
+    if 3 in rcodes.values():
+        return _outcome("fail", "nxdomain", "%s does not exist (NXDOMAIN)" % name, latency, data)
+    if len(rcodes) < len(qtypes):
+        return _outcome("inconclusive", "timeout",
+                        "resolver %s did not answer in time" % resolver, data=data)
+    bad = [DNS_RCODES.get(r, str(r)) for r in rcodes.values() if r]
+    if bad:
+        return _outcome("fail", "dns_error", "resolver answered %s" % ", ".join(bad),
+                        latency, data)
+    return _outcome("fail", "no_answer", "%s has no address records" % name, latency, data)
+
+
+def parse_proc_route(text, ip, default_only=False):
+    """Longest-prefix match of an IPv4 address over /proc/net/route text.
+
+    -> {"dev", "gateway"} or None.  Only the main table is there; local
+    and policy routes are not seen."""
+    target = struct.unpack("<I", socket.inet_aton(ip))[0]
+    best = None
+    for line in text.splitlines()[1:]:
+        cols = line.split()
+        if len(cols) < 8:
+            continue
+        try:
+            dest, gw, flags, metric, mask = (int(cols[1], 16), int(cols[2], 16),
+                                             int(cols[3], 16), int(cols[6]), int(cols[7], 16))
+        except ValueError:
+            continue
+        if not flags & 0x1 or target & mask != dest or (default_only and mask):
+            continue
+        key = (bin(mask).count("1"), -metric)
+        if best is None or key > best[0]:
+            gateway = socket.inet_ntoa(struct.pack("<I", gw)) if flags & 0x2 else None
+            best = (key, {"dev": cols[0], "gateway": gateway})
+    return best[1] if best else None
+
+
+def _run_tool(argv, deadline):
+    """Run a tool with an argument list (never a shell); stdout or None."""
+    try:
+        proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              universal_newlines=True, timeout=_remaining(deadline))
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return proc.stdout if proc.returncode == 0 else None
+
+
+def _source_address(ip):
+    """Kernel's source address toward ip: connect() on UDP sends nothing."""
+    family = socket.AF_INET6 if ":" in ip else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_DGRAM)
+    try:
+        sock.connect((ip, 9))
+        return _unmap(sock.getsockname()[0])
+    except OSError:
+        return None
+    finally:
+        sock.close()
+
+
+def _ip_route_get(ip, deadline):
+    out = _run_tool(["ip", "-j", "route", "get", ip], deadline)
+    try:
+        info = json.loads(out)[0] if out else None
+    except (ValueError, IndexError, KeyError):
+        return None  # old iproute2 without -j, or no route
+    if not isinstance(info, dict) or not info.get("dev"):
+        return None
+    return {"ip": ip, "dev": info["dev"], "gateway": info.get("gateway"),
+            "src": info.get("prefsrc"), "method": "ip"}
+
+
+def _proc_route(ip):
+    """Fallback: /proc/net/route (IPv4, main table only) -> data or Done."""
+    if ipaddress.ip_address(ip).version != 4:
+        raise Done(_outcome("inconclusive", "no_tool", "`ip` unavailable and /proc is IPv4 only"))
+    if ipaddress.ip_address(ip).is_loopback:  # the local table is not in /proc
+        found = {"dev": "lo", "gateway": None}
+    else:
+        try:
+            with open("/proc/net/route") as handle:
+                found = parse_proc_route(handle.read(), ip)
+        except OSError:
+            raise Done(_outcome("inconclusive", "no_tool",
+                                "neither `ip route get` nor /proc/net/route is usable"))
+        if found is None:
+            raise Done(_outcome("fail", "no_route", "no route toward %s in /proc/net/route" % ip,
+                                data={"ip": ip, "method": "proc"}))
+    found.update(ip=ip, src=_source_address(ip), method="proc")
+    return found
+
+
+def check_route(probe, deadline):
+    """Egress interface, gateway and source address toward a host.
+
+    Guards incident 2: internal calls leaving through the NAT/default gateway;
+    and incident 5: cross-site paths that differ between old and new hosts."""
+    host = _field(probe, "host", str)
+    try:
+        ip = _unmap(resolve(host, None, socket.SOCK_STREAM, deadline)[0][4][0])
+        ip = str(ipaddress.ip_address(ip.split("%")[0]))  # only an IP reaches `ip`
+    except OSError as exc:
+        raise Done(_socket_failure(exc, what="resolve %s" % host))
+    data = _ip_route_get(ip, deadline) or _proc_route(ip)
+    via = "via %s" % data["gateway"] if data["gateway"] else "directly"
+    return _outcome("pass", "routed", "%s leaves on %s %s from %s (%s)" % (
+        ip, data["dev"], via, data["src"], data["method"]), data=data)
+
+
+def _in_container():
+    if os.path.exists("/.dockerenv") or os.path.exists("/run/.containerenv"):
+        return True
+    try:
+        with open("/proc/1/cgroup") as handle:
+            text = handle.read()
+    except OSError:
+        return False
+    return any(word in text for word in ("docker", "kubepods", "containerd", "lxc"))
+
+
+def _addresses(deadline):
+    out = _run_tool(["ip", "-j", "addr"], deadline)
+    try:
+        found = [{"dev": link.get("ifname"), "ip": a.get("local"), "prefixlen": a.get("prefixlen")}
+                 for link in json.loads(out) for a in link.get("addr_info", [])]
+        return found, "ip"
+    except (TypeError, ValueError, AttributeError):
+        pass
+    found = []
+    try:
+        for info in socket.getaddrinfo(socket.gethostname(), None):
+            if info[4][0] not in [f["ip"] for f in found]:
+                found.append({"dev": None, "ip": info[4][0], "prefixlen": None})
+    except OSError:
+        pass
+    return found, "socket"
+
+
+def _default_gateway():
+    try:
+        with open("/proc/net/route") as handle:
+            found = parse_proc_route(handle.read(), "0.0.0.0", default_only=True)
+    except OSError:
+        return None
+    return found
+
+
+def check_host_facts(probe, deadline):
+    """Who is this host: addresses, gateway, kernel, container or not.
+
+    Context for every incident (1: a container network that NATs;
+    4: inventory vs reality; 5: which site the host is really in)."""
+    addresses, method = _addresses(deadline)
+    uname = os.uname()
+    data = {"hostname": socket.gethostname(),  # no getfqdn(): a reverse lookup can hang
+            "addresses": addresses, "addresses_method": method,
+            "default_gateway": _default_gateway(),
+            "kernel": {"sysname": uname.sysname, "release": uname.release,
+                       "machine": uname.machine},
+            "python": platform.python_version(), "in_container": _in_container()}
+    return _outcome("pass", "facts", "%s: %d addresses%s" % (
+        data["hostname"], len(addresses), ", in a container" if data["in_container"] else ""),
+        data=data)
+
+
+def check_http(probe, deadline):
+    """Plain HTTP(S) GET, direct (environment proxies are ignored on purpose).
+
+    The ordinary check, kept for comparison pre/post and for incident 2's
+    latency-vs-budget question on HTTP dependencies."""
+    url = _field(probe, "url", str)
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ProbeError("url must be http:// or https:// with a host")
+    expect = probe.get("expect_status")
+    expected = (lambda s: 200 <= s < 400) if expect is None else \
+        (lambda s: s in (expect if isinstance(expect, list) else [expect]))
+    t0 = time.monotonic()
+    data = {"status": None, "ip": None}
+    try:
+        infos = resolve(parts.hostname, None, socket.SOCK_STREAM, deadline)
+        data["ip"] = _unmap(infos[0][4][0])
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        try:
+            with opener.open(url, timeout=_remaining(deadline)) as response:
+                data["status"] = response.status
+        except urllib.error.HTTPError as exc:
+            data["status"] = exc.code
+            exc.close()
+    except urllib.error.URLError as exc:
+        return _http_failure(exc.reason, data)
+    except Exception as exc:  # socket errors raised while reading
+        return _http_failure(exc, data)
+    latency = _ms_since(t0)
+    if expected(data["status"]):
+        return _outcome("pass", "http_ok", "HTTP %s" % data["status"], latency, data)
+    return _outcome("fail", "http_status", "unexpected HTTP %s" % data["status"], latency, data)
+
+
+def _http_failure(reason, data):
+    if ssl is not None and isinstance(reason, (ssl.SSLError, ssl.CertificateError)):
+        result = _outcome("fail", "tls", "TLS failed: %s" % reason)
+    elif isinstance(reason, OSError):
+        result = _socket_failure(reason, what="http")
+    else:
+        result = _outcome("inconclusive", "http_error", "http failed: %s" % (reason,))
+    result["data"] = data
+    return result
+
+
+CHECKS = {
+    "tcp_connect": check_tcp_connect,
+    "udp_exchange": check_udp_exchange,
+    "reflect": check_reflect,
+    "dns": check_dns,
+    "route": check_route,
+    "host_facts": check_host_facts,
+    "http": check_http,
+}
+
+
+# ---------------------------------------------------------------- runner
+
+_port_locks = {}
+_port_locks_guard = threading.Lock()
+
+
+class _NoLock(object):  # contextlib.nullcontext is 3.7+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+_NO_LOCK = _NoLock()
+
+
+def _fixed_port_lock(probe):
+    """Probes binding the same fixed source port must not overlap (EADDRINUSE)."""
+    port = probe.get("source_port")
+    if not port or not isinstance(port, int):
+        return None
+    if probe["check"] == "reflect":
+        proto = probe.get("protocol", "udp")
+    else:
+        proto = {"tcp_connect": "tcp", "udp_exchange": "udp"}.get(probe["check"])
+    if proto is None:
+        return None
+    with _port_locks_guard:
+        return _port_locks.setdefault((proto, port), threading.Lock())
+
+
+def _utc_now():
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds")
+
+
+def _run_check(probe):
+    check = CHECKS.get(probe["check"])
+    if check is None:
+        return _outcome("inconclusive", "unknown_check",
+                        "this agent has no check %r" % probe["check"])
+    try:
+        return check(probe, time.monotonic() + probe.get("timeout_ms", DEFAULT_TIMEOUT_MS) / 1000.0)
+    except Done as done:
+        return done.outcome
+    except ProbeError as exc:
+        return _outcome("inconclusive", "bad_probe", str(exc))
+    except Exception as exc:  # one probe's bug must not stop the others
+        return _outcome("inconclusive", "agent_error", "%s: %s" % (type(exc).__name__, exc))
+
+
+def run_probe(probe):
+    """Run one probe; never raises.  Returns the full result line.  Waiting
+    for a fixed source port's lock is not part of the probe's time."""
+    lock = _fixed_port_lock(probe) or _NO_LOCK
+    with lock:
+        started = _utc_now()
+        outcome = _run_check(probe)
+    line = {"type": "result", "id": probe["id"], "check": probe["check"],
+            "meta": probe.get("meta") or {}, "started": started}
+    line.update(outcome)
+    return line
+
+
+def parse_plan(text):
+    """Validate the plan's structure; PlanError with a readable message."""
+    try:
+        plan = json.loads(text)
+    except ValueError as exc:
+        raise PlanError("plan is not JSON: %s" % exc)
+    if not isinstance(plan, dict):
+        raise PlanError("plan must be a JSON object")
+    if plan.get("version", 1) != 1:
+        raise PlanError("unsupported plan version %r (this agent speaks 1)" % plan.get("version"))
+    jobs = plan.get("jobs", DEFAULT_JOBS)
+    if not isinstance(jobs, int) or isinstance(jobs, bool):
+        raise PlanError("jobs must be an integer")
+    probes = plan.get("probes")
+    if not isinstance(probes, list):
+        raise PlanError("plan needs a list 'probes'")
+    seen = set()
+    for n, probe in enumerate(probes):
+        if not isinstance(probe, dict):
+            raise PlanError("probe #%d is not an object" % n)
+        if not isinstance(probe.get("id"), (str, int)) or probe["id"] in seen:
+            raise PlanError("probe #%d needs a unique string or integer 'id'" % n)
+        seen.add(probe["id"])
+        if not isinstance(probe.get("check"), str):
+            raise PlanError("probe %r needs a string 'check'" % probe["id"])
+        if not isinstance(probe.get("meta", {}), (dict, type(None))):
+            raise PlanError("probe %r: meta must be an object" % probe["id"])
+        timeout = probe.get("timeout_ms", DEFAULT_TIMEOUT_MS)
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+            raise PlanError("probe %r: timeout_ms must be a positive number" % probe["id"])
+    return max(1, min(256, jobs)), probes
+
+
+class _Out(object):
+    def __init__(self, stream):
+        self.stream, self.lock = stream, threading.Lock()
+
+    def line(self, obj):
+        with self.lock:
+            self.stream.write(json.dumps(obj, sort_keys=True) + "\n")
+            self.stream.flush()
+
+
+def run(stdin=None, stdout=None):
+    """The `run` subcommand: plan on stdin, JSON lines on stdout.  -> exit code."""
+    stdin = stdin or sys.stdin.buffer
+    out = _Out(stdout or sys.stdout)
+    t0 = time.monotonic()
+    try:
+        raw = stdin.read()
+        jobs, probes = parse_plan(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
+    except (PlanError, UnicodeDecodeError) as exc:
+        out.line({"type": "error", "detail": str(exc)})
+        return 2
+    out.line({"type": "hello", "agent_version": AGENT_VERSION,
+              "python": platform.python_version(), "pid": os.getpid()})
+    counts = {"pass": 0, "fail": 0, "inconclusive": 0}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        for future in concurrent.futures.as_completed([pool.submit(run_probe, p) for p in probes]):
+            line = future.result()
+            counts[line["status"]] += 1
+            out.line(line)
+    summary = {"type": "summary", "agent_version": AGENT_VERSION, "total": len(probes),
+               "elapsed_ms": round(_ms_since(t0), 3)}
+    summary.update(counts)
+    out.line(summary)
+    return 0
+
+
+# ---------------------------------------------------------------- reflector
+
+def reflection(peer, proto, request):
+    """The reflector's answer to one request (bytes) from peer (sockaddr)."""
+    nonce = None
+    try:
+        msg = json.loads(request.decode("utf-8").strip())
+        if isinstance(msg, dict) and isinstance(msg.get("nonce"), str):
+            nonce = msg["nonce"][:64]
+    except ValueError:
+        pass
+    return json.dumps({"migready": "reflect", "nonce": nonce, "proto": proto,
+                       "observed": _addr(peer)}).encode("ascii")
+
+
+class Reflector(object):
+    """UDP+TCP reflector.  start() binds (port 0 = pick one; same port for both)."""
+
+    def __init__(self, bind="0.0.0.0", port=REFLECTOR_PORT, udp=True, tcp=True,
+                 log=None, once=False):
+        self.bind, self.port, self.udp, self.tcp = bind, port, udp, tcp
+        self.log = log if log is not None else sys.stderr
+        self.once, self.stopped = once, threading.Event()
+        self.sockets, self.threads = {}, []
+
+    def _log(self, text):
+        try:
+            self.log.write(text + "\n")
+            self.log.flush()
+        except (OSError, ValueError):
+            pass
+
+    def start(self):
+        family = socket.getaddrinfo(self.bind, None, 0, socket.SOCK_DGRAM)[0][0]
+        for proto in ("udp", "tcp"):
+            if not getattr(self, proto):
+                continue
+            sock = socket.socket(family, socket.SOCK_DGRAM if proto == "udp" else socket.SOCK_STREAM)
+            if proto == "tcp":
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((self.bind, self.port))
+            if proto == "tcp":
+                sock.listen(64)
+            self.port = sock.getsockname()[1]  # a port 0 request now has a real port
+            sock.settimeout(0.2)
+            self.sockets[proto] = sock
+            worker = threading.Thread(target=getattr(self, "_serve_" + proto), name=proto)
+            worker.daemon = True
+            self.threads.append(worker)
+        for worker in self.threads:
+            worker.start()
+        for proto in self.sockets:
+            self._log("listening %s %s:%s" % (proto, self.bind, self.port))
+        return self
+
+    def _served(self):
+        if self.once:
+            self.stopped.set()
+
+    def _serve_udp(self):
+        sock = self.sockets["udp"]
+        while not self.stopped.is_set():
+            try:
+                request, peer = sock.recvfrom(4096)
+                sock.sendto(reflection(peer, "udp", request), peer)
+            except socket.timeout:
+                continue
+            except OSError as exc:
+                self._log("udp error: %s" % exc)
+                continue
+            self._log("udp %s:%s" % (_unmap(peer[0]), peer[1]))
+            self._served()
+
+    def _serve_tcp(self):
+        sock = self.sockets["tcp"]
+        while not self.stopped.is_set():
+            try:
+                conn, peer = sock.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                continue
+            worker = threading.Thread(target=self._answer_tcp, args=(conn, peer))
+            worker.daemon = True
+            worker.start()
+
+    def _answer_tcp(self, conn, peer):
+        try:
+            conn.settimeout(2.0)
+            request = b""
+            try:
+                while b"\n" not in request and len(request) < 4096:
+                    chunk = conn.recv(4096 - len(request))
+                    if not chunk:
+                        break
+                    request += chunk
+            except socket.timeout:
+                pass
+            conn.sendall(reflection(peer, "tcp", request) + b"\n")
+            self._log("tcp %s:%s" % (_unmap(peer[0]), peer[1]))
+        except OSError as exc:
+            self._log("tcp %s:%s error: %s" % (_unmap(peer[0]), peer[1], exc))
+        finally:
+            conn.close()
+            self._served()
+
+    def stop(self):
+        self.stopped.set()
+        for worker in self.threads:
+            worker.join(1.0)
+        for sock in self.sockets.values():
+            sock.close()
+
+
+def serve_reflector(bind="0.0.0.0", port=REFLECTOR_PORT, udp=True, tcp=True,
+                    ready=None, stop=None, log=None, once=False):
+    """Run a reflector until stop (threading.Event) is set or, with once,
+    one peer was answered.  ready: an Event to set, or a callable given the
+    started Reflector (its .port is the real port)."""
+    reflector = Reflector(bind, port, udp, tcp, log=log, once=once).start()
+    stop = stop if stop is not None else threading.Event()
+    if callable(ready):
+        ready(reflector)
+    elif ready is not None:
+        ready.set()
+    try:
+        while not (stop.wait(0.2) or reflector.stopped.is_set()):
+            pass
+    finally:
+        reflector.stop()
+    return 0
+
+
+def main(argv=None):
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv.pop(0) if argv and argv[0] in ("run", "reflector") else "run"
+    if command == "run":
+        if argv:
+            sys.stderr.write("usage: agent.py [run] < plan.json\n")
+            return 2
+        return run()
+    parser = argparse.ArgumentParser(prog="agent.py reflector")
+    parser.add_argument("--bind", default="0.0.0.0")
+    parser.add_argument("--port", type=int, default=REFLECTOR_PORT)
+    parser.add_argument("--udp", action="store_true")
+    parser.add_argument("--tcp", action="store_true")
+    parser.add_argument("--once", action="store_true", help="exit after one peer")
+    args = parser.parse_args(argv)
+    both = not (args.udp or args.tcp)
+    stop = threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
+    return serve_reflector(args.bind, args.port, udp=both or args.udp,
+                           tcp=both or args.tcp, stop=stop, once=args.once)
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except BrokenPipeError:
+        sys.exit(1)

@@ -1,0 +1,1 @@
+"""The real network lab (namespaces, NAT, sshd, device simulators); see netlab.py."""
