@@ -164,7 +164,7 @@ def no_timeout(inv: Inventory, dep: Dependency):
       "or degrades gracefully")
 def middleware_in_request_path(inv: Inventory, dep: Dependency):
     """A synchronous publish to Kafka made checkout slow when the cluster went down (incident 3)."""
-    if dep.kind in ("middleware", "database") and dep.in_request_path:
+    if dep.kind == "middleware" and dep.in_request_path:
         budget = f"timeout {dep.timeout_ms} ms" if dep.timeout_ms else "no timeout"
         yield f"{dep.kind} {dep.protocol} is called synchronously in the request path ({budget})"
 

@@ -9,6 +9,7 @@ Tests in this folder that use it are marked ``lab`` automatically.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Iterator, Tuple
 
 import pytest
@@ -27,9 +28,12 @@ def lab_unavailable(reason: str) -> None:
     pytest.skip("lab unavailable: %s" % reason)
 
 
+_HERE = Path(__file__).resolve().parent
+
+
 def pytest_collection_modifyitems(items) -> None:
     for item in items:
-        if "lab" in getattr(item, "fixturenames", ()):
+        if "lab" in getattr(item, "fixturenames", ()) and _HERE in Path(str(item.fspath)).resolve().parents:
             item.add_marker(pytest.mark.lab)
 
 

@@ -292,7 +292,7 @@ class Lab:
         kw.setdefault("timeout", 60)
         if not any(k in kw for k in ("stdout", "stderr", "capture_output")):
             kw["capture_output"] = True
-        kw.setdefault("text", "input" not in kw or isinstance(kw["input"], str))
+        kw.setdefault("text", not isinstance(kw.get("input"), bytes))
         return subprocess.run(self._argv(ns, argv), **kw)
 
     def popen_in(self, ns: str, argv: Sequence[str], **kw) -> subprocess.Popen:
@@ -374,7 +374,11 @@ class Lab:
         with _Lock():
             cleanup_stale()
             prefix = _claim_prefix()
-            _run(["ip", "route", "replace", "blackhole", LAB_NET])
+            try:
+                _run(["ip", "route", "replace", "blackhole", LAB_NET])
+            except RuntimeError as exc:
+                (STATE_DIR / ("%s.json" % prefix)).unlink(missing_ok=True)
+                raise LabUnavailable("cannot add the root-namespace blackhole route: %s" % exc) from None
         owns = workdir is None
         lab = cls(prefix, Path(workdir or tempfile.mkdtemp(prefix="migready-lab-")), owns)
         atexit.register(lab.teardown)
