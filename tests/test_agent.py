@@ -9,6 +9,7 @@ import http.server
 import io
 import json
 import os
+import shutil
 import signal
 import socket
 import struct
@@ -24,6 +25,24 @@ from migready.checks import agent
 
 AGENT = Path(agent.__file__).resolve()
 LO = "127.0.0.1"
+# The agent runs on staging hosts with Python >= 3.6: point this at an old
+# interpreter to run every subprocess test under it (CI can set it).
+AGENT_PYTHON = os.environ.get("MIGREADY_AGENT_PYTHON", sys.executable)
+
+
+def oldest_python():
+    """A Python 3.6 interpreter if this machine has one (pyenv or PATH)."""
+    root = Path(os.environ.get("PYENV_ROOT", str(Path.home() / ".pyenv")))
+    candidates = [str(p) for p in sorted(root.glob("versions/3.6*/bin/python3"))]
+    candidates.append(shutil.which("python3.6"))
+    for python in filter(None, candidates):
+        try:  # a pyenv shim exists even when that version is not selected
+            subprocess.run([python, "-c", "pass"], check=True, timeout=10,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            return python
+        except (OSError, subprocess.SubprocessError):
+            continue
+    return None
 
 
 # ---------------------------------------------------------------- helpers
@@ -31,7 +50,7 @@ LO = "127.0.0.1"
 def run_plan(plan, args=("run",), timeout=20):
     """Run the agent as a subprocess; -> (parsed lines, exit code, raw stdout)."""
     raw = plan if isinstance(plan, str) else json.dumps(plan)
-    proc = subprocess.run([sys.executable, str(AGENT)] + list(args), input=raw,
+    proc = subprocess.run([AGENT_PYTHON, str(AGENT)] + list(args), input=raw,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           universal_newlines=True, timeout=timeout)
     return [json.loads(line) for line in proc.stdout.splitlines()], proc.returncode, proc.stdout
@@ -359,7 +378,7 @@ def test_port_lock_is_per_protocol_and_port():
 # ---------------------------------------------------------------- reflector CLI
 
 def test_reflector_subprocess_listens_answers_and_stops_on_sigterm():
-    proc = subprocess.Popen([sys.executable, str(AGENT), "reflector", "--bind", LO,
+    proc = subprocess.Popen([AGENT_PYTHON, str(AGENT), "reflector", "--bind", LO,
                              "--port", "0", "--udp"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             universal_newlines=True)
@@ -385,7 +404,7 @@ def test_reflector_subprocess_listens_answers_and_stops_on_sigterm():
 
 
 def test_reflector_once_and_non_json_datagram():
-    proc = subprocess.Popen([sys.executable, str(AGENT), "reflector", "--bind", LO,
+    proc = subprocess.Popen([AGENT_PYTHON, str(AGENT), "reflector", "--bind", LO,
                              "--port", "0", "--tcp", "--once"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             universal_newlines=True)
@@ -608,3 +627,26 @@ def test_python_36_floor_with_vermin():
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
         timeout=60)
     assert proc.returncode == 0, proc.stdout
+
+
+def test_real_python36_runs_a_plan(reflector, udp_server):
+    python = oldest_python()
+    if python is None:
+        pytest.skip("no Python 3.6 interpreter here (set MIGREADY_AGENT_PYTHON in CI)")
+    echo = udp_server(lambda data: b"ACK")
+    plan = {"version": 1, "probes": [
+        {"id": "refl", "check": "reflect", "protocol": "tcp", "reflector_host": LO,
+         "reflector_port": reflector.port, "source_port": free_port_both()},
+        {"id": "udp", "check": "udp_exchange", "host": LO, "port": echo.port,
+         "payload_b64": b64(b"x"), "expect_b64": b64(b"ACK")},
+        {"id": "dns", "check": "dns", "name": "localhost"},
+        {"id": "route", "check": "route", "host": LO},
+        {"id": "facts", "check": "host_facts"},
+    ]}
+    proc = subprocess.run([python, str(AGENT), "run"], input=json.dumps(plan),
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True, timeout=20)
+    assert proc.returncode == 0, proc.stderr
+    lines = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert lines[0]["python"].startswith("3.6")
+    assert lines[-1]["pass"] == 5, proc.stdout

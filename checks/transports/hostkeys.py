@@ -23,8 +23,8 @@ import tempfile
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from .base import (ChangedHostKey, HostKeyInfo, RevokedHostKey, UnknownHostKey,
-                   known_hosts_name)
+from .errors import (ChangedHostKey, HostKeyInfo, RevokedHostKey, UnknownHostKey,
+                     known_hosts_name)
 
 log = logging.getLogger(__name__)
 

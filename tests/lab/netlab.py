@@ -157,6 +157,13 @@ def live_labs() -> List[str]:
         return sorted(prefix for prefix, state in _states().items() if _alive(state))
 
 
+def owner(prefix: str) -> Optional[int]:
+    """The pid of the live process owning the lab ``prefix``, or None."""
+    with _Lock():
+        state = _states().get(prefix)
+        return int(state["pid"]) if state and _alive(state) else None
+
+
 def _ours(ns: str, prefix: Optional[str] = None) -> bool:
     match = re.fullmatch(r"(mr[0-9]{1,3})-(%s)" % "|".join(ROLES), ns)
     return bool(match) and (prefix is None or match.group(1) == prefix)
