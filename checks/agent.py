@@ -359,7 +359,10 @@ def build_dns_query(qid, name, qtype):
     """A minimal recursive query (RFC 1035 4.1) for one name and type."""
     qname = b""
     for label in name.rstrip(".").split("."):
-        raw = label.encode("idna")
+        try:  # plain ASCII as is (underscores allowed), IDNA for the rest
+            raw = label.encode("ascii") if label.isascii() else label.encode("idna")
+        except UnicodeError:
+            raw = b""
         if not 0 < len(raw) < 64:
             raise ProbeError("invalid DNS name %r" % name)
         qname += struct.pack("B", len(raw)) + raw
@@ -381,6 +384,8 @@ def parse_dns_response(msg):
     """-> (qid, rcode, [ip, ...]).  Collects every A/AAAA in the answer
     section, so a CNAME chain ending in addresses simply yields them."""
     qid, flags, qdcount, ancount = struct.unpack("!HHHH", msg[:8])
+    if not flags & 0x8000:
+        raise ValueError("not a DNS response")
     pos = 12
     for _ in range(qdcount):
         pos = _skip_name(msg, pos) + 4
@@ -406,6 +411,8 @@ def _query_resolver(name, qtypes, resolver, port, deadline):
         pending = {}
         for qtype in qtypes:
             qid = struct.unpack("!H", os.urandom(2))[0]
+            while qid in pending:
+                qid = (qid + 1) & 0xFFFF
             pending[qid] = qtype
             sock.send(build_dns_query(qid, name, qtype))
         rcodes, ips = {}, []
@@ -417,8 +424,8 @@ def _query_resolver(name, qtypes, resolver, port, deadline):
                 break
             try:
                 qid, rcode, found = parse_dns_response(reply)
-            except (struct.error, IndexError):
-                continue
+            except (struct.error, IndexError, ValueError):
+                continue  # garbage, or our own query echoed back
             if qid in pending:
                 rcodes[pending.pop(qid)] = rcode
                 ips.extend(ip for ip in found if ip not in ips)
@@ -643,8 +650,16 @@ def check_host_facts(probe, deadline):
         data=data)
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Report a 3xx as it is; never follow it to some other host."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
 def check_http(probe, deadline):
-    """Plain HTTP(S) GET, direct (environment proxies are ignored on purpose).
+    """Plain HTTP(S) GET, direct: environment proxies are ignored and
+    redirects are not followed (a 3xx is the answer we judge).
 
     The ordinary check, kept for comparison pre/post and for incident 2's
     latency-vs-budget question on HTTP dependencies."""
@@ -660,7 +675,7 @@ def check_http(probe, deadline):
     try:
         infos = resolve(parts.hostname, None, socket.SOCK_STREAM, deadline)
         data["ip"] = _unmap(infos[0][4][0])
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
         try:
             with opener.open(url, timeout=_remaining(deadline)) as response:
                 data["status"] = response.status
@@ -864,20 +879,35 @@ class Reflector(object):
         except (OSError, ValueError):
             pass
 
-    def start(self):
-        family = socket.getaddrinfo(self.bind, None, 0, socket.SOCK_DGRAM)[0][0]
+    def _bind_all(self, family, port):
         for proto in ("udp", "tcp"):
             if not getattr(self, proto):
                 continue
-            sock = socket.socket(family, socket.SOCK_DGRAM if proto == "udp" else socket.SOCK_STREAM)
+            kind = socket.SOCK_DGRAM if proto == "udp" else socket.SOCK_STREAM
+            sock = self.sockets[proto] = socket.socket(family, kind)
             if proto == "tcp":
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.bind((self.bind, self.port))
+            sock.bind((self.bind, port))
             if proto == "tcp":
                 sock.listen(64)
-            self.port = sock.getsockname()[1]  # a port 0 request now has a real port
+            port = sock.getsockname()[1]  # port 0: TCP gets the port UDP was given
             sock.settimeout(0.2)
-            self.sockets[proto] = sock
+        return port
+
+    def start(self):
+        """Bind (OSError if the port is taken) and serve in daemon threads."""
+        family = socket.getaddrinfo(self.bind, None, 0, socket.SOCK_DGRAM)[0][0]
+        for attempt in range(1 if self.port else 10):
+            try:
+                self.port = self._bind_all(family, self.port)
+                break
+            except OSError:
+                for sock in self.sockets.values():
+                    sock.close()
+                self.sockets.clear()
+                if self.port or attempt == 9:
+                    raise
+        for proto in self.sockets:
             worker = threading.Thread(target=getattr(self, "_serve_" + proto), name=proto)
             worker.daemon = True
             self.threads.append(worker)
@@ -981,12 +1011,19 @@ def main(argv=None):
     parser.add_argument("--once", action="store_true", help="exit after one peer")
     args = parser.parse_args(argv)
     both = not (args.udp or args.tcp)
-    stop = threading.Event()
+    stop, previous = threading.Event(), {}
     if threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, lambda *_: stop.set())
-    return serve_reflector(args.bind, args.port, udp=both or args.udp,
-                           tcp=both or args.tcp, stop=stop, once=args.once)
+            previous[signum] = signal.signal(signum, lambda *_: stop.set())
+    try:
+        return serve_reflector(args.bind, args.port, udp=both or args.udp,
+                               tcp=both or args.tcp, stop=stop, once=args.once)
+    except OSError as exc:
+        sys.stderr.write("reflector: cannot listen on %s:%s: %s\n" % (args.bind, args.port, exc))
+        return 1
+    finally:  # main() may run inside the migready CLI: give its handlers back
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 if __name__ == "__main__":

@@ -2,8 +2,8 @@
 
 Exit codes are part of the contract: 0 fine, 1 findings at or above the
 threshold, 2 bad input (the message says which file, line and field).
-Subcommands register themselves in `COMMANDS`; each is a small function
-taking the parsed arguments and returning the exit code.
+Each subcommand is a small function taking the parsed arguments and
+returning the exit code; groups of them live in `cli_*.py` modules.
 """
 from __future__ import annotations
 
@@ -12,27 +12,18 @@ import json
 import sys
 from pathlib import Path
 
-from . import __version__
+from . import __version__, cli_probe
+from .cli_common import EXIT_FINDINGS, EXIT_OK, print_problems
 from .inventory import load_inventory
 from .problems import InputError
 from .rules import SEVERITIES, at_or_above, evaluate
-
-EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
-
-
-def _print_problems(exc: InputError) -> int:
-    for problem in exc.problems:
-        print(problem, file=sys.stderr)
-    count = len(exc.problems)
-    print(f"{count} problem{'s' if count != 1 else ''} found", file=sys.stderr)
-    return EXIT_BAD_INPUT
 
 
 def cmd_validate(args) -> int:
     try:
         inventory = load_inventory(args.inventory)
     except InputError as exc:
-        return _print_problems(exc)
+        return print_problems(exc)
     deps = sum(len(s.dependencies) for s in inventory.services)
     print(f"{args.inventory}: valid ({len(inventory.services)} services, {deps} dependencies)")
     return EXIT_OK
@@ -42,7 +33,7 @@ def cmd_flags(args) -> int:
     try:
         inventory = load_inventory(args.inventory)
     except InputError as exc:
-        return _print_problems(exc)
+        return print_problems(exc)
     flags = evaluate(inventory)
     if args.format == "json":
         json.dump([f.to_dict() for f in flags], sys.stdout, ensure_ascii=False, indent=2)
@@ -79,13 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"exit 1 when a flag at or above this severity exists ({', '.join(SEVERITIES)})")
     p.set_defaults(func=cmd_flags)
 
-    for register in _EXTRA_COMMANDS:
-        register(sub)
+    cli_probe.add_commands(sub)
     return parser
-
-
-# Later capabilities (probe, reflector, compare, ...) add their subparsers here.
-_EXTRA_COMMANDS: list = []
 
 
 def main(argv: list[str] | None = None) -> int:

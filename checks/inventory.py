@@ -318,6 +318,14 @@ def _site(doc: dict) -> Site:
     )
 
 
+def _probe_bytes(probe: dict) -> bytes | None:
+    if "payload_hex" in probe:
+        return bytes.fromhex(probe["payload_hex"])
+    if "payload" in probe:
+        return probe["payload"].encode("utf-8")
+    return None
+
+
 def _build(doc: dict, shown: str, digest: str, fleets: dict) -> Inventory:
     mig = doc["migration"]
     zones = [
@@ -357,6 +365,8 @@ def _build(doc: dict, shown: str, digest: str, fleets: dict) -> Inventory:
                     sample=d.get("sample"),
                     port=d.get("port"),
                     path=d.get("path", ""),
+                    probe_payload=_probe_bytes(d.get("probe") or {}),
+                    probe_expect=((d.get("probe") or {}).get("expect") or "").encode("utf-8") or None,
                     direction=d.get("direction", "outbound"),
                     zone=d.get("zone", ""),
                     source_port=d.get("source_port"),

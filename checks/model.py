@@ -82,6 +82,8 @@ class Dependency:
     sample: int | None = None
     port: int | None = None
     path: str = ""
+    probe_payload: bytes | None = None  # udp_exchange request, from `probe.payload[_hex]`
+    probe_expect: bytes | None = None  # answer prefix meaning success, from `probe.expect`
     direction: str = "outbound"
     zone: str = ""  # as written; see Inventory.zone_of for the effective zone
     source_port: int | None = None

@@ -509,6 +509,15 @@ def test_dns_query_roundtrip_parser():
     query = agent.build_dns_query(0x1234, "www.test", 1)
     qid, rcode, ips = agent.parse_dns_response(fake_dns(query))
     assert (qid, rcode, ips) == (0x1234, 0, ["10.20.30.40", "8.8.8.8"])
+    with pytest.raises(ValueError):  # a query echoed back is not an answer
+        agent.parse_dns_response(query)
+
+
+def test_dns_resolver_that_echoes_is_not_an_answer(udp_server):
+    echo = udp_server(lambda data: data)
+    res = one({"check": "dns", "name": "www.test", "resolver": LO,
+               "resolver_port": echo.port, "timeout_ms": 300})
+    assert (res["status"], res["reason"]) == ("inconclusive", "timeout")
 
 
 # ---------------------------------------------------------------- route
@@ -572,7 +581,8 @@ def test_host_facts():
 def http_url():
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
-            self.send_response(200 if self.path == "/" else 404)
+            self.send_response({"/": 200, "/moved": 302}.get(self.path, 404))
+            self.send_header("Location", "/elsewhere")  # followed, it would be a 404
             self.send_header("Content-Length", "2")
             self.end_headers()
             self.wfile.write(b"ok")
@@ -593,8 +603,12 @@ def test_http_200_404_and_expect(http_url):
     missing = one({"check": "http", "url": http_url + "/nope"})
     assert (missing["status"], missing["reason"]) == ("fail", "http_status")
     assert missing["data"]["status"] == 404
-    wanted = one({"check": "http", "url": http_url + "/nope", "expect_status": 404})
+    wanted = one({"check": "http", "url": http_url + "/nope", "expect_status": [404, 410]})
     assert wanted["status"] == "pass"
+    moved = one({"check": "http", "url": http_url + "/moved"})
+    assert (moved["status"], moved["data"]["status"]) == ("pass", 302)  # not followed
+    strict = one({"check": "http", "url": http_url + "/moved", "expect_status": 200})
+    assert (strict["status"], strict["reason"]) == ("fail", "http_status")
 
 
 def test_http_refused_and_bad_url():

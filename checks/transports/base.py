@@ -201,7 +201,7 @@ def conclude(stream: AgentStream, exit_status: Optional[int], stderr: Tail, *,
         error = f"connection to {where} dropped after {_results(n)} ({dropped})"
     elif stream.error_line is not None:
         err = stream.error_line
-        detail = err.get("message") or err.get("error") or json.dumps(err)
+        detail = err.get("detail") or err.get("message") or json.dumps(err)
         error = f"agent on {where} reported an error after {_results(n)}: {detail}"
     else:
         how = (f"exited with status {exit_status}" if exit_status is not None and exit_status >= 0

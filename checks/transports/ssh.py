@@ -31,10 +31,16 @@ class SSHTransport(Transport):
         super().__init__(spec, options)
         self._clients: list[paramiko.SSHClient] = []
         self._target: Optional[Endpoint] = None
+        self._chain: list[Endpoint] = []
 
     @property
     def where(self) -> str:
         return self._target.where if self._target else str(self.spec)
+
+    @property
+    def route(self) -> list[str]:
+        """The hops of the connection, first jump host first, target last."""
+        return [ep.where for ep in self._chain]
 
     # -- connecting -------------------------------------------------------
     def connect(self) -> None:
@@ -49,7 +55,7 @@ class SSHTransport(Transport):
         except (ValueError, OSError, paramiko.SSHException) as e:
             raise ConnectFailed(f"cannot connect to {self.spec}: ssh config problem: {e}",
                                 self.spec.host, self.spec.port) from e
-        self._target = chain[-1]
+        self._target, self._chain = chain[-1], chain
         try:
             sock: Any = None
             for i, ep in enumerate(chain):
@@ -57,7 +63,7 @@ class SSHTransport(Transport):
                     sock = open_tunnel(self._clients[-1], chain[i - 1], ep,
                                        self.options.connect_timeout)
                 elif ep.proxy_command:
-                    sock = paramiko.ProxyCommand(ep.proxy_command)
+                    sock = _proxy_command(ep)
                 self._clients.append(connect_endpoint(ep, self.options, sock))
         except BaseException:
             self.close()
@@ -138,6 +144,15 @@ class SSHTransport(Transport):
         clients, self._clients = self._clients, []
         for c in reversed(clients):
             c.close()
+
+
+def _proxy_command(ep: Endpoint) -> Any:
+    """The user's own ProxyCommand from ~/.ssh/config (run without a shell)."""
+    try:
+        return paramiko.ProxyCommand(ep.proxy_command)
+    except (OSError, ValueError) as e:
+        raise ConnectFailed(f"cannot connect to {ep.where}: ProxyCommand "
+                            f"{ep.proxy_command!r} cannot start: {e}", ep.hostname, ep.port) from e
 
 
 def _feed(chan: paramiko.Channel, data: bytes) -> None:

@@ -23,11 +23,13 @@ leave the lab).  The store sees ``old`` as 198.18.1.2 with the port it sent,
 and ``new`` as 198.18.10.1 with a random port.  While a lab is up the root
 namespace has ``blackhole 198.18.0.0/15`` so a mistake there fails locally.
 
-Keys (all in the lab's ``workdir``): ``client/id_ed25519`` (accepted as root by
-both sshd through ``client/authorized_keys``), ``<site>/ssh_host_ed25519_key``
-per site, ``known_hosts`` listing old and new (``write_known_hosts`` can
-leave one out), ``ssh_config`` (``write_ssh_config``; aliases ``old``/``new``).
-Daemon logs are in ``workdir/logs``.
+Keys (all in the lab's ``workdir``): ``client/id_ed25519`` is the one client
+key, accepted for root by both sshd; per site ``<site>/`` holds what
+tests/sshd.py's ``write_sshd_config`` writes (``ssh_host_ed25519_key``,
+``sshd_config``, ``authorized_keys``, ``sshd.log``, a copy of the client key).
+``known_hosts`` lists old and new by address (``write_known_hosts`` can leave
+one out) and ``ssh_config`` has aliases ``old``/``new`` (``write_ssh_config``).
+Simulator and reflector logs are in ``workdir/logs``.
 
 Teardown (``Lab.teardown``, also run by atexit and on a failed build) kills
 the lab's processes, deletes its namespaces (which removes veths and iptables
@@ -39,6 +41,7 @@ from __future__ import annotations
 
 import atexit
 import fcntl
+import importlib.util
 import json
 import os
 import re
@@ -271,13 +274,17 @@ class Lab:
         self.logs = workdir / "logs"
         self.client_key = workdir / "client" / "id_ed25519"
         self.client_pubkey = workdir / "client" / "id_ed25519.pub"
-        self.authorized_keys = workdir / "client" / "authorized_keys"
         self.host_keys: Dict[str, Path] = {s: workdir / s / "ssh_host_ed25519_key.pub" for s in SSH_SITES}
         self.sshd_configs: Dict[str, Path] = {s: workdir / s / "sshd_config" for s in SSH_SITES}
+        self.sshd: Dict[str, object] = {}  # site -> tests/sshd.py SshdServer (.files has every path)
         self.known_hosts = workdir / "known_hosts"
         self.ssh_config = workdir / "ssh_config"
         self._procs: List[subprocess.Popen] = []
         self._torn_down = False
+
+    def __repr__(self) -> str:
+        return "<Lab %s %s ops=%s old=%s new=%s store=%s>" % (
+            self.prefix, "up" if self.is_up else "torn down", self.ops, self.old, self.new, self.store)
 
     # ---- running things inside the lab ----
 
@@ -398,8 +405,8 @@ class Lab:
             raise
         return lab
 
-    def _ip(self, ns: Optional[str], *args: str) -> None:
-        _run((["ip", "-n", self.ns(ns)] if ns else ["ip"]) + list(args))
+    def _ip(self, ns: str, *args: str) -> None:
+        _run(["ip", "-n", self.ns(ns)] + list(args))
 
     def _build_network(self) -> None:
         for role in ROLES:
@@ -452,14 +459,7 @@ class Lab:
         return errors
 
     def _start_services(self, timeout: float) -> None:
-        self._write_keys()
-        Path("/run/sshd").mkdir(parents=True, exist_ok=True)
         waits = []
-        for site in SSH_SITES:
-            proc = self._start_daemon(site, "sshd-" + site,
-                                      ["/usr/sbin/sshd", "-D", "-e", "-f", str(self.sshd_configs[site])])
-            waits.append(("sshd-" + site, proc, ["Server listening on %s port %d" % (
-                self.addresses[site], self.ssh_port)]))
         for kind, targets, proto in (("scale", self.scales, "udp"), ("printer", self.printers, "tcp")):
             for addr, port in targets:
                 name = "%s-%s" % (kind, addr)
@@ -474,6 +474,7 @@ class Lab:
                                               "listening tcp %s:%d" % (addr, port)]))
         else:
             self.reflector_error = "%s does not exist (yet)" % AGENT_PY
+        self._start_sshd(timeout)  # meanwhile the simulators start
         errors = self._wait_ready(waits, timeout)
         if "reflector" in errors:
             self.reflector_error = "reflector " + errors.pop("reflector")
@@ -483,20 +484,21 @@ class Lab:
             raise RuntimeError("lab services failed: " + "; ".join(
                 "%s %s (log in %s)" % (n, e, self.logs) for n, e in errors.items()))
 
-    def _write_keys(self) -> None:
+    def _start_sshd(self, timeout: float) -> None:
+        """One client key for the lab; per site a host key, config and sshd (tests/sshd.py)."""
+        sshd = _sshd_module()
         self.client_key.parent.mkdir(parents=True, exist_ok=True)
-        _run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "migready-lab-client",
-              "-f", str(self.client_key)])
-        self.authorized_keys.write_text(self.client_pubkey.read_text())
+        sshd.keygen(self.client_key, comment="migready-lab-client")
         for site in SSH_SITES:
             site_dir = self.workdir / site
             site_dir.mkdir(parents=True, exist_ok=True)
-            key = site_dir / "ssh_host_ed25519_key"
-            _run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "migready-lab-" + site,
-                  "-f", str(key)])
-            self.sshd_configs[site].write_text(_sshd_config(
-                self.addresses[site], self.ssh_port, key, self.authorized_keys,
-                site_dir / "sshd.pid"))
+            for suffix in ("", ".pub"):  # write_sshd_config authorizes the key it finds there
+                shutil.copy(str(self.client_key) + suffix, str(site_dir / "client_ed25519") + suffix)
+            files = sshd.write_sshd_config(site_dir, self.addresses[site], self.ssh_port,
+                                           user=self.ssh_user, extra=["Subsystem sftp internal-sftp"])
+            assert files.config == self.sshd_configs[site] and files.host_pub == self.host_keys[site]
+            self.sshd[site] = sshd.SshdServer(files, prefix=["ip", "netns", "exec", self.ns(site)])
+            self.sshd[site].start(timeout)
         self.write_known_hosts()
         self.write_ssh_config()
 
@@ -505,6 +507,8 @@ class Lab:
         if self._torn_down:
             return
         self._torn_down = True
+        for server in self.sshd.values():
+            server.stop()
         for proc in self._procs:
             if proc.poll() is None:
                 proc.terminate()
@@ -531,25 +535,16 @@ class Lab:
         return not self._torn_down
 
 
-def _sshd_config(address: str, port: int, host_key: Path, authorized_keys: Path,
-                 pid_file: Path) -> str:
-    return "\n".join([
-        "ListenAddress %s" % address,
-        "Port %d" % port,
-        "HostKey %s" % host_key,
-        "PidFile %s" % pid_file,
-        "AuthorizedKeysFile %s" % authorized_keys,
-        "PermitRootLogin prohibit-password",
-        "PubkeyAuthentication yes",
-        "PasswordAuthentication no",
-        "KbdInteractiveAuthentication no",
-        "UsePAM no",
-        "StrictModes no",
-        "PrintMotd no",
-        "Subsystem sftp internal-sftp",
-        "LogLevel VERBOSE",
-        "",
-    ])
+def _sshd_module():
+    """tests/sshd.py (the loopback sshd fixture's key/config/process layer)."""
+    for name in ("tests.sshd", "sshd"):
+        if name in sys.modules:
+            return sys.modules[name]
+    spec = importlib.util.spec_from_file_location("sshd", REPO / "tests" / "sshd.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["sshd"] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def blackhole_present() -> bool:

@@ -1,0 +1,17 @@
+"""What every `migready` subcommand shares: exit codes and printing problems."""
+from __future__ import annotations
+
+import sys
+
+from .problems import InputError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_INCOMPLETE = 4  # a probe run that did not finish (dropped, cancelled); what came in is stored
+
+
+def print_problems(exc: InputError) -> int:
+    for problem in exc.problems:
+        print(problem, file=sys.stderr)
+    count = len(exc.problems)
+    print(f"{count} problem{'s' if count != 1 else ''} found", file=sys.stderr)
+    return EXIT_BAD_INPUT

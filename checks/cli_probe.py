@@ -1,0 +1,159 @@
+"""`migready probe` and `migready reflector`: the probe side of the command line.
+
+`probe` exit codes: 0 the run completed with no failed probe, 1 it completed
+with failures, 2 bad input or the host could not be reached (nothing stored),
+4 the run did not finish (dropped connection, Ctrl-C): what came in is stored.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .cli_common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, print_problems
+from .inventory import load_inventory
+from .problems import InputError
+from .probes import staging_hosts
+from .workspace import Workspace
+
+
+def add_commands(sub) -> None:
+    p = sub.add_parser("probe", help="run the probe plan on a staging host and store the run in a workspace",
+                       description=__doc__.split("\n\n")[1])
+    p.add_argument("inventory", type=Path)
+    p.add_argument("--phase", choices=("pre", "post"), required=True,
+                   help="pre: from the source site, before the move; post: from the target site, after")
+    p.add_argument("--host", help="a staging host of the inventory, or any ssh://user@host:port or local:// "
+                   "(default: the phase's only staging host)")
+    p.add_argument("--workspace", type=Path, required=True, help="the *.migready.json file (created if missing)")
+    p.add_argument("--jobs", type=int, default=32, help="probes run at once on the host (default 32)")
+    p.add_argument("--accept-new-host-key", action="store_true",
+                   help="trust an unknown SSH host key and remember it (a changed key is always refused)")
+    p.add_argument("--ssh-config", help="ssh config file (default ~/.ssh/config)")
+    p.add_argument("--identity", action="append", default=[], metavar="FILE", help="private key file (repeatable)")
+    p.add_argument("--known-hosts", help="known_hosts file (default ~/.ssh/known_hosts)")
+    p.add_argument("--connect-timeout", type=float, default=10.0, metavar="SECONDS")
+    p.set_defaults(func=cmd_probe)
+
+    p = sub.add_parser("reflector", help="answer each UDP datagram / TCP connection with the address and port "
+                       "it was seen from (run it in the device network)")
+    p.add_argument("--bind", default="0.0.0.0")
+    p.add_argument("--port", type=int, default=3478)
+    p.add_argument("--udp", action="store_true", help="serve UDP (default: both)")
+    p.add_argument("--tcp", action="store_true", help="serve TCP (default: both)")
+    p.set_defaults(func=cmd_reflector)
+
+
+def cmd_reflector(args) -> int:
+    from . import agent
+
+    argv = ["reflector", "--bind", args.bind, "--port", str(args.port)]
+    argv += ["--udp"] * args.udp + ["--tcp"] * args.tcp
+    return agent.main(argv) or EXIT_OK
+
+
+def _pick_host(args, inventory) -> str | None:
+    if args.host:
+        return args.host
+    hosts = staging_hosts(inventory, args.phase)
+    if len(hosts) == 1:
+        return hosts[0]
+    side = "source" if args.phase == "pre" else "target"
+    if not hosts:
+        print(f"{args.inventory}: the {side} site lists no staging_hosts; give --host", file=sys.stderr)
+    else:
+        print(f"{args.inventory}: the {side} site has {len(hosts)} staging hosts; pick one with --host: "
+              + ", ".join(hosts), file=sys.stderr)
+    return None
+
+
+class _Bar:
+    """A one-line progress bar on stderr (a line per 10% when stderr is not a terminal)."""
+
+    def __init__(self, stream=sys.stderr):
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.counts = {"pass": 0, "fail": 0, "inconclusive": 0}
+        self.last_decile = -1
+
+    def __call__(self, progress) -> None:
+        status = progress.result["status"] if progress.result else None
+        if status in self.counts:
+            self.counts[status] += 1
+        total = max(progress.total, 1)
+        filled = int(30 * progress.done / total)
+        line = (f"[{'#' * filled}{'.' * (30 - filled)}] {progress.done}/{progress.total} probes  "
+                f"{self.counts['pass']} pass, {self.counts['fail']} fail, {self.counts['inconclusive']} inconclusive")
+        if self.tty:
+            self.stream.write("\r" + line)
+            self.stream.flush()
+        elif progress.done * 10 // total != self.last_decile:
+            self.last_decile = progress.done * 10 // total
+            print(line, file=self.stream)
+
+    def close(self) -> None:
+        if self.tty:
+            self.stream.write("\n")
+
+
+def cmd_probe(args) -> int:
+    from .probe_run import run_probes
+    from .transports import TransportError, TransportOptions
+
+    try:
+        inventory = load_inventory(args.inventory)
+        workspace = Workspace.open_or_create(args.workspace, str(args.inventory.resolve()), inventory.digest)
+    except InputError as exc:
+        return print_problems(exc)
+    if workspace.inventory_changed(inventory.digest):
+        print(f"warning: {args.inventory} changed since this workspace was started "
+              "(its flags and earlier runs describe the old version)", file=sys.stderr)
+    host = _pick_host(args, inventory)
+    if host is None:
+        return EXIT_BAD_INPUT
+    options = TransportOptions(ssh_config=args.ssh_config, identity_files=args.identity,
+                               known_hosts=args.known_hosts, accept_new_host_key=args.accept_new_host_key,
+                               connect_timeout=args.connect_timeout)
+    bar = _Bar()
+    try:
+        run = run_probes(inventory, host, args.phase, workspace, options, jobs=args.jobs, progress=bar)
+    except ValueError as exc:  # a malformed host spec
+        bar.close()
+        print(f"--host {host}: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except TransportError as exc:
+        bar.close()
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        bar.close()
+        print(f"interrupted: the results that arrived are stored in {args.workspace}", file=sys.stderr)
+        return EXIT_INCOMPLETE
+    bar.close()
+    print_run(run)
+    if not run["complete"]:
+        print(f"run incomplete: {run['error']}; {len(run['results'])} results stored in {args.workspace}",
+              file=sys.stderr)
+        return EXIT_INCOMPLETE
+    return EXIT_FINDINGS if any(r["status"] == "fail" for r in run["results"]) else EXIT_OK
+
+
+def describe(result: dict) -> str:
+    """One line a migration lead reads; reflect results say plainly what NAT did."""
+    if result["check"] == "reflect" and result.get("local") and result.get("observed"):
+        local, seen = result["local"], result["observed"]
+        port = (f"source port {local['port']} preserved" if result.get("port_preserved")
+                else f"source port {local['port']} -> {seen['port']} (rewritten by NAT)")
+        addr = (f"address {local['ip']} -> {seen['ip']} (translated)" if result.get("nat")
+                else f"address {seen['ip']} not translated")
+        return f"{port}; {addr}"
+    latency = f" in {result['latency_ms']:.1f} ms" if isinstance(result.get("latency_ms"), (int, float)) else ""
+    return f"{result.get('detail') or result.get('reason') or ''}{latency}"
+
+
+def print_run(run: dict) -> None:
+    print(f"{run['id']}: {run['phase']} from {run['host']}, {len(run['results'])}/{run['planned']} results")
+    for r in sorted(run["results"], key=lambda r: (r["dependency"] or "", r["check"], r["target"] or "")):
+        what = r["dependency"] or "(host)"
+        target = f" {r['target']}" if r["target"] else ""
+        print(f"  {r['status'].upper():12} {what} {r['check']}{target}: {describe(r)}")

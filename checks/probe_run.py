@@ -1,0 +1,142 @@
+"""Run a probe plan on one staging host and store the run in the workspace.
+
+One plain function, `run_probes`, with a progress callback and a cancel
+event: the CLI drives it with a terminal progress bar, the GUI from a worker
+thread.  Results are appended to the workspace as the agent streams them and
+saved every `save_interval` seconds, so a dropped connection, a cancel or
+Ctrl-C keeps everything that came in; the run is then marked incomplete.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from importlib import resources
+from typing import Callable, Optional
+
+from .model import Inventory
+from .probes import Plan, build_plan
+from .transports import PythonMissing, TransportOptions, open_transport
+from .workspace import Workspace, utc_now
+
+
+@dataclass
+class Progress:
+    done: int
+    total: int
+    result: Optional[dict]  # the result that just arrived
+
+
+def agent_source() -> str:
+    return resources.files("migready.checks").joinpath("agent.py").read_text(encoding="utf-8")
+
+
+def result_record(obj: dict) -> dict:
+    """An agent result line as the workspace stores it (the contract of `runs[].results[]`)."""
+    meta = obj.get("meta") or {}
+    data = obj.get("data") or {}
+    record = {
+        "id": obj.get("id"),
+        "dependency": meta.get("dependency"),
+        "target": meta.get("target"),
+        "check": obj.get("check"),
+        "proves": meta.get("proves", []),
+        "status": obj.get("status", "inconclusive"),
+        "reason": obj.get("reason"),
+        "detail": obj.get("detail", ""),
+        "latency_ms": obj.get("latency_ms"),
+        "started": obj.get("started"),
+        "data": data,
+    }
+    if record["check"] == "reflect":
+        for key in ("local", "observed", "nat", "port_preserved"):
+            record[key] = data.get(key)
+    return record
+
+
+def run_probes(
+    inventory: Inventory,
+    host: str,
+    phase: str,
+    workspace: Workspace,
+    options: Optional[TransportOptions] = None,
+    jobs: int = 32,
+    progress: Optional[Callable[[Progress], None]] = None,
+    cancel: Optional[threading.Event] = None,
+    save_interval: float = 1.0,
+) -> dict:
+    """Connect, run the whole plan in one agent session, return the stored run.
+
+    Raises `TransportError` (message for people) when the host cannot be
+    reached or refuses us; nothing is stored then.  Everything after the
+    connection is stored, whatever happens.
+    """
+    plan = build_plan(inventory, host, phase, jobs=jobs)
+    total = len(plan.probes) + len(plan.unrunnable)
+    with open_transport(host, options) as transport:
+        run = _new_run(workspace, inventory, plan, total)
+        results = run["results"]
+        last_save = [time.monotonic()]
+
+        def on_line(obj: dict) -> None:
+            kind = obj.get("type")
+            if kind == "hello":
+                run["agent_version"] = obj.get("agent_version")
+                run["agent_python"] = obj.get("python")
+            elif kind == "result":
+                record = result_record(obj)
+                results.append(record)
+                if record["check"] == "host_facts":
+                    run["host_facts"] = record["data"]
+                if progress:
+                    progress(Progress(len(results), total, record))
+                if time.monotonic() - last_save[0] >= save_interval:
+                    workspace.save()
+                    last_save[0] = time.monotonic()
+
+        workspace.save()
+        try:
+            outcome = transport.run_agent(agent_source(), plan.to_agent(), on_line, cancel)
+            run["complete"] = outcome.complete
+            run["error"] = outcome.error
+        except PythonMissing as exc:
+            _all_inconclusive(run, plan, "python_missing", str(exc))
+            run["complete"] = True
+            run["error"] = str(exc)
+        except KeyboardInterrupt:
+            run["error"] = f"interrupted (Ctrl-C) after {len(results)} results"
+            raise
+        finally:
+            run["finished"] = utc_now()
+            workspace.save()
+    return run
+
+
+def _new_run(workspace: Workspace, inventory: Inventory, plan: Plan, total: int) -> dict:
+    run = {
+        "id": f"run-{len(workspace.runs) + 1}",
+        "phase": plan.phase,
+        "host": plan.host,
+        "started": utc_now(),
+        "finished": None,
+        "complete": False,
+        "error": None,
+        "inventory_digest": inventory.digest,
+        "planned": total,
+        "agent_version": None,
+        "results": [_decided(f"u{i + 1}", u["check"], u["meta"], u["reason"], u["detail"])
+                    for i, u in enumerate(plan.unrunnable)],
+    }
+    workspace.runs.append(run)
+    workspace.log("migready", "probe-run-started", run=run["id"], phase=plan.phase, host=plan.host)
+    return run
+
+
+def _all_inconclusive(run: dict, plan: Plan, reason: str, detail: str) -> None:
+    run["results"].extend(_decided(p["id"], p["check"], p.get("meta") or {}, reason, detail) for p in plan.probes)
+
+
+def _decided(id: str, check: str, meta: dict, reason: str, detail: str) -> dict:
+    """A result decided without the agent: always inconclusive, with the reason."""
+    return result_record({"id": id, "check": check, "meta": meta, "status": "inconclusive",
+                          "reason": reason, "detail": detail})

@@ -1,0 +1,140 @@
+"""Probe plans: from an inventory, the list of checks one staging host must run.
+
+The plan is the JSON document the agent (`checks/agent.py`) reads on stdin.
+Every probe carries `meta` (dependency, target, what it proves) which the
+agent echoes back, so results can be matched to the inventory without the
+agent knowing anything about it.  Checks that cannot be run from the staging
+host (no reflector in the zone, a callback that must be tested from the
+peer's side) are not dropped: they become `unrunnable` entries that the run
+records as inconclusive with the reason, so nothing silently counts as checked.
+"""
+from __future__ import annotations
+
+import base64
+import ipaddress
+from dataclasses import dataclass, field
+
+from .model import Dependency, Inventory
+from .targets import sample_evenly
+
+PLAN_VERSION = 1
+DEFAULT_TIMEOUT_MS = 3000
+MAX_TIMEOUT_MS = 30_000
+NEUTRAL_UDP_PAYLOAD = b"migready-probe\n"
+
+
+@dataclass
+class Plan:
+    host: str
+    phase: str
+    probes: list[dict] = field(default_factory=list)
+    unrunnable: list[dict] = field(default_factory=list)  # results decided without the agent
+    jobs: int = 32
+
+    def to_agent(self) -> dict:
+        return {"version": PLAN_VERSION, "jobs": self.jobs, "probes": self.probes}
+
+
+def staging_hosts(inventory: Inventory, phase: str) -> tuple[str, ...]:
+    """Pre-migration probes run from the source site, post-migration from the target."""
+    site = inventory.migration.source if phase == "pre" else inventory.migration.target
+    return site.staging_hosts
+
+
+def build_plan(inventory: Inventory, host: str, phase: str, jobs: int = 32) -> Plan:
+    plan = Plan(host=host, phase=phase, jobs=jobs)
+    add = _Adder(plan)
+    add.probe("host_facts", {"dependency": None, "target": None, "proves": ["host_facts"]})
+    for dep in inventory.dependencies():
+        _plan_dependency(inventory, dep, add)
+    return plan
+
+
+class _Adder:
+    def __init__(self, plan: Plan):
+        self.plan = plan
+
+    def probe(self, check: str, meta: dict, **fields) -> None:
+        probe = {"id": f"p{len(self.plan.probes) + 1}", "check": check, "meta": meta}
+        probe.update({k: v for k, v in fields.items() if v is not None})
+        self.plan.probes.append(probe)
+
+    def unrunnable(self, check: str, meta: dict, reason: str, detail: str) -> None:
+        self.plan.unrunnable.append({"check": check, "meta": meta, "status": "inconclusive",
+                                     "reason": reason, "detail": detail})
+
+
+def _timeout(dep: Dependency) -> int:
+    """Long enough to measure a slow peer against its budget, bounded so a plan finishes."""
+    budget = dep.timeout_ms or 0
+    return max(DEFAULT_TIMEOUT_MS, min(2 * budget, MAX_TIMEOUT_MS))
+
+
+def _is_name(target: str) -> bool:
+    try:
+        ipaddress.ip_address(target)
+        return False
+    except ValueError:
+        return True
+
+
+def _plan_dependency(inventory: Inventory, dep: Dependency, add: _Adder) -> None:
+    timeout = _timeout(dep)
+    outbound = dep.direction in ("outbound", "both")
+    for target in sample_evenly(dep.targets, dep.sample):
+        meta = {"dependency": dep.ref, "target": target}
+        if _is_name(target):
+            add.probe("dns", dict(meta, proves=["private_dns"]), name=target, timeout_ms=timeout)
+        add.probe("route", dict(meta, proves=["internal_route"]), host=target, timeout_ms=timeout)
+        if not outbound:
+            continue
+        proves = ["reachable", "within_timeout"]
+        port = dep.effective_port
+        if dep.protocol in ("http", "https"):
+            url = f"{dep.protocol}://{_url_host(target)}:{port}{dep.path or '/'}"
+            add.probe("http", dict(meta, proves=proves), url=url, timeout_ms=timeout)
+        elif dep.protocol == "udp":
+            add.probe("udp_exchange", dict(meta, proves=proves), host=target, port=port,
+                      source_port=dep.source_port, timeout_ms=timeout,
+                      payload_b64=_b64(dep.probe_payload or NEUTRAL_UDP_PAYLOAD),
+                      expect_b64=_b64(dep.probe_expect) if dep.probe_expect else None)
+        else:
+            add.probe("tcp_connect", dict(meta, proves=proves), host=target, port=port,
+                      source_port=dep.source_port, timeout_ms=timeout)
+    if dep.direction in ("inbound", "both") or "reverse_reachable" in dep.requires:
+        add.unrunnable("reverse", {"dependency": dep.ref, "target": None, "proves": ["reverse_reachable"]},
+                       "needs_peer_side",
+                       "the peer connects to this service; prove it from the peer's side "
+                       "(a manual checklist step until migready can probe from there)")
+    _plan_reflect(inventory, dep, add, timeout)
+
+
+def _plan_reflect(inventory: Inventory, dep: Dependency, add: _Adder, timeout: int) -> None:
+    """Port preservation and NAT are properties of the path to a zone: one reflect per dependency."""
+    needs = [r for r in ("source_port_preserved", "no_nat") if r in dep.requires]
+    if dep.source_port is not None and "source_port_preserved" not in needs:
+        needs.insert(0, "source_port_preserved")
+    if not needs:
+        return
+    meta = {"dependency": dep.ref, "target": None, "proves": needs}
+    zone = inventory.zone_of(dep)
+    reflectors = zone.reflectors if zone else ()
+    protocol = "udp" if dep.protocol == "udp" else "tcp"
+    usable = [r for r in reflectors if protocol in r.protocols]
+    if not usable:
+        where = f"zone '{zone.name}'" if zone else "no declared zone"
+        add.unrunnable("reflect", meta, "no_reflector",
+                       f"no {protocol} reflector in {where}: port preservation and NAT cannot be observed")
+        return
+    reflector = usable[0]
+    add.probe("reflect", dict(meta, target=f"{reflector.host}:{reflector.port}"), protocol=protocol,
+              reflector_host=reflector.host, reflector_port=reflector.port,
+              source_port=dep.source_port, timeout_ms=timeout)
+
+
+def _url_host(target: str) -> str:
+    return f"[{target}]" if ":" in target else target
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
