@@ -360,7 +360,7 @@ def build_dns_query(qid, name, qtype):
     qname = b""
     for label in name.rstrip(".").split("."):
         try:  # plain ASCII as is (underscores allowed), IDNA for the rest
-            raw = label.encode("ascii") if label.isascii() else label.encode("idna")
+            raw = label.encode("ascii" if max(label or "a") < "\x80" else "idna")
         except UnicodeError:
             raw = b""
         if not 0 < len(raw) < 64:

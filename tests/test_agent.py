@@ -648,7 +648,12 @@ def test_real_python36_runs_a_plan(reflector, udp_server):
     if python is None:
         pytest.skip("no Python 3.6 interpreter here (set MIGREADY_AGENT_PYTHON in CI)")
     echo = udp_server(lambda data: b"ACK")
+    dns = udp_server(fake_dns)
     plan = {"version": 1, "probes": [
+        {"id": "nx", "check": "dns", "name": "nx.test", "resolver": LO,
+         "resolver_port": dns.port},
+        {"id": "www", "check": "dns", "name": "_x.www.test", "resolver": LO,
+         "resolver_port": dns.port},
         {"id": "refl", "check": "reflect", "protocol": "tcp", "reflector_host": LO,
          "reflector_port": reflector.port, "source_port": free_port_both()},
         {"id": "udp", "check": "udp_exchange", "host": LO, "port": echo.port,
@@ -663,4 +668,7 @@ def test_real_python36_runs_a_plan(reflector, udp_server):
     assert proc.returncode == 0, proc.stderr
     lines = [json.loads(line) for line in proc.stdout.splitlines()]
     assert lines[0]["python"].startswith("3.6")
-    assert lines[-1]["pass"] == 5, proc.stdout
+    res = results_by_id(lines)
+    assert res.pop("nx")["reason"] == "nxdomain"
+    assert res.pop("www")["reason"] == "no_answer"
+    assert {r["status"] for r in res.values()} == {"pass"}, proc.stdout

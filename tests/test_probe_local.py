@@ -1,0 +1,116 @@
+"""`migready probe` end to end on loopback: local:// transport, real agent, simulators.
+
+Everything here talks to 127.0.0.x only (the demo inventory is loopback-only).
+NAT cannot be seen on loopback; tests/lab does that with real iptables.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from migready.checks import agent, simulators
+from migready.checks.inventory import load_inventory
+from migready.checks.probes import build_plan
+from migready.checks.workspace import Workspace
+
+DEMO = Path(str(resources.files("migready.inventories"))) / "demo.yaml"
+
+
+@pytest.fixture
+def store_peers():
+    """The demo's reflector, scale and printer on their loopback addresses."""
+    reflector = agent.Reflector("127.0.0.20", 3478, log=None).start()
+    scale = simulators.start_scale("127.0.0.21", 5002, log=None)
+    printer = simulators.start_printer("127.0.0.22", 9100, log=None)
+    yield {"scale": scale, "printer": printer}
+    printer.stop()
+    scale.stop()
+    reflector.stop()
+
+
+def probe(workspace: Path, *extra):
+    return subprocess.run([sys.executable, "-m", "migready.checks.cli", "probe", str(DEMO), "--phase", "pre",
+                           "--workspace", str(workspace), *extra], capture_output=True, text=True, timeout=120)
+
+
+def by_check(run):
+    return {(r["dependency"], r["check"]): r for r in run["results"]}
+
+
+def test_probe_pre_on_loopback(tmp_path, store_peers):
+    ws_path = tmp_path / "demo.migready.json"
+    out = probe(ws_path)
+    assert out.returncode == 0, out.stderr
+    ws = json.loads(ws_path.read_text(encoding="utf-8"))
+    [run] = ws["runs"]
+    assert run["complete"] and run["phase"] == "pre" and run["host"] == "local://"
+    assert run["agent_version"] and run["started"] <= run["finished"]
+    results = by_check(run)
+    scale = results[("demo-scale-deviceadapter/demo-scale", "udp_exchange")]
+    assert scale["status"] == "pass" and scale["target"] == "127.0.0.21"
+    assert store_peers["scale"].stats.accepted == 1  # the simulator saw source port 9010
+    reflect = results[("demo-scale-deviceadapter/demo-scale", "reflect")]
+    assert reflect["local"]["port"] == 9010 and reflect["observed"]["port"] == 9010
+    assert reflect["port_preserved"] is True and reflect["nat"] is False
+    assert results[("demo-scale-deviceadapter/demo-printer", "tcp_connect")]["status"] == "pass"
+    assert "source port 9010 preserved" in out.stdout
+    for r in run["results"]:
+        assert {"dependency", "target", "check", "status", "detail", "latency_ms"} <= set(r)
+
+
+def test_probe_failures_are_classified(tmp_path):
+    """Nothing listening: the printer is refused, the scale port unreachable, the reflector silent or refused."""
+    ws_path = tmp_path / "demo.migready.json"
+    out = probe(ws_path)
+    assert out.returncode == 1, out.stderr
+    results = by_check(Workspace.load(ws_path).runs[0])
+    printer = results[("demo-scale-deviceadapter/demo-printer", "tcp_connect")]
+    assert (printer["status"], printer["reason"]) == ("fail", "refused")
+    scale = results[("demo-scale-deviceadapter/demo-scale", "udp_exchange")]
+    assert (scale["status"], scale["reason"]) == ("fail", "port_unreachable")
+    assert results[("demo-scale-deviceadapter/demo-scale", "reflect")]["status"] != "pass"
+
+
+def test_second_run_appends_and_keeps_the_first(tmp_path, store_peers):
+    ws_path = tmp_path / "demo.migready.json"
+    assert probe(ws_path).returncode == 0
+    assert probe(ws_path).returncode == 0
+    ws = Workspace.load(ws_path)
+    assert [r["id"] for r in ws.runs] == ["run-1", "run-2"]
+    assert (tmp_path / "demo.migready.json.bak").exists()
+
+
+def test_unknown_host_scheme_is_bad_input(tmp_path):
+    out = probe(tmp_path / "w.json", "--host", "ftp://example")
+    assert out.returncode == 2 and "ftp://example" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_plan_samples_fleets_and_keeps_unrunnable_checks(tmp_path):
+    text = DEMO.read_text(encoding="utf-8").replace("host: 127.0.0.22", "range: 127.0.0.17-127.0.0.30\n        sample: 3")
+    text = text.replace("        requires: [reachable]\n", "        requires: [reachable]\n        direction: both\n")
+    path = tmp_path / "fleet.yaml"
+    path.write_text(text, encoding="utf-8")
+    inventory = load_inventory(path)
+    plan = build_plan(inventory, "local://", "pre")
+    printer = [p for p in plan.probes if p["check"] == "tcp_connect" and p["meta"]["dependency"].endswith("printer")]
+    assert [p["host"] for p in printer] == ["127.0.0.17", "127.0.0.23", "127.0.0.30"]  # spread, ends included
+    [reverse] = [u for u in plan.unrunnable if u["check"] == "reverse"]
+    assert reverse["reason"] == "needs_peer_side" and reverse["status"] == "inconclusive"
+    assert len({p["id"] for p in plan.probes}) == len(plan.probes)
+
+
+def test_plan_without_reflector_is_inconclusive_not_missing(tmp_path):
+    text = DEMO.read_text(encoding="utf-8")
+    start = text.index("    reflectors:")
+    end = text.index("    notes: 演示门店网络")
+    path = tmp_path / "noreflector.yaml"
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    plan = build_plan(load_inventory(path), "local://", "post")
+    assert not [p for p in plan.probes if p["check"] == "reflect"]
+    [missing] = [u for u in plan.unrunnable if u["check"] == "reflect"]
+    assert missing["reason"] == "no_reflector" and "demo-store" in missing["detail"]
