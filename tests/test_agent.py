@@ -260,11 +260,20 @@ def test_tcp_connect_timeout_on_full_backlog():
     assert (res["status"], res["reason"]) == ("fail", "timeout")
 
 
-def test_tcp_connect_dns_failure():
-    res = one({"check": "tcp_connect", "host": "no-such-host.invalid", "port": 80,
-               "timeout_ms": 2000})
-    # .invalid never resolves; with no resolver reachable it may time out instead
-    assert res["status"] == "fail" and res["reason"] in ("dns", "timeout")
+@pytest.mark.parametrize("code, status, reason", [
+    (socket.EAI_NONAME, "fail", "nxdomain"),
+    (socket.EAI_AGAIN, "inconclusive", "timeout"),
+])
+def test_name_that_does_not_resolve(monkeypatch, code, status, reason):
+    # In-process with a fake getaddrinfo: a real lookup of a missing name would
+    # ask the system's (non-loopback) resolver.
+    def no_such_name(*args, **kwargs):
+        raise socket.gaierror(code, "fake resolver says no")
+    monkeypatch.setattr(socket, "getaddrinfo", no_such_name)
+    tcp = agent._run_check({"check": "tcp_connect", "host": "db.example", "port": 5432})
+    assert (tcp["status"], tcp["reason"]) == ("fail", "dns")
+    dns = agent._run_check({"check": "dns", "name": "db.example"})
+    assert (dns["status"], dns["reason"]) == (status, reason)
 
 
 def test_tcp_fixed_source_port_twice(reflector):
@@ -460,7 +469,8 @@ def _dns_name(msg, pos):
 
 
 def fake_dns(query):
-    """A tiny authoritative server for *.test names, enough for the agent."""
+    """A tiny authoritative server for *.test names, enough for the agent.
+    The addresses it hands out are only data: nothing ever connects to them."""
     qid = struct.unpack("!H", query[:2])[0]
     name, pos = _dns_name(query, 12)
     qtype = struct.unpack("!H", query[pos:pos + 2])[0]

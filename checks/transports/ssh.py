@@ -191,11 +191,10 @@ def _pump(chan: paramiko.Channel, out: Callable[[bytes], Any], err: Callable[[by
 
 def _exit_status(chan: paramiko.Channel, deadline: Optional[float]) -> Optional[int]:
     """The exit status, or None when none came (dropped connection, or the
-    process died of a signal: paramiko ignores exit-signal)."""
+    process died of a signal: paramiko ignores exit-signal).  paramiko also
+    sets its status event on close, leaving exit_status at -1."""
     limit = time.monotonic() + 10 if deadline is None else deadline
     while time.monotonic() < limit:
-        if chan.status_event.wait(0.05):
-            return chan.exit_status
-        if chan.closed or not chan.get_transport().is_active():
-            return chan.exit_status if chan.status_event.is_set() else None
-    return None
+        if chan.status_event.wait(0.05) or chan.closed or not chan.get_transport().is_active():
+            break
+    return chan.exit_status if chan.status_event.is_set() and chan.exit_status >= 0 else None
