@@ -9,6 +9,7 @@ Passwords and passphrases are passed to paramiko and dropped, never logged.
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import socket
 from typing import Any, Callable, Optional
@@ -21,6 +22,13 @@ from .hostkeys import KnownHosts, check_host_key
 from .hostspec import Endpoint
 
 _RSA_ALGS = ["rsa-sha2-512", "rsa-sha2-256"]
+
+# paramiko's transport thread logs every failure we translate into words (host
+# down, not SSH, dropped) with a traceback, which Python's last-resort handler
+# prints on stderr.  Quiet it unless someone configured paramiko's level on
+# purpose (e.g. a --debug flag, before or after this import).
+if logging.getLogger("paramiko").level == logging.NOTSET:
+    logging.getLogger("paramiko").setLevel(logging.CRITICAL)
 _DEFAULT_KEYS = ("~/.ssh/id_rsa", "~/.ssh/id_ecdsa", "~/.ssh/id_ed25519")
 
 
@@ -264,7 +272,8 @@ def _translate(e: Exception, ep: Endpoint, timeout: float) -> TransportError:
         if "Indecipherable protocol version" in msg or "Invalid SSH banner" in msg:
             return fail("this port does not speak SSH")
         if "No existing session" in msg or "Negotiation" in msg:
-            return fail(f"SSH negotiation did not finish within {timeout:g} s", ConnectTimeout)
+            return fail(f"timed out after {timeout:g} s in the SSH handshake "
+                        "(is this an SSH server?)", ConnectTimeout)
         if isinstance(e, paramiko.IncompatiblePeer) or "Incompatible" in msg:
             return fail(f"no SSH algorithms in common ({msg})")
         return fail(f"SSH negotiation failed: {msg}")
