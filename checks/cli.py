@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import __version__, cli_probe
+from . import __version__, cli_probe, cli_review
 from .cli_common import EXIT_FINDINGS, EXIT_OK, print_problems
 from .inventory import load_inventory
 from .problems import InputError
@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_flags)
 
     cli_probe.add_commands(sub)
+    cli_review.add_commands(sub)
     return parser
 
 

@@ -1,32 +1,58 @@
 """The workspace file (`*.migready.json`): everything one readiness review holds.
 
-This module owns reading and writing it.  Writes are atomic (checks/atomic.py)
-and keep the previous version as `.bak`; a file that does not parse gives an
-error naming the file and the position, and the `.bak` is left untouched.
-Probe runs are stored as they come in, so a dropped connection or Ctrl-C
-keeps every result that arrived.
+Inventory path and digest, flags, probe runs, checklist marks, waivers,
+sign-offs, and an append-only event log.  The log is hash-chained: each
+event carries the SHA-256 of the one before, so an event removed or edited
+by hand is detected on load and named.  Writes are atomic (checks/atomic.py)
+and keep the previous version as `.bak`; a damaged file gives an error that
+names the file and position and leaves the `.bak` alone.  Older schema
+versions are migrated on load (see `_MIGRATIONS`).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime, timezone
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
+import jsonschema
+
 from .atomic import atomic_write_text
-from .problems import InputError, Problem
+from .problems import InputError, Problem, format_path
 
 FORMAT = "migready-workspace"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+GENESIS = "0" * 64
 
 
 def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def canonical_json(value) -> bytes:
+    """The one serialisation every digest in migready is computed over."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def event_hash(event: dict) -> str:
+    body = {k: v for k, v in event.items() if k != "hash"}
+    return hashlib.sha256(canonical_json(body)).hexdigest()
+
+
+@lru_cache(maxsize=None)
+def _validator() -> jsonschema.Draft202012Validator:
+    text = resources.files("migready.resources").joinpath("schema", "workspace.schema.json").read_text("utf-8")
+    return jsonschema.Draft202012Validator(json.loads(text))
+
+
 class Workspace:
     def __init__(self, path: str | Path, data: dict):
         self.path = Path(path)
         self.data = data
+
+    # -- creating and loading --------------------------------------------------------------
 
     @classmethod
     def new(cls, path: str | Path, inventory_path: str = "", inventory_digest: str = "") -> "Workspace":
@@ -35,7 +61,11 @@ class Workspace:
             "schema_version": SCHEMA_VERSION,
             "created": utc_now(),
             "inventory": {"path": inventory_path, "digest": inventory_digest},
+            "flags": [],
             "runs": [],
+            "marks": {},
+            "waivers": [],
+            "signoffs": [],
             "events": [],
         })
 
@@ -46,9 +76,9 @@ class Workspace:
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
-            raise InputError([Problem(shown, 0, 0, "", f"cannot read workspace: {exc.strerror or exc}")]) from None
+            raise _error(shown, f"cannot read workspace: {exc.strerror or exc}") from None
         except UnicodeDecodeError:
-            raise InputError([Problem(shown, 0, 0, "", "workspace is not valid UTF-8 (damaged?)" + _bak_hint(path))]) from None
+            raise _error(shown, "workspace is not valid UTF-8 (damaged?)" + _bak_hint(path)) from None
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -56,35 +86,73 @@ class Workspace:
                                       f"workspace is not valid JSON ({exc.msg}); truncated or edited?"
                                       + _bak_hint(path))]) from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise InputError([Problem(shown, 1, 1, "", f"not a migready workspace (no \"format\": \"{FORMAT}\")")])
+            raise _error(shown, f'not a migready workspace (no "format": "{FORMAT}")')
         version = data.get("schema_version")
-        if not isinstance(version, int) or version > SCHEMA_VERSION:
-            raise InputError([Problem(shown, 1, 1, "schema_version",
-                                      f"workspace schema version {version!r} is newer than this migready "
-                                      f"understands ({SCHEMA_VERSION}); upgrade migready")])
-        data.setdefault("runs", [])
-        data.setdefault("events", [])
-        return cls(path, data)
+        if not isinstance(version, int) or not 1 <= version <= SCHEMA_VERSION:
+            raise _error(shown, f"workspace schema version {version!r} is not one this migready understands "
+                                f"(1 to {SCHEMA_VERSION}); a newer migready wrote it?")
+        for step in _MIGRATIONS[version - 1:]:
+            step(data)
+        problems = [Problem(shown, 0, 0, format_path(tuple(e.absolute_path)), e.message)
+                    for e in _validator().iter_errors(data)]
+        if problems:
+            raise InputError(problems)
+        ws = cls(path, data)
+        broken = ws.chain_problem()
+        if broken:
+            raise _error(shown, broken)
+        return ws
 
     @classmethod
     def open_or_create(cls, path: str | Path, inventory_path: str = "", inventory_digest: str = "") -> "Workspace":
         if Path(path).exists():
-            ws = cls.load(path)
-            if inventory_digest and not ws.data["inventory"].get("digest"):
-                ws.data["inventory"] = {"path": inventory_path, "digest": inventory_digest}
-            return ws
+            return cls.load(path)
         return cls.new(path, inventory_path, inventory_digest)
+
+    # -- contents ---------------------------------------------------------------------------
 
     @property
     def runs(self) -> list[dict]:
         return self.data["runs"]
 
+    @property
+    def events(self) -> list[dict]:
+        return self.data["events"]
+
+    @property
+    def waivers(self) -> list[dict]:
+        return self.data["waivers"]
+
+    @property
+    def marks(self) -> dict:
+        return self.data["marks"]
+
     def inventory_changed(self, digest: str) -> bool:
-        recorded = self.data.get("inventory", {}).get("digest")
+        recorded = self.data["inventory"].get("digest")
         return bool(recorded) and recorded != digest
 
-    def log(self, actor: str, action: str, **details) -> None:
-        self.data["events"].append({"at": utc_now(), "by": actor, "action": action, **details})
+    def log(self, actor: str, action: str, **details) -> dict:
+        """Append an event to the hash chain; the only way anything is recorded as done."""
+        previous = self.events[-1]["hash"] if self.events else GENESIS
+        event = {"seq": len(self.events) + 1, "at": utc_now(), "by": actor, "action": action,
+                 "details": details, "prev": previous}
+        event["hash"] = event_hash(event)
+        self.events.append(event)
+        return event
+
+    def chain_problem(self) -> str | None:
+        """None when the event log is intact, else which event was removed or edited."""
+        previous = GENESIS
+        for index, event in enumerate(self.events):
+            what = f"event {index + 1} ({event.get('action')} by {event.get('by')} at {event.get('at')})"
+            if event.get("seq") != index + 1:
+                return f"event log: {what} has sequence number {event.get('seq')}: an event before it was removed"
+            if event.get("prev") != previous:
+                return f"event log: {what} does not follow the event before it: an event was removed or edited"
+            if event.get("hash") != event_hash(event):
+                return f"event log: {what} was edited after it was recorded"
+            previous = event["hash"]
+        return None
 
     def save(self) -> None:
         self.data["updated"] = utc_now()
@@ -92,6 +160,33 @@ class Workspace:
         atomic_write_text(self.path, text + "\n")
 
 
+def _error(shown: str, message: str) -> InputError:
+    return InputError([Problem(shown, 0, 0, "", message)])
+
+
 def _bak_hint(path: Path) -> str:
     backup = path.with_name(path.name + ".bak")
     return f"; the previous good copy is {backup}" if backup.exists() else ""
+
+
+# -- schema migrations: _MIGRATIONS[n - 1] turns version n into n + 1 -----------------------------
+
+
+def _v1_to_v2(data: dict) -> None:
+    """v1 (the first probe runs) had free-form events; v2 chains them and adds the review state."""
+    for key, empty in (("flags", []), ("marks", {}), ("waivers", []), ("signoffs", [])):
+        data.setdefault(key, empty)
+    previous, chained = GENESIS, []
+    for seq, old in enumerate(data.get("events", []), start=1):
+        event = {"seq": seq, "at": old.get("at", ""), "by": old.get("by", "unknown"),
+                 "action": old.get("action", "unknown"),
+                 "details": {k: v for k, v in old.items() if k not in ("at", "by", "action")},
+                 "prev": previous}
+        event["hash"] = previous = event_hash(event)
+        chained.append(event)
+    data["events"] = chained
+    data["schema_version"] = 2
+    Workspace("", data).log("migready", "workspace-migrated", from_version=1, to_version=2)
+
+
+_MIGRATIONS = [_v1_to_v2]

@@ -39,8 +39,17 @@ def run_local(plan: dict, cancel: threading.Event | None = None, **opts: object)
 
 def test_bootstrap_is_a_constant_without_single_quotes() -> None:
     assert "'" not in BOOTSTRAP_CODE
-    assert agent_argv("python3") == ["python3", "-u", "-c", BOOTSTRAP_CODE, "run"]
-    assert agent_command("python3") == f"python3 -u -c '{BOOTSTRAP_CODE}' run"
+    assert agent_argv("python3") == ["python3", "-I", "-u", "-c", BOOTSTRAP_CODE, "run"]
+    assert agent_command("python3") == f"python3 -I -u -c '{BOOTSTRAP_CODE}' run"
+
+
+def test_agent_ignores_modules_in_the_working_directory(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "json.py").write_text("raise SystemExit('shadowed stdlib')\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    lines, outcome = run_local({"probes": [1]})
+    assert outcome.complete, outcome
 
 
 def test_runs_standin_agent_as_main_with_argv() -> None:

@@ -20,7 +20,7 @@ import pytest
 
 import migready.checks
 from migready.checks.transports import (AuthFailed, ChangedHostKey, CommandTimeout,
-                                        ConnectFailed, ConnectTimeout, HostKeyInfo,
+                                        ConnectFailed, ConnectionDropped, ConnectTimeout, HostKeyInfo,
                                         PythonMissing, TransportOptions, UnknownHostKey,
                                         open_transport)
 from migready.checks.transports.hostkeys import KnownHosts, fingerprint, parse_known_hosts
@@ -28,9 +28,11 @@ from migready.checks.transports.hostspec import Endpoint
 from migready.checks.transports.sshconnect import _translate
 
 try:
-    from sshd import STANDIN_AGENT, SshdServer, free_port, keygen, sshd_server  # noqa: F401
+    from sshd import (STANDIN_AGENT, SshdServer, free_port, keygen, sshd_server,  # noqa: F401
+                      write_sshd_config)
 except ImportError:  # tests/ became a package
-    from tests.sshd import STANDIN_AGENT, SshdServer, free_port, keygen, sshd_server  # noqa: F401
+    from tests.sshd import (STANDIN_AGENT, SshdServer, free_port, keygen,  # noqa: F401
+                            sshd_server, write_sshd_config)
 
 REAL_AGENT = Path(migready.checks.__file__).with_name("agent.py")
 
@@ -131,6 +133,18 @@ def test_connection_killed_mid_run_keeps_the_lines(sshd_server: SshdServer, tmp_
     assert [o["type"] for o in seen] == ["hello", "result", "result"]
     assert outcome.complete is False and outcome.exit_status is None and outcome.results == 2
     assert f"connection to 127.0.0.1:{sshd_server.port} dropped after 2 results" in outcome.error
+
+
+def test_connection_lost_between_runs_is_an_outcome(sshd_server: SshdServer, tmp_path: Path) -> None:
+    with open_transport(spec(sshd_server), options(sshd_server, tmp_path)) as t:
+        assert sshd_server.kill_sessions() > 0
+        time.sleep(0.3)
+        outcome = t.run_agent(STANDIN_AGENT, {"probes": [1]}, lambda o: pytest.fail("no lines"))
+        assert not outcome.complete
+        assert outcome.error == (f"connection to 127.0.0.1:{sshd_server.port} was lost "
+                                 "before the command could start")
+        with pytest.raises(ConnectionDropped, match="was lost"):
+            t.run(["true"])
 
 
 def test_cancel_closes_the_channel(sshd_server: SshdServer, tmp_path: Path) -> None:
@@ -396,4 +410,51 @@ time.sleep(1.5)
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
     assert "timed out after 1 s" in out.stdout
-    assert "Traceback" not in out.stderr and out.stderr == ""
+    assert "Traceback" not in out.stderr and "protocol banner" not in out.stderr, out.stderr
+
+
+def test_encrypted_key_asks_for_its_passphrase(sshd_server: SshdServer, tmp_path: Path) -> None:
+    key = tmp_path / "locked_key"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "s3cret", "-f", str(key)], check=True)
+    with open(sshd_server.files.authorized_keys, "a") as f:
+        f.write(Path(f"{key}.pub").read_text())
+    asked: list[str] = []
+    opts = options(sshd_server, tmp_path, identity_files=[str(key)],
+                   passphrase_callback=lambda path: asked.append(path) or "s3cret")
+    open_transport(spec(sshd_server), opts).close()
+    assert asked == [str(key)]
+    opts.passphrase_callback = None
+    with pytest.raises(AuthFailed, match=r"locked_key \(encrypted, no passphrase given\)"):
+        open_transport(spec(sshd_server), opts)
+    opts.passphrase_callback = lambda path: "wrong"
+    with pytest.raises(AuthFailed, match=r"locked_key \(wrong passphrase\)") as info:
+        open_transport(spec(sshd_server), opts)
+    assert "wrong" not in str(info.value).replace("(wrong passphrase)", "")
+
+
+def test_config_include_and_missing_config(sshd_server: SshdServer, tmp_path: Path) -> None:
+    (tmp_path / "conf.d").mkdir()
+    (tmp_path / "conf.d" / "staging.conf").write_text(
+        f"Host inc\n  HostName 127.0.0.1\n  Port {sshd_server.port}\n"
+        f"  IdentityFile {sshd_server.files.client_key}\n")
+    cfg = tmp_path / "config"
+    cfg.write_text(f"Include {tmp_path}/conf.d/*.conf\nHost *\n  User {sshd_server.files.user}\n")
+    opts = options(sshd_server, tmp_path, ssh_config=str(cfg), identity_files=[])
+    with open_transport("ssh://inc", opts) as t:
+        assert t.where == f"inc (127.0.0.1:{sshd_server.port})"
+    opts.ssh_config = str(tmp_path / "no-such-config")
+    with pytest.raises(ConnectFailed, match="ssh config problem: .*no-such-config"):
+        open_transport("ssh://inc", opts)
+
+
+def test_ipv6_loopback(tmp_path: Path) -> None:
+    try:
+        port = free_port("::1")
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    with SshdServer(write_sshd_config(tmp_path / "sshd6", "::1", port)) as server:
+        opts = options(server, tmp_path, known=False, accept_new_host_key=True)
+        with open_transport(f"ssh://{server.files.user}@[::1]:{server.port}", opts) as t:
+            assert t.where == f"[::1]:{port}"
+            assert t.run_agent(STANDIN_AGENT, {"probes": [1]}, lambda o: None).complete
+        assert Path(opts.known_hosts or "").read_text().startswith(f"[::1]:{port} ssh-ed25519 ")

@@ -44,12 +44,15 @@ HOST_KEY_ANSWERS = ("once", "remember", "refuse")
 
 
 def agent_argv(python: str) -> list[str]:
-    """The argument list that starts the agent: ``python -u -c BOOTSTRAP run``.
+    """The argument list that starts the agent: ``python -I -u -c BOOTSTRAP run``.
 
-    ``-u`` keeps stdout unbuffered so each result line leaves the host as soon
-    as the agent prints it (streaming), even on Python 3.6.
+    ``-I`` (isolated: no PYTHON* variables, no user site, no current
+    directory on sys.path) so a stray ``json.py`` in the login directory or a
+    PYTHONPATH on the staging host cannot change what the stdlib-only agent
+    imports; ``-u`` keeps stdout unbuffered so each result line leaves the host
+    as soon as the agent prints it (streaming), even on Python 3.6.
     """
-    return [python, "-u", "-c", BOOTSTRAP_CODE, "run"]
+    return [python, "-I", "-u", "-c", BOOTSTRAP_CODE, "run"]
 
 
 def agent_command(python: str) -> str:
@@ -243,8 +246,10 @@ class Transport:
     def run_agent(self, agent_source: str, plan: dict, on_line: Callable[[dict], None],
                   cancel: Optional[threading.Event] = None) -> AgentOutcome:
         """Run the agent with ``plan``; ``on_line(obj)`` for each JSON line as it
-        arrives.  Never raises for a dropped connection (see AgentOutcome.error);
-        raises `PythonMissing` when the interpreter is not there."""
+        arrives (on the calling thread).  A dropped connection or a cancel is
+        not an exception: see AgentOutcome.complete/.error.  Raises
+        `PythonMissing` when the interpreter is not there, and whatever
+        ``on_line`` raises (after stopping the agent)."""
         raise NotImplementedError
 
     def run(self, argv: list[str], stdin: Optional[bytes] = None,

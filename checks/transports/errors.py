@@ -71,7 +71,8 @@ class ChangedHostKey(HostKeyError):
                f"{', '.join(expected)} but the server presented {info.fingerprint_sha256}. "
                "Someone may be intercepting the connection, or the host was reinstalled; "
                "migready will not connect. If the change is expected, remove the old key "
-               f"(ssh-keygen -R '{known_hosts_name(info.host, info.port)}') and connect again")
+               f"(ssh-keygen -R '{known_hosts_name(info.host, info.port)}' "
+               f"-f '{source.rsplit(':', 1)[0]}') and connect again")
         super().__init__(msg, info)
         self.expected = expected
         self.source = source

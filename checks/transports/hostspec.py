@@ -20,7 +20,7 @@ from typing import Any, Optional
 
 KNOWN_SCHEMES: set[str] = {"ssh", "local"}
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
-_USER = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*\$?$")
+_USER = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._@-]*\$?$")  # ops@corp.example@host is valid
 _FORMS = "ssh://[user@]host[:port] or local://"
 
 

@@ -47,12 +47,13 @@ class SSHTransport(Transport):
         if self._clients:
             return
         path = self.options.ssh_config
-        if path is None:
-            path = os.path.expanduser("~/.ssh/config")
+        if path is None:  # the default file is optional, an explicit one is not
+            default = os.path.expanduser("~/.ssh/config")
+            path = default if os.path.exists(default) else ""
         try:
-            config = load_ssh_config(path) if path and os.path.exists(path) else None
+            config = load_ssh_config(path) if path else None
             chain = resolve_chain(self.spec, config)
-        except (ValueError, OSError, paramiko.SSHException) as e:
+        except Exception as e:  # noqa: BLE001 - any config trouble is a message, not a traceback
             raise ConnectFailed(f"cannot connect to {self.spec}: ssh config problem: {e}",
                                 self.spec.host, self.spec.port) from e
         self._target, self._chain = chain[-1], chain
@@ -73,10 +74,12 @@ class SSHTransport(Transport):
     def run_agent(self, agent_source: str, plan: dict, on_line: Callable[[dict], None],
                   cancel: Optional[threading.Event] = None) -> AgentOutcome:
         payload = encode_agent_input(agent_source, plan)
-        chan = self._session()
+        try:
+            chan = self._start(agent_command(self.options.remote_python))
+        except ConnectionDropped as e:  # died between connect and run: still an outcome
+            return AgentOutcome(complete=False, exit_status=None, stderr_tail="", error=str(e))
         stream, err = AgentStream(on_line), Tail()
         try:
-            chan.exec_command(agent_command(self.options.remote_python))
             _feed(chan, payload)
             how = _pump(chan, stream.feed, err.add, cancel, None)
             stream.finish()
@@ -87,7 +90,8 @@ class SSHTransport(Transport):
         dropped = None
         if how != "cancelled" and status is None and not t.is_active():
             exc = t.get_exception()
-            dropped = f"the connection closed unexpectedly{': ' + str(exc) if exc else ''}"
+            detail = str(exc).strip() if exc else ""
+            dropped = "the connection closed unexpectedly" + (f": {detail}" if detail else "")
         ep = self._target
         assert ep is not None
         return conclude(stream, status, err, where=ep.where, host=ep.hostname, port=ep.port,
@@ -104,11 +108,10 @@ class SSHTransport(Transport):
         """
         if not argv:
             raise ValueError("run() needs a command")
-        chan = self._session()
+        chan = self._start(" ".join(shlex.quote(a) for a in argv))
         out, err = bytearray(), bytearray()
         deadline = time.monotonic() + timeout if timeout else None
         try:
-            chan.exec_command(" ".join(shlex.quote(a) for a in argv))
             _feed(chan, stdin or b"")
             how = _pump(chan, out.extend, err.extend, None, deadline)
             status = _exit_status(chan, deadline) if how == "eof" else None
@@ -122,16 +125,23 @@ class SSHTransport(Transport):
                                     self._host(), self._port())
         return CommandResult(status, bytes(out), bytes(err))
 
-    def _session(self) -> paramiko.Channel:
+    def _start(self, command: str) -> paramiko.Channel:
+        """A new session channel running ``command`` (connecting first if needed)."""
         if not self._clients:
             self.connect()
+        lost = f"connection to {self.where} was lost before the command could start"
         t = self._clients[-1].get_transport()
         if t is None or not t.is_active():
-            raise ConnectionDropped(f"connection to {self.where} is closed", self._host(), self._port())
+            raise ConnectionDropped(lost, self._host(), self._port())
+        chan = None
         try:
-            return t.open_session(timeout=self.options.connect_timeout)
+            chan = t.open_session(timeout=self.options.connect_timeout)
+            chan.exec_command(command)
+            return chan
         except (paramiko.SSHException, OSError, EOFError) as e:
-            raise ConnectionDropped(f"connection to {self.where} cannot open a session: {e}",
+            if chan is not None:
+                chan.close()
+            raise ConnectionDropped(f"{lost}: {e}" if str(e) else lost,
                                     self._host(), self._port()) from e
 
     def _host(self) -> str:

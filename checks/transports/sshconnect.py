@@ -200,7 +200,7 @@ class _Authenticator:
             self.tried.append(f"{label} (encrypted, no passphrase given)")
             return None
         try:
-            return paramiko.PKey.from_path(path, phrase)
+            return paramiko.PKey.from_path(path, phrase.encode("utf-8"))
         except Exception:  # noqa: BLE001
             self.tried.append(f"{label} (wrong passphrase)")
             return None

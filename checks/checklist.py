@@ -1,0 +1,242 @@
+"""The checklist a migration lead walks through, and the state of each item.
+
+Items come from four places: the probe runs themselves (a baseline and a
+post-move run exist), one per `requires` of each dependency (cleared by probe
+evidence), one per risk flag (cleared by the evidence its rule names, or by
+hand), and manual steps from `resources/checklist.yaml` plus the inventory's
+own `checklist:`.  States are computed, never stored: the workspace keeps
+only runs, manual marks and waivers, so a new run updates every
+evidence-backed item at once.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from importlib import resources
+
+import yaml
+
+from .compare import latest_runs
+from .evidence import Judgement, judge
+from .model import Dependency, Inventory
+from .rules import Flag, evaluate
+from .workspace import Workspace
+
+PHASES = ("prepare", "pre-migration", "cutover", "post-migration", "sign-off")
+STATES = ("pending", "pass", "fail", "waived", "na")
+BLOCKING_SEVERITIES = ("blocker", "high")
+
+# Which requirements' evidence clears a flag; rules not listed are cleared by hand.
+FLAG_EVIDENCE = {
+    "MR001": ("reachable",),
+    "MR002": ("source_port_preserved",),
+    "MR003": ("reachable", "no_nat"),
+    "MR004": ("internal_route", "private_dns"),
+}
+
+
+@dataclass
+class Item:
+    id: str
+    phase: str
+    title: str
+    blocker: bool
+    source: str  # run | requirement | flag | template | inventory
+    dependency: str | None = None
+    requirement: str | None = None
+    rule: str | None = None
+    incident: int | None = None
+    cleared_by: str = ""
+    evidence_backed: bool = False
+    # computed
+    base_state: str = "pending"  # before waivers
+    state: str = "pending"
+    evidence: str = ""
+    evidence_digest: str = ""
+    pre_evidence: str = ""
+    mark: dict | None = None
+    waiver: dict | None = None  # the active waiver
+    waiver_notes: list[str] = field(default_factory=list)  # expired / needs review
+
+    def settle(self, state: str, evidence: str) -> None:
+        self.base_state = self.state = state
+        self.evidence = evidence
+
+    def to_dict(self) -> dict:
+        out = {k: v for k, v in self.__dict__.items() if k != "waiver_notes"}
+        out["waiver_notes"] = list(self.waiver_notes)
+        return out
+
+
+@dataclass
+class Checklist:
+    items: list[Item]
+    flags: list[Flag]
+    pre_run: dict | None
+    post_run: dict | None
+
+    def item(self, item_id: str) -> Item | None:
+        return next((i for i in self.items if i.id == item_id), None)
+
+    def by_phase(self) -> dict[str, list[Item]]:
+        return {phase: [i for i in self.items if i.phase == phase] for phase in PHASES}
+
+    def counts(self) -> dict[str, int]:
+        return {state: sum(1 for i in self.items if i.state == state) for state in STATES}
+
+
+def template_items() -> list[dict]:
+    text = resources.files("migready.resources").joinpath("checklist.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+def _applies(when: str | None, inventory: Inventory) -> bool:
+    if not when:
+        return True
+    deps = list(inventory.dependencies())
+    tests = {
+        "devices": lambda d: d.kind == "device",
+        "udp": lambda d: d.protocol == "udp",
+        "middleware": lambda d: d.kind == "middleware",
+        "inbound": lambda d: d.direction in ("inbound", "both"),
+        "fixed_source_port": lambda d: d.source_port is not None,
+    }
+    if when == "nat_target":
+        return inventory.migration.target.egress_nat
+    return any(tests[when](d) for d in deps) if when in tests else True
+
+
+def requirements_of(dep: Dependency) -> tuple[str, ...]:
+    """Declared requirements, plus port preservation wherever a fixed source port is declared."""
+    reqs = list(dep.requires)
+    if dep.source_port is not None and "source_port_preserved" not in reqs:
+        reqs.append("source_port_preserved")
+    return tuple(reqs)
+
+
+def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date | None = None) -> Checklist:
+    today = today or _dt.date.today()
+    pre, post = latest_runs(workspace.runs)
+    flags = evaluate(inventory)
+    items: list[Item] = []
+
+    for phase, run, site in (("pre-migration", pre, "source"), ("post-migration", post, "target")):
+        kind = "pre" if phase == "pre-migration" else "post"
+        item = Item(f"run.{kind}", phase, f"{'Baseline' if kind == 'pre' else 'Post-move'} probe run complete "
+                    f"from the {site} site", True, "run", evidence_backed=True,
+                    cleared_by=f"migready probe --phase {kind}")
+        if run is None:
+            item.settle("pending", "no run yet")
+        elif run.get("complete"):
+            item.settle("pass", f"{run['id']} from {run['host']}, finished {run.get('finished')}")
+        else:
+            item.settle("pending", f"{run['id']} from {run['host']} is incomplete: {run.get('error')}")
+        items.append(item)
+
+    judged: dict[tuple[str, str], Item] = {}
+    for dep in inventory.dependencies():
+        for req in requirements_of(dep):
+            j = judge(req, dep, post)
+            item = Item(f"req:{dep.ref}:{req}", "post-migration", f"{dep.ref}: {req.replace('_', ' ')}", True,
+                        "requirement", dependency=dep.ref, requirement=req, evidence_backed=True,
+                        cleared_by="post-migration probe evidence")
+            _set_evidence(item, j)
+            if pre is not None:
+                before = judge(req, dep, pre)
+                item.pre_evidence = f"{before.state}: {before.text}"
+            items.append(item)
+            judged[(dep.ref, req)] = item
+
+    deps = {d.ref: d for d in inventory.dependencies()}
+    flag_reqs: dict[str, list[tuple[Dependency, str]]] = {}
+    for flag in flags:
+        item = Item(f"flag:{flag.rule}:{flag.ref}", "prepare", flag.message, flag.severity in BLOCKING_SEVERITIES,
+                    "flag", dependency=flag.ref, rule=flag.rule, incident=flag.incident, cleared_by=flag.cleared_by)
+        reqs = FLAG_EVIDENCE.get(flag.rule)
+        if reqs:
+            item.evidence_backed = True
+            flag_reqs[item.id] = [(deps[flag.ref], r) for r in reqs]  # resolved after waivers, below
+        items.append(item)
+
+    for raw in template_items():
+        if _applies(raw.get("when"), inventory):
+            items.append(Item(raw["id"], raw["phase"], raw["title"], raw.get("blocker", True), "template",
+                              incident=raw.get("incident"), cleared_by="manual"))
+    for extra in inventory.checklist:
+        items.append(Item(extra.id, extra.phase, extra.title, extra.blocker, "inventory", cleared_by="manual"))
+
+    latest_evidence = max((r.get("finished") or "" for r in (pre, post) if r), default="")
+    # Flags cleared by evidence follow their requirement items, so those go first.
+    for item in sorted(items, key=lambda i: i.id in flag_reqs):
+        if item.id in flag_reqs:
+            _follow(item, [judged.get((dep.ref, req)) or _adhoc(dep, req, post) for dep, req in flag_reqs[item.id]])
+        _apply_mark(item, workspace.marks.get(item.id), latest_evidence)
+        _apply_waivers(item, workspace.waivers, today)
+    items.sort(key=lambda i: (PHASES.index(i.phase), not i.blocker))
+    return Checklist(items, flags, pre, post)
+
+
+def _set_evidence(item: Item, j: Judgement) -> None:
+    item.settle(j.state, j.text)
+    item.evidence_digest = j.digest
+
+
+def _adhoc(dep: Dependency, req: str, post: dict | None) -> Item:
+    item = Item("", "", "", True, "requirement", dependency=dep.ref, requirement=req)
+    _set_evidence(item, judge(req, dep, post))
+    return item
+
+
+def _follow(item: Item, parts: list[Item]) -> None:
+    """A flag's state from the items that clear it: fail beats pending beats waived beats pass."""
+    order = ("fail", "pending", "waived", "pass", "na")
+    worst = min(parts, key=lambda p: order.index(p.state))
+    item.base_state = item.state = worst.state if worst.state != "waived" else worst.base_state
+    item.evidence = "; ".join(f"{p.requirement}: {p.state} ({p.evidence})" for p in parts)
+    item.evidence_digest = "".join(p.evidence_digest for p in parts)
+    if worst.state == "waived":
+        item.state, item.waiver = "waived", worst.waiver
+
+
+def _apply_mark(item: Item, mark: dict | None, latest_evidence: str) -> None:
+    """A manual mark decides manual items; on evidence items it holds until newer evidence arrives."""
+    if not mark:
+        return
+    if item.evidence_backed and latest_evidence and mark["at"] < latest_evidence:
+        item.evidence += f" (manual {mark['state']} by {mark['by']} predates this evidence)"
+        return
+    item.mark = mark
+    item.settle(mark["state"], f"marked {mark['state']} by {mark['by']}: {mark['note']}")
+
+
+def waiver_status(waiver: dict, item: Item, today: _dt.date) -> str:
+    """active | expired | needs_review | revoked"""
+    if waiver.get("revoked"):
+        return "revoked"
+    if _dt.date.fromisoformat(waiver["until"]) < today:
+        return "expired"
+    granted = waiver.get("evidence", {}).get("digest")
+    if item.evidence_backed and granted is not None and granted != item.evidence_digest:
+        return "needs_review"
+    return "active"
+
+
+def _covers(waiver: dict, item: Item) -> bool:
+    if waiver["scope"] == "item":
+        return waiver.get("item") == item.id
+    return item.dependency is not None and waiver.get("dependency") == item.dependency
+
+
+def _apply_waivers(item: Item, waivers: list[dict], today: _dt.date) -> None:
+    for waiver in waivers:
+        if not _covers(waiver, item):
+            continue
+        status = waiver_status(waiver, item, today)
+        if status == "active":
+            if item.base_state in ("fail", "pending"):
+                item.state, item.waiver = "waived", waiver
+        elif status == "expired":
+            item.waiver_notes.append(f"waiver {waiver['id']} by {waiver['by']} expired on {waiver['until']}")
+        elif status == "needs_review":
+            item.waiver_notes.append(f"waiver {waiver['id']} by {waiver['by']} needs review: the evidence "
+                                     "changed since it was granted")

@@ -1,0 +1,149 @@
+"""`migready compare | checklist | mark | waive | verdict`: the review, headless.
+
+`verdict` exit codes: 0 GO, 3 GO WITH WAIVERS, 1 NO-GO, 2 bad input.
+The other commands exit 0, or 2 on bad input.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from .cli_common import EXIT_BAD_INPUT, EXIT_OK, print_problems
+from .inventory import load_inventory
+from .problems import InputError, Problem
+from .workspace import Workspace
+
+
+def add_commands(sub) -> None:
+    for name, help_text in (("compare", "pre vs post results, regressions first"),
+                            ("checklist", "checklist items by phase, with state and evidence"),
+                            ("verdict", "GO / GO WITH WAIVERS / NO-GO with every reason (exit 0 / 3 / 1)")):
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("workspace", type=Path)
+        p.add_argument("--format", choices=("text", "json"), default="text")
+        p.set_defaults(func=globals()[f"cmd_{name}"])
+
+    p = sub.add_parser("mark", help="set a checklist item by hand (logged)")
+    p.add_argument("workspace", type=Path)
+    p.add_argument("item")
+    p.add_argument("state", choices=("pass", "fail", "na"))
+    p.add_argument("--by", required=True, help="your name")
+    p.add_argument("--note", required=True, help="why (required)")
+    p.set_defaults(func=cmd_mark)
+
+    p = sub.add_parser("waive", help="waive an item (or all items of a dependency) until a date (logged)")
+    p.add_argument("workspace", type=Path)
+    p.add_argument("item", help="a checklist item id, or service/dependency for all its items")
+    p.add_argument("--by", required=True, help="who grants the waiver")
+    p.add_argument("--reason", required=True, help="the justification (required)")
+    p.add_argument("--until", required=True, help="expiry date YYYY-MM-DD")
+    p.set_defaults(func=cmd_waive)
+
+
+def open_review(path: Path):
+    """Workspace + its inventory, or InputError naming what is wrong."""
+    workspace = Workspace.load(path)
+    recorded = workspace.data["inventory"].get("path")
+    if not recorded:
+        raise InputError([Problem(str(path), 0, 0, "inventory.path", "the workspace names no inventory")])
+    inventory = load_inventory(recorded)
+    if workspace.inventory_changed(inventory.digest):
+        print(f"warning: {recorded} changed since this workspace was started; earlier runs describe the "
+              "old version", file=sys.stderr)
+    return workspace, inventory
+
+
+def _review(args):
+    from .verdict import review
+    workspace, inventory = open_review(args.workspace)
+    return workspace, inventory, review(inventory, workspace)
+
+
+def _dump(obj) -> None:
+    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2, sort_keys=True)
+    sys.stdout.write("\n")
+
+
+def cmd_compare(args) -> int:
+    try:
+        _, _, result = _review(args)
+    except InputError as exc:
+        return print_problems(exc)
+    if args.format == "json":
+        _dump(result.comparison.to_dict())
+    else:
+        print(result.comparison.format_text())
+    return EXIT_OK
+
+
+def cmd_checklist(args) -> int:
+    try:
+        _, _, result = _review(args)
+    except InputError as exc:
+        return print_problems(exc)
+    checklist = result.checklist
+    if args.format == "json":
+        _dump({"items": [i.to_dict() for i in checklist.items], "counts": checklist.counts()})
+        return EXIT_OK
+    for phase, items in checklist.by_phase().items():
+        if not items:
+            continue
+        print(f"== {phase} ==")
+        for item in items:
+            tag = "blocker" if item.blocker else "       "
+            print(f"  [{item.state.upper():7}] {tag} {item.id}")
+            print(f"            {item.title}")
+            if item.evidence:
+                print(f"            evidence: {item.evidence}")
+            if item.pre_evidence:
+                print(f"            before:   {item.pre_evidence}")
+            for note in item.waiver_notes:
+                print(f"            ! {note}")
+    counts = ", ".join(f"{n} {s}" for s, n in checklist.counts().items() if n)
+    print(f"{len(checklist.items)} items: {counts}")
+    return EXIT_OK
+
+
+def cmd_verdict(args) -> int:
+    try:
+        _, _, result = _review(args)
+    except InputError as exc:
+        return print_problems(exc)
+    verdict = result.verdict
+    if args.format == "json":
+        _dump(verdict.to_dict())
+    else:
+        print(verdict.verdict)
+        for reason in verdict.reasons:
+            print(f"  - {reason}")
+        for warning in verdict.warnings:
+            print(f"  ! {warning}")
+    return verdict.exit_code
+
+
+def _act(args, action) -> int:
+    from .checklist import build_checklist
+    from .verdict import ActionError
+    try:
+        workspace, inventory = open_review(args.workspace)
+        checklist = build_checklist(inventory, workspace)
+        recorded = action(workspace, checklist)
+    except InputError as exc:
+        return print_problems(exc)
+    except ActionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    workspace.save()
+    print(json.dumps(recorded, ensure_ascii=False, sort_keys=True))
+    return EXIT_OK
+
+
+def cmd_mark(args) -> int:
+    from .verdict import mark
+    return _act(args, lambda ws, cl: mark(ws, cl, args.item, args.state, args.by, args.note))
+
+
+def cmd_waive(args) -> int:
+    from .verdict import waive
+    return _act(args, lambda ws, cl: waive(ws, cl, args.item, args.by, args.reason, args.until))

@@ -1,0 +1,319 @@
+"""Pre vs post: the same probes from the old and the new host, matched and judged.
+
+A migration breaks what used to work, so the question is never "does it pass
+now" alone but "what changed".  Each result of the post run is paired with the
+result of the pre run for the same (dependency, target, check); host-level
+checks (host_facts) pair by check alone.  A pair gets a classification from the
+two statuses, and `notes`: the changes that matter even when both sides pass,
+because the incidents behind migready all passed the ordinary checks:
+
+- incident 1: the scales' UDP packets still arrived, but NAT (Calico
+  natOutgoing) rewrote the source port they check -> `port_rewritten`,
+  `address_translated` from the reflect probe;
+- incident 2: "internal" calls left through a NAT gateway to a public,
+  rate-limited domain and timed out -> `egress_changed` (route),
+  `dns_public` / `dns_changed` (split-horizon DNS), `latency_up`.
+
+A finding of severity "regression" makes its pair a regression even when both
+probes passed.  Nothing here imports Qt; the CLI and the GUI both call it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+CLASSES = ("regression", "inconclusive", "missing", "new", "fixed", "unchanged")
+SEVERITIES = ("regression", "warning", "info")
+Key = tuple[Optional[str], Optional[str], str]  # (dependency, target, check)
+
+# What the latency of each check measures, for the latency_up text.
+_LATENCY_OF = {"tcp_connect": "connect", "udp_exchange": "round-trip", "reflect": "reflect round-trip",
+               "http": "HTTP response", "dns": "lookup"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # port_rewritten, address_translated, egress_changed, dns_public, dns_changed, latency_up
+    severity: str  # regression | warning | info
+    text: str  # plain language, for the migration lead
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "severity": self.severity, "text": self.text}
+
+
+@dataclass
+class Change:
+    key: Key
+    dependency: Optional[str]
+    target: Optional[str]
+    check: str
+    pre: Optional[dict]
+    post: Optional[dict]
+    classification: str
+    notes: list[Finding] = field(default_factory=list)
+
+    @property
+    def is_regression(self) -> bool:
+        """A regression by status, or any regression-severity finding (also on a `new` pair)."""
+        return self.classification == "regression" or any(f.severity == "regression" for f in self.notes)
+
+    def to_dict(self) -> dict:
+        return {"classification": self.classification, "regression": self.is_regression,
+                "dependency": self.dependency, "target": self.target, "check": self.check,
+                "pre": _side(self.pre), "post": _side(self.post),
+                "notes": [f.to_dict() for f in self.notes]}
+
+
+@dataclass
+class Comparison:
+    changes: list[Change]
+    pre_run: Optional[dict] = None  # {id, phase, host, started, finished, complete} of the run compared
+    post_run: Optional[dict] = None
+    incomplete_runs: list[str] = field(default_factory=list)  # ids of compared runs that did not finish
+    latency_factor: float = 3.0
+    latency_floor_ms: float = 20.0
+
+    @property
+    def regressions(self) -> list[Change]:
+        return [c for c in self.changes if c.is_regression]
+
+    def counts(self) -> dict[str, int]:
+        """By classification; a `new` pair with a regression finding counts as new here
+        (see `regressions` for everything that blocks)."""
+        return {c: sum(1 for ch in self.changes if ch.classification == c) for c in CLASSES}
+
+    def to_dict(self) -> dict:
+        return {"pre_run": self.pre_run, "post_run": self.post_run,
+                "incomplete_runs": list(self.incomplete_runs),
+                "thresholds": {"latency_factor": self.latency_factor, "latency_floor_ms": self.latency_floor_ms},
+                "counts": self.counts(), "regressions": len(self.regressions),
+                "changes": [c.to_dict() for c in self.changes]}
+
+    def format_text(self) -> str:
+        """A table for the terminal; classification and severity are words, never colour alone."""
+        lines = [f"pre {_run_label(self.pre_run)}  →  post {_run_label(self.post_run)}"]
+        for run in (self.pre_run, self.post_run):
+            if run and run.get("id") in self.incomplete_runs:
+                lines.append(f"WARNING: {run['phase']} run {run['id']} is incomplete"
+                             + (f" ({run['error']})" if run.get("error") else "")
+                             + "; checks it did not reach show as MISSING or NEW")
+        header = ("CLASS", "DEPENDENCY", "CHECK", "TARGET", "PRE → POST")
+        rows = [(_class_label(c), c.dependency or "(host)", c.check, c.target or "-",
+                 f"{_status(c.pre)} → {_status(c.post)}") for c in self.changes]
+        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+        lines.append("")
+        lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths)) + "  " + header[4])
+        for change, row in zip(self.changes, rows):
+            lines.append("  ".join(v.ljust(w) for v, w in zip(row, widths)) + "  " + row[4])
+            lines.extend(f"    [{f.severity}] {f.text}" for f in change.notes)
+        counts = ", ".join(f"{n} {c}" for c, n in self.counts().items() if n)
+        lines.append("")
+        warnings = sum(1 for c in self.changes for f in c.notes if f.severity == "warning")
+        lines.append(f"{len(self.changes)} check{'' if len(self.changes) == 1 else 's'} compared" + (f": {counts}" if counts else "")
+                     + f". Regressions: {len(self.regressions)}; warnings: {warnings}.")
+        return "\n".join(lines)
+
+
+def compare_runs(pre: Optional[dict], post: Optional[dict],
+                 latency_factor: float = 3.0, latency_floor_ms: float = 20.0) -> Comparison:
+    """Pair pre and post results and judge each pair.  Either run may be None (not run yet)."""
+    changes = []
+    for key, a, b in _pairs((pre or {}).get("results") or [], (post or {}).get("results") or []):
+        classification = _classify(a, b)
+        notes = _findings(key[2], a, b, latency_factor, latency_floor_ms)
+        if a is not None and b is not None and any(f.severity == "regression" for f in notes):
+            classification = "regression"  # e.g. both reflects "passed" but the port is rewritten
+        changes.append(Change(key, key[0], key[1], key[2], a, b, classification, notes))
+    changes.sort(key=lambda c: (0 if c.is_regression else CLASSES.index(c.classification),
+                                c.dependency or "", c.check, c.target or ""))
+    incomplete = [r.get("id") for r in (pre, post) if r is not None and not r.get("complete")]
+    return Comparison(changes, _run_summary(pre), _run_summary(post), incomplete,
+                      latency_factor, latency_floor_ms)
+
+
+def latest_runs(runs: list[dict]) -> tuple[Optional[dict], Optional[dict]]:
+    """The latest complete run of each phase, else the latest incomplete one
+    (compare_runs then lists it in `incomplete_runs`), else None."""
+    def pick(phase: str) -> Optional[dict]:
+        mine = [(r.get("started") or "", i, r) for i, r in enumerate(runs) if r.get("phase") == phase]
+        complete = [t for t in mine if t[2].get("complete")]
+        chosen = max(complete or mine, key=lambda t: t[:2], default=None)
+        return chosen[2] if chosen else None
+    return pick("pre"), pick("post")
+
+
+# ------------------------------------------------------------------ pairing
+
+def result_key(result: dict) -> Key:
+    if result.get("dependency") is None:  # host-level: one per run, whatever its target
+        return (None, None, result.get("check"))
+    return (result.get("dependency"), result.get("target"), result.get("check"))
+
+
+def _pairs(pre: list[dict], post: list[dict]) -> list[tuple[Key, Optional[dict], Optional[dict]]]:
+    """Pair by key, in order when a key repeats.  A reflect is a property of the path to a
+    zone (one per dependency), so a lone pre and a lone post reflect of one dependency are
+    paired even when the reflector (its target) differs, e.g. none declared at pre time."""
+    index_pre, index_post = _index(pre), _index(post)
+    pairs: list[tuple[Key, Optional[dict], Optional[dict]]] = []
+    for key in dict.fromkeys([*index_pre, *index_post]):
+        a, b = index_pre.get(key, []), index_post.get(key, [])
+        pairs += [(key, a[i] if i < len(a) else None, b[i] if i < len(b) else None)
+                  for i in range(max(len(a), len(b)))]
+    lone: dict[tuple[str, int], list[int]] = {}
+    for i, (key, a, b) in enumerate(pairs):
+        if key[2] == "reflect" and key[0] is not None and (a is None) != (b is None):
+            lone.setdefault((key[0], a is None), []).append(i)
+    drop = set()
+    for (dep, post_only), found in lone.items():
+        other = lone.get((dep, not post_only), [])
+        if post_only and len(found) == len(other) == 1:
+            i, j = other[0], found[0]
+            pairs[j] = (pairs[j][0], pairs[i][1], pairs[j][2])
+            drop.add(i)
+    return [p for i, p in enumerate(pairs) if i not in drop]
+
+
+def _index(results: list[dict]) -> dict[Key, list[dict]]:
+    index: dict[Key, list[dict]] = {}
+    for r in results:
+        index.setdefault(result_key(r), []).append(r)
+    return index
+
+
+def _classify(pre: Optional[dict], post: Optional[dict]) -> str:
+    if pre is None:
+        return "new"
+    if post is None:
+        return "missing"
+    a, b = _norm(pre.get("status")), _norm(post.get("status"))
+    if a == b != "inconclusive":
+        return "unchanged"
+    return {("pass", "fail"): "regression", ("fail", "pass"): "fixed"}.get((a, b), "inconclusive")
+
+
+def _norm(status) -> str:
+    return status if status in ("pass", "fail") else "inconclusive"
+
+
+# ------------------------------------------------------------------ findings
+
+def _findings(check: str, pre: Optional[dict], post: Optional[dict],
+              factor: float, floor_ms: float) -> list[Finding]:
+    if post is None:
+        return []
+    proves = set(post.get("proves") or []) | set((pre or {}).get("proves") or [])
+    notes = _reflect_findings(pre, post, proves) if check == "reflect" else []
+    if pre is None:
+        return notes
+    if check == "route":
+        notes += _route_findings(pre.get("data") or {}, post.get("data") or {})
+    if check == "dns":
+        name = post.get("target") or pre.get("target") or "the name"
+        notes += _dns_findings(name, pre.get("data") or {}, post.get("data") or {}, proves)
+    notes += _latency_findings(check, pre.get("latency_ms"), post.get("latency_ms"), factor, floor_ms)
+    return notes
+
+
+def _reflected(result: Optional[dict], name: str):
+    """Reflect fields are top-level in stored results; older records only have them in data."""
+    if result is None:
+        return None
+    return result[name] if result.get(name) is not None else (result.get("data") or {}).get(name)
+
+
+def _reflect_findings(pre: Optional[dict], post: dict, proves: set[str]) -> list[Finding]:
+    """Incident 1.  Fires when the post path rewrites/translates and the pre path did not
+    or was not observed (no pre run, reflector silent): the device checks what it sees now."""
+    notes = []
+    local, observed = _reflected(post, "local") or {}, _reflected(post, "observed") or {}
+    if _reflected(post, "port_preserved") is False and _reflected(pre, "port_preserved") is not False:
+        # Without a fixed source port (reflect planned only for no_nat) the port is ephemeral anyway.
+        severity = "regression" if "source_port_preserved" in proves or not proves else "warning"
+        notes.append(Finding("port_rewritten", severity, f"source port {local.get('port')} → "
+                             f"{observed.get('port')} (rewritten by NAT)"))
+    if _reflected(post, "nat") is True and _reflected(pre, "nat") is not True:
+        severity = "regression" if "no_nat" in proves else "warning"
+        notes.append(Finding("address_translated", severity, f"source address {local.get('ip')} → "
+                             f"{observed.get('ip')} (translated by NAT)"))
+    return notes
+
+
+def _route_findings(a: dict, b: dict) -> list[Finding]:
+    """Incident 2: the same peer now leaves by another gateway or interface (a NAT gateway?)."""
+    if not a.get("dev") or not b.get("dev") or (a.get("gateway"), a["dev"]) == (b.get("gateway"), b["dev"]):
+        return []
+    ga, gb = a.get("gateway"), b.get("gateway")
+    left = f"via gateway {ga} ({a['dev']})" if ga else f"direct ({a['dev']})"
+    if ga and gb:
+        right = f"{gb} ({b['dev']})"
+    else:
+        right = f"via gateway {gb} ({b['dev']})" if gb else f"direct ({b['dev']})"
+    return [Finding("egress_changed", "warning", f"egress {left} → {right}")]
+
+
+def _dns_findings(name: str, a: dict, b: dict, proves: set[str]) -> list[Finding]:
+    """Incident 2: split-horizon DNS; an internal name now resolving to a public address
+    sends the traffic out through the NAT gateway.  Only compared when both sides resolved."""
+    pre, post = a.get("answers") or [], b.get("answers") or []
+    if not pre or not post:
+        return []
+    public = [x.get("ip") for x in post if x.get("class") == "public"]
+    if public and not any(x.get("class") == "public" for x in pre):
+        classes = {x.get("class") for x in pre}
+        label = classes.pop() if len(classes) == 1 else "non-public"
+        severity = "regression" if "private_dns" in proves else "warning"
+        return [Finding("dns_public", severity, f"{name} resolved to {label} "
+                        f"{', '.join(x.get('ip') for x in pre)} → public {', '.join(public)}")]
+    ips_pre, ips_post = [x.get("ip") for x in pre], [x.get("ip") for x in post]
+    if set(ips_pre) != set(ips_post):
+        return [Finding("dns_changed", "info",
+                        f"{name} resolved to {', '.join(ips_pre)} → {', '.join(ips_post)}")]
+    return []
+
+
+def _latency_findings(check: str, a, b, factor: float, floor_ms: float) -> list[Finding]:
+    """Incident 2: a longer path (NAT gateway, another site) eats the timeout budget.
+    Both thresholds must be exceeded, so loopback jitter (0.1 -> 0.9 ms) stays quiet."""
+    if not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (a, b)):
+        return []
+    if not (a >= 0 and b > a * factor and b - a > floor_ms):
+        return []
+    ratio = ""
+    if a > 0:
+        r = b / a
+        ratio = f" ({r:.0f}x)" if r >= 10 else f" ({r:.1f}x)"
+    what = _LATENCY_OF.get(check, check)
+    return [Finding("latency_up", "warning", f"{what} latency {a:.1f} ms → {b:.1f} ms{ratio}")]
+
+
+# ------------------------------------------------------------------ output helpers
+
+def _side(result: Optional[dict]) -> Optional[dict]:
+    if result is None:
+        return None
+    return {k: result.get(k) for k in ("id", "target", "status", "reason", "detail", "latency_ms")}
+
+
+def _run_summary(run: Optional[dict]) -> Optional[dict]:
+    if run is None:
+        return None
+    return {k: run.get(k) for k in ("id", "phase", "host", "started", "finished", "complete", "error")}
+
+
+def _run_label(run: Optional[dict]) -> str:
+    if run is None:
+        return "(no run)"
+    return f"{run.get('id')} ({run.get('host')}, {run.get('started')})"
+
+
+def _class_label(change: Change) -> str:
+    label = change.classification.upper()
+    return f"REGRESSION ({label})" if change.is_regression and label != "REGRESSION" else label
+
+
+def _status(result: Optional[dict]) -> str:
+    if result is None:
+        return "none"
+    status = result.get("status") or "inconclusive"
+    return status if status == "pass" or not result.get("reason") else f"{status} ({result['reason']})"

@@ -1,0 +1,167 @@
+"""Go / no-go, with every reason; and the two ways people change it: marks and waivers.
+
+NO-GO when a blocker item fails or is still pending, or a regression is not
+waived.  GO WITH WAIVERS when blockers pass only thanks to waivers.  GO
+otherwise.  The verdict never hides anything: each reason names the item or
+the regression, and expired waivers or waivers whose evidence changed are
+listed as warnings (they no longer count).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+
+from .checklist import Checklist, Item, build_checklist, waiver_status
+from .compare import Comparison, compare_runs
+from .model import Inventory
+from .workspace import Workspace, utc_now
+
+GO, GO_WITH_WAIVERS, NO_GO = "GO", "GO WITH WAIVERS", "NO-GO"
+EXIT_CODES = {GO: 0, GO_WITH_WAIVERS: 3, NO_GO: 1}
+
+
+@dataclass
+class Verdict:
+    verdict: str
+    reasons: list[str]
+    warnings: list[str] = field(default_factory=list)
+    counts: dict = field(default_factory=dict)
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CODES[self.verdict]
+
+    def to_dict(self) -> dict:
+        return {"verdict": self.verdict, "reasons": self.reasons, "warnings": self.warnings, "counts": self.counts}
+
+
+@dataclass
+class Review:
+    """Everything the verdict is computed from, computed once."""
+
+    checklist: Checklist
+    comparison: Comparison
+    verdict: Verdict
+
+
+def review(inventory: Inventory, workspace: Workspace, today: _dt.date | None = None) -> Review:
+    today = today or _dt.date.today()
+    checklist = build_checklist(inventory, workspace, today)
+    comparison = compare_runs(checklist.pre_run, checklist.post_run)
+    return Review(checklist, comparison, decide(inventory, workspace, checklist, comparison, today))
+
+
+def decide(inventory: Inventory, workspace: Workspace, checklist: Checklist, comparison: Comparison,
+           today: _dt.date) -> Verdict:
+    blocking: list[str] = []
+    waived: list[str] = []
+    warnings: list[str] = []
+    for item in checklist.items:
+        warnings.extend(f"{item.id}: {note}" for note in item.waiver_notes)
+        if item.state == "waived" and item.blocker:
+            w = item.waiver
+            waived.append(f"waived: {item.id} ({item.base_state}: {item.evidence}) by {w['by']} until "
+                          f"{w['until']}: {w['reason']}")
+        elif item.state in ("fail", "pending") and item.blocker:
+            why = item.evidence or f"{item.title} (not marked yet)"
+            blocking.append(f"blocker {'failed' if item.state == 'fail' else 'pending'}: {item.id}: {why}")
+        elif item.state == "fail":
+            warnings.append(f"non-blocking item failed: {item.id}: {item.evidence}")
+    for change in comparison.regressions:
+        text = _regression_text(change)
+        covering = _covering_items(checklist, change)
+        if covering and all(i.state == "waived" for i in covering):
+            waived.append(f"waived regression: {text} (by {covering[0].waiver['by']})")
+        elif _dependency_waiver(workspace, change.dependency, checklist, today):
+            waived.append(f"waived regression: {text} (dependency waiver)")
+        else:
+            blocking.append(f"regression: {text}")
+    if workspace.inventory_changed(inventory.digest):
+        warnings.append(f"the inventory changed since this workspace was started ({inventory.path}); "
+                        "earlier runs describe the old version")
+    warnings.extend(f"{run['id']} ({run['phase']} from {run['host']}) is incomplete: {run.get('error')}"
+                    for run in (checklist.pre_run, checklist.post_run) if run and not run.get("complete"))
+    counts = checklist.counts()
+    counts["regressions"] = len(comparison.regressions)
+    if blocking:
+        return Verdict(NO_GO, blocking + waived, warnings, counts)
+    if waived:
+        return Verdict(GO_WITH_WAIVERS, waived, warnings, counts)
+    blockers = sum(1 for i in checklist.items if i.blocker)
+    return Verdict(GO, [f"all {blockers} blocker items pass; no regression"], warnings, counts)
+
+
+def _regression_text(change) -> str:
+    findings = "; ".join(f.text for f in change.notes if f.severity == "regression") or (
+        f"{change.pre['status'] if change.pre else 'none'} → {change.post['status'] if change.post else 'none'}")
+    target = f" {change.target}" if change.target else ""
+    return f"{change.dependency or '(host)'} {change.check}{target}: {findings}"
+
+
+def _covering_items(checklist: Checklist, change) -> list[Item]:
+    proves = set((change.post or change.pre or {}).get("proves") or ())
+    return [i for i in checklist.items
+            if i.source == "requirement" and i.dependency == change.dependency and i.requirement in proves]
+
+
+def _dependency_waiver(workspace: Workspace, dependency: str | None, checklist: Checklist,
+                       today: _dt.date) -> bool:
+    if dependency is None:
+        return False
+    probe = Item("", "", "", True, "requirement", dependency=dependency)
+    return any(w["scope"] == "dependency" and w.get("dependency") == dependency
+               and waiver_status(w, probe, today) == "active" for w in workspace.waivers)
+
+
+# -- what people do ---------------------------------------------------------------------------
+
+
+class ActionError(ValueError):
+    """A mark or waiver that cannot be recorded; the message says why."""
+
+
+def mark(workspace: Workspace, checklist: Checklist, item_id: str, state: str, by: str, note: str) -> dict:
+    item = checklist.item(item_id)
+    if item is None:
+        raise ActionError(f"no checklist item '{item_id}' (see `migready checklist`)")
+    if state not in ("pass", "fail", "na"):
+        raise ActionError(f"state must be pass, fail or na, not '{state}'")
+    if not by.strip() or not note.strip():
+        raise ActionError("a manual change needs a name (--by) and a note (--note)")
+    entry = {"state": state, "by": by, "note": note, "at": utc_now()}
+    workspace.marks[item_id] = entry
+    workspace.log(by, "mark", item=item_id, state=state, note=note, previous=item.state)
+    return entry
+
+
+def waive(workspace: Workspace, checklist: Checklist, target: str, by: str, reason: str, until: str,
+          today: _dt.date | None = None) -> dict:
+    """Waive an item, or every item of a dependency (`target` is then `service/dependency`)."""
+    today = today or _dt.date.today()
+    if not by.strip():
+        raise ActionError("a waiver needs the name of who grants it (--by)")
+    if not reason.strip():
+        raise ActionError("a waiver needs a justification (--reason)")
+    try:
+        expiry = _dt.date.fromisoformat(until)
+    except ValueError:
+        raise ActionError(f"--until must be a date YYYY-MM-DD, not '{until}'") from None
+    if expiry < today:
+        raise ActionError(f"--until {until} is already past")
+    item = checklist.item(target)
+    deps = {i.dependency for i in checklist.items if i.dependency}
+    if item is not None:
+        waiver = {"scope": "item", "item": target,
+                  "evidence": {"digest": item.evidence_digest, "state": item.base_state, "text": item.evidence}}
+    elif target in deps:
+        covered = [i for i in checklist.items if i.dependency == target]
+        waiver = {"scope": "dependency", "dependency": target,
+                  "evidence": {"items": {i.id: i.base_state for i in covered}}}
+    else:
+        raise ActionError(f"'{target}' is neither a checklist item nor a dependency (see `migready checklist`)")
+    waiver.update({"id": f"W{len(workspace.waivers) + 1}", "by": by, "reason": reason, "until": until,
+                   "granted": utc_now()})
+    workspace.waivers.append(waiver)
+    workspace.log(by, "waive", waiver=waiver["id"], target=target, reason=reason, until=until,
+                  evidence=waiver["evidence"])
+    return waiver
