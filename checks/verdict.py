@@ -71,9 +71,11 @@ def decide(inventory: Inventory, workspace: Workspace, checklist: Checklist, com
         text = _regression_text(change)
         covering = _covering_items(checklist, change)
         if covering and all(i.state == "waived" for i in covering):
-            waived.append(f"waived regression: {text} (by {covering[0].waiver['by']})")
-        elif _dependency_waiver(workspace, change.dependency, checklist, today):
-            waived.append(f"waived regression: {text} (dependency waiver)")
+            w = covering[0].waiver
+        else:
+            w = _dependency_waiver(workspace, change.dependency, today)
+        if w:
+            waived.append(f"waived regression: {text} by {w['by']} until {w['until']}: {w['reason']}")
         else:
             blocking.append(f"regression: {text}")
     if workspace.inventory_changed(inventory.digest):
@@ -104,13 +106,13 @@ def _covering_items(checklist: Checklist, change) -> list[Item]:
             if i.source == "requirement" and i.dependency == change.dependency and i.requirement in proves]
 
 
-def _dependency_waiver(workspace: Workspace, dependency: str | None, checklist: Checklist,
-                       today: _dt.date) -> bool:
+def _dependency_waiver(workspace: Workspace, dependency: str | None, today: _dt.date) -> dict | None:
+    """An active waiver of all of `dependency`'s items, if any."""
     if dependency is None:
-        return False
-    probe = Item("", "", "", True, "requirement", dependency=dependency)
-    return any(w["scope"] == "dependency" and w.get("dependency") == dependency
-               and waiver_status(w, probe, today) == "active" for w in workspace.waivers)
+        return None
+    scope = Item("", "", "", True, "requirement", dependency=dependency)
+    return next((w for w in workspace.waivers if w["scope"] == "dependency" and w.get("dependency") == dependency
+                 and waiver_status(w, scope, today) == "active"), None)
 
 
 # -- what people do ---------------------------------------------------------------------------

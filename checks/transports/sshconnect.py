@@ -174,7 +174,7 @@ class _Authenticator:
         return agent
 
     def _identity_paths(self) -> list[str]:
-        explicit = [os.path.expanduser(p) for p in [*self.o.identity_files, *self.ep.identity_files]]
+        explicit = [os.path.expanduser(p) for p in [*(self.o.identity_files or []), *self.ep.identity_files]]
         paths = explicit or ([p for p in map(os.path.expanduser, _DEFAULT_KEYS) if os.path.exists(p)]
                              if self.o.look_for_keys else [])
         unique: dict[str, str] = {}
