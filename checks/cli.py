@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import __version__, cli_probe, cli_review
+from . import __version__, cli_demo, cli_probe, cli_review
 from .cli_common import EXIT_FINDINGS, EXIT_OK, print_problems
 from .inventory import load_inventory
 from .problems import InputError
@@ -72,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_probe.add_commands(sub)
     cli_review.add_commands(sub)
+    cli_demo.add_commands(sub)
     return parser
 
 

@@ -86,6 +86,8 @@ def decide(inventory: Inventory, workspace: Workspace, checklist: Checklist, com
     counts = checklist.counts()
     counts["regressions"] = len(comparison.regressions)
     if blocking:
+        order = ("regression", "blocker failed", "blocker pending")
+        blocking.sort(key=lambda r: next(i for i, prefix in enumerate(order) if r.startswith(prefix)))
         return Verdict(NO_GO, blocking + waived, warnings, counts)
     if waived:
         return Verdict(GO_WITH_WAIVERS, waived, warnings, counts)
@@ -94,8 +96,12 @@ def decide(inventory: Inventory, workspace: Workspace, checklist: Checklist, com
 
 
 def _regression_text(change) -> str:
-    findings = "; ".join(f.text for f in change.notes if f.severity == "regression") or (
-        f"{change.pre['status'] if change.pre else 'none'} → {change.post['status'] if change.post else 'none'}")
+    findings = "; ".join(f.text for f in change.notes if f.severity == "regression")
+    if not findings:
+        before = change.pre["status"] if change.pre else "none"
+        after = change.post["status"] if change.post else "none"
+        detail = (change.post or {}).get("detail")
+        findings = f"{before} → {after}" + (f" ({detail})" if detail else "")
     target = f" {change.target}" if change.target else ""
     return f"{change.dependency or '(host)'} {change.check}{target}: {findings}"
 

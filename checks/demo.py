@@ -1,0 +1,95 @@
+"""`migready demo`: incident 1, replayed on this machine with nothing to set up.
+
+Loopback only (127.0.0.0/8), no root.  A TopScale-like scale that rejects
+datagrams whose source port is not the SDK port, a label printer and a
+reflector play the store.  The pre phase talks to them directly; the post
+phase goes through `natrelay`, a user-space SIMULATION of source NAT that
+forwards every flow from a fresh source port.  The same core calls as the
+CLI then compare, evaluate and write the workspace, so the demo ends in the
+verdict the real incident deserved: NO-GO, source port 9010 rewritten.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import shutil
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Callable
+
+from . import agent, simulators
+from .inventory import load_inventory
+from .natrelay import Forward, Relay
+from .probe_run import run_probes
+from .verdict import Review, review
+from .workspace import Workspace
+
+# Where demo.yaml expects the store, and where the devices really are behind the "NAT".
+REFLECTOR, SCALE, PRINTER = ("127.0.0.20", 3478), ("127.0.0.21", 5002), ("127.0.0.22", 9100)
+BEHIND_NAT = {REFLECTOR: ("127.0.2.20", 3478), SCALE: ("127.0.2.21", 5002), PRINTER: ("127.0.2.22", 9100)}
+NAT_ADDRESS = "127.0.3.1"
+
+
+class DemoError(RuntimeError):
+    pass
+
+
+@dataclass
+class DemoResult:
+    workspace: Path
+    inventory: Path
+    review: Review
+
+
+@contextlib.contextmanager
+def _store(reflector, scale, printer):
+    """The store's devices on the given loopback endpoints, stopped on exit."""
+    started = []
+    try:
+        started.append(agent.Reflector(reflector[0], reflector[1], log=io.StringIO()).start())
+        started.append(simulators.start_scale(*scale, log=None))
+        started.append(simulators.start_printer(*printer, log=None))
+    except (OSError, RuntimeError) as exc:
+        for peer in started:
+            peer.stop()
+        raise DemoError(f"cannot start the demo's loopback devices ({exc}); is another demo running?") from None
+    try:
+        yield
+    finally:
+        for peer in reversed(started):
+            peer.stop()
+
+
+@contextlib.contextmanager
+def _nat():
+    forwards = [Forward("udp", REFLECTOR, BEHIND_NAT[REFLECTOR]), Forward("tcp", REFLECTOR, BEHIND_NAT[REFLECTOR]),
+                Forward("udp", SCALE, BEHIND_NAT[SCALE]), Forward("tcp", PRINTER, BEHIND_NAT[PRINTER])]
+    try:
+        relay = Relay(forwards, NAT_ADDRESS).start()
+    except OSError as exc:
+        raise DemoError(f"cannot start the simulated NAT on loopback ({exc}); is another demo running?") from None
+    try:
+        yield relay
+    finally:
+        relay.stop()
+
+
+def run_demo(out_dir: Path, say: Callable[[str], None] = print) -> DemoResult:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    inventory_path = out_dir / "demo.yaml"
+    with resources.as_file(resources.files("migready.inventories").joinpath("demo.yaml")) as bundled:
+        shutil.copyfile(bundled, inventory_path)
+    workspace_path = out_dir / "demo.migready.json"
+    for stale in (workspace_path, workspace_path.with_name(workspace_path.name + ".bak")):
+        stale.unlink(missing_ok=True)  # a demo starts from scratch
+    inventory = load_inventory(inventory_path)
+    workspace = Workspace.new(workspace_path, str(inventory_path.resolve()), inventory.digest)
+
+    say("pre-migration: probing the store directly (old site, no NAT)")
+    with _store(REFLECTOR, SCALE, PRINTER):
+        run_probes(inventory, "local://", "pre", workspace)
+    say("post-migration: probing through a user-space NAT simulation (new site, natOutgoing)")
+    with _store(*(BEHIND_NAT[p] for p in (REFLECTOR, SCALE, PRINTER))), _nat():
+        run_probes(inventory, "local://", "post", workspace)
+    return DemoResult(workspace_path, inventory_path, review(inventory, workspace))
