@@ -1,0 +1,444 @@
+"""checks/workspace.py: the run file a readiness review lives in.
+
+What a migration lead relies on: whatever happens to the process writing it
+(Ctrl-C, OOM killer, a laptop lid), the workspace on disk is the old or the
+new version, never half of one; a damaged file says which file and points at
+the `.bak`; a file from a newer migready is refused, not misread; an event log
+edited by hand is caught and the event named; and workspaces written by the
+first version (schema 1) still open.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import stat
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from migready.checks.problems import InputError
+from migready.checks.workspace import FORMAT, GENESIS, SCHEMA_VERSION, Workspace, event_hash
+
+
+def bak(path):
+    return path.with_name(path.name + ".bak")
+
+
+def message(exc_info) -> str:
+    return str(exc_info.value)
+
+
+def logged_workspace(tmp_path, name="review.migready.json"):
+    """A saved workspace with a realistic event log: a probe run, two marks and a waiver."""
+    ws = Workspace.new(tmp_path / name, "/srv/inv.yaml", "ab" * 32)
+    ws.log("migready", "probe-run-started", run="run-1", phase="pre", host="ssh://ops@old")
+    ws.log("Li Wei", "mark", item="prepare.rollback-plan", state="pass", note="plan v3 in the wiki", previous="pending")
+    ws.log("Zhang Min", "waive", waiver="W1", target="scale-adapter/scale", reason="vendor confirmed",
+           until="2030-02-01", evidence={})
+    ws.log("Li Wei", "mark", item="pre.device-alarm", state="pass", note="alarm 4711", previous="pending")
+    ws.save()
+    return ws
+
+
+def edit_file(path, change):
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(json.dumps(data, indent=1), encoding="utf-8")
+
+
+# ------------------------------------------------------------------ round trip and .bak
+
+
+def test_new_save_load_round_trip(tmp_path):
+    path = tmp_path / "review.migready.json"
+    ws = Workspace.new(path, "/srv/inventories/scale.yaml", "cd" * 32)
+    ws.runs.append({"id": "run-1", "phase": "pre", "host": "ssh://ops@old", "started": "2030-01-01T00:00:00.000Z",
+                    "finished": "2030-01-01T00:01:00.000Z", "complete": True, "error": None,
+                    "results": [{"id": "p1", "dependency": "a/b", "target": "10.0.0.1", "check": "tcp_connect",
+                                 "status": "pass", "latency_ms": 1.2, "note": "秤 171"}]})
+    ws.log("Li Wei", "probe-run-started", run="run-1")
+    ws.save()
+
+    loaded = Workspace.load(path)
+    assert loaded.data == ws.data  # nothing lost or added, non-ASCII included
+    assert loaded.data["format"] == FORMAT and loaded.data["schema_version"] == SCHEMA_VERSION
+    assert loaded.data["inventory"] == {"path": "/srv/inventories/scale.yaml", "digest": "cd" * 32}
+    assert loaded.runs[0]["results"][0]["note"] == "秤 171"
+    assert loaded.marks == {} and loaded.waivers == [] and loaded.data["signoffs"] == []
+    assert [e["action"] for e in loaded.events] == ["probe-run-started"]
+    assert loaded.chain_problem() is None
+    assert "updated" in loaded.data
+
+
+def test_every_save_keeps_the_previous_file_as_bak(tmp_path):
+    path = tmp_path / "review.migready.json"
+    ws = Workspace.new(path)
+    ws.save()
+    assert not bak(path).exists()  # nothing to keep the first time
+    first = path.read_bytes()
+
+    ws.log("Li Wei", "mark", item="x", state="pass", note="n", previous="pending")
+    ws.save()
+    second = path.read_bytes()
+    assert bak(path).read_bytes() == first
+
+    ws.log("Li Wei", "mark", item="y", state="pass", note="n", previous="pending")
+    ws.save()
+    assert bak(path).read_bytes() == second
+    assert len(Workspace.load(bak(path)).events) == 1 and len(Workspace.load(path).events) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name, bak(path).name]  # no temp files left over
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: checks/atomic.py atomic_write_bytes writes through tempfile.mkstemp "
+                   "(mode 0600) and renames it over the workspace, so every save resets a shared "
+                   "workspace's permissions to owner-only")
+def test_save_keeps_the_file_permissions(tmp_path):
+    """A workspace shared by a team (group read/write) must stay readable by the team after a save."""
+    path = tmp_path / "review.migready.json"
+    ws = Workspace.new(path)
+    ws.save()
+    os.chmod(path, 0o664)
+    ws.log("Li Wei", "mark", item="x", state="pass", note="n", previous="pending")
+    ws.save()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o664
+
+
+# ------------------------------------------------------------------ crash safety
+
+WRITER = textwrap.dedent("""
+    import sys
+    from migready.checks.workspace import Workspace
+
+    path, size = sys.argv[1], int(sys.argv[2])
+    ws = Workspace.load(path)
+    gen = max((int(r["id"].split("-")[1]) for r in ws.runs), default=0)
+    print("ready", flush=True)
+    while True:
+        gen += 1
+        results = [{"id": f"p{i}", "dependency": "scale-adapter/scales", "target": f"10.128.{i // 250}.{i % 250}",
+                    "check": "udp_exchange", "proves": ["reachable"], "status": "pass", "reason": "answered",
+                    "detail": "OK TSCALE/1 " + "x" * 40, "latency_ms": 1.5, "started": "2030-01-01T00:00:00.000Z",
+                    "data": {"generation": gen}} for i in range(size)]
+        ws.runs.append({"id": f"run-{gen}", "phase": "post", "host": "local://", "started": "2030-01-01",
+                        "finished": "2030-01-01", "complete": True, "error": None, "planned": size,
+                        "results": results})
+        del ws.runs[:-2]  # keep the file a steady ~1.5 MB
+        ws.log("writer", "probe-run-started", run=f"run-{gen}")
+        ws.save()
+""")
+
+
+def generation(ws) -> int:
+    return max((int(r["id"].split("-")[1]) for r in ws.runs), default=0)
+
+
+def check_whole(ws, size):
+    """Every run is exactly as written: all its results, the same generation throughout."""
+    for run in ws.runs:
+        assert len(run["results"]) == run["planned"] == size
+        gen = int(run["id"].split("-")[1])
+        assert {r["data"]["generation"] for r in run["results"]} == {gen}
+    assert ws.chain_problem() is None
+    assert ws.events and ws.events[-1]["details"]["run"] == f"run-{generation(ws)}"
+
+
+def test_sigkill_during_saves_never_leaves_half_a_workspace(tmp_path):
+    """A writer that saves a large run in a loop is SIGKILLed at random moments, 20 times over.
+
+    After every kill `Workspace.load` accepts the file (and its `.bak`), the content is one
+    complete version, and it is never older than what a previous round left.
+    """
+    size = 2000
+    path = tmp_path / "review.migready.json"
+    ws = Workspace.new(path)
+    ws.log("Li Wei", "workspace-created")
+    ws.save()
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER, encoding="utf-8")
+    rng = random.Random(20300101)
+    last = 0
+    for _ in range(20):
+        writer = subprocess.Popen([sys.executable, str(script), str(path), str(size)],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            assert writer.stdout.readline().strip() == "ready", writer.stderr.read()
+            try:
+                writer.wait(timeout=rng.uniform(0.0, 0.4))  # returns early only if the writer died by itself
+            except subprocess.TimeoutExpired:
+                pass
+            assert writer.poll() is None, f"writer died on its own: {writer.stderr.read()}"
+            writer.send_signal(signal.SIGKILL)
+            writer.wait(timeout=30)
+        finally:
+            if writer.poll() is None:
+                writer.kill()
+                writer.wait()
+            writer.stdout.close()
+            writer.stderr.close()
+        assert writer.returncode == -signal.SIGKILL
+
+        ws = Workspace.load(path)  # never half a file
+        check_whole(ws, size)
+        assert generation(ws) >= last  # a kill never rolls the file back
+        last = generation(ws)
+        if bak(path).exists():  # may be missing for an instant between unlink and link
+            previous = Workspace.load(bak(path))
+            if previous.runs:
+                check_whole(previous, size)
+            assert generation(previous) <= last
+    assert last >= 10, "the writer hardly ever saved: the kills did not test anything"
+
+
+# ------------------------------------------------------------------ damaged or foreign files
+
+
+def test_truncated_file_names_file_says_truncated_and_points_at_bak(tmp_path):
+    ws = logged_workspace(tmp_path)
+    ws.save()  # second save: a .bak now exists
+    text = ws.path.read_text(encoding="utf-8")
+    ws.path.write_text(text[: len(text) // 2], encoding="utf-8")
+    good_backup = bak(ws.path).read_bytes()
+
+    with pytest.raises(InputError) as caught:
+        Workspace.load(ws.path)
+    text = message(caught)
+    assert text.startswith(f"{ws.path}:")  # file:line:col of where parsing stopped
+    [problem] = caught.value.problems
+    assert problem.file == str(ws.path) and problem.line > 1
+    assert "not valid JSON" in text and "truncated" in text
+    assert f"previous good copy is {bak(ws.path)}" in text
+    assert bak(ws.path).read_bytes() == good_backup  # the backup is left alone
+    assert Workspace.load(bak(ws.path)).events == ws.events
+
+
+def test_truncated_file_without_bak_does_not_mention_one(tmp_path):
+    path = tmp_path / "review.migready.json"
+    Workspace.new(path).save()
+    assert not bak(path).exists()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: len(text) // 2], encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        Workspace.load(path)
+    assert str(path) in message(caught) and "not valid JSON" in message(caught)
+    assert ".bak" not in message(caught)
+
+
+def test_missing_file_is_an_input_error_naming_it(tmp_path):
+    path = tmp_path / "nope.migready.json"
+    with pytest.raises(InputError) as caught:
+        Workspace.load(path)
+    assert str(path) in message(caught) and "cannot read workspace" in message(caught)
+
+
+@pytest.mark.parametrize("content", [
+    '{"name": "scale adapter", "services": []}',
+    '[1, 2, 3]',
+    '{"format": "migready-report", "schema_version": 2}',
+], ids=["other-json-object", "json-array", "other-format"])
+def test_json_that_is_not_a_workspace(tmp_path, content):
+    path = tmp_path / "inventory.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        Workspace.load(path)
+    assert message(caught) == f'{path}: not a migready workspace (no "format": "migready-workspace")'
+
+
+@pytest.mark.parametrize("version", [3, 99, "2", None, 0])
+def test_schema_version_not_understood(tmp_path, version):
+    path = tmp_path / "review.migready.json"
+    ws = Workspace.new(path)
+    ws.data["schema_version"] = version
+    ws.save()
+    with pytest.raises(InputError) as caught:
+        Workspace.load(path)
+    assert message(caught).startswith(f"{path}: workspace schema version {version!r} is not one this migready "
+                                      f"understands (1 to {SCHEMA_VERSION})")
+    if version in (3, 99):
+        assert "newer migready" in message(caught)
+
+
+def test_schema_violation_names_the_field(tmp_path):
+    path = tmp_path / "review.migready.json"
+    ws = Workspace.new(path)
+    ws.data["waivers"].append({"id": "W1", "scope": "item", "item": "x", "by": "", "reason": "r",
+                               "until": "2030-02-01", "granted": "g", "evidence": {}})
+    ws.save()
+    with pytest.raises(InputError) as caught:
+        Workspace.load(path)
+    [problem] = caught.value.problems
+    assert problem.file == str(path) and problem.path == "waivers[0].by"
+
+
+# ------------------------------------------------------------------ the hash-chained event log
+
+
+def test_log_chains_events(tmp_path):
+    ws = logged_workspace(tmp_path)
+    assert [e["seq"] for e in ws.events] == [1, 2, 3, 4]
+    assert ws.events[0]["prev"] == GENESIS
+    for before, after in zip(ws.events, ws.events[1:]):
+        assert after["prev"] == before["hash"]
+    assert all(e["hash"] == event_hash(e) for e in ws.events)
+    assert ws.events[1]["by"] == "Li Wei" and ws.events[1]["details"]["item"] == "prepare.rollback-plan"
+    assert Workspace.load(ws.path).chain_problem() is None
+
+
+@pytest.mark.parametrize("field, value", [
+    ("by", "Mallory"),
+    ("action", "note"),
+    ("at", "2020-01-01T00:00:00.000Z"),
+])
+def test_edited_event_is_named(tmp_path, field, value):
+    ws = logged_workspace(tmp_path)
+    edit_file(ws.path, lambda d: d["events"][1].__setitem__(field, value))
+    with pytest.raises(InputError) as caught:
+        Workspace.load(ws.path)
+    event = dict(ws.events[1], **{field: value})
+    assert message(caught) == (f"{ws.path}: event log: event 2 ({event['action']} by {event['by']} at "
+                               f"{event['at']}) was edited after it was recorded")
+
+
+def test_edited_event_details_are_caught(tmp_path):
+    """The waiver's reason and date in the log cannot be changed quietly either."""
+    ws = logged_workspace(tmp_path)
+    edit_file(ws.path, lambda d: d["events"][2]["details"].__setitem__("until", "2031-12-31"))
+    with pytest.raises(InputError) as caught:
+        Workspace.load(ws.path)
+    assert "event 3 (waive by Zhang Min" in message(caught) and "edited" in message(caught)
+
+
+def test_edited_event_with_recomputed_hash_breaks_the_next_link(tmp_path):
+    ws = logged_workspace(tmp_path)
+
+    def forge(d):
+        d["events"][1]["by"] = "Mallory"
+        d["events"][1]["hash"] = event_hash(d["events"][1])
+    edit_file(ws.path, forge)
+    with pytest.raises(InputError) as caught:
+        Workspace.load(ws.path)
+    assert "event 3 (waive by Zhang Min" in message(caught)
+    assert "does not follow the event before it" in message(caught)
+
+
+def test_event_removed_from_the_middle_names_the_event_after_the_gap(tmp_path):
+    ws = logged_workspace(tmp_path)
+    edit_file(ws.path, lambda d: d["events"].pop(1))  # the first mark disappears
+    with pytest.raises(InputError) as caught:
+        Workspace.load(ws.path)
+    after = ws.events[2]
+    assert message(caught) == (f"{ws.path}: event log: event 2 (waive by Zhang Min at {after['at']}) has sequence "
+                               "number 3: an event before it was removed")
+
+
+def test_event_removed_and_renumbered_is_still_caught(tmp_path):
+    ws = logged_workspace(tmp_path)
+
+    def remove(d):
+        d["events"].pop(1)
+        for seq, e in enumerate(d["events"], start=1):
+            e["seq"] = seq
+    edit_file(ws.path, remove)
+    with pytest.raises(InputError) as caught:
+        Workspace.load(ws.path)
+    assert "event 2 (waive by Zhang Min" in message(caught) and "removed or edited" in message(caught)
+
+
+def test_removing_the_last_event_is_not_detected(tmp_path):
+    """A known limit of a hash chain kept in the same file: the newest event can be cut off
+    (and any tail of the log, or the newest event rewritten with a fresh hash) without a
+    trace, because nothing records where the chain ends.  Only something kept outside the
+    file (the signed report's digest, a copy of the head hash) can catch it.  This test pins
+    what the code does today: the shortened log loads as intact."""
+    ws = logged_workspace(tmp_path)
+    edit_file(ws.path, lambda d: d["events"].pop())
+    loaded = Workspace.load(ws.path)
+    assert loaded.chain_problem() is None
+    assert [e["seq"] for e in loaded.events] == [1, 2, 3]
+    assert loaded.events == ws.events[:3]
+
+
+# ------------------------------------------------------------------ v1 -> v2 migration
+
+V1 = {
+    "format": "migready-workspace",
+    "schema_version": 1,
+    "created": "2029-12-30T08:00:00.000Z",
+    "updated": "2029-12-30T08:20:00.000Z",
+    "inventory": {"path": "/srv/inventories/scale-adapter-nat.yaml", "digest": "ef" * 32},
+    "runs": [{
+        "id": "run-1", "phase": "pre", "host": "ssh://ops@10.20.1.15:22",
+        "started": "2029-12-30T08:00:01.000Z", "finished": "2029-12-30T08:00:09.000Z",
+        "complete": True, "error": None, "inventory_digest": "ef" * 32, "planned": 2, "agent_version": "1",
+        "results": [
+            {"id": "p1", "dependency": None, "target": None, "check": "host_facts", "proves": ["host_facts"],
+             "status": "pass", "reason": "facts", "detail": "", "latency_ms": None, "started": "x",
+             "data": {"hostname": "old-vm"}},
+            {"id": "p2", "dependency": "scale-adapter/scales", "target": "10.128.4.21", "check": "udp_exchange",
+             "proves": ["reachable"], "status": "pass", "reason": "answered", "detail": "OK",
+             "latency_ms": 2.5, "started": "x", "data": {}},
+        ],
+    }],
+    "events": [
+        {"at": "2029-12-30T08:00:01.000Z", "by": "migready", "action": "probe-run-started",
+         "run": "run-1", "phase": "pre", "host": "ssh://ops@10.20.1.15:22"},
+        {"at": "2029-12-30T08:10:00.000Z", "by": "Li Wei", "action": "note", "text": "baseline taken"},
+    ],
+}
+
+
+def test_v1_workspace_loads_as_v2_with_a_chained_log(tmp_path):
+    path = tmp_path / "old.migready.json"
+    path.write_text(json.dumps(V1, indent=1), encoding="utf-8")
+    ws = Workspace.load(path)
+
+    assert ws.data["schema_version"] == 2
+    assert ws.marks == {} and ws.waivers == [] and ws.data["signoffs"] == [] and ws.data["flags"] == []
+    assert ws.runs == V1["runs"] and ws.data["inventory"] == V1["inventory"]
+    assert ws.chain_problem() is None
+    first, second, migrated = ws.events
+    assert (first["seq"], first["at"], first["by"], first["action"]) == (1, V1["events"][0]["at"], "migready",
+                                                                          "probe-run-started")
+    assert first["details"] == {"run": "run-1", "phase": "pre", "host": "ssh://ops@10.20.1.15:22"}
+    assert first["prev"] == GENESIS and second["prev"] == first["hash"]
+    assert (second["by"], second["action"], second["details"]) == ("Li Wei", "note", {"text": "baseline taken"})
+    assert migrated["seq"] == 3 and migrated["action"] == "workspace-migrated" and migrated["by"] == "migready"
+    assert migrated["details"] == {"from_version": 1, "to_version": 2}
+    assert migrated["prev"] == second["hash"]
+
+    ws.save()
+    again = Workspace.load(path)
+    assert again.data == ws.data  # saved as v2: no second migration, chain intact
+    assert [e["action"] for e in again.events].count("workspace-migrated") == 1
+    assert json.loads(bak(path).read_text(encoding="utf-8")) == V1  # the v1 original kept as .bak
+
+
+def test_v1_workspace_without_events_migrates(tmp_path):
+    path = tmp_path / "old.migready.json"
+    path.write_text(json.dumps(dict(V1, events=[])), encoding="utf-8")
+    ws = Workspace.load(path)
+    [migrated] = ws.events
+    assert migrated["seq"] == 1 and migrated["prev"] == GENESIS and migrated["action"] == "workspace-migrated"
+
+
+def test_v1_workspace_that_v1_could_not_have_written_is_an_input_error(tmp_path):
+    path = tmp_path / "old.migready.json"
+    path.write_text(json.dumps({k: v for k, v in V1.items() if k != "inventory"}), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        Workspace.load(path)
+    assert str(path) in message(caught) and "inventory" in message(caught)
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: checks/workspace.py _v1_to_v2 runs before schema validation and "
+                   "assumes `events` is a list of objects: a damaged v1 file raises TypeError/AttributeError "
+                   "(a traceback, exit 1 = NO-GO from `migready verdict`) instead of InputError")
+@pytest.mark.parametrize("events", [None, "baseline taken", [1]], ids=["null", "string", "number-entry"])
+def test_damaged_v1_events_are_an_input_error(tmp_path, events):
+    path = tmp_path / "old.migready.json"
+    path.write_text(json.dumps(dict(V1, events=events)), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        Workspace.load(path)
+    assert str(path) in message(caught) and "events" in message(caught)
