@@ -16,6 +16,10 @@ def atomic_write_bytes(path: str | Path, data: bytes, keep_backup: bool = True) 
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
+        try:  # keep a shared workspace shared: mkstemp creates 0600
+            os.fchmod(fd, os.stat(path).st_mode & 0o7777)
+        except FileNotFoundError:
+            os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -47,6 +51,12 @@ def atomic_write_bytes(path: str | Path, data: bytes, keep_backup: bool = True) 
         pass
     finally:
         os.close(dir_fd)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def atomic_write_text(path: str | Path, text: str, keep_backup: bool = True) -> None:

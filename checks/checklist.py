@@ -166,14 +166,29 @@ def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date 
         items.append(Item(extra.id, extra.phase, extra.title, extra.blocker, "inventory", cleared_by="manual"))
 
     latest_evidence = max((r.get("finished") or "" for r in (pre, post) if r), default="")
-    # Flags cleared by evidence follow their requirement items, so those go first.
-    for item in sorted(items, key=lambda i: i.id in flag_reqs):
+    marks = workspace.marks
+    # 1. States before waivers.  Flags cleared by evidence take the worst of their requirements.
+    for item in items:
+        if item.id not in flag_reqs:
+            _apply_mark(item, marks.get(item.id), latest_evidence)
+    parts_of = {item_id: [judged.get((dep.ref, req)) or _adhoc(dep, req, post) for dep, req in reqs]
+                for item_id, reqs in flag_reqs.items()}
+    for item in items:
         if item.id in flag_reqs:
-            _follow(item, [judged.get((dep.ref, req)) or _adhoc(dep, req, post) for dep, req in flag_reqs[item.id]])
-        _apply_mark(item, workspace.marks.get(item.id), latest_evidence)
-        _apply_waivers(item, workspace.waivers, today)
+            _follow(item, parts_of[item.id])
+            _apply_mark(item, marks.get(item.id), latest_evidence)
+    # 2. Waivers, judged against those states.
+    checklist = Checklist(items, flags, pre, post)
+    for item in items:
+        _apply_waivers(item, checklist, workspace.waivers, today)
+    # 3. A flag is waived when every requirement behind it that does not pass is waived.
+    for item in items:
+        if item.id in flag_reqs and item.state in ("fail", "pending"):
+            open_parts = [p for p in parts_of[item.id] if p.base_state != "pass"]
+            if open_parts and all(p.state == "waived" for p in open_parts):
+                item.state, item.waiver = "waived", open_parts[0].waiver
     items.sort(key=lambda i: (PHASES.index(i.phase), not i.blocker))
-    return Checklist(items, flags, pre, post)
+    return checklist
 
 
 def _set_evidence(item: Item, j: Judgement) -> None:
@@ -188,14 +203,11 @@ def _adhoc(dep: Dependency, req: str, post: dict | None) -> Item:
 
 
 def _follow(item: Item, parts: list[Item]) -> None:
-    """A flag's state from the items that clear it: fail beats pending beats waived beats pass."""
-    order = ("fail", "pending", "waived", "pass", "na")
-    worst = min(parts, key=lambda p: order.index(p.state))
-    item.base_state = item.state = worst.state if worst.state != "waived" else worst.base_state
-    item.evidence = "; ".join(f"{p.requirement}: {p.state} ({p.evidence})" for p in parts)
+    """A flag's state from the requirements that clear it: fail beats pending beats pass."""
+    order = ("fail", "pending", "pass", "na")
+    worst = min(parts, key=lambda p: order.index(p.base_state))
+    item.settle(worst.base_state, "; ".join(f"{p.requirement}: {p.base_state} ({p.evidence})" for p in parts))
     item.evidence_digest = "".join(p.evidence_digest for p in parts)
-    if worst.state == "waived":
-        item.state, item.waiver = "waived", worst.waiver
 
 
 def _apply_mark(item: Item, mark: dict | None, latest_evidence: str) -> None:
@@ -209,32 +221,46 @@ def _apply_mark(item: Item, mark: dict | None, latest_evidence: str) -> None:
     item.settle(mark["state"], f"marked {mark['state']} by {mark['by']}: {mark['note']}")
 
 
-def waiver_status(waiver: dict, item: Item, today: _dt.date) -> str:
-    """active | expired | needs_review | revoked"""
+def waiver_status(waiver: dict, item: Item, checklist: Checklist, today: _dt.date) -> str:
+    """active | expired | needs_review | revoked.
+
+    A waiver excuses the evidence it was granted against.  An item waiver needs
+    review when that item's evidence changed; a dependency waiver when any of
+    the dependency's items now fails or is pending in a way it did not then.
+    """
     if waiver.get("revoked"):
         return "revoked"
     if _dt.date.fromisoformat(waiver["until"]) < today:
         return "expired"
-    granted = waiver.get("evidence", {}).get("digest")
-    if item.evidence_backed and granted is not None and granted != item.evidence_digest:
-        return "needs_review"
+    evidence = waiver.get("evidence", {})
+    if waiver["scope"] == "item":
+        granted = evidence.get("digest")
+        if item.evidence_backed and granted is not None and granted != item.evidence_digest:
+            return "needs_review"
+        return "active"
+    recorded = evidence.get("items", {})
+    for other in checklist.items:
+        if other.dependency == waiver.get("dependency") and other.base_state in ("fail", "pending") \
+                and recorded.get(other.id) != other.base_state:
+            return "needs_review"
     return "active"
 
 
-def _covers(waiver: dict, item: Item) -> bool:
+def covers(waiver: dict, item: Item) -> bool:
     if waiver["scope"] == "item":
         return waiver.get("item") == item.id
     return item.dependency is not None and waiver.get("dependency") == item.dependency
 
 
-def _apply_waivers(item: Item, waivers: list[dict], today: _dt.date) -> None:
+def _apply_waivers(item: Item, checklist: Checklist, waivers: list[dict], today: _dt.date) -> None:
+    if item.base_state not in ("fail", "pending"):
+        return  # nothing to excuse, nothing to review
     for waiver in waivers:
-        if not _covers(waiver, item):
+        if not covers(waiver, item):
             continue
-        status = waiver_status(waiver, item, today)
+        status = waiver_status(waiver, item, checklist, today)
         if status == "active":
-            if item.base_state in ("fail", "pending"):
-                item.state, item.waiver = "waived", waiver
+            item.state, item.waiver = "waived", waiver
         elif status == "expired":
             item.waiver_notes.append(f"waiver {waiver['id']} by {waiver['by']} expired on {waiver['until']}")
         elif status == "needs_review":

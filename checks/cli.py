@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
-from . import __version__, cli_demo, cli_probe, cli_review
-from .cli_common import EXIT_FINDINGS, EXIT_OK, print_problems
+from . import __version__, cli_demo, cli_discover, cli_gui, cli_probe, cli_report, cli_review
+from .cli_common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, print_problems
 from .inventory import load_inventory
 from .problems import InputError
 from .rules import SEVERITIES, at_or_above, evaluate
+from .workspace import WorkspaceConflict
 
 
 def cmd_validate(args) -> int:
@@ -72,12 +74,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_probe.add_commands(sub)
     cli_review.add_commands(sub)
+    cli_report.add_commands(sub)
     cli_demo.add_commands(sub)
+    cli_discover.add_commands(sub)
+    cli_gui.add_commands(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    if not (sys.argv[1:] if argv is None else argv):  # bare `migready`: the app, when there is a screen
+        if cli_gui.has_display():
+            return cli_gui.cmd_gui(argparse.Namespace(path=None))
+        parser.print_help()
+        print("\nno display found (DISPLAY, WAYLAND_DISPLAY and QT_QPA_PLATFORM are unset): "
+              "the desktop app needs one; the commands above work without")
+        return EXIT_OK
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
@@ -89,6 +101,15 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # e.g. `migready flags x | head`
         return EXIT_OK
+    except WorkspaceConflict as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as exc:  # a bug: never let it pass for a verdict's exit code
+        if os.environ.get("MIGREADY_DEBUG"):
+            raise
+        print(f"migready: internal error ({type(exc).__name__}: {exc}); this is a bug. "
+              "Rerun with MIGREADY_DEBUG=1 for the traceback.", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

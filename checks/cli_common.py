@@ -7,6 +7,7 @@ from .problems import InputError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_INCOMPLETE = 4  # a probe run that did not finish (dropped, cancelled); what came in is stored
+EXIT_INTERNAL = 70  # a bug (EX_SOFTWARE): distinct from every verdict and finding code
 
 
 def print_problems(exc: InputError) -> int:

@@ -9,12 +9,13 @@ listed as warnings (they no longer count).
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass, field
 
-from .checklist import Checklist, Item, build_checklist, waiver_status
+from .checklist import Checklist, build_checklist
 from .compare import Comparison, compare_runs
 from .model import Inventory
-from .workspace import Workspace, utc_now
+from .workspace import Workspace, mark_from_event, utc_now
 
 GO, GO_WITH_WAIVERS, NO_GO = "GO", "GO WITH WAIVERS", "NO-GO"
 EXIT_CODES = {GO: 0, GO_WITH_WAIVERS: 3, NO_GO: 1}
@@ -69,11 +70,7 @@ def decide(inventory: Inventory, workspace: Workspace, checklist: Checklist, com
             warnings.append(f"non-blocking item failed: {item.id}: {item.evidence}")
     for change in comparison.regressions:
         text = _regression_text(change)
-        covering = _covering_items(checklist, change)
-        if covering and all(i.state == "waived" for i in covering):
-            w = covering[0].waiver
-        else:
-            w = _dependency_waiver(workspace, change.dependency, today)
+        w = _waiver_of(checklist, change)
         if w:
             waived.append(f"waived regression: {text} by {w['by']} until {w['until']}: {w['reason']}")
         else:
@@ -106,19 +103,15 @@ def _regression_text(change) -> str:
     return f"{change.dependency or '(host)'} {change.check}{target}: {findings}"
 
 
-def _covering_items(checklist: Checklist, change) -> list[Item]:
+def _waiver_of(checklist: Checklist, change) -> dict | None:
+    """The waiver excusing a regression: its dependency's requirement items that the changed
+    probe proves and that do not pass must all be waived (by item or dependency waivers)."""
     proves = set((change.post or change.pre or {}).get("proves") or ())
-    return [i for i in checklist.items
-            if i.source == "requirement" and i.dependency == change.dependency and i.requirement in proves]
-
-
-def _dependency_waiver(workspace: Workspace, dependency: str | None, today: _dt.date) -> dict | None:
-    """An active waiver of all of `dependency`'s items, if any."""
-    if dependency is None:
-        return None
-    scope = Item("", "", "", True, "requirement", dependency=dependency)
-    return next((w for w in workspace.waivers if w["scope"] == "dependency" and w.get("dependency") == dependency
-                 and waiver_status(w, scope, today) == "active"), None)
+    covering = [i for i in checklist.items if i.source == "requirement" and i.dependency == change.dependency
+                and i.requirement in proves and i.base_state != "pass"]
+    if covering and all(i.state == "waived" for i in covering):
+        return covering[0].waiver
+    return None
 
 
 # -- what people do ---------------------------------------------------------------------------
@@ -136,9 +129,12 @@ def mark(workspace: Workspace, checklist: Checklist, item_id: str, state: str, b
         raise ActionError(f"state must be pass, fail or na, not '{state}'")
     if not by.strip() or not note.strip():
         raise ActionError("a manual change needs a name (--by) and a note (--note)")
-    entry = {"state": state, "by": by, "note": note, "at": utc_now()}
+    if item.evidence_backed and item.base_state == "fail" and state != "fail":
+        raise ActionError(f"the probe evidence says '{item_id}' fails ({item.evidence}); a mark cannot "
+                          "overrule it: waive it (with a reason and an expiry) or fix it and probe again")
+    event = workspace.log(by, "mark", item=item_id, state=state, note=note, previous=item.state)
+    entry = mark_from_event(event)
     workspace.marks[item_id] = entry
-    workspace.log(by, "mark", item=item_id, state=state, note=note, previous=item.state)
     return entry
 
 
@@ -151,6 +147,8 @@ def waive(workspace: Workspace, checklist: Checklist, target: str, by: str, reas
     if not reason.strip():
         raise ActionError("a waiver needs a justification (--reason)")
     try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", until):
+            raise ValueError
         expiry = _dt.date.fromisoformat(until)
     except ValueError:
         raise ActionError(f"--until must be a date YYYY-MM-DD, not '{until}'") from None
@@ -167,9 +165,8 @@ def waive(workspace: Workspace, checklist: Checklist, target: str, by: str, reas
                   "evidence": {"items": {i.id: i.base_state for i in covered}}}
     else:
         raise ActionError(f"'{target}' is neither a checklist item nor a dependency (see `migready checklist`)")
-    waiver.update({"id": f"W{len(workspace.waivers) + 1}", "by": by, "reason": reason, "until": until,
-                   "granted": utc_now()})
+    waiver.update({"id": f"W{len(workspace.waivers) + 1}", "by": by, "reason": reason,
+                   "until": expiry.isoformat(), "granted": utc_now()})
+    workspace.log(by, "waive", waiver=waiver)
     workspace.waivers.append(waiver)
-    workspace.log(by, "waive", waiver=waiver["id"], target=target, reason=reason, until=until,
-                  evidence=waiver["evidence"])
     return waiver

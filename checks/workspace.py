@@ -10,6 +10,7 @@ versions are migrated on load (see `_MIGRATIONS`).
 """
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import json
 from datetime import datetime, timezone
@@ -47,10 +48,29 @@ def _validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(json.loads(text))
 
 
+class WorkspaceConflict(RuntimeError):
+    pass
+
+
+def _stamp(path: Path) -> tuple | None:
+    """What identifies one version of the file on disk (None: no file)."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def mark_from_event(event: dict) -> dict:
+    details = event["details"]
+    return {"state": details.get("state"), "by": event["by"], "note": details.get("note"), "at": event["at"]}
+
+
 class Workspace:
     def __init__(self, path: str | Path, data: dict):
         self.path = Path(path)
         self.data = data
+        self._stamp = None  # a new workspace: there must be no file yet
 
     # -- creating and loading --------------------------------------------------------------
 
@@ -92,15 +112,22 @@ class Workspace:
             raise _error(shown, f"workspace schema version {version!r} is not one this migready understands "
                                 f"(1 to {SCHEMA_VERSION}); a newer migready wrote it?")
         for step in _MIGRATIONS[version - 1:]:
-            step(data)
+            step(data, shown)
         problems = [Problem(shown, 0, 0, format_path(tuple(e.absolute_path)), e.message)
                     for e in _validator().iter_errors(data)]
+        for index, waiver in enumerate(data["waivers"]):
+            try:
+                _dt.date.fromisoformat(waiver["until"])
+            except ValueError:
+                problems.append(Problem(shown, 0, 0, f"waivers[{index}].until",
+                                        f"{waiver['until']!r} is not a real date"))
         if problems:
             raise InputError(problems)
         ws = cls(path, data)
-        broken = ws.chain_problem()
+        broken = ws.chain_problem() or ws.state_problem()
         if broken:
             raise _error(shown, broken)
+        ws._stamp = _stamp(path)
         return ws
 
     @classmethod
@@ -154,10 +181,33 @@ class Workspace:
             previous = event["hash"]
         return None
 
+    def state_problem(self) -> str | None:
+        """Marks and waivers must be what the event log says was done: a hand edit is named."""
+        marks, waivers = {}, []
+        for event in self.events:
+            if event["action"] == "mark":
+                marks[event["details"].get("item")] = mark_from_event(event)
+            elif event["action"] == "waive":
+                waivers.append(event["details"].get("waiver"))
+        for item in sorted(set(marks) | set(self.marks)):
+            if marks.get(item) != self.marks.get(item):
+                return f"marks[{item!r}] does not match the event log: edited by hand?"
+        for index in range(max(len(waivers), len(self.waivers))):
+            recorded = self.waivers[index] if index < len(self.waivers) else None
+            if recorded != (waivers[index] if index < len(waivers) else None):
+                return f"waivers[{index}] does not match the event log: edited by hand?"
+        return None
+
     def save(self) -> None:
+        """Write atomically; refuse to overwrite changes another program made since we read the file."""
+        if _stamp(self.path) != self._stamp:
+            raise WorkspaceConflict(
+                f"{self.path} was changed by another program since it was opened; "
+                "reopen it (nothing was overwritten)")
         self.data["updated"] = utc_now()
         text = json.dumps(self.data, ensure_ascii=False, indent=1, sort_keys=True)
         atomic_write_text(self.path, text + "\n")
+        self._stamp = _stamp(self.path)
 
 
 def _error(shown: str, message: str) -> InputError:
@@ -172,12 +222,15 @@ def _bak_hint(path: Path) -> str:
 # -- schema migrations: _MIGRATIONS[n - 1] turns version n into n + 1 -----------------------------
 
 
-def _v1_to_v2(data: dict) -> None:
+def _v1_to_v2(data: dict, shown: str) -> None:
     """v1 (the first probe runs) had free-form events; v2 chains them and adds the review state."""
+    events = data.get("events", [])
+    if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
+        raise _error(shown, "events: a version 1 workspace must hold a list of events (objects); damaged?")
     for key, empty in (("flags", []), ("marks", {}), ("waivers", []), ("signoffs", [])):
         data.setdefault(key, empty)
     previous, chained = GENESIS, []
-    for seq, old in enumerate(data.get("events", []), start=1):
+    for seq, old in enumerate(events, start=1):
         event = {"seq": seq, "at": old.get("at", ""), "by": old.get("by", "unknown"),
                  "action": old.get("action", "unknown"),
                  "details": {k: v for k, v in old.items() if k not in ("at", "by", "action")},

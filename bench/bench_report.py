@@ -1,0 +1,158 @@
+"""Benchmark: render the go/no-go report of a workspace with 10,000 checklist items.
+
+    python bench/bench_report.py [--items 10000] [--repeat 3] [--keep DIR]
+
+Generates an inventory (scales, printers, Kafka, HTTPS and MySQL dependencies,
+each with its `requires`, so rules and requirements give about five checklist
+items per dependency) and a workspace with a synthetic pre and post run made
+from the real probe plan (nothing is probed): every 40th scale has its source
+port rewritten after the move, every 25th HTTPS call got slower, every 60th
+printer stopped answering.  Then times, best of --repeat:
+review + report model (`build_report`), HTML, JSON, Markdown, JUnit, and PDF
+(Qt, offscreen).  The goal is HTML < 2 s and PDF < 15 s on the project's
+2-core machine.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from migready.checks.inventory import load_inventory
+from migready.checks.probe_run import result_record
+from migready.checks.probes import build_plan
+from migready.checks.report import build_report, render
+from migready.checks.workspace import Workspace
+
+TODAY = dt.date(2030, 1, 1)
+KINDS = [  # kind, protocol, port, device type, extra YAML
+    ("device", "udp", 5002, "scale", "  source_port: 9010\n  requires: [reachable, source_port_preserved, no_nat]\n"
+                                     "  notes: 蔬菜卖场秤\n"),
+    ("device", "tcp", 9100, "printer", "  requires: [reachable, within_timeout]\n  timeout_ms: 1000\n"),
+    ("middleware", "kafka", 9092, None, "  in_request_path: true\n  requires: [reachable, within_timeout]\n"),
+    ("service", "https", 443, None, "  timeout_ms: 800\n  requires: [reachable, within_timeout, private_dns]\n"),
+    ("database", "mysql", 3306, None, "  timeout_ms: 2000\n  requires: [reachable, within_timeout]\n"),
+]
+
+
+def inventory_text(deps: int, per_service: int = 40) -> str:
+    out = ["version: 1", "migration:", "  name: bench — 10k items", "  cutover: '2030-01-01T04:30:00+08:00'",
+           "  source: {site: old-idc, staging_hosts: ['ssh://ops@10.20.1.15']}",
+           "  target: {site: new-k8s, egress_nat: true, staging_hosts: ['ssh://ops@10.60.3.21']}",
+           "zones:",
+           "  - {name: store, kind: store, cidrs: [10.128.0.0/12], reflectors: [{host: 10.128.0.10, port: 3478}]}",
+           "  - {name: dc, kind: internal, cidrs: [10.20.0.0/16, 10.60.0.0/16], domains: [dc.example]}",
+           "services:"]
+    for i in range(deps):
+        if i % per_service == 0:
+            out += [f"  - name: svc-{i // per_service}", "    owner: team-a", "    criticality: high",
+                    "    dependencies:"]
+        kind, proto, port, dtype, extra = KINDS[i % len(KINDS)]
+        if kind == "device":
+            host = f"10.{128 + (i >> 16) % 16}.{(i >> 8) & 255}.{i & 255}"
+        elif proto == "https":
+            host = f"api-{i}.dc.example"
+        else:
+            host = f"10.20.{(i >> 8) & 255}.{i & 255}"
+        block = f"- name: dep-{i}\n  kind: {kind}\n  protocol: {proto}\n  host: {host}\n  port: {port}\n"
+        block += f"  device_type: {dtype}\n" if dtype else ""
+        out += ["      " + line for line in (block + extra).splitlines()]
+    return "\n".join(out) + "\n"
+
+
+def synthetic_run(inventory, phase: str, n: int) -> dict:
+    """Results for every probe of the real plan, as `migready probe` would store them."""
+    plan = build_plan(inventory, inventory.migration.source.staging_hosts[0] if phase == "pre"
+                      else inventory.migration.target.staging_hosts[0], phase)
+    results = []
+    for k, probe in enumerate(plan.probes):
+        meta, check = probe["meta"], probe["check"]
+        index = int((meta.get("dependency") or "x/dep-0").rsplit("-", 1)[1])
+        status, latency, data, detail = "pass", 1.0 + k % 7 / 10, {}, "ok"
+        if check == "route":
+            data, latency = {"dev": "eth0", "gateway": "10.60.0.1" if phase == "post" else None,
+                             "src": "10.20.1.15", "ip": meta["target"]}, None
+        elif check == "dns":
+            data = {"answers": [{"ip": f"10.20.{index % 250}.{index % 200}", "class": "private"}]}
+        elif check == "reflect":
+            rewritten = phase == "post" and index % 40 == 0
+            local = {"ip": "10.20.1.15", "port": 9010}
+            observed = dict(local, port=41733 if rewritten else 9010)
+            data = {"local": local, "observed": observed, "nat": False, "port_preserved": not rewritten}
+        elif check in ("tcp_connect", "udp_exchange", "http"):
+            data = {"ip": meta.get("target"), "local": {"ip": "10.20.1.15", "port": 40000 + k % 20000}}
+            if phase == "post" and check == "http" and index % 25 == 3:
+                latency = 950.0
+            if phase == "post" and check == "tcp_connect" and index % 60 == 1:
+                status, latency, detail = "fail", None, "refused"
+        record = result_record({"id": probe["id"], "check": check, "meta": meta, "status": status,
+                                "reason": "refused" if status == "fail" else "ok", "detail": detail,
+                                "latency_ms": latency, "started": "2030-01-01T05:00:00.000Z", "data": data})
+        if check == "reflect":
+            record.update({key: data[key] for key in ("local", "observed", "nat", "port_preserved")})
+        results.append(record)
+    when = "2029-12-31T20:00:00.000Z" if phase == "pre" else "2030-01-01T05:00:00.000Z"
+    return {"id": f"run-{n}", "phase": phase, "host": plan.host, "started": when, "finished": when,
+            "complete": True, "error": None, "agent_version": "1", "results": results}
+
+
+def make(tmp: Path, items: int) -> tuple:
+    """Inventory + workspace with about `items` checklist items."""
+    probe_deps = 100
+    path = tmp / "bench.yaml"
+    path.write_text(inventory_text(probe_deps), encoding="utf-8")
+    per_dep = count_items(load_inventory(path), tmp) / probe_deps
+    deps = round((items - 8) / per_dep)
+    path.write_text(inventory_text(deps), encoding="utf-8")
+    inventory = load_inventory(path)
+    ws = Workspace.new(tmp / "bench.migready.json", str(path), inventory.digest)
+    ws.runs.extend([synthetic_run(inventory, "pre", 1), synthetic_run(inventory, "post", 2)])
+    return inventory, ws, deps
+
+
+def count_items(inventory, tmp: Path) -> int:
+    from migready.checks.checklist import build_checklist
+    return len(build_checklist(inventory, Workspace.new(tmp / "count.json"), TODAY).items)
+
+
+def best_of(repeat: int, fn):
+    times, result = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return min(times), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="also write the reports to this directory")
+    args = parser.parse_args()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    with tempfile.TemporaryDirectory() as tmp:
+        inventory, ws, deps = make(Path(tmp), args.items)
+        model_s, report = best_of(args.repeat, lambda: build_report(inventory, ws, today=TODAY))
+    print(f"{report['counts']['items']} checklist items ({deps} dependencies, "
+          f"{sum(len(r['results']) for r in ws.runs)} probe results, verdict {report['verdict']['verdict']}, "
+          f"{report['counts']['regressions']} regressions), best of {args.repeat}:")
+    print(f"  review + report model {model_s * 1000:9.0f} ms")
+    import migready.gui.report_pdf as report_pdf  # noqa: F401  (Qt start-up is not rendering)
+    report_pdf.ensure_app()
+    for fmt in ("html", "json", "md", "junit", "pdf"):
+        seconds, data = best_of(args.repeat, lambda: render(report, fmt))
+        extra = ""
+        if fmt == "pdf":
+            extra = f", {data.count(b'/Type /Page') - data.count(b'/Type /Pages')} pages"
+        print(f"  {fmt:22}{seconds * 1000:9.0f} ms  ({len(data) / 1024 / 1024:.1f} MiB{extra})")
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            (args.keep / f"bench.report.{fmt}").write_bytes(data)
+
+
+if __name__ == "__main__":
+    main()

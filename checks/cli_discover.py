@@ -1,0 +1,204 @@
+"""`migready discover`: what a host really talks to, against the inventory.
+
+Live: `--host HOST` samples the host's sockets over SSH (or local://) for
+`--duration` seconds every `--interval` seconds.  Import: `--from-file FILE`
+reads an Azure Migrate dependency CSV, an AWS Application Discovery
+connection export or saved `ss -tunap` output (`--input-format`, detected
+when unambiguous).  Output format: `--format`/`--output-format text|json`.
+
+Exit codes: 0 no finding at or above --fail-on (default high), 1 such
+findings, 2 bad input or the host could not be reached, 4 the sampling did
+not finish (cancel, dropped connection, Ctrl-C): what came in is still
+reported and stored.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from .cli_common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, print_problems
+from .inventory import load_inventory
+from .problems import InputError
+from .rules import SEVERITIES
+
+_EPILOG = """\
+examples:
+  migready discover inv.yaml --host ssh://ops@10.20.1.10 --duration 120 --workspace ws.migready.json
+  migready discover inv.yaml --host local:// --duration 10 --interval 0.5 --draft seen.yaml
+  migready discover inv.yaml --from-file deps.csv --server app-01 --format json
+  migready discover inv.yaml --from-file ss.txt --input-format ss --service scale-adapter
+
+Findings: undocumented (seen, not in the inventory; high in a store zone),
+inbound (a peer listed as outbound only connects in: an undeclared callback),
+unseen (listed, never seen: info, it may be idle), unused-listener (a port
+nobody in the inventory connects to).  Traffic sent from unconnected UDP
+sockets (sendto) has no peer in the socket tables and is not seen live.
+"""
+
+
+def add_commands(sub) -> None:
+    import argparse
+
+    from .discovery import DEFAULT_DURATION, DEFAULT_INTERVAL, FORMATS
+
+    p = sub.add_parser("discover", help="compare the connections a host really makes (or an export "
+                       "holds) with the inventory; optionally write a draft inventory",
+                       description=__doc__.split("\n\n")[1] + "\n\n" + __doc__.split("\n\n")[2],
+                       epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("inventory", type=Path)
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--host", help="sample this host live: ssh://[user@]host[:port], an ~/.ssh/config "
+                        "alias as ssh://alias, or local://")
+    source.add_argument("--from-file", type=Path, metavar="FILE",
+                        help="import observed connections from an export file instead")
+    live = p.add_argument_group("live sampling (--host)")
+    live.add_argument("--duration", type=float, default=DEFAULT_DURATION, metavar="SECONDS",
+                      help=f"length of the sampling window (default {DEFAULT_DURATION:g})")
+    live.add_argument("--interval", type=float, default=DEFAULT_INTERVAL, metavar="SECONDS",
+                      help=f"time between two samples (default {DEFAULT_INTERVAL:g})")
+    live.add_argument("--no-ss", action="store_true",
+                      help="do not run ss on the host (no process names; /proc/net only)")
+    live.add_argument("--no-resolve", action="store_true",
+                      help="do not resolve the inventory's DNS names on the host (those dependencies "
+                      "are then not compared)")
+    ssh = p.add_argument_group("connection (--host; as for migready probe)")
+    ssh.add_argument("--accept-new-host-key", action="store_true",
+                     help="trust an unknown SSH host key and remember it (a changed key is always refused)")
+    ssh.add_argument("--ssh-config", help="ssh config file (default ~/.ssh/config)")
+    ssh.add_argument("--identity", action="append", default=[], metavar="FILE",
+                     help="private key file (repeatable)")
+    ssh.add_argument("--known-hosts", help="known_hosts file (default ~/.ssh/known_hosts)")
+    ssh.add_argument("--connect-timeout", type=float, default=10.0, metavar="SECONDS")
+    imp = p.add_argument_group("import (--from-file)")
+    imp.add_argument("--input-format", choices=("auto",) + FORMATS, default="auto",
+                     help="azure: Azure Migrate dependency CSV; aws: AWS Application Discovery connection "
+                     "export; ss: saved `ss -tunap` output (default: auto, detected from the first line)")
+    imp.add_argument("--server", metavar="NAME_OR_ADDRESS",
+                     help="whose connections to compare when the export covers several servers (Azure: "
+                     "server name; AWS: address)")
+    out = p.add_argument_group("comparison and output")
+    out.add_argument("--service", action="append", default=[], metavar="NAME",
+                     help="compare only the dependencies of this service (repeatable; default: all; use "
+                     "it for the services that run on the sampled host)")
+    out.add_argument("--workspace", type=Path, help="append the discovery to this *.migready.json "
+                     "(created if missing), under `discoveries`")
+    out.add_argument("--draft", type=Path, metavar="FILE",
+                     help="write what was seen as a valid draft inventory YAML to FILE")
+    out.add_argument("--format", "--output-format", dest="output_format", choices=("text", "json"),
+                     default="text", help="output on stdout (default text)")
+    out.add_argument("--fail-on", choices=SEVERITIES, default="high", metavar="SEVERITY",
+                     help=f"exit 1 when a finding at or above this severity exists ({', '.join(SEVERITIES)}; "
+                     "default high)")
+    p.set_defaults(func=cmd_discover)
+
+
+class _Progress:
+    """Sampling progress on stderr: one updating line on a terminal, else a line per 10%."""
+
+    def __init__(self, stream=sys.stderr) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.last = -1
+
+    def __call__(self, p) -> None:
+        if p.phase == "resolving":
+            line = "resolving the inventory's names on the host ..."
+        else:
+            filled = int(30 * p.fraction)
+            line = (f"[{'#' * filled}{'.' * (30 - filled)}] {p.elapsed_s:.0f}/{p.total_s:.0f} s, "
+                    f"{p.samples} samples, {p.peers} peers")
+        if self.tty:
+            self.stream.write("\r" + line.ljust(70))
+            self.stream.flush()
+        else:
+            decile = int(p.fraction * 10) if p.phase != "resolving" else -2
+            if decile != self.last:
+                self.last = decile
+                print(line, file=self.stream)
+
+    def close(self) -> None:
+        if self.tty:
+            self.stream.write("\n")
+
+
+def _observe(args, inventory):
+    """-> Observation, or an exit code when nothing could be observed."""
+    from .discovery import import_file, inventory_names, sample_host
+    from .transports import TransportError, TransportOptions
+
+    if args.from_file is not None:
+        return import_file(args.from_file, args.input_format, args.server)  # InputError: caller
+    options = TransportOptions(ssh_config=args.ssh_config, identity_files=args.identity,
+                               known_hosts=args.known_hosts, accept_new_host_key=args.accept_new_host_key,
+                               connect_timeout=args.connect_timeout)
+    names = [] if args.no_resolve else inventory_names(inventory, args.service or None)
+    bar = _Progress()
+    try:
+        return sample_host(args.host, options, duration=args.duration, interval=args.interval, names=names,
+                           use_ss=not args.no_ss, progress=bar)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except TransportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    finally:
+        bar.close()
+
+
+def cmd_discover(args) -> int:
+    from .atomic import atomic_write_text
+    from .discovery import classify, draft_inventory, record_discovery
+    from .workspace import Workspace
+
+    try:
+        inventory = load_inventory(args.inventory)
+        workspace = None
+        if args.workspace is not None:
+            workspace = Workspace.open_or_create(args.workspace, str(args.inventory.resolve()), inventory.digest)
+            if workspace.inventory_changed(inventory.digest):
+                print(f"warning: {args.inventory} changed since this workspace was started", file=sys.stderr)
+        if args.service:
+            known = {s.name for s in inventory.services}
+            unknown = [s for s in args.service if s not in known]
+            if unknown:
+                print(f"--service: no such service in {args.inventory}: {', '.join(unknown)} "
+                      f"(services: {', '.join(sorted(known))})", file=sys.stderr)
+                return EXIT_BAD_INPUT
+        observation = _observe(args, inventory)
+    except InputError as exc:
+        return print_problems(exc)
+    if isinstance(observation, int):
+        return observation
+    report = classify(inventory, observation, args.service or None)
+    record = None
+    if workspace is not None:
+        record = record_discovery(workspace, observation, report, inventory)
+        workspace.save()
+    draft_note = None
+    if args.draft is not None:
+        atomic_write_text(args.draft, draft_inventory(observation, inventory, report))
+        try:
+            drafted = load_inventory(args.draft)
+            deps = sum(len(s.dependencies) for s in drafted.services)
+            draft_note = f"draft inventory written to {args.draft} (valid: {len(drafted.services)} services, " \
+                         f"{deps} dependencies)"
+        except InputError as exc:  # a bug, but the user must hear of it
+            draft_note = f"draft inventory written to {args.draft} but it does NOT validate: {exc.problems[0]}"
+    if args.output_format == "json":
+        json.dump({"observation": observation.to_dict(), "comparison": report.to_dict(),
+                   "discovery": record["id"] if record else None,
+                   "draft": str(args.draft) if args.draft else None},
+                  sys.stdout, ensure_ascii=False, indent=2, sort_keys=True)
+        sys.stdout.write("\n")
+    else:
+        print(report.format_text(observation))
+    if draft_note:
+        print(draft_note, file=sys.stderr)
+    if record:
+        print(f"stored as {record['id']} in {args.workspace}", file=sys.stderr)
+    if not observation.complete:
+        print(f"sampling incomplete: {observation.error}", file=sys.stderr)
+        return EXIT_INCOMPLETE
+    return EXIT_FINDINGS if report.at_or_above(args.fail_on) else EXIT_OK

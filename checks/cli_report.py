@@ -1,0 +1,69 @@
+"""`migready report WORKSPACE --format html|pdf|json|junit|md --out FILE`: the go/no-go report.
+
+Exit 0 when the report is written (whatever the verdict: `migready verdict`
+is the command whose exit code is the verdict), 2 on bad input.  The PDF
+needs Qt, so `migready.gui.report_pdf` is imported only for `--format pdf`.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .cli_common import EXIT_BAD_INPUT, EXIT_OK, print_problems
+from .problems import InputError
+
+
+def add_commands(sub) -> None:
+    from .report import FORMATS
+    p = sub.add_parser("report", help="write the go/no-go report (html, pdf, json, junit, md)")
+    p.add_argument("workspace", type=Path)
+    p.add_argument("--format", choices=FORMATS, default="html")
+    p.add_argument("--out", type=Path, help="output file (default: next to the workspace, e.g. NAME.report.html)")
+    p.set_defaults(func=cmd_report)
+
+
+def default_out(workspace: Path, fmt: str) -> Path:
+    from .report import EXTENSIONS
+    name = workspace.name
+    for suffix in (".migready.json", ".json"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    return workspace.with_name(f"{name}.report{EXTENSIONS[fmt]}")
+
+
+def cmd_report(args) -> int:
+    from .atomic import atomic_write_bytes
+    from .cli_review import open_review
+    from .report import build_report, final_verdict, render
+
+    out = args.out or default_out(args.workspace, args.format)
+    if out.is_dir():
+        print(f"error: --out {out} is a directory; give a file name", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if not out.parent.is_dir():
+        print(f"error: cannot write {out}: the directory {out.parent} does not exist", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        workspace, inventory = open_review(args.workspace)
+    except InputError as exc:
+        return print_problems(exc)
+    report = build_report(inventory, workspace)
+    if args.format == "pdf":
+        try:
+            from migready.gui import report_pdf
+        except ImportError as exc:
+            print(f"error: the PDF report needs PySide6 ({exc}); the other formats do not", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        if report_pdf.cjk_family() is None:
+            print("warning: no CJK font installed (Debian: fonts-noto-cjk); Chinese names may not show",
+                  file=sys.stderr)
+    data = render(report, args.format)
+    try:
+        atomic_write_bytes(out, data, keep_backup=False)
+    except OSError as exc:
+        print(f"error: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    final = final_verdict(report)
+    print(f"{out}: {final['verdict']} ({report['counts']['items']} items, digest {report['digest'][:16]}…)")
+    return EXIT_OK

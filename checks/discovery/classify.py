@@ -1,0 +1,321 @@
+"""Observed connections against the inventory: what is missing on either side.
+
+Every peer is placed in a zone by CIDR (or by domain for a peer known only
+by name) and matched to the dependencies of the compared services by
+address, transport (tcp/udp), port and direction.  Then:
+
+* ``undocumented``: seen, matching no dependency.  High in a store zone
+  (devices nobody listed: incident 1's kind of dependency), medium elsewhere.
+  Incident 4: forgotten nodes are found by the connections they still make.
+* ``inbound``: a peer connects IN although the inventory lists it as an
+  outbound peer only: a callback nobody declared (incident 5).  High.
+* ``unseen``: a dependency target never seen during the window.  Info: it
+  may simply have been idle.
+* ``unused-listener``: a listening socket on a port no inbound dependency
+  declares (a callback port the inventory may be missing).  Low.
+
+Loopback, link-local and multicast peers are not dependencies and are only
+counted.  Dependencies written as names are compared through the addresses
+the names resolved to on the sampled host (`Observation.resolved`), or by
+name for exports that carry names (Azure).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Iterable, Optional
+
+from ..model import Dependency, Inventory
+from ..rules import SEVERITIES, SEVERITY_RANK
+from .model import Listener, Observation, Peer, is_uninteresting, normalize_ip
+
+# Inventory protocols carried over UDP; both for the ones that use either.
+UDP_PROTOCOLS = frozenset({"udp", "dns", "ntp", "snmp", "syslog", "tftp", "sip", "rtp", "coap", "quic",
+                           "http3", "mdns", "dhcp", "radius", "statsd", "netflow", "ipfix"})
+BOTH_TRANSPORTS = frozenset({"dns", "sip", "syslog"})
+
+KINDS = {
+    "undocumented": ("discovery.undocumented", 4,
+                     "list the dependency in the inventory (then probe it), or stop the traffic"),
+    "inbound": ("discovery.inbound", 5,
+                "declare the inbound dependency (direction: inbound or both) and check reverse "
+                "reachability from the peer's side"),
+    "unseen": ("discovery.unseen", 4,
+               "confirm it is still used (it may have been idle during the window) or remove it"),
+    "unused-listener": ("discovery.unused-listener", 5,
+                        "declare who connects to this port (direction: inbound), or close it"),
+}
+
+
+def transports_of(protocol: str) -> frozenset[str]:
+    if protocol in BOTH_TRANSPORTS:
+        return frozenset({"tcp", "udp"})
+    return frozenset({"udp"}) if protocol in UDP_PROTOCOLS else frozenset({"tcp"})
+
+
+@dataclass
+class Finding:
+    kind: str  # undocumented | inbound | unseen | unused-listener
+    severity: str
+    message: str
+    zone: Optional[str] = None
+    zone_kind: Optional[str] = None
+    peer: Optional[dict] = None  # Peer.to_dict() for peer findings
+    listener: Optional[dict] = None
+    dependency: Optional[str] = None  # service/dependency
+    targets: list[str] = field(default_factory=list)  # unseen targets
+
+    @property
+    def rule(self) -> str:
+        return KINDS[self.kind][0]
+
+    @property
+    def incident(self) -> int:
+        return KINDS[self.kind][1]
+
+    @property
+    def cleared_by(self) -> str:
+        return KINDS[self.kind][2]
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data.update(rule=self.rule, incident=self.incident, cleared_by=self.cleared_by)
+        return data
+
+
+@dataclass
+class DiscoveryReport:
+    findings: list[Finding] = field(default_factory=list)
+    matched: list[dict] = field(default_factory=list)  # {"peer": Peer dict, "dependencies": [refs], "zone"}
+    ignored: int = 0  # loopback / link-local / multicast peers
+    services: list[str] = field(default_factory=list)  # the services compared
+    notes: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITIES}
+
+    def kinds(self) -> dict[str, int]:
+        return {k: sum(1 for f in self.findings if f.kind == k) for k in KINDS}
+
+    def at_or_above(self, severity: str) -> list[Finding]:
+        rank = SEVERITY_RANK[severity]
+        return [f for f in self.findings if SEVERITY_RANK[f.severity] >= rank]
+
+    def to_dict(self) -> dict:
+        return {"findings": [f.to_dict() for f in self.findings], "matched": self.matched,
+                "ignored": self.ignored, "services": self.services, "notes": self.notes,
+                "counts": self.counts(), "kinds": self.kinds()}
+
+    def format_text(self, observation: Observation) -> str:
+        obs = observation
+        lines = [f"discovery: {obs.label}"]
+        window = f"{obs.samples} samples" if obs.source == "live" else f"{obs.samples} time slots/snapshots"
+        if obs.first:
+            window += f", {obs.first} .. {obs.last}"
+        lines.append(f"  {window}; process names: {obs.process_names}")
+        documented = len(self.matched)
+        lines.append(f"  {_n(len(obs.peers) - self.ignored, 'peer')} seen ({documented} in the inventory), "
+                     f"{_n(len(obs.listening), 'listening socket')}"
+                     + (f"; {_n(self.ignored, 'loopback/link-local peer')} left out" if self.ignored else ""))
+        if not obs.complete:
+            lines.append(f"  INCOMPLETE: {obs.error}")
+        for note in obs.notes + self.notes:
+            lines.append(f"  note: {note}")
+        for f in self.findings:
+            lines.append(f"[{f.severity.upper():7}] {f.kind:15} {f.message}")
+        for m in self.matched:
+            peer = Peer.from_dict(m["peer"])
+            lines.append(f"  seen, listed: {peer.describe()} = {', '.join(m['dependencies'])}")
+        counts = ", ".join(f"{n} {s}" for s, n in self.counts().items() if n)
+        lines.append(f"{len(self.findings)} findings" + (f" ({counts})" if counts else ""))
+        return "\n".join(lines)
+
+
+def _n(count: int, what: str) -> str:
+    return f"{count} {what}" + ("" if count == 1 else "s")
+
+
+def _is_name(target: str) -> bool:
+    return normalize_ip(target) is None
+
+
+def inventory_names(inventory: Inventory, services: Optional[Iterable[str]] = None) -> list[str]:
+    """Dependency targets written as DNS names (to resolve on the sampled host)."""
+    names: list[str] = []
+    for dep in _dependencies(inventory, services):
+        for target in dep.targets:
+            if _is_name(target) and target not in names:
+                names.append(target)
+    return names
+
+
+def _dependencies(inventory: Inventory, services: Optional[Iterable[str]]) -> list[Dependency]:
+    wanted = set(services) if services else None
+    return [d for d in inventory.dependencies() if wanted is None or d.service in wanted]
+
+
+class _Dep:
+    """A dependency with its comparable addresses and names."""
+
+    def __init__(self, dep: Dependency, resolved: dict[str, list[str]], by_name: bool = False):
+        self.dep = dep
+        self.transports = transports_of(dep.protocol)
+        self.port = dep.effective_port
+        self.ips: dict[str, str] = {}  # address -> the target it stands for
+        self.names: dict[str, str] = {}  # lowercased name -> target
+        self.unresolved: list[str] = []
+        for target in dep.targets:
+            ip = normalize_ip(target)
+            if ip is not None:
+                self.ips[ip] = target
+                continue
+            self.names[target.lower().rstrip(".")] = target
+            addresses = resolved.get(target)
+            for address in addresses or ():
+                norm = normalize_ip(address)
+                if norm:
+                    self.ips.setdefault(norm, target)
+            if not addresses and not by_name:
+                self.unresolved.append(target)
+
+    def holds(self, peer: Peer) -> Optional[str]:
+        """The target the peer is, if any."""
+        if peer.remote_ip and peer.remote_ip in self.ips:
+            return self.ips[peer.remote_ip]
+        if peer.remote_name:
+            return self.names.get(peer.remote_name.lower().rstrip("."))
+        return None
+
+    def directions(self) -> tuple[str, ...]:
+        d = self.dep.direction
+        return ("outbound", "inbound") if d == "both" else (d,)
+
+    def exact(self, peer: Peer) -> bool:
+        return (peer.proto in self.transports and peer.direction in self.directions()
+                and (self.port is None or self.port == peer.port))
+
+    def describe(self) -> str:
+        port = f" {self.port}" if self.port else ""
+        return f"{self.dep.ref} ({self.dep.direction}, {self.dep.protocol}{port})"
+
+
+def classify(inventory: Inventory, observation: Observation,
+             services: Optional[Iterable[str]] = None) -> DiscoveryReport:
+    """Diff what was observed against the dependencies of `services` (default: all)."""
+    services = list(services) if services else None
+    if services:
+        unknown = [s for s in services if s not in {x.name for x in inventory.services}]
+        if unknown:
+            raise ValueError("no such service in the inventory: " + ", ".join(unknown))
+    by_name = observation.source == "azure"  # the export names the peers
+    deps = [_Dep(d, observation.resolved, by_name) for d in _dependencies(inventory, services)]
+    report = DiscoveryReport(services=services or [s.name for s in inventory.services])
+    seen_targets: dict[str, set[str]] = {d.dep.ref: set() for d in deps}
+    touched: dict[str, set[str]] = {d.dep.ref: set() for d in deps}  # seen, but not as declared
+
+    for peer in observation.peers:
+        if peer.remote_ip and is_uninteresting(peer.remote_ip):
+            report.ignored += 1
+            continue
+        zone = inventory.zone_of_target(peer.remote_ip or peer.remote_name) if peer.remote else None
+        zname, zkind = (zone.name, zone.kind) if zone else (None, None)
+        holders = [(d, d.holds(peer)) for d in deps]
+        holders = [(d, t) for d, t in holders if t is not None]
+        exact = [(d, t) for d, t in holders if d.exact(peer)]
+        for d, target in holders:
+            touched[d.dep.ref].add(target)
+        if exact:
+            for d, target in exact:
+                seen_targets[d.dep.ref].add(target)
+            report.matched.append({"peer": peer.to_dict(), "dependencies": [d.dep.ref for d, _ in exact],
+                                   "zone": zname})
+            continue
+        where = _where(zname, peer)
+        if peer.direction == "inbound":
+            outbound_only = [d for d, _ in holders if d.dep.direction == "outbound"]
+            if outbound_only:
+                listed = "; ".join(d.describe() for d in outbound_only)
+                report.findings.append(Finding(
+                    "inbound", "high",
+                    f"{peer.describe()}{where}: connects IN, but the inventory lists "
+                    f"{peer.remote} only as an outbound peer ({listed}): an undeclared callback",
+                    zname, zkind, peer=peer.to_dict(), dependency=outbound_only[0].dep.ref))
+                continue
+        near = ""
+        if holders:
+            near = "; the address is listed as " + "; ".join(d.describe() for d, _ in holders)
+        severity = "high" if zkind == "store" else "medium"
+        report.findings.append(Finding(
+            "undocumented", severity,
+            f"{peer.describe()}{where}: not in the inventory{near}", zname, zkind, peer=peer.to_dict()))
+
+    for d in deps:
+        _unseen(report, d, seen_targets[d.dep.ref], touched[d.dep.ref], inventory)
+    _listeners(report, observation, deps)
+    _notes(report, observation, deps)
+    report.findings.sort(key=lambda f: -SEVERITY_RANK[f.severity])  # stable within a severity
+    return report
+
+
+def _where(zname: Optional[str], peer: Peer) -> str:
+    parts = [f"zone {zname}" if zname else "no zone"]
+    if peer.processes:
+        parts.append(", ".join(peer.processes))
+    return " (" + ", ".join(parts) + ")"
+
+
+def _unseen(report: DiscoveryReport, d: _Dep, seen: set[str], touched: set[str],
+            inventory: Inventory) -> None:
+    comparable = [t for t in d.dep.targets if t not in d.unresolved]
+    missing = [t for t in comparable if t not in seen]
+    if not missing:
+        return
+    zone = inventory.zone_of(d.dep)
+    shown = ", ".join(missing[:8]) + (f", ... ({len(missing) - 8} more)" if len(missing) > 8 else "")
+    what = "connection from" if d.dep.direction == "inbound" else "connection to"
+    port = f" port {d.port}" if d.port else ""
+    other = [t for t in missing if t in touched]
+    otherwise = (f"; {', '.join(other[:8])} seen, but not as declared (see the findings above)"
+                 if other else "; idle during the window, or gone?")
+    report.findings.append(Finding(
+        "unseen", "info",
+        f"{d.dep.ref}: {len(missing)} of {len(comparable)} targets never seen as declared "
+        f"({what} {shown}{port}, {d.dep.protocol}){otherwise}",
+        zone.name if zone else None, zone.kind if zone else None, dependency=d.dep.ref,
+        targets=missing))
+
+
+def _listeners(report: DiscoveryReport, obs: Observation, deps: list[_Dep]) -> None:
+    inbound_ports = {(t, d.port) for d in deps if "inbound" in d.directions() for t in d.transports}
+    source_ports = {d.dep.source_port for d in deps if d.dep.source_port}
+    by_port: dict[tuple, list[Listener]] = {}
+    for listener in obs.listening:
+        if is_uninteresting(listener.ip) and listener.ip not in ("0.0.0.0", "::"):
+            continue  # loopback-only: nobody from elsewhere can connect
+        if listener.proto == "udp" and listener.ephemeral:
+            continue  # an unconnected UDP client socket, not a service
+        if (listener.proto, listener.port) in inbound_ports or listener.port in source_ports:
+            continue
+        by_port.setdefault((listener.proto, listener.port), []).append(listener)
+    for (proto, port), listeners in sorted(by_port.items()):
+        peers = [p for p in obs.peers if p.direction == "inbound" and p.proto == proto and p.port == port
+                 and not (p.remote_ip and is_uninteresting(p.remote_ip))]
+        where = ", ".join(l.describe() for l in listeners)
+        used = (f"; {_n(len(peers), 'peer')} connected during the window: "
+                + ", ".join(p.remote for p in peers[:5])) if peers else "; no connection seen"
+        report.findings.append(Finding(
+            "unused-listener", "low",
+            f"{where} listens, but no dependency in the inventory connects to {proto} port {port}{used}",
+            listener=listeners[0].to_dict()))
+
+
+def _notes(report: DiscoveryReport, obs: Observation, deps: list[_Dep]) -> None:
+    unresolved = sorted({t for d in deps for t in d.unresolved})
+    if unresolved:
+        how = ("did not resolve on the host" if obs.source == "live"
+               else "are names; this source gives addresses only")
+        shown = ", ".join(unresolved[:6]) + (" ..." if len(unresolved) > 6 else "")
+        report.notes.append(f"{len(unresolved)} targets written as names {how}, so whether they were "
+                            f"seen is unknown: {shown}")
+    if obs.source in ("live", "ss"):
+        report.notes.append("UDP sent from an unconnected socket (sendto) has no peer in the socket "
+                            "tables: such traffic is only seen in exports that record it")

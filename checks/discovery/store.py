@@ -1,0 +1,37 @@
+"""Discoveries in the workspace: a top-level `discoveries` list, append-only.
+
+Each record holds the observation (peers, listeners, where and when), the
+comparison with the inventory (findings, matched peers) and the inventory
+digest it was compared with; recording also appends a hash-chained event.
+The caller saves the workspace.
+"""
+from __future__ import annotations
+
+from ..model import Inventory
+from ..workspace import Workspace, utc_now
+from .classify import DiscoveryReport
+from .model import Observation
+
+KEY = "discoveries"
+
+
+def discoveries(workspace: Workspace) -> list[dict]:
+    return workspace.data.setdefault(KEY, [])
+
+
+def record_discovery(workspace: Workspace, observation: Observation, report: DiscoveryReport,
+                     inventory: Inventory, by: str = "migready") -> dict:
+    """Append one discovery record and log it; returns the record."""
+    items = discoveries(workspace)
+    record = {
+        "id": f"discovery-{len(items) + 1}",
+        "recorded": utc_now(),
+        "inventory_digest": inventory.digest,
+        "observation": observation.to_dict(),
+        "comparison": report.to_dict(),
+    }
+    items.append(record)
+    workspace.log(by, "discovery-recorded", discovery=record["id"], source=observation.source,
+                  origin=observation.origin, complete=observation.complete,
+                  peers=len(observation.peers), findings=report.kinds())
+    return record

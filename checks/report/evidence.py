@@ -1,0 +1,113 @@
+"""Probe results as the report shows them: the facts a migration lead compares.
+
+A stored result carries everything the agent saw (`checks/probe_run.py`
+`result_record`).  The report needs the few facts behind the incidents, the
+same way for every format: status and reason, latency, the local endpoint
+against the endpoint the reflector observed (incident 1: NAT rewrote the
+source port), the route's device / gateway / source (incident 2: egress via a
+NAT gateway) and the DNS answers with their class (incident 2: split-horizon).
+Missing facts are None, never guessed.
+"""
+from __future__ import annotations
+
+import math
+
+from ..compare import Change
+
+
+def endpoint(value) -> str | None:
+    """`ip:port` (IPv6 bracketed) from the agent's {ip, port}; None when not seen."""
+    if not isinstance(value, dict) or not value.get("ip"):
+        return None
+    ip, port = str(value["ip"]), value.get("port")
+    if port is None:
+        return ip
+    return f"[{ip}]:{port}" if ":" in ip else f"{ip}:{port}"
+
+
+def side(result: dict | None) -> dict | None:
+    """One probe result, reduced to what the report shows side by side."""
+    if result is None:
+        return None
+    data = result.get("data") or {}
+    local = result.get("local") if result.get("local") is not None else data.get("local")
+    observed = result.get("observed") if result.get("observed") is not None else data.get("observed")
+    route = None
+    if result.get("check") == "route" and (data.get("dev") or data.get("gateway") or data.get("src")):
+        route = {"dev": data.get("dev"), "gateway": data.get("gateway"), "src": data.get("src")}
+    answers = None
+    if result.get("check") == "dns":
+        answers = [{"ip": a.get("ip"), "class": a.get("class")} for a in data.get("answers") or []
+                   if isinstance(a, dict)]
+    out = {
+        "status": result.get("status") or "inconclusive",
+        "reason": result.get("reason"),
+        "detail": result.get("detail") or "",
+        "latency_ms": _number(result.get("latency_ms")),
+        "local": endpoint(local),
+        "observed": endpoint(observed),
+        "route": route,
+        "dns": answers,
+    }
+    if result.get("check") == "reflect":
+        out["port_preserved"] = _flag(result, data, "port_preserved")
+        out["nat"] = _flag(result, data, "nat")
+    return out
+
+
+def change_entry(change: Change) -> dict:
+    """A pre/post pair: classification, what was found, and both sides."""
+    return {
+        "check": change.check,
+        "target": change.target,
+        "classification": change.classification,
+        "regression": change.is_regression,
+        "findings": [f.to_dict() for f in change.notes],
+        "pre": side(change.pre),
+        "post": side(change.post),
+    }
+
+
+def regression_entry(change: Change) -> dict:
+    """A regression for the 'needs attention' list: where, what, and the plain-language findings."""
+    findings = [f.text for f in change.notes if f.severity == "regression"]
+    if not findings:
+        before = (change.pre or {}).get("status", "none")
+        after = (change.post or {}).get("status", "none")
+        findings = [f"{before} → {after}"]
+    return {"dependency": change.dependency, "check": change.check, "target": change.target,
+            "classification": change.classification, "findings": findings}
+
+
+def run_entry(run: dict) -> dict:
+    """When a run happened, from which host, with which agent: the provenance of the evidence."""
+    facts = run.get("host_facts") or {}
+    gateway = facts.get("default_gateway") or {}
+    return {
+        "id": run.get("id"),
+        "phase": run.get("phase"),
+        "host": run.get("host"),
+        "hostname": facts.get("hostname"),
+        "in_container": facts.get("in_container"),
+        "default_gateway": endpoint({"ip": gateway.get("gateway")}) if gateway.get("gateway") else None,
+        "started": run.get("started"),
+        "finished": run.get("finished"),
+        "complete": bool(run.get("complete")),
+        "error": run.get("error"),
+        "agent_version": run.get("agent_version"),
+        "agent_python": run.get("agent_python"),
+        "results": len(run.get("results") or ()),
+        "inventory_digest": run.get("inventory_digest"),
+    }
+
+
+def _number(value):
+    """Only finite numbers: NaN or infinity would make the canonical JSON invalid."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return None
+    return value
+
+
+def _flag(result: dict, data: dict, name: str):
+    value = result.get(name) if result.get(name) is not None else data.get(name)
+    return value if isinstance(value, bool) else None

@@ -1,0 +1,17 @@
+"""The JSON report: the file `migready verify` reads and the signers' digest is checked against.
+
+Canonical (sorted keys, UTF-8, no insignificant whitespace) so that the
+digest of its content can be recomputed by anyone from the file alone:
+`content_digest(json.load(f))` must equal its `digest` field.
+"""
+from __future__ import annotations
+
+import json
+
+from .model import content_digest
+
+
+def render(report: dict) -> bytes:
+    body = dict(report, digest=content_digest(report))
+    text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return text.encode("utf-8") + b"\n"

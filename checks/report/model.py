@@ -1,0 +1,217 @@
+"""The report as one plain, JSON-able dict: the single source of every format.
+
+Every renderer (HTML, Markdown, JUnit, JSON, PDF) reads this dict and nothing
+else, so the formats cannot disagree, and the signed JSON holds exactly what
+the people who signed saw.
+
+What is signed is `canonical_content(report)`: the report without the
+sign-off section and without when/by what it was generated (`NON_CONTENT`).
+Signing must not change what is signed, and regenerating an unchanged
+workspace tomorrow must give the same digest; everything that does change
+the content (a run, a mark, a waiver, a waiver expiring, the inventory)
+changes the digest, which invalidates the signatures, visibly.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+from typing import Callable
+
+from .. import __version__
+from ..checklist import PHASES, Checklist, Item, waiver_status
+from ..compare import Change, Comparison
+from ..model import Dependency, Inventory, Site
+from ..verdict import Review, review
+from ..workspace import Workspace, utc_now
+from .evidence import change_entry, regression_entry, run_entry
+from .signoff import signoff_section
+
+FORMAT = "migready-report"
+REPORT_VERSION = 1
+NON_CONTENT = ("signoff", "generated", "digest")  # never signed: see the module docstring
+MAX_TARGETS = 20  # a fleet lists its first targets and the total
+
+
+def build_report(inventory: Inventory, workspace: Workspace, today: _dt.date | None = None,
+                 check_signature: Callable[[dict], str | None] | None = None) -> dict:
+    """Review the workspace and lay the result out for people.
+
+    `check_signature(entry)`, when given, returns None when a sign-off's
+    signature holds, else why not; the report then shows it.  Without it, signatures are
+    shown as recorded and `migready verify` is the check.
+    """
+    today = today or _dt.date.today()
+    result = review(inventory, workspace, today)
+    report = content(inventory, workspace, result, today)
+    digest = content_digest(report)
+    report["digest"] = digest
+    roles = list(inventory.signoff_roles)
+    report["signoff"] = signoff_section(roles, workspace.data.get("signoffs") or [], digest,
+                                        report["verdict"], check_signature)
+    report["generated"] = {"at": utc_now(), "as_of": today.isoformat(), "migready": __version__}
+    return report
+
+
+def content(inventory: Inventory, workspace: Workspace, result: Review, today: _dt.date) -> dict:
+    checklist, comparison, verdict = result.checklist, result.comparison, result.verdict
+    items_by_dep: dict[str | None, list[dict]] = {}
+    requirement_items: dict[str | None, list[Item]] = {}
+    for item in checklist.items:
+        items_by_dep.setdefault(item.dependency, []).append(item_entry(item))
+        if item.source == "requirement":
+            requirement_items.setdefault(item.dependency, []).append(item)
+    evidence_by_dep: dict[str | None, list[dict]] = {}
+    for change in comparison.changes:
+        evidence_by_dep.setdefault(change.dependency, []).append(change_entry(change))
+    flags_by_dep: dict[str, list[dict]] = {}
+    for flag in checklist.flags:
+        flags_by_dep.setdefault(flag.ref, []).append(
+            {"rule": flag.rule, "title": flag.title, "severity": flag.severity, "message": flag.message,
+             "incident": flag.incident, "cleared_by": flag.cleared_by})
+
+    services = []
+    known: set[str] = set()
+    for service in inventory.services:
+        deps = []
+        for dep in service.dependencies:
+            known.add(dep.ref)
+            entry = dependency_entry(dep, inventory)
+            entry.update(flags=flags_by_dep.get(dep.ref, []), items=items_by_dep.get(dep.ref, []),
+                         evidence=evidence_by_dep.get(dep.ref, []))
+            deps.append(entry)
+        services.append({"name": service.name, "owner": service.owner, "criticality": service.criticality,
+                         "notes": service.notes, "dependencies": deps})
+
+    general = items_by_dep.get(None, [])
+    counts = dict(checklist.counts())
+    counts.update(items=len(checklist.items), blockers=sum(1 for i in checklist.items if i.blocker),
+                  regressions=len(comparison.regressions))
+    compared = {r["id"] for r in (checklist.pre_run, checklist.post_run) if r}
+    runs = []
+    for run in workspace.runs:
+        entry = run_entry(run)
+        entry["compared"] = run.get("id") in compared
+        runs.append(entry)
+    recorded = workspace.data.get("inventory") or {}
+    return {
+        "format": FORMAT,
+        "report_version": REPORT_VERSION,
+        "verdict": {"verdict": verdict.verdict, "reasons": list(verdict.reasons),
+                    "warnings": list(verdict.warnings), "exit_code": verdict.exit_code},
+        "migration": migration_entry(inventory),
+        "counts": counts,
+        "attention": {
+            "blockers": [{"id": i.id, "title": i.title, "state": i.state, "evidence": i.evidence,
+                          "dependency": i.dependency}
+                         for i in checklist.items if i.blocker and i.state in ("fail", "pending")],
+            "regressions": [dict(regression_entry(c), waived=_regression_waiver(requirement_items, c))
+                            for c in comparison.regressions],
+        },
+        "services": services,
+        "general_items": [{"phase": phase, "items": [i for i in general if i["phase"] == phase]}
+                          for phase in PHASES if any(i["phase"] == phase for i in general)],
+        "host_evidence": evidence_by_dep.get(None, []),
+        "other_evidence": [dict(e, dependency=ref) for ref, entries in evidence_by_dep.items()
+                           if ref is not None and ref not in known for e in entries],
+        "waivers": waiver_entries(workspace, checklist, today),
+        "runs": runs,
+        "comparison": comparison_entry(comparison),
+        "agent_versions": sorted({str(r.get("agent_version")) for r in workspace.runs
+                                  if r.get("id") in compared and r.get("agent_version")}),
+        "inventory": {"path": recorded.get("path") or inventory.path, "digest": inventory.digest,
+                      "recorded_digest": recorded.get("digest") or "",
+                      "changed": workspace.inventory_changed(inventory.digest)},
+    }
+
+
+def canonical_content(report: dict) -> bytes:
+    """UTF-8 JSON, sorted keys, no insignificant whitespace, over the signed part only."""
+    body = {k: v for k, v in report.items() if k not in NON_CONTENT}
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                      allow_nan=False).encode("utf-8")
+
+
+def content_digest(report: dict) -> str:
+    """SHA-256 hex of the canonical content: what every signer signs."""
+    return hashlib.sha256(canonical_content(report)).hexdigest()
+
+
+# -- pieces -------------------------------------------------------------------------------------
+
+
+def item_entry(item: Item) -> dict:
+    """A checklist item with its state and the evidence or person behind it."""
+    mark = item.mark and {k: item.mark.get(k) for k in ("state", "by", "note", "at")}
+    waiver = item.waiver and {k: item.waiver.get(k) for k in ("id", "by", "reason", "until")}
+    return {"id": item.id, "phase": item.phase, "title": item.title, "blocker": item.blocker,
+            "source": item.source, "dependency": item.dependency, "requirement": item.requirement,
+            "rule": item.rule, "incident": item.incident, "cleared_by": item.cleared_by,
+            "state": item.state, "base_state": item.base_state, "evidence": item.evidence,
+            "pre_evidence": item.pre_evidence, "mark": mark or None, "waiver": waiver or None,
+            "notes": list(item.waiver_notes)}
+
+
+def dependency_entry(dep: Dependency, inventory: Inventory) -> dict:
+    zone = inventory.zone_of(dep)
+    return {"ref": dep.ref, "name": dep.name, "kind": dep.kind, "device_type": dep.device_type,
+            "vendor": dep.vendor, "protocol": dep.protocol, "port": dep.effective_port,
+            "direction": dep.direction, "zone": zone.name if zone else dep.zone,
+            "zone_kind": zone.kind if zone else None, "source_port": dep.source_port,
+            "requires": list(dep.requires), "timeout_ms": dep.timeout_ms,
+            "targets": list(dep.targets[:MAX_TARGETS]), "targets_total": len(dep.targets),
+            "sample": dep.sample, "notes": dep.notes}
+
+
+def site_entry(site: Site) -> dict:
+    return {"site": site.site, "network_mode": site.network_mode, "egress_nat": site.egress_nat,
+            "staging_hosts": list(site.staging_hosts), "notes": site.notes}
+
+
+def migration_entry(inventory: Inventory) -> dict:
+    m = inventory.migration
+    return {"name": m.name, "cutover": m.cutover, "notes": m.notes,
+            "source": site_entry(m.source), "target": site_entry(m.target)}
+
+
+def comparison_entry(comparison: Comparison) -> dict:
+    return {"pre_run": comparison.pre_run and comparison.pre_run.get("id"),
+            "post_run": comparison.post_run and comparison.post_run.get("id"),
+            "incomplete_runs": list(comparison.incomplete_runs), "counts": comparison.counts(),
+            "thresholds": {"latency_factor": comparison.latency_factor,
+                           "latency_floor_ms": comparison.latency_floor_ms}}
+
+
+def waiver_entries(workspace: Workspace, checklist: Checklist, today: _dt.date) -> list[dict]:
+    """Who waived what, why, until when, and whether it still counts (active, expired, ...)."""
+    by_id = {i.id: i for i in checklist.items}
+    applied: dict[str, list[str]] = {}
+    for item in checklist.items:
+        if item.waiver:
+            applied.setdefault(item.waiver.get("id"), []).append(item.id)
+    out = []
+    for w in workspace.waivers:
+        if w.get("scope") == "item":
+            target = w.get("item")
+            item = by_id.get(target)
+            status = waiver_status(w, item, checklist, today) if item else "orphaned"
+        else:
+            target = w.get("dependency")
+            status = waiver_status(w, Item("", "", "", True, "requirement", dependency=target), checklist, today)
+        out.append({"id": w.get("id"), "scope": w.get("scope"), "target": target, "by": w.get("by"),
+                    "reason": w.get("reason"), "until": w.get("until"), "granted": w.get("granted"),
+                    "status": status, "applies_to": applied.get(w.get("id"), [])})
+    return out
+
+
+def _regression_waiver(requirement_items: dict[str | None, list[Item]], change: Change) -> dict | None:
+    """The waiver excusing a regression, by the verdict's rule (checks/verdict.py `_waiver_of`):
+    the dependency's requirement items that the changed probe proves and that do not pass
+    must all be waived.  Kept in step by tests/test_report.py, which compares with the reasons."""
+    proves = set((change.post or change.pre or {}).get("proves") or ())
+    covering = [i for i in requirement_items.get(change.dependency, ())
+                if i.requirement in proves and i.base_state != "pass"]
+    if covering and all(i.state == "waived" for i in covering):
+        w = covering[0].waiver or {}
+        return {k: w.get(k) for k in ("id", "by", "until", "reason")}
+    return None

@@ -1,0 +1,164 @@
+"""Sign-off: Ed25519 keys for people, signatures over the report's content digest.
+
+A signer signs a short statement: the SHA-256 digest of the canonical report
+content, who they are, their role, approve or reject, a comment and when.
+Because the digest covers the whole review (evidence, marks, waivers), any
+change after signing makes the old signatures point at another digest: they
+stop counting and the report says so.  Private keys never enter a workspace
+or a report; only public keys and signatures do.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from .atomic import atomic_write_bytes
+from .workspace import canonical_json, utc_now
+
+STATEMENT_PREFIX = b"migready-signoff-v1\n"
+PUBLIC_FORMAT = "migready-signer"
+DEFAULT_ROLES = ("migration lead", "service owner", "network", "store operations")
+
+
+class SigningError(ValueError):
+    """A key that cannot be used, or a signature that cannot be made; the text says why."""
+
+
+@dataclass
+class Signer:
+    name: str
+    role: str
+    private_key: Ed25519PrivateKey
+
+    @property
+    def public_b64(self) -> str:
+        raw = self.private_key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        return base64.b64encode(raw).decode("ascii")
+
+
+def fingerprint(public_b64: str) -> str:
+    digest = hashlib.sha256(base64.b64decode(public_b64)).digest()
+    return "SHA256:" + base64.b64encode(digest).decode("ascii").rstrip("=")
+
+
+def keygen(name: str, role: str, out: Path, passphrase: bytes | None = None) -> Path:
+    """Write OUT (private key, PKCS#8 PEM, encrypted when a passphrase is given) and OUT.pub."""
+    if not name.strip() or not role.strip():
+        raise SigningError("a key needs a name and a role")
+    out = Path(out)
+    pub_path = out.with_name(out.name + ".pub")
+    for path in (out, pub_path):
+        if path.exists():
+            raise SigningError(f"{path} exists; refusing to overwrite a key")
+    key = Ed25519PrivateKey.generate()
+    encryption = (serialization.BestAvailableEncryption(passphrase) if passphrase
+                  else serialization.NoEncryption())
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(pem)
+    public = {"format": PUBLIC_FORMAT, "name": name, "role": role,
+              "public_key": Signer(name, role, key).public_b64}
+    atomic_write_bytes(pub_path, json.dumps(public, ensure_ascii=False, indent=1).encode("utf-8") + b"\n",
+                       keep_backup=False)
+    return pub_path
+
+
+def read_public(path: Path) -> dict:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SigningError(f"cannot read public key {path}: {exc}") from None
+    if not isinstance(data, dict) or data.get("format") != PUBLIC_FORMAT or "public_key" not in data:
+        raise SigningError(f"{path} is not a migready public key (made by `migready keygen`)")
+    return data
+
+
+def load_signer(path: Path, passphrase: bytes | None = None) -> Signer:
+    """The private key at PATH with the name and role from PATH.pub."""
+    path = Path(path)
+    public = read_public(path.with_name(path.name + ".pub"))
+    try:
+        key = serialization.load_pem_private_key(path.read_bytes(), password=passphrase)
+    except OSError as exc:
+        raise SigningError(f"cannot read key {path}: {exc.strerror or exc}") from None
+    except TypeError:
+        raise SigningError(f"key {path} is protected by a passphrase; give it" if passphrase is None
+                           else f"key {path} is not protected by a passphrase; do not give one") from None
+    except ValueError:
+        raise SigningError(f"cannot open key {path}: wrong passphrase, or not a private key") from None
+    if not isinstance(key, Ed25519PrivateKey):
+        raise SigningError(f"{path} is not an Ed25519 key")
+    signer = Signer(public["name"], public["role"], key)
+    if signer.public_b64 != public["public_key"]:
+        raise SigningError(f"{path}.pub does not belong to {path}")
+    return signer
+
+
+def statement(entry: dict) -> bytes:
+    fields = {k: entry[k] for k in ("digest", "name", "role", "decision", "comment", "signed_at")}
+    return STATEMENT_PREFIX + canonical_json(fields)
+
+
+def sign(signer: Signer, digest: str, decision: str = "approve", comment: str = "") -> dict:
+    if decision not in ("approve", "reject"):
+        raise SigningError("decision must be approve or reject")
+    entry = {"digest": digest, "name": signer.name, "role": signer.role, "decision": decision,
+             "comment": comment, "signed_at": utc_now(), "public_key": signer.public_b64}
+    entry["signature"] = base64.b64encode(signer.private_key.sign(statement(entry))).decode("ascii")
+    return entry
+
+
+def check_signature(entry: dict) -> str | None:
+    """None when the signature is the signer's over its statement, else why not."""
+    try:
+        key = Ed25519PublicKey.from_public_bytes(base64.b64decode(entry["public_key"]))
+        key.verify(base64.b64decode(entry["signature"]), statement(entry))
+    except (KeyError, ValueError, TypeError):
+        return f"signature by {entry.get('name')} ({entry.get('role')}) is malformed"
+    except InvalidSignature:
+        return f"signature by {entry.get('name')} ({entry.get('role')}) is invalid: the sign-off was altered"
+    return None
+
+
+@dataclass
+class SignoffStatus:
+    entry: dict
+    valid: bool
+    problem: str | None
+
+
+def assess(signoffs: list[dict], digest: str) -> list[SignoffStatus]:
+    """Each sign-off: does its signature hold, and is it for this content?"""
+    out = []
+    for entry in signoffs:
+        problem = check_signature(entry)
+        if problem is None and entry.get("digest") != digest:
+            problem = (f"sign-off by {entry['name']} ({entry['role']}) is for earlier content: the workspace "
+                       "changed after it was signed")
+        out.append(SignoffStatus(entry, problem is None, problem))
+    return out
+
+
+def awaiting(roles: tuple[str, ...], statuses: list[SignoffStatus]) -> tuple[list[str], list[str]]:
+    """(reasons that keep the verdict at NO-GO, notes about sign-offs that no longer count)."""
+    reasons, notes = [], []
+    approved = set()
+    for status in statuses:
+        entry = status.entry
+        if not status.valid:
+            notes.append(status.problem)
+        elif entry["decision"] == "reject":
+            reasons.append(f"rejected by {entry['name']} ({entry['role']}): {entry.get('comment') or 'no comment'}")
+        else:
+            approved.add(entry["role"])
+    reasons.extend(f"awaiting sign-off: {role}" for role in roles if role not in approved)
+    return reasons, notes

@@ -1,0 +1,43 @@
+"""Start the desktop app: ``migready gui [INVENTORY|WORKSPACE]`` or ``python -m migready.gui``.
+
+With nothing given it opens the bundled scale-adapter example, so a
+newcomer sees a populated window at once.  Opening never starts probes.
+``--screenshots DIR`` renders every page to PNG instead (see screenshots.py).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .standalone import bundled, ensure_app
+
+DEFAULT_EXAMPLE = "scale-adapter-nat.yaml"
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="migready gui", description=__doc__.split("\n\n")[0])
+    parser.add_argument("path", nargs="?", metavar="INVENTORY|WORKSPACE",
+                        help=f"an inventory (.yaml) or a workspace (.migready.json); default: the bundled "
+                             f"{DEFAULT_EXAMPLE}")
+    parser.add_argument("--dark", action="store_true", help="use the dark palette")
+    parser.add_argument("--screenshots", metavar="DIR", type=Path,
+                        help="render every page (light and dark) to PNG files in DIR, then exit")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(sys.argv[1:] if argv is None else argv)
+    if args.screenshots:
+        from .screenshots import take
+        return take(args.screenshots)
+    app = ensure_app()
+    app.setStyle("Fusion")
+    if args.dark:
+        from .style import dark_palette
+        app.setPalette(dark_palette())
+    from .mainwindow import MainWindow
+    window = MainWindow()
+    window.show()
+    window.session.open_path(args.path or bundled(DEFAULT_EXAMPLE))
+    return app.exec()

@@ -1,0 +1,107 @@
+"""The verdict banner (always visible, updated live) and the inline message bar.
+
+The banner says the verdict in words (GO / GO WITH WAIVERS / NO-GO) on a
+solid colour, with the counts and the first reasons; the message bar shows
+errors in words without a modal dialog, so nothing ever waits for a click
+nobody will make.
+"""
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout
+
+from . import style
+
+SHOWN_REASONS = 2
+
+
+class VerdictBanner(QFrame):
+    details_requested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("verdict-banner")
+        self.setFrameShape(QFrame.NoFrame)
+        self.verdict = QLabel()
+        self.verdict.setObjectName("verdict")
+        font = self.verdict.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.verdict.setFont(font)
+        self.reasons = QLabel()
+        self.reasons.setWordWrap(True)
+        self.reasons.setTextFormat(Qt.RichText)
+        self.more = QPushButton("Why? ▸")
+        self.more.setToolTip("Show the checklist")
+        self.more.clicked.connect(self.details_requested)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.addWidget(self.verdict)
+        layout.addWidget(self.reasons, 1)
+        layout.addWidget(self.more)
+        self.word = ""
+        self.show_verdict(None)
+
+    def show_verdict(self, verdict, pending: bool = False) -> None:
+        """`verdict` is the core's Verdict (None: nothing to judge yet)."""
+        if verdict is None:
+            self.word = ""
+            self.verdict.setText("…" if pending else "No verdict yet")
+            self.reasons.setText("Computing…" if pending else "Open an inventory to start.")
+            self._paint("todo")
+            self.more.setVisible(False)
+            return
+        self.word = verdict.verdict
+        self.verdict.setText(f"{style.symbol(verdict.verdict)} {verdict.verdict}")
+        counts = verdict.counts or {}
+        tally = ", ".join(f"{counts[k]} {k}" for k in ("regressions", "fail", "pending", "waived") if counts.get(k))
+        shown = "".join(f"<br>• {escape(r)}" for r in verdict.reasons[:SHOWN_REASONS])
+        extra = len(verdict.reasons) - SHOWN_REASONS
+        more = f"<br>… and {extra} more reason{'s' * (extra != 1)}" if extra > 0 else ""
+        warn = f"<br>⚠ {len(verdict.warnings)} warning{'s' * (len(verdict.warnings) != 1)}" if verdict.warnings else ""
+        self.reasons.setText(f"<b>{escape(tally or 'nothing open')}</b>{shown}{more}{warn}")
+        self.reasons.setToolTip("\n".join(verdict.reasons + [f"warning: {w}" for w in verdict.warnings]))
+        self._paint(verdict.verdict)
+        self.more.setVisible(True)
+
+    def _paint(self, state: str) -> None:
+        if state == "todo":
+            self.setStyleSheet("")
+            return
+        colour = style.strong(state)
+        text = "#000000" if state == "GO WITH WAIVERS" else "#ffffff"
+        if state == "GO WITH WAIVERS":
+            colour = style.QColor("#f2b600")
+        self.setStyleSheet(f"#verdict-banner {{ background: {colour.name()}; }} "
+                           f"#verdict-banner QLabel {{ color: {text}; }}")
+
+
+class MessageBar(QFrame):
+    """An error or note in words, until closed; the status bar keeps a short copy."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("message-bar")
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        close = QToolButton()
+        close.setText("✕")
+        close.setToolTip("Dismiss")
+        close.clicked.connect(self.hide)
+        layout = QVBoxLayout(self)
+        row = QHBoxLayout()
+        row.addWidget(self.text, 1)
+        row.addWidget(close, 0, Qt.AlignTop)
+        layout.addLayout(row)
+        layout.setContentsMargins(10, 6, 6, 6)
+        self.hide()
+
+    def show_message(self, title: str, text: str, state: str = "fail") -> None:
+        self.text.setText(f"<b>{escape(style.label(state))} {escape(title)}</b><br>"
+                          + escape(text).replace("\n", "<br>"))
+        tint = style.tint(state)
+        self.setStyleSheet(f"#message-bar {{ background: {tint.name()}; }}" if tint else "")
+        self.show()

@@ -1,0 +1,192 @@
+"""Step 6: the checklist — items by phase, their state and evidence; mark and waive.
+
+Marking (pass / fail / n.a.) needs a name and a note; waiving needs a name,
+a justification and an expiry.  Both go through the core (`verdict.mark`,
+`verdict.waive`), which logs them in the workspace's event log, shown in
+the second tab.
+"""
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QHBoxLayout, QLineEdit, QPushButton, QSplitter, QTabWidget, QTextBrowser,
+                               QVBoxLayout, QWidget)
+
+from migready.checks.checklist import STATES
+
+from . import style
+from .models.checklist import ChecklistModel, evidence
+from .models.events import EventsModel
+from .models.filter import FilterProxy
+from .models.table import ROW_ROLE
+from .page import Page, facet_combo, heading, table_view, tree_view
+
+
+class ChecklistPage(Page):
+    key, title = "checklist", "Checklist"
+
+    def __init__(self, session, interaction, parent=None):
+        super().__init__(session, interaction, parent)
+        self.summary = heading()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search items…")
+        self.search.setClearButtonEnabled(True)
+        self.state_filter = facet_combo("all states", [(style.label(s), s) for s in STATES])
+        self.blocker_filter = facet_combo("blockers and others", [("blockers only", "blocker"),
+                                                                  ("non-blockers only", "not blocker")])
+        self.model = ChecklistModel(parent=self)
+        self.proxy = FilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.tree = tree_view(self.proxy, {0: 130, 1: 470, 2: 70})
+        self.tree.setObjectName("checklist-tree")
+        self.tree.setSortingEnabled(False)
+        self.tree.setWordWrap(False)
+        self.persist("tree", self.tree)
+        self.details = QTextBrowser()
+        self.buttons = {}
+        actions = QHBoxLayout()
+        for state, text in (("pass", "Mark pass…"), ("fail", "Mark fail…"), ("na", "Not applicable…")):
+            button = QPushButton(text)
+            button.clicked.connect(lambda _=False, s=state: self.ask_mark(s))
+            self.buttons[state] = button
+            actions.addWidget(button)
+        self.buttons["waive"] = QPushButton("Waive…")
+        self.buttons["waive"].clicked.connect(self.ask_waive)
+        actions.addWidget(self.buttons["waive"])
+        actions.addStretch(1)
+        items = QWidget()
+        items_layout = QVBoxLayout(items)
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.state_filter)
+        bar.addWidget(self.blocker_filter)
+        items_layout.addLayout(bar)
+        split = QSplitter(Qt.Vertical)
+        split.addWidget(self.tree)
+        bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_layout.addLayout(actions)
+        bottom_layout.addWidget(self.details)
+        split.addWidget(bottom)
+        split.setSizes([440, 200])
+        self.persist("split", split)
+        items_layout.addWidget(split, 1)
+        self.events = EventsModel(parent=self)
+        self.log = table_view(self.events, {0: 50, 1: 190, 2: 120, 3: 160}, stretch=4)
+        self.log.setObjectName("event-log")
+        self.tabs = QTabWidget()
+        self.tabs.addTab(items, "Items")
+        self.tabs.addTab(self.log, "Event log")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tabs, 1)
+        self.search.textChanged.connect(self.proxy.set_text)
+        self.search.textChanged.connect(lambda: self.tree.expandAll())
+        self.state_filter.currentIndexChanged.connect(
+            lambda: (self.proxy.set_facet("state", self.state_filter.currentData()), self.tree.expandAll()))
+        self.blocker_filter.currentIndexChanged.connect(
+            lambda: (self.proxy.set_facet("blocker", self.blocker_filter.currentData()), self.tree.expandAll()))
+        self.tree.selectionModel().currentRowChanged.connect(self._show)
+        session.review_changed.connect(self.refresh)
+        session.workspace_changed.connect(self._refresh_log)
+        self.refresh()
+
+    # -- showing ---------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        selected = self.selected_item()
+        review = self.session.review
+        self.model.set_checklist(review.checklist if review else None)
+        self.tree.expandAll()
+        self._refresh_log()
+        if review is None:
+            self.summary.setText("No checklist yet: open an inventory.")
+            self._enable(None)
+            return
+        counts = review.checklist.counts()
+        blockers = [i for i in review.checklist.items if i.blocker]
+        open_blockers = sum(1 for i in blockers if i.state in ("fail", "pending"))
+        self.summary.setText(
+            f"<b>{len(review.checklist.items)} items</b>: "
+            + ", ".join(f"{n} {style.label(s)}" for s, n in counts.items() if n)
+            + f". {open_blockers} of {len(blockers)} blockers still open. Select an item to mark or waive it.")
+        if selected is not None and not self.select(selected.id):
+            self._enable(None)
+        elif selected is None:
+            self._enable(None)
+
+    def _refresh_log(self) -> None:
+        workspace = self.session.workspace
+        self.events.set_rows(list(reversed(workspace.events)) if workspace is not None else [])
+
+    def select(self, item_id: str) -> bool:
+        found = self.model.find(item_id)
+        if found is None:
+            return False
+        group = self.model.index(found[0], 0)
+        index = self.proxy.mapFromSource(self.model.index(found[1], 0, group))
+        if not index.isValid():
+            return False
+        self.tree.setCurrentIndex(index)
+        self.tree.scrollTo(index)
+        return True
+
+    def selected_item(self):
+        index = self.tree.currentIndex()
+        obj = self.proxy.data(index, ROW_ROLE) if index.isValid() else None
+        return obj if obj is not None and not isinstance(obj, tuple) else None
+
+    def _enable(self, item) -> None:
+        for state, button in self.buttons.items():
+            button.setEnabled(item is not None)
+        if item is not None:
+            self.buttons["waive"].setEnabled(item.base_state in ("fail", "pending"))
+
+    def _show(self, current, _previous=None) -> None:
+        item = self.selected_item()
+        self._enable(item)
+        if item is None:
+            self.details.setHtml("<i>Select an item.</i>")
+            return
+        rows = [("State", style.label(item.state) + (f" (before waiver: {item.base_state})"
+                                                   if item.state == "waived" else "")),
+                ("Id", item.id), ("Phase", item.phase), ("Blocker", "yes" if item.blocker else "no"),
+                ("Evidence", evidence(item)), ("Before the move", item.pre_evidence),
+                ("Cleared by", item.cleared_by),
+                ("Incident", f"#{item.incident}" if item.incident else ""),
+                ("Marked", f"{item.mark['state']} by {item.mark['by']} at {item.mark['at']}: {item.mark['note']}"
+                 if item.mark else "")]
+        body = "".join(f"<tr><td valign='top'><b>{k}</b></td><td>{escape(str(v))}</td></tr>" for k, v in rows if v)
+        self.details.setHtml(f"<p><b>{escape(item.title)}</b></p><table cellspacing='4'>{body}</table>")
+
+    # -- acting ---------------------------------------------------------------------------
+
+    def default_name(self) -> str:
+        return self.session.user_name()
+
+    def ask_mark(self, state: str) -> bool:
+        item = self.selected_item()
+        if item is None:
+            return False
+        answer = self.interaction.mark(item, state, self.default_name())
+        if answer is None:
+            return False
+        return self.session.mark(item.id, answer.state, answer.by, answer.note)
+
+    def ask_waive(self) -> bool:
+        item = self.selected_item()
+        if item is None:
+            return False
+        answer = self.interaction.waiver(item, self.default_name())
+        if answer is None:
+            return False
+        return self.session.waive(answer.target, answer.by, answer.reason, answer.until)
+
+
+if __name__ == "__main__":
+    import sys
+
+    from .standalone import run
+    sys.exit(run(ChecklistPage))

@@ -1,0 +1,115 @@
+"""Step 5: pre vs post — every check of the baseline next to the same check after the move.
+
+Regressions come first (the core sorts them); every row says in words what
+happened, with a tint as a second cue.  The port-rewrite case reads as the
+core writes it: "source port 9010 → 41733 (rewritten by NAT)".
+"""
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSplitter, QTextBrowser, QVBoxLayout
+
+from migready.checks.cli_probe import describe
+from migready.checks.compare import CLASSES
+
+from . import style
+from .models.compare import CompareModel, change_label
+from .models.filter import FilterProxy
+from .models.table import ROW_ROLE
+from .page import Page, facet_combo, heading, table_view
+
+
+def _run_label(run) -> str:
+    if not run:
+        return "no run yet"
+    when = (run.get("started") or "").replace("T", " ").rstrip("Z")
+    state = "" if run.get("complete") else ", INCOMPLETE"
+    return f"{run['id']} from {run['host']} ({when} UTC{state})"
+
+
+class ComparePage(Page):
+    key, title = "compare", "Compare"
+
+    def __init__(self, session, interaction, parent=None):
+        super().__init__(session, interaction, parent)
+        self.summary = heading()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search changes…")
+        self.search.setClearButtonEnabled(True)
+        self.kind = facet_combo("all changes", [(style.label(c), c) for c in CLASSES])
+        self.model = CompareModel(parent=self)
+        self.proxy = FilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = table_view(self.proxy, {0: 190, 1: 270, 2: 100, 3: 130, 4: 150, 5: 150, 6: 380})
+        self.table.setObjectName("compare-table")
+        self.persist("table", self.table)
+        self.details = QTextBrowser()
+        split = QSplitter(Qt.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(self.details)
+        split.setSizes([420, 170])
+        self.persist("split", split)
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.kind)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addLayout(bar)
+        layout.addWidget(split, 1)
+        self.search.textChanged.connect(self.proxy.set_text)
+        self.kind.currentIndexChanged.connect(lambda: self.proxy.set_facet("change", self.kind.currentData()))
+        self.table.selectionModel().currentRowChanged.connect(self._show)
+        session.review_changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        review = self.session.review
+        comparison = review.comparison if review else None
+        self.model.set_rows(comparison.changes if comparison else [])
+        self.details.setHtml("<i>Select a row to see both results in full.</i>")
+        if comparison is None:
+            self.summary.setText("Nothing to compare yet.")
+            return
+        if not comparison.pre_run or not comparison.post_run:
+            missing = "pre-migration" if not comparison.pre_run else "post-migration"
+            self.summary.setText(f"<b>Pre</b> {escape(_run_label(comparison.pre_run))} → <b>post</b> "
+                                 f"{escape(_run_label(comparison.post_run))}<br>Run the {missing} probes to compare.")
+            return
+        regressions = len(comparison.regressions)
+        counts = ", ".join(f"{n} {c}" for c, n in comparison.counts().items() if n)
+        verdict = (f"{style.label('regression')}: {regressions} regression{'s' * (regressions != 1)}"
+                   if regressions else f"{style.label('pass')}: no regression")
+        warn = "".join(f"<br>{style.label('pending')} run {escape(r)} is incomplete: checks it did not reach "
+                       "show as MISSING or NEW" for r in comparison.incomplete_runs)
+        self.summary.setText(f"<b>Pre</b> {escape(_run_label(comparison.pre_run))} → <b>post</b> "
+                             f"{escape(_run_label(comparison.post_run))}<br><b>{verdict}</b> ({counts}){warn}")
+        if comparison.changes:
+            self.table.selectRow(0)
+
+    def _show(self, current, _previous=None) -> None:
+        change = self.proxy.data(current, ROW_ROLE) if current.isValid() else None
+        if change is None:
+            return
+
+        def side(name: str, result) -> str:
+            if result is None:
+                return f"<p><b>{name}:</b> not run</p>"
+            return (f"<p><b>{name}:</b> {escape(style.label(result.get('status') or 'inconclusive'))} "
+                    f"{escape(describe(result) or '')}</p>")
+
+        notes = "".join(f"<li>{escape(style.label('regression' if f.severity == 'regression' else 'pending'))} "
+                        f"[{f.severity}] {escape(f.text)}</li>" for f in change.notes)
+        self.details.setHtml(
+            f"<p><b>{escape(change_label(change))}</b> — {escape(change.dependency or '(host)')} "
+            f"{escape(change.check)} {escape(change.target or '')}</p>"
+            + side("Before (pre)", change.pre) + side("After (post)", change.post)
+            + (f"<ul>{notes}</ul>" if notes else ""))
+
+
+if __name__ == "__main__":
+    import sys
+
+    from .standalone import run
+    sys.exit(run(ComparePage))

@@ -1,0 +1,1 @@
+"""Dialogs; each is shown through `migready.gui.interaction`, never by the core or a worker."""

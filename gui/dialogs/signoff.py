@@ -1,0 +1,145 @@
+"""Sign the report with a key file (approve or reject, with a comment), or make a new key."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
+                               QLabel, QLineEdit, QPushButton, QRadioButton, QVBoxLayout, QWidget)
+
+
+@dataclass
+class SignRequest:
+    key_path: str
+    decision: str  # approve | reject
+    comment: str
+
+
+@dataclass
+class KeyRequest:
+    name: str
+    role: str
+    path: str
+    passphrase: Optional[str]
+
+
+def _path_row(edit: QLineEdit, browse) -> QWidget:
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(edit, 1)
+    button = QPushButton("Browse…")
+    button.clicked.connect(browse)
+    layout.addWidget(button)
+    return row
+
+
+class SignDialog(QDialog):
+    def __init__(self, digest: str, verdict: str, key_path: str = "", parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Sign the report")
+        intro = QLabel(f"You sign the report's content as it is now: verdict <b>{verdict}</b>, content digest "
+                       f"<tt>{digest[:16]}…</tt>. Any later change (a run, a mark, a waiver) makes this "
+                       "signature stale, visibly.")
+        intro.setWordWrap(True)
+        self.key = QLineEdit(key_path)
+        self.key.setPlaceholderText("private key made by `migready keygen` (its .pub must sit next to it)")
+        self.approve = QRadioButton("Approve (go)")
+        self.reject_ = QRadioButton("Reject (no go)")
+        self.approve.setChecked(True)
+        self.comment = QLineEdit()
+        self.comment.setPlaceholderText("optional; say why when you reject")
+        form = QFormLayout()
+        form.addRow("Key file:", _path_row(self.key, self._browse))
+        form.addRow("Decision:", self.approve)
+        form.addRow("", self.reject_)
+        form.addRow("Comment:", self.comment)
+        self.box = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.box.button(QDialogButtonBox.Ok).setText("Sign")
+        self.box.accepted.connect(self.accept)
+        self.box.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.box)
+        self.key.textChanged.connect(self._check)
+        self._check()
+        self.setMinimumWidth(560)
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Private key", self.key.text(), "All files (*)")
+        if path:
+            self.key.setText(path)
+
+    def _check(self) -> None:
+        self.box.button(QDialogButtonBox.Ok).setEnabled(bool(self.key.text().strip()))
+
+    def set_values(self, key_path: str | None = None, decision: str | None = None, comment: str | None = None):
+        if key_path is not None:
+            self.key.setText(key_path)
+        if decision is not None:
+            (self.approve if decision == "approve" else self.reject_).setChecked(True)
+        if comment is not None:
+            self.comment.setText(comment)
+
+    def request(self) -> SignRequest:
+        return SignRequest(self.key.text().strip(), "approve" if self.approve.isChecked() else "reject",
+                           self.comment.text().strip())
+
+
+class KeyDialog(QDialog):
+    def __init__(self, roles: list[str], default_name: str = "", parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("New signing key")
+        intro = QLabel("An Ed25519 key pair for signing reports. The private key stays with you; the .pub file "
+                       "next to it carries your name and role and is what others use to verify.")
+        intro.setWordWrap(True)
+        self.name = QLineEdit(default_name)
+        self.role = QComboBox()
+        self.role.setEditable(True)
+        self.role.addItems(roles)
+        self.path = QLineEdit()
+        self.path.setPlaceholderText("where to write the private key")
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.Password)
+        self.passphrase.setPlaceholderText("recommended")
+        self.again = QLineEdit()
+        self.again.setEchoMode(QLineEdit.Password)
+        self.hint = QLabel()
+        form = QFormLayout()
+        form.addRow("Your name:", self.name)
+        form.addRow("Role:", self.role)
+        form.addRow("Key file:", _path_row(self.path, self._browse))
+        form.addRow("Passphrase:", self.passphrase)
+        form.addRow("Again:", self.again)
+        self.box = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.box.button(QDialogButtonBox.Ok).setText("Create key")
+        self.box.accepted.connect(self.accept)
+        self.box.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.box)
+        for edit in (self.name, self.path, self.passphrase, self.again):
+            edit.textChanged.connect(self._check)
+        self.role.currentTextChanged.connect(self._check)
+        self._check()
+        self.setMinimumWidth(520)
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Private key", self.path.text(), "All files (*)")
+        if path:
+            self.path.setText(path)
+
+    def _check(self) -> None:
+        missing = [w for w, ok in (("your name", self.name.text().strip()), ("a role", self.role.currentText().strip()),
+                                   ("a key file", self.path.text().strip())) if not ok]
+        mismatch = self.passphrase.text() != self.again.text()
+        self.hint.setText(f"Needed: {', '.join(missing)}." if missing else
+                          "The passphrases differ." if mismatch else "")
+        self.box.button(QDialogButtonBox.Ok).setEnabled(not missing and not mismatch)
+
+    def request(self) -> KeyRequest:
+        return KeyRequest(self.name.text().strip(), self.role.currentText().strip(), self.path.text().strip(),
+                          self.passphrase.text() or None)

@@ -1,0 +1,97 @@
+"""Step 2: the flags — risky dependencies, the incident each comes from and what clears it."""
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSplitter, QTextBrowser, QVBoxLayout
+
+from migready.checks.rules import RULES, SEVERITIES
+
+from . import style
+from .models.filter import FilterProxy
+from .models.flags import FlagsModel
+from .models.table import ROW_ROLE
+from .page import Page, facet_combo, heading, table_view
+
+INCIDENTS = {
+    1: "scale adapter behind NAT: source port rewritten, 41% of price pushes failed (error 266)",
+    2: "internal calls left through a NAT gateway to a public domain and timed out",
+    3: "synchronous Kafka publish in the checkout path when the cluster went down",
+    4: "stale nodes still registered behind the load balancer",
+    5: "scheduler called workers back on their own port from another data centre",
+}
+
+
+class FlagsPage(Page):
+    key, title = "flags", "Flags"
+
+    def __init__(self, session, interaction, parent=None):
+        super().__init__(session, interaction, parent)
+        self.summary = heading()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search flags…")
+        self.search.setClearButtonEnabled(True)
+        self.severity = facet_combo("all severities", [(style.label(s), s) for s in SEVERITIES])
+        self.rule = facet_combo("all rules", [(f"{r.id} {r.title}", r.id) for r in RULES])
+        self.model = FlagsModel(parent=self)
+        self.proxy = FilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = table_view(self.proxy, {0: 110, 1: 70, 2: 260, 3: 230, 4: 420, 5: 80})
+        self.table.setObjectName("flags-table")
+        self.persist("table", self.table)
+        self.details = QTextBrowser()
+        self.details.setOpenExternalLinks(False)
+        split = QSplitter(Qt.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(self.details)
+        split.setSizes([420, 160])
+        self.persist("split", split)
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.severity)
+        bar.addWidget(self.rule)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addLayout(bar)
+        layout.addWidget(split, 1)
+        self.search.textChanged.connect(self.proxy.set_text)
+        self.severity.currentIndexChanged.connect(lambda: self.proxy.set_facet("severity", self.severity.currentData()))
+        self.rule.currentIndexChanged.connect(lambda: self.proxy.set_facet("rule", self.rule.currentData()))
+        self.table.selectionModel().currentRowChanged.connect(self._show)
+        session.inventory_changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        flags = self.session.flags if self.session.inventory is not None else []
+        self.model.set_rows(flags)
+        counts = {s: sum(1 for f in flags if f.severity == s) for s in SEVERITIES}
+        if self.session.inventory is None:
+            self.summary.setText("No inventory loaded.")
+        else:
+            text = ", ".join(f"{n} {style.label(s)}" for s, n in counts.items() if n) or "no flags"
+            self.summary.setText(f"<b>{len(flags)} flags</b>: {text}. Most severe first; click a column to sort.")
+        self.details.setHtml("<i>Select a flag to see why it fired and what clears it.</i>")
+        if flags:
+            self.table.selectRow(0)
+
+    def _show(self, current, _previous=None) -> None:
+        flag = self.proxy.data(current, ROW_ROLE) if current.isValid() else None
+        if flag is None:
+            return
+        self.details.setHtml(
+            f"<p><b>{escape(style.label(flag.severity))} {flag.rule} — {escape(flag.title)}</b> "
+            f"on <b>{escape(flag.ref)}</b></p><p>{escape(flag.message)}</p>"
+            f"<p><b>Comes from incident {flag.incident}:</b> {escape(INCIDENTS.get(flag.incident, ''))}</p>"
+            f"<p><b>Cleared by:</b> {escape(flag.cleared_by)}</p>")
+
+    def selected_flag(self):
+        index = self.table.currentIndex()
+        return self.proxy.data(index, ROW_ROLE) if index.isValid() else None
+
+
+if __name__ == "__main__":
+    import sys
+
+    from .standalone import run
+    sys.exit(run(FlagsPage))

@@ -1,0 +1,72 @@
+"""Every question the GUI asks a person, behind one injectable object.
+
+The git-cola `interaction` pattern: pages and workers call these methods and
+get plain answers; the Qt implementation shows dialogs, tests pass their own
+object (or answer the dialog this one keeps in `current_dialog`), so nothing
+blocks on a modal window nobody sees.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+
+from .dialogs.hostkey import HostKeyDialog
+from .dialogs.mark import MarkDialog, MarkRequest
+from .dialogs.waive import WaiveDialog, WaiverRequest
+
+INVENTORY_FILTER = "Inventories (*.yaml *.yml);;All files (*)"
+WORKSPACE_FILTER = "Workspaces (*.migready.json *.json);;All files (*)"
+
+
+class Interaction:
+    def __init__(self, parent: Optional[QWidget] = None):
+        self.parent = parent
+        self.current_dialog: Optional[QDialog] = None  # the modal dialog being shown (tests answer it)
+
+    def _exec(self, dialog: QDialog) -> bool:
+        self.current_dialog = dialog
+        try:
+            return dialog.exec() == QDialog.Accepted
+        finally:
+            self.current_dialog = None
+
+    def host_key(self, info) -> str:
+        """"once", "remember" or "refuse" for an unknown SSH host key."""
+        dialog = HostKeyDialog(info, self.parent)
+        self._exec(dialog)
+        return dialog.choice
+
+    def mark(self, item, state: str, default_by: str) -> Optional[MarkRequest]:
+        dialog = MarkDialog(item, state, default_by, self.parent)
+        return dialog.request() if self._exec(dialog) else None
+
+    def waiver(self, item, default_by: str) -> Optional[WaiverRequest]:
+        dialog = WaiveDialog(item, default_by, parent=self.parent)
+        return dialog.request() if self._exec(dialog) else None
+
+    def secret(self, prompt: str) -> Optional[str]:
+        """A password or key passphrase (None: the person cancelled)."""
+        text, ok = QInputDialog.getText(self.parent, "migready", prompt, QLineEdit.Password)
+        return text if ok else None
+
+    def open_file(self, caption: str, filters: str, directory: str = "") -> Optional[str]:
+        path, _ = QFileDialog.getOpenFileName(self.parent, caption, directory, filters)
+        return path or None
+
+    def save_file(self, caption: str, filters: str, suggested: str = "") -> Optional[str]:
+        path, _ = QFileDialog.getSaveFileName(self.parent, caption, suggested, filters)
+        return path or None
+
+    def warn(self, title: str, text: str) -> None:
+        QMessageBox.warning(self.parent, title, text)
+
+    def sign(self, digest: str, verdict: str, key_path: str = ""):
+        from .dialogs.signoff import SignDialog
+        dialog = SignDialog(digest, verdict, key_path, self.parent)
+        return dialog.request() if self._exec(dialog) else None
+
+    def new_key(self, roles: list[str], default_name: str):
+        from .dialogs.signoff import KeyDialog
+        dialog = KeyDialog(roles, default_name, self.parent)
+        return dialog.request() if self._exec(dialog) else None

@@ -1,0 +1,197 @@
+"""Step 1: the inventory — services and their dependencies, or what is wrong with the file.
+
+Open it by the button, the recent list or drag and drop.  A valid file
+shows as a tree (kind, device type, protocol, zone, flags) with search and
+facet filters; an invalid one lists every problem as file:line:column and
+shows the offending line when a problem is clicked.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFontDatabase, QTextCursor, QTextFormat
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QMenu, QPlainTextEdit, QPushButton, QSplitter,
+                               QStackedWidget, QTextEdit, QToolButton, QVBoxLayout, QWidget)
+
+from migready.checks.rules import SEVERITIES
+
+from . import style
+from .interaction import INVENTORY_FILTER
+from .models.filter import FilterProxy
+from .models.inventory import InventoryModel
+from .models.problems import ProblemsModel, location
+from .page import Page, dropped_path, facet_combo, heading, reset_combo, table_view, tree_view
+
+
+class InventoryPage(Page):
+    key, title = "inventory", "Inventory"
+
+    def __init__(self, session, interaction, parent=None, recent=None):
+        super().__init__(session, interaction, parent)
+        self.recent = recent
+        self.setAcceptDrops(True)
+        self.summary = heading("Open an inventory (File ▸ Open, or drop a YAML file here).")
+        self.open_button = QPushButton("Open inventory…")
+        self.open_button.clicked.connect(self.ask_open)
+        self.recent_button = QToolButton()
+        self.recent_button.setText("Recent")
+        self.recent_button.setPopupMode(QToolButton.InstantPopup)
+        self.recent_menu = QMenu(self.recent_button)
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.recent_button.setMenu(self.recent_menu)
+        self.recent_button.setVisible(recent is not None)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search services, dependencies, hosts…")
+        self.search.setClearButtonEnabled(True)
+        self.device = facet_combo("all device types", [])
+        self.protocol = facet_combo("all protocols", [])
+        self.severity = facet_combo("any flag", [(style.label(s), s) for s in SEVERITIES])
+
+        self.model = InventoryModel(parent=self)
+        self.proxy = FilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.tree = tree_view(self.proxy, {0: 240, 1: 120, 2: 170, 3: 80, 4: 110, 5: 150, 6: 110})
+        self.tree.setObjectName("inventory-tree")
+        self.persist("tree", self.tree)
+
+        self.problems = ProblemsModel(parent=self)
+        self.problem_table = table_view(self.problems, {0: 190, 1: 260}, stretch=2)
+        self.problem_table.clicked.connect(self.show_problem)
+        self.problem_table.activated.connect(self.show_problem)
+        self.source = QPlainTextEdit()
+        self.source.setReadOnly(True)
+        self.source.setLineWrapMode(QPlainTextEdit.NoWrap)
+        self.source.setFont(QFontDatabase.systemFont(QFontDatabase.FixedFont))
+        self.where = QLabel()
+        self.where.setWordWrap(True)
+        problems = QWidget()
+        problems_layout = QVBoxLayout(problems)
+        problems_layout.setContentsMargins(0, 0, 0, 0)
+        self.problem_title = heading()
+        problems_layout.addWidget(self.problem_title)
+        split = QSplitter(Qt.Vertical)
+        split.addWidget(self.problem_table)
+        source_box = QWidget()
+        source_layout = QVBoxLayout(source_box)
+        source_layout.setContentsMargins(0, 0, 0, 0)
+        source_layout.addWidget(self.where)
+        source_layout.addWidget(self.source)
+        split.addWidget(source_box)
+        split.setSizes([250, 350])
+        problems_layout.addWidget(split)
+        self.persist("problems-split", split)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.tree)
+        self.stack.addWidget(problems)
+
+        bar = QHBoxLayout()
+        for widget in (self.open_button, self.recent_button, self.search, self.device, self.protocol,
+                       self.severity):
+            bar.addWidget(widget)
+        bar.setStretch(2, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addLayout(bar)
+        layout.addWidget(self.stack, 1)
+
+        self.search.textChanged.connect(self._filter_text)
+        self.device.currentIndexChanged.connect(lambda: self.proxy.set_facet("device_type", self.device.currentData()))
+        self.protocol.currentIndexChanged.connect(lambda: self.proxy.set_facet("protocol", self.protocol.currentData()))
+        self.severity.currentIndexChanged.connect(lambda: self.proxy.set_facet("severity", self.severity.currentData()))
+        session.inventory_changed.connect(self.refresh)
+        session.busy_changed.connect(self._busy)
+        self.refresh()
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def ask_open(self) -> None:
+        path = self.interaction.open_file("Open inventory", INVENTORY_FILTER)
+        if path:
+            self.session.open_inventory(path)
+
+    def _fill_recent(self) -> None:
+        if self.recent is not None:
+            self.recent.fill(self.recent_menu, self.session.open_path)
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if dropped_path(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        path = dropped_path(event)
+        if path:
+            self.session.open_path(path)
+            event.acceptProposedAction()
+
+    def _filter_text(self, text: str) -> None:
+        self.proxy.set_text(text)
+        if text:
+            self.tree.expandAll()
+
+    def _busy(self, what: str) -> None:
+        if what:
+            self.summary.setText(f"<i>{what}</i>")
+
+    # -- showing -----------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        session = self.session
+        if session.problems:
+            self.problems.set_rows(session.problems)
+            count = len(session.problems)
+            self.summary.setText(f"<b>{session.inventory_path}</b> cannot be used yet.")
+            self.problem_title.setText(f"{style.label('fail')} — {count} problem{'s' * (count != 1)} to fix; "
+                                       "click one to see the line.")
+            self.stack.setCurrentIndex(1)
+            self.show_problem(self.problems.index(0, 0))
+            return
+        self.problems.set_rows([])
+        self.stack.setCurrentIndex(0)
+        inventory = session.inventory
+        self.model.set_inventory(inventory, session.flags)
+        if inventory is None:
+            return
+        deps = list(inventory.dependencies())
+        reset_combo(self.device, "all device types",
+                    [(v, v) for v in sorted({d.device_type or "(none)" for d in deps})])
+        reset_combo(self.protocol, "all protocols", [(v, v) for v in sorted({d.protocol for d in deps})])
+        m = inventory.migration
+        nat = lambda site: "egress NAT" if site.egress_nat else "no egress NAT"  # noqa: E731
+        self.summary.setText(
+            f"<b>{m.name}</b><br>{m.source.site} ({nat(m.source)}) → {m.target.site} ({nat(m.target)})"
+            f"<br>{len(inventory.services)} services, {len(deps)} dependencies, {len(session.flags)} flags · "
+            f"<span style='color:gray'>{session.inventory_path}</span>")
+        if len(inventory.services) <= 50:
+            self.tree.expandAll()
+
+    def show_problem(self, index) -> None:
+        problem = self.problems.row(index.row()) if index.isValid() else None
+        if problem is None:
+            return
+        self.where.setText(f"<b>{location(problem)}</b> {problem.path}: {problem.message}")
+        lines = self.session.source_text.splitlines()
+        width = len(str(len(lines)))
+        self.source.setPlainText("\n".join(f"{n:>{width}} │ {line}" for n, line in enumerate(lines, 1)))
+        if not problem.line or problem.line > len(lines):
+            return
+        block = self.source.document().findBlockByNumber(problem.line - 1)
+        cursor = QTextCursor(block)
+        highlight = QTextEdit.ExtraSelection()
+        highlight.format.setBackground(QColor(style.tint("fail") or QColor("#f8d7da")))
+        highlight.format.setProperty(QTextFormat.FullWidthSelection, True)
+        highlight.cursor = cursor
+        self.source.setExtraSelections([highlight])
+        cursor.movePosition(QTextCursor.Right, n=width + 3 + max(problem.column - 1, 0))
+        self.source.setTextCursor(cursor)
+        self.source.centerCursor()
+
+    def current_line(self) -> str:
+        """The text of the highlighted line (what a person sees; used by tests)."""
+        return self.source.textCursor().block().text()
+
+
+if __name__ == "__main__":
+    import sys
+
+    from .standalone import run
+    sys.exit(run(InventoryPage))

@@ -1,0 +1,82 @@
+"""The slow things the GUI asks for, as plain functions (no Qt): run by workers.
+
+Each is a short composition of core calls so that it can be tested, and
+run in a script, without a window: load an inventory (with its flags and,
+on failure, its text for showing the bad line), open a workspace with its
+inventory, save, review.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from migready.checks.inventory import load_inventory
+from migready.checks.problems import InputError, Problem
+from migready.checks.rules import Flag, evaluate
+from migready.checks.verdict import Review, review
+from migready.checks.workspace import Workspace
+
+WORKSPACE_SUFFIXES = (".json",)
+
+
+class SharedWorkspace(Workspace):
+    """A workspace saved both by the GUI's autosave and by a probe run's thread: one save at a time."""
+
+    def __init__(self, path, data):
+        super().__init__(path, data)
+        self._save_lock = threading.Lock()
+
+    def save(self) -> None:
+        with self._save_lock:
+            super().save()
+
+
+@dataclass
+class Loaded:
+    path: str
+    inventory: Optional[object] = None
+    flags: list[Flag] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    text: str = ""  # the file's text when it has problems (to show the offending line)
+    workspace: Optional[SharedWorkspace] = None
+
+
+def is_workspace_path(path: str | Path) -> bool:
+    return str(path).lower().endswith(WORKSPACE_SUFFIXES)
+
+
+def load_inventory_job(path: str | Path) -> Loaded:
+    path = str(path)
+    try:
+        inventory = load_inventory(path)
+    except InputError as exc:
+        try:
+            text = Path(path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            text = ""
+        return Loaded(path, problems=list(exc.problems), text=text)
+    return Loaded(path, inventory, evaluate(inventory))
+
+
+def open_workspace_job(path: str | Path) -> Loaded:
+    """The workspace and the inventory it names; InputError when the workspace itself is unusable."""
+    workspace = SharedWorkspace.load(path)
+    recorded = workspace.data["inventory"].get("path") or ""
+    if not recorded:
+        return Loaded("", problems=[Problem(str(path), 0, 0, "inventory.path", "the workspace names no inventory")],
+                      workspace=workspace)
+    loaded = load_inventory_job(recorded)
+    loaded.workspace = workspace
+    return loaded
+
+
+def save_job(workspace: Workspace) -> str:
+    Path(workspace.path).parent.mkdir(parents=True, exist_ok=True)
+    workspace.save()
+    return str(workspace.path)
+
+
+def review_job(inventory, workspace: Workspace) -> Review:
+    return review(inventory, workspace)

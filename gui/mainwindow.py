@@ -1,0 +1,295 @@
+"""The main window: the step rail, the verdict banner, the pages, menus, shortcuts, status bar.
+
+It wires the pages to one `Session` and remembers its layout in QSettings;
+everything it shows comes from the session, everything it does goes
+through the session or a page.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QLabel, QListWidget, QListWidgetItem, QMainWindow, QProgressBar, QSplitter,
+                               QStackedWidget, QVBoxLayout, QWidget)
+
+from . import style
+from .banner import MessageBar, VerdictBanner
+from .checklist_page import ChecklistPage
+from .compare_page import ComparePage
+from .flags_page import FlagsPage
+from .interaction import INVENTORY_FILTER, WORKSPACE_FILTER, Interaction
+from .inventory_page import InventoryPage
+from .page import dropped_path
+from .probe_page import ProbePage
+from .recent import RecentFiles
+from .session import Session
+from .signoff_page import SignoffPage
+from .steps import STEPS, TITLES, step_states
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session: Optional[Session] = None, interaction: Optional[Interaction] = None,
+                 settings: Optional[QSettings] = None):
+        super().__init__()
+        self.settings = settings if settings is not None else QSettings()
+        self.session = session or Session(parent=self)
+        self.interaction = interaction or Interaction(self)
+        if getattr(self.interaction, "parent", None) is None:
+            self.interaction.parent = self
+        self.recent = RecentFiles(self.settings)
+        self.setAcceptDrops(True)
+        self.setWindowTitle("migready")
+        s, i = self.session, self.interaction
+        self.pages = {
+            "inventory": InventoryPage(s, i, recent=self.recent),
+            "flags": FlagsPage(s, i),
+            "pre": ProbePage(s, i, "pre"),
+            "post": ProbePage(s, i, "post"),
+            "compare": ComparePage(s, i),
+            "checklist": ChecklistPage(s, i),
+            "signoff": SignoffPage(s, i),
+        }
+        self.rail = QListWidget()
+        self.rail.setObjectName("step-rail")
+        self.rail.setSpacing(2)
+        self.rail.setWordWrap(True)
+        self.rail.setMinimumWidth(200)
+        self.stack = QStackedWidget()
+        for key, title in STEPS:
+            item = QListWidgetItem(title)
+            item.setData(Qt.UserRole, key)
+            self.rail.addItem(item)
+            self.stack.addWidget(self.pages[key])
+        self.banner = VerdictBanner()
+        self.messages = MessageBar()
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.setSpacing(0)
+        right_layout.addWidget(self.banner)
+        right_layout.addWidget(self.messages)
+        right_layout.addWidget(self.stack, 1)
+        self.split = QSplitter(Qt.Horizontal)
+        self.split.addWidget(self.rail)
+        self.split.addWidget(right)
+        self.split.setStretchFactor(1, 1)
+        self.split.setSizes([220, 1000])
+        self.setCentralWidget(self.split)
+
+        self.status = QLabel()
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(120)
+        self.busy.setVisible(False)
+        self.where = QLabel()
+        self.where.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.statusBar().addWidget(self.status, 1)
+        self.statusBar().addPermanentWidget(self.busy)
+        self.statusBar().addPermanentWidget(self.where)
+
+        self._make_actions()
+        self.rail.currentRowChanged.connect(self._step_changed)
+        self.banner.details_requested.connect(lambda: self.go("checklist"))
+        s.inventory_changed.connect(self.update_steps)
+        s.review_changed.connect(self._reviewed)
+        s.workspace_changed.connect(self._workspace_changed)
+        s.probe_changed.connect(self.update_steps)
+        s.probe_changed.connect(self._busy_changed)
+        s.busy_changed.connect(self._busy_changed)
+        s.message.connect(self.say)
+        s.saved.connect(lambda path: self.say(f"Saved {path}"))
+        s.error.connect(self.show_error)
+        s.opened.connect(self.recent.add)
+        self.restore_layout()
+        self.update_steps()
+        self._workspace_changed()
+
+    # -- actions, menus, shortcuts -------------------------------------------------------------
+
+    def _action(self, menu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _make_actions(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self.actions = {
+            "open": self._action(file, "&Open inventory…", self.ask_open_inventory, QKeySequence.Open),
+            "open_workspace": self._action(file, "Open &workspace…", self.ask_open_workspace, "Ctrl+Shift+O"),
+        }
+        self.recent_menu = file.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(lambda: self.recent.fill(self.recent_menu, self.session.open_path))
+        file.addSeparator()
+        self.actions["new"] = self._action(file, "&New workspace", self.session.new_workspace, QKeySequence.New,
+                                           "Start a fresh review of the current inventory")
+        self.actions["save"] = self._action(file, "&Save workspace", self.save, QKeySequence.Save)
+        self.actions["save_as"] = self._action(file, "Save workspace &as…", self.ask_save_as, QKeySequence.SaveAs)
+        file.addSeparator()
+        self.actions["quit"] = self._action(file, "&Quit", self.close, QKeySequence.Quit)
+        go = bar.addMenu("&Go")
+        for number, (key, title) in enumerate(STEPS, 1):
+            self.actions[f"go_{key}"] = self._action(go, title, lambda _=False, k=key: self.go(k), f"Ctrl+{number}")
+        run = bar.addMenu("&Run")
+        self.actions["run"] = self._action(run, "&Run probes on this page", self.run_probes, "Ctrl+R")
+        self.actions["cancel"] = self._action(run, "&Cancel the probe run", self.cancel_probes, "Esc")
+        self.actions["find"] = self._action(run, "&Find on this page", self.focus_search, QKeySequence.Find)
+
+    # -- steps -------------------------------------------------------------------------------
+
+    def go(self, key: str) -> None:
+        self.rail.setCurrentRow([k for k, _ in STEPS].index(key))
+
+    def current_page(self):
+        return self.stack.currentWidget()
+
+    def _step_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        self.stack.setCurrentIndex(row)
+        self.current_page().activate()
+
+    def update_steps(self) -> None:
+        s = self.session
+        signed = len((s.workspace.data.get("signoffs") or []) if s.workspace is not None else [])
+        states = step_states(s.inventory, s.problems, s.flags, s.review,
+                             s.probe.phase if s.probe is not None else "", signed)
+        for row, (key, title) in enumerate(STEPS):
+            item = self.rail.item(row)
+            state = states[key]
+            word = {"todo": "to do", "running": "running"}.get(state.state, state.state)
+            item.setText(f"{style.symbol(state.state) if state.state != 'todo' else '○'} {title}\n"
+                         f"    {word}{' · ' + state.hint if state.hint else ''}")
+            item.setToolTip(f"{title}: {word}" + (f" ({state.hint})" if state.hint else ""))
+            tint = style.tint(state.state)
+            item.setBackground(tint if tint is not None else Qt.transparent)
+            item.setData(Qt.UserRole + 1, state.state)
+
+    def step_state(self, key: str) -> str:
+        return self.rail.item([k for k, _ in STEPS].index(key)).data(Qt.UserRole + 1)
+
+    # -- session events ---------------------------------------------------------------------------
+
+    def _reviewed(self) -> None:
+        review = self.session.review
+        self.banner.show_verdict(review.verdict if review else None,
+                                 pending=self.session.inventory is not None and review is None)
+        self.update_steps()
+
+    def _workspace_changed(self) -> None:
+        s = self.session
+        if s.workspace is None:
+            self.where.setText("no workspace")
+        else:
+            name = Path(s.workspace.path).name
+            self.where.setText(f"untitled (autosaved as {name})" if s.untitled else str(s.workspace.path))
+        inventory = s.inventory.migration.name if s.inventory is not None else "no inventory"
+        self.setWindowTitle(f"migready — {inventory} — {'untitled' if s.untitled else Path(s.workspace.path).name}"
+                            if s.workspace is not None else "migready")
+        self.update_steps()
+
+    def _busy_changed(self, *_args) -> None:
+        what = self.session.loading or ("Probing…" if self.session.probe is not None else "")
+        self.busy.setVisible(bool(what))
+        if what:
+            self.say(what)
+
+    def say(self, text: str) -> None:
+        self.status.setText(text)
+
+    def show_error(self, title: str, text: str) -> None:
+        self.messages.show_message(title, text)
+        self.say(f"{title}: {text.splitlines()[0] if text else ''}")
+
+    # -- file actions -----------------------------------------------------------------------------
+
+    def ask_open_inventory(self) -> None:
+        path = self.interaction.open_file("Open inventory", INVENTORY_FILTER)
+        if path:
+            self.session.open_inventory(path)
+
+    def ask_open_workspace(self) -> None:
+        path = self.interaction.open_file("Open workspace", WORKSPACE_FILTER)
+        if path:
+            self.session.open_workspace(path)
+
+    def save(self) -> None:
+        if not self.session.save():
+            self.ask_save_as()
+
+    def ask_save_as(self) -> None:
+        if self.session.workspace is None:
+            return
+        suggested = Path(self.session.inventory_path or "review").stem + ".migready.json"
+        path = self.interaction.save_file("Save workspace as", WORKSPACE_FILTER, suggested)
+        if path:
+            self.session.save_as(path)
+
+    def run_probes(self) -> None:
+        page = self.current_page()
+        if isinstance(page, ProbePage):
+            page.start()
+        else:
+            self.say("Go to a probe page (Ctrl+3 or Ctrl+4) to run probes.")
+
+    def cancel_probes(self) -> None:
+        if self.session.probe is not None:
+            self.session.probe.cancel()
+
+    def focus_search(self) -> None:
+        search = getattr(self.current_page(), "search", None)
+        if search is not None:
+            search.setFocus()
+            search.selectAll()
+
+    # -- drag and drop, layout, closing -----------------------------------------------------------
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if dropped_path(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        path = dropped_path(event)
+        if path:
+            self.session.open_path(path)
+            event.acceptProposedAction()
+
+    def restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        state = self.settings.value("window/split")
+        if state is not None:
+            self.split.restoreState(state)
+        for page in self.pages.values():
+            page.restore_state(self.settings)
+        step = self.settings.value("window/step", "inventory")
+        self.go(step if step in TITLES else "inventory")
+
+    def save_layout(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/split", self.split.saveState())
+        self.settings.setValue("window/step", STEPS[max(self.rail.currentRow(), 0)][0])
+        for page in self.pages.values():
+            page.save_state(self.settings)
+        self.settings.sync()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.save_layout()
+        self.session.shutdown()
+        super().closeEvent(event)
+
+
+if __name__ == "__main__":
+    import sys
+
+    from .app import main
+    sys.exit(main())

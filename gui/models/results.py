@@ -1,0 +1,30 @@
+"""Probe results of one run as they arrive (workspace `runs[].results[]` records)."""
+from __future__ import annotations
+
+from migready.checks.cli_probe import describe
+
+from .. import style
+from .table import Column, TableModel
+
+
+def _latency(r: dict) -> str:
+    value = r.get("latency_ms")
+    return f"{value:.1f}" if isinstance(value, (int, float)) and not isinstance(value, bool) else ""
+
+
+class ResultsModel(TableModel):
+    columns = (
+        Column("Status", lambda r: style.label(r.get("status") or "inconclusive"),
+               sort=lambda r: ("fail", "inconclusive", "pass").index(r.get("status"))
+               if r.get("status") in ("fail", "inconclusive", "pass") else 1,
+               state=lambda r: r.get("status") or "inconclusive"),
+        Column("Dependency", lambda r: r.get("dependency") or "(host)"),
+        Column("Check", lambda r: r.get("check") or ""),
+        Column("Target", lambda r: r.get("target") or "—"),
+        Column("Result", lambda r: describe(r) or (r.get("reason") or "")),
+        Column("ms", _latency, sort=lambda r: r.get("latency_ms") if isinstance(r.get("latency_ms"), (int, float))
+               else -1.0, align_right=True, tip=lambda r: "latency in milliseconds"),
+    )
+
+    def facets(self, r: dict) -> dict:
+        return {"status": r.get("status") or "inconclusive"}

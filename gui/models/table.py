@@ -1,0 +1,98 @@
+"""A read-only table model over a list of core objects, described by columns.
+
+Every table of the GUI is one of these with its own `Column` list: text,
+a sort key (`SORT_ROLE`, so "blocker" sorts above "high" and numbers sort
+as numbers), a state word whose tint colours the cell (always shown with
+the word itself), a tooltip, and the facets the filter proxy matches on.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Optional, Sequence
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+
+from .. import style
+
+SORT_ROLE = Qt.UserRole + 1
+ROW_ROLE = Qt.UserRole + 2  # the core object behind the row
+FACETS_ROLE = Qt.UserRole + 3  # {facet name: value or set of values}, for FilterProxy
+TONE_ROLE = Qt.UserRole + 4  # the state word the cell's tint comes from
+
+
+@dataclass
+class Column:
+    header: str
+    text: Callable[[Any], str]
+    sort: Optional[Callable[[Any], Any]] = None
+    state: Optional[Callable[[Any], str]] = None
+    tip: Optional[Callable[[Any], str]] = None
+    align_right: bool = False
+
+
+class TableModel(QAbstractTableModel):
+    columns: Sequence[Column] = ()
+
+    def __init__(self, rows: Sequence[Any] = (), parent: Optional[QObject] = None):
+        super().__init__(parent)
+        self._rows = list(rows)
+
+    # -- contents -------------------------------------------------------------------------
+
+    def rows(self) -> list:
+        return list(self._rows)
+
+    def row(self, index: QModelIndex | int):
+        number = index if isinstance(index, int) else index.row()
+        return self._rows[number] if 0 <= number < len(self._rows) else None
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def append_rows(self, rows: Sequence[Any]) -> None:
+        if not rows:
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        self._rows.extend(rows)
+        self.endInsertRows()
+
+    def facets(self, row: Any) -> dict:
+        return {}
+
+    # -- Qt interface -----------------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole):  # noqa: N802
+        if role == Qt.DisplayRole and orientation == Qt.Horizontal and 0 <= section < len(self.columns):
+            return self.columns[section].header
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)) \
+                or not (0 <= index.column() < len(self.columns)):
+            return None
+        row, column = self._rows[index.row()], self.columns[index.column()]
+        if role == Qt.DisplayRole:
+            return column.text(row)
+        if role == SORT_ROLE:
+            return column.sort(row) if column.sort else column.text(row)
+        if role == Qt.ToolTipRole:
+            return column.tip(row) if column.tip else column.text(row) or None
+        if role in (Qt.BackgroundRole, TONE_ROLE) and column.state:
+            state = column.state(row)
+            return state if role == TONE_ROLE else style.tint(state)
+        if role == Qt.TextAlignmentRole and column.align_right:
+            return int(Qt.AlignRight | Qt.AlignVCenter)
+        if role == ROW_ROLE:
+            return row
+        if role == FACETS_ROLE:
+            return self.facets(row)
+        return None

@@ -1,0 +1,126 @@
+"""What every step page shares: the session, the interaction, remembered layout, table helpers."""
+from __future__ import annotations
+
+from typing import Optional
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHeaderView, QLabel, QSplitter, QTableView,
+                               QTreeView, QWidget)
+
+
+class Page(QWidget):
+    key = ""
+    title = ""
+
+    def __init__(self, session, interaction, parent: Optional[QWidget] = None):
+        super().__init__(parent)
+        self.session, self.interaction = session, interaction
+        self._persisted: dict[str, QWidget] = {}
+        self.setObjectName(f"page-{self.key}")
+
+    def activate(self) -> None:
+        """Called when the page becomes the visible step."""
+
+    # -- layout remembered between sessions (QSettings) -----------------------------------
+
+    def persist(self, name: str, widget: QWidget) -> None:
+        self._persisted[name] = widget
+
+    def save_state(self, settings: QSettings) -> None:
+        for name, widget in self._persisted.items():
+            if isinstance(widget, QTableView):
+                state = widget.horizontalHeader().saveState()
+            elif isinstance(widget, QTreeView):
+                state = widget.header().saveState()
+            else:
+                state = widget.saveState()
+            settings.setValue(f"pages/{self.key}/{name}", state)
+
+    def restore_state(self, settings: QSettings) -> None:
+        for name, widget in self._persisted.items():
+            state = settings.value(f"pages/{self.key}/{name}")
+            if state is None:
+                continue
+            if isinstance(widget, QTableView):
+                widget.horizontalHeader().restoreState(state)
+            elif isinstance(widget, QTreeView):
+                widget.header().restoreState(state)
+            elif isinstance(widget, QSplitter):
+                widget.restoreState(state)
+
+
+def heading(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.RichText)
+    label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+    return label
+
+
+def table_view(model, widths: dict[int, int] | None = None, stretch: int | None = None) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSortingEnabled(True)
+    view.setAlternatingRowColors(True)
+    view.setSelectionBehavior(QAbstractItemView.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SingleSelection)
+    view.setWordWrap(False)
+    view.setTextElideMode(Qt.ElideRight)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.Interactive)
+    header.setStretchLastSection(stretch is None)
+    for column, width in (widths or {}).items():
+        view.setColumnWidth(column, width)
+    if stretch is not None:
+        header.setSectionResizeMode(stretch, QHeaderView.Stretch)
+    view.sortByColumn(-1, Qt.AscendingOrder)
+    return view
+
+
+def tree_view(model, widths: dict[int, int] | None = None) -> QTreeView:
+    view = QTreeView()
+    view.setModel(model)
+    view.setSortingEnabled(True)
+    view.sortByColumn(-1, Qt.AscendingOrder)
+    view.setAlternatingRowColors(True)
+    view.setUniformRowHeights(True)
+    view.setSelectionBehavior(QAbstractItemView.SelectRows)
+    view.setTextElideMode(Qt.ElideRight)
+    for column, width in (widths or {}).items():
+        view.setColumnWidth(column, width)
+    return view
+
+
+def facet_combo(everything: str, values: list[tuple[str, str]]) -> QComboBox:
+    """A filter drop-down: first entry shows everything; the others carry their facet value as data."""
+    combo = QComboBox()
+    combo.addItem(everything, "")
+    for text, value in values:
+        combo.addItem(text, value)
+    combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+    return combo
+
+
+def reset_combo(combo: QComboBox, everything: str, values: list[tuple[str, str]]) -> None:
+    current = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(everything, "")
+    for text, value in values:
+        combo.addItem(text, value)
+    index = combo.findData(current)
+    combo.setCurrentIndex(max(index, 0))
+    combo.blockSignals(False)
+
+
+def dropped_path(event) -> str | None:
+    """The first local file of a drag-and-drop event, if any."""
+    mime = event.mimeData()
+    if mime is None or not mime.hasUrls():
+        return None
+    for url in mime.urls():
+        if url.isLocalFile():
+            return url.toLocalFile()
+    return None

@@ -1,0 +1,213 @@
+"""Steps 3 and 4: run the probe plan from a staging host, before and after the move.
+
+Pick a host (the inventory's staging hosts for the phase, `local://`, or
+type any ``ssh://user@host:port``), run: the plan runs in a worker, results
+fill the table as they arrive, Cancel stops it and keeps them.  Connection
+problems (unknown or changed host key, authentication, unreachable host)
+are shown in the core's words, never as a traceback.
+"""
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QSizePolicy,
+                               QVBoxLayout)
+
+from migready.checks.compare import latest_runs
+from migready.checks.probes import staging_hosts
+
+from . import style
+from .models.filter import FilterProxy
+from .models.results import ResultsModel
+from .page import Page, facet_combo, heading, table_view
+from .probe_worker import ProbeRun
+
+PHASES = {
+    "pre": ("Pre-migration probes", "source", "before the move: the baseline every later result is compared with"),
+    "post": ("Post-migration probes", "target", "after the move: what changed is on the Compare page"),
+}
+
+
+class ProbePage(Page):
+    def __init__(self, session, interaction, phase: str = "pre", parent=None):
+        self.key, (self.title, self.side, self.why) = phase, PHASES[phase]
+        super().__init__(session, interaction, parent)
+        self.phase = phase
+        self.current: ProbeRun | None = None
+        self.intro = heading()
+        self.host = QComboBox()
+        self.host.setEditable(True)
+        self.host.setInsertPolicy(QComboBox.NoInsert)
+        self.host.lineEdit().setPlaceholderText("ssh://user@host:port or local://")
+        self.host.setMinimumContentsLength(34)
+        self.host.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.run_button = QPushButton("Run probes")
+        self.run_button.setToolTip("Run the probe plan on this host (Ctrl+R)")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop the run; the results that arrived are kept (Esc)")
+        self.cancel_button.setEnabled(False)
+        self.progress = QProgressBar()
+        self.progress.setFormat("%v / %m probes")
+        self.progress.setValue(0)
+        self.state = QLabel()
+        self.state.setWordWrap(True)
+        self.state.setObjectName("probe-state")
+        self.state.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search results…")
+        self.search.setClearButtonEnabled(True)
+        self.status_filter = facet_combo("all results", [(style.label(s), s) for s in ("fail", "inconclusive", "pass")])
+        self.model = ResultsModel(parent=self)
+        self.proxy = FilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = table_view(self.proxy, {0: 140, 1: 280, 2: 110, 3: 140, 4: 420})
+        self.table.setObjectName(f"{phase}-results")
+        self.persist("table", self.table)
+
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Staging host:"))
+        row.addWidget(self.host, 1)
+        row.addWidget(self.run_button)
+        row.addWidget(self.cancel_button)
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.status_filter)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addLayout(row)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.state)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+
+        self.run_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.search.textChanged.connect(self.proxy.set_text)
+        self.status_filter.currentIndexChanged.connect(
+            lambda: self.proxy.set_facet("status", self.status_filter.currentData()))
+        session.inventory_changed.connect(self.refresh_hosts)
+        session.workspace_changed.connect(self.show_latest)
+        session.probe_changed.connect(self._enable)
+        self.refresh_hosts()
+
+    # -- hosts and the last run ------------------------------------------------------------
+
+    def refresh_hosts(self) -> None:
+        inventory = self.session.inventory
+        typed = self.host.currentText()
+        self.host.clear()
+        hosts = list(staging_hosts(inventory, self.phase)) if inventory is not None else []
+        for host in hosts + [h for h in ("local://",) if h not in hosts]:
+            self.host.addItem(host)
+        if typed and typed not in hosts and typed != "local://":
+            self.host.setEditText(typed)
+        site = ""
+        if inventory is not None:
+            site_obj = inventory.migration.source if self.phase == "pre" else inventory.migration.target
+            site = f" of the {self.side} site <b>{escape(site_obj.site)}</b>"
+        self.intro.setText(f"<b>{self.title}</b>: run the probe plan from a staging host{site}, {self.why}.")
+        self._enable()
+
+    def show_latest(self) -> None:
+        if self.current is not None and self.current.running:
+            return
+        workspace = self.session.workspace
+        pre, post = latest_runs(workspace.runs) if workspace is not None else (None, None)
+        run = pre if self.phase == "pre" else post
+        self.model.set_rows(run["results"] if run else [])
+        if run is None:
+            self.progress.setMaximum(1)
+            self.progress.setValue(0)
+            self._tell("todo", "No run yet: pick a staging host and press Run probes.")
+            return
+        self.progress.setMaximum(max(run.get("planned") or len(run["results"]), 1))
+        self.progress.setValue(len(run["results"]))
+        self._say_run(run)
+
+    def _say_run(self, run: dict) -> None:
+        counts = {s: sum(1 for r in run["results"] if r.get("status") == s) for s in ("pass", "fail", "inconclusive")}
+        tally = ", ".join(f"{n} {style.label(s)}" for s, n in counts.items() if n)
+        when = (run.get("finished") or run.get("started") or "").replace("T", " ").rstrip("Z")
+        if run.get("complete"):
+            self._tell("pass" if not counts["fail"] else "fail",
+                       f"{run['id']} from {run['host']} finished {when} UTC: {tally}.")
+        else:
+            self._tell("pending", f"{run['id']} from {run['host']} is incomplete ({run.get('error') or 'stopped'}): "
+                                  f"{len(run['results'])} of {run.get('planned')} results kept: {tally}.")
+
+    def _tell(self, state: str, text: str) -> None:
+        self.state.setText(f"{style.label(state)} — {escape(text)}")
+        tint = style.tint(state)
+        self.state.setStyleSheet(f"QLabel {{ padding: 4px; background: {tint.name()}; }}" if tint else
+                                 "QLabel { padding: 4px; }")
+
+    # -- running -------------------------------------------------------------------------------
+
+    def can_run(self) -> bool:
+        s = self.session
+        return s.inventory is not None and s.workspace is not None and s.probe is None
+
+    def _enable(self) -> None:
+        running = self.current is not None and self.current.running
+        self.run_button.setEnabled(self.can_run() and not running)
+        self.cancel_button.setEnabled(running)
+        self.host.setEnabled(not running)
+
+    def start(self, host: str | None = None) -> ProbeRun | None:
+        """Start a run on `host` (default: the host field); never starts by itself."""
+        host = (host or self.host.currentText()).strip()
+        if not self.can_run():
+            self._tell("fail", "Another probe run is going on." if self.session.probe else "Open an inventory first.")
+            return None
+        if not host:
+            self._tell("fail", "Pick or type a staging host first.")
+            return None
+        self.host.setEditText(host)
+        self.model.set_rows([])
+        self.progress.setMaximum(0)  # busy until the first result says how many
+        self._tell("running", f"Connecting to {host}…")
+        run = ProbeRun(self.session, self.interaction, self.phase, host, parent=self)
+        run.results.connect(self._arrived)
+        run.progress.connect(self._progress)
+        run.finished.connect(self._finished)
+        run.failed.connect(self._failed)
+        self.current = run
+        run.start()
+        self._enable()
+        return run
+
+    def cancel(self) -> None:
+        if self.current is not None and self.current.running:
+            self.current.cancel()
+            self._tell("pending", "Cancelling: the results that arrived are kept…")
+
+    def _arrived(self, results: list) -> None:
+        self.model.append_rows(results)
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(done)
+        self._tell("running", f"Probing from {self.current.host}: {done} of {total}…")
+
+    def _finished(self, run: dict) -> None:
+        self.progress.setMaximum(max(run.get("planned") or 1, 1))
+        self.progress.setValue(len(run["results"]))
+        self.model.set_rows(run["results"])
+        self._say_run(run)
+        self._enable()
+
+    def _failed(self, why: str) -> None:
+        self.progress.setMaximum(1)
+        self.progress.setValue(0)
+        self._tell("fail", f"Could not run: {why}")
+        self._enable()
+
+
+if __name__ == "__main__":  # python -m migready.gui.probe_page [--post] [INVENTORY|WORKSPACE]
+    import sys
+
+    from .standalone import run
+    args = sys.argv[1:]
+    phase = "post" if "--post" in args else "pre"
+    sys.exit(run(lambda session, interaction: ProbePage(session, interaction, phase),
+                 [a for a in args if a != "--post"]))

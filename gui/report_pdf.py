@@ -1,0 +1,167 @@
+"""The PDF report, through Qt: no browser, no extra dependency beyond PySide6.
+
+The HTML report (checks/report/html.py, `variant="qt"`) is laid out by
+QTextDocument and painted page by page on a QPdfWriter (A4), with a footer on
+every page carrying the verdict, the content digest and the page number, so
+a single printed page still says what it belongs to.  Works headless: when no
+QGuiApplication exists one is made, on the "offscreen" platform unless
+QT_QPA_PLATFORM says otherwise.  CJK names need a CJK font: the first family
+of `CJK_FAMILIES` that is installed is used (CI installs Debian's
+fonts-noto-cjk); without one Qt falls back to whatever fontconfig offers.
+
+`render_pdf` is a plain function with a progress callback and a cancel event,
+so the CLI calls it directly and the GUI from a worker.
+"""
+from __future__ import annotations
+
+import os
+import re
+import sys
+import threading
+from typing import Callable
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtGui import (QAbstractTextDocumentLayout, QFont, QFontDatabase, QGuiApplication, QPageLayout,
+                           QPageSize, QPainter, QPdfWriter, QTextDocument)
+
+from migready.checks.report.html import document_parts
+from migready.checks.report.model import content_digest
+from migready.checks.report.signoff import final_verdict
+
+CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
+                "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Droid Sans Fallback", "AR PL UMing CN",
+                "PingFang SC", "Microsoft YaHei")
+# Latin text first from a Latin font: Qt's PDF text layer loses the digits set in Noto Sans CJK
+# (pdftotext shows "2030" as nothing), and the digest must stay copyable.  CJK falls back per glyph.
+LATIN_FAMILIES = ["Noto Sans", "DejaVu Sans", "Liberation Sans"]
+RESOLUTION = 300  # dpi of the layout; text stays vector
+MARGINS_MM = QMarginsF(12, 12, 12, 10)
+BASE_PT = 8.5
+_app = None  # the QGuiApplication made here, kept alive for the process
+
+
+class RenderCancelled(Exception):
+    """The cancel event was set; nothing was written."""
+
+
+def ensure_app() -> QGuiApplication:
+    """The running QGuiApplication, or a new offscreen one (PDF needs fonts, not a display)."""
+    global _app
+    app = QGuiApplication.instance()
+    if app is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        app = _app = QGuiApplication(sys.argv[:1] or ["migready"])
+    elif not isinstance(app, QGuiApplication):
+        raise RuntimeError("a QCoreApplication is running; the PDF report needs a QGuiApplication")
+    return app
+
+
+def cjk_family() -> str | None:
+    """The installed font family used for the report, None when no CJK font is installed."""
+    ensure_app()
+    installed = set(QFontDatabase.families())
+    return next((f for f in CJK_FAMILIES if f in installed), None)
+
+
+def render(report: dict) -> bytes:
+    return render_pdf(report)
+
+
+def render_pdf(report: dict, progress: Callable[[int, int], None] | None = None,
+               cancel: threading.Event | None = None) -> bytes:
+    ensure_app()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    writer.setPageMargins(MARGINS_MM, QPageLayout.Unit.Millimeter)
+    writer.setResolution(RESOLUTION)
+    writer.setTitle(f"migready report: {final_verdict(report)['verdict']} · {report['migration']['name']}")
+    writer.setCreator("migready")
+    page = writer.pageLayout().paintRectPixels(RESOLUTION)
+    footer_height = RESOLUTION * 0.25  # a quarter inch
+    body = QSizeF(page.width(), page.height() - footer_height)
+
+    font = report_font()
+    docs = []
+    for html in section_documents(report):
+        if cancel is not None and cancel.is_set():
+            raise RenderCancelled()
+        doc = QTextDocument()
+        doc.setDefaultFont(font)
+        doc.setDocumentMargin(0)
+        doc.documentLayout().setPaintDevice(writer)
+        doc.setHtml(html)
+        doc.setPageSize(body)
+        docs.append((doc, doc.pageCount()))
+    total = sum(pages for _, pages in docs)
+    footer = footer_text(report)
+    footer_font = QFont(font)
+    footer_font.setPointSizeF(7)
+
+    painter = QPainter()
+    if not painter.begin(writer):
+        raise RuntimeError("cannot paint on the PDF writer")
+    number = 0
+    try:
+        for doc, pages in docs:
+            layout = doc.documentLayout()
+            for index in range(pages):
+                if cancel is not None and cancel.is_set():
+                    raise RenderCancelled()
+                if number:
+                    writer.newPage()
+                clip = QRectF(0, index * body.height(), body.width(), body.height())
+                painter.save()
+                painter.translate(0, -clip.top())
+                painter.setClipRect(clip)
+                context = QAbstractTextDocumentLayout.PaintContext()
+                context.clip = clip
+                layout.draw(painter, context)
+                painter.restore()
+                number += 1
+                painter.setFont(footer_font)
+                painter.setPen(Qt.GlobalColor.darkGray)
+                painter.drawText(QRectF(0, body.height(), body.width(), footer_height),
+                                 Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft,
+                                 f"{footer} · page {number} of {total}")
+                if progress:
+                    progress(number, total)
+    finally:
+        painter.end()
+    buffer.close()
+    return bytes(data.data())
+
+
+def report_font() -> QFont:
+    family = cjk_family()
+    font = QFont()
+    font.setFamilies(LATIN_FAMILIES + ([family] if family else []))
+    font.setPointSizeF(BASE_PT)
+    return font
+
+
+def section_documents(report: dict) -> list[str]:
+    """One HTML document per section (front matter, each service, the closing part
+    joined to the last service): laid out separately, which is much faster than one
+    big document, and each starts a page as it would in print anyway."""
+    head, sections = document_parts(report, variant="qt")
+    if len(sections) > 2:
+        sections = sections[:-2] + [sections[-2] + sections[-1]]
+    return [head + "<body>" + _bordered(section) + "</body></html>" for section in sections]
+
+
+def footer_text(report: dict) -> str:
+    name = report["migration"]["name"]
+    if len(name) > 60:
+        name = name[:59] + "…"
+    return f"migready report · {final_verdict(report)['verdict']} · {name} · digest {content_digest(report)[:16]}…"
+
+
+_TABLE = re.compile(r'<table class="(grid|counts)"')
+
+
+def _bordered(html: str) -> str:
+    """Cell borders by attribute: QTextDocument ignores CSS borders on cells."""
+    return _TABLE.sub(r'<table border="1" style="border-collapse: collapse; border-color: #999999" class="\1"', html)

@@ -1,0 +1,257 @@
+"""What one window works on: the inventory, its flags, the workspace, the review.
+
+The git-cola "context": pages read it and call its methods; it calls the
+core, in workers for anything slow, and announces changes by signal.  It
+holds no state the workspace file does not hold (except what is being
+loaded), and after every change it autosaves (atomically, through the core)
+and recomputes the review in the background.
+"""
+from __future__ import annotations
+
+import sys
+import traceback
+from datetime import datetime
+from pathlib import Path
+from typing import Optional
+
+from PySide6.QtCore import QObject, QStandardPaths, Signal
+
+from migready.checks.problems import InputError
+from migready.checks.verdict import ActionError, mark, waive
+
+from . import jobs
+from .workers import Runner
+
+
+def default_data_dir() -> Path:
+    return Path(QStandardPaths.writableLocation(QStandardPaths.AppDataLocation) or Path.home() / ".migready")
+
+
+class Session(QObject):
+    inventory_changed = Signal()  # a new inventory (or its problems) is in place
+    workspace_changed = Signal()  # another workspace, or new runs, marks, waivers
+    review_changed = Signal()
+    probe_changed = Signal()  # a probe run started or ended (session.probe)
+    busy_changed = Signal(str)  # what is going on, "" when idle
+    saved = Signal(str)  # path
+    message = Signal(str)  # for the status bar
+    error = Signal(str, str)  # title, text for people
+    opened = Signal(str)  # a file the user opened (for the recent list)
+
+    def __init__(self, data_dir: Optional[Path] = None, parent: Optional[QObject] = None):
+        super().__init__(parent)
+        self.data_dir = Path(data_dir) if data_dir else default_data_dir()
+        self.runner = Runner(self)
+        self.saver = Runner(self, max_threads=1)
+        self.inventory = None
+        self.inventory_path = ""
+        self.flags: list = []
+        self.problems: list = []
+        self.source_text = ""
+        self.workspace: Optional[jobs.SharedWorkspace] = None
+        self.untitled = True
+        self.review = None
+        self.loading = ""
+        self.probe = None  # the running ProbeRun, if any
+        self._saving = False
+        self._save_again = False
+        self._leftovers: list[Path] = []
+
+    # -- opening -------------------------------------------------------------------------------
+
+    def open_path(self, path: str | Path) -> None:
+        if jobs.is_workspace_path(path):
+            self.open_workspace(path)
+        else:
+            self.open_inventory(path)
+
+    def open_inventory(self, path: str | Path) -> None:
+        self._set_busy(f"Loading {Path(path).name}…")
+        self.runner.start(jobs.load_inventory_job, str(path), key="load",
+                          on_done=lambda loaded: self._loaded(loaded, keep_workspace=False),
+                          on_error=self._load_failed)
+
+    def open_workspace(self, path: str | Path) -> None:
+        self._set_busy(f"Opening {Path(path).name}…")
+        self.runner.start(jobs.open_workspace_job, str(path), key="load",
+                          on_done=lambda loaded: self._loaded(loaded, keep_workspace=True),
+                          on_error=self._load_failed)
+
+    def _loaded(self, loaded: jobs.Loaded, keep_workspace: bool) -> None:
+        self._set_busy("")
+        self.inventory, self.flags = loaded.inventory, loaded.flags
+        self.problems, self.source_text = loaded.problems, loaded.text
+        self.inventory_path = loaded.path
+        if keep_workspace and loaded.workspace is not None:
+            self.workspace, self.untitled = loaded.workspace, self._is_untitled(loaded.workspace.path)
+            self.opened.emit(str(loaded.workspace.path))
+        elif not self._same_inventory(loaded):
+            self._start_untitled()
+        if not keep_workspace:
+            self.opened.emit(str(Path(loaded.path).resolve()) if loaded.path else "")
+        self.review = None
+        self.inventory_changed.emit()
+        self.workspace_changed.emit()
+        if self.problems:
+            self.message.emit(f"{Path(loaded.path).name}: {len(self.problems)} problem(s) to fix")
+        elif self.inventory is not None:
+            deps = sum(len(s.dependencies) for s in self.inventory.services)
+            self.message.emit(f"{Path(loaded.path).name}: {len(self.inventory.services)} services, "
+                              f"{deps} dependencies, {len(self.flags)} flags")
+        self.refresh_review()
+
+    def _load_failed(self, exc: BaseException) -> None:
+        self._set_busy("")
+        if isinstance(exc, InputError):
+            self.error.emit("Cannot open", "\n".join(str(p) for p in exc.problems))
+        else:
+            self.unexpected("Cannot open", exc)
+
+    def _same_inventory(self, loaded: jobs.Loaded) -> bool:
+        if self.workspace is None or not loaded.path:
+            return False
+        recorded = self.workspace.data["inventory"].get("path") or ""
+        return bool(recorded) and Path(recorded).resolve() == Path(loaded.path).resolve()
+
+    # -- workspace -------------------------------------------------------------------------
+
+    def _is_untitled(self, path) -> bool:
+        return (self.data_dir / "untitled") in Path(path).resolve().parents
+
+    def _start_untitled(self) -> None:
+        stem = Path(self.inventory_path).stem if self.inventory_path else "untitled"
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        folder = self.data_dir / "untitled"
+        folder.mkdir(parents=True, exist_ok=True)
+        digest = self.inventory.digest if self.inventory is not None else ""
+        inventory_path = str(Path(self.inventory_path).resolve()) if self.inventory_path else ""
+        self.workspace = jobs.SharedWorkspace.new(folder / f"{stem}-{stamp}.migready.json", inventory_path, digest)
+        self.untitled = True
+
+    def new_workspace(self) -> None:
+        """A fresh (untitled) workspace for the current inventory."""
+        self._start_untitled()
+        self.review = None
+        self.workspace_changed.emit()
+        self.refresh_review()
+        self.message.emit("New workspace (untitled: autosaved until you save it somewhere)")
+
+    def save(self) -> bool:
+        """Save now; False when the workspace is untitled (the window asks for a name)."""
+        if self.workspace is None or self.untitled:
+            return False
+        self._schedule_save()
+        return True
+
+    def save_as(self, path: str | Path) -> None:
+        if self.workspace is None:
+            return
+        old, was_untitled = Path(self.workspace.path), self.untitled
+        self.workspace.path = Path(path)
+        self.untitled = False
+        self.workspace.log(self.user_name(), "workspace-saved-as", path=str(path))
+        if was_untitled:  # the autosaved copy goes once the named one is written
+            self._leftovers += [old, old.with_name(old.name + ".bak")]
+        self._schedule_save()
+        self.opened.emit(str(path))
+        self.workspace_changed.emit()
+
+    def changed(self, what: str = "") -> None:
+        """Something was recorded in the workspace: save it, recompute the review, tell the views."""
+        self._schedule_save()
+        self.workspace_changed.emit()
+        self.refresh_review()
+
+    def _schedule_save(self) -> None:
+        if self.workspace is None:
+            return
+        if self._saving:
+            self._save_again = True
+            return
+        self._saving = True
+        self.saver.start(jobs.save_job, self.workspace, on_done=self._saved, on_error=self._save_failed)
+
+    def _saved(self, path: str) -> None:
+        self._saving = False
+        if self._save_again:
+            self._save_again = False
+            self._schedule_save()
+            return
+        for leftover in self._leftovers:
+            if leftover != Path(path):
+                leftover.unlink(missing_ok=True)
+        self._leftovers = []
+        self.saved.emit(path)
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self._saving = False
+        self.error.emit("Cannot save the workspace", f"{self.workspace.path}: {getattr(exc, 'strerror', None) or exc}")
+
+    # -- review, marks, waivers -------------------------------------------------------------
+
+    def refresh_review(self) -> None:
+        if self.inventory is None or self.workspace is None:
+            self.review = None
+            self.review_changed.emit()
+            return
+        self.runner.start(jobs.review_job, self.inventory, self.workspace, key="review",
+                          on_done=self._reviewed, on_error=lambda exc: self.unexpected("Review failed", exc))
+
+    def _reviewed(self, review) -> None:
+        self.review = review
+        self.review_changed.emit()
+
+    def mark(self, item_id: str, state: str, by: str, note: str) -> bool:
+        return self._act(lambda cl: mark(self.workspace, cl, item_id, state, by, note),
+                         f"{item_id} marked {state}")
+
+    def waive(self, target: str, by: str, reason: str, until: str) -> bool:
+        return self._act(lambda cl: waive(self.workspace, cl, target, by, reason, until),
+                         f"{target} waived until {until}")
+
+    def _act(self, action, done: str) -> bool:
+        if self.review is None:
+            self.error.emit("Not ready", "the checklist is still being computed; try again in a moment")
+            return False
+        try:
+            action(self.review.checklist)
+        except ActionError as exc:
+            self.error.emit("Not recorded", str(exc))
+            return False
+        self.message.emit(done)
+        self.changed(done)
+        return True
+
+    @staticmethod
+    def user_name() -> str:
+        import getpass
+        try:
+            return getpass.getuser()
+        except Exception:  # noqa: BLE001 - no login name in some containers
+            return ""
+
+    # -- state ---------------------------------------------------------------------------
+
+    def busy(self) -> bool:
+        return bool(self.loading) or self.runner.busy() or self._saving or self.probe is not None
+
+    def _set_busy(self, what: str) -> None:
+        self.loading = what
+        self.busy_changed.emit(what)
+
+    def unexpected(self, title: str, exc: BaseException) -> None:
+        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+        self.error.emit(title, f"{type(exc).__name__}: {exc}")
+
+    def shutdown(self, timeout_ms: int = 10_000) -> None:
+        """Cancel what runs, wait for it, and make sure the last change is on disk."""
+        if self.probe is not None:
+            self.probe.cancel()
+        self.runner.cancel_all()
+        self.runner.wait(timeout_ms)
+        self.saver.wait(timeout_ms)
+        if self.workspace is not None and (self.workspace.events or self.workspace.runs):
+            try:
+                jobs.save_job(self.workspace)
+            except OSError as exc:
+                print(f"migready: cannot save {self.workspace.path}: {exc}", file=sys.stderr)

@@ -1,0 +1,183 @@
+"""Step 7: sign-off and the report — who must sign, who did, the report itself, exports.
+
+The report is built by the core (`checks.report.build_report`) in a worker
+whenever the review changes; the preview shows its HTML; signing loads a key
+file (asking for its passphrase when it has one) and signs the content
+digest the preview shows; exports write HTML, PDF, JSON, JUnit or Markdown.
+"""
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget
+
+from migready.checks.report import FORMATS, final_verdict
+from migready.checks.signing import SigningError
+
+from . import report_jobs, style
+from .models.signoff import SignoffModel, rows
+from .page import Page, heading, table_view
+
+FORMAT_NAMES = {"html": "HTML", "pdf": "PDF", "json": "JSON", "junit": "JUnit", "md": "Markdown"}
+FILTERS = {"html": "HTML (*.html)", "pdf": "PDF (*.pdf)", "json": "JSON (*.json)", "junit": "JUnit XML (*.xml)",
+           "md": "Markdown (*.md)"}
+
+
+class SignoffPage(Page):
+    key, title = "signoff", "Sign-off & Report"
+
+    def __init__(self, session, interaction, parent=None):
+        super().__init__(session, interaction, parent)
+        self.report = None
+        self.stale = True
+        self.last_key = ""
+        self.summary = heading("The report appears once an inventory is open.")
+        self.model = SignoffModel(parent=self)
+        self.table = table_view(self.model, {0: 190, 1: 200, 2: 150, 3: 80, 4: 180, 5: 140})
+        self.table.setObjectName("signoff-table")
+        self.persist("table", self.table)
+        self.sign_button = QPushButton("Sign with key file…")
+        self.sign_button.clicked.connect(self.ask_sign)
+        self.key_button = QPushButton("New signing key…")
+        self.key_button.clicked.connect(self.ask_keygen)
+        self.export_buttons = {}
+        actions = QHBoxLayout()
+        actions.addWidget(self.sign_button)
+        actions.addWidget(self.key_button)
+        actions.addStretch(1)
+        for fmt in FORMATS:
+            button = QPushButton(f"Export {FORMAT_NAMES.get(fmt, fmt)}…")
+            button.clicked.connect(lambda _=False, f=fmt: self.ask_export(f))
+            self.export_buttons[fmt] = button
+            actions.addWidget(button)
+        self.preview = QTextBrowser()
+        self.preview.setObjectName("report-preview")
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.table)
+        top_layout.addLayout(actions)
+        split = QSplitter(Qt.Vertical)
+        split.addWidget(top)
+        split.addWidget(self.preview)
+        split.setSizes([220, 420])
+        self.persist("split", split)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(split, 1)
+        session.review_changed.connect(self.rebuild)
+        session.workspace_changed.connect(self._mark_stale)
+        self._enable()
+
+    # -- the report ---------------------------------------------------------------------------
+
+    def _mark_stale(self) -> None:
+        self.stale = True
+        self._enable()
+
+    def rebuild(self) -> None:
+        s = self.session
+        if s.inventory is None or s.workspace is None:
+            self.report, self.stale = None, True
+            self._enable()
+            return
+        self.stale = True
+        self._enable()
+        s.runner.start(report_jobs.report_job, s.inventory, s.workspace, key="report", on_done=self._built,
+                       on_error=lambda exc: s.unexpected("Cannot build the report", exc))
+
+    def _built(self, result) -> None:
+        self.report, html = result
+        self.stale = False
+        section = self.report.get("signoff") or {}
+        self.model.set_rows(rows(section))
+        final = final_verdict(self.report)
+        awaiting = section.get("awaiting") or []
+        notes = "".join(f"<br>⚠ {escape(n)}" for n in section.get("notes") or [])
+        self.summary.setText(
+            f"<b>Report verdict: {escape(style.label(final['verdict']))}</b> (evidence says "
+            f"{escape(self.report['verdict']['verdict'])}) · content digest <tt>{self.report['digest'][:16]}…</tt>"
+            + (f"<br>Awaiting sign-off: {escape(', '.join(awaiting))}" if awaiting else "<br>Every required role signed.")
+            + notes)
+        scroll = self.preview.verticalScrollBar().value()
+        self.preview.setHtml(html)
+        self.preview.verticalScrollBar().setValue(scroll)
+        self._enable()
+
+    def _enable(self) -> None:
+        ready = self.report is not None and not self.stale
+        self.sign_button.setEnabled(ready)
+        for button in self.export_buttons.values():
+            button.setEnabled(ready)
+        self.key_button.setEnabled(True)
+
+    # -- signing ---------------------------------------------------------------------------
+
+    def ask_sign(self) -> None:
+        if self.report is None or self.stale:
+            return
+        answer = self.interaction.sign(self.report["digest"], final_verdict(self.report)["verdict"], self.last_key)
+        if answer is not None:
+            self.sign(answer.key_path, answer.decision, answer.comment)
+
+    def sign(self, key_path: str, decision: str, comment: str, passphrase: str | None = None) -> None:
+        self.last_key = key_path
+        digest = self.report["digest"]
+        self.session.runner.start(
+            report_jobs.sign_job, key_path, passphrase, digest, decision, comment,
+            on_done=self._signed,
+            on_error=lambda exc: self._sign_failed(exc, key_path, decision, comment, passphrase))
+
+    def _sign_failed(self, exc, key_path, decision, comment, passphrase) -> None:
+        if isinstance(exc, SigningError) and passphrase is None and "passphrase" in str(exc):
+            secret = self.interaction.secret(f"Passphrase for {key_path}:")
+            if secret is not None:
+                self.sign(key_path, decision, comment, secret)
+            return
+        if isinstance(exc, SigningError):
+            self.session.error.emit("Not signed", str(exc))
+        else:
+            self.session.unexpected("Not signed", exc)
+
+    def _signed(self, entry: dict) -> None:
+        if self.session.workspace is None:
+            return
+        report_jobs.record_signoff(self.session.workspace, entry)
+        self.session.message.emit(f"Signed by {entry['name']} ({entry['role']}): {entry['decision']}")
+        self.session.changed("signoff")
+
+    def ask_keygen(self) -> None:
+        roles = list(self.report["signoff"]["required_roles"]) if self.report else []
+        answer = self.interaction.new_key(roles, self.session.user_name())
+        if answer is None:
+            return
+        self.session.runner.start(
+            report_jobs.keygen_job, answer.name, answer.role, answer.path, answer.passphrase,
+            on_done=lambda pub: (setattr(self, "last_key", answer.path),
+                                 self.session.message.emit(f"Key written: {answer.path} (public part {pub})")),
+            on_error=lambda exc: self.session.error.emit("No key made", str(exc)))
+
+    # -- exporting -------------------------------------------------------------------------
+
+    def ask_export(self, fmt: str) -> None:
+        if self.report is None:
+            return
+        path = self.interaction.save_file(f"Export the report as {FORMAT_NAMES.get(fmt, fmt)}", FILTERS[fmt],
+                                          report_jobs.suggested_name(str(self.session.workspace.path), fmt))
+        if path:
+            self.export(fmt, path)
+
+    def export(self, fmt: str, path: str) -> None:
+        self.session.message.emit(f"Writing {path}…")
+        self.session.runner.start(report_jobs.export_job, self.report, fmt, path,
+                                  on_done=lambda p: self.session.message.emit(f"Report written: {p}"),
+                                  on_error=lambda exc: self.session.error.emit(
+                                      "Report not written", f"{path}: {getattr(exc, 'strerror', None) or exc}"))
+
+
+if __name__ == "__main__":
+    import sys
+
+    from .standalone import run
+    sys.exit(run(SignoffPage))

@@ -1,0 +1,43 @@
+"""Open one page on its own for a look: ``python -m migready.gui.<page> [INVENTORY|WORKSPACE]``."""
+from __future__ import annotations
+
+import sys
+from importlib import resources
+from pathlib import Path
+
+DEMO = "demo.yaml"
+
+
+def bundled(name: str) -> Path:
+    return Path(str(resources.files("migready.inventories"))) / name
+
+
+def ensure_app(argv: list[str] | None = None):
+    from PySide6.QtWidgets import QApplication
+    app = QApplication.instance()
+    if app is None:
+        QApplication.setOrganizationName("migready")
+        QApplication.setApplicationName("migready")
+        app = QApplication(argv or [sys.argv[0]])
+    return app
+
+
+def run(page_class, argv: list[str] | None = None) -> int:
+    from .interaction import Interaction
+    from .session import Session
+
+    args = sys.argv[1:] if argv is None else argv
+    app = ensure_app()
+    session = Session()
+    interaction = Interaction()
+    page = page_class(session, interaction)
+    interaction.parent = page
+    session.error.connect(lambda title, text: print(f"{title}: {text}", file=sys.stderr))
+    page.setWindowTitle(f"migready — {page.title}")
+    page.resize(1100, 700)
+    page.show()
+    session.open_path(args[0] if args else bundled(DEMO))
+    page.activate()
+    code = app.exec()
+    session.shutdown()
+    return code

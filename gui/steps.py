@@ -1,0 +1,79 @@
+"""The steps of a migration review and the state each one is in (no Qt).
+
+The rail shows these; each state comes straight from what the core
+computed (flags, the latest runs, the comparison, the checklist, the
+verdict), so the rail and `migready verdict` never disagree.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+STEPS = (
+    ("inventory", "Inventory"),
+    ("flags", "Flags"),
+    ("pre", "Pre-migration probes"),
+    ("post", "Post-migration probes"),
+    ("compare", "Compare"),
+    ("checklist", "Checklist"),
+    ("signoff", "Sign-off & Report"),
+)
+TITLES = dict(STEPS)
+
+
+@dataclass(frozen=True)
+class StepState:
+    state: str  # todo | done | attention | blocked | running
+    hint: str
+
+
+def _run_state(run, running: bool) -> StepState:
+    if running:
+        return StepState("running", "probing…")
+    if run is None:
+        return StepState("todo", "no run yet")
+    fails = sum(1 for r in run.get("results", ()) if r.get("status") == "fail")
+    summary = f"{run['id']}: {len(run.get('results', ()))} results" + (f", {fails} fail" if fails else "")
+    if not run.get("complete"):
+        return StepState("attention", f"{summary}, incomplete")
+    return StepState("attention" if fails else "done", summary)
+
+
+def step_states(inventory, problems, flags, review, running_phase: str = "", signed: int = 0) -> dict:
+    out = {key: StepState("todo", "") for key, _ in STEPS}
+    if problems:
+        out["inventory"] = StepState("blocked", f"{len(problems)} problem{'s' * (len(problems) != 1)}")
+        return out
+    if inventory is None:
+        return out
+    deps = sum(len(s.dependencies) for s in inventory.services)
+    out["inventory"] = StepState("done", f"{len(inventory.services)} services, {deps} deps")
+    severe = [f for f in flags if f.severity in ("blocker", "high")]
+    blockers = sum(1 for f in flags if f.severity == "blocker")
+    hint = f"{blockers} blocker, {len(severe) - blockers} high" if severe else f"{len(flags)} flags"
+    out["flags"] = StepState("attention" if severe else "done", hint)
+    if review is None:
+        return out
+    checklist, comparison, verdict = review.checklist, review.comparison, review.verdict
+    out["pre"] = _run_state(checklist.pre_run, running_phase == "pre")
+    out["post"] = _run_state(checklist.post_run, running_phase == "post")
+    if checklist.pre_run and checklist.post_run:
+        regressions = len(comparison.regressions)
+        if not regressions:
+            out["compare"] = StepState("done", "no regression")
+        else:
+            state = "blocked" if verdict.verdict == "NO-GO" else "attention"
+            out["compare"] = StepState(state, f"{regressions} regression{'s' * (regressions != 1)}")
+    blockers = [i for i in checklist.items if i.blocker]
+    failed = sum(1 for i in blockers if i.state == "fail")
+    pending = sum(1 for i in blockers if i.state == "pending")
+    waived = sum(1 for i in blockers if i.state == "waived")
+    if failed:
+        out["checklist"] = StepState("blocked", f"{failed} failed, {pending} pending")
+    elif pending or waived:
+        out["checklist"] = StepState("attention", ", ".join(
+            x for x in (f"{pending} pending" if pending else "", f"{waived} waived" if waived else "") if x))
+    else:
+        out["checklist"] = StepState("done", f"{len(blockers)} blockers pass")
+    out["signoff"] = StepState("done" if signed else "todo",
+                               f"{verdict.verdict}" + (f", {signed} signed" if signed else ""))
+    return out

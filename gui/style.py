@@ -1,0 +1,71 @@
+"""How states look: a word and a symbol always, a colour tint as a second cue.
+
+Colour never carries meaning alone (the comparison must read in greyscale and
+for colour-blind people), and tints are chosen from the palette's lightness
+so that the light and the dark palette both keep the text legible.
+"""
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+# tone of every state word used by the core (checklist, compare, flags, verdict)
+TONES = {
+    "pass": "good", "fixed": "good", "GO": "good", "done": "good",
+    "fail": "bad", "regression": "bad", "blocker": "bad", "NO-GO": "bad", "blocked": "bad",
+    "pending": "warn", "waived": "warn", "inconclusive": "warn", "missing": "warn", "high": "warn",
+    "GO WITH WAIVERS": "warn", "attention": "warn", "medium": "note",
+    "na": "neutral", "unchanged": "neutral", "new": "note", "low": "neutral", "info": "neutral",
+    "todo": "neutral", "running": "note",
+}
+SYMBOLS = {"good": "✓", "bad": "✗", "warn": "!", "note": "•", "neutral": "–"}
+
+_LIGHT = {"good": "#d4edda", "bad": "#f8d7da", "warn": "#fff3cd", "note": "#dbe9f6", "neutral": ""}
+_DARK = {"good": "#1f4d2b", "bad": "#5c1f24", "warn": "#5a4a12", "note": "#1d3a57", "neutral": ""}
+_STRONG = {"good": "#1e7b34", "bad": "#b02a37", "warn": "#8a6d00", "note": "#245d96", "neutral": "#5f6368"}
+
+
+def tone(state: str) -> str:
+    return TONES.get(state, "neutral")
+
+
+def symbol(state: str) -> str:
+    return SYMBOLS[tone(state)]
+
+
+def label(state: str) -> str:
+    """``✗ FAIL``: the symbol and the word, never the colour alone."""
+    word = {"na": "N/A"}.get(state, state.upper())
+    return f"{symbol(state)} {word}"
+
+
+def is_dark(palette: QPalette | None = None) -> bool:
+    palette = palette or QApplication.palette()
+    return palette.color(QPalette.Window).lightness() < 128
+
+
+def tint(state: str, palette: QPalette | None = None) -> QColor | None:
+    """Background for a cell showing ``state`` (None: leave the palette's)."""
+    colour = (_DARK if is_dark(palette) else _LIGHT)[tone(state)]
+    return QColor(colour) if colour else None
+
+
+def strong(state: str) -> QColor:
+    """A solid colour for banners and badges; white text on it stays readable."""
+    return QColor(_STRONG[tone(state)])
+
+
+def dark_palette() -> QPalette:
+    """A dark palette for the Fusion style (checked in the screenshots)."""
+    p = QPalette()
+    base, window, text = QColor("#1e1f22"), QColor("#2b2d31"), QColor("#e6e6e6")
+    for role, colour in ((QPalette.Window, window), (QPalette.WindowText, text), (QPalette.Base, base),
+                         (QPalette.AlternateBase, QColor("#26282c")), (QPalette.ToolTipBase, window),
+                         (QPalette.ToolTipText, text), (QPalette.Text, text), (QPalette.Button, window),
+                         (QPalette.ButtonText, text), (QPalette.BrightText, QColor("#ff6b6b")),
+                         (QPalette.Highlight, QColor("#3d6fb4")), (QPalette.HighlightedText, QColor("#ffffff")),
+                         (QPalette.Link, QColor("#8ab4f8")), (QPalette.PlaceholderText, QColor("#9aa0a6"))):
+        p.setColor(role, colour)
+    for role in (QPalette.Text, QPalette.WindowText, QPalette.ButtonText):
+        p.setColor(QPalette.Disabled, role, QColor("#7f8389"))
+    return p

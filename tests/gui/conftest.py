@@ -1,0 +1,63 @@
+"""GUI tests: the real window, offscreen, against the loopback-only demo inventory.
+
+Nothing here probes anything but ``local://`` with inventories/demo.yaml (its
+peers on 127.0.0.20-22 are started by the `store_peers` fixture, as
+tests/test_probe_local.py does).  Dialogs are answered through an injected
+interaction object that drives the real dialog classes, never with sleeps.
+"""
+from __future__ import annotations
+
+import os
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before Qt is imported anywhere
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QSettings, QStandardPaths  # noqa: E402
+
+from guikit import DEMO, FakeInteraction, start_peers  # noqa: E402
+
+QStandardPaths.setTestModeEnabled(True)
+
+
+@pytest.fixture
+def store_peers():
+    peers = start_peers()
+    yield peers
+    peers.stop()
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
+
+
+@pytest.fixture
+def interaction():
+    return FakeInteraction()
+
+
+@pytest.fixture
+def session(qtbot, tmp_path):
+    from migready.gui.session import Session
+    s = Session(data_dir=tmp_path / "data")
+    yield s
+    s.shutdown()
+
+
+@pytest.fixture
+def window(qtbot, session, interaction, settings):
+    from migready.gui.mainwindow import MainWindow
+    w = MainWindow(session=session, interaction=interaction, settings=settings)
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    yield w
+    w.close()
+
+
+@pytest.fixture
+def demo_window(qtbot, window):
+    """The window with the demo inventory loaded and reviewed."""
+    window.session.open_path(DEMO)
+    qtbot.waitUntil(lambda: window.session.review is not None, timeout=10_000)
+    return window

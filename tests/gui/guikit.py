@@ -1,0 +1,103 @@
+"""Helpers for the GUI tests: the demo's loopback peers and an interaction that answers dialogs."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from PySide6.QtWidgets import QDialogButtonBox
+
+from migready.checks import agent, simulators
+from migready.gui.dialogs.mark import MarkDialog
+from migready.gui.dialogs.signoff import SignDialog
+from migready.gui.dialogs.waive import WaiveDialog
+from migready.gui.interaction import Interaction
+
+EXAMPLES = Path(str(resources.files("migready.inventories")))
+DEMO = EXAMPLES / "demo.yaml"
+
+
+class Peers:
+    """The demo's reflector (127.0.0.20), scale (127.0.0.21) and printer (127.0.0.22), loopback only."""
+
+    def __init__(self):
+        self.reflector = agent.Reflector("127.0.0.20", 3478, log=None).start()
+        self.scale = simulators.start_scale("127.0.0.21", 5002, log=None)
+        self.printer = simulators.start_printer("127.0.0.22", 9100, log=None)
+        self.printer_running = True
+
+    def stop_printer(self) -> None:
+        if self.printer_running:
+            self.printer.stop()
+            self.printer_running = False
+
+    def stop(self) -> None:
+        self.stop_printer()
+        self.scale.stop()
+        self.reflector.stop()
+
+
+def start_peers() -> Peers:
+    return Peers()
+
+
+@dataclass
+class FakeInteraction(Interaction):
+    """Answers every question with prepared values, through the real dialog classes.
+
+    Each answer builds the dialog the app would show, fills it through its
+    own methods and returns what the dialog returns when accepted; `asked`
+    records every question.
+    """
+
+    host_key_answer: str = "refuse"
+    mark_values: dict = field(default_factory=lambda: {"by": "Lin Wei", "note": "checked with the store"})
+    waiver_values: dict = field(default_factory=dict)
+    sign_values: dict = field(default_factory=dict)
+    secret_value: str | None = None
+    open_paths: list = field(default_factory=list)
+    save_paths: list = field(default_factory=list)
+    asked: list = field(default_factory=list)
+    dialogs: list = field(default_factory=list)
+
+    def __post_init__(self):
+        Interaction.__init__(self, None)
+
+    def host_key(self, info) -> str:
+        self.asked.append(("host_key", info))
+        return self.host_key_answer
+
+    def _answer(self, dialog):
+        self.dialogs.append(dialog)
+        ok = dialog.box.button(QDialogButtonBox.Ok)
+        return dialog.request() if ok.isEnabled() else None
+
+    def mark(self, item, state, default_by):
+        self.asked.append(("mark", item.id, state))
+        dialog = MarkDialog(item, state, default_by)
+        dialog.set_values(**self.mark_values)
+        return self._answer(dialog)
+
+    def waiver(self, item, default_by):
+        self.asked.append(("waiver", item.id))
+        dialog = WaiveDialog(item, default_by)
+        dialog.set_values(**self.waiver_values)
+        return self._answer(dialog)
+
+    def sign(self, digest, verdict, key_path=""):
+        self.asked.append(("sign", digest, verdict))
+        dialog = SignDialog(digest, verdict, key_path)
+        dialog.set_values(**self.sign_values)
+        return self._answer(dialog)
+
+    def secret(self, prompt):
+        self.asked.append(("secret", prompt))
+        return self.secret_value
+
+    def open_file(self, caption, filters, directory=""):
+        self.asked.append(("open", caption))
+        return self.open_paths.pop(0) if self.open_paths else None
+
+    def save_file(self, caption, filters, suggested=""):
+        self.asked.append(("save", caption, suggested))
+        return self.save_paths.pop(0) if self.save_paths else None

@@ -1,0 +1,119 @@
+"""The whole review through the real window: inventory, flags, pre and post probes (local://,
+loopback peers), compare, checklist marks and a waiver, sign-off with a generated key, PDF export."""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+
+from guikit import DEMO
+
+from migready.checks import signing
+from migready.checks.workspace import Workspace
+
+PRINTER = "demo-scale-deviceadapter/demo-printer"
+
+
+def run_phase(qtbot, window, phase: str) -> dict:
+    window.go(phase)
+    page = window.pages[phase]
+    assert page.host.currentText() == "local://"  # the demo's staging host, offered first
+    with qtbot.waitSignal(window.session.review_changed, timeout=20_000):
+        with qtbot.waitSignal(page.start().finished, timeout=20_000) as finished:
+            pass
+    run = finished.args[0]
+    assert run["complete"] and run["phase"] == phase
+    assert page.model.rowCount() == len(run["results"]) > 0
+    assert "finished" in page.state.text()
+    return run
+
+
+def test_whole_review_through_the_window(qtbot, demo_window, store_peers, tmp_path):
+    window, session = demo_window, demo_window.session
+    # Inventory and flags: the scale's fixed source port behind the target's NAT is a blocker.
+    assert window.pages["inventory"].model.rowCount() == 1
+    assert window.step_state("inventory") == "done"
+    flags = window.pages["flags"]
+    window.go("flags")
+    rows = [flags.proxy.index(r, 0).data() + " " + flags.proxy.index(r, 1).data()
+            for r in range(flags.proxy.rowCount())]
+    assert "✗ BLOCKER MR002" in rows
+    assert window.step_state("flags") == "attention"
+    assert window.banner.word == "NO-GO"
+
+    # Pre-migration baseline with every peer answering; then the printer goes away.
+    pre = run_phase(qtbot, window, "pre")
+    assert all(r["status"] != "fail" for r in pre["results"])
+    assert window.step_state("pre") == "done"
+    store_peers.stop_printer()
+    post = run_phase(qtbot, window, "post")
+    assert any(r["status"] == "fail" for r in post["results"])
+
+    # Compare: the printer's connect is the regression, first, in words.
+    window.go("compare")
+    compare = window.pages["compare"]
+    first = [compare.proxy.index(0, c).data() for c in range(compare.proxy.columnCount())]
+    assert first[0].startswith("✗ REGRESSION") and first[1] == PRINTER and first[2] == "tcp_connect"
+    assert first[4].startswith("pass") and first[5].startswith("fail (refused)")
+    assert window.step_state("compare") == "blocked"
+    assert "1 regression" in compare.summary.text()
+
+    # Checklist: mark every manual blocker pass with a note (through the mark dialog).
+    window.go("checklist")
+    checklist = window.pages["checklist"]
+    manual = [i for i in session.review.checklist.items if i.source in ("template", "inventory")]
+    for item in manual:
+        assert checklist.select(item.id)
+        with qtbot.waitSignal(session.review_changed, timeout=10_000):
+            assert checklist.ask_mark("pass")
+    assert session.workspace.marks["demo.vendor-confirmation"]["note"] == "checked with the store"
+    assert session.review.checklist.item("demo.vendor-confirmation").state == "pass"
+    assert window.banner.word == "NO-GO"  # the printer still blocks
+
+    # Waive the printer (all its items) through the waive dialog: GO WITH WAIVERS.
+    until = (_dt.date.today() + _dt.timedelta(days=7)).isoformat()
+    window.interaction.waiver_values = {"by": "Lin Wei", "reason": "printer replaced on site before cutover",
+                                        "until": until, "whole_dependency": True}
+    assert checklist.select(f"req:{PRINTER}:reachable")
+    with qtbot.waitSignal(session.review_changed, timeout=10_000):
+        assert checklist.ask_waive()
+    assert session.workspace.waivers[-1]["dependency"] == PRINTER
+    assert window.banner.word == "GO WITH WAIVERS"
+    assert window.step_state("compare") == "attention"
+    actions = [e["action"] for e in session.workspace.events]
+    assert actions.count("mark") == len(manual) and "waive" in actions
+    log = checklist.events.rows()
+    assert log[0]["action"] == "waive"  # newest first in the log tab
+
+    # Sign-off with generated keys, one per required role; then export a PDF.
+    window.go("signoff")
+    signoff = window.pages["signoff"]
+    qtbot.waitUntil(lambda: signoff.report is not None and not signoff.stale, timeout=15_000)
+    assert "awaiting" in signoff.summary.text().lower()
+    for number, role in enumerate(session.inventory.signoff_roles):
+        key = tmp_path / f"key{number}"
+        signing.keygen(f"Signer {number}", role, key)
+        window.interaction.sign_values = {"key_path": str(key), "decision": "approve"}
+        signoff.ask_sign()
+        qtbot.waitUntil(lambda: len(session.workspace.data["signoffs"]) == number + 1, timeout=10_000)
+        qtbot.waitUntil(lambda: signoff.report is not None and not signoff.stale
+                        and len(signoff.report["signoff"]["entries"]) == number + 1, timeout=15_000)
+    assert signoff.report["signoff"]["final"]["verdict"] == "GO WITH WAIVERS"
+    assert signoff.model.rowCount() == 2
+    pdf = tmp_path / "report.pdf"
+    window.interaction.save_paths = [str(pdf)]
+    signoff.ask_export("pdf")
+    qtbot.waitUntil(pdf.exists, timeout=30_000)
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+    # Autosaved: the file on disk holds everything that was done.
+    qtbot.waitUntil(lambda: not session._saving, timeout=10_000)
+    saved = Workspace.load(session.workspace.path)
+    assert len(saved.runs) == 2 and len(saved.marks) == len(manual)
+    assert saved.waivers and len(saved.data["signoffs"]) == 2
+    assert json.loads(session.workspace.path.read_text(encoding="utf-8"))["events"][-1]["action"] == "signoff"
+
+
+def test_opening_never_starts_probes(qtbot, demo_window):
+    assert demo_window.session.probe is None
+    assert demo_window.session.workspace.runs == []
+    assert demo_window.step_state("pre") == "todo"

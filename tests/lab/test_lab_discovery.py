@@ -1,0 +1,155 @@
+"""Issue 7's proof: `migready discover` over real SSH finds what the inventory does not list.
+
+Inside the lab, the old site talks to a store scale simulator the inventory
+does not mention (UDP, connected socket), and two store addresses call back
+INTO a listener on the old site (incident 5): one of them is a printer the
+inventory lists as an outbound peer only.  `migready discover` runs in the
+ops namespace, samples the old site over real SSH for 3 seconds, and must
+report the scale as undocumented (high: store zone), the printer's callback
+as inbound, the other caller as undocumented, leave its own SSH session
+out, and write a draft inventory that validates.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from migready.checks.inventory import load_inventory
+from migready.checks.workspace import Workspace
+
+from .labflow import migready_in_ops
+
+CALLBACK_PORT = 27777
+LIFETIME_S = "15"  # the helpers end by themselves; the test stops them sooner
+
+INVENTORY = """\
+version: 1
+migration:
+  name: lab - what the old site really talks to
+  source: {{site: old, staging_hosts: ["ssh://root@{old}:22"]}}
+  target: {{site: new, egress_nat: true, staging_hosts: ["ssh://root@{new}:22"]}}
+zones:
+  - {{name: store, kind: store, cidrs: [198.18.10.0/24]}}
+  - {{name: ops, kind: internal, cidrs: [198.18.0.0/24]}}
+services:
+  - name: scale-adapter
+    owner: store-devices
+    dependencies:
+      - name: printers
+        kind: device
+        device_type: printer
+        protocol: tcp
+        hosts: [{printers}]
+        port: 9100
+        direction: outbound
+"""
+
+UDP_SENDER = r"""
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.connect((sys.argv[1], int(sys.argv[2])))
+print("ready", flush=True)
+end = time.monotonic() + float(sys.argv[3])
+while time.monotonic() < end:
+    try:
+        s.send(b"TSCALE/1 PRICE 4711 1.99")
+    except OSError:
+        pass
+    time.sleep(0.2)
+"""
+
+LISTENER = r"""
+import socket, sys, time
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("0.0.0.0", int(sys.argv[1])))
+srv.listen(8)
+srv.settimeout(0.2)
+print("ready", flush=True)
+held, end = [], time.monotonic() + float(sys.argv[2])
+while time.monotonic() < end:
+    try:
+        held.append(srv.accept()[0])
+    except socket.timeout:
+        pass
+"""
+
+CALLER = r"""
+import socket, sys, time
+s = socket.socket()
+s.bind((sys.argv[1], 0))
+s.connect((sys.argv[2], int(sys.argv[3])))
+print("ready", flush=True)
+time.sleep(float(sys.argv[4]))
+"""
+
+
+def start(lab, ns, code, *args):
+    proc = lab.popen_in(ns, [sys.executable, "-I", "-c", code, *map(str, args)], stdin=subprocess.DEVNULL,
+                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()
+    if line.strip() != "ready":
+        proc.kill()
+        raise AssertionError("helper in %s did not start: %s" % (ns, proc.stderr.read()))
+    return proc
+
+
+def test_discover_over_ssh_finds_undocumented_and_inbound(lab, tmp_path):
+    inventory = tmp_path / "lab.yaml"
+    inventory.write_text(INVENTORY.format(old=lab.old, new=lab.new,
+                                          printers=", ".join(a for a, _ in lab.printers)), encoding="utf-8")
+    printer, store = lab.printers[0][0], lab.store
+    scale_ip, scale_port = lab.scale
+    helpers = []
+    try:
+        helpers.append(start(lab, "old", LISTENER, CALLBACK_PORT, LIFETIME_S))
+        helpers.append(start(lab, "old", UDP_SENDER, scale_ip, scale_port, LIFETIME_S))
+        helpers.append(start(lab, "store", CALLER, printer, lab.old, CALLBACK_PORT, LIFETIME_S))
+        helpers.append(start(lab, "store", CALLER, store, lab.old, CALLBACK_PORT, LIFETIME_S))
+        ws, draft = tmp_path / "lab.migready.json", tmp_path / "draft.yaml"
+        out = migready_in_ops(
+            lab, "discover", inventory, "--host", f"ssh://root@{lab.old}:22", "--duration", "3",
+            "--interval", "0.5", "--identity", lab.client_key, "--known-hosts", lab.known_hosts,
+            "--ssh-config", "/dev/null", "--connect-timeout", "5", "--format", "json",
+            "--workspace", ws, "--draft", draft, timeout=60)
+    finally:
+        for proc in helpers:
+            proc.terminate()
+        for proc in helpers:
+            proc.wait(5)
+    assert out.returncode == 1, out.stdout + out.stderr  # high findings
+    assert "Traceback" not in out.stderr
+    result = json.loads(out.stdout)
+    obs, comparison = result["observation"], result["comparison"]
+    assert obs["complete"] and obs["samples"] == 7 and obs["origin"] == f"ssh://root@{lab.old}:22"
+    assert obs["self_session"][:3] == ["tcp", lab.old, 22] and obs["self_session"][3] == lab.ops
+    assert not [p for p in obs["peers"] if p["remote_ip"] == lab.ops]  # our own SSH session is left out
+
+    findings = {(f["kind"], (f["peer"] or {}).get("remote_ip")): f for f in comparison["findings"]}
+    scale = findings[("undocumented", scale_ip)]
+    assert scale["severity"] == "high" and scale["zone"] == "store"
+    assert (scale["peer"]["proto"], scale["peer"]["direction"], scale["peer"]["port"]) == ("udp", "outbound",
+                                                                                          scale_port)
+    assert scale["peer"]["samples"] == 7 and scale["peer"]["local_ips"] == [lab.old]
+    assert any(p.startswith("python") for p in scale["peer"]["processes"]), scale["peer"]  # ss ran there
+
+    callback = findings[("inbound", printer)]  # listed as an outbound printer, calls back in
+    assert callback["severity"] == "high" and callback["dependency"] == "scale-adapter/printers"
+    assert (callback["peer"]["direction"], callback["peer"]["port"]) == ("inbound", CALLBACK_PORT)
+    stranger = findings[("undocumented", store)]
+    assert stranger["severity"] == "high" and stranger["peer"]["direction"] == "inbound"
+    listeners = [f for f in comparison["findings"] if f["kind"] == "unused-listener"]
+    assert any(f["listener"]["port"] == CALLBACK_PORT for f in listeners)
+    unseen = findings[("unseen", None)]
+    assert unseen["dependency"] == "scale-adapter/printers" and "seen, but not as declared" in unseen["message"]
+
+    drafted = load_inventory(draft)  # the draft validates
+    targets = {t: d for d in drafted.dependencies() for t in d.targets}
+    assert targets[scale_ip].protocol == "udp" and targets[scale_ip].zone == "store"
+    assert targets[printer].direction == "inbound" and targets[printer].port == CALLBACK_PORT
+    assert draft.read_text(encoding="utf-8").startswith("# Draft inventory DISCOVERED")
+    assert f"ssh://root@{lab.old}:22" in draft.read_text(encoding="utf-8").splitlines()[1]
+
+    [record] = Workspace.load(ws).data["discoveries"]
+    assert record["observation"]["source"] == "live" and record["comparison"]["kinds"]["inbound"] == 1

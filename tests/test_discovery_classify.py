@@ -1,0 +1,205 @@
+"""Observed peers against the inventory; the draft inventory; the workspace record."""
+from pathlib import Path
+
+import pytest
+import yaml
+
+from migready.checks.discovery import (Observation, Peer, classify, draft_dependency, draft_inventory,
+                                       import_file, inventory_names, record_discovery)
+from migready.checks.discovery.model import Listener
+from migready.checks.inventory import load_inventory
+from migready.checks.workspace import Workspace
+
+DATA = Path(__file__).parent / "data" / "discovery"
+INVENTORIES = Path(__file__).resolve().parents[1] / "inventories"
+
+
+@pytest.fixture(scope="module")
+def inventory():
+    return load_inventory(DATA / "inventory.yaml")
+
+
+def kinds(report):
+    return sorted((f.kind, f.severity, (f.peer or {}).get("remote_ip") or f.dependency
+                   or (f.listener or {}).get("port")) for f in report.findings)
+
+
+def test_ss_sample_against_the_inventory(inventory):
+    report = classify(inventory, import_file(DATA / "ss_tunap.txt"))
+    assert kinds(report) == sorted([
+        ("inbound", "high", "10.60.41.201"),  # listed outbound only, calls back IN (incident 5)
+        ("undocumented", "high", "10.1.4.12"),  # a scale nobody listed, in the store zone
+        ("undocumented", "medium", "10.9.0.5"),  # no zone
+        ("undocumented", "medium", "2001:db8:20::5"),
+        ("unseen", "info", "scale-adapter/scales"),  # 10.1.4.13
+        ("unseen", "info", "scale-adapter/workers"),  # seen, but not as declared
+        ("unused-listener", "low", 22),
+        ("unused-listener", "low", 27777),
+        ("unused-listener", "low", 123),  # udp 9010 is the scales' source_port; 6379/53 are loopback
+    ])
+    assert report.findings[0].severity == "high" and report.findings[-1].severity == "info"
+    assert report.ignored == 2  # the loopback redis connection, both ends
+    matched = {(m["peer"]["remote_ip"], m["peer"]["port"]): m["dependencies"] for m in report.matched}
+    assert matched == {("10.1.4.11", 5002): ["scale-adapter/scales"],
+                       ("10.1.4.21", 9100): ["scale-adapter/printers"],
+                       ("10.1.4.22", 9100): ["scale-adapter/printers"],
+                       ("10.6.53.128", 3306): ["scale-adapter/db"]}  # mysql is carried by tcp
+    by_kind = {(f.kind, (f.peer or {}).get("remote_ip") or f.dependency): f for f in report.findings}
+    callback = by_kind[("inbound", "10.60.41.201")]
+    assert callback.zone == "dc" and callback.dependency == "scale-adapter/workers" and callback.incident == 5
+    assert "an undeclared callback" in callback.message
+    scale = by_kind[("undocumented", "10.1.4.12")]
+    assert (scale.zone, scale.zone_kind, scale.rule, scale.incident) == ("store", "store",
+                                                                         "discovery.undocumented", 4)
+    unseen = by_kind[("unseen", "scale-adapter/scales")]
+    assert unseen.targets == ["10.1.4.13"] and "idle" in unseen.message
+    assert "seen, but not as declared" in by_kind[("unseen", "scale-adapter/workers")].message
+    assert report.counts()["high"] == 2 and len(report.at_or_above("high")) == 2
+    text = report.format_text(import_file(DATA / "ss_tunap.txt"))
+    assert "[HIGH   ] inbound" in text and "9 findings (2 high, 2 medium, 3 low, 2 info)" in text
+
+
+def obs_of(*peers, listening=(), source="live", resolved=None):
+    return Observation(source=source, origin="test", peers=list(peers), listening=list(listening),
+                       resolved=resolved or {}, samples=1)
+
+
+def test_port_or_transport_mismatch_is_undocumented_with_the_near_miss(inventory):
+    report = classify(inventory, obs_of(Peer("tcp", "outbound", "10.1.4.11", 5002),
+                                        Peer("udp", "outbound", "10.6.53.128", 3307)))
+    scale, db = report.findings[:2]
+    assert scale.kind == "undocumented" and scale.severity == "high"
+    assert "listed as scale-adapter/scales (outbound, udp 5002)" in scale.message
+    assert db.severity == "medium" and "scale-adapter/db" in db.message
+
+
+def test_direction_both_and_inbound_dependencies(tmp_path):
+    path = tmp_path / "inv.yaml"
+    path.write_text("""
+version: 1
+migration: {name: m, source: {site: a}, target: {site: b}}
+zones: [{name: dc, kind: internal, cidrs: [10.0.0.0/8]}]
+services:
+  - name: server
+    owner: o
+    dependencies:
+      - {name: peer, kind: service, protocol: tcp, host: 10.112.62.2, port: 10086, direction: both}
+      - {name: heartbeat, kind: service, protocol: tcp, hosts: [10.112.54.95, 10.112.54.96], port: 10086,
+         direction: inbound}
+""", encoding="utf-8")
+    inv = load_inventory(path)
+    report = classify(inv, obs_of(Peer("tcp", "outbound", "10.112.62.2", 10086),
+                                  Peer("tcp", "inbound", "10.112.62.2", 10086),
+                                  Peer("tcp", "inbound", "10.112.54.95", 10086),
+                                  listening=[Listener("tcp", "0.0.0.0", 10086)]))
+    assert len(report.matched) == 3
+    assert kinds(report) == [("unseen", "info", "server/heartbeat")]  # .96 never came; 10086 is declared
+    assert report.findings[0].targets == ["10.112.54.96"] and "connection from" in report.findings[0].message
+
+
+def test_names_are_compared_through_the_addresses_they_resolved_to():
+    inv = load_inventory(INVENTORIES / "push-service-nodes.yaml")
+    names = inventory_names(inv, ["quote-push-node"])
+    assert names == ["kafka-quote-1.quote.internal", "kafka-quote-2.quote.internal",
+                     "kafka-quote-3.quote.internal", "redis-push-lock.quote.internal"]
+    resolved = {"kafka-quote-1.quote.internal": ["10.40.5.1"], "kafka-quote-2.quote.internal": ["10.40.5.2"],
+                "kafka-quote-3.quote.internal": [], "redis-push-lock.quote.internal": ["10.40.6.9"]}
+    report = classify(inv, obs_of(Peer("tcp", "outbound", "10.40.5.1", 9092),
+                                  Peer("tcp", "outbound", "10.40.6.9", 6379),
+                                  Peer("tcp", "outbound", "172.19.3.14", 8100), resolved=resolved),
+                      services=["quote-push-node"])
+    assert [m["dependencies"] for m in report.matched] == [["quote-push-node/quote-kafka"],
+                                                           ["quote-push-node/lock-redis"]]
+    assert kinds(report) == [("undocumented", "medium", "172.19.3.14"),  # the forgotten aliyun node
+                             ("unseen", "info", "quote-push-node/quote-kafka")]
+    assert report.findings[1].targets == ["kafka-quote-2.quote.internal"]
+    assert any("kafka-quote-3.quote.internal" in n and "did not resolve" in n for n in report.notes)
+
+
+def test_azure_peers_match_by_name(tmp_path):
+    path = tmp_path / "inv.yaml"
+    path.write_text("""
+version: 1
+migration: {name: m, source: {site: a}, target: {site: b}}
+services:
+  - name: app
+    owner: o
+    dependencies:
+      - {name: worker, kind: service, protocol: tcp, host: worker-lz-201, port: 27777, direction: inbound}
+""", encoding="utf-8")
+    report = classify(load_inventory(path), import_file(DATA / "azure_dependencies.csv", server="scale-adapter-01"))
+    assert [m["dependencies"] for m in report.matched] == [["app/worker"]]
+    assert not report.notes  # names are comparable in an Azure export
+
+
+def test_unknown_service_is_an_error(inventory):
+    with pytest.raises(ValueError):
+        classify(inventory, obs_of(), services=["nope"])
+
+
+def test_link_local_and_multicast_peers_are_not_dependencies(inventory):
+    report = classify(inventory, obs_of(Peer("udp", "outbound", "224.0.0.251", 5353),
+                                        Peer("tcp", "inbound", "fe80::1", 22)))
+    assert report.ignored == 2 and not [f for f in report.findings if f.peer]
+
+
+# ---------------------------------------------------------------- draft inventory
+
+def test_draft_inventory_is_valid_and_says_it_was_discovered(inventory, tmp_path):
+    obs = import_file(DATA / "ss_tunap.txt")
+    text = draft_inventory(obs, inventory, generated="2024-07-08T10:00:00Z")
+    assert text.startswith("# Draft inventory DISCOVERED by migready")
+    assert "2024-07-08T10:00:00Z" in text.splitlines()[0] and "ss_tunap.txt" in text.splitlines()[1]
+    assert "#   tcp [::]:27777 (java)" in text
+    path = tmp_path / "draft.yaml"
+    path.write_text(text, encoding="utf-8")
+    draft = load_inventory(path)  # valid
+    deps = {d.ref: d for d in draft.dependencies()}
+    scales = deps["scale-adapter/to-store-udp-5002"]
+    assert (scales.kind, scales.device_type, scales.zone, scales.direction) == ("device", "other", "store", "outbound")
+    assert scales.targets == ("10.1.4.11", "10.1.4.12")
+    assert "10.1.4.12: NOT in the inventory" in scales.notes and "10.1.4.11: in the inventory as" in scales.notes
+    printers = deps["scale-adapter/to-store-tcp-9100"]
+    assert printers.device_type == "printer" and printers.targets == ("10.1.4.21", "10.1.4.22")
+    callback = deps["java/from-dc-tcp-27777"]
+    assert (callback.direction, callback.port, callback.targets) == ("inbound", 27777, ("10.60.41.201",))
+    assert "listed as outbound only" in callback.notes
+    assert deps["unknown-process/to-dc-tcp-3306"].protocol == "mysql"
+    assert "Web-Content" in {s.name for s in draft.services}  # a process name with a space
+    assert [z.name for z in draft.zones] == ["store", "dc"]
+    assert draft.migration.name.endswith("(discovered draft)")
+    assert not any("127.0.0.1" in d.targets for d in draft.dependencies())
+
+
+def test_draft_without_inventory_and_with_nothing_seen(tmp_path):
+    path = tmp_path / "empty.yaml"
+    path.write_text(draft_inventory(obs_of()), encoding="utf-8")
+    draft = load_inventory(path)
+    assert [s.name for s in draft.services] == ["nothing-seen"]
+    path.write_text(draft_inventory(import_file(DATA / "aws_connections.csv")), encoding="utf-8")
+    assert len(list(load_inventory(path).dependencies())) == 4
+
+
+def test_draft_dependency_for_one_peer_notes_a_fixed_source_port(inventory):
+    peer = Peer("udp", "outbound", "10.1.4.12", 5002, local_ports=[9010], connections=3, samples=3,
+                first_seen="t1", last_seen="t2", processes=["scale-adapter"])
+    dep = draft_dependency([peer], inventory, name="scale 12", origin="ssh://x")
+    assert dep["name"] == "scale-12" and dep["host"] == "10.1.4.12" and dep["zone"] == "store"
+    assert "always from local port 9010" in dep["notes"] and "ssh://x" in dep["notes"]
+    assert yaml.safe_load(yaml.safe_dump(dep)) == dep
+
+
+# ---------------------------------------------------------------- workspace
+
+def test_record_discovery_appends_and_the_workspace_still_loads(inventory, tmp_path):
+    ws = Workspace.new(tmp_path / "w.migready.json", str(DATA / "inventory.yaml"), inventory.digest)
+    for name in ("ss_tunap.txt", "aws_connections.csv"):
+        obs = import_file(DATA / name)
+        record = record_discovery(ws, obs, classify(inventory, obs), inventory)
+    ws.save()
+    loaded = Workspace.load(tmp_path / "w.migready.json")
+    assert [d["id"] for d in loaded.data["discoveries"]] == ["discovery-1", "discovery-2"]
+    assert record["observation"]["source"] == "aws" and record["inventory_digest"] == inventory.digest
+    assert record["comparison"]["kinds"]["inbound"] == 1
+    assert Observation.from_dict(record["observation"]).peers[0].to_dict() == record["observation"]["peers"][0]
+    assert [e["action"] for e in loaded.events][-2:] == ["discovery-recorded", "discovery-recorded"]

@@ -1,0 +1,96 @@
+"""`migready report`: every format from a NO-GO workspace, atomic output, exit 2 on bad input;
+and once end to end from a real loopback probe run (127.0.0.20-22 only)."""
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+
+import pytest
+
+from migready.checks import agent, simulators
+from migready.checks.cli import main
+from migready.checks.report import content_digest
+from migready.checks.workspace import Workspace
+
+from report_data import DEMO, make_workspace
+
+FORMATS = ["html", "json", "junit", "md"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_each_format(tmp_path, capsys, fmt):
+    ws = make_workspace(tmp_path)
+    out = tmp_path / "out" / f"report.{fmt}"
+    out.parent.mkdir()
+    assert main(["report", str(ws), "--format", fmt, "--out", str(out)]) == 0
+    assert f"{out}: NO-GO" in capsys.readouterr().out
+    assert out.stat().st_size > 1000 and [p.name for p in out.parent.iterdir()] == [out.name]  # no temp file left
+
+
+def test_default_output_name(tmp_path, capsys):
+    ws = make_workspace(tmp_path)
+    assert main(["report", str(ws), "--format", "junit"]) == 0
+    assert (tmp_path / "demo.report.junit.xml").exists()
+
+
+@pytest.mark.parametrize("case, message", [
+    ("missing", "cannot read workspace"),
+    ("garbage", "not valid JSON"),
+    ("no-inventory", "demo.yaml"),
+    ("out-dir", "does not exist"),
+    ("out-is-dir", "is a directory"),
+])
+def test_bad_input_exits_2_with_a_message(tmp_path, capsys, case, message):
+    ws = make_workspace(tmp_path)
+    out = tmp_path / "r.html"
+    if case == "missing":
+        ws = tmp_path / "nope.migready.json"
+    elif case == "garbage":
+        ws.write_text('{"format": "migready-workspace", ', encoding="utf-8")
+    elif case == "no-inventory":
+        (tmp_path / "demo.yaml").unlink()
+    elif case == "out-dir":
+        out = tmp_path / "nowhere" / "r.html"
+    elif case == "out-is-dir":
+        out = tmp_path
+    assert main(["report", str(ws), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+@pytest.fixture
+def store_peers():
+    reflector = agent.Reflector("127.0.0.20", 3478, log=None).start()
+    scale = simulators.start_scale("127.0.0.21", 5002, log=None)
+    printer = simulators.start_printer("127.0.0.22", 9100, log=None)
+    yield
+    printer.stop()
+    scale.stop()
+    reflector.stop()
+
+
+def test_end_to_end_from_a_real_loopback_run(tmp_path, store_peers):
+    ws_path = tmp_path / "demo.migready.json"
+    probe = subprocess.run([sys.executable, "-m", "migready.checks.cli", "probe", str(DEMO), "--phase", "pre",
+                            "--workspace", str(ws_path)], capture_output=True, text=True, timeout=120)
+    assert probe.returncode == 0, probe.stderr
+    ws = Workspace.load(ws_path)
+    post = copy.deepcopy(ws.runs[0])  # the move, as NAT would show it: the reflector sees another port
+    post.update(id="run-2", phase="post")
+    [reflect] = [r for r in post["results"] if r["check"] == "reflect"]
+    reflect["observed"] = reflect["data"]["observed"] = dict(reflect["local"], port=41733)
+    reflect["port_preserved"] = reflect["data"]["port_preserved"] = False
+    ws.runs.append(post)
+    ws.save()
+
+    out = tmp_path / "report.json"
+    assert main(["report", str(ws_path), "--format", "json", "--out", str(out)]) == 0
+    report = json.loads(out.read_bytes())
+    assert report["verdict"]["verdict"] == "NO-GO" and report["digest"] == content_digest(report)
+    assert any("source port 9010 → 41733" in r for r in report["verdict"]["reasons"])
+    assert {r["host"] for r in report["runs"]} == {"local://"} and report["agent_versions"]
+    assert main(["report", str(ws_path), "--format", "html", "--out", str(tmp_path / "r.html")]) == 0
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "VERDICT: NO-GO" in page and "蔬菜卖场秤" in page and ":41733" in page

@@ -1,0 +1,85 @@
+"""The PDF report through Qt, offscreen: the NO-GO banner and a Chinese device name must be
+in the text layer (pdftotext) and on the rendered page (pdftoppm), in colour.
+
+Needs PySide6 and poppler-utils (CI installs them: Debian `poppler-utils`, `fonts-noto-cjk`).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import unicodedata
+
+import pytest
+
+pytest.importorskip("PySide6", reason="the PDF report is rendered by Qt (PySide6)")
+if not shutil.which("pdftotext") or not shutil.which("pdftoppm"):
+    pytest.skip("pdftotext/pdftoppm not installed (Debian: poppler-utils)", allow_module_level=True)
+
+from report_data import make_workspace, open_report  # noqa: E402
+
+
+def pdf_text(path) -> str:
+    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True)
+    # CJK fonts map some ideographs to their Kangxi-radical twins in the text layer (示 -> ⽰); NFKC folds them.
+    return unicodedata.normalize("NFKC", out.stdout)
+
+
+@pytest.fixture(scope="module")
+def pdf(tmp_path_factory):
+    from migready.checks.report import render
+    tmp = tmp_path_factory.mktemp("pdf")
+    report = open_report(make_workspace(tmp, hostile=True))
+    path = tmp / "report.pdf"
+    path.write_bytes(render(report, "pdf"))
+    return report, path
+
+
+def test_pdf_text_has_the_verdict_the_chinese_name_and_the_digest(pdf):
+    report, path = pdf
+    assert path.read_bytes().startswith(b"%PDF-")
+    text = pdf_text(path)
+    assert "VERDICT: NO-GO" in text
+    assert unicodedata.normalize("NFKC", "蔬菜卖场秤-171号秤（演示）") in text and "王芳" in text
+    assert report["digest"] in text.replace(" ", "").replace("\n", "")
+    assert "source port 9010 → 41733" in text and "2030-01-08" in text  # digits survive (see LATIN_FAMILIES)
+    assert "<script>alert('x')</script>" in text  # the hostile note, printed as text
+    assert "page 1 of" in text and "digest " + report["digest"][:16] in text  # the footer
+
+
+def test_pdf_page_one_shows_the_red_banner(pdf, tmp_path):
+    from PySide6.QtGui import QColor, QImage
+    _, path = pdf
+    subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", str(path), str(tmp_path / "page")],
+                   check=True)
+    [png] = list(tmp_path.glob("page*.png"))
+    image = QImage(str(png))
+    assert (image.width(), image.height()) == (496, 702)  # A4 at 60 dpi
+    red = QColor("#b00020")
+    top = [image.pixelColor(x, y) for y in range(30, 80, 5) for x in range(60, 400, 20)]
+    assert sum(1 for c in top if abs(c.red() - red.red()) + abs(c.green() - red.green())
+               + abs(c.blue() - red.blue()) < 30) > len(top) // 2
+
+
+def test_pdf_cli_works_headless(tmp_path):
+    """No display, no QT_QPA_PLATFORM: the renderer picks the offscreen platform itself."""
+    ws = make_workspace(tmp_path)
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
+    out = subprocess.run([sys.executable, "-m", "migready.checks.cli", "report", str(ws), "--format", "pdf",
+                          "--out", str(tmp_path / "r.pdf")], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "NO-GO" in out.stdout and "VERDICT: NO-GO" in pdf_text(tmp_path / "r.pdf")
+
+
+def test_pdf_progress_and_cancel(pdf):
+    import threading
+    from migready.gui.report_pdf import RenderCancelled, render_pdf
+    report, _ = pdf
+    seen = []
+    render_pdf(report, progress=lambda done, total: seen.append((done, total)))
+    assert seen and seen[-1][0] == seen[-1][1] >= 2
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(RenderCancelled):
+        render_pdf(report, cancel=cancel)
