@@ -147,15 +147,31 @@ def _observe(args, inventory):
         bar.close()
 
 
+def _store(args, inventory, observation, report) -> dict:
+    """Reopen the workspace (sampling took a while: others may have written it) and append."""
+    from .discovery import record_discovery
+    from .workspace import Workspace, WorkspaceConflict
+
+    for attempt in range(3):
+        workspace = Workspace.open_or_create(args.workspace, str(args.inventory.resolve()), inventory.digest)
+        record = record_discovery(workspace, observation, report, inventory)
+        try:
+            workspace.save()
+            return record
+        except WorkspaceConflict:  # written between our load and save: load it again
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
 def cmd_discover(args) -> int:
     from .atomic import atomic_write_text
-    from .discovery import classify, draft_inventory, record_discovery
+    from .discovery import classify, draft_inventory
     from .workspace import Workspace
 
     try:
         inventory = load_inventory(args.inventory)
-        workspace = None
-        if args.workspace is not None:
+        if args.workspace is not None:  # a damaged workspace is refused before a long sampling window
             workspace = Workspace.open_or_create(args.workspace, str(args.inventory.resolve()), inventory.digest)
             if workspace.inventory_changed(inventory.digest):
                 print(f"warning: {args.inventory} changed since this workspace was started", file=sys.stderr)
@@ -173,9 +189,12 @@ def cmd_discover(args) -> int:
         return observation
     report = classify(inventory, observation, args.service or None)
     record = None
-    if workspace is not None:
-        record = record_discovery(workspace, observation, report, inventory)
-        workspace.save()
+    if args.workspace is not None:
+        try:
+            record = _store(args, inventory, observation, report)
+        except InputError as exc:
+            print_problems(exc)
+            print("the discovery was NOT stored; the results follow", file=sys.stderr)
     draft_note = None
     if args.draft is not None:
         atomic_write_text(args.draft, draft_inventory(observation, inventory, report))

@@ -106,20 +106,30 @@ def cmd_checklist(args) -> int:
 
 
 def cmd_verdict(args) -> int:
+    """The final verdict: the evidence's, then held at NO-GO until every required role signed."""
+    from .report import build_report
+    from .signing import check_signature
+    from .verdict import EXIT_CODES
+
     try:
-        _, _, result = _review(args)
+        workspace, inventory = open_review(args.workspace)
+        report = build_report(inventory, workspace, check_signature=check_signature)
     except InputError as exc:
         return print_problems(exc)
-    verdict = result.verdict
+    final, evidence = report["signoff"]["final"], report["verdict"]
     if args.format == "json":
-        _dump(verdict.to_dict())
+        _dump({"verdict": final["verdict"], "reasons": final["reasons"], "warnings": evidence["warnings"],
+               "evidence_verdict": evidence["verdict"], "digest": report["digest"],
+               "signoff": {k: report["signoff"][k] for k in ("required_roles", "awaiting", "notes")}})
     else:
-        print(verdict.verdict)
-        for reason in verdict.reasons:
+        print(final["verdict"])
+        for reason in final["reasons"]:
             print(f"  - {reason}")
-        for warning in verdict.warnings:
+        for warning in evidence["warnings"] + report["signoff"]["notes"]:
             print(f"  ! {warning}")
-    return verdict.exit_code
+        if final["verdict"] != evidence["verdict"]:
+            print(f"  (the evidence alone says {evidence['verdict']})")
+    return EXIT_CODES[final["verdict"]]
 
 
 def _act(args, action) -> int:

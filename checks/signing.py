@@ -25,7 +25,6 @@ from .workspace import canonical_json, utc_now
 
 STATEMENT_PREFIX = b"migready-signoff-v1\n"
 PUBLIC_FORMAT = "migready-signer"
-DEFAULT_ROLES = ("migration lead", "service owner", "network", "store operations")
 
 
 class SigningError(ValueError):
@@ -127,38 +126,3 @@ def check_signature(entry: dict) -> str | None:
     except InvalidSignature:
         return f"signature by {entry.get('name')} ({entry.get('role')}) is invalid: the sign-off was altered"
     return None
-
-
-@dataclass
-class SignoffStatus:
-    entry: dict
-    valid: bool
-    problem: str | None
-
-
-def assess(signoffs: list[dict], digest: str) -> list[SignoffStatus]:
-    """Each sign-off: does its signature hold, and is it for this content?"""
-    out = []
-    for entry in signoffs:
-        problem = check_signature(entry)
-        if problem is None and entry.get("digest") != digest:
-            problem = (f"sign-off by {entry['name']} ({entry['role']}) is for earlier content: the workspace "
-                       "changed after it was signed")
-        out.append(SignoffStatus(entry, problem is None, problem))
-    return out
-
-
-def awaiting(roles: tuple[str, ...], statuses: list[SignoffStatus]) -> tuple[list[str], list[str]]:
-    """(reasons that keep the verdict at NO-GO, notes about sign-offs that no longer count)."""
-    reasons, notes = [], []
-    approved = set()
-    for status in statuses:
-        entry = status.entry
-        if not status.valid:
-            notes.append(status.problem)
-        elif entry["decision"] == "reject":
-            reasons.append(f"rejected by {entry['name']} ({entry['role']}): {entry.get('comment') or 'no comment'}")
-        else:
-            approved.add(entry["role"])
-    reasons.extend(f"awaiting sign-off: {role}" for role in roles if role not in approved)
-    return reasons, notes

@@ -183,19 +183,23 @@ class Workspace:
 
     def state_problem(self) -> str | None:
         """Marks and waivers must be what the event log says was done: a hand edit is named."""
-        marks, waivers = {}, []
+        marks, logged = {}, {"waivers": [], "signoffs": []}
         for event in self.events:
             if event["action"] == "mark":
                 marks[event["details"].get("item")] = mark_from_event(event)
             elif event["action"] == "waive":
-                waivers.append(event["details"].get("waiver"))
+                logged["waivers"].append(event["details"].get("waiver"))
+            elif event["action"] == "signoff":
+                logged["signoffs"].append(event["details"].get("signoff"))
         for item in sorted(set(marks) | set(self.marks)):
             if marks.get(item) != self.marks.get(item):
                 return f"marks[{item!r}] does not match the event log: edited by hand?"
-        for index in range(max(len(waivers), len(self.waivers))):
-            recorded = self.waivers[index] if index < len(self.waivers) else None
-            if recorded != (waivers[index] if index < len(waivers) else None):
-                return f"waivers[{index}] does not match the event log: edited by hand?"
+        for key, expected in logged.items():
+            stored = self.data[key]
+            for index in range(max(len(expected), len(stored))):
+                if (stored[index] if index < len(stored) else None) != \
+                        (expected[index] if index < len(expected) else None):
+                    return f"{key}[{index}] does not match the event log: edited by hand?"
         return None
 
     def save(self) -> None:

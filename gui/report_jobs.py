@@ -7,13 +7,13 @@ from typing import Optional
 from migready.checks import signing
 from migready.checks.atomic import atomic_write_bytes
 from migready.checks.report import EXTENSIONS, build_report, render
+from migready.checks.report.html import render_html
 
 
 def report_job(inventory, workspace) -> tuple[dict, str]:
     """The report (signatures checked) and the HTML the preview shows."""
-    from .report_pdf import qt_html
     report = build_report(inventory, workspace, check_signature=signing.check_signature)
-    return report, qt_html(report)
+    return report, render_html(report, variant="qt")  # the variant QTextDocument (the preview) lays out
 
 
 def export_job(report: dict, fmt: str, path: str) -> str:
@@ -32,10 +32,9 @@ def keygen_job(name: str, role: str, path: str, passphrase: Optional[str]) -> st
 
 
 def record_signoff(workspace, entry: dict) -> None:
-    """Store a sign-off in the workspace and log it (the same record `migready signoff` makes)."""
-    workspace.data.setdefault("signoffs", []).append(entry)
-    workspace.log(entry["name"], "signoff", role=entry["role"], decision=entry["decision"],
-                  digest=entry["digest"], comment=entry.get("comment", ""))
+    """Store a sign-off and log it, exactly as `migready signoff` (checks/cli_sign.py) does."""
+    workspace.log(entry["name"], "signoff", signoff=entry)
+    workspace.data["signoffs"].append(entry)
 
 
 def suggested_name(workspace_path: str, fmt: str) -> str:

@@ -147,7 +147,7 @@ class Session(QObject):
         if self.workspace is None:
             return
         old, was_untitled = Path(self.workspace.path), self.untitled
-        self.workspace.path = Path(path)
+        self.workspace.move_to(path)
         self.untitled = False
         self.workspace.log(self.user_name(), "workspace-saved-as", path=str(path))
         if was_untitled:  # the autosaved copy goes once the named one is written
@@ -253,5 +253,5 @@ class Session(QObject):
         if self.workspace is not None and (self.workspace.events or self.workspace.runs):
             try:
                 jobs.save_job(self.workspace)
-            except OSError as exc:
+            except (OSError, RuntimeError) as exc:  # RuntimeError: WorkspaceConflict, said in words
                 print(f"migready: cannot save {self.workspace.path}: {exc}", file=sys.stderr)

@@ -7,6 +7,7 @@ import yaml
 from migready.checks.discovery import (Observation, Peer, classify, draft_dependency, draft_inventory,
                                        import_file, inventory_names, record_discovery)
 from migready.checks.discovery.model import Listener
+from migready.checks.discovery.store import record_digest
 from migready.checks.inventory import load_inventory
 from migready.checks.workspace import Workspace
 
@@ -203,3 +204,5 @@ def test_record_discovery_appends_and_the_workspace_still_loads(inventory, tmp_p
     assert record["comparison"]["kinds"]["inbound"] == 1
     assert Observation.from_dict(record["observation"]).peers[0].to_dict() == record["observation"]["peers"][0]
     assert [e["action"] for e in loaded.events][-2:] == ["discovery-recorded", "discovery-recorded"]
+    for event, stored in zip(loaded.events[-2:], loaded.data["discoveries"]):
+        assert event["details"]["digest"] == record_digest(stored)  # still true after the JSON round trip

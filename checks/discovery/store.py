@@ -2,13 +2,16 @@
 
 Each record holds the observation (peers, listeners, where and when), the
 comparison with the inventory (findings, matched peers) and the inventory
-digest it was compared with; recording also appends a hash-chained event.
+digest it was compared with; recording also appends a hash-chained event carrying the record's SHA-256
+(`record_digest`), so a record edited by hand can be told from the log.
 The caller saves the workspace.
 """
 from __future__ import annotations
 
+import hashlib
+
 from ..model import Inventory
-from ..workspace import Workspace, utc_now
+from ..workspace import Workspace, canonical_json, utc_now
 from .classify import DiscoveryReport
 from .model import Observation
 
@@ -33,5 +36,12 @@ def record_discovery(workspace: Workspace, observation: Observation, report: Dis
     items.append(record)
     workspace.log(by, "discovery-recorded", discovery=record["id"], source=observation.source,
                   origin=observation.origin, complete=observation.complete,
-                  peers=len(observation.peers), findings=report.kinds())
+                  peers=len(observation.peers), findings=report.kinds(),
+                  digest=record_digest(record))
     return record
+
+
+def record_digest(record: dict) -> str:
+    """SHA-256 of the record as recorded; the event carries it, so a hand edit can be seen."""
+    return hashlib.sha256(canonical_json(record)).hexdigest()
+

@@ -1,6 +1,8 @@
 """Helpers for the GUI tests: the demo's loopback peers and an interaction that answers dialogs."""
 from __future__ import annotations
 
+import errno
+import time
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -17,13 +19,25 @@ EXAMPLES = Path(str(resources.files("migready.inventories")))
 DEMO = EXAMPLES / "demo.yaml"
 
 
+def _retry(start, seconds: float = 15.0):
+    """These addresses are fixed by the demo: another test process may hold them for a moment."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return start()
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE or time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 class Peers:
     """The demo's reflector (127.0.0.20), scale (127.0.0.21) and printer (127.0.0.22), loopback only."""
 
     def __init__(self):
-        self.reflector = agent.Reflector("127.0.0.20", 3478, log=None).start()
-        self.scale = simulators.start_scale("127.0.0.21", 5002, log=None)
-        self.printer = simulators.start_printer("127.0.0.22", 9100, log=None)
+        self.reflector = _retry(lambda: agent.Reflector("127.0.0.20", 3478, log=None).start())
+        self.scale = _retry(lambda: simulators.start_scale("127.0.0.21", 5002, log=None))
+        self.printer = _retry(lambda: simulators.start_printer("127.0.0.22", 9100, log=None))
         self.printer_running = True
 
     def stop_printer(self) -> None:
@@ -101,3 +115,28 @@ class FakeInteraction(Interaction):
     def save_file(self, caption, filters, suggested=""):
         self.asked.append(("save", caption, suggested))
         return self.save_paths.pop(0) if self.save_paths else None
+
+
+def answer_when_shown(interaction, answer, kind=None):
+    """Answer the next modal dialog `interaction` shows, from inside its own event loop.
+
+    A modal dialog runs a nested event loop, so the test cannot wait for it
+    and then act; a timer on the UI thread finds it (`current_dialog`) and
+    calls `answer(dialog)`.  Returns a list that receives the dialog.
+    """
+    from PySide6.QtCore import QTimer
+    seen = []
+    timer = QTimer()
+    timer.setInterval(10)
+
+    def poll():
+        dialog = interaction.current_dialog
+        if dialog is not None and dialog.isVisible() and (kind is None or isinstance(dialog, kind)):
+            timer.stop()
+            seen.append(dialog)
+            answer(dialog)
+
+    timer.timeout.connect(poll)
+    timer.start()
+    seen.append(timer)  # keep the timer alive with the list
+    return seen

@@ -5,7 +5,9 @@ import threading
 
 import fake_transport
 import pytest
+from guikit import answer_when_shown
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from migready.gui.dialogs.hostkey import HostKeyDialog
 from migready.gui.interaction import Interaction
@@ -23,18 +25,21 @@ def ask_from_worker(call, *args):
 def test_host_key_dialog_answered_from_a_worker_thread(qtbot, answer):
     interaction = Interaction()
     call = UiCall(interaction.host_key, default="refuse")
+    shown = {}
+
+    def respond(dialog):
+        shown["texts"] = [w.text() for w in dialog.findChildren(QLabel)]
+        if answer == "refuse":
+            qtbot.keyClick(dialog, Qt.Key_Escape)  # Esc refuses
+        else:
+            dialog.button(answer).click()
+
+    answer_when_shown(interaction, respond, HostKeyDialog)
     thread, out = ask_from_worker(call, fake_transport.INFO)
-    qtbot.waitUntil(lambda: isinstance(interaction.current_dialog, HostKeyDialog), timeout=5000)
-    dialog = interaction.current_dialog
-    texts = [w.text() for w in dialog.findChildren(object) if hasattr(w, "text") and callable(w.text)]
-    assert fake_transport.INFO.fingerprint_sha256 in texts and "ssh-ed25519" in texts
-    assert any("staging.test:2222" in t for t in texts)
-    if answer == "refuse":
-        qtbot.keyClick(dialog, Qt.Key_Escape)  # Esc refuses
-    else:
-        dialog.button(answer).click()
-    thread.join(5)
+    qtbot.waitUntil(lambda: "answer" in out, timeout=5000)
     assert out["answer"] == answer
+    assert fake_transport.INFO.fingerprint_sha256 in shown["texts"] and "ssh-ed25519" in shown["texts"]
+    assert any("staging.test:2222" in t for t in shown["texts"])
     assert interaction.current_dialog is None
 
 
@@ -42,12 +47,18 @@ def test_cancel_unblocks_a_worker_waiting_for_an_answer(qtbot):
     interaction = Interaction()
     cancel = threading.Event()
     call = UiCall(interaction.host_key, default="refuse", cancel=cancel)
+    late = []
+
+    def respond(dialog):
+        cancel.set()  # e.g. the run was cancelled or the window is closing while the dialog is up
+        thread.join(5)  # the worker stops waiting although nobody answered
+        late.append(thread.is_alive())
+        dialog.choose("once")  # answering late changes nothing
+
+    answer_when_shown(interaction, respond)
     thread, out = ask_from_worker(call, fake_transport.INFO)
-    qtbot.waitUntil(lambda: interaction.current_dialog is not None, timeout=5000)
-    cancel.set()  # e.g. the run was cancelled or the window is closing
-    thread.join(5)
-    assert not thread.is_alive() and out["answer"] == "refuse"
-    interaction.current_dialog.choose("once")  # answering late changes nothing
+    qtbot.waitUntil(lambda: bool(late), timeout=5000)
+    assert late == [False] and out["answer"] == "refuse"
 
 
 @pytest.mark.parametrize("answer, stored", [("once", True), ("refuse", False)])

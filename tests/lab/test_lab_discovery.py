@@ -126,22 +126,24 @@ def test_discover_over_ssh_finds_undocumented_and_inbound(lab, tmp_path):
     assert obs["self_session"][:3] == ["tcp", lab.old, 22] and obs["self_session"][3] == lab.ops
     assert not [p for p in obs["peers"] if p["remote_ip"] == lab.ops]  # our own SSH session is left out
 
-    findings = {(f["kind"], (f["peer"] or {}).get("remote_ip")): f for f in comparison["findings"]}
-    scale = findings[("undocumented", scale_ip)]
+    # keyed by direction and port too: earlier lab tests leave TIME_WAIT connections to the store's reflector
+    findings = {(f["kind"], (f["peer"] or {}).get("remote_ip"), (f["peer"] or {}).get("direction"),
+                 (f["peer"] or {}).get("port")): f for f in comparison["findings"]}
+    scale = findings[("undocumented", scale_ip, "outbound", scale_port)]
     assert scale["severity"] == "high" and scale["zone"] == "store"
     assert (scale["peer"]["proto"], scale["peer"]["direction"], scale["peer"]["port"]) == ("udp", "outbound",
                                                                                           scale_port)
     assert scale["peer"]["samples"] == 7 and scale["peer"]["local_ips"] == [lab.old]
     assert any(p.startswith("python") for p in scale["peer"]["processes"]), scale["peer"]  # ss ran there
 
-    callback = findings[("inbound", printer)]  # listed as an outbound printer, calls back in
+    callback = findings[("inbound", printer, "inbound", CALLBACK_PORT)]  # listed as an outbound printer, calls back in
     assert callback["severity"] == "high" and callback["dependency"] == "scale-adapter/printers"
     assert (callback["peer"]["direction"], callback["peer"]["port"]) == ("inbound", CALLBACK_PORT)
-    stranger = findings[("undocumented", store)]
+    stranger = findings[("undocumented", store, "inbound", CALLBACK_PORT)]
     assert stranger["severity"] == "high" and stranger["peer"]["direction"] == "inbound"
     listeners = [f for f in comparison["findings"] if f["kind"] == "unused-listener"]
     assert any(f["listener"]["port"] == CALLBACK_PORT for f in listeners)
-    unseen = findings[("unseen", None)]
+    unseen = findings[("unseen", None, None, None)]
     assert unseen["dependency"] == "scale-adapter/printers" and "seen, but not as declared" in unseen["message"]
 
     drafted = load_inventory(draft)  # the draft validates
