@@ -25,16 +25,23 @@ class FilterProxy(QSortFilterProxyModel):
         self.setSortCaseSensitivity(Qt.CaseInsensitive)
 
     def set_text(self, text: str) -> None:
-        self._text = text.strip().lower()
-        self.invalidateFilter()
+        self._change(lambda: setattr(self, "_text", text.strip().lower()))
 
     def set_facet(self, name: str, value: Optional[str]) -> None:
         """Keep rows whose facet `name` is (or contains) `value`; None or "" clears it."""
         if value:
-            self._facets[name] = value
+            self._change(lambda: self._facets.__setitem__(name, value))
         else:
-            self._facets.pop(name, None)
-        self.invalidateFilter()
+            self._change(lambda: self._facets.pop(name, None))
+
+    def _change(self, apply) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt >= 6.9; invalidateFilter() is deprecated there
+            self.beginFilterChange()
+            apply()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            apply()
+            self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:  # noqa: N802
         model = self.sourceModel()

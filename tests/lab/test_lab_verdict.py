@@ -1,11 +1,12 @@
-"""Issue 4's proof on the lab: the source-port regression makes it NO-GO; a waiver, GO WITH WAIVERS;
-an expired waiver, NO-GO again."""
+"""Issues 4 and 5 on the lab: the source-port regression makes it NO-GO; a waiver makes the evidence
+GO WITH WAIVERS, which the verdict becomes once every required role signed; an expired waiver, NO-GO again."""
 from __future__ import annotations
 
 import datetime as dt
 import json
 
 from migready.checks.inventory import load_inventory
+from migready.checks.report import DEFAULT_ROLES
 from migready.checks.verdict import review
 from migready.checks.workspace import Workspace
 
@@ -38,13 +39,23 @@ def test_regression_waiver_and_expiry(lab, lab_inventory, tmp_path):
         out = migready_in_ops(lab, "mark", ws, item, "pass", "--by", "Li Wei", "--note", "done in rehearsal")
         assert out.returncode == 0, out.stderr
     code, result = verdict(lab, ws)
-    assert code == 1 and all(SCALES in r for r in result["reasons"]), result["reasons"]
+    assert code == 1 and all(SCALES in r for r in result["reasons"] if not r.startswith("awaiting sign-off")), \
+        result["reasons"]
 
     until = (dt.date.today() + dt.timedelta(days=7)).isoformat()
     out = migready_in_ops(lab, "waive", ws, SCALES, "--by", "Zhang Min (migration lead)",
                           "--reason", "TopScale confirmed firmware 3.2 accepts any source port; upgrade rolled out",
                           "--until", until)
     assert out.returncode == 0, out.stderr
+    code, result = verdict(lab, ws)
+    assert result["evidence_verdict"] == "GO WITH WAIVERS", result
+    assert (code, result["verdict"]) == (1, "NO-GO")  # the evidence is waived; nobody has signed yet
+    assert [r for r in result["reasons"] if r.startswith("awaiting")] == \
+        [f"awaiting sign-off: {role}" for role in DEFAULT_ROLES]
+    for index, role in enumerate(DEFAULT_ROLES):
+        key = tmp_path / f"key{index}"
+        assert migready_in_ops(lab, "keygen", "--name", f"Signer {index}", "--role", role, "--out", key).returncode == 0
+        assert migready_in_ops(lab, "signoff", ws, "--key", key).returncode == 0
     code, result = verdict(lab, ws)
     assert (code, result["verdict"]) == (3, "GO WITH WAIVERS"), result
     assert all("Zhang Min" in r and until in r for r in result["reasons"])
