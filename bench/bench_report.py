@@ -101,11 +101,13 @@ def synthetic_run(inventory, phase: str, n: int) -> dict:
 
 def make(tmp: Path, items: int) -> tuple:
     """Inventory + workspace with about `items` checklist items."""
-    probe_deps = 100
     path = tmp / "bench.yaml"
-    path.write_text(inventory_text(probe_deps), encoding="utf-8")
-    per_dep = count_items(load_inventory(path), tmp) / probe_deps
-    deps = round((items - 8) / per_dep)
+    sizes = {}
+    for sample in (100, 200):  # items = fixed + per_dep * deps
+        path.write_text(inventory_text(sample), encoding="utf-8")
+        sizes[sample] = count_items(load_inventory(path), tmp)
+    per_dep = (sizes[200] - sizes[100]) / 100
+    deps = round((items - (sizes[100] - 100 * per_dep)) / per_dep)
     path.write_text(inventory_text(deps), encoding="utf-8")
     inventory = load_inventory(path)
     ws = Workspace.new(tmp / "bench.migready.json", str(path), inventory.digest)

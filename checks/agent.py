@@ -1063,16 +1063,28 @@ def read_sockets(use_ss, deadline, proc_net="/proc/net"):
     ss = _find_ss()
     if ss is None:
         return sockets, "missing", notes
-    out = _run_tool([ss, "-tunapH"], deadline)
-    if out is None:  # iproute2 before 4.13 has no -H
-        out = _run_tool([ss, "-tunap"], deadline)
+    out = None
+    for flags in ([_SS_FLAGS[0]] if _SS_FLAGS else ["-tunapH", "-tunap"]):  # no -H before iproute2 4.13
+        out = _run_tool([ss, flags], deadline)
+        if out is not None:
+            _SS_FLAGS[:] = [flags]
+            break
     if out is None:
         return sockets, "failed", notes
-    by_key = dict((_socket_key(s), s) for s in parse_ss(out))
+    by_key, bound = {}, {}
+    for seen in parse_ss(out):
+        by_key[_socket_key(seen)] = seen
+        if is_listening(seen):  # old ss writes * for 0.0.0.0: fall back to proto and port
+            bound.setdefault((seen["proto"], seen["local_port"]), seen)
     for sock in sockets:
         seen = by_key.get(_socket_key(sock))
+        if seen is None and is_listening(sock):
+            seen = bound.get((sock["proto"], sock["local_port"]))
         sock["processes"] = seen["processes"] if seen else []
     return sockets, "used", notes
+
+
+_SS_FLAGS = []  # the ss flags that worked on this host
 
 
 _AGENT_PPID = os.getppid()

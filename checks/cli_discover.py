@@ -13,6 +13,7 @@ reported and stored.
 """
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -38,8 +39,6 @@ sockets (sendto) has no peer in the socket tables and is not seen live.
 
 
 def add_commands(sub) -> None:
-    import argparse
-
     from .discovery import DEFAULT_DURATION, DEFAULT_INTERVAL, FORMATS
 
     p = sub.add_parser("discover", help="compare the connections a host really makes (or an export "
@@ -175,6 +174,13 @@ def cmd_discover(args) -> int:
             workspace = Workspace.open_or_create(args.workspace, str(args.inventory.resolve()), inventory.digest)
             if workspace.inventory_changed(inventory.digest):
                 print(f"warning: {args.inventory} changed since this workspace was started", file=sys.stderr)
+        if args.draft is not None:
+            if args.draft.resolve() == args.inventory.resolve():
+                print("--draft: that is the inventory itself; write the draft to another file", file=sys.stderr)
+                return EXIT_BAD_INPUT
+            if not args.draft.resolve().parent.is_dir():
+                print(f"--draft: folder {args.draft.parent} does not exist", file=sys.stderr)
+                return EXIT_BAD_INPUT
         if args.service:
             known = {s.name for s in inventory.services}
             unknown = [s for s in args.service if s not in known]
@@ -197,12 +203,14 @@ def cmd_discover(args) -> int:
             print("the discovery was NOT stored; the results follow", file=sys.stderr)
     draft_note = None
     if args.draft is not None:
-        atomic_write_text(args.draft, draft_inventory(observation, inventory, report))
         try:
+            atomic_write_text(args.draft, draft_inventory(observation, inventory, report))
             drafted = load_inventory(args.draft)
             deps = sum(len(s.dependencies) for s in drafted.services)
             draft_note = f"draft inventory written to {args.draft} (valid: {len(drafted.services)} services, " \
                          f"{deps} dependencies)"
+        except OSError as exc:
+            draft_note = f"error: cannot write the draft inventory {args.draft}: {exc.strerror or exc}"
         except InputError as exc:  # a bug, but the user must hear of it
             draft_note = f"draft inventory written to {args.draft} but it does NOT validate: {exc.problems[0]}"
     if args.output_format == "json":

@@ -31,6 +31,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.screenshots:
         from .screenshots import take
         return take(args.screenshots)
+    window = open_window(args)
+    code = ensure_app().exec()
+    del window
+    return code
+
+
+def open_window(args: argparse.Namespace):
+    """The main window, shown, with the file (or the bundled example) opening in the background."""
     app = ensure_app()
     app.setStyle("Fusion")
     if args.dark:
@@ -40,4 +48,4 @@ def main(argv: list[str] | None = None) -> int:
     window = MainWindow()
     window.show()
     window.session.open_path(args.path or bundled(DEFAULT_EXAMPLE))
-    return app.exec()
+    return window

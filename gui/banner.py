@@ -56,7 +56,9 @@ class VerdictBanner(QFrame):
         self.word = verdict.verdict
         self.verdict.setText(f"{style.symbol(verdict.verdict)} {verdict.verdict}")
         counts = verdict.counts or {}
-        tally = ", ".join(f"{counts[k]} {k}" for k in ("regressions", "fail", "pending", "waived") if counts.get(k))
+        words = {"regressions": ("regression", "regressions"), "fail": ("failed", "failed"),
+                 "pending": ("pending", "pending"), "waived": ("waived", "waived")}
+        tally = ", ".join(style.plural(counts[k], *words[k]) for k in words if counts.get(k))
         shown = "".join(f"<br>• {escape(r)}" for r in verdict.reasons[:SHOWN_REASONS])
         extra = len(verdict.reasons) - SHOWN_REASONS
         more = f"<br>… and {extra} more reason{'s' * (extra != 1)}" if extra > 0 else ""
@@ -102,6 +104,13 @@ class MessageBar(QFrame):
     def show_message(self, title: str, text: str, state: str = "fail") -> None:
         self.text.setText(f"<b>{escape(style.label(state))} {escape(title)}</b><br>"
                           + escape(text).replace("\n", "<br>"))
-        tint = style.tint(state)
-        self.setStyleSheet(f"#message-bar {{ background: {tint.name()}; }}" if tint else "")
+        self.state = state
+        self._paint()
         self.show()
+
+    def _paint(self) -> None:
+        tint = style.tint(getattr(self, "state", "fail"))
+        self.setStyleSheet(f"#message-bar {{ background: {tint.name()}; }}" if tint else "")
+
+    def palette_changed(self) -> None:
+        self._paint()

@@ -23,6 +23,9 @@ from .models.table import ROW_ROLE
 from .page import Page, facet_combo, heading, table_view, tree_view
 
 
+EXPAND_LIMIT = 400
+
+
 class ChecklistPage(Page):
     key, title = "checklist", "Checklist"
 
@@ -38,7 +41,7 @@ class ChecklistPage(Page):
         self.model = ChecklistModel(parent=self)
         self.proxy = FilterProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.tree = tree_view(self.proxy, {0: 130, 1: 470, 2: 70})
+        self.tree = tree_view(self.proxy, {0: 135, 1: 480, 2: 70})
         self.tree.setObjectName("checklist-tree")
         self.tree.setSortingEnabled(False)
         self.tree.setWordWrap(False)
@@ -83,12 +86,14 @@ class ChecklistPage(Page):
         layout.addWidget(self.summary)
         layout.addWidget(self.tabs, 1)
         self.search.textChanged.connect(self.proxy.set_text)
-        self.search.textChanged.connect(lambda: self.tree.expandAll())
+        self.search.textChanged.connect(self._expand)
         self.state_filter.currentIndexChanged.connect(
-            lambda: (self.proxy.set_facet("state", self.state_filter.currentData()), self.tree.expandAll()))
+            lambda: (self.proxy.set_facet("state", self.state_filter.currentData()), self._expand()))
         self.blocker_filter.currentIndexChanged.connect(
-            lambda: (self.proxy.set_facet("blocker", self.blocker_filter.currentData()), self.tree.expandAll()))
+            lambda: (self.proxy.set_facet("blocker", self.blocker_filter.currentData()), self._expand()))
         self.tree.selectionModel().currentRowChanged.connect(self._show)
+        for signal in (self.proxy.modelReset, self.proxy.layoutChanged, self.proxy.rowsInserted):
+            signal.connect(self._span_phases)
         session.review_changed.connect(self.refresh)
         session.workspace_changed.connect(self._refresh_log)
         self.refresh()
@@ -99,7 +104,7 @@ class ChecklistPage(Page):
         selected = self.selected_item()
         review = self.session.review
         self.model.set_checklist(review.checklist if review else None)
-        self.tree.expandAll()
+        self._expand()
         self._refresh_log()
         if review is None:
             self.summary.setText("No checklist yet: open an inventory.")
@@ -117,6 +122,16 @@ class ChecklistPage(Page):
         elif selected is None:
             self._enable(None)
 
+    def _expand(self, *_args) -> None:
+        """Open every phase that shows few enough items to lay out at once (thousands would stall the UI)."""
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            self.tree.setExpanded(index, self.proxy.rowCount(index) <= EXPAND_LIMIT)
+
+    def _span_phases(self, *_args) -> None:
+        for row in range(self.proxy.rowCount()):
+            self.tree.setFirstColumnSpanned(row, self.tree.rootIndex(), True)
+
     def _refresh_log(self) -> None:
         workspace = self.session.workspace
         self.events.set_rows(list(reversed(workspace.events)) if workspace is not None else [])
@@ -126,7 +141,7 @@ class ChecklistPage(Page):
         if found is None:
             return False
         group = self.model.index(found[0], 0)
-        index = self.proxy.mapFromSource(self.model.index(found[1], 0, group))
+        index = self.proxy.map_from_model(self.model.index(found[1], 0, group))
         if not index.isValid():
             return False
         self.tree.setCurrentIndex(index)

@@ -42,7 +42,7 @@ class ComparePage(Page):
         self.model = CompareModel(parent=self)
         self.proxy = FilterProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.table = table_view(self.proxy, {0: 190, 1: 270, 2: 100, 3: 130, 4: 150, 5: 150, 6: 380})
+        self.table = table_view(self.proxy, {0: 135, 1: 330, 2: 200, 3: 95, 4: 110, 5: 110})
         self.table.setObjectName("compare-table")
         self.persist("table", self.table)
         self.details = QTextBrowser()
@@ -99,8 +99,8 @@ class ComparePage(Page):
             return (f"<p><b>{name}:</b> {escape(style.label(result.get('status') or 'inconclusive'))} "
                     f"{escape(describe(result) or '')}</p>")
 
-        notes = "".join(f"<li>{escape(style.label('regression' if f.severity == 'regression' else 'pending'))} "
-                        f"[{f.severity}] {escape(f.text)}</li>" for f in change.notes)
+        notes = "".join(f"<li>{style.symbol('regression' if f.severity == 'regression' else 'pending')} "
+                        f"{escape(f.text)} ({f.severity})</li>" for f in change.notes)
         self.details.setHtml(
             f"<p><b>{escape(change_label(change))}</b> — {escape(change.dependency or '(host)')} "
             f"{escape(change.check)} {escape(change.target or '')}</p>"

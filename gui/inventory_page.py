@@ -49,7 +49,7 @@ class InventoryPage(Page):
         self.model = InventoryModel(parent=self)
         self.proxy = FilterProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.tree = tree_view(self.proxy, {0: 240, 1: 120, 2: 170, 3: 80, 4: 110, 5: 150, 6: 110})
+        self.tree = tree_view(self.proxy, {0: 225, 1: 160, 2: 110, 3: 150, 4: 70, 5: 100, 6: 140})
         self.tree.setObjectName("inventory-tree")
         self.persist("tree", self.tree)
 
@@ -138,15 +138,19 @@ class InventoryPage(Page):
         session = self.session
         if session.problems:
             self.problems.set_rows(session.problems)
+            self.problem_table.resizeColumnToContents(0)
             count = len(session.problems)
             self.summary.setText(f"<b>{session.inventory_path}</b> cannot be used yet.")
-            self.problem_title.setText(f"{style.label('fail')} — {count} problem{'s' * (count != 1)} to fix; "
+            self.problem_title.setText(f"<b>{style.symbol('fail')} {style.plural(count, 'problem')} to fix</b>; "
                                        "click one to see the line.")
             self.stack.setCurrentIndex(1)
+            self._filters_visible(False)
+            self.problem_table.setCurrentIndex(self.problems.index(0, 0))
             self.show_problem(self.problems.index(0, 0))
             return
         self.problems.set_rows([])
         self.stack.setCurrentIndex(0)
+        self._filters_visible(True)
         inventory = session.inventory
         self.model.set_inventory(inventory, session.flags)
         if inventory is None:
@@ -159,10 +163,19 @@ class InventoryPage(Page):
         nat = lambda site: "egress NAT" if site.egress_nat else "no egress NAT"  # noqa: E731
         self.summary.setText(
             f"<b>{m.name}</b><br>{m.source.site} ({nat(m.source)}) → {m.target.site} ({nat(m.target)})"
-            f"<br>{len(inventory.services)} services, {len(deps)} dependencies, {len(session.flags)} flags · "
+            f"<br>{style.plural(len(inventory.services), 'service')}, "
+            f"{style.plural(len(deps), 'dependency', 'dependencies')}, {style.plural(len(session.flags), 'flag')} · "
             f"<span style='color:gray'>{session.inventory_path}</span>")
         if len(inventory.services) <= 50:
             self.tree.expandAll()
+
+    def _filters_visible(self, visible: bool) -> None:
+        for widget in (self.search, self.device, self.protocol, self.severity):
+            widget.setVisible(visible)
+
+    def palette_changed(self) -> None:
+        if self.stack.currentIndex() == 1:
+            self.show_problem(self.problem_table.currentIndex())
 
     def show_problem(self, index) -> None:
         problem = self.problems.row(index.row()) if index.isValid() else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QLabel, QListWidget, QListWidgetItem, QMainWindow, QProgressBar, QSplitter,
                                QStackedWidget, QVBoxLayout, QWidget)
@@ -55,7 +55,7 @@ class MainWindow(QMainWindow):
         self.rail.setObjectName("step-rail")
         self.rail.setSpacing(2)
         self.rail.setWordWrap(True)
-        self.rail.setMinimumWidth(200)
+        self.rail.setMinimumWidth(190)
         self.stack = QStackedWidget()
         for key, title in STEPS:
             item = QListWidgetItem(title)
@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
         self.split.addWidget(self.rail)
         self.split.addWidget(right)
         self.split.setStretchFactor(1, 1)
-        self.split.setSizes([220, 1000])
+        self.split.setSizes([250, 1030])
         self.setCentralWidget(self.split)
 
         self.status = QLabel()
@@ -170,6 +170,14 @@ class MainWindow(QMainWindow):
             tint = style.tint(state.state)
             item.setBackground(tint if tint is not None else Qt.transparent)
             item.setData(Qt.UserRole + 1, state.state)
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.PaletteChange:  # tints follow the palette (children only below us)
+            self.update_steps()
+            self.messages.palette_changed()
+            for page in self.pages.values():
+                page.palette_changed()
 
     def step_state(self, key: str) -> str:
         return self.rail.item([k for k, _ in STEPS].index(key)).data(Qt.UserRole + 1)

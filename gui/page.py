@@ -21,6 +21,9 @@ class Page(QWidget):
     def activate(self) -> None:
         """Called when the page becomes the visible step."""
 
+    def palette_changed(self) -> None:
+        """The application palette changed (light <-> dark): redo explicit tints."""
+
     # -- layout remembered between sessions (QSettings) -----------------------------------
 
     def persist(self, name: str, widget: QWidget) -> None:

@@ -39,7 +39,7 @@ class ProbePage(Page):
         self.host.setEditable(True)
         self.host.setInsertPolicy(QComboBox.NoInsert)
         self.host.lineEdit().setPlaceholderText("ssh://user@host:port or local://")
-        self.host.setMinimumContentsLength(34)
+        self.host.setMinimumContentsLength(22)
         self.host.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.run_button = QPushButton("Run probes")
         self.run_button.setToolTip("Run the probe plan on this host (Ctrl+R)")
@@ -60,7 +60,7 @@ class ProbePage(Page):
         self.model = ResultsModel(parent=self)
         self.proxy = FilterProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.table = table_view(self.proxy, {0: 140, 1: 280, 2: 110, 3: 140, 4: 420})
+        self.table = table_view(self.proxy, {0: 110, 1: 280, 2: 105, 3: 130, 4: 60})
         self.table.setObjectName(f"{phase}-results")
         self.persist("table", self.table)
 
@@ -88,6 +88,7 @@ class ProbePage(Page):
         session.inventory_changed.connect(self.refresh_hosts)
         session.workspace_changed.connect(self.show_latest)
         session.probe_changed.connect(self._enable)
+        session.busy_changed.connect(self._enable)
         self.refresh_hosts()
 
     # -- hosts and the last run ------------------------------------------------------------
@@ -136,16 +137,21 @@ class ProbePage(Page):
                                   f"{len(run['results'])} of {run.get('planned')} results kept: {tally}.")
 
     def _tell(self, state: str, text: str) -> None:
+        self._told = (state, text)
         self.state.setText(f"{style.label(state)} — {escape(text)}")
         tint = style.tint(state)
         self.state.setStyleSheet(f"QLabel {{ padding: 4px; background: {tint.name()}; }}" if tint else
                                  "QLabel { padding: 4px; }")
 
+    def palette_changed(self) -> None:
+        if getattr(self, "_told", None):
+            self._tell(*self._told)
+
     # -- running -------------------------------------------------------------------------------
 
     def can_run(self) -> bool:
         s = self.session
-        return s.inventory is not None and s.workspace is not None and s.probe is None
+        return s.inventory is not None and s.workspace is not None and s.probe is None and not s.loading
 
     def _enable(self) -> None:
         running = self.current is not None and self.current.running
@@ -157,7 +163,8 @@ class ProbePage(Page):
         """Start a run on `host` (default: the host field); never starts by itself."""
         host = (host or self.host.currentText()).strip()
         if not self.can_run():
-            self._tell("fail", "Another probe run is going on." if self.session.probe else "Open an inventory first.")
+            self._tell("fail", "Another probe run is going on." if self.session.probe else
+                       "Wait until the inventory has loaded." if self.session.loading else "Open an inventory first.")
             return None
         if not host:
             self._tell("fail", "Pick or type a staging host first.")

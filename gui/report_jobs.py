@@ -7,13 +7,31 @@ from typing import Optional
 from migready.checks import signing
 from migready.checks.atomic import atomic_write_bytes
 from migready.checks.report import EXTENSIONS, build_report, render
-from migready.checks.report.html import render_html
+from migready.checks.report.html import document_parts
+
+
+PREVIEW_BUDGET = 150_000  # characters of HTML the preview lays out (on the UI thread) at most
+_BOUNDARIES = ("</tr>", "</li>", "</p>", "</table>", "</div>")
 
 
 def report_job(inventory, workspace) -> tuple[dict, str]:
     """The report (signatures checked) and the HTML the preview shows."""
     report = build_report(inventory, workspace, check_signature=signing.check_signature)
-    return report, render_html(report, variant="qt")  # the variant QTextDocument (the preview) lays out
+    return report, preview_html(report)
+
+
+def preview_html(report: dict, budget: int = PREVIEW_BUDGET) -> str:
+    """The report's HTML (the variant QTextDocument lays out), cut after the sections that fit the budget:
+    a 10,000-dependency report is 15 MB of HTML, which would freeze the window for a long time."""
+    head, sections = document_parts(report, variant="qt")
+    body = "\n".join(sections)
+    if len(body) <= budget:
+        return head + "<body>\n" + body + "\n</body></html>\n"
+    cut = max(body.rfind(tag, 0, budget) + len(tag) for tag in _BOUNDARIES)  # after a whole row, item, paragraph
+    cut = cut if cut > budget // 2 else budget
+    note = (f'<p style="page-break-before: always"><b>The preview stops here, after {cut * 100 // len(body)}% '
+            "of the report.</b> Export it (HTML or PDF) to read all of it.</p>")
+    return head + "<body>\n" + body[:cut] + "</table></ul>" + note + "\n</body></html>\n"
 
 
 def export_job(report: dict, fmt: str, path: str) -> str:

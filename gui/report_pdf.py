@@ -14,6 +14,7 @@ so the CLI calls it directly and the GUI from a worker.
 """
 from __future__ import annotations
 
+import ctypes
 import os
 import re
 import sys
@@ -38,6 +39,7 @@ RESOLUTION = 300  # dpi of the layout; text stays vector
 MARGINS_MM = QMarginsF(12, 12, 12, 10)
 BASE_PT = 8.5
 _app = None  # the QGuiApplication made here, kept alive for the process
+_none_guarded = False
 
 
 class RenderCancelled(Exception):
@@ -53,7 +55,28 @@ def ensure_app() -> QGuiApplication:
         app = _app = QGuiApplication(sys.argv[:1] or ["migready"])
     elif not isinstance(app, QGuiApplication):
         raise RuntimeError("a QCoreApplication is running; the PDF report needs a QGuiApplication")
+    guard_none_refcount()
     return app
+
+
+def guard_none_refcount() -> bool:
+    """Work around PySide6 6.12 on CPython < 3.12: every call of a method returning void
+    drops a reference to None that it never took (measured: QFont.setBold x1000 -> None's
+    refcount 5409 -> 4379; a 1,300-page PDF makes ~10,000 such calls and the interpreter
+    aborts with "none_dealloc: deallocating None").  From 3.12 None is immortal and this is
+    moot.  When the leak is seen, None's count is raised by 2**30, which is what immortality
+    amounts to; nothing else is touched.  Returns True when the guard was applied."""
+    global _none_guarded
+    if _none_guarded or sys.version_info >= (3, 12) or sys.implementation.name != "cpython" \
+            or hasattr(sys, "gettotalrefcount"):  # a debug build lays objects out differently
+        return _none_guarded
+    probe = QFont()
+    before = sys.getrefcount(None)
+    probe.setBold(False)
+    if sys.getrefcount(None) < before:
+        ctypes.c_ssize_t.from_address(id(None)).value += 1 << 30
+        _none_guarded = True
+    return _none_guarded
 
 
 def cjk_family() -> str | None:
@@ -135,9 +158,12 @@ def render_pdf(report: dict, progress: Callable[[int, int], None] | None = None,
 
 
 def report_font() -> QFont:
+    """Installed families only: a missing first family costs a font lookup per text run
+    (a third of the PDF time in bench/bench_report.py)."""
+    installed = set(QFontDatabase.families())
     family = cjk_family()
     font = QFont()
-    font.setFamilies(LATIN_FAMILIES + ([family] if family else []))
+    font.setFamilies([f for f in LATIN_FAMILIES if f in installed] + ([family] if family else []))
     font.setPointSizeF(BASE_PT)
     return font
 
@@ -149,6 +175,8 @@ def section_documents(report: dict) -> list[str]:
     head, sections = document_parts(report, variant="qt")
     if len(sections) > 2:
         sections = sections[:-2] + [sections[-2] + sections[-1]]
+    # A document starts on a new page anyway; a break before its first block would leave a blank one.
+    sections = [s.replace(_BREAK, "", 1) if s.startswith('<div class="service"') else s for s in sections]
     return [head + "<body>" + _bordered(section) + "</body></html>" for section in sections]
 
 
@@ -159,9 +187,13 @@ def footer_text(report: dict) -> str:
     return f"migready report · {final_verdict(report)['verdict']} · {name} · digest {content_digest(report)[:16]}…"
 
 
-_TABLE = re.compile(r'<table class="(grid|counts)"')
+_COUNTS = re.compile(r'<table class="counts"')
+_BREAK = ' style="page-break-before: always"'
 
 
 def _bordered(html: str) -> str:
-    """Cell borders by attribute: QTextDocument ignores CSS borders on cells."""
-    return _TABLE.sub(r'<table border="1" style="border-collapse: collapse; border-color: #999999" class="\1"', html)
+    """Cell borders (by attribute: QTextDocument ignores CSS borders on cells) only on the small
+    counts table.  Grid lines on every table cost 40% of the rendering time (bench/README.md);
+    the long tables separate their rows by shading alternate rows instead."""
+    return _COUNTS.sub('<table border="1" style="border-collapse: collapse; border-color: #999999" class="counts"',
+                       html)

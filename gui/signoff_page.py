@@ -10,7 +10,8 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QHBoxLayout, QMenu, QPushButton, QSplitter, QTextBrowser, QToolButton, QVBoxLayout,
+                               QWidget)
 
 from migready.checks.report import FORMATS, final_verdict
 from migready.checks.signing import SigningError
@@ -41,18 +42,26 @@ class SignoffPage(Page):
         self.sign_button.clicked.connect(self.ask_sign)
         self.key_button = QPushButton("New signing key…")
         self.key_button.clicked.connect(self.ask_keygen)
-        self.export_buttons = {}
+        self.export_button = QToolButton()
+        self.export_button.setText("Export report ▾")
+        self.export_button.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        self.export_button.setPopupMode(QToolButton.InstantPopup)
+        export_menu = QMenu(self.export_button)
+        self.export_actions = {}
+        for fmt in FORMATS:
+            action = export_menu.addAction(f"{FORMAT_NAMES.get(fmt, fmt)}…")
+            action.triggered.connect(lambda _=False, f=fmt: self.ask_export(f))
+            self.export_actions[fmt] = action
+        self.export_button.setMenu(export_menu)
         actions = QHBoxLayout()
         actions.addWidget(self.sign_button)
         actions.addWidget(self.key_button)
         actions.addStretch(1)
-        for fmt in FORMATS:
-            button = QPushButton(f"Export {FORMAT_NAMES.get(fmt, fmt)}…")
-            button.clicked.connect(lambda _=False, f=fmt: self.ask_export(f))
-            self.export_buttons[fmt] = button
-            actions.addWidget(button)
+        actions.addWidget(self.export_button)
         self.preview = QTextBrowser()
         self.preview.setObjectName("report-preview")
+        # The report is a document with its own colours (a printed page): keep it on paper, in either palette.
+        self.preview.setStyleSheet("QTextBrowser#report-preview { background: #ffffff; color: #000000; }")
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
@@ -76,7 +85,12 @@ class SignoffPage(Page):
         self.stale = True
         self._enable()
 
+    def activate(self) -> None:
+        if self.stale:
+            self.rebuild()
+
     def rebuild(self) -> None:
+        """Build the report in a worker; only while the page is shown (a big report takes seconds)."""
         s = self.session
         if s.inventory is None or s.workspace is None:
             self.report, self.stale = None, True
@@ -84,6 +98,8 @@ class SignoffPage(Page):
             return
         self.stale = True
         self._enable()
+        if not self.isVisible():
+            return  # activate() builds it when the page is shown
         s.runner.start(report_jobs.report_job, s.inventory, s.workspace, key="report", on_done=self._built,
                        on_error=lambda exc: s.unexpected("Cannot build the report", exc))
 
@@ -108,8 +124,7 @@ class SignoffPage(Page):
     def _enable(self) -> None:
         ready = self.report is not None and not self.stale
         self.sign_button.setEnabled(ready)
-        for button in self.export_buttons.values():
-            button.setEnabled(ready)
+        self.export_button.setEnabled(ready)
         self.key_button.setEnabled(True)
 
     # -- signing ---------------------------------------------------------------------------

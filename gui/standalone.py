@@ -22,12 +22,13 @@ def ensure_app(argv: list[str] | None = None):
     return app
 
 
-def run(page_class, argv: list[str] | None = None) -> int:
+def open_page(page_class, argv: list[str] | None = None):
+    """The page on its own, in a window, with its file opening in the background: (page, session)."""
     from .interaction import Interaction
     from .session import Session
 
     args = sys.argv[1:] if argv is None else argv
-    app = ensure_app()
+    ensure_app()
     session = Session()
     interaction = Interaction()
     page = page_class(session, interaction)
@@ -38,6 +39,11 @@ def run(page_class, argv: list[str] | None = None) -> int:
     page.show()
     session.open_path(args[0] if args else bundled(DEMO))
     page.activate()
-    code = app.exec()
+    return page, session
+
+
+def run(page_class, argv: list[str] | None = None) -> int:
+    page, session = open_page(page_class, argv)
+    code = ensure_app().exec()
     session.shutdown()
     return code

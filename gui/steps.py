@@ -32,7 +32,7 @@ def _run_state(run, running: bool) -> StepState:
     if run is None:
         return StepState("todo", "no run yet")
     fails = sum(1 for r in run.get("results", ()) if r.get("status") == "fail")
-    summary = f"{run['id']}: {len(run.get('results', ()))} results" + (f", {fails} fail" if fails else "")
+    summary = f"{len(run.get('results', ()))} results" + (f", {fails} fail" if fails else "")
     if not run.get("complete"):
         return StepState("attention", f"{summary}, incomplete")
     return StepState("attention" if fails else "done", summary)
@@ -46,7 +46,7 @@ def step_states(inventory, problems, flags, review, running_phase: str = "", sig
     if inventory is None:
         return out
     deps = sum(len(s.dependencies) for s in inventory.services)
-    out["inventory"] = StepState("done", f"{len(inventory.services)} services, {deps} deps")
+    out["inventory"] = StepState("done", f"{len(inventory.services)} svc, {deps} deps")
     severe = [f for f in flags if f.severity in ("blocker", "high")]
     blockers = sum(1 for f in flags if f.severity == "blocker")
     hint = f"{blockers} blocker, {len(severe) - blockers} high" if severe else f"{len(flags)} flags"

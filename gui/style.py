@@ -25,6 +25,19 @@ _DARK = {"good": "#1f4d2b", "bad": "#5c1f24", "warn": "#5a4a12", "note": "#1d3a5
 _STRONG = {"good": "#1e7b34", "bad": "#b02a37", "warn": "#8a6d00", "note": "#245d96", "neutral": "#5f6368"}
 
 
+def plural(n: int, word: str, many: str = "") -> str:
+    """``1 service``, ``2 services``."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def dependency(ref: str | None) -> str:
+    """``demo-printer · demo-scale-deviceadapter``: the dependency first, where eliding cannot hide it."""
+    if not ref:
+        return "(host)"
+    service, _, name = ref.partition("/")
+    return f"{name} · {service}" if name else ref
+
+
 def tone(state: str) -> str:
     return TONES.get(state, "neutral")
 

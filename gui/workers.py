@@ -13,10 +13,18 @@ overwrites a newer one.
 from __future__ import annotations
 
 import itertools
+import sys
 import threading
 from typing import Any, Callable, Optional
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+
+
+# Workers run Python too, and Python threads share one lock (the GIL).  By default a busy thread
+# keeps it for 5 ms at a time; every Qt callback into Python (a model's data(), a slot) waits for
+# it, so a busy worker makes a table refresh crawl.  Handing it over every 0.5 ms keeps the UI
+# thread's turns short (measured in tests/gui/test_gui_large.py).
+UI_SWITCH_INTERVAL = 0.0005
 
 
 class _Channel(QObject):
@@ -53,6 +61,8 @@ class Runner(QObject):
     def __init__(self, parent: Optional[QObject] = None, pool: Optional[QThreadPool] = None,
                  max_threads: Optional[int] = None):
         super().__init__(parent)
+        if sys.getswitchinterval() > UI_SWITCH_INTERVAL:
+            sys.setswitchinterval(UI_SWITCH_INTERVAL)
         self.pool = pool or QThreadPool(self)
         if max_threads:
             self.pool.setMaxThreadCount(max_threads)

@@ -12,6 +12,9 @@ import datetime as dt
 from importlib import resources
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from migready.checks import signing
 from migready.checks.checklist import build_checklist
 from migready.checks.inventory import load_inventory
 from migready.checks.verdict import mark, waive
@@ -102,16 +105,23 @@ def make_workspace(tmp_path: Path, hostile: bool = False, signoffs: list | None 
     mark(ws, checklist, "prepare.rollback-plan", "pass", "李伟", "rollback = redeploy on demo-old; trigger: error 266 > 1%")
     waive(ws, checklist, "prepare.store-ops-informed", "Zhang Min (migration lead)",
           "store managers briefed by phone; the written notice follows", "2030-01-08", today=TODAY)
-    ws.data["signoffs"] = signoffs or [{
-        "name": "王芳", "role": "store devices", "decision": "approve", "comment": "ok for the scales | printers",
-        "signed_at": "2030-01-01T06:00:00Z", "digest": "0" * 64, "signature": "c2lnbmF0dXJl",
-        "public_key": "cHVibGljIGtleQ==",
-    }]
+    if signoffs is None:  # signed for real, but over other (earlier) content: shown as stale
+        signer = signing.Signer("王芳", "store devices", Ed25519PrivateKey.generate())
+        signoffs = [signing.sign(signer, "0" * 64, "approve", "ok for the scales | printers")]
+    for entry in signoffs:
+        record_signoff(ws, entry)
     ws.save()
     return ws.path
+
+
+def record_signoff(ws: Workspace, entry: dict) -> None:
+    """As `migready signoff` records one (checks/cli_sign.py): logged, then stored."""
+    ws.log(entry["name"], "signoff", signoff=entry)
+    ws.data["signoffs"].append(entry)
 
 
 def open_report(ws_path: Path, today: dt.date = TODAY) -> dict:
     from migready.checks.report import build_report
     ws = Workspace.load(ws_path)
-    return build_report(load_inventory(ws.data["inventory"]["path"]), ws, today=today)
+    return build_report(load_inventory(ws.data["inventory"]["path"]), ws, today=today,
+                        check_signature=signing.check_signature)

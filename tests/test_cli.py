@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from importlib import resources
@@ -23,8 +24,13 @@ def test_version():
 
 
 def test_no_arguments_prints_help():
-    out = migready()
+    """Without a display, bare `migready` prints the help and says why the app did not open."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    out = subprocess.run([sys.executable, "-m", "migready.checks.cli"], capture_output=True, text=True,
+                         timeout=60, env=env)
     assert out.returncode == 0 and "validate" in out.stdout and "flags" in out.stdout
+    assert "gui" in out.stdout
+    assert out.stdout.rstrip().splitlines()[-1].startswith("no display found")
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.yaml")))

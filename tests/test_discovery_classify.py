@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from migready.checks.discovery import (Observation, Peer, classify, draft_dependency, draft_inventory,
-                                       import_file, inventory_names, record_discovery)
+from migready.checks.discovery import (Observation, Peer, add_to_inventory, classify, draft_dependency,
+                                       draft_inventory, import_file, inventory_names, record_discovery)
 from migready.checks.discovery.model import Listener
 from migready.checks.discovery.store import record_digest
 from migready.checks.inventory import load_inventory
@@ -188,6 +188,37 @@ def test_draft_dependency_for_one_peer_notes_a_fixed_source_port(inventory):
     assert dep["name"] == "scale-12" and dep["host"] == "10.1.4.12" and dep["zone"] == "store"
     assert "always from local port 9010" in dep["notes"] and "ssh://x" in dep["notes"]
     assert yaml.safe_load(yaml.safe_dump(dep)) == dep
+
+
+def test_add_to_inventory_keeps_the_file_and_validates(tmp_path):
+    original = (DATA / "inventory.yaml").read_text(encoding="utf-8")
+    source = tmp_path / "inv.yaml"
+    source.write_text(original, encoding="utf-8")
+    peer = Peer("udp", "outbound", "10.1.4.12", 5002, processes=["scale-adapter"], samples=3, connections=2)
+    copy = add_to_inventory(source, [peer], "scale-adapter", tmp_path / "copy.yaml", origin="ssh://ops@h",
+                            generated="2024-07-08T10:00:00Z")
+    text = (tmp_path / "copy.yaml").read_text(encoding="utf-8")
+    assert text.startswith(original)  # appended after the last dependency: comments and layout kept
+    assert "      # added by migready discover on 2024-07-08T10:00:00Z from ssh://ops@h\n      - name:" in text
+    added = [d for d in copy.dependencies() if d.name == "to-store-udp-5002"]
+    assert added and added[0].targets == ("10.1.4.12",) and added[0].zone == "store"
+    assert source.read_text(encoding="utf-8") == original  # the original is untouched
+    again = add_to_inventory(tmp_path / "copy.yaml", [peer], "scale-adapter", tmp_path / "copy2.yaml")
+    assert "to-store-udp-5002-2" in {d.name for d in again.dependencies()}  # names stay unique
+    other = add_to_inventory(source, [Peer("tcp", "inbound", "10.9.0.5", 22)], "sshd", tmp_path / "copy3.yaml")
+    assert [s.name for s in other.services] == ["scale-adapter", "sshd"]
+
+
+def test_add_to_inventory_with_an_empty_flow_list(tmp_path):
+    source = tmp_path / "inv.yaml"
+    source.write_text("version: 1\nmigration: {name: m, source: {site: a}, target: {site: b}}\n"
+                      "services:\n  - name: app   # the app\n    owner: o\n    dependencies: []   # none yet\n"
+                      "  - name: other\n    owner: o\n    dependencies: []\n", encoding="utf-8")
+    copy = add_to_inventory(source, [Peer("tcp", "outbound", "10.0.0.1", 443)], "app", tmp_path / "c.yaml")
+    assert [(s.name, len(s.dependencies)) for s in copy.services] == [("app", 1), ("other", 0)]
+    assert copy.services[0].dependencies[0].protocol == "https"
+    text = (tmp_path / "c.yaml").read_text(encoding="utf-8")
+    assert "  - name: app   # the app\n" in text and "    dependencies:   # none yet\n      # added by" in text
 
 
 # ---------------------------------------------------------------- workspace

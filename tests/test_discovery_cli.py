@@ -142,6 +142,8 @@ def test_from_file_json_workspace_and_draft(tmp_path):
     (("--from-file", DATA / "ss_tunap.txt", "--service", "nope"), "no such service"),
     (("--host", "nope"), "has no scheme"),
     (("--host", "local://", "--interval", "0"), "interval must be"),
+    (("--from-file", DATA / "ss_tunap.txt", "--draft", INVENTORY), "the inventory itself"),
+    (("--from-file", DATA / "ss_tunap.txt", "--draft", DATA / "nope" / "d.yaml"), "does not exist"),
 ])
 def test_bad_input_exits_2(args, words):
     out = migready("discover", INVENTORY, *args)

@@ -22,7 +22,10 @@ from migready.checks.verdict import mark
 from migready.checks.checklist import build_checklist
 from migready.checks.workspace import Workspace
 
-from report_data import SCALE, TODAY, make_workspace, open_report
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from migready.checks import signing
+from report_data import SCALE, TODAY, make_workspace, open_report, record_signoff
 
 
 @pytest.fixture
@@ -128,8 +131,8 @@ def test_digest_is_stable_and_covers_the_review_not_the_signoffs(ws_path, tmp_pa
     assert content_digest(open_report(ws_path, today=TODAY + dt.timedelta(days=3))) == first["digest"]
 
     ws = Workspace.load(ws_path)
-    ws.data["signoffs"].append({"name": "Li", "role": "migration lead", "decision": "approve",
-                                "digest": first["digest"], "signature": "x", "public_key": "y"})
+    lead = signing.Signer("Li", "migration lead", Ed25519PrivateKey.generate())
+    record_signoff(ws, signing.sign(lead, first["digest"], "approve", "go"))
     ws.save()
     signed = open_report(ws_path)
     assert signed["digest"] == first["digest"]  # signing does not change what was signed
@@ -204,6 +207,7 @@ def test_html_is_self_contained_escaped_and_says_how_to_verify(report):
     assert report["digest"] in page and "migready verify REPORT.json --trust DIR" in page
     assert "王芳" in page and "AWAITING SIGN-OFF" in page and "STALE" in page
     assert "127.0.0.1:41733" in page and "source port 9010 → 41733 (rewritten by NAT)" in page
+    assert page.count("before the move: pass: 1 reflect result hold") == 1  # shown where the state changed
     tags = _Tags()
     tags.feed(page)
     assert tags.never_negative and all(v == 0 for v in tags.depth.values()), tags.depth

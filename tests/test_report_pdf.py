@@ -83,3 +83,24 @@ def test_pdf_progress_and_cancel(pdf):
     cancel.set()
     with pytest.raises(RenderCancelled):
         render_pdf(report, cancel=cancel)
+
+
+def test_many_qt_calls_do_not_abort_the_interpreter():
+    """PySide6 6.12 on CPython 3.11 drops a reference to None per void call; a long PDF makes
+    ~10,000 of them and Python aborted at exit ("none_dealloc").  ensure_app() guards it."""
+    code = ("import os\nos.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
+            "from migready.gui.report_pdf import ensure_app\nfrom PySide6.QtGui import QFont\n"
+            "ensure_app()\nf = QFont()\nfor _ in range(20000):\n    f.setBold(True)\nprint('ok')\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert (out.returncode, out.stdout.strip()) == (0, "ok"), out.stderr[-500:]
+
+
+def test_no_blank_pages(pdf):
+    """Each service starts a page (its own document); none may leave an empty page behind."""
+    _, path = pdf
+    pages = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")[:-1]
+    assert len(pages) >= 3
+    for number, page in enumerate(pages, start=1):
+        body = [line for line in page.splitlines() if line.strip() and "migready report ·" not in line]
+        assert body, f"page {number} has nothing but the footer"

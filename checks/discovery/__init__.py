@@ -14,6 +14,7 @@ This package observes connections and compares them with the inventory:
 * `classify` places each peer in a zone and diffs against the inventory:
   undocumented, unseen, inbound-where-outbound-only, listeners nobody uses;
 * `draft_inventory` writes what was seen as a valid inventory to complete;
+  `add_to_inventory` adds peers to a copy of an inventory, comments kept;
 * `record_discovery` appends the result to the workspace (`discoveries`).
 
 The socket parsers live in the agent (it runs on hosts without migready)
@@ -22,7 +23,7 @@ and are imported from there (`procnet`), so one code path reads sockets.
 from __future__ import annotations
 
 from .classify import Finding, DiscoveryReport, classify, inventory_names
-from .draft import draft_dependency, draft_inventory
+from .draft import add_to_inventory, draft_dependency, draft_inventory
 from .importers import FORMATS, detect_format, import_file, import_text
 from .model import Listener, Observation, Peer
 from .procnet import (TCP_STATES, SocketAggregator, decode_proc_address, guess_direction,
@@ -32,7 +33,7 @@ from .sampling import (DEFAULT_DURATION, DEFAULT_INTERVAL, SampleProgress, sampl
 from .store import record_discovery
 
 __all__ = [
-    "DEFAULT_DURATION", "DEFAULT_INTERVAL", "DiscoveryReport", "FORMATS", "Finding", "Listener",
+    "DEFAULT_DURATION", "DEFAULT_INTERVAL", "add_to_inventory", "DiscoveryReport", "FORMATS", "Finding", "Listener",
     "Observation", "Peer", "SampleProgress", "SocketAggregator", "TCP_STATES", "classify",
     "decode_proc_address", "detect_format", "draft_dependency", "draft_inventory",
     "guess_direction", "import_file", "import_text", "inventory_names", "parse_proc_net",

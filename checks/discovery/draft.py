@@ -200,3 +200,92 @@ def _header(obs: Observation, generated: str) -> str:
         lines += [f"  {l.describe()}" for l in listeners[:50]]
     return "".join(f"# {_one_line(line) if not line.startswith('  ') else '  ' + _one_line(line)}\n"
                    for line in lines) + "\n"
+
+
+# ---------------------------------------------------------------- adding peers to an inventory
+
+def _last_scalar_end(node) -> "yaml.Mark":
+    """Where the content of a block node really ends (its own end mark lies past trailing comments)."""
+    while isinstance(node, (yaml.SequenceNode, yaml.MappingNode)) and node.value and not node.flow_style:
+        last = node.value[-1]
+        node = last[1] if isinstance(node, yaml.MappingNode) else last
+    return node.end_mark
+
+
+def _child(mapping, key: str):
+    for k, v in mapping.value if isinstance(mapping, yaml.MappingNode) else ():
+        if isinstance(k, yaml.ScalarNode) and k.value == key:
+            return v
+    return None
+
+
+def _insert_item(text: str, seq, item: dict, comment: str) -> str:
+    """Append `item` to the block sequence `seq` of `text`, indented like its items."""
+    if seq.flow_style or not seq.value:
+        raise ValueError("the list to add to is written in flow style ([...]): write it as a block "
+                         "list first")
+    indent = seq.value[0].start_mark.column - 2 if isinstance(seq.value[0], yaml.MappingNode) \
+        else seq.start_mark.column
+    indent = max(indent, 0)
+    end = _last_scalar_end(seq)
+    lines = text.splitlines(keepends=True)
+    at = end.line + (1 if end.column > 0 else 0)  # the line after the item's last value
+    body = yaml.safe_dump([item], sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+    block = [" " * indent + f"# {comment}\n"] + [" " * indent + line for line in body.splitlines(keepends=True)]
+    if at > 0 and at <= len(lines) and not lines[at - 1].endswith("\n"):
+        lines[at - 1] += "\n"
+    return "".join(lines[:at] + block + lines[at:])
+
+
+def add_to_inventory(inventory_path, peers: list[Peer], service: str, out_path, name: str = "",
+                     origin: str = "", generated: Optional[str] = None) -> Inventory:
+    """Write a copy of the inventory with one dependency for `peers` added to `service`.
+
+    The dependency is `draft_dependency` (made unique in the service); the
+    service is appended (owner TODO) when the inventory has none of that
+    name.  The rest of the file, comments included, is kept as written.  The
+    copy is validated where it is written (keep it next to the original:
+    targets_csv paths are relative): returns it loaded, or raises InputError
+    naming its problems (the file stays for the person to fix).  ValueError
+    when the file's layout does not allow a clean insert (flow-style lists).
+    """
+    from pathlib import Path
+
+    from ..atomic import atomic_write_text
+    from ..inventory import load_inventory
+
+    inventory = load_inventory(inventory_path)
+    text = Path(inventory_path).read_text(encoding="utf-8")
+    generated = generated or datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    comment = _one_line(f"added by migready discover on {generated}" + (f" from {origin}" if origin else ""))
+    existing = next((s for s in inventory.services if s.name == service), None)
+    dep = draft_dependency(peers, inventory, name=name, origin=origin)
+    taken = {d.name for d in existing.dependencies} if existing else set()
+    base, n = dep["name"], 2
+    while dep["name"] in taken:
+        dep["name"], n = f"{base}-{n}", n + 1
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    services = _child(root, "services")
+    if existing is not None:
+        node = next(s for s in services.value if getattr(_child(s, "name"), "value", None) == service)
+        deps = _child(node, "dependencies")
+        if isinstance(deps, yaml.SequenceNode) and not deps.value and deps.flow_style:
+            # `dependencies: []`: replace the empty flow list by a block list holding the new one
+            lines = text.splitlines(keepends=True)
+            line = lines[deps.start_mark.line]
+            key_indent = next(k.start_mark.column for k, _ in node.value if k.value == "dependencies")
+            body = yaml.safe_dump([dep], sort_keys=False, allow_unicode=True, default_flow_style=False,
+                                  width=100)
+            pad = " " * (key_indent + 2)
+            lines[deps.start_mark.line] = (line[:deps.start_mark.column].rstrip()  # `dependencies:`
+                                           + line[deps.end_mark.column:].rstrip("\n") + "\n"  # its comment
+                                           + pad + f"# {comment}\n"
+                                           + "".join(pad + l for l in body.splitlines(True)))
+            text = "".join(lines)
+        else:
+            text = _insert_item(text, deps, dep, comment)
+    else:
+        text = _insert_item(text, services, {"name": _name(service, "discovered"), "owner": "TODO (discovered)",
+                                             "dependencies": [dep]}, comment)
+    atomic_write_text(out_path, text)
+    return load_inventory(out_path)

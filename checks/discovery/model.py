@@ -137,7 +137,7 @@ class Observation:
     listening: list[Listener] = field(default_factory=list)
     resolved: dict[str, list[str]] = field(default_factory=dict)  # inventory names -> addresses
     notes: list[str] = field(default_factory=list)
-    process_names: str = "unknown"  # "ss" | "export" | "none" (no ss, or not root) | "unknown"
+    process_names: str = "unknown"  # ss | partial (ss failed at times) | export | none | unknown
     ephemeral: Optional[list[int]] = None
     self_session: Optional[list] = None  # the agent's own SSH session, left out
 

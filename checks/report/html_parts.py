@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html as _html
 
-from .text import STATE_LABELS, clean, side_lines
+from .text import STATE_LABELS, changed_before, clean, side_lines
 
 _GRID = '<table class="grid" width="100%" cellspacing="0" cellpadding="3">'
 
@@ -54,41 +54,44 @@ def dependency_block(dep: dict) -> str:
 def items_table(items: list[dict], strip: str = "") -> str:
     """`strip`: a prefix to drop from titles (the dependency, already in the heading above)."""
     rows = [_GRID, '<tr><th width="11%">State</th><th width="44%">Checklist item</th><th>Evidence</th></tr>']
-    for item in items:
-        rows.append(item_row(item, strip))
+    for index, item in enumerate(items):
+        rows.append(item_row(item, strip, index % 2 == 1))
     rows.append("</table>")
     return "".join(rows)
 
 
-def item_row(item: dict, strip: str = "") -> str:
+def item_row(item: dict, strip: str = "", alt: bool = False) -> str:
     state = item["state"]
     title = item["title"][len(strip):] if strip and item["title"].startswith(strip) else item["title"]
     label = STATE_LABELS.get(state, state.upper())
     tag = ' <span class="blocker">blocker</span>' if item["blocker"] else ""
     evidence = [esc(item["evidence"]) or '<span class="muted">not marked yet</span>']
-    if item.get("pre_evidence"):
-        evidence.append(f'<span class="muted">before: {esc(item["pre_evidence"])}</span>')
+    before = changed_before(item)
+    if before:
+        evidence.append(f'<span class="muted">before the move: {esc(before)}</span>')
     w = item.get("waiver")
     if w:
         evidence.append(f"<b>waived</b> by {esc(w['by'])} until {esc(w['until'])}: {esc(w['reason'])}")
     evidence += [f'<span class="warn">{esc(n)}</span>' for n in item.get("notes") or ()]
+    td = '<td class="alt">' if alt else "<td>"
     return (f'<tr><td class="st-{state}"><b>{label}</b>{tag}</td>'
-            f'<td><span class="id">{esc(item["id"])}</span><br>{esc(title)}</td>'
-            f'<td>{"<br>".join(evidence)}</td></tr>')
+            f'{td}<span class="id">{esc(item["id"])}</span><br>{esc(title)}</td>'
+            f'{td}{"<br>".join(evidence)}</td></tr>')
 
 
 def evidence_table(entries: list[dict]) -> str:
     """Pre and post side by side, one row per probe, with what changed between them."""
     rows = [_GRID, '<tr><th width="22%">Probe</th><th width="26%">Before (pre)</th>'
                    '<th width="26%">After (post)</th><th>Change</th></tr>']
-    for e in entries:
+    for index, e in enumerate(entries):
+        td = '<td class="alt">' if index % 2 else "<td>"
         cls = "fail" if e["regression"] else ("pass" if e["classification"] in ("unchanged", "fixed") else "pending")
         change = f"<b>{'REGRESSION' if e['regression'] else esc(e['classification']).upper()}</b>"
         change += "".join(f"<br>[{esc(f['severity'])}] {esc(f['text'])}" for f in e["findings"])
         where = esc(e.get("dependency") + " ") if e.get("dependency") else ""
-        rows.append(f'<tr><td>{where}{esc(e["check"])}<br><span class="muted">{esc(e.get("target"))}</span></td>'
-                    f'<td>{"<br>".join(map(esc, side_lines(e["pre"])))}</td>'
-                    f'<td>{"<br>".join(map(esc, side_lines(e["post"])))}</td>'
+        rows.append(f'<tr>{td}{where}{esc(e["check"])}<br><span class="muted">{esc(e.get("target"))}</span></td>'
+                    f'{td}{"<br>".join(map(esc, side_lines(e["pre"])))}</td>'
+                    f'{td}{"<br>".join(map(esc, side_lines(e["post"])))}</td>'
                     f'<td class="st-{cls}">{change}</td></tr>')
     rows.append("</table>")
     return "".join(rows)

@@ -10,7 +10,7 @@ import re
 
 from .model import content_digest
 from .signoff import final_verdict
-from .text import STATE_LABELS, clean, migration_line, side_lines
+from .text import STATE_LABELS, changed_before, clean, migration_line, side_lines
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#!])")
 VERIFY = "migready verify REPORT.json --trust DIR"
@@ -117,8 +117,8 @@ def items(entries: list[dict]) -> list[str]:
             evidence += f"; waived by {w['by']} until {w['until']}: {w['reason']}"
         rows.append([STATE_LABELS.get(i["state"], i["state"]) + (" (blocker)" if i["blocker"] else ""),
                      f"{code(i['id'])} {md(i['title'])}", md(evidence),
-                     md(i.get("pre_evidence") or "")])
-    return table(["State", "Item", "Evidence", "Before"], rows) if rows else []
+                     md(changed_before(i))])
+    return table(["State", "Item", "Evidence", "Before the move (when different)"], rows) if rows else []
 
 
 def evidence(entries: list[dict]) -> list[str]:

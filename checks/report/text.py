@@ -47,6 +47,13 @@ def side_lines(side: dict | None) -> list[str]:
     return [clean(line) for line in lines]
 
 
+def changed_before(item: dict) -> str:
+    """The pre-move judgement of an item, only when its state differed from now: an unchanged
+    "before" repeats what the evidence table beside it shows (and costs a line per item)."""
+    pre = item.get("pre_evidence") or ""
+    return "" if not pre or pre.startswith(f"{item['base_state']}:") else pre
+
+
 def migration_line(report: dict) -> str:
     m = report["migration"]
     line = f"{m['source']['site']} → {m['target']['site']}"

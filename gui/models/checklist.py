@@ -28,11 +28,12 @@ def _summary(items) -> str:
 class ChecklistModel(TreeModel):
     """Groups are ``(phase, items)``; children are `Item`s."""
 
-    group_columns = (
-        Column("State", lambda g: ""),
-        Column("Item", lambda g: g[0]),
-        Column("Blocker", lambda g: f"{sum(1 for i in g[1] if i.blocker)} blockers"),
-        Column("Evidence / note", lambda g: _summary(g[1])),
+    group_columns = (  # the view spans the first column over the row: one line per phase
+        Column("State", lambda g: f"{g[0]} — {style.plural(len(g[1]), 'item')} "
+                                  f"({style.plural(sum(1 for i in g[1] if i.blocker), 'blocker')}): {_summary(g[1])}"),
+        Column("Item", lambda g: ""),
+        Column("Blocker", lambda g: ""),
+        Column("Evidence / note", lambda g: ""),
     )
     child_columns = (
         Column("State", lambda i: style.label(i.state), state=lambda i: i.state,

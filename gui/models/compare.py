@@ -36,7 +36,7 @@ def side(result) -> str:
 
 def findings(change) -> str:
     if change.notes:
-        return "; ".join(f"{f.text} [{f.severity}]" for f in change.notes)
+        return "; ".join(f.text if f.severity == "regression" else f"{f.text} [{f.severity}]" for f in change.notes)
     if change.is_regression:
         return f"{side(change.pre)} → {side(change.post)}"
     return ""
@@ -46,12 +46,12 @@ class CompareModel(TableModel):
     columns = (
         Column("Change", change_label, state=change_state,
                sort=lambda c: 0 if c.is_regression else 1 + CLASSES.index(c.classification)),
-        Column("Dependency", lambda c: c.dependency or "(host)"),
+        Column("What changed", findings, tip=lambda c: findings(c) or "nothing changed"),
+        Column("Dependency", lambda c: style.dependency(c.dependency), tip=lambda c: c.dependency),
         Column("Check", lambda c: c.check),
         Column("Target", lambda c: c.target or "—"),
         Column("Before (pre)", lambda c: side(c.pre), state=lambda c: (c.pre or {}).get("status") or "na"),
         Column("After (post)", lambda c: side(c.post), state=lambda c: (c.post or {}).get("status") or "na"),
-        Column("What changed", findings, tip=lambda c: findings(c) or "nothing changed"),
     )
 
     def facets(self, change) -> dict:

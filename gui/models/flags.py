@@ -12,7 +12,7 @@ class FlagsModel(TableModel):
         Column("Severity", lambda f: style.label(f.severity), sort=lambda f: SEVERITY_RANK[f.severity],
                state=lambda f: f.severity),
         Column("Rule", lambda f: f.rule),
-        Column("Dependency", lambda f: f.ref),
+        Column("Dependency", lambda f: style.dependency(f.ref), tip=lambda f: f.ref),
         Column("Risk", lambda f: f.title),
         Column("Why it fired", lambda f: f.message.split(": ", 1)[-1], tip=lambda f: f.message),
         Column("Incident", lambda f: f"#{f.incident}", sort=lambda f: f.incident,

@@ -24,7 +24,7 @@ def worst(flags) -> str:
 def _flag_text(flags) -> str:
     if not flags:
         return ""
-    return f"{style.label(worst(flags))}: {', '.join(sorted({f.rule for f in flags}))}"
+    return f"{style.label(worst(flags))} · {style.plural(len(flags), 'flag')}"
 
 
 class InventoryModel(TreeModel):
@@ -55,19 +55,24 @@ class InventoryModel(TreeModel):
     def _group_columns(self):
         return (
             Column("Name", lambda s: s.name, tip=lambda s: s.notes or s.name),
+            Column("Flags", lambda s: _flag_text(self._service_flags(s)),
+                   state=lambda s: worst(self._service_flags(s)) or "na"),
             Column("Kind", lambda s: f"service ({s.criticality})"),
             Column("Device", lambda s: f"owner {s.owner}"),
             _BLANK,
             _BLANK,
-            Column("Targets", lambda s: f"{len(s.dependencies)} dependencies"),
+            Column("Targets", lambda s: style.plural(len(s.dependencies), "dependency", "dependencies")),
             _BLANK,
-            Column("Flags", lambda s: _flag_text(self._service_flags(s)),
-                   state=lambda s: worst(self._service_flags(s)) or "na"),
         )
 
     def _child_columns(self):
         return (
             Column("Name", lambda d: d.name, tip=lambda d: d.notes or d.ref),
+            Column("Flags", lambda d: _flag_text(self.flags_by_ref.get(d.ref, ())),
+                   state=lambda d: worst(self.flags_by_ref.get(d.ref, ())) or "na",
+                   sort=lambda d: SEVERITY_RANK.get(worst(self.flags_by_ref.get(d.ref, ())), -1),
+                   tip=lambda d: "\n".join(f"{f.severity} {f.rule}: {f.title}"
+                                           for f in self.flags_by_ref.get(d.ref, ())) or None),
             Column("Kind", lambda d: d.kind + ("" if d.direction == "outbound" else f" ({d.direction})")),
             Column("Device", lambda d: " ".join(x for x in (d.device_type, d.vendor) if x) or "—"),
             Column("Protocol", lambda d: d.protocol),
@@ -77,11 +82,6 @@ class InventoryModel(TreeModel):
                    tip=lambda d: f"source port {d.source_port} is checked by the peer" if d.source_port else None),
             Column("Targets", _targets, tip=lambda d: ", ".join(d.targets[:20]) + (" …" if len(d.targets) > 20 else "")),
             Column("Zone", self._zone),
-            Column("Flags", lambda d: _flag_text(self.flags_by_ref.get(d.ref, ())),
-                   state=lambda d: worst(self.flags_by_ref.get(d.ref, ())) or "na",
-                   sort=lambda d: SEVERITY_RANK.get(worst(self.flags_by_ref.get(d.ref, ())), -1),
-                   tip=lambda d: "\n".join(f"{f.severity} {f.rule}: {f.title}"
-                                           for f in self.flags_by_ref.get(d.ref, ())) or None),
         )
 
     def facets(self, obj, is_group: bool) -> dict:

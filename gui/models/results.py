@@ -18,12 +18,12 @@ class ResultsModel(TableModel):
                sort=lambda r: ("fail", "inconclusive", "pass").index(r.get("status"))
                if r.get("status") in ("fail", "inconclusive", "pass") else 1,
                state=lambda r: r.get("status") or "inconclusive"),
-        Column("Dependency", lambda r: r.get("dependency") or "(host)"),
+        Column("Dependency", lambda r: style.dependency(r.get("dependency")), tip=lambda r: r.get("dependency")),
         Column("Check", lambda r: r.get("check") or ""),
         Column("Target", lambda r: r.get("target") or "—"),
-        Column("Result", lambda r: describe(r) or (r.get("reason") or "")),
         Column("ms", _latency, sort=lambda r: r.get("latency_ms") if isinstance(r.get("latency_ms"), (int, float))
                else -1.0, align_right=True, tip=lambda r: "latency in milliseconds"),
+        Column("Result", lambda r: describe(r) or (r.get("reason") or "")),
     )
 
     def facets(self, r: dict) -> dict:

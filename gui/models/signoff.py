@@ -1,6 +1,8 @@
 """Required sign-off roles and who signed, from the report's sign-off section."""
 from __future__ import annotations
 
+from migready.checks.signing import fingerprint
+
 from .. import style
 from .table import Column, TableModel
 
@@ -40,6 +42,15 @@ def status_text(row: dict) -> str:
     return f"{style.label('pass')} counts" if row.get("decision") == "approve" else f"{style.label('fail')} rejected"
 
 
+def _key(row: dict) -> str:
+    if row.get("fingerprint"):
+        return row["fingerprint"]
+    try:
+        return fingerprint(row["public_key"]) if row.get("public_key") else ""
+    except ValueError:
+        return "(malformed key)"
+
+
 class SignoffModel(TableModel):
     columns = (
         Column("Role", lambda r: r["role"] + ("" if r["required"] else " (not required)")),
@@ -47,6 +58,6 @@ class SignoffModel(TableModel):
         Column("Signed by", lambda r: r.get("name") or "—"),
         Column("Decision", lambda r: r.get("decision") or ""),
         Column("When (UTC)", lambda r: (r.get("signed_at") or "").replace("T", " ").rstrip("Z")),
-        Column("Key", lambda r: r.get("fingerprint") or (r.get("public_key") or "")[:16]),
+        Column("Key", _key, tip=lambda r: r.get("public_key") or None),
         Column("Comment", lambda r: r.get("comment") or ""),
     )

@@ -18,6 +18,7 @@ SORT_ROLE = Qt.UserRole + 1
 ROW_ROLE = Qt.UserRole + 2  # the core object behind the row
 FACETS_ROLE = Qt.UserRole + 3  # {facet name: value or set of values}, for FilterProxy
 TONE_ROLE = Qt.UserRole + 4  # the state word the cell's tint comes from
+FACET_TEXT_ROLE = Qt.UserRole + 5  # the facets as "|name=value|...|", what FilterProxy matches in C++
 
 
 @dataclass
@@ -95,4 +96,7 @@ class TableModel(QAbstractTableModel):
             return row
         if role == FACETS_ROLE:
             return self.facets(row)
+        if role == FACET_TEXT_ROLE:
+            from .filter import facet_text
+            return facet_text(self.facets(row)) if index.column() == 0 else ""
         return None

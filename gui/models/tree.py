@@ -12,7 +12,8 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, Qt
 from PySide6.QtGui import QFont
 
 from .. import style
-from .table import FACETS_ROLE, ROW_ROLE, SORT_ROLE, TONE_ROLE, Column
+from .filter import facet_text
+from .table import FACET_TEXT_ROLE, FACETS_ROLE, ROW_ROLE, SORT_ROLE, TONE_ROLE, Column
 
 _TOP = 0  # internalId of group rows; a child's is its group's row + 1
 
@@ -120,4 +121,6 @@ class TreeModel(QAbstractItemModel):
             return obj
         if role == FACETS_ROLE:
             return self.facets(obj, group)
+        if role == FACET_TEXT_ROLE:
+            return facet_text(self.facets(obj, group)) if index.column() == 0 else ""
         return None

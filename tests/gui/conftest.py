@@ -19,6 +19,23 @@ from guikit import DEMO, FakeInteraction, start_peers  # noqa: E402
 QStandardPaths.setTestModeEnabled(True)
 
 
+@pytest.fixture(autouse=True)
+def loopback_only(monkeypatch):
+    """A probe run from these tests that would reach anything outside 127.0.0.0/8 fails before it starts."""
+    from migready.checks import probe_run
+    from migready.gui.screenshots import outside_loopback
+    real = probe_run.build_plan
+
+    def guarded(*args, **kwargs):
+        plan = real(*args, **kwargs)
+        outside = outside_loopback(plan)
+        if outside:
+            raise AssertionError(f"GUI test tried to probe outside loopback: {outside[:5]}")
+        return plan
+
+    monkeypatch.setattr(probe_run, "build_plan", guarded)
+
+
 @pytest.fixture
 def store_peers():
     peers = start_peers()

@@ -10,6 +10,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QDialogButtonBox
 
 from migready.checks import agent, simulators
+from migready.checks.demo import BEHIND_NAT, NAT_ADDRESS, PRINTER, REFLECTOR, SCALE
+from migready.checks.natrelay import Forward, Relay
 from migready.gui.dialogs.mark import MarkDialog
 from migready.gui.dialogs.signoff import SignDialog
 from migready.gui.dialogs.waive import WaiveDialog
@@ -32,13 +34,15 @@ def _retry(start, seconds: float = 15.0):
 
 
 class Peers:
-    """The demo's reflector (127.0.0.20), scale (127.0.0.21) and printer (127.0.0.22), loopback only."""
+    """The demo's reflector, scale and printer, by default where demo.yaml expects them
+    (127.0.0.20, .21, .22); loopback only."""
 
-    def __init__(self):
-        self.reflector = _retry(lambda: agent.Reflector("127.0.0.20", 3478, log=None).start())
-        self.scale = _retry(lambda: simulators.start_scale("127.0.0.21", 5002, log=None))
-        self.printer = _retry(lambda: simulators.start_printer("127.0.0.22", 9100, log=None))
+    def __init__(self, reflector=REFLECTOR, scale=SCALE, printer=PRINTER):
+        self.reflector = _retry(lambda: agent.Reflector(*reflector, log=None).start())
+        self.scale = _retry(lambda: simulators.start_scale(*scale, log=None))
+        self.printer = _retry(lambda: simulators.start_printer(*printer, log=None))
         self.printer_running = True
+        self.relay = None
 
     def stop_printer(self) -> None:
         if self.printer_running:
@@ -46,9 +50,21 @@ class Peers:
             self.printer_running = False
 
     def stop(self) -> None:
+        if self.relay is not None:
+            self.relay.stop()
         self.stop_printer()
         self.scale.stop()
         self.reflector.stop()
+
+
+def behind_nat() -> Peers:
+    """The same devices moved behind `migready demo`'s user-space NAT simulation (loopback only):
+    every flow reaches them from a fresh source port, as Calico natOutgoing did in incident 1."""
+    peers = Peers(*(BEHIND_NAT[p] for p in (REFLECTOR, SCALE, PRINTER)))
+    forwards = [Forward("udp", REFLECTOR, BEHIND_NAT[REFLECTOR]), Forward("tcp", REFLECTOR, BEHIND_NAT[REFLECTOR]),
+                Forward("udp", SCALE, BEHIND_NAT[SCALE]), Forward("tcp", PRINTER, BEHIND_NAT[PRINTER])]
+    peers.relay = _retry(lambda: Relay(forwards, NAT_ADDRESS).start())
+    return peers
 
 
 def start_peers() -> Peers:
@@ -140,3 +156,25 @@ def answer_when_shown(interaction, answer, kind=None):
     timer.start()
     seen.append(timer)  # keep the timer alive with the list
     return seen
+
+
+def big_inventory(path: Path, deps: int, per_service: int = 50) -> Path:
+    """An inventory of `deps` dependencies (the shape of bench/bench_inventory.py); nothing in it is probed."""
+    kinds = [("device", "udp", 5002, "scale", "  source_port: 9010\n  requires: [reachable, source_port_preserved]\n"),
+             ("device", "tcp", 9100, "printer", ""), ("middleware", "kafka", 9092, None, "  in_request_path: true\n"),
+             ("service", "https", 443, None, "  timeout_ms: 800\n"), ("database", "mysql", 3306, None, "  timeout_ms: 2000\n")]
+    out = ["version: 1", "migration:", "  name: big", "  source: {site: old, staging_hosts: ['local://']}",
+           "  target: {site: new, egress_nat: true, staging_hosts: ['local://']}", "zones:",
+           "  - {name: store, kind: store, cidrs: [10.128.0.0/12], reflectors: [{host: 10.128.0.10, port: 3478}]}",
+           "  - {name: dc, kind: internal, cidrs: [10.20.0.0/16]}", "services:"]
+    for i in range(deps):
+        if i % per_service == 0:
+            out += [f"  - name: svc-{i // per_service}", "    owner: team-a", "    dependencies:"]
+        kind, proto, port, dtype, extra = kinds[i % len(kinds)]
+        host = f"10.{128 + (i >> 16) % 16}.{(i >> 8) & 255}.{i & 255}" if kind == "device" else \
+            f"10.20.{(i >> 8) & 255}.{i & 255}"
+        block = f"- name: dep-{i}\n  kind: {kind}\n  protocol: {proto}\n  host: {host}\n  port: {port}\n"
+        block += f"  device_type: {dtype}\n" if dtype else ""
+        out += ["      " + line for line in (block + extra).splitlines()]
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path

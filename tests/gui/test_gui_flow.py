@@ -1,16 +1,19 @@
 """The whole review through the real window: inventory, flags, pre and post probes (local://,
-loopback peers), compare, checklist marks and a waiver, sign-off with a generated key, PDF export."""
+loopback peers; the post run goes through `migready demo`'s user-space NAT simulation, so the
+scale's source port is rewritten as in incident 1), compare, checklist marks and a waiver,
+sign-off with generated keys, PDF export."""
 from __future__ import annotations
 
 import datetime as _dt
 import json
+import re
 
-from guikit import DEMO
+from guikit import behind_nat
 
 from migready.checks import signing
 from migready.checks.workspace import Workspace
 
-PRINTER = "demo-scale-deviceadapter/demo-printer"
+SCALE = "demo-scale-deviceadapter/demo-scale"
 
 
 def run_phase(qtbot, window, phase: str) -> dict:
@@ -40,22 +43,32 @@ def test_whole_review_through_the_window(qtbot, demo_window, store_peers, tmp_pa
     assert window.step_state("flags") == "attention"
     assert window.banner.word == "NO-GO"
 
-    # Pre-migration baseline with every peer answering; then the printer goes away.
+    # Pre-migration baseline with the devices reached directly; post-migration through the NAT.
     pre = run_phase(qtbot, window, "pre")
-    assert all(r["status"] != "fail" for r in pre["results"])
+    assert all(r["status"] == "pass" for r in pre["results"])
     assert window.step_state("pre") == "done"
-    store_peers.stop_printer()
-    post = run_phase(qtbot, window, "post")
-    assert any(r["status"] == "fail" for r in post["results"])
+    store_peers.stop()
+    nat = behind_nat()
+    try:
+        post = run_phase(qtbot, window, "post")
+    finally:
+        nat.stop()
+    assert any(r["status"] == "fail" for r in post["results"])  # the scale answers ERR 266
 
-    # Compare: the printer's connect is the regression, first, in words.
+    # Compare: the scale's rewritten source port is a regression, first, in plain words.
     window.go("compare")
     compare = window.pages["compare"]
-    first = [compare.proxy.index(0, c).data() for c in range(compare.proxy.columnCount())]
-    assert first[0].startswith("✗ REGRESSION") and first[1] == PRINTER and first[2] == "tcp_connect"
-    assert first[4].startswith("pass") and first[5].startswith("fail (refused)")
+    rows = [[compare.proxy.index(r, c).data() for c in range(compare.proxy.columnCount())]
+            for r in range(compare.proxy.rowCount())]
+    regressions = [row for row in rows if row[0].startswith("✗ REGRESSION")]
+    assert rows[:len(regressions)] == regressions and len(regressions) >= 2
+    reflect = next(row for row in regressions if row[3] == "reflect")
+    assert re.search(r"source port 9010 → \d+ \(rewritten by NAT\)", reflect[1])
+    assert reflect[2] == "demo-scale · demo-scale-deviceadapter"
+    exchange = next(row for row in regressions if row[3] == "udp_exchange")
+    assert exchange[5].startswith("pass") and exchange[6].startswith("fail")
     assert window.step_state("compare") == "blocked"
-    assert "1 regression" in compare.summary.text()
+    assert "regression" in compare.summary.text()
 
     # Checklist: mark every manual blocker pass with a note (through the mark dialog).
     window.go("checklist")
@@ -67,17 +80,17 @@ def test_whole_review_through_the_window(qtbot, demo_window, store_peers, tmp_pa
             assert checklist.ask_mark("pass")
     assert session.workspace.marks["demo.vendor-confirmation"]["note"] == "checked with the store"
     assert session.review.checklist.item("demo.vendor-confirmation").state == "pass"
-    assert window.banner.word == "NO-GO"  # the printer still blocks
+    assert window.banner.word == "NO-GO"  # the scale still blocks
 
-    # Waive the printer (all its items) through the waive dialog: GO WITH WAIVERS.
+    # Waive the scale (all its items) through the waive dialog: GO WITH WAIVERS.
     until = (_dt.date.today() + _dt.timedelta(days=7)).isoformat()
-    window.interaction.waiver_values = {"by": "Lin Wei", "reason": "printer replaced on site before cutover",
-                                        "until": until, "whole_dependency": True}
-    assert checklist.select(f"req:{PRINTER}:reachable")
+    window.interaction.waiver_values = {"by": "Lin Wei", "reason": "vendor firmware 3.2 accepts any source port; "
+                                        "rolled out before cutover", "until": until, "whole_dependency": True}
+    assert checklist.select(f"req:{SCALE}:source_port_preserved")
     with qtbot.waitSignal(session.review_changed, timeout=10_000):
         assert checklist.ask_waive()
-    assert session.workspace.waivers[-1]["dependency"] == PRINTER
-    assert window.banner.word == "GO WITH WAIVERS"
+    assert session.workspace.waivers[-1]["dependency"] == SCALE
+    assert window.banner.word == "GO WITH WAIVERS", session.review.verdict.reasons
     assert window.step_state("compare") == "attention"
     actions = [e["action"] for e in session.workspace.events]
     assert actions.count("mark") == len(manual) and "waive" in actions

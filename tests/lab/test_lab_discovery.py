@@ -124,7 +124,8 @@ def test_discover_over_ssh_finds_undocumented_and_inbound(lab, tmp_path):
     obs, comparison = result["observation"], result["comparison"]
     assert obs["complete"] and obs["samples"] == 7 and obs["origin"] == f"ssh://root@{lab.old}:22"
     assert obs["self_session"][:3] == ["tcp", lab.old, 22] and obs["self_session"][3] == lab.ops
-    assert not [p for p in obs["peers"] if p["remote_ip"] == lab.ops]  # our own SSH session is left out
+    own_port = obs["self_session"][4]  # our own SSH session is left out (earlier lab tests may leave others)
+    assert not [p for p in obs["peers"] if p["remote_ip"] == lab.ops and own_port in p["remote_ports"]]
 
     # keyed by direction and port too: earlier lab tests leave TIME_WAIT connections to the store's reflector
     findings = {(f["kind"], (f["peer"] or {}).get("remote_ip"), (f["peer"] or {}).get("direction"),
@@ -151,9 +152,10 @@ def test_discover_over_ssh_finds_undocumented_and_inbound(lab, tmp_path):
         assert "seen, but not as declared" in unseen[0]["message"]
 
     drafted = load_inventory(draft)  # the draft validates
-    targets = {t: d for d in drafted.dependencies() for t in d.targets}
-    assert targets[scale_ip].protocol == "udp" and targets[scale_ip].zone == "store"
-    assert targets[printer].direction == "inbound" and targets[printer].port == CALLBACK_PORT
+    drafted_as = {(t, d.direction, d.port): d for d in drafted.dependencies() for t in d.targets}
+    assert drafted_as[(scale_ip, "outbound", scale_port)].protocol == "udp"
+    assert drafted_as[(scale_ip, "outbound", scale_port)].zone == "store"
+    assert (printer, "inbound", CALLBACK_PORT) in drafted_as and (store, "inbound", CALLBACK_PORT) in drafted_as
     assert draft.read_text(encoding="utf-8").startswith("# Draft inventory DISCOVERED")
     assert f"ssh://root@{lab.old}:22" in draft.read_text(encoding="utf-8").splitlines()[1]
 

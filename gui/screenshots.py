@@ -1,0 +1,215 @@
+"""``python -m migready.gui --screenshots DIR``: every page, light and dark, as PNG files.
+
+Runs the real window offscreen (a 1600x1000 virtual screen, so nothing is
+clamped), walks the demo review end to end - pre and post probes on
+``local://`` against the demo's own loopback peers (127.0.0.20-22, started
+here and stopped after), the post run through `migready demo`'s user-space
+NAT simulation so the scale's source port is rewritten as in incident 1,
+a few marks, a waiver, a sign-off - and grabs each page and dialog.
+Nothing but loopback is ever probed.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SIZE = (1280, 800)
+
+
+def _offscreen(folder: Path) -> None:
+    if os.environ.get("MIGREADY_SCREENSHOT_PLATFORM"):  # e.g. "xcb" under xvfb-run
+        os.environ["QT_QPA_PLATFORM"] = os.environ["MIGREADY_SCREENSHOT_PLATFORM"]
+        return
+    config = folder / "screens.json"
+    config.write_text(json.dumps({"screens": [{"name": "shots", "x": 0, "y": 0, "width": 1600, "height": 1000,
+                                               "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
+
+
+def _pump(app, until=lambda: False, seconds: float = 0.3) -> bool:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        if until():
+            return True
+        time.sleep(0.01)
+    return until()
+
+
+def take(out_dir: str | Path) -> int:
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="migready-shots-"))
+    from PySide6.QtWidgets import QApplication
+    if QApplication.instance() is None:
+        _offscreen(scratch)
+    from PySide6.QtCore import QSettings
+
+    from migready.checks import agent, signing, simulators
+    from migready.checks.demo import BEHIND_NAT, NAT_ADDRESS, PRINTER, REFLECTOR, SCALE
+    from migready.checks.natrelay import Forward, Relay
+    from .mainwindow import MainWindow
+    from .session import Session
+    from .standalone import bundled, ensure_app
+    from .style import dark_palette
+
+    app = ensure_app()
+    app.setStyle("Fusion")
+    light, dark = app.palette(), dark_palette()
+    window = MainWindow(session=Session(data_dir=scratch / "data"),
+                        settings=QSettings(str(scratch / "settings.ini"), QSettings.IniFormat))
+    window.resize(*SIZE)
+    window.show()
+    session = window.session
+
+    def shoot(name: str, step: str | None = None, prepare=None):
+        """Grab the page now, in the light and in the dark palette."""
+        if step:
+            window.go(step)
+        if prepare:
+            prepare()
+        for suffix, palette in (("", light), ("-dark", dark)):
+            app.setPalette(palette)
+            _pump(app, seconds=0.2)
+            window.grab().save(str(out / f"{name}{suffix}.png"))
+        app.setPalette(light)
+
+    def load(path):
+        session.open_path(path)
+        # wait for THIS file: the previous inventory's review is still there while it loads
+        if not _pump(app, lambda: not session.loading and session.inventory_path == str(path)
+                     and (session.review is not None or bool(session.problems)), 15):
+            raise RuntimeError(f"{path} did not load")
+
+    # 1. a broken inventory: every problem with file:line:col, the line shown
+    broken = scratch / "scale-adapter-typo.yaml"
+    text = bundled("demo.yaml").read_text(encoding="utf-8")
+    broken.write_text(text.replace("egress_nat: true", "egress_nat: yes please").replace(
+        "protocol: tcp", "protocl: tcp"), encoding="utf-8")
+    load(broken)
+    shoot("01-inventory-errors", "inventory")
+    # 2. the bundled example a newcomer sees first
+    load(bundled("scale-adapter-nat.yaml"))
+    shoot("02-inventory", "inventory")
+    shoot("03-flags", "flags")
+    # 3. the demo review, probed on loopback only
+    load(bundled("demo.yaml"))
+    direct = _peers(agent, simulators, REFLECTOR, SCALE, PRINTER)
+    try:
+        _probe(app, window, session, "pre", "04-pre-probes", shoot)
+    finally:
+        _stop(direct)
+    moved = _peers(agent, simulators, *(BEHIND_NAT[p] for p in (REFLECTOR, SCALE, PRINTER)))
+    forwards = [Forward("udp", REFLECTOR, BEHIND_NAT[REFLECTOR]), Forward("tcp", REFLECTOR, BEHIND_NAT[REFLECTOR]),
+                Forward("udp", SCALE, BEHIND_NAT[SCALE]), Forward("tcp", PRINTER, BEHIND_NAT[PRINTER])]
+    relay = Relay(forwards, NAT_ADDRESS).start()
+    try:
+        _probe(app, window, session, "post", "05-post-probes", shoot)
+    finally:
+        relay.stop()
+        _stop(moved)
+    shoot("06-compare", "compare")
+    checklist = session.review.checklist
+    for item in checklist.items:
+        if item.source == "template" and item.phase == "prepare":
+            session.mark(item.id, "pass", "Lin Wei", "done at the cutover meeting")
+    until = (_dt.date.today() + _dt.timedelta(days=14)).isoformat()
+    _pump(app, lambda: not session.runner.busy("review"), 10)
+    session.waive("demo-scale-deviceadapter/demo-scale", "Lin Wei",
+                  "TopScale firmware 3.2 (accepts any source port) rolled out to every store before cutover", until)
+    _pump(app, lambda: not session.runner.busy("review"), 10)
+    page = window.pages["checklist"]
+    shoot("07-checklist", "checklist", lambda: (page.tabs.setCurrentIndex(0), page.select(
+        "req:demo-scale-deviceadapter/demo-scale:source_port_preserved")))
+    shoot("08-event-log", "checklist", lambda: page.tabs.setCurrentIndex(1))
+    signoff = window.pages["signoff"]
+    window.go("signoff")
+    _pump(app, lambda: signoff.report is not None and not signoff.stale, 20)
+    signing.keygen("Lin Wei", "migration lead", scratch / "lin.key")
+    signoff.sign(str(scratch / "lin.key"), "approve", "ok with the firmware waiver")
+    _pump(app, lambda: bool(session.workspace.data["signoffs"]), 10)
+    _pump(app, lambda: signoff.report is not None and not signoff.stale and signoff.report["signoff"]["entries"], 20)
+    shoot("09-signoff", "signoff")
+    _dialogs(out, window, session, app)
+    app.setPalette(dark)
+    _dialogs(out, window, session, app, "-dark")
+    app.setPalette(light)
+    window.close()
+    shutil.rmtree(scratch, ignore_errors=True)
+    print(f"screenshots written to {out}")
+    return 0
+
+
+def _peers(agent, simulators, reflector, scale, printer) -> list:
+    return [agent.Reflector(*reflector, log=None).start(), simulators.start_scale(*scale, log=None),
+            simulators.start_printer(*printer, log=None)]
+
+
+def _stop(peers: list) -> None:
+    for peer in reversed(peers):
+        peer.stop()
+
+
+def outside_loopback(plan) -> list[str]:
+    """Every address or name a plan would reach that is not in 127.0.0.0/8 (empty: loopback only)."""
+    import ipaddress
+    outside = []
+    for probe in plan.probes:
+        for key in ("host", "reflector_host", "name", "url"):
+            value = probe.get(key)
+            if value is None:
+                continue
+            host = value.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0].strip("[]") if key == "url" else value
+            try:
+                ok = ipaddress.ip_address(host).is_loopback
+            except ValueError:
+                ok = False
+            if not ok:
+                outside.append(value)
+    return outside
+
+
+def loopback_only(inventory, phase: str) -> None:
+    """Refuse to probe anything but 127.0.0.0/8: screenshots never touch a real network."""
+    from migready.checks.probes import build_plan
+    outside = outside_loopback(build_plan(inventory, "local://", phase))
+    if outside:
+        raise RuntimeError(f"refusing to probe {', '.join(outside[:5])} ({inventory.path}): screenshots probe "
+                           "loopback only")
+
+
+def _probe(app, window, session, phase: str, name: str, shoot) -> None:
+    loopback_only(session.inventory, phase)
+    window.go(phase)
+    run = window.pages[phase].start("local://")
+    if run is None:
+        raise RuntimeError(f"the {phase} run did not start: {window.pages[phase].state.text()}")
+    _pump(app, lambda: not run.running, 30)
+    _pump(app, lambda: session.review is not None and (session.review.checklist.post_run if phase == "post"
+                                                       else session.review.checklist.pre_run) is not None, 10)
+    shoot(name, phase)
+
+
+def _dialogs(out: Path, window, session, app, suffix: str = "") -> None:
+    from migready.checks.transports.errors import HostKeyInfo
+
+    from .dialogs.hostkey import HostKeyDialog
+    from .dialogs.waive import WaiveDialog
+    info = HostKeyInfo("10.60.3.21", 22, "ssh-ed25519", "SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8")
+    item = next(i for i in session.review.checklist.items if i.state == "pending" and i.blocker)
+    for name, dialog in (("10-host-key-dialog", HostKeyDialog(info, window)),
+                         ("11-waive-dialog", WaiveDialog(item, "Lin Wei", parent=window))):
+        dialog.show()
+        _pump(app, seconds=0.2)
+        dialog.grab().save(str(out / f"{name}{suffix}.png"))
+        dialog.close()
+
+
+if __name__ == "__main__":
+    sys.exit(take(sys.argv[1] if len(sys.argv) > 1 else "screenshots"))
