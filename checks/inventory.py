@@ -146,7 +146,8 @@ def _explain(error: jsonschema.ValidationError, located: Located, shown: str) ->
         return [Problem(shown, line, col, format_path(path), message)]
     if kind == "type":
         expected = error.validator_value
-        expected = " or ".join(expected) if isinstance(expected, list) else expected
+        expected = expected if isinstance(expected, list) else [expected]
+        expected = " or ".join(_PEOPLE_TYPES.get(t, t) for t in expected)
         got = _type_name(error.instance)
         return [Problem(shown, line, col, format_path(path), f"expected {expected}, got {got} {error.instance!r}")]
     if kind == "pattern" and "description" in error.schema:
@@ -159,6 +160,9 @@ def _explain(error: jsonschema.ValidationError, located: Located, shown: str) ->
     return [Problem(shown, line, col, format_path(path), error.message)]
 
 
+_PEOPLE_TYPES = {"array": "list", "object": "mapping", "null": "nothing"}
+
+
 def _type_name(value) -> str:
     if value is None:
         return "null"
@@ -168,6 +172,11 @@ def _type_name(value) -> str:
 
 
 # --- checks a schema cannot express --------------------------------------------------------
+
+
+def _as_list(value) -> list:
+    """The schema reports a wrong type; the cross-field checks just skip it."""
+    return value if isinstance(value, list) else []
 
 
 class _Semantics:
@@ -204,12 +213,12 @@ class _Semantics:
                     self.add(("zones", zi, "name"), f"zone '{name}' is declared twice")
                 names.append(name)
             nets = []
-            for ci, cidr in enumerate(zone.get("cidrs") or []):
+            for ci, cidr in enumerate(_as_list(zone.get("cidrs"))):
                 if isinstance(cidr, str):
                     net = self.parse_cidr(cidr, ("zones", zi, "cidrs", ci))
                     if net is not None:
                         nets.append(net)
-            for ri, reflector in enumerate(zone.get("reflectors") or []):
+            for ri, reflector in enumerate(_as_list(zone.get("reflectors"))):
                 host = reflector.get("host") if isinstance(reflector, dict) else None
                 if not isinstance(host, str):
                     continue
@@ -282,7 +291,7 @@ class _Semantics:
             self.add(path, f"missing required field 'port' (needed for protocol {protocol})")
         if isinstance(dep.get("host"), str):
             self.check_address(dep["host"], path + ("host",))
-        for hi, host in enumerate(dep.get("hosts") or []):
+        for hi, host in enumerate(_as_list(dep.get("hosts"))):
             if isinstance(host, str):
                 self.check_address(host, path + ("hosts", hi))
 

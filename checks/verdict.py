@@ -70,7 +70,7 @@ def decide(inventory: Inventory, workspace: Workspace, checklist: Checklist, com
             warnings.append(f"non-blocking item failed: {item.id}: {item.evidence}")
     for change in comparison.regressions:
         text = _regression_text(change)
-        w = _waiver_of(checklist, change)
+        w = regression_waiver(checklist, change)
         if w:
             waived.append(f"waived regression: {text} by {w['by']} until {w['until']}: {w['reason']}")
         else:
@@ -103,7 +103,7 @@ def _regression_text(change) -> str:
     return f"{change.dependency or '(host)'} {change.check}{target}: {findings}"
 
 
-def _waiver_of(checklist: Checklist, change) -> dict | None:
+def regression_waiver(checklist: Checklist, change) -> dict | None:
     """The waiver excusing a regression: its dependency's requirement items that the changed
     probe proves and that do not pass must all be waived (by item or dependency waivers)."""
     proves = set((change.post or change.pre or {}).get("proves") or ())

@@ -179,7 +179,7 @@ class ChecklistPage(Page):
     # -- acting ---------------------------------------------------------------------------
 
     def default_name(self) -> str:
-        return self.session.user_name()
+        return self.session.default_name()
 
     def ask_mark(self, state: str) -> bool:
         item = self.selected_item()

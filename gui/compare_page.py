@@ -42,7 +42,7 @@ class ComparePage(Page):
         self.model = CompareModel(parent=self)
         self.proxy = FilterProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.table = table_view(self.proxy, {0: 135, 1: 330, 2: 200, 3: 95, 4: 110, 5: 110})
+        self.table = table_view(self.proxy, {0: 135, 1: 300, 2: 170, 3: 95, 4: 105, 5: 105})
         self.table.setObjectName("compare-table")
         self.persist("table", self.table)
         self.details = QTextBrowser()
@@ -78,7 +78,8 @@ class ComparePage(Page):
                                  f"{escape(_run_label(comparison.post_run))}<br>Run the {missing} probes to compare.")
             return
         regressions = len(comparison.regressions)
-        counts = ", ".join(f"{n} {c}" for c, n in comparison.counts().items() if n)
+        counts = ", ".join(style.plural(n, c) if c == "regression" else f"{n} {c}"
+                           for c, n in comparison.counts().items() if n)
         verdict = (f"{style.label('regression')}: {regressions} regression{'s' * (regressions != 1)}"
                    if regressions else f"{style.label('pass')}: no regression")
         warn = "".join(f"<br>{style.label('pending')} run {escape(r)} is incomplete: checks it did not reach "

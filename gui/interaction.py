@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLineEdit, QWidget
 
 from .dialogs.hostkey import HostKeyDialog
 from .dialogs.mark import MarkDialog, MarkRequest
@@ -57,9 +57,6 @@ class Interaction:
     def save_file(self, caption: str, filters: str, suggested: str = "") -> Optional[str]:
         path, _ = QFileDialog.getSaveFileName(self.parent, caption, suggested, filters)
         return path or None
-
-    def warn(self, title: str, text: str) -> None:
-        QMessageBox.warning(self.parent, title, text)
 
     def sign(self, digest: str, verdict: str, key_path: str = ""):
         from .dialogs.signoff import SignDialog

@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
         s.saved.connect(lambda path: self.say(f"Saved {path}"))
         s.error.connect(self.show_error)
         s.opened.connect(self.recent.add)
+        self.session.reviewer = str(self.settings.value("user/name", "") or "")
         self.restore_layout()
         self.update_steps()
         self._workspace_changed()
@@ -286,6 +287,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/split", self.split.saveState())
         self.settings.setValue("window/step", STEPS[max(self.rail.currentRow(), 0)][0])
+        self.settings.setValue("user/name", self.session.reviewer)
         for page in self.pages.values():
             page.save_state(self.settings)
         self.settings.sync()

@@ -58,8 +58,9 @@ class ProbeRun(QObject):
     def start(self) -> None:
         ask = self.interaction
         self.options.host_key_callback = UiCall(ask.host_key, "refuse", self.cancel_event, self)
-        self.options.password_callback = UiCall(ask.secret, None, self.cancel_event, self)
-        self.options.passphrase_callback = UiCall(ask.secret, None, self.cancel_event, self)
+        self.options.password_callback = UiCall(ask.secret, None, self.cancel_event, self)  # gets a prompt
+        self.options.passphrase_callback = UiCall(  # the transport passes the key file's path
+            lambda path: ask.secret(f"Passphrase for the SSH key {path}:"), None, self.cancel_event, self)
         self.running = True
         self._runs_before = len(self.session.workspace.runs)
         self.session.probe = self

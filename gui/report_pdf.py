@@ -9,6 +9,11 @@ QT_QPA_PLATFORM says otherwise.  CJK names need a CJK font: the first family
 of `CJK_FAMILIES` that is installed is used (CI installs Debian's
 fonts-noto-cjk); without one Qt falls back to whatever fontconfig offers.
 
+Speed (bench/README.md, 10,000 items in under 10 s): each section (front
+matter, each service) is its own QTextDocument, because layout time grows
+faster than linearly with document size; long tables have no cell borders
+(Qt draws every cell edge, 40% of the time) but shaded alternate rows.
+
 `render_pdf` is a plain function with a progress callback and a cancel event,
 so the CLI calls it directly and the GUI from a worker.
 """

@@ -20,6 +20,7 @@ from migready.checks.problems import InputError
 from migready.checks.verdict import ActionError, mark, waive
 
 from . import jobs
+from .style import plural
 from .workers import Runner
 
 
@@ -56,6 +57,8 @@ class Session(QObject):
         self._saving = False
         self._save_again = False
         self._leftovers: list[Path] = []
+        self._announced: set[str] = set()
+        self.reviewer = ""  # the name last given in a mark, waiver or sign-off (the window remembers it)
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -93,11 +96,11 @@ class Session(QObject):
         self.inventory_changed.emit()
         self.workspace_changed.emit()
         if self.problems:
-            self.message.emit(f"{Path(loaded.path).name}: {len(self.problems)} problem(s) to fix")
+            self.message.emit(f"{Path(loaded.path).name}: {plural(len(self.problems), 'problem')} to fix")
         elif self.inventory is not None:
             deps = sum(len(s.dependencies) for s in self.inventory.services)
-            self.message.emit(f"{Path(loaded.path).name}: {len(self.inventory.services)} services, "
-                              f"{deps} dependencies, {len(self.flags)} flags")
+            self.message.emit(f"{Path(loaded.path).name}: {plural(len(self.inventory.services), 'service')}, "
+                              f"{plural(deps, 'dependency', 'dependencies')}, {plural(len(self.flags), 'flag')}")
         self.refresh_review()
 
     def _load_failed(self, exc: BaseException) -> None:
@@ -177,6 +180,9 @@ class Session(QObject):
             self._save_again = False
             self._schedule_save()
             return
+        if self.untitled and path not in self._announced:  # after a crash, File ▸ Open recent finds it
+            self._announced.add(path)
+            self.opened.emit(path)
         for leftover in self._leftovers:
             if leftover != Path(path):
                 leftover.unlink(missing_ok=True)
@@ -202,12 +208,17 @@ class Session(QObject):
         self.review_changed.emit()
 
     def mark(self, item_id: str, state: str, by: str, note: str) -> bool:
+        self.reviewer = by.strip() or self.reviewer
         return self._act(lambda cl: mark(self.workspace, cl, item_id, state, by, note),
                          f"{item_id} marked {state}")
 
     def waive(self, target: str, by: str, reason: str, until: str) -> bool:
+        self.reviewer = by.strip() or self.reviewer
         return self._act(lambda cl: waive(self.workspace, cl, target, by, reason, until),
                          f"{target} waived until {until}")
+
+    def default_name(self) -> str:
+        return self.reviewer or self.user_name()
 
     def _act(self, action, done: str) -> bool:
         if self.review is None:

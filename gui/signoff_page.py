@@ -164,7 +164,7 @@ class SignoffPage(Page):
 
     def ask_keygen(self) -> None:
         roles = list(self.report["signoff"]["required_roles"]) if self.report else []
-        answer = self.interaction.new_key(roles, self.session.user_name())
+        answer = self.interaction.new_key(roles, self.session.default_name())
         if answer is None:
             return
         self.session.runner.start(

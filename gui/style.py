@@ -52,9 +52,15 @@ def label(state: str) -> str:
     return f"{symbol(state)} {word}"
 
 
+_dark_cache: dict[int, bool] = {}
+
+
 def is_dark(palette: QPalette | None = None) -> bool:
     palette = palette or QApplication.palette()
-    return palette.color(QPalette.Window).lightness() < 128
+    key = palette.cacheKey()
+    if key not in _dark_cache:  # asked for every tinted cell painted: remember the answer per palette
+        _dark_cache[key] = palette.color(QPalette.Window).lightness() < 128
+    return _dark_cache[key]
 
 
 def tint(state: str, palette: QPalette | None = None) -> QColor | None:

@@ -54,7 +54,8 @@ def pre_run() -> dict:
                 "127.0.0.22 leaves on lo directly from 127.0.0.1 (ip)", None,
                 {"dev": "lo", "gateway": None, "ip": "127.0.0.22", "method": "ip", "src": "127.0.0.1"}),
         _result("p6", PRINTER, "127.0.0.22", "tcp_connect", ["reachable", "within_timeout"], "connected",
-                "connected to 127.0.0.22:9100", 0.086, {"ip": "127.0.0.22", "local": {"ip": "127.0.0.1", "port": 42778}}),
+                "connected to 127.0.0.22:9100", 0.086,
+                {"ip": "127.0.0.22", "local": {"ip": "127.0.0.1", "port": 42778}}),
         _result("p7", PRINTER, "printer.demo.example", "dns", ["private_dns"], "resolved", "2 answers", 0.9,
                 {"answers": [{"ip": "127.0.0.22", "class": "loopback"}, {"ip": "10.1.2.3", "class": "private"}]}),
     ]
@@ -102,7 +103,8 @@ def make_workspace(tmp_path: Path, hostile: bool = False, signoffs: list | None 
     pre = pre_run()
     ws.runs.extend([pre, post_run(pre)])
     checklist = build_checklist(inventory, ws, TODAY)
-    mark(ws, checklist, "prepare.rollback-plan", "pass", "李伟", "rollback = redeploy on demo-old; trigger: error 266 > 1%")
+    mark(ws, checklist, "prepare.rollback-plan", "pass", "李伟",
+         "rollback = redeploy on demo-old; trigger: error 266 > 1%")
     waive(ws, checklist, "prepare.store-ops-informed", "Zhang Min (migration lead)",
           "store managers briefed by phone; the written notice follows", "2030-01-08", today=TODAY)
     if signoffs is None:  # signed for real, but over other (earlier) content: shown as stale

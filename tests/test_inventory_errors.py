@@ -300,3 +300,14 @@ def test_flow_style_positions(tmp_path):
     assert problems_of(tmp_path, text) == [
         "inv.yaml:2:102: services[0].dependencies[0].port: 0 is less than the minimum of 1"
     ]
+
+
+@pytest.mark.parametrize("field, value", [("cidrs", "true"), ("reflectors", "7"), ("cidrs", "{a: 1}")])
+def test_wrong_type_lists_are_reported_not_crashed_on(tmp_path, field, value):
+    """Found by the fuzzer: `cidrs: True` used to raise TypeError in the cross-field checks."""
+    text = HEAD.replace("    cidrs: [10.128.0.0/12]\n", f"    {field}: {value}\n" if field == "cidrs" else
+                        "    cidrs: [10.128.0.0/12]\n").replace(
+        "    reflectors: [{host: 10.128.0.10, port: 3478}]\n",
+        f"    reflectors: {value}\n" if field == "reflectors" else "    reflectors: [{host: 10.128.0.10, port: 3478}]\n")
+    problems = problems_of(tmp_path, text + DEP)
+    assert len(problems) == 1 and f"zones[0].{field}: expected list" in problems[0]

@@ -285,3 +285,13 @@ def test_a_waived_regression_is_shown_as_the_verdict_counts_it(ws_path):
     junit = ET.fromstring(render(report, "junit"))
     regressions = next(s for s in junit.iter("testsuite") if s.get("name") == "regressions")
     assert (regressions.get("failures"), regressions.get("skipped")) == ("0", "1")
+
+
+@pytest.mark.parametrize("verdict, cls", [("GO", "go"), ("GO WITH WAIVERS", "waivers"), ("NO-GO", "nogo")])
+def test_banner_says_the_final_verdict_in_words_and_colour(report, verdict, cls):
+    report["signoff"]["final"] = {"verdict": verdict, "reasons": ["because"]}
+    page = render(report, "html").decode("utf-8")
+    assert f'class="banner {cls}"' in page and f"VERDICT: {verdict}<" in page
+    assert ("(evidence alone: NO-GO)" in page) == (verdict != "NO-GO")
+    text = render(report, "md").decode("utf-8")
+    assert f"**Verdict: {verdict}**" in text

@@ -135,7 +135,8 @@ def attention(report: dict) -> list[str]:
     for reg in att["regressions"]:
         waived = reg.get("waived")
         state = "WAIVED" if waived else "REGRESSION"
-        note = f"<br>waived by {esc(waived['by'])} until {esc(waived['until'])}: {esc(waived['reason'])}" if waived else ""
+        note = (f"<br>waived by {esc(waived['by'])} until {esc(waived['until'])}: {esc(waived['reason'])}"
+                if waived else "")
         out.append(f'<tr><td class="st-{"waived" if waived else "fail"}"><b>{state}</b></td>'
                    f"<td>{esc(reg['dependency'] or '(host)')} {esc(reg['check'])} {esc(reg.get('target'))}</td>"
                    f"<td>{'<br>'.join(esc(f) for f in reg['findings'])}{note}</td></tr>")
@@ -153,7 +154,8 @@ def waivers(report: dict) -> list[str]:
     out = ['<h2>Waivers</h2><table class="grid" width="100%" cellspacing="0" cellpadding="3">'
            "<tr><th>Waiver</th><th>Covers</th><th>By</th><th>Why</th><th>Until</th><th>Status</th></tr>"]
     for w in report["waivers"]:
-        applies = f"<br><span class=\"muted\">applies to {len(w['applies_to'])} item(s)</span>" if w["applies_to"] else ""
+        applies = (f"<br><span class=\"muted\">applies to {len(w['applies_to'])} item(s)</span>"
+                   if w["applies_to"] else "")
         out.append(f"<tr><td>{esc(w['id'])}</td><td>{esc(w['scope'])} {esc(w['target'])}{applies}</td>"
                    f"<td>{esc(w['by'])}</td><td>{esc(w['reason'])}</td><td>{esc(w['until'])}</td>"
                    f"<td><b>{esc(w['status']).upper()}</b></td></tr>")

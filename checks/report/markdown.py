@@ -77,7 +77,8 @@ def render_lines(report: dict) -> list[str]:
             out += [f"> {md(service['notes'])}", ""]
         for dep in service["dependencies"]:
             facts = f"{dep['kind']} {dep.get('device_type') or ''} · {dep['protocol']}/{dep.get('port') or '-'}"
-            out += [f"#### {md(dep['ref'])}", "", md(facts) + (f" · {md(dep['notes'])}" if dep.get("notes") else ""), ""]
+            notes = f" · {md(dep['notes'])}" if dep.get("notes") else ""
+            out += [f"#### {md(dep['ref'])}", "", md(facts) + notes, ""]
             out += items(dep["items"])
             if dep["evidence"]:
                 out += evidence(dep["evidence"])

@@ -22,7 +22,7 @@ from .. import __version__
 from ..checklist import PHASES, Checklist, Item, waiver_status
 from ..compare import Change, Comparison
 from ..model import Dependency, Inventory, Site
-from ..verdict import Review, review
+from ..verdict import Review, regression_waiver, review
 from ..workspace import Workspace, utc_now
 from .evidence import change_entry, regression_entry, run_entry
 from .signoff import signoff_section
@@ -56,11 +56,8 @@ def build_report(inventory: Inventory, workspace: Workspace, today: _dt.date | N
 def content(inventory: Inventory, workspace: Workspace, result: Review, today: _dt.date) -> dict:
     checklist, comparison, verdict = result.checklist, result.comparison, result.verdict
     items_by_dep: dict[str | None, list[dict]] = {}
-    requirement_items: dict[str | None, list[Item]] = {}
     for item in checklist.items:
         items_by_dep.setdefault(item.dependency, []).append(item_entry(item))
-        if item.source == "requirement":
-            requirement_items.setdefault(item.dependency, []).append(item)
     evidence_by_dep: dict[str | None, list[dict]] = {}
     for change in comparison.changes:
         evidence_by_dep.setdefault(change.dependency, []).append(change_entry(change))
@@ -105,7 +102,7 @@ def content(inventory: Inventory, workspace: Workspace, result: Review, today: _
             "blockers": [{"id": i.id, "title": i.title, "state": i.state, "evidence": i.evidence,
                           "dependency": i.dependency}
                          for i in checklist.items if i.blocker and i.state in ("fail", "pending")],
-            "regressions": [dict(regression_entry(c), waived=_regression_waiver(requirement_items, c))
+            "regressions": [dict(regression_entry(c), waived=_waiver_summary(regression_waiver(checklist, c)))
                             for c in comparison.regressions],
         },
         "services": services,
@@ -204,14 +201,6 @@ def waiver_entries(workspace: Workspace, checklist: Checklist, today: _dt.date) 
     return out
 
 
-def _regression_waiver(requirement_items: dict[str | None, list[Item]], change: Change) -> dict | None:
-    """The waiver excusing a regression, by the verdict's rule (checks/verdict.py `_waiver_of`):
-    the dependency's requirement items that the changed probe proves and that do not pass
-    must all be waived.  Kept in step by tests/test_report.py, which compares with the reasons."""
-    proves = set((change.post or change.pre or {}).get("proves") or ())
-    covering = [i for i in requirement_items.get(change.dependency, ())
-                if i.requirement in proves and i.base_state != "pass"]
-    if covering and all(i.state == "waived" for i in covering):
-        w = covering[0].waiver or {}
-        return {k: w.get(k) for k in ("id", "by", "until", "reason")}
-    return None
+def _waiver_summary(waiver: dict | None) -> dict | None:
+    """The waiver that excuses a regression, as the verdict counts it (verdict.regression_waiver)."""
+    return {k: waiver.get(k) for k in ("id", "by", "until", "reason")} if waiver else None

@@ -17,16 +17,7 @@ from typing import Optional
 
 from PySide6.QtCore import QModelIndex, QObject, QRegularExpression, QSortFilterProxyModel, Qt
 
-from .table import FACET_TEXT_ROLE, SORT_ROLE
-
-
-def facet_text(facets: dict) -> str:
-    """``|name=value|...|`` for a facets dict whose values are strings or sets of strings."""
-    parts = []
-    for name, value in facets.items():
-        values = value if isinstance(value, (set, frozenset, tuple, list)) else (value,)
-        parts += [f"{name}={v}" for v in sorted(values)]
-    return "|" + "|".join(parts) + "|" if parts else ""
+from .table import FACET_TEXT_ROLE, SORT_ROLE, facet_text  # noqa: F401 - facet_text re-exported
 
 
 class FilterProxy(QSortFilterProxyModel):

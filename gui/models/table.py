@@ -21,6 +21,15 @@ TONE_ROLE = Qt.UserRole + 4  # the state word the cell's tint comes from
 FACET_TEXT_ROLE = Qt.UserRole + 5  # the facets as "|name=value|...|", what FilterProxy matches in C++
 
 
+def facet_text(facets: dict) -> str:
+    """``|name=value|...|`` for a facets dict whose values are strings or sets of strings."""
+    parts = []
+    for name, value in facets.items():
+        values = value if isinstance(value, (set, frozenset, tuple, list)) else (value,)
+        parts += [f"{name}={v}" for v in sorted(values)]
+    return "|" + "|".join(parts) + "|" if parts else ""
+
+
 @dataclass
 class Column:
     header: str
@@ -97,6 +106,5 @@ class TableModel(QAbstractTableModel):
         if role == FACETS_ROLE:
             return self.facets(row)
         if role == FACET_TEXT_ROLE:
-            from .filter import facet_text
             return facet_text(self.facets(row)) if index.column() == 0 else ""
         return None

@@ -12,8 +12,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, Qt
 from PySide6.QtGui import QFont
 
 from .. import style
-from .filter import facet_text
-from .table import FACET_TEXT_ROLE, FACETS_ROLE, ROW_ROLE, SORT_ROLE, TONE_ROLE, Column
+from .table import FACET_TEXT_ROLE, FACETS_ROLE, ROW_ROLE, SORT_ROLE, TONE_ROLE, Column, facet_text
 
 _TOP = 0  # internalId of group rows; a child's is its group's row + 1
 

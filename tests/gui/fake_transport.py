@@ -8,6 +8,7 @@ from migready.checks.transports.local import LocalTransport
 
 INFO = HostKeyInfo("staging.test", 2222, "ssh-ed25519", "SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8")
 answers: list[str] = []
+passphrases: list = []
 
 
 class AskingTransport(LocalTransport):
@@ -20,6 +21,8 @@ class AskingTransport(LocalTransport):
         answers.append(answer)
         if answer not in ("once", "remember"):
             raise UnknownHostKey(INFO, refused_by="the person at the keyboard")
+        if self.options.passphrase_callback:  # as SSH does for an encrypted identity file
+            passphrases.append(self.options.passphrase_callback("/home/ops/.ssh/id_ed25519"))
 
 
 class RefusingTransport(LocalTransport):

@@ -66,6 +66,7 @@ def test_probe_run_asks_about_the_host_key(qtbot, demo_window, answer, stored):
     fake_transport.register()
     window = demo_window
     window.interaction.host_key_answer = answer
+    window.interaction.secret_value = "correct horse"
     window.go("pre")
     page = window.pages["pre"]
     run = page.start("asking://staging.test:2222")
@@ -75,6 +76,9 @@ def test_probe_run_asks_about_the_host_key(qtbot, demo_window, answer, stored):
     [(kind, info)] = [a for a in window.interaction.asked if a[0] == "host_key"]
     assert info.fingerprint_sha256 == fake_transport.INFO.fingerprint_sha256
     assert bool(window.session.workspace.runs) is stored
+    if stored:  # the key passphrase was asked on the UI thread, with the key's path, and handed back
+        assert fake_transport.passphrases[-1] == "correct horse"
+        assert ("secret", "Passphrase for the SSH key /home/ops/.ssh/id_ed25519:") in window.interaction.asked
     if not stored:
         text = page.state.text()
         assert "host key of staging.test:2222 is unknown" in text and "Traceback" not in text

@@ -73,6 +73,7 @@ def test_workspace_save_as_reopen_and_autosave(qtbot, demo_window, tmp_path, set
     with qtbot.waitSignal(session.saved, timeout=10_000):
         assert page.ask_mark("na")
     assert untitled.exists()  # autosaved right away: a crash now loses nothing
+    assert str(untitled) in demo_window.recent.paths()  # ... and File ▸ Open recent finds it
     assert "demo.vendor-confirmation" in json.loads(untitled.read_text(encoding="utf-8"))["marks"]
 
     target = tmp_path / "review.migready.json"
@@ -137,7 +138,11 @@ def test_waive_through_the_real_dialog(qtbot, demo_window):
     assert demo_window.session.review.checklist.item("demo.vendor-confirmation").state == "waived"
 
 
-def test_layout_and_step_are_remembered(qtbot, demo_window, settings, interaction, tmp_path):
+def test_layout_step_and_name_are_remembered(qtbot, demo_window, settings, interaction, tmp_path):
+    page = demo_window.pages["checklist"]
+    assert page.select("demo.vendor-confirmation")
+    with qtbot.waitSignal(demo_window.session.review_changed, timeout=10_000):
+        assert page.ask_mark("pass")
     demo_window.go("compare")
     demo_window.resize(777, 612)
     demo_window.close()
@@ -146,6 +151,7 @@ def test_layout_and_step_are_remembered(qtbot, demo_window, settings, interactio
     qtbot.addWidget(again)
     again.show()
     assert again.current_page().key == "compare"
+    assert again.session.default_name() == "Lin Wei"  # the name given in the last mark
     assert (again.width(), again.height()) == (777, 612)
     again.close()
 
