@@ -119,7 +119,7 @@ def cmd_verdict(args) -> int:
     final, evidence = report["signoff"]["final"], report["verdict"]
     if args.format == "json":
         _dump({"verdict": final["verdict"], "reasons": final["reasons"], "warnings": evidence["warnings"],
-               "evidence_verdict": evidence["verdict"], "digest": report["digest"],
+               "evidence_verdict": evidence["verdict"], "digest": report["digest"], "counts": report["counts"],
                "signoff": {k: report["signoff"][k] for k in ("required_roles", "awaiting", "notes")}})
     else:
         print(final["verdict"])

@@ -44,6 +44,7 @@ services:
          source_port: 9010, requires: [reachable, source_port_preserved, no_nat]}
       - {name: printer, kind: device, device_type: printer, protocol: tcp, host: 10.128.4.22, port: 9100,
          requires: [reachable]}
+signoff: {roles: [migration lead]}
 """
 
 
@@ -122,8 +123,21 @@ def verdict_json(path, **kw):
 # ------------------------------------------------------------------ verdict exit codes
 
 
+def sign(path, tmp_path):
+    """The one required role (the inventory's signoff.roles) approves the current content."""
+    key = tmp_path / "lead-key"
+    if not key.exists():
+        assert migready("keygen", "--name", "Zhang Min", "--role", "migration lead", "--out", key).returncode == 0
+    out = migready("signoff", path, "--key", key)
+    assert out.returncode == 0, out.stderr
+
+
 def test_verdict_go_exits_0(make_ws, tmp_path):
     path = make_ws()
+    code, v = verdict_json(path)
+    assert (code, v["verdict"], v["evidence_verdict"]) == (1, "NO-GO", "GO")
+    assert v["reasons"][0] == "awaiting sign-off: migration lead"
+    sign(path, tmp_path)
     code, v = verdict_json(path, cwd=tmp_path.parent)  # from another directory
     assert code == 0 and v["verdict"] == "GO"
     assert len(v["reasons"]) == 1 and v["reasons"][0].endswith("blocker items pass; no regression")
@@ -159,6 +173,7 @@ def test_waive_then_verdict_exits_3(make_ws):
     out = migready("waive", path, SCALE, "--by", "Zhang Min", "--reason", "TopScale firmware 3.2 accepts any port",
                    "--until", UNTIL)
     assert out.returncode == 0, out.stderr
+    sign(path, path.parent)
     code, v = verdict_json(path)
     assert code == 3 and v["verdict"] == "GO WITH WAIVERS"
     assert v["reasons"] and all("Zhang Min" in r and UNTIL in r and "TopScale firmware 3.2" in r
