@@ -6,7 +6,6 @@ with failures, 2 bad input or the host could not be reached (nothing stored),
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 

@@ -43,21 +43,24 @@ class DemoResult:
 
 
 @contextlib.contextmanager
-def _store(reflector, scale, printer):
-    """The store's devices on the given loopback endpoints, stopped on exit."""
-    started = []
+def store_devices(reflector=REFLECTOR, scale=SCALE, printer=PRINTER):
+    """The store's devices on loopback endpoints (demo.yaml's by default), stopped on exit.
+
+    Yields {"reflector", "scale", "printer"}; the simulators' `.stats` count what they saw.
+    """
+    started = {}
     try:
-        started.append(agent.Reflector(reflector[0], reflector[1], log=io.StringIO()).start())
-        started.append(simulators.start_scale(*scale, log=None))
-        started.append(simulators.start_printer(*printer, log=None))
+        started["reflector"] = agent.Reflector(reflector[0], reflector[1], log=io.StringIO()).start()
+        started["scale"] = simulators.start_scale(*scale, log=None)
+        started["printer"] = simulators.start_printer(*printer, log=None)
     except (OSError, RuntimeError) as exc:
-        for peer in started:
+        for peer in started.values():
             peer.stop()
         raise DemoError(f"cannot start the demo's loopback devices ({exc}); is another demo running?") from None
     try:
-        yield
+        yield started
     finally:
-        for peer in reversed(started):
+        for peer in reversed(list(started.values())):
             peer.stop()
 
 
@@ -87,9 +90,9 @@ def run_demo(out_dir: Path, say: Callable[[str], None] = print) -> DemoResult:
     workspace = Workspace.new(workspace_path, str(inventory_path.resolve()), inventory.digest)
 
     say("pre-migration: probing the store directly (old site, no NAT)")
-    with _store(REFLECTOR, SCALE, PRINTER):
+    with store_devices():
         run_probes(inventory, "local://", "pre", workspace)
     say("post-migration: probing through a user-space NAT simulation (new site, natOutgoing)")
-    with _store(*(BEHIND_NAT[p] for p in (REFLECTOR, SCALE, PRINTER))), _nat():
+    with store_devices(*(BEHIND_NAT[p] for p in (REFLECTOR, SCALE, PRINTER))), _nat():
         run_probes(inventory, "local://", "post", workspace)
     return DemoResult(workspace_path, inventory_path, review(inventory, workspace))

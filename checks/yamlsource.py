@@ -8,7 +8,6 @@ Keys are always taken as written (`on:` stays the string "on").
 """
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
 
 import yaml

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from migready.checks import agent, simulators
 from migready.checks.compare import Change, Comparison, Finding, compare_runs, latest_runs
 
 DEP = "scale-adapter/topscale"
@@ -352,17 +351,6 @@ def test_latest_runs_without_a_phase():
 # ------------------------------------------------------------------ end to end on loopback
 
 DEMO = Path(str(resources.files("migready.inventories"))) / "demo.yaml"
-
-
-@pytest.fixture
-def store_peers():
-    reflector = agent.Reflector("127.0.0.20", 3478, log=None).start()
-    scale = simulators.start_scale("127.0.0.21", 5002, log=None)
-    printer = simulators.start_printer("127.0.0.22", 9100, log=None)
-    yield
-    printer.stop()
-    scale.stop()
-    reflector.stop()
 
 
 def test_two_real_loopback_runs_compare_unchanged(tmp_path, store_peers):

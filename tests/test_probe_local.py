@@ -11,26 +11,12 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-import pytest
 
-from migready.checks import agent, simulators
 from migready.checks.inventory import load_inventory
 from migready.checks.probes import build_plan
 from migready.checks.workspace import Workspace
 
 DEMO = Path(str(resources.files("migready.inventories"))) / "demo.yaml"
-
-
-@pytest.fixture
-def store_peers():
-    """The demo's reflector, scale and printer on their loopback addresses."""
-    reflector = agent.Reflector("127.0.0.20", 3478, log=None).start()
-    scale = simulators.start_scale("127.0.0.21", 5002, log=None)
-    printer = simulators.start_printer("127.0.0.22", 9100, log=None)
-    yield {"scale": scale, "printer": printer}
-    printer.stop()
-    scale.stop()
-    reflector.stop()
 
 
 def probe(workspace: Path, *extra):

@@ -9,7 +9,6 @@ import sys
 
 import pytest
 
-from migready.checks import agent, simulators
 from migready.checks.cli import main
 from migready.checks.report import content_digest
 from migready.checks.workspace import Workspace
@@ -58,17 +57,6 @@ def test_bad_input_exits_2_with_a_message(tmp_path, capsys, case, message):
     assert main(["report", str(ws), "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
-
-
-@pytest.fixture
-def store_peers():
-    reflector = agent.Reflector("127.0.0.20", 3478, log=None).start()
-    scale = simulators.start_scale("127.0.0.21", 5002, log=None)
-    printer = simulators.start_printer("127.0.0.22", 9100, log=None)
-    yield
-    printer.stop()
-    scale.stop()
-    reflector.stop()
 
 
 def test_end_to_end_from_a_real_loopback_run(tmp_path, store_peers):

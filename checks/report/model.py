@@ -20,7 +20,7 @@ from typing import Callable
 
 from .. import __version__
 from ..checklist import PHASES, Checklist, Item, waiver_status
-from ..compare import Change, Comparison
+from ..compare import Comparison
 from ..model import Dependency, Inventory, Site
 from ..verdict import Review, regression_waiver, review
 from ..workspace import Workspace, utc_now
