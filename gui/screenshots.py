@@ -159,20 +159,9 @@ def _stop(peers: list) -> None:
 def outside_loopback(plan) -> list[str]:
     """Every address or name a plan would reach that is not in 127.0.0.0/8 (empty: loopback only)."""
     import ipaddress
-    outside = []
-    for probe in plan.probes:
-        for key in ("host", "reflector_host", "name", "url"):
-            value = probe.get(key)
-            if value is None:
-                continue
-            host = value.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0].strip("[]") if key == "url" else value
-            try:
-                ok = ipaddress.ip_address(host).is_loopback
-            except ValueError:
-                ok = False
-            if not ok:
-                outside.append(value)
-    return outside
+
+    from migready.checks.transports.guard import outside
+    return outside(plan.to_agent(), [ipaddress.ip_network("127.0.0.0/8")])
 
 
 def loopback_only(inventory, phase: str) -> None:

@@ -19,6 +19,8 @@ def ensure_app(argv: list[str] | None = None):
         QApplication.setOrganizationName("migready")
         QApplication.setApplicationName("migready")
         app = QApplication(argv or [sys.argv[0]])
+        from .report_pdf import guard_none_refcount
+        guard_none_refcount()  # a PySide6 release that leaks None would otherwise abort a long session
     return app
 
 

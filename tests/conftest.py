@@ -1,9 +1,17 @@
-"""Fixtures shared by the loopback tests."""
+"""Fixtures shared by the loopback tests, and the suite's network fence."""
 from __future__ import annotations
+
+import os
 
 import pytest
 
 from migready.checks.demo import store_devices
+from migready.checks.transports.guard import ENV
+
+# Every agent plan a test sends (in-process or from a migready subprocess, which
+# inherits this) may reach loopback and the lab's own networks only; anything
+# else is refused before a packet leaves.  See checks/transports/guard.py.
+os.environ[ENV] = "127.0.0.0/8,::1/128,198.18.0.0/15"
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from .errors import (AuthFailed, ChangedHostKey, CommandTimeout, ConnectFailed, 
                      ConnectionDropped, ConnectTimeout, HostKeyError, HostKeyInfo,
                      PythonMissing, RevokedHostKey, TransportError, UnknownHostKey,
                      hostport, known_hosts_name)
+from . import guard
 from .hostspec import HostSpec
 
 # The agent is exec'd in the real ``__main__`` namespace (so ``__name__ ==
@@ -66,6 +67,7 @@ def encode_agent_input(agent_source: str, plan: dict) -> bytes:
     The plan is ASCII-escaped so that a remote Python with a C/POSIX locale
     (no UTF-8 mode before 3.7) decodes stdin without trouble.
     """
+    guard.enforce(plan)
     src = agent_source.encode("utf-8")
     plan_bytes = json.dumps(plan, ensure_ascii=True, separators=(",", ":")).encode("ascii")
     return str(len(src)).encode("ascii") + b"\n" + src + plan_bytes

@@ -1,0 +1,67 @@
+"""A fence for tests, demos and cautious sites: which networks an agent plan may reach.
+
+When MIGREADY_ALLOWED_NETWORKS is set (comma-separated CIDRs), every plan
+sent to an agent is checked first, at the one place all transports share
+(`encode_agent_input`), and a plan that would reach anything outside those
+networks is refused before a single packet leaves.  Names count as outside
+(only resolving them would tell, and resolving is itself traffic), except
+`localhost`.  The test suite sets it to loopback plus the lab's 198.18.0.0/15,
+so a test that picks the wrong inventory fails here instead of probing a
+real network.
+"""
+from __future__ import annotations
+
+import ipaddress
+import os
+from urllib.parse import urlsplit
+
+from .errors import TransportError
+
+ENV = "MIGREADY_ALLOWED_NETWORKS"
+_FIELDS = ("host", "reflector_host", "name", "resolver", "url")
+
+
+class TargetNotAllowed(TransportError):
+    pass
+
+
+def allowed_networks() -> list | None:
+    raw = os.environ.get(ENV, "").strip()
+    if not raw:
+        return None
+    return [ipaddress.ip_network(part.strip(), strict=False) for part in raw.split(",") if part.strip()]
+
+
+def outside(plan: dict, networks: list) -> list[str]:
+    """Every destination in `plan` that is not inside `networks`."""
+    found = []
+    probes = plan.get("probes") if isinstance(plan, dict) else None
+    for probe in probes if isinstance(probes, list) else ():
+        if not isinstance(probe, dict):
+            continue  # not a probe the agent would run (it rejects the plan)
+        for field in _FIELDS:
+            value = probe.get(field)
+            if not isinstance(value, str):
+                continue
+            host = (urlsplit(value).hostname or "") if field == "url" else value
+            if host == "localhost":
+                continue
+            try:
+                ip = ipaddress.ip_address(host)
+            except ValueError:
+                found.append(value)
+                continue
+            if not any(ip.version == net.version and ip in net for net in networks):
+                found.append(value)
+    return found
+
+
+def enforce(plan: dict) -> None:
+    networks = allowed_networks()
+    if networks is None:
+        return
+    refused = outside(plan, networks)
+    if refused:
+        shown = ", ".join(sorted(set(refused))[:5]) + (" ..." if len(set(refused)) > 5 else "")
+        raise TargetNotAllowed(f"refusing to probe {shown}: outside {ENV}="
+                               f"{os.environ[ENV]} (nothing was sent)")

@@ -1,0 +1,31 @@
+"""The suite's network fence: a plan for an example inventory is refused before anything is sent."""
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from migready.checks.inventory import load_inventory
+from migready.checks.probes import build_plan
+from migready.checks.transports import TransportOptions, open_transport
+from migready.checks.transports.guard import TargetNotAllowed
+
+EXAMPLES = Path(str(resources.files("migready.inventories")))
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.yaml") if p.name != "demo.yaml"))
+def test_examples_are_refused_by_the_fence(name):
+    plan = build_plan(load_inventory(EXAMPLES / name), "local://", "post").to_agent()
+    with open_transport("local://", TransportOptions()) as transport:
+        with pytest.raises(TargetNotAllowed) as caught:
+            transport.run_agent("raise SystemExit('the agent must never start')", plan, lambda line: None)
+    assert "nothing was sent" in str(caught.value)
+
+
+def test_demo_passes_the_fence():
+    plan = build_plan(load_inventory(EXAMPLES / "demo.yaml"), "local://", "pre").to_agent()
+    lines = []
+    with open_transport("local://", TransportOptions()) as transport:
+        transport.run_agent("import sys, json\nprint(json.dumps({'type': 'summary'}))", plan, lines.append)
+    assert lines == [{"type": "summary"}]
