@@ -559,6 +559,60 @@ def _ip_route_get(ip, deadline):
             "src": info.get("prefsrc"), "method": "ip"}
 
 
+class _RouteTable(object):
+    """Every route probe of a plan answered by ONE `ip -j -force -batch -` process.
+
+    One `ip route get` per target cost a process start each: on a 1,000-target
+    plan that was most of the agent's time (bench/README.md).  Targets not
+    known up front (names) still get their own `ip route get`.
+    """
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.wanted = []
+        self.answers = None
+
+    def prime(self, probes):
+        wanted = set()
+        for probe in probes:
+            host = probe.get("host") if probe.get("check") == "route" else None
+            try:
+                wanted.add(str(ipaddress.ip_address(host)))
+            except (TypeError, ValueError):
+                continue
+        self.wanted, self.answers = sorted(wanted), None
+
+    def lookup(self, ip, deadline):
+        if len(self.wanted) < 2 or ip not in self.wanted:
+            return None
+        with self.lock:
+            if self.answers is None:
+                self.answers = self._batch(deadline)
+        return self.answers.get(ip)
+
+    def _batch(self, deadline):
+        commands = "".join("route get %s\n" % ip for ip in self.wanted)
+        try:
+            proc = subprocess.run(["ip", "-j", "-force", "-batch", "-"], input=commands,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  universal_newlines=True, timeout=max(_remaining(deadline), 10.0))
+        except (OSError, subprocess.SubprocessError):
+            return {}
+        answers = {}
+        for line in proc.stdout.splitlines():
+            try:
+                info = json.loads(line)[0]
+            except (ValueError, IndexError, KeyError):
+                continue
+            if isinstance(info, dict) and info.get("dst") and info.get("dev"):
+                answers[info["dst"]] = {"ip": info["dst"], "dev": info["dev"], "gateway": info.get("gateway"),
+                                        "src": info.get("prefsrc"), "method": "ip"}
+        return answers
+
+
+_ROUTES = _RouteTable()
+
+
 def _proc_route(ip):
     """Fallback: /proc/net/route (IPv4, main table only) -> data or Done."""
     if ipaddress.ip_address(ip).version != 4:
@@ -590,7 +644,7 @@ def check_route(probe, deadline):
         ip = str(ipaddress.ip_address(ip.split("%")[0]))  # only an IP reaches `ip`
     except OSError as exc:
         raise Done(_socket_failure(exc, what="resolve %s" % host))
-    data = _ip_route_get(ip, deadline) or _proc_route(ip)
+    data = _ROUTES.lookup(ip, deadline) or _ip_route_get(ip, deadline) or _proc_route(ip)
     via = "via %s" % data["gateway"] if data["gateway"] else "directly"
     return _outcome("pass", "routed", "%s leaves on %s %s from %s (%s)" % (
         ip, data["dev"], via, data["src"], data["method"]), data=data)
@@ -1267,6 +1321,7 @@ def run(stdin=None, stdout=None):
     out.line({"type": "hello", "agent_version": AGENT_VERSION,
               "python": platform.python_version(), "pid": os.getpid()})
     counts = {"pass": 0, "fail": 0, "inconclusive": 0}
+    _ROUTES.prime(probes)
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         for future in concurrent.futures.as_completed([pool.submit(run_probe, p) for p in probes]):
             line = future.result()

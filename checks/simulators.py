@@ -198,7 +198,7 @@ def run_printer(
     sock = _bind(socket.SOCK_STREAM, bind, port)
     workers: List[threading.Thread] = []
     try:
-        sock.listen(64)
+        sock.listen(1024)
         stats.address = sock.getsockname()[:2]
         if on_bound:
             on_bound(stats.address)

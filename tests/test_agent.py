@@ -682,3 +682,18 @@ def test_real_python36_runs_a_plan(reflector, udp_server):
     assert res.pop("nx")["reason"] == "nxdomain"
     assert res.pop("www")["reason"] == "no_answer"
     assert {r["status"] for r in res.values()} == {"pass"}, proc.stdout
+
+
+def test_route_probes_of_a_plan_share_one_ip_batch():
+    """1,000 route probes must not start 1,000 `ip` processes (bench/README.md)."""
+    if shutil.which("ip") is None:
+        pytest.skip("iproute2 not installed")
+    targets = ["127.0.0.%d" % i for i in range(1, 6)]
+    plan = {"version": 1, "jobs": 4, "probes": [{"id": "r%d" % i, "check": "route", "host": t}
+                                                for i, t in enumerate(targets)]}
+    out = io.StringIO()
+    assert agent.run(io.BytesIO(json.dumps(plan).encode()), out) == 0
+    results = [json.loads(line) for line in out.getvalue().splitlines() if '"result"' in line]
+    assert sorted(r["data"]["ip"] for r in results) == targets
+    assert all(r["status"] == "pass" and r["data"]["dev"] == "lo" and r["data"]["method"] == "ip" for r in results)
+    assert sorted(agent._ROUTES.answers) == targets  # answered by the one batch
