@@ -87,8 +87,7 @@ def cmd_signoff(args) -> int:
     except SigningError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    workspace.log(signer.name, "signoff", signoff=entry)
-    workspace.data["signoffs"].append(entry)
+    workspace.add_signoff(entry)
     workspace.save()
     print(f"{args.decision} by {signer.name} ({signer.role}) over content {entry['digest']}")
     return EXIT_OK

@@ -62,10 +62,6 @@ def _fast_validator():
     return fastjsonschema.compile(schema)
 
 
-def schema_path() -> Path:
-    return Path(str(resources.files("migready.resources").joinpath("schema", SCHEMA_NAME)))
-
-
 def load_inventory(path: str | Path) -> Inventory:
     """Read, validate and build the inventory at `path`, or raise InputError with every problem."""
     path = Path(path)

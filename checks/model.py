@@ -115,10 +115,6 @@ class Dependency:
             return self.port
         return {"http": 80, "https": 443}.get(self.protocol)
 
-    @property
-    def yaml_path(self) -> str:
-        return f"services[{self.index[0]}].dependencies[{self.index[1]}]"
-
 
 @dataclass(eq=False)
 class Service:

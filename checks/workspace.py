@@ -167,6 +167,17 @@ class Workspace:
         self.events.append(event)
         return event
 
+    def add_signoff(self, entry: dict) -> None:
+        """Record a signed sign-off (checks/signing.py `sign`) and log it: the log vouches for it."""
+        self.log(entry["name"], "signoff", signoff=entry)
+        self.data["signoffs"].append(entry)
+
+    def move_to(self, path: str | Path) -> None:
+        """Save As: from now on this workspace is the file at `path`, replacing what is there
+        (the person chose it), so the next save must not see it as another writer's change."""
+        self.path = Path(path)
+        self._stamp = _stamp(self.path)
+
     def chain_problem(self) -> str | None:
         """None when the event log is intact, else which event was removed or edited."""
         previous = GENESIS

@@ -2,8 +2,9 @@
 
 PyYAML's constructors forget positions, accept duplicate keys silently (the
 last one wins) and turn `yes`, `on` or a date into something else.  An
-inventory is edited by hand, so migready composes the node tree itself and
-keeps, for every path, the line and column of the value and of its key.
+inventory is edited by hand, so migready builds the data itself from
+libyaml's parser events (several times faster than composing PyYAML nodes)
+and keeps, for every path, the line and column of the value and of its key.
 Keys are always taken as written (`on:` stays the string "on").
 """
 from __future__ import annotations

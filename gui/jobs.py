@@ -16,7 +16,6 @@ from migready.checks.inventory import load_inventory
 from migready.checks.problems import InputError, Problem
 from migready.checks.rules import Flag, evaluate
 from migready.checks.verdict import Review, review
-from migready.checks import workspace as workspace_module
 from migready.checks.workspace import Workspace
 
 WORKSPACE_SUFFIXES = (".json",)
@@ -36,8 +35,7 @@ class SharedWorkspace(Workspace):
     def move_to(self, path) -> None:
         """Save As: from now on this workspace is the file at `path` (replacing it, as the person chose)."""
         with self._save_lock:
-            self.path = Path(path)
-            self._stamp = workspace_module._stamp(self.path)  # the core has no "save as"; see its save()
+            super().move_to(path)
 
 
 @dataclass
