@@ -1,6 +1,7 @@
 """`migready demo`: the README's first command (see checks/demo.py)."""
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -30,6 +31,6 @@ def cmd_demo(args) -> int:
     for reason in verdict.reasons:
         print(f"  - {reason}")
     if args.gui:
-        from .cli_gui import open_gui  # the app, once it is installed
-        open_gui(result.workspace)
+        from . import cli_gui
+        cli_gui.cmd_gui(argparse.Namespace(path=result.workspace))
     return verdict.exit_code
