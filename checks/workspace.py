@@ -194,7 +194,7 @@ class Workspace:
 
     def state_problem(self) -> str | None:
         """Marks and waivers must be what the event log says was done: a hand edit is named."""
-        marks, logged = {}, {"waivers": [], "signoffs": []}
+        marks, logged, digests = {}, {"waivers": [], "signoffs": []}, {}
         for event in self.events:
             if event["action"] == "mark":
                 marks[event["details"].get("item")] = mark_from_event(event)
@@ -202,6 +202,13 @@ class Workspace:
                 logged["waivers"].append(event["details"].get("waiver"))
             elif event["action"] == "signoff":
                 logged["signoffs"].append(event["details"].get("signoff"))
+            elif event["action"] == "discovery-recorded":
+                digests[event["details"].get("discovery")] = event["details"].get("digest")
+        for index, record in enumerate(self.data.get("discoveries", [])):
+            if hashlib.sha256(canonical_json(record)).hexdigest() != digests.pop(record.get("id"), None):
+                return f"discoveries[{index}] does not match the event log: edited by hand?"
+        if digests:
+            return f"discovery {sorted(digests)[0]} is in the event log but not in the workspace: removed?"
         for item in sorted(set(marks) | set(self.marks)):
             if marks.get(item) != self.marks.get(item):
                 return f"marks[{item!r}] does not match the event log: edited by hand?"

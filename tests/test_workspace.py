@@ -511,3 +511,17 @@ def test_new_workspace_refuses_to_clobber_an_existing_file(tmp_path):
     fresh = Workspace.new(tmp_path / "review.migready.json")
     with pytest.raises(WorkspaceConflict):
         fresh.save()
+
+
+def test_a_hand_edited_discovery_is_named(tmp_path):
+    from migready.checks.discovery.store import record_digest
+    ws = logged_workspace(tmp_path)
+    record = {"id": "discovery-1", "recorded": "2030-01-01T00:00:00.000Z", "observation": {"peers": []}}
+    ws.data["discoveries"] = [record]
+    ws.log("migready", "discovery-recorded", discovery="discovery-1", digest=record_digest(record))
+    ws.save()
+    assert Workspace.load(ws.path).state_problem() is None
+    edit_file(ws.path, lambda d: d["discoveries"][0]["observation"]["peers"].append({"ip": "10.0.0.9"}))
+    with pytest.raises(InputError) as caught:
+        Workspace.load(ws.path)
+    assert "discoveries[0] does not match the event log" in message(caught)
