@@ -100,3 +100,19 @@ def test_plan_without_reflector_is_inconclusive_not_missing(tmp_path):
     assert not [p for p in plan.probes if p["check"] == "reflect"]
     [missing] = [u for u in plan.unrunnable if u["check"] == "reflect"]
     assert missing["reason"] == "no_reflector" and "demo-store" in missing["detail"]
+
+
+def test_missing_python_makes_every_probe_inconclusive(tmp_path):
+    """A staging host without python3 is not a pass and not silence: every probe says why."""
+    from migready.checks.probe_run import run_probes
+    from migready.checks.transports import TransportOptions
+
+    inventory = load_inventory(DEMO)
+    ws = Workspace.new(tmp_path / "w.migready.json", str(DEMO), inventory.digest)
+    run = run_probes(inventory, "local://", "pre", ws, TransportOptions(local_python="/nonexistent/python3"))
+    planned = build_plan(inventory, "local://", "pre")
+    assert len(run["results"]) == len(planned.probes) + len(planned.unrunnable) == run["planned"]
+    missing = [r for r in run["results"] if r["reason"] == "python_missing"]
+    assert len(missing) == len(planned.probes) and all(r["status"] == "inconclusive" for r in missing)
+    assert "/nonexistent/python3" in missing[0]["detail"] and "not found" in missing[0]["detail"]
+    assert Workspace.load(ws.path).runs[0]["error"] == missing[0]["detail"]
