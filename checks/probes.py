@@ -11,10 +11,9 @@ records as inconclusive with the reason, so nothing silently counts as checked.
 from __future__ import annotations
 
 import base64
-import ipaddress
 from dataclasses import dataclass, field
 
-from .model import Dependency, Inventory
+from .model import Dependency, Inventory, parse_ip
 from .targets import sample_evenly
 
 PLAN_VERSION = 1
@@ -71,11 +70,7 @@ def _timeout(dep: Dependency) -> int:
 
 
 def _is_name(target: str) -> bool:
-    try:
-        ipaddress.ip_address(target)
-        return False
-    except ValueError:
-        return True
+    return parse_ip(target) is None
 
 
 def _plan_dependency(inventory: Inventory, dep: Dependency, add: _Adder) -> None:

@@ -7,11 +7,10 @@ fired, naming the service, the dependency and the fact that triggered it.
 """
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import asdict, dataclass
 from typing import Callable, Iterator
 
-from .model import NON_HTTP_EXEMPT, Dependency, Inventory
+from .model import NON_HTTP_EXEMPT, Dependency, Inventory, parse_ip
 
 SEVERITIES = ("blocker", "high", "medium", "low", "info")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(reversed(SEVERITIES))}  # info=0 .. blocker=4
@@ -134,9 +133,8 @@ def internal_by_public_address(inv: Inventory, dep: Dependency):
     if not internal:
         return
     for target in dep.targets[:1000]:
-        try:
-            ip = ipaddress.ip_address(target)
-        except ValueError:
+        ip = parse_ip(target)
+        if ip is None:
             outside = inv.zone_of_target(target)
             if outside is not None and outside.kind == "external":
                 yield (f"declared internal, but '{target}' is a name in external zone '{outside.name}': "

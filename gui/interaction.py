@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLineEdit, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from .dialogs.hostkey import HostKeyDialog
 from .dialogs.mark import MarkDialog, MarkRequest
@@ -57,6 +57,18 @@ class Interaction:
     def save_file(self, caption: str, filters: str, suggested: str = "") -> Optional[str]:
         path, _ = QFileDialog.getSaveFileName(self.parent, caption, suggested, filters)
         return path or None
+
+    def choose(self, caption: str, prompt: str, items: list[str], current: str = "",
+               editable: bool = False) -> Optional[str]:
+        """One of `items` (or, when `editable`, any text typed); None: the person cancelled."""
+        index = items.index(current) if current in items else 0
+        text, ok = QInputDialog.getItem(self.parent, caption, prompt, items, index, editable)
+        return text.strip() if ok and text.strip() else None
+
+    def confirm(self, caption: str, text: str) -> bool:
+        """A yes/no question (No is the default)."""
+        return QMessageBox.question(self.parent, caption, text, QMessageBox.Yes | QMessageBox.No,
+                                    QMessageBox.No) == QMessageBox.Yes
 
     def sign(self, digest: str, verdict: str, key_path: str = ""):
         from .dialogs.signoff import SignDialog

@@ -18,6 +18,7 @@ from . import style
 from .banner import MessageBar, VerdictBanner
 from .checklist_page import ChecklistPage
 from .compare_page import ComparePage
+from .discovery_page import DiscoveryPage
 from .flags_page import FlagsPage
 from .interaction import INVENTORY_FILTER, WORKSPACE_FILTER, Interaction
 from .inventory_page import InventoryPage
@@ -26,7 +27,9 @@ from .probe_page import ProbePage
 from .recent import RecentFiles
 from .session import Session
 from .signoff_page import SignoffPage
-from .steps import STEPS, TITLES, step_states
+from .steps import STEPS, TITLES, TOOLS, discovery_state, step_states
+
+PAGES = STEPS + TOOLS  # rail rows and stacked pages, in this order
 
 
 class MainWindow(QMainWindow):
@@ -50,6 +53,7 @@ class MainWindow(QMainWindow):
             "compare": ComparePage(s, i),
             "checklist": ChecklistPage(s, i),
             "signoff": SignoffPage(s, i),
+            "discovery": DiscoveryPage(s, i),
         }
         self.rail = QListWidget()
         self.rail.setObjectName("step-rail")
@@ -57,7 +61,7 @@ class MainWindow(QMainWindow):
         self.rail.setWordWrap(True)
         self.rail.setMinimumWidth(190)
         self.stack = QStackedWidget()
-        for key, title in STEPS:
+        for key, title in PAGES:
             item = QListWidgetItem(title)
             item.setData(Qt.UserRole, key)
             self.rail.addItem(item)
@@ -137,6 +141,9 @@ class MainWindow(QMainWindow):
         go = bar.addMenu("&Go")
         for number, (key, title) in enumerate(STEPS, 1):
             self.actions[f"go_{key}"] = self._action(go, title, lambda _=False, k=key: self.go(k), f"Ctrl+{number}")
+        go.addSeparator()
+        for number, (key, title) in enumerate(TOOLS, len(STEPS) + 1):
+            self.actions[f"go_{key}"] = self._action(go, title, lambda _=False, k=key: self.go(k), f"Ctrl+{number}")
         run = bar.addMenu("&Run")
         self.actions["run"] = self._action(run, "&Run probes on this page", self.run_probes, "Ctrl+R")
         self.actions["cancel"] = self._action(run, "&Cancel the probe run", self.cancel_probes, "Esc")
@@ -145,7 +152,7 @@ class MainWindow(QMainWindow):
     # -- steps -------------------------------------------------------------------------------
 
     def go(self, key: str) -> None:
-        self.rail.setCurrentRow([k for k, _ in STEPS].index(key))
+        self.rail.setCurrentRow([k for k, _ in PAGES].index(key))
 
     def current_page(self):
         return self.stack.currentWidget()
@@ -171,6 +178,13 @@ class MainWindow(QMainWindow):
             tint = style.tint(state.state)
             item.setBackground(tint if tint is not None else Qt.transparent)
             item.setData(Qt.UserRole + 1, state.state)
+        tool = discovery_state(s.workspace)
+        item = self.rail.item(len(STEPS) + [k for k, _ in TOOLS].index("discovery"))
+        item.setText(f"⌕ {TITLES['discovery']}\n    {tool.hint}")
+        item.setToolTip(f"{TITLES['discovery']} (a tool, not a step of the review): {tool.hint}")
+        tint = style.tint(tool.state)
+        item.setBackground(tint if tint is not None else Qt.transparent)
+        item.setData(Qt.UserRole + 1, tool.state)
 
     def changeEvent(self, event) -> None:  # noqa: N802
         super().changeEvent(event)
@@ -181,7 +195,7 @@ class MainWindow(QMainWindow):
                 page.palette_changed()
 
     def step_state(self, key: str) -> str:
-        return self.rail.item([k for k, _ in STEPS].index(key)).data(Qt.UserRole + 1)
+        return self.rail.item([k for k, _ in PAGES].index(key)).data(Qt.UserRole + 1)
 
     # -- session events ---------------------------------------------------------------------------
 
@@ -242,7 +256,7 @@ class MainWindow(QMainWindow):
 
     def run_probes(self) -> None:
         page = self.current_page()
-        if isinstance(page, ProbePage):
+        if isinstance(page, (ProbePage, DiscoveryPage)):
             page.start()
         else:
             self.say("Go to a probe page (Ctrl+3 or Ctrl+4) to run probes.")
@@ -250,6 +264,7 @@ class MainWindow(QMainWindow):
     def cancel_probes(self) -> None:
         if self.session.probe is not None:
             self.session.probe.cancel()
+        self.pages["discovery"].cancel()
 
     def focus_search(self) -> None:
         search = getattr(self.current_page(), "search", None)
@@ -286,7 +301,7 @@ class MainWindow(QMainWindow):
     def save_layout(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/split", self.split.saveState())
-        self.settings.setValue("window/step", STEPS[max(self.rail.currentRow(), 0)][0])
+        self.settings.setValue("window/step", PAGES[max(self.rail.currentRow(), 0)][0])
         self.settings.setValue("user/name", self.session.reviewer)
         for page in self.pages.values():
             page.save_state(self.settings)

@@ -42,6 +42,22 @@ def _pump(app, until=lambda: False, seconds: float = 0.3) -> bool:
     return until()
 
 
+# What `ss -tunap` printed on the old site's staging host (illustrative; compared, never probed).
+SS_EXPORT = """\
+Netid State  Recv-Q Send-Q  Local Address:Port   Peer Address:Port Process
+udp   ESTAB  0      0        10.210.12.31:9010   10.67.65.171:5002  users:(("java",pid=2101,fd=11))
+udp   ESTAB  0      0        10.210.12.31:9010   10.67.65.172:5002  users:(("java",pid=2101,fd=12))
+udp   ESTAB  0      0        10.210.12.31:9010   10.67.65.205:5002  users:(("java",pid=2101,fd=13))
+tcp   LISTEN 0      4096                *:8080              *:*     users:(("java",pid=2101,fd=80))
+tcp   LISTEN 0      4096                *:27777             *:*     users:(("java",pid=2101,fd=88))
+tcp   ESTAB  0      0        10.210.12.31:41822   10.67.65.12:8300  users:(("java",pid=2101,fd=40))
+tcp   ESTAB  0      0        10.210.12.31:8080    10.67.65.63:51544 users:(("java",pid=2101,fd=41))
+tcp   ESTAB  0      0        10.210.12.31:27777    10.72.3.44:60122 users:(("java",pid=2101,fd=42))
+tcp   ESTAB  0      0        10.210.12.31:48810    10.72.9.18:6379  users:(("java",pid=2101,fd=43))
+tcp   ESTAB  0      0        10.210.12.31:50112   10.67.65.41:9100  users:(("java",pid=2101,fd=44))
+"""
+
+
 def take(out_dir: str | Path) -> int:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -137,6 +153,16 @@ def take(out_dir: str | Path) -> int:
     _pump(app, lambda: signoff.report is not None and not signoff.stale and signoff.report["signoff"]["entries"], 20)
     shoot("09-signoff", "signoff")
     _dialogs(out, window, session, app)
+    # 4. discovery on the bundled example: a saved `ss -tunap` export is compared (read, never probed)
+    load(bundled("scale-adapter-nat.yaml"))
+    export = scratch / "staging-ss-tunap.txt"
+    export.write_text(SS_EXPORT, encoding="utf-8")
+    discovery = window.pages["discovery"]
+    window.go("discovery")
+    discovery.ask_import(str(export))
+    if not _pump(app, lambda: bool(discovery.records()) and not discovery.running, 15):
+        raise RuntimeError(f"the discovery import did not finish: {discovery.state.text()}")
+    shoot("12-discovery", "discovery", lambda: discovery.select(lambda row: row.kind == "undocumented"))
     app.setPalette(dark)
     _dialogs(out, window, session, app, "-dark")
     app.setPalette(light)

@@ -17,7 +17,11 @@ STEPS = (
     ("checklist", "Checklist"),
     ("signoff", "Sign-off & Report"),
 )
-TITLES = dict(STEPS)
+# Tools: pages next to the steps (below them in the rail), not part of the review's order.
+TOOLS = (
+    ("discovery", "Discovery"),
+)
+TITLES = dict(STEPS + TOOLS)
 
 
 @dataclass(frozen=True)
@@ -77,3 +81,18 @@ def step_states(inventory, problems, flags, review, running_phase: str = "", sig
     out["signoff"] = StepState("done" if signed else "todo",
                                f"{verdict.verdict}" + (f", {signed} signed" if signed else ""))
     return out
+
+
+def discovery_state(workspace) -> StepState:
+    """The Discovery tool's rail entry: the latest discovery recorded in the workspace."""
+    records = (workspace.data.get("discoveries") or []) if workspace is not None else []
+    if not records:
+        return StepState("todo", "tool · not run")
+    latest = records[-1]
+    findings = latest.get("comparison", {}).get("findings", ())
+    severe = [f for f in findings if f.get("severity") in ("blocker", "high")]
+    kinds = {k: sum(1 for f in findings if f.get("kind") == k) for k in ("undocumented", "inbound")}
+    hint = ", ".join(f"{n} {k}" for k, n in kinds.items() if n) or f"{len(findings)} findings"
+    if not latest.get("observation", {}).get("complete", True):
+        hint += ", incomplete"
+    return StepState("attention" if severe else "done", f"tool · {hint}")

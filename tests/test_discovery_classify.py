@@ -74,6 +74,17 @@ def test_port_or_transport_mismatch_is_undocumented_with_the_near_miss(inventory
     assert db.severity == "medium" and "scale-adapter/db" in db.message
 
 
+def test_a_flow_from_the_declared_source_port_is_the_declared_outbound_flow(inventory):
+    """The SDK binds 9010 and talks to the scale's 5002: the bound port makes it read as inbound on 9010."""
+    sent = Peer("udp", "inbound", "10.1.4.11", 9010, remote_ports=[5002])
+    elsewhere = Peer("udp", "inbound", "10.1.4.11", 9010, remote_ports=[7000])  # not the scale's port
+    report = classify(inventory, obs_of(sent))
+    assert report.matched[0]["dependencies"] == ["scale-adapter/scales"]
+    assert not [f for f in report.findings if f.kind in ("inbound", "undocumented")]
+    other = classify(inventory, obs_of(elsewhere))
+    assert [f.kind for f in other.findings if f.peer] == ["inbound"]  # a real callback stays a finding
+
+
 def test_direction_both_and_inbound_dependencies(tmp_path):
     path = tmp_path / "inv.yaml"
     path.write_text("""

@@ -190,8 +190,20 @@ class _Dep:
         return ("outbound", "inbound") if d == "both" else (d,)
 
     def exact(self, peer: Peer) -> bool:
-        return (peer.proto in self.transports and peer.direction in self.directions()
-                and (self.port is None or self.port == peer.port))
+        return peer.proto in self.transports and (
+            (peer.direction in self.directions() and (self.port is None or self.port == peer.port))
+            or self.from_source_port(peer))
+
+    def from_source_port(self, peer: Peer) -> bool:
+        """The declared outbound flow sent from its fixed `source_port` (incident 1's SDK port 9010).
+
+        A socket bound to a fixed port looks like a listener in the socket
+        tables, so the flow reads as inbound on that port; its remote port
+        being the dependency's port says who is the client."""
+        sp = self.dep.source_port
+        return (peer.direction == "inbound" and sp is not None and peer.port == sp
+                and "outbound" in self.directions() and self.port is not None
+                and self.port in peer.remote_ports)
 
     def describe(self) -> str:
         port = f" {self.port}" if self.port else ""

@@ -55,11 +55,14 @@ class TreeModel(QAbstractItemModel):
     # -- Qt interface -------------------------------------------------------------------
 
     def index(self, row: int, column: int, parent: QModelIndex = QModelIndex()) -> QModelIndex:
-        if not self.hasIndex(row, column, parent):
+        # Bounds checked here rather than with hasIndex(), which calls back into rowCount() and
+        # columnCount(): every call from Qt into Python waits for the GIL while a worker runs, and
+        # a view's paint makes thousands of index() calls (bench/bench_gui_open.py).
+        if column < 0 or column >= len(self.child_columns) or row < 0:
             return QModelIndex()
         if not parent.isValid():
-            return self.createIndex(row, column, _TOP)
-        if parent.internalId() == _TOP:
+            return self.createIndex(row, column, _TOP) if row < self._loaded else QModelIndex()
+        if parent.internalId() == _TOP and parent.column() == 0 and row < len(self._groups[parent.row()][1]):
             return self.createIndex(row, column, parent.row() + 1)
         return QModelIndex()
 

@@ -87,6 +87,8 @@ class FakeInteraction(Interaction):
     secret_value: str | None = None
     open_paths: list = field(default_factory=list)
     save_paths: list = field(default_factory=list)
+    choices: list = field(default_factory=list)  # answers to `choose`, in order (None: cancel)
+    confirm_answer: bool = False
     asked: list = field(default_factory=list)
     dialogs: list = field(default_factory=list)
 
@@ -131,6 +133,14 @@ class FakeInteraction(Interaction):
     def save_file(self, caption, filters, suggested=""):
         self.asked.append(("save", caption, suggested))
         return self.save_paths.pop(0) if self.save_paths else None
+
+    def choose(self, caption, prompt, items, current="", editable=False):
+        self.asked.append(("choose", prompt, list(items), current))
+        return self.choices.pop(0) if self.choices else None
+
+    def confirm(self, caption, text):
+        self.asked.append(("confirm", text))
+        return self.confirm_answer
 
 
 def answer_when_shown(interaction, answer, kind=None):

@@ -1,0 +1,488 @@
+"""Discovery (a tool next to the steps): what a host really talks to, against what the inventory says.
+
+Sample a host live (the inventory's staging hosts, `local://`, or any
+``ssh://user@host:port``) for a window, or import an export people already
+have (Azure Migrate dependency CSV, AWS Application Discovery connections,
+saved ``ss -tunap``; the format is detected).  Sampling runs in a worker with
+a progress bar; Cancel stops it and keeps what came in.  The findings
+(undocumented peers, undeclared callbacks, listed peers never seen,
+listeners nobody declared) and the peers that matched fill a table; the
+detail pane says why and what clears each one.  "Add to inventory…" writes a
+selected peer into a COPY of the inventory (never the inventory itself),
+revalidates it and offers to open it.  Every discovery is recorded in the
+workspace (`discoveries`) and saved by the session's autosave.
+"""
+from __future__ import annotations
+
+import re
+from contextlib import nullcontext
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
+                               QSizePolicy, QSplitter, QTextBrowser, QVBoxLayout, QWidget)
+
+from migready.checks.discovery import DEFAULT_DURATION, DEFAULT_INTERVAL, Observation, record_discovery
+from migready.checks.problems import InputError
+from migready.checks.probes import staging_hosts
+from migready.checks.rules import SEVERITIES
+
+from . import style
+from .discovery_worker import DiscoveryRun, add_job
+from .flags_page import INCIDENTS
+from .interaction import INVENTORY_FILTER
+from .models.discovery import DOCUMENTED, KINDS, DiscoveryModel, report_from_dict, rows_of
+from .models.filter import FilterProxy
+from .models.table import ROW_ROLE
+from .page import Page, facet_combo, heading, reset_combo, table_view
+
+EXPORT_FILTER = "Connection exports (*.csv *.txt *.tsv *.log);;All files (*)"
+_CANDIDATES = re.compile(r"covers \d+ [^(]*\((.*)\); pick one")
+
+
+def copy_path(inventory_path: str | Path) -> Path:
+    """``demo.yaml`` -> ``demo.discovered.yaml`` next to it (targets_csv paths are relative)."""
+    path = Path(inventory_path)
+    stem = path.stem[:-len(".discovered")] if path.stem.endswith(".discovered") else path.stem
+    return path.with_name(f"{stem}.discovered{path.suffix or '.yaml'}")
+
+
+class DiscoveryPage(Page):
+    key, title = "discovery", "Discovery"
+
+    def __init__(self, session, interaction, parent=None):
+        super().__init__(session, interaction, parent)
+        self.current: DiscoveryRun | None = None
+        self.adding = False
+        self.observation: Observation | None = None
+        self.report = None
+        self.intro = heading()
+        self.host = QComboBox()
+        self.host.setEditable(True)
+        self.host.setInsertPolicy(QComboBox.NoInsert)
+        self.host.lineEdit().setPlaceholderText("ssh://user@host:port or local://")
+        self.host.setMinimumContentsLength(20)
+        self.host.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.duration = QDoubleSpinBox()
+        self.duration.setRange(0.0, 24 * 3600.0)
+        self.duration.setDecimals(1)
+        self.duration.setSuffix(" s")
+        self.duration.setValue(DEFAULT_DURATION)
+        self.duration.setToolTip("Length of the sampling window; a sample every "
+                                 f"{DEFAULT_INTERVAL:g} s (shorter windows: every 0.5 s)")
+        self.services = facet_combo("all services", [])
+        self.services.setToolTip("Compare with the dependencies of this service only "
+                                 "(the services that run on the sampled host)")
+        self.sample_button = QPushButton("Sample")
+        self.sample_button.setToolTip("Sample this host's connections for the window (Ctrl+R)")
+        self.import_button = QPushButton("Import file…")
+        self.import_button.setToolTip("Compare an Azure Migrate, AWS Application Discovery or saved ss export")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop sampling; what came in is kept (Esc)")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.state = QLabel()
+        self.state.setWordWrap(True)
+        self.state.setObjectName("discovery-state")
+        self.state.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search peers, processes, zones…")
+        self.search.setClearButtonEnabled(True)
+        self.kind_filter = facet_combo("all kinds", [(k, k) for k in KINDS])
+        self.severity_filter = facet_combo("all severities", [(style.label(s), s) for s in SEVERITIES])
+        self.history = QComboBox()
+        self.history.setToolTip("Discoveries recorded in this workspace")
+        self.history.setMinimumContentsLength(24)  # long labels elide; the page stays narrow
+        self.history.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.model = DiscoveryModel(parent=self)
+        self.proxy = FilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = table_view(self.proxy, {0: 120, 1: 95, 2: 230, 3: 70, 4: 60, 5: 80, 6: 100, 7: 130,
+                                             8: 150, 9: 150, 10: 60})
+        self.table.setObjectName("discovery-results")
+        self.persist("table", self.table)
+        self.details = QTextBrowser()
+        self.details.setOpenExternalLinks(False)
+        self.add_button = QPushButton("Add to inventory…")
+        self.add_button.setToolTip("Write the selected peer as a dependency into a copy of the inventory")
+        detail_box = QWidget()
+        detail_layout = QVBoxLayout(detail_box)
+        detail_layout.setContentsMargins(0, 0, 0, 0)
+        detail_layout.addWidget(self.details, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.add_button)
+        detail_layout.addLayout(buttons)
+        self.split = QSplitter(Qt.Vertical)
+        self.split.addWidget(self.table)
+        self.split.addWidget(detail_box)
+        self.split.setSizes([400, 200])
+        self.persist("split", self.split)
+
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Host:"))
+        row.addWidget(self.host, 1)
+        row.addWidget(QLabel("for"))
+        row.addWidget(self.duration)
+        actions = QHBoxLayout()  # a second row, so that the page fits the window's narrowest width
+        actions.addWidget(self.services)
+        actions.addStretch(1)
+        actions.addWidget(self.sample_button)
+        actions.addWidget(self.cancel_button)
+        actions.addWidget(self.import_button)
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.kind_filter)
+        filters.addWidget(self.severity_filter)
+        filters.addWidget(self.history)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addLayout(row)
+        layout.addLayout(actions)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.state)
+        layout.addLayout(filters)
+        layout.addWidget(self.split, 1)
+
+        self.sample_button.clicked.connect(lambda: self.start())
+        self.import_button.clicked.connect(lambda: self.ask_import())
+        self.cancel_button.clicked.connect(self.cancel)
+        self.add_button.clicked.connect(lambda: self.ask_add())
+        self.search.textChanged.connect(self.proxy.set_text)
+        self.kind_filter.currentIndexChanged.connect(
+            lambda: self.proxy.set_facet("kind", self.kind_filter.currentData()))
+        self.severity_filter.currentIndexChanged.connect(
+            lambda: self.proxy.set_facet("severity", self.severity_filter.currentData()))
+        self.history.activated.connect(lambda index: self.show_record(self.history.itemData(index)))
+        self.table.selectionModel().currentRowChanged.connect(self._show)
+        session.inventory_changed.connect(self.refresh_inventory)
+        session.workspace_changed.connect(self.show_latest)
+        session.busy_changed.connect(self._enable)
+        self.refresh_inventory()
+        self.show_latest()
+
+    # -- inventory, hosts, recorded discoveries ---------------------------------------------------
+
+    def refresh_inventory(self) -> None:
+        inventory = self.session.inventory
+        typed = self.host.currentText()
+        self.host.clear()
+        hosts = []
+        if inventory is not None:
+            for phase in ("pre", "post"):
+                hosts += [h for h in staging_hosts(inventory, phase) if h not in hosts]
+        for host in hosts + [h for h in ("local://",) if h not in hosts]:
+            self.host.addItem(host)
+        if typed and typed not in hosts and typed != "local://":
+            self.host.setEditText(typed)
+        reset_combo(self.services, "all services",
+                    [(s.name, s.name) for s in inventory.services] if inventory is not None else [])
+        what = f" the dependencies of <b>{escape(inventory.migration.name)}</b>" if inventory is not None else \
+            " the inventory (open one first)"
+        self.intro.setText(f"<b>Discovery</b>: what a host really talks to, against{what}. Sample a host "
+                           "(its sockets, read repeatedly over the window) or import a dependency export; "
+                           "undocumented peers and undeclared callbacks are what inventories miss "
+                           "(incidents 4 and 5).")
+        self._enable()
+
+    def records(self) -> list[dict]:
+        workspace = self.session.workspace
+        return list(workspace.data.get("discoveries") or []) if workspace is not None else []
+
+    def show_latest(self) -> None:
+        if self.current is not None and self.current.running:
+            return
+        records = self.records()
+        self.history.blockSignals(True)
+        self.history.clear()
+        for record in reversed(records):
+            obs = record.get("observation") or {}
+            when = (record.get("recorded") or "").replace("T", " ")[:16]
+            self.history.addItem(f"{record['id']} · {obs.get('source', '?')} {obs.get('origin', '')} · {when}",
+                                 record["id"])
+        self.history.setVisible(bool(records))
+        self.history.blockSignals(False)
+        if records:
+            self.show_record(records[-1]["id"])
+        elif self.observation is None:
+            self.model.set_rows([])
+            self._tell("todo", "No discovery yet: sample a host or import an export file.")
+            self.details.setHtml("")
+        self._enable()
+
+    def show_record(self, record_id: str) -> None:
+        record = next((r for r in self.records() if r["id"] == record_id), None)
+        if record is None:
+            return
+        self.history.setCurrentIndex(max(self.history.findData(record_id), 0))
+        observation = Observation.from_dict(record["observation"])
+        self._show_result(observation, report_from_dict(record["comparison"]), record_id)
+
+    def _show_result(self, observation, report, record_id: str = "") -> None:
+        self.observation, self.report = observation, report
+        self.model.set_rows(rows_of(report, self.session.inventory))
+        kinds = report.kinds()
+        tally = ", ".join(f"{n} {k}" for k, n in kinds.items() if n) or "no finding"
+        seen = len(observation.peers) - report.ignored
+        where = f"{observation.label}" + (f" ({record_id})" if record_id else " (not recorded: no workspace)")
+        text = (f"{where}: {style.plural(seen, 'peer')} seen, {len(report.matched)} in the inventory; {tally}"
+                + (f"; {report.ignored} loopback/link-local left out" if report.ignored else "") + ".")
+        severe = report.at_or_above("high")
+        if not observation.complete:
+            self._tell("pending", f"Incomplete ({observation.error or 'stopped'}), what came in is kept — {text}")
+        else:
+            self._tell("attention" if severe else "pass", text)
+        notes = observation.notes + report.notes
+        self.details.setHtml("".join(f"<p>note: {escape(n)}</p>" for n in notes)
+                             or "<i>Select a row to see why it is there and what clears it.</i>")
+        if self.model.rowCount():
+            self.table.selectRow(0)
+
+    def _tell(self, state: str, text: str) -> None:
+        self._told = (state, text)
+        self.state.setText(f"{style.label(state)} — {escape(text)}")
+        tint = style.tint(state)
+        self.state.setStyleSheet(f"QLabel {{ padding: 4px; background: {tint.name()}; }}" if tint else
+                                 "QLabel { padding: 4px; }")
+
+    def palette_changed(self) -> None:
+        if getattr(self, "_told", None):
+            self._tell(*self._told)
+
+    # -- running -----------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self.current is not None and self.current.running
+
+    def can_run(self) -> bool:
+        s = self.session
+        return s.inventory is not None and not s.loading and not self.running and not self.adding
+
+    def _enable(self, *_args) -> None:
+        ok = self.can_run()
+        self.sample_button.setEnabled(ok)
+        self.import_button.setEnabled(ok)
+        self.cancel_button.setEnabled(self.running and self.current.live)
+        self.host.setEnabled(not self.running)
+        self.duration.setEnabled(not self.running)
+        self.services.setEnabled(not self.running)
+        row = self.selected_row()
+        self.add_button.setEnabled(bool(row is not None and row.addable and self.session.inventory_path
+                                        and not self.adding and self.session.inventory is not None))
+
+    def _selected_services(self) -> list[str] | None:
+        service = self.services.currentData()
+        return [service] if service else None
+
+    def _why_not(self) -> str:
+        if self.running:
+            return "A discovery is already running."
+        if self.session.loading:
+            return "Wait until the inventory has loaded."
+        return "Open an inventory first."
+
+    def start(self, host: str | None = None, duration: float | None = None,
+              interval: float | None = None) -> DiscoveryRun | None:
+        """Sample `host` (default: the host field) for `duration` seconds (default: the field)."""
+        host = (host or self.host.currentText()).strip()
+        if not self.can_run():
+            self._tell("fail", self._why_not())
+            return None
+        if not host:
+            self._tell("fail", "Pick or type a host first.")
+            return None
+        self.host.setEditText(host)
+        duration = self.duration.value() if duration is None else float(duration)
+        if interval is None:
+            interval = DEFAULT_INTERVAL if duration >= 10 else 0.5
+        self.progress.setRange(0, 0)
+        self._tell("running", f"Connecting to {host}…")
+        return self._launch(DiscoveryRun(self.session, self.interaction, host=host, duration=duration,
+                                         interval=interval, services=self._selected_services(), parent=self))
+
+    def ask_import(self, path: str | None = None, fmt: str = "auto", server: str = "") -> DiscoveryRun | None:
+        """Import an export file (asked for when not given); the format is detected."""
+        if not self.can_run():
+            self._tell("fail", self._why_not())
+            return None
+        path = path or self.interaction.open_file("Import connections (Azure Migrate, AWS, ss)", EXPORT_FILTER)
+        if not path:
+            return None
+        self.progress.setRange(0, 0)
+        self._tell("running", f"Reading {Path(path).name}…")
+        return self._launch(DiscoveryRun(self.session, self.interaction, path=str(path), fmt=fmt, server=server,
+                                         services=self._selected_services(), parent=self))
+
+    def _launch(self, run: DiscoveryRun) -> DiscoveryRun:
+        run.progress.connect(self._progress)
+        run.finished.connect(lambda obs, report: self._finished(run, obs, report))
+        run.failed.connect(lambda why: self._failed(run, why))
+        self.current = run
+        run.start()
+        self._enable()
+        return run
+
+    def cancel(self) -> None:
+        if self.running and self.current.live:
+            self.current.cancel()
+            self._tell("pending", "Cancelling: what came in is kept…")
+
+    def _progress(self, p) -> None:
+        if p.phase == "resolving":
+            self.progress.setRange(0, 0)
+            self._tell("running", f"Resolving the inventory's names on {self.current.host}…")
+            return
+        self.progress.setRange(0, max(p.chunks, 1))
+        self.progress.setValue(p.chunks_done)
+        self.progress.setFormat(f"{p.elapsed_s:.0f} / {p.total_s:.0f} s")
+        self._tell("running", f"Sampling {self.current.host}: {p.samples} samples, "
+                              f"{style.plural(p.peers, 'peer')} so far…")
+
+    def _finished(self, run: DiscoveryRun, observation, report) -> None:
+        self.progress.setRange(0, 1)
+        self.progress.setValue(1 if observation.complete else 0)
+        self.progress.setFormat("%p%")
+        workspace = self.session.workspace
+        record_id = ""
+        if workspace is not None and run.inventory is not None:
+            with getattr(workspace, "_save_lock", None) or nullcontext():  # not while the autosave writes it
+                record = record_discovery(workspace, observation, report, run.inventory,
+                                          by=self.session.default_name() or "migready")
+            record_id = record["id"]
+        self._enable()
+        if record_id:
+            self.session.changed("discovery")  # autosave; show_latest shows the record
+        else:
+            self._show_result(observation, report)
+
+    def _failed(self, run: DiscoveryRun, why: str) -> None:
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self._enable()
+        match = _CANDIDATES.search(why)
+        if not run.live and match and not run.server:  # an export of several servers: whose connections?
+            candidates = [c.strip() for c in match.group(1).split(",") if c.strip() and c.strip() != "..."]
+            server = self.interaction.choose(
+                "Import connections", f"{Path(run.path).name} covers several servers. Whose connections "
+                "should be compared with the inventory? (name for Azure, address for AWS)",
+                candidates, editable=True)
+            if server:
+                self.ask_import(run.path, run.fmt, server)
+                return
+        self._tell("fail", f"Could not {'sample' if run.live else 'import'}: {why}")
+
+    # -- details and adding to the inventory --------------------------------------------------------
+
+    def selected_row(self):
+        index = self.table.currentIndex()
+        return self.proxy.data(index, ROW_ROLE) if index.isValid() else None
+
+    def select(self, predicate) -> bool:
+        """Select the first visible row for which `predicate(row)` holds."""
+        for r in range(self.proxy.rowCount()):
+            if predicate(self.proxy.index(r, 0).data(ROW_ROLE)):
+                self.table.selectRow(r)
+                return True
+        return False
+
+    def _show(self, current, _previous=None) -> None:
+        self._enable()
+        row = self.proxy.data(current, ROW_ROLE) if current.isValid() else None
+        if row is None:
+            return
+        parts = []
+        if row.finding is not None:
+            f = row.finding
+            parts.append(f"<p><b>{escape(style.label(f.severity))} {escape(f.kind)}</b> ({escape(f.rule)})</p>"
+                         f"<p>{escape(f.message)}</p>"
+                         f"<p><b>Comes from incident {f.incident}:</b> {escape(INCIDENTS.get(f.incident, ''))}</p>"
+                         f"<p><b>Cleared by:</b> {escape(f.cleared_by)}</p>")
+        else:
+            parts.append(f"<p><b>{escape(style.label('pass'))} in the inventory</b></p><p>{escape(row.message)}</p>")
+        peer = row.peer_obj
+        if peer is not None:
+            facts = [("local ports", ", ".join(map(str, peer.local_ports[:12]))),
+                     ("remote ports", ", ".join(map(str, peer.remote_ports[:12]))),
+                     ("states", ", ".join(peer.states)), ("processes", ", ".join(peer.processes)),
+                     ("seen", f"{peer.samples} samples, {peer.connections} connections")]
+            parts.append("<p>" + "<br>".join(f"{escape(k)}: {escape(v)}" for k, v in facts if v) + "</p>")
+        if row.addable:
+            parts.append("<p><i>Add to inventory… writes this peer as a dependency into a copy of the "
+                         "inventory and validates the copy.</i></p>")
+        self.details.setHtml("".join(parts))
+
+    def _default_service(self, row) -> str:
+        services = [s.name for s in self.session.inventory.services]
+        if self.services.currentData():
+            return self.services.currentData()
+        if row.finding is not None and row.finding.dependency:
+            return row.finding.dependency.split("/", 1)[0]
+        return services[0] if services else ""
+
+    def ask_add(self) -> bool:
+        """Ask for the service and the copy's path, then write the selected peer into the copy."""
+        row, s = self.selected_row(), self.session
+        if row is None or not row.addable or s.inventory is None or not s.inventory_path or self.adding:
+            return False
+        services = [x.name for x in s.inventory.services]
+        service = self.interaction.choose(
+            "Add to inventory", f"Which service talks to {row.peer_obj.describe()}? "
+            "(type a new name to add a service)", services, self._default_service(row), editable=True)
+        if not service:
+            return False
+        out = self.interaction.save_file("Save the inventory copy as", INVENTORY_FILTER,
+                                         str(copy_path(s.inventory_path)))
+        if not out:
+            return False
+        original = Path(s.inventory_path).resolve()
+        if Path(out).resolve() == original:
+            self._tell("fail", f"{Path(out).name} is the inventory itself: save the copy to another file.")
+            return False
+        # adding again to an earlier copy builds on it (several peers, one after another)
+        base = out if Path(out).is_file() and Path(out).name.endswith(".discovered.yaml") else str(original)
+        origin = self.observation.label if self.observation is not None else ""
+        before = {d.ref for d in s.inventory.dependencies()}
+        self.adding = True
+        self._enable()
+        self._tell("running", f"Writing {Path(out).name}…")
+        s.runner.start(add_job, base, [row.peer_obj], service, out, origin,
+                       on_done=lambda inv: self._added(inv, out, before),
+                       on_error=lambda exc: self._add_failed(exc, out))
+        return True
+
+    def _added(self, inventory, out: str, before: set) -> None:
+        self.adding = False
+        self._enable()
+        new = [d.ref for d in inventory.dependencies() if d.ref not in before]
+        deps = sum(len(x.dependencies) for x in inventory.services)
+        text = (f"{', '.join(new) or 'the dependency'} written to {out}: valid "
+                f"({style.plural(len(inventory.services), 'service')}, "
+                f"{style.plural(deps, 'dependency', 'dependencies')}); the inventory itself is unchanged.")
+        self._tell("pass", text)
+        self.session.message.emit(text)
+        if self.interaction.confirm("Add to inventory", f"{text}\n\nOpen the copy now? (a new workspace is "
+                                                         "started for it)"):
+            self.session.open_inventory(out)
+
+    def _add_failed(self, exc: BaseException, out: str) -> None:
+        self.adding = False
+        self._enable()
+        if isinstance(exc, InputError):
+            problems = "; ".join(str(p) for p in exc.problems[:5])
+            self._tell("fail", f"{out} was written but does NOT validate: {problems}")
+        elif isinstance(exc, ValueError):
+            self._tell("fail", f"Cannot add to this inventory: {exc}")
+        elif isinstance(exc, OSError):
+            self._tell("fail", f"Cannot write {out}: {exc.strerror or exc}")
+        else:
+            self.session.unexpected("Add to inventory failed", exc)
+
+
+if __name__ == "__main__":  # python -m migready.gui.discovery_page [INVENTORY|WORKSPACE]
+    import sys
+
+    from .standalone import run
+    sys.exit(run(DiscoveryPage))

@@ -1,0 +1,133 @@
+"""Discovery in the background: sampling a host (or reading an export) and the comparison, off the UI thread.
+
+`observe_job` and `import_job` are plain functions (the core calls the CLI
+makes, no Qt) run on the session's pool; `DiscoveryRun` starts one, turns
+the core's progress callback into a signal drained by a UI-thread timer,
+and hands the observation and its comparison back.  Cancel sets the
+core's cancel event: sampling stops, what came in is kept and comes back
+as an incomplete observation.  SSH questions (host key, password,
+passphrase) reach the person through `UiCall`, as for probe runs.
+"""
+from __future__ import annotations
+
+import queue
+import sys
+import threading
+import traceback
+from typing import Callable, Optional
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from migready.checks.discovery import classify, import_file, inventory_names, sample_host
+from migready.checks.discovery.sampling import CHUNK_SECONDS
+from migready.checks.problems import InputError
+from migready.checks.transports import TransportError, TransportOptions
+
+from .probe_worker import explain
+from .uicall import UiCall
+
+
+def chunk_seconds(duration: float, interval: float) -> float:
+    """Chunks of at most CHUNK_SECONDS, and about ten per window: the progress bar moves, a cancel keeps more."""
+    return max(interval, min(CHUNK_SECONDS, duration / 10))
+
+
+def observe_job(inventory, host: str, options: TransportOptions, duration: float, interval: float,
+                services: Optional[list[str]] = None, use_ss: bool = True,
+                progress: Optional[Callable] = None, cancel: Optional[threading.Event] = None):
+    """Sample `host` and compare with the inventory: (Observation, DiscoveryReport)."""
+    names = inventory_names(inventory, services)
+    observation = sample_host(host, options, duration=duration, interval=interval, names=names,
+                              use_ss=use_ss, chunk_s=chunk_seconds(duration, interval), progress=progress,
+                              cancel=cancel)
+    return observation, classify(inventory, observation, services)
+
+
+def import_job(inventory, path: str, fmt: str = "auto", server: Optional[str] = None,
+               services: Optional[list[str]] = None):
+    """Read an export and compare with the inventory: (Observation, DiscoveryReport); InputError for people."""
+    observation = import_file(path, fmt, server or None)
+    return observation, classify(inventory, observation, services)
+
+
+def add_job(inventory_path: str, peers: list, service: str, out_path: str, origin: str):
+    """`add_to_inventory`: the copy, loaded (InputError: written but invalid; ValueError: cannot insert)."""
+    from migready.checks.discovery import add_to_inventory
+    return add_to_inventory(inventory_path, peers, service, out_path, origin=origin)
+
+
+class DiscoveryRun(QObject):
+    progress = Signal(object)  # the latest SampleProgress
+    finished = Signal(object, object)  # Observation (complete or not), DiscoveryReport
+    failed = Signal(str)  # nothing observed; why, in words
+
+    def __init__(self, session, interaction, *, host: str = "", path: str = "", fmt: str = "auto",
+                 server: str = "", duration: float = 60.0, interval: float = 1.0,
+                 services: Optional[list[str]] = None, options: TransportOptions | None = None,
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self.session, self.interaction = session, interaction
+        self.host, self.path, self.fmt, self.server = host, path, fmt, server
+        self.duration, self.interval, self.services = duration, interval, services or None
+        self.options = options or TransportOptions()
+        self.inventory = session.inventory  # the one compared with, even if another is opened meanwhile
+        self.cancel_event = threading.Event()
+        self._queue: "queue.SimpleQueue" = queue.SimpleQueue()
+        self._timer = QTimer(self)
+        self._timer.setInterval(100)
+        self._timer.timeout.connect(self._drain)
+        self.running = False
+        self.task = None
+
+    @property
+    def live(self) -> bool:
+        return bool(self.host)
+
+    def start(self) -> None:
+        self.running = True
+        if self.live:
+            ask = self.interaction
+            self.options.host_key_callback = UiCall(ask.host_key, "refuse", self.cancel_event, self)
+            self.options.password_callback = UiCall(ask.secret, None, self.cancel_event, self)
+            self.options.passphrase_callback = UiCall(
+                lambda path: ask.secret(f"Passphrase for the SSH key {path}:"), None, self.cancel_event, self)
+            self._timer.start()
+            self.task = self.session.runner.start(
+                observe_job, self.inventory, self.host, self.options, self.duration, self.interval, self.services,
+                progress=self._queue.put, cancel=self.cancel_event, on_done=self._done, on_error=self._failed)
+            self.task.cancel = self.cancel_event  # so that session.shutdown (runner.cancel_all) stops it too
+        else:
+            self.task = self.session.runner.start(
+                import_job, self.inventory, self.path, self.fmt, self.server, self.services,
+                on_done=self._done, on_error=self._failed)
+
+    def cancel(self) -> None:
+        self.cancel_event.set()
+
+    def _drain(self) -> None:
+        latest = None
+        while True:
+            try:
+                latest = self._queue.get_nowait()
+            except queue.Empty:
+                break
+        if latest is not None:
+            self.progress.emit(latest)
+
+    def _finish(self) -> None:
+        self._timer.stop()
+        self._drain()
+        self.running = False
+
+    def _done(self, result) -> None:
+        self._finish()
+        self.finished.emit(*result)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._finish()
+        if isinstance(exc, InputError):
+            self.failed.emit("\n".join(str(p) for p in exc.problems))
+            return
+        if not isinstance(exc, (TransportError, ValueError, OSError)):
+            traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+        self.failed.emit(explain(exc, self.host or self.path))
