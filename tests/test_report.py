@@ -13,6 +13,8 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from migready.checks.checklist import PHASES
 from migready.checks.inventory import load_inventory
@@ -295,3 +297,19 @@ def test_banner_says_the_final_verdict_in_words_and_colour(report, verdict, cls)
     assert ("(evidence alone: NO-GO)" in page) == (verdict != "NO-GO")
     text = render(report, "md").decode("utf-8")
     assert f"**Verdict: {verdict}**" in text
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=40)
+
+
+@given(json_values)
+@settings(max_examples=300, deadline=None)
+def test_canonical_chunks_are_exactly_the_one_shot_encoding(value):
+    """The digest everyone recomputes must not depend on how the encoding was split."""
+    from migready.checks.report.model import canonical_chunks
+    whole = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    assert "".join(canonical_chunks(value)) == whole
+    assert "".join(canonical_chunks(value, depth=1)) == whole

@@ -6,12 +6,9 @@ digest of its content can be recomputed by anyone from the file alone:
 """
 from __future__ import annotations
 
-import json
-
-from .model import content_digest
+from .model import canonical_chunks, content_digest
 
 
 def render(report: dict) -> bytes:
     body = dict(report, digest=content_digest(report))
-    text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    return text.encode("utf-8") + b"\n"
+    return "".join(canonical_chunks(body)).encode("utf-8") + b"\n"

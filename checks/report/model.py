@@ -122,16 +122,46 @@ def content(inventory: Inventory, workspace: Workspace, result: Review, today: _
     }
 
 
+def _dump(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+def canonical_chunks(value, depth: int = 4):
+    """The text of `_dump(value)`, in pieces.  Identical output, but no single call encodes a whole
+    report: json's C encoder holds the GIL for the entire value, and for a 10,000-dependency report
+    (10 MB) that froze the window ~170 ms, twice per report (bench/bench_gui_open.py)."""
+    if depth and isinstance(value, dict) and all(isinstance(k, str) for k in value):
+        yield "{"
+        for i, key in enumerate(sorted(value)):
+            yield ("," if i else "") + _dump(key) + ":"
+            yield from canonical_chunks(value[key], depth - 1)
+        yield "}"
+    elif depth and isinstance(value, (list, tuple)):
+        yield "["
+        for i, item in enumerate(value):
+            if i:
+                yield ","
+            yield from canonical_chunks(item, depth - 1)
+        yield "]"
+    else:
+        yield _dump(value)
+
+
+def _content(report: dict) -> dict:
+    return {k: v for k, v in report.items() if k not in NON_CONTENT}
+
+
 def canonical_content(report: dict) -> bytes:
     """UTF-8 JSON, sorted keys, no insignificant whitespace, over the signed part only."""
-    body = {k: v for k, v in report.items() if k not in NON_CONTENT}
-    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                      allow_nan=False).encode("utf-8")
+    return "".join(canonical_chunks(_content(report))).encode("utf-8")
 
 
 def content_digest(report: dict) -> str:
     """SHA-256 hex of the canonical content: what every signer signs."""
-    return hashlib.sha256(canonical_content(report)).hexdigest()
+    digest = hashlib.sha256()
+    for chunk in canonical_chunks(_content(report)):
+        digest.update(chunk.encode("utf-8"))
+    return digest.hexdigest()
 
 
 # -- pieces -------------------------------------------------------------------------------------
