@@ -44,12 +44,12 @@ class VerdictBanner(QFrame):
         self.word = ""
         self.show_verdict(None)
 
-    def show_verdict(self, verdict, pending: bool = False) -> None:
-        """`verdict` is the core's Verdict (None: nothing to judge yet)."""
+    def show_verdict(self, verdict, pending: bool = False, why: str = "") -> None:
+        """`verdict` is the core's Verdict (None: nothing to judge yet, `why` says so if given)."""
         if verdict is None:
             self.word = ""
             self.verdict.setText("…" if pending else "No verdict yet")
-            self.reasons.setText("Computing…" if pending else "Open an inventory to start.")
+            self.reasons.setText("Computing…" if pending else why or "Open an inventory to start.")
             self._paint("todo")
             self.more.setVisible(False)
             return

@@ -201,8 +201,11 @@ class MainWindow(QMainWindow):
 
     def _reviewed(self) -> None:
         review = self.session.review
+        problems = self.session.problems
         self.banner.show_verdict(review.verdict if review else None,
-                                 pending=self.session.inventory is not None and review is None)
+                                 pending=self.session.inventory is not None and review is None,
+                                 why=f"The inventory has {style.plural(len(problems), 'problem')} to fix first "
+                                     "(Inventory step)." if problems else "")
         self.update_steps()
 
     def _workspace_changed(self) -> None:

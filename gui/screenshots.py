@@ -153,6 +153,9 @@ def take(out_dir: str | Path) -> int:
     _pump(app, lambda: signoff.report is not None and not signoff.stale and signoff.report["signoff"]["entries"], 20)
     shoot("09-signoff", "signoff")
     _dialogs(out, window, session, app)
+    app.setPalette(dark)
+    _dialogs(out, window, session, app, "-dark")
+    app.setPalette(light)
     # 4. discovery on the bundled example: a saved `ss -tunap` export is compared (read, never probed)
     load(bundled("scale-adapter-nat.yaml"))
     export = scratch / "staging-ss-tunap.txt"
@@ -163,9 +166,6 @@ def take(out_dir: str | Path) -> int:
     if not _pump(app, lambda: bool(discovery.records()) and not discovery.running, 15):
         raise RuntimeError(f"the discovery import did not finish: {discovery.state.text()}")
     shoot("12-discovery", "discovery", lambda: discovery.select(lambda row: row.kind == "undocumented"))
-    app.setPalette(dark)
-    _dialogs(out, window, session, app, "-dark")
-    app.setPalette(light)
     window.close()
     shutil.rmtree(scratch, ignore_errors=True)
     print(f"screenshots written to {out}")

@@ -34,6 +34,7 @@ def test_invalid_inventory_lists_problems_and_shows_the_line(qtbot, window, tmp_
     assert page.current_line().endswith("target: {site: b, egress_nat: maybe}")
     assert page.current_line().lstrip().startswith("5 │")
     assert "egress_nat" in page.where.text()
+    qtbot.waitUntil(lambda: "to fix first" in window.banner.reasons.text(), timeout=5_000)  # not "open one"
 
 
 def test_search_and_facets_filter_the_tree(qtbot, window):
