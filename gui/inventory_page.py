@@ -49,7 +49,7 @@ class InventoryPage(Page):
         self.model = InventoryModel(parent=self)
         self.proxy = FilterProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.tree = tree_view(self.proxy, {0: 225, 1: 160, 2: 110, 3: 150, 4: 70, 5: 100, 6: 140})
+        self.tree = tree_view(self.proxy, {0: 215, 1: 160, 2: 115, 3: 150, 4: 70, 5: 120, 6: 150})
         self.tree.setObjectName("inventory-tree")
         self.persist("tree", self.tree)
 
