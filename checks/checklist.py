@@ -1,10 +1,12 @@
 """The checklist a migration lead walks through, and the state of each item.
 
-Items come from four places: the probe runs themselves (a baseline and a
+Items come from five places: the probe runs themselves (a baseline and a
 post-move run exist), one per `requires` of each dependency (cleared by probe
 evidence), one per risk flag (cleared by the evidence its rule names, or by
-hand), and manual steps from `resources/checklist.yaml` plus the inventory's
-own `checklist:`.  States are computed, never stored: the workspace keeps
+hand), one per undocumented peer or undeclared callback that a recorded
+discovery saw (cleared by listing it in the inventory, or by hand), and
+manual steps from `resources/checklist.yaml` plus the inventory's own
+`checklist:`.  States are computed, never stored: the workspace keeps
 only runs, manual marks and waivers, so a new run updates every
 evidence-backed item at once.
 """
@@ -17,6 +19,7 @@ from importlib import resources
 import yaml
 
 from .compare import latest_runs
+from .discovery import Observation, classify
 from .evidence import Judgement, judge
 from .model import Dependency, Inventory
 from .rules import Flag, evaluate
@@ -41,7 +44,7 @@ class Item:
     phase: str
     title: str
     blocker: bool
-    source: str  # run | requirement | flag | template | inventory
+    source: str  # run | requirement | flag | discovery | template | inventory
     dependency: str | None = None
     requirement: str | None = None
     rule: str | None = None
@@ -158,6 +161,7 @@ def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date 
             flag_reqs[item.id] = [(deps[flag.ref], r) for r in reqs]  # resolved after waivers, below
         items.append(item)
 
+    items += discovery_items(inventory, workspace)
     for raw in template_items():
         if _applies(raw.get("when"), inventory):
             items.append(Item(raw["id"], raw["phase"], raw["title"], raw.get("blocker", True), "template",
@@ -189,6 +193,48 @@ def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date 
                 item.state, item.waiver = "waived", open_parts[0].waiver
     items.sort(key=lambda i: (PHASES.index(i.phase), not i.blocker))
     return checklist
+
+
+DISCOVERY_KINDS = ("undocumented", "inbound")
+DISCOVERY_SEVERITIES = ("blocker", "high", "medium")
+
+
+def discovery_items(inventory: Inventory, workspace: Workspace) -> list[Item]:
+    """One item per peer a discovery saw that the inventory does not account for (incidents 4, 5).
+
+    The latest discovery of each host or export counts, compared again with
+    THIS inventory: once the peer is listed, its item is gone.  They start
+    failed (the traffic was seen); a person may mark one n/a or pass with a
+    note (a decommissioned node, a monitoring probe) or waive it.  High and
+    above block the verdict, medium findings are listed without blocking.
+    """
+    latest: dict[tuple, dict] = {}
+    for record in workspace.data.get("discoveries") or ():
+        obs = record.get("observation") or {}
+        latest[(obs.get("source"), obs.get("origin"))] = record
+    names = {s.name for s in inventory.services}
+    items: dict[str, Item] = {}
+    for record in latest.values():
+        observation = Observation.from_dict(record["observation"])
+        services = [s for s in (record.get("comparison") or {}).get("services", ()) if s in names] or None
+        for f in classify(inventory, observation, services).findings:
+            if f.kind not in DISCOVERY_KINDS or f.severity not in DISCOVERY_SEVERITIES or not f.peer:
+                continue
+            peer = f.peer
+            remote = peer["remote_ip"] or peer["remote_name"]
+            remote = f"[{remote}]" if ":" in remote else remote  # an IPv6 address
+            item_id = f"discovery:{f.kind}:{peer['proto']}:{peer['direction']}:{remote}:{peer['port']}"
+            seen = f"{record['id']} ({observation.label}): seen in {peer.get('samples', 0)} sample(s)"
+            if item_id in items:
+                items[item_id].evidence += f"; {seen}"
+                continue
+            item = Item(item_id, "prepare", f"Discovered on {observation.origin}: {f.message}",
+                        f.severity in BLOCKING_SEVERITIES, "discovery", rule=f.rule, incident=f.incident,
+                        cleared_by=f"{f.cleared_by} (a later discovery no longer sees it), or mark it n/a "
+                                   "with the reason")
+            item.settle("fail", seen)
+            items[item_id] = item
+    return list(items.values())
 
 
 def _set_evidence(item: Item, j: Judgement) -> None:

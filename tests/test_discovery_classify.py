@@ -248,3 +248,52 @@ def test_record_discovery_appends_and_the_workspace_still_loads(inventory, tmp_p
     assert [e["action"] for e in loaded.events][-2:] == ["discovery-recorded", "discovery-recorded"]
     for event, stored in zip(loaded.events[-2:], loaded.data["discoveries"]):
         assert event["details"]["digest"] == record_digest(stored)  # still true after the JSON round trip
+
+
+# ---------------------------------------------------------------- in the checklist and the verdict
+
+def test_discovered_peers_become_checklist_items_until_listed(inventory, tmp_path):
+    from migready.checks.checklist import build_checklist
+    from migready.checks.verdict import mark, review
+    ws = Workspace.new(tmp_path / "w.migready.json", str(DATA / "inventory.yaml"), inventory.digest)
+    assert not [i for i in build_checklist(inventory, ws).items if i.source == "discovery"]
+    obs = import_file(DATA / "ss_tunap.txt")
+    record_discovery(ws, obs, classify(inventory, obs), inventory)
+
+    items = {i.id: i for i in build_checklist(inventory, ws).items if i.source == "discovery"}
+    scale = items["discovery:undocumented:udp:outbound:10.1.4.12:5002"]  # incident 4, in the store zone
+    callback = items["discovery:inbound:tcp:inbound:10.60.41.201:27777"]  # incident 5
+    assert (scale.state, scale.blocker, scale.phase, scale.incident) == ("fail", True, "prepare", 4)
+    assert callback.blocker and callback.incident == 5 and "discovery-1" in callback.evidence
+    no_zone = items["discovery:undocumented:tcp:inbound:10.9.0.5:22"]
+    assert not no_zone.blocker and no_zone.state == "fail"  # medium: listed, not blocking
+    assert "discovery:undocumented:tcp:outbound:[2001:db8:20::5]:443" in items
+    assert len(items) == 4  # unseen dependencies and unused listeners are not items
+    verdict = review(inventory, ws).verdict
+    assert verdict.verdict == "NO-GO" and any("10.1.4.12" in r for r in verdict.reasons)
+
+    # a person clears the callback with a note; the scale is listed in (a copy of) the inventory
+    mark(ws, build_checklist(inventory, ws), callback.id, "na", "Lin Wei", "the old scheduler, switched off")
+    peer = Peer.from_dict(scale_peer(ws))
+    listed = add_to_inventory(DATA / "inventory.yaml", [peer], "scale-adapter", tmp_path / "inv.discovered.yaml")
+    after = {i.id: i for i in build_checklist(listed, ws).items if i.source == "discovery"}
+    assert scale.id not in after
+    assert after[callback.id].state == "na" and "switched off" in after[callback.id].evidence
+
+
+def scale_peer(ws):
+    record = ws.data["discoveries"][-1]
+    return next(f["peer"] for f in record["comparison"]["findings"]
+                if f["peer"] and f["peer"]["remote_ip"] == "10.1.4.12")
+
+
+def test_the_latest_discovery_of_a_host_replaces_the_earlier_one(inventory, tmp_path):
+    from migready.checks.checklist import build_checklist
+    ws = Workspace.new(tmp_path / "w.migready.json", str(DATA / "inventory.yaml"), inventory.digest)
+    first = obs_of(Peer("udp", "outbound", "10.1.4.12", 5002))
+    record_discovery(ws, first, classify(inventory, first), inventory)
+    assert [i.id for i in build_checklist(inventory, ws).items if i.source == "discovery"] == [
+        "discovery:undocumented:udp:outbound:10.1.4.12:5002"]
+    gone = obs_of(Peer("udp", "outbound", "10.1.4.11", 5002))  # the same host, later: the scale is gone
+    record_discovery(ws, gone, classify(inventory, gone), inventory)
+    assert not [i for i in build_checklist(inventory, ws).items if i.source == "discovery"]

@@ -60,6 +60,10 @@ def test_importing_an_ss_export_shows_and_records_the_findings(qtbot, qtmodeltes
     assert window.step_state("discovery") == "attention"
     qtbot.waitUntil(lambda: "discoveries" in Workspace.load(window.session.workspace.path).data, timeout=10_000)
     assert "undocumented" in page.state.text()
+    # ... and the undocumented scale is now a failing blocker of the checklist, so the verdict says so
+    qtbot.waitUntil(lambda: window.session.review is not None and window.session.review.checklist.item(
+        "discovery:undocumented:udp:outbound:10.1.4.12:5002") is not None, timeout=10_000)
+    assert window.banner.word == "NO-GO"
 
     # filters narrow the table; the detail pane says where the finding comes from and what clears it
     page.kind_filter.setCurrentIndex(page.kind_filter.findData("undocumented"))

@@ -161,3 +161,10 @@ def test_discover_over_ssh_finds_undocumented_and_inbound(lab, tmp_path):
 
     [record] = Workspace.load(ws).data["discoveries"]
     assert record["observation"]["source"] == "live" and record["comparison"]["kinds"]["inbound"] == 1
+
+    # what discovery saw is now in the review: the undocumented scale blocks the verdict until it is listed
+    verdict = migready_in_ops(lab, "verdict", ws, "--format", "json", timeout=60)
+    assert verdict.returncode == 1, verdict.stdout + verdict.stderr
+    reasons = json.loads(verdict.stdout)["reasons"]
+    assert any(f"discovery:undocumented:udp:outbound:{scale_ip}:{scale_port}" in r for r in reasons), reasons
+    assert any(f"discovery:inbound:tcp:inbound:{printer}:{CALLBACK_PORT}" in r for r in reasons), reasons
