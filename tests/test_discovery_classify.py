@@ -297,3 +297,14 @@ def test_the_latest_discovery_of_a_host_replaces_the_earlier_one(inventory, tmp_
     gone = obs_of(Peer("udp", "outbound", "10.1.4.11", 5002))  # the same host, later: the scale is gone
     record_discovery(ws, gone, classify(inventory, gone), inventory)
     assert not [i for i in build_checklist(inventory, ws).items if i.source == "discovery"]
+
+
+def test_the_ssh_server_sampled_through_is_not_an_unused_listener(inventory):
+    obs = obs_of(listening=[Listener("tcp", "0.0.0.0", 22), Listener("tcp", "::", 22),
+                            Listener("tcp", "0.0.0.0", 2222)])
+    obs.self_session = ["tcp", "10.1.2.10", 22, "10.1.2.99", 51000]
+    report = classify(inventory, obs)
+    assert [f.listener["port"] for f in report.findings if f.kind == "unused-listener"] == [2222]
+    assert sum("SSH server this discovery ran through" in n for n in report.notes) == 1
+    obs.self_session = None  # an export: nothing says which sshd, so port 22 is reported like any other
+    assert {f.listener["port"] for f in classify(inventory, obs).findings if f.kind == "unused-listener"} == {22, 2222}

@@ -299,8 +299,16 @@ def _unseen(report: DiscoveryReport, d: _Dep, seen: set[str], touched: set[str],
 def _listeners(report: DiscoveryReport, obs: Observation, deps: list[_Dep]) -> None:
     inbound_ports = {(t, d.port) for d in deps if "inbound" in d.directions() for t in d.transports}
     source_ports = {d.dep.source_port for d in deps if d.dep.source_port}
+    # the sshd we sampled through: every staging host has one, and it is not the service's
+    ssh = tuple(obs.self_session[:1]) + (obs.self_session[2],) if obs.self_session else None
     by_port: dict[tuple, list[Listener]] = {}
     for listener in obs.listening:
+        if ssh and (listener.proto, listener.port) == ssh:
+            note = (f"{listener.proto} port {listener.port} is the SSH server this discovery ran through: not "
+                    "reported as an unused listener")
+            if note not in report.notes:
+                report.notes.append(note)
+            continue
         if is_uninteresting(listener.ip) and listener.ip not in ("0.0.0.0", "::"):
             continue  # loopback-only: nobody from elsewhere can connect
         if listener.proto == "udp" and listener.ephemeral:
