@@ -108,6 +108,7 @@ def run_probes(
             raise
         finally:
             run["finished"] = utc_now()
+            workspace.log_run_finished(run)
             workspace.save()
     return run
 

@@ -37,6 +37,12 @@ def canonical_json(value) -> bytes:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
+def run_digest(run: dict) -> str:
+    """SHA-256 of a finished probe run as stored; its `probe-run-finished` event carries it, so results
+    edited by hand afterwards (a fail turned into a pass) are named on load."""
+    return hashlib.sha256(canonical_json(run)).hexdigest()
+
+
 def event_hash(event: dict) -> str:
     body = {k: v for k, v in event.items() if k != "hash"}
     return hashlib.sha256(canonical_json(body)).hexdigest()
@@ -167,6 +173,19 @@ class Workspace:
         self.events.append(event)
         return event
 
+    def record_run(self, run: dict, by: str = "migready") -> dict:
+        """Add a whole probe run made elsewhere (a migration, an import), logged as a live run is:
+        started, then finished with the digest that ties its results to the log."""
+        self.runs.append(run)
+        self.log(by, "probe-run-started", run=run["id"], phase=run.get("phase"), host=run.get("host"))
+        self.log_run_finished(run, by)
+        return run
+
+    def log_run_finished(self, run: dict, by: str = "migready", **extra) -> dict:
+        """The event that ties a run's results to the log (`state_problem` checks the digest)."""
+        return self.log(by, "probe-run-finished", run=run.get("id"), complete=run.get("complete"),
+                        results=len(run.get("results") or ()), digest=run_digest(run), **extra)
+
     def add_signoff(self, entry: dict) -> None:
         """Record a signed sign-off (checks/signing.py `sign`) and log it: the log vouches for it."""
         self.log(entry["name"], "signoff", signoff=entry)
@@ -193,8 +212,10 @@ class Workspace:
         return None
 
     def state_problem(self) -> str | None:
-        """Marks and waivers must be what the event log says was done: a hand edit is named."""
+        """Runs, marks, waivers, sign-offs and discoveries must be what the event log says was done:
+        a hand edit is named."""
         marks, logged, digests = {}, {"waivers": [], "signoffs": []}, {}
+        started, finished = set(), {}
         for event in self.events:
             if event["action"] == "mark":
                 marks[event["details"].get("item")] = mark_from_event(event)
@@ -204,6 +225,18 @@ class Workspace:
                 logged["signoffs"].append(event["details"].get("signoff"))
             elif event["action"] == "discovery-recorded":
                 digests[event["details"].get("discovery")] = event["details"].get("digest")
+            elif event["action"] == "probe-run-started":
+                started.add(event["details"].get("run"))
+            elif event["action"] == "probe-run-finished":
+                finished[event["details"].get("run")] = event["details"].get("digest")
+        for index, run in enumerate(self.runs):
+            if run.get("id") not in started:
+                return f"runs[{index}] ({run.get('id')}) is not in the event log: added by hand?"
+            # a run without its finished event was cut short (the program was killed): kept as it is
+            if run.get("id") in finished and run_digest(run) != finished.pop(run.get("id")):
+                return f"runs[{index}] ({run.get('id')}) does not match the event log: results edited by hand?"
+        if finished:
+            return f"probe run {sorted(finished)[0]} is in the event log but not in the workspace: removed?"
         for index, record in enumerate(self.data.get("discoveries", [])):
             if hashlib.sha256(canonical_json(record)).hexdigest() != digests.pop(record.get("id"), None):
                 return f"discoveries[{index}] does not match the event log: edited by hand?"
@@ -261,7 +294,14 @@ def _v1_to_v2(data: dict, shown: str) -> None:
         chained.append(event)
     data["events"] = chained
     data["schema_version"] = 2
-    Workspace("", data).log("migready", "workspace-migrated", from_version=1, to_version=2)
+    migrated = Workspace("", data)
+    migrated.log("migready", "workspace-migrated", from_version=1, to_version=2)
+    started = {e["details"].get("run") for e in chained if e["action"] == "probe-run-started"}
+    for run in data.get("runs") or ():  # v1 did not tie results to the log: from here on, they are (as found)
+        if run.get("id") not in started:
+            migrated.log("migready", "probe-run-started", run=run.get("id"), phase=run.get("phase"),
+                         host=run.get("host"), migrated=True)
+        migrated.log_run_finished(run, migrated=True)
 
 
 _MIGRATIONS = [_v1_to_v2]

@@ -348,7 +348,7 @@ class DiscoveryPage(Page):
         workspace = self.session.workspace
         record_id = ""
         if workspace is not None and run.inventory is not None:
-            with getattr(workspace, "_save_lock", None) or nullcontext():  # not while the autosave writes it
+            with getattr(workspace, "lock", None) or nullcontext():  # not while the autosave writes it
                 record = record_discovery(workspace, observation, report, run.inventory,
                                           by=self.session.default_name() or "migready")
             record_id = record["id"]

@@ -22,19 +22,26 @@ WORKSPACE_SUFFIXES = (".json",)
 
 
 class SharedWorkspace(Workspace):
-    """A workspace saved both by the GUI's autosave and by a probe run's thread: one save at a time."""
+    """A workspace changed by the UI thread (marks, waivers, sign-offs, discoveries) and by a probe run's
+    thread, and saved by the autosave's: one at a time.  `lock` is held for each save and each event,
+    and the session holds it around a whole action, so that no save catches an event without the state
+    it records (the file would then fail its log check) and no two events chain to the same one."""
 
     def __init__(self, path, data):
         super().__init__(path, data)
-        self._save_lock = threading.Lock()
+        self.lock = threading.RLock()
 
     def save(self) -> None:
-        with self._save_lock:
+        with self.lock:
             super().save()
+
+    def log(self, actor: str, action: str, **details) -> dict:
+        with self.lock:
+            return super().log(actor, action, **details)
 
     def move_to(self, path) -> None:
         """Save As: from now on this workspace is the file at `path` (replacing it, as the person chose)."""
-        with self._save_lock:
+        with self.lock:
             super().move_to(path)
 
 

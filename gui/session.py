@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+from contextlib import nullcontext
 from datetime import datetime
 from pathlib import Path
 from typing import Optional
@@ -235,7 +236,8 @@ class Session(QObject):
             self.error.emit("Not ready", "the checklist is still being computed; try again in a moment")
             return False
         try:
-            action(self.review.checklist)
+            with getattr(self.workspace, "lock", None) or nullcontext():  # the event and its state, together
+                action(self.review.checklist)
         except ActionError as exc:
             self.error.emit("Not recorded", str(exc))
             return False

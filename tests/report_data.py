@@ -101,7 +101,8 @@ def make_workspace(tmp_path: Path, hostile: bool = False, signoffs: list | None 
     inventory = load_inventory(inv_path)
     ws = Workspace.new(tmp_path / "demo.migready.json", str(inv_path), inventory.digest)
     pre = pre_run()
-    ws.runs.extend([pre, post_run(pre)])
+    for run in (pre, post_run(pre)):
+        ws.record_run(run)
     checklist = build_checklist(inventory, ws, TODAY)
     mark(ws, checklist, "prepare.rollback-plan", "pass", "李伟",
          "rollback = redeploy on demo-old; trigger: error 266 > 1%")

@@ -70,7 +70,7 @@ def test_end_to_end_from_a_real_loopback_run(tmp_path, store_peers):
     [reflect] = [r for r in post["results"] if r["check"] == "reflect"]
     reflect["observed"] = reflect["data"]["observed"] = dict(reflect["local"], port=41733)
     reflect["port_preserved"] = reflect["data"]["port_preserved"] = False
-    ws.runs.append(post)
+    ws.record_run(post)
     ws.save()
 
     out = tmp_path / "report.json"

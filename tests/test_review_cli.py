@@ -103,7 +103,8 @@ def make_ws(tmp_path, inventory_path):
     def make(port_preserved=True, manual_done=True, name="review.migready.json"):
         inventory = load_inventory(inventory_path)
         ws = Workspace.new(tmp_path / name, str(inventory_path), inventory.digest)
-        ws.runs.extend([run("pre", "run-1", -180), run("post", "run-2", -120, port_preserved)])
+        for r in (run("pre", "run-1", -180), run("post", "run-2", -120, port_preserved)):
+            ws.record_run(r)
         if manual_done:
             checklist = build_checklist(inventory, ws)
             for item in checklist.items:
@@ -211,7 +212,7 @@ def test_verdict_workspace_with_edited_log_exits_2(make_ws):
     path.write_text(json.dumps(data), encoding="utf-8")
     out = migready("verdict", path)
     assert out.returncode == 2
-    assert f"{path}: event log: event 1 (mark by Mallory" in out.stderr and "edited" in out.stderr
+    assert f"{path}: event log: event 1 (probe-run-started by Mallory" in out.stderr and "edited" in out.stderr
     no_traceback(out)
 
 

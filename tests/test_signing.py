@@ -130,11 +130,12 @@ def test_a_change_after_signing_makes_the_signature_stale(ws, keys, tmp_path):
 def test_sign_off_gates_the_verdict(ws, keys, tmp_path):
     """A GO needs every required role; until then it is NO-GO with 'awaiting sign-off: ROLE'."""
     made, _ = keys
-    data = json.loads(ws.read_text(encoding="utf-8"))
-    data["runs"] = [r for r in data["runs"] if r["phase"] == "pre"]  # take the pre run as post too
-    post = dict(data["runs"][0], id="run-2", phase="post")
-    data["runs"].append(post)
-    ws.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    workspace = Workspace.load(ws)
+    pre = next(r for r in workspace.runs if r["phase"] == "pre")
+    later = pre["started"].replace(pre["started"][:4], str(int(pre["started"][:4]) + 1), 1)
+    workspace.record_run(dict(json.loads(json.dumps(pre)), id=f"run-{len(workspace.runs) + 1}", phase="post",
+                              started=later))  # the pre run taken as post too: nothing moved
+    workspace.save()
     checklist = json.loads(migready("checklist", ws, "--format", "json").stdout)
     for item in checklist["items"]:
         if item["state"] == "pending" and item["source"] in ("template", "inventory"):

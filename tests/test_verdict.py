@@ -151,7 +151,8 @@ def inventory(tmp_path):
 def new_ws(tmp_path, inventory):
     def make(*runs):
         ws = Workspace.new(tmp_path / "review.migready.json", str(inventory.path), inventory.digest)
-        ws.runs.extend(runs)
+        for run in runs:
+            ws.record_run(run)
         return ws
     return make
 
@@ -413,7 +414,7 @@ def test_g_item_waiver_needs_review_when_the_evidence_changes(inventory, new_ws)
     assert verdict(inventory, ws).verdict == GO_WITH_WAIVERS
 
     silent = tcp("inconclusive")
-    ws.runs.append(post_run(printer=silent, id="run-3", minutes=-60))  # now it does not even answer
+    ws.record_run(post_run(printer=silent, id="run-3", minutes=-60))  # now it does not even answer
     v = verdict(inventory, ws)
     assert v.verdict == NO_GO
     assert (f"req:{PRINTER}:reachable: waiver W1 by Wang Fang needs review: the evidence changed since it "
@@ -428,7 +429,7 @@ def test_g_reflect_going_silent_puts_the_port_waiver_under_review(inventory, new
         waive(ws, checklist(inventory, ws), f"req:{SCALE}:{req}", "Zhang Min", "vendor ok", UNTIL, today=TODAY)
     assert verdict(inventory, ws).verdict == GO_WITH_WAIVERS
 
-    ws.runs.append(post_run(reflect(status="inconclusive"), id="run-3", minutes=-60))
+    ws.record_run(post_run(reflect(status="inconclusive"), id="run-3", minutes=-60))
     v = verdict(inventory, ws)
     assert v.verdict == NO_GO
     for req in ("source_port_preserved", "no_nat"):
@@ -442,7 +443,7 @@ def test_g_a_rerun_with_the_same_facts_keeps_the_waiver(inventory, new_ws):
     ws = rewritten_ws(inventory, new_ws, nat=True)
     for req in ("source_port_preserved", "no_nat"):
         waive(ws, checklist(inventory, ws), f"req:{SCALE}:{req}", "Zhang Min", "vendor ok", UNTIL, today=TODAY)
-    ws.runs.append(post_run(reflect(port_preserved=False, nat=True, observed_port=50211, latency_ms=4.2),
+    ws.record_run(post_run(reflect(port_preserved=False, nat=True, observed_port=50211, latency_ms=4.2),
                             id="run-3", minutes=-60))
     v = verdict(inventory, ws)
     assert v.verdict == GO_WITH_WAIVERS, v.reasons
@@ -455,7 +456,7 @@ def test_g_dependency_waiver_needs_review_when_the_evidence_changes(inventory, n
           today=TODAY)
     assert verdict(inventory, ws).verdict == GO_WITH_WAIVERS
 
-    ws.runs.append(post_run(reflect(port_preserved=False), scale_udp=udp("fail"), id="run-3", minutes=-60))
+    ws.record_run(post_run(reflect(port_preserved=False), scale_udp=udp("fail"), id="run-3", minutes=-60))
     v = verdict(inventory, ws)
     assert any("W1" in w and "needs review" in w for w in v.warnings), v.warnings
     assert v.verdict == NO_GO
@@ -475,7 +476,7 @@ def test_h_manual_mark_on_an_evidence_item_holds_until_a_newer_run(inventory, ne
     assert marked.state == "pass" and marked.mark["by"] == "Zhang Min"
     assert marked.evidence == "marked pass by Zhang Min: scale 171 weighed and priced fine by hand"
 
-    ws.runs.append(post_run(reflect(port_preserved=False), id="run-3", minutes=1))  # finished after the mark
+    ws.record_run(post_run(reflect(port_preserved=False), id="run-3", minutes=1))  # finished after the mark
     item_now = checklist(inventory, ws).item(item)
     assert item_now.state == "fail" and item_now.mark is None
     assert item_now.evidence == f"{REWRITTEN} (manual pass by Zhang Min predates this evidence)"
@@ -500,7 +501,7 @@ def test_h_a_mark_cannot_overrule_failing_evidence(inventory, new_ws):
 def test_h_mark_on_a_manual_item_survives_new_runs(inventory, new_ws):
     ws = new_ws(pre_run(), post_run())
     mark_manual(inventory, ws)
-    ws.runs.append(post_run(id="run-3", minutes=1))
+    ws.record_run(post_run(id="run-3", minutes=1))
     assert verdict(inventory, ws).verdict == GO
 
 
@@ -514,10 +515,11 @@ def test_h_mark_on_a_manual_item_survives_new_runs(inventory, new_ws):
 ])
 def test_h_mark_rejects_bad_input(inventory, new_ws, state, by, note, expected):
     ws = new_ws(pre_run(), post_run())
+    logged = list(ws.events)  # the two runs
     with pytest.raises(ActionError) as caught:
         mark(ws, checklist(inventory, ws), "prepare.rollback-plan", state, by, note)
     assert str(caught.value) == expected
-    assert ws.marks == {} and ws.events == []
+    assert ws.marks == {} and ws.events == logged
 
 
 def test_h_mark_rejects_an_unknown_item(inventory, new_ws):
@@ -581,17 +583,18 @@ def test_i_marks_and_waivers_append_chained_events_with_who_and_what(inventory, 
     waive(ws, checklist(inventory, ws), "ops.wiki-updated", "Wang Fang", "wiki frozen this week", UNTIL,
           today=TODAY)
 
-    assert [e["action"] for e in ws.events] == ["mark"] * 8 + ["waive"] * 2
-    assert [e["seq"] for e in ws.events] == list(range(1, 11))
+    assert [e["seq"] for e in ws.events] == list(range(1, len(ws.events) + 1))
     assert ws.chain_problem() is None
-    manual = ws.events[:7]
+    events = [e for e in ws.events if not e["action"].startswith("probe-run-")]  # the runs were logged first
+    assert [e["action"] for e in events] == ["mark"] * 8 + ["waive"] * 2
+    manual = events[:7]
     assert {e["details"]["item"] for e in manual} == MANUAL_BLOCKERS
     assert all(e["by"] == "Li Wei" and e["details"]["state"] == "pass" and e["details"]["previous"] == "pending"
                for e in manual)
-    m = ws.events[7]
+    m = events[7]
     assert m["by"] == "Zhang Min" and m["details"] == {"item": item, "state": "fail",
                                                        "note": "confirmed: port rewritten", "previous": "fail"}
-    w1, w2 = ws.events[8:]
+    w1, w2 = events[8:]
     first, second = w1["details"]["waiver"], w2["details"]["waiver"]
     assert w1["by"] == "Zhang Min" and first["id"] == "W1" and first["dependency"] == SCALE
     assert first["reason"] == "vendor accepts any port" and first["until"] == UNTIL

@@ -64,11 +64,10 @@ def edit_file(path, change):
 def test_new_save_load_round_trip(tmp_path):
     path = tmp_path / "review.migready.json"
     ws = Workspace.new(path, "/srv/inventories/scale.yaml", "cd" * 32)
-    ws.runs.append({"id": "run-1", "phase": "pre", "host": "ssh://ops@old", "started": "2030-01-01T00:00:00.000Z",
+    ws.record_run({"id": "run-1", "phase": "pre", "host": "ssh://ops@old", "started": "2030-01-01T00:00:00.000Z",
                     "finished": "2030-01-01T00:01:00.000Z", "complete": True, "error": None,
                     "results": [{"id": "p1", "dependency": "a/b", "target": "10.0.0.1", "check": "tcp_connect",
-                                 "status": "pass", "latency_ms": 1.2, "note": "秤 171"}]})
-    ws.log("Li Wei", "probe-run-started", run="run-1")
+                                 "status": "pass", "latency_ms": 1.2, "note": "秤 171"}]}, by="Li Wei")
     ws.save()
 
     loaded = Workspace.load(path)
@@ -77,7 +76,7 @@ def test_new_save_load_round_trip(tmp_path):
     assert loaded.data["inventory"] == {"path": "/srv/inventories/scale.yaml", "digest": "cd" * 32}
     assert loaded.runs[0]["results"][0]["note"] == "秤 171"
     assert loaded.marks == {} and loaded.waivers == [] and loaded.data["signoffs"] == []
-    assert [e["action"] for e in loaded.events] == ["probe-run-started"]
+    assert [e["action"] for e in loaded.events] == ["probe-run-started", "probe-run-finished"]
     assert loaded.chain_problem() is None
     assert "updated" in loaded.data
 
@@ -431,7 +430,9 @@ def test_v1_workspace_loads_as_v2_with_a_chained_log(tmp_path):
     assert ws.marks == {} and ws.waivers == [] and ws.data["signoffs"] == [] and ws.data["flags"] == []
     assert ws.runs == V1["runs"] and ws.data["inventory"] == V1["inventory"]
     assert ws.chain_problem() is None
-    first, second, migrated = ws.events
+    first, second, migrated, finished = ws.events
+    assert finished["action"] == "probe-run-finished" and finished["details"]["run"] == "run-1"
+    assert finished["details"]["migrated"] is True and finished["prev"] == migrated["hash"]
     assert (first["seq"], first["at"], first["by"], first["action"]) == (1, V1["events"][0]["at"], "migready",
                                                                           "probe-run-started")
     assert first["details"] == {"run": "run-1", "phase": "pre", "host": "ssh://ops@10.20.1.15:22"}
@@ -452,8 +453,10 @@ def test_v1_workspace_without_events_migrates(tmp_path):
     path = tmp_path / "old.migready.json"
     path.write_text(json.dumps(dict(V1, events=[])), encoding="utf-8")
     ws = Workspace.load(path)
-    [migrated] = ws.events
+    migrated, started, finished = ws.events  # the run is now tied to the log, as found
     assert migrated["seq"] == 1 and migrated["prev"] == GENESIS and migrated["action"] == "workspace-migrated"
+    assert [started["action"], finished["action"]] == ["probe-run-started", "probe-run-finished"]
+    assert ws.state_problem() is None
 
 
 def test_v1_workspace_that_v1_could_not_have_written_is_an_input_error(tmp_path):
@@ -525,3 +528,43 @@ def test_a_hand_edited_discovery_is_named(tmp_path):
     with pytest.raises(InputError) as caught:
         Workspace.load(ws.path)
     assert "discoveries[0] does not match the event log" in message(caught)
+
+
+# ------------------------------------------------------------------ probe runs are tied to the log
+
+def _with_runs(tmp_path):
+    path = tmp_path / "w.migready.json"
+    ws = Workspace.new(path, "inv.yaml", "ab" * 32)
+    for rid, phase, status in (("run-1", "pre", "pass"), ("run-2", "post", "fail")):
+        ws.record_run({"id": rid, "phase": phase, "host": "local://", "started": "2030-01-01T00:00:00.000Z",
+                       "finished": "2030-01-01T00:01:00.000Z", "complete": True, "error": None,
+                       "results": [{"id": "p1", "dependency": "a/b", "target": "10.0.0.1", "check": "reflect",
+                                    "status": status}]})
+    ws.save()
+    return path, json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("edit, words", [
+    (lambda d: d["runs"][1]["results"][0].update(status="pass"), "runs[1] (run-2) does not match the event log"),
+    (lambda d: d["runs"].pop(), "probe run run-2 is in the event log but not in the workspace"),
+    (lambda d: d["runs"].append(dict(d["runs"][0], id="run-3", phase="post")), "runs[2] (run-3) is not in the event"),
+], ids=["fail-turned-pass", "run-removed", "run-added"])
+def test_a_run_edited_by_hand_is_named_on_load(tmp_path, edit, words):
+    path, data = _with_runs(tmp_path)
+    assert Workspace.load(path).state_problem() is None
+    edit(data)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        Workspace.load(path)
+    assert words in message(caught)
+
+
+def test_a_run_cut_short_without_its_finished_event_still_loads(tmp_path):
+    """The program was killed mid-run: what came in is kept, not refused."""
+    path, data = _with_runs(tmp_path)
+    ws = Workspace.load(path)
+    ws.runs.append({"id": "run-3", "phase": "post", "host": "local://", "started": "2030-01-02T00:00:00.000Z",
+                    "finished": None, "complete": False, "error": None, "results": []})
+    ws.log("migready", "probe-run-started", run="run-3")
+    ws.save()
+    assert Workspace.load(path).runs[-1]["id"] == "run-3"
