@@ -24,15 +24,14 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, Q
                                QSizePolicy, QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
 from migready.checks.discovery import DEFAULT_DURATION, DEFAULT_INTERVAL, Observation, record_discovery
-from migready.checks.problems import InputError
 from migready.checks.probes import staging_hosts
 from migready.checks.rules import SEVERITIES
 
 from . import style
-from .discovery_worker import DiscoveryRun, add_job
+from .discovery_add import InventoryAdder
+from .discovery_worker import DiscoveryRun
 from .flags_page import INCIDENTS
-from .interaction import INVENTORY_FILTER
-from .models.discovery import DOCUMENTED, KINDS, DiscoveryModel, report_from_dict, rows_of
+from .models.discovery import KINDS, DiscoveryModel, details_html, report_from_dict, rows_of
 from .models.filter import FilterProxy
 from .models.table import ROW_ROLE
 from .page import Page, facet_combo, heading, reset_combo, table_view
@@ -41,20 +40,13 @@ EXPORT_FILTER = "Connection exports (*.csv *.txt *.tsv *.log);;All files (*)"
 _CANDIDATES = re.compile(r"covers \d+ [^(]*\((.*)\); pick one")
 
 
-def copy_path(inventory_path: str | Path) -> Path:
-    """``demo.yaml`` -> ``demo.discovered.yaml`` next to it (targets_csv paths are relative)."""
-    path = Path(inventory_path)
-    stem = path.stem[:-len(".discovered")] if path.stem.endswith(".discovered") else path.stem
-    return path.with_name(f"{stem}.discovered{path.suffix or '.yaml'}")
-
-
 class DiscoveryPage(Page):
     key, title = "discovery", "Discovery"
 
     def __init__(self, session, interaction, parent=None):
         super().__init__(session, interaction, parent)
         self.current: DiscoveryRun | None = None
-        self.adding = False
+        self.adder = InventoryAdder(session, interaction, self._tell, self._enable)
         self.observation: Observation | None = None
         self.report = None
         self.intro = heading()
@@ -259,7 +251,7 @@ class DiscoveryPage(Page):
 
     def can_run(self) -> bool:
         s = self.session
-        return s.inventory is not None and not s.loading and not self.running and not self.adding
+        return s.inventory is not None and not s.loading and not self.running and not self.adder.adding
 
     def _enable(self, *_args) -> None:
         ok = self.can_run()
@@ -271,7 +263,7 @@ class DiscoveryPage(Page):
         self.services.setEnabled(not self.running)
         row = self.selected_row()
         self.add_button.setEnabled(bool(row is not None and row.addable and self.session.inventory_path
-                                        and not self.adding and self.session.inventory is not None))
+                                        and not self.adder.adding and self.session.inventory is not None))
 
     def _selected_services(self) -> list[str] | None:
         service = self.services.currentData()
@@ -393,92 +385,12 @@ class DiscoveryPage(Page):
         row = self.proxy.data(current, ROW_ROLE) if current.isValid() else None
         if row is None:
             return
-        parts = []
-        if row.finding is not None:
-            f = row.finding
-            parts.append(f"<p><b>{escape(style.label(f.severity))} {escape(f.kind)}</b> ({escape(f.rule)})</p>"
-                         f"<p>{escape(f.message)}</p>"
-                         f"<p><b>Comes from incident {f.incident}:</b> {escape(INCIDENTS.get(f.incident, ''))}</p>"
-                         f"<p><b>Cleared by:</b> {escape(f.cleared_by)}</p>")
-        else:
-            parts.append(f"<p><b>{escape(style.label('pass'))} in the inventory</b></p><p>{escape(row.message)}</p>")
-        peer = row.peer_obj
-        if peer is not None:
-            facts = [("local ports", ", ".join(map(str, peer.local_ports[:12]))),
-                     ("remote ports", ", ".join(map(str, peer.remote_ports[:12]))),
-                     ("states", ", ".join(peer.states)), ("processes", ", ".join(peer.processes)),
-                     ("seen", f"{peer.samples} samples, {peer.connections} connections")]
-            parts.append("<p>" + "<br>".join(f"{escape(k)}: {escape(v)}" for k, v in facts if v) + "</p>")
-        if row.addable:
-            parts.append("<p><i>Add to inventory… writes this peer as a dependency into a copy of the "
-                         "inventory and validates the copy.</i></p>")
-        self.details.setHtml("".join(parts))
-
-    def _default_service(self, row) -> str:
-        services = [s.name for s in self.session.inventory.services]
-        if self.services.currentData():
-            return self.services.currentData()
-        if row.finding is not None and row.finding.dependency:
-            return row.finding.dependency.split("/", 1)[0]
-        return services[0] if services else ""
+        self.details.setHtml(details_html(row, INCIDENTS))
 
     def ask_add(self) -> bool:
         """Ask for the service and the copy's path, then write the selected peer into the copy."""
-        row, s = self.selected_row(), self.session
-        if row is None or not row.addable or s.inventory is None or not s.inventory_path or self.adding:
-            return False
-        services = [x.name for x in s.inventory.services]
-        service = self.interaction.choose(
-            "Add to inventory", f"Which service talks to {row.peer_obj.describe()}? "
-            "(type a new name to add a service)", services, self._default_service(row), editable=True)
-        if not service:
-            return False
-        out = self.interaction.save_file("Save the inventory copy as", INVENTORY_FILTER,
-                                         str(copy_path(s.inventory_path)))
-        if not out:
-            return False
-        original = Path(s.inventory_path).resolve()
-        if Path(out).resolve() == original:
-            self._tell("fail", f"{Path(out).name} is the inventory itself: save the copy to another file.")
-            return False
-        # adding again to an earlier copy builds on it (several peers, one after another)
-        base = out if Path(out).is_file() and Path(out).name.endswith(".discovered.yaml") else str(original)
         origin = self.observation.label if self.observation is not None else ""
-        before = {d.ref for d in s.inventory.dependencies()}
-        self.adding = True
-        self._enable()
-        self._tell("running", f"Writing {Path(out).name}…")
-        s.runner.start(add_job, base, [row.peer_obj], service, out, origin,
-                       on_done=lambda inv: self._added(inv, out, before),
-                       on_error=lambda exc: self._add_failed(exc, out))
-        return True
-
-    def _added(self, inventory, out: str, before: set) -> None:
-        self.adding = False
-        self._enable()
-        new = [d.ref for d in inventory.dependencies() if d.ref not in before]
-        deps = sum(len(x.dependencies) for x in inventory.services)
-        text = (f"{', '.join(new) or 'the dependency'} written to {out}: valid "
-                f"({style.plural(len(inventory.services), 'service')}, "
-                f"{style.plural(deps, 'dependency', 'dependencies')}); the inventory itself is unchanged.")
-        self._tell("pass", text)
-        self.session.message.emit(text)
-        if self.interaction.confirm("Add to inventory", f"{text}\n\nOpen the copy now? (a new workspace is "
-                                                         "started for it)"):
-            self.session.open_inventory(out)
-
-    def _add_failed(self, exc: BaseException, out: str) -> None:
-        self.adding = False
-        self._enable()
-        if isinstance(exc, InputError):
-            problems = "; ".join(str(p) for p in exc.problems[:5])
-            self._tell("fail", f"{out} was written but does NOT validate: {problems}")
-        elif isinstance(exc, ValueError):
-            self._tell("fail", f"Cannot add to this inventory: {exc}")
-        elif isinstance(exc, OSError):
-            self._tell("fail", f"Cannot write {out}: {exc.strerror or exc}")
-        else:
-            self.session.unexpected("Add to inventory failed", exc)
+        return self.adder.ask(self.selected_row(), origin, self.services.currentData() or "")
 
 
 if __name__ == "__main__":  # python -m migready.gui.discovery_page [INVENTORY|WORKSPACE]

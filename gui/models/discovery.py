@@ -10,6 +10,7 @@ come from the core's `DiscoveryReport`, live or as recorded in the workspace.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from html import escape
 from typing import Optional
 
 from migready.checks.discovery import DiscoveryReport, Finding, Listener, Peer
@@ -135,3 +136,27 @@ class DiscoveryModel(TableModel):
 
     def facets(self, row: DiscoveryRow) -> dict:
         return {"kind": row.kind, "severity": row.severity or "none", "proto": row.proto or "none"}
+
+
+def details_html(row: DiscoveryRow, incidents: dict[int, str]) -> str:
+    """The detail pane of a row: why it is there, where it comes from, what clears it, what was seen."""
+    parts = []
+    if row.finding is not None:
+        f = row.finding
+        parts.append(f"<p><b>{escape(style.label(f.severity))} {escape(f.kind)}</b> ({escape(f.rule)})</p>"
+                     f"<p>{escape(f.message)}</p>"
+                     f"<p><b>Comes from incident {f.incident}:</b> {escape(incidents.get(f.incident, ''))}</p>"
+                     f"<p><b>Cleared by:</b> {escape(f.cleared_by)}</p>")
+    else:
+        parts.append(f"<p><b>{escape(style.label('pass'))} in the inventory</b></p><p>{escape(row.message)}</p>")
+    peer = row.peer_obj
+    if peer is not None:
+        facts = [("local ports", ", ".join(map(str, peer.local_ports[:12]))),
+                 ("remote ports", ", ".join(map(str, peer.remote_ports[:12]))),
+                 ("states", ", ".join(peer.states)), ("processes", ", ".join(peer.processes)),
+                 ("seen", f"{peer.samples} samples, {peer.connections} connections")]
+        parts.append("<p>" + "<br>".join(f"{escape(k)}: {escape(v)}" for k, v in facts if v) + "</p>")
+    if row.addable:
+        parts.append("<p><i>Add to inventory… writes this peer as a dependency into a copy of the "
+                     "inventory and validates the copy.</i></p>")
+    return "".join(parts)

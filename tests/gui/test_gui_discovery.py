@@ -84,7 +84,7 @@ def test_add_to_inventory_writes_a_valid_copy_and_leaves_the_inventory_alone(qtb
     interaction.choices = ["scale-adapter"]
     interaction.save_paths = [str(copy)]
     assert page.ask_add()
-    qtbot.waitUntil(lambda: not page.adding, timeout=10_000)
+    qtbot.waitUntil(lambda: not page.adder.adding, timeout=10_000)
     assert "valid" in page.state.text(), page.state.text()
     save = next(a for a in interaction.asked if a[0] == "save")
     assert save[2] == str(copy)  # the copy's name is offered next to the inventory
