@@ -21,7 +21,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
-                               QSizePolicy, QSplitter, QTextBrowser, QVBoxLayout, QWidget)
+                               QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
 from migready.checks.discovery import DEFAULT_DURATION, DEFAULT_INTERVAL, Observation, record_discovery
 from migready.checks.probes import staging_hosts
@@ -34,7 +34,7 @@ from .flags_page import INCIDENTS
 from .models.discovery import KINDS, DiscoveryModel, details_html, report_from_dict, rows_of
 from .models.filter import FilterProxy
 from .models.table import ROW_ROLE
-from .page import Page, facet_combo, heading, reset_combo, table_view
+from .page import Page, StateLine, facet_combo, heading, reset_combo, table_view
 
 EXPORT_FILTER = "Connection exports (*.csv *.txt *.tsv *.log);;All files (*)"
 _CANDIDATES = re.compile(r"covers \d+ [^(]*\((.*)\); pick one")
@@ -75,10 +75,7 @@ class DiscoveryPage(Page):
         self.progress = QProgressBar()
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
-        self.state = QLabel()
-        self.state.setWordWrap(True)
-        self.state.setObjectName("discovery-state")
-        self.state.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)
+        self.state = StateLine("discovery-state")
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search peers, processes, zones…")
         self.search.setClearButtonEnabled(True)
@@ -233,15 +230,10 @@ class DiscoveryPage(Page):
             self.table.selectRow(0)
 
     def _tell(self, state: str, text: str) -> None:
-        self._told = (state, text)
-        self.state.setText(f"{style.label(state)} — {escape(text)}")
-        tint = style.tint(state)
-        self.state.setStyleSheet(f"QLabel {{ padding: 4px; background: {tint.name()}; }}" if tint else
-                                 "QLabel { padding: 4px; }")
+        self.state.tell(state, text)
 
     def palette_changed(self) -> None:
-        if getattr(self, "_told", None):
-            self._tell(*self._told)
+        self.state.retint()
 
     # -- running -----------------------------------------------------------------------------
 

@@ -1,11 +1,14 @@
 """What every step page shares: the session, the interaction, remembered layout, table helpers."""
 from __future__ import annotations
 
+from html import escape
 from typing import Optional
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHeaderView, QLabel, QSplitter, QTableView,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHeaderView, QLabel, QSizePolicy, QSplitter, QTableView,
                                QTreeView, QWidget)
+
+from . import style
 
 
 class Page(QWidget):
@@ -50,6 +53,29 @@ class Page(QWidget):
                 widget.header().restoreState(state)
             elif isinstance(widget, QSplitter):
                 widget.restoreState(state)
+
+
+class StateLine(QLabel):
+    """The line saying how a page's work stands: a state word (not colour alone) and the text, tinted
+    by state, and tinted again when the palette changes (light/dark)."""
+
+    def __init__(self, name: str):
+        super().__init__()
+        self.setWordWrap(True)
+        self.setObjectName(name)
+        self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)
+        self.told: tuple[str, str] | None = None
+
+    def tell(self, state: str, text: str) -> None:
+        self.told = (state, text)
+        self.setText(f"{style.label(state)} — {escape(text)}")
+        tint = style.tint(state)
+        self.setStyleSheet(f"QLabel {{ padding: 4px; background: {tint.name()}; }}" if tint else
+                           "QLabel { padding: 4px; }")
+
+    def retint(self) -> None:
+        if self.told:
+            self.tell(*self.told)
 
 
 def heading(text: str = "") -> QLabel:

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QSizePolicy,
-                               QVBoxLayout)
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QVBoxLayout
 
 from migready.checks.compare import latest_runs
 from migready.checks.probes import staging_hosts
@@ -19,7 +18,7 @@ from migready.checks.probes import staging_hosts
 from . import style
 from .models.filter import FilterProxy
 from .models.results import ResultsModel
-from .page import Page, facet_combo, heading, table_view
+from .page import Page, StateLine, facet_combo, heading, table_view
 from .probe_worker import ProbeRun
 
 PHASES = {
@@ -49,10 +48,7 @@ class ProbePage(Page):
         self.progress = QProgressBar()
         self.progress.setFormat("%v / %m probes")
         self.progress.setValue(0)
-        self.state = QLabel()
-        self.state.setWordWrap(True)
-        self.state.setObjectName("probe-state")
-        self.state.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)
+        self.state = StateLine("probe-state")
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search results…")
         self.search.setClearButtonEnabled(True)
@@ -137,15 +133,10 @@ class ProbePage(Page):
                                   f"{len(run['results'])} of {run.get('planned')} results kept: {tally}.")
 
     def _tell(self, state: str, text: str) -> None:
-        self._told = (state, text)
-        self.state.setText(f"{style.label(state)} — {escape(text)}")
-        tint = style.tint(state)
-        self.state.setStyleSheet(f"QLabel {{ padding: 4px; background: {tint.name()}; }}" if tint else
-                                 "QLabel { padding: 4px; }")
+        self.state.tell(state, text)
 
     def palette_changed(self) -> None:
-        if getattr(self, "_told", None):
-            self._tell(*self._told)
+        self.state.retint()
 
     # -- running -------------------------------------------------------------------------------
 
