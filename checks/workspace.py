@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+from contextlib import nullcontext
 from datetime import datetime, timezone
 from functools import lru_cache
 from importlib import resources
@@ -172,6 +173,11 @@ class Workspace:
         event["hash"] = event_hash(event)
         self.events.append(event)
         return event
+
+    def changing(self):
+        """Held around a change that logs an event and records its state.  Nothing to hold for one
+        thread; the GUI's workspace (gui/jobs.py) returns its lock, shared with the autosave."""
+        return nullcontext()
 
     def record_run(self, run: dict, by: str = "migready") -> dict:
         """Add a whole probe run made elsewhere (a migration, an import), logged as a live run is:

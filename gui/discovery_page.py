@@ -15,7 +15,6 @@ workspace (`discoveries`) and saved by the session's autosave.
 from __future__ import annotations
 
 import re
-from contextlib import nullcontext
 from html import escape
 from pathlib import Path
 
@@ -332,7 +331,7 @@ class DiscoveryPage(Page):
         workspace = self.session.workspace
         record_id = ""
         if workspace is not None and run.inventory is not None:
-            with getattr(workspace, "lock", None) or nullcontext():  # not while the autosave writes it
+            with workspace.changing():  # not while the autosave writes it
                 record = record_discovery(workspace, observation, report, run.inventory,
                                           by=self.session.default_name() or "migready")
             record_id = record["id"]

@@ -31,6 +31,9 @@ class SharedWorkspace(Workspace):
         super().__init__(path, data)
         self.lock = threading.RLock()
 
+    def changing(self):
+        return self.lock
+
     def save(self) -> None:
         with self.lock:
             super().save()

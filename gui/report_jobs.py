@@ -1,7 +1,6 @@
 """Report, sign-off and export work for the Sign-off page, as plain functions run by workers."""
 from __future__ import annotations
 
-from contextlib import nullcontext
 from pathlib import Path
 from typing import Optional
 
@@ -52,7 +51,7 @@ def keygen_job(name: str, role: str, path: str, passphrase: Optional[str]) -> st
 
 def record_signoff(workspace, entry: dict) -> None:
     """Store a sign-off and log it, exactly as `migready signoff` (checks/cli_sign.py) does."""
-    with getattr(workspace, "lock", None) or nullcontext():  # not while the autosave writes it
+    with workspace.changing():  # not while the autosave writes it
         workspace.add_signoff(entry)
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sys
 import traceback
-from contextlib import nullcontext
 from datetime import datetime
 from pathlib import Path
 from typing import Optional
@@ -236,7 +235,7 @@ class Session(QObject):
             self.error.emit("Not ready", "the checklist is still being computed; try again in a moment")
             return False
         try:
-            with getattr(self.workspace, "lock", None) or nullcontext():  # the event and its state, together
+            with self.workspace.changing():  # the event and its state, together
                 action(self.review.checklist)
         except ActionError as exc:
             self.error.emit("Not recorded", str(exc))

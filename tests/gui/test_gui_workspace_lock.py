@@ -18,7 +18,7 @@ def test_events_from_two_threads_keep_one_chain_and_every_save_loads(tmp_path):
 
     def actions(name):
         for i in range(400):
-            with ws.lock:  # what Session._act does around a mark
+            with ws.changing():  # what Session._act does around a mark
                 event = ws.log(name, "mark", item=f"{name}-{i}", state="pass", note="n", previous="pending")
                 ws.marks[f"{name}-{i}"] = mark_from_event(event)
 
