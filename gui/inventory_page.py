@@ -19,10 +19,10 @@ from .interaction import INVENTORY_FILTER
 from .models.filter import FilterProxy
 from .models.inventory import InventoryModel
 from .models.problems import ProblemsModel, location
-from .page import Page, dropped_path, facet_combo, heading, reset_combo, table_view, tree_view
+from .page import OpensDroppedFiles, Page, facet_combo, heading, reset_combo, table_view, tree_view
 
 
-class InventoryPage(Page):
+class InventoryPage(OpensDroppedFiles, Page):
     key, title = "inventory", "Inventory"
 
     def __init__(self, session, interaction, parent=None, recent=None):
@@ -112,16 +112,6 @@ class InventoryPage(Page):
     def _fill_recent(self) -> None:
         if self.recent is not None:
             self.recent.fill(self.recent_menu, self.session.open_path)
-
-    def dragEnterEvent(self, event) -> None:  # noqa: N802
-        if dropped_path(event):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event) -> None:  # noqa: N802
-        path = dropped_path(event)
-        if path:
-            self.session.open_path(path)
-            event.acceptProposedAction()
 
     def _filter_text(self, text: str) -> None:
         self.proxy.set_text(text)

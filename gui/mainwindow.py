@@ -22,7 +22,7 @@ from .discovery_page import DiscoveryPage
 from .flags_page import FlagsPage
 from .interaction import INVENTORY_FILTER, WORKSPACE_FILTER, Interaction
 from .inventory_page import InventoryPage
-from .page import dropped_path
+from .page import OpensDroppedFiles
 from .probe_page import ProbePage
 from .recent import RecentFiles
 from .session import Session
@@ -32,7 +32,7 @@ from .steps import STEPS, TITLES, TOOLS, discovery_state, step_states
 PAGES = STEPS + TOOLS  # rail rows and stacked pages, in this order
 
 
-class MainWindow(QMainWindow):
+class MainWindow(OpensDroppedFiles, QMainWindow):
     def __init__(self, session: Optional[Session] = None, interaction: Optional[Interaction] = None,
                  settings: Optional[QSettings] = None):
         super().__init__()
@@ -275,17 +275,7 @@ class MainWindow(QMainWindow):
             search.setFocus()
             search.selectAll()
 
-    # -- drag and drop, layout, closing -----------------------------------------------------------
-
-    def dragEnterEvent(self, event) -> None:  # noqa: N802
-        if dropped_path(event):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event) -> None:  # noqa: N802
-        path = dropped_path(event)
-        if path:
-            self.session.open_path(path)
-            event.acceptProposedAction()
+    # -- layout, closing -----------------------------------------------------------------------
 
     def restore_layout(self) -> None:
         geometry = self.settings.value("window/geometry")

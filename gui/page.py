@@ -144,6 +144,20 @@ def reset_combo(combo: QComboBox, everything: str, values: list[tuple[str, str]]
     combo.blockSignals(False)
 
 
+class OpensDroppedFiles:
+    """For a widget with a `session`: an inventory or workspace file dropped on it is opened."""
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if dropped_path(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        path = dropped_path(event)
+        if path:
+            self.session.open_path(path)
+            event.acceptProposedAction()
+
+
 def dropped_path(event) -> str | None:
     """The first local file of a drag-and-drop event, if any."""
     mime = event.mimeData()
