@@ -39,6 +39,21 @@ class Column:
     tip: Optional[Callable[[Any], str]] = None
     align_right: bool = False
 
+    def data(self, obj: Any, role: int):
+        """This column's value of `obj` for the roles tables and trees share; None for any other role."""
+        if role == Qt.DisplayRole:
+            return self.text(obj)
+        if role == SORT_ROLE:
+            return self.sort(obj) if self.sort else self.text(obj)
+        if role == Qt.ToolTipRole:
+            return self.tip(obj) if self.tip else self.text(obj) or None
+        if role in (Qt.BackgroundRole, TONE_ROLE) and self.state:
+            state = self.state(obj)
+            return state if role == TONE_ROLE else style.tint(state)
+        if role == Qt.TextAlignmentRole and self.align_right:
+            return int(Qt.AlignRight | Qt.AlignVCenter)
+        return None
+
 
 class TableModel(QAbstractTableModel):
     columns: Sequence[Column] = ()
@@ -89,22 +104,11 @@ class TableModel(QAbstractTableModel):
         if not index.isValid() or not (0 <= index.row() < len(self._rows)) \
                 or not (0 <= index.column() < len(self.columns)):
             return None
-        row, column = self._rows[index.row()], self.columns[index.column()]
-        if role == Qt.DisplayRole:
-            return column.text(row)
-        if role == SORT_ROLE:
-            return column.sort(row) if column.sort else column.text(row)
-        if role == Qt.ToolTipRole:
-            return column.tip(row) if column.tip else column.text(row) or None
-        if role in (Qt.BackgroundRole, TONE_ROLE) and column.state:
-            state = column.state(row)
-            return state if role == TONE_ROLE else style.tint(state)
-        if role == Qt.TextAlignmentRole and column.align_right:
-            return int(Qt.AlignRight | Qt.AlignVCenter)
+        row = self._rows[index.row()]
         if role == ROW_ROLE:
             return row
         if role == FACETS_ROLE:
             return self.facets(row)
         if role == FACET_TEXT_ROLE:
             return facet_text(self.facets(row)) if index.column() == 0 else ""
-        return None
+        return self.columns[index.column()].data(row, role)

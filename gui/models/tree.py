@@ -11,8 +11,7 @@ from typing import Any, Optional, Sequence
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, Qt
 from PySide6.QtGui import QFont
 
-from .. import style
-from .table import FACET_TEXT_ROLE, FACETS_ROLE, ROW_ROLE, SORT_ROLE, TONE_ROLE, Column, facet_text
+from .table import FACET_TEXT_ROLE, FACETS_ROLE, ROW_ROLE, Column, facet_text
 
 _TOP = 0  # internalId of group rows; a child's is its group's row + 1
 
@@ -105,16 +104,6 @@ class TreeModel(QAbstractItemModel):
             return None
         group = index.internalId() == _TOP
         obj = self.item(index)
-        column = (self.group_columns if group else self.child_columns)[index.column()]
-        if role == Qt.DisplayRole:
-            return column.text(obj)
-        if role == SORT_ROLE:
-            return column.sort(obj) if column.sort else column.text(obj)
-        if role == Qt.ToolTipRole:
-            return column.tip(obj) if column.tip else column.text(obj) or None
-        if role in (Qt.BackgroundRole, TONE_ROLE) and column.state:
-            state = column.state(obj)
-            return state if role == TONE_ROLE else style.tint(state)
         if role == Qt.FontRole and group:
             font = QFont()
             font.setBold(True)
@@ -125,4 +114,4 @@ class TreeModel(QAbstractItemModel):
             return self.facets(obj, group)
         if role == FACET_TEXT_ROLE:
             return facet_text(self.facets(obj, group)) if index.column() == 0 else ""
-        return None
+        return (self.group_columns if group else self.child_columns)[index.column()].data(obj, role)
