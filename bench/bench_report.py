@@ -112,7 +112,8 @@ def make(tmp: Path, items: int) -> tuple:
     path.write_text(inventory_text(deps), encoding="utf-8")
     inventory = load_inventory(path)
     ws = Workspace.new(tmp / "bench.migready.json", str(path), inventory.digest)
-    ws.runs.extend([synthetic_run(inventory, "pre", 1), synthetic_run(inventory, "post", 2)])
+    for phase, number in (("pre", 1), ("post", 2)):
+        ws.record_run(synthetic_run(inventory, phase, number))  # logged as a real run is
     return inventory, ws, deps
 
 
