@@ -9,13 +9,9 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from cliproc import migready
 
 EXAMPLES = Path(str(resources.files("migready.inventories")))
-
-
-def migready(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "migready.checks.cli", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd, timeout=60)
 
 
 def test_version():

@@ -8,12 +8,12 @@ The end-to-end test talks to 127.0.0.20-22 only.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from importlib import resources
 from pathlib import Path
 
 import pytest
+
+from cliproc import migready
 
 from migready.checks.compare import Change, Comparison, Finding, compare_runs, latest_runs
 
@@ -356,8 +356,7 @@ DEMO = Path(str(resources.files("migready.inventories"))) / "demo.yaml"
 def test_two_real_loopback_runs_compare_unchanged(tmp_path, store_peers):
     ws_path = tmp_path / "demo.migready.json"
     for phase in ("pre", "post"):
-        out = subprocess.run([sys.executable, "-m", "migready.checks.cli", "probe", str(DEMO), "--phase", phase,
-                              "--workspace", str(ws_path)], capture_output=True, text=True, timeout=120)
+        out = migready("probe", DEMO, "--phase", phase, "--workspace", ws_path, timeout=120)
         assert out.returncode == 0, out.stderr
     runs = json.loads(ws_path.read_text(encoding="utf-8"))["runs"]
     comparison = compare_runs(*latest_runs(runs))

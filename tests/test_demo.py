@@ -1,15 +1,14 @@
 """`migready demo`, the README's first command: loopback only, no root, ends NO-GO for the right reason."""
 from __future__ import annotations
 
-import subprocess
-import sys
+
+from cliproc import migready
 
 from migready.checks.workspace import Workspace
 
 
 def demo(out, cwd):
-    return subprocess.run([sys.executable, "-m", "migready.checks.cli", "demo", "--out", str(out)],
-                          capture_output=True, text=True, cwd=cwd, timeout=120)
+    return migready("demo", "--out", out, cwd=cwd, timeout=120)
 
 
 def test_demo_ends_no_go_on_the_rewritten_source_port(tmp_path):

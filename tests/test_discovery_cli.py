@@ -6,12 +6,12 @@ is a loopback connection the tests open themselves.  Inventories used with
 """
 import json
 import socket
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import pytest
+
+from cliproc import migready
 
 from migready.checks.discovery import sample_host, sample_plan
 from migready.checks.inventory import load_inventory
@@ -19,11 +19,6 @@ from migready.checks.workspace import Workspace
 
 DATA = Path(__file__).parent / "data" / "discovery"
 INVENTORY = DATA / "inventory.yaml"
-
-
-def migready(*args, timeout=60):
-    return subprocess.run([sys.executable, "-m", "migready.checks.cli", *map(str, args)],
-                          capture_output=True, text=True, timeout=timeout)
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ NAT cannot be seen on loopback; tests/lab does that with real iptables.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from importlib import resources
 from pathlib import Path
 
+
+from cliproc import migready
 
 from migready.checks.inventory import load_inventory
 from migready.checks.probes import build_plan
@@ -20,8 +20,7 @@ DEMO = Path(str(resources.files("migready.inventories"))) / "demo.yaml"
 
 
 def probe(workspace: Path, *extra):
-    return subprocess.run([sys.executable, "-m", "migready.checks.cli", "probe", str(DEMO), "--phase", "pre",
-                           "--workspace", str(workspace), *extra], capture_output=True, text=True, timeout=120)
+    return migready("probe", DEMO, "--phase", "pre", "--workspace", workspace, *extra, timeout=120)
 
 
 def by_check(run):

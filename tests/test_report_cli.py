@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import copy
 import json
-import subprocess
-import sys
 
 import pytest
+
+from cliproc import migready
 
 from migready.checks.cli import main
 from migready.checks.report import content_digest
@@ -61,8 +61,7 @@ def test_bad_input_exits_2_with_a_message(tmp_path, capsys, case, message):
 
 def test_end_to_end_from_a_real_loopback_run(tmp_path, store_peers):
     ws_path = tmp_path / "demo.migready.json"
-    probe = subprocess.run([sys.executable, "-m", "migready.checks.cli", "probe", str(DEMO), "--phase", "pre",
-                            "--workspace", str(ws_path)], capture_output=True, text=True, timeout=120)
+    probe = migready("probe", DEMO, "--phase", "pre", "--workspace", ws_path, timeout=120)
     assert probe.returncode == 0, probe.stderr
     ws = Workspace.load(ws_path)
     post = copy.deepcopy(ws.runs[0])  # the move, as NAT would show it: the reflector sees another port

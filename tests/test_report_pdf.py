@@ -17,6 +17,7 @@ pytest.importorskip("PySide6", reason="the PDF report is rendered by Qt (PySide6
 if not shutil.which("pdftotext") or not shutil.which("pdftoppm"):
     pytest.skip("pdftotext/pdftoppm not installed (Debian: poppler-utils)", allow_module_level=True)
 
+from cliproc import migready  # noqa: E402
 from report_data import make_workspace, open_report  # noqa: E402
 
 
@@ -66,8 +67,7 @@ def test_pdf_cli_works_headless(tmp_path):
     """No display, no QT_QPA_PLATFORM: the renderer picks the offscreen platform itself."""
     ws = make_workspace(tmp_path)
     env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
-    out = subprocess.run([sys.executable, "-m", "migready.checks.cli", "report", str(ws), "--format", "pdf",
-                          "--out", str(tmp_path / "r.pdf")], capture_output=True, text=True, env=env, timeout=120)
+    out = migready("report", ws, "--format", "pdf", "--out", tmp_path / "r.pdf", env=env, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "NO-GO" in out.stdout and "VERDICT: NO-GO" in pdf_text(tmp_path / "r.pdf")
 

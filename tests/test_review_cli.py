@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 
 import pytest
+
+from cliproc import migready
 
 from migready.checks.checklist import build_checklist
 from migready.checks.compare import compare_runs
@@ -46,11 +46,6 @@ services:
          requires: [reachable]}
 signoff: {roles: [migration lead]}
 """
-
-
-def migready(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "migready.checks.cli", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd, timeout=60)
 
 
 def no_traceback(out):

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 
+import cliproc
 from migready.checks.workspace import Workspace
 
 ROLES = ("migration lead", "store devices")  # demo.yaml's signoff.roles
@@ -19,8 +18,7 @@ ROLES = ("migration lead", "store devices")  # demo.yaml's signoff.roles
 def migready(*args, env_extra=None, cwd=None):
     env = dict(os.environ, **(env_extra or {}))
     env.pop("MIGREADY_KEY_PASSPHRASE", None) if not env_extra else None
-    return subprocess.run([sys.executable, "-m", "migready.checks.cli", *map(str, args)], capture_output=True,
-                          text=True, timeout=120, env=env, cwd=cwd)
+    return cliproc.migready(*args, cwd=cwd, env=env, timeout=120)
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ the real time they were made and are compared with the runs' `finished`.
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 
 import pytest
 
