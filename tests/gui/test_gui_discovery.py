@@ -58,7 +58,8 @@ def test_importing_an_ss_export_shows_and_records_the_findings(qtbot, qtmodeltes
     record = window.session.workspace.data["discoveries"][-1]
     assert record["observation"]["source"] == "ss"
     assert window.step_state("discovery") == "attention"
-    qtbot.waitUntil(lambda: "discoveries" in Workspace.load(window.session.workspace.path).data, timeout=10_000)
+    saved = window.session.workspace.path  # the autosave runs in a worker: the file may not exist yet
+    qtbot.waitUntil(lambda: saved.exists() and "discoveries" in Workspace.load(saved).data, timeout=10_000)
     assert "undocumented" in page.state.text()
     # ... and the undocumented scale is now a failing blocker of the checklist, so the verdict says so
     qtbot.waitUntil(lambda: window.session.review is not None and window.session.review.checklist.item(
