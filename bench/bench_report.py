@@ -17,8 +17,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import sys
 import tempfile
-import time
 from pathlib import Path
 
 from migready.checks.inventory import load_inventory
@@ -27,6 +27,9 @@ from migready.checks.probes import build_plan
 from migready.checks.report import build_report, render
 from migready.checks.verdict import review
 from migready.checks.workspace import Workspace
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_inventory import best_of  # noqa: E402
 
 TODAY = dt.date(2030, 1, 1)
 KINDS = [  # kind, protocol, port, device type, extra YAML
@@ -120,15 +123,6 @@ def make(tmp: Path, items: int) -> tuple:
 def count_items(inventory, tmp: Path) -> int:
     from migready.checks.checklist import build_checklist
     return len(build_checklist(inventory, Workspace.new(tmp / "count.json"), TODAY).items)
-
-
-def best_of(repeat: int, fn):
-    times, result = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), result
 
 
 def main() -> None:
