@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import socket
 
 import pytest
 
@@ -23,3 +24,16 @@ def store_peers():
     """
     with store_devices() as peers:
         yield peers
+
+
+@pytest.fixture
+def loopback_connection():
+    """A live TCP connection on 127.0.0.1, as the socket tables show it: (server port, client port)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    client = socket.create_connection(server.getsockname())
+    accepted, _ = server.accept()
+    yield server.getsockname()[1], client.getsockname()[1]
+    for sock in (client, accepted, server):
+        sock.close()

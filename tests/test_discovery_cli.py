@@ -5,7 +5,6 @@ is a loopback connection the tests open themselves.  Inventories used with
 --host hold addresses only (no name is resolved) except `localhost`.
 """
 import json
-import socket
 import threading
 from pathlib import Path
 
@@ -19,18 +18,6 @@ from migready.checks.workspace import Workspace
 
 DATA = Path(__file__).parent / "data" / "discovery"
 INVENTORY = DATA / "inventory.yaml"
-
-
-@pytest.fixture
-def loopback_pair():
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(1)
-    client = socket.create_connection(server.getsockname())
-    accepted, _ = server.accept()
-    yield server.getsockname()[1], client.getsockname()[1]
-    for s in (client, accepted, server):
-        s.close()
 
 
 # ---------------------------------------------------------------- the plan
@@ -55,8 +42,8 @@ def test_sample_plan_rejects(duration, interval):
 
 # ---------------------------------------------------------------- sample_host
 
-def test_sample_host_local_finds_a_loopback_connection_with_progress(loopback_pair):
-    port, cport = loopback_pair
+def test_sample_host_local_finds_a_loopback_connection_with_progress(loopback_connection):
+    port, cport = loopback_connection
     seen = []
     obs = sample_host("local://", duration=0.6, interval=0.2, chunk_s=0.4, names=["localhost"],
                       progress=seen.append)
@@ -150,8 +137,8 @@ def test_host_and_file_are_exclusive():
     assert out.returncode == 2 and "not allowed with" in out.stderr
 
 
-def test_live_local_json(tmp_path, loopback_pair):
-    port, _ = loopback_pair
+def test_live_local_json(tmp_path, loopback_connection):
+    port, _ = loopback_connection
     draft = tmp_path / "seen.yaml"
     out = migready("discover", INVENTORY, "--host", "local://", "--duration", "0.4", "--interval", "0.2",
                    "--format", "json", "--draft", draft, "--fail-on", "blocker")

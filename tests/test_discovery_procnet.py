@@ -8,7 +8,6 @@ loopback (127.0.0.1) and read this machine's own /proc/net.
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -123,25 +122,15 @@ def test_damaged_lines_are_skipped():
     assert len(parse_proc_net("\n".join(text), "tcp", "little")) == 16
 
 
-def test_this_machines_proc_net_on_loopback():
+def test_this_machines_proc_net_on_loopback(loopback_connection):
     """Real kernel output: a loopback listener and connection, found in /proc/net/tcp."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(1)
-    port = server.getsockname()[1]
-    client = socket.create_connection(("127.0.0.1", port))
-    accepted, _ = server.accept()
-    try:
-        with open("/proc/net/tcp") as handle:
-            sockets = parse_proc_net(handle.read(), "tcp")
-        mine = by_local_port(sockets)
-        cport = client.getsockname()[1]
-        assert mine[("127.0.0.1", port, "0.0.0.0", 0)]["state"] == "LISTEN"
-        assert mine[("127.0.0.1", cport, "127.0.0.1", port)]["state"] == "ESTABLISHED"
-        assert mine[("127.0.0.1", port, "127.0.0.1", cport)]["state"] == "ESTABLISHED"
-    finally:
-        for sock in (client, accepted, server):
-            sock.close()
+    port, cport = loopback_connection
+    with open("/proc/net/tcp") as handle:
+        sockets = parse_proc_net(handle.read(), "tcp")
+    mine = by_local_port(sockets)
+    assert mine[("127.0.0.1", port, "0.0.0.0", 0)]["state"] == "LISTEN"
+    assert mine[("127.0.0.1", cport, "127.0.0.1", port)]["state"] == "ESTABLISHED"
+    assert mine[("127.0.0.1", port, "127.0.0.1", cport)]["state"] == "ESTABLISHED"
 
 
 # ---------------------------------------------------------------- ss
@@ -258,21 +247,11 @@ def run_agent_plan(plan, python=sys.executable):
     return [json.loads(line) for line in proc.stdout.splitlines()]
 
 
-def loopback_pair():
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(1)
-    client = socket.create_connection(server.getsockname())
-    accepted, _ = server.accept()
-    return server, client, accepted
-
-
-def check_sample_result(lines, server, client):
+def check_sample_result(lines, port, cport):
     [result] = [l for l in lines if l["type"] == "result"]
     assert (result["status"], result["reason"]) == ("pass", "sampled"), result
     data = result["data"]
     assert data["samples"] == 3 and data["first"] < data["last"]
-    port, cport = server.getsockname()[1], client.getsockname()[1]
     peers = {(p["direction"], p["port"]): p for p in data["peers"] if p["remote_ip"] == "127.0.0.1"}
     inbound, outbound = peers[("inbound", port)], peers[("outbound", port)]
     assert inbound["remote_ports"] == [cport] and outbound["local_ports"] == [cport]
@@ -281,17 +260,12 @@ def check_sample_result(lines, server, client):
     return data
 
 
-def test_sample_connections_check_in_a_real_agent_process():
-    server, client, accepted = loopback_pair()
-    try:
-        lines = run_agent_plan({"version": 1, "jobs": 1, "probes": [
-            {"id": "c1", "check": "sample_connections", "samples": 3, "interval_s": 0.1}]})
-        data = check_sample_result(lines, server, client)
-        assert data["ss"] in (["used"], ["missing"], ["failed"])
-        assert lines[-1]["type"] == "summary" and lines[-1]["pass"] == 1
-    finally:
-        for s in (client, accepted, server):
-            s.close()
+def test_sample_connections_check_in_a_real_agent_process(loopback_connection):
+    lines = run_agent_plan({"version": 1, "jobs": 1, "probes": [
+        {"id": "c1", "check": "sample_connections", "samples": 3, "interval_s": 0.1}]})
+    data = check_sample_result(lines, *loopback_connection)
+    assert data["ss"] in (["used"], ["missing"], ["failed"])
+    assert lines[-1]["type"] == "summary" and lines[-1]["pass"] == 1
 
 
 def test_sample_connections_bad_fields_are_bad_probe():
@@ -319,16 +293,11 @@ def test_own_ssh_session_from_environment(monkeypatch):
     assert agent._own_ssh_session() is None
 
 
-def test_real_python36_samples_connections():
+def test_real_python36_samples_connections(loopback_connection):
     python = oldest_python()
     if python is None:
         pytest.skip("no Python 3.6 interpreter here (set MIGREADY_AGENT_PYTHON in CI)")
-    server, client, accepted = loopback_pair()
-    try:
-        lines = run_agent_plan({"version": 1, "jobs": 1, "probes": [
-            {"id": "c1", "check": "sample_connections", "samples": 3, "interval_s": 0.1}]}, python)
-        assert lines[0]["python"].startswith("3.6")
-        check_sample_result(lines, server, client)
-    finally:
-        for s in (client, accepted, server):
-            s.close()
+    lines = run_agent_plan({"version": 1, "jobs": 1, "probes": [
+        {"id": "c1", "check": "sample_connections", "samples": 3, "interval_s": 0.1}]}, python)
+    assert lines[0]["python"].startswith("3.6")
+    check_sample_result(lines, *loopback_connection)
