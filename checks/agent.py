@@ -1314,7 +1314,10 @@ def run(stdin=None, stdout=None):
     t0 = time.monotonic()
     try:
         raw = stdin.read()
-        jobs, probes = parse_plan(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        if rehearsal_requested(text):  # see the "rehearsal" section below
+            return run_rehearsal(text, out)
+        jobs, probes = parse_plan(text)
     except (PlanError, UnicodeDecodeError) as exc:
         out.line({"type": "error", "detail": str(exc)})
         return 2
@@ -1480,6 +1483,507 @@ def serve_reflector(bind="0.0.0.0", port=REFLECTOR_PORT, udp=True, tcp=True,
     finally:
         reflector.stop()
     return 0
+
+
+# ================================================================ rehearsal
+#
+# Degraded-dependency rehearsal (incidents 2 and 3; `migready rehearse`).
+# Plan: {"version": 1, "mode": "rehearse", "rehearsal": {...}} or
+# {"version": 1, "mode": "rehearse-cleanup", "chain": NAME or null}.
+# The fault lives in ONE dedicated iptables chain named after the run
+# (MIGREADY-...), jumped to from OUTPUT, so removing it can never touch
+# another rule.  The revert is armed BEFORE the fault goes in: a watchdog
+# process in its own session (setsid: it survives the SSH session, the
+# agent and the client) deletes the chain at the deadline.  The agent also
+# deletes it when the fault window ends, on SIGTERM/SIGHUP/SIGINT and when
+# its stdout breaks (the client went away); the client runs a cleanup after
+# an interrupted rehearsal; `rehearse --cleanup` removes any leftover.
+# The agent reports facts (each health call's latency and answer); the host
+# side judges them (migready.checks.rehearsal).
+
+CHAIN_PREFIX = "MIGREADY-"
+CHAIN_NAME = re.compile(r"^MIGREADY-[A-Z0-9]{4,18}$")
+REHEARSAL_FAULTS = ("blackhole", "reject", "delay")
+MAX_REHEARSAL_S = 600
+CAP_NET_ADMIN = 12
+_SBIN_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+# The watchdog is this constant program, started with argv
+# [python, -I, -c, WATCHDOG_CODE, chain, seconds, tool...]: no shell, and the
+# chain name is checked against CHAIN_NAME first.  It says "armed PID" on
+# stdout once its signal handlers are in place, then detaches its stdio.
+WATCHDOG_CODE = r'''# migready-rehearsal-watchdog: removes one fault chain at its deadline
+import os, signal, subprocess, sys, time
+chain, seconds, tools = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
+deadline = time.monotonic() + seconds
+def remove(*_):
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    for tool in tools:
+        for _ in range(16):
+            if subprocess.call([tool, "-w", "-D", "OUTPUT", "-j", chain], **quiet) != 0:
+                break
+        subprocess.call([tool, "-w", "-F", chain], **quiet)
+        subprocess.call([tool, "-w", "-X", chain], **quiet)
+    os._exit(0)
+signal.signal(signal.SIGTERM, remove)
+signal.signal(signal.SIGHUP, signal.SIG_IGN)
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+sys.stdout.write("armed %d\n" % os.getpid())
+sys.stdout.flush()
+null = os.open(os.devnull, os.O_RDWR)
+for fd in (0, 1, 2):
+    os.dup2(null, fd)
+while deadline - time.monotonic() > 0:
+    time.sleep(min(1.0, max(0.01, deadline - time.monotonic())))
+remove()
+'''
+
+
+class _Stop(Exception):
+    """A signal asked the rehearsal to stop: the fault comes out on the way."""
+
+
+def _tool(name):
+    return shutil.which(name, path=os.environ.get("PATH", "") + ":" + _SBIN_PATH)
+
+
+def _family_tool(ip):
+    return "ip6tables" if ":" in ip else "iptables"
+
+
+def fault_rules(chain, addresses, port, protocol, fault):
+    """The fault as (tool, argv) pairs, in order: the chain, one rule per address, the jump
+    from OUTPUT (inserted first, so no earlier ACCEPT bypasses it).  Only `addresses` and
+    `port` are matched; nothing else on the host is affected."""
+    if not CHAIN_NAME.match(chain):
+        raise ValueError("chain name %r is not a migready chain" % chain)
+    if fault not in ("blackhole", "reject"):
+        raise ValueError("no iptables rules for fault %r" % fault)
+    rules, families = [], []
+    for ip in addresses:
+        tool = _family_tool(ip)
+        if tool not in families:
+            families.append(tool)
+            rules.append((tool, ["-N", chain]))
+        match = ["-A", chain, "-d", ip, "-p", protocol, "--dport", str(port)]
+        if fault == "blackhole":
+            target = ["-j", "DROP"]
+        elif protocol == "tcp":
+            target = ["-j", "REJECT", "--reject-with", "tcp-reset"]
+        else:
+            unreachable = "icmp6-port-unreachable" if tool == "ip6tables" else "icmp-port-unreachable"
+            target = ["-j", "REJECT", "--reject-with", unreachable]
+        rules.append((tool, match + target))
+    for tool in families:
+        rules.append((tool, ["-I", "OUTPUT", "1", "-j", chain]))
+    return rules
+
+
+def revert_rules(chain, tools):
+    """What removes the chain again (the watchdog runs the same steps)."""
+    out = []
+    for tool in tools:
+        out += [(tool, ["-D", "OUTPUT", "-j", chain]), (tool, ["-F", chain]), (tool, ["-X", chain])]
+    return out
+
+
+def _iptables(tool, argv, timeout=20):
+    path = _tool(tool)
+    if path is None:
+        return 127, "%s not found" % tool
+    try:
+        proc = subprocess.run([path, "-w"] + list(argv), stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, timeout=timeout)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return 126, str(exc)
+    return proc.returncode, (proc.stderr or proc.stdout).decode("utf-8", "replace").strip()
+
+
+def _chain_exists(tool, chain):
+    return _iptables(tool, ["-S", chain])[0] == 0
+
+
+def remove_chain(chain, tools=("iptables", "ip6tables")):
+    """Delete the jumps to `chain` and the chain itself; -> the tools where it is still there."""
+    left = []
+    for tool in tools:
+        if _tool(tool) is None or not _chain_exists(tool, chain):
+            continue
+        for _ in range(16):
+            if _iptables(tool, ["-D", "OUTPUT", "-j", chain])[0] != 0:
+                break
+        _iptables(tool, ["-F", chain])
+        _iptables(tool, ["-X", chain])
+        if _chain_exists(tool, chain):
+            left.append(tool)
+    return left
+
+
+def migready_chains(tool):
+    """Every migready rehearsal chain `tool` lists (leftovers, for --cleanup)."""
+    code, text = _iptables(tool, ["-S"])
+    if code != 0:
+        return []
+    return sorted({line.split()[1] for line in text.splitlines()
+                   if line.startswith("-N ") and len(line.split()) == 2 and CHAIN_NAME.match(line.split()[1])})
+
+
+def _net_admin():
+    """root, or CAP_NET_ADMIN in the effective set."""
+    if os.geteuid() == 0:
+        return True
+    try:
+        with open("/proc/self/status") as handle:
+            for line in handle:
+                if line.startswith("CapEff:"):
+                    return bool(int(line.split()[1], 16) >> CAP_NET_ADMIN & 1)
+    except (OSError, ValueError, IndexError):
+        pass
+    return False
+
+
+def _netem_available():
+    if os.path.isdir("/sys/module/sch_netem"):
+        return True
+    release = platform.uname().release
+    for root, _, files in os.walk("/lib/modules/%s/kernel/net/sched" % release):
+        if any(f.startswith("sch_netem.") for f in files):
+            return True
+    return False
+
+
+def _is_local_address(ip):
+    """An address of THIS host (it can be bound to): the health endpoint must be here."""
+    family = socket.AF_INET6 if ":" in ip else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.bind((ip, 0))
+        return True
+    except OSError:
+        return False
+    finally:
+        sock.close()
+
+
+def _resolve_addresses(target, port, protocol):
+    kind = socket.SOCK_DGRAM if protocol == "udp" else socket.SOCK_STREAM
+    try:
+        ipaddress.ip_address(target)
+        return [target]
+    except ValueError:
+        pass
+    found = []
+    for info in resolve(target, port, kind, time.monotonic() + 5):
+        ip = _unmap(info[4][0].split("%")[0])
+        if ip not in found:
+            found.append(ip)
+    return found
+
+
+def health_call(health, timeout_s):
+    """Call the service's health endpoint once: {latency_ms, status, ok, error, timed_out}.
+
+    http(s): a GET, no proxy, no redirect, certificates not verified (the call
+    measures the request path, it vouches for nothing); ok means 2xx/3xx.
+    tcp://host:port: connect and wait for the first bytes the service sends.
+    """
+    t0 = time.monotonic()
+    call = {"status": None, "ok": False, "error": None, "timed_out": False}
+    parts = urllib.parse.urlsplit(health)
+    try:
+        if parts.scheme in ("http", "https"):
+            handlers = [urllib.request.ProxyHandler({}), _NoRedirect()]
+            if parts.scheme == "https" and ssl is not None:
+                handlers.append(urllib.request.HTTPSHandler(context=ssl._create_unverified_context()))
+            opener = urllib.request.build_opener(*handlers)
+            try:
+                with opener.open(health, timeout=timeout_s) as response:
+                    response.read(65536)
+                    call["status"] = response.status
+            except urllib.error.HTTPError as exc:
+                call["status"] = exc.code
+                exc.close()
+            call["ok"] = 200 <= call["status"] < 400
+        else:
+            sock = socket.create_connection((parts.hostname, parts.port), timeout=timeout_s)
+            try:
+                call["ok"] = bool(sock.recv(1))
+                call["status"] = "data" if call["ok"] else "closed"
+            finally:
+                sock.close()
+    except urllib.error.URLError as exc:
+        reason = exc.reason
+        call["timed_out"] = isinstance(reason, socket.timeout) or "timed out" in str(reason)
+        call["error"] = "%s" % (reason,)
+    except Exception as exc:  # socket.timeout, resets, a truncated answer: all are facts
+        call["timed_out"] = isinstance(exc, socket.timeout) or "timed out" in str(exc)
+        call["error"] = "%s: %s" % (type(exc).__name__, exc)
+    call["latency_ms"] = round(_ms_since(t0), 3)
+    return call
+
+
+def _check_rehearsal(r):
+    """Validate the rehearsal part of the plan; PlanError with a readable message."""
+    if not isinstance(r, dict):
+        raise PlanError("rehearsal must be an object")
+    for name, kind in (("chain", str), ("dependency", str), ("fault", str), ("health", str),
+                       ("protocol", str), ("targets", list), ("duration_s", (int, float)),
+                       ("fail_fast_ms", (int, float)), ("call_timeout_ms", (int, float))):
+        if not isinstance(r.get(name), kind) or isinstance(r.get(name), bool):
+            raise PlanError("rehearsal.%s is missing or has the wrong type" % name)
+    if not CHAIN_NAME.match(r["chain"]):
+        raise PlanError("rehearsal.chain %r is not a migready chain name" % r["chain"])
+    if r["fault"] not in REHEARSAL_FAULTS:
+        raise PlanError("rehearsal.fault must be one of %s" % ", ".join(REHEARSAL_FAULTS))
+    if r["protocol"] not in ("tcp", "udp"):
+        raise PlanError("rehearsal.protocol must be tcp or udp")
+    if not 0 < r["duration_s"] <= MAX_REHEARSAL_S:
+        raise PlanError("rehearsal.duration_s must be within 1 s and %d s" % MAX_REHEARSAL_S)
+    if not isinstance(r.get("port"), int) or not 0 < r["port"] < 65536:
+        raise PlanError("rehearsal.port must be a port number")
+    if not r["targets"] or not all(isinstance(t, str) and t for t in r["targets"]):
+        raise PlanError("rehearsal.targets must list the dependency's targets")
+    if urllib.parse.urlsplit(r["health"]).scheme not in ("http", "https", "tcp"):
+        raise PlanError("rehearsal.health must be http://, https:// or tcp://")
+
+
+class _Rehearsal(object):
+    """One rehearsal on this host: preconditions, baseline, fault, revert, recovery."""
+
+    def __init__(self, r, out):
+        self.r, self.out = r, out
+        self.chain = r["chain"]
+        self.budget_s = r["fail_fast_ms"] / 1000.0
+        self.call_timeout = r["call_timeout_ms"] / 1000.0
+        self.interval = max(0.1, r.get("interval_ms", 500) / 1000.0)
+        self.max_calls = int(r.get("max_calls", 1200))
+        self.calls = 0
+        self.tools = []
+        self.watchdog = None
+        self.applied = False
+
+    def event(self, name, **data):
+        data.update({"type": "rehearsal", "event": name, "at": _utc_now()})
+        self.out.line(data)
+
+    def stop(self, reason, detail):
+        self.event("inconclusive", reason=reason, detail=detail)
+
+    def preconditions(self, addresses):
+        """None, or (reason, detail) why the fault cannot be rehearsed here (never a pass)."""
+        r = self.r
+        if r["fault"] == "delay":
+            if _tool("tc") is None:
+                return "tc_missing", "delay needs tc (iproute2) with netem; tc is not installed"
+            if not _netem_available():
+                return "netem_missing", "delay needs the sch_netem qdisc; this kernel has no netem"
+            return "delay_unsupported", ("tc netem is present, but this agent injects only blackhole "
+                                         "and reject faults; delay is not implemented yet")
+        if not _net_admin():
+            return "not_root", "changing the firewall needs root or CAP_NET_ADMIN"
+        for tool in sorted(set(_family_tool(ip) for ip in addresses)):
+            if _tool(tool) is None:
+                return "iptables_missing", "%s is not installed (nft-only hosts are not supported)" % tool
+            if _chain_exists(tool, self.chain):
+                return "chain_exists", "chain %s already exists (%s): another rehearsal?" % (self.chain, tool)
+        health = urllib.parse.urlsplit(r["health"])
+        try:
+            local = [ip for ip in _resolve_addresses(health.hostname or "", health.port or 80, "tcp")]
+        except OSError as exc:
+            return "health_unresolved", "health host %s does not resolve: %s" % (health.hostname, exc)
+        if not any(_is_local_address(ip) for ip in local):
+            return "health_not_local", ("the health endpoint %s is not on this host (%s): the rehearsal "
+                                        "breaks the dependency here only" % (r["health"], ", ".join(local)))
+        return None
+
+    def call(self, stage):
+        if self.calls >= self.max_calls:
+            return None
+        self.calls += 1
+        result = health_call(self.r["health"], self.call_timeout)
+        result.update({"type": "call", "stage": stage, "n": self.calls, "at": _utc_now()})
+        self.out.line(result)
+        return result
+
+    def series(self, stage, until=None, count=None, done=None):
+        """Calls at a bounded rate (one at a time, at most one per interval)."""
+        made = []
+        while True:
+            if count is not None and len(made) >= count:
+                return made
+            if until is not None and time.monotonic() >= until:
+                return made
+            started = time.monotonic()
+            result = self.call(stage)
+            if result is None:
+                return made
+            made.append(result)
+            if done is not None and done(result):
+                return made
+            pause = self.interval - (time.monotonic() - started)
+            if pause > 0:
+                time.sleep(pause)
+
+    def arm(self, seconds):
+        """Start the watchdog and wait until it says it is armed: the revert exists before the fault."""
+        proc = subprocess.Popen([sys.executable, "-I", "-c", WATCHDOG_CODE, self.chain, "%.3f" % seconds]
+                                + [_tool(t) for t in self.tools],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
+        line = proc.stdout.readline().decode("ascii", "replace").split()
+        proc.stdout.close()
+        if line[:1] != ["armed"]:
+            proc.kill()
+            return None
+        self.watchdog = proc
+        return proc.pid
+
+    def apply(self, rules):
+        for tool, argv in rules:
+            code, text = _iptables(tool, argv)
+            if code != 0:
+                return "%s %s: %s" % (tool, " ".join(argv), text or "exit %d" % code)
+            self.applied = True
+        return None
+
+    def revert(self):
+        left = remove_chain(self.chain, self.tools) if self.tools else []
+        if self.watchdog is not None:
+            try:
+                self.watchdog.terminate()  # it removes the (already removed) chain and exits
+                self.watchdog.wait(10)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+        return left
+
+    def run(self):
+        r = self.r
+        protocol, port = r["protocol"], r["port"]
+        try:
+            resolved = []
+            for target in r["targets"]:
+                resolved += [ip for ip in _resolve_addresses(target, port, protocol) if ip not in resolved]
+        except OSError as exc:
+            return self.stop("targets_unresolved", "the dependency's targets do not resolve here: %s" % exc)
+        wanted = r.get("addresses") or resolved
+        strays = [ip for ip in wanted if ip not in resolved]
+        if strays:
+            return self.stop("address_refused", "refusing %s: not an address of the dependency's targets (%s)"
+                             % (", ".join(strays), ", ".join(resolved)))
+        addresses = [ip for ip in wanted if not ipaddress.ip_address(ip).is_unspecified]
+        self.tools = sorted(set(_family_tool(ip) for ip in addresses))
+        rules = fault_rules(self.chain, addresses, port, protocol, r["fault"]) \
+            if r["fault"] != "delay" else []
+        self.event("planned", addresses=addresses,
+                   rules=[[t] + a for t, a in rules],
+                   revert=[[t] + a for t, a in revert_rules(self.chain, self.tools)])
+        problem = self.preconditions(addresses)
+        if problem:
+            return self.stop(*problem)
+        baseline = self.series("baseline", count=int(r.get("baseline_calls", 3)))
+        bad = [c for c in baseline if not c["ok"] or c["latency_ms"] > r["fail_fast_ms"]]
+        if bad:
+            return self.stop("baseline_unhealthy", "the service is not healthy before the fault: %s"
+                             % (bad[0]["error"] or "answer %s in %.0f ms" % (bad[0]["status"], bad[0]["latency_ms"])))
+        grace = self.call_timeout + 10
+        pid = self.arm(r["duration_s"] + grace)
+        if pid is None:
+            return self.stop("watchdog_failed", "the revert watchdog did not start: no fault applied")
+        self.event("armed", watchdog_pid=pid, deadline_s=round(r["duration_s"] + grace, 3))
+        error = self.apply(rules)
+        if error:
+            left = self.revert()
+            return self.stop("iptables_failed", "installing the fault failed (%s); reverted%s"
+                             % (error, "" if not left else ", BUT the chain is still there"))
+        applied_at = time.monotonic()
+        self.event("applied", chain=self.chain)
+        try:
+            self.series("fault", until=applied_at + r["duration_s"])
+        finally:
+            left = self.revert()
+            reverted_at = time.monotonic()
+            self.applied = False
+            self.event("reverted", removed=not left, left=left,
+                       fault_ms=round((reverted_at - applied_at) * 1000.0, 3))
+        recover_until = reverted_at + float(r.get("recover_s", 30))
+        recovered = self.series("recovery", until=recover_until,
+                                done=lambda c: c["ok"] and c["latency_ms"] <= r["fail_fast_ms"])
+        if recovered and recovered[-1]["ok"] and recovered[-1]["latency_ms"] <= r["fail_fast_ms"]:
+            self.event("recovered", recovery_ms=round(_ms_since(reverted_at), 3))
+        else:
+            self.event("not_recovered", within_s=r.get("recover_s", 30))
+        self.series("after", count=int(r.get("baseline_calls", 3)))
+        return None
+
+    def emergency_revert(self):
+        """On the way out after a signal or a broken stdout: never leave the fault in."""
+        if self.tools:
+            try:
+                remove_chain(self.chain, self.tools)
+            except Exception:
+                pass
+        if self.watchdog is not None and self.watchdog.poll() is None:
+            try:
+                self.watchdog.terminate()
+            except OSError:
+                pass
+
+
+def rehearsal_requested(text):
+    try:
+        plan = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(plan, dict) and plan.get("mode") in ("rehearse", "rehearse-cleanup")
+
+
+def _raise_stop(signum, frame):
+    raise _Stop("signal %d" % signum)
+
+
+def run_rehearsal(text, out):
+    """The `run` subcommand for a rehearsal or cleanup plan.  -> exit code."""
+    t0 = time.monotonic()
+    plan = json.loads(text)
+    try:
+        if plan.get("version", 1) != 1:
+            raise PlanError("unsupported plan version %r (this agent speaks 1)" % plan.get("version"))
+        if plan["mode"] == "rehearse":
+            _check_rehearsal(plan.get("rehearsal"))
+        elif plan.get("chain") is not None and not CHAIN_NAME.match(str(plan.get("chain"))):
+            raise PlanError("chain %r is not a migready chain name" % plan.get("chain"))
+    except PlanError as exc:
+        out.line({"type": "error", "detail": str(exc)})
+        return 2
+    out.line({"type": "hello", "agent_version": AGENT_VERSION,
+              "python": platform.python_version(), "pid": os.getpid()})
+    if plan["mode"] == "rehearse-cleanup":
+        tools = [t for t in ("iptables", "ip6tables") if _tool(t)]
+        chains = [plan["chain"]] if plan.get("chain") else \
+            sorted(set(c for t in tools for c in migready_chains(t)))
+        left = sorted(set(t + ":" + c for c in chains for t in remove_chain(c, tools)))
+        out.line({"type": "cleanup", "chains": chains, "left": left, "net_admin": _net_admin(),
+                  "tools": tools})
+        out.line({"type": "summary", "agent_version": AGENT_VERSION, "total": 0,
+                  "elapsed_ms": round(_ms_since(t0), 3)})
+        return 0
+    rehearsal = _Rehearsal(plan["rehearsal"], out)
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+            previous[signum] = signal.signal(signum, _raise_stop)
+    try:
+        rehearsal.run()
+        out.line({"type": "summary", "agent_version": AGENT_VERSION, "total": rehearsal.calls,
+                  "elapsed_ms": round(_ms_since(t0), 3)})
+        return 0
+    except (_Stop, BrokenPipeError, KeyboardInterrupt, OSError):
+        rehearsal.emergency_revert()
+        return 1
+    finally:
+        rehearsal.emergency_revert()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def main(argv=None):

@@ -22,6 +22,7 @@ from .compare import latest_runs
 from .discovery import Observation, classify
 from .evidence import Judgement, judge
 from .model import Dependency, Inventory
+from .rehearsal_verdict import PHASE as REHEARSAL_PHASE, REQUIREMENT as FAILS_FAST, service_parts
 from .rules import Flag, evaluate
 from .workspace import Workspace
 
@@ -35,6 +36,7 @@ FLAG_EVIDENCE = {
     "MR002": ("source_port_preserved",),
     "MR003": ("reachable", "no_nat"),
     "MR004": ("internal_route", "private_dns"),
+    "MR006": (FAILS_FAST,),
 }
 
 
@@ -150,6 +152,7 @@ def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date 
             items.append(item)
             judged[(dep.ref, req)] = item
 
+    items += fails_fast_items(inventory, workspace, judged)
     deps = {d.ref: d for d in inventory.dependencies()}
     flag_reqs: dict[str, list[tuple[Dependency, str]]] = {}
     for flag in flags:
@@ -169,7 +172,8 @@ def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date 
     for extra in inventory.checklist:
         items.append(Item(extra.id, extra.phase, extra.title, extra.blocker, "inventory", cleared_by="manual"))
 
-    latest_evidence = max((r.get("finished") or "" for r in (pre, post) if r), default="")
+    rehearsals = [r for r in workspace.runs if r.get("phase") == REHEARSAL_PHASE]
+    latest_evidence = max((r.get("finished") or "" for r in [pre, post] + rehearsals if r), default="")
     marks = workspace.marks
     # 1. States before waivers.  Flags cleared by evidence take the worst of their requirements.
     for item in items:
@@ -193,6 +197,29 @@ def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date 
                 item.state, item.waiver = "waived", open_parts[0].waiver
     items.sort(key=lambda i: (PHASES.index(i.phase), not i.blocker))
     return checklist
+
+
+def fails_fast_items(inventory: Inventory, workspace: Workspace, judged: dict) -> list[Item]:
+    """One `fails_fast` item per service with dependencies to rehearse (incidents 2 and 3), cleared
+    only by rehearsal runs (checks/rehearsal_verdict.py); each dependency's part also goes into
+    `judged`, so the MR006 flag of that dependency follows it."""
+    items = []
+    for service, parts in service_parts(inventory, workspace).items():
+        item = Item(f"req:{service}:{FAILS_FAST}", "pre-migration",
+                    f"{service}: the request path fails fast when a dependency is down (rehearsal)", True,
+                    "requirement", requirement=FAILS_FAST, evidence_backed=True,
+                    cleared_by=f"a rehearsal run: migready rehearse --dependency {service}/DEP")
+        order = ("fail", "pending", "pass")
+        worst = min(parts, key=lambda p: order.index(p.state))
+        item.settle(worst.state, "; ".join(p.text for p in sorted(parts, key=lambda p: order.index(p.state))))
+        item.evidence_digest = "".join(p.digest for p in parts)
+        items.append(item)
+        for part in parts:
+            sub = Item("", "", "", True, "requirement", dependency=part.dependency, requirement=FAILS_FAST)
+            sub.settle(part.state, part.text)
+            sub.evidence_digest = part.digest
+            judged[(part.dependency, FAILS_FAST)] = sub
+    return items
 
 
 DISCOVERY_KINDS = ("undocumented", "inbound")

@@ -13,7 +13,8 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__, cli_demo, cli_discover, cli_gui, cli_probe, cli_report, cli_review, cli_sign
+from . import (__version__, cli_demo, cli_discover, cli_gui, cli_probe, cli_rehearse, cli_report, cli_review,
+               cli_sign)
 from .cli_common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, print_problems
 from .inventory import load_inventory
 from .problems import InputError
@@ -73,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_flags)
 
     cli_probe.add_commands(sub)
+    cli_rehearse.add_commands(sub)
     cli_review.add_commands(sub)
     cli_sign.add_commands(sub)
     cli_report.add_commands(sub)

@@ -349,7 +349,8 @@ def _build(doc: dict, shown: str, digest: str, fleets: dict) -> Inventory:
     ]
     services = []
     for si, s in enumerate(doc["services"]):
-        service = Service(s["name"], s["owner"], s.get("criticality", "medium"), s.get("notes", ""))
+        service = Service(s["name"], s["owner"], s.get("criticality", "medium"), s.get("notes", ""),
+                          health=s.get("health", ""), fail_fast_ms=s.get("fail_fast_ms"))
         for di, d in enumerate(s["dependencies"]):
             if (si, di) in fleets:
                 targets, spec = fleets[(si, di)]
@@ -381,6 +382,7 @@ def _build(doc: dict, shown: str, digest: str, fleets: dict) -> Inventory:
                     allowlisted_source=bool(d.get("allowlisted_source", False)),
                     notes=d.get("notes", ""),
                     index=(si, di),
+                    rehearse=tuple(d["rehearse"]) if "rehearse" in d else None,
                 )
             )
         services.append(service)

@@ -104,6 +104,7 @@ class Dependency:
     allowlisted_source: bool = False
     notes: str = ""
     index: tuple[int, int] = (0, 0)  # (service index, dependency index) in the file
+    rehearse: tuple[str, ...] | None = None  # as written; see rehearse_faults
 
     @property
     def ref(self) -> str:
@@ -121,6 +122,14 @@ class Dependency:
         return min(self.sample, len(self.targets))
 
     @property
+    def rehearse_faults(self) -> tuple[str, ...]:
+        """The faults a rehearsal must inject (incident 3): as declared, else a blackhole for
+        middleware called synchronously in the request path, else none."""
+        if self.rehearse is not None:
+            return self.rehearse
+        return ("blackhole",) if self.kind == "middleware" and self.in_request_path else ()
+
+    @property
     def effective_port(self) -> int | None:
         if self.port is not None:
             return self.port
@@ -134,6 +143,21 @@ class Service:
     criticality: str = "medium"
     notes: str = ""
     dependencies: list[Dependency] = field(default_factory=list)
+    health: str = ""  # http(s):// or tcp:// endpoint on the staging host (rehearsals call it)
+    fail_fast_ms: int | None = None  # as written; see fail_fast_budget
+
+    @property
+    def fail_fast_budget(self) -> tuple[int, str]:
+        """(milliseconds, where the number comes from): how fast the health endpoint must answer
+        while a dependency is broken.  Declared, else the largest timeout_ms in the request path
+        plus a margin (half of it, at least 250 ms), else 1000 ms."""
+        if self.fail_fast_ms is not None:
+            return self.fail_fast_ms, "fail_fast_ms"
+        budgets = [d.timeout_ms for d in self.dependencies if d.in_request_path and d.timeout_ms]
+        if budgets:
+            largest = max(budgets)
+            return largest + max(250, largest // 2), f"largest request-path timeout_ms {largest} + margin"
+        return 1000, "default (no fail_fast_ms, no request-path timeout_ms)"
 
 
 @dataclass(eq=False)

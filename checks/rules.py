@@ -147,7 +147,8 @@ def internal_by_public_address(inv: Inventory, dep: Dependency):
 
 
 @rule("MR005", "no timeout budget", "medium", 2,
-      "inventory: set timeout_ms, and confirm the client really applies it (manual)")
+      "inventory: set timeout_ms; a rehearsal (migready rehearse, requirement fails_fast) proves the client "
+      "applies it")
 def no_timeout(inv: Inventory, dep: Dependency):
     """Without a client timeout nothing fails fast; a slow peer stalls callers (incidents 2 and 3)."""
     if dep.kind in MIDDLEWARE_LIKE and dep.timeout_ms is None:
@@ -158,8 +159,8 @@ def no_timeout(inv: Inventory, dep: Dependency):
 
 
 @rule("MR006", "middleware in the request path", "high", 3,
-      "manual: degraded-dependency rehearsal (delay/loss injected) shows the request path fails fast "
-      "or degrades gracefully")
+      "rehearsal: migready rehearse (requirement fails_fast) breaks the dependency on the staging host and "
+      "shows the request path fails fast or degrades gracefully")
 def middleware_in_request_path(inv: Inventory, dep: Dependency):
     """A synchronous publish to Kafka made checkout slow when the cluster went down (incident 3)."""
     if dep.kind == "middleware" and dep.in_request_path:

@@ -129,6 +129,9 @@ def mark(workspace: Workspace, checklist: Checklist, item_id: str, state: str, b
         raise ActionError(f"state must be pass, fail or na, not '{state}'")
     if not by.strip() or not note.strip():
         raise ActionError("a manual change needs a name (--by) and a note (--note)")
+    if item.requirement == "fails_fast" and item.source == "requirement" and state != "fail":
+        raise ActionError(f"'{item_id}' is cleared only by a rehearsal run (migready rehearse); a person who "
+                          "accepts the risk waives it (with a reason and an expiry)")
     if item.evidence_backed and item.base_state == "fail" and state != "fail":
         raise ActionError(f"the probe evidence says '{item_id}' fails ({item.evidence}); a mark cannot "
                           "overrule it: waive it (with a reason and an expiry) or fix it and probe again")

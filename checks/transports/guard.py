@@ -36,7 +36,13 @@ def outside(plan: dict, networks: list) -> list[str]:
     """Every destination in `plan` that is not inside `networks`."""
     found = []
     probes = plan.get("probes") if isinstance(plan, dict) else None
-    for probe in probes if isinstance(probes, list) else ():
+    probes = list(probes) if isinstance(probes, list) else []
+    rehearsal = plan.get("rehearsal") if isinstance(plan, dict) else None
+    if isinstance(rehearsal, dict):  # a rehearsal (checks/rehearsal.py): its targets and health endpoint
+        probes.append({"url": rehearsal.get("health")})
+        for key in ("targets", "addresses"):
+            probes += [{"host": t} for t in rehearsal.get(key) or () if isinstance(rehearsal.get(key), list)]
+    for probe in probes:
         if not isinstance(probe, dict):
             continue  # not a probe the agent would run (it rejects the plan)
         for field in _FIELDS:

@@ -1,0 +1,332 @@
+"""Degraded-dependency rehearsal on a staging host (incidents 2 and 3): the host side.
+
+`prepare` turns the command line (or the GUI's form) into a request and
+refuses what must never run: a host that is not a staging host of the
+inventory, an address that is not one of the dependency's targets, a service
+with no health endpoint, a duration over ten minutes.  `describe_rules` is
+the dry run (the exact iptables rules and their revert, nothing sent).
+`run_rehearsal` sends the request to the agent (checks/agent.py, section
+"rehearsal"), which arms a detached watchdog before it applies the fault,
+and stores the rehearsal as its own run (phase `rehearsal`) in the
+workspace and its event log.  Whatever ends the rehearsal early (Ctrl-C, a
+cancel, a dropped connection), the client removes the chain through a
+second agent session before it returns; `cleanup` removes leftovers.
+"""
+from __future__ import annotations
+
+import ipaddress
+import re
+import secrets
+import threading
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+from . import agent
+from .model import Dependency, Inventory, Service
+from .probe_run import agent_source
+from .rehearsal_verdict import PHASE, judge_calls
+from .transports import TransportError, TransportOptions, open_transport
+from .workspace import Workspace, utc_now
+
+DEFAULT_DURATION_S = 30.0
+MAX_DURATION_S = float(agent.MAX_REHEARSAL_S)
+FAULT_SYNTAX = "blackhole, reject or delay=MS"
+
+
+class RehearsalRefused(ValueError):
+    """A rehearsal that must not run; the message says why (exit 2, nothing sent)."""
+
+
+@dataclass
+class Request:
+    inventory: Inventory
+    host: str
+    service: Service
+    dependency: Dependency
+    fault: str  # blackhole | reject | delay=MS
+    duration_s: float
+    addresses: list[str] = field(default_factory=list)  # [] = every target
+    chain: str = ""
+
+    @property
+    def fault_kind(self) -> str:
+        return self.fault.split("=", 1)[0]
+
+    @property
+    def budget(self) -> tuple[int, str]:
+        return self.service.fail_fast_budget
+
+    @property
+    def protocol(self) -> str:
+        return "udp" if self.dependency.protocol == "udp" else "tcp"
+
+    @property
+    def call_timeout_ms(self) -> int:
+        """How long one health call may take before it counts as timed out: well past the budget
+        (a hang is then unmistakable), at most 15 s so the fault window keeps its rate."""
+        budget = self.budget[0]
+        return int(min(max(3 * budget, budget + 2000), 15000))
+
+    def plan(self, mode: str = "rehearse") -> dict:
+        budget, _ = self.budget
+        return {"version": 1, "mode": mode, "rehearsal": {
+            "chain": self.chain, "dependency": self.dependency.ref, "fault": self.fault_kind,
+            "delay_ms": int(self.fault.split("=", 1)[1]) if self.fault_kind == "delay" else None,
+            "targets": list(self.dependency.targets), "addresses": list(self.addresses),
+            "port": self.dependency.effective_port, "protocol": self.protocol,
+            "health": self.service.health, "fail_fast_ms": budget, "call_timeout_ms": self.call_timeout_ms,
+            "duration_s": self.duration_s, "interval_ms": 500, "baseline_calls": 3,
+            "recover_s": max(10.0, min(60.0, self.duration_s)), "max_calls": 1200}}
+
+
+def parse_duration(text: str) -> float:
+    """'30s', '2m', '1500ms' or a plain number of seconds; within (0, 10 min]."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min)?\s*", text or "")
+    if not match:
+        raise RehearsalRefused(f"--duration {text!r}: give seconds, e.g. 30s, 2m or 1500ms")
+    value = float(match.group(1)) * {"ms": 0.001, "s": 1, None: 1, "m": 60, "min": 60}[match.group(2)]
+    if value < 1:
+        raise RehearsalRefused(f"--duration {text}: at least 1 s")
+    if value > MAX_DURATION_S:
+        raise RehearsalRefused(f"--duration {text}: a rehearsal lasts at most {MAX_DURATION_S / 60:g} minutes")
+    return value
+
+
+def parse_fault(text: str) -> str:
+    match = re.fullmatch(r"(blackhole|reject)|delay=(\d{1,6})", text or "")
+    if not match:
+        raise RehearsalRefused(f"--fault {text!r}: give {FAULT_SYNTAX}")
+    if match.group(2) is not None and not 0 < int(match.group(2)) <= 600000:
+        raise RehearsalRefused(f"--fault {text}: the delay must be within 1 and 600000 ms")
+    return text
+
+
+def staging_hosts(inventory: Inventory) -> tuple[str, ...]:
+    return inventory.migration.source.staging_hosts + inventory.migration.target.staging_hosts
+
+
+def check_host(inventory: Inventory, host: str) -> None:
+    hosts = staging_hosts(inventory)
+    if host not in hosts:
+        listed = ", ".join(hosts) if hosts else "none"
+        raise RehearsalRefused(f"refusing to rehearse on {host}: not a staging host of {inventory.path} "
+                               f"(staging hosts: {listed}); a rehearsal changes the firewall of the host it runs on")
+
+
+def prepare(inventory: Inventory, host: str, dependency: str, fault: str,
+            duration: str | float = DEFAULT_DURATION_S, addresses: Optional[list[str]] = None) -> Request:
+    """The request, or RehearsalRefused saying exactly why not."""
+    check_host(inventory, host)
+    deps = {d.ref: d for d in inventory.dependencies()}
+    dep = deps.get(dependency)
+    if dep is None:
+        raise RehearsalRefused(f"--dependency {dependency}: no such dependency in {inventory.path} "
+                               "(write it SERVICE/DEPENDENCY)")
+    service = next(s for s in inventory.services if s.name == dep.service)
+    where = f"{inventory.path}: services[{dep.index[0]}]"
+    if not service.health:
+        raise RehearsalRefused(f"{where}.health: service '{service.name}' declares no health endpoint; the "
+                               "rehearsal calls it while the dependency is broken")
+    if dep.direction == "inbound":
+        raise RehearsalRefused(f"{where}.dependencies[{dep.index[1]}]: {dep.ref} is inbound; a rehearsal "
+                               "breaks outbound calls only")
+    if dep.effective_port is None:
+        raise RehearsalRefused(f"{where}.dependencies[{dep.index[1]}]: {dep.ref} has no port to break")
+    fault = parse_fault(fault)
+    seconds = parse_duration(duration) if isinstance(duration, str) else parse_duration(f"{duration}s")
+    for target in dep.targets:
+        ip = _ip(target)
+        if ip is not None and (ip.is_unspecified or ip.is_multicast):
+            raise RehearsalRefused(f"{where}: target {target} of {dep.ref} is not one peer's address")
+    chosen = []
+    for address in addresses or ():
+        ip = _ip(address)
+        if ip is None:
+            raise RehearsalRefused(f"--address {address}: give an IP address")
+        if str(ip) not in dep.targets:
+            raise RehearsalRefused(f"refusing --address {address}: not one of {dep.ref}'s targets "
+                                   f"({', '.join(dep.targets[:8])}{' ...' if len(dep.targets) > 8 else ''})")
+        chosen.append(str(ip))
+    return Request(inventory, host, service, dep, fault, seconds, chosen, new_chain())
+
+
+def _ip(text: str):
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+def new_chain() -> str:
+    return agent.CHAIN_PREFIX + secrets.token_hex(5).upper()
+
+
+def rules_and_revert(req: Request) -> tuple[list[list[str]], list[list[str]]]:
+    """The exact iptables argv lists (the agent adds `-w`), and the revert.  Names among the
+    targets are resolved on the staging host; they are shown as <addresses of NAME>."""
+    shown = req.addresses or [t if _ip(t) else f"<addresses of {t}>" for t in req.dependency.targets]
+    if req.fault_kind == "delay":
+        return [], []
+    families = ["iptables"]
+    if any(":" in a for a in shown if not a.startswith("<")):
+        families = sorted({("ip6tables" if ":" in a else "iptables") for a in shown if not a.startswith("<")})
+    rules = [[tool] + argv for tool, argv in agent.fault_rules(req.chain, shown, req.dependency.effective_port,
+                                                                req.protocol, req.fault_kind)]
+    revert = [[tool] + argv for tool, argv in agent.revert_rules(req.chain, families)]
+    return rules, revert
+
+
+def describe_rules(req: Request) -> list[str]:
+    """The dry run, in lines: what would be installed, how it is reverted, and the safety net."""
+    budget, source = req.budget
+    lines = [f"rehearsal of {req.dependency.ref} on {req.host}: fault {req.fault} for {req.duration_s:g} s",
+             f"health endpoint: {req.service.health} (fail_fast_ms {budget}: {source}; "
+             f"a call times out after {req.call_timeout_ms} ms)"]
+    rules, revert = rules_and_revert(req)
+    if req.fault_kind == "delay":
+        lines.append("delay: needs tc with netem on the staging host; this version reports it inconclusive "
+                     "(no rule is installed)")
+        return lines
+    lines.append(f"rules (in the staging host's own network namespace, chain {req.chain}):")
+    lines += ["  " + " ".join(r) for r in rules]
+    lines.append("revert (by the agent at the end; by a detached watchdog armed BEFORE the fault, at "
+                 f"{req.duration_s + req.call_timeout_ms / 1000 + 10:g} s at the latest):")
+    lines += ["  " + " ".join(r) for r in revert]
+    return lines
+
+
+Progress = Callable[[dict], None]
+
+
+def run_rehearsal(req: Request, workspace: Workspace, options: Optional[TransportOptions] = None,
+                  progress: Optional[Progress] = None, cancel: Optional[threading.Event] = None) -> dict:
+    """Run the rehearsal, store it as a run (phase `rehearsal`), return the run.
+
+    Raises TransportError when the host cannot be reached (nothing stored).
+    On KeyboardInterrupt the fault is removed, the run stored as incomplete,
+    and the interrupt raised again.
+    """
+    with open_transport(req.host, options) as transport:
+        run = _new_run(workspace, req)
+        r = run["rehearsal"]
+
+        def on_line(obj: dict) -> None:
+            kind = obj.get("type")
+            if kind == "hello":
+                run["agent_version"] = obj.get("agent_version")
+                run["agent_python"] = obj.get("python")
+            elif kind == "call":
+                r["calls"].append({k: obj.get(k) for k in ("stage", "n", "at", "latency_ms", "status", "ok",
+                                                            "error", "timed_out")})
+            elif kind == "rehearsal":
+                event = {k: v for k, v in obj.items() if k != "type"}
+                r["events"].append(event)
+                if event.get("event") == "planned":
+                    r["rules"], r["revert"] = event.get("rules"), event.get("revert")
+                    r["resolved"] = event.get("addresses")
+                if event.get("event") in ("armed", "applied", "reverted"):
+                    workspace.save()  # a client killed now still leaves the trace
+            if progress:
+                progress(obj)
+
+        workspace.save()
+        interrupted = None
+        try:
+            outcome = transport.run_agent(agent_source(), req.plan(), on_line, cancel)
+            run["complete"], run["error"] = outcome.complete, outcome.error
+        except KeyboardInterrupt as exc:
+            interrupted = exc
+            run["error"] = "interrupted (Ctrl-C)"
+        finally:
+            if not run["complete"] and _fault_may_be_in(r):
+                r["client_cleanup"] = _client_cleanup(req, transport, options)
+            _finish(workspace, run)
+        if interrupted is not None:
+            raise interrupted
+    return run
+
+
+def _fault_may_be_in(r: dict) -> bool:
+    names = [e.get("event") for e in r["events"]]
+    return "armed" in names and "reverted" not in names
+
+
+def _client_cleanup(req: Request, transport, options) -> dict:
+    """Remove the chain through a second agent session (a new connection if this one died)."""
+    try:
+        return cleanup_with(transport, req.chain)
+    except (TransportError, OSError):
+        pass
+    try:
+        with open_transport(req.host, options) as fresh:
+            return cleanup_with(fresh, req.chain)
+    except (TransportError, OSError) as exc:
+        return {"chains": [req.chain], "left": None,
+                "error": f"{exc}; the watchdog on the host removes the chain at its deadline"}
+
+
+def cleanup_with(transport, chain: Optional[str]) -> dict:
+    found: dict = {}
+
+    def on_line(obj: dict) -> None:
+        if obj.get("type") == "cleanup":
+            found.update({k: v for k, v in obj.items() if k != "type"})
+    outcome = transport.run_agent(agent_source(), {"version": 1, "mode": "rehearse-cleanup", "chain": chain},
+                                  on_line, None)
+    if not found:
+        raise TransportError(outcome.error or "the agent did not report the cleanup")
+    return found
+
+
+def cleanup(inventory: Inventory, host: str, options: Optional[TransportOptions] = None) -> dict:
+    """`rehearse --cleanup`: remove every migready chain left on a staging host."""
+    check_host(inventory, host)
+    with open_transport(host, options) as transport:
+        return cleanup_with(transport, None)
+
+
+def _new_run(workspace: Workspace, req: Request) -> dict:
+    budget, source = req.budget
+    run = {
+        "id": f"run-{len(workspace.runs) + 1}",
+        "phase": PHASE,
+        "host": req.host,
+        "started": utc_now(),
+        "finished": None,
+        "complete": False,
+        "error": None,
+        "inventory_digest": req.inventory.digest,
+        "planned": 1,
+        "agent_version": None,
+        "results": [],
+        "rehearsal": {"service": req.service.name, "dependency": req.dependency.ref, "fault": req.fault,
+                      "duration_s": req.duration_s, "health": req.service.health, "fail_fast_ms": budget,
+                      "fail_fast_source": source, "call_timeout_ms": req.call_timeout_ms, "chain": req.chain,
+                      "addresses": list(req.addresses), "rules": None, "revert": None, "calls": [], "events": [],
+                      "verdict": None, "text": None},
+    }
+    with workspace.changing():
+        workspace.runs.append(run)
+        workspace.log("migready", "probe-run-started", run=run["id"], phase=PHASE, host=req.host,
+                      dependency=req.dependency.ref, fault=req.fault, chain=req.chain)
+    return run
+
+
+def _finish(workspace: Workspace, run: dict) -> None:
+    r = run["rehearsal"]
+    outcome = judge_calls(r, run["complete"])
+    r.update(verdict=outcome.verdict, text=outcome.text, worst_ms=outcome.worst_ms,
+             recovery_ms=outcome.recovery_ms)
+    reverted = next((e for e in r["events"] if e.get("event") == "reverted"), None)
+    r["fault_removed"] = bool(reverted and reverted.get("removed")) or \
+        bool(r.get("client_cleanup") and r["client_cleanup"].get("left") == [])
+    run["results"] = [{
+        "id": "rehearsal", "dependency": r["dependency"], "target": None, "check": "rehearsal",
+        "proves": ["fails_fast"], "status": outcome.status, "reason": outcome.verdict,
+        "detail": outcome.text, "latency_ms": outcome.worst_ms, "started": run["started"],
+        "data": {"fault": r["fault"], "fail_fast_ms": r["fail_fast_ms"], "recovery_ms": outcome.recovery_ms}}]
+    run["finished"] = utc_now()
+    with workspace.changing():
+        workspace.log_run_finished(run, verdict=outcome.verdict)
+    workspace.save()
+
