@@ -339,6 +339,27 @@ class Lab:
             raise RuntimeError("reflector did not answer %s from %s: %s" % (proto, ns, result.error))
         return result.json()
 
+    def start_daemon(self, ns: str, name: str, argv: Sequence[str], ready: str,
+                     timeout: float = 15.0) -> subprocess.Popen:
+        """Start a long-running process in ``ns`` (log in ``logs/NAME.log``); wait for ``ready`` in its log."""
+        proc = self._start_daemon(ns, name, argv)
+        errors = self._wait_ready([(name, proc, [ready])], timeout)
+        if errors:
+            proc.kill()
+            raise RuntimeError("%s %s (log in %s)" % (name, errors[name], self.logs))
+        return proc
+
+    def firewall(self, ns: str) -> str:
+        """The namespace's iptables and ip6tables rules (iptables-save, counters and comments
+        stripped), to compare before and after something that must leave them as they were."""
+        text = ""
+        for tool in ("iptables-save", "ip6tables-save"):
+            if shutil.which(tool):
+                out = self.exec_in(ns, [tool]).stdout
+                text += "".join(re.sub(r"\[\d+:\d+\]", "", line) + "\n"
+                                for line in out.splitlines() if not line.startswith("#"))
+        return text
+
     # ---- ssh client files for ops -> old/new ----
 
     def write_known_hosts(self, path: Optional[Path] = None,

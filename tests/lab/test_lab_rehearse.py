@@ -1,0 +1,318 @@
+"""Issue 16 on the lab: degraded-dependency rehearsals with real iptables in the staging host's namespace.
+
+On `old` (the source staging host) two check-out APIs publish synchronously
+to a Kafka-like broker in `store` (tests/lab/rehearsal_app.py).  Both
+declare `timeout_ms: 200` on paper; variant A never applies it (incident 3:
+its health calls hang under a blackhole, NO-GO), variant B does (fails fast).
+Every test compares the host's firewall before and after: the fault must be
+gone after a normal end, Ctrl-C, kill -9 of the client (and of the agent:
+then only the watchdog is left to remove it), and a dropped SSH connection.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from migready.checks.workspace import Workspace
+
+from .labflow import migready_in_ops
+
+APP = Path(__file__).with_name("rehearsal_app.py")
+BROKER_PORT = 9092
+A_PORT, B_PORT = 8081, 8082
+FAIL_FAST_MS = 450  # the default: timeout_ms 200 + the 250 ms margin
+
+INVENTORY = """\
+version: 1
+migration:
+  name: lab - check-out API, Kafka in the request path
+  source: {{site: old, staging_hosts: ["ssh://root@{old}:22"]}}
+  target: {{site: new, staging_hosts: ["ssh://root@{new}:22"]}}
+services:
+  - name: checkout-a
+    owner: service-point
+    health: http://127.0.0.1:{a_port}/health
+    dependencies:
+      - name: kafka
+        kind: middleware
+        protocol: kafka
+        host: {broker}
+        port: {broker_port}
+        in_request_path: true
+        timeout_ms: 200
+  - name: checkout-b
+    owner: service-point
+    health: http://127.0.0.1:{b_port}/health
+    dependencies:
+      - name: kafka
+        kind: middleware
+        protocol: kafka
+        host: {broker}
+        port: {broker_port}
+        in_request_path: true
+        timeout_ms: 200
+        rehearse: [blackhole, delay]
+"""
+
+
+@pytest.fixture(scope="module")
+def checkout(lab):
+    """The broker in `store`, variants A and B on `old`; stopped after this module."""
+    broker = lab.store
+    procs = [lab.start_daemon("store", "broker", [sys.executable, "-I", APP, "broker", broker, BROKER_PORT],
+                              f"listening broker {broker}:{BROKER_PORT}"),
+             lab.start_daemon("old", "checkout-a", [sys.executable, "-I", APP, "service", A_PORT, broker,
+                                                    BROKER_PORT], f"listening service 127.0.0.1:{A_PORT}"),
+             lab.start_daemon("old", "checkout-b", [sys.executable, "-I", APP, "service", B_PORT, broker,
+                                                    BROKER_PORT, "--timeout-ms", 200],
+                              f"listening service 127.0.0.1:{B_PORT}")]
+    # The staging host's own firewall: one rule of its own that the rehearsals must leave alone.
+    site_rule = ["OUTPUT", "-p", "tcp", "--dport", "65000", "-j", "ACCEPT"]
+    assert lab.exec_in("old", ["iptables", "-A", *site_rule]).returncode == 0
+    yield broker
+    lab.exec_in("old", ["iptables", "-D", *site_rule])
+    for proc in procs:
+        proc.kill()
+        proc.wait(5)
+
+
+@pytest.fixture
+def inventory(lab, checkout, tmp_path) -> Path:
+    path = tmp_path / "checkout.yaml"
+    path.write_text(INVENTORY.format(old=lab.old, new=lab.new, broker=checkout, broker_port=BROKER_PORT,
+                                     a_port=A_PORT, b_port=B_PORT), encoding="utf-8")
+    return path
+
+
+def host(lab) -> str:
+    return f"ssh://root@{lab.old}:22"
+
+
+def ssh_args(lab):
+    return ["--identity", lab.client_key, "--known-hosts", lab.known_hosts, "--ssh-config", "/dev/null",
+            "--connect-timeout", "5"]
+
+
+def rehearse(lab, inventory, ws, dependency, *extra, duration="3s", timeout=120):
+    return migready_in_ops(lab, "rehearse", inventory, "--host", host(lab), "--dependency", dependency,
+                           "--duration", duration, "--workspace", ws, *ssh_args(lab), *extra, timeout=timeout)
+
+
+def rehearse_in_background(lab, inventory, ws, dependency, duration):
+    argv = [sys.executable, "-m", "migready.checks.cli", "rehearse", inventory, "--host", host(lab),
+            "--dependency", dependency, "--duration", duration, "--workspace", ws, *ssh_args(lab)]
+    return lab.popen_in("ops", argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def chains(lab) -> list[str]:
+    out = lab.exec_in("old", ["iptables", "-S"]).stdout
+    return [line.split()[1] for line in out.splitlines() if line.startswith("-N MIGREADY-")]
+
+
+def wait_until(predicate, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return predicate()
+
+
+def old_processes(lab, marker: str) -> list[int]:
+    """Processes in the staging host's namespace whose command line contains ``marker``."""
+    found = []
+    for pid in lab.exec_in("old", ["ip", "netns", "pids", lab.ns("old")]).stdout.split():
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        if marker.encode() in cmdline:
+            found.append(int(pid))
+    return found
+
+
+def stored(ws: Path) -> dict:
+    runs = [r for r in Workspace.load(ws).runs if r["phase"] == "rehearsal"]
+    assert runs, "no rehearsal run stored"
+    return runs[-1]
+
+
+def test_variant_a_hangs_and_the_verdict_is_no_go(lab, inventory, tmp_path):
+    ws = tmp_path / "a.migready.json"
+    before = lab.firewall("old")
+    out = rehearse(lab, inventory, ws, "checkout-a/kafka", duration="4s")
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "HANGS" in out.stdout and "fault removed: yes" in out.stdout, out.stdout
+    assert lab.firewall("old") == before and not chains(lab)
+
+    run = stored(ws)
+    r = run["rehearsal"]
+    assert run["complete"] and r["verdict"] == "hangs" and r["fail_fast_ms"] == FAIL_FAST_MS
+    assert any(c["stage"] == "baseline" and c["ok"] for c in r["calls"])
+    fault = [c for c in r["calls"] if c["stage"] == "fault"]
+    assert fault and all(c["timed_out"] for c in fault), fault
+    assert r["rules"][0][:2] == ["iptables", "-N"] and [lab.store, "-p", "tcp", "--dport", str(BROKER_PORT),
+                                                           "-j", "DROP"] == r["rules"][1][4:]
+    assert r["recovery_ms"] is not None  # healthy again once the rule is gone
+    events = [e["action"] for e in Workspace.load(ws).events]
+    assert events == ["probe-run-started", "probe-run-finished"]
+
+    verdict = migready_in_ops(lab, "verdict", ws, "--format", "json")
+    result = json.loads(verdict.stdout)
+    assert verdict.returncode == 1 and result["verdict"] == "NO-GO"
+    reason = next(r for r in result["reasons"] if r.startswith("blocker failed: req:checkout-a:fails_fast"))
+    worst = r["worst_ms"]
+    assert "checkout-a/kafka blackhole" in reason and f"fail_fast_ms {FAIL_FAST_MS} ms" in reason
+    assert f"slowest {worst:.0f} ms" in reason and worst > FAIL_FAST_MS, reason
+    # The MR006 flag of that dependency follows the rehearsal, not a checkbox.
+    assert any(r.startswith("blocker failed: flag:MR006:checkout-a/kafka") for r in result["reasons"])
+    refused = migready_in_ops(lab, "mark", ws, "req:checkout-a:fails_fast", "pass", "--by", "Li Wei",
+                              "--note", "we checked the code")
+    assert refused.returncode == 2 and "only by a rehearsal run" in refused.stderr
+
+
+def test_variant_b_fails_fast_and_the_requirement_passes(lab, inventory, tmp_path):
+    ws = tmp_path / "b.migready.json"
+    before = lab.firewall("old")
+    out = rehearse(lab, inventory, ws, "checkout-b/kafka")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "FAILS FAST" in out.stdout
+    assert lab.firewall("old") == before and not chains(lab)
+    r = stored(ws)["rehearsal"]
+    fault = [c for c in r["calls"] if c["stage"] == "fault"]
+    assert fault and all(c["status"] == 503 and c["latency_ms"] <= FAIL_FAST_MS for c in fault), fault
+
+    checklist = json.loads(migready_in_ops(lab, "checklist", ws, "--format", "json").stdout)
+    items = {i["id"]: i for i in checklist["items"]}
+    # checkout-b also lists `delay`: that part is still pending, so the service item is pending, not failed
+    assert items["req:checkout-b:fails_fast"]["state"] == "pending"
+    assert "checkout-b/kafka blackhole" in items["req:checkout-b:fails_fast"]["evidence"]
+    assert "fails fast" in items["req:checkout-b:fails_fast"]["evidence"]
+    assert items["req:checkout-a:fails_fast"]["state"] == "pending"  # never rehearsed here
+
+    delay = rehearse(lab, inventory, ws, "checkout-b/kafka", "--fault", "delay=300")
+    assert lab.firewall("old") == before
+    r = stored(ws)["rehearsal"]
+    assert r["verdict"] == "inconclusive" and not any(e["event"] == "applied" for e in r["events"])
+    if any(e.get("reason") == "netem_missing" for e in r["events"]):
+        assert delay.returncode == 5 and "netem" in delay.stdout
+        checklist = json.loads(migready_in_ops(lab, "checklist", ws, "--format", "json").stdout)
+        item = next(i for i in checklist["items"] if i["id"] == "req:checkout-b:fails_fast")
+        assert item["state"] == "pending" and "netem" in item["evidence"]
+    else:  # netem exists: this agent still does not inject delay, and says so (never a pass)
+        assert delay.returncode == 5 and "not implemented" in delay.stdout
+
+
+def test_reject_makes_even_variant_a_fail_fast(lab, inventory, tmp_path):
+    """A refused connection is answered at once: only a blackhole shows variant A's missing timeout."""
+    ws = tmp_path / "reject.migready.json"
+    before = lab.firewall("old")
+    out = rehearse(lab, inventory, ws, "checkout-a/kafka", "--fault", "reject")
+    assert out.returncode == 0, out.stdout + out.stderr
+    r = stored(ws)["rehearsal"]
+    assert r["verdict"] == "fails_fast" and r["rules"][1][-4:] == ["-j", "REJECT", "--reject-with", "tcp-reset"]
+    assert lab.firewall("old") == before
+
+
+@contextmanager
+def interrupted(lab, inventory, tmp_path, how):
+    """A 20 s rehearsal in the background, yielded once its fault is in place."""
+    ws = tmp_path / f"{how}.migready.json"
+    before = lab.firewall("old")
+    proc = rehearse_in_background(lab, inventory, ws, "checkout-a/kafka", "20s")
+    try:
+        assert wait_until(lambda: chains(lab), 30), "the fault never appeared"
+        assert lab.firewall("old") != before
+        yield proc, ws, before
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate(timeout=30)
+
+
+def test_ctrl_c_removes_the_fault(lab, inventory, tmp_path):
+    with interrupted(lab, inventory, tmp_path, "sigint") as (proc, ws, before):
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 4, err
+        assert "the fault was removed" in err
+        assert not chains(lab) and lab.firewall("old") == before  # removed before the client returned
+        run = stored(ws)
+        assert not run["complete"] and run["rehearsal"]["fault_removed"]
+
+
+def test_killed_client_the_fault_is_gone_by_the_deadline(lab, inventory, tmp_path):
+    with interrupted(lab, inventory, tmp_path, "kill") as (proc, ws, before):
+        proc.kill()
+        proc.wait(10)
+        deadline = stored(ws)["rehearsal"]["events"]
+        armed = next(e for e in deadline if e["event"] == "armed")
+        assert wait_until(lambda: not chains(lab), armed["deadline_s"] + 10)
+        assert lab.firewall("old") == before
+
+
+def test_killed_client_and_agent_the_watchdog_removes_the_fault(lab, inventory, tmp_path):
+    """Nothing but the detached watchdog is left on the host: it still removes the chain."""
+    with interrupted(lab, inventory, tmp_path, "watchdog") as (proc, ws, before):
+        watchdogs = old_processes(lab, "migready-rehearsal-watchdog")
+        agents = [p for p in old_processes(lab, "migready-agent") if p not in watchdogs]
+        assert len(watchdogs) == 1 and agents
+        for pid in agents:
+            os.kill(pid, signal.SIGKILL)
+        proc.kill()
+        proc.wait(10)
+        time.sleep(1)
+        assert chains(lab), "something other than the watchdog removed the chain"
+        armed = next(e for e in stored(ws)["rehearsal"]["events"] if e["event"] == "armed")
+        assert wait_until(lambda: not chains(lab), armed["deadline_s"] + 10)
+        assert lab.firewall("old") == before
+        assert wait_until(lambda: not old_processes(lab, "migready-rehearsal-watchdog"), 10)
+
+
+def test_dropped_ssh_connection_removes_the_fault(lab, inventory, tmp_path):
+    with interrupted(lab, inventory, tmp_path, "dropped") as (proc, ws, before):
+        listener = lab.sshd["old"].proc.pid
+        sessions = [pid for pid in old_processes(lab, "sshd") if pid != listener]
+        assert sessions
+        for pid in sessions:
+            os.kill(pid, signal.SIGKILL)
+        _, err = proc.communicate(timeout=90)
+        assert proc.returncode in (1, 4), err
+        armed = next(e for e in stored(ws)["rehearsal"]["events"] if e["event"] == "armed")
+        assert wait_until(lambda: not chains(lab), armed["deadline_s"] + 10)
+        assert lab.firewall("old") == before
+
+
+def test_cleanup_removes_leftover_chains_only(lab, inventory, tmp_path):
+    before = lab.firewall("old")
+    for argv in (["-N", "MIGREADY-LEFTOVER1"], ["-A", "MIGREADY-LEFTOVER1", "-d", lab.store, "-j", "DROP"],
+                 ["-I", "OUTPUT", "1", "-j", "MIGREADY-LEFTOVER1"], ["-N", "OTHER-TEAM"]):
+        assert lab.exec_in("old", ["iptables", *argv]).returncode == 0
+    try:
+        out = migready_in_ops(lab, "rehearse", inventory, "--host", host(lab), "--cleanup", *ssh_args(lab))
+        assert out.returncode == 0 and "MIGREADY-LEFTOVER1" in out.stdout, out.stdout + out.stderr
+        assert not chains(lab) and "OTHER-TEAM" in lab.exec_in("old", ["iptables", "-S"]).stdout
+    finally:
+        lab.exec_in("old", ["iptables", "-X", "OTHER-TEAM"])
+    assert lab.firewall("old") == before
+
+
+def test_refusals_send_nothing(lab, inventory, tmp_path):
+    ws = tmp_path / "refused.migready.json"
+    before = lab.firewall("old")
+    other = migready_in_ops(lab, "rehearse", inventory, "--host", f"ssh://root@{lab.store}:22", "--dependency",
+                            "checkout-a/kafka", "--workspace", ws, *ssh_args(lab))
+    assert other.returncode == 2 and "not a staging host" in other.stderr
+    stray = rehearse(lab, inventory, ws, "checkout-a/kafka", "--address", lab.scale[0])
+    assert stray.returncode == 2 and f"refusing --address {lab.scale[0]}" in stray.stderr
+    long = rehearse(lab, inventory, ws, "checkout-a/kafka", duration="11m")
+    assert long.returncode == 2 and "at most 10 minutes" in long.stderr
+    assert not ws.exists() and lab.firewall("old") == before
