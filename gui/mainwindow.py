@@ -25,6 +25,7 @@ from .inventory_page import InventoryPage
 from .page import OpensDroppedFiles
 from .probe_page import ProbePage
 from .recent import RecentFiles
+from .rehearsal_page import RehearsalPage
 from .session import Session
 from .signoff_page import SignoffPage
 from .steps import STEPS, TITLES, TOOLS, discovery_state, step_states
@@ -54,6 +55,7 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
             "checklist": ChecklistPage(s, i),
             "signoff": SignoffPage(s, i),
             "discovery": DiscoveryPage(s, i),
+            "rehearsal": RehearsalPage(s, i),
         }
         self.rail = QListWidget()
         self.rail.setObjectName("step-rail")

@@ -20,6 +20,7 @@ STEPS = (
 # Tools: pages next to the steps (below them in the rail), not part of the review's order.
 TOOLS = (
     ("discovery", "Discovery"),
+    ("rehearsal", "Rehearsal"),
 )
 TITLES = dict(STEPS + TOOLS)
 
