@@ -316,3 +316,26 @@ def test_refusals_send_nothing(lab, inventory, tmp_path):
     long = rehearse(lab, inventory, ws, "checkout-a/kafka", duration="11m")
     assert long.returncode == 2 and "at most 10 minutes" in long.stderr
     assert not ws.exists() and lab.firewall("old") == before
+
+
+def test_gui_page_rehearses_on_the_lab(lab, inventory, tmp_path):
+    """The window's Rehearsal page, run in `ops` like a person would, over real SSH to `old`."""
+    home = tmp_path / "home"
+    (home / ".ssh").mkdir(parents=True)
+    (home / ".ssh" / "config").write_text(
+        f"Host {lab.old}\n  User root\n  IdentityFile {lab.client_key}\n  IdentitiesOnly yes\n"
+        f"  UserKnownHostsFile {lab.known_hosts}\n", encoding="utf-8")
+    ws = tmp_path / "gui.migready.json"
+    before = lab.firewall("old")
+    out = lab.exec_in("ops", [sys.executable, str(Path(__file__).with_name("gui_rehearse_driver.py")), str(inventory),
+                              str(ws), host(lab), "checkout-a/kafka"],
+                      env={"HOME": str(home), "PATH": "/usr/bin:/bin", "MIGREADY_ALLOWED_NETWORKS": "198.18.0.0/15,127.0.0.0/8"},
+                      timeout=300)
+    assert out.returncode == 0, out.stdout + out.stderr
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert len(result["asked"]) == 1 and f"-d {lab.store} -p tcp --dport {BROKER_PORT} -j DROP" in result["asked"][0]
+    assert result["verdict"] == "hangs" and result["state"][0] == "fail" and "fault removed" in result["state"][1]
+    assert "applied: fault in chain MIGREADY-" in result["log"] and "reverted: fault removed" in result["log"]
+    assert lab.firewall("old") == before and not chains(lab)
+    run = stored(ws)
+    assert run["rehearsal"]["verdict"] == "hangs" and run["complete"]
