@@ -237,3 +237,34 @@ def test_prepare_refuses_an_unspecified_target(tmp_path):
     path.write_text(INVENTORY.replace("hosts: [198.18.10.2, 198.18.10.3]", "host: 0.0.0.0"), encoding="utf-8")
     with pytest.raises(RehearsalRefused, match="not one peer's address"):
         prepare(load_inventory(path), HOST, "checkout/kafka", "blackhole")
+
+
+def test_a_rehearsal_is_in_the_reports(inventory, tmp_path):
+    inv = load_inventory(inventory)
+    path = tmp_path / "ws.migready.json"
+    ws = Workspace.new(path, str(inventory), inv.digest)
+    run = _rehearsal_run("run-1", "hangs")
+    run["rehearsal"].update(fail_fast_ms=450, worst_ms=2450.0, chain="MIGREADY-ABCD1234", fault_removed=True)
+    ws.record_run(run)
+    ws.save()
+    out = migready("report", path, "--format", "json", "--out", tmp_path / "report.json")
+    assert out.returncode == 0, out.stderr
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    text = json.dumps(report, ensure_ascii=False)
+    entry = next(r for r in report_runs(report) if r["id"] == "run-1")
+    assert entry["phase"] == "rehearsal"
+    assert entry["rehearsal"]["verdict"] == "hangs" and entry["rehearsal"]["worst_ms"] == 2450.0
+    assert "req:checkout:fails_fast" in text and "NO-GO" in text
+    assert migready("report", path, "--format", "md", "--out", tmp_path / "report.md").returncode == 0
+    md = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "req:checkout:fails_fast" in md and "| rehearsal |" in md
+
+
+def report_runs(report: dict) -> list[dict]:
+    """The runs table of a JSON report, wherever the report model keeps it."""
+    if isinstance(report.get("runs"), list):
+        return report["runs"]
+    for value in report.values():
+        if isinstance(value, dict) and isinstance(value.get("runs"), list):
+            return value["runs"]
+    raise AssertionError(f"no runs in the report: {sorted(report)}")

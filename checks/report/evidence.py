@@ -98,7 +98,19 @@ def run_entry(run: dict) -> dict:
         "agent_python": run.get("agent_python"),
         "results": len(run.get("results") or ()),
         "inventory_digest": run.get("inventory_digest"),
-    }
+    } | _rehearsal_entry(run)
+
+
+def _rehearsal_entry(run: dict) -> dict:
+    """A rehearsal run (phase `rehearsal`) says what was broken and what the service did."""
+    r = run.get("rehearsal")
+    if not isinstance(r, dict):
+        return {}
+    keep = ("service", "dependency", "fault", "duration_s", "fail_fast_ms", "verdict", "text", "chain",
+            "fault_removed")
+    entry = {k: r.get(k) for k in keep}
+    entry.update(worst_ms=_number(r.get("worst_ms")), recovery_ms=_number(r.get("recovery_ms")))
+    return {"rehearsal": entry}
 
 
 def _number(value):
