@@ -1871,6 +1871,8 @@ class _Rehearsal(object):
             return self.stop("address_refused", "refusing %s: not an address of the dependency's targets (%s)"
                              % (", ".join(strays), ", ".join(resolved)))
         addresses = [ip for ip in wanted if not ipaddress.ip_address(ip).is_unspecified]
+        if not addresses:
+            return self.stop("no_addresses", "the dependency's targets give no address to break")
         self.tools = sorted(set(_family_tool(ip) for ip in addresses))
         rules = fault_rules(self.chain, addresses, port, protocol, r["fault"]) \
             if r["fault"] != "delay" else []

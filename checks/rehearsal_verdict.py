@@ -117,15 +117,16 @@ class Part:
         return hashlib.sha256(canonical_json([list(f) for f in facts])).hexdigest()
 
 
-def judge_dependency(dep: Dependency, latest: dict[tuple[str, str], dict]) -> Part:
+def judge_dependency(dep: Dependency, latest: dict[tuple[str, str], dict], health: str = "x") -> Part:
     """fail when one listed fault hangs; pending while one is not rehearsed or inconclusive; else pass."""
     faults = dep.rehearse_faults or ("blackhole",)
+    first = "" if health else f"declare the health endpoint of service '{dep.service}', then "
     texts, states, runs = [], [], []
     for fault in faults:
         run = latest.get((dep.ref, fault))
         if run is None:
             states.append("pending")
-            texts.append(f"{dep.ref} {fault}: not rehearsed yet (migready rehearse --dependency {dep.ref} "
+            texts.append(f"{dep.ref} {fault}: not rehearsed yet ({first}migready rehearse --dependency {dep.ref} "
                          f"--fault {fault})")
             continue
         runs.append(run)
@@ -146,5 +147,5 @@ def rehearsed_dependencies(service: Service) -> list[Dependency]:
 def service_parts(inventory: Inventory, workspace: Workspace) -> dict[str, list[Part]]:
     """Per service that has dependencies to rehearse: one Part per such dependency."""
     latest = latest_rehearsals(workspace)
-    return {s.name: [judge_dependency(d, latest) for d in rehearsed_dependencies(s)]
+    return {s.name: [judge_dependency(d, latest, s.health) for d in rehearsed_dependencies(s)]
             for s in inventory.services if rehearsed_dependencies(s)}

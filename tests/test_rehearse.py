@@ -203,7 +203,8 @@ def test_fails_fast_item_follows_the_latest_rehearsal_and_only_a_rehearsal_clear
     ws = Workspace.new(tmp_path / "ws.json", str(inventory), inv.digest)
     item = build_checklist(inv, ws).item("req:checkout:fails_fast")
     assert item.state == "pending" and "not rehearsed yet" in item.evidence
-    assert build_checklist(inv, ws).item("req:reports:fails_fast").state == "pending"
+    reports = build_checklist(inv, ws).item("req:reports:fails_fast")
+    assert reports.state == "pending" and "declare the health endpoint of service 'reports'" in reports.evidence
     with pytest.raises(ActionError, match="only by a rehearsal run"):
         mark(ws, build_checklist(inv, ws), "req:checkout:fails_fast", "pass", "Li Wei", "looked at the code")
 
