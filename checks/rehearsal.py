@@ -298,12 +298,14 @@ def _new_run(workspace: Workspace, req: Request) -> dict:
         "inventory_digest": req.inventory.digest,
         "planned": 1,
         "agent_version": None,
+        "agent_python": None,
         "results": [],
         "rehearsal": {"service": req.service.name, "dependency": req.dependency.ref, "fault": req.fault,
                       "duration_s": req.duration_s, "health": req.service.health, "fail_fast_ms": budget,
                       "fail_fast_source": source, "call_timeout_ms": req.call_timeout_ms, "chain": req.chain,
                       "addresses": list(req.addresses), "rules": None, "revert": None, "calls": [], "events": [],
-                      "verdict": None, "text": None},
+                      "resolved": None, "verdict": None, "text": None, "worst_ms": None, "recovery_ms": None,
+                      "fault_removed": None, "client_cleanup": None},
     }
     with workspace.changing():
         workspace.runs.append(run)
@@ -313,6 +315,12 @@ def _new_run(workspace: Workspace, req: Request) -> dict:
 
 
 def _finish(workspace: Workspace, run: dict) -> None:
+    with workspace.changing():  # the GUI's autosave may be writing the same run meanwhile
+        _judged(workspace, run)
+    workspace.save()
+
+
+def _judged(workspace: Workspace, run: dict) -> None:
     r = run["rehearsal"]
     outcome = judge_calls(r, run["complete"])
     r.update(verdict=outcome.verdict, text=outcome.text, worst_ms=outcome.worst_ms,
@@ -326,7 +334,5 @@ def _finish(workspace: Workspace, run: dict) -> None:
         "detail": outcome.text, "latency_ms": outcome.worst_ms, "started": run["started"],
         "data": {"fault": r["fault"], "fail_fast_ms": r["fail_fast_ms"], "recovery_ms": outcome.recovery_ms}}]
     run["finished"] = utc_now()
-    with workspace.changing():
-        workspace.log_run_finished(run, verdict=outcome.verdict)
-    workspace.save()
+    workspace.log_run_finished(run, verdict=outcome.verdict)
 
