@@ -228,6 +228,21 @@ def test_fails_fast_item_follows_the_latest_rehearsal_and_only_a_rehearsal_clear
     assert Workspace.load(ws.path).runs  # the file written above is a valid workspace
 
 
+def test_every_listed_fault_must_be_rehearsed(inventory, tmp_path):
+    path = tmp_path / "both.yaml"
+    path.write_text(INVENTORY.replace("        timeout_ms: 200\n", "        timeout_ms: 200\n        rehearse: [blackhole, delay]\n"),
+                    encoding="utf-8")
+    inv = load_inventory(path)
+    ws = Workspace.new(tmp_path / "ws.json", str(path), inv.digest)
+    ws.record_run(_rehearsal_run("run-1", "fails_fast"))
+    item = build_checklist(inv, ws).item("req:checkout:fails_fast")
+    assert item.state == "pending" and "checkout/kafka delay: not rehearsed yet" in item.evidence
+    ws.record_run(_rehearsal_run("run-2", "inconclusive", fault="delay=300"))
+    assert build_checklist(inv, ws).item("req:checkout:fails_fast").state == "pending"
+    ws.record_run(_rehearsal_run("run-3", "fails_fast", fault="delay=300"))
+    assert build_checklist(inv, ws).item("req:checkout:fails_fast").state == "pass"
+
+
 def test_rehearse_is_in_the_help():
     out = migready("rehearse", "--help")
     assert out.returncode == 0 and "--dry-run" in out.stdout and "--cleanup" in out.stdout

@@ -59,7 +59,6 @@ services:
         port: {broker_port}
         in_request_path: true
         timeout_ms: 200
-        rehearse: [blackhole, delay]
 """
 
 
@@ -190,13 +189,15 @@ def test_variant_b_fails_fast_and_the_requirement_passes(lab, inventory, tmp_pat
     fault = [c for c in r["calls"] if c["stage"] == "fault"]
     assert fault and all(c["status"] == 503 and c["latency_ms"] <= FAIL_FAST_MS for c in fault), fault
 
-    checklist = json.loads(migready_in_ops(lab, "checklist", ws, "--format", "json").stdout)
-    items = {i["id"]: i for i in checklist["items"]}
-    # checkout-b also lists `delay`: that part is still pending, so the service item is pending, not failed
-    assert items["req:checkout-b:fails_fast"]["state"] == "pending"
-    assert "checkout-b/kafka blackhole" in items["req:checkout-b:fails_fast"]["evidence"]
-    assert "fails fast" in items["req:checkout-b:fails_fast"]["evidence"]
-    assert items["req:checkout-a:fails_fast"]["state"] == "pending"  # never rehearsed here
+    def items():
+        checklist = json.loads(migready_in_ops(lab, "checklist", ws, "--format", "json").stdout)
+        return {i["id"]: i for i in checklist["items"]}
+    passed = items()
+    assert passed["req:checkout-b:fails_fast"]["state"] == "pass"
+    assert "checkout-b/kafka blackhole" in passed["req:checkout-b:fails_fast"]["evidence"]
+    assert "fails fast" in passed["req:checkout-b:fails_fast"]["evidence"]
+    assert passed["flag:MR006:checkout-b/kafka"]["state"] == "pass"
+    assert passed["req:checkout-a:fails_fast"]["state"] == "pending"  # never rehearsed here
 
     delay = rehearse(lab, inventory, ws, "checkout-b/kafka", "--fault", "delay=300")
     assert lab.firewall("old") == before
@@ -204,11 +205,10 @@ def test_variant_b_fails_fast_and_the_requirement_passes(lab, inventory, tmp_pat
     assert r["verdict"] == "inconclusive" and not any(e["event"] == "applied" for e in r["events"])
     if any(e.get("reason") == "netem_missing" for e in r["events"]):
         assert delay.returncode == 5 and "netem" in delay.stdout
-        checklist = json.loads(migready_in_ops(lab, "checklist", ws, "--format", "json").stdout)
-        item = next(i for i in checklist["items"] if i["id"] == "req:checkout-b:fails_fast")
-        assert item["state"] == "pending" and "netem" in item["evidence"]
     else:  # netem exists: this agent still does not inject delay, and says so (never a pass)
         assert delay.returncode == 5 and "not implemented" in delay.stdout
+    # an inconclusive delay rehearsal is stored, but checkout-b's item asks for a blackhole only
+    assert stored(ws)["rehearsal"]["fault"] == "delay=300" and items()["req:checkout-b:fails_fast"]["state"] == "pass"
 
 
 def test_reject_makes_even_variant_a_fail_fast(lab, inventory, tmp_path):
