@@ -75,7 +75,8 @@ def cmd_rehearse(args) -> int:
         if args.cleanup:
             found = cleanup(inventory, args.host, _options(args))
             chains = found.get("chains") or []
-            print(f"{args.host}: removed {len(chains)} migready chain(s)" + (f": {', '.join(chains)}" if chains else ""))
+            names = f": {', '.join(chains)}" if chains else ""
+            print(f"{args.host}: removed {len(chains)} migready chain(s){names}")
             if found.get("left"):
                 print(f"still present: {', '.join(found['left'])}", file=sys.stderr)
                 return EXIT_FINDINGS

@@ -28,7 +28,7 @@ from .recent import RecentFiles
 from .rehearsal_page import RehearsalPage
 from .session import Session
 from .signoff_page import SignoffPage
-from .steps import STEPS, TITLES, TOOLS, discovery_state, step_states
+from .steps import STEPS, TITLES, TOOLS, discovery_state, rehearsal_state, step_states
 
 PAGES = STEPS + TOOLS  # rail rows and stacked pages, in this order
 
@@ -180,13 +180,14 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
             tint = style.tint(state.state)
             item.setBackground(tint if tint is not None else Qt.transparent)
             item.setData(Qt.UserRole + 1, state.state)
-        tool = discovery_state(s.workspace)
-        item = self.rail.item(len(STEPS) + [k for k, _ in TOOLS].index("discovery"))
-        item.setText(f"⌕ {TITLES['discovery']}\n    {tool.hint}")
-        item.setToolTip(f"{TITLES['discovery']} (a tool, not a step of the review): {tool.hint}")
-        tint = style.tint(tool.state)
-        item.setBackground(tint if tint is not None else Qt.transparent)
-        item.setData(Qt.UserRole + 1, tool.state)
+        for key, icon, tool in (("discovery", "⌕", discovery_state(s.workspace)),
+                                ("rehearsal", "⚡", rehearsal_state(s.review))):
+            item = self.rail.item(len(STEPS) + [k for k, _ in TOOLS].index(key))
+            item.setText(f"{icon} {TITLES[key]}\n    {tool.hint}")
+            item.setToolTip(f"{TITLES[key]} (a tool, not a step of the review): {tool.hint}")
+            tint = style.tint(tool.state)
+            item.setBackground(tint if tint is not None else Qt.transparent)
+            item.setData(Qt.UserRole + 1, tool.state)
 
     def changeEvent(self, event) -> None:  # noqa: N802
         super().changeEvent(event)

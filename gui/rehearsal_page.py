@@ -271,8 +271,9 @@ class RehearsalPage(Page):
 
     def _finished(self, run: dict) -> None:
         r = run["rehearsal"]
-        removed = "fault removed" if r.get("fault_removed") or not any(
-            e.get("event") == "applied" for e in r["events"]) else "fault removal NOT confirmed (the watchdog removes it)"
+        applied = any(e.get("event") == "applied" for e in r["events"])
+        removed = "fault removed" if r.get("fault_removed") or not applied else \
+            "fault removal NOT confirmed (the watchdog removes it)"
         verdict = (r.get("verdict") or "inconclusive").replace("_", " ")
         self.state.tell(VERDICT_STATES.get(r.get("verdict"), "pending"),
                         f"{run['id']}: {verdict}: {r.get('text') or ''} ({removed})")

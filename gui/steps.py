@@ -97,3 +97,16 @@ def discovery_state(workspace) -> StepState:
     if not latest.get("observation", {}).get("complete", True):
         hint += ", incomplete"
     return StepState("attention" if severe else "done", f"tool · {hint}")
+
+
+def rehearsal_state(review) -> StepState:
+    """The Rehearsal tool's rail entry: how many services' `fails_fast` items a rehearsal proved."""
+    items = [i for i in review.checklist.items if i.requirement == "fails_fast" and i.source == "requirement"] \
+        if review is not None else []
+    if not items:
+        return StepState("todo", "tool · nothing to rehearse")
+    hangs = sum(1 for i in items if i.base_state == "fail")
+    proven = sum(1 for i in items if i.base_state == "pass")
+    if hangs:
+        return StepState("attention", f"tool · {hangs} service{'s' * (hangs != 1)} hang{'s' * (hangs == 1)}")
+    return StepState("done" if proven == len(items) else "todo", f"tool · {proven} of {len(items)} fail fast")

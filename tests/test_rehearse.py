@@ -230,8 +230,8 @@ def test_fails_fast_item_follows_the_latest_rehearsal_and_only_a_rehearsal_clear
 
 def test_every_listed_fault_must_be_rehearsed(inventory, tmp_path):
     path = tmp_path / "both.yaml"
-    path.write_text(INVENTORY.replace("        timeout_ms: 200\n", "        timeout_ms: 200\n        rehearse: [blackhole, delay]\n"),
-                    encoding="utf-8")
+    both = "        timeout_ms: 200\n        rehearse: [blackhole, delay]\n"
+    path.write_text(INVENTORY.replace("        timeout_ms: 200\n", both), encoding="utf-8")
     inv = load_inventory(path)
     ws = Workspace.new(tmp_path / "ws.json", str(path), inv.digest)
     ws.record_run(_rehearsal_run("run-1", "fails_fast"))

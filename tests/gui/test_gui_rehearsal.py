@@ -52,6 +52,8 @@ def rehearsal_window(qtbot, window, tmp_path):
 
 def test_page_shows_the_rules_and_asks_before_applying(qtbot, rehearsal_window, interaction):
     window, page = rehearsal_window
+    assert window.step_state("rehearsal") == "todo"
+    assert "0 of 1 fail fast" in window.rail.item(window.rail.count() - 1).text()
     assert page.host.currentText() == "ssh://root@198.18.1.2:22"
     assert page.dependency.currentText() == "checkout/kafka"  # the one to rehearse comes first
     rules = page.rules.toPlainText()

@@ -57,8 +57,10 @@ def main(inventory: str, workspace: str, host: str, dependency: str) -> None:
     page.start().finished.connect(done.append)
     wait(app, lambda: done, 120, "the rehearsal")
     wait(app, lambda: not window.session.busy(), 30, "the autosave")
+    wait(app, lambda: window.step_state("rehearsal") != "todo", 30, "the rail")
     print(json.dumps({"asked": interaction.asked, "verdict": done[0]["rehearsal"]["verdict"],
-                      "state": page.state.told, "log": page.log.toPlainText()}, ensure_ascii=False))
+                      "state": page.state.told, "log": page.log.toPlainText(),
+                      "rail": window.step_state("rehearsal")}, ensure_ascii=False))
     window.close()
 
 

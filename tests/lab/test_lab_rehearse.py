@@ -329,12 +329,14 @@ def test_gui_page_rehearses_on_the_lab(lab, inventory, tmp_path):
     before = lab.firewall("old")
     out = lab.exec_in("ops", [sys.executable, str(Path(__file__).with_name("gui_rehearse_driver.py")), str(inventory),
                               str(ws), host(lab), "checkout-a/kafka"],
-                      env={"HOME": str(home), "PATH": "/usr/bin:/bin", "MIGREADY_ALLOWED_NETWORKS": "198.18.0.0/15,127.0.0.0/8"},
+                      env={"HOME": str(home), "PATH": "/usr/bin:/bin",
+                           "MIGREADY_ALLOWED_NETWORKS": "198.18.0.0/15,127.0.0.0/8"},
                       timeout=300)
     assert out.returncode == 0, out.stdout + out.stderr
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert len(result["asked"]) == 1 and f"-d {lab.store} -p tcp --dport {BROKER_PORT} -j DROP" in result["asked"][0]
     assert result["verdict"] == "hangs" and result["state"][0] == "fail" and "fault removed" in result["state"][1]
+    assert result["rail"] == "attention"
     assert "applied: fault in chain MIGREADY-" in result["log"] and "reverted: fault removed" in result["log"]
     assert lab.firewall("old") == before and not chains(lab)
     run = stored(ws)
