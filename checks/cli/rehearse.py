@@ -12,10 +12,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .cli_common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, print_problems
-from .inventory import load_inventory
-from .problems import InputError
-from .workspace import Workspace
+from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, print_problems
+from ..inventory import load_inventory
+from ..problems import InputError
+from ..workspace import Workspace
 
 EXIT_INCONCLUSIVE = 5
 
@@ -44,7 +44,7 @@ def add_commands(sub) -> None:
 
 
 def _options(args):
-    from .transports import TransportOptions
+    from ..transports import TransportOptions
     return TransportOptions(ssh_config=args.ssh_config, identity_files=args.identity,
                             known_hosts=args.known_hosts, accept_new_host_key=args.accept_new_host_key,
                             connect_timeout=args.connect_timeout)
@@ -64,8 +64,8 @@ def _show_progress(obj: dict) -> None:
 
 
 def cmd_rehearse(args) -> int:
-    from .rehearsal import RehearsalRefused, cleanup, describe_rules, prepare, run_rehearsal
-    from .transports import TransportError
+    from ..rehearsal import RehearsalRefused, cleanup, describe_rules, prepare, run_rehearsal
+    from ..transports import TransportError
 
     try:
         inventory = load_inventory(args.inventory)
