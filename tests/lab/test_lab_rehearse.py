@@ -21,6 +21,10 @@ from pathlib import Path
 
 import pytest
 
+from migready.checks.inventory import load_inventory
+from migready.checks.probe_run import agent_source
+from migready.checks.rehearsal import prepare
+from migready.checks.transports.base import BOOTSTRAP_CODE, encode_agent_input
 from migready.checks.workspace import Workspace
 
 from .labflow import migready_in_ops
@@ -341,3 +345,18 @@ def test_gui_page_rehearses_on_the_lab(lab, inventory, tmp_path):
     assert lab.firewall("old") == before and not chains(lab)
     run = stored(ws)
     assert run["rehearsal"]["verdict"] == "hangs" and run["complete"]
+
+
+def test_without_net_admin_the_rehearsal_is_inconclusive(lab, inventory):
+    """The agent itself, as `nobody` on the staging host: no fault, never a pass, the reason said."""
+    before = lab.firewall("old")
+    plan = prepare(load_inventory(inventory), host(lab), "checkout-a/kafka", "blackhole", "3s").plan()
+    out = lab.exec_in("old", ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                              "--inh-caps=-all", "--bounding-set=-all",
+                              sys.executable, "-I", "-u", "-c", BOOTSTRAP_CODE, "run"],
+                      input=encode_agent_input(agent_source(), plan), timeout=60)
+    lines = [json.loads(line) for line in out.stdout.decode().splitlines()]
+    verdicts = [x for x in lines if x.get("event") == "inconclusive"]
+    assert verdicts and verdicts[0]["reason"] == "not_root", lines
+    assert not any(x.get("event") in ("armed", "applied") for x in lines)
+    assert lab.firewall("old") == before
