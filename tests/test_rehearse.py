@@ -284,3 +284,52 @@ def report_runs(report: dict) -> list[dict]:
         if isinstance(value, dict) and isinstance(value.get("runs"), list):
             return value["runs"]
     raise AssertionError(f"no runs in the report: {sorted(report)}")
+
+
+@pytest.fixture
+def loopback_listener():
+    """A TCP listener on 127.0.0.1 that answers each connection with `answer` (None: stays silent)."""
+    import socket
+    import threading
+    servers = []
+
+    def start(answer):
+        server = socket.socket()
+        server.bind(("127.0.0.1", 0))
+        server.listen(8)
+        held = []
+
+        def serve():
+            while True:
+                try:
+                    conn, _ = server.accept()
+                except OSError:
+                    return
+                if answer is None:
+                    held.append(conn)
+                else:
+                    if answer.startswith(b"HTTP"):
+                        conn.recv(4096)  # the request
+                    conn.sendall(answer)
+                    conn.close()
+        threading.Thread(target=serve, daemon=True).start()
+        servers.append((server, held))
+        return server.getsockname()[1]
+    yield start
+    for server, held in servers:
+        server.close()
+        for conn in held:
+            conn.close()
+
+
+def test_health_calls_report_answers_errors_and_timeouts(loopback_listener):
+    banner = loopback_listener(b"READY\n")
+    assert agent.health_call(f"tcp://127.0.0.1:{banner}", 2.0)["ok"]
+    silent = loopback_listener(None)
+    hung = agent.health_call(f"tcp://127.0.0.1:{silent}", 0.3)
+    assert not hung["ok"] and hung["timed_out"] and hung["latency_ms"] >= 300
+    degraded = loopback_listener(b"HTTP/1.0 503 Service Unavailable\r\nContent-Length: 9\r\n\r\ndegraded\n")
+    call = agent.health_call(f"http://127.0.0.1:{degraded}/health", 2.0)
+    assert call["status"] == 503 and not call["ok"] and not call["timed_out"]
+    stuck = agent.health_call(f"http://127.0.0.1:{silent}/health", 0.3)
+    assert stuck["timed_out"] and stuck["status"] is None
