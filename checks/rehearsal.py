@@ -18,6 +18,7 @@ import ipaddress
 import re
 import secrets
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
@@ -199,7 +200,8 @@ Progress = Callable[[dict], None]
 
 
 def run_rehearsal(req: Request, workspace: Workspace, options: Optional[TransportOptions] = None,
-                  progress: Optional[Progress] = None, cancel: Optional[threading.Event] = None) -> dict:
+                  progress: Optional[Progress] = None, cancel: Optional[threading.Event] = None,
+                  save_interval: float = 1.0) -> dict:
     """Run the rehearsal, store it as a run (phase `rehearsal`), return the run.
 
     Raises TransportError when the host cannot be reached (nothing stored).
@@ -209,6 +211,7 @@ def run_rehearsal(req: Request, workspace: Workspace, options: Optional[Transpor
     with open_transport(req.host, options) as transport:
         run = _new_run(workspace, req)
         r = run["rehearsal"]
+        last_save = [time.monotonic()]
 
         def on_line(obj: dict) -> None:
             kind = obj.get("type")
@@ -225,7 +228,10 @@ def run_rehearsal(req: Request, workspace: Workspace, options: Optional[Transpor
                     r["rules"], r["revert"] = event.get("rules"), event.get("revert")
                     r["resolved"] = event.get("addresses")
                 if event.get("event") in ("armed", "applied", "reverted"):
-                    workspace.save()  # a client killed now still leaves the trace
+                    last_save[0] = 0.0  # a client killed now still leaves the trace
+            if time.monotonic() - last_save[0] >= save_interval:
+                workspace.save()
+                last_save[0] = time.monotonic()
             if progress:
                 progress(obj)
 

@@ -131,10 +131,14 @@ def judge_dependency(dep: Dependency, latest: dict[tuple[str, str], dict], healt
             continue
         runs.append(run)
         r = run["rehearsal"]
-        state = {"pass": "pass", "fail": "fail"}.get(VERDICT_STATUS.get(r.get("verdict"), ""), "pending")
-        states.append(state)
-        verdict = (r.get("verdict") or "inconclusive").replace("_", " ")
-        texts.append(f"{dep.ref} {r.get('fault')} ({run['id']} on {run['host']}): {verdict}: {r.get('text')}")
+        if r.get("verdict") is None:  # the client was killed before it judged: judge what it saved
+            outcome = judge_calls(r, complete=False)
+            verdict, text = outcome.verdict, f"{outcome.text} (the client stopped before the end)"
+        else:
+            verdict, text = r["verdict"], r.get("text")
+        states.append({"pass": "pass", "fail": "fail"}.get(VERDICT_STATUS.get(verdict, ""), "pending"))
+        texts.append(f"{dep.ref} {r.get('fault')} ({run['id']} on {run['host']}): {verdict.replace('_', ' ')}: "
+                     f"{text}")
     order = ("fail", "pending", "pass")
     state = min(states, key=order.index)
     return Part(dep.ref, state, "; ".join(texts), runs)

@@ -261,6 +261,11 @@ def test_killed_client_the_fault_is_gone_by_the_deadline(lab, inventory, tmp_pat
         armed = next(e for e in deadline if e["event"] == "armed")
         assert wait_until(lambda: not chains(lab), armed["deadline_s"] + 10)
         assert lab.firewall("old") == before
+        # the workspace keeps the run cut short; the review reads it for what it is
+        checklist = migready_in_ops(lab, "checklist", ws, "--format", "json")
+        assert checklist.returncode == 0, checklist.stderr
+        item = next(i for i in json.loads(checklist.stdout)["items"] if i["id"] == "req:checkout-a:fails_fast")
+        assert "the client stopped before the end" in item["evidence"] and item["state"] in ("pending", "fail")
 
 
 def test_killed_client_and_agent_the_watchdog_removes_the_fault(lab, inventory, tmp_path):
