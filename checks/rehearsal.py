@@ -206,27 +206,35 @@ def run_rehearsal(req: Request, workspace: Workspace, options: Optional[Transpor
 
     Raises TransportError when the host cannot be reached (nothing stored).
     On KeyboardInterrupt the fault is removed, the run stored as incomplete,
-    and the interrupt raised again.
+    and the interrupt raised again.  The run changes only through the
+    workspace's methods: `rehearsal` (what the agent reported so far) is
+    replaced by a fresh snapshot on each line, the judged result is added
+    and the run finished at the end.
     """
     with open_transport(req.host, options) as transport:
         run = _new_run(workspace, req)
-        r = run["rehearsal"]
+        run_id = run["id"]
+        r = dict(run["rehearsal"], calls=[], events=[])  # ours; the workspace gets snapshots
         last_save = [time.monotonic()]
+        ended = {"complete": False, "error": None}
+
+        def publish() -> None:
+            workspace.update_run(run_id, rehearsal=dict(r, calls=list(r["calls"]), events=list(r["events"])))
 
         def on_line(obj: dict) -> None:
             kind = obj.get("type")
             if kind == "hello":
-                run["agent_version"] = obj.get("agent_version")
-                run["agent_python"] = obj.get("python")
+                workspace.update_run(run_id, agent_version=obj.get("agent_version"), agent_python=obj.get("python"))
             elif kind == "call":
                 r["calls"].append({k: obj.get(k) for k in ("stage", "n", "at", "latency_ms", "status", "ok",
                                                             "error", "timed_out")})
+                publish()
             elif kind == "rehearsal":
                 event = {k: v for k, v in obj.items() if k != "type"}
                 r["events"].append(event)
                 if event.get("event") == "planned":
-                    r["rules"], r["revert"] = event.get("rules"), event.get("revert")
-                    r["resolved"] = event.get("addresses")
+                    r.update(rules=event.get("rules"), revert=event.get("revert"), resolved=event.get("addresses"))
+                publish()
                 if event.get("event") in ("armed", "applied", "reverted"):
                     last_save[0] = 0.0  # a client killed now still leaves the trace
             if time.monotonic() - last_save[0] >= save_interval:
@@ -239,17 +247,17 @@ def run_rehearsal(req: Request, workspace: Workspace, options: Optional[Transpor
         interrupted = None
         try:
             outcome = transport.run_agent(agent_source(), req.plan(), on_line, cancel)
-            run["complete"], run["error"] = outcome.complete, outcome.error
+            ended.update(complete=outcome.complete, error=outcome.error)
         except KeyboardInterrupt as exc:
             interrupted = exc
-            run["error"] = "interrupted (Ctrl-C)"
+            ended["error"] = "interrupted (Ctrl-C)"
         finally:
-            if not run["complete"] and _fault_may_be_in(r):
+            if not ended["complete"] and _fault_may_be_in(r):
                 r["client_cleanup"] = _client_cleanup(req, transport, options)
-            _finish(workspace, run)
+            _finish(workspace, run_id, r, ended)
         if interrupted is not None:
             raise interrupted
-    return run
+    return workspace.run(run_id)
 
 
 def _fault_may_be_in(r: dict) -> bool:
@@ -293,13 +301,10 @@ def cleanup(inventory: Inventory, host: str, options: Optional[TransportOptions]
 
 def _new_run(workspace: Workspace, req: Request) -> dict:
     budget, source = req.budget
-    run = {
-        "id": f"run-{len(workspace.runs) + 1}",
+    return workspace.start_run({
         "phase": PHASE,
         "host": req.host,
         "started": utc_now(),
-        "finished": None,
-        "complete": False,
         "error": None,
         "inventory_digest": req.inventory.digest,
         "planned": 1,
@@ -312,33 +317,23 @@ def _new_run(workspace: Workspace, req: Request) -> dict:
                       "addresses": list(req.addresses), "rules": None, "revert": None, "calls": [], "events": [],
                       "resolved": None, "verdict": None, "text": None, "worst_ms": None, "recovery_ms": None,
                       "fault_removed": None, "client_cleanup": None},
-    }
-    with workspace.changing():
-        workspace.runs.append(run)
-        workspace.log("migready", "probe-run-started", run=run["id"], phase=PHASE, host=req.host,
-                      dependency=req.dependency.ref, fault=req.fault, chain=req.chain)
-    return run
+    })
 
 
-def _finish(workspace: Workspace, run: dict) -> None:
-    with workspace.changing():  # the GUI's autosave may be writing the same run meanwhile
-        _judged(workspace, run)
-    workspace.save()
-
-
-def _judged(workspace: Workspace, run: dict) -> None:
-    r = run["rehearsal"]
-    outcome = judge_calls(r, run["complete"])
-    r.update(verdict=outcome.verdict, text=outcome.text, worst_ms=outcome.worst_ms,
-             recovery_ms=outcome.recovery_ms)
+def _finish(workspace: Workspace, run_id: str, r: dict, ended: dict) -> None:
+    """Judge what the agent reported, add the result, close the run (one compound change)."""
+    outcome = judge_calls(r, ended["complete"])
     reverted = next((e for e in r["events"] if e.get("event") == "reverted"), None)
-    r["fault_removed"] = bool(reverted and reverted.get("removed")) or \
-        bool(r.get("client_cleanup") and r["client_cleanup"].get("left") == [])
-    run["results"] = [{
-        "id": "rehearsal", "dependency": r["dependency"], "target": None, "check": "rehearsal",
-        "proves": ["fails_fast"], "status": outcome.status, "reason": outcome.verdict,
-        "detail": outcome.text, "latency_ms": outcome.worst_ms, "started": run["started"],
-        "data": {"fault": r["fault"], "fail_fast_ms": r["fail_fast_ms"], "recovery_ms": outcome.recovery_ms}}]
-    run["finished"] = utc_now()
-    workspace.log_run_finished(run, verdict=outcome.verdict)
-
+    r.update(verdict=outcome.verdict, text=outcome.text, worst_ms=outcome.worst_ms,
+             recovery_ms=outcome.recovery_ms,
+             fault_removed=bool(reverted and reverted.get("removed"))
+             or bool(r.get("client_cleanup") and r["client_cleanup"].get("left") == []))
+    with workspace.changing():
+        workspace.update_run(run_id, rehearsal=dict(r, calls=list(r["calls"]), events=list(r["events"])))
+        workspace.add_result(run_id, {
+            "id": "rehearsal", "dependency": r["dependency"], "target": None, "check": "rehearsal",
+            "proves": ["fails_fast"], "status": outcome.status, "reason": outcome.verdict,
+            "detail": outcome.text, "latency_ms": outcome.worst_ms, "started": workspace.run(run_id)["started"],
+            "data": {"fault": r["fault"], "fail_fast_ms": r["fail_fast_ms"], "recovery_ms": outcome.recovery_ms}})
+        workspace.finish_run(run_id, ended["complete"], ended["error"], verdict=outcome.verdict)
+    workspace.save()

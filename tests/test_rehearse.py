@@ -205,7 +205,7 @@ def test_fails_fast_item_follows_the_latest_rehearsal_and_only_a_rehearsal_clear
     assert item.state == "pending" and "not rehearsed yet" in item.evidence
     reports = build_checklist(inv, ws).item("req:reports:fails_fast")
     assert reports.state == "pending" and "declare the health endpoint of service 'reports'" in reports.evidence
-    with pytest.raises(ActionError, match="only by a rehearsal run"):
+    with pytest.raises(ActionError, match="only evidence can clear it.*migready rehearse"):
         mark(ws, build_checklist(inv, ws), "req:checkout:fails_fast", "pass", "Li Wei", "looked at the code")
 
     ws.record_run(_rehearsal_run("run-1", "hangs"))

@@ -179,7 +179,7 @@ def test_variant_a_hangs_and_the_verdict_is_no_go(lab, inventory, tmp_path):
     assert any(r.startswith("blocker failed: flag:MR006:checkout-a/kafka") for r in result["reasons"])
     refused = migready_in_ops(lab, "mark", ws, "req:checkout-a:fails_fast", "pass", "--by", "Li Wei",
                               "--note", "we checked the code")
-    assert refused.returncode == 2 and "only by a rehearsal run" in refused.stderr
+    assert refused.returncode == 2 and "only evidence can clear it" in refused.stderr and "migready rehearse" in refused.stderr
 
 
 def test_variant_b_fails_fast_and_the_requirement_passes(lab, inventory, tmp_path):
