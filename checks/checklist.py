@@ -22,6 +22,7 @@ from .compare import latest_runs
 from .discovery import Observation, classify
 from .evidence import Judgement, judge
 from .model import Dependency, Inventory
+from .provenance import evidence_runs
 from .rehearsal_verdict import PHASE as REHEARSAL_PHASE, REQUIREMENT as FAILS_FAST, service_parts
 from .rules import Flag, evaluate
 from .workspace import Workspace
@@ -79,6 +80,7 @@ class Checklist:
     flags: list[Flag]
     pre_run: dict | None
     post_run: dict | None
+    run_notes: list[str] = field(default_factory=list)  # runs left out of the evidence, and why
 
     def item(self, item_id: str) -> Item | None:
         return next((i for i in self.items if i.id == item_id), None)
@@ -121,7 +123,8 @@ def requirements_of(dep: Dependency) -> tuple[str, ...]:
 
 def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date | None = None) -> Checklist:
     today = today or _dt.date.today()
-    pre, post = latest_runs(workspace.runs)
+    runs, run_notes = evidence_runs(inventory, workspace)
+    pre, post = latest_runs(runs)
     flags = evaluate(inventory)
     items: list[Item] = []
 
@@ -152,7 +155,7 @@ def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date 
             items.append(item)
             judged[(dep.ref, req)] = item
 
-    items += fails_fast_items(inventory, workspace, judged)
+    items += fails_fast_items(inventory, runs, judged)
     deps = {d.ref: d for d in inventory.dependencies()}
     flag_reqs: dict[str, list[tuple[Dependency, str]]] = {}
     for flag in flags:
@@ -172,7 +175,7 @@ def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date 
     for extra in inventory.checklist:
         items.append(Item(extra.id, extra.phase, extra.title, extra.blocker, "inventory", cleared_by="manual"))
 
-    rehearsals = [r for r in workspace.runs if r.get("phase") == REHEARSAL_PHASE]
+    rehearsals = [r for r in runs if r.get("phase") == REHEARSAL_PHASE]
     latest_evidence = max((r.get("finished") or "" for r in [pre, post] + rehearsals if r), default="")
     marks = workspace.marks
     # 1. States before waivers.  Flags cleared by evidence take the worst of their requirements.
@@ -186,7 +189,7 @@ def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date 
             _follow(item, parts_of[item.id])
             _apply_mark(item, marks.get(item.id), latest_evidence)
     # 2. Waivers, judged against those states.
-    checklist = Checklist(items, flags, pre, post)
+    checklist = Checklist(items, flags, pre, post, run_notes)
     for item in items:
         _apply_waivers(item, checklist, workspace.waivers, today)
     # 3. A flag is waived when every requirement behind it that does not pass is waived.
@@ -199,12 +202,12 @@ def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date 
     return checklist
 
 
-def fails_fast_items(inventory: Inventory, workspace: Workspace, judged: dict) -> list[Item]:
+def fails_fast_items(inventory: Inventory, runs: list[dict], judged: dict) -> list[Item]:
     """One `fails_fast` item per service with dependencies to rehearse (incidents 2 and 3), cleared
-    only by rehearsal runs (checks/rehearsal_verdict.py); each dependency's part also goes into
+    only by rehearsal runs among `runs` (those that may count: checks/provenance.py); each dependency's part also goes into
     `judged`, so the MR006 flag of that dependency follows it."""
     items = []
-    for service, parts in service_parts(inventory, workspace).items():
+    for service, parts in service_parts(inventory, runs).items():
         item = Item(f"req:{service}:{FAILS_FAST}", "pre-migration",
                     f"{service}: the request path fails fast when a dependency is down (rehearsal)", True,
                     "requirement", requirement=FAILS_FAST, evidence_backed=True,

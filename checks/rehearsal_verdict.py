@@ -20,7 +20,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from .model import Dependency, Inventory, Service
-from .workspace import Workspace, canonical_json
+from .workspace import canonical_json
 
 PHASE = "rehearsal"
 REQUIREMENT = "fails_fast"
@@ -88,10 +88,10 @@ def fault_kind(fault: str) -> str:
     return fault.split("=", 1)[0]
 
 
-def latest_rehearsals(workspace: Workspace) -> dict[tuple[str, str], dict]:
-    """The latest rehearsal run per (dependency, fault kind)."""
+def latest_rehearsals(runs: list[dict]) -> dict[tuple[str, str], dict]:
+    """The latest rehearsal run per (dependency, fault kind) among `runs`."""
     latest: dict[tuple[str, str], tuple] = {}
-    for index, run in enumerate(workspace.runs):
+    for index, run in enumerate(runs):
         if run.get("phase") != PHASE or not isinstance(run.get("rehearsal"), dict):
             continue
         r = run["rehearsal"]
@@ -148,8 +148,8 @@ def rehearsed_dependencies(service: Service) -> list[Dependency]:
     return [d for d in service.dependencies if d.rehearse_faults]
 
 
-def service_parts(inventory: Inventory, workspace: Workspace) -> dict[str, list[Part]]:
+def service_parts(inventory: Inventory, runs: list[dict]) -> dict[str, list[Part]]:
     """Per service that has dependencies to rehearse: one Part per such dependency."""
-    latest = latest_rehearsals(workspace)
+    latest = latest_rehearsals(runs)
     return {s.name: [judge_dependency(d, latest, s.health) for d in rehearsed_dependencies(s)]
             for s in inventory.services if rehearsed_dependencies(s)}

@@ -64,7 +64,7 @@ def _show_progress(obj: dict) -> None:
 
 
 def cmd_rehearse(args) -> int:
-    from ..rehearsal import RehearsalRefused, cleanup, describe_rules, prepare, run_rehearsal
+    from ..rehearsal import RehearsalRefused, cleanup, describe_rules, prepare
     from ..transports import TransportError
 
     try:
@@ -99,9 +99,20 @@ def cmd_rehearse(args) -> int:
         print("rehearse: --workspace is required (the rehearsal is stored there)", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
-        workspace = Workspace.open_or_create(args.workspace, str(args.inventory.resolve()), inventory.digest)
+        # the whole rehearsal holds the workspace's lock: another writer waits (or is told so)
+        with Workspace.editing(args.workspace, str(args.inventory.resolve()), inventory.digest,
+                               create=True) as workspace:
+            return _rehearse(args, req, workspace)
     except InputError as exc:
         return print_problems(exc)
+
+
+def _rehearse(args, req, workspace: Workspace) -> int:
+    from ..rehearsal import describe_rules, run_rehearsal
+    from ..transports import TransportError
+
+    if workspace.inventory_changed(req.inventory.digest):
+        print(f"warning: {args.inventory} changed since this workspace was started", file=sys.stderr)
     print("\n".join(describe_rules(req)), file=sys.stderr, flush=True)
     try:
         run = run_rehearsal(req, workspace, _options(args), progress=_show_progress)
