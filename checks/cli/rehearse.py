@@ -15,6 +15,7 @@ from pathlib import Path
 from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, print_problems
 from ..inventory import load_inventory
 from ..problems import InputError
+from ..signing import SigningError
 from ..workspace import Workspace
 
 EXIT_INCONCLUSIVE = 5
@@ -40,6 +41,8 @@ def add_commands(sub) -> None:
     p.add_argument("--identity", action="append", default=[], metavar="FILE")
     p.add_argument("--known-hosts", help="known_hosts file (default ~/.ssh/known_hosts)")
     p.add_argument("--connect-timeout", type=float, default=10.0, metavar="SECONDS")
+    p.add_argument("--sign-with", type=Path, metavar="KEY",
+                   help="attest the finished rehearsal with your key (migready keygen), as probe --sign-with does")
     p.set_defaults(func=cmd_rehearse)
 
 
@@ -99,15 +102,22 @@ def cmd_rehearse(args) -> int:
         print("rehearse: --workspace is required (the rehearsal is stored there)", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
+        signer = None
+        if args.sign_with:
+            from .sign import open_signer
+            signer = open_signer(args.sign_with)
         # the whole rehearsal holds the workspace's lock: another writer waits (or is told so)
         with Workspace.editing(args.workspace, str(args.inventory.resolve()), inventory.digest,
                                create=True) as workspace:
-            return _rehearse(args, req, workspace)
+            return _rehearse(args, req, workspace, signer)
     except InputError as exc:
         return print_problems(exc)
+    except SigningError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
 
 
-def _rehearse(args, req, workspace: Workspace) -> int:
+def _rehearse(args, req, workspace: Workspace, signer=None) -> int:
     from ..rehearsal import describe_rules, run_rehearsal
     from ..transports import TransportError
 
@@ -125,6 +135,10 @@ def _rehearse(args, req, workspace: Workspace) -> int:
     except KeyboardInterrupt:
         print(f"interrupted: the fault was removed; what came in is stored in {args.workspace}", file=sys.stderr)
         return EXIT_INCOMPLETE
+    if signer is not None:
+        from ..signing import attest
+        workspace.attest_run(attest(signer, run["id"], workspace.run_logged_digest(run["id"])))
+        print(f"{run['id']} attested by {signer.name} ({signer.role})")
     print_rehearsal(run)
     if not run["complete"]:
         print(f"rehearsal incomplete: {run['error']}", file=sys.stderr)

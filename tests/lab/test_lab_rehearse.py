@@ -215,6 +215,24 @@ def test_variant_b_fails_fast_and_the_requirement_passes(lab, inventory, tmp_pat
     assert stored(ws)["rehearsal"]["fault"] == "delay=300" and items()["req:checkout-b:fails_fast"]["state"] == "pass"
 
 
+def test_where_runs_must_be_attested_only_a_signed_rehearsal_counts(lab, inventory, tmp_path):
+    strict = tmp_path / "strict.yaml"
+    strict.write_text(inventory.read_text(encoding="utf-8") + "signoff:\n  require_attested_runs: true\n",
+                      encoding="utf-8")
+    key = tmp_path / "sre.key"
+    assert migready_in_ops(lab, "keygen", "--name", "Wang Fang", "--role", "SRE", "--out", key).returncode == 0
+    ws = tmp_path / "strict.migready.json"
+
+    def state():
+        checklist = json.loads(migready_in_ops(lab, "checklist", ws, "--format", "json").stdout)
+        return next(i["state"] for i in checklist["items"] if i["id"] == "req:checkout-b:fails_fast")
+    assert rehearse(lab, strict, ws, "checkout-b/kafka").returncode == 0
+    assert state() == "pending"  # unattested: it cannot count here
+    out = rehearse(lab, strict, ws, "checkout-b/kafka", "--sign-with", key)
+    assert out.returncode == 0 and "attested by Wang Fang (SRE)" in out.stdout, out.stdout + out.stderr
+    assert state() == "pass"
+
+
 def test_reject_makes_even_variant_a_fail_fast(lab, inventory, tmp_path):
     """A refused connection is answered at once: only a blackhole shows variant A's missing timeout."""
     ws = tmp_path / "reject.migready.json"
