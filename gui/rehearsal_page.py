@@ -10,19 +10,14 @@ unaffected / inconclusive) feeds the `fails_fast` checklist item.
 """
 from __future__ import annotations
 
-import queue
-import threading
-
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QPlainTextEdit, QPushButton, QSpinBox,
                                QVBoxLayout)
 
 from migready.checks.rehearsal import RehearsalRefused, describe_rules, prepare, run_rehearsal, staging_hosts
-from migready.checks.transports import TransportOptions
 
+from .background_job import BackgroundJob, explain
 from .page import Page, StateLine, heading
-from .probe_worker import explain
-from .uicall import UiCall
 
 FAULTS = ("blackhole", "reject", "delay")
 VERDICT_STATES = {"fails_fast": "pass", "unaffected": "pass", "hangs": "fail", "inconclusive": "pending"}
@@ -47,7 +42,7 @@ def call_line(obj: dict) -> str | None:
     return None
 
 
-class RehearsalRun(QObject):
+class RehearsalRun(BackgroundJob):
     """The running rehearsal (also `session.probe` meanwhile, so no probe run overlaps it and Esc cancels)."""
 
     line = Signal(str)
@@ -56,48 +51,25 @@ class RehearsalRun(QObject):
     phase = "rehearsal"
 
     def __init__(self, session, interaction, request, parent=None):
-        super().__init__(parent)
-        self.session, self.interaction, self.request = session, interaction, request
-        self.host = request.host
-        self.cancel_event = threading.Event()
-        self.options = TransportOptions()
-        self.running = False
-        self._queue: "queue.SimpleQueue" = queue.SimpleQueue()
-        self._timer = QTimer(self)
-        self._timer.setInterval(100)
-        self._timer.timeout.connect(self._drain)
+        super().__init__(session, interaction, parent=parent)
+        self.request, self.host = request, request.host
 
     def start(self) -> None:
-        ask = self.interaction
-        self.options.host_key_callback = UiCall(ask.host_key, "refuse", self.cancel_event, self)
-        self.options.password_callback = UiCall(ask.secret, None, self.cancel_event, self)
-        self.options.passphrase_callback = UiCall(
-            lambda path: ask.secret(f"Passphrase for the SSH key {path}:"), None, self.cancel_event, self)
-        self.running = True
+        self._ask_the_person()
         self._runs_before = len(self.session.workspace.runs)
         self.session.probe = self
         self.session.probe_changed.emit()
-        self._timer.start()
+        self._start_draining()
         self.session.runner.start(run_rehearsal, self.request, self.session.workspace, self.options,
-                                  progress=self._queue.put, cancel=self.cancel_event,
+                                  progress=self._queue.put, cancel_event=self.cancel_event, pass_cancel=True,
                                   on_done=self._done, on_error=self._failed)
 
-    def cancel(self) -> None:
-        self.cancel_event.set()
-
-    def _drain(self) -> None:
-        while True:
-            try:
-                text = call_line(self._queue.get_nowait())
-            except queue.Empty:
-                return
-            if text:
-                self.line.emit(text)
+    def _drained(self, items: list) -> None:
+        for text in filter(None, map(call_line, items)):
+            self.line.emit(text)
 
     def _finish(self) -> None:
-        self._timer.stop()
-        self._drain()
-        self.running = False
+        super()._finish()
         if self.session.probe is self:
             self.session.probe = None
             self.session.probe_changed.emit()
@@ -109,6 +81,7 @@ class RehearsalRun(QObject):
 
     def _failed(self, exc: BaseException) -> None:
         self._finish()
+        self._log_unexpected(exc)
         self.failed.emit(explain(exc, self.host))
         if len(self.session.workspace.runs) > self._runs_before:
             self.session.changed("rehearsal failed")
