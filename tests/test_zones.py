@@ -257,3 +257,16 @@ def test_nat_gateways_must_be_addresses_or_cidrs(tmp_path):
     text = str(info.value)
     assert "migration.target.nat_gateways[0]" in text and "did you mean '198.18.2.0/24'" in text
     assert "migration.target.nat_gateways[1]" in text and "'gw' is not a valid CIDR" in text
+
+
+def test_reports_show_the_zone_of_each_address(inventory):
+    from migready.checks.report.evidence import change_entry
+    from migready.checks.report.text import side_lines
+
+    pre = run("pre", dns("198.18.20.15"))
+    post = run("post", dns("198.18.30.7", "8.8.8.8"))
+    [change] = compare_runs(pre, post, inventory=inventory).changes
+    entry = change_entry(change, ZoneMap.of(inventory))
+    assert entry["post"]["zones"] == {"198.18.30.7": "zone ddos-edge (external)", "8.8.8.8": "public, in no zone"}
+    assert "DNS 198.18.30.7 (zone ddos-edge (external)), 8.8.8.8 (public, in no zone)" in side_lines(entry["post"])
+    assert "zones" not in change_entry(change)["post"]  # without an inventory nothing is placed
