@@ -126,7 +126,8 @@ def udp_across_nat(inv: Inventory, dep: Dependency):
 
 
 @rule("MR004", "internal dependency addressed publicly", "high", 2,
-      "probe: dns answers are private and route leaves via an internal gateway from the target staging host")
+      "probe: from the target staging host, dns answers lie in internal zones (private space if no zone "
+      "matches) and the route does not leave via a declared NAT gateway or egress zone")
 def internal_by_public_address(inv: Inventory, dep: Dependency):
     """An 'internal' call addressed outside the internal zones goes out through the NAT gateway (incident 2).
 
