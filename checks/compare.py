@@ -125,7 +125,7 @@ def compare_runs(pre: Optional[dict], post: Optional[dict],
     """Pair pre and post results and judge each pair.  Either run may be None (not run yet).
     With the inventory, DNS answers and route egress are placed in its zones (checks/zones.py)."""
     changes = []
-    network = _Network(inventory, pre, post) if inventory is not None and inventory.zones else None
+    network = _Network(inventory, pre, post) if inventory is not None and _has_network_model(inventory) else None
     for key, a, b in _pairs((pre or {}).get("results") or [], (post or {}).get("results") or []):
         classification = _classify(a, b)
         notes = _findings(key[2], a, b, latency_factor, latency_floor_ms, network)
@@ -283,6 +283,12 @@ def _dns_findings(name: str, a: dict, b: dict, proves: set[str]) -> list[Finding
         return [Finding("dns_changed", "info",
                         f"{name} resolved to {', '.join(ips_pre)} → {', '.join(ips_post)}")]
     return []
+
+
+def _has_network_model(inventory: Inventory) -> bool:
+    """Zones or NAT gateways declared: without either, findings keep to the address class."""
+    m = inventory.migration
+    return bool(inventory.zones or m.source.nat_gateways or m.target.nat_gateways)
 
 
 class _Network:

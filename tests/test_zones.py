@@ -270,3 +270,17 @@ def test_reports_show_the_zone_of_each_address(inventory):
     assert entry["post"]["zones"] == {"198.18.30.7": "zone ddos-edge (external)", "8.8.8.8": "public, in no zone"}
     assert "DNS 198.18.30.7 (zone ddos-edge (external)), 8.8.8.8 (public, in no zone)" in side_lines(entry["post"])
     assert "zones" not in change_entry(change)["post"]  # without an inventory nothing is placed
+
+
+def test_nat_gateways_without_zones_still_judge_the_route(tmp_path):
+    path = tmp_path / "inv.yaml"
+    text = INVENTORY.split("zones:")[0] + "services:" + INVENTORY.split("services:")[1]
+    path.write_text(text.replace("        zone: idc\n", ""), encoding="utf-8")
+    inventory = load_inventory(path)
+    assert not inventory.zones
+    pre = run("pre", route("10.1.2.3", "10.1.0.1", "10.1.0.9"))
+    post = run("post", route("10.1.2.3", "198.18.2.254"))
+    [change] = compare_runs(pre, post, inventory=inventory).changes
+    assert [(f.kind, f.severity) for f in change.notes] == [("egress_nat", "regression")]  # requires internal_route
+    assert judge("internal_route", dep(inventory), post, inventory).text == \
+        f"{NAME} leaves via NAT gateway 198.18.2.254 of site 'vpc-core'"
