@@ -76,7 +76,9 @@ def _nsswitch() -> str:
 
 
 def _build(lab: Lab) -> None:
-    ip = lambda role, *args: _ok(lab.exec_in(role, ["ip", *args]))  # noqa: E731
+    def ip(role, *args):
+        _ok(lab.exec_in(role, ["ip", *args]))
+
     for address in (INTERNAL, EDGE):
         ip("store", "addr", "add", address + "/32", "dev", "eth0")
         ip("router", "route", "add", address.rsplit(".", 1)[0] + ".0/24", "via", lab.store)
@@ -175,6 +177,9 @@ def test_split_horizon_answer_in_the_external_zone_is_no_go_until_fixed(egress_l
     assert judged[f"req:{COIN}:internal_route"]["state"] == "fail"
     assert f"leaves via NAT gateway {NAT_GATEWAY}" in judged[f"req:{COIN}:internal_route"]["evidence"]
     assert judged[f"req:{COIN}:reachable"]["state"] == "pass"
+    report = tmp_path / "report.md"
+    assert migready_in_ops(lab, "report", ws, "--format", "md", "--out", report).returncode == 0
+    assert f"DNS {EDGE} (zone ddos-edge (external))" in report.read_text(encoding="utf-8")
 
     # The fix: new's split-horizon record restored.  Same inventory, a new post run.
     lab.write_etc("new", "hosts", hosts(INTERNAL))
