@@ -196,12 +196,12 @@ def _internal_route(dep: Dependency, run: dict, zones: ZoneMap) -> Judgement:
     route = _summarise(routes, "route", lambda r: id(r) not in problems)
     if route.state == "fail" and problems and all(r["status"] == "pass" for r in routes):
         route.text = next(iter(problems.values())) + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else "")
-    translated = [_translated_text(r, zones) for r in results_for(run, dep, ("reflect",))]
-    translated = [t for t in translated if t]
+    reflects = results_for(run, dep, ("reflect",))
+    translated = [t for t in (_translated_text(r, zones) for r in reflects) if t]
     dns = _private_dns(dep, run, zones)
     results = route.results + dns.results
     if route.state == "pass" and translated:
-        return Judgement("fail", translated[0], results)
+        return Judgement("fail", translated[0], results + reflects)
     for j in (route, dns):
         if j.state != "pass":
             return Judgement(j.state, j.text, results)
