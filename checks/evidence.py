@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from .model import Dependency, Inventory
+from .records import reflected
 from .zones import ZoneMap
 from .workspace import canonical_json
 
@@ -32,7 +33,7 @@ class Judgement:
         """
         facts = sorted(
             (r.get("check"), r.get("target") or "", r.get("status"), r.get("reason") or "",
-             r.get("port_preserved"), r.get("nat"))
+             reflected(r, "port_preserved"), reflected(r, "nat"))
             for r in self.results
         )
         return hashlib.sha256(canonical_json([list(f) for f in facts])).hexdigest()
@@ -121,7 +122,7 @@ def _within_timeout(dep: Dependency, run: dict, zones: ZoneMap) -> Judgement:
 def _reflect(field_name: str, wanted: bool, say):
     def judge_reflect(dep: Dependency, run: dict, zones: ZoneMap) -> Judgement:
         results = results_for(run, dep, ("reflect",))
-        j = _summarise(results, "reflect", lambda r: r.get(field_name) is wanted)
+        j = _summarise(results, "reflect", lambda r: reflected(r, field_name) is wanted)
         if j.state == "fail" and results and results[0]["status"] == "pass":
             j.text = say(results[0])
         return j
@@ -129,11 +130,11 @@ def _reflect(field_name: str, wanted: bool, say):
 
 
 def _port_text(r: dict) -> str:
-    return f"source port {r['local']['port']} → {r['observed']['port']} (rewritten by NAT)"
+    return f"source port {reflected(r, 'local')['port']} → {reflected(r, 'observed')['port']} (rewritten by NAT)"
 
 
 def _nat_text(r: dict) -> str:
-    return f"source address {r['local']['ip']} → {r['observed']['ip']} (translated by NAT)"
+    return f"source address {reflected(r, 'local')['ip']} → {reflected(r, 'observed')['ip']} (translated by NAT)"
 
 
 def _private_dns(dep: Dependency, run: dict, zones: ZoneMap) -> Judgement:
@@ -210,10 +211,8 @@ def _internal_route(dep: Dependency, run: dict, zones: ZoneMap) -> Judgement:
 
 def _translated_text(r: dict, zones: ZoneMap) -> str | None:
     """A reflector in an internal zone that saw a translated source: the internal path is NAT-ed."""
-    data = r.get("data") or {}
-    local, observed = r.get("local") or data.get("local"), r.get("observed") or data.get("observed")
-    nat = r.get("nat") if r.get("nat") is not None else data.get("nat")
-    if r.get("status") != "pass" or nat is not True or not local or not observed:
+    local, observed = reflected(r, "local"), reflected(r, "observed")
+    if r.get("status") != "pass" or reflected(r, "nat") is not True or not local or not observed:
         return None
     reflector = zones.place(str(r.get("target") or "").rsplit(":", 1)[0].strip("[]"))
     if reflector.zone is None or not reflector.inside:
