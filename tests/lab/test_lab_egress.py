@@ -138,6 +138,12 @@ def fenced(monkeypatch):
     monkeypatch.setenv("MIGREADY_ALLOWED_NAMES", NAME)
 
 
+def line(stdout: str, check: str) -> str:
+    """The probe's output line for the coin dependency's `check`."""
+    [found] = [x for x in stdout.splitlines() if f"{COIN} {check} {NAME}:" in x]
+    return found
+
+
 def verdict(lab, ws):
     out = migready_in_ops(lab, "verdict", ws, "--format", "json")
     return out.returncode, json.loads(out.stdout)
@@ -160,6 +166,11 @@ def test_split_horizon_answer_in_the_external_zone_is_no_go_until_fixed(egress_l
     assert pre.returncode == 0, pre.stdout + pre.stderr
     post = probe(lab, inventory, "post", ws)
     assert post.returncode == 0, post.stdout + post.stderr
+    # The results say where each answer and route lies, in the inventory's zones.
+    assert line(pre.stdout, "dns").endswith(f"[{INTERNAL}, zone idc (internal)]"), pre.stdout
+    assert line(post.stdout, "dns").endswith(f"[{EDGE}, zone ddos-edge (external)]"), post.stdout
+    assert line(post.stdout, "route").endswith(f"[{EDGE}, zone ddos-edge (external); leaves via NAT gateway "
+                                               f"{NAT_GATEWAY} of site 'new']"), post.stdout
     # The new site's call really went out through the NAT: the edge saw the router's address.
     edge_log = (lab.logs / "edge-http.log").read_text()
     assert lab.nat_address in edge_log and lab.new not in edge_log, edge_log
