@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from .model import Dependency
+from .outcome import raw_status
 from .workspace import canonical_json
 
 CONNECT_CHECKS = ("tcp_connect", "udp_exchange", "http")
@@ -78,8 +79,10 @@ def _summarise(results: list[dict], what: str, ok) -> Judgement:
     """pass when every result is ok; fail when one is not; pending while any is inconclusive."""
     if not results:
         return Judgement("pending", f"no {what} result in the run")
-    bad = [r for r in results if r["status"] == "fail" or (r["status"] == "pass" and not ok(r))]
-    unsure = [r for r in results if r["status"] == "inconclusive"]
+    # Each requirement is judged from the probe's own observation, not from the
+    # dependency-level status (a rewritten port must not fail `reachable`).
+    bad = [r for r in results if raw_status(r) == "fail" or (raw_status(r) == "pass" and not ok(r))]
+    unsure = [r for r in results if raw_status(r) not in ("pass", "fail")]
     if bad:
         first = bad[0]
         more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
@@ -105,7 +108,7 @@ def _within_timeout(dep: Dependency, run: dict) -> Judgement:
         return isinstance(r.get("latency_ms"), (int, float)) and r["latency_ms"] <= budget
 
     j = _summarise(results_for(run, dep, CONNECT_CHECKS), "connect", ok)
-    if j.state == "fail" and all(r["status"] == "pass" for r in j.results):
+    if j.state == "fail" and all(raw_status(r) == "pass" for r in j.results):
         slowest = max(r["latency_ms"] or 0 for r in j.results)
         j.text = f"slowest connect {slowest:.1f} ms exceeds the {budget} ms budget"
     return j
@@ -115,7 +118,7 @@ def _reflect(field_name: str, wanted: bool, say):
     def judge_reflect(dep: Dependency, run: dict) -> Judgement:
         results = results_for(run, dep, ("reflect",))
         j = _summarise(results, "reflect", lambda r: r.get(field_name) is wanted)
-        if j.state == "fail" and results and results[0]["status"] == "pass":
+        if j.state == "fail" and results and raw_status(results[0]) == "pass":
             j.text = say(results[0])
         return j
     return judge_reflect
@@ -138,7 +141,7 @@ def _private_dns(dep: Dependency, run: dict) -> Judgement:
         return all(a.get("class") != "public" for a in (r.get("data") or {}).get("answers", []))
 
     j = _summarise(results, "dns", ok)
-    if j.state == "fail" and all(r["status"] == "pass" for r in results):
+    if j.state == "fail" and all(raw_status(r) == "pass" for r in results):
         public = [a["ip"] for r in results for a in r["data"]["answers"] if a.get("class") == "public"]
         j.text = f"resolves to public {', '.join(public[:3])}"
     return j

@@ -15,6 +15,7 @@ from importlib import resources
 from typing import Callable, Optional
 
 from .model import Inventory
+from .outcome import for_dependency
 from .probes import Plan, build_plan
 from .transports import PythonMissing, TransportOptions, open_transport
 from .workspace import Workspace, utc_now
@@ -51,7 +52,7 @@ def result_record(obj: dict) -> dict:
     if record["check"] == "reflect":
         for key in ("local", "observed", "nat", "port_preserved"):
             record[key] = data.get(key)
-    return record
+    return for_dependency(record, meta)
 
 
 def run_probes(

@@ -77,7 +77,7 @@ def _plan_dependency(inventory: Inventory, dep: Dependency, add: _Adder) -> None
     timeout = _timeout(dep)
     outbound = dep.direction in ("outbound", "both")
     for target in sample_evenly(dep.targets, dep.sample):
-        meta = {"dependency": dep.ref, "target": target}
+        meta = _meta(dep, target)
         if _is_name(target):
             add.probe("dns", dict(meta, proves=["private_dns"]), name=target, timeout_ms=timeout)
         add.probe("route", dict(meta, proves=["internal_route"]), host=target, timeout_ms=timeout)
@@ -111,7 +111,7 @@ def _plan_reflect(inventory: Inventory, dep: Dependency, add: _Adder, timeout: i
         needs.insert(0, "source_port_preserved")
     if not needs:
         return
-    meta = {"dependency": dep.ref, "target": None, "proves": needs}
+    meta = dict(_meta(dep, None), proves=needs)
     zone = inventory.zone_of(dep)
     reflectors = zone.reflectors if zone else ()
     protocol = "udp" if dep.protocol == "udp" else "tcp"
@@ -125,6 +125,15 @@ def _plan_reflect(inventory: Inventory, dep: Dependency, add: _Adder, timeout: i
     add.probe("reflect", dict(meta, target=f"{reflector.host}:{reflector.port}"), protocol=protocol,
               reflector_host=reflector.host, reflector_port=reflector.port,
               source_port=dep.source_port, timeout_ms=timeout)
+
+
+def _meta(dep: Dependency, target: str | None) -> dict:
+    """What the agent echoes back: which dependency and target, and what the dependency
+    requires, so the recorded status can say good or bad for it (`checks/outcome.py`)."""
+    meta = {"dependency": dep.ref, "target": target, "requires": sorted(dep.requires)}
+    if dep.timeout_ms:
+        meta["budget_ms"] = dep.timeout_ms
+    return meta
 
 
 def _url_host(target: str) -> str:

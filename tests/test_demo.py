@@ -26,6 +26,12 @@ def test_demo_ends_no_go_on_the_rewritten_source_port(tmp_path):
     [scale_post] = [r for r in post["results"] if r["check"] == "udp_exchange" and "scale" in r["dependency"]]
     assert scale_pre["status"] == "pass"  # the scale accepted the SDK port directly...
     assert scale_post["status"] == "fail" and "266" in scale_post["detail"]  # ...and rejected it through NAT
+    # The reflector answered both times; what it saw is good before and bad after *for the scale*.
+    [refl_pre] = [r for r in pre["results"] if r["check"] == "reflect"]
+    [refl_post] = [r for r in post["results"] if r["check"] == "reflect"]
+    assert refl_pre["status"] == "pass"
+    assert (refl_post["status"], refl_post["reason"]) == ("fail", "port_rewritten")
+    assert "port rewritten" in refl_post["detail"] and refl_post["probe_status"] == "pass"
     printers = [r for run in ws.runs for r in run["results"] if r["check"] == "tcp_connect"]
     assert printers and all(r["status"] == "pass" for r in printers)
 
