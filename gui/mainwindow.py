@@ -259,7 +259,9 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
 
     def run_probes(self) -> None:
         page = self.current_page()
-        if isinstance(page, (ProbePage, DiscoveryPage)):
+        if isinstance(page, ProbePage):
+            page.request_run()
+        elif isinstance(page, DiscoveryPage):
             page.start()
         else:
             self.say("Go to a probe page (Ctrl+3 or Ctrl+4) to run probes.")

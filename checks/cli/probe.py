@@ -1,8 +1,11 @@
 """`migready probe` and `migready reflector`: the probe side of the command line.
 
 `probe` exit codes: 0 the run completed with no failed probe, 1 it completed
-with failures, 2 bad input or the host could not be reached (nothing stored),
-4 the run did not finish (dropped connection, Ctrl-C): what came in is stored.
+with failures, 2 bad input, the host could not be reached or the plan was not
+confirmed (nothing stored), 4 the run did not finish (dropped connection,
+Ctrl-C): what came in is stored.  Before anything is sent, `probe` prints the
+plan's summary (`migready plan` shows it in full) and, on a terminal, asks;
+`--yes` skips the question.
 """
 from __future__ import annotations
 
@@ -32,7 +35,23 @@ def add_commands(sub) -> None:
     p.add_argument("--identity", action="append", default=[], metavar="FILE", help="private key file (repeatable)")
     p.add_argument("--known-hosts", help="known_hosts file (default ~/.ssh/known_hosts)")
     p.add_argument("--connect-timeout", type=float, default=10.0, metavar="SECONDS")
+    p.add_argument("--yes", action="store_true",
+                   help="do not ask before probing (the plan summary is still printed; a non-terminal "
+                   "stdin, as in CI, never asks)")
     p.set_defaults(func=cmd_probe)
+
+    p = sub.add_parser("plan", help="show every address, port, protocol and check a probe run would contact, "
+                       "by zone, without sending anything",
+                       description="The same plan `migready probe` runs, shown first. Exit codes: 0 shown, "
+                       "2 bad input.")
+    p.add_argument("inventory", type=Path, help="the inventory (YAML)")
+    p.add_argument("--phase", choices=("pre", "post"), required=True,
+                   help="pre: from the source site, before the move; post: from the target site, after")
+    p.add_argument("--host", help="a staging host of the inventory, or any ssh://user@host:port or local:// "
+                   "(default: the phase's only staging host)")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="text for people (default), json for machines")
+    p.set_defaults(func=cmd_plan)
 
     p = sub.add_parser("reflector", help="answer each UDP datagram / TCP connection with the address and port "
                        "it was seen from (run it in the device network)")
@@ -95,6 +114,43 @@ class _Bar:
             self.stream.write("\n")
 
 
+def cmd_plan(args) -> int:
+    import json
+
+    from ..plan_view import view_plan
+    from ..probes import build_plan
+
+    try:
+        inventory = load_inventory(args.inventory)
+    except InputError as exc:
+        return print_problems(exc)
+    host = _pick_host(args, inventory)
+    if host is None:
+        return EXIT_BAD_INPUT
+    view = view_plan(inventory, build_plan(inventory, host, args.phase))
+    if args.format == "json":
+        json.dump(view.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print("\n".join(view.lines()))
+    return EXIT_OK
+
+
+def _confirm(args, inventory, host: str) -> bool:
+    """Say what will be contacted (stderr); on a terminal, ask unless --yes."""
+    from ..plan_view import view_plan
+    from ..probes import build_plan
+
+    view = view_plan(inventory, build_plan(inventory, host, args.phase, jobs=args.jobs))
+    print(f"plan: {view.summary()}  (details: migready plan {args.inventory} --phase {args.phase}"
+          f"{' --host ' + host if args.host else ''})", file=sys.stderr)
+    if args.yes or not sys.stdin.isatty():
+        return True
+    sys.stderr.write("Probe these? [y/N] ")
+    sys.stderr.flush()
+    return sys.stdin.readline().strip().lower() in ("y", "yes")
+
+
 def cmd_probe(args) -> int:
     from ..probe_run import run_probes
     from ..transports import TransportError, TransportOptions
@@ -109,6 +165,9 @@ def cmd_probe(args) -> int:
               "(its flags and earlier runs describe the old version)", file=sys.stderr)
     host = _pick_host(args, inventory)
     if host is None:
+        return EXIT_BAD_INPUT
+    if not _confirm(args, inventory, host):
+        print("not confirmed: nothing probed, nothing stored", file=sys.stderr)
         return EXIT_BAD_INPUT
     options = TransportOptions(ssh_config=args.ssh_config, identity_files=args.identity,
                                known_hosts=args.known_hosts, accept_new_host_key=args.accept_new_host_key,

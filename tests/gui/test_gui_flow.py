@@ -21,8 +21,9 @@ def run_phase(qtbot, window, phase: str) -> dict:
     page = window.pages[phase]
     assert page.host.currentText() == "local://"  # the demo's staging host, offered first
     with qtbot.waitSignal(window.session.review_changed, timeout=20_000):
-        with qtbot.waitSignal(page.start().finished, timeout=20_000) as finished:
+        with qtbot.waitSignal(page.request_run().finished, timeout=20_000) as finished:
             pass
+    assert window.interaction.asked[-1][0] == "plan"  # the plan was shown before the run
     run = finished.args[0]
     assert run["complete"] and run["phase"] == phase
     assert page.model.rowCount() == len(run["results"]) > 0
@@ -130,3 +131,24 @@ def test_opening_never_starts_probes(qtbot, demo_window):
     assert demo_window.session.probe is None
     assert demo_window.session.workspace.runs == []
     assert demo_window.step_state("pre") == "todo"
+
+
+def test_run_shows_the_plan_first_and_cancel_sends_nothing(qtbot, demo_window):
+    """The app's own dialog: the plan lists every address and port; Cancel leaves no run."""
+    from guikit import answer_when_shown
+    from migready.gui.dialogs.plan import PlanDialog
+    from migready.gui.interaction import Interaction
+    page = demo_window.pages["pre"]
+    page.interaction = Interaction(demo_window)
+    shown = []
+
+    def cancel(dialog):
+        shown.append(dialog.text.toPlainText())
+        dialog.reject()
+
+    answer_when_shown(page.interaction, cancel, PlanDialog)
+    demo_window.go("pre")
+    assert page.request_run("local://") is None
+    assert "127.0.0.21" in shown[0] and "udp/5002" in shown[0] and "totals:" in shown[0]
+    assert demo_window.session.probe is None and demo_window.session.workspace.runs == []
+    assert "nothing was sent" in page.state.text()
