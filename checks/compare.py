@@ -106,7 +106,8 @@ class Comparison:
         for change, row in zip(self.changes, rows):
             lines.append("  ".join(v.ljust(w) for v, w in zip(row, widths)) + "  " + row[4])
             lines.extend(f"    [{f.severity}] {f.text}" for f in change.notes)
-        counts = ", ".join(f"{n} {c}" for c, n in self.counts().items() if n)
+        counts = ", ".join(f"{n} {c}{'s' if c == 'regression' and n != 1 else ''}"
+                           for c, n in self.counts().items() if n)
         lines.append("")
         warnings = sum(1 for c in self.changes for f in c.notes if f.severity == "warning")
         lines.append(f"{len(self.changes)} check{'' if len(self.changes) == 1 else 's'} compared" + (f": {counts}" if counts else "")

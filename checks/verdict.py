@@ -128,7 +128,7 @@ def mark(workspace: Workspace, checklist: Checklist, item_id: str, state: str, b
     if state not in ("pass", "fail", "na"):
         raise ActionError(f"state must be pass, fail or na, not '{state}'")
     if not by.strip() or not note.strip():
-        raise ActionError("a manual change needs a name (--by) and a note (--note)")
+        raise ActionError("a manual change needs a name (--by) and a reason (--reason)")
     if item.evidence_backed and item.base_state == "fail" and state != "fail":
         raise ActionError(f"the probe evidence says '{item_id}' fails ({item.evidence}); a mark cannot "
                           "overrule it: waive it (with a reason and an expiry) or fix it and probe again")

@@ -50,7 +50,7 @@ def add_commands(sub) -> None:
     p.add_argument("--host", help="a staging host of the inventory, or any ssh://user@host:port or local:// "
                    "(default: the phase's only staging host)")
     p.add_argument("--format", choices=("text", "json"), default="text",
-                   help="text for people (default), json for machines")
+                   help="text for people, json for machines")
     p.set_defaults(func=cmd_plan)
 
     p = sub.add_parser("reflector", help="answer each UDP datagram / TCP connection with the address and port "

@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from .common import EXIT_BAD_INPUT, EXIT_OK, print_problems
+from .common import add_reason, EXIT_BAD_INPUT, EXIT_OK, print_problems
 from ..inventory import load_inventory
 from ..problems import InputError, Problem
 from ..workspace import Workspace
@@ -21,7 +21,7 @@ def add_commands(sub) -> None:
                             ("verdict", "GO / GO WITH WAIVERS / NO-GO with every reason (exit 0 / 3 / 1)")):
         p = sub.add_parser(name, help=help_text)
         p.add_argument("workspace", type=Path)
-        p.add_argument("--format", choices=("text", "json"), default="text")
+        _add_format(p)
         p.set_defaults(func=globals()[f"cmd_{name}"])
 
     p = sub.add_parser("mark", help="set a checklist item by hand (logged)")
@@ -29,16 +29,23 @@ def add_commands(sub) -> None:
     p.add_argument("item")
     p.add_argument("state", choices=("pass", "fail", "na"))
     p.add_argument("--by", required=True, help="your name")
-    p.add_argument("--note", required=True, help="why (required)")
+    add_reason(p, "--note", help="what you checked, or why it does not apply (required)")
+    _add_format(p)
     p.set_defaults(func=cmd_mark)
 
     p = sub.add_parser("waive", help="waive an item (or all items of a dependency) until a date (logged)")
     p.add_argument("workspace", type=Path)
     p.add_argument("item", help="a checklist item id, or service/dependency for all its items")
     p.add_argument("--by", required=True, help="who grants the waiver")
-    p.add_argument("--reason", required=True, help="the justification (required)")
-    p.add_argument("--until", required=True, help="expiry date YYYY-MM-DD")
+    add_reason(p, help="the justification (required)")
+    p.add_argument("--until", required=True, metavar="YYYY-MM-DD", help="expiry date")
+    _add_format(p)
     p.set_defaults(func=cmd_waive)
+
+
+def _add_format(p) -> None:
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="text for people, json (the recorded entry) for machines")
 
 
 def open_review(path: Path):
@@ -145,13 +152,24 @@ def _act(args, action) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     workspace.save()
-    print(json.dumps(recorded, ensure_ascii=False, sort_keys=True))
+    if args.format == "json":
+        print(json.dumps(recorded, ensure_ascii=False, sort_keys=True))
+    else:
+        print(f"{describe(recorded, args.item)}; saved in {args.workspace}")
     return EXIT_OK
+
+
+def describe(recorded: dict, target: str) -> str:
+    """One line for a mark or a waiver as recorded (the json output keeps every field)."""
+    if "until" in recorded:
+        return (f"waiver {recorded.get('id')}: {target} waived until {recorded['until']} "
+                f"by {recorded.get('by')}: {recorded.get('reason')}")
+    return f"marked {target} {str(recorded.get('state')).upper()} by {recorded.get('by')}: {recorded.get('note')}"
 
 
 def cmd_mark(args) -> int:
     from ..verdict import mark
-    return _act(args, lambda ws, cl: mark(ws, cl, args.item, args.state, args.by, args.note))
+    return _act(args, lambda ws, cl: mark(ws, cl, args.item, args.state, args.by, args.reason))
 
 
 def cmd_waive(args) -> int:

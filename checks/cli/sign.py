@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, print_problems
+from .common import add_reason, EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, print_problems
 from ..problems import InputError
 from ..signing import SigningError, check_signature, keygen, load_signer, read_public, sign
 
@@ -33,7 +33,7 @@ def add_commands(sub) -> None:
     p.add_argument("workspace", type=Path)
     p.add_argument("--key", type=Path, required=True, help="private key made by `migready keygen`")
     p.add_argument("--decision", choices=("approve", "reject"), default="approve")
-    p.add_argument("--comment", default="")
+    add_reason(p, "--comment", required=False, help="why you approve or reject (optional)")
     p.set_defaults(func=cmd_signoff)
 
     p = sub.add_parser("verify", help="check a JSON report's digest and every signature (exit 0 / 1)")
@@ -81,7 +81,7 @@ def cmd_signoff(args) -> int:
         signer = _open_signer(args.key)
         workspace, inventory = open_review(args.workspace)
         report = build_report(inventory, workspace, check_signature=check_signature)
-        entry = sign(signer, report["digest"], args.decision, args.comment)
+        entry = sign(signer, report["digest"], args.decision, args.reason or "")
     except InputError as exc:
         return print_problems(exc)
     except SigningError as exc:
