@@ -16,6 +16,11 @@ def test_demo_ends_no_go_on_the_rewritten_source_port(tmp_path):
     assert out.returncode == 1, out.stderr  # the verdict's exit code: NO-GO
     lines = out.stdout.splitlines()
     assert "NO-GO" in lines
+    # it says where its results are and what to run next; the HTML report is written
+    report = tmp_path / "d" / "demo.report.html"
+    assert f"report: {report}" in lines and "NO-GO" in report.read_text(encoding="utf-8")
+    ws_path = tmp_path / "d" / "demo.migready.json"
+    assert lines[-3:] == ["next:", f"  migready gui {ws_path}", f"  migready report {ws_path} --format pdf"]
     first_reason = next(line for line in lines if line.startswith("  - "))
     assert "regression" in first_reason and "source port 9010 →" in first_reason
     assert "(rewritten by NAT)" in first_reason
@@ -36,10 +41,14 @@ def test_demo_ends_no_go_on_the_rewritten_source_port(tmp_path):
     assert printers and all(r["status"] == "pass" for r in printers)
 
 
-def test_demo_twice_starts_fresh(tmp_path):
+def test_demo_refuses_to_replace_a_previous_demo_unless_forced(tmp_path):
     assert demo(tmp_path / "d", tmp_path).returncode == 1
-    assert demo(tmp_path / "d", tmp_path).returncode == 1
-    assert len(Workspace.load(tmp_path / "d" / "demo.migready.json").runs) == 2
+    before = (tmp_path / "d" / "demo.migready.json").read_bytes()
+    again = demo(tmp_path / "d", tmp_path)
+    assert again.returncode == 2 and "--force" in again.stderr and again.stdout == ""
+    assert (tmp_path / "d" / "demo.migready.json").read_bytes() == before
+    assert migready("demo", "--out", tmp_path / "d", "--force", cwd=tmp_path, timeout=120).returncode == 1
+    assert len(Workspace.load(tmp_path / "d" / "demo.migready.json").runs) == 2  # started fresh
 
 
 def test_demo_gui_opens_the_app_on_the_demo_workspace(tmp_path, monkeypatch):
