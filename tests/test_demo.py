@@ -15,15 +15,25 @@ def test_demo_ends_no_go_on_the_rewritten_source_port(tmp_path):
     out = demo(tmp_path / "d", tmp_path)
     assert out.returncode == 1, out.stderr  # the verdict's exit code: NO-GO
     lines = out.stdout.splitlines()
-    assert "NO-GO" in lines
+    assert len(lines) + len(out.stderr.splitlines()) <= 25  # the whole output fits a terminal
+    assert lines[0].startswith("NO-GO: ")
+    # one root cause per line: the scale's rewritten port is ONE headline, its flows under it
+    headlines = [line for line in lines if line[:1].isdigit()]
+    assert headlines[0].startswith("1. [FAILED] demo-scale: source port 9010 rewritten by NAT at demo-new")
+    assert sum("9010" in h for h in headlines) == 1
+    assert not any("flag:" in line or "req:" in line for line in lines)  # ids are not the headline
+    flows = lines[lines.index(headlines[0]) + 1:lines.index(headlines[1])]
+    assert flows[0].strip().startswith("reflector 127.0.0.20:3478 from port 9010: pre port 9010 kept → post port 9010 → ")
+    assert flows[1].strip().startswith("udp 127.0.0.21:5002 from port 9010: pre pass → post fail") and "266" in flows[1]
+    assert "clears it: probe: reflect" in flows[2]
+    assert any("awaiting sign-off" in h for h in headlines)  # as `migready verdict` says
     # it says where its results are and what to run next; the HTML report is written
     report = tmp_path / "d" / "demo.report.html"
-    assert f"report: {report}" in lines and "NO-GO" in report.read_text(encoding="utf-8")
+    assert f"report:    {report}" in lines and "NO-GO" in report.read_text(encoding="utf-8")
     ws_path = tmp_path / "d" / "demo.migready.json"
     assert lines[-3:] == ["next:", f"  migready gui {ws_path}", f"  migready report {ws_path} --format pdf"]
-    first_reason = next(line for line in lines if line.startswith("  - "))
-    assert "regression" in first_reason and "source port 9010 →" in first_reason
-    assert "(rewritten by NAT)" in first_reason
+    verdict = migready("verdict", ws_path)
+    assert verdict.stdout.splitlines() == lines[:lines.index(f"workspace: {ws_path}")]  # the same grouping
     ws = Workspace.load(tmp_path / "d" / "demo.migready.json")
     pre, post = ws.runs
     assert (pre["phase"], post["phase"]) == ("pre", "post") and pre["complete"] and post["complete"]

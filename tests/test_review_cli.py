@@ -153,8 +153,14 @@ def test_verdict_no_go_exits_1_with_every_reason(make_ws):
     out = migready("verdict", path)
     assert out.returncode == 1
     lines = out.stdout.splitlines()
-    assert lines[0] == "NO-GO"
-    assert f"  - regression: {SCALE} reflect {REFLECTOR}: {REWRITTEN}" in lines
+    assert lines[0].startswith("NO-GO: ") and "root cause" in lines[0]
+    # the text groups by root cause (every reason stays in --format json above)
+    [scale] = [line for line in lines if line[:1].isdigit() and "source port 9010 rewritten by NAT" in line]
+    assert scale.startswith("1. [FAILED] ")
+    assert any(line.strip().startswith(f"reflector {REFLECTOR} from port 9010: pre ") for line in lines)
+    causes = v["root_causes"]
+    assert causes[0]["headline"] == scale.split("] ", 1)[1] and f"req:{SCALE}:source_port_preserved" in causes[0]["items"]
+    assert v["tally"]["root_causes"] == len(causes) == sum(1 for line in lines if line[:1].isdigit())
 
 
 def test_verdict_no_runs_exits_1(tmp_path, inventory_path):

@@ -31,24 +31,24 @@ def cmd_demo(args) -> int:
     except DemoError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    report_path = _write_report(result)
-    verdict = result.review.verdict
+    from ..verdict import EXIT_CODES
+    from .review import verdict_lines
+
+    report, report_path = _write_report(result)
+    print("\n".join(verdict_lines(report)))
     print(f"workspace: {result.workspace}")
-    print(verdict.verdict)
-    for reason in verdict.reasons:
-        print(f"  - {reason}")
-    print(f"report: {report_path}")
+    print(f"report:    {report_path}")
     print("next:")
     print(f"  migready gui {result.workspace}")
     print(f"  migready report {result.workspace} --format pdf")
     if args.gui:
         from . import gui as cli_gui
         cli_gui.cmd_gui(argparse.Namespace(path=result.workspace))
-    return verdict.exit_code
+    return EXIT_CODES[report["signoff"]["final"]["verdict"]]
 
 
-def _write_report(result) -> Path:
-    """The HTML report next to the workspace, as `migready report` would write it."""
+def _write_report(result):
+    """The HTML report next to the workspace, as `migready report` would write it; (report, path)."""
     from ..atomic import atomic_write_bytes
     from ..inventory import load_inventory
     from ..report import build_report, render
@@ -56,6 +56,9 @@ def _write_report(result) -> Path:
     from .report import default_out
 
     inventory, workspace = load_inventory(result.inventory), Workspace.load(result.workspace)
+    from ..signing import check_signature
+
+    report = build_report(inventory, workspace, check_signature=check_signature)
     out = default_out(result.workspace, "html")
-    atomic_write_bytes(out, render(build_report(inventory, workspace), "html"), keep_backup=False)
-    return out
+    atomic_write_bytes(out, render(report, "html"), keep_backup=False)
+    return report, out

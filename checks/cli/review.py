@@ -9,6 +9,7 @@ import json
 import sys
 from pathlib import Path
 
+from .. import root_causes
 from .common import add_reason, EXIT_BAD_INPUT, EXIT_OK, print_problems
 from ..inventory import load_inventory
 from ..problems import InputError, Problem
@@ -124,19 +125,29 @@ def cmd_verdict(args) -> int:
     except InputError as exc:
         return print_problems(exc)
     final, evidence = report["signoff"]["final"], report["verdict"]
+    causes = root_causes.from_report(report)
     if args.format == "json":
         _dump({"verdict": final["verdict"], "reasons": final["reasons"], "warnings": evidence["warnings"],
                "evidence_verdict": evidence["verdict"], "digest": report["digest"], "counts": report["counts"],
+               "root_causes": [c.to_dict() for c in causes], "tally": root_causes.tally(causes),
                "signoff": {k: report["signoff"][k] for k in ("required_roles", "awaiting", "notes")}})
     else:
-        print(final["verdict"])
-        for reason in final["reasons"]:
-            print(f"  - {reason}")
-        for warning in evidence["warnings"] + report["signoff"]["notes"]:
-            print(f"  ! {warning}")
-        if final["verdict"] != evidence["verdict"]:
-            print(f"  (the evidence alone says {evidence['verdict']})")
+        print("\n".join(verdict_lines(report, causes)))
     return EXIT_CODES[final["verdict"]]
+
+
+def verdict_lines(report: dict, causes=None) -> list[str]:
+    """The final verdict and its root causes, as `verdict` and `demo` print them."""
+    final, evidence = report["signoff"]["final"], report["verdict"]
+    causes = root_causes.from_report(report) if causes is None else causes
+    out = [f"{final['verdict']}: {root_causes.tally_text(causes)}" if causes else final["verdict"]]
+    out += root_causes.lines(causes)
+    if not causes:
+        out += [f"  {r}" for r in final["reasons"]]
+    out += [f"  ! {w}" for w in evidence["warnings"] + report["signoff"]["notes"]]
+    if final["verdict"] != evidence["verdict"]:
+        out.append(f"  (the evidence alone says {evidence['verdict']})")
+    return out
 
 
 def _act(args, action) -> int:
