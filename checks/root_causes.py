@@ -85,11 +85,52 @@ def from_report(report: dict) -> list[RootCause]:
     regressions = (report.get("attention") or {}).get("regressions") or []
     signoff = report.get("signoff") or {}
     site = ((report.get("migration") or {}).get("target") or {}).get("site") or "the target site"
-    return group(items, regressions, changes, deps, site, signoff)
+    return group(items, regressions, changes, deps, site)
+
+
+def from_review(inventory, result) -> list[RootCause]:
+    """The same grouping from a `verdict.Review` (the window's banner), without building a report."""
+    from .report.evidence import change_entry, regression_entry
+    from .report.model import dependency_entry, item_entry
+    from .verdict import regression_waiver
+
+    checklist, comparison = result.checklist, result.comparison
+    items = [item_entry(i) for i in checklist.items if i.blocker and i.state in STATE_ORDER]
+    wanted = {i["dependency"] for i in items} | {c.dependency for c in comparison.regressions}
+    deps = {d.ref: dependency_entry(d, inventory) for d in inventory.dependencies() if d.ref in wanted}
+    changes: dict[str, list[dict]] = {}
+    for change in comparison.changes:
+        if change.dependency in wanted:
+            changes.setdefault(change.dependency, []).append(change_entry(change))
+    regressions = []
+    for change in comparison.regressions:
+        waiver = regression_waiver(checklist, change)
+        regressions.append(dict(regression_entry(change), waived=waiver and
+                                {k: waiver.get(k) for k in ("id", "by", "reason", "until")}))
+    return group(items, regressions, changes, deps, inventory.migration.target.site or "the target site")
+
+
+def blocker_tally(items) -> dict:
+    """Blocker checklist items by state: the one count the rail, the checklist page and the report show."""
+    states = [getattr(i, "state", None) if not isinstance(i, dict) else i.get("state")
+              for i in items if (i.get("blocker") if isinstance(i, dict) else getattr(i, "blocker", False))]
+    return {"failed": states.count("fail"), "pending": states.count("pending"), "waived": states.count("waived"),
+            "passed": states.count("pass") + states.count("na")}
+
+
+def signoff_gate(report: dict) -> str:
+    """'awaiting sign-off: ROLE, ...' / 'rejected by ...' (the gate after the evidence), or ''."""
+    signoff = report.get("signoff") or {}
+    rejected = [e for e in signoff.get("entries") or () if e.get("current") and e.get("decision") == "reject"
+                and e.get("signature_valid") is not False]
+    parts = [f"rejected by {e.get('name')} ({e.get('role')})" for e in rejected]
+    if signoff.get("awaiting"):
+        parts.append(f"awaiting sign-off: {', '.join(signoff['awaiting'])}")
+    return "; ".join(parts)
 
 
 def group(items: list[dict], regressions: list[dict], changes: dict[str, list[dict]], deps: dict[str, dict],
-          site: str, signoff: dict | None = None) -> list[RootCause]:
+          site: str) -> list[RootCause]:
     buckets: dict[str, dict] = {}
 
     def bucket(key: str, dependency: str | None, family: str) -> dict:
@@ -119,9 +160,6 @@ def group(items: list[dict], regressions: list[dict], changes: dict[str, list[di
 
     causes = [_cause(key, b, deps.get(b["dependency"] or ""), site, changes.get(b["dependency"] or "", []))
               for key, b in buckets.items()]
-    gate = _signoff_cause(signoff or {})
-    if gate:
-        causes.append(gate)
     causes.sort(key=lambda c: (STATE_ORDER.index(c.state), c.family in ("manual", "signoff"),
                                -c.regressions, _severity_rank(c.severity)))
     return causes
@@ -288,23 +326,6 @@ def _side(side: dict) -> str:
     status = side.get("status") or "inconclusive"
     detail = side.get("detail") or side.get("reason") or ""
     return status if status == "pass" or not detail else f"{status} ({detail})"
-
-
-def _signoff_cause(signoff: dict) -> RootCause | None:
-    awaiting = list(signoff.get("awaiting") or ())
-    rejected = [e for e in signoff.get("entries") or () if e.get("current") and e.get("decision") == "reject"
-                and e.get("signature_valid") is not False]
-    if not awaiting and not rejected:
-        return None
-    parts = [f"rejected by {e.get('name')} ({e.get('role')})" for e in rejected]
-    if awaiting:
-        parts.append(f"awaiting sign-off: {', '.join(awaiting)}")
-    return RootCause(key="signoff", state="fail" if rejected else "pending", severity="blocker",
-                     headline="; ".join(parts), family="signoff",
-                     evidence=[f"{e.get('name')} ({e.get('role')}): {e.get('comment')}" for e in rejected
-                               if e.get("comment")],
-                     cleared_by="each required role signs the current report (migready signoff, or the "
-                                "Sign-off page)")
 
 
 def lines(causes: list[RootCause], limit_evidence: int = 3) -> list[str]:

@@ -94,4 +94,8 @@ def save_job(workspace: Workspace) -> str:
 
 
 def review_job(inventory, workspace: Workspace) -> Review:
-    return review(inventory, workspace)
+    """The review, with its root causes grouped in the worker too (the banner shows them)."""
+    from migready.checks.root_causes import from_review
+    result = review(inventory, workspace)
+    result.causes = from_review(inventory, result)
+    return result

@@ -95,7 +95,7 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
 
         self._make_actions()
         self.rail.currentRowChanged.connect(self._step_changed)
-        self.banner.details_requested.connect(lambda: self.go("checklist"))
+        self.banner.details_requested.connect(self.show_why)
         s.inventory_changed.connect(self.update_steps)
         s.review_changed.connect(self._reviewed)
         s.workspace_changed.connect(self._workspace_changed)
@@ -163,11 +163,35 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
         self.stack.setCurrentIndex(row)
         self.current_page().activate()
 
+    def _awaiting(self) -> list[str] | None:
+        """Required roles without a current approval: from the Sign-off page's report (stale
+        signatures count as missing there), else from the recorded approvals by role."""
+        s = self.session
+        if s.inventory is None or s.workspace is None:
+            return None
+        report = getattr(self.pages.get("signoff"), "report", None)
+        if report and report.get("signoff") and report["signoff"].get("digest"):
+            return list(report["signoff"].get("awaiting") or [])
+        from migready.checks.report.signoff import DEFAULT_ROLES
+        required = list(s.inventory.signoff_roles) or list(DEFAULT_ROLES)
+        approved = {e.get("role") for e in s.workspace.data.get("signoffs") or () if e.get("decision") == "approve"}
+        return [r for r in required if r not in approved]
+
+    def show_why(self) -> None:
+        """Every root cause (the banner shows the first); "Open the checklist" goes there."""
+        review = self.session.review
+        if review is None:
+            return
+        from .dialogs.why import WhyDialog
+        dialog = WhyDialog(review.verdict.verdict, getattr(review, "causes", []), review.verdict.warnings, self)
+        if self.interaction._exec(dialog):
+            self.go("checklist")
+
     def update_steps(self) -> None:
         s = self.session
         signed = len((s.workspace.data.get("signoffs") or []) if s.workspace is not None else [])
         states = step_states(s.inventory, s.problems, s.flags, s.review,
-                             s.probe.phase if s.probe is not None else "", signed)
+                             s.probe.phase if s.probe is not None else "", signed, self._awaiting())
         for row, (key, title) in enumerate(STEPS):
             item = self.rail.item(row)
             state = states[key]
@@ -205,7 +229,8 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
         self.banner.show_verdict(review.verdict if review else None,
                                  pending=self.session.inventory is not None and review is None,
                                  why=f"The inventory has {style.plural(len(problems), 'problem')} to fix first "
-                                     "(Inventory step)." if problems else "")
+                                     "(Inventory step)." if problems else "",
+                                 causes=getattr(review, "causes", None))
         self.update_steps()
 
     def _workspace_changed(self) -> None:

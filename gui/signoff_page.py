@@ -111,8 +111,11 @@ class SignoffPage(Page):
         final = final_verdict(self.report)
         awaiting = section.get("awaiting") or []
         notes = "".join(f"<br>⚠ {escape(n)}" for n in section.get("notes") or [])
+        from migready.checks.root_causes import from_report, tally_text
+        self.causes = from_report(self.report)
         self.summary.setText(
-            f"<b>Report verdict: {escape(style.label(final['verdict']))}</b> (evidence says "
+            f"<b>Report verdict: {escape(style.label(final['verdict']))}</b>: {escape(tally_text(self.causes))} "
+            f"(evidence says "
             f"{escape(self.report['verdict']['verdict'])}) · content digest <tt>{self.report['digest'][:16]}…</tt>"
             + (f"<br>Awaiting sign-off: {escape(', '.join(awaiting))}" if awaiting else "<br>Every required role signed.")
             + notes)
@@ -120,6 +123,9 @@ class SignoffPage(Page):
         self.preview.setHtml(html)
         self.preview.verticalScrollBar().setValue(scroll)
         self._enable()
+        update = getattr(self.window(), "update_steps", None)
+        if update is not None:
+            update()  # the rail's Sign-off step now knows who is still awaited
 
     def _enable(self) -> None:
         ready = self.report is not None and not self.stale

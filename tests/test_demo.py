@@ -16,7 +16,7 @@ def test_demo_ends_no_go_on_the_rewritten_source_port(tmp_path):
     assert out.returncode == 1, out.stderr  # the verdict's exit code: NO-GO
     lines = out.stdout.splitlines()
     assert len(lines) + len(out.stderr.splitlines()) <= 25  # the whole output fits a terminal
-    assert lines[0].startswith("NO-GO: ")
+    assert lines[0].startswith("NO-GO: 2 root causes (1 failed, 1 pending)")
     # one root cause per line: the scale's rewritten port is ONE headline, its flows under it
     headlines = [line for line in lines if line[:1].isdigit()]
     assert headlines[0].startswith("1. [FAILED] demo-scale: source port 9010 rewritten by NAT at demo-new")
@@ -26,7 +26,7 @@ def test_demo_ends_no_go_on_the_rewritten_source_port(tmp_path):
     assert flows[0].strip().startswith("reflector 127.0.0.20:3478 from port 9010: pre port 9010 kept → post port 9010 → ")
     assert flows[1].strip().startswith("udp 127.0.0.21:5002 from port 9010: pre pass → post fail") and "266" in flows[1]
     assert "clears it: probe: reflect" in flows[2]
-    assert any("awaiting sign-off" in h for h in headlines)  # as `migready verdict` says
+    assert "awaiting sign-off: " in lines[0]  # the gate, as `migready verdict` says
     # it says where its results are and what to run next; the HTML report is written
     report = tmp_path / "d" / "demo.report.html"
     assert f"report:    {report}" in lines and "NO-GO" in report.read_text(encoding="utf-8")

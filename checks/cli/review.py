@@ -140,9 +140,11 @@ def verdict_lines(report: dict, causes=None) -> list[str]:
     """The final verdict and its root causes, as `verdict` and `demo` print them."""
     final, evidence = report["signoff"]["final"], report["verdict"]
     causes = root_causes.from_report(report) if causes is None else causes
-    out = [f"{final['verdict']}: {root_causes.tally_text(causes)}" if causes else final["verdict"]]
+    gate = root_causes.signoff_gate(report)
+    head = root_causes.tally_text(causes) if causes or gate else ""
+    out = [f"{final['verdict']}: " + "; ".join(x for x in (head, gate) if x) if head else final["verdict"]]
     out += root_causes.lines(causes)
-    if not causes:
+    if not causes and not gate:
         out += [f"  {r}" for r in final["reasons"]]
     out += [f"  ! {w}" for w in evidence["warnings"] + report["signoff"]["notes"]]
     if final["verdict"] != evidence["verdict"]:

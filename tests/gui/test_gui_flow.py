@@ -112,6 +112,7 @@ def test_whole_review_through_the_window(qtbot, demo_window, store_peers, tmp_pa
         qtbot.waitUntil(lambda: signoff.report is not None and not signoff.stale
                         and len(signoff.report["signoff"]["entries"]) == number + 1, timeout=15_000)
     assert signoff.report["signoff"]["final"]["verdict"] == "GO WITH WAIVERS"
+    qtbot.waitUntil(lambda: window.step_state("signoff") == "done", timeout=5_000)  # every role signed
     assert signoff.model.rowCount() == 2
     pdf = tmp_path / "report.pdf"
     window.interaction.save_paths = [str(pdf)]
@@ -152,3 +153,48 @@ def test_run_shows_the_plan_first_and_cancel_sends_nothing(qtbot, demo_window):
     assert "127.0.0.21" in shown[0] and "udp/5002" in shown[0] and "totals:" in shown[0]
     assert demo_window.session.probe is None and demo_window.session.workspace.runs == []
     assert "nothing was sent" in page.state.text()
+
+
+def test_counts_agree_across_banner_rail_pages_and_report_on_the_demo(qtbot, demo_window, store_peers):
+    """One place counts: the banner's root causes = the Sign-off page's = every report format's;
+    the rail's checklist step = the checklist page's = the report's blocker counts."""
+    from migready.checks.report import build_report, render
+    from migready.checks.root_causes import blocker_tally, from_report, tally, tally_text
+    window, session = demo_window, demo_window.session
+    run_phase(qtbot, window, "pre")
+    store_peers.stop()
+    nat = behind_nat()
+    try:
+        run_phase(qtbot, window, "post")
+    finally:
+        nat.stop()
+    report = build_report(session.inventory, session.workspace)
+    causes = from_report(report)
+    said = tally_text(causes)
+    assert said == "2 root causes (1 failed, 1 pending)"
+    # banner: the tally and the first root cause (the scale's port), nothing else
+    assert tally(window.banner.causes) == tally(causes)
+    banner = window.banner.reasons.text()
+    assert said in banner and "demo-scale: source port 9010 rewritten by NAT" in banner
+    assert "flag:" not in banner and "req:" not in banner
+    # rail and checklist page: blocker items by state, as the report counts them
+    items = [i for s in report["services"] for d in s["dependencies"] for i in d["items"]]
+    items += [i for g in report["general_items"] for i in g["items"]]
+    blockers = blocker_tally(items)
+    step = window.rail.item([k for k, _ in __import__("migready.gui.steps", fromlist=["STEPS"]).STEPS]
+                            .index("checklist")).text()
+    assert f"{blockers['failed']} failed, {blockers['pending']} pending" in step
+    window.go("checklist")
+    assert f"Blockers: {blockers['failed']} failed, {blockers['pending']} pending" in \
+        window.pages["checklist"].summary.text()
+    # Sign-off page and every report format: the same root-cause tally
+    window.go("signoff")
+    signoff = window.pages["signoff"]
+    qtbot.waitUntil(lambda: signoff.report is not None and not signoff.stale, timeout=15_000)
+    assert said in signoff.summary.text()
+    for fmt in ("html", "md", "junit"):
+        text = render(report, fmt).decode("utf-8")
+        assert text.count("demo-scale: source port 9010 rewritten by NAT") == 1, fmt
+    assert said in render(report, "html").decode("utf-8") and said in render(report, "md").decode("utf-8")
+    # the rail's Sign-off step is not done while a required role is awaited
+    assert window.step_state("signoff") != "done"
