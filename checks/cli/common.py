@@ -38,6 +38,7 @@ EXIT_HELP = {
     "demo": "the verdict's: 0 GO, 3 GO WITH WAIVERS, 1 NO-GO; 2 the demo could not start",
     "discover": "0 nothing at or above --fail-on, 1 findings, 2 bad input, 4 incomplete",
     "gui": "0 closed, 2 no display or bad input",
+    "upgrade": "0 upgraded or already current, 2 bad input",
 }
 # Help for positionals and options that a verb left without one, by destination.
 DEFAULT_HELP = {

@@ -43,6 +43,12 @@ def add_commands(sub) -> None:
     _add_format(p)
     p.set_defaults(func=cmd_waive)
 
+    p = sub.add_parser("upgrade", help="migrate a workspace written by an older migready to this schema "
+                       "(recorded as an event; loading never migrates by itself)")
+    p.add_argument("workspace", type=Path, help="the *.migready.json file")
+    p.add_argument("--by", default="migready", help="who upgrades it (recorded in the log)")
+    p.set_defaults(func=cmd_upgrade)
+
 
 def _add_format(p) -> None:
     p.add_argument("--format", choices=("text", "json"), default="text",
@@ -52,14 +58,19 @@ def _add_format(p) -> None:
 def open_review(path: Path):
     """Workspace + its inventory, or InputError naming what is wrong."""
     workspace = Workspace.load(path)
-    recorded = workspace.data["inventory"].get("path")
+    return workspace, review_inventory(workspace, path)
+
+
+def review_inventory(workspace: Workspace, path: Path):
+    """The inventory a workspace names (loaded and validated), with a warning when it changed since."""
+    recorded = workspace.inventory_ref.get("path")
     if not recorded:
         raise InputError([Problem(str(path), 0, 0, "inventory.path", "the workspace names no inventory")])
     inventory = load_inventory(recorded)
     if workspace.inventory_changed(inventory.digest):
         print(f"warning: {recorded} changed since this workspace was started; earlier runs describe the "
               "old version", file=sys.stderr)
-    return workspace, inventory
+    return inventory
 
 
 def _review(args):
@@ -153,18 +164,20 @@ def verdict_lines(report: dict, causes=None) -> list[str]:
 
 
 def _act(args, action) -> int:
+    """Load, check, record and save under the workspace's OS lock: two people marking at once take
+    turns, and each sees the other's change before deciding."""
     from ..checklist import build_checklist
     from ..verdict import ActionError
     try:
-        workspace, inventory = open_review(args.workspace)
-        checklist = build_checklist(inventory, workspace)
-        recorded = action(workspace, checklist)
+        with Workspace.editing(args.workspace) as workspace:
+            inventory = review_inventory(workspace, args.workspace)
+            checklist = build_checklist(inventory, workspace)
+            recorded = action(workspace, checklist)
     except InputError as exc:
         return print_problems(exc)
     except ActionError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    workspace.save()
     if args.format == "json":
         print(json.dumps(recorded, ensure_ascii=False, sort_keys=True))
     else:
@@ -178,6 +191,19 @@ def describe(recorded: dict, target: str) -> str:
         return (f"waiver {recorded.get('id')}: {target} waived until {recorded['until']} "
                 f"by {recorded.get('by')}: {recorded.get('reason')}")
     return f"marked {target} {str(recorded.get('state')).upper()} by {recorded.get('by')}: {recorded.get('note')}"
+
+
+def cmd_upgrade(args) -> int:
+    try:
+        before, after = Workspace.upgrade(args.workspace, by=args.by)
+    except InputError as exc:
+        return print_problems(exc)
+    if before == after:
+        print(f"{args.workspace}: already at schema version {after}; nothing to do")
+    else:
+        print(f"{args.workspace}: upgraded from schema version {before} to {after} (recorded in its log; "
+              f"the original is kept as {args.workspace}.bak)")
+    return EXIT_OK
 
 
 def cmd_mark(args) -> int:
