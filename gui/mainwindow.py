@@ -103,7 +103,8 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
         s.probe_changed.connect(self._busy_changed)
         s.busy_changed.connect(self._busy_changed)
         s.message.connect(self.say)
-        s.saved.connect(lambda path: self.say(f"Saved {path}"))
+        s.saved.connect(lambda path: self.say("Saved"))  # the path is on the right of the status bar already
+        s.opened.connect(self._opened)
         s.error.connect(self.show_error)
         s.opened.connect(self.recent.add)
         self.session.reviewer = str(self.settings.value("user/name", "") or "")
@@ -223,8 +224,19 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
 
     # -- session events ---------------------------------------------------------------------------
 
+    def _opened(self, path: str) -> None:
+        """A workspace was opened: land on its verdict (Compare when both runs exist) once reviewed."""
+        from .jobs import is_workspace_path
+        self._land = bool(path) and is_workspace_path(path)
+
     def _reviewed(self) -> None:
         review = self.session.review
+        if review is not None and getattr(self, "_land", False):
+            self._land = False
+            if review.checklist.pre_run and review.checklist.post_run:
+                self.go("compare")
+            elif review.checklist.pre_run or review.checklist.post_run:
+                self.go("checklist")
         problems = self.session.problems
         self.banner.show_verdict(review.verdict if review else None,
                                  pending=self.session.inventory is not None and review is None,

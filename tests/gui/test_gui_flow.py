@@ -198,3 +198,14 @@ def test_counts_agree_across_banner_rail_pages_and_report_on_the_demo(qtbot, dem
     assert said in render(report, "html").decode("utf-8") and said in render(report, "md").decode("utf-8")
     # the rail's Sign-off step is not done while a required role is awaited
     assert window.step_state("signoff") != "done"
+
+
+def test_opening_a_finished_workspace_lands_on_compare(qtbot, demo_window, store_peers):
+    window, session = demo_window, demo_window.session
+    run_phase(qtbot, window, "pre")
+    run_phase(qtbot, window, "post")
+    qtbot.waitUntil(lambda: session.workspace.path.exists(), timeout=5_000)
+    path = session.workspace.path
+    window.go("inventory")
+    session.open_path(path)
+    qtbot.waitUntil(lambda: window.current_page() is window.pages["compare"], timeout=10_000)
