@@ -80,8 +80,11 @@ class VerdictBanner(QFrame):
         text = "#000000" if state == "GO WITH WAIVERS" else "#ffffff"
         if state == "GO WITH WAIVERS":
             colour = style.QColor("#f2b600")
+        # the button too: left to the style it stays light on the dark palette and on a red banner
         self.setStyleSheet(f"#verdict-banner {{ background: {colour.name()}; }} "
-                           f"#verdict-banner QLabel {{ color: {text}; }}")
+                           f"#verdict-banner QLabel {{ color: {text}; }} "
+                           f"#verdict-banner QPushButton {{ color: {text}; background: rgba(0, 0, 0, 40); "
+                           f"border: 1px solid {text}; border-radius: 3px; padding: 3px 10px; }}")
 
 
 class MessageBar(QFrame):

@@ -43,7 +43,7 @@ class ChecklistPage(Page):
         self.model = ChecklistModel(parent=self)
         self.proxy = FilterProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.tree = tree_view(self.proxy, {0: 135, 1: 480, 2: 70})
+        self.tree = tree_view(self.proxy, {0: 125, 1: 320, 2: 65})
         self.tree.setObjectName("checklist-tree")
         self.tree.setSortingEnabled(False)
         self.tree.setWordWrap(False)

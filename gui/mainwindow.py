@@ -79,7 +79,9 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
         self.split.addWidget(self.rail)
         self.split.addWidget(right)
         self.split.setStretchFactor(1, 1)
-        self.split.setSizes([250, 1030])
+        self.split.setCollapsible(0, True)  # drag it shut, or View > Steps rail (Ctrl+B)
+        self.split.setCollapsible(1, False)
+        self.split.setSizes([200, 1080])
         self.setCentralWidget(self.split)
 
         self.status = QLabel()
@@ -139,6 +141,11 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
         self.actions["save_as"] = self._action(file, "Save workspace &as…", self.ask_save_as, QKeySequence.SaveAs)
         file.addSeparator()
         self.actions["quit"] = self._action(file, "&Quit", self.close, QKeySequence.Quit)
+        view = bar.addMenu("&View")
+        self.rail_action = self._action(view, "Steps rail", self.toggle_rail, "Ctrl+B",
+                                        "Show or hide the steps on the left (more room for the tables)")
+        self.rail_action.setCheckable(True)
+        self.rail_action.setChecked(True)
         go = bar.addMenu("&Go")
         for number, (key, title) in enumerate(STEPS, 1):
             self.actions[f"go_{key}"] = self._action(go, title, lambda _=False, k=key: self.go(k), f"Ctrl+{number}")
@@ -151,6 +158,11 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
         self.actions["find"] = self._action(run, "&Find on this page", self.focus_search, QKeySequence.Find)
 
     # -- steps -------------------------------------------------------------------------------
+
+    def toggle_rail(self, shown: bool | None = None) -> None:
+        shown = not self.rail.isVisible() if shown is None or not isinstance(shown, bool) else shown
+        self.rail.setVisible(shown)
+        self.rail_action.setChecked(shown)
 
     def go(self, key: str) -> None:
         self.rail.setCurrentRow([k for k, _ in PAGES].index(key))

@@ -108,7 +108,8 @@ def table_view(model, widths: dict[int, int] | None = None, stretch: int | None 
     return view
 
 
-def tree_view(model, widths: dict[int, int] | None = None) -> QTreeView:
+def tree_view(model, widths: dict[int, int] | None = None, stretch: int | None = None) -> QTreeView:
+    """`stretch`: the explanatory column that takes the room left (default: the last)."""
     view = QTreeView()
     view.setModel(model)
     view.setSortingEnabled(True)
@@ -119,6 +120,9 @@ def tree_view(model, widths: dict[int, int] | None = None) -> QTreeView:
     view.setTextElideMode(Qt.ElideRight)
     for column, width in (widths or {}).items():
         view.setColumnWidth(column, width)
+    if stretch is not None:
+        view.header().setStretchLastSection(False)
+        view.header().setSectionResizeMode(stretch, QHeaderView.Stretch)
     return view
 
 
