@@ -7,6 +7,8 @@ inventory, save, review.
 """
 from __future__ import annotations
 
+import gc
+
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -44,7 +46,9 @@ def load_inventory_job(path: str | Path) -> Loaded:
         except OSError:
             text = ""
         return Loaded(path, problems=list(exc.problems), text=text)
-    return Loaded(path, inventory, evaluate(inventory))
+    loaded = Loaded(path, inventory, evaluate(inventory))
+    gc.freeze()  # long-lived: later collections (which stop the UI thread too) need not scan them again
+    return loaded
 
 
 def open_workspace_job(path: str | Path) -> Loaded:
@@ -70,4 +74,5 @@ def review_job(inventory, workspace: Workspace) -> Review:
     from migready.checks.root_causes import from_review
     result = review(inventory, workspace)
     result.causes = from_review(inventory, result)
+    gc.freeze()  # see load_inventory_job
     return result

@@ -104,15 +104,14 @@ class SignoffPage(Page):
                        on_error=lambda exc: s.unexpected("Cannot build the report", exc))
 
     def _built(self, result) -> None:
-        self.report, html = result
+        self.report, html, self.causes = result
         self.stale = False
         section = self.report.get("signoff") or {}
         self.model.set_rows(rows(section))
         final = final_verdict(self.report)
         awaiting = section.get("awaiting") or []
         notes = "".join(f"<br>⚠ {escape(n)}" for n in section.get("notes") or [])
-        from migready.checks.root_causes import from_report, tally_text
-        self.causes = from_report(self.report)
+        from migready.checks.root_causes import tally_text
         self.summary.setText(
             f"<b>Report verdict: {escape(style.label(final['verdict']))}</b>: {escape(tally_text(self.causes))} "
             f"(evidence says "
