@@ -255,7 +255,8 @@ def _headline(name: str, family: str, items: list[dict], regs: list[dict], dep_c
         words = what.replace("_", " ")
         return f"{name}: {words} fails at {site}" if failing[0].get("requirement") else \
             f"{name}: {failing[0].get('title') or words}"
-    reqs = sorted({(i.get("requirement") or i.get("rule") or "").replace("_", " ") for i in items})
+    reqs = sorted({i["requirement"].replace("_", " ") for i in items if i.get("requirement")}) or \
+        sorted({i.get("rule") or "" for i in items})
     if state == "waived":
         return f"{name}: {FAMILY_WORDS.get(family, family)} waived ({', '.join(r for r in reqs if r)})"
     return f"{name}: {FAMILY_WORDS.get(family, family)} not proven yet ({', '.join(r for r in reqs if r)})"

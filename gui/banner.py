@@ -17,6 +17,7 @@ from migready.checks.root_causes import lines, tally_text
 from . import style
 
 SHOWN_REASONS = 2
+HEADLINE_CHARS = 110  # the banner stays two lines: the tally and the first root cause
 
 
 class VerdictBanner(QFrame):
@@ -65,7 +66,8 @@ class VerdictBanner(QFrame):
         first = ""
         if causes:
             c = causes[0]
-            first = f"<br>{escape(style.label(c.state))} {escape(c.headline)}"
+            headline = c.headline if len(c.headline) <= HEADLINE_CHARS else c.headline[:HEADLINE_CHARS - 1] + "…"
+            first = f"<br>{escape(style.label(c.state))} {escape(headline)}"  # all of it: tooltip, Why?
         warn = f" · ⚠ {len(verdict.warnings)} warning{'s' * (len(verdict.warnings) != 1)}" if verdict.warnings else ""
         self.reasons.setText(f"<b>{escape(tally)}</b>{warn}{first}")
         self.reasons.setToolTip("\n".join(lines(causes)) if causes else "\n".join(verdict.reasons))

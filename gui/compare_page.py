@@ -42,7 +42,7 @@ class ComparePage(Page):
         self.model = CompareModel(parent=self)
         self.proxy = FilterProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.table = table_view(self.proxy, {0: 125, 2: 170, 3: 90, 4: 120, 5: 105, 6: 105}, stretch=1)
+        self.table = table_view(self.proxy, {0: 125, 2: 190, 3: 95, 4: 115, 5: 95, 6: 125}, stretch=1)
         self.table.setObjectName("compare-table")
         self.persist("table", self.table)
         self.details = QTextBrowser()

@@ -49,7 +49,7 @@ class InventoryPage(OpensDroppedFiles, Page):
         self.model = InventoryModel(parent=self)
         self.proxy = FilterProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.tree = tree_view(self.proxy, {0: 190, 1: 120, 2: 110, 3: 120, 4: 65, 5: 105, 6: 170})
+        self.tree = tree_view(self.proxy, {0: 175, 1: 105, 2: 100, 3: 105, 4: 60, 5: 95, 6: 130})
         self.tree.setObjectName("inventory-tree")
         self.persist("tree", self.tree)
 

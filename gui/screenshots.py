@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 
 SIZE = (1280, 800)
+# Every page is shot at the smallest window the app is designed for and at full HD.
+SIZES = ((1024, 700), (1920, 1080))
 
 
 def _offscreen(folder: Path) -> None:
@@ -91,11 +93,14 @@ def take(out_dir: str | Path) -> int:
             window.go(step)
         if prepare:
             prepare()
-        for suffix, palette in (("", light), ("-dark", dark)):
-            app.setPalette(palette)
-            _pump(app, seconds=0.2)
-            window.grab().save(str(out / f"{name}{suffix}.png"))
+        for width, height in SIZES:
+            window.resize(width, height)
+            for suffix, palette in (("", light), ("-dark", dark)):
+                app.setPalette(palette)
+                _pump(app, seconds=0.2)
+                window.grab().save(str(out / f"{name}-{width}x{height}{suffix}.png"))
         app.setPalette(light)
+        window.resize(*SIZE)
 
     def load(path):
         session.open_path(path)
