@@ -122,3 +122,10 @@ def wrong_kind_files(args) -> list[str]:
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """'1 service', '2 services', '1 regression', '2 regressions'."""
     return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
+
+
+def terminal_safe(text: str) -> str:
+    """Untrusted text (a signer's name, a note) as a terminal shows it harmlessly: control and escape
+    characters are written as escapes, so no name can move the cursor or repaint a verdict."""
+    return "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
+                   for ch in str(text))
