@@ -177,6 +177,10 @@ def test_counts_agree_across_banner_rail_pages_and_report_on_the_demo(qtbot, dem
     banner = window.banner.reasons.text()
     assert said in banner and "demo-scale: source port 9010 rewritten by NAT" in banner
     assert "flag:" not in banner and "req:" not in banner
+    # compare page: its two regressions under the one root cause
+    window.go("compare")
+    compare = window.pages["compare"].summary.text()
+    assert compare.count("source port 9010 rewritten by NAT") == 1 and "(2 regressions)" in compare
     # rail and checklist page: blocker items by state, as the report counts them
     items = [i for s in report["services"] for d in s["dependencies"] for i in d["items"]]
     items += [i for g in report["general_items"] for i in g["items"]]
