@@ -134,8 +134,10 @@ def group(items: list[dict], regressions: list[dict], changes: dict[str, list[di
     buckets: dict[str, dict] = {}
 
     def bucket(key: str, dependency: str | None, family: str) -> dict:
-        return buckets.setdefault(key, {"dependency": dependency, "family": family, "items": [],
-                                        "regressions": []})
+        found = buckets.get(key)
+        if found is None:
+            found = buckets[key] = {"dependency": dependency, "family": family, "items": [], "regressions": []}
+        return found
 
     for item in items:
         if not item.get("blocker") or item.get("state") not in STATE_ORDER:

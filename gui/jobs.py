@@ -7,7 +7,7 @@ inventory, save, review.
 """
 from __future__ import annotations
 
-import gc
+from .gcpause import no_collection
 
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,9 +46,8 @@ def load_inventory_job(path: str | Path) -> Loaded:
         except OSError:
             text = ""
         return Loaded(path, problems=list(exc.problems), text=text)
-    loaded = Loaded(path, inventory, evaluate(inventory))
-    gc.freeze()  # long-lived: later collections (which stop the UI thread too) need not scan them again
-    return loaded
+    with no_collection():  # gui/gcpause.py
+        return Loaded(path, inventory, evaluate(inventory))
 
 
 def open_workspace_job(path: str | Path) -> Loaded:
@@ -72,7 +71,7 @@ def save_job(workspace: Workspace) -> str:
 def review_job(inventory, workspace: Workspace) -> Review:
     """The review, with its root causes grouped in the worker too (the banner shows them)."""
     from migready.checks.root_causes import from_review
-    result = review(inventory, workspace)
-    result.causes = from_review(inventory, result)
-    gc.freeze()  # see load_inventory_job
+    with no_collection():  # gui/gcpause.py
+        result = review(inventory, workspace)
+        result.causes = from_review(inventory, result)
     return result

@@ -17,17 +17,16 @@ _BOUNDARIES = ("</tr>", "</li>", "</p>", "</table>", "</div>")
 def report_job(inventory, workspace) -> tuple[dict, str, list]:
     """The report (signatures checked), the HTML the preview shows and its root causes (all in the
     worker: grouping 16,000 items on the UI thread froze it)."""
-    import gc
-
     from migready.checks.root_causes import from_report
 
-    report = build_report(inventory, workspace, check_signature=signing.check_signature)
-    html = preview_html(report)
-    causes = from_report(report)
-    # A 10,000-item report leaves ~10^6 new tracked objects: the next generation-1 collection,
-    # which can land on the UI thread, froze the window ~300 ms (bench/README.md).  Freezing them
-    # (no scan, O(1)) keeps later collections small; reference counting still frees them.
-    gc.freeze()
+    from .gcpause import no_collection
+
+    # ~10^6 new objects: collections during the build (and the generation-1 one after it that froze
+    # the window ~300 ms) would hold the GIL over the whole heap; see gui/gcpause.py
+    with no_collection():
+        report = build_report(inventory, workspace, check_signature=signing.check_signature)
+        html = preview_html(report)
+        causes = from_report(report)
     return report, html, causes
 
 
