@@ -22,6 +22,7 @@ def test_plan_lists_exactly_the_probes_probe_then_runs(tmp_path):
     ran = migready("probe", DEMO, "--phase", "post", "--workspace", ws, timeout=120)  # stdin is not a terminal
     assert ran.returncode in (0, 1), ran.stderr
     assert "plan: post run from local://" in ran.stderr  # the summary, before anything was sent
+    assert f"stored in {ws} (next: migready compare {ws}" in ran.stdout  # where the result is
     [run] = Workspace.load(ws).runs
     planned = sorted((p["id"], p["check"], p["dependency"] or "", p["target"] or "") for p in plan["probes"])
     stored = sorted((r["id"], r["check"], r["dependency"] or "", r["target"] or "")

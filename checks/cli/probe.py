@@ -215,6 +215,8 @@ def _probe(args, inventory, workspace: Workspace, signer) -> int:
         print(f"{run['id']} attested by {signer.name} ({signer.role})")
     print_run(run, ZoneMap.of(inventory) if inventory.zones or inventory.migration.target.nat_gateways
               or inventory.migration.source.nat_gateways else None)
+    print(f"stored in {args.workspace} (next: migready compare {args.workspace}, or migready gui "
+          f"{args.workspace})")
     if not run["complete"]:
         print(f"run incomplete: {run['error']}; {len(run['results'])} results stored in {args.workspace}",
               file=sys.stderr)
