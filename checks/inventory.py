@@ -29,6 +29,7 @@ from .model import (
     Service,
     Site,
     Zone,
+    parse_ip,
 )
 from .problems import InputError, Problem, format_path
 from .targets import TargetError, expand_range, read_targets_csv
@@ -287,6 +288,10 @@ class _Semantics:
             self.add(path, f"missing required field 'port' (needed for protocol {protocol})")
         if isinstance(dep.get("host"), str):
             self.check_address(dep["host"], path + ("host",))
+        advertised = dep.get("advertised_address")
+        if isinstance(advertised, str) and advertised != "observed" and parse_ip(advertised) is None:
+            self.add(path + ("advertised_address",),
+                     f"'{advertised}' is neither an IP address nor 'observed' (the peer calls back an address)")
         for hi, host in enumerate(_as_list(dep.get("hosts"))):
             if isinstance(host, str):
                 self.check_address(host, path + ("hosts", hi))
@@ -340,7 +345,7 @@ def _build(doc: dict, shown: str, digest: str, fleets: dict) -> Inventory:
             cidrs=tuple(ipaddress.ip_network(c) for c in z.get("cidrs", ())),
             domains=tuple(z.get("domains", ())),
             reflectors=tuple(
-                Reflector(r["host"], r["port"], tuple(r.get("protocols", ("udp", "tcp"))))
+                Reflector(r["host"], r["port"], tuple(r.get("protocols", ("udp", "tcp"))), r.get("token_file", ""))
                 for r in z.get("reflectors", ())
             ),
             notes=z.get("notes", ""),
@@ -375,6 +380,7 @@ def _build(doc: dict, shown: str, digest: str, fleets: dict) -> Inventory:
                     direction=d.get("direction", "outbound"),
                     zone=d.get("zone", ""),
                     source_port=d.get("source_port"),
+                    advertised_address=d.get("advertised_address", ""),
                     requires=tuple(d.get("requires", ())),
                     timeout_ms=d.get("timeout_ms"),
                     in_request_path=bool(d.get("in_request_path", False)),

@@ -48,6 +48,7 @@ class Reflector:
     host: str
     port: int
     protocols: tuple[str, ...] = ("udp", "tcp")
+    token_file: str = ""  # as written, relative to the inventory (call-back requests carry the token)
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ class Dependency:
     direction: str = "outbound"
     zone: str = ""  # as written; see Inventory.zone_of for the effective zone
     source_port: int | None = None
+    advertised_address: str = ""  # inbound/both: an address, "observed", or "" (the staging host's own)
     requires: tuple[str, ...] = ()
     timeout_ms: int | None = None
     in_request_path: bool = False

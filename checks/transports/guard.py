@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 from .errors import TransportError
 
 ENV = "MIGREADY_ALLOWED_NETWORKS"
-_FIELDS = ("host", "reflector_host", "name", "resolver", "url")
+_FIELDS = ("host", "reflector_host", "name", "resolver", "url", "advertise")
+_NOT_ADDRESSES = {"advertise": ("own", "observed")}  # a callback's registered address, by rule
 
 
 class TargetNotAllowed(TransportError):
@@ -44,7 +45,7 @@ def outside(plan: dict, networks: list) -> list[str]:
             if not isinstance(value, str):
                 continue
             host = (urlsplit(value).hostname or "") if field == "url" else value
-            if host == "localhost":
+            if host == "localhost" or value in _NOT_ADDRESSES.get(field, ()):
                 continue
             try:
                 ip = ipaddress.ip_address(host)
