@@ -77,3 +77,43 @@ def plan_callback(inventory: Inventory, dep: Dependency, add, timeout: int) -> N
               protocol=callback_protocol(dep), port=port, advertise=dep.advertised_address or "own",
               reflector_host=reflector.host, reflector_port=reflector.port, token=token,
               call_timeout_ms=call_timeout, timeout_ms=max(timeout, call_timeout + 4000))
+
+
+_STATUS_WORDS = {"connected": "connected", "answered": "answered", "refused": "refused", "timeout": "timed out",
+                 "unreachable": "unreachable", "silent": "no answer", "not_allowed": "not allowed by the reflector",
+                 "error": "failed"}
+
+
+def callback_lines(result: dict) -> list[str]:
+    """Who called whom, from where, and what each side saw, as short lines (GUI, reports, CLI).
+
+    Read from a stored `callback` result; [] for anything else or a result
+    decided without the agent (unrunnable), whose detail already says why."""
+    if result.get("check") != "callback":
+        return []
+    data = result.get("data") or {}
+    if not data.get("calls") and not data.get("listen"):
+        return []
+    reflector = data.get("reflector") or {}
+    registered, observed, listen = data.get("registered") or {}, data.get("observed") or {}, data.get("listen") or {}
+    lines = []
+    if listen:
+        port = f"{listen.get('port')}" + (f" (ephemeral: {listen.get('requested_port')} was taken)"
+                                          if listen.get("ephemeral") else "")
+        lines.append(f"listened on {listen.get('ip')}:{port}/{data.get('proto') or 'tcp'}; the peer's reflector "
+                     f"{reflector.get('ip')}:{reflector.get('port')} saw the request from {observed.get('ip')}")
+    for call in data.get("calls") or ():
+        roles = set(call.get("roles") or ())
+        role = ("the registered address" if call.get("ip") == registered.get("ip") else
+                "the address it observed" if "observed" in roles else "a requested address")
+        caller = (call.get("local") or {}).get("ip") or reflector.get("ip")
+        latency = call.get("latency_ms")
+        took = f" in {latency:.1f} ms" if isinstance(latency, (int, float)) else ""
+        seen = call.get("seen_from")
+        saw = (f"; the listener saw it from {seen.get('ip')}:{seen.get('port')}" if seen else
+               "; the listener saw nothing" if call.get("status") in ("connected", "answered") else "")
+        lines.append(f"{caller} called {call.get('ip')}:{call.get('port')} ({role}): "
+                     f"{_STATUS_WORDS.get(call.get('status'), call.get('status'))}{took}{saw}")
+    if data.get("refused"):
+        lines.append(f"the reflector refused the request: {data['refused']}")
+    return lines

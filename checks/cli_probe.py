@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from .callback import callback_lines
 from .cli_common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, print_problems
 from .inventory import load_inventory
 from .problems import InputError
@@ -138,7 +139,8 @@ def cmd_probe(args) -> int:
 
 
 def describe(result: dict) -> str:
-    """One line a migration lead reads; reflect results say plainly what NAT did."""
+    """One line a migration lead reads; reflect results say plainly what NAT did, callback
+    results who called whom and what the listener saw."""
     if result["check"] == "reflect" and result.get("local") and result.get("observed"):
         local, seen = result["local"], result["observed"]
         port = (f"source port {local['port']} preserved" if result.get("port_preserved")
@@ -146,6 +148,8 @@ def describe(result: dict) -> str:
         addr = (f"address {local['ip']} -> {seen['ip']} (translated)" if result.get("nat")
                 else f"address {seen['ip']} not translated")
         return f"{port}; {addr}"
+    if result["check"] == "callback" and callback_lines(result):
+        return "; ".join(callback_lines(result))
     latency = f" in {result['latency_ms']:.1f} ms" if isinstance(result.get("latency_ms"), (int, float)) else ""
     return f"{result.get('detail') or result.get('reason') or ''}{latency}"
 

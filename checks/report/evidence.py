@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 
+from ..callback import callback_lines
 from ..compare import Change
 
 
@@ -52,6 +53,9 @@ def side(result: dict | None) -> dict | None:
     if result.get("check") == "reflect":
         out["port_preserved"] = _flag(result, data, "port_preserved")
         out["nat"] = _flag(result, data, "nat")
+    if result.get("check") == "callback":  # incident 5: who called whom, from where, what each side saw
+        out["local"] = out["observed"] = None
+        out["callback"] = callback_lines(result)
     return out
 
 

@@ -42,6 +42,7 @@ def side_lines(side: dict | None) -> list[str]:
     if side.get("dns") is not None:
         answers = ", ".join(f"{a.get('ip')} ({a.get('class')})" for a in side["dns"]) or "no answer"
         lines.append(f"DNS {answers}")
+    lines.extend(side.get("callback") or ())
     if side.get("detail") and len(lines) == 1:
         lines.append(side["detail"])
     return [clean(line) for line in lines]

@@ -157,6 +157,17 @@ def test_the_peer_calls_back_the_old_site_not_the_new_one_until_a_port_forward(
     assert any(r.startswith("regression:") and DEP in r and f":{PORT}" in r and "the peer cannot call back" in r
                for r in verdict["reasons"]), verdict["reasons"]
 
+    # The report and `probe`'s own output say who called whom, from where, and what each side saw.
+    report = tmp_path / "report.md"
+    assert migready_in_ops(lab, "report", ws, "--format", "md", "--out", report).returncode == 0
+    text = report.read_text(encoding="utf-8")
+    assert f"{lab.store} called {lab.new}:{PORT} (the registered address): timed out" in text
+    assert f"{lab.store} called {lab.nat_address}:{PORT} (the address it observed): refused" in text
+    assert f"{lab.store} called {lab.old}:{PORT} (the registered address): connected in " in text
+    assert f"the listener saw it from {lab.store}:" in text
+    assert f"listened on {lab.new}:{PORT}/tcp; the peer's reflector {lab.store}:{CALLBACK_REFLECTOR_PORT} " \
+           f"saw the request from {lab.nat_address}" in post.stdout
+
     # The fix: the router forwards its address's port 27777 to the worker, and the worker
     # registers the address the peer sees (the forwarded one).
     router.add("nat", "PREROUTING", "-i", "to-store", "-d", lab.nat_address, "-p", "tcp", "--dport", str(PORT),
