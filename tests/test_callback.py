@@ -236,8 +236,9 @@ def test_reflector_never_calls_back_for_a_datagram(make_reflector, counter):
     (["--token-file", "/nonexistent/token"], "/nonexistent/token"),
     (["--callback-allow", "10.0.0.300/8"], "10.0.0.300/8"),
 ])
-def test_reflector_command_line_refuses_bad_options(args, says):
-    proc = subprocess.run([sys.executable, str(AGENT), "reflector", "--bind", LO, "--port", "0"] + args,
+@pytest.mark.parametrize("command", [[str(AGENT)], ["-m", "migready.checks.cli"]], ids=["agent.py", "migready"])
+def test_reflector_command_line_refuses_bad_options(command, args, says):
+    proc = subprocess.run([sys.executable, *command, "reflector", "--bind", LO, "--port", "0"] + args,
                           capture_output=True, text=True, timeout=30)
     assert proc.returncode == 2 and says in proc.stderr
 
