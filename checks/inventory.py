@@ -216,6 +216,10 @@ class _Semantics:
                     if net is not None:
                         nets.append(net)
             for ri, reflector in enumerate(_as_list(zone.get("reflectors"))):
+                token_file = reflector.get("token_file") if isinstance(reflector, dict) else None
+                if isinstance(token_file, str) and token_file and not (self.base / token_file).is_file():
+                    self.add(("zones", zi, "reflectors", ri, "token_file"),
+                             f"{self.base / token_file} is not a regular file (the reflector's shared token)")
                 host = reflector.get("host") if isinstance(reflector, dict) else None
                 if not isinstance(host, str):
                     continue

@@ -303,6 +303,12 @@ def test_plan_with_a_reflector_in_the_peers_zone(tmp_path):
     assert probe["call_timeout_ms"] == 2000 and probe["timeout_ms"] > probe["call_timeout_ms"]
 
 
+def test_a_missing_token_file_is_named_when_the_inventory_loads(tmp_path):
+    with pytest.raises(InputError) as err:
+        inventory(tmp_path, "    reflectors: [{host: 127.0.0.1, port: 3478, token_file: missing-token}]")
+    assert "zones[0].reflectors[0].token_file" in str(err.value) and "missing-token" in str(err.value)
+
+
 def test_advertised_address_must_be_an_address_or_observed(tmp_path):
     with pytest.raises(InputError) as err:
         inventory(tmp_path, extra="        advertised_address: worker-01")
