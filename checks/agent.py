@@ -386,6 +386,7 @@ class _CallbackListener(object):
     def __init__(self, proto, port, family, nonce):
         self.proto, self.requested_port, self.nonce = proto, port, nonce
         self.seen, self.stopped = [], threading.Event()
+        self.arrived = threading.Condition()
         kind = socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM
         wildcard = "::" if family == socket.AF_INET6 else "0.0.0.0"
         self.sock = socket.socket(family, kind)
@@ -410,7 +411,19 @@ class _CallbackListener(object):
         self.thread.start()
 
     def _record(self, peer, index):
-        self.seen.append({"from": _addr(peer), "call": index})
+        with self.arrived:
+            self.seen.append({"from": _addr(peer), "call": index})
+            self.arrived.notify_all()
+
+    def wait_for(self, indices, deadline):
+        """Wait (bounded) until the calls the peer says connected were recorded here:
+        its answer can overtake this thread's accept of the last connection."""
+        with self.arrived:
+            while not set(indices) <= set(s["call"] for s in self.seen):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return
+                self.arrived.wait(min(left, 0.1))
 
     def _serve(self):
         while not self.stopped.is_set():
@@ -541,7 +554,9 @@ def check_callback(probe, deadline):
                 request["token"] = token
             return json.dumps(request).encode("ascii")
         answer, local = _callback_request(probe, deadline, make_request)
-        time.sleep(0.05)  # a datagram's record may trail the reflector's answer
+        reached = [c.get("index") for c in answer.get("calls") or ()
+                   if isinstance(c, dict) and c.get("status") in ("connected", "answered")]
+        listener.wait_for([i for i in reached if isinstance(i, int)], min(deadline, time.monotonic() + 2.0))
     finally:
         listener.close()
     observed = answer.get("observed") or {}
@@ -1664,6 +1679,8 @@ class CallbackPolicy(object):
             if nonce in self._nonces:
                 raise CallbackRefused("repeated", "request %s was already carried out; "
                                       "each request calls back once" % nonce)
+            if len(self._recent) > 4096:  # forget sources that went quiet
+                self._recent = {ip: ts for ip, ts in self._recent.items() if ts and now - ts[-1] < self.window}
             times = [t for t in self._recent.get(source_ip, ()) if now - t < self.window]
             if len(times) >= self.rate:
                 self._recent[source_ip] = times
