@@ -33,6 +33,7 @@ import concurrent.futures
 import datetime
 import errno
 import hmac
+import io
 import ipaddress
 import json
 import os
@@ -465,11 +466,27 @@ class _CallbackListener(object):
 def _callback_request(probe, deadline, make_request):
     """Connect to the reflector, send the request make_request(local) builds,
     read one answer line.  -> (answer dict, local addr)."""
-    sock, sockaddr, _ = _socket_for(probe, "reflector_host", "reflector_port",
-                                    socket.SOCK_STREAM, deadline)
+    wait_until = time.monotonic() + max(0, int(probe.get("connect_wait_ms") or 0)) / 1000.0
+    while True:  # a vantage host's agent may still be starting: refused is retried until wait_until
+        sock, sockaddr, _ = _socket_for(probe, "reflector_host", "reflector_port",
+                                        socket.SOCK_STREAM, deadline)
+        try:
+            sock.settimeout(_remaining(deadline))
+            sock.connect(sockaddr)
+            break
+        except ConnectionRefusedError as exc:
+            sock.close()
+            if time.monotonic() + 0.2 >= min(wait_until, deadline):
+                raise Done(_outcome("inconclusive", "vantage_unreachable",
+                                    "cannot reach the call-back vantage point %s:%s (%s): this proves "
+                                    "nothing about the peer" % (sockaddr[0], sockaddr[1], exc)))
+            time.sleep(0.2)
+        except OSError as exc:
+            sock.close()
+            failure = _socket_failure(exc, what="vantage point %s:%s" % (sockaddr[0], sockaddr[1]))
+            raise Done(_outcome("inconclusive", "vantage_unreachable",
+                                failure["detail"] + ": this proves nothing about the peer"))
     try:
-        sock.settimeout(_remaining(deadline))
-        sock.connect(sockaddr)
         local = _addr(sock.getsockname())
         sock.sendall(make_request(local) + b"\n")
         answer = b""
@@ -1783,6 +1800,7 @@ class Reflector(object):
         self.bind, self.port, self.udp, self.tcp = bind, port, udp, tcp
         # call-back requests (TCP only): observed address only, unless the policy allows more
         self.callback = callback if callback is not None else CallbackPolicy()
+        self.callbacks_served = []  # the answers to call-back requests, in order
         self.log = log if log is not None else sys.stderr
         self.once, self.stopped = once, threading.Event()
         self.sockets, self.threads = {}, []
@@ -1879,6 +1897,7 @@ class Reflector(object):
             if msg.get("migready") == "callback":
                 conn.settimeout(CALLBACK_MAX_TIMEOUT_MS / 1000.0 + 5)
                 answer = callback_answer(peer, msg, self.callback)
+                self.callbacks_served.append(answer)
                 conn.sendall(json.dumps(answer).encode("ascii") + b"\n")
                 self._log("callback from %s:%s: %s" % (_unmap(peer[0]), peer[1], answer.get("refused") or ", ".join(
                     "%s %s:%s %s" % (c["proto"], c["ip"], c["port"], c["status"]) for c in answer["calls"])))
@@ -1916,6 +1935,51 @@ def serve_reflector(bind="0.0.0.0", port=REFLECTOR_PORT, udp=True, tcp=True,
     finally:
         reflector.stop()
     return 0
+
+
+def check_serve_callbacks(probe, deadline):
+    """Be the call-back vantage point for one probe run (a `vantage_hosts` entry).
+
+    Guards incident 5 from a host in the peer's zone: the host side runs this
+    on the vantage host while the staging host runs its `callback` probes
+    against it.  A call-back reflector for the run only: TCP, the port in the
+    plan, a per-run token, the plan's CIDRs, and it stops once it served the
+    `expect` requests (or at the timeout)."""
+    token = _field(probe, "token", str)
+    expect = probe.get("expect", 1)
+    if isinstance(expect, bool) or not isinstance(expect, int) or expect < 1:
+        raise ProbeError("field 'expect' must be a positive integer")
+    allow = probe.get("callback_allow") or []
+    if not isinstance(allow, list) or not all(isinstance(c, str) for c in allow):
+        raise ProbeError("field 'callback_allow' must be a list of CIDRs")
+    try:
+        policy = CallbackPolicy(allow, token, rate=max(CALLBACK_RATE, expect))
+    except ValueError as exc:
+        raise ProbeError("callback_allow: %s" % exc)
+    log = io.StringIO()
+    bind = probe.get("bind") or "0.0.0.0"
+    try:
+        reflector = Reflector(bind, _port(probe, "port"), udp=False, tcp=True, log=log,
+                              callback=policy).start()
+    except OSError as exc:
+        return _outcome("inconclusive", "listen_failed", "cannot listen for call-back requests on %s:%s: %s"
+                        % (bind, probe.get("port"), exc))
+    try:
+        while len(reflector.callbacks_served) < expect and time.monotonic() < deadline - 0.3:
+            time.sleep(0.05)
+    finally:
+        reflector.stop()
+    served = reflector.callbacks_served
+    data = {"served": len(served), "expected": expect, "log": log.getvalue().splitlines()[-50:],
+            "calls": [c for a in served for c in a.get("calls") or ()]}
+    if len(served) < expect:
+        return _outcome("inconclusive", "not_asked", "served %d of %d call-back requests before the timeout"
+                        % (len(served), expect), data=data)
+    return _outcome("pass", "served", "served %d call-back request%s" % (expect, "" if expect == 1 else "s"),
+                    data=data)
+
+
+CHECKS["serve_callbacks"] = check_serve_callbacks
 
 
 def _read_token(path):

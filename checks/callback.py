@@ -12,11 +12,14 @@ stays an unrunnable entry that says exactly what to add.
 """
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
-from .model import Dependency, Inventory, Reflector
+from .model import Dependency, Inventory, Reflector, VantageHost, parse_ip
+from .transports.hostspec import parse_host
 
 TOKEN_MAX_BYTES = 4096
+VANTAGE_CONNECT_WAIT_MS = 20_000  # the vantage host's SSH session and agent start meanwhile
 
 
 def needs_callback(dep: Dependency) -> bool:
@@ -58,13 +61,17 @@ def plan_callback(inventory: Inventory, dep: Dependency, add, timeout: int) -> N
         add.unrunnable("callback", meta, "no_port",
                        "the dependency declares no port: nothing to listen on for the peer's call-back")
         return
+    if not reflectors and zone and zone.vantage_hosts:
+        _plan_vantage(dep, add, zone.vantage_hosts[0], meta, port, timeout)
+        return
     if not reflectors:
         where = f"zone '{zone.name}'" if zone else "the peer's zone (none declared: add `zone:` to the dependency)"
         add.unrunnable("callback", meta, "no_vantage_point",
                        f"no vantage point in {where} to call back from: run `migready reflector` on a host "
                        f"there (add `--callback-allow CIDR` covering the address this service registers when "
                        f"the peer does not see it directly) and list it under the zone's `reflectors:` "
-                       f"with tcp among its protocols")
+                       f"with tcp among its protocols, or list a host there that migready can reach over "
+                       f"SSH under the zone's `vantage_hosts:`")
         return
     reflector = reflectors[0]
     try:
@@ -72,11 +79,58 @@ def plan_callback(inventory: Inventory, dep: Dependency, add, timeout: int) -> N
     except (OSError, ValueError) as exc:
         add.unrunnable("callback", meta, "token_unreadable", str(exc))
         return
-    call_timeout = min(max(dep.timeout_ms or 0, 1000) * 2, 10_000) if dep.timeout_ms else 3000
+    call_timeout = _call_timeout(dep)
     add.probe("callback", dict(meta, target=f"{reflector.host}:{reflector.port}"),
               protocol=callback_protocol(dep), port=port, advertise=dep.advertised_address or "own",
               reflector_host=reflector.host, reflector_port=reflector.port, token=token,
               call_timeout_ms=call_timeout, timeout_ms=max(timeout, call_timeout + 4000))
+
+
+def _call_timeout(dep: Dependency) -> int:
+    """Twice the budget (a slow call-back is measured, then judged against it), 1-10 s; 3 s without one."""
+    return min(max(dep.timeout_ms, 1000) * 2, 10_000) if dep.timeout_ms else 3000
+
+
+def _plan_vantage(dep: Dependency, add, vantage: VantageHost, meta: dict, port: int, timeout: int) -> None:
+    """The zone's vantage host calls back: migready runs its agent (over SSH) as a call-back
+    reflector for this run only, with a fresh token, allowed to call the address the service
+    registers and the staging host's own address (when the host spec names it)."""
+    plan = add.plan
+    serve = plan.vantage.get(vantage.host)
+    if serve is None:
+        serve = plan.vantage[vantage.host] = {"address": vantage.address, "port": vantage.port,
+                                               "token": secrets.token_hex(16), "allow": [], "expect": 0}
+    for address in (dep.advertised_address, _staging_address(plan.host)):
+        if address and address != "observed" and parse_ip(address) is not None:
+            cidr = f"{address}/{parse_ip(address).max_prefixlen}"
+            if cidr not in serve["allow"]:
+                serve["allow"].append(cidr)
+    serve["expect"] += 1
+    call_timeout = _call_timeout(dep)
+    add.probe("callback", dict(meta, target=f"{vantage.address}:{vantage.port}"),
+              protocol=callback_protocol(dep), port=port, advertise=dep.advertised_address or "own",
+              reflector_host=vantage.address, reflector_port=vantage.port, token=serve["token"],
+              call_timeout_ms=call_timeout, connect_wait_ms=VANTAGE_CONNECT_WAIT_MS,
+              timeout_ms=max(timeout, call_timeout + 4000) + VANTAGE_CONNECT_WAIT_MS)
+
+
+def _staging_address(host: str) -> str | None:
+    try:
+        name = parse_host(host).host
+    except ValueError:
+        return None
+    return name if name and parse_ip(name) is not None else None
+
+
+def vantage_plans(plan) -> dict[str, dict]:
+    """One agent plan per vantage host of a probe plan: a `serve_callbacks` probe that lasts as
+    long as the staging host's longest call-back probe may wait for it."""
+    longest = max((p.get("timeout_ms", 0) for p in plan.probes if p["check"] == "callback"), default=0)
+    return {host: {"version": 1, "jobs": 1, "probes": [
+        {"id": "v1", "check": "serve_callbacks", "meta": {"dependency": None, "target": None, "proves": []},
+         "port": serve["port"], "token": serve["token"], "callback_allow": serve["allow"],
+         "expect": serve["expect"], "timeout_ms": longest + 5000}]}
+        for host, serve in plan.vantage.items()}
 
 
 _STATUS_WORDS = {"connected": "connected", "answered": "answered", "refused": "refused", "timeout": "timed out",

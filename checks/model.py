@@ -52,6 +52,15 @@ class Reflector:
 
 
 @dataclass(frozen=True)
+class VantageHost:
+    """A host in a zone, reached over SSH, whose agent calls staging hosts back (incident 5)."""
+
+    host: str  # host spec
+    address: str  # where staging hosts reach it
+    port: int = 3479
+
+
+@dataclass(frozen=True)
 class Zone:
     name: str
     kind: str  # store | internal | external
@@ -59,6 +68,7 @@ class Zone:
     domains: tuple[str, ...] = ()
     reflectors: tuple[Reflector, ...] = ()
     notes: str = ""
+    vantage_hosts: tuple[VantageHost, ...] = ()
 
     def contains_ip(self, ip) -> bool:
         return any(ip.version == net.version and ip in net for net in self.cidrs)

@@ -17,6 +17,7 @@ from typing import Callable, Optional
 from .model import Inventory
 from .probes import Plan, build_plan
 from .transports import PythonMissing, TransportOptions, open_transport
+from .vantage import serving_vantage_hosts
 from .workspace import Workspace, utc_now
 
 
@@ -96,7 +97,9 @@ def run_probes(
 
         workspace.save()
         try:
-            outcome = transport.run_agent(agent_source(), plan.to_agent(), on_line, cancel)
+            with serving_vantage_hosts(plan, options, agent_source()) as vantage:
+                outcome = transport.run_agent(agent_source(), plan.to_agent(),
+                                              lambda obj: on_line(vantage.explain(obj)), cancel)
             run["complete"] = outcome.complete
             run["error"] = outcome.error
         except PythonMissing as exc:

@@ -30,6 +30,7 @@ class Plan:
     probes: list[dict] = field(default_factory=list)
     unrunnable: list[dict] = field(default_factory=list)  # results decided without the agent
     jobs: int = 32
+    vantage: dict = field(default_factory=dict)  # vantage host spec -> what it serves (checks/callback.py)
 
     def to_agent(self) -> dict:
         return {"version": PLAN_VERSION, "jobs": self.jobs, "probes": self.probes}

@@ -344,3 +344,53 @@ def test_mr007_is_cleared_by_the_call_back_and_for_both_by_the_forward_connect_t
     assert [p.split(":")[0] for p in flag.evidence.split("; ")] == needs
     reqs = sorted(i.requirement for i in checklist.items if i.source == "requirement")
     assert reqs == needs  # an evidence item per direction, even when `requires` does not list it
+
+
+# ---------------------------------------------------------------- vantage hosts
+
+VANTAGE = """\
+    vantage_hosts: [{host: "VANTAGE", address: 127.0.0.1, port: VPORT}]"""
+
+
+def test_a_vantage_host_calls_back_during_the_run(tmp_path):
+    """No reflector in the peer's zone, a vantage host there: its agent (here local://, a second
+    agent process) serves the staging host's call-back request for this run, with a fresh token."""
+    from migready.checks.probe_run import run_probes
+
+    vport = free_port()
+    inv = inventory(tmp_path, VANTAGE.replace("VANTAGE", "local://").replace("VPORT", str(vport)))
+    plan = build_plan(inv, "local://", "pre")
+    [probe] = [p for p in plan.probes if p["check"] == "callback"]
+    assert (probe["reflector_host"], probe["reflector_port"]) == (LO, vport)
+    assert plan.vantage["local://"]["expect"] == 1 and probe["token"] == plan.vantage["local://"]["token"]
+    assert build_plan(inv, "local://", "pre").vantage["local://"]["token"] != probe["token"]  # per run
+
+    ws = Workspace.new(tmp_path / "w.migready.json", inv.path, inv.digest)
+    run = run_probes(inv, "local://", "pre", ws)
+    [result] = [r for r in run["results"] if r["check"] == "callback"]
+    assert (result["status"], result["reason"]) == ("pass", "called_back"), result
+    assert result["target"] == f"{LO}:{vport}" and "token" not in result["data"]
+    assert result["data"]["calls"][0]["seen_from"]["ip"] == LO
+    assert judge("reverse_reachable", next(inv.dependencies()), run).state == "pass"
+
+
+def test_an_unreachable_vantage_host_is_inconclusive_and_says_why(tmp_path, monkeypatch):
+    from migready.checks import callback
+    from migready.checks.probe_run import run_probes
+
+    monkeypatch.setattr(callback, "VANTAGE_CONNECT_WAIT_MS", 1500)
+    closed = free_port()
+    spec = f"ssh://root@127.0.0.1:{closed}"
+    inv = inventory(tmp_path, VANTAGE.replace("VANTAGE", spec).replace("VPORT", str(free_port())))
+    ws = Workspace.new(tmp_path / "w.migready.json", inv.path, inv.digest)
+    run = run_probes(inv, "local://", "pre", ws)
+    [result] = [r for r in run["results"] if r["check"] == "callback"]
+    assert (result["status"], result["reason"]) == ("inconclusive", "vantage_unreachable"), result
+    assert "proves nothing about the peer" in result["detail"] and f"vantage host {spec}:" in result["detail"]
+    assert judge("reverse_reachable", next(inv.dependencies()), run).state == "pending"
+
+
+def test_a_vantage_host_needs_an_address_the_staging_host_can_reach(tmp_path):
+    with pytest.raises(InputError) as err:
+        inventory(tmp_path, '    vantage_hosts: [{host: "ssh://ops@sched-vantage"}]')
+    assert "zones[0].vantage_hosts[0]" in str(err.value) and "give `address`" in str(err.value)

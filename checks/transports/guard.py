@@ -40,6 +40,14 @@ def outside(plan: dict, networks: list) -> list[str]:
     for probe in probes if isinstance(probes, list) else ():
         if not isinstance(probe, dict):
             continue  # not a probe the agent would run (it rejects the plan)
+        for cidr in probe.get("callback_allow") or () if isinstance(probe.get("callback_allow"), list) else ():
+            try:  # a call-back vantage host may call addresses inside these
+                net = ipaddress.ip_network(cidr, strict=False)
+            except (TypeError, ValueError):
+                found.append(str(cidr))
+                continue
+            if not any(net.version == n.version and net.subnet_of(n) for n in networks):
+                found.append(cidr)
         for field in _FIELDS:
             value = probe.get(field)
             if not isinstance(value, str):

@@ -100,12 +100,15 @@ class Router:
 @pytest.fixture
 def router(lab):
     rules = Router(lab)
-    # The new site is reachable from outside only through what the router forwards on purpose:
-    # connections whose original destination is the new site's own subnet are dropped.
-    rules.add("filter", "FORWARD", "-i", "to-store", "-o", "to-new", "-m", "conntrack", "--ctstate", "NEW",
-              "--ctorigdst", "198.18.2.0/24", "-j", "DROP")
     yield rules
     rules.remove_all()
+
+
+def close_new_site_to(router, side):
+    """The new site is reachable from `side` only through what the router forwards on purpose:
+    connections whose original destination is the new site's own subnet are dropped."""
+    router.add("filter", "FORWARD", "-i", f"to-{side}", "-o", "to-new", "-m", "conntrack", "--ctstate", "NEW",
+               "--ctorigdst", "198.18.2.0/24", "-j", "DROP")
 
 
 def callback_result(ws, phase):
@@ -127,6 +130,7 @@ REACHED = {"tcp": ("connected", "timeout", "timed out"), "udp": ("answered", "si
 def test_the_peer_calls_back_the_old_site_not_the_new_one_until_a_port_forward(
         lab, callback_reflector, router, tmp_path, proto):
     reached, lost, lost_words = REACHED[proto]
+    close_new_site_to(router, "store")
     inventory = write_inventory(lab, tmp_path / "worker.yaml", proto)
     ws = tmp_path / "worker.migready.json"
 
@@ -199,3 +203,50 @@ def test_the_peer_calls_back_the_old_site_not_the_new_one_until_a_port_forward(
     assert not [r for r in verdict["reasons"] if r.startswith("regression:") or f"MR007:{DEP}" in r
                 or f"{DEP}:reverse_reachable" in r], verdict["reasons"]
 
+
+
+VANTAGE_INVENTORY = """\
+version: 1
+migration:
+  name: lab - job worker, the scheduler's site has a vantage host
+  source: {{site: old, staging_hosts: ["ssh://root@{old}:22"]}}
+  target: {{site: new, staging_hosts: ["ssh://root@{new}:22"]}}
+zones:
+  - name: scheduler-site
+    kind: internal
+    cidrs: [198.18.1.0/24]
+    vantage_hosts: [{{host: "ssh://root@{old}:22"}}]   # no reflector there: migready's own agent calls back
+services:
+  - name: job-worker
+    owner: jobs
+    dependencies:
+      - name: scheduler-callback
+        kind: service
+        protocol: tcp
+        host: {old}                  # the scheduler server, in the old site
+        port: {port}
+        direction: inbound
+        timeout_ms: 1000
+"""
+
+
+def test_a_vantage_host_in_the_peers_site_calls_back_over_ssh(lab, router, tmp_path):
+    """The peer's zone has no reflector but a host migready can reach over SSH (the old site's):
+    during each run its agent serves the staging host's call-back request."""
+    close_new_site_to(router, "old")
+    inventory = tmp_path / "worker.yaml"
+    inventory.write_text(VANTAGE_INVENTORY.format(old=lab.old, new=lab.new, port=PORT), encoding="utf-8")
+    ws = tmp_path / "vantage.migready.json"
+    assert probe(lab, inventory, "pre", ws).returncode == 0
+    before = callback_result(ws, "pre")
+    assert before["status"] == "pass" and before["target"] == f"{lab.old}:3479", before
+    assert before["data"]["calls"][0]["seen_from"]["ip"] == lab.old
+
+    post = probe(lab, inventory, "post", ws)
+    assert post.returncode == 1, post.stdout + post.stderr
+    after = callback_result(ws, "post")
+    assert (after["status"], after["reason"]) == ("fail", "no_callback"), after
+    assert calls_by_ip(after)[lab.new]["status"] == "timeout"  # routed, not NATed: observed = registered
+    verdict = json.loads(migready_in_ops(lab, "verdict", ws, "--format", "json").stdout)
+    assert any(r.startswith("regression:") and DEP in r and f"{lab.new}:{PORT}" in r
+               and "the peer cannot call back" in r for r in verdict["reasons"]), verdict["reasons"]
