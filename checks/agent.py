@@ -468,8 +468,11 @@ def _callback_request(probe, deadline, make_request):
     read one answer line.  -> (answer dict, local addr)."""
     wait_until = time.monotonic() + max(0, int(probe.get("connect_wait_ms") or 0)) / 1000.0
     while True:  # a vantage host's agent may still be starting: refused is retried until wait_until
-        sock, sockaddr, _ = _socket_for(probe, "reflector_host", "reflector_port",
-                                        socket.SOCK_STREAM, deadline)
+        try:
+            sock, sockaddr, _ = _socket_for(probe, "reflector_host", "reflector_port",
+                                            socket.SOCK_STREAM, deadline)
+        except Done as done:  # the reflector's name did not resolve: nothing is known about the peer
+            raise Done(_outcome("inconclusive", "vantage_unreachable", done.outcome["detail"]))
         try:
             sock.settimeout(_remaining(deadline))
             sock.connect(sockaddr)
@@ -500,7 +503,7 @@ def _callback_request(probe, deadline, make_request):
         raise Done(_outcome("inconclusive", "reflector_silent",
                             "the reflector did not answer the call-back request in time"))
     except OSError as exc:
-        raise Done(_socket_failure(exc, what="reflector"))
+        raise Done(_outcome("inconclusive", "reflector_error", "the call-back request failed: %s" % exc))
     finally:
         sock.close()
     try:

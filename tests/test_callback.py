@@ -394,3 +394,11 @@ def test_a_vantage_host_needs_an_address_the_staging_host_can_reach(tmp_path):
     with pytest.raises(InputError) as err:
         inventory(tmp_path, '    vantage_hosts: [{host: "ssh://ops@sched-vantage"}]')
     assert "zones[0].vantage_hosts[0]" in str(err.value) and "give `address`" in str(err.value)
+
+
+def test_a_reflector_that_cannot_be_reached_proves_nothing():
+    """Refused by the reflector is not refused by the peer: inconclusive, never a failure."""
+    result = run_agent({"check": "callback", "protocol": "tcp", "port": free_port(), "reflector_host": LO,
+                        "reflector_port": free_port(), "timeout_ms": 5000})
+    assert (result["status"], result["reason"]) == ("inconclusive", "vantage_unreachable"), result
+    assert "proves nothing about the peer" in result["detail"]
