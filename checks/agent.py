@@ -391,6 +391,8 @@ class _CallbackListener(object):
         kind = socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM
         wildcard = "::" if family == socket.AF_INET6 else "0.0.0.0"
         self.sock = socket.socket(family, kind)
+        if proto == "tcp":  # TIME_WAIT left by earlier connections must not push us off the port
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             try:
                 self.sock.bind((wildcard, port))
@@ -443,19 +445,19 @@ class _CallbackListener(object):
                 if self.stopped.is_set():
                     return
                 continue
+            raw, eof = b"", False
             try:
                 conn.settimeout(1.0)
-                raw = b""
-                while b"\n" not in raw and len(raw) < 256:
+                while not eof and len(raw) < 256:  # the tag line, then the caller's close
                     chunk = conn.recv(256)
-                    if not chunk:
-                        break
+                    eof = not chunk
                     raw += chunk
                 self._record(peer, _parse_callback_tag(raw, self.nonce))
             except OSError:
-                self._record(peer, None)
+                self._record(peer, _parse_callback_tag(raw, self.nonce) if raw else None)
             finally:
-                conn.close()
+                # abortive: no TIME_WAIT is left on the service's own port (it may start right after)
+                _close(conn, abortive=True)
 
     def close(self):
         self.stopped.set()
