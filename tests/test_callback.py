@@ -402,3 +402,17 @@ def test_a_reflector_that_cannot_be_reached_proves_nothing():
                         "reflector_port": free_port(), "timeout_ms": 5000})
     assert (result["status"], result["reason"]) == ("inconclusive", "vantage_unreachable"), result
     assert "proves nothing about the peer" in result["detail"]
+
+
+def test_the_service_can_bind_its_port_right_after_a_call_back(make_reflector):
+    """The probe runs on the host the service will run on: it must not leave its inbound port
+    in TIME_WAIT (a server without SO_REUSEADDR could not start for a minute)."""
+    ref = make_reflector()
+    port = free_port()
+    for _ in range(2):
+        result = run_agent({"check": "callback", "protocol": "tcp", "port": port, "reflector_host": LO,
+                            "reflector_port": ref.port, "timeout_ms": 8000})
+        assert result["status"] == "pass" and result["data"]["listen"]["ephemeral"] is False, result
+    with socket.socket() as server:  # no SO_REUSEADDR, like many services
+        server.bind(("0.0.0.0", port))
+        server.listen(1)
