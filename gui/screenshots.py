@@ -67,9 +67,10 @@ def take(out_dir: str | Path) -> int:
         _offscreen(scratch)
     from PySide6.QtCore import QSettings
 
-    from migready.checks import agent, signing, simulators
-    from migready.checks.demo import BEHIND_NAT, NAT_ADDRESS, PRINTER, REFLECTOR, SCALE
-    from migready.checks.natrelay import Forward, Relay
+    from migready.checks import agent, signing
+    from migready.checks.demo import simulators
+    from migready.checks.demo.scenario import BEHIND_NAT, NAT_ADDRESS, PRINTER, REFLECTOR, SCALE
+    from migready.checks.demo.natrelay import Forward, Relay
     from .mainwindow import MainWindow
     from .session import Session
     from .standalone import bundled, ensure_app
@@ -149,7 +150,7 @@ def take(out_dir: str | Path) -> int:
     _pump(app, lambda: signoff.report is not None and not signoff.stale, 20)
     signing.keygen("Lin Wei", "migration lead", scratch / "lin.key")
     signoff.sign(str(scratch / "lin.key"), "approve", "ok with the firmware waiver")
-    _pump(app, lambda: bool(session.workspace.data["signoffs"]), 10)
+    _pump(app, lambda: bool(session.workspace.signoffs), 10)
     _pump(app, lambda: signoff.report is not None and not signoff.stale and signoff.report["signoff"]["entries"], 20)
     shoot("09-signoff", "signoff")
     _dialogs(out, window, session, app)

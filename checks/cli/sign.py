@@ -13,9 +13,9 @@ import os
 import sys
 from pathlib import Path
 
-from .cli_common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, print_problems
-from .problems import InputError
-from .signing import SigningError, check_signature, keygen, load_signer, read_public, sign
+from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, print_problems
+from ..problems import InputError
+from ..signing import SigningError, check_signature, keygen, load_signer, read_public, sign
 
 PASSPHRASE_ENV = "MIGREADY_KEY_PASSPHRASE"
 
@@ -64,7 +64,7 @@ def cmd_keygen(args) -> int:
     return EXIT_OK
 
 
-def _open_signer(path: Path):
+def open_signer(path: Path):
     try:
         return load_signer(path)
     except SigningError as exc:
@@ -74,21 +74,21 @@ def _open_signer(path: Path):
 
 
 def cmd_signoff(args) -> int:
-    from .cli_review import open_review
-    from .report import build_report
+    from .review import review_inventory
+    from ..report import build_report
+    from ..workspace import Workspace
 
     try:
-        signer = _open_signer(args.key)
-        workspace, inventory = open_review(args.workspace)
-        report = build_report(inventory, workspace, check_signature=check_signature)
-        entry = sign(signer, report["digest"], args.decision, args.comment)
+        signer = open_signer(args.key)
+        with Workspace.editing(args.workspace) as workspace:  # the digest signed is the one stored
+            report = build_report(review_inventory(workspace, args.workspace), workspace)
+            entry = sign(signer, report["digest"], args.decision, args.comment)
+            workspace.add_signoff(entry)
     except InputError as exc:
         return print_problems(exc)
     except SigningError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    workspace.add_signoff(entry)
-    workspace.save()
     print(f"{args.decision} by {signer.name} ({signer.role}) over content {entry['digest']}")
     return EXIT_OK
 
@@ -103,7 +103,7 @@ def _trusted(directory: Path) -> dict[str, dict]:
 
 def verify_report(report: dict, trusted: dict[str, dict] | None) -> list[str]:
     """Everything that does not hold, in words (empty: the report is intact)."""
-    from .report import content_digest
+    from ..report import content_digest
 
     problems = []
     digest = content_digest(report)
