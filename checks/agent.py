@@ -221,7 +221,7 @@ def _close(sock, abortive=False):
     sock.close()
 
 
-# ---------------------------------------------------------------- checks
+# ---------------------------------------------------------------- probes: one function per check
 
 def check_tcp_connect(probe, deadline):
     """TCP connect, optionally from a fixed source port.
@@ -1034,7 +1034,7 @@ def _http_failure(reason, data):
     return result
 
 
-# ---------------------------------------------------------------- sockets (discovery)
+# ---------------------------------------------------------------- sampling: the host's sockets (discovery)
 #
 # The parsers below are also the host side's (migready.checks.discovery
 # imports them from here), so saved samples and live sampling read sockets
@@ -1476,7 +1476,7 @@ CHECKS = {
 }
 
 
-# ---------------------------------------------------------------- runner
+# ---------------------------------------------------------------- runner: the plan in, one JSON line per result out
 
 _port_locks = {}
 _port_locks_guard = threading.Lock()
@@ -1612,7 +1612,7 @@ def run(stdin=None, stdout=None):
     return 0
 
 
-# ---------------------------------------------------------------- reflector
+# ---------------------------------------------------------------- reflector: answers with the address it saw
 
 def _json_object(raw):
     try:
@@ -2000,6 +2000,8 @@ def _read_token(path):
         raise ValueError("--token-file %s: must hold one token line (at most 4 KiB)" % path)
     return token
 
+
+# ---------------------------------------------------------------- command line
 
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
