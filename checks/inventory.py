@@ -196,6 +196,7 @@ class _Semantics:
     def run(self) -> dict:
         zones = self.doc.get("zones")
         zone_names = self.check_zones(zones if isinstance(zones, list) else [])
+        self.check_nat_gateways()
         services = self.doc.get("services")
         if isinstance(services, list):
             self.check_services(services, zone_names)
@@ -253,6 +254,16 @@ class _Semantics:
         elif _spec_address(spec) is None:
             self.add(path, f"{spec} is not an IP address: give `address`, where staging hosts reach it",
                      prefer_key=True)
+
+    def check_nat_gateways(self) -> None:
+        """Each site's nat_gateways entry must be an address or a CIDR without host bits."""
+        migration = self.doc.get("migration")
+        for side in ("source", "target"):
+            site = migration.get(side) if isinstance(migration, dict) else None
+            gateways = site.get("nat_gateways") if isinstance(site, dict) else None
+            for gi, gateway in enumerate(_as_list(gateways)):
+                if isinstance(gateway, str):
+                    self.parse_cidr(gateway, ("migration", side, "nat_gateways", gi))
 
     def parse_cidr(self, cidr: str, path: tuple):
         try:
@@ -358,6 +369,7 @@ def _site(doc: dict) -> Site:
         site=doc["site"],
         staging_hosts=tuple(doc.get("staging_hosts", ())),
         egress_nat=bool(doc.get("egress_nat", False)),
+        nat_gateways=tuple(ipaddress.ip_network(g, strict=False) for g in doc.get("nat_gateways", ())),
         network_mode=doc.get("network_mode", ""),
         notes=doc.get("notes", ""),
     )

@@ -36,11 +36,15 @@ def side_lines(side: dict | None) -> list[str]:
         seen = f" → seen as {side['observed']}" if side.get("observed") else ""
         lines.append(f"local {side.get('local') or '?'}{seen}")
     route = side.get("route")
+    zones = side.get("zones") or {}
     if route:
         via = f"via {route['gateway']}" if route.get("gateway") else "direct"
-        lines.append(f"route {route.get('dev') or '?'} {via}" + (f", src {route['src']}" if route.get("src") else ""))
+        lines.append(f"route {route.get('dev') or '?'} {via}" + (f", src {route['src']}" if route.get("src") else "")
+                     + (f" ({zones[route['gateway']]})" if route.get("gateway") in zones
+                        and not zones[route["gateway"]].endswith("in no zone") else ""))
     if side.get("dns") is not None:
-        answers = ", ".join(f"{a.get('ip')} ({a.get('class')})" for a in side["dns"]) or "no answer"
+        answers = ", ".join(f"{a.get('ip')} ({zones.get(a.get('ip')) or a.get('class')})"
+                            for a in side["dns"]) or "no answer"
         lines.append(f"DNS {answers}")
     lines.extend(side.get("callback") or ())
     if side.get("detail") and len(lines) == 1:
@@ -59,3 +63,15 @@ def migration_line(report: dict) -> str:
     m = report["migration"]
     line = f"{m['source']['site']} → {m['target']['site']}"
     return line + (f", cutover {m['cutover']}" if m.get("cutover") else "")
+
+
+def attestation_text(run: dict) -> str:
+    """Who vouches for a run's results: "attested by NAME (ROLE), key SHA256:…", or why not."""
+    att = run.get("attestation") or {}
+    signed = att.get("signed") or {}
+    if att.get("state") == "attested":
+        from ..signing import fingerprint
+        return f"attested by {signed.get('name')} ({signed.get('role')}), key {fingerprint(signed['public_key'])}"
+    if att.get("state") == "invalid":
+        return f"ATTESTATION DOES NOT HOLD: {att.get('text')}"
+    return "unattested"
