@@ -224,6 +224,22 @@ def _translated_text(r: dict, zones: ZoneMap) -> str | None:
             "the path to an internal zone is translated by NAT")
 
 
+def _reverse_reachable(dep: Dependency, run: dict, zones: ZoneMap) -> Judgement:
+    """Incident 5: the peer called back the address the service registers, and within the budget
+    (the scheduler's PING timeout decided its election)."""
+    budget = dep.timeout_ms
+
+    def ok(r):
+        latency = r.get("latency_ms")
+        return budget is None or not isinstance(latency, (int, float)) or latency <= budget
+
+    j = _summarise(results_for(run, dep, ("callback",)), "callback", ok)
+    if j.state == "fail" and all(r["status"] == "pass" for r in j.results):
+        slowest = max(r["latency_ms"] or 0 for r in j.results)
+        j.text = f"the peer needed {slowest:.1f} ms to call back; the budget is {budget} ms"
+    return j
+
+
 _JUDGES = {
     "reachable": _reachable,
     "within_timeout": _within_timeout,
@@ -231,4 +247,5 @@ _JUDGES = {
     "no_nat": _reflect("nat", False, _nat_text),
     "private_dns": _private_dns,
     "internal_route": _internal_route,
+    "reverse_reachable": _reverse_reachable,
 }

@@ -4,8 +4,8 @@ The plan is the JSON document the agent (`checks/agent.py`) reads on stdin.
 Every probe carries `meta` (dependency, target, what it proves) which the
 agent echoes back, so results can be matched to the inventory without the
 agent knowing anything about it.  Checks that cannot be run from the staging
-host (no reflector in the zone, a callback that must be tested from the
-peer's side) are not dropped: they become `unrunnable` entries that the run
+host (no reflector in the zone, no vantage point in the peer's zone for a
+call-back) are not dropped: they become `unrunnable` entries that the run
 records as inconclusive with the reason, so nothing silently counts as checked.
 """
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass, field
 
+from .callback import needs_callback, plan_callback
 from .model import Dependency, Inventory, parse_ip
 from .targets import sample_evenly
 
@@ -29,6 +30,7 @@ class Plan:
     probes: list[dict] = field(default_factory=list)
     unrunnable: list[dict] = field(default_factory=list)  # results decided without the agent
     jobs: int = 32
+    vantage: dict = field(default_factory=dict)  # vantage host spec -> what it serves (checks/callback.py)
 
     def to_agent(self) -> dict:
         return {"version": PLAN_VERSION, "jobs": self.jobs, "probes": self.probes}
@@ -96,11 +98,8 @@ def _plan_dependency(inventory: Inventory, dep: Dependency, add: _Adder) -> None
         else:
             add.probe("tcp_connect", dict(meta, proves=proves), host=target, port=port,
                       source_port=dep.source_port, timeout_ms=timeout)
-    if dep.direction in ("inbound", "both") or "reverse_reachable" in dep.requires:
-        add.unrunnable("reverse", {"dependency": dep.ref, "target": None, "proves": ["reverse_reachable"]},
-                       "needs_peer_side",
-                       "the peer connects to this service; prove it from the peer's side "
-                       "(a manual checklist step until migready can probe from there)")
+    if needs_callback(dep):
+        plan_callback(inventory, dep, add, timeout)
     _plan_reflect(inventory, dep, add, timeout)
 
 

@@ -65,6 +65,12 @@ def add_commands(sub) -> None:
     p.add_argument("--port", type=int, default=3478)
     p.add_argument("--udp", action="store_true", help="serve UDP (default: both)")
     p.add_argument("--tcp", action="store_true", help="serve TCP (default: both)")
+    p.add_argument("--callback-allow", action="append", default=[], metavar="CIDR",
+                   help="call-backs may also go to addresses inside CIDR (repeatable; default: only the address "
+                        "a request came from)")
+    p.add_argument("--token-file", metavar="FILE", help="call-back requests must carry the token in FILE")
+    p.add_argument("--callback-rate", type=int, metavar="N", help="call-back requests per source address per "
+                   "minute (default 10)")
     p.set_defaults(func=cmd_reflector)
 
 
@@ -73,6 +79,12 @@ def cmd_reflector(args) -> int:
 
     argv = ["reflector", "--bind", args.bind, "--port", str(args.port)]
     argv += ["--udp"] * args.udp + ["--tcp"] * args.tcp
+    for cidr in args.callback_allow:
+        argv += ["--callback-allow", cidr]
+    if args.token_file:
+        argv += ["--token-file", args.token_file]
+    if args.callback_rate is not None:
+        argv += ["--callback-rate", str(args.callback_rate)]
     return agent.main(argv) or EXIT_OK
 
 
