@@ -121,6 +121,12 @@ def _contact(inventory: Inventory, probe: dict) -> Contact:
         host = probe["reflector_host"]
         return Contact(address=host, port=probe["reflector_port"], protocol=probe.get("protocol", "udp"),
                        zone=_zone(inventory, host), source_port=probe.get("source_port"), **common)
+    if check == "callback":
+        # the request goes to the peer zone's reflector (or vantage host), which calls the listener back
+        host = probe["reflector_host"]
+        return Contact(address=host, port=probe["reflector_port"], protocol="tcp", zone=_zone(inventory, host),
+                       note=f"asks it to call back on {probe.get('protocol', 'tcp')} port {probe.get('port')}",
+                       **common)
     if check == "http":
         url = urlsplit(probe["url"])
         port = url.port or (443 if url.scheme == "https" else 80)

@@ -39,7 +39,8 @@ def test_plan_text_groups_addresses_by_zone_with_totals():
     zones = [line for line in lines if line.startswith("zone ")]
     assert len(zones) >= 2 and lines[-1].startswith("totals: ")
     assert any("udp/5002" in line and "from source port 9010" in line for line in lines)
-    assert any(line.startswith("not run: reverse") for line in lines)
+    # the store PDAs call in: the zone's reflector is asked to call the staging host back (issue 15)
+    assert any("tcp/3478" in line and "callback" in line and "store-pdas" in line for line in lines)
 
 
 def test_plan_of_a_broken_inventory_exits_2(tmp_path):
