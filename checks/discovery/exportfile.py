@@ -1,0 +1,188 @@
+"""Opening an export file as a stream of text rows, whatever saved it.
+
+Exports reach migready after a trip through Excel or a colleague's mailbox,
+so the reader takes what those write and never loads the whole file:
+
+* encodings: UTF-8 with or without a BOM, UTF-16 with a BOM (Excel's
+  "Unicode Text", tab-separated), UTF-16 without a BOM (told by its NUL
+  bytes), and Windows-1252 for a file that is not valid UTF-8;
+* separators: `,`, `;` (a re-save under a locale whose decimal mark is a
+  comma) or tab, whichever the header line holds most of;
+* header names compared by `column_key` (case, spaces, `_` and `-` left
+  out), so `Time slot`, `Timeslot`, `sourceIp` and `source_ip` are found by
+  one spelling.
+
+Input is hostile until parsed (DESIGN.md): only regular files are opened
+(a FIFO would block, a device would never end) and any problem is an
+InputError naming the file.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Callable, Iterator, Optional
+
+from ..problems import InputError, Problem
+
+SNIFF_BYTES = 4096
+SEPARATORS = (",", ";", "\t")
+csv.field_size_limit(1 << 20)  # a 1 MiB field is damage, not data; csv raises and the line is reported
+
+
+def column_key(header: str) -> str:
+    """'Time slot' / 'Timeslot' -> 'timeslot'; 'sourceIp' / 'source_ip' / 'Source IP' -> 'sourceip'."""
+    return "".join(ch for ch in header.replace("\ufeff", "").lower() if ch.isalnum())
+
+
+def sniff_encoding(head: bytes) -> str:
+    """The codec of a file from its first bytes (UTF-8 when nothing says otherwise)."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    sample = head[:200]
+    if len(sample) >= 4:
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        if odd > len(sample) // 4 and even == 0:
+            return "utf-16-le"
+        if even > len(sample) // 4 and odd == 0:
+            return "utf-16-be"
+    return "utf-8"
+
+
+def regular_file(path: Path, shown: str) -> int:
+    """The size of `path`; InputError when it is missing or not a regular file."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise InputError([Problem(shown, 0, 0, "", f"cannot read: {exc.strerror or exc}")]) from None
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError([Problem(shown, 0, 0, "", "not a regular file")])
+    return st.st_size
+
+
+@dataclass
+class Source:
+    """One export to read: a name for messages and a way to open its bytes (again, for a re-read)."""
+
+    shown: str
+    open_bytes: Callable[[], IO[bytes]]
+    member: str = ""  # the file name inside a zip or a folder: tells source from destination files
+
+
+def file_source(path: Path, shown: Optional[str] = None) -> Source:
+    shown = shown or str(path)
+    regular_file(path, shown)
+    return Source(shown, lambda: open(path, "rb"), path.name)
+
+
+def text_source(text: str, shown: str) -> Source:
+    data = text.encode("utf-8")
+    return Source(shown, lambda: io.BytesIO(data))
+
+
+class _Fallback(Exception):
+    """The file is not UTF-8 after all: read it again as Windows-1252."""
+
+
+def open_text(source: Source, encoding: Optional[str] = None) -> IO[str]:
+    raw = source.open_bytes()
+    if encoding is None:
+        head = raw.read(SNIFF_BYTES)
+        raw.seek(0) if raw.seekable() else None
+        if not raw.seekable():  # zip members: reopen to start again
+            raw.close()
+            raw = source.open_bytes()
+        encoding = sniff_encoding(head)
+    return io.TextIOWrapper(raw, encoding=encoding, newline="")
+
+
+def read_header_line(source: Source) -> str:
+    """The first non-empty line, decoded (for format detection)."""
+    try:
+        with open_text(source) as stream:
+            for _ in range(50):
+                line = stream.readline()
+                if not line:
+                    return ""
+                if line.strip():
+                    return line.replace("\ufeff", "").rstrip("\r\n")
+    except UnicodeDecodeError:
+        with open_text(source, "cp1252") as stream:
+            return next((l.rstrip("\r\n") for l in stream if l.strip()), "")
+    return ""
+
+
+def separator(line: str) -> str:
+    return max(SEPARATORS, key=line.count)
+
+
+class Table:
+    """The rows of one delimited export, streamed; `line` is the current row's line number."""
+
+    def __init__(self, source: Source, encoding: Optional[str] = None) -> None:
+        self.source = source
+        self.encoding = encoding
+        self.header: list[str] = []
+        self.header_line = 0
+        self.line = 0
+
+    def columns(self) -> dict[str, int]:
+        """column_key -> index, of the header read by `rows()`."""
+        index: dict[str, int] = {}
+        for i, name in enumerate(self.header):
+            index.setdefault(column_key(name), i)
+        return index
+
+    def rows(self, on_header: Callable[["Table"], None]) -> Iterator[list[str]]:
+        """Each non-empty row as a list of raw values; on_header is called once the header is read.
+
+        A file that turns out not to be UTF-8 part-way raises _Fallback
+        (the caller starts again in Windows-1252, so nothing half-read is kept)."""
+        stream = open_text(self.source, self.encoding)
+        try:
+            first = ""
+            while not first.strip():
+                first = stream.readline()
+                self.header_line += 1
+                if not first:
+                    raise InputError([Problem(self.source.shown, 0, 0, "", "the file is empty")])
+            first = first.replace("\ufeff", "")
+            dialect = csv.excel()
+            dialect.delimiter = separator(first)
+            self.header = [h.strip() for h in next(csv.reader([first], delimiter=dialect.delimiter))]
+            self.line = self.header_line
+            on_header(self)
+            reader = csv.reader(stream, delimiter=dialect.delimiter)
+            base = self.header_line
+            while True:
+                try:
+                    values = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    raise InputError([Problem(self.source.shown, base + reader.line_num, 0, "",
+                                              f"not a readable CSV row: {exc}")]) from None
+                self.line = base + reader.line_num
+                if values and (len(values) > 1 or values[0].strip()):
+                    yield values
+        except UnicodeDecodeError:
+            if self.encoding in (None, "utf-8"):
+                raise _Fallback() from None
+            raise InputError([Problem(self.source.shown, self.line, 0, "",
+                                      f"cannot decode the file as {self.encoding}")]) from None
+        finally:
+            stream.close()
+
+
+def missing_columns(index: dict[str, int], required: tuple[str, ...]) -> list[str]:
+    return [name for name in required if column_key(name) not in index]
+
+
+__all__ = ["Source", "Table", "column_key", "file_source", "missing_columns", "open_text", "read_header_line",
+           "regular_file", "separator", "sniff_encoding", "text_source"]
