@@ -62,6 +62,7 @@ class AwsReader:
         self.edges: dict[tuple, list] = {}  # raw values -> [times, rows, first line, file]
         self.times = TimeOrder(TIME_EXAMPLE)
         self.stats = ImportStats()
+        self.canon: dict[str, str] = {}
         self.spelling: dict[str, dict[str, str]] = {}  # file -> column_key -> the header as written
         self.process_names: dict[tuple, str] = {}  # (agentId, agentAssignedProcessId) -> name
         self.has_process_ids = False
@@ -90,7 +91,7 @@ class AwsReader:
             index["width"] = width
 
         self.stats.files.append(shown)
-        edges, times = self.edges, self.times
+        edges, times, canon = self.edges, self.times, self.canon
         width, order, i_time, i_name = -1, (), 0, 0
         rows = 0
         for values in table.rows(on_header):
@@ -105,9 +106,11 @@ class AwsReader:
             if edge is None:
                 edge = edges[key] = [set(), 0, table.line, shown]
             stamp = values[i_time]
-            if stamp not in times.stamps:
+            same = canon.get(stamp)  # one string object per distinct time, shared by every edge's set
+            if same is None:
+                same = canon[stamp] = stamp
                 times.add(stamp, table.line)
-            edge[0].add(stamp)
+            edge[0].add(same)
             edge[1] += 1
         self.stats.rows += rows
 

@@ -44,10 +44,16 @@ def is_azure(keys: set[str]) -> bool:
 class AzureReader:
     """Folds the rows of one or more Azure exports into edges as they are read."""
 
-    def __init__(self) -> None:
+    def __init__(self, server: Optional[str] = None) -> None:
+        # With --server known, rows of other servers are counted and dropped as they are read:
+        # a project-wide export then costs the memory of one server's connections.
+        self.want_name = server.strip().lower() if server else None
+        self.want_ip = (normalize_ip(server) or "") if server else ""
+        self.other_rows = 0
         self.edges: dict[tuple, list] = {}  # raw values (no slot) -> [slots, rows, first line, file]
         self.slots = TimeOrder(SLOT_EXAMPLE)
         self.stats = ImportStats()
+        self.canon: dict[str, str] = {}
         self.spelling: dict[str, dict[str, str]] = {}  # file -> column_key -> the header as written
         self.has_source_ip = False
 
@@ -70,10 +76,11 @@ class AzureReader:
             index["width"] = width
 
         self.stats.files.append(shown)
-        edges, slots = self.edges, self.slots
+        edges, slots, canon = self.edges, self.slots, self.canon
         i_slot = i_src = i_sip = i_sapp = i_sproc = i_dst = i_dip = i_dapp = i_dproc = i_port = 0
         width = -1
-        rows = 0
+        rows = other = 0
+        want, want_ip, ips = self.want_name, self.want_ip, {}
         for values in table.rows(on_header):
             if width < 0:
                 width = index["width"]
@@ -82,17 +89,30 @@ class AzureReader:
             if len(values) <= width:
                 values.extend([""] * (width + 1 - len(values)))
             rows += 1
+            if want is not None and values[i_src].strip().lower() != want \
+                    and values[i_dst].strip().lower() != want \
+                    and not (want_ip and want_ip in (_ip(ips, values[i_sip]), _ip(ips, values[i_dip]))):
+                other += 1
+                slot = values[i_slot]
+                if slot not in canon:  # the file's date order is decided on every row's slot
+                    canon[slot] = slot
+                    slots.add(slot, table.line)
+                continue
             key = (values[i_src], values[i_sip], values[i_sapp], values[i_sproc], values[i_dst],
                    values[i_dip], values[i_dapp], values[i_dproc], values[i_port])
             edge = edges.get(key)
             if edge is None:
                 edge = edges[key] = [set(), 0, table.line, shown]
             slot = values[i_slot]
-            if slot not in slots.stamps:
+            same = canon.get(slot)  # one string object per distinct slot, shared by every edge's set
+            if same is None:
+                same = canon[slot] = slot
                 slots.add(slot, table.line)
-            edge[0].add(slot)
+            edge[0].add(same)
             edge[1] += 1
         self.stats.rows += rows
+        self.other_rows += other
+        self.stats.skip("rows of other servers", other)
 
     def observe(self, origin: str, server: Optional[str]) -> Observation:
         problems = Problems()
@@ -121,6 +141,8 @@ class AzureReader:
             shown = self.stats.files[0] if len(self.stats.files) == 1 else origin
             problems.add(shown, line, _spelled(self.spelling, shown, "Time slot"), message)
         problems.raise_if_any()
+        if not parsed and self.other_rows:
+            raise InputError([Problem(origin, 0, 0, "", f"server {server!r} is not in this export")])
         if not parsed:
             raise InputError([Problem(origin, 0, 0, "", "the export holds no connection rows")])
 
@@ -165,6 +187,13 @@ class AzureReader:
         chosen = pick_server(sorted(sources.values(), key=str.lower), None, origin, "source server",
                              "--server NAME")
         return chosen.lower(), "", chosen
+
+
+def _ip(cache: dict, text: str) -> str:
+    ip = cache.get(text)
+    if ip is None:
+        ip = cache[text] = normalize_ip(text) or ""
+    return ip
 
 
 def _port(text: str) -> Optional[int]:

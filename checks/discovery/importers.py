@@ -127,7 +127,7 @@ def _read_all(reader_class, sources: list[Source], origin: str, server: Optional
               processes: Optional[list[Source]] = None) -> Observation:
     """Read every source into one reader; a file that is not UTF-8 is read again as Windows-1252."""
     for encoding in (None, "cp1252"):
-        reader = reader_class()
+        reader = reader_class(server) if reader_class is AzureReader else reader_class()
         try:
             for source in processes or ():
                 reader.read_processes(Table(source, encoding))
