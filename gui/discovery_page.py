@@ -35,7 +35,7 @@ from .models.filter import FilterProxy
 from .models.table import ROW_ROLE
 from .page import Page, StateLine, facet_combo, heading, reset_combo, table_view
 
-EXPORT_FILTER = "Connection exports (*.csv *.txt *.tsv *.log);;All files (*)"
+EXPORT_FILTER = "Connection exports (*.csv *.txt *.tsv *.log *.zip);;All files (*)"
 _CANDIDATES = re.compile(r"covers \d+ [^(]*\((.*)\); pick one")
 
 
