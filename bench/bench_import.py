@@ -1,6 +1,6 @@
 """Benchmark: import a 50 MB Azure Migrate dependency export (time and peak memory).
 
-    python bench/bench_import.py [--mb 50] [--repeat 3] [--keep DIR] [--single-server]
+    python bench/bench_import.py [--mb 50] [--repeat 3] [--keep DIR] [--single-server | --aws]
     python bench/bench_import.py --import-only FILE [--server app-01]   # one import, as farm-bench times it
 
 Generates an export in the agentless layout the tool writes (`Time slot,
@@ -112,12 +112,41 @@ def generate(path: Path, megabytes: float, single: bool = False) -> int:
     return rows
 
 
+AWS_HEADER = ("accountNumber,agentId,sourceIp,sourcePort,destinationIp,destinationPort,ipVersion,"
+              "transportProtocol,agentAssignedProcessId,agentProvidedTimeStamp\r\n")
+
+
+def generate_aws(path: Path, megabytes: float) -> int:
+    """An ADS agent `sourceProcessConnection.csv`: a row per connection, each with its own source port and
+    second (AM/PM), 600 destinations: the worst case for memory, as nothing repeats."""
+    target = int(megabytes * 1024 * 1024)
+    acct, agent = "123456789012", "o-0123456789abcdef0"
+    written, n = len(AWS_HEADER), 0
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        out.write(AWS_HEADER)
+        while written < target:
+            lines = []
+            for n in range(n, n + 10_000):
+                half, rest = divmod(n, 43_200)
+                hour, minute, second = 1 + (rest // 3600) % 12, (rest // 60) % 60, rest % 60
+                stamp = f"07/{8 + half // 2:02d}/2024 {hour:02d}:{minute:02d}:{second:02d} {'PM' if half % 2 else 'AM'}"
+                j = n % 600
+                dest = f"198.51.100.{1 + j % 254}" if j < 254 else f"203.0.113.{1 + j % 254}"
+                lines.append(f"{acct},{agent},192.0.2.10,{32768 + (n * 7) % 28000},{dest},{PORTS[n % 4]},IPv4,"
+                             f"{'UDP' if n % 4 == 3 else 'TCP'},{agent}-{2100 + n % 5},{stamp}\r\n")
+            n += 1
+            chunk = "".join(lines)
+            out.write(chunk)
+            written += len(chunk)
+    return n
+
+
 def import_once(path: str, server: str) -> dict:
     """In this process: import and report wall time and peak RSS (MiB)."""
     from migready.checks.discovery import import_file
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     t0 = time.perf_counter()
-    obs = import_file(path, "azure", server)
+    obs = import_file(path, "auto", server)
     elapsed = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"seconds": round(elapsed, 3), "peak_mib": round(peak, 1), "baseline_mib": round(baseline, 1),
@@ -131,6 +160,7 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--keep", type=Path, metavar="DIR", help="write the export there and keep it")
     ap.add_argument("--server", default="app-01")
+    ap.add_argument("--aws", action="store_true", help="an AWS agent export instead (server 192.0.2.10)")
     ap.add_argument("--single-server", action="store_true",
                     help="every row is app-01's (a one-server export: no row is dropped early)")
     ap.add_argument("--import-only", metavar="FILE", help="import FILE once in this process and print the figures")
@@ -141,9 +171,14 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"azure_dependencies_{args.mb:g}mb{'_single' if args.single_server else ''}.csv"
         t0 = time.perf_counter()
-        rows = generate(path, args.mb, args.single_server)
+        if args.aws:
+            path = folder / f"123456789012_sourceProcessConnection_{args.mb:g}mb.csv"
+            rows = generate_aws(path, args.mb)
+            args.server = "192.0.2.10" if args.server == "app-01" else args.server
+        else:
+            path = folder / f"azure_dependencies_{args.mb:g}mb{'_single' if args.single_server else ''}.csv"
+            rows = generate(path, args.mb, args.single_server)
         print(f"generated {path} ({os.path.getsize(path) / 2**20:.1f} MiB, {rows:,} rows) "
               f"in {time.perf_counter() - t0:.1f} s")
         runs = []

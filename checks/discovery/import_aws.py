@@ -29,9 +29,9 @@ from typing import Optional
 
 from ..problems import InputError, Problem
 from .exportfile import Table, column_key, missing_columns
-from .importcommon import ImportStats, PeerTable, Problems, pick_server, summarize
+from .importcommon import PEER_LIST_CAP, ImportStats, PeerTable, Problems, pick_server, summarize
 from .model import Observation, normalize_ip
-from .timeslots import TimeOrder
+from .timeslots import StreamingTimes
 
 REQUIRED = ("sourceIp", "destinationIp", "destinationPort")
 TIME_COLUMNS = ("agentProvidedTimeStamp", "timestamp", "agentCreationDate", "time", "startTime")
@@ -56,13 +56,19 @@ def _loopback_or_unspecified(ip: str) -> bool:
 
 
 class AwsReader:
-    """Folds connection rows (and process names) from one or more files as they are read."""
+    """Folds connection rows (and process names) from one or more files as they are read.
+
+    The agent writes a row per connection observed, each with its own
+    source port and time, so nothing per row may be kept: an edge is keyed
+    without the source port and time, and holds a row count, up to 16
+    source ports, the set of time numbers (for the sample count) and the
+    earliest and latest time under both readings of the date."""
 
     def __init__(self) -> None:
-        self.edges: dict[tuple, list] = {}  # raw values -> [times, rows, first line, file]
-        self.times = TimeOrder(TIME_EXAMPLE)
+        self.edges: dict[tuple, list] = {}  # raw values -> [rows, first line, file, ports, seen, 4 x span]
+        self.times = StreamingTimes(TIME_EXAMPLE)
         self.stats = ImportStats()
-        self.canon: dict[str, str] = {}
+        self.problems = Problems()
         self.spelling: dict[str, dict[str, str]] = {}  # file -> column_key -> the header as written
         self.process_names: dict[tuple, str] = {}  # (agentId, agentAssignedProcessId) -> name
         self.has_process_ids = False
@@ -91,27 +97,42 @@ class AwsReader:
             index["width"] = width
 
         self.stats.files.append(shown)
-        edges, times, canon = self.edges, self.times, self.canon
-        width, order, i_time, i_name = -1, (), 0, 0
+        edges, see, problems = self.edges, self.times.see, self.problems
+        width, order, i_time, i_name, i_sport = -1, (), 0, 0, 0
         rows = 0
         for values in table.rows(on_header):
             if width < 0:
-                width, order = index["width"], tuple(index[f] for f in FIELDS)
-                i_time, i_name = index["time"], index["name"]
+                width, order = index["width"], tuple(index[f] for f in FIELDS if f != "sourcePort")
+                i_time, i_name, i_sport = index["time"], index["name"], index["sourcePort"]
             if len(values) <= width:
                 values.extend([""] * (width + 1 - len(values)))
             rows += 1
             key = tuple(values[i] for i in order) + (values[i_name],)
             edge = edges.get(key)
             if edge is None:
-                edge = edges[key] = [set(), 0, table.line, shown]
-            stamp = values[i_time]
-            same = canon.get(stamp)  # one string object per distinct time, shared by every edge's set
-            if same is None:
-                same = canon[stamp] = stamp
-                times.add(stamp, table.line)
-            edge[0].add(same)
-            edge[1] += 1
+                edge = edges[key] = [0, table.line, shown, [], set(), None, None, None, None]
+            edge[0] += 1
+            sport = values[i_sport].strip()
+            if sport:
+                ports = edge[3]
+                if not sport.isdigit():
+                    problems.add(shown, table.line, _spelled(self.spelling, shown, "sourcePort"),
+                                 f"{sport!r} is not a port")
+                elif len(ports) < PEER_LIST_CAP and sport not in ports:
+                    ports.append(sport)
+            text = values[i_time]
+            value = see(text, table.line)
+            if value is not None:
+                month_first, day_first = value
+                edge[4].add(month_first)
+                if edge[5] is None or month_first < edge[5][0]:
+                    edge[5] = (month_first, text)
+                if edge[6] is None or month_first > edge[6][0]:
+                    edge[6] = (month_first, text)
+                if edge[7] is None or day_first < edge[7][0]:
+                    edge[7] = (day_first, text)
+                if edge[8] is None or day_first > edge[8][0]:
+                    edge[8] = (day_first, text)
         self.stats.rows += rows
 
     def read_processes(self, table: Table) -> None:
@@ -132,10 +153,15 @@ class AwsReader:
         self.stats.files.append(table.source.shown)
 
     def observe(self, origin: str, server: Optional[str]) -> Observation:
-        problems = Problems()
+        problems = self.problems
+        for line, _, message in self.times.resolve():
+            shown = self.stats.files[0] if len(self.stats.files) == 1 else origin
+            problems.add(shown, line, _spelled(self.spelling, shown, self.time_column), message)
+        day_first = self.times.day_first
         parsed = []
         ips: dict[str, Optional[str]] = {}
-        for (sip, sport, dip, dport, proto, pid, agent, name), (times, rows, line, shown) in self.edges.items():
+        for (sip, dip, dport, proto, pid, agent, name), edge in self.edges.items():
+            rows, line, shown, ports, seen = edge[:5]
             src = ips[sip] if sip in ips else ips.setdefault(sip, normalize_ip(sip) if sip.strip() else None)
             dst = ips[dip] if dip in ips else ips.setdefault(dip, normalize_ip(dip) if dip.strip() else None)
             bad = False
@@ -148,9 +174,10 @@ class AwsReader:
             if port is None:
                 problems.add(shown, line, spell("destinationPort"), f"{dport.strip()!r} is not a port" + _more(rows))
                 bad = True
-            local_port = _port(sport) if sport.strip() else None
-            if sport.strip() and local_port is None:
-                problems.add(shown, line, spell("sourcePort"), f"{sport.strip()!r} is not a port" + _more(rows))
+            local_ports = [p for p in (_port(text) for text in ports) if p is not None]
+            if len(local_ports) < len(ports):
+                problems.add(shown, line, spell("sourcePort"), "source ports out of range: "
+                             + ", ".join(p for p in ports if _port(p) is None))
                 bad = True
             protocol = PROTOCOLS.get(proto.strip().lower() or "tcp")
             if protocol is None:
@@ -161,10 +188,9 @@ class AwsReader:
                 continue
             process = name.strip() or self.process_names.get((agent.strip(), pid.strip()), "") \
                 or self.process_names.get(("", pid.strip()), "")
-            parsed.append((src, local_port, dst, port, protocol, process, times, rows))
-        for line, _, message in self.times.resolve():
-            shown = self.stats.files[0] if len(self.stats.files) == 1 else origin
-            problems.add(shown, line, _spelled(self.spelling, shown, self.time_column), message)
+            lo, hi = (edge[7], edge[8]) if day_first else (edge[5], edge[6])
+            span = lo + hi if lo is not None else None
+            parsed.append((src, local_ports, dst, port, protocol, process, seen, rows, span))
         problems.raise_if_any()
 
         stats = self.stats
@@ -176,24 +202,26 @@ class AwsReader:
                 kept.append(entry)
         chosen = self._server(kept, server, origin)
         table = PeerTable()
-        for src, sport, dst, port, proto, process, times, rows in kept:
+        for src, sports, dst, port, proto, process, seen, rows, span in kept:
             if src == chosen:
-                table.add(proto, "outbound", dst, "", port, times, len(times), local_ip=src, local_port=sport,
-                          remote_port=port, process=process)
+                table.add(proto, "outbound", dst, "", port, seen, rows, span, local_ip=src, local_ports=sports,
+                          remote_ports=[port], process=process)
             elif dst == chosen:
-                table.add(proto, "inbound", src, "", port, times, len(times), local_ip=dst, local_port=port,
-                          remote_port=sport, process=process)
+                table.add(proto, "inbound", src, "", port, seen, rows, span, local_ip=dst, local_ports=[port],
+                          remote_ports=sports, process=process)
             else:
                 stats.skip("rows of other servers", rows)
                 continue
             stats.used += rows
         named = any(p.processes for p in table.peers.values())
         obs = Observation(source="aws", origin=origin, server=chosen, process_names="export" if named else "none")
-        table.finish(obs, self.times)
+        table.finish(obs)
         if not named and self.has_process_ids:
             obs.notes.append("the export carries process ids only (agent_assigned_process_id); import it "
                              "together with the process file (the export zip, or a folder holding both) "
                              "for names")
+        if day_first:
+            obs.notes.append("the times of this file are day first (re-saved under a day-first locale)")
         return summarize(obs, stats)
 
     def _server(self, kept: list, server: Optional[str], origin: str) -> str:

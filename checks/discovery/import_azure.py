@@ -148,21 +148,26 @@ class AzureReader:
 
         me_name, me_ip, chosen = self._server(parsed, server, origin)
         table, stats = PeerTable(), self.stats
+        order = self.slots
         for src, sip, sproc, dst, dip, dproc, port, slots, rows in parsed:
             out = src.lower() == me_name or (me_ip and sip == me_ip)
             into = dst.lower() == me_name or (me_ip and dip == me_ip)
             if out and into:
                 stats.skip("rows from the server to itself", rows)
-            elif out:
-                table.add("tcp", "outbound", dip, dst, port, slots, len(slots), local_ip=sip, process=sproc)
-                stats.used += rows
-            elif into:
-                table.add("tcp", "inbound", sip, src, port, slots, len(slots), local_ip=dip, process=dproc)
-                stats.used += rows
-            else:
+                continue
+            if not (out or into):
                 stats.skip("rows of other servers", rows)
+                continue
+            seen = {slot for slot in slots if slot.strip()}
+            first, last = order.first_last(seen)
+            span = (order.key(first), first, order.key(last), last) if first is not None else None
+            if out:
+                table.add("tcp", "outbound", dip, dst, port, seen, len(seen), span, local_ip=sip, process=sproc)
+            else:
+                table.add("tcp", "inbound", sip, src, port, seen, len(seen), span, local_ip=dip, process=dproc)
+            stats.used += rows
         obs = Observation(source="azure", origin=origin, server=chosen, process_names="export")
-        table.finish(obs, self.slots)
+        table.finish(obs)
         obs.notes.append("Azure Migrate agentless dependency analysis records TCP only; "
                          + ("peers that connect in are known by their address (Source IP)" if self.has_source_ip
                             else "this export has no Source IP column, so peers that connect in are known "

@@ -13,7 +13,6 @@ from typing import Optional
 
 from ..problems import InputError, Problem
 from .model import Observation, Peer
-from .timeslots import TimeOrder
 
 MAX_PROBLEMS = 50  # a broken 50 MB export must not print a million lines
 PEER_LIST_CAP = 16  # local/remote ports and addresses kept per peer, as the live aggregator
@@ -73,42 +72,63 @@ class ImportStats:
 
 
 class PeerTable:
-    """Peers keyed as live sampling keys them, each with the time texts it was seen at."""
+    """Peers keyed as live sampling keys them, with what they were seen at and their first/last time.
+
+    `seen` is any set of hashable times (slot texts, or time numbers) whose
+    size is the peer's sample count; `span` is (first key, first text,
+    last key, last text), the times as the export wrote them, ordered by key."""
 
     def __init__(self) -> None:
         self.peers: dict[tuple, Peer] = {}
-        self.times: dict[tuple, set] = {}
+        self.seen: dict[tuple, set] = {}
         self.conns: dict[tuple, int] = {}
+        self.spans: dict[tuple, Optional[tuple]] = {}
 
-    def add(self, proto: str, direction: str, remote_ip: str, remote_name: str, port: int, times: set,
-            connections: int, *, local_ip: str = "", local_port: Optional[int] = None,
-            remote_port: Optional[int] = None, process: str = "") -> None:
+    def add(self, proto: str, direction: str, remote_ip: str, remote_name: str, port: int, seen: set,
+            connections: int, span: Optional[tuple], *, local_ip: str = "", local_ports=(),
+            remote_ports=(), process: str = "") -> None:
         key = (proto, direction, remote_ip or remote_name.lower(), port)
         peer = self.peers.get(key)
         if peer is None:
             peer = self.peers[key] = Peer(proto, direction, remote_ip, port, remote_name=remote_name)
-            self.times[key], self.conns[key] = set(), 0
+            self.seen[key], self.conns[key], self.spans[key] = set(), 0, None
         elif remote_name and not peer.remote_name:
             peer.remote_name = remote_name
         _add_capped(peer.local_ips, local_ip)
-        _add_capped(peer.local_ports, local_port)
-        _add_capped(peer.remote_ports, remote_port)
+        for value in local_ports:
+            _add_capped(peer.local_ports, value)
+        for value in remote_ports:
+            _add_capped(peer.remote_ports, value)
         _add_capped(peer.processes, process)
-        self.times[key] |= times
+        self.seen[key] |= seen
         self.conns[key] += connections
+        self.spans[key] = merge_span(self.spans[key], span)
 
-    def finish(self, obs: Observation, order: TimeOrder) -> Observation:
+    def finish(self, obs: Observation) -> Observation:
         every: set = set()
+        whole = None
         for key, peer in self.peers.items():
-            times = self.times[key]
-            every |= times
-            peer.samples = len(times) or 1
+            every |= self.seen[key]
+            peer.samples = len(self.seen[key]) or 1
             peer.connections = self.conns[key]
-            peer.first_seen, peer.last_seen = order.first_last(times)
+            span = self.spans[key]
+            if span is not None:
+                peer.first_seen, peer.last_seen = span[1], span[3]
+            whole = merge_span(whole, span)
         obs.peers = sorted(self.peers.values(), key=lambda p: (p.direction, p.proto, p.remote, p.port))
-        obs.samples = sum(1 for t in every if t.strip())
-        obs.first, obs.last = order.first_last(every)
+        obs.samples = len(every)
+        if whole is not None:
+            obs.first, obs.last = whole[1], whole[3]
         return obs
+
+
+def merge_span(a: Optional[tuple], b: Optional[tuple]) -> Optional[tuple]:
+    """(first key, first text, last key, last text) covering both."""
+    if a is None or b is None:
+        return a if b is None else b
+    first = a[:2] if a[0] <= b[0] else b[:2]
+    last = a[2:] if a[2] >= b[2] else b[2:]
+    return first + last
 
 
 def _add_capped(items: list, value) -> None:
@@ -138,4 +158,4 @@ def summarize(obs: Observation, stats: ImportStats, unit: str = "rows") -> Obser
     return obs
 
 
-__all__ = ["ImportStats", "MAX_PROBLEMS", "PeerTable", "Problems", "pick_server", "summarize"]
+__all__ = ["ImportStats", "MAX_PROBLEMS", "PeerTable", "Problems", "merge_span", "pick_server", "summarize"]

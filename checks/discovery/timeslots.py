@@ -135,3 +135,73 @@ class TimeOrder:
 
 
 __all__ = ["Stamp", "TimeOrder", "parse_stamp"]
+
+
+def _number(stamp: Stamp, day_first: bool) -> int:
+    y, mo, d, h, mi, s = stamp.key(day_first)
+    return ((((y * 100 + mo) * 100 + d) * 100 + h) * 100 + mi) * 100 + s
+
+
+class StreamingTimes:
+    """TimeOrder for exports with a time per row (AWS): nothing kept per distinct text.
+
+    `see` parses a text (cached while the cache is small) into two sortable
+    numbers, one per reading of its date (month first, day first), and
+    keeps only the evidence needed to decide between them: the first value
+    that can only be read one way, and the lines of values that could be
+    either.  The caller keeps min/max of both numbers per connection and
+    takes one set once `resolve` has decided."""
+
+    CACHE = 50_000
+    KEEP = 50
+
+    def __init__(self, example: str) -> None:
+        self.example = example
+        self.cache: dict[str, Optional[tuple[int, int]]] = {}
+        self.only: dict[str, tuple[int, str]] = {}  # MONTH_FIRST / DAY_FIRST -> first (line, text)
+        self.either: list[tuple[int, str]] = []
+        self.bad: list[tuple[int, str]] = []
+        self.bad_count = self.either_count = 0
+        self.day_first = False
+
+    def see(self, text: str, line: int) -> Optional[tuple[int, int]]:
+        if text in self.cache:
+            return self.cache[text]
+        if len(self.cache) >= self.CACHE:
+            self.cache.clear()
+        stamp = parse_stamp(text) if text.strip() else None
+        value = None
+        if stamp is None:
+            if text.strip():
+                self.bad_count += 1
+                if len(self.bad) < self.KEEP:
+                    self.bad.append((line, text))
+        else:
+            value = (_number(stamp, False), _number(stamp, True))
+            if stamp.order in (MONTH_FIRST, DAY_FIRST) and (stamp.first > 12 or stamp.second > 12):
+                self.only.setdefault(stamp.order, (line, text))
+            elif stamp.order == EITHER:
+                self.either_count += 1
+                if len(self.either) < self.KEEP:
+                    self.either.append((line, text))
+        self.cache[text] = value
+        return value
+
+    def resolve(self) -> list[tuple[int, str, str]]:
+        problems = [(line, text, f"{text!r} is not a time as the tool writes it (e.g. {self.example})")
+                    for line, text in self.bad]
+        if MONTH_FIRST in self.only and DAY_FIRST in self.only:
+            (ml, m), (dl, d) = self.only[MONTH_FIRST], self.only[DAY_FIRST]
+            problems.append((dl, d, f"{d!r} is day first but line {ml} ({m!r}) is month first: the dates of "
+                             "this file cannot be put in order"))
+        elif DAY_FIRST in self.only:
+            self.day_first = True
+            dl, d = self.only[DAY_FIRST]
+            problems += [(line, text, f"{text!r} is ambiguous: this file was re-saved day first (line {dl}: "
+                          f"{d!r}), so it may be month/day or day/month; export again from the tool, or write "
+                          "dates as yyyy-mm-dd") for line, text in self.either]
+        self.cache.clear()
+        return sorted(problems)
+
+
+__all__ += ["StreamingTimes"]
