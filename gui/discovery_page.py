@@ -217,6 +217,8 @@ class DiscoveryPage(Page):
         where = f"{observation.label}" + (f" ({record_id})" if record_id else " (not recorded: no workspace)")
         text = (f"{where}: {style.plural(seen, 'peer')} seen, {len(report.matched)} in the inventory; {tally}"
                 + (f"; {report.ignored} loopback/link-local left out" if report.ignored else "") + ".")
+        if observation.imported and observation.notes:  # an import: what was read and left out, with counts
+            text += f" Import: {observation.notes[0]}."
         severe = report.at_or_above("high")
         if not observation.complete:
             self._tell("pending", f"Incomplete ({observation.error or 'stopped'}), what came in is kept — {text}")
