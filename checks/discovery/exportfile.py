@@ -91,14 +91,12 @@ class _Fallback(Exception):
 
 
 def open_text(source: Source, encoding: Optional[str] = None) -> IO[str]:
+    """The source as text; the encoding is sniffed from its first bytes unless given."""
     raw = source.open_bytes()
     if encoding is None:
-        head = raw.read(SNIFF_BYTES)
-        raw.seek(0) if raw.seekable() else None
-        if not raw.seekable():  # zip members: reopen to start again
-            raw.close()
-            raw = source.open_bytes()
-        encoding = sniff_encoding(head)
+        with raw:
+            encoding = sniff_encoding(raw.read(SNIFF_BYTES))
+        raw = source.open_bytes()  # from the start again (zip members cannot always seek back)
     return io.TextIOWrapper(raw, encoding=encoding, newline="")
 
 
@@ -142,8 +140,9 @@ class Table:
     def rows(self, on_header: Callable[["Table"], None]) -> Iterator[list[str]]:
         """Each non-empty row as a list of raw values; on_header is called once the header is read.
 
-        A file that turns out not to be UTF-8 part-way raises _Fallback
-        (the caller starts again in Windows-1252, so nothing half-read is kept)."""
+        A file that turns out not to be UTF-8 part-way raises _Fallback: the
+        caller starts the whole import again in Windows-1252 (every file of
+        it, so nothing half-read is kept)."""
         stream = open_text(self.source, self.encoding)
         try:
             first = ""
@@ -153,12 +152,11 @@ class Table:
                 if not first:
                     raise InputError([Problem(self.source.shown, 0, 0, "", "the file is empty")])
             first = first.replace("\ufeff", "")
-            dialect = csv.excel()
-            dialect.delimiter = separator(first)
-            self.header = [h.strip() for h in next(csv.reader([first], delimiter=dialect.delimiter))]
+            delimiter = separator(first)
+            self.header = [h.strip() for h in next(csv.reader([first], delimiter=delimiter))]
             self.line = self.header_line
             on_header(self)
-            reader = csv.reader(stream, delimiter=dialect.delimiter)
+            reader = csv.reader(stream, delimiter=delimiter)
             base = self.header_line
             while True:
                 try:

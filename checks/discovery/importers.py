@@ -151,8 +151,8 @@ def _import_aws_set(sources: list[Source], origin: str, server: Optional[str], f
         if any(kind in name for kind in AWS_CONNECTION_FILES):
             connections.append(source)
         elif name.endswith("process.csv") or single:
-            keys = {column_key(h) for h in next(csv.reader([read_header_line(source)]), [])} \
-                if single else set()
+            header = read_header_line(source) if single else ""
+            keys = {column_key(h) for h in next(csv.reader([header], delimiter=separator(header)), [])}
             (processes if not single or is_process_table(keys) else connections).append(source)
     if not connections:
         if single and processes:
