@@ -291,3 +291,18 @@ def test_empty_folder_says_what_it_expected(tmp_path):
     with pytest.raises(InputError) as exc:
         import_file(tmp_path)
     assert "sourceProcessConnection" in exc.value.problems[0].message
+
+
+def test_size_bound_for_files_and_zip_contents(tmp_path, monkeypatch):
+    from migready.checks.discovery import exportfile
+    monkeypatch.setattr(exportfile, "MAX_EXPORT_BYTES", 1000)  # the real bound is 4 GiB
+    with pytest.raises(InputError) as exc:
+        import_file(DATA / "azure_75_clients.csv")  # 8.5 kB
+    assert "an export is read up to" in exc.value.problems[0].message
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("1_sourceProcessConnection.csv", "sourceIp,destinationIp,destinationPort\n" * 100)
+    assert archive.stat().st_size < 1000  # small on disk, large inside
+    with pytest.raises(InputError) as exc:
+        import_file(archive)
+    assert "(uncompressed)" in exc.value.problems[0].file

@@ -31,7 +31,7 @@ from ..problems import InputError, Problem
 
 SNIFF_BYTES = 4096
 SEPARATORS = (",", ";", "\t")
-csv.field_size_limit(1 << 20)  # a 1 MiB field is damage, not data; csv raises and the line is reported
+MAX_EXPORT_BYTES = 4 << 30  # streaming keeps memory flat, but a zip bomb would still burn CPU for hours
 
 
 def column_key(header: str) -> str:
@@ -63,7 +63,14 @@ def regular_file(path: Path, shown: str) -> int:
         raise InputError([Problem(shown, 0, 0, "", f"cannot read: {exc.strerror or exc}")]) from None
     if not stat.S_ISREG(st.st_mode):
         raise InputError([Problem(shown, 0, 0, "", "not a regular file")])
+    check_size(st.st_size, shown)
     return st.st_size
+
+
+def check_size(size: int, shown: str) -> None:
+    if size > MAX_EXPORT_BYTES:
+        raise InputError([Problem(shown, 0, 0, "", f"{size / 2**30:.1f} GiB is more than the "
+                                  f"{MAX_EXPORT_BYTES >> 30} GiB an export is read up to")])
 
 
 @dataclass
@@ -182,5 +189,5 @@ def missing_columns(index: dict[str, int], required: tuple[str, ...]) -> list[st
     return [name for name in required if column_key(name) not in index]
 
 
-__all__ = ["Source", "Table", "column_key", "file_source", "missing_columns", "open_text", "read_header_line",
+__all__ = ["MAX_EXPORT_BYTES", "Source", "Table", "check_size", "column_key", "file_source", "missing_columns", "open_text", "read_header_line",
            "regular_file", "separator", "sniff_encoding", "text_source"]

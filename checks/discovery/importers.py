@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import Optional
 
 from ..problems import InputError, Problem
-from .exportfile import Source, Table, _Fallback, column_key, file_source, open_text, read_header_line, \
-    regular_file, separator, text_source
+from .exportfile import Source, Table, _Fallback, check_size, column_key, file_source, open_text, \
+    read_header_line, regular_file, separator, text_source
 from .import_aws import AwsReader, is_aws, is_process_table
 from .import_azure import AzureReader, is_azure
 from .import_ss import import_ss_stream, is_ss_header
@@ -84,7 +84,9 @@ def import_file(path: str | Path, fmt: str = "auto", server: Optional[str] = Non
     if zipfile.is_zipfile(path):
         try:
             with zipfile.ZipFile(path) as archive:
-                names = sorted(n for n in archive.namelist() if n.lower().endswith(".csv"))
+                members = [i for i in archive.infolist() if i.filename.lower().endswith(".csv")]
+                check_size(sum(i.file_size for i in members), shown + " (uncompressed)")
+                names = sorted(i.filename for i in members)
                 sources = [Source(f"{shown}/{n}", (lambda n=n: archive.open(n)), n.rsplit("/", 1)[-1])
                            for n in names]
                 return _import_aws_set(sources, shown, server, fmt)
