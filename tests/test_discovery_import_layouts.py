@@ -306,3 +306,16 @@ def test_size_bound_for_files_and_zip_contents(tmp_path, monkeypatch):
     with pytest.raises(InputError) as exc:
         import_file(archive)
     assert "(uncompressed)" in exc.value.problems[0].file
+
+
+@pytest.mark.parametrize("fmt", ["auto", "azure", "aws", "ss"])
+@pytest.mark.parametrize("content", [
+    bytes(range(256)) * 40,  # not text in any encoding tried (0x81 is undefined in Windows-1252)
+    codecs.BOM_UTF16_LE + "Time slot\tSource server name\tDestination server name\tDestination port\r\n"
+    .encode("utf-16-le") + b"\x00\xd8",  # UTF-16 cut in the middle of a surrogate pair
+])
+def test_undecodable_files_are_input_errors(tmp_path, fmt, content):
+    path = tmp_path / "export.csv"
+    path.write_bytes(content)
+    with pytest.raises(InputError):
+        import_file(path, fmt)

@@ -108,19 +108,21 @@ def open_text(source: Source, encoding: Optional[str] = None) -> IO[str]:
 
 
 def read_header_line(source: Source) -> str:
-    """The first non-empty line, decoded (for format detection)."""
-    try:
-        with open_text(source) as stream:
-            for _ in range(50):
-                line = stream.readline()
-                if not line:
-                    return ""
-                if line.strip():
-                    return line.replace("\ufeff", "").rstrip("\r\n")
-    except UnicodeDecodeError:
-        with open_text(source, "cp1252") as stream:
-            return next((l.rstrip("\r\n") for l in stream if l.strip()), "")
+    """The first non-empty line, decoded (for format detection; undecodable bytes become U+FFFD)."""
+    with open_text(source) as stream:
+        stream.reconfigure(errors="replace")
+        for _ in range(50):
+            line = stream.readline()
+            if not line:
+                return ""
+            if line.strip():
+                return line.replace("\ufeff", "").rstrip("\r\n")
     return ""
+
+
+def may_fall_back(stream: IO[str]) -> bool:
+    """A decoding error is worth a re-read as Windows-1252 only when nothing but the default said UTF-8."""
+    return codecs.lookup(stream.encoding).name == "utf-8"
 
 
 def separator(line: str) -> str:
@@ -177,10 +179,10 @@ class Table:
                 if values and (len(values) > 1 or values[0].strip()):
                     yield values
         except UnicodeDecodeError:
-            if self.encoding in (None, "utf-8"):
+            if may_fall_back(stream):
                 raise _Fallback() from None
-            raise InputError([Problem(self.source.shown, self.line, 0, "",
-                                      f"cannot decode the file as {self.encoding}")]) from None
+            raise InputError([Problem(self.source.shown, self.line + 1, 0, "",
+                                      f"cannot decode the file as {stream.encoding}")]) from None
         finally:
             stream.close()
 

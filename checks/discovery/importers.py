@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import Optional
 
 from ..problems import InputError, Problem
-from .exportfile import Source, Table, _Fallback, check_size, column_key, file_source, open_text, \
-    read_header_line, regular_file, separator, text_source
+from .exportfile import Source, Table, _Fallback, check_size, column_key, file_source, may_fall_back, \
+    open_text, read_header_line, regular_file, separator, text_source
 from .import_aws import AwsReader, is_aws, is_process_table
 from .import_azure import AzureReader, is_azure
 from .import_ss import import_ss_stream, is_ss_header
@@ -114,11 +114,12 @@ def _import_source(source: Source, fmt: Optional[str], server: Optional[str],
             raise InputError([Problem(source.shown, 1, 1, "", _UNKNOWN)])
     if fmt == "ss":
         for encoding in (None, "cp1252"):
-            try:
-                with open_text(source, encoding) as stream:
+            with open_text(source, encoding) as stream:
+                try:
                     return import_ss_stream(stream, source.shown, written)
-            except UnicodeDecodeError:
-                continue
+                except UnicodeDecodeError:
+                    if not may_fall_back(stream):
+                        break
         raise InputError([Problem(source.shown, 0, 0, "", "cannot decode the file")])
     if fmt == "azure":
         return _read_all(AzureReader, [source], source.shown, server)
