@@ -93,8 +93,8 @@ def text_source(text: str, shown: str) -> Source:
     return Source(shown, lambda: io.BytesIO(data))
 
 
-class _Fallback(Exception):
-    """The file is not UTF-8 after all: read it again as Windows-1252."""
+class NotUtf8(Exception):
+    """The file, taken as UTF-8 for want of a BOM, is not: the import starts again in Windows-1252."""
 
 
 def open_text(source: Source, encoding: Optional[str] = None) -> IO[str]:
@@ -149,7 +149,7 @@ class Table:
     def rows(self, on_header: Callable[["Table"], None]) -> Iterator[list[str]]:
         """Each non-empty row as a list of raw values; on_header is called once the header is read.
 
-        A file that turns out not to be UTF-8 part-way raises _Fallback: the
+        A file that turns out not to be UTF-8 part-way raises NotUtf8: the
         caller starts the whole import again in Windows-1252 (every file of
         it, so nothing half-read is kept)."""
         stream = open_text(self.source, self.encoding)
@@ -180,7 +180,7 @@ class Table:
                     yield values
         except UnicodeDecodeError:
             if may_fall_back(stream):
-                raise _Fallback() from None
+                raise NotUtf8() from None
             raise InputError([Problem(self.source.shown, self.line + 1, 0, "",
                                       f"cannot decode the file as {stream.encoding}")]) from None
         finally:
@@ -191,5 +191,6 @@ def missing_columns(index: dict[str, int], required: tuple[str, ...]) -> list[st
     return [name for name in required if column_key(name) not in index]
 
 
-__all__ = ["MAX_EXPORT_BYTES", "Source", "Table", "check_size", "column_key", "file_source", "missing_columns", "open_text", "read_header_line",
-           "regular_file", "separator", "sniff_encoding", "text_source"]
+__all__ = ["MAX_EXPORT_BYTES", "NotUtf8", "Source", "Table", "check_size", "column_key", "file_source",
+           "may_fall_back", "missing_columns", "open_text", "read_header_line", "regular_file", "separator",
+           "sniff_encoding", "text_source"]

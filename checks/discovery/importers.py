@@ -32,11 +32,11 @@ from pathlib import Path
 from typing import Optional
 
 from ..problems import InputError, Problem
-from .exportfile import Source, Table, _Fallback, check_size, column_key, file_source, may_fall_back, \
+from .exportfile import NotUtf8, Source, Table, check_size, column_key, file_source, may_fall_back, \
     open_text, read_header_line, regular_file, separator, text_source
 from .import_aws import AwsReader, is_aws, is_process_table
 from .import_azure import AzureReader, is_azure
-from .import_ss import import_ss_stream, is_ss_header
+from .import_ss import import_ss_stream, is_ss_header, service_port
 from .model import Observation
 from .procnet import parse_ss
 
@@ -56,7 +56,7 @@ def _detect_line(first: str) -> Optional[str]:
             return "aws"
     if is_ss_header(first):
         return "ss"
-    if first.split() and parse_ss(first):
+    if first.split() and parse_ss(first, service_port):  # headerless (-H), perhaps without -n
         return "ss"
     return None
 
@@ -136,7 +136,7 @@ def _read_all(reader_class, sources: list[Source], origin: str, server: Optional
                 reader.read_processes(Table(source, encoding))
             for source in sources:
                 reader.read(Table(source, encoding))
-        except _Fallback:
+        except NotUtf8:
             continue
         return reader.observe(origin, server)
     raise InputError([Problem(origin, 0, 0, "", "cannot decode the file")])
