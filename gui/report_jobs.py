@@ -50,7 +50,7 @@ def keygen_job(name: str, role: str, path: str, passphrase: Optional[str]) -> st
 
 
 def record_signoff(workspace, entry: dict) -> None:
-    """Store a sign-off and log it, exactly as `migready signoff` (checks/cli_sign.py) does."""
+    """Store a sign-off and log it, exactly as `migready signoff` (checks/cli/sign.py) does."""
     with workspace.changing():  # not while the autosave writes it
         workspace.add_signoff(entry)
 

@@ -67,9 +67,10 @@ def take(out_dir: str | Path) -> int:
         _offscreen(scratch)
     from PySide6.QtCore import QSettings
 
-    from migready.checks import agent, signing, simulators
-    from migready.checks.demo import BEHIND_NAT, NAT_ADDRESS, PRINTER, REFLECTOR, SCALE
-    from migready.checks.natrelay import Forward, Relay
+    from migready.checks import agent, signing
+    from migready.checks.demo import simulators
+    from migready.checks.demo.scenario import BEHIND_NAT, NAT_ADDRESS, PRINTER, REFLECTOR, SCALE
+    from migready.checks.demo.natrelay import Forward, Relay
     from .mainwindow import MainWindow
     from .session import Session
     from .standalone import bundled, ensure_app

@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from migready.checks.demo import store_devices
+from migready.checks.demo.scenario import store_devices
 from migready.checks.transports.guard import ENV
 
 # Every agent plan a test sends (in-process or from a migready subprocess, which

@@ -118,7 +118,7 @@ def make_workspace(tmp_path: Path, hostile: bool = False, signoffs: list | None 
 
 
 def record_signoff(ws: Workspace, entry: dict) -> None:
-    """As `migready signoff` records one (checks/cli_sign.py): logged, then stored."""
+    """As `migready signoff` records one (checks/cli/sign.py): logged, then stored."""
     ws.log(entry["name"], "signoff", signoff=entry)
     ws.data["signoffs"].append(entry)
 

@@ -38,7 +38,8 @@ def test_demo_twice_starts_fresh(tmp_path):
 
 def test_demo_gui_opens_the_app_on_the_demo_workspace(tmp_path, monkeypatch):
     """`--gui` hands the finished workspace to the app (the app itself is tested in tests/gui)."""
-    from migready.checks import cli, cli_gui
+    from migready.checks import cli
+    from migready.checks.cli import gui as cli_gui
     opened = []
     monkeypatch.setattr(cli_gui, "cmd_gui", lambda args: opened.append(args.path) or 0)
     assert cli.main(["demo", "--out", str(tmp_path / "d"), "--gui"]) == 1

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from migready.checks import simulators
+from migready.checks.demo import simulators
 
 LOOPBACK = "127.0.0.1"
 SIMULATORS_PY = Path(simulators.__file__).resolve()
@@ -98,7 +98,7 @@ def _start_cli(argv, **kw):
 @pytest.mark.parametrize("as_module", [True, False], ids=["module", "standalone"])
 def test_cli_announces_real_port_and_stops_on_sigterm(as_module):
     if as_module:
-        argv = [sys.executable, "-m", "migready.checks.simulators"]
+        argv = [sys.executable, "-m", "migready.checks.demo.simulators"]
     else:  # the file must run on its own (copied to a lab host, no migready installed)
         argv = [sys.executable, "-I", str(SIMULATORS_PY)]
     proc, line = _start_cli(argv + ["scale", "--bind", LOOPBACK, "--port", "0"])
@@ -116,7 +116,7 @@ def test_cli_announces_real_port_and_stops_on_sigterm(as_module):
 
 
 def test_cli_printer_announces_tcp():
-    proc, line = _start_cli([sys.executable, "-m", "migready.checks.simulators",
+    proc, line = _start_cli([sys.executable, "-m", "migready.checks.demo.simulators",
                              "printer", "--bind", LOOPBACK, "--port", "0"])
     try:
         assert line.startswith("listening tcp %s:" % LOOPBACK), line

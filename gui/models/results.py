@@ -1,7 +1,7 @@
 """Probe results of one run as they arrive (workspace `runs[].results[]` records)."""
 from __future__ import annotations
 
-from migready.checks.cli_probe import describe
+from migready.checks.cli.probe import describe
 
 from .. import style
 from .table import Column, TableModel

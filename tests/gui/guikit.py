@@ -9,9 +9,10 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QDialogButtonBox
 
-from migready.checks import agent, simulators
-from migready.checks.demo import BEHIND_NAT, NAT_ADDRESS, PRINTER, REFLECTOR, SCALE
-from migready.checks.natrelay import Forward, Relay
+from migready.checks import agent
+from migready.checks.demo import simulators
+from migready.checks.demo.scenario import BEHIND_NAT, NAT_ADDRESS, PRINTER, REFLECTOR, SCALE
+from migready.checks.demo.natrelay import Forward, Relay
 from migready.gui.dialogs.mark import MarkDialog
 from migready.gui.dialogs.signoff import SignDialog
 from migready.gui.dialogs.waive import WaiveDialog

@@ -59,7 +59,7 @@ LAB_NET = "198.18.0.0/15"
 STATE_DIR = Path("/run/migready-lab")
 REPO = Path(__file__).resolve().parents[2]
 AGENT_PY = REPO / "checks" / "agent.py"
-SIMULATORS_PY = REPO / "checks" / "simulators.py"
+SIMULATORS_PY = REPO / "checks" / "demo" / "simulators.py"
 ROLES = ("router", "ops", "old", "new", "store")
 # role -> (address, router-side address); all /24
 SUBNETS = {

@@ -3,7 +3,7 @@
 Exit codes are part of the contract: 0 fine, 1 findings at or above the
 threshold, 2 bad input (the message says which file, line and field).
 Each subcommand is a small function taking the parsed arguments and
-returning the exit code; groups of them live in `cli_*.py` modules.
+returning the exit code; groups of them live in the modules of this package (one per verb group).
 """
 from __future__ import annotations
 
@@ -13,12 +13,13 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__, cli_demo, cli_discover, cli_gui, cli_probe, cli_report, cli_review, cli_sign
-from .cli_common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, print_problems
-from .inventory import load_inventory
-from .problems import InputError
-from .rules import SEVERITIES, at_or_above, evaluate
-from .workspace import WorkspaceConflict
+from .. import __version__
+from . import demo as cli_demo, discover as cli_discover, gui as cli_gui, probe as cli_probe, report as cli_report, review as cli_review, sign as cli_sign
+from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, print_problems
+from ..inventory import load_inventory
+from ..problems import InputError
+from ..rules import SEVERITIES, at_or_above, evaluate
+from ..workspace import WorkspaceConflict
 
 
 def cmd_validate(args) -> int:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .cli_common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, print_problems
-from .inventory import load_inventory
-from .problems import InputError
-from .probes import staging_hosts
-from .workspace import Workspace
+from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, print_problems
+from ..inventory import load_inventory
+from ..problems import InputError
+from ..probes import staging_hosts
+from ..workspace import Workspace
 
 
 def add_commands(sub) -> None:
@@ -44,7 +44,7 @@ def add_commands(sub) -> None:
 
 
 def cmd_reflector(args) -> int:
-    from . import agent
+    from .. import agent
 
     argv = ["reflector", "--bind", args.bind, "--port", str(args.port)]
     argv += ["--udp"] * args.udp + ["--tcp"] * args.tcp
@@ -96,8 +96,8 @@ class _Bar:
 
 
 def cmd_probe(args) -> int:
-    from .probe_run import run_probes
-    from .transports import TransportError, TransportOptions
+    from ..probe_run import run_probes
+    from ..transports import TransportError, TransportOptions
 
     try:
         inventory = load_inventory(args.inventory)

@@ -19,10 +19,10 @@ import json
 import sys
 from pathlib import Path
 
-from .cli_common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, print_problems
-from .inventory import load_inventory
-from .problems import InputError
-from .rules import SEVERITIES
+from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, print_problems
+from ..inventory import load_inventory
+from ..problems import InputError
+from ..rules import SEVERITIES
 
 _EPILOG = """\
 examples:
@@ -41,7 +41,7 @@ sockets (sendto) has no peer in the socket tables and is not seen live.
 
 
 def add_commands(sub) -> None:
-    from .discovery import DEFAULT_DURATION, DEFAULT_INTERVAL, FORMATS
+    from ..discovery import DEFAULT_DURATION, DEFAULT_INTERVAL, FORMATS
 
     p = sub.add_parser("discover", help="compare the connections a host really makes (or an export "
                        "holds) with the inventory; optionally write a draft inventory",
@@ -127,8 +127,8 @@ class _Progress:
 
 def _observe(args, inventory):
     """-> Observation, or an exit code when nothing could be observed."""
-    from .discovery import import_file, inventory_names, sample_host
-    from .transports import TransportError, TransportOptions
+    from ..discovery import import_file, inventory_names, sample_host
+    from ..transports import TransportError, TransportOptions
 
     if args.from_file is not None:
         return import_file(args.from_file, args.input_format, args.server)  # InputError: caller
@@ -152,8 +152,8 @@ def _observe(args, inventory):
 
 def _store(args, inventory, observation, report) -> dict:
     """Reopen the workspace (sampling took a while: others may have written it) and append."""
-    from .discovery import record_discovery
-    from .workspace import Workspace, WorkspaceConflict
+    from ..discovery import record_discovery
+    from ..workspace import Workspace, WorkspaceConflict
 
     for attempt in range(3):
         workspace = Workspace.open_or_create(args.workspace, str(args.inventory.resolve()), inventory.digest)
@@ -168,9 +168,9 @@ def _store(args, inventory, observation, report) -> dict:
 
 
 def cmd_discover(args) -> int:
-    from .atomic import atomic_write_text
-    from .discovery import classify, draft_inventory
-    from .workspace import Workspace
+    from ..atomic import atomic_write_text
+    from ..discovery import classify, draft_inventory
+    from ..workspace import Workspace
 
     try:
         inventory = load_inventory(args.inventory)

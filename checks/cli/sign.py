@@ -13,9 +13,9 @@ import os
 import sys
 from pathlib import Path
 
-from .cli_common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, print_problems
-from .problems import InputError
-from .signing import SigningError, check_signature, keygen, load_signer, read_public, sign
+from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, print_problems
+from ..problems import InputError
+from ..signing import SigningError, check_signature, keygen, load_signer, read_public, sign
 
 PASSPHRASE_ENV = "MIGREADY_KEY_PASSPHRASE"
 
@@ -74,8 +74,8 @@ def _open_signer(path: Path):
 
 
 def cmd_signoff(args) -> int:
-    from .cli_review import open_review
-    from .report import build_report
+    from .review import open_review
+    from ..report import build_report
 
     try:
         signer = _open_signer(args.key)
@@ -103,7 +103,7 @@ def _trusted(directory: Path) -> dict[str, dict]:
 
 def verify_report(report: dict, trusted: dict[str, dict] | None) -> list[str]:
     """Everything that does not hold, in words (empty: the report is intact)."""
-    from .report import content_digest
+    from ..report import content_digest
 
     problems = []
     digest = content_digest(report)

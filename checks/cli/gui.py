@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from .cli_common import EXIT_BAD_INPUT
+from .common import EXIT_BAD_INPUT
 
 DISPLAY_VARIABLES = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
 

@@ -9,10 +9,10 @@ import json
 import sys
 from pathlib import Path
 
-from .cli_common import EXIT_BAD_INPUT, EXIT_OK, print_problems
-from .inventory import load_inventory
-from .problems import InputError, Problem
-from .workspace import Workspace
+from .common import EXIT_BAD_INPUT, EXIT_OK, print_problems
+from ..inventory import load_inventory
+from ..problems import InputError, Problem
+from ..workspace import Workspace
 
 
 def add_commands(sub) -> None:
@@ -55,7 +55,7 @@ def open_review(path: Path):
 
 
 def _review(args):
-    from .verdict import review
+    from ..verdict import review
     workspace, inventory = open_review(args.workspace)
     return workspace, inventory, review(inventory, workspace)
 
@@ -107,9 +107,9 @@ def cmd_checklist(args) -> int:
 
 def cmd_verdict(args) -> int:
     """The final verdict: the evidence's, then held at NO-GO until every required role signed."""
-    from .report import build_report
-    from .signing import check_signature
-    from .verdict import EXIT_CODES
+    from ..report import build_report
+    from ..signing import check_signature
+    from ..verdict import EXIT_CODES
 
     try:
         workspace, inventory = open_review(args.workspace)
@@ -133,8 +133,8 @@ def cmd_verdict(args) -> int:
 
 
 def _act(args, action) -> int:
-    from .checklist import build_checklist
-    from .verdict import ActionError
+    from ..checklist import build_checklist
+    from ..verdict import ActionError
     try:
         workspace, inventory = open_review(args.workspace)
         checklist = build_checklist(inventory, workspace)
@@ -150,10 +150,10 @@ def _act(args, action) -> int:
 
 
 def cmd_mark(args) -> int:
-    from .verdict import mark
+    from ..verdict import mark
     return _act(args, lambda ws, cl: mark(ws, cl, args.item, args.state, args.by, args.note))
 
 
 def cmd_waive(args) -> int:
-    from .verdict import waive
+    from ..verdict import waive
     return _act(args, lambda ws, cl: waive(ws, cl, args.item, args.by, args.reason, args.until))

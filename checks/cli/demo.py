@@ -1,11 +1,11 @@
-"""`migready demo`: the README's first command (see checks/demo.py)."""
+"""`migready demo`: the README's first command (see checks/demo/scenario.py)."""
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
 
-from .cli_common import EXIT_BAD_INPUT
+from .common import EXIT_BAD_INPUT
 
 
 def add_commands(sub) -> None:
@@ -18,7 +18,7 @@ def add_commands(sub) -> None:
 
 
 def cmd_demo(args) -> int:
-    from .demo import DemoError, run_demo
+    from ..demo.scenario import DemoError, run_demo
 
     try:
         result = run_demo(args.out, say=lambda text: print(text, file=sys.stderr))
@@ -31,6 +31,6 @@ def cmd_demo(args) -> int:
     for reason in verdict.reasons:
         print(f"  - {reason}")
     if args.gui:
-        from . import cli_gui
+        from . import gui as cli_gui
         cli_gui.cmd_gui(argparse.Namespace(path=result.workspace))
     return verdict.exit_code

@@ -9,12 +9,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .cli_common import EXIT_BAD_INPUT, EXIT_OK, print_problems
-from .problems import InputError
+from .common import EXIT_BAD_INPUT, EXIT_OK, print_problems
+from ..problems import InputError
 
 
 def add_commands(sub) -> None:
-    from .report import FORMATS
+    from ..report import FORMATS
     p = sub.add_parser("report", help="write the go/no-go report (html, pdf, json, junit, md)")
     p.add_argument("workspace", type=Path)
     p.add_argument("--format", choices=FORMATS, default="html")
@@ -23,7 +23,7 @@ def add_commands(sub) -> None:
 
 
 def default_out(workspace: Path, fmt: str) -> Path:
-    from .report import EXTENSIONS
+    from ..report import EXTENSIONS
     name = workspace.name
     for suffix in (".migready.json", ".json"):
         if name.endswith(suffix):
@@ -33,9 +33,9 @@ def default_out(workspace: Path, fmt: str) -> Path:
 
 
 def cmd_report(args) -> int:
-    from .atomic import atomic_write_bytes
-    from .cli_review import open_review
-    from .report import build_report, final_verdict, render
+    from ..atomic import atomic_write_bytes
+    from .review import open_review
+    from ..report import build_report, final_verdict, render
 
     out = args.out or default_out(args.workspace, args.format)
     if out.is_dir():

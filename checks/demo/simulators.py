@@ -18,9 +18,9 @@ is set and signal a ``ready`` event once bound; ``start_scale`` /
 ``start_printer`` run them in a thread and return a ``Running`` handle (also a
 context manager).  Command line (``--port 0`` picks a free port and prints it)::
 
-    python3 -m migready.checks.simulators scale   --bind 127.0.0.1 --port 5002
-    python3 -m migready.checks.simulators printer --bind 127.0.0.1 --port 9100
-    python3 checks/simulators.py scale ...        # standalone, stdlib only
+    python3 -m migready.checks.demo.simulators scale   --bind 127.0.0.1 --port 5002
+    python3 -m migready.checks.demo.simulators printer --bind 127.0.0.1 --port 9100
+    python3 checks/demo/simulators.py scale ...        # standalone, stdlib only
 
 Once bound it prints ``listening udp ADDR:PORT`` (or ``listening tcp ...``) on
 stderr and exits cleanly on SIGTERM / SIGINT.

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from .problems import InputError
+from ..problems import InputError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_INCOMPLETE = 4  # a probe run that did not finish (dropped, cancelled); what came in is stored
