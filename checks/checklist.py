@@ -209,7 +209,7 @@ def discovery_items(inventory: Inventory, workspace: Workspace) -> list[Item]:
     above block the verdict, medium findings are listed without blocking.
     """
     latest: dict[tuple, dict] = {}
-    for record in workspace.data.get("discoveries") or ():
+    for record in workspace.discoveries:
         obs = record.get("observation") or {}
         latest[(obs.get("source"), obs.get("origin"))] = record
     names = {s.name for s in inventory.services}
@@ -259,6 +259,10 @@ def _follow(item: Item, parts: list[Item]) -> None:
 def _apply_mark(item: Item, mark: dict | None, latest_evidence: str) -> None:
     """A manual mark decides manual items; on evidence items it holds until newer evidence arrives."""
     if not mark:
+        return
+    if item.source == "run" or (item.evidence_backed and mark["state"] != "fail" and item.base_state != "pass"):
+        # only evidence clears evidence (a mark recorded before that rule, or written by hand, does not)
+        item.evidence += f" (manual {mark['state']} by {mark['by']} ignored: only evidence or a waiver clears this)"
         return
     if item.evidence_backed and latest_evidence and mark["at"] < latest_evidence:
         item.evidence += f" (manual {mark['state']} by {mark['by']} predates this evidence)"

@@ -177,7 +177,7 @@ class DiscoveryPage(Page):
 
     def records(self) -> list[dict]:
         workspace = self.session.workspace
-        return list(workspace.data.get("discoveries") or []) if workspace is not None else []
+        return list(workspace.discoveries) if workspace is not None else []
 
     def show_latest(self) -> None:
         if self.current is not None and self.current.running:
@@ -333,9 +333,8 @@ class DiscoveryPage(Page):
         workspace = self.session.workspace
         record_id = ""
         if workspace is not None and run.inventory is not None:
-            with workspace.changing():  # not while the autosave writes it
-                record = record_discovery(workspace, observation, report, run.inventory,
-                                          by=self.session.default_name() or "migready")
+            record = record_discovery(workspace, observation, report, run.inventory,
+                                      by=self.session.default_name() or "migready")
             record_id = record["id"]
         self._enable()
         if record_id:

@@ -165,7 +165,7 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
 
     def update_steps(self) -> None:
         s = self.session
-        signed = len((s.workspace.data.get("signoffs") or []) if s.workspace is not None else [])
+        signed = len(s.workspace.signoffs if s.workspace is not None else [])
         states = step_states(s.inventory, s.problems, s.flags, s.review,
                              s.probe.phase if s.probe is not None else "", signed)
         for row, (key, title) in enumerate(STEPS):

@@ -13,6 +13,7 @@ from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, pri
 from ..inventory import load_inventory
 from ..problems import InputError
 from ..probes import staging_hosts
+from ..records import describe
 from ..workspace import Workspace
 
 
@@ -135,19 +136,6 @@ def cmd_probe(args) -> int:
               file=sys.stderr)
         return EXIT_INCOMPLETE
     return EXIT_FINDINGS if any(r["status"] == "fail" for r in run["results"]) else EXIT_OK
-
-
-def describe(result: dict) -> str:
-    """One line a migration lead reads; reflect results say plainly what NAT did."""
-    if result["check"] == "reflect" and result.get("local") and result.get("observed"):
-        local, seen = result["local"], result["observed"]
-        port = (f"source port {local['port']} preserved" if result.get("port_preserved")
-                else f"source port {local['port']} -> {seen['port']} (rewritten by NAT)")
-        addr = (f"address {local['ip']} -> {seen['ip']} (translated)" if result.get("nat")
-                else f"address {seen['ip']} not translated")
-        return f"{port}; {addr}"
-    latency = f" in {result['latency_ms']:.1f} ms" if isinstance(result.get("latency_ms"), (int, float)) else ""
-    return f"{result.get('detail') or result.get('reason') or ''}{latency}"
 
 
 def print_run(run: dict) -> None:

@@ -44,7 +44,7 @@ def add_commands(sub) -> None:
 def open_review(path: Path):
     """Workspace + its inventory, or InputError naming what is wrong."""
     workspace = Workspace.load(path)
-    recorded = workspace.data["inventory"].get("path")
+    recorded = workspace.inventory_ref.get("path")
     if not recorded:
         raise InputError([Problem(str(path), 0, 0, "inventory.path", "the workspace names no inventory")])
     inventory = load_inventory(recorded)

@@ -47,7 +47,7 @@ def build_report(inventory: Inventory, workspace: Workspace, today: _dt.date | N
     digest = content_digest(report)
     report["digest"] = digest
     roles = list(inventory.signoff_roles)
-    report["signoff"] = signoff_section(roles, workspace.data.get("signoffs") or [], digest,
+    report["signoff"] = signoff_section(roles, workspace.signoffs, digest,
                                         report["verdict"], check_signature)
     report["generated"] = {"at": utc_now(), "as_of": today.isoformat(), "migready": __version__}
     return report
@@ -90,7 +90,7 @@ def content(inventory: Inventory, workspace: Workspace, result: Review, today: _
         entry = run_entry(run)
         entry["compared"] = run.get("id") in compared
         runs.append(entry)
-    recorded = workspace.data.get("inventory") or {}
+    recorded = workspace.inventory_ref
     return {
         "format": FORMAT,
         "report_version": REPORT_VERSION,
