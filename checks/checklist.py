@@ -22,6 +22,7 @@ from .compare import latest_runs
 from .discovery import Observation, classify
 from .evidence import Judgement, judge
 from .model import Dependency, Inventory
+from .provenance import evidence_runs
 from .rules import Flag, evaluate
 from .workspace import Workspace
 
@@ -77,6 +78,7 @@ class Checklist:
     flags: list[Flag]
     pre_run: dict | None
     post_run: dict | None
+    run_notes: list[str] = field(default_factory=list)  # runs left out of the evidence, and why
 
     def item(self, item_id: str) -> Item | None:
         return next((i for i in self.items if i.id == item_id), None)
@@ -119,7 +121,8 @@ def requirements_of(dep: Dependency) -> tuple[str, ...]:
 
 def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date | None = None) -> Checklist:
     today = today or _dt.date.today()
-    pre, post = latest_runs(workspace.runs)
+    runs, run_notes = evidence_runs(inventory, workspace)
+    pre, post = latest_runs(runs)
     flags = evaluate(inventory)
     items: list[Item] = []
 
@@ -182,7 +185,7 @@ def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date 
             _follow(item, parts_of[item.id])
             _apply_mark(item, marks.get(item.id), latest_evidence)
     # 2. Waivers, judged against those states.
-    checklist = Checklist(items, flags, pre, post)
+    checklist = Checklist(items, flags, pre, post, run_notes)
     for item in items:
         _apply_waivers(item, checklist, workspace.waivers, today)
     # 3. A flag is waived when every requirement behind it that does not pass is waived.

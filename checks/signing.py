@@ -23,7 +23,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from .atomic import atomic_write_bytes
 from .workspace import canonical_json, utc_now
 
-STATEMENT_PREFIX = b"migready-signoff-v1\n"
+STATEMENT_PREFIX = b"migready-signoff-v1\n"  # sign-offs made before the public key was signed too
+STATEMENT_V2_PREFIX = b"migready-signoff-v2\n"
+ATTESTATION_PREFIX = b"migready-run-attestation-v1\n"
 PUBLIC_FORMAT = "migready-signer"
 
 
@@ -103,6 +105,11 @@ def load_signer(path: Path, passphrase: bytes | None = None) -> Signer:
 
 
 def statement(entry: dict) -> bytes:
+    """What a sign-off signs: the content digest, who (name, role and public key), the decision."""
+    if entry.get("v") == 2:
+        fields = {k: entry[k] for k in ("digest", "name", "role", "decision", "comment", "signed_at",
+                                        "public_key")}
+        return STATEMENT_V2_PREFIX + canonical_json(fields)
     fields = {k: entry[k] for k in ("digest", "name", "role", "decision", "comment", "signed_at")}
     return STATEMENT_PREFIX + canonical_json(fields)
 
@@ -110,19 +117,45 @@ def statement(entry: dict) -> bytes:
 def sign(signer: Signer, digest: str, decision: str = "approve", comment: str = "") -> dict:
     if decision not in ("approve", "reject"):
         raise SigningError("decision must be approve or reject")
-    entry = {"digest": digest, "name": signer.name, "role": signer.role, "decision": decision,
+    entry = {"v": 2, "digest": digest, "name": signer.name, "role": signer.role, "decision": decision,
              "comment": comment, "signed_at": utc_now(), "public_key": signer.public_b64}
     entry["signature"] = base64.b64encode(signer.private_key.sign(statement(entry))).decode("ascii")
     return entry
 
 
+def _verify(entry: dict, message, what: str) -> str | None:
+    try:
+        key = Ed25519PublicKey.from_public_bytes(base64.b64decode(entry["public_key"], validate=True))
+        key.verify(base64.b64decode(entry["signature"], validate=True), message(entry))
+    except (KeyError, ValueError, TypeError, AttributeError):
+        return f"{what} by {entry.get('name')} ({entry.get('role')}) is malformed"
+    except InvalidSignature:
+        return f"{what} by {entry.get('name')} ({entry.get('role')}) is invalid: it was altered"
+    return None
+
+
 def check_signature(entry: dict) -> str | None:
     """None when the signature is the signer's over its statement, else why not."""
-    try:
-        key = Ed25519PublicKey.from_public_bytes(base64.b64decode(entry["public_key"]))
-        key.verify(base64.b64decode(entry["signature"]), statement(entry))
-    except (KeyError, ValueError, TypeError):
-        return f"signature by {entry.get('name')} ({entry.get('role')}) is malformed"
-    except InvalidSignature:
-        return f"signature by {entry.get('name')} ({entry.get('role')}) is invalid: the sign-off was altered"
-    return None
+    if not isinstance(entry, dict):
+        return "a sign-off entry is not an object"
+    return _verify(entry, statement, "signature")
+
+
+def attestation_statement(entry: dict) -> bytes:
+    fields = {k: entry[k] for k in ("run", "digest", "name", "role", "public_key", "signed_at")}
+    return ATTESTATION_PREFIX + canonical_json(fields)
+
+
+def attest(signer: Signer, run_id: str, digest: str) -> dict:
+    """Whoever ran a probe run signs the digest its finished event logged: an edited result, even in a
+    rewritten file, no longer matches a signature only they can make."""
+    entry = {"run": run_id, "digest": digest, "name": signer.name, "role": signer.role,
+             "public_key": signer.public_b64, "signed_at": utc_now()}
+    entry["signature"] = base64.b64encode(signer.private_key.sign(attestation_statement(entry))).decode("ascii")
+    return entry
+
+
+def check_attestation(entry: dict) -> str | None:
+    if not isinstance(entry, dict):
+        return "an attestation is not an object"
+    return _verify(entry, attestation_statement, "attestation")

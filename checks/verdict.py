@@ -75,6 +75,7 @@ def decide(inventory: Inventory, workspace: Workspace, checklist: Checklist, com
             waived.append(f"waived regression: {text} by {w['by']} until {w['until']}: {w['reason']}")
         else:
             blocking.append(f"regression: {text}")
+    warnings.extend(checklist.run_notes)
     if workspace.inventory_changed(inventory.digest):
         warnings.append(f"the inventory changed since this workspace was started ({inventory.path}); "
                         "earlier runs describe the old version")

@@ -194,8 +194,10 @@ class Workspace:
         try:
             ws = (cls.open_or_create(path, inventory_path, inventory_digest) if create else cls.load(path))
             ws._file_lock = lock  # reentrant: save() takes it again
+            before = len(ws.events)
             yield ws
-            ws.save()
+            if len(ws.events) != before:  # nothing recorded, nothing written (and no empty file made)
+                ws.save()
         finally:
             lock.release()
 

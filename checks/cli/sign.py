@@ -64,7 +64,7 @@ def cmd_keygen(args) -> int:
     return EXIT_OK
 
 
-def _open_signer(path: Path):
+def open_signer(path: Path):
     try:
         return load_signer(path)
     except SigningError as exc:
@@ -74,21 +74,21 @@ def _open_signer(path: Path):
 
 
 def cmd_signoff(args) -> int:
-    from .review import open_review
+    from .review import review_inventory
     from ..report import build_report
+    from ..workspace import Workspace
 
     try:
-        signer = _open_signer(args.key)
-        workspace, inventory = open_review(args.workspace)
-        report = build_report(inventory, workspace, check_signature=check_signature)
-        entry = sign(signer, report["digest"], args.decision, args.comment)
+        signer = open_signer(args.key)
+        with Workspace.editing(args.workspace) as workspace:  # the digest signed is the one stored
+            report = build_report(review_inventory(workspace, args.workspace), workspace)
+            entry = sign(signer, report["digest"], args.decision, args.comment)
+            workspace.add_signoff(entry)
     except InputError as exc:
         return print_problems(exc)
     except SigningError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    workspace.add_signoff(entry)
-    workspace.save()
     print(f"{args.decision} by {signer.name} ({signer.role}) over content {entry['digest']}")
     return EXIT_OK
 

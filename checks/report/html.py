@@ -14,7 +14,7 @@ from importlib import resources
 
 from .html_parts import dependency_block, esc, evidence_table, items_table
 from .model import content_digest
-from .signoff import final_verdict
+from .signoff import final_verdict, signature_text
 from .text import STATE_LABELS, VERDICT_CLASS, migration_line
 
 BANNER_COLOURS = {"nogo": ("#b00020", "#ffffff"), "waivers": ("#f2b600", "#000000"), "go": ("#1b7f3a", "#ffffff")}
@@ -168,12 +168,8 @@ def signoff(report: dict, digest: str) -> list[str]:
     out = ['<h2>Sign-off</h2><table class="grid" width="100%" cellspacing="0" cellpadding="3">'
            "<tr><th>Role</th><th>Name</th><th>Decision</th><th>Signed at</th><th>Comment</th><th>Signature</th></tr>"]
     for e in section["entries"]:
-        if not e.get("current"):
-            sig = f'<b class="warn">STALE</b>: signed other content ({esc(str(e.get("digest"))[:16])}…)'
-        elif e.get("signature_valid") is False:
-            sig = '<b class="warn">INVALID SIGNATURE</b>'
-        else:
-            sig = "over this digest" + (", verified" if e.get("signature_valid") else "")
+        text = esc(signature_text(e))
+        sig = text if e.get("status") == "valid" else f'<b class="warn">{text}</b>'
         out.append(f"<tr><td>{esc(e.get('role'))}</td><td>{esc(e.get('name'))}</td>"
                    f"<td><b>{esc(e.get('decision')).upper()}</b></td><td>{esc(e.get('signed_at'))}</td>"
                    f"<td>{esc(e.get('comment'))}</td><td>{sig}</td></tr>")

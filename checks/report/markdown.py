@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from .model import content_digest
-from .signoff import final_verdict
+from .signoff import final_verdict, signature_text
 from .text import STATE_LABELS, changed_before, clean, migration_line, side_lines
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#!])")
@@ -98,9 +98,7 @@ def signoff_lines(report: dict, digest: str) -> list[str]:
     section = report.get("signoff") or {"entries": [], "awaiting": [], "notes": []}
     rows = []
     for e in section["entries"]:
-        sig = "over this digest" if e.get("current") else f"STALE (signed {str(e.get('digest'))[:12]}…)"
-        if e.get("signature_valid") is False:
-            sig = "INVALID SIGNATURE"
+        sig = signature_text(e)
         rows.append([md(e.get("role")), md(e.get("name")), md(str(e.get("decision")).upper()),
                      md(e.get("signed_at")), md(e.get("comment")), md(sig)])
     rows += [[md(role), "", "AWAITING SIGN-OFF", "", "", ""] for role in section["awaiting"]]
