@@ -123,9 +123,39 @@ def sign(signer: Signer, digest: str, decision: str = "approve", comment: str = 
     return entry
 
 
+_P = 2 ** 255 - 19
+_D = -121665 * pow(121666, _P - 2, _P) % _P
+
+
+def weak_key(raw: bytes) -> bool:
+    """True for an Ed25519 public key that is not a point of the prime-order group (a small-order or
+    undecodable point).  OpenSSL accepts signatures by such keys over ANY message (the all-zero key
+    with an all-zero signature verifies), so a forged sign-off would show as "valid"."""
+    if len(raw) != 32:
+        return True
+    y = int.from_bytes(raw, "little") & ((1 << 255) - 1)
+    if y >= _P:
+        return True
+    xx = (y * y - 1) * pow(_D * y * y + 1, _P - 2, _P) % _P
+    x = pow(xx, (_P + 3) // 8, _P)
+    if x * x % _P != xx:
+        x = x * pow(2, (_P - 1) // 4, _P) % _P
+    if x * x % _P != xx:
+        return True  # not on the curve
+    point = (x, y)
+    for _ in range(3):  # [8]A: the identity exactly when A has small order
+        (x1, y1) = point
+        t = _D * x1 * x1 * y1 * y1 % _P
+        point = ((2 * x1 * y1) * pow(1 + t, _P - 2, _P) % _P, (y1 * y1 + x1 * x1) * pow(1 - t, _P - 2, _P) % _P)
+    return point == (0, 1)
+
+
 def _verify(entry: dict, message, what: str) -> str | None:
     try:
-        key = Ed25519PublicKey.from_public_bytes(base64.b64decode(entry["public_key"], validate=True))
+        raw = base64.b64decode(entry["public_key"], validate=True)
+        if weak_key(raw):
+            return f"{what} by {entry.get('name')} ({entry.get('role')}) uses a weak key that signs anything: forged"
+        key = Ed25519PublicKey.from_public_bytes(raw)
         key.verify(base64.b64decode(entry["signature"], validate=True), message(entry))
     except (KeyError, ValueError, TypeError, AttributeError):
         return f"{what} by {entry.get('name')} ({entry.get('role')}) is malformed"

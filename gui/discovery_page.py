@@ -23,13 +23,13 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, Q
                                QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
 from migready.checks.discovery import DEFAULT_DURATION, DEFAULT_INTERVAL, Observation, record_discovery
+from migready.checks.incidents import INCIDENTS
 from migready.checks.probes import staging_hosts
 from migready.checks.rules import SEVERITIES
 
 from . import style
 from .discovery_add import InventoryAdder
 from .discovery_worker import DiscoveryRun
-from .flags_page import INCIDENTS
 from .models.discovery import KINDS, DiscoveryModel, details_html, report_from_dict, rows_of
 from .models.filter import FilterProxy
 from .models.table import ROW_ROLE
