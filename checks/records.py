@@ -154,7 +154,8 @@ class Run:
 
 
 def run_label(run: dict) -> str:
-    return f"{run.get('id')} ({run.get('phase')} from {run.get('host')})"
+    """`Run.label` for a run as stored."""
+    return Run.from_dict({k: run.get(k) for k in ("id", "phase", "host")}).label()
 
 
 @dataclass(frozen=True)

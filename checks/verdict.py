@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from .checklist import Checklist, build_checklist
 from .compare import Comparison, compare_runs
 from .model import Inventory
+from .records import run_label
 from .workspace import Workspace
 
 GO, GO_WITH_WAIVERS, NO_GO = "GO", "GO WITH WAIVERS", "NO-GO"
@@ -79,7 +80,7 @@ def decide(inventory: Inventory, workspace: Workspace, checklist: Checklist, com
     if workspace.inventory_changed(inventory.digest):
         warnings.append(f"the inventory changed since this workspace was started ({inventory.path}); "
                         "earlier runs describe the old version")
-    warnings.extend(f"{run['id']} ({run['phase']} from {run['host']}) is incomplete: {run.get('error')}"
+    warnings.extend(f"{run_label(run)} is incomplete: {run.get('error')}"
                     for run in (checklist.pre_run, checklist.post_run) if run and not run.get("complete"))
     counts = checklist.counts()
     counts["regressions"] = len(comparison.regressions)

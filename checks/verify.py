@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .records import run_label
 from .report.model import FORMAT, content_digest
 from .signing import SigningError, check_attestation, check_signature, fingerprint, read_public
 
@@ -123,7 +124,7 @@ def _check_runs(report: dict, policy: dict, trusted: dict[str, dict], check: Ver
     for run in runs:
         if not isinstance(run, dict):
             continue
-        label = f"{run.get('id')} ({run.get('phase')} from {run.get('host')})"
+        label = run_label(run)
         signed = (run.get("attestation") or {}).get("signed") if isinstance(run.get("attestation"), dict) else None
         if not isinstance(signed, dict):
             check.runs.append(f"{label}: unattested")

@@ -13,6 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from migready.checks.probe_run import run_probes
+from migready.checks.signing import attest
 from migready.checks.transports import TransportOptions
 
 from .background_job import BackgroundJob, explain
@@ -58,6 +59,9 @@ class ProbeRun(BackgroundJob):
             self.session.probe_changed.emit()
 
     def _done(self, run: dict) -> None:
+        signer, workspace = self.session.run_signer, self.session.workspace
+        if signer is not None and workspace.run_logged_digest(run["id"]) is not None:
+            workspace.attest_run(attest(signer, run["id"], workspace.run_logged_digest(run["id"])))
         self._finish()
         self.run = run
         self.finished.emit(run)

@@ -54,6 +54,7 @@ class Session(QObject):
         self.problems: list = []
         self.source_text = ""
         self.workspace: Optional[Workspace] = None
+        self.run_signer = None  # checks.signing.Signer: attests each probe run finished in this session
         self.untitled = True
         self.review = None
         self.loading = ""

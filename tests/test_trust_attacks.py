@@ -224,3 +224,18 @@ def test_weak_small_order_keys_are_refused_though_openssl_would_accept_them():
     assert "weak key" in check_signature(forged)
     order_8 = bytes.fromhex("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a")
     assert weak_key(bytes(32)) and weak_key(bytes([1]) + bytes(31)) and weak_key(order_8)
+
+
+def test_reports_and_verify_name_who_attested_each_run(ws, keys, tmp_path):
+    made, trust = keys
+    from migready.checks import signing
+    wsx = Workspace.load(ws)
+    run_id = wsx.runs[0]["id"]
+    wsx.attest_run(signing.attest(signing.load_signer(made[ROLES[0]]), run_id, wsx.run_logged_digest(run_id)))
+    wsx.save()
+    html = tmp_path / "r.html"
+    assert migready("report", ws, "--format", "html", "--out", html).returncode == 0
+    assert f"attested by Zhang Min ({ROLES[0]}), key SHA256:" in html.read_text(encoding="utf-8")
+    out = migready("verify", report_json(ws, tmp_path), "--trust", trust)
+    assert f"run: {run_id} (pre from local://): attested by Zhang Min ({ROLES[0]}), key SHA256:" in out.stdout
+    assert "(post from local://): unattested" in out.stdout

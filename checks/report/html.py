@@ -15,7 +15,7 @@ from importlib import resources
 from .html_parts import dependency_block, esc, evidence_table, items_table
 from .model import content_digest
 from .signoff import final_verdict, signature_text
-from .text import STATE_LABELS, VERDICT_CLASS, migration_line
+from .text import STATE_LABELS, attestation_text, VERDICT_CLASS, migration_line
 
 BANNER_COLOURS = {"nogo": ("#b00020", "#ffffff"), "waivers": ("#f2b600", "#000000"), "go": ("#1b7f3a", "#ffffff")}
 VERIFY = "migready verify REPORT.json --trust DIR"
@@ -107,16 +107,17 @@ def summary(report: dict, digest: str) -> list[str]:
                f'<td class="n"><b>{counts["items"]}</b><br>ITEMS ({counts["blockers"]} blockers)</td></tr></table>')
     out.append('<h3>Probe runs</h3><table class="grid" width="100%" cellspacing="0" cellpadding="3">'
                "<tr><th>Run</th><th>Phase</th><th>From host</th><th>Started</th><th>Finished</th>"
-               "<th>Agent</th><th>Results</th></tr>")
+               "<th>Agent</th><th>Results</th><th>Attested</th></tr>")
     for run in report["runs"]:
         host = esc(run["host"]) + (f" ({esc(run['hostname'])})" if run.get("hostname") else "")
         state = "" if run["complete"] else f' <b class="warn">INCOMPLETE: {esc(run.get("error"))}</b>'
         used = " (compared)" if run.get("compared") else ""
         out.append(f"<tr><td>{esc(run['id'])}{used}</td><td>{esc(run['phase'])}</td><td>{host}</td>"
                    f"<td>{esc(run['started'])}</td><td>{esc(run['finished'])}{state}</td>"
-                   f"<td>{esc(run.get('agent_version'))}</td><td>{run['results']}</td></tr>")
+                   f"<td>{esc(run.get('agent_version'))}</td><td>{run['results']}</td>"
+                   f"<td>{esc(attestation_text(run))}</td></tr>")
     if not report["runs"]:
-        out.append('<tr><td colspan="7">no probe run yet</td></tr>')
+        out.append('<tr><td colspan="8">no probe run yet</td></tr>')
     out.append("</table>")
     warnings = report["verdict"]["warnings"]
     if warnings:

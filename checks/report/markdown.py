@@ -10,7 +10,7 @@ import re
 
 from .model import content_digest
 from .signoff import final_verdict, signature_text
-from .text import STATE_LABELS, changed_before, clean, migration_line, side_lines
+from .text import STATE_LABELS, attestation_text, changed_before, clean, migration_line, side_lines
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#!])")
 VERIFY = "migready verify REPORT.json --trust DIR"
@@ -83,9 +83,10 @@ def render_lines(report: dict) -> list[str]:
             if dep["evidence"]:
                 out += evidence(dep["evidence"])
     out += ["## Probe runs", ""]
-    out += table(["Run", "Phase", "Host", "Started", "Finished", "Complete", "Agent"],
+    out += table(["Run", "Phase", "Host", "Started", "Finished", "Complete", "Agent", "Attested"],
                  [[md(r["id"]), md(r["phase"]), md(r["host"]), md(r["started"]), md(r["finished"]),
-                   "yes" if r["complete"] else md(f"NO: {r.get('error')}"), md(r.get("agent_version"))]
+                   "yes" if r["complete"] else md(f"NO: {r.get('error')}"), md(r.get("agent_version")),
+                   md(attestation_text(r))]
                   for r in report["runs"]])
     inv, gen = report["inventory"], report.get("generated") or {}
     out += [f"Inventory {md(inv['path'])} sha256 {code(inv['digest'])}" +
