@@ -142,13 +142,13 @@ def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date 
     judged: dict[tuple[str, str], Item] = {}
     for dep in inventory.dependencies():
         for req in requirements_of(dep):
-            j = judge(req, dep, post)
+            j = judge(req, dep, post, inventory)
             item = Item(f"req:{dep.ref}:{req}", "post-migration", f"{dep.ref}: {req.replace('_', ' ')}", True,
                         "requirement", dependency=dep.ref, requirement=req, evidence_backed=True,
                         cleared_by="post-migration probe evidence")
             _set_evidence(item, j)
             if pre is not None:
-                before = judge(req, dep, pre)
+                before = judge(req, dep, pre, inventory)
                 item.pre_evidence = f"{before.state}: {before.text}"
             items.append(item)
             judged[(dep.ref, req)] = item
@@ -178,7 +178,7 @@ def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date 
     for item in items:
         if item.id not in flag_reqs:
             _apply_mark(item, marks.get(item.id), latest_evidence)
-    parts_of = {item_id: [judged.get((dep.ref, req)) or _adhoc(dep, req, post) for dep, req in reqs]
+    parts_of = {item_id: [judged.get((dep.ref, req)) or _adhoc(dep, req, post, inventory) for dep, req in reqs]
                 for item_id, reqs in flag_reqs.items()}
     for item in items:
         if item.id in flag_reqs:
@@ -245,9 +245,9 @@ def _set_evidence(item: Item, j: Judgement) -> None:
     item.evidence_digest = j.digest
 
 
-def _adhoc(dep: Dependency, req: str, post: dict | None) -> Item:
+def _adhoc(dep: Dependency, req: str, post: dict | None, inventory: Inventory) -> Item:
     item = Item("", "", "", True, "requirement", dependency=dep.ref, requirement=req)
-    _set_evidence(item, judge(req, dep, post))
+    _set_evidence(item, judge(req, dep, post, inventory))
     return item
 
 

@@ -193,6 +193,7 @@ class _Semantics:
     def run(self) -> dict:
         zones = self.doc.get("zones")
         zone_names = self.check_zones(zones if isinstance(zones, list) else [])
+        self.check_nat_gateways()
         services = self.doc.get("services")
         if isinstance(services, list):
             self.check_services(services, zone_names)
@@ -226,6 +227,16 @@ class _Semantics:
                     self.add(("zones", zi, "reflectors", ri, "host"),
                              f"reflector {host} is outside the zone's CIDRs ({', '.join(map(str, nets))})")
         return names
+
+    def check_nat_gateways(self) -> None:
+        """Each site's nat_gateways entry must be an address or a CIDR without host bits."""
+        migration = self.doc.get("migration")
+        for side in ("source", "target"):
+            site = migration.get(side) if isinstance(migration, dict) else None
+            gateways = site.get("nat_gateways") if isinstance(site, dict) else None
+            for gi, gateway in enumerate(_as_list(gateways)):
+                if isinstance(gateway, str):
+                    self.parse_cidr(gateway, ("migration", side, "nat_gateways", gi))
 
     def parse_cidr(self, cidr: str, path: tuple):
         try:
@@ -318,6 +329,7 @@ def _site(doc: dict) -> Site:
         site=doc["site"],
         staging_hosts=tuple(doc.get("staging_hosts", ())),
         egress_nat=bool(doc.get("egress_nat", False)),
+        nat_gateways=tuple(ipaddress.ip_network(g, strict=False) for g in doc.get("nat_gateways", ())),
         network_mode=doc.get("network_mode", ""),
         notes=doc.get("notes", ""),
     )

@@ -30,6 +30,7 @@ class Site:
     site: str
     staging_hosts: tuple[str, ...] = ()
     egress_nat: bool = False
+    nat_gateways: tuple = ()  # ipaddress networks: where this site's egress is translated
     network_mode: str = ""
     notes: str = ""
 
@@ -53,7 +54,7 @@ class Reflector:
 @dataclass(frozen=True)
 class Zone:
     name: str
-    kind: str  # store | internal | external
+    kind: str  # store | internal | external | egress
     cidrs: tuple = ()  # ipaddress networks
     domains: tuple[str, ...] = ()
     reflectors: tuple[Reflector, ...] = ()
@@ -158,11 +159,11 @@ class Inventory:
         return None
 
     def zone_of_target(self, target: str) -> Zone | None:
-        """The zone a target falls in: by CIDR for addresses, by domain for names."""
-        ip = parse_ip(target)
-        if ip is None:
-            return next((z for z in self.zones if z.contains_name(target)), None)
-        return next((z for z in self.zones if z.contains_ip(ip)), None)
+        """The zone a target falls in: by the most specific CIDR for addresses, by the longest
+        domain suffix for names (checks/zones.py)."""
+        from .zones import ZoneMap  # zones builds on this module
+
+        return ZoneMap.of(self).zone_of_target(target)
 
     def zone_of(self, dep: Dependency) -> Zone | None:
         """The declared zone, else the zone of the first target."""

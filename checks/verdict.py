@@ -49,7 +49,7 @@ class Review:
 def review(inventory: Inventory, workspace: Workspace, today: _dt.date | None = None) -> Review:
     today = today or _dt.date.today()
     checklist = build_checklist(inventory, workspace, today)
-    comparison = compare_runs(checklist.pre_run, checklist.post_run)
+    comparison = compare_runs(checklist.pre_run, checklist.post_run, inventory=inventory)
     return Review(checklist, comparison, decide(inventory, workspace, checklist, comparison, today))
 
 

@@ -16,6 +16,7 @@ from ..probes import staging_hosts
 from ..records import describe
 from ..signing import SigningError
 from ..workspace import Workspace
+from ..zones import ZoneMap
 
 
 def add_commands(sub) -> None:
@@ -153,7 +154,8 @@ def _probe(args, inventory, workspace: Workspace, signer) -> int:
         from ..signing import attest
         workspace.attest_run(attest(signer, run["id"], workspace.run_logged_digest(run["id"])))
         print(f"{run['id']} attested by {signer.name} ({signer.role})")
-    print_run(run)
+    print_run(run, ZoneMap.of(inventory) if inventory.zones or inventory.migration.target.nat_gateways
+              or inventory.migration.source.nat_gateways else None)
     if not run["complete"]:
         print(f"run incomplete: {run['error']}; {len(run['results'])} results stored in {args.workspace}",
               file=sys.stderr)
@@ -161,9 +163,23 @@ def _probe(args, inventory, workspace: Workspace, signer) -> int:
     return EXIT_FINDINGS if any(r["status"] == "fail" for r in run["results"]) else EXIT_OK
 
 
-def print_run(run: dict) -> None:
+def print_run(run: dict, zones: ZoneMap | None = None) -> None:
+    """One line per result; with the inventory's zones, DNS answers and routes say where they lie."""
     print(f"{run['id']}: {run['phase']} from {run['host']}, {len(run['results'])}/{run['planned']} results")
     for r in sorted(run["results"], key=lambda r: (r["dependency"] or "", r["check"], r["target"] or "")):
         what = r["dependency"] or "(host)"
         target = f" {r['target']}" if r["target"] else ""
-        print(f"  {r['status'].upper():12} {what} {r['check']}{target}: {describe(r)}")
+        print(f"  {r['status'].upper():12} {what} {r['check']}{target}: {describe(r)}{_placed(r, run, zones)}")
+
+
+def _placed(result: dict, run: dict, zones: ZoneMap | None) -> str:
+    """' [198.18.30.7: zone ddos-edge (external); leaves via NAT gateway ...]' for dns and route results."""
+    if zones is None or result.get("status") != "pass" or result.get("check") not in ("dns", "route"):
+        return ""
+    data = result.get("data") or {}
+    addresses = [a.get("ip") for a in data.get("answers") or () if isinstance(a, dict)] or [data.get("ip")]
+    parts = [f"{zones.place(str(a), result.get('target'))}" for a in addresses if a]
+    if result["check"] == "route":
+        egress = zones.route_egress(result, run.get("phase"))
+        parts += [f"leaves via {egress}"] if egress else []
+    return f" [{'; '.join(parts)}]" if parts else ""

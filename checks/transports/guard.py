@@ -5,9 +5,12 @@ sent to an agent is checked first, at the one place all transports share
 (`encode_agent_input`), and a plan that would reach anything outside those
 networks is refused before a single packet leaves.  Names count as outside
 (only resolving them would tell, and resolving is itself traffic), except
-`localhost`.  The test suite sets it to loopback plus the lab's 198.18.0.0/15,
-so a test that picks the wrong inventory fails here instead of probing a
-real network.
+`localhost` and the names listed in MIGREADY_ALLOWED_NAMES (exact names, or
+`.suffix` for every name under it): a lab that answers its own names from
+`/etc/netns/<ns>/hosts`, with no DNS and no route out, lists them there.  The
+test suite sets the networks to loopback plus the lab's 198.18.0.0/15, so a
+test that picks the wrong inventory fails here instead of probing a real
+network.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from urllib.parse import urlsplit
 from .errors import TransportError
 
 ENV = "MIGREADY_ALLOWED_NETWORKS"
+NAMES_ENV = "MIGREADY_ALLOWED_NAMES"
 _FIELDS = ("host", "reflector_host", "name", "resolver", "url")
 
 
@@ -44,7 +48,7 @@ def outside(plan: dict, networks: list) -> list[str]:
             if not isinstance(value, str):
                 continue
             host = (urlsplit(value).hostname or "") if field == "url" else value
-            if host == "localhost":
+            if host == "localhost" or _allowed_name(host):
                 continue
             try:
                 ip = ipaddress.ip_address(host)
@@ -54,6 +58,18 @@ def outside(plan: dict, networks: list) -> list[str]:
             if not any(ip.version == net.version and ip in net for net in networks):
                 found.append(value)
     return found
+
+
+def _allowed_name(host: str) -> bool:
+    """A name MIGREADY_ALLOWED_NAMES lets through (only ever together with the networks fence)."""
+    name = host.lower().rstrip(".")
+    for entry in os.environ.get(NAMES_ENV, "").split(","):
+        entry = entry.strip().lower().rstrip(".")
+        if not entry or entry == ".":
+            continue
+        if name == entry or (entry.startswith(".") and name.endswith(entry)):
+            return True
+    return False
 
 
 def enforce(plan: dict) -> None:
