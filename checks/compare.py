@@ -34,7 +34,8 @@ Key = tuple[Optional[str], Optional[str], str]  # (dependency, target, check)
 
 # What the latency of each check measures, for the latency_up text.
 _LATENCY_OF = {"tcp_connect": "connect", "udp_exchange": "round-trip", "reflect": "reflect round-trip",
-               "http": "HTTP response", "dns": "lookup"}
+               "http": "HTTP response", "dns": "lookup", "callback": "the peer's call-back connect"}
+_PER_DEPENDENCY = ("reflect", "callback")  # checks of a path to or from a zone: one per dependency
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,8 @@ class Comparison:
         for change, row in zip(self.changes, rows):
             lines.append("  ".join(v.ljust(w) for v, w in zip(row, widths)) + "  " + row[4])
             lines.extend(f"    [{f.severity}] {f.text}" for f in change.notes)
-        counts = ", ".join(f"{n} {c}" for c, n in self.counts().items() if n)
+        counts = ", ".join(f"{n} {c}{'s' if c == 'regression' and n != 1 else ''}"
+                           for c, n in self.counts().items() if n)
         lines.append("")
         warnings = sum(1 for c in self.changes for f in c.notes if f.severity == "warning")
         lines.append(f"{len(self.changes)} check{'' if len(self.changes) == 1 else 's'} compared" + (f": {counts}" if counts else "")
@@ -160,9 +162,10 @@ def result_key(result: dict) -> Key:
 
 
 def _pairs(pre: list[dict], post: list[dict]) -> list[tuple[Key, Optional[dict], Optional[dict]]]:
-    """Pair by key, in order when a key repeats.  A reflect is a property of the path to a
-    zone (one per dependency), so a lone pre and a lone post reflect of one dependency are
-    paired even when the reflector (its target) differs, e.g. none declared at pre time."""
+    """Pair by key, in order when a key repeats.  A reflect (or callback) is a property of the
+    path to (from) a zone, one per dependency, so a lone pre and a lone post reflect of one
+    dependency are paired even when the reflector (its target) differs, e.g. none declared
+    at pre time."""
     index_pre, index_post = _index(pre), _index(post)
     pairs: list[tuple[Key, Optional[dict], Optional[dict]]] = []
     for key in dict.fromkeys([*index_pre, *index_post]):
@@ -171,7 +174,7 @@ def _pairs(pre: list[dict], post: list[dict]) -> list[tuple[Key, Optional[dict],
                   for i in range(max(len(a), len(b)))]
     lone: dict[tuple[str, int], list[int]] = {}
     for i, (key, a, b) in enumerate(pairs):
-        if key[2] == "reflect" and key[0] is not None and (a is None) != (b is None):
+        if key[2] in _PER_DEPENDENCY and key[0] is not None and (a is None) != (b is None):
             lone.setdefault((key[0], a is None), []).append(i)
     drop = set()
     for (dep, post_only), found in lone.items():
@@ -215,6 +218,8 @@ def _findings(check: str, pre: Optional[dict], post: Optional[dict],
     notes = _reflect_findings(pre, post, proves) if check == "reflect" else []
     if pre is None:
         return notes
+    if check == "callback":
+        notes += _callback_findings(pre, post)
     if check == "route":
         notes += _route_findings(pre.get("data") or {}, post.get("data") or {})
         if network is not None:
@@ -244,6 +249,27 @@ def _reflect_findings(pre: Optional[dict], post: dict, proves: set[str]) -> list
         notes.append(Finding("address_translated", severity, f"source address {local.get('ip')} → "
                              f"{observed.get('ip')} (translated by NAT)"))
     return notes
+
+
+def _callback_findings(pre: dict, post: dict) -> list[Finding]:
+    """Incident 5: the peer called back before the move and cannot now (or calls someone else)."""
+    if _norm(pre.get("status")) != "pass" or _norm(post.get("status")) != "fail":
+        return []
+    a, b = pre.get("data") or {}, post.get("data") or {}
+    reg_b = b.get("registered") or {}
+    call = next((c for c in b.get("calls") or () if c.get("ip") == reg_b.get("ip")), {})
+    how = {"refused": "refused", "timeout": "timed out", "unreachable": "unreachable", "silent": "no answer"}.get(
+        call.get("status"), post.get("reason") or "failed")
+    if post.get("reason") == "someone_else":
+        how = "something else answers there"
+    seen = next((c.get("seen_from") for c in a.get("calls") or () if c.get("seen_from")), None)
+    before = f"; before the move it called back {(a.get('registered') or {}).get('ip')}" + (
+        f" (seen from {seen['ip']})" if seen else "")
+    observed = [c for c in b.get("calls") or () if c is not call and "observed" in (c.get("roles") or ())]
+    also = "".join(f"; the address it observed, {c.get('ip')}:{c.get('port')}: {c.get('status')}" for c in observed)
+    return [Finding("callback_lost", "regression",
+                    f"the peer cannot call back {reg_b.get('ip')}:{reg_b.get('port')}/{b.get('proto') or 'tcp'} "
+                    f"({how}){also}{before}")]
 
 
 def _route_findings(a: dict, b: dict) -> list[Finding]:

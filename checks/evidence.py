@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from .model import Dependency, Inventory
+from .outcome import raw_status
 from .records import reflected
 from .zones import ZoneMap
 from .workspace import canonical_json
@@ -82,8 +83,10 @@ def _summarise(results: list[dict], what: str, ok) -> Judgement:
     """pass when every result is ok; fail when one is not; pending while any is inconclusive."""
     if not results:
         return Judgement("pending", f"no {what} result in the run")
-    bad = [r for r in results if r["status"] == "fail" or (r["status"] == "pass" and not ok(r))]
-    unsure = [r for r in results if r["status"] == "inconclusive"]
+    # Each requirement is judged from the probe's own observation, not from the
+    # dependency-level status (a rewritten port must not fail `reachable`).
+    bad = [r for r in results if raw_status(r) == "fail" or (raw_status(r) == "pass" and not ok(r))]
+    unsure = [r for r in results if raw_status(r) not in ("pass", "fail")]
     if bad:
         first = bad[0]
         more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
@@ -109,7 +112,7 @@ def _within_timeout(dep: Dependency, run: dict, zones: ZoneMap) -> Judgement:
         return isinstance(r.get("latency_ms"), (int, float)) and r["latency_ms"] <= budget
 
     j = _summarise(results_for(run, dep, CONNECT_CHECKS), "connect", ok)
-    if j.state == "fail" and all(r["status"] == "pass" for r in j.results):
+    if j.state == "fail" and all(raw_status(r) == "pass" for r in j.results):
         slow = max(j.results, key=lambda r: r["latency_ms"] or 0)
         what = "first byte" if slow.get("check") == "http" else "connect"
         j.text = f"slowest {what} {slow['latency_ms'] or 0:.1f} ms exceeds the {budget} ms budget"
@@ -123,7 +126,7 @@ def _reflect(field_name: str, wanted: bool, say):
     def judge_reflect(dep: Dependency, run: dict, zones: ZoneMap) -> Judgement:
         results = results_for(run, dep, ("reflect",))
         j = _summarise(results, "reflect", lambda r: reflected(r, field_name) is wanted)
-        if j.state == "fail" and results and results[0]["status"] == "pass":
+        if j.state == "fail" and results and raw_status(results[0]) == "pass":
             j.text = say(results[0])
         return j
     return judge_reflect
@@ -149,7 +152,7 @@ def _private_dns(dep: Dependency, run: dict, zones: ZoneMap) -> Judgement:
         return Judgement("pass", "targets are addresses; nothing to resolve")
     outside = {id(r): _outside_answers(r, zones) for r in results}
     j = _summarise(results, "dns", lambda r: not outside[id(r)])
-    if j.state == "fail" and all(r["status"] == "pass" for r in results):
+    if j.state == "fail" and all(raw_status(r) == "pass" for r in results):
         bad = [r for r in results if outside[id(r)]]
         first = bad[0]
         j.text = f"{first.get('target')} → " + "; ".join(map(str, outside[id(first)][:3])) + \
@@ -195,7 +198,7 @@ def _internal_route(dep: Dependency, run: dict, zones: ZoneMap) -> Judgement:
             name = r.get("target") if r.get("target") != data.get("ip") else None
             problems[id(r)] = (f"{name} " if name else "") + " and ".join(why)
     route = _summarise(routes, "route", lambda r: id(r) not in problems)
-    if route.state == "fail" and problems and all(r["status"] == "pass" for r in routes):
+    if route.state == "fail" and problems and all(raw_status(r) == "pass" for r in routes):
         route.text = next(iter(problems.values())) + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else "")
     reflects = results_for(run, dep, ("reflect",))
     translated = [t for t in (_translated_text(r, zones) for r in reflects) if t]
@@ -221,6 +224,22 @@ def _translated_text(r: dict, zones: ZoneMap) -> str | None:
             "the path to an internal zone is translated by NAT")
 
 
+def _reverse_reachable(dep: Dependency, run: dict, zones: ZoneMap) -> Judgement:
+    """Incident 5: the peer called back the address the service registers, and within the budget
+    (the scheduler's PING timeout decided its election)."""
+    budget = dep.timeout_ms
+
+    def ok(r):
+        latency = r.get("latency_ms")
+        return budget is None or not isinstance(latency, (int, float)) or latency <= budget
+
+    j = _summarise(results_for(run, dep, ("callback",)), "callback", ok)
+    if j.state == "fail" and all(r["status"] == "pass" for r in j.results):
+        slowest = max(r["latency_ms"] or 0 for r in j.results)
+        j.text = f"the peer needed {slowest:.1f} ms to call back; the budget is {budget} ms"
+    return j
+
+
 _JUDGES = {
     "reachable": _reachable,
     "within_timeout": _within_timeout,
@@ -228,4 +247,5 @@ _JUDGES = {
     "no_nat": _reflect("nat", False, _nat_text),
     "private_dns": _private_dns,
     "internal_route": _internal_route,
+    "reverse_reachable": _reverse_reachable,
 }

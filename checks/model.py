@@ -49,6 +49,16 @@ class Reflector:
     host: str
     port: int
     protocols: tuple[str, ...] = ("udp", "tcp")
+    token_file: str = ""  # as written, relative to the inventory (call-back requests carry the token)
+
+
+@dataclass(frozen=True)
+class VantageHost:
+    """A host in a zone, reached over SSH, whose agent calls staging hosts back (incident 5)."""
+
+    host: str  # host spec
+    address: str  # where staging hosts reach it
+    port: int = 3479
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,7 @@ class Zone:
     domains: tuple[str, ...] = ()
     reflectors: tuple[Reflector, ...] = ()
     notes: str = ""
+    vantage_hosts: tuple[VantageHost, ...] = ()
 
     def contains_ip(self, ip) -> bool:
         return any(ip.version == net.version and ip in net for net in self.cidrs)
@@ -99,6 +110,7 @@ class Dependency:
     direction: str = "outbound"
     zone: str = ""  # as written; see Inventory.zone_of for the effective zone
     source_port: int | None = None
+    advertised_address: str = ""  # inbound/both: an address, "observed", or "" (the staging host's own)
     requires: tuple[str, ...] = ()
     timeout_ms: int | None = None
     in_request_path: bool = False

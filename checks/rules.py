@@ -179,8 +179,9 @@ def middleware_in_request_path(inv: Inventory, dep: Dependency):
 
 
 @rule("MR007", "inbound or bidirectional dependency", "high", 5,
-      "probe: reverse reachability from the peer's side to the target staging host; manual: callbacks "
-      "and firewall rules updated for the new addresses")
+      "probe: callback (reverse_reachable) - a reflector in the peer's zone calls the target staging host "
+      "back on this port, plus the forward connect for direction both; manual: callbacks and firewall "
+      "rules updated for the new addresses")
 def inbound_dependency(inv: Inventory, dep: Dependency):
     """The scheduler server called workers back on their own port; outbound checks never see it (incident 5)."""
     if dep.direction in ("inbound", "both"):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 
+from ..callback import callback_lines
 from ..compare import Change
 from ..records import reflected
 from ..zones import ZoneMap
@@ -55,6 +56,9 @@ def side(result: dict | None, zones: ZoneMap | None = None) -> dict | None:
     if result.get("check") == "reflect":
         out["port_preserved"] = _flag(reflected(result, "port_preserved"))
         out["nat"] = _flag(reflected(result, "nat"))
+    if result.get("check") == "callback":  # incident 5: who called whom, from where, what each side saw
+        out["local"] = out["observed"] = None
+        out["callback"] = callback_lines(result)
     if zones is not None:
         out["zones"] = placements(result, data, observed, zones)
     return out

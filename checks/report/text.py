@@ -46,6 +46,7 @@ def side_lines(side: dict | None) -> list[str]:
         answers = ", ".join(f"{a.get('ip')} ({zones.get(a.get('ip')) or a.get('class')})"
                             for a in side["dns"]) or "no answer"
         lines.append(f"DNS {answers}")
+    lines.extend(side.get("callback") or ())
     if side.get("detail") and len(lines) == 1:
         lines.append(side["detail"])
     return [clean(line) for line in lines]

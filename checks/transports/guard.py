@@ -22,7 +22,8 @@ from .errors import TransportError
 
 ENV = "MIGREADY_ALLOWED_NETWORKS"
 NAMES_ENV = "MIGREADY_ALLOWED_NAMES"
-_FIELDS = ("host", "reflector_host", "name", "resolver", "url")
+_FIELDS = ("host", "reflector_host", "name", "resolver", "url", "advertise")
+_NOT_ADDRESSES = {"advertise": ("own", "observed")}  # a callback's registered address, by rule
 
 
 class TargetNotAllowed(TransportError):
@@ -43,12 +44,20 @@ def outside(plan: dict, networks: list) -> list[str]:
     for probe in probes if isinstance(probes, list) else ():
         if not isinstance(probe, dict):
             continue  # not a probe the agent would run (it rejects the plan)
+        for cidr in probe.get("callback_allow") or () if isinstance(probe.get("callback_allow"), list) else ():
+            try:  # a call-back vantage host may call addresses inside these
+                net = ipaddress.ip_network(cidr, strict=False)
+            except (TypeError, ValueError):
+                found.append(str(cidr))
+                continue
+            if not any(net.version == n.version and net.subnet_of(n) for n in networks):
+                found.append(cidr)
         for field in _FIELDS:
             value = probe.get(field)
             if not isinstance(value, str):
                 continue
             host = (urlsplit(value).hostname or "") if field == "url" else value
-            if host == "localhost" or _allowed_name(host):
+            if host == "localhost" or value in _NOT_ADDRESSES.get(field, ()) or _allowed_name(host):
                 continue
             try:
                 ip = ipaddress.ip_address(host)
