@@ -16,15 +16,17 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from .atomic import atomic_write_bytes
+from .safeio import loads_strict, read_regular
 from .workspace import canonical_json, utc_now
 
 STATEMENT_PREFIX = b"migready-signoff-v1\n"
 PUBLIC_FORMAT = "migready-signer"
+KEY_FILE_LIMIT = 64 * 1024  # a key file is a few hundred bytes
 
 
 class SigningError(ValueError):
@@ -73,11 +75,23 @@ def keygen(name: str, role: str, out: Path, passphrase: bytes | None = None) -> 
 
 def read_public(path: Path) -> dict:
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        data = loads_strict(read_regular(path, KEY_FILE_LIMIT).decode("utf-8"))
+    except OSError as exc:
+        raise SigningError(f"cannot read public key {path}: {exc.strerror or exc}") from None
+    except ValueError as exc:  # not UTF-8, not JSON, NaN, too deep
         raise SigningError(f"cannot read public key {path}: {exc}") from None
     if not isinstance(data, dict) or data.get("format") != PUBLIC_FORMAT or "public_key" not in data:
         raise SigningError(f"{path} is not a migready public key (made by `migready keygen`)")
+    for field in ("name", "role", "public_key"):  # they go into signed sign-offs and the workspace
+        if not isinstance(data.get(field), str) or not data[field].strip():
+            raise SigningError(f"public key {path}: '{field}' must be a non-empty string "
+                               f"(found {type(data.get(field)).__name__})")
+    try:
+        raw = base64.b64decode(data["public_key"], validate=True)
+    except ValueError:
+        raw = b""
+    if len(raw) != 32:
+        raise SigningError(f"public key {path}: 'public_key' is not a base64 Ed25519 key (32 bytes)")
     return data
 
 
@@ -86,13 +100,13 @@ def load_signer(path: Path, passphrase: bytes | None = None) -> Signer:
     path = Path(path)
     public = read_public(path.with_name(path.name + ".pub"))
     try:
-        key = serialization.load_pem_private_key(path.read_bytes(), password=passphrase)
+        key = serialization.load_pem_private_key(read_regular(path, KEY_FILE_LIMIT), password=passphrase)
     except OSError as exc:
         raise SigningError(f"cannot read key {path}: {exc.strerror or exc}") from None
     except TypeError:
         raise SigningError(f"key {path} is protected by a passphrase; give it" if passphrase is None
                            else f"key {path} is not protected by a passphrase; do not give one") from None
-    except ValueError:
+    except (ValueError, UnsupportedAlgorithm):
         raise SigningError(f"cannot open key {path}: wrong passphrase, or not a private key") from None
     if not isinstance(key, Ed25519PrivateKey):
         raise SigningError(f"{path} is not an Ed25519 key")

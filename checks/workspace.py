@@ -23,6 +23,7 @@ import jsonschema
 
 from .atomic import atomic_write_text
 from .problems import InputError, Problem, format_path
+from .safeio import StrictJSONError, loads_strict, read_regular
 
 FORMAT = "migready-workspace"
 SCHEMA_VERSION = 2
@@ -101,13 +102,15 @@ class Workspace:
         path = Path(path)
         shown = str(path)
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_regular(path).decode("utf-8")
         except OSError as exc:
             raise _error(shown, f"cannot read workspace: {exc.strerror or exc}") from None
         except UnicodeDecodeError:
             raise _error(shown, "workspace is not valid UTF-8 (damaged?)" + _bak_hint(path)) from None
         try:
-            data = json.loads(text)
+            data = loads_strict(text)
+        except StrictJSONError as exc:
+            raise InputError([Problem(shown, exc.lineno, exc.colno, "", f"workspace refused: {exc.msg}")]) from None
         except json.JSONDecodeError as exc:
             raise InputError([Problem(shown, exc.lineno, exc.colno, "",
                                       f"workspace is not valid JSON ({exc.msg}); truncated or edited?"

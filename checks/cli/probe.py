@@ -13,6 +13,7 @@ from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, pri
 from ..inventory import load_inventory
 from ..problems import InputError
 from ..probes import staging_hosts
+from ..sanitize import for_terminal
 from ..workspace import Workspace
 
 
@@ -118,7 +119,7 @@ def cmd_probe(args) -> int:
         run = run_probes(inventory, host, args.phase, workspace, options, jobs=args.jobs, progress=bar)
     except ValueError as exc:  # a malformed host spec
         bar.close()
-        print(f"--host {host}: {exc}", file=sys.stderr)
+        print(f"--host {for_terminal(host)}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except TransportError as exc:
         bar.close()

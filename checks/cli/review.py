@@ -12,6 +12,7 @@ from pathlib import Path
 from .common import EXIT_BAD_INPUT, EXIT_OK, print_problems
 from ..inventory import load_inventory
 from ..problems import InputError, Problem
+from ..sanitize import for_terminal as shown
 from ..workspace import Workspace
 
 
@@ -92,14 +93,14 @@ def cmd_checklist(args) -> int:
         print(f"== {phase} ==")
         for item in items:
             tag = "blocker" if item.blocker else "       "
-            print(f"  [{item.state.upper():7}] {tag} {item.id}")
-            print(f"            {item.title}")
+            print(f"  [{item.state.upper():7}] {tag} {shown(item.id)}")
+            print(f"            {shown(item.title)}")
             if item.evidence:
-                print(f"            evidence: {item.evidence}")
+                print(f"            evidence: {shown(item.evidence)}")
             if item.pre_evidence:
-                print(f"            before:   {item.pre_evidence}")
+                print(f"            before:   {shown(item.pre_evidence)}")
             for note in item.waiver_notes:
-                print(f"            ! {note}")
+                print(f"            ! {shown(note)}")
     counts = ", ".join(f"{n} {s}" for s, n in checklist.counts().items() if n)
     print(f"{len(checklist.items)} items: {counts}")
     return EXIT_OK
@@ -124,9 +125,9 @@ def cmd_verdict(args) -> int:
     else:
         print(final["verdict"])
         for reason in final["reasons"]:
-            print(f"  - {reason}")
+            print(f"  - {shown(reason)}")
         for warning in evidence["warnings"] + report["signoff"]["notes"]:
-            print(f"  ! {warning}")
+            print(f"  ! {shown(warning)}")
         if final["verdict"] != evidence["verdict"]:
             print(f"  (the evidence alone says {evidence['verdict']})")
     return EXIT_CODES[final["verdict"]]
@@ -142,7 +143,7 @@ def _act(args, action) -> int:
     except InputError as exc:
         return print_problems(exc)
     except ActionError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {shown(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     workspace.save()
     print(json.dumps(recorded, ensure_ascii=False, sort_keys=True))

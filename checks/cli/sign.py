@@ -2,19 +2,22 @@
 
 `verify` exit codes: 0 every signature holds (and, with --trust, every signer
 is trusted), 1 something does not (the message names it), 2 bad input.
-Passphrases come from a terminal prompt, or from MIGREADY_KEY_PASSPHRASE for
-pipelines; they are never logged or stored.
+`keygen` encrypts the private key with a passphrase unless told
+`--no-passphrase` (for CI keys kept in a secret store): a key file copied off
+a laptop or a backup must not be enough to sign a GO.  Passphrases come from
+a terminal prompt (asked twice for a new key), or from MIGREADY_KEY_PASSPHRASE
+for pipelines; they are never logged or stored.
 """
 from __future__ import annotations
 
 import getpass
-import json
 import os
 import sys
 from pathlib import Path
 
 from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, print_problems
 from ..problems import InputError
+from ..sanitize import for_terminal
 from ..signing import SigningError, check_signature, keygen, load_signer, read_public, sign
 
 PASSPHRASE_ENV = "MIGREADY_KEY_PASSPHRASE"
@@ -25,8 +28,12 @@ def add_commands(sub) -> None:
     p.add_argument("--name", required=True)
     p.add_argument("--role", required=True, help="e.g. 'migration lead', 'network'")
     p.add_argument("--out", type=Path, required=True)
-    p.add_argument("--passphrase", action="store_true",
-                   help=f"protect the private key (prompted, or from ${PASSPHRASE_ENV})")
+    protect = p.add_mutually_exclusive_group()
+    protect.add_argument("--passphrase", action="store_true",
+                         help=f"protect the private key with a passphrase (the default; prompted twice, "
+                              f"or from ${PASSPHRASE_ENV})")
+    protect.add_argument("--no-passphrase", action="store_true",
+                         help="write the private key unencrypted (CI keys held in a secret store)")
     p.set_defaults(func=cmd_keygen)
 
     p = sub.add_parser("signoff", help="sign the review's current content (approve or reject)")
@@ -50,12 +57,15 @@ def _passphrase(prompt: str, confirm: bool = False) -> bytes | None:
         value = getpass.getpass(prompt)
         if confirm and getpass.getpass("again: ") != value:
             raise SigningError("the passphrases differ")
-    return value.encode("utf-8") or None
+    if not value:
+        raise SigningError("the passphrase is empty" + (" (for an unencrypted key, use --no-passphrase)"
+                                                        if confirm else ""))
+    return value.encode("utf-8")
 
 
 def cmd_keygen(args) -> int:
     try:
-        passphrase = _passphrase("passphrase for the new key: ", confirm=True) if args.passphrase else None
+        passphrase = None if args.no_passphrase else _passphrase("passphrase for the new key: ", confirm=True)
         pub = keygen(args.name, args.role, args.out, passphrase)
     except SigningError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -85,15 +95,19 @@ def cmd_signoff(args) -> int:
     except InputError as exc:
         return print_problems(exc)
     except SigningError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {for_terminal(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     workspace.add_signoff(entry)
     workspace.save()
-    print(f"{args.decision} by {signer.name} ({signer.role}) over content {entry['digest']}")
+    print(f"{args.decision} by {for_terminal(signer.name)} ({for_terminal(signer.role)}) over content "
+          f"{entry['digest']}")
     return EXIT_OK
 
 
 def _trusted(directory: Path) -> dict[str, dict]:
+    if not directory.is_dir():
+        raise SigningError(f"{directory} is not a directory of trusted *.pub keys"
+                           + ("" if directory.exists() else " (it does not exist)"))
     keys = {}
     for path in sorted(directory.glob("*.pub")):
         public = read_public(path)
@@ -134,25 +148,23 @@ def verify_report(report: dict, trusted: dict[str, dict] | None) -> list[str]:
 
 
 def cmd_verify(args) -> int:
+    from ..report.wellformed import ReportUnreadable, read_report
+
     try:
-        report = json.loads(args.report.read_text(encoding="utf-8"))
+        report = read_report(args.report)
         trusted = _trusted(args.trust) if args.trust else None
-    except (OSError, ValueError, SigningError) as exc:
-        print(f"error: cannot read {args.report if not isinstance(exc, SigningError) else args.trust}: {exc}",
-              file=sys.stderr)
-        return EXIT_BAD_INPUT
-    if not isinstance(report, dict) or report.get("format") != "migready-report":
-        print(f"error: {args.report} is not a migready JSON report (migready report --format json)", file=sys.stderr)
+    except (ReportUnreadable, SigningError) as exc:  # every line printed is sanitised: names come from files
+        print(f"error: {for_terminal(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     problems = verify_report(report, trusted)
     entries = (report.get("signoff") or {}).get("entries", [])
     for problem in problems:
-        print(f"FAIL: {problem}")
+        print(f"FAIL: {for_terminal(problem)}")
     if problems:
         return EXIT_FINDINGS
     final = (report.get("signoff") or {}).get("final", {})
-    print(f"OK: content digest {report['digest']} matches; {len(entries)} signature(s) hold"
+    print(f"OK: content digest {for_terminal(report['digest'])} matches; {len(entries)} signature(s) hold"
           + ("" if trusted is not None else " (signers not checked: no --trust directory)"))
     if final:
-        print(f"verdict: {final.get('verdict')}")
+        print(f"verdict: {for_terminal(final.get('verdict'))}")
     return EXIT_OK

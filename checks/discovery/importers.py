@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..problems import InputError, Problem
+from ..safeio import read_regular
 from .model import Observation, Peer, normalize_ip
 from .procnet import DEFAULT_EPHEMERAL, SocketAggregator, parse_ss
 
@@ -77,7 +78,7 @@ def import_file(path: str | Path, fmt: str = "auto", server: Optional[str] = Non
     path = Path(path)
     shown = str(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except OSError as exc:
         raise InputError([Problem(shown, 0, 0, "", f"cannot read: {exc.strerror or exc}")]) from None
     try:
