@@ -6,8 +6,11 @@ we need; so we parse known_hosts ourselves (plain, hashed ``|1|`` and
 wildcard/negated patterns, ``[host]:port``) and compare raw key blobs.
 
 The rule: a key that matches is accepted; a host whose known key of the SAME
-type differs is refused, always (`ChangedHostKey`); an unknown key is refused
-unless the options say to trust it (`UnknownHostKey`).
+type differs is refused, always (`ChangedHostKey`); so is a host known by a
+key of ANOTHER type that presents a key known_hosts does not hold
+(`HostKeyTypeChanged`: OpenSSH's rule, or an impostor would just offer RSA);
+a key of a host with no known key is refused unless the options say to trust
+it (`UnknownHostKey`).
 """
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ import tempfile
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from .errors import (ChangedHostKey, HostKeyInfo, RevokedHostKey, UnknownHostKey,
+from .errors import (ChangedHostKey, HostKeyInfo, HostKeyTypeChanged, RevokedHostKey, UnknownHostKey,
                      known_hosts_name)
 
 log = logging.getLogger(__name__)
@@ -168,8 +171,8 @@ def check_host_key(known: KnownHosts, host: str, port: int, key_type: str, blob:
         return "known"
     if same_type:
         raise ChangedHostKey(info, [fingerprint(e.blob) for e in same_type], same_type[0].source)
-    info = HostKeyInfo(host, port, key_type, info.fingerprint_sha256,
-                       tuple(sorted({e.key_type for e in plain})))
+    if plain:  # known by another type: never "new", whatever the options or the user would say
+        raise HostKeyTypeChanged(info, [(e.key_type, fingerprint(e.blob)) for e in plain], plain[0].source)
     if accept_new:
         answer = "remember"
     elif callback is not None:
