@@ -71,5 +71,5 @@ def host_problem(host: str) -> str | None:
     char = bad.group()
     shown = "' '" if char == " " else _UNSAFE_RE.sub(_escape, char) if _UNSAFE_RE.match(char) \
         else f"\\u{ord(char):04x}"
-    what = f"whitespace ({shown})" if char.isspace() else f"a control character ({shown})"
+    what = f"a control character ({shown})" if _UNSAFE_RE.match(char) else f"whitespace ({shown})"
     return f"host '{for_terminal(host)}' contains {what}: a host has no whitespace or control characters"

@@ -95,6 +95,16 @@ def read_public(path: Path) -> dict:
     return data
 
 
+def key_is_encrypted(path: Path) -> bool:
+    """True when the private key file at PATH is protected by a passphrase (PKCS#8 "ENCRYPTED PRIVATE
+    KEY"), so a front end asks for it before signing; False for anything else, unreadable included
+    (loading it then says what is wrong)."""
+    try:
+        return b"-----BEGIN ENCRYPTED PRIVATE KEY-----" in read_regular(path, KEY_FILE_LIMIT)
+    except OSError:
+        return False
+
+
 def load_signer(path: Path, passphrase: bytes | None = None) -> Signer:
     """The private key at PATH with the name and role from PATH.pub."""
     path = Path(path)

@@ -125,7 +125,9 @@ class Workspace:
             step(data, shown)
         problems = [Problem(shown, 0, 0, format_path(tuple(e.absolute_path)), e.message)
                     for e in _validator().iter_errors(data)]
-        for index, waiver in enumerate(data["waivers"]):
+        for index, waiver in enumerate(data["waivers"] if isinstance(data.get("waivers"), list) else ()):
+            if not isinstance(waiver, dict) or not isinstance(waiver.get("until"), str):
+                continue  # the schema has named it
             try:
                 _dt.date.fromisoformat(waiver["until"])
             except ValueError:
