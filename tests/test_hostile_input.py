@@ -260,13 +260,26 @@ def pipes_outside_code(row: str) -> int:
 
 
 def test_markdown_tables_escape_pipes_in_every_cell(ws, tmp_path):
-    key = signer(tmp_path, name="Li | Wei", role=ROLES[1], stem="lw")
+    """Names, notes and comments with `|`; a dependency name with `|` lands in item ids, which the
+    report shows as code spans (where GFM still splits on `|`)."""
+    inventory = tmp_path / "pipes.yaml"
+    inventory.write_text(demo_yaml().replace("- name: demo-printer", "- name: demo|printer||x", 1), encoding="utf-8")
+    piped = Workspace.new(tmp_path / "pipes.migready.json", str(inventory))
+    piped.save()
+    for workspace in (ws, piped.path):
+        check_markdown_tables(workspace, tmp_path)
+
+
+def check_markdown_tables(ws, tmp_path):
+    key = signer(tmp_path, name="Li | Wei", role=ROLES[1], stem=f"lw{ws.stem}")
     assert migready("signoff", ws, "--key", key, "--decision", "reject", "--comment", "a | b || c").returncode == 0
     assert migready("mark", ws, "prepare.rollback-plan", "pass", "--by", "Wang | Fang", "--note", "x|y").returncode == 0
     out = tmp_path / "r.md"
     assert migready("report", ws, "--format", "md", "--out", out).returncode == 0
     lines = out.read_text(encoding="utf-8").splitlines()
     assert any("Li \\| Wei" in line for line in lines)
+    if "pipes" in ws.name:
+        assert any("demo\\|printer\\|\\|x" in line and line.startswith("| ") for line in lines)
     table = None
     for line in lines:
         if line.startswith("| "):
