@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import select
 import time
 
 import pytest
@@ -336,17 +337,21 @@ def test_keygen_asks_for_the_passphrase_twice_on_a_terminal(tmp_path, ws):
                                 stdin=slave, stdout=slave, stderr=slave, env=env,
                                 preexec_fn=become_session_leader)
         os.close(slave)
-        seen, pending = b"", list(answers)
+        seen, since, pending = b"", b"", list(answers)
         while True:
+            if not select.select([master], [], [], QUICK)[0]:  # waiting for an answer it never got
+                proc.kill()
+                pytest.fail(f"no output for {QUICK} s; the terminal shows: {seen!r}")
             try:
                 chunk = os.read(master, 4096)
             except OSError:
                 break
             if not chunk:
                 break
-            seen += chunk
-            if pending and seen.rstrip().endswith(b":"):
-                os.write(master, pending.pop(0).encode() + b"\n")
+            seen, since = seen + chunk, since + chunk
+            if pending and since.strip() and since.rstrip().endswith(b":"):  # a new prompt, not the
+                os.write(master, pending.pop(0).encode() + b"\n")          # newline after an answer
+                since = b""
         os.close(master)
         return proc.wait(timeout=QUICK), seen.decode("utf-8", "replace")
 

@@ -251,6 +251,39 @@ def test_key_of_another_type_is_a_changed_key(sshd_server: SshdServer, tmp_path:
     assert kh.read_text() == known_line  # nothing was added
 
 
+def within(seconds: float, call) -> Any:
+    """CALL's result, or a test failure when it has not returned in SECONDS (a read blocked on a FIFO
+    never returns: the thread is left behind, the test fails instead of hanging the suite)."""
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = call()
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            box["error"] = exc
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert not worker.is_alive(), f"still blocked after {seconds} s"
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def test_a_fifo_as_known_hosts_or_identity_file_is_refused_not_waited_on(sshd_server: SshdServer,
+                                                                          tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    opts = options(sshd_server, tmp_path, known=False, known_hosts=str(fifo))
+    with pytest.raises(UnknownHostKey):  # the FIFO is not read: the host is not known
+        within(20, lambda: open_transport(spec(sshd_server), opts))
+    opts = options(sshd_server, tmp_path, identity_files=[str(fifo)])
+    with pytest.raises(AuthFailed) as info:
+        within(20, lambda: open_transport(spec(sshd_server), opts))
+    assert f"{fifo} (a FIFO (named pipe), not a regular file)" in str(info.value)
+
+
 # -- failures that must read well ------------------------------------------------
 
 def test_wrong_client_key_names_host_user_and_key(sshd_server: SshdServer, tmp_path: Path) -> None:

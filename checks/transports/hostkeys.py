@@ -26,6 +26,7 @@ import tempfile
 from dataclasses import dataclass
 from typing import Callable, Optional
 
+from ..safeio import read_regular
 from .errors import (ChangedHostKey, HostKeyInfo, HostKeyTypeChanged, RevokedHostKey, UnknownHostKey,
                      known_hosts_name)
 
@@ -102,9 +103,8 @@ class KnownHosts:
         self.hash_new = hash_new
         self.entries: list[KnownHostEntry] = []
         for path in read_paths:
-            try:
-                with open(path, encoding="utf-8", errors="replace") as f:
-                    self.entries += parse_known_hosts(f.read(), path)
+            try:  # a FIFO or device is refused at once, never waited on
+                self.entries += parse_known_hosts(read_regular(path).decode("utf-8", "replace"), path)
             except FileNotFoundError:
                 continue
             except OSError as e:
@@ -130,8 +130,7 @@ class KnownHosts:
         directory = os.path.dirname(path)
         os.makedirs(directory, mode=0o700, exist_ok=True)
         try:
-            with open(path, "rb") as f:
-                old = f.read()
+            old = read_regular(path)
             mode = stat.S_IMODE(os.stat(path).st_mode)
         except FileNotFoundError:
             old, mode = b"", 0o600
