@@ -215,7 +215,7 @@ def _close(sock, abortive=False):
     sock.close()
 
 
-# ---------------------------------------------------------------- checks
+# ---------------------------------------------------------------- probes: one function per check
 
 def check_tcp_connect(probe, deadline):
     """TCP connect, optionally from a fixed source port.
@@ -759,7 +759,7 @@ def _http_failure(reason, data):
     return result
 
 
-# ---------------------------------------------------------------- sockets (discovery)
+# ---------------------------------------------------------------- sampling: the host's sockets (discovery)
 #
 # The parsers below are also the host side's (migready.checks.discovery
 # imports them from here), so saved samples and live sampling read sockets
@@ -1200,7 +1200,7 @@ CHECKS = {
 }
 
 
-# ---------------------------------------------------------------- runner
+# ---------------------------------------------------------------- runner: the plan in, one JSON line per result out
 
 _port_locks = {}
 _port_locks_guard = threading.Lock()
@@ -1334,7 +1334,7 @@ def run(stdin=None, stdout=None):
     return 0
 
 
-# ---------------------------------------------------------------- reflector
+# ---------------------------------------------------------------- reflector: answers with the address it saw
 
 def reflection(peer, proto, request):
     """The reflector's answer to one request (bytes) from peer (sockaddr)."""
@@ -1481,6 +1481,8 @@ def serve_reflector(bind="0.0.0.0", port=REFLECTOR_PORT, udp=True, tcp=True,
         reflector.stop()
     return 0
 
+
+# ---------------------------------------------------------------- command line
 
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)

@@ -22,6 +22,7 @@ from .compare import latest_runs
 from .discovery import Observation, classify
 from .evidence import Judgement, judge
 from .model import Dependency, Inventory
+from .provenance import evidence_runs
 from .rules import Flag, evaluate
 from .workspace import Workspace
 
@@ -77,6 +78,7 @@ class Checklist:
     flags: list[Flag]
     pre_run: dict | None
     post_run: dict | None
+    run_notes: list[str] = field(default_factory=list)  # runs left out of the evidence, and why
 
     def item(self, item_id: str) -> Item | None:
         return next((i for i in self.items if i.id == item_id), None)
@@ -119,7 +121,8 @@ def requirements_of(dep: Dependency) -> tuple[str, ...]:
 
 def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date | None = None) -> Checklist:
     today = today or _dt.date.today()
-    pre, post = latest_runs(workspace.runs)
+    runs, run_notes = evidence_runs(inventory, workspace)
+    pre, post = latest_runs(runs)
     flags = evaluate(inventory)
     items: list[Item] = []
 
@@ -182,7 +185,7 @@ def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date 
             _follow(item, parts_of[item.id])
             _apply_mark(item, marks.get(item.id), latest_evidence)
     # 2. Waivers, judged against those states.
-    checklist = Checklist(items, flags, pre, post)
+    checklist = Checklist(items, flags, pre, post, run_notes)
     for item in items:
         _apply_waivers(item, checklist, workspace.waivers, today)
     # 3. A flag is waived when every requirement behind it that does not pass is waived.
@@ -209,7 +212,7 @@ def discovery_items(inventory: Inventory, workspace: Workspace) -> list[Item]:
     above block the verdict, medium findings are listed without blocking.
     """
     latest: dict[tuple, dict] = {}
-    for record in workspace.data.get("discoveries") or ():
+    for record in workspace.discoveries:
         obs = record.get("observation") or {}
         latest[(obs.get("source"), obs.get("origin"))] = record
     names = {s.name for s in inventory.services}
@@ -259,6 +262,10 @@ def _follow(item: Item, parts: list[Item]) -> None:
 def _apply_mark(item: Item, mark: dict | None, latest_evidence: str) -> None:
     """A manual mark decides manual items; on evidence items it holds until newer evidence arrives."""
     if not mark:
+        return
+    if item.source == "run" or (item.evidence_backed and mark["state"] != "fail" and item.base_state != "pass"):
+        # only evidence clears evidence (a mark recorded before that rule, or written by hand, does not)
+        item.evidence += f" (manual {mark['state']} by {mark['by']} ignored: only evidence or a waiver clears this)"
         return
     if item.evidence_backed and latest_evidence and mark["at"] < latest_evidence:
         item.evidence += f" (manual {mark['state']} by {mark['by']} predates this evidence)"

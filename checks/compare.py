@@ -22,6 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+from .records import reflected
+
 CLASSES = ("regression", "inconclusive", "missing", "new", "fixed", "unchanged")
 SEVERITIES = ("regression", "warning", "info")
 Key = tuple[Optional[str], Optional[str], str]  # (dependency, target, check)
@@ -215,24 +217,17 @@ def _findings(check: str, pre: Optional[dict], post: Optional[dict],
     return notes
 
 
-def _reflected(result: Optional[dict], name: str):
-    """Reflect fields are top-level in stored results; older records only have them in data."""
-    if result is None:
-        return None
-    return result[name] if result.get(name) is not None else (result.get("data") or {}).get(name)
-
-
 def _reflect_findings(pre: Optional[dict], post: dict, proves: set[str]) -> list[Finding]:
     """Incident 1.  Fires when the post path rewrites/translates and the pre path did not
     or was not observed (no pre run, reflector silent): the device checks what it sees now."""
     notes = []
-    local, observed = _reflected(post, "local") or {}, _reflected(post, "observed") or {}
-    if _reflected(post, "port_preserved") is False and _reflected(pre, "port_preserved") is not False:
+    local, observed = reflected(post, "local") or {}, reflected(post, "observed") or {}
+    if reflected(post, "port_preserved") is False and reflected(pre, "port_preserved") is not False:
         # Without a fixed source port (reflect planned only for no_nat) the port is ephemeral anyway.
         severity = "regression" if "source_port_preserved" in proves or not proves else "warning"
         notes.append(Finding("port_rewritten", severity, f"source port {local.get('port')} → "
                              f"{observed.get('port')} (rewritten by NAT)"))
-    if _reflected(post, "nat") is True and _reflected(pre, "nat") is not True:
+    if reflected(post, "nat") is True and reflected(pre, "nat") is not True:
         severity = "regression" if "no_nat" in proves else "warning"
         notes.append(Finding("address_translated", severity, f"source address {local.get('ip')} → "
                              f"{observed.get('ip')} (translated by NAT)"))

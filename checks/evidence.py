@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from .model import Dependency
+from .records import reflected
 from .workspace import canonical_json
 
 CONNECT_CHECKS = ("tcp_connect", "udp_exchange", "http")
@@ -31,7 +32,7 @@ class Judgement:
         """
         facts = sorted(
             (r.get("check"), r.get("target") or "", r.get("status"), r.get("reason") or "",
-             r.get("port_preserved"), r.get("nat"))
+             reflected(r, "port_preserved"), reflected(r, "nat"))
             for r in self.results
         )
         return hashlib.sha256(canonical_json([list(f) for f in facts])).hexdigest()
@@ -114,7 +115,7 @@ def _within_timeout(dep: Dependency, run: dict) -> Judgement:
 def _reflect(field_name: str, wanted: bool, say):
     def judge_reflect(dep: Dependency, run: dict) -> Judgement:
         results = results_for(run, dep, ("reflect",))
-        j = _summarise(results, "reflect", lambda r: r.get(field_name) is wanted)
+        j = _summarise(results, "reflect", lambda r: reflected(r, field_name) is wanted)
         if j.state == "fail" and results and results[0]["status"] == "pass":
             j.text = say(results[0])
         return j
@@ -122,11 +123,11 @@ def _reflect(field_name: str, wanted: bool, say):
 
 
 def _port_text(r: dict) -> str:
-    return f"source port {r['local']['port']} → {r['observed']['port']} (rewritten by NAT)"
+    return f"source port {reflected(r, 'local')['port']} → {reflected(r, 'observed')['port']} (rewritten by NAT)"
 
 
 def _nat_text(r: dict) -> str:
-    return f"source address {r['local']['ip']} → {r['observed']['ip']} (translated by NAT)"
+    return f"source address {reflected(r, 'local')['ip']} → {reflected(r, 'observed')['ip']} (translated by NAT)"
 
 
 def _private_dns(dep: Dependency, run: dict) -> Judgement:

@@ -426,6 +426,7 @@ def _build(doc: dict, shown: str, digest: str, fleets: dict) -> Inventory:
         zones=zones,
         services=services,
         signoff_roles=tuple((doc.get("signoff") or {}).get("roles", ())),
+        require_attested_runs=bool((doc.get("signoff") or {}).get("require_attested_runs", False)),
         checklist=tuple(
             ChecklistItem(c["id"], c["phase"], c["title"], c.get("blocker", True), c.get("notes", ""))
             for c in doc.get("checklist", ())

@@ -144,6 +144,7 @@ class Inventory:
     zones: list[Zone]
     services: list[Service]
     signoff_roles: tuple[str, ...] = ()
+    require_attested_runs: bool = False
     checklist: tuple[ChecklistItem, ...] = ()
 
     def dependencies(self):

@@ -16,6 +16,7 @@ from typing import Callable, Optional
 
 from .model import Inventory
 from .probes import Plan, build_plan
+from .records import ProbeResult
 from .transports import PythonMissing, TransportOptions, open_transport
 from .workspace import Workspace, utc_now
 
@@ -33,25 +34,7 @@ def agent_source() -> str:
 
 def result_record(obj: dict) -> dict:
     """An agent result line as the workspace stores it (the contract of `runs[].results[]`)."""
-    meta = obj.get("meta") or {}
-    data = obj.get("data") or {}
-    record = {
-        "id": obj.get("id"),
-        "dependency": meta.get("dependency"),
-        "target": meta.get("target"),
-        "check": obj.get("check"),
-        "proves": meta.get("proves", []),
-        "status": obj.get("status", "inconclusive"),
-        "reason": obj.get("reason"),
-        "detail": obj.get("detail", ""),
-        "latency_ms": obj.get("latency_ms"),
-        "started": obj.get("started"),
-        "data": data,
-    }
-    if record["check"] == "reflect":
-        for key in ("local", "observed", "nat", "port_preserved"):
-            record[key] = data.get(key)
-    return record
+    return ProbeResult.from_agent(obj).to_dict()
 
 
 def run_probes(
@@ -75,19 +58,18 @@ def run_probes(
     total = len(plan.probes) + len(plan.unrunnable)
     with open_transport(host, options) as transport:
         run = _new_run(workspace, inventory, plan, total)
-        results = run["results"]
+        run_id, results = run["id"], run["results"]
         last_save = [time.monotonic()]
+        ended = {"complete": False, "error": None}
 
         def on_line(obj: dict) -> None:
             kind = obj.get("type")
             if kind == "hello":
-                run["agent_version"] = obj.get("agent_version")
-                run["agent_python"] = obj.get("python")
+                workspace.update_run(run_id, agent_version=obj.get("agent_version"), agent_python=obj.get("python"))
             elif kind == "result":
-                record = result_record(obj)
-                results.append(record)
+                record = workspace.add_result(run_id, result_record(obj))
                 if record["check"] == "host_facts":
-                    run["host_facts"] = record["data"]
+                    workspace.update_run(run_id, host_facts=record["data"])
                 if progress:
                     progress(Progress(len(results), total, record))
                 if time.monotonic() - last_save[0] >= save_interval:
@@ -97,44 +79,39 @@ def run_probes(
         workspace.save()
         try:
             outcome = transport.run_agent(agent_source(), plan.to_agent(), on_line, cancel)
-            run["complete"] = outcome.complete
-            run["error"] = outcome.error
+            ended.update(complete=outcome.complete, error=outcome.error)
         except PythonMissing as exc:
-            _all_inconclusive(run, plan, "python_missing", str(exc))
-            run["complete"] = True
-            run["error"] = str(exc)
+            for result in _all_inconclusive(plan, "python_missing", str(exc)):
+                workspace.add_result(run_id, result)
+            ended.update(complete=True, error=str(exc))
         except KeyboardInterrupt:
-            run["error"] = f"interrupted (Ctrl-C) after {len(results)} results"
+            ended["error"] = f"interrupted (Ctrl-C) after {len(results)} results"
+            raise
+        except BaseException as exc:
+            ended["error"] = f"stopped after {len(results)} results: {exc}"
             raise
         finally:
-            run["finished"] = utc_now()
-            workspace.log_run_finished(run)
+            workspace.finish_run(run_id, ended["complete"], ended["error"])
             workspace.save()
     return run
 
 
 def _new_run(workspace: Workspace, inventory: Inventory, plan: Plan, total: int) -> dict:
-    run = {
-        "id": f"run-{len(workspace.runs) + 1}",
+    return workspace.start_run({
         "phase": plan.phase,
         "host": plan.host,
         "started": utc_now(),
-        "finished": None,
-        "complete": False,
         "error": None,
         "inventory_digest": inventory.digest,
         "planned": total,
         "agent_version": None,
         "results": [_decided(f"u{i + 1}", u["check"], u["meta"], u["reason"], u["detail"])
                     for i, u in enumerate(plan.unrunnable)],
-    }
-    workspace.runs.append(run)
-    workspace.log("migready", "probe-run-started", run=run["id"], phase=plan.phase, host=plan.host)
-    return run
+    })
 
 
-def _all_inconclusive(run: dict, plan: Plan, reason: str, detail: str) -> None:
-    run["results"].extend(_decided(p["id"], p["check"], p.get("meta") or {}, reason, detail) for p in plan.probes)
+def _all_inconclusive(plan: Plan, reason: str, detail: str) -> list[dict]:
+    return [_decided(p["id"], p["check"], p.get("meta") or {}, reason, detail) for p in plan.probes]
 
 
 def _decided(id: str, check: str, meta: dict, reason: str, detail: str) -> dict:

@@ -14,34 +14,26 @@ kept: the program's own line structure is not untrusted).
 """
 from __future__ import annotations
 
-import re
 
-# C0 controls, DEL, C1 controls; bidi embeddings/overrides/isolates; zero-width and BOM; line/para separators
-_UNSAFE = "\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff"
-_UNSAFE_RE = re.compile(f"[{_UNSAFE}]")
-_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+def _escape(char: str) -> str:
+    return char.encode("unicode_escape").decode("ascii")  # \x1b, \n, \u202e, \U000e0001
 
 
-def _escape(match: re.Match) -> str:
-    char = match.group()
-    if char in _NAMED:
-        return _NAMED[char]
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+def _safe(char: str) -> bool:
+    """Printable (no control, format, separator other than the space, surrogate, private or unassigned
+    code point): `str.isprintable`'s rule, which covers C0/C1, DEL and the bidi/zero-width characters."""
+    return char == " " or char.isprintable()
 
 
 def for_terminal(value) -> str:
     """VALUE as one printable line: every control or invisible formatting character escaped."""
-    return _UNSAFE_RE.sub(_escape, value if isinstance(value, str) else str(value))
-
-
-def _escape_keep_lines(match: re.Match) -> str:
-    return match.group() if match.group() in "\n\t" else _escape(match)
+    text = value if isinstance(value, str) else str(value)
+    return text if text.isprintable() else "".join(c if _safe(c) else _escape(c) for c in text)
 
 
 def keep_lines(text: str) -> str:
     """TEXT with escapes shown but its newlines and tabs kept (for whole blocks of output)."""
-    return _UNSAFE_RE.sub(_escape_keep_lines, text)
+    return "".join(c if c in "\n\t" or _safe(c) else _escape(c) for c in text)
 
 
 class TerminalGuard:
@@ -59,17 +51,12 @@ class TerminalGuard:
         return getattr(self._stream, name)
 
 
-_HOST_BAD = re.compile(r"[\s" + _UNSAFE + "]")
-
-
 def host_problem(host: str) -> str | None:
     """None when HOST (an address, a name, or a host spec) holds no whitespace or control character,
     else the reason: such a host is never a real one, and printed it could forge output lines."""
-    bad = _HOST_BAD.search(host)
+    bad = next((c for c in host if c.isspace() or not _safe(c)), None)
     if bad is None:
         return None
-    char = bad.group()
-    shown = "' '" if char == " " else _UNSAFE_RE.sub(_escape, char) if _UNSAFE_RE.match(char) \
-        else f"\\u{ord(char):04x}"
-    what = f"a control character ({shown})" if _UNSAFE_RE.match(char) else f"whitespace ({shown})"
+    what = "whitespace (a space)" if bad == " " else f"a control character ({_escape(bad)})" \
+        if not bad.isspace() or bad in "\n\r\t\v\f" else f"whitespace ({_escape(bad)})"
     return f"host '{for_terminal(host)}' contains {what}: a host has no whitespace or control characters"

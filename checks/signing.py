@@ -24,7 +24,9 @@ from .atomic import atomic_write_bytes
 from .safeio import loads_strict, read_regular
 from .workspace import canonical_json, utc_now
 
-STATEMENT_PREFIX = b"migready-signoff-v1\n"
+STATEMENT_PREFIX = b"migready-signoff-v1\n"  # sign-offs made before the public key was signed too
+STATEMENT_V2_PREFIX = b"migready-signoff-v2\n"
+ATTESTATION_PREFIX = b"migready-run-attestation-v1\n"
 PUBLIC_FORMAT = "migready-signer"
 KEY_FILE_LIMIT = 64 * 1024  # a key file is a few hundred bytes
 
@@ -127,6 +129,11 @@ def load_signer(path: Path, passphrase: bytes | None = None) -> Signer:
 
 
 def statement(entry: dict) -> bytes:
+    """What a sign-off signs: the content digest, who (name, role and public key), the decision."""
+    if entry.get("v") == 2:
+        fields = {k: entry[k] for k in ("digest", "name", "role", "decision", "comment", "signed_at",
+                                        "public_key")}
+        return STATEMENT_V2_PREFIX + canonical_json(fields)
     fields = {k: entry[k] for k in ("digest", "name", "role", "decision", "comment", "signed_at")}
     return STATEMENT_PREFIX + canonical_json(fields)
 
@@ -134,19 +141,75 @@ def statement(entry: dict) -> bytes:
 def sign(signer: Signer, digest: str, decision: str = "approve", comment: str = "") -> dict:
     if decision not in ("approve", "reject"):
         raise SigningError("decision must be approve or reject")
-    entry = {"digest": digest, "name": signer.name, "role": signer.role, "decision": decision,
+    entry = {"v": 2, "digest": digest, "name": signer.name, "role": signer.role, "decision": decision,
              "comment": comment, "signed_at": utc_now(), "public_key": signer.public_b64}
     entry["signature"] = base64.b64encode(signer.private_key.sign(statement(entry))).decode("ascii")
     return entry
 
 
+_P = 2 ** 255 - 19
+_D = -121665 * pow(121666, _P - 2, _P) % _P
+
+
+def weak_key(raw: bytes) -> bool:
+    """True for an Ed25519 public key that is not a point of the prime-order group (a small-order or
+    undecodable point).  OpenSSL accepts signatures by such keys over ANY message (the all-zero key
+    with an all-zero signature verifies), so a forged sign-off would show as "valid"."""
+    if len(raw) != 32:
+        return True
+    y = int.from_bytes(raw, "little") & ((1 << 255) - 1)
+    if y >= _P:
+        return True
+    xx = (y * y - 1) * pow(_D * y * y + 1, _P - 2, _P) % _P
+    x = pow(xx, (_P + 3) // 8, _P)
+    if x * x % _P != xx:
+        x = x * pow(2, (_P - 1) // 4, _P) % _P
+    if x * x % _P != xx:
+        return True  # not on the curve
+    point = (x, y)
+    for _ in range(3):  # [8]A: the identity exactly when A has small order
+        (x1, y1) = point
+        t = _D * x1 * x1 * y1 * y1 % _P
+        point = ((2 * x1 * y1) * pow(1 + t, _P - 2, _P) % _P, (y1 * y1 + x1 * x1) * pow(1 - t, _P - 2, _P) % _P)
+    return point == (0, 1)
+
+
+def _verify(entry: dict, message, what: str) -> str | None:
+    try:
+        raw = base64.b64decode(entry["public_key"], validate=True)
+        if weak_key(raw):
+            return f"{what} by {entry.get('name')} ({entry.get('role')}) uses a weak key that signs anything: forged"
+        key = Ed25519PublicKey.from_public_bytes(raw)
+        key.verify(base64.b64decode(entry["signature"], validate=True), message(entry))
+    except (KeyError, ValueError, TypeError, AttributeError):
+        return f"{what} by {entry.get('name')} ({entry.get('role')}) is malformed"
+    except InvalidSignature:
+        return f"{what} by {entry.get('name')} ({entry.get('role')}) is invalid: it was altered"
+    return None
+
+
 def check_signature(entry: dict) -> str | None:
     """None when the signature is the signer's over its statement, else why not."""
-    try:
-        key = Ed25519PublicKey.from_public_bytes(base64.b64decode(entry["public_key"]))
-        key.verify(base64.b64decode(entry["signature"]), statement(entry))
-    except (KeyError, ValueError, TypeError):
-        return f"signature by {entry.get('name')} ({entry.get('role')}) is malformed"
-    except InvalidSignature:
-        return f"signature by {entry.get('name')} ({entry.get('role')}) is invalid: the sign-off was altered"
-    return None
+    if not isinstance(entry, dict):
+        return "a sign-off entry is not an object"
+    return _verify(entry, statement, "signature")
+
+
+def attestation_statement(entry: dict) -> bytes:
+    fields = {k: entry[k] for k in ("run", "digest", "name", "role", "public_key", "signed_at")}
+    return ATTESTATION_PREFIX + canonical_json(fields)
+
+
+def attest(signer: Signer, run_id: str, digest: str) -> dict:
+    """Whoever ran a probe run signs the digest its finished event logged: an edited result, even in a
+    rewritten file, no longer matches a signature only they can make."""
+    entry = {"run": run_id, "digest": digest, "name": signer.name, "role": signer.role,
+             "public_key": signer.public_b64, "signed_at": utc_now()}
+    entry["signature"] = base64.b64encode(signer.private_key.sign(attestation_statement(entry))).decode("ascii")
+    return entry
+
+
+def check_attestation(entry: dict) -> str | None:
+    if not isinstance(entry, dict):
+        return "an attestation is not an object"
+    return _verify(entry, attestation_statement, "attestation")

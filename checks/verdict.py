@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from .checklist import Checklist, build_checklist
 from .compare import Comparison, compare_runs
 from .model import Inventory
-from .workspace import Workspace, mark_from_event, utc_now
+from .records import run_label
+from .workspace import Workspace
 
 GO, GO_WITH_WAIVERS, NO_GO = "GO", "GO WITH WAIVERS", "NO-GO"
 EXIT_CODES = {GO: 0, GO_WITH_WAIVERS: 3, NO_GO: 1}
@@ -75,10 +76,11 @@ def decide(inventory: Inventory, workspace: Workspace, checklist: Checklist, com
             waived.append(f"waived regression: {text} by {w['by']} until {w['until']}: {w['reason']}")
         else:
             blocking.append(f"regression: {text}")
+    warnings.extend(checklist.run_notes)
     if workspace.inventory_changed(inventory.digest):
         warnings.append(f"the inventory changed since this workspace was started ({inventory.path}); "
                         "earlier runs describe the old version")
-    warnings.extend(f"{run['id']} ({run['phase']} from {run['host']}) is incomplete: {run.get('error')}"
+    warnings.extend(f"{run_label(run)} is incomplete: {run.get('error')}"
                     for run in (checklist.pre_run, checklist.post_run) if run and not run.get("complete"))
     counts = checklist.counts()
     counts["regressions"] = len(comparison.regressions)
@@ -129,13 +131,16 @@ def mark(workspace: Workspace, checklist: Checklist, item_id: str, state: str, b
         raise ActionError(f"state must be pass, fail or na, not '{state}'")
     if not by.strip() or not note.strip():
         raise ActionError("a manual change needs a name (--by) and a note (--note)")
-    if item.evidence_backed and item.base_state == "fail" and state != "fail":
-        raise ActionError(f"the probe evidence says '{item_id}' fails ({item.evidence}); a mark cannot "
-                          "overrule it: waive it (with a reason and an expiry) or fix it and probe again")
-    event = workspace.log(by, "mark", item=item_id, state=state, note=note, previous=item.state)
-    entry = mark_from_event(event)
-    workspace.marks[item_id] = entry
-    return entry
+    if item.source == "run":
+        raise ActionError(f"'{item_id}' is the probe run itself: only a run can clear it "
+                          f"({item.cleared_by}); it cannot be marked")
+    if item.evidence_backed and state != "fail" and item.base_state != "pass":
+        why = (f"the probe evidence says '{item_id}' fails ({item.evidence})" if item.base_state == "fail"
+               else f"'{item_id}' has no probe evidence yet ({item.evidence or 'pending'})")
+        raise ActionError(f"{why}; only evidence can clear it, a mark cannot: run the probes "
+                          f"({item.cleared_by}), or waive it: a waiver records who accepts the risk, why and until "
+                          "when, and the verdict shows GO WITH WAIVERS")
+    return workspace.record_mark(item_id, state, by, note, previous=item.state)
 
 
 def waive(workspace: Workspace, checklist: Checklist, target: str, by: str, reason: str, until: str,
@@ -165,8 +170,5 @@ def waive(workspace: Workspace, checklist: Checklist, target: str, by: str, reas
                   "evidence": {"items": {i.id: i.base_state for i in covered}}}
     else:
         raise ActionError(f"'{target}' is neither a checklist item nor a dependency (see `migready checklist`)")
-    waiver.update({"id": f"W{len(workspace.waivers) + 1}", "by": by, "reason": reason,
-                   "until": expiry.isoformat(), "granted": utc_now()})
-    workspace.log(by, "waive", waiver=waiver)
-    workspace.waivers.append(waiver)
-    return waiver
+    waiver.update({"reason": reason, "until": expiry.isoformat()})
+    return workspace.record_waiver(waiver, by)

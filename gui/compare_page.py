@@ -11,7 +11,7 @@ from html import escape
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSplitter, QTextBrowser, QVBoxLayout
 
-from migready.checks.cli.probe import describe
+from migready.checks.records import describe
 from migready.checks.compare import CLASSES
 
 from . import style

@@ -23,13 +23,13 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, Q
                                QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
 from migready.checks.discovery import DEFAULT_DURATION, DEFAULT_INTERVAL, Observation, record_discovery
+from migready.checks.incidents import INCIDENTS
 from migready.checks.probes import staging_hosts
 from migready.checks.rules import SEVERITIES
 
 from . import style
 from .discovery_add import InventoryAdder
 from .discovery_worker import DiscoveryRun
-from .flags_page import INCIDENTS
 from .models.discovery import KINDS, DiscoveryModel, details_html, report_from_dict, rows_of
 from .models.filter import FilterProxy
 from .models.table import ROW_ROLE
@@ -177,7 +177,7 @@ class DiscoveryPage(Page):
 
     def records(self) -> list[dict]:
         workspace = self.session.workspace
-        return list(workspace.data.get("discoveries") or []) if workspace is not None else []
+        return list(workspace.discoveries) if workspace is not None else []
 
     def show_latest(self) -> None:
         if self.current is not None and self.current.running:
@@ -331,9 +331,8 @@ class DiscoveryPage(Page):
         workspace = self.session.workspace
         record_id = ""
         if workspace is not None and run.inventory is not None:
-            with workspace.changing():  # not while the autosave writes it
-                record = record_discovery(workspace, observation, report, run.inventory,
-                                          by=self.session.default_name() or "migready")
+            record = record_discovery(workspace, observation, report, run.inventory,
+                                      by=self.session.default_name() or "migready")
             record_id = record["id"]
         self._enable()
         if record_id:

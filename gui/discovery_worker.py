@@ -10,21 +10,16 @@ passphrase) reach the person through `UiCall`, as for probe runs.
 """
 from __future__ import annotations
 
-import queue
-import sys
 import threading
-import traceback
 from typing import Callable, Optional
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from migready.checks.discovery import classify, import_file, inventory_names, sample_host
 from migready.checks.discovery.sampling import CHUNK_SECONDS
-from migready.checks.problems import InputError
-from migready.checks.transports import TransportError, TransportOptions
+from migready.checks.transports import TransportOptions
 
-from .probe_worker import explain
-from .uicall import UiCall
+from .background_job import BackgroundJob, explain
 
 
 def chunk_seconds(duration: float, interval: float) -> float:
@@ -56,7 +51,7 @@ def add_job(inventory_path: str, peers: list, service: str, out_path: str, origi
     return add_to_inventory(inventory_path, peers, service, out_path, origin=origin)
 
 
-class DiscoveryRun(QObject):
+class DiscoveryRun(BackgroundJob):
     progress = Signal(object)  # the latest SampleProgress
     finished = Signal(object, object)  # Observation (complete or not), DiscoveryReport
     failed = Signal(str)  # nothing observed; why, in words
@@ -65,18 +60,10 @@ class DiscoveryRun(QObject):
                  server: str = "", duration: float = 60.0, interval: float = 1.0,
                  services: Optional[list[str]] = None, options: TransportOptions | None = None,
                  parent: QObject | None = None):
-        super().__init__(parent)
-        self.session, self.interaction = session, interaction
+        super().__init__(session, interaction, options, parent)
         self.host, self.path, self.fmt, self.server = host, path, fmt, server
         self.duration, self.interval, self.services = duration, interval, services or None
-        self.options = options or TransportOptions()
         self.inventory = session.inventory  # the one compared with, even if another is opened meanwhile
-        self.cancel_event = threading.Event()
-        self._queue: "queue.SimpleQueue" = queue.SimpleQueue()
-        self._timer = QTimer(self)
-        self._timer.setInterval(100)
-        self._timer.timeout.connect(self._drain)
-        self.running = False
         self.task = None
 
     @property
@@ -86,38 +73,19 @@ class DiscoveryRun(QObject):
     def start(self) -> None:
         self.running = True
         if self.live:
-            ask = self.interaction
-            self.options.host_key_callback = UiCall(ask.host_key, "refuse", self.cancel_event, self)
-            self.options.password_callback = UiCall(ask.secret, None, self.cancel_event, self)
-            self.options.passphrase_callback = UiCall(
-                lambda path: ask.secret(f"Passphrase for the SSH key {path}:"), None, self.cancel_event, self)
-            self._timer.start()
-            self.task = self.session.runner.start(
+            self._ask_the_person()
+            self._start_draining()
+            self.task = self.session.runner.start(  # the task's cancel is ours: session.shutdown stops it too
                 observe_job, self.inventory, self.host, self.options, self.duration, self.interval, self.services,
-                progress=self._queue.put, cancel=self.cancel_event, on_done=self._done, on_error=self._failed)
-            self.task.cancel = self.cancel_event  # so that session.shutdown (runner.cancel_all) stops it too
+                progress=self._queue.put, cancel_event=self.cancel_event, pass_cancel=True,
+                on_done=self._done, on_error=self._failed)
         else:
             self.task = self.session.runner.start(
                 import_job, self.inventory, self.path, self.fmt, self.server, self.services,
                 on_done=self._done, on_error=self._failed)
 
-    def cancel(self) -> None:
-        self.cancel_event.set()
-
-    def _drain(self) -> None:
-        latest = None
-        while True:
-            try:
-                latest = self._queue.get_nowait()
-            except queue.Empty:
-                break
-        if latest is not None:
-            self.progress.emit(latest)
-
-    def _finish(self) -> None:
-        self._timer.stop()
-        self._drain()
-        self.running = False
+    def _drained(self, items: list) -> None:
+        self.progress.emit(items[-1])
 
     def _done(self, result) -> None:
         self._finish()
@@ -125,9 +93,5 @@ class DiscoveryRun(QObject):
 
     def _failed(self, exc: BaseException) -> None:
         self._finish()
-        if isinstance(exc, InputError):
-            self.failed.emit("\n".join(str(p) for p in exc.problems))
-            return
-        if not isinstance(exc, (TransportError, ValueError, OSError)):
-            traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+        self._log_unexpected(exc)
         self.failed.emit(explain(exc, self.host or self.path))

@@ -6,6 +6,7 @@ from html import escape
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSplitter, QTextBrowser, QVBoxLayout
 
+from migready.checks.incidents import INCIDENTS
 from migready.checks.rules import RULES, SEVERITIES
 
 from . import style
@@ -13,15 +14,6 @@ from .models.filter import FilterProxy
 from .models.flags import FlagsModel
 from .models.table import ROW_ROLE
 from .page import Page, facet_combo, heading, table_view
-
-INCIDENTS = {
-    1: "scale adapter behind NAT: source port rewritten, 41% of price pushes failed (error 266)",
-    2: "internal calls left through a NAT gateway to a public domain and timed out",
-    3: "synchronous Kafka publish in the checkout path when the cluster went down",
-    4: "stale nodes still registered behind the load balancer",
-    5: "scheduler called workers back on their own port from another data centre",
-}
-
 
 class FlagsPage(Page):
     key, title = "flags", "Flags"

@@ -7,7 +7,6 @@ inventory, save, review.
 """
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -22,33 +21,6 @@ from migready.checks.workspace import Workspace
 WORKSPACE_SUFFIXES = (".json",)
 
 
-class SharedWorkspace(Workspace):
-    """A workspace changed by the UI thread (marks, waivers, sign-offs, discoveries) and by a probe run's
-    thread, and saved by the autosave's: one at a time.  `lock` is held for each save and each event,
-    and the session holds it around a whole action, so that no save catches an event without the state
-    it records (the file would then fail its log check) and no two events chain to the same one."""
-
-    def __init__(self, path, data):
-        super().__init__(path, data)
-        self.lock = threading.RLock()
-
-    def changing(self):
-        return self.lock
-
-    def save(self) -> None:
-        with self.lock:
-            super().save()
-
-    def log(self, actor: str, action: str, **details) -> dict:
-        with self.lock:
-            return super().log(actor, action, **details)
-
-    def move_to(self, path) -> None:
-        """Save As: from now on this workspace is the file at `path` (replacing it, as the person chose)."""
-        with self.lock:
-            super().move_to(path)
-
-
 @dataclass
 class Loaded:
     path: str
@@ -56,7 +28,7 @@ class Loaded:
     flags: list[Flag] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     text: str = ""  # the file's text when it has problems (to show the offending line)
-    workspace: Optional[SharedWorkspace] = None
+    workspace: Optional[Workspace] = None
 
 
 def is_workspace_path(path: str | Path) -> bool:
@@ -78,8 +50,8 @@ def load_inventory_job(path: str | Path) -> Loaded:
 
 def open_workspace_job(path: str | Path) -> Loaded:
     """The workspace and the inventory it names; InputError when the workspace itself is unusable."""
-    workspace = SharedWorkspace.load(path)
-    recorded = workspace.data["inventory"].get("path") or ""
+    workspace = Workspace.load(path)
+    recorded = workspace.inventory_ref.get("path") or ""
     if not recorded:
         return Loaded("", problems=[Problem(str(path), 0, 0, "inventory.path", "the workspace names no inventory")],
                       workspace=workspace)

@@ -147,6 +147,9 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
         run = bar.addMenu("&Run")
         self.actions["run"] = self._action(run, "&Run probes on this page", self.run_probes, "Ctrl+R")
         self.actions["cancel"] = self._action(run, "&Cancel the probe run", self.cancel_probes, "Esc")
+        self.actions["attest"] = self._action(run, "&Attest my probe runs with a key…", self.ask_run_signer,
+                                              tip="Sign each probe run you make in this session with your key "
+                                                  "(made by migready keygen): the report shows it as run by you")
         self.actions["find"] = self._action(run, "&Find on this page", self.focus_search, QKeySequence.Find)
 
     # -- steps -------------------------------------------------------------------------------
@@ -165,7 +168,7 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
 
     def update_steps(self) -> None:
         s = self.session
-        signed = len((s.workspace.data.get("signoffs") or []) if s.workspace is not None else [])
+        signed = len(s.workspace.signoffs if s.workspace is not None else [])
         states = step_states(s.inventory, s.problems, s.flags, s.review,
                              s.probe.phase if s.probe is not None else "", signed)
         for row, (key, title) in enumerate(STEPS):
@@ -263,6 +266,29 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
             page.start()
         else:
             self.say("Go to a probe page (Ctrl+3 or Ctrl+4) to run probes.")
+
+    def ask_run_signer(self) -> None:
+        """Choose the key once per session; every probe run finished afterwards is attested with it."""
+        from migready.checks.signing import SigningError, load_signer
+        ask = self.interaction
+        path = ask.open_file("Your signing key (migready keygen)", "Private key (*)")
+        if not path:
+            return
+        try:
+            try:
+                signer = load_signer(path)
+            except SigningError as exc:
+                if "passphrase; give it" not in str(exc):
+                    raise
+                secret = ask.secret(f"Passphrase for {path}:")
+                if secret is None:
+                    return
+                signer = load_signer(path, secret.encode("utf-8"))
+        except SigningError as exc:
+            self.session.error.emit("Key not usable", str(exc))
+            return
+        self.session.run_signer = signer
+        self.say(f"Probe runs are now attested by {signer.name} ({signer.role}).")
 
     def cancel_probes(self) -> None:
         if self.session.probe is not None:

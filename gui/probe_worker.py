@@ -10,31 +10,18 @@ person through `UiCall` and the injected interaction.
 """
 from __future__ import annotations
 
-import queue
-import sys
-import threading
-import traceback
-
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from migready.checks.probe_run import run_probes
-from migready.checks.transports import TransportError, TransportOptions
+from migready.checks.signing import attest
+from migready.checks.transports import TransportOptions
 
-from .uicall import UiCall
+from .background_job import BackgroundJob, explain
 
-
-def explain(exc: BaseException, host: str) -> str:
-    """Why a run could not start, in words (TransportError texts are written for people)."""
-    if isinstance(exc, TransportError):
-        return str(exc)
-    if isinstance(exc, ValueError):
-        return f"host {host!r}: {exc}"
-    if isinstance(exc, OSError):
-        return f"{host}: {exc.strerror or exc}"
-    return f"unexpected {type(exc).__name__}: {exc}"
+__all__ = ["ProbeRun", "explain"]
 
 
-class ProbeRun(QObject):
+class ProbeRun(BackgroundJob):
     results = Signal(list)  # result records that arrived since the last tick
     progress = Signal(int, int)  # done, total
     finished = Signal(object)  # the stored run (complete or not)
@@ -42,60 +29,39 @@ class ProbeRun(QObject):
 
     def __init__(self, session, interaction, phase: str, host: str, jobs: int = 32,
                  options: TransportOptions | None = None, parent: QObject | None = None):
-        super().__init__(parent)
-        self.session, self.interaction = session, interaction
+        super().__init__(session, interaction, options, parent)
         self.phase, self.host, self.jobs = phase, host, jobs
-        self.options = options or TransportOptions()
-        self.cancel_event = threading.Event()
-        self._queue: "queue.SimpleQueue" = queue.SimpleQueue()
-        self._timer = QTimer(self)
-        self._timer.setInterval(100)
-        self._timer.timeout.connect(self._drain)
         self.done = self.total = 0
-        self.running = False
         self.run = None
 
     def start(self) -> None:
-        ask = self.interaction
-        self.options.host_key_callback = UiCall(ask.host_key, "refuse", self.cancel_event, self)
-        self.options.password_callback = UiCall(ask.secret, None, self.cancel_event, self)  # gets a prompt
-        self.options.passphrase_callback = UiCall(  # the transport passes the key file's path
-            lambda path: ask.secret(f"Passphrase for the SSH key {path}:"), None, self.cancel_event, self)
-        self.running = True
+        self._ask_the_person()
         self._runs_before = len(self.session.workspace.runs)
         self.session.probe = self
         self.session.probe_changed.emit()
-        self._timer.start()
+        self._start_draining()
         self.session.runner.start(run_probes, self.session.inventory, self.host, self.phase, self.session.workspace,
                                   self.options, jobs=self.jobs, progress=self._queue.put,
-                                  cancel=self.cancel_event, on_done=self._done, on_error=self._failed)
+                                  cancel_event=self.cancel_event, pass_cancel=True,
+                                  on_done=self._done, on_error=self._failed)
 
-    def cancel(self) -> None:
-        self.cancel_event.set()
-
-    def _drain(self) -> None:
-        batch = []
-        while True:
-            try:
-                item = self._queue.get_nowait()
-            except queue.Empty:
-                break
-            self.done, self.total = item.done, item.total
-            if item.result is not None:
-                batch.append(item.result)
+    def _drained(self, items: list) -> None:
+        self.done, self.total = items[-1].done, items[-1].total
+        batch = [item.result for item in items if item.result is not None]
         if batch:
             self.results.emit(batch)
             self.progress.emit(self.done, self.total)
 
     def _finish(self) -> None:
-        self._timer.stop()
-        self._drain()
-        self.running = False
+        super()._finish()
         if self.session.probe is self:
             self.session.probe = None
             self.session.probe_changed.emit()
 
     def _done(self, run: dict) -> None:
+        signer, workspace = self.session.run_signer, self.session.workspace
+        if signer is not None and workspace.run_logged_digest(run["id"]) is not None:
+            workspace.attest_run(attest(signer, run["id"], workspace.run_logged_digest(run["id"])))
         self._finish()
         self.run = run
         self.finished.emit(run)
@@ -103,8 +69,7 @@ class ProbeRun(QObject):
 
     def _failed(self, exc: BaseException) -> None:
         self._finish()
-        if not isinstance(exc, (TransportError, ValueError, OSError)):
-            traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+        self._log_unexpected(exc)
         self.failed.emit(explain(exc, self.host))
         if len(self.session.workspace.runs) > self._runs_before:
             self.session.changed("probe run failed")  # what came in before the error is stored

@@ -51,8 +51,7 @@ def keygen_job(name: str, role: str, path: str, passphrase: Optional[str]) -> st
 
 def record_signoff(workspace, entry: dict) -> None:
     """Store a sign-off and log it, exactly as `migready signoff` (checks/cli/sign.py) does."""
-    with workspace.changing():  # not while the autosave writes it
-        workspace.add_signoff(entry)
+    workspace.add_signoff(entry)
 
 
 def suggested_name(workspace_path: str, fmt: str) -> str:

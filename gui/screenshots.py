@@ -150,7 +150,7 @@ def take(out_dir: str | Path) -> int:
     _pump(app, lambda: signoff.report is not None and not signoff.stale, 20)
     signing.keygen("Lin Wei", "migration lead", scratch / "lin.key")
     signoff.sign(str(scratch / "lin.key"), "approve", "ok with the firmware waiver")
-    _pump(app, lambda: bool(session.workspace.data["signoffs"]), 10)
+    _pump(app, lambda: bool(session.workspace.signoffs), 10)
     _pump(app, lambda: signoff.report is not None and not signoff.stale and signoff.report["signoff"]["entries"], 20)
     shoot("09-signoff", "signoff")
     _dialogs(out, window, session, app)

@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
 
 from migready.checks.problems import InputError
 from migready.checks.verdict import ActionError, mark, waive
+from migready.checks.workspace import Workspace
 
 from . import jobs
 from .style import plural
@@ -52,7 +53,8 @@ class Session(QObject):
         self.flags: list = []
         self.problems: list = []
         self.source_text = ""
-        self.workspace: Optional[jobs.SharedWorkspace] = None
+        self.workspace: Optional[Workspace] = None
+        self.run_signer = None  # checks.signing.Signer: attests each probe run finished in this session
         self.untitled = True
         self.review = None
         self.loading = ""
@@ -121,7 +123,7 @@ class Session(QObject):
     def _same_inventory(self, loaded: jobs.Loaded) -> bool:
         if self.workspace is None or not loaded.path:
             return False
-        recorded = self.workspace.data["inventory"].get("path") or ""
+        recorded = self.workspace.inventory_ref.get("path") or ""
         return bool(recorded) and Path(recorded).resolve() == Path(loaded.path).resolve()
 
     # -- workspace -------------------------------------------------------------------------
@@ -136,7 +138,7 @@ class Session(QObject):
         folder.mkdir(parents=True, exist_ok=True)
         digest = self.inventory.digest if self.inventory is not None else ""
         inventory_path = str(Path(self.inventory_path).resolve()) if self.inventory_path else ""
-        self.workspace = jobs.SharedWorkspace.new(folder / f"{stem}-{stamp}.migready.json", inventory_path, digest)
+        self.workspace = Workspace.new(folder / f"{stem}-{stamp}.migready.json", inventory_path, digest)
         self.untitled = True
 
     def new_workspace(self) -> None:
@@ -158,9 +160,8 @@ class Session(QObject):
         if self.workspace is None:
             return
         old, was_untitled = Path(self.workspace.path), self.untitled
-        self.workspace.move_to(path)
+        self.workspace.saved_as(path, self.user_name())
         self.untitled = False
-        self.workspace.log(self.user_name(), "workspace-saved-as", path=str(path))
         if was_untitled:  # the autosaved copy goes once the named one is written
             self._leftovers += [old, old.with_name(old.name + ".bak")]
         self._schedule_save()

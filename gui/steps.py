@@ -85,7 +85,7 @@ def step_states(inventory, problems, flags, review, running_phase: str = "", sig
 
 def discovery_state(workspace) -> StepState:
     """The Discovery tool's rail entry: the latest discovery recorded in the workspace."""
-    records = (workspace.data.get("discoveries") or []) if workspace is not None else []
+    records = workspace.discoveries if workspace is not None else []
     if not records:
         return StepState("todo", "tool · not run")
     latest = records[-1]

@@ -47,13 +47,14 @@ class _Channel(QObject):
 
 
 class Task(QRunnable):
-    def __init__(self, number: int, fn: Callable[..., Any], args: tuple, kwargs: dict, channel: _Channel):
+    def __init__(self, number: int, fn: Callable[..., Any], args: tuple, kwargs: dict, channel: _Channel,
+                 cancel: Optional[threading.Event] = None):
         super().__init__()
         self.setAutoDelete(False)  # Python owns it (the Runner holds it until it reports)
         self.number = number
         self.fn, self.args, self.kwargs = fn, args, kwargs
         self.channel = channel
-        self.cancel = threading.Event()
+        self.cancel = cancel or threading.Event()
         self.finished = threading.Event()
 
     def run(self) -> None:  # noqa: D401 - Qt override
@@ -86,10 +87,11 @@ class Runner(QObject):
 
     def start(self, fn: Callable[..., Any], *args, on_done: Callable[[Any], None] = lambda r: None,
               on_error: Optional[Callable[[BaseException], None]] = None, key: Optional[str] = None,
-              pass_cancel: bool = False, **kwargs) -> Task:
-        """Run ``fn(*args, **kwargs)`` on the pool; ``pass_cancel`` adds ``cancel=<Event>``."""
+              pass_cancel: bool = False, cancel_event: Optional[threading.Event] = None, **kwargs) -> Task:
+        """Run ``fn(*args, **kwargs)`` on the pool; ``pass_cancel`` adds ``cancel=<Event>`` (the caller's
+        ``cancel_event`` when given, so that cancelling the runner cancels the caller's job too)."""
         number = next(self._numbers)
-        task = Task(number, fn, args, kwargs, self._channel)
+        task = Task(number, fn, args, kwargs, self._channel, cancel_event)
         if pass_cancel:
             task.kwargs["cancel"] = task.cancel
         if key is not None:

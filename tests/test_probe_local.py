@@ -39,7 +39,7 @@ def test_probe_pre_on_loopback(tmp_path, store_peers):
     scale = results[("demo-scale-deviceadapter/demo-scale", "udp_exchange")]
     assert scale["status"] == "pass" and scale["target"] == "127.0.0.21"
     assert store_peers["scale"].stats.accepted == 1  # the simulator saw source port 9010
-    reflect = results[("demo-scale-deviceadapter/demo-scale", "reflect")]
+    reflect = results[("demo-scale-deviceadapter/demo-scale", "reflect")]["data"]  # the one home of the facts
     assert reflect["local"]["port"] == 9010 and reflect["observed"]["port"] == 9010
     assert reflect["port_preserved"] is True and reflect["nat"] is False
     assert results[("demo-scale-deviceadapter/demo-printer", "tcp_connect")]["status"] == "pass"

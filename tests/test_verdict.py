@@ -464,23 +464,41 @@ def test_g_dependency_waiver_needs_review_when_the_evidence_changes(inventory, n
 # ------------------------------------------------------------------ (h) marks and waivers: rules
 
 
-def test_h_manual_mark_on_an_evidence_item_holds_until_a_newer_run(inventory, new_ws):
-    """A person may settle inconclusive evidence by hand; newer evidence takes over again."""
+def test_h_missing_evidence_cannot_be_marked_pass_only_waived(inventory, new_ws):
+    """Inconclusive (missing) evidence is not cleared by hand: a person who accepts the risk records a
+    waiver, and the verdict then says GO WITH WAIVERS, never GO."""
     ws = new_ws(pre_run(), post_run(reflect(status="inconclusive")))
     mark_manual(inventory, ws)
     item = f"req:{SCALE}:source_port_preserved"
     assert checklist(inventory, ws).item(item).state == "pending"
-    mark(ws, checklist(inventory, ws), item, "pass", "Zhang Min", "scale 171 weighed and priced fine by hand")
-    marked = checklist(inventory, ws).item(item)
-    assert marked.state == "pass" and marked.mark["by"] == "Zhang Min"
-    assert marked.evidence == "marked pass by Zhang Min: scale 171 weighed and priced fine by hand"
+    for state in ("pass", "na"):
+        with pytest.raises(ActionError) as caught:
+            mark(ws, checklist(inventory, ws), item, state, "Zhang Min", "scale 171 weighed fine by hand")
+        assert "no probe evidence yet" in str(caught.value) and "waive it" in str(caught.value)
+    assert item not in ws.marks
+    assert verdict(inventory, ws).verdict == NO_GO
+    waive(ws, checklist(inventory, ws), SCALE, "Zhang Min", "scales tested by hand in store 171", UNTIL, TODAY)
+    assert verdict(inventory, ws).verdict == GO_WITH_WAIVERS
 
-    ws.record_run(post_run(reflect(port_preserved=False), id="run-3", minutes=1))  # finished after the mark
-    item_now = checklist(inventory, ws).item(item)
-    assert item_now.state == "fail" and item_now.mark is None
-    assert item_now.evidence == f"{REWRITTEN} (manual pass by Zhang Min predates this evidence)"
-    v = verdict(inventory, ws)
-    assert f"blocker failed: {item}: {REWRITTEN} (manual pass by Zhang Min predates this evidence)" in v.reasons
+
+def test_h_a_mark_recorded_by_hand_on_missing_evidence_is_ignored(inventory, new_ws):
+    """A pass mark that reached the file anyway (an older migready, a hand-made event) clears nothing."""
+    ws = new_ws(pre_run(), post_run(reflect(status="inconclusive")))
+    mark_manual(inventory, ws)
+    item = f"req:{SCALE}:source_port_preserved"
+    ws.record_mark(item, "pass", "Mallory", "trust me", previous="pending")
+    now = checklist(inventory, ws).item(item)
+    assert now.state == "pending" and now.mark is None
+    assert "manual pass by Mallory ignored" in now.evidence
+    assert verdict(inventory, ws).verdict == NO_GO
+
+
+def test_h_run_items_cannot_be_marked(inventory, new_ws):
+    ws = new_ws()
+    for item in ("run.pre", "run.post"):
+        with pytest.raises(ActionError) as caught:
+            mark(ws, checklist(inventory, ws), item, "pass", "Mallory", "ran it, honest")
+        assert "cannot be marked" in str(caught.value)
 
 
 def test_h_a_mark_cannot_overrule_failing_evidence(inventory, new_ws):

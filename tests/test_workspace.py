@@ -97,7 +97,8 @@ def test_every_save_keeps_the_previous_file_as_bak(tmp_path):
     ws.save()
     assert bak(path).read_bytes() == second
     assert len(Workspace.load(bak(path)).events) == 1 and len(Workspace.load(path).events) == 2
-    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name, bak(path).name]  # no temp files left over
+    # no temp files left over; the sidecar lock file stays (writers take turns on it)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([path.name, bak(path).name, path.name + ".lock"])
 
 
 def test_save_keeps_the_file_permissions(tmp_path):
@@ -421,9 +422,20 @@ V1 = {
 }
 
 
-def test_v1_workspace_loads_as_v2_with_a_chained_log(tmp_path):
+def test_v1_workspace_is_refused_on_load_with_the_upgrade_command(tmp_path):
+    """Loading never migrates: a silent migration would re-chain whatever was edited into the file."""
     path = tmp_path / "old.migready.json"
     path.write_text(json.dumps(V1, indent=1), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        Workspace.load(path)
+    assert f"migready upgrade {path}" in message(caught)
+    assert json.loads(path.read_text(encoding="utf-8")) == V1  # untouched
+
+
+def test_v1_workspace_upgrades_to_v2_with_a_chained_log(tmp_path):
+    path = tmp_path / "old.migready.json"
+    path.write_text(json.dumps(V1, indent=1), encoding="utf-8")
+    assert Workspace.upgrade(path) == (1, 2)
     ws = Workspace.load(path)
 
     assert ws.data["schema_version"] == 2
@@ -442,7 +454,6 @@ def test_v1_workspace_loads_as_v2_with_a_chained_log(tmp_path):
     assert migrated["details"] == {"from_version": 1, "to_version": 2}
     assert migrated["prev"] == second["hash"]
 
-    ws.save()
     again = Workspace.load(path)
     assert again.data == ws.data  # saved as v2: no second migration, chain intact
     assert [e["action"] for e in again.events].count("workspace-migrated") == 1
@@ -452,6 +463,7 @@ def test_v1_workspace_loads_as_v2_with_a_chained_log(tmp_path):
 def test_v1_workspace_without_events_migrates(tmp_path):
     path = tmp_path / "old.migready.json"
     path.write_text(json.dumps(dict(V1, events=[])), encoding="utf-8")
+    Workspace.upgrade(path)
     ws = Workspace.load(path)
     migrated, started, finished = ws.events  # the run is now tied to the log, as found
     assert migrated["seq"] == 1 and migrated["prev"] == GENESIS and migrated["action"] == "workspace-migrated"
@@ -463,7 +475,7 @@ def test_v1_workspace_that_v1_could_not_have_written_is_an_input_error(tmp_path)
     path = tmp_path / "old.migready.json"
     path.write_text(json.dumps({k: v for k, v in V1.items() if k != "inventory"}), encoding="utf-8")
     with pytest.raises(InputError) as caught:
-        Workspace.load(path)
+        Workspace.upgrade(path)
     assert str(path) in message(caught) and "inventory" in message(caught)
 
 
@@ -472,7 +484,7 @@ def test_damaged_v1_events_are_an_input_error(tmp_path, events):
     path = tmp_path / "old.migready.json"
     path.write_text(json.dumps(dict(V1, events=events)), encoding="utf-8")
     with pytest.raises(InputError) as caught:
-        Workspace.load(path)
+        Workspace.upgrade(path)
     assert str(path) in message(caught) and "events" in message(caught)
 
 

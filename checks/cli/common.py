@@ -17,3 +17,10 @@ def print_problems(exc: InputError) -> int:
     count = len(exc.problems)
     print(f"{count} problem{'s' if count != 1 else ''} found", file=sys.stderr)
     return EXIT_BAD_INPUT
+
+
+def terminal_safe(text: str) -> str:
+    """Untrusted text (a signer's name, a note) as a terminal shows it harmlessly: control and escape
+    characters are written as escapes, so no name can move the cursor or repaint a verdict
+    (one rule for every verb: checks/sanitize.py)."""
+    return for_terminal(text)

@@ -149,18 +149,10 @@ def _observe(args, inventory):
 def _store(args, inventory, observation, report) -> dict:
     """Reopen the workspace (sampling took a while: others may have written it) and append."""
     from ..discovery import record_discovery
-    from ..workspace import Workspace, WorkspaceConflict
+    from ..workspace import Workspace
 
-    for attempt in range(3):
-        workspace = Workspace.open_or_create(args.workspace, str(args.inventory.resolve()), inventory.digest)
-        record = record_discovery(workspace, observation, report, inventory)
-        try:
-            workspace.save()
-            return record
-        except WorkspaceConflict:  # written between our load and save: load it again
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+    with Workspace.editing(args.workspace, str(args.inventory.resolve()), inventory.digest, create=True) as ws:
+        return record_discovery(ws, observation, report, inventory)
 
 
 def cmd_discover(args) -> int:

@@ -13,7 +13,9 @@ from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, pri
 from ..inventory import load_inventory
 from ..problems import InputError
 from ..probes import staging_hosts
+from ..records import describe
 from ..sanitize import for_terminal
+from ..signing import SigningError
 from ..workspace import Workspace
 
 
@@ -33,6 +35,9 @@ def add_commands(sub) -> None:
     p.add_argument("--identity", action="append", default=[], metavar="FILE", help="private key file (repeatable)")
     p.add_argument("--known-hosts", help="known_hosts file (default ~/.ssh/known_hosts)")
     p.add_argument("--connect-timeout", type=float, default=10.0, metavar="SECONDS")
+    p.add_argument("--sign-with", type=Path, metavar="KEY",
+                   help="attest the finished run with your key (migready keygen): the report then shows it as "
+                        "run by you, and an edited result no longer matches")
     p.set_defaults(func=cmd_probe)
 
     p = sub.add_parser("reflector", help="answer each UDP datagram / TCP connection with the address and port "
@@ -97,14 +102,29 @@ class _Bar:
 
 
 def cmd_probe(args) -> int:
+    try:
+        inventory = load_inventory(args.inventory)
+        signer = _signer(args.sign_with) if args.sign_with else None
+        # the whole run holds the workspace's lock: another writer waits (or is told so), nothing is lost
+        with Workspace.editing(args.workspace, str(args.inventory.resolve()), inventory.digest,
+                               create=True) as workspace:
+            return _probe(args, inventory, workspace, signer)
+    except InputError as exc:
+        return print_problems(exc)
+    except SigningError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def _signer(path: Path):
+    from .sign import open_signer
+    return open_signer(path)
+
+
+def _probe(args, inventory, workspace: Workspace, signer) -> int:
     from ..probe_run import run_probes
     from ..transports import TransportError, TransportOptions
 
-    try:
-        inventory = load_inventory(args.inventory)
-        workspace = Workspace.open_or_create(args.workspace, str(args.inventory.resolve()), inventory.digest)
-    except InputError as exc:
-        return print_problems(exc)
     if workspace.inventory_changed(inventory.digest):
         print(f"warning: {args.inventory} changed since this workspace was started "
               "(its flags and earlier runs describe the old version)", file=sys.stderr)
@@ -130,25 +150,16 @@ def cmd_probe(args) -> int:
         print(f"interrupted: the results that arrived are stored in {args.workspace}", file=sys.stderr)
         return EXIT_INCOMPLETE
     bar.close()
+    if signer is not None:
+        from ..signing import attest
+        workspace.attest_run(attest(signer, run["id"], workspace.run_logged_digest(run["id"])))
+        print(f"{run['id']} attested by {signer.name} ({signer.role})")
     print_run(run)
     if not run["complete"]:
         print(f"run incomplete: {run['error']}; {len(run['results'])} results stored in {args.workspace}",
               file=sys.stderr)
         return EXIT_INCOMPLETE
     return EXIT_FINDINGS if any(r["status"] == "fail" for r in run["results"]) else EXIT_OK
-
-
-def describe(result: dict) -> str:
-    """One line a migration lead reads; reflect results say plainly what NAT did."""
-    if result["check"] == "reflect" and result.get("local") and result.get("observed"):
-        local, seen = result["local"], result["observed"]
-        port = (f"source port {local['port']} preserved" if result.get("port_preserved")
-                else f"source port {local['port']} -> {seen['port']} (rewritten by NAT)")
-        addr = (f"address {local['ip']} -> {seen['ip']} (translated)" if result.get("nat")
-                else f"address {seen['ip']} not translated")
-        return f"{port}; {addr}"
-    latency = f" in {result['latency_ms']:.1f} ms" if isinstance(result.get("latency_ms"), (int, float)) else ""
-    return f"{result.get('detail') or result.get('reason') or ''}{latency}"
 
 
 def print_run(run: dict) -> None:

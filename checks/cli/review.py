@@ -41,18 +41,29 @@ def add_commands(sub) -> None:
     p.add_argument("--until", required=True, help="expiry date YYYY-MM-DD")
     p.set_defaults(func=cmd_waive)
 
+    p = sub.add_parser("upgrade", help="migrate a workspace written by an older migready to this schema "
+                       "(recorded as an event; loading never migrates by itself)")
+    p.add_argument("workspace", type=Path, help="the *.migready.json file")
+    p.add_argument("--by", default="migready", help="who upgrades it (recorded in the log)")
+    p.set_defaults(func=cmd_upgrade)
+
 
 def open_review(path: Path):
     """Workspace + its inventory, or InputError naming what is wrong."""
     workspace = Workspace.load(path)
-    recorded = workspace.data["inventory"].get("path")
+    return workspace, review_inventory(workspace, path)
+
+
+def review_inventory(workspace: Workspace, path: Path):
+    """The inventory a workspace names (loaded and validated), with a warning when it changed since."""
+    recorded = workspace.inventory_ref.get("path")
     if not recorded:
         raise InputError([Problem(str(path), 0, 0, "inventory.path", "the workspace names no inventory")])
     inventory = load_inventory(recorded)
     if workspace.inventory_changed(inventory.digest):
         print(f"warning: {recorded} changed since this workspace was started; earlier runs describe the "
               "old version", file=sys.stderr)
-    return workspace, inventory
+    return inventory
 
 
 def _review(args):
@@ -134,19 +145,34 @@ def cmd_verdict(args) -> int:
 
 
 def _act(args, action) -> int:
+    """Load, check, record and save under the workspace's OS lock: two people marking at once take
+    turns, and each sees the other's change before deciding."""
     from ..checklist import build_checklist
     from ..verdict import ActionError
     try:
-        workspace, inventory = open_review(args.workspace)
-        checklist = build_checklist(inventory, workspace)
-        recorded = action(workspace, checklist)
+        with Workspace.editing(args.workspace) as workspace:
+            inventory = review_inventory(workspace, args.workspace)
+            checklist = build_checklist(inventory, workspace)
+            recorded = action(workspace, checklist)
     except InputError as exc:
         return print_problems(exc)
     except ActionError as exc:
         print(f"error: {shown(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    workspace.save()
     print(json.dumps(recorded, ensure_ascii=False, sort_keys=True))
+    return EXIT_OK
+
+
+def cmd_upgrade(args) -> int:
+    try:
+        before, after = Workspace.upgrade(args.workspace, by=args.by)
+    except InputError as exc:
+        return print_problems(exc)
+    if before == after:
+        print(f"{args.workspace}: already at schema version {after}; nothing to do")
+    else:
+        print(f"{args.workspace}: upgraded from schema version {before} to {after} (recorded in its log; "
+              f"the original is kept as {args.workspace}.bak)")
     return EXIT_OK
 
 

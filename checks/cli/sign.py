@@ -1,7 +1,8 @@
 """`migready keygen | signoff | verify`: who approved what, provably.
 
-`verify` exit codes: 0 every signature holds (and, with --trust, every signer
-is trusted), 1 something does not (the message names it), 2 bad input.
+`verify` exit codes: 0 the content is intact, every signature holds, every
+signer's key is trusted and every required role approved; 1 something does
+not (each reason on its own line); 2 unreadable input or no trust directory.
 `keygen` encrypts the private key with a passphrase unless told
 `--no-passphrase` (for CI keys kept in a secret store): a key file copied off
 a laptop or a backup must not be enough to sign a GO.  Passphrases come from
@@ -15,10 +16,9 @@ import os
 import sys
 from pathlib import Path
 
-from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, print_problems
+from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, print_problems, terminal_safe
 from ..problems import InputError
-from ..sanitize import for_terminal
-from ..signing import SigningError, check_signature, keygen, load_signer, read_public, sign
+from ..signing import SigningError, keygen, load_signer, sign
 
 PASSPHRASE_ENV = "MIGREADY_KEY_PASSPHRASE"
 
@@ -43,9 +43,11 @@ def add_commands(sub) -> None:
     p.add_argument("--comment", default="")
     p.set_defaults(func=cmd_signoff)
 
-    p = sub.add_parser("verify", help="check a JSON report's digest and every signature (exit 0 / 1)")
+    p = sub.add_parser("verify", help="is this the report that was signed off, by people I trust? (exit 0 / 1 / 2)")
     p.add_argument("report", type=Path, help="a report written with --format json")
-    p.add_argument("--trust", type=Path, metavar="DIR", help="directory of trusted *.pub signer keys")
+    p.add_argument("--trust", type=Path, metavar="DIR",
+                   help="directory of trusted *.pub signer keys (default $MIGREADY_TRUST_DIR, else "
+                        "~/.config/migready/trust; it must exist)")
     p.set_defaults(func=cmd_verify)
 
 
@@ -74,7 +76,7 @@ def cmd_keygen(args) -> int:
     return EXIT_OK
 
 
-def _open_signer(path: Path):
+def open_signer(path: Path):
     try:
         return load_signer(path)
     except SigningError as exc:
@@ -84,87 +86,59 @@ def _open_signer(path: Path):
 
 
 def cmd_signoff(args) -> int:
-    from .review import open_review
+    from .review import review_inventory
     from ..report import build_report
+    from ..workspace import Workspace
 
     try:
-        signer = _open_signer(args.key)
-        workspace, inventory = open_review(args.workspace)
-        report = build_report(inventory, workspace, check_signature=check_signature)
-        entry = sign(signer, report["digest"], args.decision, args.comment)
+        signer = open_signer(args.key)
+        with Workspace.editing(args.workspace) as workspace:  # the digest signed is the one stored
+            report = build_report(review_inventory(workspace, args.workspace), workspace)
+            entry = sign(signer, report["digest"], args.decision, args.comment)
+            workspace.add_signoff(entry)
     except InputError as exc:
         return print_problems(exc)
     except SigningError as exc:
-        print(f"error: {for_terminal(exc)}", file=sys.stderr)
+        print(f"error: {terminal_safe(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    workspace.add_signoff(entry)
-    workspace.save()
-    print(f"{args.decision} by {for_terminal(signer.name)} ({for_terminal(signer.role)}) over content "
+    print(f"{args.decision} by {terminal_safe(signer.name)} ({terminal_safe(signer.role)}) over content "
           f"{entry['digest']}")
     return EXIT_OK
 
 
-def _trusted(directory: Path) -> dict[str, dict]:
-    if not directory.is_dir():
-        raise SigningError(f"{directory} is not a directory of trusted *.pub keys"
-                           + ("" if directory.exists() else " (it does not exist)"))
-    keys = {}
-    for path in sorted(directory.glob("*.pub")):
-        public = read_public(path)
-        keys[public["public_key"]] = public
-    return keys
-
-
-def verify_report(report: dict, trusted: dict[str, dict] | None) -> list[str]:
-    """Everything that does not hold, in words (empty: the report is intact)."""
-    from ..report import content_digest
-
-    problems = []
-    digest = content_digest(report)
-    if report.get("digest") != digest:
-        problems.append(f"content changed: the report says digest {report.get('digest')} but its content hashes to "
-                        f"{digest}")
-    for entry in (report.get("signoff") or {}).get("entries", []):
-        who = f"{entry.get('name')} ({entry.get('role')})"
-        problem = check_signature(entry)
-        if problem:
-            problems.append(problem)
-        elif entry.get("digest") != digest:
-            problems.append(f"signature by {who} is over other content ({str(entry.get('digest'))[:12]}…)")
-        if trusted is not None:
-            known = trusted.get(entry.get("public_key"))
-            if known is None:
-                problems.append(f"unknown signer: {who}'s key is not in the trust directory")
-            elif (known["name"], known["role"]) != (entry.get("name"), entry.get("role")):
-                problems.append(f"signer mismatch: the key of {known['name']} ({known['role']}) signed as {who}")
-    section = report.get("signoff") or {}
-    backed = {e.get("role") for e in section.get("entries", [])
-              if e.get("decision") == "approve" and e.get("digest") == digest and check_signature(e) is None}
-    for role in section.get("required_roles", []):
-        if role not in section.get("awaiting", []) and role not in backed:
-            problems.append(f"the report counts sign-off by '{role}' but no valid signature backs it "
-                            "(was a signature removed?)")
-    return problems
-
-
 def cmd_verify(args) -> int:
     from ..report.wellformed import ReportUnreadable, read_report
+    from ..verify import NotAReport, trust_directory, trusted_keys, verify_report
 
-    try:
+    try:  # a regular file, bounded, no NaN, the types verify reads (checks/report/wellformed.py)
         report = read_report(args.report)
-        trusted = _trusted(args.trust) if args.trust else None
-    except (ReportUnreadable, SigningError) as exc:  # every line printed is sanitised: names come from files
-        print(f"error: {for_terminal(exc)}", file=sys.stderr)
+    except ReportUnreadable as exc:
+        print(f"error: {terminal_safe(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    problems = verify_report(report, trusted)
-    entries = (report.get("signoff") or {}).get("entries", [])
-    for problem in problems:
-        print(f"FAIL: {for_terminal(problem)}")
-    if problems:
-        return EXIT_FINDINGS
-    final = (report.get("signoff") or {}).get("final", {})
-    print(f"OK: content digest {for_terminal(report['digest'])} matches; {len(entries)} signature(s) hold"
-          + ("" if trusted is not None else " (signers not checked: no --trust directory)"))
-    if final:
-        print(f"verdict: {for_terminal(final.get('verdict'))}")
-    return EXIT_OK
+    try:
+        directory = trust_directory(args.trust)
+        trusted = trusted_keys(directory)
+    except SigningError as exc:
+        print(f"error: {terminal_safe(exc)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        check = verify_report(report, trusted)
+    except NotAReport as exc:
+        print(f"error: {args.report}: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    say = terminal_safe
+    print(f"content digest {check.digest} (recomputed)")
+    for line in check.signed:
+        print(f"  signed: {say(line)}")
+    for line in check.runs:
+        print(f"  run: {say(line)}")
+    for role in check.awaiting:
+        print(f"FAIL: awaiting sign-off: {say(role)}")
+    for problem in check.problems:
+        print(f"FAIL: {say(problem)}")
+    print(f"verdict: {check.verdict}" + ("" if check.holds else " (the sign-off does not hold)"))
+    if check.holds:
+        print(f"OK: intact, signed by every required role ({say(', '.join(check.required_roles))}) with keys "
+              f"from {say(str(directory))}")
+        return EXIT_OK
+    return EXIT_FINDINGS

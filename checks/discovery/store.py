@@ -19,26 +19,21 @@ KEY = "discoveries"
 
 
 def discoveries(workspace: Workspace) -> list[dict]:
-    return workspace.data.setdefault(KEY, [])
+    return workspace.discoveries
 
 
 def record_discovery(workspace: Workspace, observation: Observation, report: DiscoveryReport,
                      inventory: Inventory, by: str = "migready") -> dict:
     """Append one discovery record and log it; returns the record."""
-    items = discoveries(workspace)
     record = {
-        "id": f"discovery-{len(items) + 1}",
         "recorded": utc_now(),
         "inventory_digest": inventory.digest,
         "observation": observation.to_dict(),
         "comparison": report.to_dict(),
     }
-    items.append(record)
-    workspace.log(by, "discovery-recorded", discovery=record["id"], source=observation.source,
-                  origin=observation.origin, complete=observation.complete,
-                  peers=len(observation.peers), findings=report.kinds(),
-                  digest=record_digest(record))
-    return record
+    return workspace.add_discovery(record, by, source=observation.source, origin=observation.origin,
+                                   complete=observation.complete, peers=len(observation.peers),
+                                   findings=report.kinds())
 
 
 def record_digest(record: dict) -> str:

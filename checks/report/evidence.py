@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 
 from ..compare import Change
+from ..records import reflected
 
 
 def endpoint(value) -> str | None:
@@ -30,8 +31,7 @@ def side(result: dict | None) -> dict | None:
     if result is None:
         return None
     data = result.get("data") or {}
-    local = result.get("local") if result.get("local") is not None else data.get("local")
-    observed = result.get("observed") if result.get("observed") is not None else data.get("observed")
+    local, observed = reflected(result, "local"), reflected(result, "observed")
     route = None
     if result.get("check") == "route" and (data.get("dev") or data.get("gateway") or data.get("src")):
         route = {"dev": data.get("dev"), "gateway": data.get("gateway"), "src": data.get("src")}
@@ -50,8 +50,8 @@ def side(result: dict | None) -> dict | None:
         "dns": answers,
     }
     if result.get("check") == "reflect":
-        out["port_preserved"] = _flag(result, data, "port_preserved")
-        out["nat"] = _flag(result, data, "nat")
+        out["port_preserved"] = _flag(reflected(result, "port_preserved"))
+        out["nat"] = _flag(reflected(result, "nat"))
     return out
 
 
@@ -108,6 +108,5 @@ def _number(value):
     return value
 
 
-def _flag(result: dict, data: dict, name: str):
-    value = result.get(name) if result.get(name) is not None else data.get(name)
+def _flag(value):
     return value if isinstance(value, bool) else None

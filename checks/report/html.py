@@ -14,8 +14,8 @@ from importlib import resources
 
 from .html_parts import dependency_block, esc, evidence_table, items_table
 from .model import content_digest
-from .signoff import final_verdict
-from .text import STATE_LABELS, VERDICT_CLASS, migration_line
+from .signoff import final_verdict, signature_text
+from .text import STATE_LABELS, attestation_text, VERDICT_CLASS, migration_line
 
 BANNER_COLOURS = {"nogo": ("#b00020", "#ffffff"), "waivers": ("#f2b600", "#000000"), "go": ("#1b7f3a", "#ffffff")}
 VERIFY = "migready verify REPORT.json --trust DIR"
@@ -107,16 +107,17 @@ def summary(report: dict, digest: str) -> list[str]:
                f'<td class="n"><b>{counts["items"]}</b><br>ITEMS ({counts["blockers"]} blockers)</td></tr></table>')
     out.append('<h3>Probe runs</h3><table class="grid" width="100%" cellspacing="0" cellpadding="3">'
                "<tr><th>Run</th><th>Phase</th><th>From host</th><th>Started</th><th>Finished</th>"
-               "<th>Agent</th><th>Results</th></tr>")
+               "<th>Agent</th><th>Results</th><th>Attested</th></tr>")
     for run in report["runs"]:
         host = esc(run["host"]) + (f" ({esc(run['hostname'])})" if run.get("hostname") else "")
         state = "" if run["complete"] else f' <b class="warn">INCOMPLETE: {esc(run.get("error"))}</b>'
         used = " (compared)" if run.get("compared") else ""
         out.append(f"<tr><td>{esc(run['id'])}{used}</td><td>{esc(run['phase'])}</td><td>{host}</td>"
                    f"<td>{esc(run['started'])}</td><td>{esc(run['finished'])}{state}</td>"
-                   f"<td>{esc(run.get('agent_version'))}</td><td>{run['results']}</td></tr>")
+                   f"<td>{esc(run.get('agent_version'))}</td><td>{run['results']}</td>"
+                   f"<td>{esc(attestation_text(run))}</td></tr>")
     if not report["runs"]:
-        out.append('<tr><td colspan="7">no probe run yet</td></tr>')
+        out.append('<tr><td colspan="8">no probe run yet</td></tr>')
     out.append("</table>")
     warnings = report["verdict"]["warnings"]
     if warnings:
@@ -168,12 +169,8 @@ def signoff(report: dict, digest: str) -> list[str]:
     out = ['<h2>Sign-off</h2><table class="grid" width="100%" cellspacing="0" cellpadding="3">'
            "<tr><th>Role</th><th>Name</th><th>Decision</th><th>Signed at</th><th>Comment</th><th>Signature</th></tr>"]
     for e in section["entries"]:
-        if not e.get("current"):
-            sig = f'<b class="warn">STALE</b>: signed other content ({esc(str(e.get("digest"))[:16])}…)'
-        elif e.get("signature_valid") is False:
-            sig = '<b class="warn">INVALID SIGNATURE</b>'
-        else:
-            sig = "over this digest" + (", verified" if e.get("signature_valid") else "")
+        text = esc(signature_text(e))
+        sig = text if e.get("status") == "valid" else f'<b class="warn">{text}</b>'
         out.append(f"<tr><td>{esc(e.get('role'))}</td><td>{esc(e.get('name'))}</td>"
                    f"<td><b>{esc(e.get('decision')).upper()}</b></td><td>{esc(e.get('signed_at'))}</td>"
                    f"<td>{esc(e.get('comment'))}</td><td>{sig}</td></tr>")

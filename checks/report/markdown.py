@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 from .model import content_digest
-from .signoff import final_verdict
-from .text import STATE_LABELS, changed_before, clean, migration_line, side_lines
+from .signoff import final_verdict, signature_text
+from .text import STATE_LABELS, attestation_text, changed_before, clean, migration_line, side_lines
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#!])")
 VERIFY = "migready verify REPORT.json --trust DIR"
@@ -84,9 +84,10 @@ def render_lines(report: dict) -> list[str]:
             if dep["evidence"]:
                 out += evidence(dep["evidence"])
     out += ["## Probe runs", ""]
-    out += table(["Run", "Phase", "Host", "Started", "Finished", "Complete", "Agent"],
+    out += table(["Run", "Phase", "Host", "Started", "Finished", "Complete", "Agent", "Attested"],
                  [[md(r["id"]), md(r["phase"]), md(r["host"]), md(r["started"]), md(r["finished"]),
-                   "yes" if r["complete"] else md(f"NO: {r.get('error')}"), md(r.get("agent_version"))]
+                   "yes" if r["complete"] else md(f"NO: {r.get('error')}"), md(r.get("agent_version")),
+                   md(attestation_text(r))]
                   for r in report["runs"]])
     inv, gen = report["inventory"], report.get("generated") or {}
     out += [f"Inventory {md(inv['path'])} sha256 {code(inv['digest'])}" +
@@ -99,9 +100,7 @@ def signoff_lines(report: dict, digest: str) -> list[str]:
     section = report.get("signoff") or {"entries": [], "awaiting": [], "notes": []}
     rows = []
     for e in section["entries"]:
-        sig = "over this digest" if e.get("current") else f"STALE (signed {str(e.get('digest'))[:12]}…)"
-        if e.get("signature_valid") is False:
-            sig = "INVALID SIGNATURE"
+        sig = signature_text(e)
         rows.append([md(e.get("role")), md(e.get("name")), md(str(e.get("decision")).upper()),
                      md(e.get("signed_at")), md(e.get("comment")), md(sig)])
     rows += [[md(role), "", "AWAITING SIGN-OFF", "", "", ""] for role in section["awaiting"]]

@@ -25,21 +25,24 @@ from ..model import Dependency, Inventory, Site
 from ..verdict import Review, regression_waiver, review
 from ..workspace import Workspace, utc_now
 from .evidence import change_entry, regression_entry, run_entry
-from .signoff import signoff_section
+from ..provenance import standing
+from ..signing import check_signature
+from .signoff import DEFAULT_ROLES, signoff_section
 
 FORMAT = "migready-report"
-REPORT_VERSION = 1
+REPORT_VERSION = 2  # 2: the sign-off policy and each run's digest and attestation are signed content
 NON_CONTENT = ("signoff", "generated", "digest")  # never signed: see the module docstring
 MAX_TARGETS = 20  # a fleet lists its first targets and the total
 
 
 def build_report(inventory: Inventory, workspace: Workspace, today: _dt.date | None = None,
-                 check_signature: Callable[[dict], str | None] | None = None) -> dict:
+                 check_signature: Callable[[dict], str | None] | None = check_signature,
+                 trusted: dict[str, dict] | None = None) -> dict:
     """Review the workspace and lay the result out for people.
 
-    `check_signature(entry)`, when given, returns None when a sign-off's
-    signature holds, else why not; the report then shows it.  Without it, signatures are
-    shown as recorded and `migready verify` is the check.
+    Every sign-off is shown as verified here (`check_signature`), never as
+    recorded; with `trusted` (public key -> signer, from a trust directory)
+    a valid signature by a key not in it shows as untrusted and does not count.
     """
     today = today or _dt.date.today()
     result = review(inventory, workspace, today)
@@ -47,8 +50,8 @@ def build_report(inventory: Inventory, workspace: Workspace, today: _dt.date | N
     digest = content_digest(report)
     report["digest"] = digest
     roles = list(inventory.signoff_roles)
-    report["signoff"] = signoff_section(roles, workspace.data.get("signoffs") or [], digest,
-                                        report["verdict"], check_signature)
+    report["signoff"] = signoff_section(roles, workspace.signoffs, digest,
+                                        report["verdict"], check_signature, trusted)
     report["generated"] = {"at": utc_now(), "as_of": today.isoformat(), "migready": __version__}
     return report
 
@@ -89,14 +92,23 @@ def content(inventory: Inventory, workspace: Workspace, result: Review, today: _
     for run in workspace.runs:
         entry = run_entry(run)
         entry["compared"] = run.get("id") in compared
+        entry["digest"] = workspace.run_logged_digest(run.get("id"))
+        s = standing(workspace, run)
+        entry["attestation"] = {"state": s.state, "text": s.text}
+        if s.attestation is not None:
+            entry["attestation"]["signed"] = {k: s.attestation.get(k) for k in
+                                              ("run", "digest", "name", "role", "public_key", "signed_at",
+                                               "signature")}
         runs.append(entry)
-    recorded = workspace.data.get("inventory") or {}
+    recorded = workspace.inventory_ref
     return {
         "format": FORMAT,
         "report_version": REPORT_VERSION,
         "verdict": {"verdict": verdict.verdict, "reasons": list(verdict.reasons),
                     "warnings": list(verdict.warnings), "exit_code": verdict.exit_code},
         "migration": migration_entry(inventory),
+        "signoff_policy": {"required_roles": list(inventory.signoff_roles) or list(DEFAULT_ROLES),
+                           "require_attested_runs": inventory.require_attested_runs},
         "counts": counts,
         "attention": {
             "blockers": [{"id": i.id, "title": i.title, "state": i.state, "evidence": i.evidence,

@@ -7,8 +7,9 @@ content digest; one made over older content is shown as stale, so any change
 after signing is visible.  GO and GO WITH WAIVERS need every required role
 approved; otherwise the report says NO-GO with "awaiting sign-off: ROLE".
 
-Signatures themselves are checked by `migready verify` (or the optional
-`check_signature` callback); this module only reads what is recorded.
+Signatures are checked here when the report is built (shown as valid,
+invalid, untrusted or stale, as computed) and again by `migready verify`,
+which trusts nothing outside the signed content.
 """
 from __future__ import annotations
 
@@ -20,23 +21,35 @@ SHOWN = ("name", "role", "decision", "comment", "signed_at", "digest", "signatur
 
 
 def signoff_section(roles: list[str], signoffs: list[dict], digest: str, verdict: dict,
-                    check_signature: Callable[[dict], str | None] | None = None) -> dict:
+                    check_signature: Callable[[dict], str | None] | None = None,
+                    trusted: dict[str, dict] | None = None) -> dict:
     """`check_signature(entry)` returns None when the signature holds, else why not
-    (checks/signing.py `check_signature` has that shape)."""
+    (checks/signing.py `check_signature` has that shape).  Each entry gets `status`, as computed:
+    valid, invalid, untrusted (valid, but its key is not in `trusted`), or stale (over other content)."""
     required = list(roles) or list(DEFAULT_ROLES)
     entries = []
     for raw in signoffs:
         entry = {k: raw.get(k) for k in SHOWN if k in raw}
+        if raw.get("v") is not None:
+            entry["v"] = raw.get("v")
         entry["current"] = raw.get("digest") == digest
         if check_signature is not None:
             problem = check_signature(raw)
             entry["signature_valid"] = problem is None
             if problem:
                 entry["signature_problem"] = problem
+        if entry.get("signature_valid") is False:
+            entry["status"] = "invalid"
+        elif trusted is not None and _trusted_as(trusted, raw) is None:
+            entry["status"] = "untrusted"
+        elif not entry["current"]:
+            entry["status"] = "stale"
+        else:
+            entry["status"] = "valid" if check_signature is not None else "unchecked"
         entries.append(entry)
 
     def counts(e: dict) -> bool:
-        return e["current"] and e.get("signature_valid") is not False
+        return e["current"] and e.get("signature_valid") is not False and e["status"] != "untrusted"
 
     approved = {e.get("role") for e in entries if counts(e) and e.get("decision") == "approve"}
     awaiting = [role for role in required if role not in approved]
@@ -56,6 +69,30 @@ def signoff_section(roles: list[str], signoffs: list[dict], digest: str, verdict
         final = {"verdict": verdict["verdict"], "reasons": list(verdict["reasons"])}
     return {"required_roles": required, "entries": entries, "awaiting": awaiting, "notes": notes,
             "final": final, "digest": digest}
+
+
+SIGNATURE_WORDS = {
+    "valid": "valid signature over this content",
+    "invalid": "INVALID SIGNATURE (does not count)",
+    "untrusted": "UNTRUSTED KEY (not in the trust directory; does not count)",
+    "unchecked": "not checked",
+}
+
+
+def signature_text(entry: dict) -> str:
+    """How every format names a sign-off's signature: as computed when the report was built."""
+    status = entry.get("status") or ("invalid" if entry.get("signature_valid") is False else "unchecked")
+    if status == "stale":
+        return f"STALE: signed other content ({str(entry.get('digest'))[:12]}…; does not count)"
+    return SIGNATURE_WORDS.get(status, status)
+
+
+def _trusted_as(trusted: dict[str, dict], entry: dict) -> dict | None:
+    """The trusted signer whose key made this entry, when the name and role it claims are theirs."""
+    known = trusted.get(entry.get("public_key"))
+    if known is None or (known.get("name"), known.get("role")) != (entry.get("name"), entry.get("role")):
+        return None
+    return known
 
 
 def final_verdict(report: dict) -> dict:

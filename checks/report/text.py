@@ -58,3 +58,15 @@ def migration_line(report: dict) -> str:
     m = report["migration"]
     line = f"{m['source']['site']} → {m['target']['site']}"
     return line + (f", cutover {m['cutover']}" if m.get("cutover") else "")
+
+
+def attestation_text(run: dict) -> str:
+    """Who vouches for a run's results: "attested by NAME (ROLE), key SHA256:…", or why not."""
+    att = run.get("attestation") or {}
+    signed = att.get("signed") or {}
+    if att.get("state") == "attested":
+        from ..signing import fingerprint
+        return f"attested by {signed.get('name')} ({signed.get('role')}), key {fingerprint(signed['public_key'])}"
+    if att.get("state") == "invalid":
+        return f"ATTESTATION DOES NOT HOLD: {att.get('text')}"
+    return "unattested"

@@ -1,7 +1,7 @@
 """Probe results of one run as they arrive (workspace `runs[].results[]` records)."""
 from __future__ import annotations
 
-from migready.checks.cli.probe import describe
+from migready.checks.records import describe
 
 from .. import style
 from .table import Column, TableModel

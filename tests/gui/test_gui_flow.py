@@ -130,3 +130,20 @@ def test_opening_never_starts_probes(qtbot, demo_window):
     assert demo_window.session.probe is None
     assert demo_window.session.workspace.runs == []
     assert demo_window.step_state("pre") == "todo"
+
+
+def test_probe_runs_are_attested_with_the_key_chosen_once(qtbot, demo_window, store_peers, tmp_path):
+    """Run ▸ Attest my probe runs: the key (passphrase asked once) signs every run finished afterwards."""
+    from migready.checks.provenance import standing
+    from migready.checks.signing import keygen
+    window, session = demo_window, demo_window.session
+    keygen("Lin Wei", "network", tmp_path / "lin", b"swordfish")
+    ask = window.interaction
+    ask.open_paths.append(str(tmp_path / "lin"))
+    ask.secret_value = "swordfish"
+    window.actions["attest"].trigger()
+    assert session.run_signer is not None and session.run_signer.name == "Lin Wei"
+    assert ("secret", f"Passphrase for {tmp_path / 'lin'}:") in ask.asked
+    run = run_phase(qtbot, window, "pre")
+    s = standing(session.workspace, session.workspace.run(run["id"]))
+    assert s.state == "attested" and "Lin Wei (network)" in s.text

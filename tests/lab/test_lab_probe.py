@@ -27,15 +27,15 @@ def test_pre_and_post_over_ssh_show_the_port_rewrite(lab, lab_inventory, tmp_pat
     assert (after["phase"], after["host"], after["complete"]) == ("post", f"ssh://root@{lab.new}:22", True)
     assert before["host_facts"]["hostname"] and after["agent_version"]
 
-    [reflect_pre] = results(before, "scale-adapter/scales", "reflect")
+    [reflect_pre] = [r["data"] for r in results(before, "scale-adapter/scales", "reflect")]
     assert reflect_pre["port_preserved"] is True and reflect_pre["nat"] is False
     assert reflect_pre["local"] == {"ip": lab.old, "port": 9010} == reflect_pre["observed"]
 
-    [reflect_post] = results(after, "scale-adapter/scales", "reflect")
+    [reflect_post] = [r["data"] for r in results(after, "scale-adapter/scales", "reflect")]
     assert reflect_post["port_preserved"] is False and reflect_post["nat"] is True
     assert reflect_post["local"] == {"ip": lab.new, "port": 9010}
     assert reflect_post["observed"]["ip"] == lab.nat_address and reflect_post["observed"]["port"] != 9010
-    assert "source port 9010 ->" in post.stdout and "(rewritten by NAT)" in post.stdout
+    assert "source port 9010 →" in post.stdout and "(rewritten by NAT)" in post.stdout
 
     scales_pre = results(before, "scale-adapter/scales", "udp_exchange")
     scales_post = results(after, "scale-adapter/scales", "udp_exchange")
