@@ -81,7 +81,7 @@ def read_public(path: Path) -> dict:
     except OSError as exc:
         raise SigningError(f"cannot read public key {path}: {exc.strerror or exc}") from None
     except ValueError as exc:  # not UTF-8, not JSON, NaN, too deep
-        raise SigningError(f"cannot read public key {path}: {exc}") from None
+        raise SigningError(f"cannot read public key {path}: not a JSON key file ({exc})") from None
     if not isinstance(data, dict) or data.get("format") != PUBLIC_FORMAT or "public_key" not in data:
         raise SigningError(f"{path} is not a migready public key (made by `migready keygen`)")
     for field in ("name", "role", "public_key"):  # they go into signed sign-offs and the workspace

@@ -180,6 +180,21 @@ def test_a_pub_whose_name_is_not_a_string_is_refused_and_nothing_is_written(ws, 
     Workspace.load(ws)  # still valid against its own schema
 
 
+def test_a_malformed_private_key_is_refused(ws, tmp_path):
+    import subprocess
+    key = signer(tmp_path)
+    for content, reason in ((b"-----BEGIN PRIVATE KEY-----\ngarbage\n-----END PRIVATE KEY-----\n", "not a private key"),
+                            (b"\xff" * 5000, "not a private key"), (b"x" * 100_000, "more than the limit")):
+        key.write_bytes(content)
+        refused(migready("signoff", ws, "--key", key), str(key), reason)
+    key.unlink()
+    pub = key.with_name(key.name + ".pub")
+    public = pub.read_bytes()
+    subprocess.run(["ssh-keygen", "-q", "-t", "ecdsa", "-m", "PKCS8", "-N", "", "-f", str(key)], check=True)
+    pub.write_bytes(public)  # ssh-keygen wrote its own .pub
+    refused(migready("signoff", ws, "--key", key), "not an Ed25519 key")
+
+
 # -- hosts ----------------------------------------------------------------------------------------
 
 def test_a_staging_host_with_a_newline_is_refused(tmp_path):
