@@ -46,7 +46,9 @@ def parse_host(spec: str) -> HostSpec:
     """Parse a host spec; `ValueError` with a message saying what is wrong."""
     if not isinstance(spec, str) or not spec.strip():
         raise ValueError(f"empty host spec; expected {_FORMS}")
-    if host_problem(spec):  # before any strip: 'ssh://host\n' would forge lines wherever it is printed
+    # before any strip: 'ssh://host\n' would forge lines wherever it is printed (a space inside is
+    # named below, with the part it is in)
+    if host_problem(spec.replace(" ", "")) or spec != spec.strip():
         raise ValueError(host_problem(spec))
     text = spec.strip()
     scheme, sep, rest = text.partition("://")
