@@ -19,15 +19,21 @@ Protocol (`python3 agent.py run`, also the default):
   unsupported situation is never "pass".  A malformed plan gives a single
   {"type": "error", "detail"} line and exit code 2.
 
-`python3 agent.py reflector [--bind A] [--port N] [--udp] [--tcp] [--once]`
+`python3 agent.py reflector [--bind A] [--port N] [--udp] [--tcp] [--once]
+[--callback-allow CIDR]... [--token-file F] [--callback-rate N]`
 runs the reflector: a UDP+TCP echo answering each peer with the address and
-port it observed, so the agent can see NAT and source-port rewriting.
+port it observed, so the agent can see NAT and source-port rewriting.  Over
+TCP it also takes call-back requests (the `callback` check): it connects back
+to the address it observed (and to addresses inside --callback-allow), on
+the one port named, once per request, rate-limited per source.
 """
 import argparse
 import base64
 import concurrent.futures
 import datetime
 import errno
+import hmac
+import io
 import ipaddress
 import json
 import os
@@ -351,6 +357,275 @@ def _tcp_reflect(probe, deadline, request):
         raise Done(_socket_failure(exc, what="reflector"))
     finally:
         _close(sock, abortive=bool(source_port))
+
+
+# Call-back (incident 5): can the peer still call us?  The staging host
+# listens; a reflector in the peer's zone calls back.  The reflector's side
+# is in the reflector section below.
+
+CALLBACK_TAG = "migready-callback"
+
+
+def _callback_tag(nonce, index, ack=False):
+    return ("%s%s %s %d\n" % (CALLBACK_TAG, "-ack" if ack else "", nonce, index)).encode("ascii")
+
+
+def _parse_callback_tag(raw, nonce, ack=False):
+    """The call index in a call-back tag line for this nonce, or None."""
+    parts = raw.split(b"\n", 1)[0].decode("ascii", "replace").split()
+    word = CALLBACK_TAG + ("-ack" if ack else "")
+    if len(parts) == 3 and parts[0] == word and parts[1] == nonce and parts[2].isdigit():
+        return int(parts[2])
+    return None
+
+
+class _CallbackListener(object):
+    """The staging host's short-lived listener: on the dependency's inbound
+    port when it is free (else an ephemeral port, reported), recording the
+    real source of every tagged connection or datagram that reaches it."""
+
+    def __init__(self, proto, port, family, nonce):
+        self.proto, self.requested_port, self.nonce = proto, port, nonce
+        self.seen, self.stopped = [], threading.Event()
+        self.arrived = threading.Condition()
+        kind = socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM
+        wildcard = "::" if family == socket.AF_INET6 else "0.0.0.0"
+        self.sock = socket.socket(family, kind)
+        if proto == "tcp":  # TIME_WAIT left by earlier connections must not push us off the port
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            try:
+                self.sock.bind((wildcard, port))
+                self.ephemeral = False
+            except OSError as exc:
+                if exc.errno not in (errno.EADDRINUSE, errno.EACCES):
+                    raise
+                self.sock.bind((wildcard, 0))
+                self.ephemeral = True
+            if proto == "tcp":
+                self.sock.listen(16)
+        except OSError:
+            self.sock.close()
+            raise
+        self.port = self.sock.getsockname()[1]
+        self.sock.settimeout(0.1)
+        self.thread = threading.Thread(target=self._serve, name="callback-listener")
+        self.thread.daemon = True
+        self.thread.start()
+
+    def _record(self, peer, index):
+        with self.arrived:
+            self.seen.append({"from": _addr(peer), "call": index})
+            self.arrived.notify_all()
+
+    def wait_for(self, indices, deadline):
+        """Wait (bounded) until the calls the peer says connected were recorded here:
+        its answer can overtake this thread's accept of the last connection."""
+        with self.arrived:
+            while not set(indices) <= set(s["call"] for s in self.seen):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return
+                self.arrived.wait(min(left, 0.1))
+
+    def _serve(self):
+        while not self.stopped.is_set():
+            try:
+                if self.proto == "udp":
+                    raw, peer = self.sock.recvfrom(512)
+                    index = _parse_callback_tag(raw, self.nonce)
+                    if index is not None:
+                        self._record(peer, index)
+                        self.sock.sendto(_callback_tag(self.nonce, index, ack=True), peer)
+                    continue
+                conn, peer = self.sock.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                if self.stopped.is_set():
+                    return
+                continue
+            raw, eof = b"", False
+            try:
+                conn.settimeout(1.0)
+                while not eof and len(raw) < 256:  # the tag line, then the caller's close
+                    chunk = conn.recv(256)
+                    eof = not chunk
+                    raw += chunk
+                self._record(peer, _parse_callback_tag(raw, self.nonce))
+            except OSError:
+                self._record(peer, _parse_callback_tag(raw, self.nonce) if raw else None)
+            finally:
+                # abortive: no TIME_WAIT is left on the service's own port (it may start right after)
+                _close(conn, abortive=True)
+
+    def close(self):
+        self.stopped.set()
+        self.thread.join(1.0)
+        self.sock.close()
+
+
+def _callback_request(probe, deadline, make_request):
+    """Connect to the reflector, send the request make_request(local) builds,
+    read one answer line.  -> (answer dict, local addr)."""
+    wait_until = time.monotonic() + max(0, int(probe.get("connect_wait_ms") or 0)) / 1000.0
+    while True:  # a vantage host's agent may still be starting: refused is retried until wait_until
+        try:
+            sock, sockaddr, _ = _socket_for(probe, "reflector_host", "reflector_port",
+                                            socket.SOCK_STREAM, deadline)
+        except Done as done:  # the reflector's name did not resolve: nothing is known about the peer
+            raise Done(_outcome("inconclusive", "vantage_unreachable", done.outcome["detail"]))
+        try:
+            sock.settimeout(_remaining(deadline))
+            sock.connect(sockaddr)
+            break
+        except ConnectionRefusedError as exc:
+            sock.close()
+            if time.monotonic() + 0.2 >= min(wait_until, deadline):
+                raise Done(_outcome("inconclusive", "vantage_unreachable",
+                                    "cannot reach the call-back vantage point %s:%s (%s): this proves "
+                                    "nothing about the peer" % (sockaddr[0], sockaddr[1], exc)))
+            time.sleep(0.2)
+        except OSError as exc:
+            sock.close()
+            failure = _socket_failure(exc, what="vantage point %s:%s" % (sockaddr[0], sockaddr[1]))
+            raise Done(_outcome("inconclusive", "vantage_unreachable",
+                                failure["detail"] + ": this proves nothing about the peer"))
+    try:
+        local = _addr(sock.getsockname())
+        sock.sendall(make_request(local) + b"\n")
+        answer = b""
+        while b"\n" not in answer and len(answer) < 65536:
+            sock.settimeout(_remaining(deadline))
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+    except socket.timeout:
+        raise Done(_outcome("inconclusive", "reflector_silent",
+                            "the reflector did not answer the call-back request in time"))
+    except OSError as exc:
+        raise Done(_outcome("inconclusive", "reflector_error", "the call-back request failed: %s" % exc))
+    finally:
+        sock.close()
+    try:
+        msg = json.loads(answer.decode("utf-8").strip())
+    except ValueError:
+        msg = None
+    if not isinstance(msg, dict) or msg.get("migready") != "callback":
+        raise Done(_outcome("inconclusive", "no_callback_support",
+                            "the reflector does not do call-backs (an older migready?): %s"
+                            % _printable(answer)))
+    return msg, local
+
+
+def _where(call):
+    return "%s:%s/%s" % (call.get("ip"), call.get("port"), call.get("proto"))
+
+
+def _call_words(call):
+    words = {"connected": "connected", "answered": "answered", "refused": "refused",
+             "timeout": "timed out", "unreachable": "unreachable", "silent": "no answer",
+             "not_allowed": "not allowed by the reflector"}
+    text = words.get(call.get("status"), call.get("status") or "?")
+    if call.get("status") == "timeout" and call.get("timeout_ms"):
+        text += " after %s ms" % call["timeout_ms"]
+    return text
+
+
+def check_callback(probe, deadline):
+    """Listen here; ask a reflector in the peer's zone to call back.
+
+    Guards incident 5: the scheduler server called its workers back on
+    their own port from another site, and could not.  The result records
+    both sides: whom the peer called and how that went, and which source
+    the listener saw."""
+    proto = probe.get("protocol", "tcp")
+    if proto not in ("tcp", "udp"):
+        raise ProbeError("protocol must be 'tcp' or 'udp', not %r" % (proto,))
+    port = _port(probe, "port")
+    advertise = probe.get("advertise") or "own"
+    if advertise not in ("own", "observed"):
+        try:
+            advertise = str(ipaddress.ip_address(advertise))
+        except ValueError:
+            raise ProbeError("advertise must be 'own', 'observed' or an address, not %r" % (advertise,))
+    call_timeout = int(probe.get("call_timeout_ms") or DEFAULT_TIMEOUT_MS)
+    token = probe.get("token")
+    nonce = base64.b16encode(os.urandom(8)).decode("ascii").lower()
+    host = _field(probe, "reflector_host", str)
+    try:
+        family = resolve(host, _port(probe, "reflector_port"), socket.SOCK_STREAM, deadline)[0][0]
+    except OSError as exc:
+        raise Done(_socket_failure(exc, what="resolve %s" % host))
+    try:
+        listener = _CallbackListener(proto, port, family, nonce)
+    except OSError as exc:
+        raise Done(_outcome("inconclusive", "listen_failed",
+                            "cannot listen on %s port %s here: %s" % (proto, port, exc)))
+    registered = {}
+    try:
+        def make_request(local):
+            registered.update(ip=local["ip"] if advertise == "own" else advertise,
+                              port=listener.port, how=advertise if advertise in ("own", "observed")
+                              else "declared")
+            request = {"migready": "callback", "nonce": nonce, "proto": proto, "port": listener.port,
+                       "addresses": [] if advertise == "observed" else [registered["ip"]],
+                       "timeout_ms": call_timeout}
+            if token:
+                request["token"] = token
+            return json.dumps(request).encode("ascii")
+        answer, local = _callback_request(probe, deadline, make_request)
+        reached = [c.get("index") for c in answer.get("calls") or ()
+                   if isinstance(c, dict) and c.get("status") in ("connected", "answered")]
+        listener.wait_for([i for i in reached if isinstance(i, int)], min(deadline, time.monotonic() + 2.0))
+    finally:
+        listener.close()
+    observed = answer.get("observed") or {}
+    if registered.get("how") == "observed":
+        registered["ip"] = observed.get("ip")
+    calls = [c for c in answer.get("calls") or [] if isinstance(c, dict)]
+    for index, call in enumerate(calls):
+        call["seen_from"] = next((s["from"] for s in listener.seen
+                                  if call.get("index") is not None and s["call"] == call["index"]), None)
+    data = {"proto": proto, "reflector": {"ip": host, "port": probe.get("reflector_port")},
+            "listen": {"ip": local["ip"], "port": listener.port, "requested_port": port,
+                       "ephemeral": listener.ephemeral},
+            "registered": registered, "observed": observed, "calls": calls,
+            "seen": listener.seen, "allow": answer.get("allow") or [],
+            "refused": answer.get("refused"), "timeout_ms": call_timeout}
+    if answer.get("refused"):
+        return _outcome("inconclusive", "callback_refused", "the reflector refused the call-back: %s"
+                        % (answer.get("detail") or answer["refused"]), data=data)
+    mine = [c for c in calls if c.get("ip") == registered.get("ip")]
+    if not mine:
+        return _outcome("inconclusive", "not_called", "the reflector did not call the registered "
+                        "address %s" % registered.get("ip"), data=data)
+    call = mine[0]
+    others = "; ".join("the observed address %s: %s" % (_where(c), _call_words(c))
+                       for c in calls if c is not call)
+    others = ("; " + others) if others else ""
+    who = "the peer (%s)" % (call.get("local") or {}).get("ip", host)
+    if call.get("status") == "not_allowed":
+        return _outcome("inconclusive", "not_allowed",
+                        "the reflector may not call %s (it calls the address it observed, %s, and "
+                        "addresses inside its --callback-allow CIDRs: %s)" % (
+                            call.get("ip"), observed.get("ip"), ", ".join(data["allow"]) or "none"),
+                        data=data)
+    if call.get("status") in ("connected", "answered"):
+        if call["seen_from"] is None:
+            return _outcome("fail", "someone_else",
+                            "%s reached %s but this listener never saw the call: something else "
+                            "answers there%s" % (who, _where(call), others), call.get("latency_ms"), data)
+        return _outcome("pass", "called_back", "%s called back %s in %.1f ms; the listener saw it from "
+                        "%s:%s%s" % (who, _where(call), call.get("latency_ms") or 0,
+                                     call["seen_from"]["ip"], call["seen_from"]["port"], others),
+                        call.get("latency_ms"), data)
+    if call.get("status") in ("refused", "timeout", "unreachable", "silent"):
+        return _outcome("fail", "no_callback", "the peer cannot call back %s: %s%s" % (
+            _where(call), _call_words(call), others), call.get("latency_ms"), data)
+    return _outcome("inconclusive", "callback_error", "the call to %s failed: %s" % (
+        _where(call), call.get("detail") or call.get("status")), data=data)
 
 
 DNS_TYPES = {"A": 1, "AAAA": 28}
@@ -1192,6 +1467,7 @@ CHECKS = {
     "tcp_connect": check_tcp_connect,
     "udp_exchange": check_udp_exchange,
     "reflect": check_reflect,
+    "callback": check_callback,
     "dns": check_dns,
     "route": check_route,
     "host_facts": check_host_facts,
@@ -1218,15 +1494,17 @@ _NO_LOCK = _NoLock()
 
 
 def _fixed_port_lock(probe):
-    """Probes binding the same fixed source port must not overlap (EADDRINUSE)."""
-    port = probe.get("source_port")
-    if not port or not isinstance(port, int):
-        return None
-    if probe["check"] == "reflect":
-        proto = probe.get("protocol", "udp")
+    """Probes binding the same fixed source port (or, for call-backs, the
+    same inbound port to listen on) must not overlap (EADDRINUSE)."""
+    if probe["check"] == "callback":
+        port, proto = probe.get("port"), "listen-%s" % probe.get("protocol", "tcp")
     else:
-        proto = {"tcp_connect": "tcp", "udp_exchange": "udp"}.get(probe["check"])
-    if proto is None:
+        port = probe.get("source_port")
+        if probe["check"] == "reflect":
+            proto = probe.get("protocol", "udp")
+        else:
+            proto = {"tcp_connect": "tcp", "udp_exchange": "udp"}.get(probe["check"])
+    if not port or not isinstance(port, int) or proto is None:
         return None
     with _port_locks_guard:
         return _port_locks.setdefault((proto, port), threading.Lock())
@@ -1336,6 +1614,14 @@ def run(stdin=None, stdout=None):
 
 # ---------------------------------------------------------------- reflector: answers with the address it saw
 
+def _json_object(raw):
+    try:
+        msg = json.loads(raw.decode("utf-8").strip())
+    except ValueError:
+        return {}
+    return msg if isinstance(msg, dict) else {}
+
+
 def reflection(peer, proto, request):
     """The reflector's answer to one request (bytes) from peer (sockaddr)."""
     nonce = None
@@ -1349,12 +1635,177 @@ def reflection(peer, proto, request):
                        "observed": _addr(peer)}).encode("ascii")
 
 
+CALLBACK_MAX_ADDRESSES = 4
+CALLBACK_MAX_TIMEOUT_MS = 10000
+CALLBACK_RATE = 10  # call-back requests per source address per window
+CALLBACK_WINDOW_S = 60.0
+_NONCE = re.compile(r"^[0-9A-Za-z_-]{8,64}$")
+
+
+class CallbackRefused(Exception):
+    """A call-back request the reflector will not carry out (reason, detail)."""
+
+    def __init__(self, reason, detail):
+        Exception.__init__(self, detail)
+        self.reason, self.detail = reason, detail
+
+
+class CallbackPolicy(object):
+    """What a reflector may call back, and how often.
+
+    Why so strict: a reflector that connects wherever it is told is a
+    port-scanner for anyone who can reach it.  So it calls only the source
+    address it observed on the request's TCP connection (a handshake, not
+    a spoofable datagram), or addresses inside the CIDRs it was started with;
+    only the port named in the request; each request (nonce) once; at most
+    `rate` requests per source address per `window` seconds; and, with a
+    token, only for requests that carry it."""
+
+    def __init__(self, allow=(), token=None, rate=CALLBACK_RATE, window=CALLBACK_WINDOW_S):
+        self.allow = [ipaddress.ip_network(c, strict=False) for c in allow]
+        self.token, self.rate, self.window = token, rate, window
+        self._lock = threading.Lock()
+        self._recent = {}  # source address -> times of its recent requests
+        self._nonces = {}  # nonce -> time first seen (pruned after a window)
+
+    def admit(self, source_ip, msg):
+        """Check one request; CallbackRefused, else the validated
+        (nonce, proto, port, addresses, timeout_ms)."""
+        if self.token is not None:
+            given = msg.get("token")
+            if not isinstance(given, str) or not hmac.compare_digest(given.encode("utf-8"),
+                                                                     self.token.encode("utf-8")):
+                raise CallbackRefused("bad_token", "this reflector needs its shared token "
+                                      "(--token-file) and the request did not carry it")
+        nonce, proto, port = msg.get("nonce"), msg.get("proto", "tcp"), msg.get("port")
+        addresses, timeout = msg.get("addresses") or [], msg.get("timeout_ms", 3000)
+        if not isinstance(nonce, str) or not _NONCE.match(nonce):
+            raise CallbackRefused("bad_request", "nonce must be 8-64 letters or digits")
+        if proto not in ("tcp", "udp"):
+            raise CallbackRefused("bad_request", "proto must be tcp or udp")
+        if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
+            raise CallbackRefused("bad_request", "port must be 1-65535")
+        if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout <= 0:
+            raise CallbackRefused("bad_request", "timeout_ms must be a positive integer")
+        if not isinstance(addresses, list) or len(addresses) > CALLBACK_MAX_ADDRESSES:
+            raise CallbackRefused("bad_request", "addresses must be a list of at most %d addresses"
+                                  % CALLBACK_MAX_ADDRESSES)
+        try:
+            addresses = [str(ipaddress.ip_address(a)) for a in addresses if isinstance(a, str)]
+        except ValueError:
+            raise CallbackRefused("bad_request", "addresses must be IP addresses (names are never resolved)")
+        now = time.monotonic()
+        with self._lock:
+            for old in [n for n, t in self._nonces.items() if now - t > self.window]:
+                del self._nonces[old]
+            if nonce in self._nonces:
+                raise CallbackRefused("repeated", "request %s was already carried out; "
+                                      "each request calls back once" % nonce)
+            if len(self._recent) > 4096:  # forget sources that went quiet
+                self._recent = {ip: ts for ip, ts in self._recent.items() if ts and now - ts[-1] < self.window}
+            times = [t for t in self._recent.get(source_ip, ()) if now - t < self.window]
+            if len(times) >= self.rate:
+                self._recent[source_ip] = times
+                raise CallbackRefused("rate_limited", "more than %d call-back requests from %s in %.0f s"
+                                      % (self.rate, source_ip, self.window))
+            self._recent[source_ip] = times + [now]
+            self._nonces[nonce] = now
+        return nonce, proto, port, list(dict.fromkeys(addresses)), min(timeout, CALLBACK_MAX_TIMEOUT_MS)
+
+    def allows(self, ip):
+        addr = ipaddress.ip_address(ip)
+        return any(addr.version == net.version and addr in net for net in self.allow)
+
+
+def _call_back(ip, port, proto, tag, ack, timeout):
+    """Connect (tcp) or send and await the ack (udp) once -> call record."""
+    family = socket.AF_INET6 if ":" in ip else socket.AF_INET
+    kind = socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM
+    call = {"ip": ip, "port": port, "proto": proto, "status": None, "latency_ms": None,
+            "local": None, "timeout_ms": int(timeout * 1000)}
+    sock = socket.socket(family, kind)
+    t0 = time.monotonic()
+    try:
+        sock.settimeout(timeout)
+        sock.connect((ip, port))
+        call["local"] = _addr(sock.getsockname())
+        if proto == "tcp":
+            call["latency_ms"] = round(_ms_since(t0), 3)
+            call["status"] = "connected"
+            sock.sendall(tag)
+            return call
+        sock.send(tag)
+        deadline = t0 + timeout
+        while True:
+            sock.settimeout(_remaining(deadline))
+            if sock.recv(512).startswith(ack.rstrip(b"\n")):
+                call["latency_ms"] = round(_ms_since(t0), 3)
+                call["status"] = "answered"
+                return call
+    except socket.timeout:
+        call["status"] = "timeout" if proto == "tcp" else "silent"
+    except ConnectionRefusedError:
+        call["status"] = "refused"
+    except OSError as exc:
+        call["status"] = "unreachable" if exc.errno in UNREACHABLE_ERRNOS else "error"
+        call["detail"] = str(exc)
+    finally:
+        sock.close()
+    return call
+
+
+def callback_answer(peer, msg, policy):
+    """Carry out one call-back request from peer (its TCP sockaddr) -> answer dict."""
+    observed = _addr(peer)
+    answer = {"migready": "callback", "nonce": msg.get("nonce") if isinstance(msg.get("nonce"), str) else None,
+              "observed": observed, "calls": [], "refused": None,
+              "allow": [str(n) for n in policy.allow] if policy else [],
+              "token_required": bool(policy and policy.token is not None)}
+    try:
+        if policy is None:
+            raise CallbackRefused("disabled", "call-backs are disabled on this reflector")
+        nonce, proto, port, addresses, timeout_ms = policy.admit(observed["ip"], msg)
+    except CallbackRefused as exc:
+        answer.update(refused=exc.reason, detail=exc.detail)
+        return answer
+    answer.update(proto=proto, port=port)
+    targets = [(observed["ip"], ["observed"])]
+    for ip in addresses:
+        if ip == observed["ip"]:
+            targets[0][1].append("requested")
+        elif policy.allows(ip):
+            targets.append((ip, ["requested"]))
+        else:
+            answer["calls"].append({"ip": ip, "port": port, "proto": proto, "roles": ["requested"],
+                                    "status": "not_allowed", "index": None,
+                                    "detail": "not the observed address %s and outside --callback-allow (%s)"
+                                    % (observed["ip"], ", ".join(answer["allow"]) or "none given")})
+    made = [None] * len(targets)
+
+    def call(i):
+        ip, roles = targets[i]
+        made[i] = _call_back(ip, port, proto, _callback_tag(nonce, i), _callback_tag(nonce, i, True),
+                             timeout_ms / 1000.0)
+        made[i].update(roles=roles, index=i)
+    workers = [threading.Thread(target=call, args=(i,)) for i in range(len(targets))]
+    for worker in workers:
+        worker.daemon = True
+        worker.start()
+    for worker in workers:
+        worker.join(timeout_ms / 1000.0 + 2)
+    answer["calls"] = [c for c in made if c is not None] + answer["calls"]
+    return answer
+
+
 class Reflector(object):
     """UDP+TCP reflector.  start() binds (port 0 = pick one; same port for both)."""
 
     def __init__(self, bind="0.0.0.0", port=REFLECTOR_PORT, udp=True, tcp=True,
-                 log=None, once=False):
+                 log=None, once=False, callback=None):
         self.bind, self.port, self.udp, self.tcp = bind, port, udp, tcp
+        # call-back requests (TCP only): observed address only, unless the policy allows more
+        self.callback = callback if callback is not None else CallbackPolicy()
+        self.callbacks_served = []  # the answers to call-back requests, in order
         self.log = log if log is not None else sys.stderr
         self.once, self.stopped = once, threading.Event()
         self.sockets, self.threads = {}, []
@@ -1447,6 +1898,15 @@ class Reflector(object):
                     request += chunk
             except socket.timeout:
                 pass
+            msg = _json_object(request)
+            if msg.get("migready") == "callback":
+                conn.settimeout(CALLBACK_MAX_TIMEOUT_MS / 1000.0 + 5)
+                answer = callback_answer(peer, msg, self.callback)
+                self.callbacks_served.append(answer)
+                conn.sendall(json.dumps(answer).encode("ascii") + b"\n")
+                self._log("callback from %s:%s: %s" % (_unmap(peer[0]), peer[1], answer.get("refused") or ", ".join(
+                    "%s %s:%s %s" % (c["proto"], c["ip"], c["port"], c["status"]) for c in answer["calls"])))
+                return
             conn.sendall(reflection(peer, "tcp", request) + b"\n")
             self._log("tcp %s:%s" % (_unmap(peer[0]), peer[1]))
         except OSError as exc:
@@ -1464,11 +1924,11 @@ class Reflector(object):
 
 
 def serve_reflector(bind="0.0.0.0", port=REFLECTOR_PORT, udp=True, tcp=True,
-                    ready=None, stop=None, log=None, once=False):
+                    ready=None, stop=None, log=None, once=False, callback=None):
     """Run a reflector until stop (threading.Event) is set or, with once,
     one peer was answered.  ready: an Event to set, or a callable given the
     started Reflector (its .port is the real port)."""
-    reflector = Reflector(bind, port, udp, tcp, log=log, once=once).start()
+    reflector = Reflector(bind, port, udp, tcp, log=log, once=once, callback=callback).start()
     stop = stop if stop is not None else threading.Event()
     if callable(ready):
         ready(reflector)
@@ -1480,6 +1940,65 @@ def serve_reflector(bind="0.0.0.0", port=REFLECTOR_PORT, udp=True, tcp=True,
     finally:
         reflector.stop()
     return 0
+
+
+def check_serve_callbacks(probe, deadline):
+    """Be the call-back vantage point for one probe run (a `vantage_hosts` entry).
+
+    Guards incident 5 from a host in the peer's zone: the host side runs this
+    on the vantage host while the staging host runs its `callback` probes
+    against it.  A call-back reflector for the run only: TCP, the port in the
+    plan, a per-run token, the plan's CIDRs, and it stops once it served the
+    `expect` requests (or at the timeout)."""
+    token = _field(probe, "token", str)
+    expect = probe.get("expect", 1)
+    if isinstance(expect, bool) or not isinstance(expect, int) or expect < 1:
+        raise ProbeError("field 'expect' must be a positive integer")
+    allow = probe.get("callback_allow") or []
+    if not isinstance(allow, list) or not all(isinstance(c, str) for c in allow):
+        raise ProbeError("field 'callback_allow' must be a list of CIDRs")
+    try:
+        policy = CallbackPolicy(allow, token, rate=max(CALLBACK_RATE, expect))
+    except ValueError as exc:
+        raise ProbeError("callback_allow: %s" % exc)
+    log = io.StringIO()
+    bind = probe.get("bind") or "0.0.0.0"
+    try:
+        reflector = Reflector(bind, _port(probe, "port"), udp=False, tcp=True, log=log,
+                              callback=policy).start()
+    except OSError as exc:
+        return _outcome("inconclusive", "listen_failed", "cannot listen for call-back requests on %s:%s: %s"
+                        % (bind, probe.get("port"), exc))
+    try:
+        while len(reflector.callbacks_served) < expect and time.monotonic() < deadline - 0.3:
+            time.sleep(0.05)
+    finally:
+        reflector.stop()
+    served = reflector.callbacks_served
+    data = {"served": len(served), "expected": expect, "log": log.getvalue().splitlines()[-50:],
+            "calls": [c for a in served for c in a.get("calls") or ()]}
+    if len(served) < expect:
+        return _outcome("inconclusive", "not_asked", "served %d of %d call-back requests before the timeout"
+                        % (len(served), expect), data=data)
+    return _outcome("pass", "served", "served %d call-back request%s" % (expect, "" if expect == 1 else "s"),
+                    data=data)
+
+
+CHECKS["serve_callbacks"] = check_serve_callbacks
+
+
+def _read_token(path):
+    """The shared call-back token: the first line of a small regular file."""
+    if path is None:
+        return None
+    if not os.path.isfile(path):
+        raise ValueError("--token-file %s: not a regular file" % path)
+    with open(path, "rb") as fh:
+        raw = fh.read(4097)
+    token = raw.decode("utf-8", "replace").strip().split("\n")[0].strip()
+    if len(raw) > 4096 or not token:
+        raise ValueError("--token-file %s: must hold one token line (at most 4 KiB)" % path)
+    return token
 
 
 # ---------------------------------------------------------------- command line
@@ -1498,7 +2017,19 @@ def main(argv=None):
     parser.add_argument("--udp", action="store_true")
     parser.add_argument("--tcp", action="store_true")
     parser.add_argument("--once", action="store_true", help="exit after one peer")
+    parser.add_argument("--callback-allow", action="append", default=[], metavar="CIDR",
+                        help="call-backs may also go to addresses in CIDR (default: only the address "
+                             "the request came from)")
+    parser.add_argument("--token-file", metavar="FILE",
+                        help="call-back requests must carry the token in FILE")
+    parser.add_argument("--callback-rate", type=int, default=CALLBACK_RATE, metavar="N",
+                        help="call-back requests per source address per minute (default %d)" % CALLBACK_RATE)
     args = parser.parse_args(argv)
+    try:
+        callback = CallbackPolicy(args.callback_allow, _read_token(args.token_file), max(1, args.callback_rate))
+    except (ValueError, OSError) as exc:
+        sys.stderr.write("reflector: %s\n" % exc)
+        return 2
     both = not (args.udp or args.tcp)
     stop, previous = threading.Event(), {}
     if threading.current_thread() is threading.main_thread():
@@ -1506,7 +2037,7 @@ def main(argv=None):
             previous[signum] = signal.signal(signum, lambda *_: stop.set())
     try:
         return serve_reflector(args.bind, args.port, udp=both or args.udp,
-                               tcp=both or args.tcp, stop=stop, once=args.once)
+                               tcp=both or args.tcp, stop=stop, once=args.once, callback=callback)
     except OSError as exc:
         sys.stderr.write("reflector: cannot listen on %s:%s: %s\n" % (args.bind, args.port, exc))
         return 1

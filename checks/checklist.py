@@ -112,11 +112,23 @@ def _applies(when: str | None, inventory: Inventory) -> bool:
 
 
 def requirements_of(dep: Dependency) -> tuple[str, ...]:
-    """Declared requirements, plus port preservation wherever a fixed source port is declared."""
+    """Declared requirements, plus port preservation wherever a fixed source port is declared,
+    and the peer's call-back for inbound dependencies (both directions for `direction: both`)."""
     reqs = list(dep.requires)
     if dep.source_port is not None and "source_port_preserved" not in reqs:
         reqs.append("source_port_preserved")
+    for req in flag_evidence("MR007", dep) if dep.direction in ("inbound", "both") else ():
+        if req not in reqs:
+            reqs.append(req)
     return tuple(reqs)
+
+
+def flag_evidence(rule: str, dep: Dependency) -> tuple[str, ...]:
+    """The requirements whose evidence clears a flag on this dependency; () when cleared by hand.
+    MR007 (incident 5): the call-back, and for `direction: both` the forward connection too."""
+    if rule == "MR007":
+        return ("reachable", "reverse_reachable") if dep.direction == "both" else ("reverse_reachable",)
+    return FLAG_EVIDENCE.get(rule, ())
 
 
 def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date | None = None) -> Checklist:
@@ -142,13 +154,13 @@ def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date 
     judged: dict[tuple[str, str], Item] = {}
     for dep in inventory.dependencies():
         for req in requirements_of(dep):
-            j = judge(req, dep, post)
+            j = judge(req, dep, post, inventory)
             item = Item(f"req:{dep.ref}:{req}", "post-migration", f"{dep.ref}: {req.replace('_', ' ')}", True,
                         "requirement", dependency=dep.ref, requirement=req, evidence_backed=True,
                         cleared_by="post-migration probe evidence")
             _set_evidence(item, j)
             if pre is not None:
-                before = judge(req, dep, pre)
+                before = judge(req, dep, pre, inventory)
                 item.pre_evidence = f"{before.state}: {before.text}"
             items.append(item)
             judged[(dep.ref, req)] = item
@@ -158,7 +170,7 @@ def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date 
     for flag in flags:
         item = Item(f"flag:{flag.rule}:{flag.ref}", "prepare", flag.message, flag.severity in BLOCKING_SEVERITIES,
                     "flag", dependency=flag.ref, rule=flag.rule, incident=flag.incident, cleared_by=flag.cleared_by)
-        reqs = FLAG_EVIDENCE.get(flag.rule)
+        reqs = flag_evidence(flag.rule, deps[flag.ref])
         if reqs:
             item.evidence_backed = True
             flag_reqs[item.id] = [(deps[flag.ref], r) for r in reqs]  # resolved after waivers, below
@@ -178,7 +190,7 @@ def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date 
     for item in items:
         if item.id not in flag_reqs:
             _apply_mark(item, marks.get(item.id), latest_evidence)
-    parts_of = {item_id: [judged.get((dep.ref, req)) or _adhoc(dep, req, post) for dep, req in reqs]
+    parts_of = {item_id: [judged.get((dep.ref, req)) or _adhoc(dep, req, post, inventory) for dep, req in reqs]
                 for item_id, reqs in flag_reqs.items()}
     for item in items:
         if item.id in flag_reqs:
@@ -245,9 +257,9 @@ def _set_evidence(item: Item, j: Judgement) -> None:
     item.evidence_digest = j.digest
 
 
-def _adhoc(dep: Dependency, req: str, post: dict | None) -> Item:
+def _adhoc(dep: Dependency, req: str, post: dict | None, inventory: Inventory) -> Item:
     item = Item("", "", "", True, "requirement", dependency=dep.ref, requirement=req)
-    _set_evidence(item, judge(req, dep, post))
+    _set_evidence(item, judge(req, dep, post, inventory))
     return item
 
 

@@ -12,7 +12,9 @@ because the incidents behind migready all passed the ordinary checks:
   `address_translated` from the reflect probe;
 - incident 2: "internal" calls left through a NAT gateway to a public,
   rate-limited domain and timed out -> `egress_changed` (route),
-  `dns_public` / `dns_changed` (split-horizon DNS), `latency_up`.
+  `dns_public` / `dns_changed` (split-horizon DNS), `latency_up`; with the
+  inventory, answers and egress are placed in its zones: `dns_zone_moved`
+  (out of every internal zone), `dns_zone_changed`, `egress_nat`.
 
 A finding of severity "regression" makes its pair a regression even when both
 probes passed.  Nothing here imports Qt; the CLI and the GUI both call it.
@@ -22,7 +24,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+from .model import Inventory
 from .records import reflected
+from .zones import INSIDE_KINDS, ZoneMap
 
 CLASSES = ("regression", "inconclusive", "missing", "new", "fixed", "unchanged")
 SEVERITIES = ("regression", "warning", "info")
@@ -30,7 +34,8 @@ Key = tuple[Optional[str], Optional[str], str]  # (dependency, target, check)
 
 # What the latency of each check measures, for the latency_up text.
 _LATENCY_OF = {"tcp_connect": "connect", "udp_exchange": "round-trip", "reflect": "reflect round-trip",
-               "http": "HTTP response", "dns": "lookup"}
+               "http": "HTTP response", "dns": "lookup", "callback": "the peer's call-back connect"}
+_PER_DEPENDENCY = ("reflect", "callback")  # checks of a path to or from a zone: one per dependency
 
 
 @dataclass(frozen=True)
@@ -108,7 +113,8 @@ class Comparison:
         for change, row in zip(self.changes, rows):
             lines.append("  ".join(v.ljust(w) for v, w in zip(row, widths)) + "  " + row[4])
             lines.extend(f"    [{f.severity}] {f.text}" for f in change.notes)
-        counts = ", ".join(f"{n} {c}" for c, n in self.counts().items() if n)
+        counts = ", ".join(f"{n} {c}{'s' if c == 'regression' and n != 1 else ''}"
+                           for c, n in self.counts().items() if n)
         lines.append("")
         warnings = sum(1 for c in self.changes for f in c.notes if f.severity == "warning")
         lines.append(f"{len(self.changes)} check{'' if len(self.changes) == 1 else 's'} compared" + (f": {counts}" if counts else "")
@@ -117,12 +123,15 @@ class Comparison:
 
 
 def compare_runs(pre: Optional[dict], post: Optional[dict],
-                 latency_factor: float = 3.0, latency_floor_ms: float = 20.0) -> Comparison:
-    """Pair pre and post results and judge each pair.  Either run may be None (not run yet)."""
+                 latency_factor: float = 3.0, latency_floor_ms: float = 20.0,
+                 inventory: Optional[Inventory] = None) -> Comparison:
+    """Pair pre and post results and judge each pair.  Either run may be None (not run yet).
+    With the inventory, DNS answers and route egress are placed in its zones (checks/zones.py)."""
     changes = []
+    network = _Network(inventory, pre, post) if inventory is not None and _has_network_model(inventory) else None
     for key, a, b in _pairs((pre or {}).get("results") or [], (post or {}).get("results") or []):
         classification = _classify(a, b)
-        notes = _findings(key[2], a, b, latency_factor, latency_floor_ms)
+        notes = _findings(key[2], a, b, latency_factor, latency_floor_ms, network)
         if a is not None and b is not None and any(f.severity == "regression" for f in notes):
             classification = "regression"  # e.g. both reflects "passed" but the port is rewritten
         changes.append(Change(key, key[0], key[1], key[2], a, b, classification, notes))
@@ -153,9 +162,10 @@ def result_key(result: dict) -> Key:
 
 
 def _pairs(pre: list[dict], post: list[dict]) -> list[tuple[Key, Optional[dict], Optional[dict]]]:
-    """Pair by key, in order when a key repeats.  A reflect is a property of the path to a
-    zone (one per dependency), so a lone pre and a lone post reflect of one dependency are
-    paired even when the reflector (its target) differs, e.g. none declared at pre time."""
+    """Pair by key, in order when a key repeats.  A reflect (or callback) is a property of the
+    path to (from) a zone, one per dependency, so a lone pre and a lone post reflect of one
+    dependency are paired even when the reflector (its target) differs, e.g. none declared
+    at pre time."""
     index_pre, index_post = _index(pre), _index(post)
     pairs: list[tuple[Key, Optional[dict], Optional[dict]]] = []
     for key in dict.fromkeys([*index_pre, *index_post]):
@@ -164,7 +174,7 @@ def _pairs(pre: list[dict], post: list[dict]) -> list[tuple[Key, Optional[dict],
                   for i in range(max(len(a), len(b)))]
     lone: dict[tuple[str, int], list[int]] = {}
     for i, (key, a, b) in enumerate(pairs):
-        if key[2] == "reflect" and key[0] is not None and (a is None) != (b is None):
+        if key[2] in _PER_DEPENDENCY and key[0] is not None and (a is None) != (b is None):
             lone.setdefault((key[0], a is None), []).append(i)
     drop = set()
     for (dep, post_only), found in lone.items():
@@ -201,18 +211,25 @@ def _norm(status) -> str:
 # ------------------------------------------------------------------ findings
 
 def _findings(check: str, pre: Optional[dict], post: Optional[dict],
-              factor: float, floor_ms: float) -> list[Finding]:
+              factor: float, floor_ms: float, network: Optional["_Network"] = None) -> list[Finding]:
     if post is None:
         return []
     proves = set(post.get("proves") or []) | set((pre or {}).get("proves") or [])
     notes = _reflect_findings(pre, post, proves) if check == "reflect" else []
     if pre is None:
         return notes
+    if check == "callback":
+        notes += _callback_findings(pre, post)
     if check == "route":
         notes += _route_findings(pre.get("data") or {}, post.get("data") or {})
+        if network is not None:
+            notes = network.route_findings(pre, post, notes)
     if check == "dns":
         name = post.get("target") or pre.get("target") or "the name"
-        notes += _dns_findings(name, pre.get("data") or {}, post.get("data") or {}, proves)
+        if network is not None:
+            notes += network.dns_findings(name, pre, post, proves)
+        else:
+            notes += _dns_findings(name, pre.get("data") or {}, post.get("data") or {}, proves)
     notes += _latency_findings(check, pre.get("latency_ms"), post.get("latency_ms"), factor, floor_ms)
     return notes
 
@@ -232,6 +249,27 @@ def _reflect_findings(pre: Optional[dict], post: dict, proves: set[str]) -> list
         notes.append(Finding("address_translated", severity, f"source address {local.get('ip')} → "
                              f"{observed.get('ip')} (translated by NAT)"))
     return notes
+
+
+def _callback_findings(pre: dict, post: dict) -> list[Finding]:
+    """Incident 5: the peer called back before the move and cannot now (or calls someone else)."""
+    if _norm(pre.get("status")) != "pass" or _norm(post.get("status")) != "fail":
+        return []
+    a, b = pre.get("data") or {}, post.get("data") or {}
+    reg_b = b.get("registered") or {}
+    call = next((c for c in b.get("calls") or () if c.get("ip") == reg_b.get("ip")), {})
+    how = {"refused": "refused", "timeout": "timed out", "unreachable": "unreachable", "silent": "no answer"}.get(
+        call.get("status"), post.get("reason") or "failed")
+    if post.get("reason") == "someone_else":
+        how = "something else answers there"
+    seen = next((c.get("seen_from") for c in a.get("calls") or () if c.get("seen_from")), None)
+    before = f"; before the move it called back {(a.get('registered') or {}).get('ip')}" + (
+        f" (seen from {seen['ip']})" if seen else "")
+    observed = [c for c in b.get("calls") or () if c is not call and "observed" in (c.get("roles") or ())]
+    also = "".join(f"; the address it observed, {c.get('ip')}:{c.get('port')}: {c.get('status')}" for c in observed)
+    return [Finding("callback_lost", "regression",
+                    f"the peer cannot call back {reg_b.get('ip')}:{reg_b.get('port')}/{b.get('proto') or 'tcp'} "
+                    f"({how}){also}{before}")]
 
 
 def _route_findings(a: dict, b: dict) -> list[Finding]:
@@ -265,6 +303,75 @@ def _dns_findings(name: str, a: dict, b: dict, proves: set[str]) -> list[Finding
         return [Finding("dns_changed", "info",
                         f"{name} resolved to {', '.join(ips_pre)} → {', '.join(ips_post)}")]
     return []
+
+
+def _has_network_model(inventory: Inventory) -> bool:
+    """Zones or NAT gateways declared: without either, findings keep to the address class."""
+    m = inventory.migration
+    return bool(inventory.zones or m.source.nat_gateways or m.target.nat_gateways)
+
+
+class _Network:
+    """The inventory's zones and sites, for findings that depend on where an address lies.
+
+    Incident 2: the answer for an internal name moved into a zone the inventory
+    calls external, and the route to it left through the new site's NAT gateway;
+    both probes "passed".  A changed answer set is always noted; moving into
+    another zone is a warning, and out of every internal zone a regression.
+    """
+
+    def __init__(self, inventory: Inventory, pre: Optional[dict], post: Optional[dict]) -> None:
+        self.zones = ZoneMap.of(inventory)
+        self.deps = {d.ref: d for d in inventory.dependencies()}
+        self.inventory = inventory
+        self.routes = {(r.get("dependency"), r.get("target")): r for r in (post or {}).get("results") or ()
+                       if r.get("check") == "route"}
+
+    def internal(self, ref: Optional[str]) -> bool:
+        dep = self.deps.get(ref or "")
+        if dep is None:
+            return False
+        zone = self.inventory.zone_of(dep)
+        return (zone is not None and zone.kind in INSIDE_KINDS) or "internal_route" in dep.requires
+
+    def dns_findings(self, name: str, pre: dict, post: dict, proves: set[str]) -> list[Finding]:
+        a = [x for x in (pre.get("data") or {}).get("answers") or () if isinstance(x, dict)]
+        b = [x for x in (post.get("data") or {}).get("answers") or () if isinstance(x, dict)]
+        if not a or not b:
+            return []
+        placed_a = [self.zones.place(str(x.get("ip")), name) for x in a]
+        placed_b = [self.zones.place(str(x.get("ip")), name) for x in b]
+        before = ", ".join(map(str, placed_a))
+        after = ", ".join(map(str, placed_b))
+        regions = {p.region for p in placed_a}
+        moved = [p for p in placed_b if p.region not in regions]
+        if all(p.inside for p in placed_a) and any(not p.inside for p in placed_b):
+            out = next(p for p in placed_b if not p.inside)
+            where = f"into {out.label}" if out.zone is not None else f"out of every internal zone ({out.label})"
+            route = self.routes.get((post.get("dependency"), post.get("target")))
+            egress = self.zones.route_egress(route, "post") if route else None
+            severity = "regression" if "private_dns" in proves or self.internal(post.get("dependency")) else "warning"
+            return [Finding("dns_zone_moved", severity, f"{name} resolved to {before} → {after}: moved {where}"
+                            + (f"; leaves via {egress}" if egress else ""))]
+        if moved:
+            return [Finding("dns_zone_changed", "warning", f"{name} resolved to {before} → {after}: "
+                            f"now in {moved[0].label}")]
+        if {x.get("ip") for x in a} != {x.get("ip") for x in b}:
+            return [Finding("dns_changed", "info", f"{name} resolved to {before} → {after} (same zone)")]
+        return []
+
+    def route_findings(self, pre: dict, post: dict, notes: list[Finding]) -> list[Finding]:
+        """A route that now leaves through a declared NAT egress and did not before: a regression
+        for an internal dependency.  (A changed gateway alone stays a warning: every move has one.)"""
+        was, now = self.zones.route_egress(pre, "pre"), self.zones.route_egress(post, "post")
+        if not now or was:
+            return notes
+        severity = "regression" if self.internal(post.get("dependency")) else "warning"
+        a, b = pre.get("data") or {}, post.get("data") or {}
+        change = next((f.text for f in notes if f.kind == "egress_changed"),
+                      f"egress {a.get('gateway') or 'direct'} → {b.get('gateway') or 'direct'}")
+        kept = [f for f in notes if f.kind != "egress_changed"]
+        return kept + [Finding("egress_nat", severity, f"{change}: {post.get('target')} now leaves via {now}")]
 
 
 def _latency_findings(check: str, a, b, factor: float, floor_ms: float) -> list[Finding]:

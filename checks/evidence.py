@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from .model import Dependency
+from .model import Dependency, Inventory
+from .outcome import raw_status
 from .records import reflected
+from .zones import ZoneMap
 from .workspace import canonical_json
 
 CONNECT_CHECKS = ("tcp_connect", "udp_exchange", "http")
@@ -66,21 +68,25 @@ def results_for(run: dict | None, dep: Dependency, checks: tuple[str, ...]) -> l
     return [r for r in _by_dependency(run).get(dep.ref, ()) if r.get("check") in checks]
 
 
-def judge(requirement: str, dep: Dependency, run: dict | None) -> Judgement:
+def judge(requirement: str, dep: Dependency, run: dict | None, inventory: Inventory | None = None) -> Judgement:
+    """Judge one requirement of one dependency on a run; with the inventory, addresses are
+    placed in its zones and its sites' NAT egress (checks/zones.py), else by address class."""
     if run is None:
         return Judgement("pending", "no probe run yet")
     judge_fn = _JUDGES.get(requirement)
     if judge_fn is None:
         return Judgement("pending", f"no probe proves '{requirement}'; mark it by hand")
-    return judge_fn(dep, run)
+    return judge_fn(dep, run, ZoneMap.of(inventory))
 
 
 def _summarise(results: list[dict], what: str, ok) -> Judgement:
     """pass when every result is ok; fail when one is not; pending while any is inconclusive."""
     if not results:
         return Judgement("pending", f"no {what} result in the run")
-    bad = [r for r in results if r["status"] == "fail" or (r["status"] == "pass" and not ok(r))]
-    unsure = [r for r in results if r["status"] == "inconclusive"]
+    # Each requirement is judged from the probe's own observation, not from the
+    # dependency-level status (a rewritten port must not fail `reachable`).
+    bad = [r for r in results if raw_status(r) == "fail" or (raw_status(r) == "pass" and not ok(r))]
+    unsure = [r for r in results if raw_status(r) not in ("pass", "fail")]
     if bad:
         first = bad[0]
         more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
@@ -93,11 +99,11 @@ def _summarise(results: list[dict], what: str, ok) -> Judgement:
     return Judgement("pass", f"{len(results)} {what} result{'s' if len(results) != 1 else ''} hold", results)
 
 
-def _reachable(dep: Dependency, run: dict) -> Judgement:
+def _reachable(dep: Dependency, run: dict, zones: ZoneMap) -> Judgement:
     return _summarise(results_for(run, dep, CONNECT_CHECKS), "connect", lambda r: True)
 
 
-def _within_timeout(dep: Dependency, run: dict) -> Judgement:
+def _within_timeout(dep: Dependency, run: dict, zones: ZoneMap) -> Judgement:
     if dep.timeout_ms is None:
         return Judgement("pending", "no timeout_ms declared for this dependency")
     budget = dep.timeout_ms
@@ -106,52 +112,138 @@ def _within_timeout(dep: Dependency, run: dict) -> Judgement:
         return isinstance(r.get("latency_ms"), (int, float)) and r["latency_ms"] <= budget
 
     j = _summarise(results_for(run, dep, CONNECT_CHECKS), "connect", ok)
-    if j.state == "fail" and all(r["status"] == "pass" for r in j.results):
-        slowest = max(r["latency_ms"] or 0 for r in j.results)
-        j.text = f"slowest connect {slowest:.1f} ms exceeds the {budget} ms budget"
+    if j.state == "fail" and all(raw_status(r) == "pass" for r in j.results):
+        slow = max(j.results, key=lambda r: r["latency_ms"] or 0)
+        what = "first byte" if slow.get("check") == "http" else "connect"
+        j.text = f"slowest {what} {slow['latency_ms'] or 0:.1f} ms exceeds the {budget} ms budget"
+        ip = (slow.get("data") or {}).get("ip")
+        if ip:  # where the slow path went: a NAT-ed, external path is the usual cause (incident 2)
+            j.text += f" ({slow.get('target') or ip} → {zones.place(ip, slow.get('target'))})"
     return j
 
 
 def _reflect(field_name: str, wanted: bool, say):
-    def judge_reflect(dep: Dependency, run: dict) -> Judgement:
+    def judge_reflect(dep: Dependency, run: dict, zones: ZoneMap) -> Judgement:
         results = results_for(run, dep, ("reflect",))
         j = _summarise(results, "reflect", lambda r: reflected(r, field_name) is wanted)
-        if j.state == "fail" and results and results[0]["status"] == "pass":
+        if j.state == "fail" and results and raw_status(results[0]) == "pass":
             j.text = say(results[0])
         return j
     return judge_reflect
 
 
+def _side(r: dict, name: str, key: str):
+    """The reflector's local/observed address or port; None when a (hand-made) result lacks it."""
+    side = reflected(r, name)
+    return side.get(key) if isinstance(side, dict) else None
+
+
 def _port_text(r: dict) -> str:
-    return f"source port {reflected(r, 'local')['port']} → {reflected(r, 'observed')['port']} (rewritten by NAT)"
+    return f"source port {_side(r, 'local', 'port')} → {_side(r, 'observed', 'port')} (rewritten by NAT)"
 
 
 def _nat_text(r: dict) -> str:
-    return f"source address {reflected(r, 'local')['ip']} → {reflected(r, 'observed')['ip']} (translated by NAT)"
+    return f"source address {_side(r, 'local', 'ip')} → {_side(r, 'observed', 'ip')} (translated by NAT)"
 
 
-def _private_dns(dep: Dependency, run: dict) -> Judgement:
+def _private_dns(dep: Dependency, run: dict, zones: ZoneMap) -> Judgement:
+    """Every answer lies in an internal or store zone (with no zone matching, in private space).
+
+    Incident 2: from the new VPC an "internal" name answered the address of the
+    DDoS-protected edge.  That edge may well sit in non-global space (198.18/15,
+    100.64/10), so the question is the inventory's zones, not `is_global`.
+    """
     results = results_for(run, dep, ("dns",))
     if not results:
         return Judgement("pass", "targets are addresses; nothing to resolve")
-
-    def ok(r):
-        return all(a.get("class") != "public" for a in (r.get("data") or {}).get("answers", []))
-
-    j = _summarise(results, "dns", ok)
-    if j.state == "fail" and all(r["status"] == "pass" for r in results):
-        public = [a["ip"] for r in results for a in r["data"]["answers"] if a.get("class") == "public"]
-        j.text = f"resolves to public {', '.join(public[:3])}"
+    outside = {id(r): _outside_answers(r, zones) for r in results}
+    j = _summarise(results, "dns", lambda r: not outside[id(r)])
+    if j.state == "fail" and all(raw_status(r) == "pass" for r in results):
+        bad = [r for r in results if outside[id(r)]]
+        first = bad[0]
+        j.text = f"{first.get('target')} → " + "; ".join(map(str, outside[id(first)][:3])) + \
+            ": outside every internal zone" + _leaves(first, run, zones) + \
+            (f" (and {len(bad) - 1} more name{'s' if len(bad) > 2 else ''})" if len(bad) > 1 else "")
     return j
 
 
-def _internal_route(dep: Dependency, run: dict) -> Judgement:
-    route = _summarise(results_for(run, dep, ("route",)), "route", lambda r: True)
-    dns = _private_dns(dep, run)
+def _outside_answers(result: dict, zones: ZoneMap) -> list:
+    answers = (result.get("data") or {}).get("answers") or []
+    placed = [zones.place(str(a.get("ip")), result.get("target")) for a in answers if isinstance(a, dict)]
+    return [p for p in placed if not p.inside]
+
+
+def _leaves(result: dict, run: dict, zones: ZoneMap) -> str:
+    """'; leaves via NAT gateway X of site Y' from the route probe of the same name, when it does."""
+    for route in _by_dependency(run).get(result.get("dependency"), ()):
+        if route.get("check") == "route" and route.get("target") == result.get("target"):
+            egress = zones.route_egress(route, run.get("phase"))
+            if egress:
+                return f"; leaves via {egress}"
+    return ""
+
+
+def _internal_route(dep: Dependency, run: dict, zones: ZoneMap) -> Judgement:
+    """The route stays inside: it goes to an internal zone, not through a declared NAT egress,
+    and a reflector in an internal zone sees the source untranslated (incident 2)."""
+    routes = results_for(run, dep, ("route",))
+    problems: dict[int, str] = {}
+    for r in routes:
+        if r.get("status") != "pass":
+            continue
+        data = r.get("data") or {}
+        why = []
+        if data.get("ip"):
+            dest = zones.place(data["ip"], r.get("target"))
+            if not dest.inside:
+                why.append(f"goes to {dest}")
+        egress = zones.route_egress(r, run.get("phase"))
+        if egress:
+            why.append(f"leaves via {egress}")
+        if why:
+            name = r.get("target") if r.get("target") != data.get("ip") else None
+            problems[id(r)] = (f"{name} " if name else "") + " and ".join(why)
+    route = _summarise(routes, "route", lambda r: id(r) not in problems)
+    if route.state == "fail" and problems and all(raw_status(r) == "pass" for r in routes):
+        route.text = next(iter(problems.values())) + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else "")
+    reflects = results_for(run, dep, ("reflect",))
+    translated = [t for t in (_translated_text(r, zones) for r in reflects) if t]
+    dns = _private_dns(dep, run, zones)
+    results = route.results + dns.results
+    if route.state == "pass" and translated:
+        return Judgement("fail", translated[0], results + reflects)
     for j in (route, dns):
         if j.state != "pass":
-            return Judgement(j.state, j.text, route.results + dns.results)
-    return Judgement("pass", f"{route.text}; {dns.text}", route.results + dns.results)
+            return Judgement(j.state, j.text, results)
+    return Judgement("pass", f"{route.text}; {dns.text}", results)
+
+
+def _translated_text(r: dict, zones: ZoneMap) -> str | None:
+    """A reflector in an internal zone that saw a translated source: the internal path is NAT-ed."""
+    local, observed = reflected(r, "local"), reflected(r, "observed")
+    if r.get("status") != "pass" or reflected(r, "nat") is not True or not local or not observed:
+        return None
+    reflector = zones.place(str(r.get("target") or "").rsplit(":", 1)[0].strip("[]"))
+    if reflector.zone is None or not reflector.inside:
+        return None
+    return (f"reflector in {reflector.label} saw {local.get('ip')} as {observed.get('ip')}: "
+            "the path to an internal zone is translated by NAT")
+
+
+def _reverse_reachable(dep: Dependency, run: dict, zones: ZoneMap) -> Judgement:
+    """Incident 5: the peer called back the address the service registers, and within the budget
+    (the scheduler's PING timeout decided its election)."""
+    budget = dep.timeout_ms
+
+    def ok(r):
+        latency = r.get("latency_ms")
+        return budget is None or not isinstance(latency, (int, float)) or latency <= budget
+
+    j = _summarise(results_for(run, dep, ("callback",)), "callback", ok)
+    if j.state == "fail" and all(r["status"] == "pass" for r in j.results):
+        slowest = max(r["latency_ms"] or 0 for r in j.results)
+        j.text = f"the peer needed {slowest:.1f} ms to call back; the budget is {budget} ms"
+    return j
 
 
 _JUDGES = {
@@ -161,4 +253,5 @@ _JUDGES = {
     "no_nat": _reflect("nat", False, _nat_text),
     "private_dns": _private_dns,
     "internal_route": _internal_route,
+    "reverse_reachable": _reverse_reachable,
 }

@@ -29,11 +29,14 @@ from .model import (
     Reflector,
     Service,
     Site,
+    VantageHost,
     Zone,
+    parse_ip,
 )
 from .problems import InputError, Problem, format_path
 from .safeio import read_regular
 from .sanitize import host_problem
+from .transports.hostspec import parse_host
 from .targets import TargetError, expand_range, read_targets_csv
 from .yamlsource import Located, decode_text, load_located
 
@@ -197,6 +200,7 @@ class _Semantics:
         self.check_staging_hosts()
         zones = self.doc.get("zones")
         zone_names = self.check_zones(zones if isinstance(zones, list) else [])
+        self.check_nat_gateways()
         services = self.doc.get("services")
         if isinstance(services, list):
             self.check_services(services, zone_names)
@@ -218,7 +222,14 @@ class _Semantics:
                     net = self.parse_cidr(cidr, ("zones", zi, "cidrs", ci))
                     if net is not None:
                         nets.append(net)
+            for vi, vantage in enumerate(_as_list(zone.get("vantage_hosts"))):
+                if isinstance(vantage, dict):
+                    self.check_vantage(vantage, ("zones", zi, "vantage_hosts", vi))
             for ri, reflector in enumerate(_as_list(zone.get("reflectors"))):
+                token_file = reflector.get("token_file") if isinstance(reflector, dict) else None
+                if isinstance(token_file, str) and token_file and not (self.base / token_file).is_file():
+                    self.add(("zones", zi, "reflectors", ri, "token_file"),
+                             f"{self.base / token_file} is not a regular file (the reflector's shared token)")
                 host = reflector.get("host") if isinstance(reflector, dict) else None
                 if not isinstance(host, str):
                     continue
@@ -233,6 +244,33 @@ class _Semantics:
                     self.add(("zones", zi, "reflectors", ri, "host"),
                              f"reflector {host} is outside the zone's CIDRs ({', '.join(map(str, nets))})")
         return names
+
+    def check_vantage(self, vantage: dict, path: tuple) -> None:
+        """A vantage host is an SSH host spec, and the agent on the staging host needs its address."""
+        spec, address = vantage.get("host"), vantage.get("address")
+        if not isinstance(spec, str):
+            return
+        try:
+            parse_host(spec)
+        except ValueError as exc:
+            self.add(path + ("host",), str(exc))
+            return
+        if isinstance(address, str):
+            if parse_ip(address) is None:
+                self.add(path + ("address",), f"'{address}' is not an IP address")
+        elif _spec_address(spec) is None:
+            self.add(path, f"{spec} is not an IP address: give `address`, where staging hosts reach it",
+                     prefer_key=True)
+
+    def check_nat_gateways(self) -> None:
+        """Each site's nat_gateways entry must be an address or a CIDR without host bits."""
+        migration = self.doc.get("migration")
+        for side in ("source", "target"):
+            site = migration.get(side) if isinstance(migration, dict) else None
+            gateways = site.get("nat_gateways") if isinstance(site, dict) else None
+            for gi, gateway in enumerate(_as_list(gateways)):
+                if isinstance(gateway, str):
+                    self.parse_cidr(gateway, ("migration", side, "nat_gateways", gi))
 
     def parse_cidr(self, cidr: str, path: tuple):
         try:
@@ -294,6 +332,10 @@ class _Semantics:
             self.add(path, f"missing required field 'port' (needed for protocol {protocol})")
         if isinstance(dep.get("host"), str):
             self.check_address(dep["host"], path + ("host",))
+        advertised = dep.get("advertised_address")
+        if isinstance(advertised, str) and advertised != "observed" and parse_ip(advertised) is None:
+            self.add(path + ("advertised_address",),
+                     f"'{advertised}' is neither an IP address nor 'observed' (the peer calls back an address)")
         for hi, host in enumerate(_as_list(dep.get("hosts"))):
             if isinstance(host, str):
                 self.check_address(host, path + ("hosts", hi))
@@ -342,11 +384,21 @@ def _staging_pattern() -> str:
     return inventory_schema()["$defs"]["hostSpec"]["pattern"]
 
 
+def _spec_address(spec: str) -> str | None:
+    """The IP address a host spec names directly (ssh://ops@10.1.2.3:22), else None."""
+    try:
+        host = parse_host(spec).host
+    except ValueError:
+        return None
+    return host if host and parse_ip(host) is not None else None
+
+
 def _site(doc: dict) -> Site:
     return Site(
         site=doc["site"],
         staging_hosts=tuple(doc.get("staging_hosts", ())),
         egress_nat=bool(doc.get("egress_nat", False)),
+        nat_gateways=tuple(ipaddress.ip_network(g, strict=False) for g in doc.get("nat_gateways", ())),
         network_mode=doc.get("network_mode", ""),
         notes=doc.get("notes", ""),
     )
@@ -369,10 +421,14 @@ def _build(doc: dict, shown: str, digest: str, fleets: dict) -> Inventory:
             cidrs=tuple(ipaddress.ip_network(c) for c in z.get("cidrs", ())),
             domains=tuple(z.get("domains", ())),
             reflectors=tuple(
-                Reflector(r["host"], r["port"], tuple(r.get("protocols", ("udp", "tcp"))))
+                Reflector(r["host"], r["port"], tuple(r.get("protocols", ("udp", "tcp"))), r.get("token_file", ""))
                 for r in z.get("reflectors", ())
             ),
             notes=z.get("notes", ""),
+            vantage_hosts=tuple(
+                VantageHost(v["host"], v.get("address") or _spec_address(v["host"]) or "", v.get("port", 3479))
+                for v in z.get("vantage_hosts", ())
+            ),
         )
         for z in doc.get("zones", ())
     ]
@@ -404,6 +460,7 @@ def _build(doc: dict, shown: str, digest: str, fleets: dict) -> Inventory:
                     direction=d.get("direction", "outbound"),
                     zone=d.get("zone", ""),
                     source_port=d.get("source_port"),
+                    advertised_address=d.get("advertised_address", ""),
                     requires=tuple(d.get("requires", ())),
                     timeout_ms=d.get("timeout_ms"),
                     in_request_path=bool(d.get("in_request_path", False)),

@@ -30,6 +30,7 @@ class Site:
     site: str
     staging_hosts: tuple[str, ...] = ()
     egress_nat: bool = False
+    nat_gateways: tuple = ()  # ipaddress networks: where this site's egress is translated
     network_mode: str = ""
     notes: str = ""
 
@@ -48,16 +49,27 @@ class Reflector:
     host: str
     port: int
     protocols: tuple[str, ...] = ("udp", "tcp")
+    token_file: str = ""  # as written, relative to the inventory (call-back requests carry the token)
+
+
+@dataclass(frozen=True)
+class VantageHost:
+    """A host in a zone, reached over SSH, whose agent calls staging hosts back (incident 5)."""
+
+    host: str  # host spec
+    address: str  # where staging hosts reach it
+    port: int = 3479
 
 
 @dataclass(frozen=True)
 class Zone:
     name: str
-    kind: str  # store | internal | external
+    kind: str  # store | internal | external | egress
     cidrs: tuple = ()  # ipaddress networks
     domains: tuple[str, ...] = ()
     reflectors: tuple[Reflector, ...] = ()
     notes: str = ""
+    vantage_hosts: tuple[VantageHost, ...] = ()
 
     def contains_ip(self, ip) -> bool:
         return any(ip.version == net.version and ip in net for net in self.cidrs)
@@ -98,6 +110,7 @@ class Dependency:
     direction: str = "outbound"
     zone: str = ""  # as written; see Inventory.zone_of for the effective zone
     source_port: int | None = None
+    advertised_address: str = ""  # inbound/both: an address, "observed", or "" (the staging host's own)
     requires: tuple[str, ...] = ()
     timeout_ms: int | None = None
     in_request_path: bool = False
@@ -158,11 +171,11 @@ class Inventory:
         return None
 
     def zone_of_target(self, target: str) -> Zone | None:
-        """The zone a target falls in: by CIDR for addresses, by domain for names."""
-        ip = parse_ip(target)
-        if ip is None:
-            return next((z for z in self.zones if z.contains_name(target)), None)
-        return next((z for z in self.zones if z.contains_ip(ip)), None)
+        """The zone a target falls in: by the most specific CIDR for addresses, by the longest
+        domain suffix for names (checks/zones.py)."""
+        from .zones import ZoneMap  # zones builds on this module
+
+        return ZoneMap.of(self).zone_of_target(target)
 
     def zone_of(self, dep: Dependency) -> Zone | None:
         """The declared zone, else the zone of the first target."""

@@ -15,9 +15,11 @@ from importlib import resources
 from typing import Callable, Optional
 
 from .model import Inventory
+from .outcome import for_dependency
 from .probes import Plan, build_plan
 from .records import ProbeResult
 from .transports import PythonMissing, TransportOptions, open_transport
+from .vantage import serving_vantage_hosts
 from .workspace import Workspace, utc_now
 
 
@@ -34,7 +36,7 @@ def agent_source() -> str:
 
 def result_record(obj: dict) -> dict:
     """An agent result line as the workspace stores it (the contract of `runs[].results[]`)."""
-    return ProbeResult.from_agent(obj).to_dict()
+    return for_dependency(ProbeResult.from_agent(obj).to_dict(), obj.get("meta") or {})
 
 
 def run_probes(
@@ -78,7 +80,9 @@ def run_probes(
 
         workspace.save()
         try:
-            outcome = transport.run_agent(agent_source(), plan.to_agent(), on_line, cancel)
+            with serving_vantage_hosts(plan, options, agent_source()) as vantage:
+                outcome = transport.run_agent(agent_source(), plan.to_agent(),
+                                              lambda obj: on_line(vantage.explain(obj)), cancel)
             ended.update(complete=outcome.complete, error=outcome.error)
         except PythonMissing as exc:
             for result in _all_inconclusive(plan, "python_missing", str(exc)):

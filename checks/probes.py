@@ -4,8 +4,8 @@ The plan is the JSON document the agent (`checks/agent.py`) reads on stdin.
 Every probe carries `meta` (dependency, target, what it proves) which the
 agent echoes back, so results can be matched to the inventory without the
 agent knowing anything about it.  Checks that cannot be run from the staging
-host (no reflector in the zone, a callback that must be tested from the
-peer's side) are not dropped: they become `unrunnable` entries that the run
+host (no reflector in the zone, no vantage point in the peer's zone for a
+call-back) are not dropped: they become `unrunnable` entries that the run
 records as inconclusive with the reason, so nothing silently counts as checked.
 """
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass, field
 
+from .callback import needs_callback, plan_callback
 from .model import Dependency, Inventory, parse_ip
 from .targets import sample_evenly
 
@@ -29,6 +30,7 @@ class Plan:
     probes: list[dict] = field(default_factory=list)
     unrunnable: list[dict] = field(default_factory=list)  # results decided without the agent
     jobs: int = 32
+    vantage: dict = field(default_factory=dict)  # vantage host spec -> what it serves (checks/callback.py)
 
     def to_agent(self) -> dict:
         return {"version": PLAN_VERSION, "jobs": self.jobs, "probes": self.probes}
@@ -77,7 +79,7 @@ def _plan_dependency(inventory: Inventory, dep: Dependency, add: _Adder) -> None
     timeout = _timeout(dep)
     outbound = dep.direction in ("outbound", "both")
     for target in sample_evenly(dep.targets, dep.sample):
-        meta = {"dependency": dep.ref, "target": target}
+        meta = _meta(dep, target)
         if _is_name(target):
             add.probe("dns", dict(meta, proves=["private_dns"]), name=target, timeout_ms=timeout)
         add.probe("route", dict(meta, proves=["internal_route"]), host=target, timeout_ms=timeout)
@@ -96,11 +98,8 @@ def _plan_dependency(inventory: Inventory, dep: Dependency, add: _Adder) -> None
         else:
             add.probe("tcp_connect", dict(meta, proves=proves), host=target, port=port,
                       source_port=dep.source_port, timeout_ms=timeout)
-    if dep.direction in ("inbound", "both") or "reverse_reachable" in dep.requires:
-        add.unrunnable("reverse", {"dependency": dep.ref, "target": None, "proves": ["reverse_reachable"]},
-                       "needs_peer_side",
-                       "the peer connects to this service; prove it from the peer's side "
-                       "(a manual checklist step until migready can probe from there)")
+    if needs_callback(dep):
+        plan_callback(inventory, dep, add, timeout)
     _plan_reflect(inventory, dep, add, timeout)
 
 
@@ -111,7 +110,7 @@ def _plan_reflect(inventory: Inventory, dep: Dependency, add: _Adder, timeout: i
         needs.insert(0, "source_port_preserved")
     if not needs:
         return
-    meta = {"dependency": dep.ref, "target": None, "proves": needs}
+    meta = dict(_meta(dep, None), proves=needs)
     zone = inventory.zone_of(dep)
     reflectors = zone.reflectors if zone else ()
     protocol = "udp" if dep.protocol == "udp" else "tcp"
@@ -125,6 +124,15 @@ def _plan_reflect(inventory: Inventory, dep: Dependency, add: _Adder, timeout: i
     add.probe("reflect", dict(meta, target=f"{reflector.host}:{reflector.port}"), protocol=protocol,
               reflector_host=reflector.host, reflector_port=reflector.port,
               source_port=dep.source_port, timeout_ms=timeout)
+
+
+def _meta(dep: Dependency, target: str | None) -> dict:
+    """What the agent echoes back: which dependency and target, and what the dependency
+    requires, so the recorded status can say good or bad for it (`checks/outcome.py`)."""
+    meta = {"dependency": dep.ref, "target": target, "requires": sorted(dep.requires)}
+    if dep.timeout_ms:
+        meta["budget_ms"] = dep.timeout_ms
+    return meta
 
 
 def _url_host(target: str) -> str:

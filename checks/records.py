@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from .callback import callback_lines
+
 REFLECT_FACTS = ("local", "observed", "nat", "port_preserved")
 
 
@@ -84,7 +86,8 @@ class ProbeResult:
         return value if isinstance(value, bool) else None
 
     def describe(self) -> str:
-        """One line a migration lead reads; a reflect result says plainly what NAT did."""
+        """One line a migration lead reads; a reflect result says plainly what NAT did, a
+        callback result who called whom and what the listener saw."""
         local, seen = self.local, self.observed
         if self.check == "reflect" and local and seen:
             port = (f"source port {local['port']} preserved" if self.port_preserved
@@ -92,6 +95,8 @@ class ProbeResult:
             addr = (f"address {local['ip']} → {seen['ip']} (translated)" if self.nat
                     else f"address {seen['ip']} not translated")
             return f"{port}; {addr}"
+        if self.check == "callback" and callback_lines(self.to_dict()):  # who called whom, what was seen
+            return "; ".join(callback_lines(self.to_dict()))
         latency = f" in {self.latency_ms:.1f} ms" if isinstance(self.latency_ms, (int, float)) else ""
         return f"{self.detail or self.reason or ''}{latency}"
 

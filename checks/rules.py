@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from typing import Callable, Iterator
 
 from .model import NON_HTTP_EXEMPT, Dependency, Inventory, parse_ip
+from .zones import INSIDE_KINDS, ZoneMap
 
 SEVERITIES = ("blocker", "high", "medium", "low", "info")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(reversed(SEVERITIES))}  # info=0 .. blocker=4
@@ -125,25 +126,35 @@ def udp_across_nat(inv: Inventory, dep: Dependency):
 
 
 @rule("MR004", "internal dependency addressed publicly", "high", 2,
-      "probe: dns answers are private and route leaves via an internal gateway from the target staging host")
+      "probe: from the target staging host, dns answers lie in internal zones (private space if no zone "
+      "matches) and the route does not leave via a declared NAT gateway or egress zone")
 def internal_by_public_address(inv: Inventory, dep: Dependency):
-    """An 'internal' call that resolves to a public address goes out through the NAT gateway (incident 2)."""
+    """An 'internal' call addressed outside the internal zones goes out through the NAT gateway (incident 2).
+
+    Placed like probe evidence (checks/zones.py): an address in an external zone,
+    or a name under an external zone's domain, is outside even in non-global
+    space; a public address inside a declared internal CIDR is not.
+    """
     zone = inv.zone_of(dep)
-    internal = (zone is not None and zone.kind in ("internal", "store")) or "internal_route" in dep.requires
+    internal = (zone is not None and zone.kind in INSIDE_KINDS) or "internal_route" in dep.requires
     if not internal:
         return
+    zones = ZoneMap.of(inv)
     for target in dep.targets[:1000]:
-        ip = parse_ip(target)
-        if ip is None:
-            outside = inv.zone_of_target(target)
-            if outside is not None and outside.kind == "external":
-                yield (f"declared internal, but '{target}' is a name in external zone '{outside.name}': "
-                       "it may resolve to a public address and leave through the NAT gateway")
-                return
+        placed = zones.place(target)
+        if placed.inside or placed.address_class == "name" and placed.zone is None:
             continue
-        if ip.is_global:
+        if parse_ip(target) is None:
+            yield (f"declared internal, but '{target}' is a name in {placed.label}: "
+                   "it may resolve to a public address and leave through the NAT gateway")
+        elif placed.zone is not None:
+            yield (f"declared internal, but {target} lies in {placed.label}: "
+                   "the call leaves the internal network")
+        elif placed.address_class == "public":
             yield f"declared internal, but {target} is a public address: the call leaves the internal network"
-            return
+        else:
+            continue
+        return
 
 
 @rule("MR005", "no timeout budget", "medium", 2,
@@ -168,8 +179,9 @@ def middleware_in_request_path(inv: Inventory, dep: Dependency):
 
 
 @rule("MR007", "inbound or bidirectional dependency", "high", 5,
-      "probe: reverse reachability from the peer's side to the target staging host; manual: callbacks "
-      "and firewall rules updated for the new addresses")
+      "probe: callback (reverse_reachable) - a reflector in the peer's zone calls the target staging host "
+      "back on this port, plus the forward connect for direction both; manual: callbacks and firewall "
+      "rules updated for the new addresses")
 def inbound_dependency(inv: Inventory, dep: Dependency):
     """The scheduler server called workers back on their own port; outbound checks never see it (incident 5)."""
     if dep.direction in ("inbound", "both"):

@@ -82,6 +82,22 @@ def read_regular(path: str | Path, limit: int = MAX_BYTES) -> bytes:
         os.close(fd)
 
 
+def read_head(path: str | Path, size: int) -> bytes:
+    """The first SIZE bytes of the regular file at PATH (to recognise what it is), with the same
+    refusals as `read_regular`."""
+    problem = regular_file_problem(path)
+    if problem:
+        raise NotRegularFile(errno.EINVAL, problem, str(path))
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegularFile(errno.EINVAL, f"{_kind(st.st_mode)}, not a regular file", str(path))
+        return os.read(fd, size)
+    finally:
+        os.close(fd)
+
+
 def read_regular_text(path: str | Path, limit: int = MAX_BYTES) -> str:
     """`read_regular` decoded as UTF-8 (`UnicodeDecodeError` when it is not)."""
     return read_regular(path, limit).decode("utf-8")

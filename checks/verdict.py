@@ -49,7 +49,7 @@ class Review:
 def review(inventory: Inventory, workspace: Workspace, today: _dt.date | None = None) -> Review:
     today = today or _dt.date.today()
     checklist = build_checklist(inventory, workspace, today)
-    comparison = compare_runs(checklist.pre_run, checklist.post_run)
+    comparison = compare_runs(checklist.pre_run, checklist.post_run, inventory=inventory)
     return Review(checklist, comparison, decide(inventory, workspace, checklist, comparison, today))
 
 
@@ -130,7 +130,7 @@ def mark(workspace: Workspace, checklist: Checklist, item_id: str, state: str, b
     if state not in ("pass", "fail", "na"):
         raise ActionError(f"state must be pass, fail or na, not '{state}'")
     if not by.strip() or not note.strip():
-        raise ActionError("a manual change needs a name (--by) and a note (--note)")
+        raise ActionError("a manual change needs a name (--by) and a reason (--reason)")
     if item.source == "run":
         raise ActionError(f"'{item_id}' is the probe run itself: only a run can clear it "
                           f"({item.cleared_by}); it cannot be marked")

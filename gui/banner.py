@@ -12,9 +12,12 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout
 
+from migready.checks.root_causes import lines, tally_text
+
 from . import style
 
 SHOWN_REASONS = 2
+HEADLINE_CHARS = 110  # the banner stays two lines: the tally and the first root cause
 
 
 class VerdictBanner(QFrame):
@@ -34,18 +37,20 @@ class VerdictBanner(QFrame):
         self.reasons.setWordWrap(True)
         self.reasons.setTextFormat(Qt.RichText)
         self.more = QPushButton("Why? ▸")
-        self.more.setToolTip("Show the checklist")
+        self.more.setToolTip("Every root cause, with its evidence and what clears it")
         self.more.clicked.connect(self.details_requested)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setContentsMargins(10, 4, 10, 4)
         layout.addWidget(self.verdict)
         layout.addWidget(self.reasons, 1)
         layout.addWidget(self.more)
         self.word = ""
+        self.causes = []
         self.show_verdict(None)
 
-    def show_verdict(self, verdict, pending: bool = False, why: str = "") -> None:
-        """`verdict` is the core's Verdict (None: nothing to judge yet, `why` says so if given)."""
+    def show_verdict(self, verdict, pending: bool = False, why: str = "", causes=None) -> None:
+        """`verdict` is the core's Verdict (None: nothing to judge yet, `why` says so if given);
+        `causes` its root causes (checks/root_causes.py): the banner shows the tally and the first."""
         if verdict is None:
             self.word = ""
             self.verdict.setText("…" if pending else "No verdict yet")
@@ -55,16 +60,17 @@ class VerdictBanner(QFrame):
             return
         self.word = verdict.verdict
         self.verdict.setText(f"{style.symbol(verdict.verdict)} {verdict.verdict}")
-        counts = verdict.counts or {}
-        words = {"regressions": ("regression", "regressions"), "fail": ("failed", "failed"),
-                 "pending": ("pending", "pending"), "waived": ("waived", "waived")}
-        tally = ", ".join(style.plural(counts[k], *words[k]) for k in words if counts.get(k))
-        shown = "".join(f"<br>• {escape(r)}" for r in verdict.reasons[:SHOWN_REASONS])
-        extra = len(verdict.reasons) - SHOWN_REASONS
-        more = f"<br>… and {extra} more reason{'s' * (extra != 1)}" if extra > 0 else ""
-        warn = f"<br>⚠ {len(verdict.warnings)} warning{'s' * (len(verdict.warnings) != 1)}" if verdict.warnings else ""
-        self.reasons.setText(f"<b>{escape(tally or 'nothing open')}</b>{shown}{more}{warn}")
-        self.reasons.setToolTip("\n".join(verdict.reasons + [f"warning: {w}" for w in verdict.warnings]))
+        causes = list(causes or ())
+        self.causes = causes
+        tally = tally_text(causes) if causes else "nothing open"
+        first = ""
+        if causes:
+            c = causes[0]
+            headline = c.headline if len(c.headline) <= HEADLINE_CHARS else c.headline[:HEADLINE_CHARS - 1] + "…"
+            first = f"<br>{escape(style.label(c.state))} {escape(headline)}"  # all of it: tooltip, Why?
+        warn = f" · ⚠ {len(verdict.warnings)} warning{'s' * (len(verdict.warnings) != 1)}" if verdict.warnings else ""
+        self.reasons.setText(f"<b>{escape(tally)}</b>{warn}{first}")
+        self.reasons.setToolTip("\n".join(lines(causes)) if causes else "\n".join(verdict.reasons))
         self._paint(verdict.verdict)
         self.more.setVisible(True)
 
@@ -76,8 +82,11 @@ class VerdictBanner(QFrame):
         text = "#000000" if state == "GO WITH WAIVERS" else "#ffffff"
         if state == "GO WITH WAIVERS":
             colour = style.QColor("#f2b600")
+        # the button too: left to the style it stays light on the dark palette and on a red banner
         self.setStyleSheet(f"#verdict-banner {{ background: {colour.name()}; }} "
-                           f"#verdict-banner QLabel {{ color: {text}; }}")
+                           f"#verdict-banner QLabel {{ color: {text}; }} "
+                           f"#verdict-banner QPushButton {{ color: {text}; background: rgba(0, 0, 0, 40); "
+                           f"border: 1px solid {text}; border-radius: 3px; padding: 3px 10px; }}")
 
 
 class MessageBar(QFrame):

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (QHBoxLayout, QLineEdit, QPushButton, QSplitter, Q
 
 from migready.checks.checklist import STATES
 
+from migready.checks.root_causes import blocker_tally
+
 from . import style
 from .models.checklist import ChecklistModel, evidence
 from .models.events import EventsModel
@@ -41,7 +43,7 @@ class ChecklistPage(Page):
         self.model = ChecklistModel(parent=self)
         self.proxy = FilterProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.tree = tree_view(self.proxy, {0: 135, 1: 480, 2: 70})
+        self.tree = tree_view(self.proxy, {0: 125, 1: 320, 2: 65})
         self.tree.setObjectName("checklist-tree")
         self.tree.setSortingEnabled(False)
         self.tree.setWordWrap(False)
@@ -111,12 +113,12 @@ class ChecklistPage(Page):
             self._enable(None)
             return
         counts = review.checklist.counts()
-        blockers = [i for i in review.checklist.items if i.blocker]
-        open_blockers = sum(1 for i in blockers if i.state in ("fail", "pending"))
+        tally = blocker_tally(review.checklist.items)  # the rail and the report count the same way
+        said = ", ".join(f"{tally[k]} {k}" for k in ("failed", "pending", "waived") if tally[k]) or "all pass"
         self.summary.setText(
             f"<b>{len(review.checklist.items)} items</b>: "
             + ", ".join(f"{n} {style.label(s)}" for s, n in counts.items() if n)
-            + f". {open_blockers} of {len(blockers)} blockers still open. Select an item to mark or waive it.")
+            + f". <b>Blockers: {said}</b>. Select an item to mark or waive it.")
         if selected is not None and not self.select(selected.id):
             self._enable(None)
         elif selected is None:

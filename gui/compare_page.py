@@ -42,7 +42,7 @@ class ComparePage(Page):
         self.model = CompareModel(parent=self)
         self.proxy = FilterProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.table = table_view(self.proxy, {0: 135, 1: 300, 2: 170, 3: 95, 4: 105, 5: 105})
+        self.table = table_view(self.proxy, {0: 125, 2: 190, 3: 95, 4: 115, 5: 95, 6: 125}, stretch=1)
         self.table.setObjectName("compare-table")
         self.persist("table", self.table)
         self.details = QTextBrowser()
@@ -84,8 +84,12 @@ class ComparePage(Page):
                    if regressions else f"{style.label('pass')}: no regression")
         warn = "".join(f"<br>{style.label('pending')} run {escape(r)} is incomplete: checks it did not reach "
                        "show as MISSING or NEW" for r in comparison.incomplete_runs)
+        # the regressions by root cause, as the banner, the CLI and the report group them
+        causes = [c for c in getattr(review, "causes", None) or () if c.regressions]
+        why = "".join(f"<br>{escape(style.label(c.state))} <b>{escape(c.headline)}</b> "
+                      f"({style.plural(c.regressions, 'regression')})" for c in causes)
         self.summary.setText(f"<b>Pre</b> {escape(_run_label(comparison.pre_run))} → <b>post</b> "
-                             f"{escape(_run_label(comparison.post_run))}<br><b>{verdict}</b> ({counts}){warn}")
+                             f"{escape(_run_label(comparison.post_run))}<br><b>{verdict}</b> ({counts}){warn}{why}")
         if comparison.changes:
             self.table.selectRow(0)
 

@@ -29,7 +29,7 @@ class FlagsPage(Page):
         self.model = FlagsModel(parent=self)
         self.proxy = FilterProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.table = table_view(self.proxy, {0: 105, 1: 65, 2: 250, 3: 240, 4: 460, 5: 70})
+        self.table = table_view(self.proxy, {0: 105, 1: 60, 2: 200, 3: 200, 5: 70, 6: 240}, stretch=4)
         self.table.setObjectName("flags-table")
         self.persist("table", self.table)
         self.details = QTextBrowser()

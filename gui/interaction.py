@@ -45,6 +45,11 @@ class Interaction:
         dialog = WaiveDialog(item, default_by, parent=self.parent)
         return dialog.request() if self._exec(dialog) else None
 
+    def probe_plan(self, view) -> bool:
+        """Show what a run will contact (a `checks.plan_view.PlanView`); True: run it."""
+        from .dialogs.plan import PlanDialog
+        return self._exec(PlanDialog(view, self.parent))
+
     def secret(self, prompt: str) -> Optional[str]:
         """A password or key passphrase (None: the person cancelled)."""
         text, ok = QInputDialog.getText(self.parent, "migready", prompt, QLineEdit.Password)

@@ -49,7 +49,7 @@ class InventoryPage(OpensDroppedFiles, Page):
         self.model = InventoryModel(parent=self)
         self.proxy = FilterProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.tree = tree_view(self.proxy, {0: 215, 1: 160, 2: 115, 3: 150, 4: 70, 5: 120, 6: 150})
+        self.tree = tree_view(self.proxy, {0: 175, 1: 105, 2: 100, 3: 105, 4: 60, 5: 95, 6: 130})
         self.tree.setObjectName("inventory-tree")
         self.persist("tree", self.tree)
 

@@ -7,6 +7,8 @@ inventory, save, review.
 """
 from __future__ import annotations
 
+from .gcpause import no_collection
+
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -45,7 +47,8 @@ def load_inventory_job(path: str | Path) -> Loaded:
         except OSError:  # a FIFO too: refused at once, never waited on
             text = ""
         return Loaded(path, problems=list(exc.problems), text=text)
-    return Loaded(path, inventory, evaluate(inventory))
+    with no_collection():  # gui/gcpause.py
+        return Loaded(path, inventory, evaluate(inventory))
 
 
 def open_workspace_job(path: str | Path) -> Loaded:
@@ -67,4 +70,9 @@ def save_job(workspace: Workspace) -> str:
 
 
 def review_job(inventory, workspace: Workspace) -> Review:
-    return review(inventory, workspace)
+    """The review, with its root causes grouped in the worker too (the banner shows them)."""
+    from migready.checks.root_causes import from_review
+    with no_collection():  # gui/gcpause.py
+        result = review(inventory, workspace)
+        result.causes = from_review(inventory, result)
+    return result

@@ -79,7 +79,9 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
         self.split.addWidget(self.rail)
         self.split.addWidget(right)
         self.split.setStretchFactor(1, 1)
-        self.split.setSizes([250, 1030])
+        self.split.setCollapsible(0, True)  # drag it shut, or View > Steps rail (Ctrl+B)
+        self.split.setCollapsible(1, False)
+        self.split.setSizes([200, 1080])
         self.setCentralWidget(self.split)
 
         self.status = QLabel()
@@ -95,7 +97,7 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
 
         self._make_actions()
         self.rail.currentRowChanged.connect(self._step_changed)
-        self.banner.details_requested.connect(lambda: self.go("checklist"))
+        self.banner.details_requested.connect(self.show_why)
         s.inventory_changed.connect(self.update_steps)
         s.review_changed.connect(self._reviewed)
         s.workspace_changed.connect(self._workspace_changed)
@@ -103,7 +105,8 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
         s.probe_changed.connect(self._busy_changed)
         s.busy_changed.connect(self._busy_changed)
         s.message.connect(self.say)
-        s.saved.connect(lambda path: self.say(f"Saved {path}"))
+        s.saved.connect(lambda path: self.say("Saved"))  # the path is on the right of the status bar already
+        s.opened.connect(self._opened)
         s.error.connect(self.show_error)
         s.opened.connect(self.recent.add)
         self.session.reviewer = str(self.settings.value("user/name", "") or "")
@@ -138,6 +141,11 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
         self.actions["save_as"] = self._action(file, "Save workspace &as…", self.ask_save_as, QKeySequence.SaveAs)
         file.addSeparator()
         self.actions["quit"] = self._action(file, "&Quit", self.close, QKeySequence.Quit)
+        view = bar.addMenu("&View")
+        self.rail_action = self._action(view, "Steps rail", self.toggle_rail, "Ctrl+B",
+                                        "Show or hide the steps on the left (more room for the tables)")
+        self.rail_action.setCheckable(True)
+        self.rail_action.setChecked(True)
         go = bar.addMenu("&Go")
         for number, (key, title) in enumerate(STEPS, 1):
             self.actions[f"go_{key}"] = self._action(go, title, lambda _=False, k=key: self.go(k), f"Ctrl+{number}")
@@ -154,6 +162,11 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
 
     # -- steps -------------------------------------------------------------------------------
 
+    def toggle_rail(self, shown: bool | None = None) -> None:
+        shown = not self.rail.isVisible() if shown is None or not isinstance(shown, bool) else shown
+        self.rail.setVisible(shown)
+        self.rail_action.setChecked(shown)
+
     def go(self, key: str) -> None:
         self.rail.setCurrentRow([k for k, _ in PAGES].index(key))
 
@@ -166,11 +179,35 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
         self.stack.setCurrentIndex(row)
         self.current_page().activate()
 
+    def _awaiting(self) -> list[str] | None:
+        """Required roles without a current approval: from the Sign-off page's report (stale
+        signatures count as missing there), else from the recorded approvals by role."""
+        s = self.session
+        if s.inventory is None or s.workspace is None:
+            return None
+        report = getattr(self.pages.get("signoff"), "report", None)
+        if report and report.get("signoff") and report["signoff"].get("digest"):
+            return list(report["signoff"].get("awaiting") or [])
+        from migready.checks.report.signoff import DEFAULT_ROLES
+        required = list(s.inventory.signoff_roles) or list(DEFAULT_ROLES)
+        approved = {e.get("role") for e in s.workspace.data.get("signoffs") or () if e.get("decision") == "approve"}
+        return [r for r in required if r not in approved]
+
+    def show_why(self) -> None:
+        """Every root cause (the banner shows the first); "Open the checklist" goes there."""
+        review = self.session.review
+        if review is None:
+            return
+        from .dialogs.why import WhyDialog
+        dialog = WhyDialog(review.verdict.verdict, getattr(review, "causes", []), review.verdict.warnings, self)
+        if self.interaction._exec(dialog):
+            self.go("checklist")
+
     def update_steps(self) -> None:
         s = self.session
         signed = len(s.workspace.signoffs if s.workspace is not None else [])
         states = step_states(s.inventory, s.problems, s.flags, s.review,
-                             s.probe.phase if s.probe is not None else "", signed)
+                             s.probe.phase if s.probe is not None else "", signed, self._awaiting())
         for row, (key, title) in enumerate(STEPS):
             item = self.rail.item(row)
             state = states[key]
@@ -202,13 +239,25 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
 
     # -- session events ---------------------------------------------------------------------------
 
+    def _opened(self, path: str) -> None:
+        """A workspace was opened: land on its verdict (Compare when both runs exist) once reviewed."""
+        from .jobs import is_workspace_path
+        self._land = bool(path) and is_workspace_path(path)
+
     def _reviewed(self) -> None:
         review = self.session.review
+        if review is not None and getattr(self, "_land", False):
+            self._land = False
+            if review.checklist.pre_run and review.checklist.post_run:
+                self.go("compare")
+            elif review.checklist.pre_run or review.checklist.post_run:
+                self.go("checklist")
         problems = self.session.problems
         self.banner.show_verdict(review.verdict if review else None,
                                  pending=self.session.inventory is not None and review is None,
                                  why=f"The inventory has {style.plural(len(problems), 'problem')} to fix first "
-                                     "(Inventory step)." if problems else "")
+                                     "(Inventory step)." if problems else "",
+                                 causes=getattr(review, "causes", None))
         self.update_steps()
 
     def _workspace_changed(self) -> None:
@@ -262,7 +311,9 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
 
     def run_probes(self) -> None:
         page = self.current_page()
-        if isinstance(page, (ProbePage, DiscoveryPage)):
+        if isinstance(page, ProbePage):
+            page.request_run()
+        elif isinstance(page, DiscoveryPage):
             page.start()
         else:
             self.say("Go to a probe page (Ctrl+3 or Ctrl+4) to run probes.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from html import escape
 from typing import Optional
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHeaderView, QLabel, QSizePolicy, QSplitter, QTableView,
                                QTreeView, QWidget)
 
@@ -103,12 +103,43 @@ def table_view(model, widths: dict[int, int] | None = None, stretch: int | None 
     for column, width in (widths or {}).items():
         view.setColumnWidth(column, width)
     if stretch is not None:
-        header.setSectionResizeMode(stretch, QHeaderView.Stretch)
+        _Stretch(view, stretch)
     view.sortByColumn(-1, Qt.AscendingOrder)
     return view
 
 
-def tree_view(model, widths: dict[int, int] | None = None) -> QTreeView:
+class _Stretch(QObject):
+    """The explanatory column takes the room the others leave, but never less than STRETCH_MIN
+    (the table scrolls sideways instead of cutting it to a few letters at 1024 px)."""
+
+    STRETCH_MIN = 280
+
+    def __init__(self, view, column: int):
+        super().__init__(view)
+        self.view, self.column = view, column
+        view.viewport().installEventFilter(self)
+        view.horizontalHeader().sectionResized.connect(self._other_resized)
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Resize:
+            self.fit()
+        return False
+
+    def _other_resized(self, index: int, _old: int, _new: int) -> None:
+        if index != self.column:
+            self.fit()
+
+    def fit(self) -> None:
+        header = self.view.horizontalHeader()
+        others = sum(header.sectionSize(i) for i in range(header.count())
+                     if i != self.column and not header.isSectionHidden(i))
+        width = max(self.STRETCH_MIN, self.view.viewport().width() - others)
+        if header.sectionSize(self.column) != width:
+            header.resizeSection(self.column, width)  # its sectionResized is ours: _other_resized ignores it
+
+
+def tree_view(model, widths: dict[int, int] | None = None, stretch: int | None = None) -> QTreeView:
+    """`stretch`: the explanatory column that takes the room left (default: the last)."""
     view = QTreeView()
     view.setModel(model)
     view.setSortingEnabled(True)
@@ -119,6 +150,9 @@ def tree_view(model, widths: dict[int, int] | None = None) -> QTreeView:
     view.setTextElideMode(Qt.ElideRight)
     for column, width in (widths or {}).items():
         view.setColumnWidth(column, width)
+    if stretch is not None:
+        view.header().setStretchLastSection(False)
+        view.header().setSectionResizeMode(stretch, QHeaderView.Stretch)
     return view
 
 

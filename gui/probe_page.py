@@ -13,7 +13,8 @@ from html import escape
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QVBoxLayout
 
 from migready.checks.compare import latest_runs
-from migready.checks.probes import staging_hosts
+from migready.checks.plan_view import view_plan
+from migready.checks.probes import build_plan, staging_hosts
 
 from . import style
 from .models.filter import FilterProxy
@@ -76,7 +77,7 @@ class ProbePage(Page):
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
 
-        self.run_button.clicked.connect(self.start)
+        self.run_button.clicked.connect(lambda: self.request_run())
         self.cancel_button.clicked.connect(self.cancel)
         self.search.textChanged.connect(self.proxy.set_text)
         self.status_filter.currentIndexChanged.connect(
@@ -149,6 +150,17 @@ class ProbePage(Page):
         self.run_button.setEnabled(self.can_run() and not running)
         self.cancel_button.setEnabled(running)
         self.host.setEnabled(not running)
+
+    def request_run(self, host: str | None = None) -> ProbeRun | None:
+        """Run (the button, Ctrl+R): show what the run will contact, start only when accepted."""
+        host = (host or self.host.currentText()).strip()
+        if not self.can_run() or not host:
+            return self.start(host)  # says why it cannot
+        view = view_plan(self.session.inventory, build_plan(self.session.inventory, host, self.phase))
+        if not self.interaction.probe_plan(view):
+            self._tell("todo", "Not run: nothing was sent.")
+            return None
+        return self.start(host)
 
     def start(self, host: str | None = None) -> ProbeRun | None:
         """Start a run on `host` (default: the host field); never starts by itself."""

@@ -14,10 +14,20 @@ PREVIEW_BUDGET = 150_000  # characters of HTML the preview lays out (on the UI t
 _BOUNDARIES = ("</tr>", "</li>", "</p>", "</table>", "</div>")
 
 
-def report_job(inventory, workspace) -> tuple[dict, str]:
-    """The report (signatures checked) and the HTML the preview shows."""
-    report = build_report(inventory, workspace, check_signature=signing.check_signature)
-    return report, preview_html(report)
+def report_job(inventory, workspace) -> tuple[dict, str, list]:
+    """The report (signatures checked), the HTML the preview shows and its root causes (all in the
+    worker: grouping 16,000 items on the UI thread froze it)."""
+    from migready.checks.root_causes import from_report
+
+    from .gcpause import no_collection
+
+    # ~10^6 new objects: collections during the build (and the generation-1 one after it that froze
+    # the window ~300 ms) would hold the GIL over the whole heap; see gui/gcpause.py
+    with no_collection():
+        report = build_report(inventory, workspace, check_signature=signing.check_signature)
+        html = preview_html(report)
+        causes = from_report(report)
+    return report, html, causes
 
 
 def preview_html(report: dict, budget: int = PREVIEW_BUDGET) -> str:

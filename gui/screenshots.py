@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 
 SIZE = (1280, 800)
+# Every page is shot at the smallest window the app is designed for and at full HD.
+SIZES = ((1024, 700), (1920, 1080))
 
 
 def _offscreen(folder: Path) -> None:
@@ -45,16 +47,16 @@ def _pump(app, until=lambda: False, seconds: float = 0.3) -> bool:
 # What `ss -tunap` printed on the old site's staging host (illustrative; compared, never probed).
 SS_EXPORT = """\
 Netid State  Recv-Q Send-Q  Local Address:Port   Peer Address:Port Process
-udp   ESTAB  0      0        10.210.12.31:9010   10.67.65.171:5002  users:(("java",pid=2101,fd=11))
-udp   ESTAB  0      0        10.210.12.31:9010   10.67.65.172:5002  users:(("java",pid=2101,fd=12))
-udp   ESTAB  0      0        10.210.12.31:9010   10.67.65.205:5002  users:(("java",pid=2101,fd=13))
+udp   ESTAB  0      0        192.0.2.31:9010   198.51.100.171:5002  users:(("java",pid=2101,fd=11))
+udp   ESTAB  0      0        192.0.2.31:9010   198.51.100.172:5002  users:(("java",pid=2101,fd=12))
+udp   ESTAB  0      0        192.0.2.31:9010   198.51.100.205:5002  users:(("java",pid=2101,fd=13))
 tcp   LISTEN 0      4096                *:8080              *:*     users:(("java",pid=2101,fd=80))
 tcp   LISTEN 0      4096                *:27777             *:*     users:(("java",pid=2101,fd=88))
-tcp   ESTAB  0      0        10.210.12.31:41822   10.67.65.12:8300  users:(("java",pid=2101,fd=40))
-tcp   ESTAB  0      0        10.210.12.31:8080    10.67.65.63:51544 users:(("java",pid=2101,fd=41))
-tcp   ESTAB  0      0        10.210.12.31:27777    10.72.3.44:60122 users:(("java",pid=2101,fd=42))
-tcp   ESTAB  0      0        10.210.12.31:48810    10.72.9.18:6379  users:(("java",pid=2101,fd=43))
-tcp   ESTAB  0      0        10.210.12.31:50112   10.67.65.41:9100  users:(("java",pid=2101,fd=44))
+tcp   ESTAB  0      0        192.0.2.31:41822   198.51.100.12:8300  users:(("java",pid=2101,fd=40))
+tcp   ESTAB  0      0        192.0.2.31:8080    198.51.100.63:51544 users:(("java",pid=2101,fd=41))
+tcp   ESTAB  0      0        192.0.2.31:27777    203.0.113.172:60122 users:(("java",pid=2101,fd=42))
+tcp   ESTAB  0      0        192.0.2.31:48810    203.0.113.146:6379  users:(("java",pid=2101,fd=43))
+tcp   ESTAB  0      0        192.0.2.31:50112   198.51.100.41:9100  users:(("java",pid=2101,fd=44))
 """
 
 
@@ -91,11 +93,14 @@ def take(out_dir: str | Path) -> int:
             window.go(step)
         if prepare:
             prepare()
-        for suffix, palette in (("", light), ("-dark", dark)):
-            app.setPalette(palette)
-            _pump(app, seconds=0.2)
-            window.grab().save(str(out / f"{name}{suffix}.png"))
+        for width, height in SIZES:
+            window.resize(width, height)
+            for suffix, palette in (("", light), ("-dark", dark)):
+                app.setPalette(palette)
+                _pump(app, seconds=0.2)
+                window.grab().save(str(out / f"{name}-{width}x{height}{suffix}.png"))
         app.setPalette(light)
+        window.resize(*SIZE)
 
     def load(path):
         session.open_path(path)

@@ -60,8 +60,8 @@ class SignoffPage(Page):
         actions.addWidget(self.export_button)
         self.preview = QTextBrowser()
         self.preview.setObjectName("report-preview")
-        # The report is a document with its own colours (a printed page): keep it on paper, in either palette.
-        self.preview.setStyleSheet("QTextBrowser#report-preview { background: #ffffff; color: #000000; }")
+        self._html = ""
+        self._paper()
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
@@ -104,22 +104,43 @@ class SignoffPage(Page):
                        on_error=lambda exc: s.unexpected("Cannot build the report", exc))
 
     def _built(self, result) -> None:
-        self.report, html = result
+        self.report, html, self.causes = result
         self.stale = False
         section = self.report.get("signoff") or {}
         self.model.set_rows(rows(section))
         final = final_verdict(self.report)
         awaiting = section.get("awaiting") or []
         notes = "".join(f"<br>⚠ {escape(n)}" for n in section.get("notes") or [])
+        from migready.checks.root_causes import tally_text
         self.summary.setText(
-            f"<b>Report verdict: {escape(style.label(final['verdict']))}</b> (evidence says "
+            f"<b>Report verdict: {escape(style.label(final['verdict']))}</b>: {escape(tally_text(self.causes))} "
+            f"(evidence says "
             f"{escape(self.report['verdict']['verdict'])}) · content digest <tt>{self.report['digest'][:16]}…</tt>"
             + (f"<br>Awaiting sign-off: {escape(', '.join(awaiting))}" if awaiting else "<br>Every required role signed.")
             + notes)
-        scroll = self.preview.verticalScrollBar().value()
-        self.preview.setHtml(html)
-        self.preview.verticalScrollBar().setValue(scroll)
+        self._html = html
+        self._show_preview()
         self._enable()
+        update = getattr(self.window(), "update_steps", None)
+        if update is not None:
+            update()  # the rail's Sign-off step now knows who is still awaited
+
+    def _paper(self) -> None:
+        """The preview follows the palette: a light page, or the same page in dark ink-on-slate."""
+        dark = style.is_dark()
+        bg, fg = ("#1e1f22", "#e6e6e6") if dark else ("#ffffff", "#000000")
+        self.preview.setStyleSheet(f"QTextBrowser#report-preview {{ background: {bg}; color: {fg}; }}")
+
+    def _show_preview(self) -> None:
+        scroll = self.preview.verticalScrollBar().value()
+        self.preview.setHtml(dark_report(self._html) if style.is_dark() else self._html)
+        self.preview.verticalScrollBar().setValue(scroll)
+
+    def palette_changed(self) -> None:
+        super().palette_changed()
+        self._paper()
+        if self._html:
+            self._show_preview()
 
     def _enable(self) -> None:
         ready = self.report is not None and not self.stale
@@ -196,3 +217,16 @@ if __name__ == "__main__":
 
     from .standalone import run
     sys.exit(run(SignoffPage))
+
+
+# The report's own colours (resources/report/report-qt.css) and their dark-palette counterparts.
+DARK_REPORT = {"#111111": "#e6e6e6", "#eef1f5": "#2f3338", "#e4e7eb": "#3a3d42", "#444444": "#b0b0b0",
+               "#555555": "#a8a8a8", "#fffbe6": "#4a4220", "#dff3e4": "#1f4d2b",
+               "#fbd9dd": "#5c1f24", "#fff1c2": "#5a4a12", "#e6e0f5": "#3d2d5c", "#eeeeee": "#3a3a3a",
+               "#f3f4f6": "#26282c"}
+
+
+def dark_report(html: str) -> str:
+    """The preview HTML with the report's light colours swapped for dark ones (the export is unchanged)."""
+    import re
+    return re.sub("|".join(map(re.escape, DARK_REPORT)), lambda m: DARK_REPORT[m.group(0)], html)

@@ -6,6 +6,8 @@ verdict), so the rail and `migready verdict` never disagree.
 """
 from __future__ import annotations
 
+from migready.checks.root_causes import blocker_tally
+
 from dataclasses import dataclass
 
 STEPS = (
@@ -42,7 +44,9 @@ def _run_state(run, running: bool) -> StepState:
     return StepState("attention" if fails else "done", summary)
 
 
-def step_states(inventory, problems, flags, review, running_phase: str = "", signed: int = 0) -> dict:
+def step_states(inventory, problems, flags, review, running_phase: str = "", signed: int = 0,
+                awaiting: list[str] | None = None) -> dict:
+    """`awaiting`: the required roles that have not approved the current content (None: unknown)."""
     out = {key: StepState("todo", "") for key, _ in STEPS}
     if problems:
         out["inventory"] = StepState("blocked", f"{len(problems)} problem{'s' * (len(problems) != 1)}")
@@ -67,19 +71,22 @@ def step_states(inventory, problems, flags, review, running_phase: str = "", sig
         else:
             state = "blocked" if verdict.verdict == "NO-GO" else "attention"
             out["compare"] = StepState(state, f"{regressions} regression{'s' * (regressions != 1)}")
-    blockers = [i for i in checklist.items if i.blocker]
-    failed = sum(1 for i in blockers if i.state == "fail")
-    pending = sum(1 for i in blockers if i.state == "pending")
-    waived = sum(1 for i in blockers if i.state == "waived")
+    tally = blocker_tally(checklist.items)  # the same count the report and the checklist page show
+    failed, pending, waived = tally["failed"], tally["pending"], tally["waived"]
     if failed:
         out["checklist"] = StepState("blocked", f"{failed} failed, {pending} pending")
     elif pending or waived:
         out["checklist"] = StepState("attention", ", ".join(
             x for x in (f"{pending} pending" if pending else "", f"{waived} waived" if waived else "") if x))
     else:
-        out["checklist"] = StepState("done", f"{len(blockers)} blockers pass")
-    out["signoff"] = StepState("done" if signed else "todo",
-                               f"{verdict.verdict}" + (f", {signed} signed" if signed else ""))
+        out["checklist"] = StepState("done", f"{tally['passed']} blockers pass")
+    if awaiting is None:
+        out["signoff"] = StepState("todo", verdict.verdict)
+    elif awaiting:
+        out["signoff"] = StepState("attention" if signed else "todo",
+                                   f"{verdict.verdict}, awaiting {len(awaiting)} role{'s' * (len(awaiting) != 1)}")
+    else:
+        out["signoff"] = StepState("done", f"{verdict.verdict}, every role signed")
     return out
 
 

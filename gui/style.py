@@ -13,16 +13,20 @@ from PySide6.QtWidgets import QApplication
 TONES = {
     "pass": "good", "fixed": "good", "GO": "good", "done": "good",
     "fail": "bad", "regression": "bad", "blocker": "bad", "NO-GO": "bad", "blocked": "bad",
-    "pending": "warn", "waived": "warn", "inconclusive": "warn", "missing": "warn", "high": "warn",
+    "pending": "warn", "waived": "accepted", "inconclusive": "warn", "missing": "warn", "high": "warn",
     "GO WITH WAIVERS": "warn", "attention": "warn", "medium": "note",
     "na": "neutral", "unchanged": "neutral", "new": "note", "low": "neutral", "info": "neutral",
     "todo": "neutral", "running": "note",
 }
-SYMBOLS = {"good": "✓", "bad": "✗", "warn": "!", "note": "•", "neutral": "–"}
+# "accepted": waived, a risk a named person took until a date; not pending (nothing to do), not passed.
+SYMBOLS = {"good": "✓", "bad": "✗", "warn": "!", "accepted": "≈", "note": "•", "neutral": "–"}
 
-_LIGHT = {"good": "#d4edda", "bad": "#f8d7da", "warn": "#fff3cd", "note": "#dbe9f6", "neutral": ""}
-_DARK = {"good": "#1f4d2b", "bad": "#5c1f24", "warn": "#5a4a12", "note": "#1d3a57", "neutral": ""}
-_STRONG = {"good": "#1e7b34", "bad": "#b02a37", "warn": "#8a6d00", "note": "#245d96", "neutral": "#5f6368"}
+_LIGHT = {"good": "#d4edda", "bad": "#f8d7da", "warn": "#fff3cd", "accepted": "#e6dcf5", "note": "#dbe9f6",
+          "neutral": ""}
+_DARK = {"good": "#1f4d2b", "bad": "#5c1f24", "warn": "#5a4a12", "accepted": "#3d2d5c", "note": "#1d3a57",
+         "neutral": ""}
+_STRONG = {"good": "#1e7b34", "bad": "#b02a37", "warn": "#8a6d00", "accepted": "#6f42c1", "note": "#245d96",
+           "neutral": "#5f6368"}
 
 
 def plural(n: int, word: str, many: str = "") -> str:
@@ -33,7 +37,7 @@ def plural(n: int, word: str, many: str = "") -> str:
 def dependency(ref: str | None) -> str:
     """``demo-printer · demo-scale-deviceadapter``: the dependency first, where eliding cannot hide it."""
     if not ref:
-        return "(host)"
+        return "staging host itself"
     service, _, name = ref.partition("/")
     return f"{name} · {service}" if name else ref
 

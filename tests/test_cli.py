@@ -51,7 +51,7 @@ def test_validate_invalid_exits_2_with_all_problems_on_stderr(tmp_path):
 
 def test_flags_json_contract():
     out = migready("flags", EXAMPLES / "scale-adapter-nat.yaml", "--format", "json")
-    assert out.returncode == 0
+    assert out.returncode == 1  # --fail-on defaults to high, as for discover: it has blockers
     flags = json.loads(out.stdout)
     assert flags and all({"rule", "severity", "service", "dependency", "message", "incident", "cleared_by"} <= set(f)
                          for f in flags)
@@ -64,6 +64,8 @@ def test_flags_fail_on_threshold():
     kafka = EXAMPLES / "checkout-kafka.yaml"
     assert migready("flags", kafka, "--fail-on", "blocker").returncode == 0
     assert migready("flags", kafka, "--fail-on", "high").returncode == 1
+    assert migready("flags", kafka).returncode == 1  # the default is high
+    assert migready("flags", kafka, "--fail-on", "blocker").returncode == 0
 
 
 def test_flags_on_invalid_inventory_exits_2(tmp_path):

@@ -308,7 +308,7 @@ def test_format_text_is_a_readable_table():
     assert tcp_line.startswith("REGRESSION") and "pass → fail (refused)" in tcp_line
     assert any(line.startswith("UNCHANGED") and "(host)" in line for line in lines)
     assert "\x1b[" not in text  # no colour codes at all
-    assert lines[-1] == "3 checks compared: 2 regression, 1 unchanged. Regressions: 2; warnings: 0."
+    assert lines[-1] == "3 checks compared: 2 regressions, 1 unchanged. Regressions: 2; warnings: 0."
 
 
 def test_format_text_marks_a_new_pair_that_is_a_regression():

@@ -15,10 +15,25 @@ def test_demo_ends_no_go_on_the_rewritten_source_port(tmp_path):
     out = demo(tmp_path / "d", tmp_path)
     assert out.returncode == 1, out.stderr  # the verdict's exit code: NO-GO
     lines = out.stdout.splitlines()
-    assert "NO-GO" in lines
-    first_reason = next(line for line in lines if line.startswith("  - "))
-    assert "regression" in first_reason and "source port 9010 →" in first_reason
-    assert "(rewritten by NAT)" in first_reason
+    assert len(lines) + len(out.stderr.splitlines()) <= 25  # the whole output fits a terminal
+    assert lines[0].startswith("NO-GO: 2 root causes (1 failed, 1 pending)")
+    # one root cause per line: the scale's rewritten port is ONE headline, its flows under it
+    headlines = [line for line in lines if line[:1].isdigit()]
+    assert headlines[0].startswith("1. [FAILED] demo-scale: source port 9010 rewritten by NAT at demo-new")
+    assert sum("9010" in h for h in headlines) == 1
+    assert not any("flag:" in line or "req:" in line for line in lines)  # ids are not the headline
+    flows = lines[lines.index(headlines[0]) + 1:lines.index(headlines[1])]
+    assert flows[0].strip().startswith("reflector 127.0.0.20:3478 from port 9010: pre port 9010 kept → post port 9010 → ")
+    assert flows[1].strip().startswith("udp 127.0.0.21:5002 from port 9010: pre pass → post fail") and "266" in flows[1]
+    assert "clears it: probe: reflect" in flows[2]
+    assert "awaiting sign-off: " in lines[0]  # the gate, as `migready verdict` says
+    # it says where its results are and what to run next; the HTML report is written
+    report = tmp_path / "d" / "demo.report.html"
+    assert f"report:    {report}" in lines and "NO-GO" in report.read_text(encoding="utf-8")
+    ws_path = tmp_path / "d" / "demo.migready.json"
+    assert lines[-3:] == ["next:", f"  migready gui {ws_path}", f"  migready report {ws_path} --format pdf"]
+    verdict = migready("verdict", ws_path)
+    assert verdict.stdout.splitlines() == lines[:lines.index(f"workspace: {ws_path}")]  # the same grouping
     ws = Workspace.load(tmp_path / "d" / "demo.migready.json")
     pre, post = ws.runs
     assert (pre["phase"], post["phase"]) == ("pre", "post") and pre["complete"] and post["complete"]
@@ -26,14 +41,24 @@ def test_demo_ends_no_go_on_the_rewritten_source_port(tmp_path):
     [scale_post] = [r for r in post["results"] if r["check"] == "udp_exchange" and "scale" in r["dependency"]]
     assert scale_pre["status"] == "pass"  # the scale accepted the SDK port directly...
     assert scale_post["status"] == "fail" and "266" in scale_post["detail"]  # ...and rejected it through NAT
+    # The reflector answered both times; what it saw is good before and bad after *for the scale*.
+    [refl_pre] = [r for r in pre["results"] if r["check"] == "reflect"]
+    [refl_post] = [r for r in post["results"] if r["check"] == "reflect"]
+    assert refl_pre["status"] == "pass"
+    assert (refl_post["status"], refl_post["reason"]) == ("fail", "port_rewritten")
+    assert "port rewritten" in refl_post["detail"] and refl_post["probe_status"] == "pass"
     printers = [r for run in ws.runs for r in run["results"] if r["check"] == "tcp_connect"]
     assert printers and all(r["status"] == "pass" for r in printers)
 
 
-def test_demo_twice_starts_fresh(tmp_path):
+def test_demo_refuses_to_replace_a_previous_demo_unless_forced(tmp_path):
     assert demo(tmp_path / "d", tmp_path).returncode == 1
-    assert demo(tmp_path / "d", tmp_path).returncode == 1
-    assert len(Workspace.load(tmp_path / "d" / "demo.migready.json").runs) == 2
+    before = (tmp_path / "d" / "demo.migready.json").read_bytes()
+    again = demo(tmp_path / "d", tmp_path)
+    assert again.returncode == 2 and "--force" in again.stderr and again.stdout == ""
+    assert (tmp_path / "d" / "demo.migready.json").read_bytes() == before
+    assert migready("demo", "--out", tmp_path / "d", "--force", cwd=tmp_path, timeout=120).returncode == 1
+    assert len(Workspace.load(tmp_path / "d" / "demo.migready.json").runs) == 2  # started fresh
 
 
 def test_demo_gui_opens_the_app_on_the_demo_workspace(tmp_path, monkeypatch):

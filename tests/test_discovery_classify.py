@@ -112,20 +112,20 @@ services:
 def test_names_are_compared_through_the_addresses_they_resolved_to():
     inv = load_inventory(INVENTORIES / "push-service-nodes.yaml")
     names = inventory_names(inv, ["quote-push-node"])
-    assert names == ["kafka-quote-1.quote.internal", "kafka-quote-2.quote.internal",
-                     "kafka-quote-3.quote.internal", "redis-push-lock.quote.internal"]
-    resolved = {"kafka-quote-1.quote.internal": ["10.40.5.1"], "kafka-quote-2.quote.internal": ["10.40.5.2"],
-                "kafka-quote-3.quote.internal": [], "redis-push-lock.quote.internal": ["10.40.6.9"]}
-    report = classify(inv, obs_of(Peer("tcp", "outbound", "10.40.5.1", 9092),
-                                  Peer("tcp", "outbound", "10.40.6.9", 6379),
-                                  Peer("tcp", "outbound", "172.19.3.14", 8100), resolved=resolved),
+    assert names == ["kafka-quote-1.quote.example", "kafka-quote-2.quote.example",
+                     "kafka-quote-3.quote.example", "redis-push-lock.quote.example"]
+    resolved = {"kafka-quote-1.quote.example": ["192.0.2.151"], "kafka-quote-2.quote.example": ["192.0.2.152"],
+                "kafka-quote-3.quote.example": [], "redis-push-lock.quote.example": ["192.0.2.169"]}
+    report = classify(inv, obs_of(Peer("tcp", "outbound", "192.0.2.151", 9092),
+                                  Peer("tcp", "outbound", "192.0.2.169", 6379),
+                                  Peer("tcp", "outbound", "198.51.100.14", 8100), resolved=resolved),
                       services=["quote-push-node"])
     assert [m["dependencies"] for m in report.matched] == [["quote-push-node/quote-kafka"],
                                                            ["quote-push-node/lock-redis"]]
-    assert kinds(report) == [("undocumented", "medium", "172.19.3.14"),  # the forgotten aliyun node
+    assert kinds(report) == [("undocumented", "medium", "198.51.100.14"),  # the forgotten aliyun node
                              ("unseen", "info", "quote-push-node/quote-kafka")]
-    assert report.findings[1].targets == ["kafka-quote-2.quote.internal"]
-    assert any("kafka-quote-3.quote.internal" in n and "did not resolve" in n for n in report.notes)
+    assert report.findings[1].targets == ["kafka-quote-2.quote.example"]
+    assert any("kafka-quote-3.quote.example" in n and "did not resolve" in n for n in report.notes)
 
 
 def test_azure_peers_match_by_name(tmp_path):

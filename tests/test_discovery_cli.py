@@ -89,7 +89,7 @@ def test_help_documents_the_option_names():
     out = migready("discover", "--help")
     assert out.returncode == 0
     for option in ("--host", "--from-file", "--duration", "--interval", "--input-format", "--format",
-                   "--output-format", "--draft", "--workspace", "--identity", "--known-hosts",
+                   "--output-format", "--out", "--workspace", "--identity", "--known-hosts",
                    "--ssh-config", "--accept-new-host-key", "--connect-timeout", "--server", "--service"):
         assert option in out.stdout, option
 

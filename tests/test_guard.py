@@ -1,6 +1,7 @@
 """The suite's network fence: a plan for an example inventory is refused before anything is sent."""
 from __future__ import annotations
 
+import ipaddress
 from importlib import resources
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 from migready.checks.inventory import load_inventory
 from migready.checks.probes import build_plan
 from migready.checks.transports import TransportOptions, open_transport
-from migready.checks.transports.guard import TargetNotAllowed
+from migready.checks.transports.guard import NAMES_ENV, TargetNotAllowed, outside
 
 EXAMPLES = Path(str(resources.files("migready.inventories")))
 
@@ -29,3 +30,14 @@ def test_demo_passes_the_fence():
     with open_transport("local://", TransportOptions()) as transport:
         transport.run_agent("import sys, json\nprint(json.dumps({'type': 'summary'}))", plan, lines.append)
     assert lines == [{"type": "summary"}]
+
+
+def test_allowed_names_let_only_those_names_through(monkeypatch):
+    plan = {"probes": [{"check": "dns", "name": "coin.svc.corp.example"},
+                       {"check": "http", "url": "http://coin.svc.corp.example:8080/"},
+                       {"check": "dns", "name": "corp.example.evil.net"},
+                       {"check": "dns", "name": "pay.example.com"}]}
+    networks = [ipaddress.ip_network("198.18.0.0/15")]
+    assert len(outside(plan, networks)) == 4  # unset: every name is outside
+    monkeypatch.setenv(NAMES_ENV, " .corp.example , pay.example.com")
+    assert outside(plan, networks) == ["corp.example.evil.net"]

@@ -81,7 +81,7 @@ def refused(out, *words):
 
 def test_a_fifo_as_workspace_is_refused_at_once_by_every_verb(fifo):
     for verb in (["verdict"], ["checklist"], ["compare"], ["report", "--format", "json"],
-                 ["mark", "prepare.rollback-plan", "pass", "--by", "x", "--note", "y"]):
+                 ["mark", "prepare.rollback-plan", "pass", "--by", "x", "--reason", "y"]):
         refused(migready(*verb[:1], fifo, *verb[1:]), str(fifo), "FIFO", "not a regular file")
 
 
@@ -249,7 +249,7 @@ def test_a_terminal_never_receives_a_live_escape_sequence(ws, tmp_path):
     import sys
 
     key = signer(tmp_path, name=PAINT)
-    assert migready("signoff", ws, "--key", key, "--comment", "\x1b]0;pwned\x07").returncode == 0
+    assert migready("signoff", ws, "--key", key, "--reason", "\x1b]0;pwned\x07").returncode == 0
     master, slave = pty.openpty()
     env = {k: v for k, v in os.environ.items() if k != "MIGREADY_KEY_PASSPHRASE"}
     proc = subprocess.Popen([sys.executable, "-m", "migready.checks.cli", "verdict", str(ws)],
@@ -290,8 +290,8 @@ def test_markdown_tables_escape_pipes_in_every_cell(ws, tmp_path):
 
 def check_markdown_tables(ws, tmp_path):
     key = signer(tmp_path, name="Li | Wei", role=ROLES[1], stem=f"lw{ws.stem}")
-    assert migready("signoff", ws, "--key", key, "--decision", "reject", "--comment", "a | b || c").returncode == 0
-    assert migready("mark", ws, "prepare.rollback-plan", "pass", "--by", "Wang | Fang", "--note", "x|y").returncode == 0
+    assert migready("signoff", ws, "--key", key, "--decision", "reject", "--reason", "a | b || c").returncode == 0
+    assert migready("mark", ws, "prepare.rollback-plan", "pass", "--by", "Wang | Fang", "--reason", "x|y").returncode == 0
     out = tmp_path / "r.md"
     assert migready("report", ws, "--format", "md", "--out", out).returncode == 0
     lines = out.read_text(encoding="utf-8").splitlines()

@@ -146,7 +146,7 @@ CASES = [
     pytest.param(
         DEP.replace("port: 5002", "port: 70000") + "        colour: red\n",
         ["inv.yaml:20:15: services[0].dependencies[0].port: 70000 is greater than the maximum of 65535",
-         "inv.yaml:21:9: services[0].dependencies[0].colour: unknown field 'colour' (allowed: allowlisted_source, "
+         "inv.yaml:21:9: services[0].dependencies[0].colour: unknown field 'colour' (allowed: advertised_address, allowlisted_source, "
          "device_type, direction, host, hosts, in_request_path, kind, name, notes, path, port, probe, protocol, range, "
          "requires, sample, source_port, targets_csv, timeout_ms, vendor, zone)"],
         id="all-problems-reported",

@@ -84,8 +84,11 @@ def test_plan_samples_fleets_and_keeps_unrunnable_checks(tmp_path):
     plan = build_plan(inventory, "local://", "pre")
     printer = [p for p in plan.probes if p["check"] == "tcp_connect" and p["meta"]["dependency"].endswith("printer")]
     assert [p["host"] for p in printer] == ["127.0.0.17", "127.0.0.23", "127.0.0.30"]  # spread, ends included
-    [reverse] = [u for u in plan.unrunnable if u["check"] == "reverse"]
-    assert reverse["reason"] == "needs_peer_side" and reverse["status"] == "inconclusive"
+    # The printer's zone has a reflector: the reverse check is a call-back probe, not unrunnable (issue 15).
+    assert not [u for u in plan.unrunnable if u["meta"]["proves"] == ["reverse_reachable"]]
+    [callback] = [p for p in plan.probes if p["check"] == "callback"]
+    assert callback["meta"]["dependency"].endswith("printer") and callback["port"] == 9100
+    assert (callback["reflector_host"], callback["protocol"], callback["advertise"]) == ("127.0.0.20", "tcp", "own")
     assert len({p["id"] for p in plan.probes}) == len(plan.probes)
 
 

@@ -154,8 +154,14 @@ def test_verdict_no_go_exits_1_with_every_reason(make_ws):
     out = migready("verdict", path)
     assert out.returncode == 1
     lines = out.stdout.splitlines()
-    assert lines[0] == "NO-GO"
-    assert f"  - regression: {SCALE} reflect {REFLECTOR}: {REWRITTEN}" in lines
+    assert lines[0].startswith("NO-GO: ") and "root cause" in lines[0]
+    # the text groups by root cause (every reason stays in --format json above)
+    [scale] = [line for line in lines if line[:1].isdigit() and "source port 9010 rewritten by NAT" in line]
+    assert scale.startswith("1. [FAILED] ")
+    assert any(line.strip().startswith(f"reflector {REFLECTOR} from port 9010: pre ") for line in lines)
+    causes = v["root_causes"]
+    assert causes[0]["headline"] == scale.split("] ", 1)[1] and f"req:{SCALE}:source_port_preserved" in causes[0]["items"]
+    assert v["tally"]["root_causes"] == len(causes) == sum(1 for line in lines if line[:1].isdigit())
 
 
 def test_verdict_no_runs_exits_1(tmp_path, inventory_path):
@@ -252,7 +258,8 @@ def test_verdict_impossible_waiver_date_exits_2(make_ws):
 def test_mark_persists_and_is_logged(make_ws):
     path = make_ws(manual_done=False)
     before = len(Workspace.load(path).events)
-    out = migready("mark", path, "prepare.rollback-plan", "pass", "--by", "Li Wei", "--note", "plan v3 in the wiki")
+    out = migready("mark", path, "prepare.rollback-plan", "pass", "--by", "Li Wei", "--reason", "plan v3 in the wiki",
+                   "--format", "json")
     assert out.returncode == 0, out.stderr
     printed = json.loads(out.stdout)
     assert (printed["state"], printed["by"], printed["note"]) == ("pass", "Li Wei", "plan v3 in the wiki")
@@ -270,16 +277,27 @@ def test_mark_persists_and_is_logged(make_ws):
     assert items["prepare.rollback-plan"]["state"] == "pass"
 
 
+def test_mark_and_waive_print_a_sentence_and_accept_the_old_flag_names(make_ws):
+    path = make_ws(port_preserved=False)
+    out = migready("mark", path, "prepare.rollback-plan", "pass", "--by", "Li Wei", "--note", "plan v3")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == f"marked prepare.rollback-plan PASS by Li Wei: plan v3; saved in {path}\n"
+    out = migready("waive", path, SCALE, "--by", "Zhang Min", "--reason", "vendor confirmed", "--until", UNTIL)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith(f"waiver W1: {SCALE} waived until {UNTIL} by Zhang Min: vendor confirmed")
+    assert Workspace.load(path).marks["prepare.rollback-plan"]["note"] == "plan v3"
+
+
 @pytest.mark.parametrize("args, message", [
-    (["prepare.rollbackplan", "pass", "--by", "Li Wei", "--note", "n"],
+    (["prepare.rollbackplan", "pass", "--by", "Li Wei", "--reason", "n"],
      "error: no checklist item 'prepare.rollbackplan' (see `migready checklist`)"),
-    (["prepare.rollback-plan", "pass", "--by", "Li Wei", "--note", ""],
-     "error: a manual change needs a name (--by) and a note (--note)"),
-    (["prepare.rollback-plan", "pass", "--by", " ", "--note", "n"],
-     "error: a manual change needs a name (--by) and a note (--note)"),
-    (["prepare.rollback-plan", "done", "--by", "Li Wei", "--note", "n"], "invalid choice: 'done'"),
-    (["prepare.rollback-plan", "pass", "--note", "n"], "the following arguments are required: --by"),
-    (["prepare.rollback-plan", "pass", "--by", "Li Wei"], "the following arguments are required: --note"),
+    (["prepare.rollback-plan", "pass", "--by", "Li Wei", "--reason", ""],
+     "error: a manual change needs a name (--by) and a reason (--reason)"),
+    (["prepare.rollback-plan", "pass", "--by", " ", "--reason", "n"],
+     "error: a manual change needs a name (--by) and a reason (--reason)"),
+    (["prepare.rollback-plan", "done", "--by", "Li Wei", "--reason", "n"], "invalid choice: 'done'"),
+    (["prepare.rollback-plan", "pass", "--reason", "n"], "the following arguments are required: --by"),
+    (["prepare.rollback-plan", "pass", "--by", "Li Wei"], "the following arguments are required: --reason"),
 ], ids=["unknown-item", "empty-note", "blank-by", "bad-state", "no-by", "no-note"])
 def test_mark_rejects_bad_input_and_changes_nothing(make_ws, args, message):
     path = make_ws(manual_done=False)
@@ -296,7 +314,8 @@ def test_mark_rejects_bad_input_and_changes_nothing(make_ws, args, message):
 def test_waive_item_persists_and_is_logged(make_ws):
     path = make_ws(port_preserved=False)
     item = f"req:{SCALE}:source_port_preserved"
-    out = migready("waive", path, item, "--by", "Zhang Min", "--reason", "vendor confirmed", "--until", UNTIL)
+    out = migready("waive", path, item, "--by", "Zhang Min", "--reason", "vendor confirmed", "--until", UNTIL,
+                   "--format", "json")
     assert out.returncode == 0, out.stderr
     printed = json.loads(out.stdout)
     ws = Workspace.load(path)

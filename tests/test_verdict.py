@@ -523,10 +523,10 @@ def test_h_mark_on_a_manual_item_survives_new_runs(inventory, new_ws):
 
 
 @pytest.mark.parametrize("state, by, note, expected", [
-    ("pass", "", "note", "a manual change needs a name (--by) and a note (--note)"),
-    ("pass", "   ", "note", "a manual change needs a name (--by) and a note (--note)"),
-    ("pass", "Li Wei", "", "a manual change needs a name (--by) and a note (--note)"),
-    ("pass", "Li Wei", " \t", "a manual change needs a name (--by) and a note (--note)"),
+    ("pass", "", "note", "a manual change needs a name (--by) and a reason (--reason)"),
+    ("pass", "   ", "note", "a manual change needs a name (--by) and a reason (--reason)"),
+    ("pass", "Li Wei", "", "a manual change needs a name (--by) and a reason (--reason)"),
+    ("pass", "Li Wei", " \t", "a manual change needs a name (--by) and a reason (--reason)"),
     ("done", "Li Wei", "note", "state must be pass, fail or na, not 'done'"),
     ("waived", "Li Wei", "note", "state must be pass, fail or na, not 'waived'"),
 ])

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from .. import __version__
 from . import demo as cli_demo, discover as cli_discover, gui as cli_gui, probe as cli_probe, report as cli_report, review as cli_review, sign as cli_sign
-from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, print_problems
+from .common import (EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, missing_required, plural, polish,
+                     print_problems, wrong_kind_files)
 from ..inventory import load_inventory
 from ..problems import InputError
 from ..rules import SEVERITIES, at_or_above, evaluate
@@ -28,7 +29,8 @@ def cmd_validate(args) -> int:
     except InputError as exc:
         return print_problems(exc)
     deps = sum(len(s.dependencies) for s in inventory.services)
-    print(f"{args.inventory}: valid ({len(inventory.services)} services, {deps} dependencies)")
+    print(f"{args.inventory}: valid ({plural(len(inventory.services), 'service')}, "
+          f"{plural(deps, 'dependency', 'dependencies')})")
     return EXIT_OK
 
 
@@ -47,7 +49,7 @@ def cmd_flags(args) -> int:
             print(f"          incident {f.incident}; cleared by {f.cleared_by}")
         counts = {s: sum(1 for f in flags if f.severity == s) for s in SEVERITIES}
         summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-        print(f"{len(flags)} flags" + (f" ({summary})" if summary else ""))
+        print(plural(len(flags), "flag") + (f" ({summary})" if summary else ""))
     if args.fail_on and at_or_above(flags, args.fail_on):
         return EXIT_FINDINGS
     return EXIT_OK
@@ -69,8 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("flags", help="list the risky dependencies of an inventory")
     p.add_argument("inventory", type=Path)
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--fail-on", choices=SEVERITIES, metavar="SEVERITY",
-                   help=f"exit 1 when a flag at or above this severity exists ({', '.join(SEVERITIES)})")
+    p.add_argument("--fail-on", choices=SEVERITIES, default="high", metavar="SEVERITY",
+                   help=f"exit 1 when a flag at or above this severity exists ({', '.join(SEVERITIES)}; "
+                   "default: high, as for discover)")
     p.set_defaults(func=cmd_flags)
 
     cli_probe.add_commands(sub)
@@ -80,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_demo.add_commands(sub)
     cli_discover.add_commands(sub)
     cli_gui.add_commands(sub)
+    polish(parser)
     return parser
 
 
@@ -96,7 +100,7 @@ def _guard_terminal() -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     if not (sys.argv[1:] if argv is None else argv):  # bare `migready`: the app, when there is a screen
-        if cli_gui.has_display():
+        if cli_gui.usable_display() is None:
             return cli_gui.cmd_gui(argparse.Namespace(path=None))
         parser.print_help()
         print("\nno display found (DISPLAY, WAYLAND_DISPLAY and QT_QPA_PLATFORM are unset): "
@@ -107,6 +111,14 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_OK
+    missing = missing_required(args)
+    if missing:
+        print(f"migready {args.command}: error: the following arguments are required: {', '.join(missing)}",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    for message in wrong_kind_files(args):
+        print(message, file=sys.stderr)
+        return EXIT_BAD_INPUT
     try:
         return args.func(args)
     except KeyboardInterrupt:

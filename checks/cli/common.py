@@ -19,6 +19,112 @@ def print_problems(exc: InputError) -> int:
     return EXIT_BAD_INPUT
 
 
+# ------------------------------------------------------------------ one vocabulary for every verb
+# Exit codes, shown at the end of every verb's --help (README has the same table).
+EXIT_HELP = {
+    "validate": "0 valid, 2 invalid",
+    "flags": "0 no flag at or above --fail-on, 1 there is one, 2 bad input",
+    "plan": "0 shown, 2 bad input",
+    "probe": "0 all pass, 1 failures, 2 bad input, host unreachable or not confirmed, 4 run incomplete",
+    "reflector": "0 stopped (Ctrl-C), 2 bad input or the port is taken",
+    "compare": "0 shown, 2 bad input",
+    "checklist": "0 shown, 2 bad input",
+    "verdict": "0 GO, 3 GO WITH WAIVERS, 1 NO-GO, 2 bad input",
+    "mark": "0 recorded, 2 bad input",
+    "waive": "0 recorded, 2 bad input",
+    "report": "0 written, 2 bad input",
+    "keygen": "0 written, 2 bad input",
+    "signoff": "0 signed, 2 bad input",
+    "verify": "0 all signatures hold, 1 something does not (named), 2 bad input",
+    "demo": "the verdict's: 0 GO, 3 GO WITH WAIVERS, 1 NO-GO; 2 the demo could not start",
+    "discover": "0 nothing at or above --fail-on, 1 findings, 2 bad input, 4 incomplete",
+    "gui": "0 closed, 2 no display or bad input",
+    "upgrade": "0 upgraded or already current, 2 bad input",
+}
+# Help for positionals and options that a verb left without one, by destination.
+DEFAULT_HELP = {
+    "inventory": "the inventory (YAML)",
+    "workspace": "the workspace (*.migready.json)",
+    "report": "a report written with --format json",
+    "item": "a checklist item id (see migready checklist)",
+    "state": "pass, fail or na",
+}
+# One metavar per kind of value (argparse's default, the option's name in capitals, said OUT, BY, JOBS...).
+METAVARS = {"out": "PATH", "draft": "FILE", "by": "NAME", "jobs": "N", "ssh_config": "FILE",
+            "known_hosts": "FILE", "key": "FILE", "name": "NAME", "role": "ROLE", "bind": "ADDRESS", "port": "N",
+            "host": "HOST", "workspace": "FILE", "phase": None}
+# Paths given as these arguments must be files of this kind.
+FILE_KINDS = {"inventory": "inventory", "workspace": "workspace", "report": "report"}
+
+
+def polish(parser) -> None:
+    """Give every verb the shared vocabulary: exit codes in --help, help on every positional and
+    on --format (with its default)."""
+    import argparse
+
+    for name, sub in _subparsers(parser).items():
+        sub.formatter_class = argparse.RawDescriptionHelpFormatter
+        if name in EXIT_HELP and "exit codes" not in (sub.epilog or ""):
+            line = f"exit codes: {EXIT_HELP[name]} (all verbs: README, 'Exit codes')"
+            sub.epilog = f"{sub.epilog.rstrip()}\n\n{line}" if sub.epilog else line
+        for action in sub._actions:
+            if action.option_strings and action.metavar is None and METAVARS.get(action.dest) \
+                    and action.nargs != 0 and not action.choices:
+                action.metavar = METAVARS[action.dest]
+            if action.help is None and action.dest in DEFAULT_HELP and not action.option_strings:
+                action.help = DEFAULT_HELP[action.dest]
+            if action.dest in ("format", "output_format") and action.option_strings:
+                choices = list(action.choices or ())
+                if action.help is None:
+                    action.help = (f"{', '.join(choices[:-1])} or {choices[-1]}" if len(choices) > 1
+                                   else "output format")
+                if action.default is not None and "default" not in action.help:
+                    action.help += f" (default: {action.default})"
+
+
+def _subparsers(parser) -> dict:
+    import argparse
+
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
+def add_reason(parser, *old_names: str, required: bool = True, help: str = "why (required)") -> None:
+    """`--reason`, the one justification flag; `old_names` stay accepted, unlisted."""
+    import argparse
+
+    parser.add_argument("--reason", metavar="TEXT", default=None, help=help)
+    for old in old_names:
+        parser.add_argument(old, dest="reason", help=argparse.SUPPRESS)
+    if required:
+        parser.set_defaults(required_options=("reason",))
+
+
+def missing_required(args) -> list[str]:
+    return [f"--{name.replace('_', '-')}" for name in getattr(args, "required_options", ())
+            if getattr(args, name, None) is None]
+
+
+def wrong_kind_files(args) -> list[str]:
+    from ..filekind import wrong_kind
+
+    found = []
+    for dest, kind in FILE_KINDS.items():
+        path = getattr(args, dest, None)
+        if path is not None and hasattr(path, "is_file") and (kind != "report" or args.command == "verify"):
+            message = wrong_kind(path, kind)
+            if message:
+                found.append(message)
+    return found
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """'1 service', '2 services', '1 regression', '2 regressions'."""
+    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
+
+
 def terminal_safe(text: str) -> str:
     """Untrusted text (a signer's name, a note) as a terminal shows it harmlessly: control and escape
     characters are written as escapes, so no name can move the cursor or repaint a verdict

@@ -14,23 +14,51 @@ def add_commands(sub) -> None:
     p.add_argument("--out", type=Path, default=Path("migready-demo"),
                    help="where the workspace and reports go (default ./migready-demo)")
     p.add_argument("--gui", action="store_true", help="open the app on the demo's workspace afterwards")
+    p.add_argument("--force", action="store_true", help="replace a previous demo in --out (refused without)")
     p.set_defaults(func=cmd_demo)
 
 
 def cmd_demo(args) -> int:
     from ..demo.scenario import DemoError, run_demo
 
+    previous = args.out / "demo.migready.json"
+    if previous.exists() and not args.force:
+        print(f"error: {args.out} holds a previous demo ({previous.name}); pass --force to replace it, "
+              "or --out another folder", file=sys.stderr)
+        return EXIT_BAD_INPUT
     try:
         result = run_demo(args.out, say=lambda text: print(text, file=sys.stderr))
     except DemoError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    verdict = result.review.verdict
+    from ..verdict import EXIT_CODES
+    from .review import verdict_lines
+
+    report, report_path = _write_report(result)
+    print("\n".join(verdict_lines(report)))
     print(f"workspace: {result.workspace}")
-    print(verdict.verdict)
-    for reason in verdict.reasons:
-        print(f"  - {reason}")
+    print(f"report:    {report_path}")
+    print("next:")
+    print(f"  migready gui {result.workspace}")
+    print(f"  migready report {result.workspace} --format pdf")
     if args.gui:
         from . import gui as cli_gui
         cli_gui.cmd_gui(argparse.Namespace(path=result.workspace))
-    return verdict.exit_code
+    return EXIT_CODES[report["signoff"]["final"]["verdict"]]
+
+
+def _write_report(result):
+    """The HTML report next to the workspace, as `migready report` would write it; (report, path)."""
+    from ..atomic import atomic_write_bytes
+    from ..inventory import load_inventory
+    from ..report import build_report, render
+    from ..workspace import Workspace
+    from .report import default_out
+
+    inventory, workspace = load_inventory(result.inventory), Workspace.load(result.workspace)
+    from ..signing import check_signature
+
+    report = build_report(inventory, workspace, check_signature=check_signature)
+    out = default_out(result.workspace, "html")
+    atomic_write_bytes(out, render(report, "html"), keep_backup=False)
+    return report, out

@@ -18,15 +18,15 @@ import json
 import sys
 from pathlib import Path
 
-from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, print_problems
+from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, print_problems, plural
 from ..inventory import load_inventory
 from ..problems import InputError
 from ..rules import SEVERITIES
 
 _EPILOG = """\
 examples:
-  migready discover inv.yaml --host ssh://ops@10.20.1.10 --duration 120 --workspace ws.migready.json
-  migready discover inv.yaml --host local:// --duration 10 --interval 0.5 --draft seen.yaml
+  migready discover inv.yaml --host ssh://ops@192.0.2.10 --duration 120 --workspace ws.migready.json
+  migready discover inv.yaml --host local:// --duration 10 --interval 0.5 --out seen.yaml
   migready discover inv.yaml --from-file deps.csv --server app-01 --format json
   migready discover inv.yaml --from-file ss.txt --input-format ss --service scale-adapter
 
@@ -82,10 +82,11 @@ def add_commands(sub) -> None:
                      "it for the services that run on the sampled host)")
     out.add_argument("--workspace", type=Path, help="append the discovery to this *.migready.json "
                      "(created if missing), under `discoveries`")
-    out.add_argument("--draft", type=Path, metavar="FILE",
+    out.add_argument("--out", dest="draft", type=Path, metavar="FILE",
                      help="write what was seen as a valid draft inventory YAML to FILE")
+    out.add_argument("--draft", dest="draft", type=Path, help=argparse.SUPPRESS)  # the old name
     out.add_argument("--format", "--output-format", dest="output_format", choices=("text", "json"),
-                     default="text", help="output on stdout (default text)")
+                     default="text", help="output on stdout: text for people, json for machines")
     out.add_argument("--fail-on", choices=SEVERITIES, default="high", metavar="SEVERITY",
                      help=f"exit 1 when a finding at or above this severity exists ({', '.join(SEVERITIES)}; "
                      "default high)")
@@ -168,10 +169,10 @@ def cmd_discover(args) -> int:
                 print(f"warning: {args.inventory} changed since this workspace was started", file=sys.stderr)
         if args.draft is not None:
             if args.draft.resolve() == args.inventory.resolve():
-                print("--draft: that is the inventory itself; write the draft to another file", file=sys.stderr)
+                print("--out: that is the inventory itself; write the draft to another file", file=sys.stderr)
                 return EXIT_BAD_INPUT
             if not args.draft.resolve().parent.is_dir():
-                print(f"--draft: folder {args.draft.parent} does not exist", file=sys.stderr)
+                print(f"--out: folder {args.draft.parent} does not exist", file=sys.stderr)
                 return EXIT_BAD_INPUT
         if args.service:
             known = {s.name for s in inventory.services}
@@ -199,8 +200,8 @@ def cmd_discover(args) -> int:
             atomic_write_text(args.draft, draft_inventory(observation, inventory, report))
             drafted = load_inventory(args.draft)
             deps = sum(len(s.dependencies) for s in drafted.services)
-            draft_note = f"draft inventory written to {args.draft} (valid: {len(drafted.services)} services, " \
-                         f"{deps} dependencies)"
+            draft_note = (f"draft inventory written to {args.draft} (valid: "
+                          f"{plural(len(drafted.services), 'service')}, {plural(deps, 'dependency', 'dependencies')})")
         except OSError as exc:
             draft_note = f"error: cannot write the draft inventory {args.draft}: {exc.strerror or exc}"
         except InputError as exc:  # a bug, but the user must hear of it

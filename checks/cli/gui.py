@@ -21,6 +21,9 @@ def add_commands(sub) -> None:
     p.add_argument("path", nargs="?", type=Path, metavar="INVENTORY|WORKSPACE",
                    help="an inventory (.yaml) or a workspace (.migready.json)")
     p.add_argument("--dark", action="store_true", help="use the dark palette")
+    p.add_argument("--screenshots", metavar="DIR", type=Path,
+                   help="render every page, light and dark, to PNG files in DIR and exit (loopback-only probes "
+                   "against the demo's simulators)")
     p.set_defaults(func=cmd_gui)
 
 
@@ -29,7 +32,33 @@ def has_display(environ=None) -> bool:
     return any(environ.get(name) for name in DISPLAY_VARIABLES)
 
 
+def usable_display(environ=None) -> str | None:
+    """Why no display can be used, or None.  Checked before Qt starts: Qt aborts the process
+    (exit 134, 'Reinstalling the application may fix this problem') when it finds none."""
+    environ = os.environ if environ is None else environ
+    if environ.get("QT_QPA_PLATFORM"):
+        return None
+    wayland = environ.get("WAYLAND_DISPLAY")
+    if wayland:
+        runtime = environ.get("XDG_RUNTIME_DIR", "")
+        if os.path.isabs(wayland) or not runtime or os.path.exists(os.path.join(runtime, wayland)):
+            return None
+    display = environ.get("DISPLAY", "")
+    if display:
+        host, _, rest = display.rpartition(":")
+        number = rest.split(".")[0]
+        if host not in ("", "unix") or not number.isdigit() or os.path.exists(f"/tmp/.X11-unix/X{number}"):
+            return None
+        return f"DISPLAY={display} names no running X server"
+    return "DISPLAY, WAYLAND_DISPLAY and QT_QPA_PLATFORM are unset"
+
+
 def cmd_gui(args) -> int:
+    why = usable_display()
+    if why:
+        print(f"migready gui: no display ({why}); the desktop app needs one (or QT_QPA_PLATFORM=offscreen "
+              "for --screenshots), every other command works without", file=sys.stderr)
+        return EXIT_BAD_INPUT
     try:
         from migready.gui.app import main
     except ImportError as exc:
@@ -39,4 +68,6 @@ def cmd_gui(args) -> int:
     argv = [str(args.path)] if getattr(args, "path", None) else []
     if getattr(args, "dark", False):
         argv.append("--dark")
+    if getattr(args, "screenshots", None):
+        argv += ["--screenshots", str(args.screenshots)]
     return main(argv)

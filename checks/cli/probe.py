@@ -1,8 +1,11 @@
 """`migready probe` and `migready reflector`: the probe side of the command line.
 
 `probe` exit codes: 0 the run completed with no failed probe, 1 it completed
-with failures, 2 bad input or the host could not be reached (nothing stored),
-4 the run did not finish (dropped connection, Ctrl-C): what came in is stored.
+with failures, 2 bad input, the host could not be reached or the plan was not
+confirmed (nothing stored), 4 the run did not finish (dropped connection,
+Ctrl-C): what came in is stored.  Before anything is sent, `probe` prints the
+plan's summary (`migready plan` shows it in full) and, on a terminal, asks;
+`--yes` skips the question.
 """
 from __future__ import annotations
 
@@ -14,9 +17,10 @@ from ..inventory import load_inventory
 from ..problems import InputError
 from ..probes import staging_hosts
 from ..records import describe
-from ..sanitize import for_terminal
+from ..sanitize import for_terminal, host_problem
 from ..signing import SigningError
 from ..workspace import Workspace
+from ..zones import ZoneMap
 
 
 def add_commands(sub) -> None:
@@ -35,10 +39,26 @@ def add_commands(sub) -> None:
     p.add_argument("--identity", action="append", default=[], metavar="FILE", help="private key file (repeatable)")
     p.add_argument("--known-hosts", help="known_hosts file (default ~/.ssh/known_hosts)")
     p.add_argument("--connect-timeout", type=float, default=10.0, metavar="SECONDS")
+    p.add_argument("--yes", action="store_true",
+                   help="do not ask before probing (the plan summary is still printed; a non-terminal "
+                   "stdin, as in CI, never asks)")
     p.add_argument("--sign-with", type=Path, metavar="KEY",
                    help="attest the finished run with your key (migready keygen): the report then shows it as "
                         "run by you, and an edited result no longer matches")
     p.set_defaults(func=cmd_probe)
+
+    p = sub.add_parser("plan", help="show every address, port, protocol and check a probe run would contact, "
+                       "by zone, without sending anything",
+                       description="The same plan `migready probe` runs, shown first. Exit codes: 0 shown, "
+                       "2 bad input.")
+    p.add_argument("inventory", type=Path, help="the inventory (YAML)")
+    p.add_argument("--phase", choices=("pre", "post"), required=True,
+                   help="pre: from the source site, before the move; post: from the target site, after")
+    p.add_argument("--host", help="a staging host of the inventory, or any ssh://user@host:port or local:// "
+                   "(default: the phase's only staging host)")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="text for people, json for machines")
+    p.set_defaults(func=cmd_plan)
 
     p = sub.add_parser("reflector", help="answer each UDP datagram / TCP connection with the address and port "
                        "it was seen from (run it in the device network)")
@@ -46,6 +66,12 @@ def add_commands(sub) -> None:
     p.add_argument("--port", type=int, default=3478)
     p.add_argument("--udp", action="store_true", help="serve UDP (default: both)")
     p.add_argument("--tcp", action="store_true", help="serve TCP (default: both)")
+    p.add_argument("--callback-allow", action="append", default=[], metavar="CIDR",
+                   help="call-backs may also go to addresses inside CIDR (repeatable; default: only the address "
+                        "a request came from)")
+    p.add_argument("--token-file", metavar="FILE", help="call-back requests must carry the token in FILE")
+    p.add_argument("--callback-rate", type=int, metavar="N", help="call-back requests per source address per "
+                   "minute (default 10)")
     p.set_defaults(func=cmd_reflector)
 
 
@@ -54,11 +80,21 @@ def cmd_reflector(args) -> int:
 
     argv = ["reflector", "--bind", args.bind, "--port", str(args.port)]
     argv += ["--udp"] * args.udp + ["--tcp"] * args.tcp
+    for cidr in args.callback_allow:
+        argv += ["--callback-allow", cidr]
+    if args.token_file:
+        argv += ["--token-file", args.token_file]
+    if args.callback_rate is not None:
+        argv += ["--callback-rate", str(args.callback_rate)]
     return agent.main(argv) or EXIT_OK
 
 
 def _pick_host(args, inventory) -> str | None:
     if args.host:
+        problem = host_problem(args.host)  # before the plan names it: a newline would forge its lines
+        if problem:
+            print(f"--host: {problem}", file=sys.stderr)
+            return None
         return args.host
     hosts = staging_hosts(inventory, args.phase)
     if len(hosts) == 1:
@@ -101,6 +137,43 @@ class _Bar:
             self.stream.write("\n")
 
 
+def cmd_plan(args) -> int:
+    import json
+
+    from ..plan_view import view_plan
+    from ..probes import build_plan
+
+    try:
+        inventory = load_inventory(args.inventory)
+    except InputError as exc:
+        return print_problems(exc)
+    host = _pick_host(args, inventory)
+    if host is None:
+        return EXIT_BAD_INPUT
+    view = view_plan(inventory, build_plan(inventory, host, args.phase))
+    if args.format == "json":
+        json.dump(view.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print("\n".join(view.lines()))
+    return EXIT_OK
+
+
+def _confirm(args, inventory, host: str) -> bool:
+    """Say what will be contacted (stderr); on a terminal, ask unless --yes."""
+    from ..plan_view import view_plan
+    from ..probes import build_plan
+
+    view = view_plan(inventory, build_plan(inventory, host, args.phase, jobs=args.jobs))
+    print(f"plan: {view.summary()}  (details: migready plan {args.inventory} --phase {args.phase}"
+          f"{' --host ' + host if args.host else ''})", file=sys.stderr)
+    if args.yes or not sys.stdin.isatty():
+        return True
+    sys.stderr.write("Probe these? [y/N] ")
+    sys.stderr.flush()
+    return sys.stdin.readline().strip().lower() in ("y", "yes")
+
+
 def cmd_probe(args) -> int:
     try:
         inventory = load_inventory(args.inventory)
@@ -131,6 +204,9 @@ def _probe(args, inventory, workspace: Workspace, signer) -> int:
     host = _pick_host(args, inventory)
     if host is None:
         return EXIT_BAD_INPUT
+    if not _confirm(args, inventory, host):
+        print("not confirmed: nothing probed, nothing stored", file=sys.stderr)
+        return EXIT_BAD_INPUT
     options = TransportOptions(ssh_config=args.ssh_config, identity_files=args.identity,
                                known_hosts=args.known_hosts, accept_new_host_key=args.accept_new_host_key,
                                connect_timeout=args.connect_timeout)
@@ -154,7 +230,10 @@ def _probe(args, inventory, workspace: Workspace, signer) -> int:
         from ..signing import attest
         workspace.attest_run(attest(signer, run["id"], workspace.run_logged_digest(run["id"])))
         print(f"{run['id']} attested by {signer.name} ({signer.role})")
-    print_run(run)
+    print_run(run, ZoneMap.of(inventory) if inventory.zones or inventory.migration.target.nat_gateways
+              or inventory.migration.source.nat_gateways else None)
+    print(f"stored in {args.workspace} (next: migready compare {args.workspace}, or migready gui "
+          f"{args.workspace})")
     if not run["complete"]:
         print(f"run incomplete: {run['error']}; {len(run['results'])} results stored in {args.workspace}",
               file=sys.stderr)
@@ -162,9 +241,23 @@ def _probe(args, inventory, workspace: Workspace, signer) -> int:
     return EXIT_FINDINGS if any(r["status"] == "fail" for r in run["results"]) else EXIT_OK
 
 
-def print_run(run: dict) -> None:
+def print_run(run: dict, zones: ZoneMap | None = None) -> None:
+    """One line per result; with the inventory's zones, DNS answers and routes say where they lie."""
     print(f"{run['id']}: {run['phase']} from {run['host']}, {len(run['results'])}/{run['planned']} results")
     for r in sorted(run["results"], key=lambda r: (r["dependency"] or "", r["check"], r["target"] or "")):
         what = r["dependency"] or "(host)"
         target = f" {r['target']}" if r["target"] else ""
-        print(f"  {r['status'].upper():12} {what} {r['check']}{target}: {describe(r)}")
+        print(f"  {r['status'].upper():12} {what} {r['check']}{target}: {describe(r)}{_placed(r, run, zones)}")
+
+
+def _placed(result: dict, run: dict, zones: ZoneMap | None) -> str:
+    """' [198.18.30.7: zone ddos-edge (external); leaves via NAT gateway ...]' for dns and route results."""
+    if zones is None or result.get("status") != "pass" or result.get("check") not in ("dns", "route"):
+        return ""
+    data = result.get("data") or {}
+    addresses = [a.get("ip") for a in data.get("answers") or () if isinstance(a, dict)] or [data.get("ip")]
+    parts = [f"{zones.place(str(a), result.get('target'))}" for a in addresses if a]
+    if result["check"] == "route":
+        egress = zones.route_egress(result, run.get("phase"))
+        parts += [f"leaves via {egress}"] if egress else []
+    return f" [{'; '.join(parts)}]" if parts else ""

@@ -9,7 +9,8 @@ import json
 import sys
 from pathlib import Path
 
-from .common import EXIT_BAD_INPUT, EXIT_OK, print_problems
+from .. import root_causes
+from .common import add_reason, EXIT_BAD_INPUT, EXIT_OK, print_problems
 from ..inventory import load_inventory
 from ..problems import InputError, Problem
 from ..sanitize import for_terminal as shown
@@ -22,7 +23,7 @@ def add_commands(sub) -> None:
                             ("verdict", "GO / GO WITH WAIVERS / NO-GO with every reason (exit 0 / 3 / 1)")):
         p = sub.add_parser(name, help=help_text)
         p.add_argument("workspace", type=Path)
-        p.add_argument("--format", choices=("text", "json"), default="text")
+        _add_format(p)
         p.set_defaults(func=globals()[f"cmd_{name}"])
 
     p = sub.add_parser("mark", help="set a checklist item by hand (logged)")
@@ -30,15 +31,17 @@ def add_commands(sub) -> None:
     p.add_argument("item")
     p.add_argument("state", choices=("pass", "fail", "na"))
     p.add_argument("--by", required=True, help="your name")
-    p.add_argument("--note", required=True, help="why (required)")
+    add_reason(p, "--note", help="what you checked, or why it does not apply (required)")
+    _add_format(p)
     p.set_defaults(func=cmd_mark)
 
     p = sub.add_parser("waive", help="waive an item (or all items of a dependency) until a date (logged)")
     p.add_argument("workspace", type=Path)
     p.add_argument("item", help="a checklist item id, or service/dependency for all its items")
     p.add_argument("--by", required=True, help="who grants the waiver")
-    p.add_argument("--reason", required=True, help="the justification (required)")
-    p.add_argument("--until", required=True, help="expiry date YYYY-MM-DD")
+    add_reason(p, help="the justification (required)")
+    p.add_argument("--until", required=True, metavar="YYYY-MM-DD", help="expiry date")
+    _add_format(p)
     p.set_defaults(func=cmd_waive)
 
     p = sub.add_parser("upgrade", help="migrate a workspace written by an older migready to this schema "
@@ -46,6 +49,11 @@ def add_commands(sub) -> None:
     p.add_argument("workspace", type=Path, help="the *.migready.json file")
     p.add_argument("--by", default="migready", help="who upgrades it (recorded in the log)")
     p.set_defaults(func=cmd_upgrade)
+
+
+def _add_format(p) -> None:
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="text for people, json (the recorded entry) for machines")
 
 
 def open_review(path: Path):
@@ -129,19 +137,31 @@ def cmd_verdict(args) -> int:
     except InputError as exc:
         return print_problems(exc)
     final, evidence = report["signoff"]["final"], report["verdict"]
+    causes = root_causes.from_report(report)
     if args.format == "json":
         _dump({"verdict": final["verdict"], "reasons": final["reasons"], "warnings": evidence["warnings"],
                "evidence_verdict": evidence["verdict"], "digest": report["digest"], "counts": report["counts"],
+               "root_causes": [c.to_dict() for c in causes], "tally": root_causes.tally(causes),
                "signoff": {k: report["signoff"][k] for k in ("required_roles", "awaiting", "notes")}})
     else:
-        print(final["verdict"])
-        for reason in final["reasons"]:
-            print(f"  - {shown(reason)}")
-        for warning in evidence["warnings"] + report["signoff"]["notes"]:
-            print(f"  ! {shown(warning)}")
-        if final["verdict"] != evidence["verdict"]:
-            print(f"  (the evidence alone says {evidence['verdict']})")
+        print("\n".join(shown(line) for line in verdict_lines(report, causes)))  # reasons quote files
     return EXIT_CODES[final["verdict"]]
+
+
+def verdict_lines(report: dict, causes=None) -> list[str]:
+    """The final verdict and its root causes, as `verdict` and `demo` print them."""
+    final, evidence = report["signoff"]["final"], report["verdict"]
+    causes = root_causes.from_report(report) if causes is None else causes
+    gate = root_causes.signoff_gate(report)
+    head = root_causes.tally_text(causes) if causes or gate else ""
+    out = [f"{final['verdict']}: " + "; ".join(x for x in (head, gate) if x) if head else final["verdict"]]
+    out += root_causes.lines(causes)
+    if not causes and not gate:
+        out += [f"  {r}" for r in final["reasons"]]
+    out += [f"  ! {w}" for w in evidence["warnings"] + report["signoff"]["notes"]]
+    if final["verdict"] != evidence["verdict"]:
+        out.append(f"  (the evidence alone says {evidence['verdict']})")
+    return out
 
 
 def _act(args, action) -> int:
@@ -159,8 +179,19 @@ def _act(args, action) -> int:
     except ActionError as exc:
         print(f"error: {shown(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(json.dumps(recorded, ensure_ascii=False, sort_keys=True))
+    if args.format == "json":
+        print(json.dumps(recorded, ensure_ascii=False, sort_keys=True))
+    else:
+        print(shown(f"{describe(recorded, args.item)}; saved in {args.workspace}"))
     return EXIT_OK
+
+
+def describe(recorded: dict, target: str) -> str:
+    """One line for a mark or a waiver as recorded (the json output keeps every field)."""
+    if "until" in recorded:
+        return (f"waiver {recorded.get('id')}: {target} waived until {recorded['until']} "
+                f"by {recorded.get('by')}: {recorded.get('reason')}")
+    return f"marked {target} {str(recorded.get('state')).upper()} by {recorded.get('by')}: {recorded.get('note')}"
 
 
 def cmd_upgrade(args) -> int:
@@ -178,7 +209,7 @@ def cmd_upgrade(args) -> int:
 
 def cmd_mark(args) -> int:
     from ..verdict import mark
-    return _act(args, lambda ws, cl: mark(ws, cl, args.item, args.state, args.by, args.note))
+    return _act(args, lambda ws, cl: mark(ws, cl, args.item, args.state, args.by, args.reason))
 
 
 def cmd_waive(args) -> int:

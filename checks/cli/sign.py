@@ -16,7 +16,7 @@ import os
 import sys
 from pathlib import Path
 
-from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, print_problems, terminal_safe
+from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, add_reason, print_problems, terminal_safe
 from ..problems import InputError
 from ..signing import SigningError, keygen, load_signer, sign
 
@@ -40,7 +40,7 @@ def add_commands(sub) -> None:
     p.add_argument("workspace", type=Path)
     p.add_argument("--key", type=Path, required=True, help="private key made by `migready keygen`")
     p.add_argument("--decision", choices=("approve", "reject"), default="approve")
-    p.add_argument("--comment", default="")
+    add_reason(p, "--comment", required=False, help="why you approve or reject (optional)")
     p.set_defaults(func=cmd_signoff)
 
     p = sub.add_parser("verify", help="is this the report that was signed off, by people I trust? (exit 0 / 1 / 2)")
@@ -94,7 +94,7 @@ def cmd_signoff(args) -> int:
         signer = open_signer(args.key)
         with Workspace.editing(args.workspace) as workspace:  # the digest signed is the one stored
             report = build_report(review_inventory(workspace, args.workspace), workspace)
-            entry = sign(signer, report["digest"], args.decision, args.comment)
+            entry = sign(signer, report["digest"], args.decision, args.reason or "")
             workspace.add_signoff(entry)
     except InputError as exc:
         return print_problems(exc)

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import math
 
+from ..callback import callback_lines
 from ..compare import Change
 from ..records import reflected
+from ..zones import ZoneMap
 
 
 def endpoint(value) -> str | None:
@@ -26,8 +28,10 @@ def endpoint(value) -> str | None:
     return f"[{ip}]:{port}" if ":" in ip else f"{ip}:{port}"
 
 
-def side(result: dict | None) -> dict | None:
-    """One probe result, reduced to what the report shows side by side."""
+def side(result: dict | None, zones: ZoneMap | None = None) -> dict | None:
+    """One probe result, reduced to what the report shows side by side.  With the inventory's
+    zones, `zones` places every address the result carries (incident 2): DNS answers, the
+    route's destination, gateway and source, the connected peer, the reflector's observation."""
     if result is None:
         return None
     data = result.get("data") or {}
@@ -52,10 +56,24 @@ def side(result: dict | None) -> dict | None:
     if result.get("check") == "reflect":
         out["port_preserved"] = _flag(reflected(result, "port_preserved"))
         out["nat"] = _flag(reflected(result, "nat"))
+    if result.get("check") == "callback":  # incident 5: who called whom, from where, what each side saw
+        out["local"] = out["observed"] = None
+        out["callback"] = callback_lines(result)
+    if zones is not None:
+        out["zones"] = placements(result, data, observed, zones)
     return out
 
 
-def change_entry(change: Change) -> dict:
+def placements(result: dict, data: dict, observed, zones: ZoneMap) -> dict:
+    """{address: 'zone idc (internal)' | 'public, in no zone'} for the addresses a result carries."""
+    name = result.get("target") if result.get("check") in ("dns", "route", "http") else None
+    found = [a.get("ip") for a in data.get("answers") or () if isinstance(a, dict)]
+    found += [data.get(k) for k in ("ip", "gateway", "src")]
+    found.append(observed.get("ip") if isinstance(observed, dict) else None)
+    return {a: zones.place(a, name).label for a in dict.fromkeys(a for a in found if isinstance(a, str) and a)}
+
+
+def change_entry(change: Change, zones: ZoneMap | None = None) -> dict:
     """A pre/post pair: classification, what was found, and both sides."""
     return {
         "check": change.check,
@@ -63,8 +81,8 @@ def change_entry(change: Change) -> dict:
         "classification": change.classification,
         "regression": change.is_regression,
         "findings": [f.to_dict() for f in change.notes],
-        "pre": side(change.pre),
-        "post": side(change.post),
+        "pre": side(change.pre, zones),
+        "post": side(change.post, zones),
     }
 
 

@@ -73,13 +73,40 @@ def banner(report: dict, final: dict) -> list[str]:
     bg, fg = BANNER_COLOURS[cls]
     evidence = report["verdict"]["verdict"]
     sub = "" if evidence == verdict else f' <span class="sub">(evidence alone: {esc(evidence)})</span>'
-    reasons = "".join(f"<li>{esc(r)}</li>" for r in final["reasons"])
+    reasons = cause_items(report) or "".join(f"<li>{esc(r)}</li>" for r in final["reasons"])
     return [f'<table class="banner {cls}" width="100%" cellspacing="0" cellpadding="10" bgcolor="{bg}">'
             f'<tr><td style="color:{fg}"><div class="verdict" style="color:{fg}">'
             f'<font color="{fg}">VERDICT: {esc(verdict)}</font>{sub}</div>'
             f'<div class="what" style="color:{fg}"><font color="{fg}">{esc(report["migration"]["name"])}: '
             f'{esc(migration_line(report))}</font></div></td></tr></table>',
-            f'<h2>Why {esc(verdict)}</h2><ul class="reasons">{reasons}</ul>']
+            f'<h2>Why {esc(verdict)}: {esc(cause_tally(report))}</h2><ul class="reasons">{reasons}</ul>']
+
+
+def cause_tally(report: dict) -> str:
+    from ..root_causes import from_report, tally_text
+    return tally_text(from_report(report))
+
+
+def cause_items(report: dict) -> str:
+    """The verdict's root causes (checks/root_causes.py): headline, flows, rule, what clears it, waiver."""
+    from ..root_causes import from_report, signoff_gate
+
+    gate = signoff_gate(report)
+    out = [f'<li class="cause st-pending"><b>{esc(gate)}</b></li>'] if gate else []
+    for c in from_report(report):
+        label = {"fail": "FAILED", "pending": "PENDING", "waived": "WAIVED"}[c.state]
+        evidence = "".join(f"<li>{esc(e)}</li>" for e in c.evidence)
+        tail = [f"rule {esc(c.rule)}" if c.rule.startswith("MR") else esc(c.rule)] if c.rule else []
+        if c.waiver:
+            tail.append(f"waived by {esc(c.waiver.get('by'))} until {esc(c.waiver.get('until'))}: "
+                        f"{esc(c.waiver.get('reason'))}")
+        elif c.cleared_by:
+            tail.append(f"clears it: {esc(c.cleared_by)}")
+        out.append(f'<li class="cause st-{c.state}"><b>[{label}] {esc(c.headline)}</b>'
+                   + (f"<ul>{evidence}</ul>" if evidence else "")
+                   + (f'<div class="sub">{"; ".join(tail)}</div>' if tail else "")
+                   + f'<div class="ids">{esc(", ".join(c.items))}</div></li>')
+    return "".join(out[1:] + out[:1]) if gate else "".join(out)
 
 
 def summary(report: dict, digest: str) -> list[str]:

@@ -22,7 +22,7 @@ def render(report: dict) -> bytes:
     digest = content_digest(report)
     generated = (report.get("generated") or {}).get("at", "")
     root = ET.Element("testsuites", name=clean(f"migready: {report['migration']['name']}"))
-    suites = [checklist_suite(report), regression_suite(report), verdict_suite(final)]
+    suites = [checklist_suite(report), regression_suite(report), verdict_suite(final, report)]
     for suite in suites:
         suite.set("timestamp", clean(generated))
         props = ET.Element("properties")
@@ -98,9 +98,13 @@ def regression_suite(report: dict) -> ET.Element:
     return _suite("regressions", cases)
 
 
-def verdict_suite(final: dict) -> ET.Element:
+def verdict_suite(final: dict, report: dict | None = None) -> ET.Element:
+    from ..root_causes import from_report, lines as cause_lines
     case = _case("verdict", f"go/no-go: {final['verdict']}")
-    reasons = "\n".join(clean(r) for r in final["reasons"])
+    from ..root_causes import signoff_gate
+    causes = from_report(report) if report is not None else []
+    gate = [signoff_gate(report)] if report is not None and signoff_gate(report) else []
+    reasons = "\n".join(clean(r) for r in (gate + cause_lines(causes, 99) if causes else final["reasons"]))
     if final["verdict"] == "NO-GO":
         ET.SubElement(case, "failure", message="NO-GO", type="verdict").text = reasons
     else:

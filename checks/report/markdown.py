@@ -45,7 +45,13 @@ def render_lines(report: dict) -> list[str]:
            f"**Verdict: {md(final['verdict'])}** · {md(migration_line(report))}", ""]
     if report["verdict"]["verdict"] != final["verdict"]:
         out += [f"Evidence alone: {md(report['verdict']['verdict'])}; sign-off decides the rest.", ""]
-    out += [f"- {md(r)}" for r in final["reasons"]] + [""]
+    from ..root_causes import from_report, lines as cause_lines, signoff_gate, tally_text
+    causes = from_report(report)
+    out += [f"**{md(tally_text(causes))}**" + (f"; {md(signoff_gate(report))}" if signoff_gate(report) else ""), ""]
+    if causes:
+        out += [f"    {md(line)}" if line.startswith(" ") else md(line) for line in cause_lines(causes, 99)] + [""]
+    else:
+        out += [f"- {md(r)}" for r in final["reasons"]] + [""]
     if report["verdict"]["warnings"]:
         out += ["Warnings:", ""] + [f"- {md(w)}" for w in report["verdict"]["warnings"]] + [""]
     counts = report["counts"]

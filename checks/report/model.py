@@ -24,6 +24,7 @@ from ..compare import Comparison
 from ..model import Dependency, Inventory, Site
 from ..verdict import Review, regression_waiver, review
 from ..workspace import Workspace, utc_now
+from ..zones import ZoneMap
 from .evidence import change_entry, regression_entry, run_entry
 from ..provenance import standing
 from ..signing import check_signature
@@ -62,8 +63,9 @@ def content(inventory: Inventory, workspace: Workspace, result: Review, today: _
     for item in checklist.items:
         items_by_dep.setdefault(item.dependency, []).append(item_entry(item))
     evidence_by_dep: dict[str | None, list[dict]] = {}
+    zones = ZoneMap.of(inventory) if inventory.zones else None
     for change in comparison.changes:
-        evidence_by_dep.setdefault(change.dependency, []).append(change_entry(change))
+        evidence_by_dep.setdefault(change.dependency, []).append(change_entry(change, zones))
     flags_by_dep: dict[str, list[dict]] = {}
     for flag in checklist.flags:
         flags_by_dep.setdefault(flag.ref, []).append(

@@ -36,12 +36,17 @@ def side_lines(side: dict | None) -> list[str]:
         seen = f" → seen as {side['observed']}" if side.get("observed") else ""
         lines.append(f"local {side.get('local') or '?'}{seen}")
     route = side.get("route")
+    zones = side.get("zones") or {}
     if route:
         via = f"via {route['gateway']}" if route.get("gateway") else "direct"
-        lines.append(f"route {route.get('dev') or '?'} {via}" + (f", src {route['src']}" if route.get("src") else ""))
+        lines.append(f"route {route.get('dev') or '?'} {via}" + (f", src {route['src']}" if route.get("src") else "")
+                     + (f" ({zones[route['gateway']]})" if route.get("gateway") in zones
+                        and not zones[route["gateway"]].endswith("in no zone") else ""))
     if side.get("dns") is not None:
-        answers = ", ".join(f"{a.get('ip')} ({a.get('class')})" for a in side["dns"]) or "no answer"
+        answers = ", ".join(f"{a.get('ip')} ({zones.get(a.get('ip')) or a.get('class')})"
+                            for a in side["dns"]) or "no answer"
         lines.append(f"DNS {answers}")
+    lines.extend(side.get("callback") or ())
     if side.get("detail") and len(lines) == 1:
         lines.append(side["detail"])
     return [clean(line) for line in lines]

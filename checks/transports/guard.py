@@ -5,9 +5,12 @@ sent to an agent is checked first, at the one place all transports share
 (`encode_agent_input`), and a plan that would reach anything outside those
 networks is refused before a single packet leaves.  Names count as outside
 (only resolving them would tell, and resolving is itself traffic), except
-`localhost`.  The test suite sets it to loopback plus the lab's 198.18.0.0/15,
-so a test that picks the wrong inventory fails here instead of probing a
-real network.
+`localhost` and the names listed in MIGREADY_ALLOWED_NAMES (exact names, or
+`.suffix` for every name under it): a lab that answers its own names from
+`/etc/netns/<ns>/hosts`, with no DNS and no route out, lists them there.  The
+test suite sets the networks to loopback plus the lab's 198.18.0.0/15, so a
+test that picks the wrong inventory fails here instead of probing a real
+network.
 """
 from __future__ import annotations
 
@@ -18,7 +21,9 @@ from urllib.parse import urlsplit
 from .errors import TransportError
 
 ENV = "MIGREADY_ALLOWED_NETWORKS"
-_FIELDS = ("host", "reflector_host", "name", "resolver", "url")
+NAMES_ENV = "MIGREADY_ALLOWED_NAMES"
+_FIELDS = ("host", "reflector_host", "name", "resolver", "url", "advertise")
+_NOT_ADDRESSES = {"advertise": ("own", "observed")}  # a callback's registered address, by rule
 
 
 class TargetNotAllowed(TransportError):
@@ -39,12 +44,20 @@ def outside(plan: dict, networks: list) -> list[str]:
     for probe in probes if isinstance(probes, list) else ():
         if not isinstance(probe, dict):
             continue  # not a probe the agent would run (it rejects the plan)
+        for cidr in probe.get("callback_allow") or () if isinstance(probe.get("callback_allow"), list) else ():
+            try:  # a call-back vantage host may call addresses inside these
+                net = ipaddress.ip_network(cidr, strict=False)
+            except (TypeError, ValueError):
+                found.append(str(cidr))
+                continue
+            if not any(net.version == n.version and net.subnet_of(n) for n in networks):
+                found.append(cidr)
         for field in _FIELDS:
             value = probe.get(field)
             if not isinstance(value, str):
                 continue
             host = (urlsplit(value).hostname or "") if field == "url" else value
-            if host == "localhost":
+            if host == "localhost" or value in _NOT_ADDRESSES.get(field, ()) or _allowed_name(host):
                 continue
             try:
                 ip = ipaddress.ip_address(host)
@@ -54,6 +67,18 @@ def outside(plan: dict, networks: list) -> list[str]:
             if not any(ip.version == net.version and ip in net for net in networks):
                 found.append(value)
     return found
+
+
+def _allowed_name(host: str) -> bool:
+    """A name MIGREADY_ALLOWED_NAMES lets through (only ever together with the networks fence)."""
+    name = host.lower().rstrip(".")
+    for entry in os.environ.get(NAMES_ENV, "").split(","):
+        entry = entry.strip().lower().rstrip(".")
+        if not entry or entry == ".":
+            continue
+        if name == entry or (entry.startswith(".") and name.endswith(entry)):
+            return True
+    return False
 
 
 def enforce(plan: dict) -> None:

@@ -64,12 +64,13 @@ class LocalTransport(Transport):
         except BaseException:  # on_line raised: do not leave the agent running
             _kill(proc)
             proc.wait()
+            _close_pipes(proc, threads)
             raise
         if cancelled:
             _kill(proc)
         stream.finish()
         status = proc.wait()
-        threads[2].join(timeout=2)
+        _close_pipes(proc, threads)
         return conclude(stream, status, err, where=self.where, host="localhost", port=None,
                         python=self.python, cancelled=cancelled)
 
@@ -113,6 +114,17 @@ def _read(pipe: IO[bytes], sink: Callable[[bytes], object]) -> None:
                 return
     except (OSError, ValueError):
         sink(b"")
+
+
+def _close_pipes(proc: subprocess.Popen, threads: list) -> None:
+    """Let the readers see EOF, then close the agent's pipes (no ResourceWarning, no leaked fds)."""
+    for t in threads[1:]:
+        t.join(timeout=2)
+    for pipe in (proc.stdout, proc.stderr):
+        try:
+            pipe.close()
+        except OSError:
+            pass
 
 
 def _kill(proc: subprocess.Popen) -> None:

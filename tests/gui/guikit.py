@@ -90,6 +90,7 @@ class FakeInteraction(Interaction):
     save_paths: list = field(default_factory=list)
     choices: list = field(default_factory=list)  # answers to `choose`, in order (None: cancel)
     confirm_answer: bool = False
+    plan_answer: bool = True
     asked: list = field(default_factory=list)
     dialogs: list = field(default_factory=list)
 
@@ -122,6 +123,12 @@ class FakeInteraction(Interaction):
         dialog = SignDialog(digest, verdict, key_path)
         dialog.set_values(**self.sign_values)
         return self._answer(dialog)
+
+    def probe_plan(self, view):
+        from migready.gui.dialogs.plan import PlanDialog
+        self.asked.append(("plan", view.summary()))
+        self.dialogs.append(PlanDialog(view))
+        return self.plan_answer
 
     def secret(self, prompt):
         self.asked.append(("secret", prompt))

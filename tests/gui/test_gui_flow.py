@@ -21,8 +21,9 @@ def run_phase(qtbot, window, phase: str) -> dict:
     page = window.pages[phase]
     assert page.host.currentText() == "local://"  # the demo's staging host, offered first
     with qtbot.waitSignal(window.session.review_changed, timeout=20_000):
-        with qtbot.waitSignal(page.start().finished, timeout=20_000) as finished:
+        with qtbot.waitSignal(page.request_run().finished, timeout=20_000) as finished:
             pass
+    assert window.interaction.asked[-1][0] == "plan"  # the plan was shown before the run
     run = finished.args[0]
     assert run["complete"] and run["phase"] == phase
     assert page.model.rowCount() == len(run["results"]) > 0
@@ -111,6 +112,7 @@ def test_whole_review_through_the_window(qtbot, demo_window, store_peers, tmp_pa
         qtbot.waitUntil(lambda: signoff.report is not None and not signoff.stale
                         and len(signoff.report["signoff"]["entries"]) == number + 1, timeout=15_000)
     assert signoff.report["signoff"]["final"]["verdict"] == "GO WITH WAIVERS"
+    qtbot.waitUntil(lambda: window.step_state("signoff") == "done", timeout=5_000)  # every role signed
     assert signoff.model.rowCount() == 2
     pdf = tmp_path / "report.pdf"
     window.interaction.save_paths = [str(pdf)]
@@ -130,6 +132,87 @@ def test_opening_never_starts_probes(qtbot, demo_window):
     assert demo_window.session.probe is None
     assert demo_window.session.workspace.runs == []
     assert demo_window.step_state("pre") == "todo"
+
+
+def test_run_shows_the_plan_first_and_cancel_sends_nothing(qtbot, demo_window):
+    """The app's own dialog: the plan lists every address and port; Cancel leaves no run."""
+    from guikit import answer_when_shown
+    from migready.gui.dialogs.plan import PlanDialog
+    from migready.gui.interaction import Interaction
+    page = demo_window.pages["pre"]
+    page.interaction = Interaction(demo_window)
+    shown = []
+
+    def cancel(dialog):
+        shown.append(dialog.text.toPlainText())
+        dialog.reject()
+
+    answer_when_shown(page.interaction, cancel, PlanDialog)
+    demo_window.go("pre")
+    assert page.request_run("local://") is None
+    assert "127.0.0.21" in shown[0] and "udp/5002" in shown[0] and "totals:" in shown[0]
+    assert demo_window.session.probe is None and demo_window.session.workspace.runs == []
+    assert "nothing was sent" in page.state.text()
+
+
+def test_counts_agree_across_banner_rail_pages_and_report_on_the_demo(qtbot, demo_window, store_peers):
+    """One place counts: the banner's root causes = the Sign-off page's = every report format's;
+    the rail's checklist step = the checklist page's = the report's blocker counts."""
+    from migready.checks.report import build_report, render
+    from migready.checks.root_causes import blocker_tally, from_report, tally, tally_text
+    window, session = demo_window, demo_window.session
+    run_phase(qtbot, window, "pre")
+    store_peers.stop()
+    nat = behind_nat()
+    try:
+        run_phase(qtbot, window, "post")
+    finally:
+        nat.stop()
+    report = build_report(session.inventory, session.workspace)
+    causes = from_report(report)
+    said = tally_text(causes)
+    assert said == "2 root causes (1 failed, 1 pending)"
+    # banner: the tally and the first root cause (the scale's port), nothing else
+    assert tally(window.banner.causes) == tally(causes)
+    banner = window.banner.reasons.text()
+    assert said in banner and "demo-scale: source port 9010 rewritten by NAT" in banner
+    assert "flag:" not in banner and "req:" not in banner
+    # compare page: its two regressions under the one root cause
+    window.go("compare")
+    compare = window.pages["compare"].summary.text()
+    assert compare.count("source port 9010 rewritten by NAT") == 1 and "(2 regressions)" in compare
+    # rail and checklist page: blocker items by state, as the report counts them
+    items = [i for s in report["services"] for d in s["dependencies"] for i in d["items"]]
+    items += [i for g in report["general_items"] for i in g["items"]]
+    blockers = blocker_tally(items)
+    step = window.rail.item([k for k, _ in __import__("migready.gui.steps", fromlist=["STEPS"]).STEPS]
+                            .index("checklist")).text()
+    assert f"{blockers['failed']} failed, {blockers['pending']} pending" in step
+    window.go("checklist")
+    assert f"Blockers: {blockers['failed']} failed, {blockers['pending']} pending" in \
+        window.pages["checklist"].summary.text()
+    # Sign-off page and every report format: the same root-cause tally
+    window.go("signoff")
+    signoff = window.pages["signoff"]
+    qtbot.waitUntil(lambda: signoff.report is not None and not signoff.stale, timeout=15_000)
+    assert said in signoff.summary.text()
+    for fmt in ("html", "md", "junit"):
+        text = render(report, fmt).decode("utf-8")
+        assert text.count("demo-scale: source port 9010 rewritten by NAT") == 1, fmt
+    assert said in render(report, "html").decode("utf-8") and said in render(report, "md").decode("utf-8")
+    # the rail's Sign-off step is not done while a required role is awaited
+    assert window.step_state("signoff") != "done"
+
+
+def test_opening_a_finished_workspace_lands_on_compare(qtbot, demo_window, store_peers):
+    window, session = demo_window, demo_window.session
+    run_phase(qtbot, window, "pre")
+    run_phase(qtbot, window, "post")
+    qtbot.waitUntil(lambda: session.workspace.path.exists(), timeout=5_000)
+    path = session.workspace.path
+    window.go("inventory")
+    session.open_path(path)
+    qtbot.waitUntil(lambda: window.current_page() is window.pages["compare"], timeout=10_000)
 
 
 def test_probe_runs_are_attested_with_the_key_chosen_once(qtbot, demo_window, store_peers, tmp_path):

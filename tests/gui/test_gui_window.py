@@ -200,3 +200,23 @@ def test_bare_migready_opens_the_app_when_there_is_a_display(monkeypatch):
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     assert cli.main([]) == 0 and calls == [[]]
     assert cli.main(["gui", str(DEMO)]) == 0 and calls[-1] == [str(DEMO)]
+
+
+def test_report_preview_follows_the_dark_palette(qtbot, demo_window):
+    from PySide6.QtWidgets import QApplication
+
+    from migready.gui.style import dark_palette
+    page = demo_window.pages["signoff"]
+    demo_window.go("signoff")
+    qtbot.waitUntil(lambda: page.report is not None and not page.stale, timeout=15_000)
+    app = QApplication.instance()
+    light = app.palette()
+    try:
+        app.setPalette(dark_palette())
+        page.palette_changed()
+        assert "#1e1f22" in page.preview.styleSheet()
+        assert "#fff1c2" not in page.preview.toHtml().lower()  # the pending tint is dark now
+    finally:
+        app.setPalette(light)
+        page.palette_changed()
+    assert "#ffffff" in page.preview.styleSheet() and "#fff1c2" in page.preview.toHtml().lower()

@@ -74,6 +74,7 @@ PRINTER_ADDRS = ("198.18.10.21", "198.18.10.22")
 SCALE_PORT = 5002
 PRINTER_PORT = 9100
 SSH_SITES = ("old", "new")
+ETC_NETNS = Path("/etc/netns")  # `ip netns exec` bind-mounts /etc/netns/<ns>/<file> over /etc/<file>
 
 
 class LabUnavailable(RuntimeError):
@@ -152,6 +153,7 @@ def _destroy_namespaces(names: Iterable[str]) -> None:
     for name in names:
         if name in netns_list():
             _run(["ip", "netns", "del", name], check=False)
+        shutil.rmtree(ETC_NETNS / name, ignore_errors=True)  # Lab.write_etc's files
 
 
 def live_labs() -> List[str]:
@@ -533,6 +535,25 @@ class Lab:
     @property
     def is_up(self) -> bool:
         return not self._torn_down
+
+    # ---- per-namespace /etc files (split-horizon DNS: /etc/netns/<ns>/hosts) ----
+
+    def write_etc(self, role: str, name: str, text: str) -> Path:
+        """Write /etc/netns/<ns>/<name>, which processes started in ``role`` afterwards see as
+        /etc/<name>.  Rewritten in place, so processes already started see the new text too
+        once they saw the file at all (a bind mount follows the inode).  Removed at teardown."""
+        path = ETC_NETNS / self.ns(role) / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        return path
+
+    def restart_sshd(self, site: str, timeout: float = 15.0) -> None:
+        """Restart a site's sshd, so its sessions see the /etc files written since it started."""
+        server = self.sshd[site]
+        server.stop()
+        server.files.log.write_text("")  # start() waits for a fresh "Server listening on"
+        server.start(timeout)
 
 
 def _sshd_module():

@@ -35,6 +35,9 @@ def test_pre_and_post_over_ssh_show_the_port_rewrite(lab, lab_inventory, tmp_pat
     assert reflect_post["port_preserved"] is False and reflect_post["nat"] is True
     assert reflect_post["local"] == {"ip": lab.new, "port": 9010}
     assert reflect_post["observed"]["ip"] == lab.nat_address and reflect_post["observed"]["port"] != 9010
+    # real NAT: the reflector answered, and what it saw is a failure for the scales
+    [pre_r], [post_r] = results(before, "scale-adapter/scales", "reflect"), results(after, "scale-adapter/scales", "reflect")
+    assert (pre_r["status"], post_r["status"], post_r["reason"]) == ("pass", "fail", "port_rewritten")
     assert "source port 9010 →" in post.stdout and "(rewritten by NAT)" in post.stdout
 
     scales_pre = results(before, "scale-adapter/scales", "udp_exchange")
