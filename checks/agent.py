@@ -1053,7 +1053,9 @@ SS_STATES = {"ESTAB": "ESTABLISHED", "SYN-SENT": "SYN_SENT", "SYN-RECV": "SYN_RE
 PROC_NET_FILES = ("tcp", "tcp6", "udp", "udp6")
 DEFAULT_EPHEMERAL = (32768, 60999)
 _WILDCARDS = ("0.0.0.0", "::")
-_SS_USER = re.compile(r'\("((?:[^"\\]|\\.)*)",pid=(\d+),fd=\d+\)')
+# users:(("name",pid=1,fd=2)) today; ("name",1,2) before iproute2 4.x;
+# ("name",pid=1,tid=3,fd=2) with -T (--threads): the name and pid are kept.
+_SS_USER = re.compile(r'\("((?:[^"\\]|\\.)*)",(?:pid=)?(\d+),')
 
 
 def _plain_ip(addr):
@@ -1109,8 +1111,11 @@ def parse_proc_net(text, kind, byteorder=None):
     return sockets
 
 
-def _ss_endpoint(text):
-    """'[::ffff:10.0.0.1]:443', '10.0.0.1%eth0:53', '*:22', ':::22' -> (ip, port)."""
+def _ss_endpoint(text, service_port=None):
+    """'[::ffff:10.0.0.1]:443', '10.0.0.1%eth0:53', '*:22', ':::22' -> (ip, port).
+
+    A service name instead of a number (ss run without -n: '10.0.0.1:ssh')
+    is turned into a port by service_port(name) when given (None: unknown)."""
     host, _, port = text.rpartition(":")
     if host.startswith("["):
         host = host[1:].split("]", 1)[0]
@@ -1121,7 +1126,14 @@ def _ss_endpoint(text):
         ip = _plain_ip(ipaddress.ip_address(host))
     except ValueError:
         raise ValueError("not an ss address: %r" % text)
-    return ip, 0 if port in ("*", "") else int(port)
+    if port in ("*", ""):
+        return ip, 0
+    if port.isdigit():
+        return ip, int(port)
+    number = service_port(port) if service_port is not None else None
+    if number is None:
+        raise ValueError("service name %r is not a known port" % port)
+    return ip, number
 
 
 def _ss_processes(text):
@@ -1129,14 +1141,17 @@ def _ss_processes(text):
     return [(name, int(pid)) for name, pid in _SS_USER.findall(text)]
 
 
-def parse_ss(text):
+def parse_ss(text, service_port=None, rejected=None):
     """`ss -tunap` / `ss -tunapH` output -> socket dicts (as parse_proc_net,
     plus "processes": [name, ...] and "pids"; no uid/inode).
 
     Header lines are skipped.  Without a Netid column (`ss -tap`), the
-    protocol is taken as udp for UNCONN sockets and tcp otherwise."""
+    protocol is taken as udp for UNCONN sockets and tcp otherwise.
+    service_port(name, proto) turns service names (ss without -n) into
+    ports; rejected, a list, receives (line number, line, why) for each
+    socket line that could not be read, so a caller can say so."""
     sockets = []
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines(), 1):
         at = line.find("users:(")
         main, users = (line, "") if at < 0 else (line[:at], line[at:])
         cols = main.split()
@@ -1148,10 +1163,13 @@ def parse_ss(text):
             proto, cols = cols[0].lower(), cols[1:]
         if proto not in ("tcp", "udp") or len(cols) < 5 or cols[0].upper() not in SS_STATES:
             continue
+        lookup = None if service_port is None else (lambda name: service_port(name, proto))
         try:
-            local_ip, local_port = _ss_endpoint(cols[3])
-            remote_ip, remote_port = _ss_endpoint(cols[4])
-        except ValueError:
+            local_ip, local_port = _ss_endpoint(cols[3], lookup)
+            remote_ip, remote_port = _ss_endpoint(cols[4], lookup)
+        except ValueError as exc:
+            if rejected is not None:
+                rejected.append((number, line, str(exc)))
             continue
         state = SS_STATES[cols[0].upper()]
         if proto == "udp" and state != "ESTABLISHED":

@@ -83,7 +83,6 @@ def from_report(report: dict) -> list[RootCause]:
     for phase in report.get("general_items") or ():
         items.extend(phase.get("items") or ())
     regressions = (report.get("attention") or {}).get("regressions") or []
-    signoff = report.get("signoff") or {}
     site = ((report.get("migration") or {}).get("target") or {}).get("site") or "the target site"
     return group(items, regressions, changes, deps, site)
 
@@ -244,7 +243,7 @@ def _headline(name: str, family: str, items: list[dict], regs: list[dict], dep_c
     if family == "path":
         reflect = next((c for c in dep_changes if c.get("check") == "reflect" and c.get("post")), None)
         post = (reflect or {}).get("post") or {}
-        local, observed = _port(post.get("local")), _port(post.get("observed"))
+        local = _port(post.get("local"))
         if post.get("port_preserved") is False and local:
             return f"{name}: source port {local} rewritten by NAT at {site}"
         if post.get("nat") is True:

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QHBoxLayout, QLineEdit, QPushButton, QSplitter, QTabWidget, QTextBrowser,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
 
 from migready.checks.checklist import STATES
 
@@ -20,9 +18,8 @@ from migready.checks.root_causes import blocker_tally
 from . import style
 from .models.checklist import ChecklistModel, evidence
 from .models.events import EventsModel
-from .models.filter import FilterProxy
 from .models.table import ROW_ROLE
-from .page import Page, facet_combo, heading, table_view, tree_view
+from .page import Browser, Page, facet_combo, heading, table_view, tree_view, with_details
 
 
 EXPAND_LIMIT = 400
@@ -34,15 +31,12 @@ class ChecklistPage(Page):
     def __init__(self, session, interaction, parent=None):
         super().__init__(session, interaction, parent)
         self.summary = heading()
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Search items…")
-        self.search.setClearButtonEnabled(True)
         self.state_filter = facet_combo("all states", [(style.label(s), s) for s in STATES])
         self.blocker_filter = facet_combo("blockers and others", [("blockers only", "blocker"),
                                                                   ("non-blockers only", "not blocker")])
-        self.model = ChecklistModel(parent=self)
-        self.proxy = FilterProxy(self)
-        self.proxy.setSourceModel(self.model)
+        browser = Browser(self, ChecklistModel(parent=self), "Search items…",
+                          {"state": self.state_filter, "blocker": self.blocker_filter})
+        self.model, self.proxy, self.search = browser.model, browser.proxy, browser.search
         self.tree = tree_view(self.proxy, {0: 125, 1: 320, 2: 65})
         self.tree.setObjectName("checklist-tree")
         self.tree.setSortingEnabled(False)
@@ -62,22 +56,13 @@ class ChecklistPage(Page):
         actions.addStretch(1)
         items = QWidget()
         items_layout = QVBoxLayout(items)
-        bar = QHBoxLayout()
-        bar.addWidget(self.search, 1)
-        bar.addWidget(self.state_filter)
-        bar.addWidget(self.blocker_filter)
-        items_layout.addLayout(bar)
-        split = QSplitter(Qt.Vertical)
-        split.addWidget(self.tree)
+        items_layout.addLayout(browser.bar())
         bottom = QWidget()
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
         bottom_layout.addLayout(actions)
         bottom_layout.addWidget(self.details)
-        split.addWidget(bottom)
-        split.setSizes([440, 200])
-        self.persist("split", split)
-        items_layout.addWidget(split, 1)
+        items_layout.addWidget(with_details(self, self.tree, bottom, (440, 200)), 1)
         self.events = EventsModel(parent=self)
         self.log = table_view(self.events, {0: 50, 1: 190, 2: 120, 3: 160}, stretch=4)
         self.log.setObjectName("event-log")
@@ -87,12 +72,9 @@ class ChecklistPage(Page):
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.tabs, 1)
-        self.search.textChanged.connect(self.proxy.set_text)
-        self.search.textChanged.connect(self._expand)
-        self.state_filter.currentIndexChanged.connect(
-            lambda: (self.proxy.set_facet("state", self.state_filter.currentData()), self._expand()))
-        self.blocker_filter.currentIndexChanged.connect(
-            lambda: (self.proxy.set_facet("blocker", self.blocker_filter.currentData()), self._expand()))
+        for changed in (self.search.textChanged, self.state_filter.currentIndexChanged,
+                        self.blocker_filter.currentIndexChanged):
+            changed.connect(self._expand)  # after the Browser's filter: the matches are shown opened
         self.tree.selectionModel().currentRowChanged.connect(self._show)
         for signal in (self.proxy.modelReset, self.proxy.layoutChanged, self.proxy.rowsInserted):
             signal.connect(self._span_phases)

@@ -8,17 +8,15 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSplitter, QTextBrowser, QVBoxLayout
+from PySide6.QtWidgets import QTextBrowser, QVBoxLayout
 
-from migready.checks.records import describe
 from migready.checks.compare import CLASSES
+from migready.checks.records import describe
 
 from . import style
 from .models.compare import CompareModel, change_label
-from .models.filter import FilterProxy
 from .models.table import ROW_ROLE
-from .page import Page, facet_combo, heading, table_view
+from .page import Browser, Page, facet_combo, heading, table_view, with_details
 
 
 def _run_label(run) -> str:
@@ -35,31 +33,17 @@ class ComparePage(Page):
     def __init__(self, session, interaction, parent=None):
         super().__init__(session, interaction, parent)
         self.summary = heading()
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Search changes…")
-        self.search.setClearButtonEnabled(True)
         self.kind = facet_combo("all changes", [(style.label(c), c) for c in CLASSES])
-        self.model = CompareModel(parent=self)
-        self.proxy = FilterProxy(self)
-        self.proxy.setSourceModel(self.model)
+        browser = Browser(self, CompareModel(parent=self), "Search changes…", {"change": self.kind})
+        self.model, self.proxy, self.search = browser.model, browser.proxy, browser.search
         self.table = table_view(self.proxy, {0: 125, 2: 190, 3: 95, 4: 115, 5: 95, 6: 125}, stretch=1)
         self.table.setObjectName("compare-table")
         self.persist("table", self.table)
         self.details = QTextBrowser()
-        split = QSplitter(Qt.Vertical)
-        split.addWidget(self.table)
-        split.addWidget(self.details)
-        split.setSizes([420, 170])
-        self.persist("split", split)
-        bar = QHBoxLayout()
-        bar.addWidget(self.search, 1)
-        bar.addWidget(self.kind)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
-        layout.addLayout(bar)
-        layout.addWidget(split, 1)
-        self.search.textChanged.connect(self.proxy.set_text)
-        self.kind.currentIndexChanged.connect(lambda: self.proxy.set_facet("change", self.kind.currentData()))
+        layout.addLayout(browser.bar())
+        layout.addWidget(with_details(self, self.table, self.details, (420, 170)), 1)
         self.table.selectionModel().currentRowChanged.connect(self._show)
         session.review_changed.connect(self.refresh)
         self.refresh()

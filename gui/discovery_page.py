@@ -19,7 +19,7 @@ from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QProgressBar, QPushButton,
                                QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
 from migready.checks.discovery import DEFAULT_DURATION, DEFAULT_INTERVAL, Observation, record_discovery
@@ -31,11 +31,10 @@ from . import style
 from .discovery_add import InventoryAdder
 from .discovery_worker import DiscoveryRun
 from .models.discovery import KINDS, DiscoveryModel, details_html, report_from_dict, rows_of
-from .models.filter import FilterProxy
 from .models.table import ROW_ROLE
-from .page import Page, StateLine, facet_combo, heading, reset_combo, table_view
+from .page import Browser, Page, StateLine, facet_combo, heading, reset_combo, table_view
 
-EXPORT_FILTER = "Connection exports (*.csv *.txt *.tsv *.log);;All files (*)"
+EXPORT_FILTER = "Connection exports (*.csv *.txt *.tsv *.log *.zip);;All files (*)"
 _CANDIDATES = re.compile(r"covers \d+ [^(]*\((.*)\); pick one")
 
 
@@ -75,18 +74,15 @@ class DiscoveryPage(Page):
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.state = StateLine("discovery-state")
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Search peers, processes, zones…")
-        self.search.setClearButtonEnabled(True)
         self.kind_filter = facet_combo("all kinds", [(k, k) for k in KINDS])
         self.severity_filter = facet_combo("all severities", [(style.label(s), s) for s in SEVERITIES])
         self.history = QComboBox()
         self.history.setToolTip("Discoveries recorded in this workspace")
         self.history.setMinimumContentsLength(24)  # long labels elide; the page stays narrow
         self.history.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-        self.model = DiscoveryModel(parent=self)
-        self.proxy = FilterProxy(self)
-        self.proxy.setSourceModel(self.model)
+        browser = Browser(self, DiscoveryModel(parent=self), "Search peers, processes, zones…",
+                          {"kind": self.kind_filter, "severity": self.severity_filter})
+        self.model, self.proxy, self.search = browser.model, browser.proxy, browser.search
         self.table = table_view(self.proxy, {0: 120, 1: 95, 2: 230, 3: 70, 4: 60, 5: 80, 6: 100, 7: 130,
                                              8: 150, 9: 150, 10: 60})
         self.table.setObjectName("discovery-results")
@@ -120,10 +116,7 @@ class DiscoveryPage(Page):
         actions.addWidget(self.sample_button)
         actions.addWidget(self.cancel_button)
         actions.addWidget(self.import_button)
-        filters = QHBoxLayout()
-        filters.addWidget(self.search, 1)
-        filters.addWidget(self.kind_filter)
-        filters.addWidget(self.severity_filter)
+        filters = browser.bar()
         filters.addWidget(self.history)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
@@ -138,11 +131,6 @@ class DiscoveryPage(Page):
         self.import_button.clicked.connect(lambda: self.ask_import())
         self.cancel_button.clicked.connect(self.cancel)
         self.add_button.clicked.connect(lambda: self.ask_add())
-        self.search.textChanged.connect(self.proxy.set_text)
-        self.kind_filter.currentIndexChanged.connect(
-            lambda: self.proxy.set_facet("kind", self.kind_filter.currentData()))
-        self.severity_filter.currentIndexChanged.connect(
-            lambda: self.proxy.set_facet("severity", self.severity_filter.currentData()))
         self.history.activated.connect(lambda index: self.show_record(self.history.itemData(index)))
         self.table.selectionModel().currentRowChanged.connect(self._show)
         session.inventory_changed.connect(self.refresh_inventory)
@@ -217,6 +205,8 @@ class DiscoveryPage(Page):
         where = f"{observation.label}" + (f" ({record_id})" if record_id else " (not recorded: no workspace)")
         text = (f"{where}: {style.plural(seen, 'peer')} seen, {len(report.matched)} in the inventory; {tally}"
                 + (f"; {report.ignored} loopback/link-local left out" if report.ignored else "") + ".")
+        if observation.imported and observation.notes:  # an import: what was read and left out, with counts
+            text += f" Import: {observation.notes[0]}."
         severe = report.at_or_above("high")
         if not observation.complete:
             self._tell("pending", f"Incomplete ({observation.error or 'stopped'}), what came in is kept — {text}")

@@ -3,17 +3,15 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSplitter, QTextBrowser, QVBoxLayout
+from PySide6.QtWidgets import QTextBrowser, QVBoxLayout
 
 from migready.checks.incidents import INCIDENTS
 from migready.checks.rules import RULES, SEVERITIES
 
 from . import style
-from .models.filter import FilterProxy
 from .models.flags import FlagsModel
 from .models.table import ROW_ROLE
-from .page import Page, facet_combo, heading, table_view
+from .page import Browser, Page, facet_combo, heading, table_view, with_details
 
 class FlagsPage(Page):
     key, title = "flags", "Flags"
@@ -21,35 +19,20 @@ class FlagsPage(Page):
     def __init__(self, session, interaction, parent=None):
         super().__init__(session, interaction, parent)
         self.summary = heading()
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Search flags…")
-        self.search.setClearButtonEnabled(True)
         self.severity = facet_combo("all severities", [(style.label(s), s) for s in SEVERITIES])
         self.rule = facet_combo("all rules", [(f"{r.id} {r.title}", r.id) for r in RULES])
-        self.model = FlagsModel(parent=self)
-        self.proxy = FilterProxy(self)
-        self.proxy.setSourceModel(self.model)
+        browser = Browser(self, FlagsModel(parent=self), "Search flags…",
+                          {"severity": self.severity, "rule": self.rule})
+        self.model, self.proxy, self.search = browser.model, browser.proxy, browser.search
         self.table = table_view(self.proxy, {0: 105, 1: 60, 2: 200, 3: 200, 5: 70, 6: 240}, stretch=4)
         self.table.setObjectName("flags-table")
         self.persist("table", self.table)
         self.details = QTextBrowser()
         self.details.setOpenExternalLinks(False)
-        split = QSplitter(Qt.Vertical)
-        split.addWidget(self.table)
-        split.addWidget(self.details)
-        split.setSizes([420, 160])
-        self.persist("split", split)
-        bar = QHBoxLayout()
-        bar.addWidget(self.search, 1)
-        bar.addWidget(self.severity)
-        bar.addWidget(self.rule)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
-        layout.addLayout(bar)
-        layout.addWidget(split, 1)
-        self.search.textChanged.connect(self.proxy.set_text)
-        self.severity.currentIndexChanged.connect(lambda: self.proxy.set_facet("severity", self.severity.currentData()))
-        self.rule.currentIndexChanged.connect(lambda: self.proxy.set_facet("rule", self.rule.currentData()))
+        layout.addLayout(browser.bar())
+        layout.addWidget(with_details(self, self.table, self.details, (420, 160)), 1)
         self.table.selectionModel().currentRowChanged.connect(self._show)
         session.inventory_changed.connect(self.refresh)
         self.refresh()

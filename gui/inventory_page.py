@@ -9,17 +9,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFontDatabase, QTextCursor, QTextFormat
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QMenu, QPlainTextEdit, QPushButton, QSplitter,
+from PySide6.QtWidgets import (QLabel, QMenu, QPlainTextEdit, QPushButton, QSplitter,
                                QStackedWidget, QTextEdit, QToolButton, QVBoxLayout, QWidget)
 
 from migready.checks.rules import SEVERITIES
 
 from . import style
 from .interaction import INVENTORY_FILTER
-from .models.filter import FilterProxy
 from .models.inventory import InventoryModel
 from .models.problems import ProblemsModel, location
-from .page import OpensDroppedFiles, Page, facet_combo, heading, reset_combo, table_view, tree_view
+from .page import Browser, OpensDroppedFiles, Page, facet_combo, heading, reset_combo, table_view, tree_view
 
 
 class InventoryPage(OpensDroppedFiles, Page):
@@ -39,16 +38,13 @@ class InventoryPage(OpensDroppedFiles, Page):
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self.recent_button.setMenu(self.recent_menu)
         self.recent_button.setVisible(recent is not None)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Search services, dependencies, hosts…")
-        self.search.setClearButtonEnabled(True)
         self.device = facet_combo("all device types", [])
         self.protocol = facet_combo("all protocols", [])
         self.severity = facet_combo("any flag", [(style.label(s), s) for s in SEVERITIES])
-
-        self.model = InventoryModel(parent=self)
-        self.proxy = FilterProxy(self)
-        self.proxy.setSourceModel(self.model)
+        browser = Browser(self, InventoryModel(parent=self), "Search services, dependencies, hosts…",
+                          {"device_type": self.device, "protocol": self.protocol, "severity": self.severity},
+                          on_text=self._filter_text)
+        self.model, self.proxy, self.search = browser.model, browser.proxy, browser.search
         self.tree = tree_view(self.proxy, {0: 175, 1: 105, 2: 100, 3: 105, 4: 60, 5: 95, 6: 130})
         self.tree.setObjectName("inventory-tree")
         self.persist("tree", self.tree)
@@ -84,20 +80,11 @@ class InventoryPage(OpensDroppedFiles, Page):
         self.stack.addWidget(self.tree)
         self.stack.addWidget(problems)
 
-        bar = QHBoxLayout()
-        for widget in (self.open_button, self.recent_button, self.search, self.device, self.protocol,
-                       self.severity):
-            bar.addWidget(widget)
-        bar.setStretch(2, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
-        layout.addLayout(bar)
+        layout.addLayout(browser.bar(self.open_button, self.recent_button))
         layout.addWidget(self.stack, 1)
 
-        self.search.textChanged.connect(self._filter_text)
-        self.device.currentIndexChanged.connect(lambda: self.proxy.set_facet("device_type", self.device.currentData()))
-        self.protocol.currentIndexChanged.connect(lambda: self.proxy.set_facet("protocol", self.protocol.currentData()))
-        self.severity.currentIndexChanged.connect(lambda: self.proxy.set_facet("severity", self.severity.currentData()))
         session.inventory_changed.connect(self.refresh)
         session.busy_changed.connect(self._busy)
         self.refresh()

@@ -5,8 +5,8 @@ from html import escape
 from typing import Optional
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHeaderView, QLabel, QSizePolicy, QSplitter, QTableView,
-                               QTreeView, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QSizePolicy, QSplitter, QTableView, QTreeView, QWidget)
 
 from . import style
 
@@ -201,3 +201,44 @@ def dropped_path(event) -> str | None:
         if url.isLocalFile():
             return url.toLocalFile()
     return None
+
+
+class Browser:
+    """The scaffold five pages share: a search field and facet combos over a filtering proxy of the
+    page's model, laid out as one bar.  `facets` maps the proxy's facet name to its combo; the text
+    search calls `on_text` (default: the proxy's own text filter)."""
+
+    def __init__(self, page: QWidget, model, placeholder: str, facets: dict[str, QComboBox],
+                 on_text=None):
+        from .models.filter import FilterProxy
+        self.model = model
+        self.proxy = FilterProxy(page)
+        self.proxy.setSourceModel(model)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(placeholder)
+        self.search.setClearButtonEnabled(True)
+        self.facets = facets
+        self.search.textChanged.connect(on_text or self.proxy.set_text)
+        for name, combo in facets.items():
+            combo.currentIndexChanged.connect(lambda _=0, n=name, c=combo: self.proxy.set_facet(n, c.currentData()))
+
+    def bar(self, *before: QWidget) -> QHBoxLayout:
+        """The filter bar: `before` widgets, the search (taking the stretch), then the facets."""
+        row = QHBoxLayout()
+        for widget in before:
+            row.addWidget(widget)
+        row.addWidget(self.search, 1)
+        for combo in self.facets.values():
+            row.addWidget(combo)
+        return row
+
+
+def with_details(page: "Page", top: QWidget, bottom: QWidget, sizes: tuple[int, int],
+                 name: str = "split") -> QSplitter:
+    """A view above its details, the division remembered per page."""
+    split = QSplitter(Qt.Vertical)
+    split.addWidget(top)
+    split.addWidget(bottom)
+    split.setSizes(list(sizes))
+    page.persist(name, split)
+    return split

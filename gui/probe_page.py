@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout
 
 from migready.checks.compare import latest_runs
 from migready.checks.plan_view import view_plan
 from migready.checks.probes import build_plan, staging_hosts
 
 from . import style
-from .models.filter import FilterProxy
 from .models.results import ResultsModel
-from .page import Page, StateLine, facet_combo, heading, table_view
+from .page import Browser, Page, StateLine, facet_combo, heading, table_view
 from .probe_worker import ProbeRun
 
 PHASES = {
@@ -50,13 +49,9 @@ class ProbePage(Page):
         self.progress.setFormat("%v / %m probes")
         self.progress.setValue(0)
         self.state = StateLine("probe-state")
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Search results…")
-        self.search.setClearButtonEnabled(True)
         self.status_filter = facet_combo("all results", [(style.label(s), s) for s in ("fail", "inconclusive", "pass")])
-        self.model = ResultsModel(parent=self)
-        self.proxy = FilterProxy(self)
-        self.proxy.setSourceModel(self.model)
+        browser = Browser(self, ResultsModel(parent=self), "Search results…", {"status": self.status_filter})
+        self.model, self.proxy, self.search = browser.model, browser.proxy, browser.search
         self.table = table_view(self.proxy, {0: 110, 1: 280, 2: 105, 3: 130, 4: 60})
         self.table.setObjectName(f"{phase}-results")
         self.persist("table", self.table)
@@ -66,9 +61,7 @@ class ProbePage(Page):
         row.addWidget(self.host, 1)
         row.addWidget(self.run_button)
         row.addWidget(self.cancel_button)
-        filters = QHBoxLayout()
-        filters.addWidget(self.search, 1)
-        filters.addWidget(self.status_filter)
+        filters = browser.bar()
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addLayout(row)
@@ -79,9 +72,6 @@ class ProbePage(Page):
 
         self.run_button.clicked.connect(lambda: self.request_run())
         self.cancel_button.clicked.connect(self.cancel)
-        self.search.textChanged.connect(self.proxy.set_text)
-        self.status_filter.currentIndexChanged.connect(
-            lambda: self.proxy.set_facet("status", self.status_filter.currentData()))
         session.inventory_changed.connect(self.refresh_hosts)
         session.workspace_changed.connect(self.show_latest)
         session.probe_changed.connect(self._enable)

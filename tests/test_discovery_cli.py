@@ -147,3 +147,43 @@ def test_live_local_json(tmp_path, loopback_connection):
     assert obs["source"] == "live" and obs["samples"] == 3 and obs["complete"]
     assert any(p["port"] == port and p["remote_ip"] == "127.0.0.1" for p in obs["peers"])
     load_inventory(draft)  # loopback peers are left out; whatever else this machine does, it validates
+
+
+# ---------------------------------------------------------------- the documented export layouts
+
+DOCNET = DATA / "inventory_docnet.yaml"
+
+
+def test_from_file_aws_export_zip_json_counts(tmp_path):
+    import zipfile
+    archive = tmp_path / "ads-export.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for member in sorted((DATA / "aws_export").iterdir()):
+            z.write(member, member.name)
+    out = migready("discover", DOCNET, "--from-file", archive, "--format", "json")
+    assert out.returncode == 1, out.stderr  # the worker calls back in: an undeclared inbound dependency
+    result = json.loads(out.stdout)
+    obs = result["observation"]
+    assert (obs["source"], obs["server"]) == ("aws", "192.0.2.10")
+    assert obs["imported"]["rows"] == 11 and obs["imported"]["used"] == 8
+    assert obs["imported"]["skipped"] == {"loopback rows (the host talking to itself)": 3}
+    assert result["comparison"]["kinds"]["inbound"] == 1
+    assert any(p["processes"] == ["scale-adapter"] and p["port"] == 5002 for p in obs["peers"])
+
+
+def test_from_file_text_starts_with_the_import_summary():
+    out = migready("discover", DOCNET, "--from-file", DATA / "azure_agentless_export.csv", "--server", "app-01",
+                   "--fail-on", "blocker")
+    assert out.returncode == 0, out.stderr
+    assert "  note: read 10 rows: 9 used (4 peers); left out: 1 rows of other servers" in out.stdout.splitlines()
+    assert "12/31/2024 12:00-18:00 .. 01/01/2025 6:00-12:00" in out.stdout
+
+
+def test_from_file_ambiguous_slot_exits_2_with_file_and_line(tmp_path):
+    path = tmp_path / "deps.csv"
+    path.write_text("Time slot,Source server name,Source IP,Destination server name,Destination IP,"
+                    "Destination port\n15/12/2024 0:00-6:00,app-01,192.0.2.10,,198.51.100.1,80\n"
+                    "08/12/2024 0:00-6:00,app-01,192.0.2.10,,198.51.100.1,80\n", encoding="utf-8")
+    out = migready("discover", DOCNET, "--from-file", path)
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert f"{path}:3:0: Time slot:" in out.stderr and "ambiguous" in out.stderr

@@ -174,6 +174,28 @@ def test_ss_ignores_other_netids_and_noise():
     assert parse_ss(text) == []
 
 
+@pytest.mark.parametrize("users, names, pids", [
+    ('users:(("sshd",pid=901,fd=3),("sshd",pid=905,fd=3))', ["sshd"], [901, 905]),  # iproute2 4.x and later
+    ('users:(("sshd",901,3),("sshd",905,3))', ["sshd"], [901, 905]),  # iproute2 3.x
+    ('users:(("java",pid=3100,tid=3107,fd=88),("java",pid=3100,tid=3100,fd=88))', ["java"], [3100]),  # -T
+    ('users:(("Web Content",pid=4000,fd=50),("sshd",pid=901,fd=3))', ["Web Content", "sshd"], [901, 4000]),
+])
+def test_ss_process_formats_keep_names_and_pids(users, names, pids):
+    [sock] = parse_ss(f"tcp LISTEN 0 128 0.0.0.0:22 0.0.0.0:* {users}\n")
+    assert (sock["processes"], sock["pids"]) == (names, pids)
+
+
+def test_ss_service_names_resolved_by_the_caller_or_reported():
+    text = ("tcp ESTAB 0 0 192.0.2.10:ssh 198.51.100.7:50522\n"
+            "tcp ESTAB 0 0 192.0.2.10:41002 198.51.100.21:scale-sdk\n")
+    assert parse_ss(text) == []  # the agent itself (live sampling runs ss -n) reads numbers only
+    rejected = []
+    known = {("ssh", "tcp"): 22}
+    [sock] = parse_ss(text, lambda name, proto: known.get((name, proto)), rejected)
+    assert (sock["local_port"], sock["remote_port"]) == (22, 50522)
+    assert [(n, why) for n, _, why in rejected] == [(2, "service name 'scale-sdk' is not a known port")]
+
+
 # ---------------------------------------------------------------- direction and aggregation
 
 def sock(proto, lip, lport, rip, rport, state, processes=()):

@@ -2,8 +2,9 @@
 
 Live: `--host HOST` samples the host's sockets over SSH (or local://) for
 `--duration` seconds every `--interval` seconds.  Import: `--from-file FILE`
-reads an Azure Migrate dependency CSV, an AWS Application Discovery
-connection export or saved `ss -tunap` output (`--input-format`, detected
+reads an Azure Migrate dependency export (CSV, or Excel's Unicode Text),
+an AWS Application Discovery agent export (its zip, a folder, or one
+connection CSV) or saved `ss -tunap` output (`--input-format`, detected
 when unambiguous).  Output format: `--format`/`--output-format text|json`.
 
 Exit codes: 0 no finding at or above --fail-on (default high), 1 such
@@ -29,6 +30,7 @@ examples:
   migready discover inv.yaml --host local:// --duration 10 --interval 0.5 --out seen.yaml
   migready discover inv.yaml --from-file deps.csv --server app-01 --format json
   migready discover inv.yaml --from-file ss.txt --input-format ss --service scale-adapter
+  migready discover inv.yaml --from-file ads-export.zip --server 192.0.2.10
 
 Findings: undocumented (seen, not in the inventory; high in a store zone),
 inbound (a peer listed as outbound only connects in: an undeclared callback),
@@ -50,7 +52,8 @@ def add_commands(sub) -> None:
     source.add_argument("--host", help="sample this host live: ssh://[user@]host[:port], an ~/.ssh/config "
                         "alias as ssh://alias, or local://")
     source.add_argument("--from-file", type=Path, metavar="FILE",
-                        help="import observed connections from an export file instead")
+                        help="import observed connections from an export file (or an AWS export zip or "
+                        "folder) instead")
     live = p.add_argument_group("live sampling (--host)")
     live.add_argument("--duration", type=float, default=DEFAULT_DURATION, metavar="SECONDS",
                       help=f"length of the sampling window (default {DEFAULT_DURATION:g})")
@@ -71,11 +74,12 @@ def add_commands(sub) -> None:
     ssh.add_argument("--connect-timeout", type=float, default=10.0, metavar="SECONDS")
     imp = p.add_argument_group("import (--from-file)")
     imp.add_argument("--input-format", choices=("auto",) + FORMATS, default="auto",
-                     help="azure: Azure Migrate dependency CSV; aws: AWS Application Discovery connection "
-                     "export; ss: saved `ss -tunap` output (default: auto, detected from the first line)")
+                     help="azure: Azure Migrate dependency export; aws: AWS Application Discovery agent "
+                     "export (camelCase or Athena snake_case); ss: saved `ss -tunap` output (default: auto, "
+                     "detected from the first line)")
     imp.add_argument("--server", metavar="NAME_OR_ADDRESS",
                      help="whose connections to compare when the export covers several servers (Azure: "
-                     "server name; AWS: address)")
+                     "server name or address; AWS: address)")
     out = p.add_argument_group("comparison and output")
     out.add_argument("--service", action="append", default=[], metavar="NAME",
                      help="compare only the dependencies of this service (repeatable; default: all; use "

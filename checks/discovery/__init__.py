@@ -8,9 +8,10 @@ This package observes connections and compares them with the inventory:
 * `sample_host` samples a host's sockets over a window through the same
   transport and agent as the probes (the agent's `sample_connections`
   check), with a progress callback and a cancel event;
-* `import_file` reads the exports people already have (Azure Migrate
-  dependency CSV, AWS Application Discovery Service connection export,
-  saved `ss -tunap` output);
+* `import_file` reads the exports people already have, in the layouts the
+  tools document (Azure Migrate dependency CSV, AWS Application Discovery
+  Service agent export: a zip, a folder or one connection file, saved
+  `ss -tunap` output), row by row, with a summary of what was left out;
 * `classify` places each peer in a zone and diffs against the inventory:
   undocumented, unseen, inbound-where-outbound-only, listeners nobody uses;
 * `draft_inventory` writes what was seen as a valid inventory to complete;

@@ -140,6 +140,7 @@ class Observation:
     process_names: str = "unknown"  # ss | partial (ss failed at times) | export | none | unknown
     ephemeral: Optional[list[int]] = None
     self_session: Optional[list] = None  # the agent's own SSH session, left out
+    imported: Optional[dict] = None  # imports: files, rows read and used, rows left out and why
 
     @property
     def label(self) -> str:

@@ -144,3 +144,17 @@ def test_live_sampling_in_a_worker_and_cancel_keeps_what_came_in(qtbot, window):
     assert record["observation"]["complete"] is False and record["observation"]["samples"] >= 1
     assert "Incomplete" in page.state.text() and "kept" in page.state.text()
     assert page.sample_button.isEnabled()
+
+
+def test_importing_an_aws_export_zip_says_what_was_read_and_left_out(qtbot, discovery_window, tmp_path):
+    import zipfile
+    window, page, _ = discovery_window
+    archive = tmp_path / "ads-export.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for member in sorted((DATA / "aws_export").iterdir()):
+            z.write(member, member.name)
+    import_and_wait(qtbot, page, archive)
+    assert "Import: read 11 rows: 8 used (4 peers); left out: 3 loopback rows" in page.state.text()
+    record = window.session.workspace.data["discoveries"][-1]
+    assert record["observation"]["imported"]["used"] == 8 and record["observation"]["server"] == "192.0.2.10"
+    assert any(r[0] == "undocumented" and r[2] == "203.0.113.202" for r in rows(page))

@@ -1,0 +1,229 @@
+"""Azure Migrate agentless dependency analysis: "Export application dependencies".
+
+The layout, as the tool writes it (read by Microsoft's own sample script
+`AzMig_Dependencies.ps1` in Azure-Samples/azure-docs-powershell-samples and
+by graemefoster/AzureMigrateDataExtractor `Dependency.cs`):
+
+    Time slot, Source server name, Source IP, Source application, Source process,
+    Destination server name, Destination IP, Destination application,
+    Destination process, Destination port
+
+with slots such as `12/15/2024 12:00-18:00` (six hours, month first), often
+an empty destination server name and `Unknown process`.  The Learn article
+("Analyze server dependencies (agentless)") spells the first column
+`Timeslot` and shows no `Source IP`; both are read.  Extra columns (VLANs)
+are ignored.  TCP only.
+
+Peers that connect in are told apart by `Source IP` when the column is
+there (75 unnamed clients are 75 peers), else by their server name.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from ..problems import InputError, Problem
+from .exportfile import Table, column_key, missing_columns
+from .importcommon import ImportStats, PeerTable, Problems, pick_server, summarize
+from .model import Observation, normalize_ip
+from .timeslots import TimeOrder
+
+REQUIRED = ("source server name", "destination server name", "destination port")
+OPTIONAL = ("time slot", "source ip", "source application", "source process", "destination ip",
+            "destination application", "destination process")
+UNKNOWN_PROCESS = "unknown process"
+SLOT_EXAMPLE = "12/15/2024 12:00-18:00"
+FIELDS = ("time slot", "source server name", "source ip", "source application", "source process",
+          "destination server name", "destination ip", "destination application", "destination process",
+          "destination port")
+
+
+def is_azure(keys: set[str]) -> bool:
+    return all(column_key(c) in keys for c in REQUIRED)
+
+
+class AzureReader:
+    """Folds the rows of one or more Azure exports into edges as they are read."""
+
+    def __init__(self, server: Optional[str] = None) -> None:
+        # With --server known, rows of other servers are counted and dropped as they are read:
+        # a project-wide export then costs the memory of one server's connections.
+        self.want_name = server.strip().lower() if server else None
+        self.want_ip = (normalize_ip(server) or "") if server else ""
+        self.other_rows = 0
+        self.edges: dict[tuple, list] = {}  # raw values (no slot) -> [slots, rows, first line, file]
+        self.slots = TimeOrder(SLOT_EXAMPLE)
+        self.stats = ImportStats()
+        self.canon: dict[str, str] = {}
+        self.spelling: dict[str, dict[str, str]] = {}  # file -> column_key -> the header as written
+        self.has_source_ip = False
+
+    def read(self, table: Table) -> None:
+        shown = table.source.shown
+        index: dict[str, int] = {}
+
+        def on_header(t: Table) -> None:
+            cols = t.columns()
+            missing = missing_columns(cols, REQUIRED)
+            if missing:
+                raise InputError([Problem(shown, t.header_line, 1, "", "not an Azure Migrate dependency export: "
+                                          f"missing column(s) {', '.join(missing)} "
+                                          f"(found: {', '.join(column_key(h) for h in t.header)})")])
+            width = len(t.header)
+            self.spelling[shown] = {column_key(h): h for h in reversed(t.header)}
+            for name in FIELDS:
+                index[name] = cols.get(column_key(name), width)  # absent: the padding column
+            self.has_source_ip = self.has_source_ip or column_key("source ip") in cols
+            index["width"] = width
+
+        self.stats.files.append(shown)
+        edges, slots, canon = self.edges, self.slots, self.canon
+        i_slot = i_src = i_sip = i_sapp = i_sproc = i_dst = i_dip = i_dapp = i_dproc = i_port = 0
+        width = -1
+        rows = other = 0
+        want, want_ip, ips = self.want_name, self.want_ip, {}
+        for values in table.rows(on_header):
+            if width < 0:
+                width = index["width"]
+                (i_slot, i_src, i_sip, i_sapp, i_sproc, i_dst, i_dip, i_dapp, i_dproc,
+                 i_port) = (index[f] for f in FIELDS)
+            if len(values) <= width:
+                values.extend([""] * (width + 1 - len(values)))
+            rows += 1
+            if want is not None and values[i_src].strip().lower() != want \
+                    and values[i_dst].strip().lower() != want \
+                    and not (want_ip and want_ip in (_ip(ips, values[i_sip]), _ip(ips, values[i_dip]))):
+                other += 1
+                slot = values[i_slot]
+                if slot not in canon:  # the file's date order is decided on every row's slot
+                    canon[slot] = slot
+                    slots.add(slot, table.line)
+                continue
+            key = (values[i_src], values[i_sip], values[i_sapp], values[i_sproc], values[i_dst],
+                   values[i_dip], values[i_dapp], values[i_dproc], values[i_port])
+            edge = edges.get(key)
+            if edge is None:
+                edge = edges[key] = [set(), 0, table.line, shown]
+            slot = values[i_slot]
+            same = canon.get(slot)  # one string object per distinct slot, shared by every edge's set
+            if same is None:
+                same = canon[slot] = slot
+                slots.add(slot, table.line)
+            edge[0].add(same)
+            edge[1] += 1
+        self.stats.rows += rows
+        self.other_rows += other
+        self.stats.skip("rows of other servers", other)
+
+    def observe(self, origin: str, server: Optional[str]) -> Observation:
+        problems = Problems()
+        parsed = []  # (src, sip, sproc, dst, dip, dproc, port, slots, rows)
+        for (src, sip, sapp, sproc, dst, dip, dapp, dproc, port_text), (slots, rows, line, shown) in \
+                self.edges.items():
+            port = _port(port_text)
+            if port is None:
+                problems.add(shown, line, _spelled(self.spelling, shown, "Destination port"),
+                             f"{port_text.strip()!r} is not a port"
+                             + _more(rows))
+                continue
+            ips = []
+            for column, text in (("Source IP", sip), ("Destination IP", dip)):
+                text = text.strip()
+                ip = normalize_ip(text) if text else ""
+                if ip is None:
+                    problems.add(shown, line, _spelled(self.spelling, shown, column),
+                                 f"{text!r} is not an address" + _more(rows))
+                ips.append(ip)
+            if None in ips:
+                continue
+            parsed.append((src.strip(), ips[0], _process(sproc, sapp), dst.strip(), ips[1],
+                           _process(dproc, dapp), port, slots, rows))
+        for line, _, message in self.slots.resolve():
+            shown = self.stats.files[0] if len(self.stats.files) == 1 else origin
+            problems.add(shown, line, _spelled(self.spelling, shown, "Time slot"), message)
+        problems.raise_if_any()
+        if not parsed and self.other_rows:
+            raise InputError([Problem(origin, 0, 0, "", f"server {server!r} is not in this export")])
+        if not parsed:
+            raise InputError([Problem(origin, 0, 0, "", "the export holds no connection rows")])
+
+        me_name, me_ip, chosen = self._server(parsed, server, origin)
+        table, stats = PeerTable(), self.stats
+        order = self.slots
+        for src, sip, sproc, dst, dip, dproc, port, slots, rows in parsed:
+            out = src.lower() == me_name or (me_ip and sip == me_ip)
+            into = dst.lower() == me_name or (me_ip and dip == me_ip)
+            if out and into:
+                stats.skip("rows from the server to itself", rows)
+                continue
+            if not (out or into):
+                stats.skip("rows of other servers", rows)
+                continue
+            seen = {slot for slot in slots if slot.strip()}
+            first, last = order.first_last(seen)
+            span = (order.key(first), first, order.key(last), last) if first is not None else None
+            if out:
+                table.add("tcp", "outbound", dip, dst, port, seen, len(seen), span, local_ip=sip, process=sproc)
+            else:
+                table.add("tcp", "inbound", sip, src, port, seen, len(seen), span, local_ip=dip, process=dproc)
+            stats.used += rows
+        obs = Observation(source="azure", origin=origin, server=chosen, process_names="export")
+        table.finish(obs)
+        obs.notes.append("Azure Migrate agentless dependency analysis records TCP only; "
+                         + ("peers that connect in are known by their address (Source IP)" if self.has_source_ip
+                            else "this export has no Source IP column, so peers that connect in are known "
+                            "by server name only"))
+        if self.slots.day_first:
+            obs.notes.append("the time slots of this file are day first (re-saved under a day-first locale)")
+        return summarize(obs, stats)
+
+    def _server(self, parsed: list, server: Optional[str], origin: str) -> tuple[str, str, str]:
+        """(name to match, address to match, as shown) of the server whose connections are compared."""
+        if server:
+            ip = normalize_ip(server) or ""
+            wanted = server.lower()
+            for src, sip, _, dst, dip, *_ in parsed:
+                if wanted in (src.lower(), dst.lower()) or (ip and ip in (sip, dip)):
+                    return (wanted if not ip else "\0"), ip, server
+            raise InputError([Problem(origin, 0, 0, "", f"server {server!r} is not in this export")])
+        sources: dict[str, str] = {}
+        for src, *_ in parsed:
+            if src:
+                sources.setdefault(src.lower(), src)
+        chosen = pick_server(sorted(sources.values(), key=str.lower), None, origin, "source server",
+                             "--server NAME")
+        return chosen.lower(), "", chosen
+
+
+def _ip(cache: dict, text: str) -> str:
+    ip = cache.get(text)
+    if ip is None:
+        ip = cache[text] = normalize_ip(text) or ""
+    return ip
+
+
+def _port(text: str) -> Optional[int]:
+    try:
+        port = int(float(text))
+    except ValueError:
+        return None
+    return port if 0 < port < 65536 else None
+
+
+def _process(process: str, application: str) -> str:
+    process = process.strip()
+    if process and process.lower() != UNKNOWN_PROCESS:
+        return process
+    application = application.strip()
+    return application if application.lower() != UNKNOWN_PROCESS else ""
+
+
+def _spelled(spelling: dict, shown: str, name: str) -> str:
+    """A column as the file spells it (problems name what the person sees)."""
+    return spelling.get(shown, {}).get(column_key(name), name)
+
+
+def _more(rows: int) -> str:
+    return f" ({rows} rows like it)" if rows > 1 else ""
+
+
+__all__ = ["AzureReader", "is_azure"]
