@@ -453,13 +453,13 @@ class Workspace:
             if run.get("id") in finished and run_digest(run) != finished.pop(run.get("id")):
                 return f"runs[{index}] ({run.get('id')}) does not match the event log: results edited by hand?"
         if finished:
-            return f"probe run {sorted(finished)[0]} is in the event log but not in the workspace: removed?"
+            return f"probe run {sorted(finished, key=str)[0]} is in the event log but not in the workspace: removed?"
         for index, record in enumerate(self.discoveries):
             if not isinstance(record, dict) or \
                     hashlib.sha256(canonical_json(record)).hexdigest() != digests.pop(record.get("id"), None):
                 return f"discoveries[{index}] does not match the event log: edited by hand?"
         if digests:
-            return f"discovery {sorted(digests)[0]} is in the event log but not in the workspace: removed?"
+            return f"discovery {sorted(digests, key=str)[0]} is in the event log but not in the workspace: removed?"
         for item in sorted(set(marks) | set(self.marks), key=str):
             if marks.get(item) != self.marks.get(item):
                 return f"marks[{item!r}] does not match the event log: edited by hand?"
