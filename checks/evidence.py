@@ -132,12 +132,18 @@ def _reflect(field_name: str, wanted: bool, say):
     return judge_reflect
 
 
+def _side(r: dict, name: str, key: str):
+    """The reflector's local/observed address or port; None when a (hand-made) result lacks it."""
+    side = reflected(r, name)
+    return side.get(key) if isinstance(side, dict) else None
+
+
 def _port_text(r: dict) -> str:
-    return f"source port {reflected(r, 'local')['port']} → {reflected(r, 'observed')['port']} (rewritten by NAT)"
+    return f"source port {_side(r, 'local', 'port')} → {_side(r, 'observed', 'port')} (rewritten by NAT)"
 
 
 def _nat_text(r: dict) -> str:
-    return f"source address {reflected(r, 'local')['ip']} → {reflected(r, 'observed')['ip']} (translated by NAT)"
+    return f"source address {_side(r, 'local', 'ip')} → {_side(r, 'observed', 'ip')} (translated by NAT)"
 
 
 def _private_dns(dep: Dependency, run: dict, zones: ZoneMap) -> Judgement:

@@ -8,8 +8,9 @@ returns one sentence that says what the file is and what was expected.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
+
+from .safeio import loads_strict, read_head, read_regular
 
 KINDS = {"inventory": "an inventory (YAML)", "workspace": "a workspace (*.migready.json)",
          "report": "a JSON report (migready report --format json)"}
@@ -19,11 +20,10 @@ MAX_JSON_SNIFF = 64 << 20
 
 def sniff(path: Path) -> str | None:
     """'inventory', 'workspace', 'report', or None when unsure (the loader then says why)."""
-    try:
+    try:  # regular files only, never waited on (a FIFO is left to the loader, which names it)
         if not path.is_file():
             return None
-        with path.open("rb") as fh:
-            head = fh.read(SNIFF_BYTES)
+        head = read_head(path, SNIFF_BYTES)
     except OSError:
         return None
     text = head.decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
@@ -33,8 +33,8 @@ def sniff(path: Path) -> str | None:
         return "inventory" if {"version", "services"} <= keys or {"version", "migration"} <= keys else None
     if path.stat().st_size > MAX_JSON_SNIFF:
         return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+    try:  # bounded depth, no NaN: a hostile file must reach its loader's error, not crash here
+        data = loads_strict(read_regular(path, MAX_JSON_SNIFF).decode("utf-8"))
     except (ValueError, OSError):
         return None
     if not isinstance(data, dict):

@@ -11,6 +11,7 @@ import difflib
 import hashlib
 import ipaddress
 import json
+import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -33,6 +34,8 @@ from .model import (
     parse_ip,
 )
 from .problems import InputError, Problem, format_path
+from .safeio import read_regular
+from .sanitize import host_problem
 from .transports.hostspec import parse_host
 from .targets import TargetError, expand_range, read_targets_csv
 from .yamlsource import Located, decode_text, load_located
@@ -71,7 +74,7 @@ def load_inventory(path: str | Path) -> Inventory:
     shown = str(path)
     problems: list[Problem] = []
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except OSError as exc:
         raise InputError([Problem(shown, 0, 0, "", f"cannot read inventory: {exc.strerror or exc}")]) from None
     text = decode_text(raw, shown, problems)
@@ -194,6 +197,7 @@ class _Semantics:
         self.problems.append(Problem(self.shown, line, col, format_path(path), message))
 
     def run(self) -> dict:
+        self.check_staging_hosts()
         zones = self.doc.get("zones")
         zone_names = self.check_zones(zones if isinstance(zones, list) else [])
         self.check_nat_gateways()
@@ -228,6 +232,9 @@ class _Semantics:
                              f"{self.base / token_file} is not a regular file (the reflector's shared token)")
                 host = reflector.get("host") if isinstance(reflector, dict) else None
                 if not isinstance(host, str):
+                    continue
+                if host_problem(host):
+                    self.add(("zones", zi, "reflectors", ri, "host"), host_problem(host))
                     continue
                 try:
                     ip = ipaddress.ip_address(host)
@@ -333,8 +340,25 @@ class _Semantics:
             if isinstance(host, str):
                 self.check_address(host, path + ("hosts", hi))
 
+    def check_staging_hosts(self) -> None:
+        """The schema's pattern ends in `$`, which Python's `re` also matches before a final newline:
+        'ssh://host\\n' would pass it and forge a line wherever the host is printed."""
+        migration = self.doc.get("migration")
+        for side in ("source", "target"):
+            site = migration.get(side) if isinstance(migration, dict) else None
+            hosts = site.get("staging_hosts") if isinstance(site, dict) else None
+            for index, host in enumerate(_as_list(hosts)):
+                problem = host_problem(host) if isinstance(host, str) else None
+                if problem and re.search(_staging_pattern(), host):  # else the schema already said so
+                    self.add(("migration", side, "staging_hosts", index), problem)
+
     def check_address(self, host: str, path: tuple) -> None:
-        """Catch typos like 10.1.2.300: all digits and dots, yet not an address."""
+        """Catch typos like 10.1.2.300: all digits and dots, yet not an address; and hosts with
+        whitespace or control characters (never a real host; printed, they forge output lines)."""
+        problem = host_problem(host)
+        if problem:
+            self.add(path, problem)
+            return
         if host.replace(".", "").isdigit():
             try:
                 ipaddress.ip_address(host)
@@ -353,6 +377,11 @@ class _Semantics:
 
 
 # --- building the model -----------------------------------------------------------------------
+
+
+@lru_cache(maxsize=None)
+def _staging_pattern() -> str:
+    return inventory_schema()["$defs"]["hostSpec"]["pattern"]
 
 
 def _spec_address(spec: str) -> str | None:

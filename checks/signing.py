@@ -16,17 +16,19 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from .atomic import atomic_write_bytes
+from .safeio import loads_strict, read_regular
 from .workspace import canonical_json, utc_now
 
 STATEMENT_PREFIX = b"migready-signoff-v1\n"  # sign-offs made before the public key was signed too
 STATEMENT_V2_PREFIX = b"migready-signoff-v2\n"
 ATTESTATION_PREFIX = b"migready-run-attestation-v1\n"
 PUBLIC_FORMAT = "migready-signer"
+KEY_FILE_LIMIT = 64 * 1024  # a key file is a few hundred bytes
 
 
 class SigningError(ValueError):
@@ -75,12 +77,34 @@ def keygen(name: str, role: str, out: Path, passphrase: bytes | None = None) -> 
 
 def read_public(path: Path) -> dict:
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise SigningError(f"cannot read public key {path}: {exc}") from None
+        data = loads_strict(read_regular(path, KEY_FILE_LIMIT).decode("utf-8"))
+    except OSError as exc:
+        raise SigningError(f"cannot read public key {path}: {exc.strerror or exc}") from None
+    except ValueError as exc:  # not UTF-8, not JSON, NaN, too deep
+        raise SigningError(f"cannot read public key {path}: not a JSON key file ({exc})") from None
     if not isinstance(data, dict) or data.get("format") != PUBLIC_FORMAT or "public_key" not in data:
         raise SigningError(f"{path} is not a migready public key (made by `migready keygen`)")
+    for field in ("name", "role", "public_key"):  # they go into signed sign-offs and the workspace
+        if not isinstance(data.get(field), str) or not data[field].strip():
+            raise SigningError(f"public key {path}: '{field}' must be a non-empty string "
+                               f"(found {type(data.get(field)).__name__})")
+    try:
+        raw = base64.b64decode(data["public_key"], validate=True)
+    except ValueError:
+        raw = b""
+    if len(raw) != 32:
+        raise SigningError(f"public key {path}: 'public_key' is not a base64 Ed25519 key (32 bytes)")
     return data
+
+
+def key_is_encrypted(path: Path) -> bool:
+    """True when the private key file at PATH is protected by a passphrase (PKCS#8 "ENCRYPTED PRIVATE
+    KEY"), so a front end asks for it before signing; False for anything else, unreadable included
+    (loading it then says what is wrong)."""
+    try:
+        return b"-----BEGIN ENCRYPTED PRIVATE KEY-----" in read_regular(path, KEY_FILE_LIMIT)
+    except OSError:
+        return False
 
 
 def load_signer(path: Path, passphrase: bytes | None = None) -> Signer:
@@ -88,13 +112,13 @@ def load_signer(path: Path, passphrase: bytes | None = None) -> Signer:
     path = Path(path)
     public = read_public(path.with_name(path.name + ".pub"))
     try:
-        key = serialization.load_pem_private_key(path.read_bytes(), password=passphrase)
+        key = serialization.load_pem_private_key(read_regular(path, KEY_FILE_LIMIT), password=passphrase)
     except OSError as exc:
         raise SigningError(f"cannot read key {path}: {exc.strerror or exc}") from None
     except TypeError:
         raise SigningError(f"key {path} is protected by a passphrase; give it" if passphrase is None
                            else f"key {path} is not protected by a passphrase; do not give one") from None
-    except ValueError:
+    except (ValueError, UnsupportedAlgorithm):
         raise SigningError(f"cannot open key {path}: wrong passphrase, or not a private key") from None
     if not isinstance(key, Ed25519PrivateKey):
         raise SigningError(f"{path} is not an Ed25519 key")

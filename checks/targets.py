@@ -12,6 +12,9 @@ import io
 import ipaddress
 from pathlib import Path
 
+from .safeio import read_regular
+from .sanitize import host_problem
+
 MAX_RANGE = 65_536  # a /16; anything bigger is almost certainly a typo
 
 
@@ -58,7 +61,7 @@ def expand_range(text: str) -> list[str]:
 def read_targets_csv(path: Path) -> list[str]:
     """Hosts from a CSV: the ``host`` / ``ip`` / ``address`` column, else the first column."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except OSError as exc:
         raise TargetError(f"cannot read target CSV {path}: {exc.strerror or exc}") from None
     try:
@@ -81,6 +84,8 @@ def read_targets_csv(path: Path) -> list[str]:
         value = row[column].strip() if column < len(row) else ""
         if not value:
             raise TargetError(f"target CSV {path}, row {number}: no host in column {column + 1}")
+        if host_problem(value):
+            raise TargetError(f"target CSV {path}, row {number}: {host_problem(value)}")
         hosts.append(value)
     if not hosts:
         raise TargetError(f"target CSV {path} has a header but no rows")

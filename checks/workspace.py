@@ -29,6 +29,7 @@ from filelock import FileLock, Timeout
 from .atomic import atomic_write_text
 from .problems import InputError, Problem, format_path
 from .records import Attestation, Mark, ProbeResult, Run
+from .safeio import StrictJSONError, loads_strict, read_regular
 
 FORMAT = "migready-workspace"
 SCHEMA_VERSION = 2
@@ -204,7 +205,10 @@ class Workspace:
     def _check(self, shown: str) -> None:
         problems = [Problem(shown, 0, 0, format_path(tuple(e.absolute_path)), e.message)
                     for e in _validator().iter_errors(self.data)]
-        for index, waiver in enumerate(self.data.get("waivers") or ()):
+        waivers = self.data.get("waivers")
+        for index, waiver in enumerate(waivers if isinstance(waivers, list) else ()):
+            if not isinstance(waiver, dict):
+                continue  # the schema has named it
             try:
                 _dt.date.fromisoformat(waiver["until"])
             except (ValueError, TypeError, KeyError):
@@ -449,13 +453,13 @@ class Workspace:
             if run.get("id") in finished and run_digest(run) != finished.pop(run.get("id")):
                 return f"runs[{index}] ({run.get('id')}) does not match the event log: results edited by hand?"
         if finished:
-            return f"probe run {sorted(finished)[0]} is in the event log but not in the workspace: removed?"
+            return f"probe run {sorted(finished, key=str)[0]} is in the event log but not in the workspace: removed?"
         for index, record in enumerate(self.discoveries):
             if not isinstance(record, dict) or \
                     hashlib.sha256(canonical_json(record)).hexdigest() != digests.pop(record.get("id"), None):
                 return f"discoveries[{index}] does not match the event log: edited by hand?"
         if digests:
-            return f"discovery {sorted(digests)[0]} is in the event log but not in the workspace: removed?"
+            return f"discovery {sorted(digests, key=str)[0]} is in the event log but not in the workspace: removed?"
         for item in sorted(set(marks) | set(self.marks), key=str):
             if marks.get(item) != self.marks.get(item):
                 return f"marks[{item!r}] does not match the event log: edited by hand?"
@@ -495,14 +499,16 @@ class Workspace:
 
 def _read(path: Path) -> dict:
     shown = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
+    try:  # a FIFO or device is refused at once; size and depth bounded, NaN refused (checks/safeio.py)
+        text = read_regular(path).decode("utf-8")
     except OSError as exc:
         raise _error(shown, f"cannot read workspace: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise _error(shown, "workspace is not valid UTF-8 (damaged?)" + _bak_hint(path)) from None
     try:
-        data = json.loads(text)
+        data = loads_strict(text)
+    except StrictJSONError as exc:
+        raise InputError([Problem(shown, exc.lineno, exc.colno, "", f"workspace refused: {exc.msg}")]) from None
     except json.JSONDecodeError as exc:
         raise InputError([Problem(shown, exc.lineno, exc.colno, "",
                                   f"workspace is not valid JSON ({exc.msg}); truncated or edited?"

@@ -16,6 +16,7 @@ from typing import Optional
 from migready.checks.inventory import load_inventory
 from migready.checks.problems import InputError, Problem
 from migready.checks.rules import Flag, evaluate
+from migready.checks.safeio import read_regular
 from migready.checks.verdict import Review, review
 from migready.checks.workspace import Workspace
 
@@ -42,8 +43,8 @@ def load_inventory_job(path: str | Path) -> Loaded:
         inventory = load_inventory(path)
     except InputError as exc:
         try:
-            text = Path(path).read_text(encoding="utf-8", errors="replace")
-        except OSError:
+            text = read_regular(path).decode("utf-8", errors="replace")
+        except OSError:  # a FIFO too: refused at once, never waited on
             text = ""
         return Loaded(path, problems=list(exc.problems), text=text)
     with no_collection():  # gui/gcpause.py

@@ -155,7 +155,7 @@ class SignoffPage(Page):
             return
         answer = self.interaction.sign(self.report["digest"], final_verdict(self.report)["verdict"], self.last_key)
         if answer is not None:
-            self.sign(answer.key_path, answer.decision, answer.comment)
+            self.sign(answer.key_path, answer.decision, answer.comment, answer.passphrase)
 
     def sign(self, key_path: str, decision: str, comment: str, passphrase: str | None = None) -> None:
         self.last_key = key_path

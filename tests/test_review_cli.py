@@ -123,7 +123,8 @@ def sign(path, tmp_path):
     """The one required role (the inventory's signoff.roles) approves the current content."""
     key = tmp_path / "lead-key"
     if not key.exists():
-        assert migready("keygen", "--name", "Zhang Min", "--role", "migration lead", "--out", key).returncode == 0
+        assert migready("keygen", "--name", "Zhang Min", "--role", "migration lead", "--out", key,
+                        "--no-passphrase").returncode == 0
     out = migready("signoff", path, "--key", key)
     assert out.returncode == 0, out.stderr
 

@@ -44,7 +44,7 @@ def keys(tmp_path):
     made = {}
     for name, role in (("Zhang Min", ROLES[0]), ("Li Wei", ROLES[1])):
         stem = name.split()[0].lower()
-        out = migready("keygen", "--name", name, "--role", role, "--out", tmp_path / stem)
+        out = migready("keygen", "--name", name, "--role", role, "--out", tmp_path / stem, "--no-passphrase")
         assert out.returncode == 0, out.stderr
         (trust / f"{stem}.pub").write_bytes((tmp_path / f"{stem}.pub").read_bytes())
         made[role] = tmp_path / stem
@@ -64,7 +64,7 @@ def test_keygen_writes_a_private_key_only_its_owner_reads(keys):
     public = json.loads(key.with_name(key.name + ".pub").read_text(encoding="utf-8"))
     assert public["name"] == "Zhang Min" and public["role"] == ROLES[0]
     assert "PRIVATE" not in key.with_name(key.name + ".pub").read_text(encoding="utf-8")
-    assert migready("keygen", "--name", "x", "--role", "y", "--out", key).returncode == 2  # never overwrites
+    assert migready("keygen", "--name", "x", "--role", "y", "--out", key, "--no-passphrase").returncode == 2  # never overwrites
 
 
 def test_signed_report_verifies_and_a_changed_character_does_not(ws, keys, tmp_path):
@@ -119,7 +119,7 @@ def test_a_removed_signature_is_named(ws, keys, tmp_path):
 def test_an_untrusted_signer_is_unknown(ws, keys, tmp_path):
     _, trust = keys
     stranger = tmp_path / "stranger"
-    migready("keygen", "--name", "Mallory", "--role", ROLES[0], "--out", stranger)
+    migready("keygen", "--name", "Mallory", "--role", ROLES[0], "--out", stranger, "--no-passphrase")
     assert migready("signoff", ws, "--key", stranger).returncode == 0
     out = migready("verify", report_json(ws, tmp_path), "--trust", trust)
     assert out.returncode == 1 and "untrusted signer: Mallory" in out.stdout

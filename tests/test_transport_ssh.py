@@ -230,6 +230,60 @@ def test_changed_key_refused_even_with_accept_new(sshd_server: SshdServer, tmp_p
     assert kh.read_text() == sshd_server.files.known_hosts_line(key_pub=Path(f"{other}.pub"))
 
 
+@pytest.mark.parametrize("accept_new", [True, False])
+def test_key_of_another_type_is_a_changed_key(sshd_server: SshdServer, tmp_path: Path, accept_new: bool) -> None:
+    """known_hosts knows the host by an ECDSA key; the server (ed25519 only) presents its ed25519 key.
+    Not a new host: refused, with or without --accept-new-host-key, the dialog never asked, nothing
+    recorded, and the message names both key types and both fingerprints."""
+    ecdsa = keygen(tmp_path / "known_ecdsa", key_type="ecdsa")
+    kh = tmp_path / "known_hosts"
+    known_line = sshd_server.files.known_hosts_line(key_pub=Path(f"{ecdsa}.pub"))
+    kh.write_text(known_line)
+    opts = options(sshd_server, tmp_path, known=False, accept_new_host_key=accept_new,
+                   host_key_callback=lambda info: pytest.fail("a known host's new key type must not be offered"))
+    with pytest.raises(ChangedHostKey) as info:
+        open_transport(spec(sshd_server), opts)
+    msg = str(info.value)
+    known_fp = fingerprint(parse_known_hosts(known_line, "kh")[0].blob)
+    assert f"HOST KEY CHANGED for 127.0.0.1:{sshd_server.port}" in msg
+    assert f"ecdsa-sha2-nistp256 {known_fp}" in msg  # what known_hosts holds
+    assert f"ssh-ed25519 key {host_fingerprint(sshd_server)}" in msg  # what the server presented
+    assert kh.read_text() == known_line  # nothing was added
+
+
+def within(seconds: float, call) -> Any:
+    """CALL's result, or a test failure when it has not returned in SECONDS (a read blocked on a FIFO
+    never returns: the thread is left behind, the test fails instead of hanging the suite)."""
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = call()
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            box["error"] = exc
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert not worker.is_alive(), f"still blocked after {seconds} s"
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def test_a_fifo_as_known_hosts_or_identity_file_is_refused_not_waited_on(sshd_server: SshdServer,
+                                                                          tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    opts = options(sshd_server, tmp_path, known=False, known_hosts=str(fifo))
+    with pytest.raises(UnknownHostKey):  # the FIFO is not read: the host is not known
+        within(20, lambda: open_transport(spec(sshd_server), opts))
+    opts = options(sshd_server, tmp_path, identity_files=[str(fifo)])
+    with pytest.raises(AuthFailed) as info:
+        within(20, lambda: open_transport(spec(sshd_server), opts))
+    assert f"{fifo} (a FIFO (named pipe), not a regular file)" in str(info.value)
+
+
 # -- failures that must read well ------------------------------------------------
 
 def test_wrong_client_key_names_host_user_and_key(sshd_server: SshdServer, tmp_path: Path) -> None:

@@ -104,7 +104,8 @@ def test_escape_sequences_in_a_signer_name_are_shown_escaped(ws, tmp_path):
     trust = tmp_path / "trust"
     trust.mkdir()
     name = "Eve\x1b[2K\rOK: verdict: GO"
-    assert migready("keygen", "--name", name, "--role", ROLES[0], "--out", tmp_path / "eve").returncode == 0
+    assert migready("keygen", "--name", name, "--role", ROLES[0], "--out", tmp_path / "eve",
+                    "--no-passphrase").returncode == 0
     (trust / "eve.pub").write_bytes((tmp_path / "eve.pub").read_bytes())
     assert migready("signoff", ws, "--key", tmp_path / "eve").returncode == 0
     out = migready("verify", report_json(ws, tmp_path), "--trust", trust)

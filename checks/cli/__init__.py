@@ -89,6 +89,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _guard_terminal() -> None:
+    """On a terminal, no verb's output can carry a live escape sequence (checks/sanitize.py): evidence,
+    names and notes come from files and remote hosts.  Pipes and files get the text unchanged."""
+    from ..sanitize import TerminalGuard
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if not isinstance(stream, TerminalGuard) and getattr(stream, "isatty", lambda: False)():
+            setattr(sys, name, TerminalGuard(stream))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     if not (sys.argv[1:] if argv is None else argv):  # bare `migready`: the app, when there is a screen
@@ -99,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
               "the desktop app needs one; the commands above work without")
         return EXIT_OK
     args = parser.parse_args(argv)
+    _guard_terminal()
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_OK

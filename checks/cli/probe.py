@@ -17,6 +17,7 @@ from ..inventory import load_inventory
 from ..problems import InputError
 from ..probes import staging_hosts
 from ..records import describe
+from ..sanitize import for_terminal, host_problem
 from ..signing import SigningError
 from ..workspace import Workspace
 from ..zones import ZoneMap
@@ -90,6 +91,10 @@ def cmd_reflector(args) -> int:
 
 def _pick_host(args, inventory) -> str | None:
     if args.host:
+        problem = host_problem(args.host)  # before the plan names it: a newline would forge its lines
+        if problem:
+            print(f"--host: {problem}", file=sys.stderr)
+            return None
         return args.host
     hosts = staging_hosts(inventory, args.phase)
     if len(hosts) == 1:
@@ -210,7 +215,7 @@ def _probe(args, inventory, workspace: Workspace, signer) -> int:
         run = run_probes(inventory, host, args.phase, workspace, options, jobs=args.jobs, progress=bar)
     except ValueError as exc:  # a malformed host spec
         bar.close()
-        print(f"--host {host}: {exc}", file=sys.stderr)
+        print(f"--host {for_terminal(host)}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except TransportError as exc:
         bar.close()

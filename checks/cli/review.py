@@ -13,6 +13,7 @@ from .. import root_causes
 from .common import add_reason, EXIT_BAD_INPUT, EXIT_OK, print_problems
 from ..inventory import load_inventory
 from ..problems import InputError, Problem
+from ..sanitize import for_terminal as shown
 from ..workspace import Workspace
 
 
@@ -111,14 +112,14 @@ def cmd_checklist(args) -> int:
         print(f"== {phase} ==")
         for item in items:
             tag = "blocker" if item.blocker else "       "
-            print(f"  [{item.state.upper():7}] {tag} {item.id}")
-            print(f"            {item.title}")
+            print(f"  [{item.state.upper():7}] {tag} {shown(item.id)}")
+            print(f"            {shown(item.title)}")
             if item.evidence:
-                print(f"            evidence: {item.evidence}")
+                print(f"            evidence: {shown(item.evidence)}")
             if item.pre_evidence:
-                print(f"            before:   {item.pre_evidence}")
+                print(f"            before:   {shown(item.pre_evidence)}")
             for note in item.waiver_notes:
-                print(f"            ! {note}")
+                print(f"            ! {shown(note)}")
     counts = ", ".join(f"{n} {s}" for s, n in checklist.counts().items() if n)
     print(f"{len(checklist.items)} items: {counts}")
     return EXIT_OK
@@ -143,7 +144,7 @@ def cmd_verdict(args) -> int:
                "root_causes": [c.to_dict() for c in causes], "tally": root_causes.tally(causes),
                "signoff": {k: report["signoff"][k] for k in ("required_roles", "awaiting", "notes")}})
     else:
-        print("\n".join(verdict_lines(report, causes)))
+        print("\n".join(shown(line) for line in verdict_lines(report, causes)))  # reasons quote files
     return EXIT_CODES[final["verdict"]]
 
 
@@ -176,12 +177,12 @@ def _act(args, action) -> int:
     except InputError as exc:
         return print_problems(exc)
     except ActionError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {shown(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     if args.format == "json":
         print(json.dumps(recorded, ensure_ascii=False, sort_keys=True))
     else:
-        print(f"{describe(recorded, args.item)}; saved in {args.workspace}")
+        print(shown(f"{describe(recorded, args.item)}; saved in {args.workspace}"))
     return EXIT_OK
 
 

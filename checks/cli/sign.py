@@ -3,13 +3,15 @@
 `verify` exit codes: 0 the content is intact, every signature holds, every
 signer's key is trusted and every required role approved; 1 something does
 not (each reason on its own line); 2 unreadable input or no trust directory.
-Passphrases come from a terminal prompt, or from MIGREADY_KEY_PASSPHRASE for
-pipelines; they are never logged or stored.
+`keygen` encrypts the private key with a passphrase unless told
+`--no-passphrase` (for CI keys kept in a secret store): a key file copied off
+a laptop or a backup must not be enough to sign a GO.  Passphrases come from
+a terminal prompt (asked twice for a new key), or from MIGREADY_KEY_PASSPHRASE
+for pipelines; they are never logged or stored.
 """
 from __future__ import annotations
 
 import getpass
-import json
 import os
 import sys
 from pathlib import Path
@@ -26,8 +28,12 @@ def add_commands(sub) -> None:
     p.add_argument("--name", required=True)
     p.add_argument("--role", required=True, help="e.g. 'migration lead', 'network'")
     p.add_argument("--out", type=Path, required=True)
-    p.add_argument("--passphrase", action="store_true",
-                   help=f"protect the private key (prompted, or from ${PASSPHRASE_ENV})")
+    protect = p.add_mutually_exclusive_group()
+    protect.add_argument("--passphrase", action="store_true",
+                         help=f"protect the private key with a passphrase (the default; prompted twice, "
+                              f"or from ${PASSPHRASE_ENV})")
+    protect.add_argument("--no-passphrase", action="store_true",
+                         help="write the private key unencrypted (CI keys held in a secret store)")
     p.set_defaults(func=cmd_keygen)
 
     p = sub.add_parser("signoff", help="sign the review's current content (approve or reject)")
@@ -53,12 +59,15 @@ def _passphrase(prompt: str, confirm: bool = False) -> bytes | None:
         value = getpass.getpass(prompt)
         if confirm and getpass.getpass("again: ") != value:
             raise SigningError("the passphrases differ")
-    return value.encode("utf-8") or None
+    if not value:
+        raise SigningError("the passphrase is empty" + (" (for an unencrypted key, use --no-passphrase)"
+                                                        if confirm else ""))
+    return value.encode("utf-8")
 
 
 def cmd_keygen(args) -> int:
     try:
-        passphrase = _passphrase("passphrase for the new key: ", confirm=True) if args.passphrase else None
+        passphrase = None if args.no_passphrase else _passphrase("passphrase for the new key: ", confirm=True)
         pub = keygen(args.name, args.role, args.out, passphrase)
     except SigningError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -90,25 +99,27 @@ def cmd_signoff(args) -> int:
     except InputError as exc:
         return print_problems(exc)
     except SigningError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {terminal_safe(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(f"{args.decision} by {signer.name} ({signer.role}) over content {entry['digest']}")
+    print(f"{args.decision} by {terminal_safe(signer.name)} ({terminal_safe(signer.role)}) over content "
+          f"{entry['digest']}")
     return EXIT_OK
 
 
 def cmd_verify(args) -> int:
+    from ..report.wellformed import ReportUnreadable, read_report
     from ..verify import NotAReport, trust_directory, trusted_keys, verify_report
 
-    try:
-        report = json.loads(args.report.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        print(f"error: cannot read {args.report}: {exc}", file=sys.stderr)
+    try:  # a regular file, bounded, no NaN, the types verify reads (checks/report/wellformed.py)
+        report = read_report(args.report)
+    except ReportUnreadable as exc:
+        print(f"error: {terminal_safe(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
         directory = trust_directory(args.trust)
         trusted = trusted_keys(directory)
     except SigningError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {terminal_safe(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
         check = verify_report(report, trusted)

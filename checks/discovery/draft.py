@@ -249,13 +249,12 @@ def add_to_inventory(inventory_path, peers: list[Peer], service: str, out_path, 
     naming its problems (the file stays for the person to fix).  ValueError
     when the file's layout does not allow a clean insert (flow-style lists).
     """
-    from pathlib import Path
-
     from ..atomic import atomic_write_text
     from ..inventory import load_inventory
+    from ..safeio import read_regular
 
     inventory = load_inventory(inventory_path)
-    text = Path(inventory_path).read_text(encoding="utf-8")
+    text = read_regular(inventory_path).decode("utf-8")
     generated = generated or datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
     comment = _one_line(f"added by migready discover on {generated}" + (f" from {origin}" if origin else ""))
     existing = next((s for s in inventory.services if s.name == service), None)

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import IO, Callable, Iterator, Optional
 
 from ..problems import InputError, Problem
+from ..safeio import regular_file_problem
 
 SNIFF_BYTES = 4096
 SEPARATORS = (",", ";", "\t")
@@ -61,8 +62,8 @@ def regular_file(path: Path, shown: str) -> int:
         st = os.stat(path)
     except OSError as exc:
         raise InputError([Problem(shown, 0, 0, "", f"cannot read: {exc.strerror or exc}")]) from None
-    if not stat.S_ISREG(st.st_mode):
-        raise InputError([Problem(shown, 0, 0, "", "not a regular file")])
+    if not stat.S_ISREG(st.st_mode):  # says which: a FIFO, a device, a directory (checks/safeio.py)
+        raise InputError([Problem(shown, 0, 0, "", regular_file_problem(path) or "not a regular file")])
     check_size(st.st_size, shown)
     return st.st_size
 

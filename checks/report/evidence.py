@@ -70,7 +70,7 @@ def placements(result: dict, data: dict, observed, zones: ZoneMap) -> dict:
     found = [a.get("ip") for a in data.get("answers") or () if isinstance(a, dict)]
     found += [data.get(k) for k in ("ip", "gateway", "src")]
     found.append(observed.get("ip") if isinstance(observed, dict) else None)
-    return {str(a): zones.place(str(a), name).label for a in dict.fromkeys(found) if isinstance(a, str) and a}
+    return {a: zones.place(a, name).label for a in dict.fromkeys(a for a in found if isinstance(a, str) and a)}
 
 
 def change_entry(change: Change, zones: ZoneMap | None = None) -> dict:

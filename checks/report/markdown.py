@@ -23,7 +23,8 @@ def md(value) -> str:
 
 def code(value) -> str:
     text = " ".join(clean(value).split())
-    return f"`{text}`" if text and "`" not in text else md(text)
+    # a `|` splits a table row even inside a code span (GFM): such text is escaped as plain text
+    return f"`{text}`" if text and "`" not in text and "|" not in text else md(text)
 
 
 def table(header: list[str], rows: list[list[str]]) -> list[str]:

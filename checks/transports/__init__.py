@@ -16,7 +16,7 @@ from typing import Optional, Union
 from .base import (BOOTSTRAP_CODE, AgentOutcome, CommandResult, Transport, TransportOptions,
                    agent_argv, agent_command)
 from .errors import (AuthFailed, ChangedHostKey, CommandTimeout, ConnectFailed,
-                     ConnectionDropped, ConnectTimeout, HostKeyError, HostKeyInfo,
+                     ConnectionDropped, ConnectTimeout, HostKeyError, HostKeyInfo, HostKeyTypeChanged,
                      PythonMissing, RevokedHostKey, TransportError, UnknownHostKey)
 from .hostspec import KNOWN_SCHEMES, HostSpec, parse_host
 
@@ -62,7 +62,7 @@ def open_transport(spec: Union[str, HostSpec],
 __all__ = [
     "BOOTSTRAP_CODE", "AgentOutcome", "AuthFailed", "ChangedHostKey", "CommandResult",
     "CommandTimeout", "ConnectFailed", "ConnectTimeout", "ConnectionDropped", "HostKeyError",
-    "HostKeyInfo", "HostSpec", "PythonMissing", "RevokedHostKey", "Transport", "TransportError",
+    "HostKeyInfo", "HostKeyTypeChanged", "HostSpec", "PythonMissing", "RevokedHostKey", "Transport", "TransportError",
     "TransportOptions", "UnknownHostKey", "agent_argv", "agent_command", "open_transport",
     "parse_host", "register_transport", "transport_class",
 ]

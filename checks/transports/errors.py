@@ -78,6 +78,30 @@ class ChangedHostKey(HostKeyError):
         self.source = source
 
 
+class HostKeyTypeChanged(ChangedHostKey):
+    """The host is known by a key of another type and presents one known_hosts does not hold.
+
+    OpenSSH's rule: a host with any known key is not a new host, so a key that is not among its
+    known keys is a changed key, whatever its type (an attacker without the host's ed25519 key
+    would otherwise just offer an RSA one).  Refused with or without --accept-new-host-key."""
+
+    def __init__(self, info: HostKeyInfo, known: list[tuple[str, str]], source: str) -> None:
+        where = hostport(info.host, info.port)
+        listed = ", ".join(f"{key_type} {fp}" for key_type, fp in known)
+        msg = (f"HOST KEY CHANGED for {where}: {source} knows it by {listed}, but the server presented "
+               f"a {info.key_type} key {info.fingerprint_sha256} that known_hosts does not hold. "
+               "A host that switches key type may be an impostor without the known key; "
+               "migready will not connect (--accept-new-host-key does not apply to known hosts). "
+               "If the host really has this key, check its fingerprint with the host's owner "
+               f"(ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub on the host) and add it with "
+               f"ssh-keyscan -t {info.key_type.replace('ssh-', '')}, or remove the old key "
+               f"(ssh-keygen -R '{known_hosts_name(info.host, info.port)}' -f '{source.rsplit(':', 1)[0]}')")
+        HostKeyError.__init__(self, msg, info)
+        self.expected = [fp for _, fp in known]
+        self.known = known
+        self.source = source
+
+
 class RevokedHostKey(HostKeyError):
     def __init__(self, info: HostKeyInfo, source: str) -> None:
         super().__init__(f"host key {info.fingerprint_sha256} of {hostport(info.host, info.port)} "

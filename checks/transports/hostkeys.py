@@ -6,8 +6,11 @@ we need; so we parse known_hosts ourselves (plain, hashed ``|1|`` and
 wildcard/negated patterns, ``[host]:port``) and compare raw key blobs.
 
 The rule: a key that matches is accepted; a host whose known key of the SAME
-type differs is refused, always (`ChangedHostKey`); an unknown key is refused
-unless the options say to trust it (`UnknownHostKey`).
+type differs is refused, always (`ChangedHostKey`); so is a host known by a
+key of ANOTHER type that presents a key known_hosts does not hold
+(`HostKeyTypeChanged`: OpenSSH's rule, or an impostor would just offer RSA);
+a key of a host with no known key is refused unless the options say to trust
+it (`UnknownHostKey`).
 """
 from __future__ import annotations
 
@@ -23,7 +26,8 @@ import tempfile
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from .errors import (ChangedHostKey, HostKeyInfo, RevokedHostKey, UnknownHostKey,
+from ..safeio import read_regular
+from .errors import (ChangedHostKey, HostKeyInfo, HostKeyTypeChanged, RevokedHostKey, UnknownHostKey,
                      known_hosts_name)
 
 log = logging.getLogger(__name__)
@@ -99,9 +103,8 @@ class KnownHosts:
         self.hash_new = hash_new
         self.entries: list[KnownHostEntry] = []
         for path in read_paths:
-            try:
-                with open(path, encoding="utf-8", errors="replace") as f:
-                    self.entries += parse_known_hosts(f.read(), path)
+            try:  # a FIFO or device is refused at once, never waited on
+                self.entries += parse_known_hosts(read_regular(path).decode("utf-8", "replace"), path)
             except FileNotFoundError:
                 continue
             except OSError as e:
@@ -127,8 +130,7 @@ class KnownHosts:
         directory = os.path.dirname(path)
         os.makedirs(directory, mode=0o700, exist_ok=True)
         try:
-            with open(path, "rb") as f:
-                old = f.read()
+            old = read_regular(path)
             mode = stat.S_IMODE(os.stat(path).st_mode)
         except FileNotFoundError:
             old, mode = b"", 0o600
@@ -168,8 +170,8 @@ def check_host_key(known: KnownHosts, host: str, port: int, key_type: str, blob:
         return "known"
     if same_type:
         raise ChangedHostKey(info, [fingerprint(e.blob) for e in same_type], same_type[0].source)
-    info = HostKeyInfo(host, port, key_type, info.fingerprint_sha256,
-                       tuple(sorted({e.key_type for e in plain})))
+    if plain:  # known by another type: never "new", whatever the options or the user would say
+        raise HostKeyTypeChanged(info, [(e.key_type, fingerprint(e.blob)) for e in plain], plain[0].source)
     if accept_new:
         answer = "remember"
     elif callback is not None:

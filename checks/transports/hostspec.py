@@ -18,6 +18,8 @@ import shlex
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from ..sanitize import host_problem
+
 KNOWN_SCHEMES: set[str] = {"ssh", "local"}
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
 _USER = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._@-]*\$?$")  # ops@corp.example@host is valid
@@ -44,6 +46,10 @@ def parse_host(spec: str) -> HostSpec:
     """Parse a host spec; `ValueError` with a message saying what is wrong."""
     if not isinstance(spec, str) or not spec.strip():
         raise ValueError(f"empty host spec; expected {_FORMS}")
+    # before any strip: 'ssh://host\n' would forge lines wherever it is printed (a space inside is
+    # named below, with the part it is in)
+    if host_problem(spec.replace(" ", "")) or spec != spec.strip():
+        raise ValueError(host_problem(spec))
     text = spec.strip()
     scheme, sep, rest = text.partition("://")
     if not sep:

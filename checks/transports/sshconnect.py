@@ -19,6 +19,7 @@ import paramiko
 from .base import (AuthFailed, ConnectFailed, ConnectTimeout, TransportError, TransportOptions,
                    known_hosts_name)
 from .hostkeys import KnownHosts, check_host_key
+from ..safeio import regular_file_problem
 from .hostspec import Endpoint
 
 _RSA_ALGS = ["rsa-sha2-512", "rsa-sha2-256"]
@@ -186,6 +187,10 @@ class _Authenticator:
         label = _tilde(path)
         if not os.path.exists(path):
             self.tried.append(f"{label} (missing)")
+            return None
+        not_regular = regular_file_problem(path)
+        if not_regular:  # a FIFO would block paramiko's read forever
+            self.tried.append(f"{label} ({not_regular})")
             return None
         try:
             return paramiko.PKey.from_path(path)

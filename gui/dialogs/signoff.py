@@ -1,11 +1,17 @@
-"""Sign the report with a key file (approve or reject, with a comment), or make a new key."""
+"""Sign the report with a key file (approve or reject, with a comment), or make a new key.
+
+Keys are encrypted with a passphrase unless the person says otherwise (as `migready keygen`):
+the sign dialog asks for the passphrase as soon as the chosen key file is an encrypted one.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Optional
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
-                               QLabel, QLineEdit, QPushButton, QRadioButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
+                               QHBoxLayout, QLabel, QLineEdit, QPushButton, QRadioButton, QVBoxLayout, QWidget)
+
+from migready.checks.signing import key_is_encrypted
 
 
 @dataclass
@@ -13,6 +19,7 @@ class SignRequest:
     key_path: str
     decision: str  # approve | reject
     comment: str
+    passphrase: Optional[str] = None  # asked only for an encrypted key
 
 
 @dataclass
@@ -49,8 +56,13 @@ class SignDialog(QDialog):
         self.approve.setChecked(True)
         self.comment = QLineEdit()
         self.comment.setPlaceholderText("optional; say why when you reject")
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.Password)
+        self.passphrase.setPlaceholderText("the key is encrypted")
+        self.passphrase_label = QLabel("Passphrase:")
         form = QFormLayout()
         form.addRow("Key file:", _path_row(self.key, self._browse))
+        form.addRow(self.passphrase_label, self.passphrase)
         form.addRow("Decision:", self.approve)
         form.addRow("", self.reject_)
         form.addRow("Comment:", self.comment)
@@ -63,6 +75,7 @@ class SignDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.box)
         self.key.textChanged.connect(self._check)
+        self.passphrase.textChanged.connect(self._check)
         self._check()
         self.setMinimumWidth(560)
 
@@ -71,10 +84,21 @@ class SignDialog(QDialog):
         if path:
             self.key.setText(path)
 
-    def _check(self) -> None:
-        self.box.button(QDialogButtonBox.Ok).setEnabled(bool(self.key.text().strip()))
+    def needs_passphrase(self) -> bool:
+        path = self.key.text().strip()
+        return bool(path) and key_is_encrypted(path)
 
-    def set_values(self, key_path: str | None = None, decision: str | None = None, comment: str | None = None):
+    def _check(self) -> None:
+        encrypted = self.needs_passphrase()
+        self.passphrase.setVisible(encrypted)
+        self.passphrase_label.setVisible(encrypted)
+        self.box.button(QDialogButtonBox.Ok).setEnabled(
+            bool(self.key.text().strip()) and (not encrypted or bool(self.passphrase.text())))
+
+    def set_values(self, key_path: str | None = None, decision: str | None = None, comment: str | None = None,
+                   passphrase: str | None = None):
+        if passphrase is not None:
+            self.passphrase.setText(passphrase)
         if key_path is not None:
             self.key.setText(key_path)
         if decision is not None:
@@ -84,7 +108,8 @@ class SignDialog(QDialog):
 
     def request(self) -> SignRequest:
         return SignRequest(self.key.text().strip(), "approve" if self.approve.isChecked() else "reject",
-                           self.comment.text().strip())
+                           self.comment.text().strip(),
+                           self.passphrase.text() if self.needs_passphrase() else None)
 
 
 class KeyDialog(QDialog):
@@ -102,9 +127,10 @@ class KeyDialog(QDialog):
         self.path.setPlaceholderText("where to write the private key")
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.Password)
-        self.passphrase.setPlaceholderText("recommended")
+        self.passphrase.setPlaceholderText("protects the key if the file is copied")
         self.again = QLineEdit()
         self.again.setEchoMode(QLineEdit.Password)
+        self.unencrypted = QCheckBox("No passphrase (only for a key kept in a secret store, e.g. for CI)")
         self.hint = QLabel()
         form = QFormLayout()
         form.addRow("Your name:", self.name)
@@ -112,6 +138,7 @@ class KeyDialog(QDialog):
         form.addRow("Key file:", _path_row(self.path, self._browse))
         form.addRow("Passphrase:", self.passphrase)
         form.addRow("Again:", self.again)
+        form.addRow("", self.unencrypted)
         self.box = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         self.box.button(QDialogButtonBox.Ok).setText("Create key")
         self.box.accepted.connect(self.accept)
@@ -124,6 +151,7 @@ class KeyDialog(QDialog):
         for edit in (self.name, self.path, self.passphrase, self.again):
             edit.textChanged.connect(self._check)
         self.role.currentTextChanged.connect(self._check)
+        self.unencrypted.toggled.connect(self._check)
         self._check()
         self.setMinimumWidth(520)
 
@@ -135,11 +163,25 @@ class KeyDialog(QDialog):
     def _check(self) -> None:
         missing = [w for w, ok in (("your name", self.name.text().strip()), ("a role", self.role.currentText().strip()),
                                    ("a key file", self.path.text().strip())) if not ok]
-        mismatch = self.passphrase.text() != self.again.text()
+        plain = self.unencrypted.isChecked()
+        for edit in (self.passphrase, self.again):
+            edit.setEnabled(not plain)
+        if not plain and not self.passphrase.text():
+            missing.append("a passphrase (or tick 'No passphrase')")
+        mismatch = not plain and self.passphrase.text() != self.again.text()
         self.hint.setText(f"Needed: {', '.join(missing)}." if missing else
                           "The passphrases differ." if mismatch else "")
         self.box.button(QDialogButtonBox.Ok).setEnabled(not missing and not mismatch)
 
+    def set_values(self, passphrase: str | None = None, unencrypted: bool | None = None, **fields) -> None:
+        for name, value in fields.items():  # name, path
+            getattr(self, name).setText(value)
+        if passphrase is not None:
+            self.passphrase.setText(passphrase)
+            self.again.setText(passphrase)
+        if unencrypted is not None:
+            self.unencrypted.setChecked(unencrypted)
+
     def request(self) -> KeyRequest:
         return KeyRequest(self.name.text().strip(), self.role.currentText().strip(), self.path.text().strip(),
-                          self.passphrase.text() or None)
+                          None if self.unencrypted.isChecked() else self.passphrase.text() or None)

@@ -54,7 +54,8 @@ def test_regression_waiver_and_expiry(lab, lab_inventory, tmp_path):
         [f"awaiting sign-off: {role}" for role in DEFAULT_ROLES]
     for index, role in enumerate(DEFAULT_ROLES):
         key = tmp_path / f"key{index}"
-        assert migready_in_ops(lab, "keygen", "--name", f"Signer {index}", "--role", role, "--out", key).returncode == 0
+        assert migready_in_ops(lab, "keygen", "--name", f"Signer {index}", "--role", role, "--out", key,
+                              "--no-passphrase").returncode == 0
         assert migready_in_ops(lab, "signoff", ws, "--key", key).returncode == 0
     code, result = verdict(lab, ws)
     assert (code, result["verdict"]) == (3, "GO WITH WAIVERS"), result
