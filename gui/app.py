@@ -2,13 +2,14 @@
 
 With nothing given it opens the bundled scale-adapter example, so a
 newcomer sees a populated window at once.  Opening never starts probes.
-``--screenshots DIR`` renders every page to PNG instead (see screenshots.py).
+The developer screenshot tool (screenshots.py) is started by the entry points
+(`migready gui --screenshots`, `python -m migready.gui --screenshots`), never
+from here: it builds a window itself, and the app must not import it.
 """
 from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from .standalone import bundled, ensure_app
 
@@ -21,16 +22,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
                         help=f"an inventory (.yaml) or a workspace (.migready.json); default: the bundled "
                              f"{DEFAULT_EXAMPLE}")
     parser.add_argument("--dark", action="store_true", help="use the dark palette")
-    parser.add_argument("--screenshots", metavar="DIR", type=Path,
-                        help="render every page (light and dark) to PNG files in DIR, then exit")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
-    if args.screenshots:
-        from .screenshots import take
-        return take(args.screenshots)
     window = open_window(args)
     code = ensure_app().exec()
     del window

@@ -384,10 +384,3 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
         self.save_layout()
         self.session.shutdown()
         super().closeEvent(event)
-
-
-if __name__ == "__main__":
-    import sys
-
-    from .app import main
-    sys.exit(main())

@@ -115,3 +115,12 @@ def test_top_level_of_the_core_holds_only_core_modules(folder):
     """Front ends and stand-ins live in their own folders (checks/cli, checks/demo), not beside the core."""
     top = sorted(p.stem for p in (ROOT / folder).glob("*.py"))
     assert not [name for name in top if name.startswith("cli") or name in ("demo", "simulators", "natrelay")]
+
+
+def test_the_app_does_not_import_the_screenshot_tool():
+    """The developer screenshot tool builds its own window; only the entry points start it (this was the
+    one import cycle: app -> screenshots -> mainwindow -> app)."""
+    entry_points = {"gui/__main__.py"}
+    found = [f for f in violations("gui", "migready.gui", lambda n: n.startswith("migready.gui.screenshots"))
+             if f.split(" ")[0] not in entry_points]
+    assert found == []

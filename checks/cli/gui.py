@@ -60,6 +60,9 @@ def cmd_gui(args) -> int:
               "for --screenshots), every other command works without", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
+        if getattr(args, "screenshots", None):
+            from migready.gui.screenshots import take
+            return take(args.screenshots)
         from migready.gui.app import main
     except ImportError as exc:
         print(f"error: the desktop app needs PySide6 ({exc}); every other command works without it",
@@ -68,6 +71,4 @@ def cmd_gui(args) -> int:
     argv = [str(args.path)] if getattr(args, "path", None) else []
     if getattr(args, "dark", False):
         argv.append("--dark")
-    if getattr(args, "screenshots", None):
-        argv += ["--screenshots", str(args.screenshots)]
     return main(argv)
