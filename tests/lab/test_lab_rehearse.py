@@ -220,7 +220,8 @@ def test_where_runs_must_be_attested_only_a_signed_rehearsal_counts(lab, invento
     strict.write_text(inventory.read_text(encoding="utf-8") + "signoff:\n  require_attested_runs: true\n",
                       encoding="utf-8")
     key = tmp_path / "sre.key"
-    assert migready_in_ops(lab, "keygen", "--name", "Wang Fang", "--role", "SRE", "--out", key).returncode == 0
+    assert migready_in_ops(lab, "keygen", "--name", "Wang Fang", "--role", "SRE", "--out", key,
+                           "--no-passphrase").returncode == 0
     ws = tmp_path / "strict.migready.json"
 
     def state():
