@@ -100,6 +100,9 @@ class RehearsalPage(Page):
         self.host.setObjectName("rehearsal-host")
         self.dependency = QComboBox()
         self.dependency.setObjectName("rehearsal-dependency")
+        # sized by a typical name, not by measuring every one of 10,000 dependencies
+        self.dependency.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.dependency.setMinimumContentsLength(40)
         self.fault = QComboBox()
         self.fault.addItems(FAULTS)
         self.delay = QSpinBox()
@@ -151,14 +154,25 @@ class RehearsalPage(Page):
             spin.valueChanged.connect(self.show_rules)
         self.run_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
-        session.inventory_changed.connect(self.refresh)
+        session.inventory_changed.connect(self._inventory_changed)
         session.probe_changed.connect(self._enable)
         session.busy_changed.connect(self._enable)
         self.refresh()
 
     # -- choices and the dry run ----------------------------------------------------------------
 
+    def _inventory_changed(self) -> None:
+        """Filled when shown: opening a big inventory must not wait for a page nobody is looking at."""
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def activate(self) -> None:
+        if getattr(self, "_stale", True):
+            self.refresh()
+
     def refresh(self) -> None:
+        self._stale = False
         inventory = self.session.inventory
         for combo, values in ((self.host, list(staging_hosts(inventory)) if inventory else []),
                               (self.dependency, self._dependencies(inventory))):
