@@ -191,8 +191,10 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
         if report and report.get("signoff") and report["signoff"].get("digest"):
             return list(report["signoff"].get("awaiting") or [])
         from migready.checks.report.signoff import DEFAULT_ROLES
+        from migready.checks.signing import check_signature
         required = list(s.inventory.signoff_roles) or list(DEFAULT_ROLES)
-        approved = {e.get("role") for e in s.workspace.data.get("signoffs") or () if e.get("decision") == "approve"}
+        approved = {e.get("role") for e in s.workspace.signoffs
+                    if e.get("decision") == "approve" and check_signature(e) is None}  # verified, not as recorded
         return [r for r in required if r not in approved]
 
     def show_why(self) -> None:
