@@ -85,3 +85,36 @@ class BackgroundJob(QObject):
     def _log_unexpected(exc: BaseException) -> None:
         if not isinstance(exc, (InputError, TransportError, ValueError, OSError)):
             traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+
+
+class WorkspaceRun(BackgroundJob):
+    """A job that stores a run in the session's workspace (a probe run, a rehearsal) and holds the
+    session's `probe` slot while it runs: one at a time, and Esc cancels whichever it is.  Subclasses
+    define the `finished(run)` and `failed(str)` signals, `host`, and `what` (the word for the change)."""
+
+    what = "run"
+
+    def _occupy(self) -> None:
+        self._ask_the_person()
+        self._runs_before = len(self.session.workspace.runs)
+        self.session.probe = self
+        self.session.probe_changed.emit()
+        self._start_draining()
+
+    def _finish(self) -> None:
+        super()._finish()
+        if self.session.probe is self:
+            self.session.probe = None
+            self.session.probe_changed.emit()
+
+    def _done(self, run: dict) -> None:
+        self._finish()
+        self.finished.emit(run)
+        self.session.changed(self.what)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._finish()
+        self._log_unexpected(exc)
+        self.failed.emit(explain(exc, self.host))
+        if len(self.session.workspace.runs) > self._runs_before:
+            self.session.changed(f"{self.what} failed")  # what came in before the error is stored

@@ -16,12 +16,13 @@ from migready.checks.probe_run import run_probes
 from migready.checks.signing import attest
 from migready.checks.transports import TransportOptions
 
-from .background_job import BackgroundJob, explain
+from .background_job import WorkspaceRun, explain
 
 __all__ = ["ProbeRun", "explain"]
 
 
-class ProbeRun(BackgroundJob):
+class ProbeRun(WorkspaceRun):
+    what = "probe run"
     results = Signal(list)  # result records that arrived since the last tick
     progress = Signal(int, int)  # done, total
     finished = Signal(object)  # the stored run (complete or not)
@@ -35,11 +36,7 @@ class ProbeRun(BackgroundJob):
         self.run = None
 
     def start(self) -> None:
-        self._ask_the_person()
-        self._runs_before = len(self.session.workspace.runs)
-        self.session.probe = self
-        self.session.probe_changed.emit()
-        self._start_draining()
+        self._occupy()
         self.session.runner.start(run_probes, self.session.inventory, self.host, self.phase, self.session.workspace,
                                   self.options, jobs=self.jobs, progress=self._queue.put,
                                   cancel_event=self.cancel_event, pass_cancel=True,
@@ -52,24 +49,9 @@ class ProbeRun(BackgroundJob):
             self.results.emit(batch)
             self.progress.emit(self.done, self.total)
 
-    def _finish(self) -> None:
-        super()._finish()
-        if self.session.probe is self:
-            self.session.probe = None
-            self.session.probe_changed.emit()
-
     def _done(self, run: dict) -> None:
         signer, workspace = self.session.run_signer, self.session.workspace
         if signer is not None and workspace.run_logged_digest(run["id"]) is not None:
             workspace.attest_run(attest(signer, run["id"], workspace.run_logged_digest(run["id"])))
-        self._finish()
         self.run = run
-        self.finished.emit(run)
-        self.session.changed("probe run")
-
-    def _failed(self, exc: BaseException) -> None:
-        self._finish()
-        self._log_unexpected(exc)
-        self.failed.emit(explain(exc, self.host))
-        if len(self.session.workspace.runs) > self._runs_before:
-            self.session.changed("probe run failed")  # what came in before the error is stored
+        super()._done(run)

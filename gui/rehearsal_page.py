@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QPlainTextEd
 
 from migready.checks.rehearsal import RehearsalRefused, describe_rules, prepare, run_rehearsal, staging_hosts
 
-from .background_job import BackgroundJob, explain
+from .background_job import WorkspaceRun
 from .page import Page, StateLine, heading
 
 FAULTS = ("blackhole", "reject", "delay")
@@ -42,24 +42,20 @@ def call_line(obj: dict) -> str | None:
     return None
 
 
-class RehearsalRun(BackgroundJob):
+class RehearsalRun(WorkspaceRun):
     """The running rehearsal (also `session.probe` meanwhile, so no probe run overlaps it and Esc cancels)."""
 
     line = Signal(str)
     finished = Signal(object)  # the stored run
     failed = Signal(str)
-    phase = "rehearsal"
+    phase = what = "rehearsal"
 
     def __init__(self, session, interaction, request, parent=None):
         super().__init__(session, interaction, parent=parent)
         self.request, self.host = request, request.host
 
     def start(self) -> None:
-        self._ask_the_person()
-        self._runs_before = len(self.session.workspace.runs)
-        self.session.probe = self
-        self.session.probe_changed.emit()
-        self._start_draining()
+        self._occupy()
         self.session.runner.start(run_rehearsal, self.request, self.session.workspace, self.options,
                                   progress=self._queue.put, cancel_event=self.cancel_event, pass_cancel=True,
                                   on_done=self._done, on_error=self._failed)
@@ -68,23 +64,6 @@ class RehearsalRun(BackgroundJob):
         for text in filter(None, map(call_line, items)):
             self.line.emit(text)
 
-    def _finish(self) -> None:
-        super()._finish()
-        if self.session.probe is self:
-            self.session.probe = None
-            self.session.probe_changed.emit()
-
-    def _done(self, run: dict) -> None:
-        self._finish()
-        self.finished.emit(run)
-        self.session.changed("rehearsal")
-
-    def _failed(self, exc: BaseException) -> None:
-        self._finish()
-        self._log_unexpected(exc)
-        self.failed.emit(explain(exc, self.host))
-        if len(self.session.workspace.runs) > self._runs_before:
-            self.session.changed("rehearsal failed")
 
 
 class RehearsalPage(Page):
