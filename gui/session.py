@@ -29,7 +29,7 @@ def default_data_dir() -> Path:
     return Path(QStandardPaths.writableLocation(QStandardPaths.AppDataLocation) or Path.home() / ".migready")
 
 
-PAINT_FIRST_MS = 30  # see Session._loaded
+PAINT_FIRST_MS = 150  # see Session._loaded
 
 
 class Session(QObject):
@@ -110,7 +110,8 @@ class Session(QObject):
         # Let the views paint the new inventory before the review's worker competes for the GIL: a
         # paint is thousands of calls into Python, each waiting for a busy worker's turn.  Starting
         # the review 30 ms later cut the worst UI stall opening 10,000 dependencies from ~500 ms to
-        # ~110 ms (bench/bench_gui_open.py).
+        # ~110 ms; with this round's heavier review (zones, root causes) 30 ms left a 270 ms stall,
+        # 150 ms brings it to ~90 ms for ~60 ms more until the checklist (bench/bench_gui_open.py).
         QTimer.singleShot(PAINT_FIRST_MS, self, self.refresh_review)  # not after the session is gone
 
     def _load_failed(self, exc: BaseException) -> None:
