@@ -56,16 +56,24 @@ def regular_file_problem(path: str | Path) -> str | None:
     return None if stat.S_ISREG(mode) else f"{_kind(mode)}, not a regular file"
 
 
-def read_regular(path: str | Path, limit: int = MAX_BYTES) -> bytes:
-    """The bytes of the regular file at PATH; `NotRegularFile` / `FileTooLarge` / any `OSError`."""
+def _open_regular(path: str | Path) -> tuple[int, os.stat_result]:
+    """An fd on the regular file at PATH and its stat: refused before opening when it is not one,
+    and again on the open fd (swapped after the stat: still never read).  The caller closes it."""
     problem = regular_file_problem(path)
     if problem:
         raise NotRegularFile(errno.EINVAL, problem, str(path))
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        raise NotRegularFile(errno.EINVAL, f"{_kind(st.st_mode)}, not a regular file", str(path))
+    return fd, st
+
+
+def read_regular(path: str | Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of the regular file at PATH; `NotRegularFile` / `FileTooLarge` / any `OSError`."""
+    fd, st = _open_regular(path)
     try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):  # swapped after the stat: still never read
-            raise NotRegularFile(errno.EINVAL, f"{_kind(st.st_mode)}, not a regular file", str(path))
         if st.st_size > limit:
             raise FileTooLarge(errno.EFBIG, f"{st.st_size:,} bytes, more than the limit of {limit:,}", str(path))
         chunks, size = [], 0
@@ -85,14 +93,8 @@ def read_regular(path: str | Path, limit: int = MAX_BYTES) -> bytes:
 def read_head(path: str | Path, size: int) -> bytes:
     """The first SIZE bytes of the regular file at PATH (to recognise what it is), with the same
     refusals as `read_regular`."""
-    problem = regular_file_problem(path)
-    if problem:
-        raise NotRegularFile(errno.EINVAL, problem, str(path))
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
+    fd, _ = _open_regular(path)
     try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise NotRegularFile(errno.EINVAL, f"{_kind(st.st_mode)}, not a regular file", str(path))
         return os.read(fd, size)
     finally:
         os.close(fd)

@@ -195,6 +195,15 @@ def check_signature(entry: dict) -> str | None:
     return _verify(entry, statement, "signature")
 
 
+def trusted_signer(trusted: dict[str, dict], entry: dict) -> dict | None:
+    """The trusted signer (public key -> their .pub, from a trust directory) whose key made this
+    sign-off or attestation, when the name and role it claims are the ones the key was issued for."""
+    known = trusted.get(entry.get("public_key"))
+    if known is None or (known.get("name"), known.get("role")) != (entry.get("name"), entry.get("role")):
+        return None
+    return known
+
+
 def attestation_statement(entry: dict) -> bytes:
     fields = {k: entry[k] for k in ("run", "digest", "name", "role", "public_key", "signed_at")}
     return ATTESTATION_PREFIX + canonical_json(fields)

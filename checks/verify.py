@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .records import run_label
 from .report.model import FORMAT, content_digest
-from .signing import SigningError, check_attestation, check_signature, fingerprint, read_public
+from .signing import SigningError, check_attestation, check_signature, fingerprint, read_public, trusted_signer
 
 TRUST_ENV = "MIGREADY_TRUST_DIR"
 DEFAULT_TRUST_DIR = Path("~/.config/migready/trust")
@@ -134,9 +134,7 @@ def _check_runs(report: dict, policy: dict, trusted: dict[str, dict], check: Ver
         problem = check_attestation(signed)
         if problem is None and (signed.get("run") != run.get("id") or signed.get("digest") != run.get("digest")):
             problem = f"the attestation of {label} is for other results"
-        known = trusted.get(signed.get("public_key")) if problem is None else None
-        if problem is None and (known is None or (known.get("name"), known.get("role")) !=
-                                (signed.get("name"), signed.get("role"))):
+        if problem is None and trusted_signer(trusted, signed) is None:
             problem = f"{label} is attested by {signed.get('name')} ({signed.get('role')}), whose key is not trusted"
         if problem:
             check.runs.append(f"{label}: attestation does not hold")

@@ -132,3 +132,24 @@ def terminal_safe(text: str) -> str:
     characters are written as escapes, so no name can move the cursor or repaint a verdict
     (one rule for every verb: checks/sanitize.py)."""
     return for_terminal(text)
+
+
+def in_workspace(args, inventory, body) -> int:
+    """`body(workspace, signer)` for a verb that stores a run (probe, rehearse): the person's key for
+    `--sign-with` opened first (its passphrase asked before anything is sent), then the workspace
+    held under its OS lock for the whole run, so another writer waits (or is told so) and nothing is
+    lost.  A bad workspace or key is exit 2, named."""
+    from ..signing import SigningError
+    from ..workspace import Workspace
+    from .sign import open_signer
+
+    try:
+        signer = open_signer(args.sign_with) if args.sign_with else None
+        with Workspace.editing(args.workspace, str(args.inventory.resolve()), inventory.digest,
+                               create=True) as workspace:
+            return body(workspace, signer)
+    except InputError as exc:
+        return print_problems(exc)
+    except SigningError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT

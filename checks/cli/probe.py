@@ -12,13 +12,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, print_problems
+from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, in_workspace, print_problems
 from ..inventory import load_inventory
 from ..problems import InputError
 from ..probes import staging_hosts
 from ..records import describe
 from ..sanitize import for_terminal, host_problem
-from ..signing import SigningError
 from ..workspace import Workspace
 from ..zones import ZoneMap
 
@@ -177,21 +176,9 @@ def _confirm(args, inventory, host: str) -> bool:
 def cmd_probe(args) -> int:
     try:
         inventory = load_inventory(args.inventory)
-        signer = _signer(args.sign_with) if args.sign_with else None
-        # the whole run holds the workspace's lock: another writer waits (or is told so), nothing is lost
-        with Workspace.editing(args.workspace, str(args.inventory.resolve()), inventory.digest,
-                               create=True) as workspace:
-            return _probe(args, inventory, workspace, signer)
     except InputError as exc:
         return print_problems(exc)
-    except SigningError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-
-
-def _signer(path: Path):
-    from .sign import open_signer
-    return open_signer(path)
+    return in_workspace(args, inventory, lambda workspace, signer: _probe(args, inventory, workspace, signer))
 
 
 def _probe(args, inventory, workspace: Workspace, signer) -> int:

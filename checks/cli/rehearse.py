@@ -12,10 +12,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, print_problems
+from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, in_workspace, print_problems
 from ..inventory import load_inventory
 from ..problems import InputError
-from ..signing import SigningError
 from ..workspace import Workspace
 
 EXIT_INCONCLUSIVE = 5
@@ -88,10 +87,7 @@ def cmd_rehearse(args) -> int:
             print("rehearse: --dependency SERVICE/DEP is required (or --cleanup)", file=sys.stderr)
             return EXIT_BAD_INPUT
         req = prepare(inventory, args.host, args.dependency, args.fault, args.duration, args.address)
-    except RehearsalRefused as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except TransportError as exc:
+    except (RehearsalRefused, TransportError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     if args.dry_run:
@@ -101,20 +97,7 @@ def cmd_rehearse(args) -> int:
     if args.workspace is None:
         print("rehearse: --workspace is required (the rehearsal is stored there)", file=sys.stderr)
         return EXIT_BAD_INPUT
-    try:
-        signer = None
-        if args.sign_with:
-            from .sign import open_signer
-            signer = open_signer(args.sign_with)
-        # the whole rehearsal holds the workspace's lock: another writer waits (or is told so)
-        with Workspace.editing(args.workspace, str(args.inventory.resolve()), inventory.digest,
-                               create=True) as workspace:
-            return _rehearse(args, req, workspace, signer)
-    except InputError as exc:
-        return print_problems(exc)
-    except SigningError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    return in_workspace(args, inventory, lambda workspace, signer: _rehearse(args, req, workspace, signer))
 
 
 def _rehearse(args, req, workspace: Workspace, signer=None) -> int:

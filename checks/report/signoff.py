@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import Callable
 
+from ..signing import trusted_signer
+
 DEFAULT_ROLES = ["migration lead", "service owner", "network", "store operations"]
 SHOWN = ("name", "role", "decision", "comment", "signed_at", "digest", "signature", "public_key",
          "key_id", "fingerprint")
@@ -40,7 +42,7 @@ def signoff_section(roles: list[str], signoffs: list[dict], digest: str, verdict
                 entry["signature_problem"] = problem
         if entry.get("signature_valid") is False:
             entry["status"] = "invalid"
-        elif trusted is not None and _trusted_as(trusted, raw) is None:
+        elif trusted is not None and trusted_signer(trusted, raw) is None:
             entry["status"] = "untrusted"
         elif not entry["current"]:
             entry["status"] = "stale"
@@ -85,14 +87,6 @@ def signature_text(entry: dict) -> str:
     if status == "stale":
         return f"STALE: signed other content ({str(entry.get('digest'))[:12]}…; does not count)"
     return SIGNATURE_WORDS.get(status, status)
-
-
-def _trusted_as(trusted: dict[str, dict], entry: dict) -> dict | None:
-    """The trusted signer whose key made this entry, when the name and role it claims are theirs."""
-    known = trusted.get(entry.get("public_key"))
-    if known is None or (known.get("name"), known.get("role")) != (entry.get("name"), entry.get("role")):
-        return None
-    return known
 
 
 def final_verdict(report: dict) -> dict:
