@@ -97,6 +97,15 @@ def template_items() -> list[dict]:
     return yaml.safe_load(text)
 
 
+def extract_titles(fileobj, keywords, comment_tags, options):
+    """Babel extractor for resources/checklist.yaml (pyproject.toml, [tool.babel]): each item's title
+    is a message id, translated where the item is shown (`Msg`)."""
+    for lineno, line in enumerate(fileobj.read().decode("utf-8").splitlines(), 1):
+        key, _sep, value = line.strip().lstrip("- ").partition(":")
+        if key == "title" and value.strip():
+            yield lineno, "", yaml.safe_load(value.strip()), []
+
+
 def _applies(when: str | None, inventory: Inventory) -> bool:
     if not when:
         return True

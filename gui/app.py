@@ -22,6 +22,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
                         help=f"an inventory (.yaml) or a workspace (.migready.json); default: the bundled "
                              f"{DEFAULT_EXAMPLE}")
     parser.add_argument("--dark", action="store_true", help="use the dark palette")
+    parser.add_argument("--lang", metavar="LANG", default=None,
+                        help="en or zh_CN (default: View ▸ Language, else LANGUAGE/LC_ALL/LC_MESSAGES/LANG)")
     return parser.parse_args(argv)
 
 
@@ -36,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
 def open_window(args: argparse.Namespace):
     """The main window, shown, with the file (or the bundled example) opening in the background."""
     app = ensure_app()
+    from .i18n import install
+    install(args.lang)
     app.setStyle("Fusion")
     if args.dark:
         from .style import dark_palette

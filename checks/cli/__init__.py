@@ -16,8 +16,9 @@ from pathlib import Path
 from .. import __version__
 from . import demo as cli_demo, discover as cli_discover, gui as cli_gui, probe as cli_probe, report as cli_report, review as cli_review, sign as cli_sign
 from . import rehearse as cli_rehearse
-from .common import (EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, missing_required, plural, polish,
+from .common import (add_lang, requested_language, EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, missing_required, plural, polish,
                      print_problems, wrong_kind_files)
+from ..i18n import set_language
 from ..inventory import load_inventory
 from ..problems import InputError
 from ..rules import SEVERITIES, at_or_above, evaluate
@@ -63,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         "before and after the move, and sign off a go/no-go report.",
     )
     parser.add_argument("--version", action="version", version=f"migready {__version__}")
+    add_lang(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("validate", help="check an inventory; exit 0 valid, 2 invalid")
@@ -100,8 +102,14 @@ def _guard_terminal() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        set_language(requested_language(argv))
+    except ValueError as exc:
+        print(f"migready: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     parser = build_parser()
-    if not (sys.argv[1:] if argv is None else argv):  # bare `migready`: the app, when there is a screen
+    if not argv:  # bare `migready`: the app, when there is a screen
         if cli_gui.usable_display() is None:
             return cli_gui.cmd_gui(argparse.Namespace(path=None))
         parser.print_help()

@@ -66,6 +66,7 @@ def polish(parser) -> None:
 
     for name, sub in _subparsers(parser).items():
         sub.formatter_class = argparse.RawDescriptionHelpFormatter
+        add_lang(sub)
         if name in EXIT_HELP and "exit codes" not in (sub.epilog or ""):
             line = f"exit codes: {EXIT_HELP[name]} (all verbs: README, 'Exit codes')"
             sub.epilog = f"{sub.epilog.rstrip()}\n\n{line}" if sub.epilog else line
@@ -82,6 +83,28 @@ def polish(parser) -> None:
                                    else "output format")
                 if action.default is not None and "default" not in action.help:
                     action.help += f" (default: {action.default})"
+
+
+def add_lang(parser) -> None:
+    """`--lang`, on every verb; `requested_language` reads it before the parser is even built, so that
+    the help and argparse's own errors are in that language too."""
+    from ..i18n import LANGUAGES
+    parser.add_argument("--lang", metavar="LANG", default=None,
+                        help=f"language of the output: {', '.join(LANGUAGES)} (default: from LANGUAGE, LC_ALL, "
+                        "LC_MESSAGES, LANG)")
+
+
+def requested_language(argv: list[str]) -> str | None:
+    """The value of the last `--lang X` / `--lang=X` before a bare `--`, or None."""
+    found = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            found = argv[i + 1]
+        elif arg.startswith("--lang="):
+            found = arg.split("=", 1)[1]
+    return found
 
 
 def _subparsers(parser) -> dict:

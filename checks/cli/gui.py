@@ -71,4 +71,6 @@ def cmd_gui(args) -> int:
     argv = [str(args.path)] if getattr(args, "path", None) else []
     if getattr(args, "dark", False):
         argv.append("--dark")
+    if getattr(args, "lang", None):
+        argv += ["--lang", args.lang]
     return main(argv)
