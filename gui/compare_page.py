@@ -8,33 +8,40 @@ from __future__ import annotations
 
 from html import escape
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout
 
 from migready.checks.compare import CLASSES
+from migready.checks.i18n import shown
 from migready.checks.records import describe
 
 from . import style
 from .models.compare import CompareModel, change_label
 from .models.table import ROW_ROLE
+from .models.words import badge, plural, word
 from .page import Browser, Page, facet_combo, heading, table_view, with_details
 
 
 def _run_label(run) -> str:
+    translate = QCoreApplication.translate
     if not run:
-        return "no run yet"
+        return translate("ComparePage", "no run yet")
     when = (run.get("started") or "").replace("T", " ").rstrip("Z")
-    state = "" if run.get("complete") else ", INCOMPLETE"
-    return f"{run['id']} from {run['host']} ({when} UTC{state})"
+    if run.get("complete"):
+        return translate("ComparePage", "{id} from {host} ({when} UTC)").format(
+            id=run["id"], host=run["host"], when=when)
+    return translate("ComparePage", "{id} from {host} ({when} UTC, INCOMPLETE)").format(
+        id=run["id"], host=run["host"], when=when)
 
 
 class ComparePage(Page):
-    key, title = "compare", "Compare"
+    key, title = "compare", QT_TRANSLATE_NOOP("Page", "Compare")
 
     def __init__(self, session, interaction, parent=None):
         super().__init__(session, interaction, parent)
         self.summary = heading()
-        self.kind = facet_combo("all changes", [(style.label(c), c) for c in CLASSES])
-        browser = Browser(self, CompareModel(parent=self), "Search changes…", {"change": self.kind})
+        self.kind = facet_combo(self.tr("all changes"), [(badge(c), c) for c in CLASSES])
+        browser = Browser(self, CompareModel(parent=self), self.tr("Search changes…"), {"change": self.kind})
         self.model, self.proxy, self.search = browser.model, browser.proxy, browser.search
         self.table = table_view(self.proxy, {0: 125, 2: 190, 3: 95, 4: 115, 5: 95, 6: 125}, stretch=1)
         self.table.setObjectName("compare-table")
@@ -52,30 +59,36 @@ class ComparePage(Page):
         review = self.session.review
         comparison = review.comparison if review else None
         self.model.set_rows(comparison.changes if comparison else [])
-        self.details.setHtml("<i>Select a row to see both results in full.</i>")
+        self.details.setHtml("<i>" + self.tr("Select a row to see both results in full.") + "</i>")
         if comparison is None:
-            self.summary.setText("Nothing to compare yet.")
+            self.summary.setText(self.tr("Nothing to compare yet."))
             return
+        runs = self.tr("<b>Pre</b> {pre} → <b>post</b> {post}").format(
+            pre=escape(_run_label(comparison.pre_run)), post=escape(_run_label(comparison.post_run)))
         if not comparison.pre_run or not comparison.post_run:
-            missing = "pre-migration" if not comparison.pre_run else "post-migration"
-            self.summary.setText(f"<b>Pre</b> {escape(_run_label(comparison.pre_run))} → <b>post</b> "
-                                 f"{escape(_run_label(comparison.post_run))}<br>Run the {missing} probes to compare.")
+            todo = (self.tr("Run the pre-migration probes to compare.") if not comparison.pre_run
+                    else self.tr("Run the post-migration probes to compare."))
+            self.summary.setText(f"{runs}<br>{todo}")
             return
         regressions = len(comparison.regressions)
-        counts = ", ".join(style.plural(n, c) if c == "regression" else f"{n} {c}"
-                           for c, n in comparison.counts().items() if n)
-        verdict = (f"{style.label('regression')}: {regressions} regression{'s' * (regressions != 1)}"
-                   if regressions else f"{style.label('pass')}: no regression")
-        warn = "".join(f"<br>{style.label('pending')} run {escape(r)} is incomplete: checks it did not reach "
-                       "show as MISSING or NEW" for r in comparison.incomplete_runs)
+        counts = self.tr(", ").join(self._regressions(n) if c == "regression" else f"{n} {word(c)}"
+                                    for c, n in comparison.counts().items() if n)
+        verdict = (f"{badge('regression')}: {self._regressions(regressions)}"
+                   if regressions else self.tr("{state}: no regression").format(state=badge("pass")))
+        warn = "".join("<br>" + self.tr("{state} run {id} is incomplete: checks it did not reach show as "
+                                        "{missing} or {new}").format(
+            state=badge("pending"), id=escape(r), missing=word("missing").upper(), new=word("new").upper())
+            for r in comparison.incomplete_runs)
         # the regressions by root cause, as the banner, the CLI and the report group them
         causes = [c for c in getattr(review, "causes", None) or () if c.regressions]
-        why = "".join(f"<br>{escape(style.label(c.state))} <b>{escape(c.headline)}</b> "
-                      f"({style.plural(c.regressions, 'regression')})" for c in causes)
-        self.summary.setText(f"<b>Pre</b> {escape(_run_label(comparison.pre_run))} → <b>post</b> "
-                             f"{escape(_run_label(comparison.post_run))}<br><b>{verdict}</b> ({counts}){warn}{why}")
+        why = "".join(f"<br>{escape(badge(c.state))} <b>{escape(shown(c.headline))}</b> "
+                      f"({self._regressions(c.regressions)})" for c in causes)
+        self.summary.setText(f"{runs}<br><b>{verdict}</b> ({counts}){warn}{why}")
         if comparison.changes:
             self.table.selectRow(0)
+
+    def _regressions(self, n: int) -> str:
+        return plural(n, self.tr("{n} regression"), self.tr("{n} regressions"))
 
     def _show(self, current, _previous=None) -> None:
         change = self.proxy.data(current, ROW_ROLE) if current.isValid() else None
@@ -84,16 +97,16 @@ class ComparePage(Page):
 
         def side(name: str, result) -> str:
             if result is None:
-                return f"<p><b>{name}:</b> not run</p>"
-            return (f"<p><b>{name}:</b> {escape(style.label(result.get('status') or 'inconclusive'))} "
-                    f"{escape(describe(result) or '')}</p>")
+                return f"<p><b>{escape(name)}:</b> {escape(self.tr('not run'))}</p>"
+            return (f"<p><b>{escape(name)}:</b> {escape(badge(result.get('status') or 'inconclusive'))} "
+                    f"{escape(shown(describe(result)) or '')}</p>")
 
         notes = "".join(f"<li>{style.symbol('regression' if f.severity == 'regression' else 'pending')} "
-                        f"{escape(f.text)} ({f.severity})</li>" for f in change.notes)
+                        f"{escape(shown(f.text))} ({escape(word(f.severity))})</li>" for f in change.notes)
         self.details.setHtml(
-            f"<p><b>{escape(change_label(change))}</b> — {escape(change.dependency or '(host)')} "
+            f"<p><b>{escape(change_label(change))}</b> — {escape(change.dependency or self.tr('(host)'))} "
             f"{escape(change.check)} {escape(change.target or '')}</p>"
-            + side("Before (pre)", change.pre) + side("After (post)", change.post)
+            + side(self.tr("Before (pre)"), change.pre) + side(self.tr("After (post)"), change.post)
             + (f"<ul>{notes}</ul>" if notes else ""))
 
 

@@ -11,11 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+from PySide6.QtCore import QCoreApplication
+
+from migready.checks.i18n import shown
 from migready.checks.problems import InputError
 
-from . import style
 from .discovery_worker import add_job
 from .interaction import INVENTORY_FILTER
+from .models.words import plural
 
 
 def copy_path(inventory_path: str | Path) -> Path:
@@ -50,24 +53,29 @@ class InventoryAdder:
             return False
         services = [x.name for x in s.inventory.services]
         service = self.interaction.choose(
-            "Add to inventory", f"Which service talks to {row.peer_obj.describe()}? "
-            "(type a new name to add a service)", services, self.default_service(row, chosen_service),
-            editable=True)
+            QCoreApplication.translate("InventoryAdder", "Add to inventory"),
+            QCoreApplication.translate("InventoryAdder", "Which service talks to {peer}? (type a new name to add "
+                                                         "a service)").format(peer=shown(row.peer_obj.describe())),
+            services, self.default_service(row, chosen_service), editable=True)
         if not service:
             return False
-        out = self.interaction.save_file("Save the inventory copy as", INVENTORY_FILTER,
+        out = self.interaction.save_file(QCoreApplication.translate("InventoryAdder", "Save the inventory copy as"),
+                                         INVENTORY_FILTER,
                                          str(copy_path(s.inventory_path)))
         if not out:
             return False
         original = Path(s.inventory_path).resolve()
         if Path(out).resolve() == original:
-            self.tell("fail", f"{Path(out).name} is the inventory itself: save the copy to another file.")
+            self.tell("fail", QCoreApplication.translate(
+                "InventoryAdder", "{name} is the inventory itself: save the copy to another file.").format(
+                name=Path(out).name))
             return False
         # adding again to an earlier copy builds on it (several peers, one after another)
         base = out if Path(out).is_file() and Path(out).name.endswith(".discovered.yaml") else str(original)
         before = {d.ref for d in s.inventory.dependencies()}
         self._set_adding(True)
-        self.tell("running", f"Writing {Path(out).name}…")
+        self.tell("running", QCoreApplication.translate("InventoryAdder", "Writing {name}…").format(
+            name=Path(out).name))
         s.runner.start(add_job, base, [row.peer_obj], service, out, origin,
                        on_done=lambda inv: self._added(inv, out, before),
                        on_error=lambda exc: self._failed(exc, out))
@@ -81,23 +89,33 @@ class InventoryAdder:
         self._set_adding(False)
         new = [d.ref for d in inventory.dependencies() if d.ref not in before]
         deps = sum(len(x.dependencies) for x in inventory.services)
-        text = (f"{', '.join(new) or 'the dependency'} written to {out}: valid "
-                f"({style.plural(len(inventory.services), 'service')}, "
-                f"{style.plural(deps, 'dependency', 'dependencies')}); the inventory itself is unchanged.")
+        translate = QCoreApplication.translate
+        text = translate("InventoryAdder", "{refs} written to {out}: valid ({services}, {dependencies}); "
+                                           "the inventory itself is unchanged.").format(
+            refs=", ".join(new) or translate("InventoryAdder", "the dependency"), out=out,
+            services=plural(len(inventory.services), translate("InventoryAdder", "{n} service"),
+                            translate("InventoryAdder", "{n} services")),
+            dependencies=plural(deps, translate("InventoryAdder", "{n} dependency"),
+                                translate("InventoryAdder", "{n} dependencies")))
         self.tell("pass", text)
         self.session.message.emit(text)
-        if self.interaction.confirm("Add to inventory", f"{text}\n\nOpen the copy now? (a new workspace is "
-                                                         "started for it)"):
+        if self.interaction.confirm(translate("InventoryAdder", "Add to inventory"),
+                                    text + "\n\n" + translate("InventoryAdder", "Open the copy now? (a new "
+                                                                                 "workspace is started for it)")):
             self.session.open_inventory(out)
 
     def _failed(self, exc: BaseException, out: str) -> None:
         self._set_adding(False)
+        translate = QCoreApplication.translate
         if isinstance(exc, InputError):
             problems = "; ".join(str(p) for p in exc.problems[:5])
-            self.tell("fail", f"{out} was written but does NOT validate: {problems}")
+            self.tell("fail", translate("InventoryAdder", "{out} was written but does NOT validate: {problems}").format(
+                out=out, problems=problems))
         elif isinstance(exc, ValueError):
-            self.tell("fail", f"Cannot add to this inventory: {exc}")
+            self.tell("fail", translate("InventoryAdder", "Cannot add to this inventory: {why}").format(
+                why=exc))
         elif isinstance(exc, OSError):
-            self.tell("fail", f"Cannot write {out}: {exc.strerror or exc}")
+            self.tell("fail", translate("InventoryAdder", "Cannot write {out}: {why}").format(
+                out=out, why=exc.strerror or exc))
         else:
-            self.session.unexpected("Add to inventory failed", exc)
+            self.session.unexpected(translate("InventoryAdder", "Add to inventory failed"), exc)

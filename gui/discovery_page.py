@@ -18,28 +18,29 @@ import re
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QProgressBar, QPushButton,
                                QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
 from migready.checks.discovery import DEFAULT_DURATION, DEFAULT_INTERVAL, Observation, record_discovery
+from migready.checks.i18n import shown
 from migready.checks.incidents import INCIDENTS
 from migready.checks.probes import staging_hosts
 from migready.checks.rules import SEVERITIES
 
-from . import style
 from .discovery_add import InventoryAdder
 from .discovery_worker import DiscoveryRun
 from .models.discovery import KINDS, DiscoveryModel, details_html, report_from_dict, rows_of
 from .models.table import ROW_ROLE
+from .models.words import badge, plural, word
 from .page import Browser, Page, StateLine, facet_combo, heading, reset_combo, table_view
 
-EXPORT_FILTER = "Connection exports (*.csv *.txt *.tsv *.log *.zip);;All files (*)"
+EXPORT_FILTER = QT_TRANSLATE_NOOP("DiscoveryPage", "Connection exports (*.csv *.txt *.tsv *.log *.zip);;All files (*)")
 _CANDIDATES = re.compile(r"covers \d+ [^(]*\((.*)\); pick one")
 
 
 class DiscoveryPage(Page):
-    key, title = "discovery", "Discovery"
+    key, title = "discovery", QT_TRANSLATE_NOOP("Page", "Discovery")
 
     def __init__(self, session, interaction, parent=None):
         super().__init__(session, interaction, parent)
@@ -51,36 +52,37 @@ class DiscoveryPage(Page):
         self.host = QComboBox()
         self.host.setEditable(True)
         self.host.setInsertPolicy(QComboBox.NoInsert)
-        self.host.lineEdit().setPlaceholderText("ssh://user@host:port or local://")
+        self.host.lineEdit().setPlaceholderText(self.tr("ssh://user@host:port or local://"))
         self.host.setMinimumContentsLength(20)
         self.host.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.duration = QDoubleSpinBox()
         self.duration.setRange(0.0, 24 * 3600.0)
         self.duration.setDecimals(1)
-        self.duration.setSuffix(" s")
+        self.duration.setSuffix(self.tr(" s"))
         self.duration.setValue(DEFAULT_DURATION)
-        self.duration.setToolTip("Length of the sampling window; a sample every "
-                                 f"{DEFAULT_INTERVAL:g} s (shorter windows: every 0.5 s)")
-        self.services = facet_combo("all services", [])
-        self.services.setToolTip("Compare with the dependencies of this service only "
-                                 "(the services that run on the sampled host)")
-        self.sample_button = QPushButton("Sample")
-        self.sample_button.setToolTip("Sample this host's connections for the window (Ctrl+R)")
-        self.import_button = QPushButton("Import file…")
-        self.import_button.setToolTip("Compare an Azure Migrate, AWS Application Discovery or saved ss export")
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setToolTip("Stop sampling; what came in is kept (Esc)")
+        self.duration.setToolTip(self.tr("Length of the sampling window; a sample every {interval} s "
+                                         "(shorter windows: every 0.5 s)").format(interval=f"{DEFAULT_INTERVAL:g}"))
+        self.services = facet_combo(self.tr("all services"), [])
+        self.services.setToolTip(self.tr("Compare with the dependencies of this service only "
+                                         "(the services that run on the sampled host)"))
+        self.sample_button = QPushButton(self.tr("Sample"))
+        self.sample_button.setToolTip(self.tr("Sample this host's connections for the window (Ctrl+R)"))
+        self.import_button = QPushButton(self.tr("Import file…"))
+        self.import_button.setToolTip(self.tr("Compare an Azure Migrate, AWS Application Discovery or saved ss "
+                                              "export"))
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setToolTip(self.tr("Stop sampling; what came in is kept (Esc)"))
         self.progress = QProgressBar()
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.state = StateLine("discovery-state")
-        self.kind_filter = facet_combo("all kinds", [(k, k) for k in KINDS])
-        self.severity_filter = facet_combo("all severities", [(style.label(s), s) for s in SEVERITIES])
+        self.kind_filter = facet_combo(self.tr("all kinds"), [(word(k), k) for k in KINDS])
+        self.severity_filter = facet_combo(self.tr("all severities"), [(badge(s), s) for s in SEVERITIES])
         self.history = QComboBox()
-        self.history.setToolTip("Discoveries recorded in this workspace")
+        self.history.setToolTip(self.tr("Discoveries recorded in this workspace"))
         self.history.setMinimumContentsLength(24)  # long labels elide; the page stays narrow
         self.history.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-        browser = Browser(self, DiscoveryModel(parent=self), "Search peers, processes, zones…",
+        browser = Browser(self, DiscoveryModel(parent=self), self.tr("Search peers, processes, zones…"),
                           {"kind": self.kind_filter, "severity": self.severity_filter})
         self.model, self.proxy, self.search = browser.model, browser.proxy, browser.search
         self.table = table_view(self.proxy, {0: 120, 1: 95, 2: 230, 3: 70, 4: 60, 5: 80, 6: 100, 7: 130,
@@ -89,8 +91,8 @@ class DiscoveryPage(Page):
         self.persist("table", self.table)
         self.details = QTextBrowser()
         self.details.setOpenExternalLinks(False)
-        self.add_button = QPushButton("Add to inventory…")
-        self.add_button.setToolTip("Write the selected peer as a dependency into a copy of the inventory")
+        self.add_button = QPushButton(self.tr("Add to inventory…"))
+        self.add_button.setToolTip(self.tr("Write the selected peer as a dependency into a copy of the inventory"))
         detail_box = QWidget()
         detail_layout = QVBoxLayout(detail_box)
         detail_layout.setContentsMargins(0, 0, 0, 0)
@@ -106,9 +108,9 @@ class DiscoveryPage(Page):
         self.persist("split", self.split)
 
         row = QHBoxLayout()
-        row.addWidget(QLabel("Host:"))
+        row.addWidget(QLabel(self.tr("Host:")))
         row.addWidget(self.host, 1)
-        row.addWidget(QLabel("for"))
+        row.addWidget(QLabel(self.tr("for")))
         row.addWidget(self.duration)
         actions = QHBoxLayout()  # a second row, so that the page fits the window's narrowest width
         actions.addWidget(self.services)
@@ -153,14 +155,14 @@ class DiscoveryPage(Page):
             self.host.addItem(host)
         if typed and typed not in hosts and typed != "local://":
             self.host.setEditText(typed)
-        reset_combo(self.services, "all services",
+        reset_combo(self.services, self.tr("all services"),
                     [(s.name, s.name) for s in inventory.services] if inventory is not None else [])
-        what = f" the dependencies of <b>{escape(inventory.migration.name)}</b>" if inventory is not None else \
-            " the inventory (open one first)"
-        self.intro.setText(f"<b>Discovery</b>: what a host really talks to, against{what}. Sample a host "
-                           "(its sockets, read repeatedly over the window) or import a dependency export; "
-                           "undocumented peers and undeclared callbacks are what inventories miss "
-                           "(incidents 4 and 5).")
+        what = self.tr("the dependencies of <b>{name}</b>").format(name=escape(inventory.migration.name)) \
+            if inventory is not None else self.tr("the inventory (open one first)")
+        self.intro.setText(self.tr("<b>Discovery</b>: what a host really talks to, against {what}. Sample a host "
+                                   "(its sockets, read repeatedly over the window) or import a dependency export; "
+                                   "undocumented peers and undeclared callbacks are what inventories miss "
+                                   "(incidents 4 and 5).").format(what=what))
         self._enable()
 
     def records(self) -> list[dict]:
@@ -184,7 +186,7 @@ class DiscoveryPage(Page):
             self.show_record(records[-1]["id"])
         elif self.observation is None:
             self.model.set_rows([])
-            self._tell("todo", "No discovery yet: sample a host or import an export file.")
+            self._tell("todo", self.tr("No discovery yet: sample a host or import an export file."))
             self.details.setHtml("")
         self._enable()
 
@@ -200,21 +202,30 @@ class DiscoveryPage(Page):
         self.observation, self.report = observation, report
         self.model.set_rows(rows_of(report, self.session.inventory))
         kinds = report.kinds()
-        tally = ", ".join(f"{n} {k}" for k, n in kinds.items() if n) or "no finding"
+        tally = self.tr(", ").join(f"{n} {word(k)}" for k, n in kinds.items() if n) or self.tr("no finding")
         seen = len(observation.peers) - report.ignored
-        where = f"{observation.label}" + (f" ({record_id})" if record_id else " (not recorded: no workspace)")
-        text = (f"{where}: {style.plural(seen, 'peer')} seen, {len(report.matched)} in the inventory; {tally}"
-                + (f"; {report.ignored} loopback/link-local left out" if report.ignored else "") + ".")
+        label = shown(observation.label)
+        where = self.tr("{label} ({id})").format(label=label, id=record_id) if record_id else \
+            self.tr("{label} (not recorded: no workspace)").format(label=label)
+        text = self.tr("{where}: {peers} seen, {matched} in the inventory; {tally}").format(
+            where=where, peers=plural(seen, self.tr("{n} peer"), self.tr("{n} peers")),
+            matched=len(report.matched), tally=tally)
+        if report.ignored:
+            text += self.tr("; {n} loopback/link-local left out").format(n=report.ignored)
+        text += self.tr(".")
         if observation.imported and observation.notes:  # an import: what was read and left out, with counts
-            text += f" Import: {observation.notes[0]}."
+            text += self.tr(" Import: {note}.").format(note=shown(observation.notes[0]))
         severe = report.at_or_above("high")
         if not observation.complete:
-            self._tell("pending", f"Incomplete ({observation.error or 'stopped'}), what came in is kept — {text}")
+            why = shown(observation.error) if observation.error else self.tr("stopped")
+            self._tell("pending", self.tr("Incomplete ({why}), what came in is kept — {text}").format(
+                why=why, text=text))
         else:
             self._tell("attention" if severe else "pass", text)
         notes = observation.notes + report.notes
-        self.details.setHtml("".join(f"<p>note: {escape(n)}</p>" for n in notes)
-                             or "<i>Select a row to see why it is there and what clears it.</i>")
+        self.details.setHtml("".join("<p>" + escape(self.tr("note: {note}").format(note=shown(n))) + "</p>"
+                                     for n in notes)
+                             or "<i>" + self.tr("Select a row to see why it is there and what clears it.") + "</i>")
         if self.model.rowCount():
             self.table.selectRow(0)
 
@@ -252,10 +263,10 @@ class DiscoveryPage(Page):
 
     def _why_not(self) -> str:
         if self.running:
-            return "A discovery is already running."
+            return self.tr("A discovery is already running.")
         if self.session.loading:
-            return "Wait until the inventory has loaded."
-        return "Open an inventory first."
+            return self.tr("Wait until the inventory has loaded.")
+        return self.tr("Open an inventory first.")
 
     def start(self, host: str | None = None, duration: float | None = None,
               interval: float | None = None) -> DiscoveryRun | None:
@@ -265,14 +276,14 @@ class DiscoveryPage(Page):
             self._tell("fail", self._why_not())
             return None
         if not host:
-            self._tell("fail", "Pick or type a host first.")
+            self._tell("fail", self.tr("Pick or type a host first."))
             return None
         self.host.setEditText(host)
         duration = self.duration.value() if duration is None else float(duration)
         if interval is None:
             interval = DEFAULT_INTERVAL if duration >= 10 else 0.5
         self.progress.setRange(0, 0)
-        self._tell("running", f"Connecting to {host}…")
+        self._tell("running", self.tr("Connecting to {host}…").format(host=host))
         return self._launch(DiscoveryRun(self.session, self.interaction, host=host, duration=duration,
                                          interval=interval, services=self._selected_services(), parent=self))
 
@@ -281,11 +292,12 @@ class DiscoveryPage(Page):
         if not self.can_run():
             self._tell("fail", self._why_not())
             return None
-        path = path or self.interaction.open_file("Import connections (Azure Migrate, AWS, ss)", EXPORT_FILTER)
+        path = path or self.interaction.open_file(self.tr("Import connections (Azure Migrate, AWS, ss)"),
+                                                  self.tr(EXPORT_FILTER))
         if not path:
             return None
         self.progress.setRange(0, 0)
-        self._tell("running", f"Reading {Path(path).name}…")
+        self._tell("running", self.tr("Reading {name}…").format(name=Path(path).name))
         return self._launch(DiscoveryRun(self.session, self.interaction, path=str(path), fmt=fmt, server=server,
                                          services=self._selected_services(), parent=self))
 
@@ -301,18 +313,19 @@ class DiscoveryPage(Page):
     def cancel(self) -> None:
         if self.running and self.current.live:
             self.current.cancel()
-            self._tell("pending", "Cancelling: what came in is kept…")
+            self._tell("pending", self.tr("Cancelling: what came in is kept…"))
 
     def _progress(self, p) -> None:
         if p.phase == "resolving":
             self.progress.setRange(0, 0)
-            self._tell("running", f"Resolving the inventory's names on {self.current.host}…")
+            self._tell("running", self.tr("Resolving the inventory's names on {host}…").format(host=self.current.host))
             return
         self.progress.setRange(0, max(p.chunks, 1))
         self.progress.setValue(p.chunks_done)
         self.progress.setFormat(f"{p.elapsed_s:.0f} / {p.total_s:.0f} s")
-        self._tell("running", f"Sampling {self.current.host}: {p.samples} samples, "
-                              f"{style.plural(p.peers, 'peer')} so far…")
+        self._tell("running", self.tr("Sampling {host}: {samples} samples, {peers} so far…").format(
+            host=self.current.host, samples=p.samples,
+            peers=plural(p.peers, self.tr("{n} peer"), self.tr("{n} peers"))))
 
     def _finished(self, run: DiscoveryRun, observation, report) -> None:
         self.progress.setRange(0, 1)
@@ -338,13 +351,15 @@ class DiscoveryPage(Page):
         if not run.live and match and not run.server:  # an export of several servers: whose connections?
             candidates = [c.strip() for c in match.group(1).split(",") if c.strip() and c.strip() != "..."]
             server = self.interaction.choose(
-                "Import connections", f"{Path(run.path).name} covers several servers. Whose connections "
-                "should be compared with the inventory? (name for Azure, address for AWS)",
+                self.tr("Import connections"),
+                self.tr("{name} covers several servers. Whose connections should be compared with the inventory? "
+                        "(name for Azure, address for AWS)").format(name=Path(run.path).name),
                 candidates, editable=True)
             if server:
                 self.ask_import(run.path, run.fmt, server)
                 return
-        self._tell("fail", f"Could not {'sample' if run.live else 'import'}: {why}")
+        said = self.tr("Could not sample: {why}") if run.live else self.tr("Could not import: {why}")
+        self._tell("fail", said.format(why=shown(why)))
 
     # -- details and adding to the inventory --------------------------------------------------------
 

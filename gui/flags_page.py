@@ -3,25 +3,29 @@ from __future__ import annotations
 
 from html import escape
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout
+
+from migready.checks.i18n import shown
 
 from migready.checks.incidents import INCIDENTS
 from migready.checks.rules import RULES, SEVERITIES
 
-from . import style
 from .models.flags import FlagsModel
+from .models.words import badge, plural
 from .models.table import ROW_ROLE
 from .page import Browser, Page, facet_combo, heading, table_view, with_details
 
+
 class FlagsPage(Page):
-    key, title = "flags", "Flags"
+    key, title = "flags", QT_TRANSLATE_NOOP("Page", "Flags")
 
     def __init__(self, session, interaction, parent=None):
         super().__init__(session, interaction, parent)
         self.summary = heading()
-        self.severity = facet_combo("all severities", [(style.label(s), s) for s in SEVERITIES])
-        self.rule = facet_combo("all rules", [(f"{r.id} {r.title}", r.id) for r in RULES])
-        browser = Browser(self, FlagsModel(parent=self), "Search flags…",
+        self.severity = facet_combo(self.tr("all severities"), [(badge(s), s) for s in SEVERITIES])
+        self.rule = facet_combo(self.tr("all rules"), [(f"{r.id} {shown(r.title)}", r.id) for r in RULES])
+        browser = Browser(self, FlagsModel(parent=self), self.tr("Search flags…"),
                           {"severity": self.severity, "rule": self.rule})
         self.model, self.proxy, self.search = browser.model, browser.proxy, browser.search
         self.table = table_view(self.proxy, {0: 105, 1: 60, 2: 200, 3: 200, 5: 70, 6: 240}, stretch=4)
@@ -42,11 +46,12 @@ class FlagsPage(Page):
         self.model.set_rows(flags)
         counts = {s: sum(1 for f in flags if f.severity == s) for s in SEVERITIES}
         if self.session.inventory is None:
-            self.summary.setText("No inventory loaded.")
+            self.summary.setText(self.tr("No inventory loaded."))
         else:
-            text = ", ".join(f"{n} {style.label(s)}" for s, n in counts.items() if n) or "no flags"
-            self.summary.setText(f"<b>{len(flags)} flags</b>: {text}. Most severe first; click a column to sort.")
-        self.details.setHtml("<i>Select a flag to see why it fired and what clears it.</i>")
+            text = self.tr(", ").join(f"{n} {badge(s)}" for s, n in counts.items() if n) or self.tr("no flags")
+            self.summary.setText(self.tr("<b>{flags}</b>: {counts}. Most severe first; click a column to sort.").format(
+                flags=plural(len(flags), self.tr("{n} flag"), self.tr("{n} flags")), counts=text))
+        self.details.setHtml("<i>" + self.tr("Select a flag to see why it fired and what clears it.") + "</i>")
         if flags:
             self.table.selectRow(0)
 
@@ -54,11 +59,14 @@ class FlagsPage(Page):
         flag = self.proxy.data(current, ROW_ROLE) if current.isValid() else None
         if flag is None:
             return
+        head = self.tr("<b>{severity} {rule} — {title}</b> on <b>{ref}</b>").format(
+            severity=escape(badge(flag.severity)), rule=escape(flag.rule), title=escape(shown(flag.title)),
+            ref=escape(flag.ref))
+        comes_from = self.tr("Comes from incident {n}:").format(n=flag.incident)
         self.details.setHtml(
-            f"<p><b>{escape(style.label(flag.severity))} {flag.rule} — {escape(flag.title)}</b> "
-            f"on <b>{escape(flag.ref)}</b></p><p>{escape(flag.message)}</p>"
-            f"<p><b>Comes from incident {flag.incident}:</b> {escape(INCIDENTS.get(flag.incident, ''))}</p>"
-            f"<p><b>Cleared by:</b> {escape(flag.cleared_by)}</p>")
+            f"<p>{head}</p><p>{escape(shown(flag.message))}</p>"
+            f"<p><b>{escape(comes_from)}</b> {escape(shown(INCIDENTS.get(flag.incident, '')))}</p>"
+            f"<p><b>{escape(self.tr('Cleared by:'))}</b> {escape(shown(flag.cleared_by))}</p>")
 
     def selected_flag(self):
         index = self.table.currentIndex()

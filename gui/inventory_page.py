@@ -7,41 +7,45 @@ shows the offending line when a problem is clicked.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from html import escape
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QColor, QFontDatabase, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (QLabel, QMenu, QPlainTextEdit, QPushButton, QSplitter,
                                QStackedWidget, QTextEdit, QToolButton, QVBoxLayout, QWidget)
 
+from migready.checks.i18n import shown
 from migready.checks.rules import SEVERITIES
 
 from . import style
 from .interaction import INVENTORY_FILTER
 from .models.inventory import InventoryModel
 from .models.problems import ProblemsModel, location
+from .models.words import badge, plural, word
 from .page import Browser, OpensDroppedFiles, Page, facet_combo, heading, reset_combo, table_view, tree_view
 
 
 class InventoryPage(OpensDroppedFiles, Page):
-    key, title = "inventory", "Inventory"
+    key, title = "inventory", QT_TRANSLATE_NOOP("Page", "Inventory")
 
     def __init__(self, session, interaction, parent=None, recent=None):
         super().__init__(session, interaction, parent)
         self.recent = recent
         self.setAcceptDrops(True)
-        self.summary = heading("Open an inventory (File ▸ Open, or drop a YAML file here).")
-        self.open_button = QPushButton("Open inventory…")
+        self.summary = heading(self.tr("Open an inventory (File ▸ Open, or drop a YAML file here)."))
+        self.open_button = QPushButton(self.tr("Open inventory…"))
         self.open_button.clicked.connect(self.ask_open)
         self.recent_button = QToolButton()
-        self.recent_button.setText("Recent")
+        self.recent_button.setText(self.tr("Recent"))
         self.recent_button.setPopupMode(QToolButton.InstantPopup)
         self.recent_menu = QMenu(self.recent_button)
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self.recent_button.setMenu(self.recent_menu)
         self.recent_button.setVisible(recent is not None)
-        self.device = facet_combo("all device types", [])
-        self.protocol = facet_combo("all protocols", [])
-        self.severity = facet_combo("any flag", [(style.label(s), s) for s in SEVERITIES])
-        browser = Browser(self, InventoryModel(parent=self), "Search services, dependencies, hosts…",
+        self.device = facet_combo(self.tr("all device types"), [])
+        self.protocol = facet_combo(self.tr("all protocols"), [])
+        self.severity = facet_combo(self.tr("any flag"), [(badge(s), s) for s in SEVERITIES])
+        browser = Browser(self, InventoryModel(parent=self), self.tr("Search services, dependencies, hosts…"),
                           {"device_type": self.device, "protocol": self.protocol, "severity": self.severity},
                           on_text=self._filter_text)
         self.model, self.proxy, self.search = browser.model, browser.proxy, browser.search
@@ -92,7 +96,7 @@ class InventoryPage(OpensDroppedFiles, Page):
     # -- actions -----------------------------------------------------------------------------
 
     def ask_open(self) -> None:
-        path = self.interaction.open_file("Open inventory", INVENTORY_FILTER)
+        path = self.interaction.open_file(self.tr("Open inventory"), INVENTORY_FILTER)
         if path:
             self.session.open_inventory(path)
 
@@ -117,9 +121,11 @@ class InventoryPage(OpensDroppedFiles, Page):
             self.problems.set_rows(session.problems)
             self.problem_table.resizeColumnToContents(0)
             count = len(session.problems)
-            self.summary.setText(f"<b>{session.inventory_path}</b> cannot be used yet.")
-            self.problem_title.setText(f"<b>{style.symbol('fail')} {style.plural(count, 'problem')} to fix</b>; "
-                                       "click one to see the line.")
+            self.summary.setText(self.tr("<b>{path}</b> cannot be used yet.").format(
+                path=escape(str(session.inventory_path))))
+            problems = plural(count, self.tr("{n} problem to fix"), self.tr("{n} problems to fix"))
+            self.problem_title.setText(self.tr("<b>{symbol} {problems}</b>; click one to see the line.").format(
+                symbol=style.symbol("fail"), problems=problems))
             self.stack.setCurrentIndex(1)
             self._filters_visible(False)
             self.problem_table.setCurrentIndex(self.problems.index(0, 0))
@@ -133,16 +139,22 @@ class InventoryPage(OpensDroppedFiles, Page):
         if inventory is None:
             return
         deps = list(inventory.dependencies())
-        reset_combo(self.device, "all device types",
-                    [(v, v) for v in sorted({d.device_type or "(none)" for d in deps})])
-        reset_combo(self.protocol, "all protocols", [(v, v) for v in sorted({d.protocol for d in deps})])
+        device_types = sorted({d.device_type or "(none)" for d in deps})
+        reset_combo(self.device, self.tr("all device types"),
+                    [(self.tr("(none)") if v == "(none)" else word(v), v) for v in device_types])
+        reset_combo(self.protocol, self.tr("all protocols"), [(v, v) for v in sorted({d.protocol for d in deps})])
         m = inventory.migration
-        nat = lambda site: "egress NAT" if site.egress_nat else "no egress NAT"  # noqa: E731
+
+        def nat(site) -> str:
+            return self.tr("egress NAT") if site.egress_nat else self.tr("no egress NAT")
+
+        counts = self.tr("{services}, {dependencies}, {flags}").format(
+            services=plural(len(inventory.services), self.tr("{n} service"), self.tr("{n} services")),
+            dependencies=plural(len(deps), self.tr("{n} dependency"), self.tr("{n} dependencies")),
+            flags=plural(len(session.flags), self.tr("{n} flag"), self.tr("{n} flags")))
         self.summary.setText(
             f"<b>{m.name}</b><br>{m.source.site} ({nat(m.source)}) → {m.target.site} ({nat(m.target)})"
-            f"<br>{style.plural(len(inventory.services), 'service')}, "
-            f"{style.plural(len(deps), 'dependency', 'dependencies')}, {style.plural(len(session.flags), 'flag')} · "
-            f"<span style='color:gray'>{session.inventory_path}</span>")
+            f"<br>{counts} · <span style='color:gray'>{session.inventory_path}</span>")
         if len(inventory.services) <= 50:
             self.tree.expandAll()
 
@@ -158,7 +170,7 @@ class InventoryPage(OpensDroppedFiles, Page):
         problem = self.problems.row(index.row()) if index.isValid() else None
         if problem is None:
             return
-        self.where.setText(f"<b>{location(problem)}</b> {problem.path}: {problem.message}")
+        self.where.setText(f"<b>{location(problem)}</b> {problem.path}: {shown(problem.message)}")
         lines = self.session.source_text.splitlines()
         width = len(str(len(lines)))
         self.source.setPlainText("\n".join(f"{n:>{width}} │ {line}" for n, line in enumerate(lines, 1)))

@@ -5,6 +5,8 @@ Three answers, as the core expects: "once" (trust for this run), "remember"
 """
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QPushButton, QVBoxLayout
@@ -17,27 +19,29 @@ class HostKeyDialog(QDialog):
         super().__init__(parent)
         self.info = info
         self.choice = "refuse"
-        self.setWindowTitle("Unknown SSH host key")
+        self.setWindowTitle(self.tr("Unknown SSH host key"))
         where = hostport(info.host, info.port)
-        intro = QLabel(f"<b>{where}</b> presented a host key that is not in your known_hosts. "
-                       "Compare the fingerprint with the one the host's owner gives you "
-                       "(<tt>ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub</tt> on the host) before trusting it.")
+        intro = QLabel(self.tr("<b>{where}</b> presented a host key that is not in your known_hosts. "
+                               "Compare the fingerprint with the one the host's owner gives you "
+                               "(<tt>ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub</tt> on the host) before "
+                               "trusting it.").format(where=escape(where)))
         intro.setWordWrap(True)
         fingerprint = QLabel(info.fingerprint_sha256)
         fingerprint.setFont(QFontDatabase.systemFont(QFontDatabase.FixedFont))
         fingerprint.setTextInteractionFlags(Qt.TextSelectableByMouse)
         fingerprint.setObjectName("fingerprint")
         form = QFormLayout()
-        form.addRow("Host:", QLabel(where))
-        form.addRow("Key type:", QLabel(info.key_type))
-        form.addRow("SHA-256 fingerprint:", fingerprint)
+        form.addRow(self.tr("Host:"), QLabel(where))
+        form.addRow(self.tr("Key type:"), QLabel(info.key_type))
+        form.addRow(self.tr("SHA-256 fingerprint:"), fingerprint)
         if info.known_types:
-            form.addRow("Already known:", QLabel(", ".join(info.known_types) + " (a different key type)"))
+            form.addRow(self.tr("Already known:"), QLabel(self.tr("{types} (a different key type)").format(
+                types=", ".join(info.known_types))))
         buttons = QDialogButtonBox()
         self.buttons = {
-            "once": buttons.addButton("Accept &once", QDialogButtonBox.AcceptRole),
-            "remember": buttons.addButton("Accept and &remember", QDialogButtonBox.AcceptRole),
-            "refuse": buttons.addButton("Re&fuse", QDialogButtonBox.RejectRole),
+            "once": buttons.addButton(self.tr("Accept &once"), QDialogButtonBox.AcceptRole),
+            "remember": buttons.addButton(self.tr("Accept and &remember"), QDialogButtonBox.AcceptRole),
+            "refuse": buttons.addButton(self.tr("Re&fuse"), QDialogButtonBox.RejectRole),
         }
         for answer, button in self.buttons.items():
             button.clicked.connect(lambda _=False, a=answer: self.choose(a))

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout
 
-from .. import style
+from migready.checks.i18n import shown
+
+from ..models.words import badge
 
 
 @dataclass
@@ -19,24 +22,26 @@ class MarkDialog(QDialog):
     def __init__(self, item, state: str, default_by: str = "", parent=None):
         super().__init__(parent)
         self.item, self.state = item, state
-        self.setWindowTitle(f"Mark {style.label(state)}")
-        what = QLabel(f"<b>{item.id}</b><br>{item.title}<br>mark it <b>{style.label(state)}</b>")
+        self.setWindowTitle(self.tr("Mark {state}").format(state=badge(state)))
+        what = QLabel(self.tr("<b>{id}</b><br>{title}<br>mark it <b>{state}</b>").format(
+            id=escape(item.id), title=escape(shown(item.title)), state=badge(state)))
         what.setWordWrap(True)
         self.by = QLineEdit(default_by)
-        self.by.setPlaceholderText("your name")
+        self.by.setPlaceholderText(self.tr("your name"))
         self.note = QPlainTextEdit()
-        self.note.setPlaceholderText("what you checked, or why it does not apply")
+        self.note.setPlaceholderText(self.tr("what you checked, or why it does not apply"))
         self.note.setTabChangesFocus(True)
         form = QFormLayout()
-        form.addRow("Your name:", self.by)
-        form.addRow("Note:", self.note)
+        form.addRow(self.tr("Your name:"), self.by)
+        form.addRow(self.tr("Note:"), self.note)
         self.box = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         self.box.accepted.connect(self.accept)
         self.box.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(what)
         if item.evidence_backed:
-            warn = QLabel("This item is decided by probe evidence: your mark holds only until newer evidence arrives.")
+            warn = QLabel(self.tr("This item is decided by probe evidence: your mark holds only until newer "
+                                  "evidence arrives."))
             warn.setWordWrap(True)
             layout.addWidget(warn)
         layout.addLayout(form)

@@ -8,9 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
                                QHBoxLayout, QLabel, QLineEdit, QPushButton, QRadioButton, QVBoxLayout, QWidget)
 
+from migready.checks.labels import label
 from migready.checks.signing import key_is_encrypted
 
 
@@ -35,7 +37,7 @@ def _path_row(edit: QLineEdit, browse) -> QWidget:
     layout = QHBoxLayout(row)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.addWidget(edit, 1)
-    button = QPushButton("Browse…")
+    button = QPushButton(QCoreApplication.translate("SignDialog", "Browse…"))
     button.clicked.connect(browse)
     layout.addWidget(button)
     return row
@@ -44,30 +46,31 @@ def _path_row(edit: QLineEdit, browse) -> QWidget:
 class SignDialog(QDialog):
     def __init__(self, digest: str, verdict: str, key_path: str = "", parent=None):
         super().__init__(parent)
-        self.setWindowTitle("Sign the report")
-        intro = QLabel(f"You sign the report's content as it is now: verdict <b>{verdict}</b>, content digest "
-                       f"<tt>{digest[:16]}…</tt>. Any later change (a run, a mark, a waiver) makes this "
-                       "signature stale, visibly.")
+        self.setWindowTitle(self.tr("Sign the report"))
+        intro = QLabel(self.tr("You sign the report's content as it is now: verdict <b>{verdict}</b>, content "
+                               "digest <tt>{digest}…</tt>. Any later change (a run, a mark, a waiver) makes this "
+                               "signature stale, visibly.").format(verdict=label("verdict", verdict),
+                                                                   digest=digest[:16]))
         intro.setWordWrap(True)
         self.key = QLineEdit(key_path)
-        self.key.setPlaceholderText("private key made by `migready keygen` (its .pub must sit next to it)")
-        self.approve = QRadioButton("Approve (go)")
-        self.reject_ = QRadioButton("Reject (no go)")
+        self.key.setPlaceholderText(self.tr("private key made by `migready keygen` (its .pub must sit next to it)"))
+        self.approve = QRadioButton(self.tr("Approve (go)"))
+        self.reject_ = QRadioButton(self.tr("Reject (no go)"))
         self.approve.setChecked(True)
         self.comment = QLineEdit()
-        self.comment.setPlaceholderText("optional; say why when you reject")
+        self.comment.setPlaceholderText(self.tr("optional; say why when you reject"))
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.Password)
-        self.passphrase.setPlaceholderText("the key is encrypted")
-        self.passphrase_label = QLabel("Passphrase:")
+        self.passphrase.setPlaceholderText(self.tr("the key is encrypted"))
+        self.passphrase_label = QLabel(self.tr("Passphrase:"))
         form = QFormLayout()
-        form.addRow("Key file:", _path_row(self.key, self._browse))
+        form.addRow(self.tr("Key file:"), _path_row(self.key, self._browse))
         form.addRow(self.passphrase_label, self.passphrase)
-        form.addRow("Decision:", self.approve)
+        form.addRow(self.tr("Decision:"), self.approve)
         form.addRow("", self.reject_)
-        form.addRow("Comment:", self.comment)
+        form.addRow(self.tr("Comment:"), self.comment)
         self.box = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        self.box.button(QDialogButtonBox.Ok).setText("Sign")
+        self.box.button(QDialogButtonBox.Ok).setText(self.tr("Sign"))
         self.box.accepted.connect(self.accept)
         self.box.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -80,7 +83,8 @@ class SignDialog(QDialog):
         self.setMinimumWidth(560)
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Private key", self.key.text(), "All files (*)")
+        path, _filter = QFileDialog.getOpenFileName(self, self.tr("Private key"), self.key.text(),
+                                                    self.tr("All files (*)"))
         if path:
             self.key.setText(path)
 
@@ -115,32 +119,32 @@ class SignDialog(QDialog):
 class KeyDialog(QDialog):
     def __init__(self, roles: list[str], default_name: str = "", parent=None):
         super().__init__(parent)
-        self.setWindowTitle("New signing key")
-        intro = QLabel("An Ed25519 key pair for signing reports. The private key stays with you; the .pub file "
-                       "next to it carries your name and role and is what others use to verify.")
+        self.setWindowTitle(self.tr("New signing key"))
+        intro = QLabel(self.tr("An Ed25519 key pair for signing reports. The private key stays with you; the .pub "
+                               "file next to it carries your name and role and is what others use to verify."))
         intro.setWordWrap(True)
         self.name = QLineEdit(default_name)
         self.role = QComboBox()
         self.role.setEditable(True)
         self.role.addItems(roles)
         self.path = QLineEdit()
-        self.path.setPlaceholderText("where to write the private key")
+        self.path.setPlaceholderText(self.tr("where to write the private key"))
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.Password)
-        self.passphrase.setPlaceholderText("protects the key if the file is copied")
+        self.passphrase.setPlaceholderText(self.tr("protects the key if the file is copied"))
         self.again = QLineEdit()
         self.again.setEchoMode(QLineEdit.Password)
-        self.unencrypted = QCheckBox("No passphrase (only for a key kept in a secret store, e.g. for CI)")
+        self.unencrypted = QCheckBox(self.tr("No passphrase (only for a key kept in a secret store, e.g. for CI)"))
         self.hint = QLabel()
         form = QFormLayout()
-        form.addRow("Your name:", self.name)
-        form.addRow("Role:", self.role)
-        form.addRow("Key file:", _path_row(self.path, self._browse))
-        form.addRow("Passphrase:", self.passphrase)
-        form.addRow("Again:", self.again)
+        form.addRow(self.tr("Your name:"), self.name)
+        form.addRow(self.tr("Role:"), self.role)
+        form.addRow(self.tr("Key file:"), _path_row(self.path, self._browse))
+        form.addRow(self.tr("Passphrase:"), self.passphrase)
+        form.addRow(self.tr("Again:"), self.again)
         form.addRow("", self.unencrypted)
         self.box = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        self.box.button(QDialogButtonBox.Ok).setText("Create key")
+        self.box.button(QDialogButtonBox.Ok).setText(self.tr("Create key"))
         self.box.accepted.connect(self.accept)
         self.box.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -156,21 +160,23 @@ class KeyDialog(QDialog):
         self.setMinimumWidth(520)
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Private key", self.path.text(), "All files (*)")
+        path, _filter = QFileDialog.getSaveFileName(self, self.tr("Private key"), self.path.text(),
+                                                    self.tr("All files (*)"))
         if path:
             self.path.setText(path)
 
     def _check(self) -> None:
-        missing = [w for w, ok in (("your name", self.name.text().strip()), ("a role", self.role.currentText().strip()),
-                                   ("a key file", self.path.text().strip())) if not ok]
+        missing = [w for w, ok in ((self.tr("your name"), self.name.text().strip()),
+                                   (self.tr("a role"), self.role.currentText().strip()),
+                                   (self.tr("a key file"), self.path.text().strip())) if not ok]
         plain = self.unencrypted.isChecked()
         for edit in (self.passphrase, self.again):
             edit.setEnabled(not plain)
         if not plain and not self.passphrase.text():
-            missing.append("a passphrase (or tick 'No passphrase')")
+            missing.append(self.tr("a passphrase (or tick 'No passphrase')"))
         mismatch = not plain and self.passphrase.text() != self.again.text()
-        self.hint.setText(f"Needed: {', '.join(missing)}." if missing else
-                          "The passphrases differ." if mismatch else "")
+        self.hint.setText(self.tr("Needed: {what}.").format(what=self.tr(", ").join(missing)) if missing else
+                          self.tr("The passphrases differ.") if mismatch else "")
         self.box.button(QDialogButtonBox.Ok).setEnabled(not missing and not mismatch)
 
     def set_values(self, passphrase: str | None = None, unencrypted: bool | None = None, **fields) -> None:

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
+from html import escape
 from typing import Optional
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
                                QPlainTextEdit, QRadioButton, QVBoxLayout)
+
+from migready.checks.i18n import shown
+
+from ..models.words import word
 
 
 @dataclass
@@ -28,19 +33,21 @@ class WaiveDialog(QDialog):
         super().__init__(parent)
         self.item = item
         today = today or _dt.date.today()
-        self.setWindowTitle("Waive checklist item")
-        what = QLabel(f"<b>{item.id}</b><br>{item.title}<br><i>now: {item.state}"
-                      + (f" — {item.evidence}" if item.evidence else "") + "</i>")
+        self.setWindowTitle(self.tr("Waive checklist item"))
+        now = self.tr("now: {state}").format(state=word(item.state))
+        what = QLabel(f"<b>{escape(item.id)}</b><br>{escape(shown(item.title))}<br><i>{escape(now)}"
+                      + (f" — {escape(shown(item.evidence))}" if item.evidence else "") + "</i>")
         what.setWordWrap(True)
-        self.only_item = QRadioButton(f"only this item ({item.id})")
-        self.whole_dependency = QRadioButton(f"every item of {item.dependency}" if item.dependency else
-                                             "every item of its dependency")
+        self.only_item = QRadioButton(self.tr("only this item ({id})").format(id=item.id))
+        self.whole_dependency = QRadioButton(
+            self.tr("every item of {dependency}").format(dependency=item.dependency) if item.dependency else
+            self.tr("every item of its dependency"))
         self.only_item.setChecked(True)
         self.whole_dependency.setEnabled(bool(item.dependency))
         self.by = QLineEdit(default_by)
-        self.by.setPlaceholderText("who grants the waiver")
+        self.by.setPlaceholderText(self.tr("who grants the waiver"))
         self.reason = QPlainTextEdit()
-        self.reason.setPlaceholderText("why it is acceptable to go ahead anyway, and what mitigates it")
+        self.reason.setPlaceholderText(self.tr("why it is acceptable to go ahead anyway, and what mitigates it"))
         self.reason.setTabChangesFocus(True)
         self.until = QDateEdit(QDate(today.year, today.month, today.day).addDays(14))
         self.until.setCalendarPopup(True)
@@ -49,17 +56,18 @@ class WaiveDialog(QDialog):
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         form = QFormLayout()
-        form.addRow("Waive:", self.only_item)
+        form.addRow(self.tr("Waive:"), self.only_item)
         form.addRow("", self.whole_dependency)
-        form.addRow("Your name:", self.by)
-        form.addRow("Justification:", self.reason)
-        form.addRow("Expires on:", self.until)
+        form.addRow(self.tr("Your name:"), self.by)
+        form.addRow(self.tr("Justification:"), self.reason)
+        form.addRow(self.tr("Expires on:"), self.until)
         self.box = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        self.box.button(QDialogButtonBox.Ok).setText("Waive")
+        self.box.button(QDialogButtonBox.Ok).setText(self.tr("Waive"))
         self.box.accepted.connect(self.accept)
         self.box.rejected.connect(self.reject)
-        note = QLabel("The waiver is logged with your name. It counts only until it expires, and only while "
-                      "the evidence stays what it is now; the verdict is GO WITH WAIVERS at best.")
+        note = QLabel(self.tr("The waiver is logged with your name. It counts only until it expires, and only "
+                              "while the evidence stays what it is now; the verdict is {verdict} at best.").format(
+            verdict=word("GO WITH WAIVERS")))
         note.setWordWrap(True)
         layout = QVBoxLayout(self)
         for widget in (what, note):
@@ -84,13 +92,13 @@ class WaiveDialog(QDialog):
             (self.whole_dependency if whole_dependency else self.only_item).setChecked(True)
 
     def missing(self) -> list[str]:
-        return [what for what, ok in (("your name", self.by.text().strip()),
-                                      ("a justification", self.reason.toPlainText().strip())) if not ok]
+        return [what for what, ok in ((self.tr("your name"), self.by.text().strip()),
+                                      (self.tr("a justification"), self.reason.toPlainText().strip())) if not ok]
 
     def _check(self) -> None:
         missing = self.missing()
         self.box.button(QDialogButtonBox.Ok).setEnabled(not missing)
-        self.hint.setText(f"Needed: {' and '.join(missing)}." if missing else "")
+        self.hint.setText(self.tr("Needed: {what}.").format(what=self.tr(" and ").join(missing)) if missing else "")
 
     def request(self) -> WaiverRequest:
         target = self.item.dependency if self.whole_dependency.isChecked() and self.item.dependency else self.item.id

@@ -1,20 +1,28 @@
 """Checklist items grouped by phase (core `checklist.Item`), with state and evidence."""
 from __future__ import annotations
 
-from migready.checks.checklist import PHASES
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from .. import style
+from migready.checks.checklist import PHASES
+from migready.checks.i18n import shown
+
 from .table import Column
 from .tree import TreeModel
+from .words import badge, plural, word
+
+translate = QCoreApplication.translate
 
 
 def evidence(item) -> str:
-    text = item.evidence or ""
+    """The evidence (or note) of an item as the reader reads it; a waiver says who, until when and why."""
+    text = shown(item.evidence) or ""
     if item.state == "waived" and item.waiver:
         w = item.waiver
-        text = f"waived by {w['by']} until {w['until']}: {w['reason']}" + (f" — {text}" if text else "")
+        waived = translate("ChecklistModel", "waived by {by} until {until}: {reason}").format(
+            by=w["by"], until=w["until"], reason=shown(w["reason"]))
+        text = waived + (f" — {text}" if text else "")
     for note in item.waiver_notes:
-        text += f" ⚠ {note}"
+        text += f" ⚠ {shown(note)}"
     return text
 
 
@@ -22,27 +30,42 @@ def _summary(items) -> str:
     counts = {}
     for i in items:
         counts[i.state] = counts.get(i.state, 0) + 1
-    return ", ".join(f"{n} {s}" for s, n in counts.items())
+    return ", ".join(f"{n} {word(s)}" for s, n in counts.items())
+
+
+def _group(g) -> str:
+    phase, items = g
+    blockers = sum(1 for i in items if i.blocker)
+    return (f"{word(phase)} — "
+            + plural(len(items), translate("ChecklistModel", "{n} item"), translate("ChecklistModel", "{n} items"))
+            + " (" + plural(blockers, translate("ChecklistModel", "{n} blocker"),
+                            translate("ChecklistModel", "{n} blockers")) + f"): {_summary(items)}")
+
+
+def _tip(i) -> str | None:
+    parts = (evidence(i),
+             translate("ChecklistModel", "before: {evidence}").format(evidence=shown(i.pre_evidence))
+             if i.pre_evidence else "",
+             translate("ChecklistModel", "cleared by: {what}").format(what=shown(i.cleared_by))
+             if i.cleared_by else "")
+    return "\n".join(x for x in parts if x) or None
 
 
 class ChecklistModel(TreeModel):
     """Groups are ``(phase, items)``; children are `Item`s."""
 
     group_columns = (  # the view spans the first column over the row: one line per phase
-        Column("State", lambda g: f"{g[0]} — {style.plural(len(g[1]), 'item')} "
-                                  f"({style.plural(sum(1 for i in g[1] if i.blocker), 'blocker')}): {_summary(g[1])}"),
-        Column("Item", lambda g: ""),
-        Column("Blocker", lambda g: ""),
-        Column("Evidence / note", lambda g: ""),
+        Column(QT_TRANSLATE_NOOP("Column", "State"), _group),
+        Column(QT_TRANSLATE_NOOP("Column", "Item"), lambda g: ""),
+        Column(QT_TRANSLATE_NOOP("Column", "Blocker"), lambda g: ""),
+        Column(QT_TRANSLATE_NOOP("Column", "Evidence / note"), lambda g: ""),
     )
     child_columns = (
-        Column("State", lambda i: style.label(i.state), state=lambda i: i.state,
+        Column(QT_TRANSLATE_NOOP("Column", "State"), lambda i: badge(i.state), state=lambda i: i.state,
                sort=lambda i: ("fail", "pending", "waived", "pass", "na").index(i.state)),
-        Column("Item", lambda i: i.title, tip=lambda i: f"{i.id}\n{i.title}"),
-        Column("Blocker", lambda i: "blocker" if i.blocker else "", sort=lambda i: int(i.blocker)),
-        Column("Evidence / note", evidence, tip=lambda i: "\n".join(
-            x for x in (evidence(i), f"before: {i.pre_evidence}" if i.pre_evidence else "",
-                        f"cleared by: {i.cleared_by}" if i.cleared_by else "") if x) or None),
+        Column(QT_TRANSLATE_NOOP("Column", "Item"), lambda i: shown(i.title), tip=lambda i: f"{i.id}\n{shown(i.title)}"),
+        Column(QT_TRANSLATE_NOOP("Column", "Blocker"), lambda i: word("blocker") if i.blocker else "", sort=lambda i: int(i.blocker)),
+        Column(QT_TRANSLATE_NOOP("Column", "Evidence / note"), evidence, tip=_tip),
     )
 
     def set_checklist(self, checklist) -> None:

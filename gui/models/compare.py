@@ -5,10 +5,16 @@ The change column always says in words what happened ("REGRESSION",
 """
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
 from migready.checks.compare import CLASSES
+from migready.checks.i18n import shown
 
 from .. import style
 from .table import Column, TableModel
+from .words import badge, word
+
+translate = QCoreApplication.translate
 
 
 def change_state(change) -> str:
@@ -16,18 +22,19 @@ def change_state(change) -> str:
 
 
 def change_label(change) -> str:
-    word = style.label(change_state(change))
+    text = badge(change_state(change))
     if change.is_regression and change.classification != "regression":
-        word += f" ({change.classification})"
-    return word
+        text += f" ({word(change.classification)})"
+    return text
 
 
 def side(result) -> str:
+    """One side of a change: the status word, why, and the latency (``fail (timeout), 3.0 ms``)."""
     if result is None:
-        return "not run"
+        return translate("CompareModel", "not run")
     status = result.get("status") or "inconclusive"
     reason = result.get("reason")
-    text = status if status == "pass" or not reason else f"{status} ({reason})"
+    text = word(status) if status == "pass" or not reason else f"{word(status)} ({shown(reason)})"
     latency = result.get("latency_ms")
     if isinstance(latency, (int, float)) and not isinstance(latency, bool):
         text += f", {latency:.1f} ms"
@@ -36,7 +43,8 @@ def side(result) -> str:
 
 def findings(change) -> str:
     if change.notes:
-        return "; ".join(f.text if f.severity == "regression" else f"{f.text} [{f.severity}]" for f in change.notes)
+        return "; ".join(shown(f.text) if f.severity == "regression" else f"{shown(f.text)} [{word(f.severity)}]"
+                         for f in change.notes)
     if change.is_regression:
         return f"{side(change.pre)} → {side(change.post)}"
     return ""
@@ -44,14 +52,18 @@ def findings(change) -> str:
 
 class CompareModel(TableModel):
     columns = (
-        Column("Change", change_label, state=change_state,
+        Column(QT_TRANSLATE_NOOP("Column", "Change"), change_label, state=change_state,
                sort=lambda c: 0 if c.is_regression else 1 + CLASSES.index(c.classification)),
-        Column("What changed", findings, tip=lambda c: findings(c) or "nothing changed"),
-        Column("Dependency", lambda c: style.dependency(c.dependency), tip=lambda c: c.dependency),
-        Column("Check", lambda c: c.check),
-        Column("Target", lambda c: c.target or "—"),
-        Column("Before (pre)", lambda c: side(c.pre), state=lambda c: (c.pre or {}).get("status") or "na"),
-        Column("After (post)", lambda c: side(c.post), state=lambda c: (c.post or {}).get("status") or "na"),
+        Column(QT_TRANSLATE_NOOP("Column", "What changed"), findings,
+               tip=lambda c: findings(c) or translate("CompareModel", "nothing changed")),
+        Column(QT_TRANSLATE_NOOP("Column", "Dependency"), lambda c: style.dependency(c.dependency),
+               tip=lambda c: c.dependency),
+        Column(QT_TRANSLATE_NOOP("Column", "Check"), lambda c: c.check),
+        Column(QT_TRANSLATE_NOOP("Column", "Target"), lambda c: c.target or "—"),
+        Column(QT_TRANSLATE_NOOP("Column", "Before (pre)"), lambda c: side(c.pre),
+               state=lambda c: (c.pre or {}).get("status") or "na"),
+        Column(QT_TRANSLATE_NOOP("Column", "After (post)"), lambda c: side(c.post),
+               state=lambda c: (c.post or {}).get("status") or "na"),
     )
 
     def facets(self, change) -> dict:

@@ -13,11 +13,16 @@ from dataclasses import dataclass, field, fields
 from html import escape
 from typing import Optional
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
 from migready.checks.discovery import DiscoveryReport, Finding, Listener, Peer
+from migready.checks.i18n import shown
 from migready.checks.rules import SEVERITY_RANK
 
-from .. import style
 from .table import Column, TableModel
+from .words import badge, plural, word
+
+translate = QCoreApplication.translate
 
 KINDS = ("undocumented", "inbound", "unseen", "unused-listener", "documented")
 DOCUMENTED = "documented"
@@ -86,7 +91,8 @@ def rows_of(report: DiscoveryReport, inventory=None) -> list[DiscoveryRow]:
         row = DiscoveryRow(DOCUMENTED, "", "", zone=m.get("zone") or "", dependencies=list(m["dependencies"]))
         for name, value in _peer_fields(Peer.from_dict(m["peer"])).items():
             setattr(row, name, value)
-        row.message = f"{row.peer_obj.describe()}: in the inventory as {', '.join(row.dependencies)}"
+        row.message = translate("DiscoveryModel", "{peer}: in the inventory as {dependencies}").format(
+            peer=shown(row.peer_obj.describe()), dependencies=", ".join(row.dependencies))
         rows.append(row)
     return rows
 
@@ -105,33 +111,41 @@ def _when(text: str) -> str:
 
 
 def _severity(row: DiscoveryRow) -> str:
-    return style.label(row.severity) if row.severity else "✓ LISTED"
+    return badge(row.severity) if row.severity else "✓ " + translate("DiscoveryModel", "LISTED")
 
 
 def _count_tip(row: DiscoveryRow) -> str:
     if row.count is None:
         return ""
-    tip = f"seen in {style.plural(row.count, 'sample')}"
-    return tip + (f", {style.plural(row.connections, 'distinct connection')}" if row.connections else "")
+    tip = plural(row.count, translate("DiscoveryModel", "seen in {n} sample"),
+                 translate("DiscoveryModel", "seen in {n} samples"))
+    if row.connections:
+        tip += ", " + plural(row.connections, translate("DiscoveryModel", "{n} distinct connection"),
+                             translate("DiscoveryModel", "{n} distinct connections"))
+    return tip
 
 
 class DiscoveryModel(TableModel):
     columns = (
-        Column("Kind", lambda r: r.kind, sort=lambda r: KINDS.index(r.kind) if r.kind in KINDS else len(KINDS),
-               tip=lambda r: r.finding.cleared_by if r.finding else "seen, and in the inventory"),
-        Column("Severity", _severity, sort=lambda r: SEVERITY_RANK.get(r.severity, -1),
+        Column(QT_TRANSLATE_NOOP("Column", "Kind"), lambda r: word(r.kind),
+               sort=lambda r: KINDS.index(r.kind) if r.kind in KINDS else len(KINDS),
+               tip=lambda r: shown(r.finding.cleared_by) if r.finding
+               else translate("DiscoveryModel", "seen, and in the inventory")),
+        Column(QT_TRANSLATE_NOOP("Column", "Severity"), _severity, sort=lambda r: SEVERITY_RANK.get(r.severity, -1),
                state=lambda r: r.severity or "pass"),
-        Column("Peer", lambda r: r.peer, tip=lambda r: r.message or r.peer),
-        Column("Protocol", lambda r: r.proto),
-        Column("Port", lambda r: "" if r.port is None else str(r.port), sort=lambda r: r.port or 0,
-               align_right=True, tip=lambda r: "the peer's port" if r.direction == "outbound" else "our port"),
-        Column("Direction", lambda r: r.direction),
-        Column("Zone", lambda r: r.zone or "—"),
-        Column("Process", lambda r: r.process),
-        Column("First seen", lambda r: _when(r.first_seen)),
-        Column("Last seen", lambda r: _when(r.last_seen)),
-        Column("Count", lambda r: "" if r.count is None else str(r.count), sort=lambda r: r.count or 0,
-               align_right=True, tip=_count_tip),
+        Column(QT_TRANSLATE_NOOP("Column", "Peer"), lambda r: r.peer, tip=lambda r: shown(r.message) or r.peer),
+        Column(QT_TRANSLATE_NOOP("Column", "Protocol"), lambda r: r.proto),
+        Column(QT_TRANSLATE_NOOP("Column", "Port"), lambda r: "" if r.port is None else str(r.port),
+               sort=lambda r: r.port or 0, align_right=True,
+               tip=lambda r: translate("DiscoveryModel", "the peer's port") if r.direction == "outbound"
+               else translate("DiscoveryModel", "our port")),
+        Column(QT_TRANSLATE_NOOP("Column", "Direction"), lambda r: word(r.direction)),
+        Column(QT_TRANSLATE_NOOP("Column", "Zone"), lambda r: r.zone or "—"),
+        Column(QT_TRANSLATE_NOOP("Column", "Process"), lambda r: r.process),
+        Column(QT_TRANSLATE_NOOP("Column", "First seen"), lambda r: _when(r.first_seen)),
+        Column(QT_TRANSLATE_NOOP("Column", "Last seen"), lambda r: _when(r.last_seen)),
+        Column(QT_TRANSLATE_NOOP("Column", "Count"), lambda r: "" if r.count is None else str(r.count),
+               sort=lambda r: r.count or 0, align_right=True, tip=_count_tip),
     )
 
     def facets(self, row: DiscoveryRow) -> dict:
@@ -143,20 +157,26 @@ def details_html(row: DiscoveryRow, incidents: dict[int, str]) -> str:
     parts = []
     if row.finding is not None:
         f = row.finding
-        parts.append(f"<p><b>{escape(style.label(f.severity))} {escape(f.kind)}</b> ({escape(f.rule)})</p>"
-                     f"<p>{escape(f.message)}</p>"
-                     f"<p><b>Comes from incident {f.incident}:</b> {escape(incidents.get(f.incident, ''))}</p>"
-                     f"<p><b>Cleared by:</b> {escape(f.cleared_by)}</p>")
+        comes_from = translate("DiscoveryModel", "Comes from incident {n}:").format(n=f.incident)
+        parts.append(f"<p><b>{escape(badge(f.severity))} {escape(word(f.kind))}</b> ({escape(f.rule)})</p>"
+                     f"<p>{escape(shown(f.message))}</p>"
+                     f"<p><b>{escape(comes_from)}</b> {escape(shown(incidents.get(f.incident, '')))}</p>"
+                     f"<p><b>{escape(translate('DiscoveryModel', 'Cleared by:'))}</b> {escape(shown(f.cleared_by))}</p>")
     else:
-        parts.append(f"<p><b>{escape(style.label('pass'))} in the inventory</b></p><p>{escape(row.message)}</p>")
+        listed = translate("DiscoveryModel", "{state} in the inventory").format(state=badge("pass"))
+        parts.append(f"<p><b>{escape(listed)}</b></p><p>{escape(shown(row.message))}</p>")
     peer = row.peer_obj
     if peer is not None:
-        facts = [("local ports", ", ".join(map(str, peer.local_ports[:12]))),
-                 ("remote ports", ", ".join(map(str, peer.remote_ports[:12]))),
-                 ("states", ", ".join(peer.states)), ("processes", ", ".join(peer.processes)),
-                 ("seen", f"{peer.samples} samples, {peer.connections} connections")]
+        seen = translate("DiscoveryModel", "{samples} samples, {connections} connections").format(
+            samples=peer.samples, connections=peer.connections)
+        facts = [(translate("DiscoveryModel", "local ports"), ", ".join(map(str, peer.local_ports[:12]))),
+                 (translate("DiscoveryModel", "remote ports"), ", ".join(map(str, peer.remote_ports[:12]))),
+                 (translate("DiscoveryModel", "states"), ", ".join(peer.states)),
+                 (translate("DiscoveryModel", "processes"), ", ".join(peer.processes)),
+                 (translate("DiscoveryModel", "seen"), seen)]
         parts.append("<p>" + "<br>".join(f"{escape(k)}: {escape(v)}" for k, v in facts if v) + "</p>")
     if row.addable:
-        parts.append("<p><i>Add to inventory… writes this peer as a dependency into a copy of the "
-                     "inventory and validates the copy.</i></p>")
+        parts.append("<p><i>" + escape(translate(
+            "DiscoveryModel", "Add to inventory… writes this peer as a dependency into a copy of the "
+            "inventory and validates the copy.")) + "</i></p>")
     return "".join(parts)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+
 from .table import Column, TableModel
 
 
@@ -17,9 +19,9 @@ def details(event: dict) -> str:
 
 class EventsModel(TableModel):
     columns = (
-        Column("#", lambda e: str(e.get("seq", "")), sort=lambda e: e.get("seq", 0), align_right=True),
-        Column("When (UTC)", lambda e: (e.get("at") or "").replace("T", " ").rstrip("Z")),
-        Column("Who", lambda e: e.get("by") or ""),
-        Column("What", lambda e: e.get("action") or ""),
-        Column("Details", details),
+        Column(QT_TRANSLATE_NOOP("Column", "#"), lambda e: str(e.get("seq", "")), sort=lambda e: e.get("seq", 0), align_right=True),
+        Column(QT_TRANSLATE_NOOP("Column", "When (UTC)"), lambda e: (e.get("at") or "").replace("T", " ").rstrip("Z")),
+        Column(QT_TRANSLATE_NOOP("Column", "Who"), lambda e: e.get("by") or ""),
+        Column(QT_TRANSLATE_NOOP("Column", "What"), lambda e: e.get("action") or ""),
+        Column(QT_TRANSLATE_NOOP("Column", "Details"), details),
     )

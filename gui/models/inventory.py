@@ -1,11 +1,16 @@
 """Services -> dependencies of an inventory, with the flags each one raised."""
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+from migready.checks.i18n import shown
 from migready.checks.rules import SEVERITY_RANK
 
-from .. import style
 from .table import Column
 from .tree import TreeModel
+from .words import badge, plural, word
+
+translate = QCoreApplication.translate
 
 _BLANK = Column("", lambda _: "")
 
@@ -13,8 +18,10 @@ _BLANK = Column("", lambda _: "")
 def _targets(dep) -> str:
     if dep.target_spec == "host" or len(dep.targets) == 1:
         return dep.targets[0] if dep.targets else "—"
-    sampled = f", {dep.probed_count} probed" if dep.probed_count < len(dep.targets) else ""
-    return f"{len(dep.targets)} ({dep.target_spec}{sampled})"
+    if dep.probed_count < len(dep.targets):
+        return translate("InventoryModel", "{n} ({spec}, {probed} probed)").format(
+            n=len(dep.targets), spec=dep.target_spec, probed=dep.probed_count)
+    return f"{len(dep.targets)} ({dep.target_spec})"
 
 
 def worst(flags) -> str:
@@ -24,7 +31,25 @@ def worst(flags) -> str:
 def _flag_text(flags) -> str:
     if not flags:
         return ""
-    return f"{style.label(worst(flags))} · {style.plural(len(flags), 'flag')}"
+    return f"{badge(worst(flags))} · " + plural(len(flags), translate("InventoryModel", "{n} flag"),
+                                                translate("InventoryModel", "{n} flags"))
+
+
+def _dependencies(n: int) -> str:
+    return plural(n, translate("InventoryModel", "{n} dependency"), translate("InventoryModel", "{n} dependencies"))
+
+
+def _kind(dep) -> str:
+    if dep.direction == "outbound":
+        return word(dep.kind)
+    return f"{word(dep.kind)} ({word(dep.direction)})"
+
+
+def _port(dep) -> str:
+    port = str(dep.effective_port or "—")
+    if dep.source_port:
+        return translate("InventoryModel", "{port} from {source_port}").format(port=port, source_port=dep.source_port)
+    return port
 
 
 class InventoryModel(TreeModel):
@@ -54,34 +79,34 @@ class InventoryModel(TreeModel):
 
     def _group_columns(self):
         return (
-            Column("Name", lambda s: s.name, tip=lambda s: s.notes or s.name),
-            Column("Flags", lambda s: _flag_text(self._service_flags(s)),
+            Column(QT_TRANSLATE_NOOP("Column", "Name"), lambda s: s.name, tip=lambda s: s.notes or s.name),
+            Column(QT_TRANSLATE_NOOP("Column", "Flags"), lambda s: _flag_text(self._service_flags(s)),
                    state=lambda s: worst(self._service_flags(s)) or "na"),
-            Column("Kind", lambda s: f"service ({s.criticality})"),
-            Column("Device", lambda s: f"owner {s.owner}"),
+            Column(QT_TRANSLATE_NOOP("Column", "Kind"), lambda s: translate("InventoryModel", "service ({criticality})").format(
+                criticality=word(s.criticality))),
+            Column(QT_TRANSLATE_NOOP("Column", "Device"), lambda s: translate("InventoryModel", "owner {owner}").format(owner=s.owner)),
             _BLANK,
             _BLANK,
-            Column("Targets", lambda s: style.plural(len(s.dependencies), "dependency", "dependencies")),
+            Column(QT_TRANSLATE_NOOP("Column", "Targets"), lambda s: _dependencies(len(s.dependencies))),
             _BLANK,
         )
 
     def _child_columns(self):
         return (
-            Column("Name", lambda d: d.name, tip=lambda d: d.notes or d.ref),
-            Column("Flags", lambda d: _flag_text(self.flags_by_ref.get(d.ref, ())),
+            Column(QT_TRANSLATE_NOOP("Column", "Name"), lambda d: d.name, tip=lambda d: d.notes or d.ref),
+            Column(QT_TRANSLATE_NOOP("Column", "Flags"), lambda d: _flag_text(self.flags_by_ref.get(d.ref, ())),
                    state=lambda d: worst(self.flags_by_ref.get(d.ref, ())) or "na",
                    sort=lambda d: SEVERITY_RANK.get(worst(self.flags_by_ref.get(d.ref, ())), -1),
-                   tip=lambda d: "\n".join(f"{f.severity} {f.rule}: {f.title}"
+                   tip=lambda d: "\n".join(f"{word(f.severity)} {f.rule}: {shown(f.title)}"
                                            for f in self.flags_by_ref.get(d.ref, ())) or None),
-            Column("Kind", lambda d: d.kind + ("" if d.direction == "outbound" else f" ({d.direction})")),
-            Column("Device", lambda d: " ".join(x for x in (d.device_type, d.vendor) if x) or "—"),
-            Column("Protocol", lambda d: d.protocol),
-            Column("Port", lambda d: str(d.effective_port or "—") +
-                   (f" from {d.source_port}" if d.source_port else ""),
-                   sort=lambda d: d.effective_port or 0,
-                   tip=lambda d: f"source port {d.source_port} is checked by the peer" if d.source_port else None),
-            Column("Targets", _targets, tip=lambda d: ", ".join(d.targets[:20]) + (" …" if len(d.targets) > 20 else "")),
-            Column("Zone", self._zone),
+            Column(QT_TRANSLATE_NOOP("Column", "Kind"), _kind),
+            Column(QT_TRANSLATE_NOOP("Column", "Device"), lambda d: " ".join(x for x in (word(d.device_type), d.vendor) if x) or "—"),
+            Column(QT_TRANSLATE_NOOP("Column", "Protocol"), lambda d: d.protocol),
+            Column(QT_TRANSLATE_NOOP("Column", "Port"), _port, sort=lambda d: d.effective_port or 0,
+                   tip=lambda d: translate("InventoryModel", "source port {port} is checked by the peer").format(
+                       port=d.source_port) if d.source_port else None),
+            Column(QT_TRANSLATE_NOOP("Column", "Targets"), _targets, tip=lambda d: ", ".join(d.targets[:20]) + (" …" if len(d.targets) > 20 else "")),
+            Column(QT_TRANSLATE_NOOP("Column", "Zone"), self._zone),
         )
 
     def facets(self, obj, is_group: bool) -> dict:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+
 from .table import Column, TableModel
 
 
@@ -13,7 +15,7 @@ def location(problem) -> str:
 
 class ProblemsModel(TableModel):
     columns = (
-        Column("Where", location, sort=lambda p: (p.line, p.column), tip=lambda p: str(p)),
-        Column("Field", lambda p: p.path or "—"),
-        Column("Problem", lambda p: p.message),
+        Column(QT_TRANSLATE_NOOP("Column", "Where"), location, sort=lambda p: (p.line, p.column), tip=lambda p: str(p)),
+        Column(QT_TRANSLATE_NOOP("Column", "Field"), lambda p: p.path or "—"),
+        Column(QT_TRANSLATE_NOOP("Column", "Problem"), lambda p: p.message),
     )

@@ -1,10 +1,14 @@
 """Probe results of one run as they arrive (workspace `runs[].results[]` records)."""
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+from migready.checks.i18n import shown
 from migready.checks.records import describe
 
 from .. import style
 from .table import Column, TableModel
+from .words import badge
 
 
 def _latency(r: dict) -> str:
@@ -14,16 +18,16 @@ def _latency(r: dict) -> str:
 
 class ResultsModel(TableModel):
     columns = (
-        Column("Status", lambda r: style.label(r.get("status") or "inconclusive"),
+        Column(QT_TRANSLATE_NOOP("Column", "Status"), lambda r: badge(r.get("status") or "inconclusive"),
                sort=lambda r: ("fail", "inconclusive", "pass").index(r.get("status"))
                if r.get("status") in ("fail", "inconclusive", "pass") else 1,
                state=lambda r: r.get("status") or "inconclusive"),
-        Column("Dependency", lambda r: style.dependency(r.get("dependency")), tip=lambda r: r.get("dependency")),
-        Column("Check", lambda r: r.get("check") or ""),
-        Column("Target", lambda r: r.get("target") or "—"),
-        Column("ms", _latency, sort=lambda r: r.get("latency_ms") if isinstance(r.get("latency_ms"), (int, float))
-               else -1.0, align_right=True, tip=lambda r: "latency in milliseconds"),
-        Column("Result", lambda r: describe(r) or (r.get("reason") or "")),
+        Column(QT_TRANSLATE_NOOP("Column", "Dependency"), lambda r: style.dependency(r.get("dependency")), tip=lambda r: r.get("dependency")),
+        Column(QT_TRANSLATE_NOOP("Column", "Check"), lambda r: r.get("check") or ""),
+        Column(QT_TRANSLATE_NOOP("Column", "Target"), lambda r: r.get("target") or "—"),
+        Column(QT_TRANSLATE_NOOP("Column", "ms"), _latency, sort=lambda r: r.get("latency_ms") if isinstance(r.get("latency_ms"), (int, float))
+               else -1.0, align_right=True, tip=lambda r: QCoreApplication.translate("ResultsModel", "latency in milliseconds")),
+        Column(QT_TRANSLATE_NOOP("Column", "Result"), lambda r: shown(describe(r)) or shown(r.get("reason") or "")),
     )
 
     def facets(self, r: dict) -> dict:

@@ -1,10 +1,15 @@
 """Required sign-off roles and who signed, from the report's sign-off section."""
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
 from migready.checks.signing import fingerprint
 
 from .. import style
 from .table import Column, TableModel
+from .words import badge, word
+
+translate = QCoreApplication.translate
 
 
 def rows(section: dict) -> list[dict]:
@@ -34,12 +39,14 @@ def status(row: dict) -> str:
 
 def status_text(row: dict) -> str:
     if "name" not in row:
-        return f"{style.label('pending')} awaiting"
+        return translate("SignoffModel", "{state} awaiting").format(state=badge("pending"))
     if row.get("signature_valid") is False:
-        return f"{style.label('fail')} signature invalid"
+        return translate("SignoffModel", "{state} signature invalid").format(state=badge("fail"))
     if not row.get("current"):
-        return f"{style.symbol('inconclusive')} STALE (content changed)"
-    return f"{style.label('pass')} counts" if row.get("decision") == "approve" else f"{style.label('fail')} rejected"
+        return translate("SignoffModel", "{symbol} STALE (content changed)").format(symbol=style.symbol("inconclusive"))
+    if row.get("decision") == "approve":
+        return translate("SignoffModel", "{state} counts").format(state=badge("pass"))
+    return translate("SignoffModel", "{state} rejected").format(state=badge("fail"))
 
 
 def _key(row: dict) -> str:
@@ -48,16 +55,16 @@ def _key(row: dict) -> str:
     try:
         return fingerprint(row["public_key"]) if row.get("public_key") else ""
     except ValueError:
-        return "(malformed key)"
+        return translate("SignoffModel", "(malformed key)")
 
 
 class SignoffModel(TableModel):
     columns = (
-        Column("Role", lambda r: r["role"] + ("" if r["required"] else " (not required)")),
-        Column("Status", status_text, state=status),
-        Column("Signed by", lambda r: r.get("name") or "—"),
-        Column("Decision", lambda r: r.get("decision") or ""),
-        Column("When (UTC)", lambda r: (r.get("signed_at") or "").replace("T", " ").rstrip("Z")),
-        Column("Key", _key, tip=lambda r: r.get("public_key") or None),
-        Column("Comment", lambda r: r.get("comment") or ""),
+        Column(QT_TRANSLATE_NOOP("Column", "Role"), lambda r: r["role"] if r["required"] else translate("SignoffModel", "{role} (not required)").format(role=r["role"])),
+        Column(QT_TRANSLATE_NOOP("Column", "Status"), status_text, state=status),
+        Column(QT_TRANSLATE_NOOP("Column", "Signed by"), lambda r: r.get("name") or "—"),
+        Column(QT_TRANSLATE_NOOP("Column", "Decision"), lambda r: word(r.get("decision") or "")),
+        Column(QT_TRANSLATE_NOOP("Column", "When (UTC)"), lambda r: (r.get("signed_at") or "").replace("T", " ").rstrip("Z")),
+        Column(QT_TRANSLATE_NOOP("Column", "Key"), _key, tip=lambda r: r.get("public_key") or None),
+        Column(QT_TRANSLATE_NOOP("Column", "Comment"), lambda r: r.get("comment") or ""),
     )

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Optional, Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, Qt
+
+from migready.checks.i18n import shown
 
 from .. import style
 
@@ -32,21 +34,27 @@ def facet_text(facets: dict) -> str:
 
 @dataclass
 class Column:
-    header: str
+    header: str  # marked QT_TRANSLATE_NOOP("Column", ...): translated when the view asks for it
     text: Callable[[Any], str]
     sort: Optional[Callable[[Any], Any]] = None
     state: Optional[Callable[[Any], str]] = None
     tip: Optional[Callable[[Any], str]] = None
     align_right: bool = False
 
+    def shown_header(self) -> str:
+        return QCoreApplication.translate("Column", self.header) if self.header else ""
+
     def data(self, obj: Any, role: int):
-        """This column's value of `obj` for the roles tables and trees share; None for any other role."""
+        """This column's value of `obj` for the roles tables and trees share; None for any other role.
+
+        Text from the core (a `Msg`: rule titles, reasons, evidence) is shown in the reader's
+        language, and the search filter and the default sort see that same text."""
         if role == Qt.DisplayRole:
-            return self.text(obj)
+            return shown(self.text(obj))
         if role == SORT_ROLE:
-            return self.sort(obj) if self.sort else self.text(obj)
+            return self.sort(obj) if self.sort else shown(self.text(obj))
         if role == Qt.ToolTipRole:
-            return self.tip(obj) if self.tip else self.text(obj) or None
+            return shown(self.tip(obj) if self.tip else self.text(obj)) or None
         if role in (Qt.BackgroundRole, TONE_ROLE) and self.state:
             state = self.state(obj)
             return state if role == TONE_ROLE else style.tint(state)
@@ -97,7 +105,7 @@ class TableModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole):  # noqa: N802
         if role == Qt.DisplayRole and orientation == Qt.Horizontal and 0 <= section < len(self.columns):
-            return self.columns[section].header
+            return self.columns[section].shown_header()
         return None
 
     def data(self, index: QModelIndex, role: int = Qt.DisplayRole):

@@ -96,7 +96,7 @@ class TreeModel(QAbstractItemModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole):  # noqa: N802
         if role == Qt.DisplayRole and orientation == Qt.Horizontal and 0 <= section < len(self.child_columns):
-            return self.child_columns[section].header
+            return self.child_columns[section].shown_header()
         return None
 
     def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
