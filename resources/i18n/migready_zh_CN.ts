@@ -1,4 +1,1340 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
+<context>
+    <name>ChecklistModel</name>
+    <message>
+        <source>waived by {by} until {until}: {reason}</source>
+        <translation>由 {by} 豁免至 {until}：{reason}</translation>
+    </message>
+    <message>
+        <source>{n} item</source>
+        <translation>{n} 个检查项</translation>
+    </message>
+    <message>
+        <source>{n} items</source>
+        <translation>{n} 个检查项</translation>
+    </message>
+    <message>
+        <source>{n} blocker</source>
+        <translation>{n} 个阻断项</translation>
+    </message>
+    <message>
+        <source>{n} blockers</source>
+        <translation>{n} 个阻断项</translation>
+    </message>
+    <message>
+        <source>before: {evidence}</source>
+        <translation>迁移前：{evidence}</translation>
+    </message>
+    <message>
+        <source>cleared by: {what}</source>
+        <translation>解除条件：{what}</translation>
+    </message>
+</context>
+<context>
+    <name>Column</name>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>检查项</translation>
+    </message>
+    <message>
+        <source>Blocker</source>
+        <translation>阻断</translation>
+    </message>
+    <message>
+        <source>Evidence / note</source>
+        <translation>证据 / 备注</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>变化</translation>
+    </message>
+    <message>
+        <source>What changed</source>
+        <translation>变化内容</translation>
+    </message>
+    <message>
+        <source>Dependency</source>
+        <translation>依赖</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <source>Before (pre)</source>
+        <translation>迁移前 (pre)</translation>
+    </message>
+    <message>
+        <source>After (post)</source>
+        <translation>迁移后 (post)</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>严重级别</translation>
+    </message>
+    <message>
+        <source>Peer</source>
+        <translation>对端</translation>
+    </message>
+    <message>
+        <source>Protocol</source>
+        <translation>协议</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <source>Direction</source>
+        <translation>方向</translation>
+    </message>
+    <message>
+        <source>Zone</source>
+        <translation>网络区域</translation>
+    </message>
+    <message>
+        <source>Process</source>
+        <translation>进程</translation>
+    </message>
+    <message>
+        <source>First seen</source>
+        <translation>首次发现</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>最近发现</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>次数</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <source>When (UTC)</source>
+        <translation>时间 (UTC)</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <source>Risk</source>
+        <translation>风险</translation>
+    </message>
+    <message>
+        <source>Why it fired</source>
+        <translation>触发原因</translation>
+    </message>
+    <message>
+        <source>Incident</source>
+        <translation>事故</translation>
+    </message>
+    <message>
+        <source>Cleared by</source>
+        <translation>解除条件</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Flags</source>
+        <translation>风险标记</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Targets</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>ms</source>
+        <translation>ms</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Signed by</source>
+        <translation>签字人</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>决定</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>公钥</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>意见</translation>
+    </message>
+</context>
+<context>
+    <name>CompareModel</name>
+    <message>
+        <source>not run</source>
+        <translation>未运行</translation>
+    </message>
+    <message>
+        <source>nothing changed</source>
+        <translation>没有变化</translation>
+    </message>
+</context>
+<context>
+    <name>ComparePage</name>
+    <message>
+        <source>no run yet</source>
+        <translation>尚无运行</translation>
+    </message>
+    <message>
+        <source>{id} from {host} ({when} UTC)</source>
+        <translation>{id}，来自 {host}（{when} UTC）</translation>
+    </message>
+    <message>
+        <source>{id} from {host} ({when} UTC, INCOMPLETE)</source>
+        <translation>{id}，来自 {host}（{when} UTC，未完成）</translation>
+    </message>
+    <message>
+        <source>all changes</source>
+        <translation>全部变化</translation>
+    </message>
+    <message>
+        <source>Search changes…</source>
+        <translation>搜索变化…</translation>
+    </message>
+    <message>
+        <source>Select a row to see both results in full.</source>
+        <translation>选择一行，查看前后两次结果的全文。</translation>
+    </message>
+    <message>
+        <source>Nothing to compare yet.</source>
+        <translation>尚无可对比的内容。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Pre&lt;/b&gt; {pre} → &lt;b&gt;post&lt;/b&gt; {post}</source>
+        <translation>&lt;b&gt;迁移前&lt;/b&gt; {pre} → &lt;b&gt;迁移后&lt;/b&gt; {post}</translation>
+    </message>
+    <message>
+        <source>Run the pre-migration probes to compare.</source>
+        <translation>请先运行迁移前探测，再进行对比。</translation>
+    </message>
+    <message>
+        <source>Run the post-migration probes to compare.</source>
+        <translation>请先运行迁移后探测，再进行对比。</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message>
+        <source>{state}: no regression</source>
+        <translation>{state}：没有退化</translation>
+    </message>
+    <message>
+        <source>{state} run {id} is incomplete: checks it did not reach show as {missing} or {new}</source>
+        <translation>{state} 运行 {id} 未完成：它没有做到的检查显示为{missing}或{new}</translation>
+    </message>
+    <message>
+        <source>{n} regression</source>
+        <translation>{n} 项退化</translation>
+    </message>
+    <message>
+        <source>{n} regressions</source>
+        <translation>{n} 项退化</translation>
+    </message>
+    <message>
+        <source>Before (pre)</source>
+        <translation>迁移前 (pre)</translation>
+    </message>
+    <message>
+        <source>After (post)</source>
+        <translation>迁移后 (post)</translation>
+    </message>
+</context>
+<context>
+    <name>DiscoveryModel</name>
+    <message>
+        <source>{peer}: in the inventory as {dependencies}</source>
+        <translation>{peer}：清单中对应 {dependencies}</translation>
+    </message>
+    <message>
+        <source>LISTED</source>
+        <translation>已在清单中</translation>
+    </message>
+    <message>
+        <source>seen in {n} sample</source>
+        <translation>在 {n} 次采样中出现</translation>
+    </message>
+    <message>
+        <source>seen in {n} samples</source>
+        <translation>在 {n} 次采样中出现</translation>
+    </message>
+    <message>
+        <source>{n} distinct connection</source>
+        <translation>{n} 条不同连接</translation>
+    </message>
+    <message>
+        <source>{n} distinct connections</source>
+        <translation>{n} 条不同连接</translation>
+    </message>
+    <message>
+        <source>seen, and in the inventory</source>
+        <translation>已发现，且在清单中</translation>
+    </message>
+    <message>
+        <source>the peer&apos;s port</source>
+        <translation>对端端口</translation>
+    </message>
+    <message>
+        <source>our port</source>
+        <translation>本机端口</translation>
+    </message>
+    <message>
+        <source>Comes from incident {n}:</source>
+        <translation>来自事故 {n}：</translation>
+    </message>
+    <message>
+        <source>{state} in the inventory</source>
+        <translation>{state} 已在清单中</translation>
+    </message>
+    <message>
+        <source>{samples} samples, {connections} connections</source>
+        <translation>{samples} 次采样，{connections} 条连接</translation>
+    </message>
+    <message>
+        <source>local ports</source>
+        <translation>本地端口</translation>
+    </message>
+    <message>
+        <source>remote ports</source>
+        <translation>远端端口</translation>
+    </message>
+    <message>
+        <source>states</source>
+        <translation>连接状态</translation>
+    </message>
+    <message>
+        <source>processes</source>
+        <translation>进程</translation>
+    </message>
+    <message>
+        <source>seen</source>
+        <translation>发现</translation>
+    </message>
+    <message>
+        <source>Add to inventory… writes this peer as a dependency into a copy of the inventory and validates the copy.</source>
+        <translation>“加入清单…”会把这个对端作为依赖写入清单的副本，并校验该副本。</translation>
+    </message>
+</context>
+<context>
+    <name>DiscoveryPage</name>
+    <message>
+        <source>Connection exports (*.csv *.txt *.tsv *.log *.zip);;All files (*)</source>
+        <translation>连接导出文件 (*.csv *.txt *.tsv *.log *.zip);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>ssh://user@host:port or local://</source>
+        <translation>ssh://用户@主机:端口 或 local://</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>Length of the sampling window; a sample every {interval} s (shorter windows: every 0.5 s)</source>
+        <translation>采样窗口的时长；每 {interval} 秒采样一次（窗口较短时每 0.5 秒一次）</translation>
+    </message>
+    <message>
+        <source>all services</source>
+        <translation>全部服务</translation>
+    </message>
+    <message>
+        <source>Compare with the dependencies of this service only (the services that run on the sampled host)</source>
+        <translation>只与该服务的依赖对比（即运行在被采样主机上的服务）</translation>
+    </message>
+    <message>
+        <source>Sample</source>
+        <translation>采样</translation>
+    </message>
+    <message>
+        <source>Sample this host&apos;s connections for the window (Ctrl+R)</source>
+        <translation>在窗口时长内采样该主机的连接 (Ctrl+R)</translation>
+    </message>
+    <message>
+        <source>Import file…</source>
+        <translation>导入文件…</translation>
+    </message>
+    <message>
+        <source>Compare an Azure Migrate, AWS Application Discovery or saved ss export</source>
+        <translation>对比 Azure Migrate、AWS Application Discovery 或保存的 ss 导出文件</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop sampling; what came in is kept (Esc)</source>
+        <translation>停止采样；已采集的内容会保留 (Esc)</translation>
+    </message>
+    <message>
+        <source>all kinds</source>
+        <translation>全部类型</translation>
+    </message>
+    <message>
+        <source>all severities</source>
+        <translation>全部严重级别</translation>
+    </message>
+    <message>
+        <source>Discoveries recorded in this workspace</source>
+        <translation>本工作区记录的依赖发现</translation>
+    </message>
+    <message>
+        <source>Search peers, processes, zones…</source>
+        <translation>搜索对端、进程、网络区域…</translation>
+    </message>
+    <message>
+        <source>Add to inventory…</source>
+        <translation>加入清单…</translation>
+    </message>
+    <message>
+        <source>Write the selected peer as a dependency into a copy of the inventory</source>
+        <translation>把选中的对端作为依赖写入清单的副本</translation>
+    </message>
+    <message>
+        <source>Host:</source>
+        <translation>主机：</translation>
+    </message>
+    <message>
+        <source>for</source>
+        <translation>时长</translation>
+    </message>
+    <message>
+        <source>the dependencies of &lt;b&gt;{name}&lt;/b&gt;</source>
+        <translation>&lt;b&gt;{name}&lt;/b&gt; 的依赖</translation>
+    </message>
+    <message>
+        <source>the inventory (open one first)</source>
+        <translation>清单（请先打开一个）</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Discovery&lt;/b&gt;: what a host really talks to, against {what}. Sample a host (its sockets, read repeatedly over the window) or import a dependency export; undocumented peers and undeclared callbacks are what inventories miss (incidents 4 and 5).</source>
+        <translation>&lt;b&gt;依赖发现&lt;/b&gt;：主机实际在和谁通信，并与{what}对比。可以采样一台主机（在窗口时长内反复读取它的套接字），也可以导入依赖导出文件；清单里漏掉的，往往是未登记的对端和未声明的回调（事故 4 和 5）。</translation>
+    </message>
+    <message>
+        <source>No discovery yet: sample a host or import an export file.</source>
+        <translation>尚无依赖发现：请采样一台主机，或导入导出文件。</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message>
+        <source>no finding</source>
+        <translation>没有发现问题</translation>
+    </message>
+    <message>
+        <source>{label} ({id})</source>
+        <translation>{label}（{id}）</translation>
+    </message>
+    <message>
+        <source>{label} (not recorded: no workspace)</source>
+        <translation>{label}（未记录：没有工作区）</translation>
+    </message>
+    <message>
+        <source>{where}: {peers} seen, {matched} in the inventory; {tally}</source>
+        <translation>{where}：发现 {peers}，其中 {matched} 个在清单中；{tally}</translation>
+    </message>
+    <message>
+        <source>{n} peer</source>
+        <translation>{n} 个对端</translation>
+    </message>
+    <message>
+        <source>{n} peers</source>
+        <translation>{n} 个对端</translation>
+    </message>
+    <message>
+        <source>; {n} loopback/link-local left out</source>
+        <translation>；已略过 {n} 个环回/链路本地地址</translation>
+    </message>
+    <message>
+        <source>.</source>
+        <translation>。</translation>
+    </message>
+    <message>
+        <source> Import: {note}.</source>
+        <translation>导入：{note}。</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>Incomplete ({why}), what came in is kept — {text}</source>
+        <translation>未完成（{why}），已采集的内容已保留 — {text}</translation>
+    </message>
+    <message>
+        <source>note: {note}</source>
+        <translation>备注：{note}</translation>
+    </message>
+    <message>
+        <source>Select a row to see why it is there and what clears it.</source>
+        <translation>选择一行，查看它出现的原因以及如何解除。</translation>
+    </message>
+    <message>
+        <source>A discovery is already running.</source>
+        <translation>已有一次依赖发现在运行。</translation>
+    </message>
+    <message>
+        <source>Wait until the inventory has loaded.</source>
+        <translation>请等待清单加载完成。</translation>
+    </message>
+    <message>
+        <source>Open an inventory first.</source>
+        <translation>请先打开清单。</translation>
+    </message>
+    <message>
+        <source>Pick or type a host first.</source>
+        <translation>请先选择或输入一台主机。</translation>
+    </message>
+    <message>
+        <source>Connecting to {host}…</source>
+        <translation>正在连接 {host}…</translation>
+    </message>
+    <message>
+        <source>Import connections (Azure Migrate, AWS, ss)</source>
+        <translation>导入连接（Azure Migrate、AWS、ss）</translation>
+    </message>
+    <message>
+        <source>Reading {name}…</source>
+        <translation>正在读取 {name}…</translation>
+    </message>
+    <message>
+        <source>Cancelling: what came in is kept…</source>
+        <translation>正在取消：已采集的内容会保留…</translation>
+    </message>
+    <message>
+        <source>Resolving the inventory&apos;s names on {host}…</source>
+        <translation>正在 {host} 上解析清单中的名称…</translation>
+    </message>
+    <message>
+        <source>Sampling {host}: {samples} samples, {peers} so far…</source>
+        <translation>正在采样 {host}：已采样 {samples} 次，已发现 {peers}…</translation>
+    </message>
+    <message>
+        <source>Import connections</source>
+        <translation>导入连接</translation>
+    </message>
+    <message>
+        <source>{name} covers several servers. Whose connections should be compared with the inventory? (name for Azure, address for AWS)</source>
+        <translation>{name} 包含多台服务器的数据。要把哪台服务器的连接与清单对比？（Azure 填名称，AWS 填地址）</translation>
+    </message>
+    <message>
+        <source>Could not sample: {why}</source>
+        <translation>无法采样：{why}</translation>
+    </message>
+    <message>
+        <source>Could not import: {why}</source>
+        <translation>无法导入：{why}</translation>
+    </message>
+</context>
+<context>
+    <name>FlagsModel</name>
+    <message>
+        <source>post-mortem {n} (DESIGN.md)</source>
+        <translation>事故复盘 {n}（DESIGN.md）</translation>
+    </message>
+</context>
+<context>
+    <name>FlagsPage</name>
+    <message>
+        <source>all severities</source>
+        <translation>全部严重级别</translation>
+    </message>
+    <message>
+        <source>all rules</source>
+        <translation>全部规则</translation>
+    </message>
+    <message>
+        <source>Search flags…</source>
+        <translation>搜索风险标记…</translation>
+    </message>
+    <message>
+        <source>No inventory loaded.</source>
+        <translation>尚未加载清单。</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message>
+        <source>no flags</source>
+        <translation>没有风险标记</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{flags}&lt;/b&gt;: {counts}. Most severe first; click a column to sort.</source>
+        <translation>&lt;b&gt;{flags}&lt;/b&gt;：{counts}。最严重的排在最前；点击列标题可排序。</translation>
+    </message>
+    <message>
+        <source>{n} flag</source>
+        <translation>{n} 个风险标记</translation>
+    </message>
+    <message>
+        <source>{n} flags</source>
+        <translation>{n} 个风险标记</translation>
+    </message>
+    <message>
+        <source>Select a flag to see why it fired and what clears it.</source>
+        <translation>选择一个风险标记，查看触发原因以及如何解除。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{severity} {rule} — {title}&lt;/b&gt; on &lt;b&gt;{ref}&lt;/b&gt;</source>
+        <translation>&lt;b&gt;{severity} {rule} — {title}&lt;/b&gt;，位于 &lt;b&gt;{ref}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Comes from incident {n}:</source>
+        <translation>来自事故 {n}：</translation>
+    </message>
+</context>
+<context>
+    <name>HostKeyDialog</name>
+    <message>
+        <source>Unknown SSH host key</source>
+        <translation>未知的 SSH 主机密钥</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{where}&lt;/b&gt; presented a host key that is not in your known_hosts. Compare the fingerprint with the one the host&apos;s owner gives you (&lt;tt&gt;ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub&lt;/tt&gt; on the host) before trusting it.</source>
+        <translation>&lt;b&gt;{where}&lt;/b&gt; 出示的主机密钥不在你的 known_hosts 中。信任之前，请把指纹与主机负责人提供的指纹核对（在该主机上运行 &lt;tt&gt;ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub&lt;/tt&gt;）。</translation>
+    </message>
+    <message>
+        <source>Host:</source>
+        <translation>主机：</translation>
+    </message>
+    <message>
+        <source>Key type:</source>
+        <translation>密钥类型：</translation>
+    </message>
+    <message>
+        <source>SHA-256 fingerprint:</source>
+        <translation>SHA-256 指纹：</translation>
+    </message>
+    <message>
+        <source>Already known:</source>
+        <translation>已知密钥：</translation>
+    </message>
+    <message>
+        <source>{types} (a different key type)</source>
+        <translation>{types}（其他密钥类型）</translation>
+    </message>
+    <message>
+        <source>Accept &amp;once</source>
+        <translation>仅本次接受(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Accept and &amp;remember</source>
+        <translation>接受并记住(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Re&amp;fuse</source>
+        <translation>拒绝(&amp;F)</translation>
+    </message>
+</context>
+<context>
+    <name>InventoryAdder</name>
+    <message>
+        <source>Add to inventory</source>
+        <translation>加入清单</translation>
+    </message>
+    <message>
+        <source>Which service talks to {peer}? (type a new name to add a service)</source>
+        <translation>哪个服务与 {peer} 通信？（输入新名称即新增服务）</translation>
+    </message>
+    <message>
+        <source>Save the inventory copy as</source>
+        <translation>清单副本另存为</translation>
+    </message>
+    <message>
+        <source>{name} is the inventory itself: save the copy to another file.</source>
+        <translation>{name} 就是清单本身：请把副本保存到另一个文件。</translation>
+    </message>
+    <message>
+        <source>Writing {name}…</source>
+        <translation>正在写入 {name}…</translation>
+    </message>
+    <message>
+        <source>{refs} written to {out}: valid ({services}, {dependencies}); the inventory itself is unchanged.</source>
+        <translation>{refs} 已写入 {out}：校验通过（{services}，{dependencies}）；清单本身未改动。</translation>
+    </message>
+    <message>
+        <source>the dependency</source>
+        <translation>该依赖</translation>
+    </message>
+    <message>
+        <source>{n} service</source>
+        <translation>{n} 个服务</translation>
+    </message>
+    <message>
+        <source>{n} services</source>
+        <translation>{n} 个服务</translation>
+    </message>
+    <message>
+        <source>{n} dependency</source>
+        <translation>{n} 个依赖</translation>
+    </message>
+    <message>
+        <source>{n} dependencies</source>
+        <translation>{n} 个依赖</translation>
+    </message>
+    <message>
+        <source>Open the copy now? (a new workspace is started for it)</source>
+        <translation>现在打开副本吗？（会为它新建工作区）</translation>
+    </message>
+    <message>
+        <source>{out} was written but does NOT validate: {problems}</source>
+        <translation>{out} 已写入，但校验未通过：{problems}</translation>
+    </message>
+    <message>
+        <source>Cannot add to this inventory: {why}</source>
+        <translation>无法加入此清单：{why}</translation>
+    </message>
+    <message>
+        <source>Cannot write {out}: {why}</source>
+        <translation>无法写入 {out}：{why}</translation>
+    </message>
+    <message>
+        <source>Add to inventory failed</source>
+        <translation>加入清单失败</translation>
+    </message>
+</context>
+<context>
+    <name>InventoryModel</name>
+    <message>
+        <source>{n} ({spec}, {probed} probed)</source>
+        <translation>{n}（{spec}，探测 {probed} 个）</translation>
+    </message>
+    <message>
+        <source>{n} flag</source>
+        <translation>{n} 个风险标记</translation>
+    </message>
+    <message>
+        <source>{n} flags</source>
+        <translation>{n} 个风险标记</translation>
+    </message>
+    <message>
+        <source>{n} dependency</source>
+        <translation>{n} 个依赖</translation>
+    </message>
+    <message>
+        <source>{n} dependencies</source>
+        <translation>{n} 个依赖</translation>
+    </message>
+    <message>
+        <source>{port} from {source_port}</source>
+        <translation>{port}，源端口 {source_port}</translation>
+    </message>
+    <message>
+        <source>service ({criticality})</source>
+        <translation>服务（{criticality}）</translation>
+    </message>
+    <message>
+        <source>owner {owner}</source>
+        <translation>负责人 {owner}</translation>
+    </message>
+    <message>
+        <source>source port {port} is checked by the peer</source>
+        <translation>对端会校验源端口 {port}</translation>
+    </message>
+</context>
+<context>
+    <name>InventoryPage</name>
+    <message>
+        <source>Open an inventory (File ▸ Open, or drop a YAML file here).</source>
+        <translation>打开清单（文件 ▸ 打开，或把 YAML 文件拖到这里）。</translation>
+    </message>
+    <message>
+        <source>Open inventory…</source>
+        <translation>打开清单…</translation>
+    </message>
+    <message>
+        <source>Recent</source>
+        <translation>最近打开</translation>
+    </message>
+    <message>
+        <source>all device types</source>
+        <translation>全部设备类型</translation>
+    </message>
+    <message>
+        <source>all protocols</source>
+        <translation>全部协议</translation>
+    </message>
+    <message>
+        <source>any flag</source>
+        <translation>任意风险标记</translation>
+    </message>
+    <message>
+        <source>Search services, dependencies, hosts…</source>
+        <translation>搜索服务、依赖、主机…</translation>
+    </message>
+    <message>
+        <source>Open inventory</source>
+        <translation>打开清单</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{path}&lt;/b&gt; cannot be used yet.</source>
+        <translation>&lt;b&gt;{path}&lt;/b&gt; 暂时无法使用。</translation>
+    </message>
+    <message>
+        <source>{n} problem to fix</source>
+        <translation>{n} 个问题待修复</translation>
+    </message>
+    <message>
+        <source>{n} problems to fix</source>
+        <translation>{n} 个问题待修复</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{symbol} {problems}&lt;/b&gt;; click one to see the line.</source>
+        <translation>&lt;b&gt;{symbol} {problems}&lt;/b&gt;；点击问题可查看对应行。</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>egress NAT</source>
+        <translation>出网 NAT</translation>
+    </message>
+    <message>
+        <source>no egress NAT</source>
+        <translation>无出网 NAT</translation>
+    </message>
+    <message>
+        <source>{services}, {dependencies}, {flags}</source>
+        <translation>{services}，{dependencies}，{flags}</translation>
+    </message>
+    <message>
+        <source>{n} service</source>
+        <translation>{n} 个服务</translation>
+    </message>
+    <message>
+        <source>{n} services</source>
+        <translation>{n} 个服务</translation>
+    </message>
+    <message>
+        <source>{n} dependency</source>
+        <translation>{n} 个依赖</translation>
+    </message>
+    <message>
+        <source>{n} dependencies</source>
+        <translation>{n} 个依赖</translation>
+    </message>
+    <message>
+        <source>{n} flag</source>
+        <translation>{n} 个风险标记</translation>
+    </message>
+    <message>
+        <source>{n} flags</source>
+        <translation>{n} 个风险标记</translation>
+    </message>
+</context>
+<context>
+    <name>KeyDialog</name>
+    <message>
+        <source>New signing key</source>
+        <translation>新建签名密钥</translation>
+    </message>
+    <message>
+        <source>An Ed25519 key pair for signing reports. The private key stays with you; the .pub file next to it carries your name and role and is what others use to verify.</source>
+        <translation>用于签署报告的 Ed25519 密钥对。私钥由你本人保管；旁边的 .pub 文件带有你的姓名和角色，供他人验证签名。</translation>
+    </message>
+    <message>
+        <source>where to write the private key</source>
+        <translation>私钥的保存位置</translation>
+    </message>
+    <message>
+        <source>protects the key if the file is copied</source>
+        <translation>文件被复制时用于保护私钥</translation>
+    </message>
+    <message>
+        <source>No passphrase (only for a key kept in a secret store, e.g. for CI)</source>
+        <translation>不设口令（仅适用于保存在密钥库中的私钥，例如 CI）</translation>
+    </message>
+    <message>
+        <source>Your name:</source>
+        <translation>你的姓名：</translation>
+    </message>
+    <message>
+        <source>Role:</source>
+        <translation>角色：</translation>
+    </message>
+    <message>
+        <source>Key file:</source>
+        <translation>私钥文件：</translation>
+    </message>
+    <message>
+        <source>Passphrase:</source>
+        <translation>口令：</translation>
+    </message>
+    <message>
+        <source>Again:</source>
+        <translation>再次输入：</translation>
+    </message>
+    <message>
+        <source>Create key</source>
+        <translation>创建密钥</translation>
+    </message>
+    <message>
+        <source>Private key</source>
+        <translation>私钥</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>your name</source>
+        <translation>你的姓名</translation>
+    </message>
+    <message>
+        <source>a role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>a key file</source>
+        <translation>私钥文件</translation>
+    </message>
+    <message>
+        <source>a passphrase (or tick &apos;No passphrase&apos;)</source>
+        <translation>口令（或勾选“不设口令”）</translation>
+    </message>
+    <message>
+        <source>Needed: {what}.</source>
+        <translation>还需要：{what}。</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message>
+        <source>The passphrases differ.</source>
+        <translation>两次输入的口令不一致。</translation>
+    </message>
+</context>
+<context>
+    <name>MarkDialog</name>
+    <message>
+        <source>Mark {state}</source>
+        <translation>标记为 {state}</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{id}&lt;/b&gt;&lt;br&gt;{title}&lt;br&gt;mark it &lt;b&gt;{state}&lt;/b&gt;</source>
+        <translation>&lt;b&gt;{id}&lt;/b&gt;&lt;br&gt;{title}&lt;br&gt;标记为 &lt;b&gt;{state}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>your name</source>
+        <translation>你的姓名</translation>
+    </message>
+    <message>
+        <source>what you checked, or why it does not apply</source>
+        <translation>你检查了什么，或为什么不适用</translation>
+    </message>
+    <message>
+        <source>Your name:</source>
+        <translation>你的姓名：</translation>
+    </message>
+    <message>
+        <source>Note:</source>
+        <translation>备注：</translation>
+    </message>
+    <message>
+        <source>This item is decided by probe evidence: your mark holds only until newer evidence arrives.</source>
+        <translation>此检查项由探测证据决定：你的人工标记只在新的证据到来之前有效。</translation>
+    </message>
+</context>
+<context>
+    <name>Page</name>
+    <message>
+        <source>Compare</source>
+        <translation>前后对比</translation>
+    </message>
+    <message>
+        <source>Discovery</source>
+        <translation>依赖发现</translation>
+    </message>
+    <message>
+        <source>Flags</source>
+        <translation>风险标记</translation>
+    </message>
+    <message>
+        <source>Inventory</source>
+        <translation>清单</translation>
+    </message>
+</context>
+<context>
+    <name>PlanDialog</name>
+    <message>
+        <source>Probe plan: what this run will contact</source>
+        <translation>探测计划：本次运行将连接哪些目标</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{summary}&lt;/b&gt;&lt;br&gt;Nothing has been sent yet.</source>
+        <translation>&lt;b&gt;{summary}&lt;/b&gt;&lt;br&gt;尚未发送任何流量。</translation>
+    </message>
+    <message>
+        <source>Run probes</source>
+        <translation>运行探测</translation>
+    </message>
+</context>
+<context>
+    <name>ResultsModel</name>
+    <message>
+        <source>latency in milliseconds</source>
+        <translation>时延（毫秒）</translation>
+    </message>
+</context>
+<context>
+    <name>SignDialog</name>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Sign the report</source>
+        <translation>签字确认报告</translation>
+    </message>
+    <message>
+        <source>You sign the report&apos;s content as it is now: verdict &lt;b&gt;{verdict}&lt;/b&gt;, content digest &lt;tt&gt;{digest}…&lt;/tt&gt;. Any later change (a run, a mark, a waiver) makes this signature stale, visibly.</source>
+        <translation>你签署的是报告当前的内容：结论 &lt;b&gt;{verdict}&lt;/b&gt;，内容摘要 &lt;tt&gt;{digest}…&lt;/tt&gt;。之后的任何变更（一次运行、一个人工标记、一项豁免）都会让这个签名明显地失效。</translation>
+    </message>
+    <message>
+        <source>private key made by `migready keygen` (its .pub must sit next to it)</source>
+        <translation>由 `migready keygen` 生成的私钥（其 .pub 文件须在同一目录）</translation>
+    </message>
+    <message>
+        <source>Approve (go)</source>
+        <translation>同意（放行）</translation>
+    </message>
+    <message>
+        <source>Reject (no go)</source>
+        <translation>拒绝（不放行）</translation>
+    </message>
+    <message>
+        <source>optional; say why when you reject</source>
+        <translation>可选；拒绝时请说明原因</translation>
+    </message>
+    <message>
+        <source>the key is encrypted</source>
+        <translation>该私钥已加密</translation>
+    </message>
+    <message>
+        <source>Passphrase:</source>
+        <translation>口令：</translation>
+    </message>
+    <message>
+        <source>Key file:</source>
+        <translation>私钥文件：</translation>
+    </message>
+    <message>
+        <source>Decision:</source>
+        <translation>决定：</translation>
+    </message>
+    <message>
+        <source>Comment:</source>
+        <translation>意见：</translation>
+    </message>
+    <message>
+        <source>Sign</source>
+        <translation>签字</translation>
+    </message>
+    <message>
+        <source>Private key</source>
+        <translation>私钥</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+</context>
+<context>
+    <name>SignoffModel</name>
+    <message>
+        <source>{state} awaiting</source>
+        <translation>{state} 等待签字</translation>
+    </message>
+    <message>
+        <source>{state} signature invalid</source>
+        <translation>{state} 签名无效</translation>
+    </message>
+    <message>
+        <source>{symbol} STALE (content changed)</source>
+        <translation>{symbol} 已失效（内容已变更）</translation>
+    </message>
+    <message>
+        <source>{state} counts</source>
+        <translation>{state} 有效</translation>
+    </message>
+    <message>
+        <source>{state} rejected</source>
+        <translation>{state} 已拒绝</translation>
+    </message>
+    <message>
+        <source>(malformed key)</source>
+        <translation>（公钥格式错误）</translation>
+    </message>
+    <message>
+        <source>{role} (not required)</source>
+        <translation>{role}（非必需）</translation>
+    </message>
+</context>
+<context>
+    <name>WaiveDialog</name>
+    <message>
+        <source>Waive checklist item</source>
+        <translation>豁免检查项</translation>
+    </message>
+    <message>
+        <source>now: {state}</source>
+        <translation>当前：{state}</translation>
+    </message>
+    <message>
+        <source>only this item ({id})</source>
+        <translation>仅此检查项（{id}）</translation>
+    </message>
+    <message>
+        <source>every item of {dependency}</source>
+        <translation>{dependency} 的所有检查项</translation>
+    </message>
+    <message>
+        <source>every item of its dependency</source>
+        <translation>其依赖的所有检查项</translation>
+    </message>
+    <message>
+        <source>who grants the waiver</source>
+        <translation>批准豁免的人</translation>
+    </message>
+    <message>
+        <source>why it is acceptable to go ahead anyway, and what mitigates it</source>
+        <translation>为什么仍可继续推进，以及有哪些缓解措施</translation>
+    </message>
+    <message>
+        <source>Waive:</source>
+        <translation>豁免范围：</translation>
+    </message>
+    <message>
+        <source>Your name:</source>
+        <translation>你的姓名：</translation>
+    </message>
+    <message>
+        <source>Justification:</source>
+        <translation>理由：</translation>
+    </message>
+    <message>
+        <source>Expires on:</source>
+        <translation>到期日：</translation>
+    </message>
+    <message>
+        <source>Waive</source>
+        <translation>豁免</translation>
+    </message>
+    <message>
+        <source>The waiver is logged with your name. It counts only until it expires, and only while the evidence stays what it is now; the verdict is {verdict} at best.</source>
+        <translation>豁免会连同你的姓名记入日志。它只在到期之前、且证据保持现状时有效；结论最多为{verdict}。</translation>
+    </message>
+    <message>
+        <source>your name</source>
+        <translation>你的姓名</translation>
+    </message>
+    <message>
+        <source>a justification</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>Needed: {what}.</source>
+        <translation>还需要：{what}。</translation>
+    </message>
+    <message>
+        <source> and </source>
+        <translation>和</translation>
+    </message>
+</context>
+<context>
+    <name>WhyDialog</name>
+    <message>
+        <source>Why {verdict}</source>
+        <translation>为什么是{verdict}</translation>
+    </message>
+    <message>
+        <source>{n}. {headline}
+     items: {items}</source>
+        <translation>{n}. {headline}
+     检查项：{items}</translation>
+    </message>
+    <message>
+        <source>Details (checklist item ids):</source>
+        <translation>详情（检查项 id）：</translation>
+    </message>
+    <message>
+        <source>Open the checklist</source>
+        <translation>打开检查单</translation>
+    </message>
+</context>
+<context>
+    <name>Words</name>
+    <message>
+        <source>inconclusive</source>
+        <translation>无法判定</translation>
+    </message>
+    <message>
+        <source>regression</source>
+        <translation>退化</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>缺失</translation>
+    </message>
+    <message>
+        <source>new</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <source>fixed</source>
+        <translation>已修复</translation>
+    </message>
+    <message>
+        <source>unchanged</source>
+        <translation>未变化</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>undocumented</source>
+        <translation>未登记</translation>
+    </message>
+    <message>
+        <source>unseen</source>
+        <translation>未出现</translation>
+    </message>
+    <message>
+        <source>unused-listener</source>
+        <translation>无人使用的监听</translation>
+    </message>
+    <message>
+        <source>documented</source>
+        <translation>已登记</translation>
+    </message>
+    <message>
+        <source>inbound</source>
+        <translation>入向</translation>
+    </message>
+    <message>
+        <source>outbound</source>
+        <translation>出向</translation>
+    </message>
+    <message>
+        <source>both</source>
+        <translation>双向</translation>
+    </message>
+    <message>
+        <source>device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>service</source>
+        <translation>服务</translation>
+    </message>
+    <message>
+        <source>middleware</source>
+        <translation>中间件</translation>
+    </message>
+    <message>
+        <source>database</source>
+        <translation>数据库</translation>
+    </message>
+    <message>
+        <source>scale</source>
+        <translation>电子秤</translation>
+    </message>
+    <message>
+        <source>printer</source>
+        <translation>打印机</translation>
+    </message>
+    <message>
+        <source>pos</source>
+        <translation>收银机 (POS)</translation>
+    </message>
+    <message>
+        <source>pda</source>
+        <translation>PDA</translation>
+    </message>
+    <message>
+        <source>other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>critical</source>
+        <translation>关键</translation>
+    </message>
+    <message>
+        <source>approve</source>
+        <translation>同意</translation>
+    </message>
+    <message>
+        <source>reject</source>
+        <translation>拒绝</translation>
+    </message>
+</context>
 </TS>
