@@ -71,9 +71,11 @@ class ComparePage(Page):
             self.summary.setText(f"{runs}<br>{todo}")
             return
         regressions = len(comparison.regressions)
-        counts = self.tr(", ").join(self._regressions(n) if c == "regression" else f"{n} {word(c)}"
+        counts = self.tr(", ").join(self._regressions(n) if c == "regression" else
+                                    self.tr("{n} {change}").format(n=n, change=word(c))
                                     for c, n in comparison.counts().items() if n)
-        verdict = (f"{badge('regression')}: {self._regressions(regressions)}"
+        verdict = (self.tr("{state}: {regressions}").format(state=badge("regression"),
+                                                            regressions=self._regressions(regressions))
                    if regressions else self.tr("{state}: no regression").format(state=badge("pass")))
         warn = "".join("<br>" + self.tr("{state} run {id} is incomplete: checks it did not reach show as "
                                         "{missing} or {new}").format(
@@ -81,9 +83,11 @@ class ComparePage(Page):
             for r in comparison.incomplete_runs)
         # the regressions by root cause, as the banner, the CLI and the report group them
         causes = [c for c in getattr(review, "causes", None) or () if c.regressions]
-        why = "".join(f"<br>{escape(badge(c.state))} <b>{escape(shown(c.headline))}</b> "
-                      f"({self._regressions(c.regressions)})" for c in causes)
-        self.summary.setText(f"{runs}<br><b>{verdict}</b> ({counts}){warn}{why}")
+        why = "".join("<br>" + self.tr("{state} <b>{headline}</b> ({regressions})").format(
+            state=escape(badge(c.state)), headline=escape(shown(c.headline)),
+            regressions=self._regressions(c.regressions)) for c in causes)
+        self.summary.setText(f"{runs}<br>" + self.tr("<b>{verdict}</b> ({counts})").format(verdict=verdict, counts=counts)
+                             + f"{warn}{why}")
         if comparison.changes:
             self.table.selectRow(0)
 
@@ -97,9 +101,11 @@ class ComparePage(Page):
 
         def side(name: str, result) -> str:
             if result is None:
-                return f"<p><b>{escape(name)}:</b> {escape(self.tr('not run'))}</p>"
-            return (f"<p><b>{escape(name)}:</b> {escape(badge(result.get('status') or 'inconclusive'))} "
-                    f"{escape(shown(describe(result)) or '')}</p>")
+                text = escape(self.tr("not run"))
+            else:
+                text = (f"{escape(badge(result.get('status') or 'inconclusive'))} "
+                        f"{escape(shown(describe(result)) or '')}")
+            return "<p>" + self.tr("<b>{side}:</b> {result}").format(side=escape(name), result=text) + "</p>"
 
         notes = "".join(f"<li>{style.symbol('regression' if f.severity == 'regression' else 'pending')} "
                         f"{escape(shown(f.text))} ({escape(word(f.severity))})</li>" for f in change.notes)

@@ -202,7 +202,8 @@ class DiscoveryPage(Page):
         self.observation, self.report = observation, report
         self.model.set_rows(rows_of(report, self.session.inventory))
         kinds = report.kinds()
-        tally = self.tr(", ").join(f"{n} {word(k)}" for k, n in kinds.items() if n) or self.tr("no finding")
+        tally = self.tr(", ").join(self.tr("{n} {kind}").format(n=n, kind=word(k)) for k, n in kinds.items() if n) \
+            or self.tr("no finding")
         seen = len(observation.peers) - report.ignored
         label = shown(observation.label)
         where = self.tr("{label} ({id})").format(label=label, id=record_id) if record_id else \

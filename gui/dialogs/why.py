@@ -20,7 +20,8 @@ class WhyDialog(QDialog):
         super().__init__(parent)
         said = label("verdict", verdict)
         self.setWindowTitle(self.tr("Why {verdict}").format(verdict=said))
-        head = QLabel(f"<b>{escape(said)}: {escape(shown(tally_text(causes)))}</b>")
+        head = QLabel("<b>" + escape(self.tr("{verdict}: {tally}").format(
+            verdict=said, tally=shown(tally_text(causes)))) + "</b>")
         body = [shown(line) for line in lines(causes, limit_evidence=99)]
         details = [self.tr("{n}. {headline}\n     items: {items}").format(
             n=n, headline=shown(c.headline), items=", ".join(c.items) or "-") for n, c in enumerate(causes, 1)]

@@ -30,16 +30,19 @@ def _summary(items) -> str:
     counts = {}
     for i in items:
         counts[i.state] = counts.get(i.state, 0) + 1
-    return ", ".join(f"{n} {word(s)}" for s, n in counts.items())
+    return translate("ChecklistModel", ", ").join(translate("ChecklistModel", "{n} {state}").format(n=n, state=word(s))
+                                                  for s, n in counts.items())
 
 
 def _group(g) -> str:
     phase, items = g
     blockers = sum(1 for i in items if i.blocker)
-    return (f"{word(phase)} — "
-            + plural(len(items), translate("ChecklistModel", "{n} item"), translate("ChecklistModel", "{n} items"))
-            + " (" + plural(blockers, translate("ChecklistModel", "{n} blocker"),
-                            translate("ChecklistModel", "{n} blockers")) + f"): {_summary(items)}")
+    return translate("ChecklistModel", "{phase} — {items} ({blockers}): {summary}").format(
+        phase=word(phase),
+        items=plural(len(items), translate("ChecklistModel", "{n} item"), translate("ChecklistModel", "{n} items")),
+        blockers=plural(blockers, translate("ChecklistModel", "{n} blocker"),
+                        translate("ChecklistModel", "{n} blockers")),
+        summary=_summary(items))
 
 
 def _tip(i) -> str | None:

@@ -8,6 +8,18 @@
         <translation>由 {by} 豁免至 {until}：{reason}</translation>
     </message>
     <message>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message>
+        <source>{n} {state}</source>
+        <translation>{n} 项{state}</translation>
+    </message>
+    <message>
+        <source>{phase} — {items} ({blockers}): {summary}</source>
+        <translation>{phase} — {items}（{blockers}）：{summary}</translation>
+    </message>
+    <message>
         <source>{n} item</source>
         <translation>{n} 个检查项</translation>
     </message>
@@ -281,6 +293,14 @@
         <translation>，</translation>
     </message>
     <message>
+        <source>{n} {change}</source>
+        <translation>{n} 项{change}</translation>
+    </message>
+    <message>
+        <source>{state}: {regressions}</source>
+        <translation>{state}：{regressions}</translation>
+    </message>
+    <message>
         <source>{state}: no regression</source>
         <translation>{state}：没有退化</translation>
     </message>
@@ -289,12 +309,28 @@
         <translation>{state} 运行 {id} 未完成：它没有做到的检查显示为{missing}或{new}</translation>
     </message>
     <message>
+        <source>{state} &lt;b&gt;{headline}&lt;/b&gt; ({regressions})</source>
+        <translation>{state} &lt;b&gt;{headline}&lt;/b&gt;（{regressions}）</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{verdict}&lt;/b&gt; ({counts})</source>
+        <translation>&lt;b&gt;{verdict}&lt;/b&gt;（{counts}）</translation>
+    </message>
+    <message>
         <source>{n} regression</source>
         <translation>{n} 项退化</translation>
     </message>
     <message>
         <source>{n} regressions</source>
         <translation>{n} 项退化</translation>
+    </message>
+    <message>
+        <source>not run</source>
+        <translation>未运行</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{side}:&lt;/b&gt; {result}</source>
+        <translation>&lt;b&gt;{side}：&lt;/b&gt;{result}</translation>
     </message>
     <message>
         <source>Before (pre)</source>
@@ -481,6 +517,10 @@
     <message>
         <source>, </source>
         <translation>，</translation>
+    </message>
+    <message>
+        <source>{n} {kind}</source>
+        <translation>{n} 个{kind}</translation>
     </message>
     <message>
         <source>no finding</source>
@@ -1214,6 +1254,10 @@
     <message>
         <source>Why {verdict}</source>
         <translation>为什么是{verdict}</translation>
+    </message>
+    <message>
+        <source>{verdict}: {tally}</source>
+        <translation>{verdict}：{tally}</translation>
     </message>
     <message>
         <source>{n}. {headline}
