@@ -86,8 +86,8 @@ class ComparePage(Page):
         why = "".join("<br>" + self.tr("{state} <b>{headline}</b> ({regressions})").format(
             state=escape(badge(c.state)), headline=escape(shown(c.headline)),
             regressions=self._regressions(c.regressions)) for c in causes)
-        self.summary.setText(f"{runs}<br>" + self.tr("<b>{verdict}</b> ({counts})").format(verdict=verdict, counts=counts)
-                             + f"{warn}{why}")
+        headline = self.tr("<b>{verdict}</b> ({counts})").format(verdict=verdict, counts=counts)
+        self.summary.setText(f"{runs}<br>{headline}{warn}{why}")
         if comparison.changes:
             self.table.selectRow(0)
 

@@ -18,7 +18,7 @@ import re
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QProgressBar, QPushButton,
                                QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
@@ -319,7 +319,8 @@ class DiscoveryPage(Page):
     def _progress(self, p) -> None:
         if p.phase == "resolving":
             self.progress.setRange(0, 0)
-            self._tell("running", self.tr("Resolving the inventory's names on {host}…").format(host=self.current.host))
+            self._tell("running", self.tr("Resolving the inventory's names on {host}…").format(
+                host=self.current.host))
             return
         self.progress.setRange(0, max(p.chunks, 1))
         self.progress.setValue(p.chunks_done)

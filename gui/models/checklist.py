@@ -66,8 +66,10 @@ class ChecklistModel(TreeModel):
     child_columns = (
         Column(QT_TRANSLATE_NOOP("Column", "State"), lambda i: badge(i.state), state=lambda i: i.state,
                sort=lambda i: ("fail", "pending", "waived", "pass", "na").index(i.state)),
-        Column(QT_TRANSLATE_NOOP("Column", "Item"), lambda i: shown(i.title), tip=lambda i: f"{i.id}\n{shown(i.title)}"),
-        Column(QT_TRANSLATE_NOOP("Column", "Blocker"), lambda i: word("blocker") if i.blocker else "", sort=lambda i: int(i.blocker)),
+        Column(QT_TRANSLATE_NOOP("Column", "Item"),
+               lambda i: shown(i.title), tip=lambda i: f"{i.id}\n{shown(i.title)}"),
+        Column(QT_TRANSLATE_NOOP("Column", "Blocker"),
+               lambda i: word("blocker") if i.blocker else "", sort=lambda i: int(i.blocker)),
         Column(QT_TRANSLATE_NOOP("Column", "Evidence / note"), evidence, tip=_tip),
     )
 

@@ -161,7 +161,8 @@ def details_html(row: DiscoveryRow, incidents: dict[int, str]) -> str:
         parts.append(f"<p><b>{escape(badge(f.severity))} {escape(word(f.kind))}</b> ({escape(f.rule)})</p>"
                      f"<p>{escape(shown(f.message))}</p>"
                      f"<p><b>{escape(comes_from)}</b> {escape(shown(incidents.get(f.incident, '')))}</p>"
-                     f"<p><b>{escape(translate('DiscoveryModel', 'Cleared by:'))}</b> {escape(shown(f.cleared_by))}</p>")
+                     f"<p><b>{escape(translate('DiscoveryModel', 'Cleared by:'))}</b> "
+                     f"{escape(shown(f.cleared_by))}</p>")
     else:
         listed = translate("DiscoveryModel", "{state} in the inventory").format(state=badge("pass"))
         parts.append(f"<p><b>{escape(listed)}</b></p><p>{escape(shown(row.message))}</p>")

@@ -19,7 +19,8 @@ def details(event: dict) -> str:
 
 class EventsModel(TableModel):
     columns = (
-        Column(QT_TRANSLATE_NOOP("Column", "#"), lambda e: str(e.get("seq", "")), sort=lambda e: e.get("seq", 0), align_right=True),
+        Column(QT_TRANSLATE_NOOP("Column", "#"),
+               lambda e: str(e.get("seq", "")), sort=lambda e: e.get("seq", 0), align_right=True),
         Column(QT_TRANSLATE_NOOP("Column", "When (UTC)"), lambda e: (e.get("at") or "").replace("T", " ").rstrip("Z")),
         Column(QT_TRANSLATE_NOOP("Column", "Who"), lambda e: e.get("by") or ""),
         Column(QT_TRANSLATE_NOOP("Column", "What"), lambda e: e.get("action") or ""),

@@ -22,14 +22,16 @@ def why(flag) -> str:
 
 class FlagsModel(TableModel):
     columns = (
-        Column(QT_TRANSLATE_NOOP("Column", "Severity"), lambda f: badge(f.severity), sort=lambda f: SEVERITY_RANK[f.severity],
+        Column(QT_TRANSLATE_NOOP("Column", "Severity"),
+               lambda f: badge(f.severity), sort=lambda f: SEVERITY_RANK[f.severity],
                state=lambda f: f.severity),
         Column(QT_TRANSLATE_NOOP("Column", "Rule"), lambda f: f.rule),
         Column(QT_TRANSLATE_NOOP("Column", "Dependency"), lambda f: style.dependency(f.ref), tip=lambda f: f.ref),
         Column(QT_TRANSLATE_NOOP("Column", "Risk"), lambda f: shown(f.title)),
         Column(QT_TRANSLATE_NOOP("Column", "Why it fired"), why, tip=lambda f: shown(f.message)),
         Column(QT_TRANSLATE_NOOP("Column", "Incident"), lambda f: f"#{f.incident}", sort=lambda f: f.incident,
-               tip=lambda f: QCoreApplication.translate("FlagsModel", "post-mortem {n} (DESIGN.md)").format(n=f.incident)),
+               tip=lambda f: QCoreApplication.translate("FlagsModel", "post-mortem {n} (DESIGN.md)").format(
+                   n=f.incident)),
         Column(QT_TRANSLATE_NOOP("Column", "Cleared by"), lambda f: shown(f.cleared_by)),
     )
 

@@ -82,9 +82,11 @@ class InventoryModel(TreeModel):
             Column(QT_TRANSLATE_NOOP("Column", "Name"), lambda s: s.name, tip=lambda s: s.notes or s.name),
             Column(QT_TRANSLATE_NOOP("Column", "Flags"), lambda s: _flag_text(self._service_flags(s)),
                    state=lambda s: worst(self._service_flags(s)) or "na"),
-            Column(QT_TRANSLATE_NOOP("Column", "Kind"), lambda s: translate("InventoryModel", "service ({criticality})").format(
+            Column(QT_TRANSLATE_NOOP("Column", "Kind"),
+                   lambda s: translate("InventoryModel", "service ({criticality})").format(
                 criticality=word(s.criticality))),
-            Column(QT_TRANSLATE_NOOP("Column", "Device"), lambda s: translate("InventoryModel", "owner {owner}").format(owner=s.owner)),
+            Column(QT_TRANSLATE_NOOP("Column", "Device"),
+                   lambda s: translate("InventoryModel", "owner {owner}").format(owner=s.owner)),
             _BLANK,
             _BLANK,
             Column(QT_TRANSLATE_NOOP("Column", "Targets"), lambda s: _dependencies(len(s.dependencies))),
@@ -100,12 +102,14 @@ class InventoryModel(TreeModel):
                    tip=lambda d: "\n".join(f"{word(f.severity)} {f.rule}: {shown(f.title)}"
                                            for f in self.flags_by_ref.get(d.ref, ())) or None),
             Column(QT_TRANSLATE_NOOP("Column", "Kind"), _kind),
-            Column(QT_TRANSLATE_NOOP("Column", "Device"), lambda d: " ".join(x for x in (word(d.device_type), d.vendor) if x) or "—"),
+            Column(QT_TRANSLATE_NOOP("Column", "Device"),
+                   lambda d: " ".join(x for x in (word(d.device_type), d.vendor) if x) or "—"),
             Column(QT_TRANSLATE_NOOP("Column", "Protocol"), lambda d: d.protocol),
             Column(QT_TRANSLATE_NOOP("Column", "Port"), _port, sort=lambda d: d.effective_port or 0,
                    tip=lambda d: translate("InventoryModel", "source port {port} is checked by the peer").format(
                        port=d.source_port) if d.source_port else None),
-            Column(QT_TRANSLATE_NOOP("Column", "Targets"), _targets, tip=lambda d: ", ".join(d.targets[:20]) + (" …" if len(d.targets) > 20 else "")),
+            Column(QT_TRANSLATE_NOOP("Column", "Targets"),
+                   _targets, tip=lambda d: ", ".join(d.targets[:20]) + (" …" if len(d.targets) > 20 else "")),
             Column(QT_TRANSLATE_NOOP("Column", "Zone"), self._zone),
         )
 

@@ -22,11 +22,14 @@ class ResultsModel(TableModel):
                sort=lambda r: ("fail", "inconclusive", "pass").index(r.get("status"))
                if r.get("status") in ("fail", "inconclusive", "pass") else 1,
                state=lambda r: r.get("status") or "inconclusive"),
-        Column(QT_TRANSLATE_NOOP("Column", "Dependency"), lambda r: style.dependency(r.get("dependency")), tip=lambda r: r.get("dependency")),
+        Column(QT_TRANSLATE_NOOP("Column", "Dependency"),
+               lambda r: style.dependency(r.get("dependency")), tip=lambda r: r.get("dependency")),
         Column(QT_TRANSLATE_NOOP("Column", "Check"), lambda r: r.get("check") or ""),
         Column(QT_TRANSLATE_NOOP("Column", "Target"), lambda r: r.get("target") or "—"),
-        Column(QT_TRANSLATE_NOOP("Column", "ms"), _latency, sort=lambda r: r.get("latency_ms") if isinstance(r.get("latency_ms"), (int, float))
-               else -1.0, align_right=True, tip=lambda r: QCoreApplication.translate("ResultsModel", "latency in milliseconds")),
+        Column(QT_TRANSLATE_NOOP("Column", "ms"),
+               _latency, sort=lambda r: r.get("latency_ms") if isinstance(r.get("latency_ms"), (int, float))
+               else -1.0, align_right=True,
+               tip=lambda r: QCoreApplication.translate("ResultsModel", "latency in milliseconds")),
         Column(QT_TRANSLATE_NOOP("Column", "Result"), lambda r: shown(describe(r)) or shown(r.get("reason") or "")),
     )
 

@@ -60,11 +60,14 @@ def _key(row: dict) -> str:
 
 class SignoffModel(TableModel):
     columns = (
-        Column(QT_TRANSLATE_NOOP("Column", "Role"), lambda r: r["role"] if r["required"] else translate("SignoffModel", "{role} (not required)").format(role=r["role"])),
+        Column(QT_TRANSLATE_NOOP("Column", "Role"),
+               lambda r: r["role"] if r["required"] else
+               translate("SignoffModel", "{role} (not required)").format(role=r["role"])),
         Column(QT_TRANSLATE_NOOP("Column", "Status"), status_text, state=status),
         Column(QT_TRANSLATE_NOOP("Column", "Signed by"), lambda r: r.get("name") or "—"),
         Column(QT_TRANSLATE_NOOP("Column", "Decision"), lambda r: word(r.get("decision") or "")),
-        Column(QT_TRANSLATE_NOOP("Column", "When (UTC)"), lambda r: (r.get("signed_at") or "").replace("T", " ").rstrip("Z")),
+        Column(QT_TRANSLATE_NOOP("Column", "When (UTC)"),
+               lambda r: (r.get("signed_at") or "").replace("T", " ").rstrip("Z")),
         Column(QT_TRANSLATE_NOOP("Column", "Key"), _key, tip=lambda r: r.get("public_key") or None),
         Column(QT_TRANSLATE_NOOP("Column", "Comment"), lambda r: r.get("comment") or ""),
     )
