@@ -108,7 +108,9 @@ class ComparePage(Page):
             return "<p>" + self.tr("<b>{side}:</b> {result}").format(side=escape(name), result=text) + "</p>"
 
         notes = "".join(f"<li>{style.symbol('regression' if f.severity == 'regression' else 'pending')} "
-                        f"{escape(shown(f.text))} ({escape(word(f.severity))})</li>" for f in change.notes)
+                        + escape(self.tr("{finding} ({severity})").format(finding=shown(f.text),
+                                                                          severity=word(f.severity))) + "</li>"
+                        for f in change.notes)
         self.details.setHtml(
             f"<p><b>{escape(change_label(change))}</b> — {escape(change.dependency or self.tr('(host)'))} "
             f"{escape(change.check)} {escape(change.target or '')}</p>"

@@ -62,11 +62,10 @@ class FlagsPage(Page):
         head = self.tr("<b>{severity} {rule} — {title}</b> on <b>{ref}</b>").format(
             severity=escape(badge(flag.severity)), rule=escape(flag.rule), title=escape(shown(flag.title)),
             ref=escape(flag.ref))
-        comes_from = self.tr("Comes from incident {n}:").format(n=flag.incident)
-        self.details.setHtml(
-            f"<p>{head}</p><p>{escape(shown(flag.message))}</p>"
-            f"<p><b>{escape(comes_from)}</b> {escape(shown(INCIDENTS.get(flag.incident, '')))}</p>"
-            f"<p><b>{escape(self.tr('Cleared by:'))}</b> {escape(shown(flag.cleared_by))}</p>")
+        comes_from = self.tr("<b>Comes from incident {n}:</b> {incident}").format(
+            n=flag.incident, incident=escape(shown(INCIDENTS.get(flag.incident, ""))))
+        cleared = self.tr("<b>Cleared by:</b> {what}").format(what=escape(shown(flag.cleared_by)))
+        self.details.setHtml(f"<p>{head}</p><p>{escape(shown(flag.message))}</p><p>{comes_from}</p><p>{cleared}</p>")
 
     def selected_flag(self):
         index = self.table.currentIndex()

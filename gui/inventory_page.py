@@ -146,14 +146,15 @@ class InventoryPage(OpensDroppedFiles, Page):
         m = inventory.migration
 
         def nat(site) -> str:
-            return self.tr("egress NAT") if site.egress_nat else self.tr("no egress NAT")
+            said = self.tr("egress NAT") if site.egress_nat else self.tr("no egress NAT")
+            return self.tr("{site} ({nat})").format(site=site.site, nat=said)
 
         counts = self.tr("{services}, {dependencies}, {flags}").format(
             services=plural(len(inventory.services), self.tr("{n} service"), self.tr("{n} services")),
             dependencies=plural(len(deps), self.tr("{n} dependency"), self.tr("{n} dependencies")),
             flags=plural(len(session.flags), self.tr("{n} flag"), self.tr("{n} flags")))
         self.summary.setText(
-            f"<b>{m.name}</b><br>{m.source.site} ({nat(m.source)}) → {m.target.site} ({nat(m.target)})"
+            f"<b>{m.name}</b><br>{nat(m.source)} → {nat(m.target)}"
             f"<br>{counts} · <span style='color:gray'>{session.inventory_path}</span>")
         if len(inventory.services) <= 50:
             self.tree.expandAll()

@@ -34,17 +34,20 @@ def side(result) -> str:
         return translate("CompareModel", "not run")
     status = result.get("status") or "inconclusive"
     reason = result.get("reason")
-    text = word(status) if status == "pass" or not reason else f"{word(status)} ({shown(reason)})"
+    text = word(status) if status == "pass" or not reason else \
+        translate("CompareModel", "{status} ({reason})").format(status=word(status), reason=shown(reason))
     latency = result.get("latency_ms")
     if isinstance(latency, (int, float)) and not isinstance(latency, bool):
-        text += f", {latency:.1f} ms"
+        text = translate("CompareModel", "{result}, {latency} ms").format(result=text, latency=f"{latency:.1f}")
     return text
 
 
 def findings(change) -> str:
     if change.notes:
-        return "; ".join(shown(f.text) if f.severity == "regression" else f"{shown(f.text)} [{word(f.severity)}]"
-                         for f in change.notes)
+        return translate("CompareModel", "; ").join(
+            shown(f.text) if f.severity == "regression" else
+            translate("CompareModel", "{finding} [{severity}]").format(finding=shown(f.text), severity=word(f.severity))
+            for f in change.notes)
     if change.is_regression:
         return f"{side(change.pre)} → {side(change.post)}"
     return ""

@@ -157,12 +157,11 @@ def details_html(row: DiscoveryRow, incidents: dict[int, str]) -> str:
     parts = []
     if row.finding is not None:
         f = row.finding
-        comes_from = translate("DiscoveryModel", "Comes from incident {n}:").format(n=f.incident)
+        comes_from = translate("DiscoveryModel", "<b>Comes from incident {n}:</b> {incident}").format(
+            n=f.incident, incident=escape(shown(incidents.get(f.incident, ""))))
+        cleared = translate("DiscoveryModel", "<b>Cleared by:</b> {what}").format(what=escape(shown(f.cleared_by)))
         parts.append(f"<p><b>{escape(badge(f.severity))} {escape(word(f.kind))}</b> ({escape(f.rule)})</p>"
-                     f"<p>{escape(shown(f.message))}</p>"
-                     f"<p><b>{escape(comes_from)}</b> {escape(shown(incidents.get(f.incident, '')))}</p>"
-                     f"<p><b>{escape(translate('DiscoveryModel', 'Cleared by:'))}</b> "
-                     f"{escape(shown(f.cleared_by))}</p>")
+                     f"<p>{escape(shown(f.message))}</p><p>{comes_from}</p><p>{cleared}</p>")
     else:
         listed = translate("DiscoveryModel", "{state} in the inventory").format(state=badge("pass"))
         parts.append(f"<p><b>{escape(listed)}</b></p><p>{escape(shown(row.message))}</p>")

@@ -242,6 +242,22 @@
         <translation>未运行</translation>
     </message>
     <message>
+        <source>{status} ({reason})</source>
+        <translation>{status}（{reason}）</translation>
+    </message>
+    <message>
+        <source>{result}, {latency} ms</source>
+        <translation>{result}，{latency} ms</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <source>{finding} [{severity}]</source>
+        <translation>{finding}［{severity}］</translation>
+    </message>
+    <message>
         <source>nothing changed</source>
         <translation>没有变化</translation>
     </message>
@@ -333,6 +349,10 @@
         <translation>&lt;b&gt;{side}：&lt;/b&gt;{result}</translation>
     </message>
     <message>
+        <source>{finding} ({severity})</source>
+        <translation>{finding}（{severity}）</translation>
+    </message>
+    <message>
         <source>Before (pre)</source>
         <translation>迁移前 (pre)</translation>
     </message>
@@ -380,8 +400,12 @@
         <translation>本机端口</translation>
     </message>
     <message>
-        <source>Comes from incident {n}:</source>
-        <translation>来自事故 {n}：</translation>
+        <source>&lt;b&gt;Comes from incident {n}:&lt;/b&gt; {incident}</source>
+        <translation>&lt;b&gt;来自事故 {n}：&lt;/b&gt;{incident}</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Cleared by:&lt;/b&gt; {what}</source>
+        <translation>&lt;b&gt;解除条件：&lt;/b&gt;{what}</translation>
     </message>
     <message>
         <source>{state} in the inventory</source>
@@ -685,8 +709,12 @@
         <translation>&lt;b&gt;{severity} {rule} — {title}&lt;/b&gt;，位于 &lt;b&gt;{ref}&lt;/b&gt;</translation>
     </message>
     <message>
-        <source>Comes from incident {n}:</source>
-        <translation>来自事故 {n}：</translation>
+        <source>&lt;b&gt;Comes from incident {n}:&lt;/b&gt; {incident}</source>
+        <translation>&lt;b&gt;来自事故 {n}：&lt;/b&gt;{incident}</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Cleared by:&lt;/b&gt; {what}</source>
+        <translation>&lt;b&gt;解除条件：&lt;/b&gt;{what}</translation>
     </message>
 </context>
 <context>
@@ -899,6 +927,10 @@
     <message>
         <source>no egress NAT</source>
         <translation>无出网 NAT</translation>
+    </message>
+    <message>
+        <source>{site} ({nat})</source>
+        <translation>{site}（{nat}）</translation>
     </message>
     <message>
         <source>{services}, {dependencies}, {flags}</source>
