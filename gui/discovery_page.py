@@ -14,7 +14,6 @@ workspace (`discoveries`) and saved by the session's autosave.
 """
 from __future__ import annotations
 
-import re
 from html import escape
 from pathlib import Path
 
@@ -29,14 +28,13 @@ from migready.checks.probes import staging_hosts
 from migready.checks.rules import SEVERITIES
 
 from .discovery_add import InventoryAdder
-from .discovery_worker import DiscoveryRun
+from .discovery_worker import DiscoveryRun, server_candidates
 from .models.discovery import KINDS, DiscoveryModel, details_html, report_from_dict, rows_of
 from .models.table import ROW_ROLE
 from .models.words import badge, plural, word
 from .page import Browser, Page, StateLine, facet_combo, heading, reset_combo, table_view
 
 EXPORT_FILTER = QT_TRANSLATE_NOOP("DiscoveryPage", "Connection exports (*.csv *.txt *.tsv *.log *.zip);;All files (*)")
-_CANDIDATES = re.compile(r"covers \d+ [^(]*\((.*)\); pick one")
 
 
 class DiscoveryPage(Page):
@@ -349,9 +347,8 @@ class DiscoveryPage(Page):
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self._enable()
-        match = _CANDIDATES.search(why)
-        if not run.live and match and not run.server:  # an export of several servers: whose connections?
-            candidates = [c.strip() for c in match.group(1).split(",") if c.strip() and c.strip() != "..."]
+        candidates = run.candidates or server_candidates(why)
+        if not run.live and candidates and not run.server:  # an export of several servers: whose connections?
             server = self.interaction.choose(
                 self.tr("Import connections"),
                 self.tr("{name} covers several servers. Whose connections should be compared with the inventory? "

@@ -10,6 +10,7 @@ passphrase) reach the person through `UiCall`, as for probe runs.
 """
 from __future__ import annotations
 
+import re
 import threading
 from typing import Callable, Optional
 
@@ -17,9 +18,35 @@ from PySide6.QtCore import QObject, Signal
 
 from migready.checks.discovery import classify, import_file, inventory_names, sample_host
 from migready.checks.discovery.sampling import CHUNK_SECONDS
+from migready.checks.problems import InputError
 from migready.checks.transports import TransportOptions
 
 from .background_job import BackgroundJob, explain
+
+
+_CANDIDATES = re.compile(r"covers \d+ [^(]*\((.*)\); pick one")
+
+
+def server_candidates(text: str) -> list[str]:
+    """The servers an export of several covers, from the core's sentence "the export covers 3 servers
+    (a, b, c); pick one with --server" ([] for any other text)."""
+    match = _CANDIDATES.search(text)
+    if not match:
+        return []
+    return [c.strip() for c in match.group(1).split(",") if c.strip() and c.strip() != "..."]
+
+
+def candidates_of(exc: BaseException) -> list[str]:
+    """`server_candidates` of an import's InputError, read from the signed English of its problems
+    (a `Msg` is its English sentence whatever the reader's language), so the window asks whose
+    connections to compare in zh_CN as in English."""
+    if not isinstance(exc, InputError):
+        return []
+    for problem in exc.problems:
+        found = server_candidates(str(problem.message))
+        if found:
+            return found
+    return []
 
 
 def chunk_seconds(duration: float, interval: float) -> float:
@@ -65,6 +92,7 @@ class DiscoveryRun(BackgroundJob):
         self.duration, self.interval, self.services = duration, interval, services or None
         self.inventory = session.inventory  # the one compared with, even if another is opened meanwhile
         self.task = None
+        self.candidates: list[str] = []  # an export of several servers: the ones it covers (see _failed)
 
     @property
     def live(self) -> bool:
@@ -93,5 +121,6 @@ class DiscoveryRun(BackgroundJob):
 
     def _failed(self, exc: BaseException) -> None:
         self._finish()
+        self.candidates = candidates_of(exc)
         self._log_unexpected(exc)
         self.failed.emit(explain(exc, self.host or self.path))

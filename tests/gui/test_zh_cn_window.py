@@ -379,3 +379,18 @@ def test_search_on_the_flags_page_matches_the_chinese_that_is_shown(qtbot, zh_wi
     assert flags.proxy.rowCount() == len(blockers)
     flags.search.setText("BLOCKER")  # the English word is not on the screen: nothing matches it
     assert flags.proxy.rowCount() == 0
+
+
+def test_an_export_of_several_servers_asks_whose_connections_in_chinese(qtbot, zh_window):
+    """The window recognises the core's "covers several servers" in any language and asks, in Chinese."""
+    from pathlib import Path
+    window = zh_window
+    page = window.pages["discovery"]
+    window.go("discovery")
+    window.interaction.choices = ["scale-adapter-01"]
+    with qtbot.waitSignal(window.session.workspace_changed, timeout=10_000):
+        assert page.ask_import(str(Path(__file__).parent.parent / "data" / "discovery" / "azure_dependencies.csv"))
+    choose = next(a for a in window.interaction.asked if a[0] == "choose")
+    assert "scale-adapter-01" in choose[2]
+    assert "包含多台服务器的数据" in choose[1]
+    assert window.session.workspace.data["discoveries"][-1]["observation"]["source"] == "azure"
