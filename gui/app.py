@@ -44,7 +44,7 @@ def open_window(args: argparse.Namespace):
     """The main window, shown, with the file (or the bundled example) opening in the background."""
     app = ensure_app()
     from .i18n import install
-    install(args.lang)
+    install(getattr(args, "lang", None))
     app.setStyle("Fusion")
     if args.dark:
         from .style import dark_palette
