@@ -185,6 +185,9 @@ def take(out_dir: str | Path, lang: str = "en") -> int:
     if not _pump(app, lambda: bool(discovery.records()) and not discovery.running, 15):
         raise RuntimeError(f"the discovery import did not finish: {discovery.state.text()}")
     shoot("12-discovery", "discovery", lambda: discovery.select(lambda row: row.kind == "undocumented"))
+    # 5. the rehearsal's dry run on the demo: the rules it would install and their revert, computed, nothing applied
+    load(bundled("demo.yaml"))
+    shoot("13-rehearsal", "rehearsal")
     window.close()
     shutil.rmtree(scratch, ignore_errors=True)
     print(f"screenshots written to {out}")

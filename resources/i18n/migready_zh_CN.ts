@@ -728,7 +728,7 @@ Apply these rules on {host} now?</source>
     </message>
     <message>
         <source>&lt;b&gt;Report verdict: {verdict}&lt;/b&gt;: {tally} (evidence says {evidence}) · content digest &lt;tt&gt;{digest}…&lt;/tt&gt;</source>
-        <translation>&lt;b&gt;报告结论：{verdict}&lt;/b&gt;：{tally}（证据结论为 {evidence}）· 内容摘要 &lt;tt&gt;{digest}…&lt;/tt&gt;</translation>
+        <translation>&lt;b&gt;报告结论：{verdict}&lt;/b&gt;：{tally}（证据结论为{evidence}）· 内容摘要 &lt;tt&gt;{digest}…&lt;/tt&gt;</translation>
     </message>
     <message>
         <source>Awaiting sign-off: {roles}</source>
