@@ -819,6 +819,13 @@ Apply these rules on {host} now?</source>
     </message>
 </context>
 <context>
+    <name>jobs</name>
+    <message>
+        <source>the workspace names no inventory</source>
+        <translation>工作区未指明清单</translation>
+    </message>
+</context>
+<context>
     <name>rehearsal</name>
     <message>
         <source>timed out</source>
