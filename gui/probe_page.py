@@ -122,7 +122,7 @@ class ProbePage(Page):
 
     def _say_run(self, run: dict) -> None:
         counts = {s: sum(1 for r in run["results"] if r.get("status") == s) for s in ("pass", "fail", "inconclusive")}
-        tally = ", ".join(f"{n} {style.label(s)}" for s, n in counts.items() if n)
+        tally = self.tr(", ").join(f"{n} {style.label(s)}" for s, n in counts.items() if n)
         when = (run.get("finished") or run.get("started") or "").replace("T", " ").rstrip("Z")
         if run.get("complete"):
             self._tell("pass" if not counts["fail"] else "fail",

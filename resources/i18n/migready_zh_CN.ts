@@ -423,6 +423,10 @@
         <translation>尚未运行：请选择预发主机，然后点击“运行探测”。</translation>
     </message>
     <message>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message>
         <source>{run} from {host} finished {when} UTC: {tally}.</source>
         <translation>{run}（来自 {host}）已于 {when} UTC 完成：{tally}。</translation>
     </message>
