@@ -131,6 +131,8 @@ def test_state_words_and_the_live_log_are_chinese(zh):
     assert style.label("regression").endswith("退化") and style.word("waived") == "已豁免"
     line = call_line({"type": "call", "stage": "fault", "n": 2, "latency_ms": 3004.5, "timed_out": True})
     assert "第 2 次调用" in line and "超时" in line and "3004.5" in line
+    from migready.gui.background_job import explain
+    assert explain(ValueError("no port given"), "ssh://lin@") == "主机 'ssh://lin@'：no port given"
 
 
 def test_qt_standard_buttons_are_chinese_too(zh):
