@@ -254,3 +254,20 @@ def test_a_page_opened_alone_installs_the_language(qtbot):
         session.shutdown()
     finally:
         install("en")
+
+
+def test_migready_gui_screenshots_take_the_language(tmp_path, monkeypatch):
+    """`migready gui --screenshots DIR --lang zh_CN` hands the language to the screenshot tool
+    (which installs it before building the window); without --lang the pictures are English."""
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    from migready.checks import cli
+    from migready.checks.i18n import set_language
+    from migready.gui import screenshots
+    calls = []
+    monkeypatch.setattr(screenshots, "take", lambda out, lang="en": calls.append((Path(out), lang)) or 0)
+    try:
+        assert cli.main(["gui", "--screenshots", str(tmp_path), "--lang", "zh_CN"]) == 0
+        assert cli.main(["gui", "--screenshots", str(tmp_path)]) == 0
+    finally:
+        set_language("en")
+    assert calls == [(tmp_path, "zh_CN"), (tmp_path, "en")]
