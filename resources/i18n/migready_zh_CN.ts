@@ -254,11 +254,11 @@
     </message>
     <message>
         <source>Show the window in {name} from the next start</source>
-        <translation>下次启动起以{name}显示界面</translation>
+        <translation>下次启动起界面语言为“{name}”</translation>
     </message>
     <message>
         <source>The window is in {name}.</source>
-        <translation>界面当前就是{name}。</translation>
+        <translation>界面当前语言就是“{name}”。</translation>
     </message>
     <message>
         <source>Language: {name}</source>
@@ -266,7 +266,7 @@
     </message>
     <message>
         <source>Saved. The window speaks {name} from the next start: close migready and open it again.</source>
-        <translation>已保存。下次启动起界面将显示为{name}：请关闭 migready 后重新打开。</translation>
+        <translation>已保存。下次启动时界面语言将切换为“{name}”：请关闭 migready 后重新打开。</translation>
     </message>
     <message>
         <source>Language saved: {name} (applies at the next start)</source>
