@@ -57,7 +57,8 @@ class BackgroundJob(QObject):
         self.options.host_key_callback = UiCall(ask.host_key, "refuse", self.cancel_event, self)
         self.options.password_callback = UiCall(ask.secret, None, self.cancel_event, self)  # gets a prompt
         self.options.passphrase_callback = UiCall(  # the transport passes the key file's path
-            lambda path: ask.secret(translate("BackgroundJob", "Passphrase for the SSH key {path}:").format(path=path)), None,
+            lambda path: ask.secret(translate("BackgroundJob", "Passphrase for the SSH key {path}:").format(
+                path=path)), None,
             self.cancel_event, self)
 
     def _start_draining(self) -> None:

@@ -32,7 +32,8 @@ from .steps import STEPS, TITLES, TOOLS, discovery_state, rehearsal_state, step_
 
 PAGES = STEPS + TOOLS  # rail rows and stacked pages, in this order
 # Said in the language chosen too, since the reader may not read the one the window is in now.
-RESTART_NOTE = {"en": "The window speaks English from the next start.", "zh_CN": "下次启动时界面将显示为简体中文。"}
+RESTART_NOTE = {"en": "The window speaks English from the next start.",
+                "zh_CN": "下次启动时界面将显示为简体中文。"}
 
 
 class MainWindow(OpensDroppedFiles, QMainWindow):

@@ -55,7 +55,8 @@ class ProbePage(Page):
         self.progress.setFormat(self.tr("%v / %m probes"))
         self.progress.setValue(0)
         self.state = StateLine("probe-state")
-        self.status_filter = facet_combo(self.tr("all results"), [(style.label(s), s) for s in ("fail", "inconclusive", "pass")])
+        self.status_filter = facet_combo(self.tr("all results"),
+                                         [(style.label(s), s) for s in ("fail", "inconclusive", "pass")])
         browser = Browser(self, ResultsModel(parent=self), self.tr("Search results…"), {"status": self.status_filter})
         self.model, self.proxy, self.search = browser.model, browser.proxy, browser.search
         self.table = table_view(self.proxy, {0: 110, 1: 280, 2: 105, 3: 130, 4: 60})

@@ -40,7 +40,8 @@ def call_line(obj: dict) -> str | None:
     """One line of the live log for an agent line (None: nothing to show)."""
     if obj.get("type") == "call":
         answer = translate("rehearsal", "timed out") if obj.get("timed_out") else obj.get("error") or obj.get("status")
-        stage = {"baseline": translate("rehearsal", "baseline"), "fault": translate("rehearsal", "fault"), "recovery": translate("rehearsal", "recovery"),
+        stage = {"baseline": translate("rehearsal", "baseline"), "fault": translate("rehearsal", "fault"),
+                 "recovery": translate("rehearsal", "recovery"),
                  "after": translate("rehearsal", "after")}.get(
             obj.get("stage"), obj.get("stage"))
         return translate("rehearsal", "{stage} call {n}: {ms} ms ({answer})").format(
@@ -48,7 +49,8 @@ def call_line(obj: dict) -> str | None:
     if obj.get("type") == "rehearsal":
         event = obj.get("event")
         if event == "inconclusive":
-            return translate("rehearsal", "inconclusive: {reason}: {detail}").format(reason=obj.get("reason"), detail=obj.get("detail"))
+            return translate("rehearsal", "inconclusive: {reason}: {detail}").format(
+                reason=obj.get("reason"), detail=obj.get("detail"))
         if event == "armed":
             return translate("rehearsal", "armed: watchdog pid {pid}, deadline {deadline} s").format(
                 pid=obj.get("watchdog_pid"), deadline=obj.get("deadline_s"))
@@ -58,9 +60,11 @@ def call_line(obj: dict) -> str | None:
             return translate("rehearsal", "reverted: fault removed") if obj.get("removed") else \
                 translate("rehearsal", "reverted: STILL PRESENT: {left}").format(left=obj.get("left"))
         if event == "recovered":
-            return translate("rehearsal", "recovered: healthy {ms} ms after the revert").format(ms=f"{obj.get('recovery_ms') or 0:.0f}")
+            return translate("rehearsal", "recovered: healthy {ms} ms after the revert").format(
+                ms=f"{obj.get('recovery_ms') or 0:.0f}")
         if event == "not_recovered":
-            return translate("rehearsal", "not_recovered: not healthy within {seconds} s").format(seconds=obj.get("within_s"))
+            return translate("rehearsal", "not_recovered: not healthy within {seconds} s").format(
+                seconds=obj.get("within_s"))
     return None
 
 

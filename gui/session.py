@@ -242,7 +242,8 @@ class Session(QObject):
 
     def _act(self, action, done: str) -> bool:
         if self.review is None:
-            self.error.emit(self.tr("Not ready"), self.tr("the checklist is still being computed; try again in a moment"))
+            self.error.emit(self.tr("Not ready"),
+                            self.tr("the checklist is still being computed; try again in a moment"))
             return False
         try:
             with self.workspace.changing():  # the event and its state, together

@@ -184,7 +184,8 @@ class SignoffPage(Page):
         if self.session.workspace is None:
             return
         report_jobs.record_signoff(self.session.workspace, entry)
-        decision = {"approve": self.tr("approve"), "reject": self.tr("reject")}.get(entry["decision"], entry["decision"])
+        decision = {"approve": self.tr("approve"), "reject": self.tr("reject")}.get(entry["decision"],
+                                                                                    entry["decision"])
         self.session.message.emit(self.tr("Signed by {name} ({role}): {decision}").format(
             name=entry["name"], role=entry["role"], decision=decision))
         self.session.changed("signoff")

@@ -64,17 +64,21 @@ def step_states(inventory, problems, flags, review, running_phase: str = "", sig
     """`awaiting`: the required roles that have not approved the current content (None: unknown)."""
     out = {key: StepState("todo", "") for key, _ in STEPS}
     if problems:
-        out["inventory"] = StepState("blocked", counted(len(problems), translate("steps", "{n} problem"), translate("steps", "{n} problems")))
+        out["inventory"] = StepState("blocked", counted(len(problems), translate("steps", "{n} problem"),
+                                                        translate("steps", "{n} problems")))
         return out
     if inventory is None:
         return out
     deps = sum(len(s.dependencies) for s in inventory.services)
-    out["inventory"] = StepState("done", translate("steps", "{services} svc, {deps} deps").format(services=len(inventory.services),
-                                                                                 deps=deps))
+    out["inventory"] = StepState("done", translate("steps", "{services} svc, {deps} deps").format(
+        services=len(inventory.services), deps=deps))
     severe = [f for f in flags if f.severity in ("blocker", "high")]
     blockers = sum(1 for f in flags if f.severity == "blocker")
-    hint = translate("steps", "{blockers} blocker, {high} high").format(blockers=blockers, high=len(severe) - blockers) \
-        if severe else translate("steps", "{n} flags").format(n=len(flags))
+    if severe:
+        hint = translate("steps", "{blockers} blocker, {high} high").format(blockers=blockers,
+                                                                          high=len(severe) - blockers)
+    else:
+        hint = translate("steps", "{n} flags").format(n=len(flags))
     out["flags"] = StepState("attention" if severe else "done", hint)
     if review is None:
         return out
@@ -87,7 +91,8 @@ def step_states(inventory, problems, flags, review, running_phase: str = "", sig
             out["compare"] = StepState("done", translate("steps", "no regression"))
         else:
             state = "blocked" if verdict.verdict == "NO-GO" else "attention"
-            out["compare"] = StepState(state, counted(regressions, translate("steps", "{n} regression"), translate("steps", "{n} regressions")))
+            out["compare"] = StepState(state, counted(regressions, translate("steps", "{n} regression"),
+                                                      translate("steps", "{n} regressions")))
     tally = blocker_tally(checklist.items)  # the same count the report and the checklist page show
     failed, pending, waived = tally["failed"], tally["pending"], tally["waived"]
     if failed:
@@ -103,7 +108,8 @@ def step_states(inventory, problems, flags, review, running_phase: str = "", sig
     if awaiting is None:
         out["signoff"] = StepState("todo", said)
     elif awaiting:
-        one, many = translate("steps", "{verdict}, awaiting {n} role"), translate("steps", "{verdict}, awaiting {n} roles")
+        one = translate("steps", "{verdict}, awaiting {n} role")
+        many = translate("steps", "{verdict}, awaiting {n} roles")
         out["signoff"] = StepState("attention" if signed else "todo",
                                    (one if len(awaiting) == 1 else many).format(verdict=said, n=len(awaiting)))
     else:
