@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout
 
 from migready.checks.compare import CLASSES
@@ -35,7 +35,7 @@ def _run_label(run) -> str:
 
 
 class ComparePage(Page):
-    key, title = "compare", QT_TRANSLATE_NOOP("Page", "Compare")
+    key, title = "compare", "Compare"
 
     def __init__(self, session, interaction, parent=None):
         super().__init__(session, interaction, parent)

@@ -38,7 +38,7 @@ EXPORT_FILTER = QT_TRANSLATE_NOOP("DiscoveryPage", "Connection exports (*.csv *.
 
 
 class DiscoveryPage(Page):
-    key, title = "discovery", QT_TRANSLATE_NOOP("Page", "Discovery")
+    key, title = "discovery", "Discovery"
 
     def __init__(self, session, interaction, parent=None):
         super().__init__(session, interaction, parent)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout
 
 from migready.checks.i18n import shown
@@ -12,13 +11,13 @@ from migready.checks.incidents import INCIDENTS
 from migready.checks.rules import RULES, SEVERITIES
 
 from .models.flags import FlagsModel
-from .models.words import badge, plural
 from .models.table import ROW_ROLE
+from .models.words import badge, plural
 from .page import Browser, Page, facet_combo, heading, table_view, with_details
 
 
 class FlagsPage(Page):
-    key, title = "flags", QT_TRANSLATE_NOOP("Page", "Flags")
+    key, title = "flags", "Flags"
 
     def __init__(self, session, interaction, parent=None):
         super().__init__(session, interaction, parent)

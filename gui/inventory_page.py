@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFontDatabase, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (QLabel, QMenu, QPlainTextEdit, QPushButton, QSplitter,
                                QStackedWidget, QTextEdit, QToolButton, QVBoxLayout, QWidget)
@@ -26,7 +26,7 @@ from .page import Browser, OpensDroppedFiles, Page, facet_combo, heading, reset_
 
 
 class InventoryPage(OpensDroppedFiles, Page):
-    key, title = "inventory", QT_TRANSLATE_NOOP("Page", "Inventory")
+    key, title = "inventory", "Inventory"
 
     def __init__(self, session, interaction, parent=None, recent=None):
         super().__init__(session, interaction, parent)

@@ -1423,25 +1423,6 @@
     </message>
 </context>
 <context>
-    <name>Page</name>
-    <message>
-        <source>Compare</source>
-        <translation>前后对比</translation>
-    </message>
-    <message>
-        <source>Discovery</source>
-        <translation>依赖发现</translation>
-    </message>
-    <message>
-        <source>Flags</source>
-        <translation>风险标记</translation>
-    </message>
-    <message>
-        <source>Inventory</source>
-        <translation>清单</translation>
-    </message>
-</context>
-<context>
     <name>PlanDialog</name>
     <message>
         <source>Probe plan: what this run will contact</source>
