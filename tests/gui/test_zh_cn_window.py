@@ -86,12 +86,15 @@ def data_names(session) -> list[str]:
     inv = session.inventory
     if inv is not None:
         m = inv.migration
-        names |= {m.name, m.source.site, m.target.site}
+        names |= {m.name, m.notes or ""}
+        for site in (m.source, m.target):
+            names |= {site.site, site.network_mode or "", site.notes or "", *site.staging_hosts}
         for s in inv.services:
             names |= {s.name, s.owner, s.notes or ""}
             for d in s.dependencies:
                 names |= {d.name, d.ref, d.vendor or "", d.protocol, d.notes or "", d.zone or "", *d.targets}
-        names |= {z.name for z in getattr(inv, "zones", ())}
+        for z in getattr(inv, "zones", ()):
+            names |= {z.name, z.notes or "", *z.domains}
         names |= set(getattr(inv, "signoff_roles", ()) or ())
     ws = session.workspace
     if ws is not None:
