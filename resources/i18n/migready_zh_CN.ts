@@ -56,7 +56,7 @@
     </message>
     <message>
         <source>cleared by: {what}</source>
-        <translation>解除条件：{what}</translation>
+        <translation>如何消除：{what}</translation>
     </message>
 </context>
 <context>
@@ -326,7 +326,7 @@
     </message>
     <message>
         <source>Cleared by</source>
-        <translation>解除条件</translation>
+        <translation>如何消除</translation>
     </message>
     <message>
         <source>Name</source>
@@ -472,7 +472,7 @@
     </message>
     <message>
         <source>{state}: no regression</source>
-        <translation>{state}：没有退化</translation>
+        <translation>{state}：无退化</translation>
     </message>
     <message>
         <source>{state} run {id} is incomplete: checks it did not reach show as {missing} or {new}</source>
@@ -488,11 +488,11 @@
     </message>
     <message>
         <source>{n} regression</source>
-        <translation>{n} 项退化</translation>
+        <translation>{n} 处退化</translation>
     </message>
     <message>
         <source>{n} regressions</source>
-        <translation>{n} 项退化</translation>
+        <translation>{n} 处退化</translation>
     </message>
     <message>
         <source>not run</source>
@@ -559,7 +559,7 @@
     </message>
     <message>
         <source>&lt;b&gt;Cleared by:&lt;/b&gt; {what}</source>
-        <translation>&lt;b&gt;解除条件：&lt;/b&gt;{what}</translation>
+        <translation>&lt;b&gt;如何消除：&lt;/b&gt;{what}</translation>
     </message>
     <message>
         <source>{state} in the inventory</source>
@@ -868,7 +868,7 @@
     </message>
     <message>
         <source>&lt;b&gt;Cleared by:&lt;/b&gt; {what}</source>
-        <translation>&lt;b&gt;解除条件：&lt;/b&gt;{what}</translation>
+        <translation>&lt;b&gt;如何消除：&lt;/b&gt;{what}</translation>
     </message>
 </context>
 <context>
