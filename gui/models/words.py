@@ -1,28 +1,19 @@
-"""The state words the tables show (``✗ FAIL``, ``! INCONCLUSIVE``, ``✗ REGRESSION``) in the reader's language.
+"""The words the tables show for the values of the core's fixed vocabularies, in the reader's language.
 
-The core's own vocabularies (verdicts, severities, checklist states, phases)
-come translated from `checks.labels` (gettext); the words only the window
-shows (a probe's "inconclusive", the comparison's classes, discovery kinds,
-directions) are translated here by Qt.  Facets, sort keys, files and JSON keep
-the ids: only what a person reads changes, and English reads as it always did.
+States, severities, verdicts, phases and the comparison's classes are `style.word`'s
+(checks/labels.py and the window's own state words); this adds the rest a table
+shows as words: discovery kinds, directions, dependency kinds, device types,
+criticalities, sign-off decisions and the comparison's note severities.  Facets,
+sort keys, files and JSON keep the ids: only what a person reads changes, and
+English reads as it always did.
 """
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from migready.checks.labels import VOCABULARY, label
-
 from .. import style
 
-CORE_KINDS = ("state", "severity", "verdict", "phase")
-
-WINDOW_WORDS = {
-    "inconclusive": QT_TRANSLATE_NOOP("Words", "inconclusive"),
-    "regression": QT_TRANSLATE_NOOP("Words", "regression"),
-    "missing": QT_TRANSLATE_NOOP("Words", "missing"),
-    "new": QT_TRANSLATE_NOOP("Words", "new"),
-    "fixed": QT_TRANSLATE_NOOP("Words", "fixed"),
-    "unchanged": QT_TRANSLATE_NOOP("Words", "unchanged"),
+TABLE_WORDS = {
     "warning": QT_TRANSLATE_NOOP("Words", "warning"),
     "undocumented": QT_TRANSLATE_NOOP("Words", "undocumented"),
     "unseen": QT_TRANSLATE_NOOP("Words", "unseen"),
@@ -48,25 +39,10 @@ WINDOW_WORDS = {
 
 def word(value: str) -> str:
     """`value` (a state, severity, class, kind, direction...) as the reader says it; unknown values are data."""
-    if not value:
-        return value
-    for kind in CORE_KINDS:
-        if value in VOCABULARY[kind]:
-            return label(kind, value)
-    if value in WINDOW_WORDS:
-        return QCoreApplication.translate("Words", WINDOW_WORDS[value])
-    return value
+    if value in TABLE_WORDS:
+        return QCoreApplication.translate("Words", TABLE_WORDS[value])
+    return style.word(value) if value else value
 
 
-def badge(state: str) -> str:
-    """``✗ FAIL``: the symbol and the word, never the colour alone (English as `style.label` writes it)."""
-    return f"{style.symbol(state)} {word(state).upper()}"
-
-
-def plural(n: int, one: str, many: str) -> str:
-    """``one`` or ``many`` (both already translated, with a ``{n}``) for the count `n`.
-
-    Two messages instead of Qt's ``%n`` numerus forms keep the English exactly
-    as it reads without an English catalog ("1 flag", "2 flags"); Chinese has
-    one form and translates both alike."""
-    return (one if n == 1 else many).format(n=n)
+badge = style.label  # ``✗ FAIL`` / ``✗ 失败``: the symbol and the word, never the colour alone
+plural = style.counted  # ``one`` or ``many`` (translated, with a ``{n}``) for a count

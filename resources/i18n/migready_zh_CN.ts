@@ -2111,30 +2111,6 @@ Apply these rules on {host} now?</source>
 <context>
     <name>Words</name>
     <message>
-        <source>inconclusive</source>
-        <translation>无法判定</translation>
-    </message>
-    <message>
-        <source>regression</source>
-        <translation>退化</translation>
-    </message>
-    <message>
-        <source>missing</source>
-        <translation>缺失</translation>
-    </message>
-    <message>
-        <source>new</source>
-        <translation>新增</translation>
-    </message>
-    <message>
-        <source>fixed</source>
-        <translation>已修复</translation>
-    </message>
-    <message>
-        <source>unchanged</source>
-        <translation>未变化</translation>
-    </message>
-    <message>
         <source>warning</source>
         <translation>警告</translation>
     </message>
