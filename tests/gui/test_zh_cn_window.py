@@ -309,7 +309,7 @@ def test_every_page_of_the_reviewed_demo_reads_in_chinese(qtbot, zh_window, stor
     window, session = zh_window, zh_window.session
     _review(qtbot, window, store_peers, tmp_path)
     assert session.review.comparison.regressions  # the compare page has something to say
-    found, pages, seen = [], 0, set()
+    found, pages, seen, walked = [], 0, set(), set()
     for key in window.pages:
         window.go(key)
         page = window.pages[key]
@@ -318,6 +318,9 @@ def test_every_page_of_the_reviewed_demo_reads_in_chinese(qtbot, zh_window, stor
         elif key == "flags":
             page.table.selectRow(0)
         qapp.processEvents()
+        texts = [text for _where, text in visible_texts(window)]
+        assert any(re.search("[\u4e00-\u9fff]", t) for t in texts), key  # the walk sees the page, in Chinese
+        walked.update(texts)
         found += leftovers(window, session, key, seen)
         pages += 1
         tabs = getattr(page, "tabs", None)
@@ -326,6 +329,8 @@ def test_every_page_of_the_reviewed_demo_reads_in_chinese(qtbot, zh_window, stor
             qapp.processEvents()
             found += leftovers(window, session, f"{key} tab {i}", seen)
     assert pages >= 9
+    # the header labels of the flags, compare, discovery and sign-off tables were walked
+    assert {"严重级别", "变化内容", "对端", "签字人"} <= walked
     # the dialogs the review showed (the probe plans) and the one that says why, with real root causes
     from migready.gui.dialogs.why import WhyDialog
     verdict = session.review.verdict
