@@ -408,3 +408,25 @@ def test_an_export_of_several_servers_asks_whose_connections_in_chinese(qtbot, z
     assert "scale-adapter-01" in choose[2]
     assert "包含多台服务器的数据" in choose[1]
     assert window.session.workspace.data["discoveries"][-1]["observation"]["source"] == "azure"
+
+
+def test_core_sentences_show_search_and_sort_in_the_readers_language(zh_cn):
+    """A core `Msg` in a table cell is shown in Chinese, and search and sort see what is shown."""
+    from migready.checks.i18n import Msg
+    from migready.gui.models.filter import FilterProxy
+    from migready.gui.models.table import SORT_ROLE, Column, TableModel
+
+    class Verdicts(TableModel):
+        columns = (Column("Verdict", lambda v: v),)
+
+    model = Verdicts([Msg("GO WITH WAIVERS"), Msg("NO-GO"), "data stays as it is"])
+    proxy = FilterProxy()
+    proxy.setSourceModel(model)
+    shown = [proxy.index(r, 0).data() for r in range(proxy.rowCount())]
+    assert shown == ["带豁免放行", "不放行", "data stays as it is"]
+    assert model.index(0, 0).data(SORT_ROLE) == "带豁免放行"
+    assert str(model.row(0)) == "GO WITH WAIVERS"  # the object behind the row keeps its signed English
+    proxy.set_text("豁免")
+    assert [proxy.index(r, 0).data() for r in range(proxy.rowCount())] == ["带豁免放行"]
+    proxy.set_text("WAIVERS")
+    assert proxy.rowCount() == 0
