@@ -84,7 +84,7 @@ class InventoryModel(TreeModel):
                    state=lambda s: worst(self._service_flags(s)) or "na"),
             Column(QT_TRANSLATE_NOOP("Column", "Kind"),
                    lambda s: translate("InventoryModel", "service ({criticality})").format(
-                criticality=word(s.criticality))),
+                       criticality=word(s.criticality))),
             Column(QT_TRANSLATE_NOOP("Column", "Device"),
                    lambda s: translate("InventoryModel", "owner {owner}").format(owner=s.owner)),
             _BLANK,
