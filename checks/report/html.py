@@ -17,7 +17,7 @@ from ..labels import label
 from .html_parts import dependency_block, esc, evidence_table, items_table
 from .model import content_digest
 from .signoff import final_verdict, signature_text
-from .text import (STATE_LABELS, VERDICT_CLASS, attestation_text, decision_word, migration_line, state_word,
+from .text import (STATE_LABELS, VERDICT_CLASS, attestation_text, clean, decision_word, migration_line, state_word,
                    verdict_word, waiver_word, words)
 
 BANNER_COLOURS = {"nogo": ("#b00020", "#ffffff"), "waivers": ("#f2b600", "#000000"), "go": ("#1b7f3a", "#ffffff")}
@@ -60,11 +60,11 @@ def document_parts(report: dict, variant: str = "browser") -> tuple[str, list[st
     sections += ["\n".join(service_section(service, index, say)) for index, service in enumerate(report["services"])]
     closing = []
     if report.get("host_evidence") or report.get("other_evidence"):
-        closing.append(f'<h2 style="page-break-before: always">{esc(_("Other evidence"))}</h2>')
+        closing.append('<h2 style="page-break-before: always">' + esc(_("Other evidence")) + "</h2>")
         if report.get("host_evidence"):
-            closing.append(f"<h3>{esc(_('Staging hosts'))}</h3>" + evidence_table(report["host_evidence"], say))
+            closing.append("<h3>" + esc(_("Staging hosts")) + "</h3>" + evidence_table(report["host_evidence"], say))
         if report.get("other_evidence"):
-            closing.append(f"<h3>{esc(_('Dependencies no longer in the inventory'))}</h3>"
+            closing.append("<h3>" + esc(_("Dependencies no longer in the inventory")) + "</h3>"
                            + evidence_table(report["other_evidence"], say))
     gen = report.get("generated") or {}
     closing.append('<p class="foot">' + _("Generated {at} by migready {version} (states as of {as_of}). "
@@ -75,21 +75,41 @@ def document_parts(report: dict, variant: str = "browser") -> tuple[str, list[st
     return head, sections
 
 
+def document_title(report: dict) -> str:
+    """The PDF's title and the first words of its footer: "migready report: NO-GO · NAME"."""
+    return _("migready report: {title}").format(
+        title=f"{verdict_word(final_verdict(report)['verdict'])} · {report['migration']['name']}")
+
+
+def page_footer(report: dict):
+    """`footer(number, total)`: the line under every PDF page, so a page printed alone still says
+    what it belongs to.  The digest is computed once here, not once per page."""
+    name = clean(report["migration"]["name"])
+    if len(name) > 60:
+        name = name[:59] + "…"
+    words = dict(verdict=verdict_word(final_verdict(report)["verdict"]), name=name,
+                 digest=content_digest(report)[:16])
+    template = _("migready report · {verdict} · {name} · digest {digest}… · page {number} of {total}")
+    return lambda number, total: template.format(number=number, total=total, **words)
+
+
 def banner(report: dict, final: dict, say=lambda v: v) -> list[str]:
     verdict = final["verdict"]
     cls = VERDICT_CLASS.get(verdict, "nogo")
     bg, fg = BANNER_COLOURS[cls]
     evidence = report["verdict"]["verdict"]
-    sub = ("" if evidence == verdict else
-           f' <span class="sub">{esc(_("(evidence alone: {verdict})").format(verdict=verdict_word(evidence)))}</span>')
+    alone = _("(evidence alone: {verdict})").format(verdict=verdict_word(evidence))
+    sub = "" if evidence == verdict else f' <span class="sub">{esc(alone)}</span>'
     reasons = cause_items(report, say) or "".join(f"<li>{esc(say(r))}</li>" for r in final["reasons"])
     shown = verdict_word(verdict)
+    headline = _("VERDICT: {verdict}").format(verdict=shown)
+    why = _("Why {verdict}: {causes}").format(verdict=shown, causes=say(cause_tally(report)))
     return [f'<table class="banner {cls}" width="100%" cellspacing="0" cellpadding="10" bgcolor="{bg}">'
             f'<tr><td style="color:{fg}"><div class="verdict" style="color:{fg}">'
-            f'<font color="{fg}">{esc(_("VERDICT: {verdict}").format(verdict=shown))}</font>{sub}</div>'
+            f'<font color="{fg}">{esc(headline)}</font>{sub}</div>'
             f'<div class="what" style="color:{fg}"><font color="{fg}">{esc(report["migration"]["name"])}: '
             f'{esc(migration_line(report))}</font></div></td></tr></table>',
-            f'<h2>{esc(_("Why {verdict}: {causes}").format(verdict=shown, causes=say(cause_tally(report))))}</h2>'
+            f'<h2>{esc(why)}</h2>'
             f'<ul class="reasons">{reasons}</ul>']
 
 
@@ -127,7 +147,7 @@ def summary(report: dict, digest: str, say=lambda v: v) -> list[str]:
     cells = "".join(f'<td class="n st-{s}"><b>{counts.get(s, 0)}</b><br>{esc(state_word(s))}</td>'
                     for s in STATE_LABELS)
     inv = report["inventory"]
-    changed = (f' <b class="warn">{esc(_("changed since the workspace was started"))}</b>'
+    changed = (' <b class="warn">' + esc(_("changed since the workspace was started")) + "</b>"
                if inv.get("changed") else "")
     nat = esc(_(" · NATs its egress")) if m["target"]["egress_nat"] else ""
     rows = [(_("Migration"), esc(m["name"])),
@@ -140,7 +160,7 @@ def summary(report: dict, digest: str, say=lambda v: v) -> list[str]:
             (_("Report digest"), f'<span class="mono">{digest}</span>')]
     if m.get("notes"):
         rows.insert(4, (_("Notes"), esc(m["notes"])))
-    out = [f'<h2>{esc(_("Summary"))}</h2><table class="kv" cellspacing="0" cellpadding="4">']
+    out = ["<h2>" + esc(_("Summary")) + '</h2><table class="kv" cellspacing="0" cellpadding="4">']
     out += [f"<tr><th>{esc(k)}</th><td>{v}</td></tr>" for k, v in rows]
     out.append("</table>")
     items = _("ITEMS ({n} blockers)").format(n=counts["blockers"])
@@ -149,41 +169,42 @@ def summary(report: dict, digest: str, say=lambda v: v) -> list[str]:
                f'<td class="n"><b>{counts["items"]}</b><br>{esc(items)}</td></tr></table>')
     heads = (_("Run"), _("Phase"), _("From host"), _("Started"), _("Finished"), _("Agent"), _("Results"),
              _("Attested"))
-    out.append(f'<h3>{esc(_("Probe runs"))}</h3><table class="grid" width="100%" cellspacing="0" cellpadding="3">'
+    out.append("<h3>" + esc(_("Probe runs")) + '</h3><table class="grid" width="100%" cellspacing="0" cellpadding="3">'
                "<tr>" + "".join(f"<th>{esc(h)}</th>" for h in heads) + "</tr>")
     for run in report["runs"]:
         host = esc(run["host"]) + (f" ({esc(run['hostname'])})" if run.get("hostname") else "")
-        state = ("" if run["complete"] else
-                 f' <b class="warn">{esc(_("INCOMPLETE: {error}").format(error=say(run.get("error"))))}</b>')
+        incomplete = "" if run["complete"] else _("INCOMPLETE: {error}").format(error=say(run.get("error")))
+        state = f' <b class="warn">{esc(incomplete)}</b>' if incomplete else ""
         used = esc(_(" (compared)")) if run.get("compared") else ""
         out.append(f"<tr><td>{esc(run['id'])}{used}</td><td>{esc(label('phase', run['phase']))}</td><td>{host}</td>"
                    f"<td>{esc(run['started'])}</td><td>{esc(run['finished'])}{state}</td>"
                    f"<td>{esc(run.get('agent_version'))}</td><td>{run['results']}</td>"
                    f"<td>{esc(attestation_text(run, say))}</td></tr>")
     if not report["runs"]:
-        out.append(f'<tr><td colspan="8">{esc(_("no probe run yet"))}</td></tr>')
+        out.append('<tr><td colspan="8">' + esc(_("no probe run yet")) + "</td></tr>")
     out.append("</table>")
     warnings = report["verdict"]["warnings"]
     if warnings:
-        out.append(f'<h3>{esc(_("Warnings"))}</h3><ul class="warnings">'
+        out.append("<h3>" + esc(_("Warnings")) + '</h3><ul class="warnings">'
                    + "".join(f"<li>{esc(say(w))}</li>" for w in warnings) + "</ul>")
     return out
 
 
 def attention(report: dict, say=lambda v: v) -> list[str]:
     att = report["attention"]
-    out = [f'<h2>{esc(_("Blockers and regressions"))}</h2>']
+    out = ["<h2>" + esc(_("Blockers and regressions")) + "</h2>"]
     if not att["blockers"] and not att["regressions"]:
-        return out + [f'<p>{esc(_("No blocker fails or is pending; no regression."))}</p>']
+        return out + ["<p>" + esc(_("No blocker fails or is pending; no regression.")) + "</p>"]
     out.append('<table class="grid" width="100%" cellspacing="0" cellpadding="3">'
                f"<tr><th>{esc(_('State'))}</th><th>{esc(_('What'))}</th><th>{esc(_('Evidence'))}</th></tr>")
+    host = _("(host)")
     for reg in att["regressions"]:
         waived = reg.get("waived")
         state = state_word("waived") if waived else _("REGRESSION")
         note = ("<br>" + esc(_("waived by {by} until {until}: {reason}").format(
             by=waived["by"], until=waived["until"], reason=waived["reason"])) if waived else "")
         out.append(f'<tr><td class="st-{"waived" if waived else "fail"}"><b>{esc(state)}</b></td>'
-                   f"<td>{esc(reg['dependency'] or _('(host)'))} {esc(reg['check'])} {esc(reg.get('target'))}</td>"
+                   f"<td>{esc(reg['dependency'] or host)} {esc(reg['check'])} {esc(reg.get('target'))}</td>"
                    f"<td>{'<br>'.join(esc(say(f)) for f in reg['findings'])}{note}</td></tr>")
     for item in att["blockers"]:
         out.append(f'<tr><td class="st-{item["state"]}"><b>{esc(state_word(item["state"]))}</b></td>'
@@ -195,14 +216,13 @@ def attention(report: dict, say=lambda v: v) -> list[str]:
 
 def waivers(report: dict) -> list[str]:
     if not report["waivers"]:
-        return [f"<h2>{esc(_('Waivers'))}</h2><p>{esc(_('None.'))}</p>"]
+        return ["<h2>" + esc(_("Waivers")) + "</h2><p>" + esc(_("None.")) + "</p>"]
     heads = (_("Waiver"), _("Covers"), _("By"), _("Why"), _("Until"), _("Status"))
-    out = [f'<h2>{esc(_("Waivers"))}</h2><table class="grid" width="100%" cellspacing="0" cellpadding="3">'
+    out = ["<h2>" + esc(_("Waivers")) + '</h2><table class="grid" width="100%" cellspacing="0" cellpadding="3">'
            "<tr>" + "".join(f"<th>{esc(h)}</th>" for h in heads) + "</tr>"]
     for w in report["waivers"]:
-        n = len(w["applies_to"])
-        applies = (f"<br><span class=\"muted\">{esc(_('applies to {n} item(s)').format(n=n))}</span>"
-                   if w["applies_to"] else "")
+        applies = esc(_("applies to {n} item(s)").format(n=len(w["applies_to"])))
+        applies = f'<br><span class="muted">{applies}</span>' if w["applies_to"] else ""
         out.append(f"<tr><td>{esc(w['id'])}</td><td>{esc(w['scope'])} {esc(w['target'])}{applies}</td>"
                    f"<td>{esc(w['by'])}</td><td>{esc(w['reason'])}</td><td>{esc(w['until'])}</td>"
                    f"<td><b>{esc(waiver_word(w['status']))}</b></td></tr>")
@@ -213,7 +233,7 @@ def waivers(report: dict) -> list[str]:
 def signoff(report: dict, digest: str, say=lambda v: v) -> list[str]:
     section = report.get("signoff") or {"required_roles": [], "entries": [], "awaiting": [], "notes": []}
     heads = (_("Role"), _("Name"), _("Decision"), _("Signed at"), _("Comment"), _("Signature"))
-    out = [f'<h2>{esc(_("Sign-off"))}</h2><table class="grid" width="100%" cellspacing="0" cellpadding="3">'
+    out = ["<h2>" + esc(_("Sign-off")) + '</h2><table class="grid" width="100%" cellspacing="0" cellpadding="3">'
            "<tr>" + "".join(f"<th>{esc(h)}</th>" for h in heads) + "</tr>"]
     for e in section["entries"]:
         text = esc(signature_text(e))
@@ -235,16 +255,16 @@ def signoff(report: dict, digest: str, say=lambda v: v) -> list[str]:
 def general_items(report: dict, say=lambda v: v) -> list[str]:
     out = []
     for group in report["general_items"]:
-        out.append(f"<h3>{esc(_('Checklist: {phase}').format(phase=label('phase', group['phase'])))}</h3>"
-                   + items_table(group["items"], say=say))
-    return [f'<h2 class="break">{esc(_("Checklist (migration-wide)"))}</h2>'] + out if out else []
+        heading = _("Checklist: {phase}").format(phase=label("phase", group["phase"]))
+        out.append(f"<h3>{esc(heading)}</h3>" + items_table(group["items"], say=say))
+    return ['<h2 class="break">' + esc(_("Checklist (migration-wide)")) + "</h2>"] + out if out else []
 
 
 def service_section(service: dict, index: int, say=lambda v: v) -> list[str]:
     notes = f'<p class="notes">{esc(service["notes"])}</p>' if service.get("notes") else ""
     n = len(service["dependencies"])
     out = [f'<div class="service" id="svc-{index}" style="page-break-before: always">',
-           f'<h2>{esc(_("Service {name}").format(name=service["name"]))}</h2>',
+           "<h2>" + esc(_("Service {name}").format(name=service["name"])) + "</h2>",
            "<p>" + esc(_("Owner {owner} · criticality {criticality} · {n} dependencies").format(
                owner=service["owner"], criticality=service["criticality"], n=n)) + f"</p>{notes}"]
     out += [dependency_block(dep, say) for dep in service["dependencies"]]

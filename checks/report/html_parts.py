@@ -44,8 +44,8 @@ def dependency_block(dep: dict, say: Callable = _same) -> str:
                                                                            sample=dep["sample"])
                              if dep.get("sample") else _("{total} targets").format(total=dep["targets_total"])) + ")"
     parts = [f'<h3 class="dep">{esc(dep["ref"])}</h3>',
-             f'<p>{esc(" · ".join(facts))}<br>{esc(_("targets: {targets}").format(targets=targets))}'
-             + (f"<br>{esc(_('requires: {requires}').format(requires=', '.join(dep['requires'])))}"
+             f'<p>{esc(" · ".join(facts))}<br>' + esc(_("targets: {targets}").format(targets=targets))
+             + ("<br>" + esc(_("requires: {requires}").format(requires=", ".join(dep["requires"])))
                 if dep.get("requires") else "") + "</p>"]
     if dep.get("notes"):
         parts.append(f'<p class="notes">{esc(dep["notes"])}</p>')
@@ -61,14 +61,14 @@ def dependency_block(dep: dict, say: Callable = _same) -> str:
     if dep["evidence"]:
         parts.append(evidence_table(dep["evidence"], say))
     else:
-        parts.append(f'<p class="muted">{esc(_("No probe evidence for this dependency."))}</p>')
+        parts.append('<p class="muted">' + esc(_("No probe evidence for this dependency.")) + "</p>")
     return "\n".join(parts)
 
 
 def items_table(items: list[dict], strip: str = "", say: Callable = _same) -> str:
     """`strip`: a prefix to drop from titles (the dependency, already in the heading above)."""
-    rows = [_GRID, f'<tr><th width="11%">{esc(_("State"))}</th><th width="44%">{esc(_("Checklist item"))}</th>'
-                   f'<th>{esc(_("Evidence"))}</th></tr>']
+    heads = esc(_("State")), esc(_("Checklist item")), esc(_("Evidence"))
+    rows = [_GRID, '<tr><th width="11%">{}</th><th width="44%">{}</th><th>{}</th></tr>'.format(*heads)]
     words = _RowWords()
     for index, item in enumerate(items):
         rows.append(item_row(item, strip, index % 2 == 1, say, words))
@@ -110,8 +110,9 @@ def item_row(item: dict, strip: str = "", alt: bool = False, say: Callable = _sa
 
 def evidence_table(entries: list[dict], say: Callable = _same) -> str:
     """Pre and post side by side, one row per probe, with what changed between them."""
-    rows = [_GRID, f'<tr><th width="22%">{esc(_("Probe"))}</th><th width="26%">{esc(_("Before (pre)"))}</th>'
-                   f'<th width="26%">{esc(_("After (post)"))}</th><th>{esc(_("Change"))}</th></tr>']
+    heads = esc(_("Probe")), esc(_("Before (pre)")), esc(_("After (post)")), esc(_("Change"))
+    rows = [_GRID, '<tr><th width="22%">{}</th><th width="26%">{}</th><th width="26%">{}</th><th>{}</th></tr>'
+            .format(*heads)]
     for index, e in enumerate(entries):
         td = '<td class="alt">' if index % 2 else "<td>"
         cls = "fail" if e["regression"] else ("pass" if e["classification"] in ("unchanged", "fixed") else "pending")

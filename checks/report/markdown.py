@@ -48,7 +48,7 @@ def render_lines(report: dict) -> list[str]:
     m = report["migration"]
     shown = verdict_word(final["verdict"])
     out = ["# " + md(_("migready report: {title}").format(title=f"{shown} · {clean(m['name'])}")), "",
-           f"**{md(_('Verdict: {verdict}').format(verdict=shown))}** · {md(migration_line(report))}", ""]
+           "**" + md(_("Verdict: {verdict}").format(verdict=shown)) + f"** · {md(migration_line(report))}", ""]
     if report["verdict"]["verdict"] != final["verdict"]:
         out += [md(_("Evidence alone: {verdict}; sign-off decides the rest.").format(
             verdict=verdict_word(report["verdict"]["verdict"]))), ""]
@@ -69,26 +69,27 @@ def render_lines(report: dict) -> list[str]:
 
     att = report["attention"]
     if att["regressions"] or att["blockers"]:
-        out += [f"## {md(_('Blockers and regressions'))}", ""]
+        out += ["## " + md(_("Blockers and regressions")), ""]
+        host = _("(host)")
         rows = [[md(state_word("waived") if r.get("waived") else _("REGRESSION")),
-                 md(f"{r['dependency'] or _('(host)')} {r['check']} {r.get('target') or ''}"),
+                 md(f"{r['dependency'] or host} {r['check']} {r.get('target') or ''}"),
                  md("; ".join(say(f) for f in r["findings"]))] for r in att["regressions"]]
         rows += [[md(state_word(i["state"])), f"{code(i['id'])} {md(say(i['title']))}",
                   md(say(i["evidence"]) or _("not marked yet"))] for i in att["blockers"]]
         out += table([_("State"), _("What"), _("Evidence")], rows)
 
-    out += [f"## {md(_('Waivers'))}", ""]
+    out += ["## " + md(_("Waivers")), ""]
     out += table([_("Waiver"), _("Covers"), _("By"), _("Why"), _("Until"), _("Status")],
                  [[md(w["id"]), md(f"{w['scope']} {w['target']}"), md(w["by"]), md(w["reason"]), md(w["until"]),
                    md(waiver_word(w["status"]))] for w in report["waivers"]]) \
         if report["waivers"] else [md(_("None.")), ""]
 
     out += signoff_lines(report, digest, say)
-    out += [f"## {md(_('Checklist'))}", ""]
+    out += ["## " + md(_("Checklist")), ""]
     for group in report["general_items"]:
         out += [f"### {md(label('phase', group['phase']))}", ""] + items(group["items"], say)
     for service in report["services"]:
-        out += [f"### {md(_('Service {name}').format(name=clean(service['name'])))}", "",
+        out += ["### " + md(_("Service {name}").format(name=clean(service["name"]))), "",
                 md(_("Owner {owner} · criticality {criticality}").format(
                     owner=clean(service["owner"]), criticality=clean(service["criticality"]))), ""]
         if service.get("notes"):
@@ -100,7 +101,7 @@ def render_lines(report: dict) -> list[str]:
             out += items(dep["items"], say)
             if dep["evidence"]:
                 out += evidence(dep["evidence"], say)
-    out += [f"## {md(_('Probe runs'))}", ""]
+    out += ["## " + md(_("Probe runs")), ""]
     out += table([_("Run"), _("Phase"), _("Host"), _("Started"), _("Finished"), _("Complete"), _("Agent"),
                   _("Attested")],
                  [[md(r["id"]), md(r["phase"]), md(r["host"]), md(r["started"]), md(r["finished"]),
@@ -123,7 +124,7 @@ def signoff_lines(report: dict, digest: str, say=lambda v: v) -> list[str]:
         rows.append([md(e.get("role")), md(e.get("name")), md(decision_word(e.get("decision"))),
                      md(e.get("signed_at")), md(e.get("comment")), md(sig)])
     rows += [[md(role), "", md(_("AWAITING SIGN-OFF")), "", "", ""] for role in section["awaiting"]]
-    out = [f"## {md(_('Sign-off'))}", ""] + table(
+    out = ["## " + md(_("Sign-off")), ""] + table(
         [_("Role"), _("Name"), _("Decision"), _("Signed at"), _("Comment"), _("Signature")], rows)
     out += [f"- {md(say(n))}" for n in section.get("notes", [])]
     return out + [_("Content digest (SHA-256) {digest}. How to verify: {command} on the JSON report.").format(
