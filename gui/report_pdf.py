@@ -32,7 +32,7 @@ from PySide6.QtGui import (QAbstractTextDocumentLayout, QFont, QFontDatabase, QG
 
 from migready.checks.report.html import document_parts, document_title, page_footer
 
-CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
+CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN", "Noto Serif CJK SC",
                 "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Droid Sans Fallback", "AR PL UMing CN",
                 "PingFang SC", "Microsoft YaHei")
 # Latin text first from a Latin font: Qt's PDF text layer loses the digits set in Noto Sans CJK
