@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Iterable, Optional
 
 from ..i18n import Msg, MsgN, _, ngettext, shown
+from ..labels import label
 from ..model import Dependency, Inventory
 from ..rules import SEVERITIES, SEVERITY_RANK
 from .model import Listener, Observation, Peer, is_uninteresting, normalize_ip
@@ -141,7 +142,8 @@ class DiscoveryReport:
             peer = Peer.from_dict(m["peer"])
             lines.append("  " + _("seen, listed: {peer} = {dependencies}").format(
                 peer=shown(peer.describe()), dependencies=", ".join(m["dependencies"])))
-        counts = ", ".join(f"{n} {s}" for s, n in self.counts().items() if n)
+        counts = _(", ").join(_("{n} {severity}").format(n=n, severity=label("severity", s))
+                              for s, n in self.counts().items() if n)
         total = _("{n} findings").format(n=len(self.findings))  # "1 findings": the CLI's words since 1.0
         lines.append(_("{total} ({counts})").format(total=total, counts=counts) if counts else total)
         return "\n".join(lines)
