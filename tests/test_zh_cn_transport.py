@@ -118,3 +118,14 @@ def test_agent_outcome_error_is_stored_in_english_and_shown_in_chinese(sshd_serv
     # the host's own stderr line is data: quoted as it came
     assert shown(outcome.error) == (f"{where} 上的 agent 在输出汇总前以状态 3 退出，此时已有 1 条结果："
                                     "stand-in agent giving up")
+
+
+def test_a_malformed_host_spec_says_what_is_wrong_in_chinese():
+    from migready.checks.transports import parse_host
+
+    with pytest.raises(ValueError) as info:
+        parse_host("ssh://ops@staging1:99999")
+    assert str(info.value) == "主机写法 'ssh://ops@staging1:99999'：端口必须是 1 到 65535 之间的数字，实际是 '99999'"
+    with pytest.raises(ValueError) as info:
+        parse_host("staging1")
+    assert str(info.value) == "主机写法 'staging1' 缺少协议前缀；请写 ssh://staging1（或 local://）"

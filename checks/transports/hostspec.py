@@ -24,7 +24,7 @@ from ..sanitize import host_problem
 KNOWN_SCHEMES: set[str] = {"ssh", "local"}
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
 _USER = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._@-]*\$?$")  # ops@corp.example@host is valid
-_FORMS = "ssh://[user@]host[:port] or local://"
+_FORMS = N_("ssh://[user@]host[:port] or local://")
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class HostSpec:
 def parse_host(spec: str) -> HostSpec:
     """Parse a host spec; `ValueError` with a message saying what is wrong."""
     if not isinstance(spec, str) or not spec.strip():
-        raise ValueError(_("empty host spec; expected {forms}").format(forms=_FORMS))
+        raise ValueError(_("empty host spec; expected {forms}").format(forms=_(_FORMS)))
     # before any strip: 'ssh://host\n' would forge lines wherever it is printed (a space inside is
     # named below, with the part it is in)
     if host_problem(spec.replace(" ", "")) or spec != spec.strip():
@@ -75,7 +75,7 @@ def _authority(text: str, spec: str) -> tuple[Optional[str], str, Optional[int]]
     for bad, what in (("/", N_("a path")), ("?", N_("a query")), ("#", N_("a fragment"))):
         if bad in text:
             raise ValueError(_("host spec {spec} has {what}; expected {forms}").format(
-                spec=repr(spec), what=_(what), forms=_FORMS))
+                spec=repr(spec), what=_(what), forms=_(_FORMS)))
     user: Optional[str] = None
     if "@" in text:
         user, _at, text = text.rpartition("@")
@@ -107,7 +107,7 @@ def _authority(text: str, spec: str) -> tuple[Optional[str], str, Optional[int]]
         port_text = port_text_ if colon else None
         if not host:
             raise ValueError(_("host spec {spec} has no host; expected {forms}").format(
-                spec=repr(spec), forms=_FORMS))
+                spec=repr(spec), forms=_(_FORMS)))
         if not _NAME.match(host):
             raise ValueError(_("host spec {spec}: {host} is not a valid host name or alias").format(
                 spec=repr(spec), host=repr(host)))
