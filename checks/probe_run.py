@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Callable, Optional
 
+from .i18n import Msg
 from .model import Inventory
 from .outcome import for_dependency
 from .probes import Plan, build_plan
@@ -89,10 +90,10 @@ def run_probes(
                 workspace.add_result(run_id, result)
             ended.update(complete=True, error=str(exc))
         except KeyboardInterrupt:
-            ended["error"] = f"interrupted (Ctrl-C) after {len(results)} results"
+            ended["error"] = Msg("interrupted (Ctrl-C) after {n} results", n=len(results))
             raise
         except BaseException as exc:
-            ended["error"] = f"stopped after {len(results)} results: {exc}"
+            ended["error"] = Msg("stopped after {n} results: {error}", n=len(results), error=str(exc))
             raise
         finally:
             workspace.finish_run(run_id, ended["complete"], ended["error"])

@@ -16,6 +16,7 @@ import threading
 from typing import Iterator
 
 from .callback import vantage_plans
+from .i18n import Msg
 
 
 class Sessions:
@@ -29,7 +30,8 @@ class Sessions:
         """An agent line, with the vantage host's own error added to a call-back that could not reach it."""
         host = self.where.get((line.get("meta") or {}).get("target") or "")
         if line.get("reason") == "vantage_unreachable" and host in self.errors:
-            line = dict(line, detail=f"{line.get('detail')} (vantage host {host}: {self.errors[host]})")
+            line = dict(line, detail=Msg("{detail} (vantage host {host}: {error})", detail=line.get("detail"),
+                                         host=host, error=self.errors[host]))
         return line
 
 
