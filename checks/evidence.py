@@ -10,10 +10,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from .i18n import Joined, Msg, MsgN
+from .i18n import Msg, MsgN
 from .model import Dependency, Inventory
 from .outcome import raw_status
-from .records import reflected
+from .records import reflected, sentences
 from .zones import ZoneMap
 from .workspace import canonical_json
 
@@ -174,7 +174,7 @@ def _private_dns(dep: Dependency, run: dict, zones: ZoneMap) -> Judgement:
         first = bad[0]
         more = MsgN(" (and {n} more name)", " (and {n} more names)", len(bad) - 1) if len(bad) > 1 else ""
         j.text = Msg("{target} → {answers}: outside every internal zone{leaves}{more}", target=first.get("target"),
-                     answers=Joined("; ", map(str, outside[id(first)][:3])), leaves=_leaves(first, run, zones),
+                     answers=sentences(map(str, outside[id(first)][:3])), leaves=_leaves(first, run, zones),
                      more=more)
     return j
 
@@ -229,7 +229,7 @@ def _internal_route(dep: Dependency, run: dict, zones: ZoneMap) -> Judgement:
     for j in (route, dns):
         if j.state != "pass":
             return Judgement(j.state, j.text, results)
-    return Judgement("pass", Joined("; ", [route.text, dns.text]), results)
+    return Judgement("pass", sentences([route.text, dns.text]), results)
 
 
 def _translated_text(r: dict, zones: ZoneMap) -> Msg | None:

@@ -13,9 +13,23 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from .callback import callback_lines
-from .i18n import Joined, Msg
+from .i18n import Msg
 
 REFLECT_FACTS = ("local", "observed", "nat", "port_preserved")
+
+
+def sentences(parts) -> str:
+    """Sentences joined by '; ' as one `Msg` (the reader's language has its own separator: '；').
+
+    A `Joined` keeps its separator as written, so clauses are chained pairwise
+    instead; the value is exactly ``"; ".join(parts)``."""
+    parts = list(parts)
+    if not parts:
+        return ""
+    out = parts[-1]
+    for part in reversed(parts[:-1]):
+        out = Msg("{first}; {rest}", first=part, rest=out)
+    return out
 
 
 def _endpoint(value: Any) -> Optional[dict]:
@@ -97,9 +111,9 @@ class ProbeResult:
                              observed=seen["port"]))
             addr = (Msg("address {local} → {observed} (translated)", local=local["ip"], observed=seen["ip"])
                     if self.nat else Msg("address {address} not translated", address=seen["ip"]))
-            return Joined("; ", [port, addr])
+            return sentences([port, addr])
         if self.check == "callback" and callback_lines(self.to_dict()):  # who called whom, what was seen
-            return Joined("; ", callback_lines(self.to_dict()))
+            return sentences(callback_lines(self.to_dict()))
         if isinstance(self.latency_ms, (int, float)):
             return Msg("{detail} in {latency} ms", detail=self.detail or self.reason or "",
                        latency=f"{self.latency_ms:.1f}")

@@ -19,8 +19,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from .i18n import Joined, Msg
+from .i18n import Msg
 from .model import Dependency, Inventory, Service
+from .records import sentences
 from .workspace import canonical_json
 
 PHASE = "rehearsal"
@@ -150,7 +151,7 @@ def judge_dependency(dep: Dependency, latest: dict[tuple[str, str], dict], healt
                          verdict=VERDICT_WORDS.get(verdict, verdict.replace("_", " ")), text=text))
     order = ("fail", "pending", "pass")
     state = min(states, key=order.index)
-    return Part(dep.ref, state, Joined("; ", texts), runs)
+    return Part(dep.ref, state, sentences(texts), runs)
 
 
 # A rehearsal's verdict inside a sentence (the ids stay in the workspace and JSON).
