@@ -123,7 +123,7 @@ class Comparison:
         for change, row in zip(self.changes, rows):
             lines.append("  ".join(_ljust(v, w) for v, w in zip(row, widths)) + "  " + row[4])
             lines.extend(f"    [{_severity_word(f.severity)}] {shown(f.text)}" for f in change.notes)
-        counts = ", ".join(_count_words(c, n) for c, n in self.counts().items() if n)
+        counts = _(", ").join(_count_words(c, n) for c, n in self.counts().items() if n)
         lines.append("")
         warnings = sum(1 for c in self.changes for f in c.notes if f.severity == "warning")
         compared = ngettext("{n} check compared", "{n} checks compared", len(self.changes)).format(n=len(self.changes))
