@@ -216,3 +216,44 @@ def test_a_message_inside_a_message_is_shown_in_turn(zh):
     outer = Msg("{detail} in {latency} ms", detail=inner, latency="1.5")
     assert str(outer) == "source port 5002 preserved in 1.5 ms"
     assert shown(outer) == "源端口 5002 保持不变，用时 1.5 ms"
+
+
+# ---------------------------------------------------------------- rehearsal
+
+def test_a_stored_rehearsal_and_a_refusal_read_in_chinese(tmp_path, zh):
+    """The judgement a workspace stored (English, read back from JSON) is said again in Chinese when
+    the stored calls give the very same sentence; a refused rehearsal says why in Chinese."""
+    from migready.checks.inventory import load_inventory
+    from migready.checks.rehearsal import RehearsalRefused, describe_rules, prepare
+    from migready.checks.rehearsal_verdict import judge_dependency, latest_rehearsals
+    from test_rehearse import HOST, INVENTORY
+
+    path = tmp_path / "checkout.yaml"
+    path.write_text(INVENTORY, encoding="utf-8")
+    inv = load_inventory(path)
+    kafka = next(d for d in inv.dependencies() if d.ref == "checkout/kafka")
+    calls = [{"stage": "fault", "latency_ms": 2450.0, "timed_out": True, "ok": False}]
+    rehearsal = {"dependency": kafka.ref, "fault": "blackhole", "fail_fast_ms": 800, "calls": calls,
+                 "events": [{"event": "applied"}], "verdict": "hangs"}
+    rehearsal["text"] = str(judge_calls(rehearsal, True).text)
+    stored = json.loads(json.dumps({"id": "run-1", "phase": "rehearsal", "host": HOST, "complete": True,
+                                    "rehearsal": rehearsal}))
+    part = judge_dependency(kafka, latest_rehearsals([stored]), "http://127.0.0.1:8081/health")
+    assert part.state == "fail"
+    assert str(part.text) == (f"checkout/kafka blackhole (run-1 on {HOST}): hangs: 1 of 1 health calls under the "
+                              "fault took longer than fail_fast_ms 800 ms; slowest 2450 ms (timed out)")
+    assert shown(part.text) == (f"checkout/kafka blackhole（run-1，在 {HOST} 上）：挂起：故障期间 1 次健康检查调用中"
+                                "有 1 次超过 fail_fast_ms 800 ms；最慢 2450 ms（超时）")
+    # A stored sentence this migready would not write (an older one's) is kept as it was: data.
+    stored["rehearsal"]["text"] = "slowest 2450 ms (timed out)"
+    part = judge_dependency(kafka, latest_rehearsals([stored]), "http://127.0.0.1:8081/health")
+    assert shown(part.text).endswith("：挂起：slowest 2450 ms (timed out)")
+
+    with pytest.raises(RehearsalRefused, match="拒绝在 ssh://x 上演练：它不是 .* 中的预发主机"):
+        prepare(inv, "ssh://x", "checkout/kafka", "blackhole")
+    with pytest.raises(RehearsalRefused, match="--duration 20m：一次演练最长 10 分钟"):
+        prepare(inv, HOST, "checkout/kafka", "blackhole", "20m")
+    lines = describe_rules(prepare(inv, HOST, "checkout/kafka", "blackhole", "5s"))
+    assert lines[0] == f"在 {HOST} 上演练 checkout/kafka：故障注入 blackhole，持续 5 s"
+    assert any(line.startswith("回滚（结束时由 agent 执行") for line in lines)
+    assert any("iptables -A MIGREADY-" in line for line in lines)  # commands are never translated
