@@ -28,6 +28,7 @@ from .model import Dependency, Inventory, Service
 from .probe_run import agent_source
 from .rehearsal_verdict import PHASE, judge_calls
 from .transports import TransportError, TransportOptions, open_transport
+from .transports.errors import stored_text
 from .workspace import Workspace, utc_now
 
 DEFAULT_DURATION_S = 30.0
@@ -285,7 +286,8 @@ def _client_cleanup(req: Request, transport, options) -> dict:
             return cleanup_with(fresh, req.chain)
     except (TransportError, OSError) as exc:
         return {"chains": [req.chain], "left": None,
-                "error": Msg("{error}; the watchdog on the host removes the chain at its deadline", error=str(exc))}
+                "error": Msg("{error}; the watchdog on the host removes the chain at its deadline",
+                             error=stored_text(exc))}
 
 
 def cleanup_with(transport, chain: Optional[str]) -> dict:

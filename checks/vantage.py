@@ -40,6 +40,7 @@ def serving_vantage_hosts(plan, options, agent_source: str) -> Iterator[Sessions
     """Run the plan's vantage hosts' agents while the body runs, and stop them afterwards
     (they also stop by themselves once they served every call-back request of the plan)."""
     from .transports import TransportError, open_transport
+    from .transports.errors import stored_text
 
     sessions = Sessions(plan)
     stop = threading.Event()
@@ -51,7 +52,7 @@ def serving_vantage_hosts(plan, options, agent_source: str) -> Iterator[Sessions
                 if outcome.error and not stop.is_set():
                     sessions.errors[host] = outcome.error
         except (TransportError, ValueError, OSError) as exc:
-            sessions.errors[host] = str(exc)
+            sessions.errors[host] = stored_text(exc)
 
     threads = [threading.Thread(target=serve, args=item, name=f"vantage {item[0]}", daemon=True)
                for item in vantage_plans(plan).items()]
