@@ -1,8 +1,9 @@
-"""The words for the core's fixed vocabularies (verdicts, severities, item states, phases) in the
-reader's language.  Files, JSON and JUnit keep the ids (`NO-GO`, `blocker`, `na`); people see these."""
+"""The words for the core's fixed vocabularies (verdicts, severities, item states, phases, dependency
+kinds, device types, probe outcome reasons) in the reader's language.  Files, JSON and JUnit keep the
+ids (`NO-GO`, `blocker`, `na`, `port_rewritten`); people see these."""
 from __future__ import annotations
 
-from .i18n import N_, _
+from .i18n import Msg, N_, _
 
 VOCABULARY = {
     "verdict": {"GO": N_("GO"), "GO WITH WAIVERS": N_("GO WITH WAIVERS"), "NO-GO": N_("NO-GO")},
@@ -12,6 +13,13 @@ VOCABULARY = {
               "na": N_("n/a"), "incomplete": N_("incomplete")},
     "phase": {"prepare": N_("prepare"), "pre-migration": N_("pre-migration"), "cutover": N_("cutover"),
               "post-migration": N_("post-migration"), "sign-off": N_("sign-off")},
+    # a dependency's `kind` and `device_type` as the inventory writes them (rule messages say them)
+    "kind": {"device": N_("device"), "service": N_("service"), "middleware": N_("middleware"),
+             "database": N_("database")},
+    "device_type": {"scale": N_("scale"), "printer": N_("printer"), "pos": N_("pos"), "pda": N_("pda")},
+    # why a probe that answered is bad for its dependency (checks/outcome.py, a result's `reason`)
+    "reason": {"port_rewritten": N_("source port rewritten"), "address_translated": N_("address translated"),
+               "resolves_public": N_("resolves to a public address"), "over_budget": N_("over the timeout budget")},
 }
 
 
@@ -19,3 +27,22 @@ def label(kind: str, value: str) -> str:
     """`value` of vocabulary `kind` as the reader says it; an unknown value is shown as it is (data)."""
     word = VOCABULARY[kind].get(value)
     return _(word) if word is not None else value
+
+
+def term(kind: str, value: str) -> str:
+    """`value` for a signed sentence: a `Msg` whose English text is the id itself (so what is signed
+    does not change) when the vocabulary has a word for it, else the value as data."""
+    word = VOCABULARY[kind].get(value)
+    return Msg(word) if word is not None and word == value else value
+
+
+# a dependency's `requires` ids, as a checklist item's title says them ("source_port_preserved" ->
+# "source port preserved"): the English words are the id with spaces, what is signed today
+REQUIREMENTS = (N_("reachable"), N_("source port preserved"), N_("no nat"), N_("within timeout"),
+                N_("internal route"), N_("private dns"), N_("reverse reachable"), N_("fails fast"))
+
+
+def requirement_words(req: str) -> str:
+    """A requirement id in words for a signed sentence: a `Msg` for the ones the schema knows."""
+    words = req.replace("_", " ")
+    return Msg(words) if words in REQUIREMENTS else words
