@@ -13,6 +13,9 @@ VOCABULARY = {
               "na": N_("n/a"), "incomplete": N_("incomplete")},
     "phase": {"prepare": N_("prepare"), "pre-migration": N_("pre-migration"), "cutover": N_("cutover"),
               "post-migration": N_("post-migration"), "sign-off": N_("sign-off")},
+    # what a probe itself observed (a result's `status`, checks/agent.py)
+    "status": {"pass": N_("pass"), "fail": N_("fail"), "error": N_("error"), "inconclusive": N_("inconclusive"),
+               "timeout": N_("timeout"), "unreachable": N_("unreachable")},
     # a dependency's `kind` and `device_type` as the inventory writes them (rule messages say them)
     "kind": {"device": N_("device"), "service": N_("service"), "middleware": N_("middleware"),
              "database": N_("database")},

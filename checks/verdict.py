@@ -104,8 +104,8 @@ def decide(inventory: Inventory, workspace: Workspace, checklist: Checklist, com
 def _regression_text(change) -> Msg:
     findings = Joined("; ", [f.text for f in change.notes if f.severity == "regression"])
     if not findings:
-        before = term("state", change.pre["status"]) if change.pre else "none"
-        after = term("state", change.post["status"]) if change.post else "none"
+        before = term("status", change.pre["status"]) if change.pre else Msg("none")
+        after = term("status", change.post["status"]) if change.post else Msg("none")
         detail = (change.post or {}).get("detail")
         findings = (Msg("{before} → {after} ({detail})", before=before, after=after, detail=detail) if detail
                     else Msg("{before} → {after}", before=before, after=after))
