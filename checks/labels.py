@@ -13,6 +13,8 @@ VOCABULARY = {
               "na": N_("n/a"), "incomplete": N_("incomplete")},
     "phase": {"prepare": N_("prepare"), "pre-migration": N_("pre-migration"), "cutover": N_("cutover"),
               "post-migration": N_("post-migration"), "sign-off": N_("sign-off")},
+    # a probe run's phase, as stored in the workspace (`migready probe --phase pre|post`, rehearsals)
+    "run_phase": {"pre": N_("pre"), "post": N_("post"), "rehearsal": N_("rehearsal")},
     # what a probe itself observed (a result's `status`, checks/agent.py)
     "status": {"pass": N_("pass"), "fail": N_("fail"), "error": N_("error"), "inconclusive": N_("inconclusive"),
                "timeout": N_("timeout"), "unreachable": N_("unreachable")},
