@@ -198,7 +198,8 @@ def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date 
     items += discovery_items(inventory, workspace)
     for raw in template_items():
         if _applies(raw.get("when"), inventory):
-            items.append(Item(raw["id"], raw["phase"], Msg(raw["title"]), raw.get("blocker", True), "template",
+            title = raw["title"]  # extracted from checklist.yaml by extract_titles
+            items.append(Item(raw["id"], raw["phase"], Msg(title), raw.get("blocker", True), "template",
                               incident=raw.get("incident"), cleared_by=Msg("manual")))
     for extra in inventory.checklist:
         items.append(Item(extra.id, extra.phase, extra.title, extra.blocker, "inventory", cleared_by=Msg("manual")))
