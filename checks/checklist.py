@@ -22,7 +22,7 @@ from .compare import latest_runs
 from .discovery import Observation, classify
 from .evidence import Judgement, judge
 from .i18n import Joined, Msg
-from .labels import requirement_words, term
+from .labels import requirement_id, requirement_words, term
 from .model import Dependency, Inventory
 from .provenance import evidence_runs
 from .rehearsal_verdict import PHASE as REHEARSAL_PHASE, REQUIREMENT as FAILS_FAST, service_parts
@@ -314,7 +314,7 @@ def _follow(item: Item, parts: list[Item]) -> None:
     """A flag's state from the requirements that clear it: fail beats pending beats pass."""
     order = ("fail", "pending", "pass", "na")
     worst = min(parts, key=lambda p: order.index(p.base_state))
-    item.settle(worst.base_state, Joined("; ", [Msg("{requirement}: {state} ({evidence})", requirement=p.requirement,
+    item.settle(worst.base_state, Joined("; ", [Msg("{requirement}: {state} ({evidence})", requirement=requirement_id(p.requirement),
                                                     state=term("state", p.base_state), evidence=p.evidence)
                                                 for p in parts]))
     item.evidence_digest = "".join(p.evidence_digest for p in parts)

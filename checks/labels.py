@@ -51,3 +51,13 @@ def requirement_words(req: str) -> str:
     """A requirement id in words for a signed sentence: a `Msg` for the ones the schema knows."""
     words = req.replace("_", " ")
     return Msg(words) if words in REQUIREMENTS else words
+
+
+REQUIREMENT_IDS = (N_("reachable"), N_("source_port_preserved"), N_("no_nat"), N_("within_timeout"),
+                   N_("internal_route"), N_("private_dns"), N_("reverse_reachable"), N_("fails_fast"))
+
+
+def requirement_id(req: str) -> str:
+    """A requirement where a sentence names it by its id (`source_port_preserved: fail (...)`): the id is
+    what is signed, the reader sees the words."""
+    return Msg(req) if req in REQUIREMENT_IDS else req

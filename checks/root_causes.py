@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from .i18n import Joined, Msg, MsgN, N_, _, ngettext, shown
-from .labels import requirement_words, term
+from .labels import requirement_id, requirement_words, term
 
 # requirement / rule / probe check -> family: what kind of fault it is
 REQUIREMENT_FAMILY = {"reachable": "path", "source_port_preserved": "path", "no_nat": "path",
@@ -310,7 +310,8 @@ def _evidence(family: str, items: list[dict], regs: list[dict], dep_changes: lis
     if not lines:
         for item in items:
             if item.get("evidence") and item["state"] != "pass":
-                what = item.get("requirement") or item.get("rule") or item["id"]
+                what = requirement_id(item["requirement"]) if item.get("requirement") else \
+                    item.get("rule") or item["id"]
                 lines.append(Msg("{what}: {evidence}", what=what, evidence=item["evidence"]))
     return lines
 
