@@ -33,6 +33,11 @@ PHASES = ("prepare", "pre-migration", "cutover", "post-migration", "sign-off")
 STATES = ("pending", "pass", "fail", "waived", "na")
 BLOCKING_SEVERITIES = ("blocker", "high")
 
+# Sentences every item of a kind shares (one object each: a 10,000-dependency review builds enough).
+BY_POST_EVIDENCE = Msg("post-migration probe evidence")
+BY_HAND = Msg("manual")
+NO_RUN_YET = Msg("no run yet")
+
 # Which requirements' evidence clears a flag; rules not listed are cleared by hand.
 FLAG_EVIDENCE = {
     "MR001": ("reachable",),
@@ -158,7 +163,7 @@ def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date 
         item = Item(f"run.{kind}", phase, title, True, "run", evidence_backed=True,
                     cleared_by=f"migready probe --phase {kind}")  # a command: data
         if run is None:
-            item.settle("pending", Msg("no run yet"))
+            item.settle("pending", NO_RUN_YET)
         elif run.get("complete"):
             item.settle("pass", Msg("{run} from {host}, finished {finished}", run=run["id"], host=run["host"],
                                     finished=run.get("finished")))
@@ -174,7 +179,7 @@ def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date 
             item = Item(f"req:{dep.ref}:{req}", "post-migration",
                         Msg("{ref}: {requirement}", ref=dep.ref, requirement=requirement_words(req)), True,
                         "requirement", dependency=dep.ref, requirement=req, evidence_backed=True,
-                        cleared_by=Msg("post-migration probe evidence"))
+                        cleared_by=BY_POST_EVIDENCE)
             _set_evidence(item, j)
             if pre is not None:
                 before = judge(req, dep, pre, inventory)
@@ -200,9 +205,9 @@ def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date 
         if _applies(raw.get("when"), inventory):
             title = raw["title"]  # extracted from checklist.yaml by extract_titles
             items.append(Item(raw["id"], raw["phase"], Msg(title), raw.get("blocker", True), "template",
-                              incident=raw.get("incident"), cleared_by=Msg("manual")))
+                              incident=raw.get("incident"), cleared_by=BY_HAND))
     for extra in inventory.checklist:
-        items.append(Item(extra.id, extra.phase, extra.title, extra.blocker, "inventory", cleared_by=Msg("manual")))
+        items.append(Item(extra.id, extra.phase, extra.title, extra.blocker, "inventory", cleared_by=BY_HAND))
 
     rehearsals = [r for r in runs if r.get("phase") == REHEARSAL_PHASE]
     latest_evidence = max((r.get("finished") or "" for r in [pre, post] + rehearsals if r), default="")

@@ -3,6 +3,8 @@ kinds, device types, probe outcome reasons) in the reader's language.  Files, JS
 ids (`NO-GO`, `blocker`, `na`, `port_rewritten`); people see these."""
 from __future__ import annotations
 
+import functools
+
 from .i18n import Msg, N_, _
 
 VOCABULARY = {
@@ -34,6 +36,7 @@ def label(kind: str, value: str) -> str:
     return _(word) if word is not None else value
 
 
+@functools.lru_cache(maxsize=512)  # one shared (immutable) Msg per word: fewer objects for the collector
 def term(kind: str, value: str) -> str:
     """`value` for a signed sentence: a `Msg` whose English text is the id itself (so what is signed
     does not change) when the vocabulary has a word for it, else the value as data."""
@@ -47,6 +50,7 @@ REQUIREMENTS = (N_("reachable"), N_("source port preserved"), N_("no nat"), N_("
                 N_("internal route"), N_("private dns"), N_("reverse reachable"), N_("fails fast"))
 
 
+@functools.lru_cache(maxsize=512)  # one shared (immutable) Msg per word: fewer objects for the collector
 def requirement_words(req: str) -> str:
     """A requirement id in words for a signed sentence: a `Msg` for the ones the schema knows."""
     words = req.replace("_", " ")
@@ -57,6 +61,7 @@ REQUIREMENT_IDS = (N_("reachable"), N_("source_port_preserved"), N_("no_nat"), N
                    N_("internal_route"), N_("private_dns"), N_("reverse_reachable"), N_("fails_fast"))
 
 
+@functools.lru_cache(maxsize=512)  # one shared (immutable) Msg per word: fewer objects for the collector
 def requirement_id(req: str) -> str:
     """A requirement where a sentence names it by its id (`source_port_preserved: fail (...)`): the id is
     what is signed, the reader sees the words."""

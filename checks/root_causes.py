@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from . import collector
 from .i18n import Joined, Msg, MsgN, N_, _, ngettext, shown
 from .labels import requirement_id, requirement_words, term
 
@@ -139,6 +140,12 @@ def signoff_gate(report: dict) -> str:
 
 def group(items: list[dict], regressions: list[dict], changes: dict[str, list[dict]], deps: dict[str, dict],
           site: str) -> list[RootCause]:
+    with collector.paused():  # thousands of Msg sentences: checks/collector.py
+        return _group(items, regressions, changes, deps, site)
+
+
+def _group(items: list[dict], regressions: list[dict], changes: dict[str, list[dict]], deps: dict[str, dict],
+           site: str) -> list[RootCause]:
     buckets: dict[str, dict] = {}
 
     def bucket(key: str, dependency: str | None, family: str) -> dict:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Callable, Iterator
 
+from . import collector
 from .i18n import Msg, MsgN, N_
 from .labels import term
 from .model import NON_HTTP_EXEMPT, Dependency, Inventory, parse_ip
@@ -66,7 +67,13 @@ def rule(id: str, title: str, severity: str, incident: int, cleared_by: str):
 
 
 def evaluate(inventory: Inventory) -> list[Flag]:
-    """Every flag of every rule, most severe first, then in file order."""
+    """Every flag of every rule, most severe first, then in file order (the collector paused while their
+    sentences are built: checks/collector.py)."""
+    with collector.paused():
+        return _evaluate(inventory)
+
+
+def _evaluate(inventory: Inventory) -> list[Flag]:
     flags = []
     for dep in inventory.dependencies():
         for r in RULES:

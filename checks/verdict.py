@@ -12,6 +12,7 @@ import datetime as _dt
 import re
 from dataclasses import dataclass, field
 
+from . import collector
 from .checklist import Checklist, build_checklist
 from .compare import Comparison, compare_runs
 from .i18n import Joined, Msg, _, shown
@@ -49,10 +50,12 @@ class Review:
 
 
 def review(inventory: Inventory, workspace: Workspace, today: _dt.date | None = None) -> Review:
+    """The checklist, the comparison and the verdict (the collector paused: checks/collector.py)."""
     today = today or _dt.date.today()
-    checklist = build_checklist(inventory, workspace, today)
-    comparison = compare_runs(checklist.pre_run, checklist.post_run, inventory=inventory)
-    return Review(checklist, comparison, decide(inventory, workspace, checklist, comparison, today))
+    with collector.paused():
+        checklist = build_checklist(inventory, workspace, today)
+        comparison = compare_runs(checklist.pre_run, checklist.post_run, inventory=inventory)
+        return Review(checklist, comparison, decide(inventory, workspace, checklist, comparison, today))
 
 
 def decide(inventory: Inventory, workspace: Workspace, checklist: Checklist, comparison: Comparison,
