@@ -75,7 +75,8 @@ class PlanView:
         """One line: how much, where (the probe prompt and the GUI dialog title it), in the reader's
         language (presentation)."""
         t = self.totals()
-        zones = _(", ").join(f"{_zone_name(zone)} ({len({c.address for c in cs})})"
+        zones = _(", ").join(_("{zone} ({addresses})").format(zone=_zone_name(zone),
+                                                             addresses=len({c.address for c in cs}))
                              for zone, cs in self.zones().items())
         counts = {"phase": label("run_phase", self.phase), "host": self.host, "probes": _probes(t["probes"]),
                   "sending": t["sending"], "addresses": _addresses(t["addresses"]), "ports": _ports(t["ports"])}
