@@ -41,7 +41,14 @@ def term(kind: str, value: str) -> str:
     """`value` for a signed sentence: a `Msg` whose English text is the id itself (so what is signed
     does not change) when the vocabulary has a word for it, else the value as data."""
     word = VOCABULARY[kind].get(value)
-    return Msg(word) if word is not None and word == value else value
+    if word is not None and (word == value or value in SIGNED_AS_ID):
+        return Msg(value)
+    return value
+
+
+# ids whose English word differs from the id ("na" is said "n/a"): a signed sentence keeps the id
+# ("marked na by ..."), and the reader still sees the word
+SIGNED_AS_ID = (N_("na"),)
 
 
 # a dependency's `requires` ids, as a checklist item's title says them ("source_port_preserved" ->
