@@ -12,6 +12,10 @@ it the first collection afterwards scans all of it once more, 0.3 s), and the
 collector is put back as it was found.  The window's workers do the same
 (gui/gcpause.py).
 
+The price of freezing: reference cycles that are garbage at that moment are
+never collected (they stay until the process ends).  The core builds none; a
+long-lived process that makes many should call `gc.collect()` before a review.
+
 Re-entrant and thread-safe; it only ever restores the state it found when the
 outermost pause began (the window's workers pause it too, gui/gcpause.py: when
 the two overlap, the collector may run again a little early, never stay off).
