@@ -319,7 +319,8 @@ def _follow(item: Item, parts: list[Item]) -> None:
     """A flag's state from the requirements that clear it: fail beats pending beats pass."""
     order = ("fail", "pending", "pass", "na")
     worst = min(parts, key=lambda p: order.index(p.base_state))
-    item.settle(worst.base_state, Joined("; ", [Msg("{requirement}: {state} ({evidence})", requirement=requirement_id(p.requirement),
+    item.settle(worst.base_state, Joined("; ", [Msg("{requirement}: {state} ({evidence})",
+                                                    requirement=requirement_id(p.requirement),
                                                     state=term("state", p.base_state), evidence=p.evidence)
                                                 for p in parts]))
     item.evidence_digest = "".join(p.evidence_digest for p in parts)
