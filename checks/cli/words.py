@@ -1,0 +1,32 @@
+"""The command line's fixed words for the core's vocabularies, and exceptions said in the reader's language.
+
+In English the terminal keeps today's forms exactly (`[PASS   ]`, `NO-GO`,
+`[HIGH   ]`): scripts and people read them.  In another language a state,
+severity or phase is the reader's word (checks/labels.py), and a verdict is
+the lead's word with the id beside it, `不放行 (NO-GO)`, as the reports
+write it, so the id a pipeline greps for is still on the line.
+"""
+from __future__ import annotations
+
+from ..i18n import SOURCE_LANGUAGE, Msg, language, shown
+from ..labels import label
+
+
+def tag(kind: str, value: str, upper: bool = True) -> str:
+    """A state/severity/phase as the terminal shows it: the upper-case id in English, the word otherwise."""
+    if language() == SOURCE_LANGUAGE:
+        return value.upper() if upper else value
+    return label(kind, value)
+
+
+def verdict(value: str) -> str:
+    """'NO-GO' in English; '不放行 (NO-GO)' in zh_CN (the id stays for whoever greps for it)."""
+    word = label("verdict", value)
+    return value if word == value else f"{word} ({value})"
+
+
+def said(exc: BaseException) -> str:
+    """An exception's message in the reader's language: a `Msg` it carries is shown, anything else as is."""
+    if len(exc.args) == 1 and isinstance(exc.args[0], Msg):
+        return shown(exc.args[0])
+    return str(exc)
