@@ -8,14 +8,25 @@ write it, so the id a pipeline greps for is still on the line.
 """
 from __future__ import annotations
 
-from ..i18n import SOURCE_LANGUAGE, Msg, language, shown
+from ..i18n import N_, SOURCE_LANGUAGE, Msg, _, language, shown
 from ..labels import label
+
+# Words the terminal shows that checks/labels.py has no vocabulary for: a probe's or a rehearsal's outcome.
+OUTCOMES = {"inconclusive": N_("inconclusive"), "hangs": N_("hangs"), "fails_fast": N_("fails fast"),
+            "unaffected": N_("unaffected")}
+
+
+def english() -> bool:
+    """True when the reader reads the source language: today's output, to the byte."""
+    return language() == SOURCE_LANGUAGE
 
 
 def tag(kind: str, value: str, upper: bool = True) -> str:
     """A state/severity/phase as the terminal shows it: the upper-case id in English, the word otherwise."""
-    if language() == SOURCE_LANGUAGE:
+    if english():
         return value.upper() if upper else value
+    if value in OUTCOMES:
+        return _(OUTCOMES[value])
     return label(kind, value)
 
 
