@@ -18,7 +18,7 @@ from . import demo as cli_demo, discover as cli_discover, gui as cli_gui, probe 
 from . import rehearse as cli_rehearse
 from .common import (add_lang, requested_language, EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, missing_required, polish,
                      print_problems, wrong_kind_files)
-from .words import said, tag
+from .words import column, said, tag
 from ..i18n import _, ngettext, set_language, shown
 from ..inventory import load_inventory
 from ..problems import InputError
@@ -50,7 +50,7 @@ def cmd_flags(args) -> int:
         sys.stdout.write("\n")
     else:
         for f in flags:
-            print(f"[{tag('severity', f.severity):7}] {f.rule} {shown(f.message)}")
+            print(f"[{column(tag('severity', f.severity), 7)}] {f.rule} {shown(f.message)}")
             print("          " + _("incident {incident}; cleared by {cleared_by}").format(
                 incident=f.incident, cleared_by=shown(f.cleared_by)))
         counts = {s: sum(1 for f in flags if f.severity == s) for s in SEVERITIES}

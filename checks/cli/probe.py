@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, in_workspace, print_problems
-from .words import said, tag
+from .words import column, said, tag
 from ..i18n import N_, _, shown
 from ..inventory import load_inventory
 from ..problems import InputError
@@ -256,7 +256,7 @@ def print_run(run: dict, zones: ZoneMap | None = None) -> None:
     for r in sorted(run["results"], key=lambda r: (r["dependency"] or "", r["check"], r["target"] or "")):
         what = r["dependency"] or _("(host)")
         target = f" {r['target']}" if r["target"] else ""
-        print(f"  {tag('state', r['status']):12} {what} {r['check']}{target}: {shown(describe(r))}"
+        print(f"  {column(tag('state', r['status']), 12)} {what} {r['check']}{target}: {shown(describe(r))}"
               f"{_placed(r, run, zones)}")
 
 

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, in_workspace, print_problems
-from .words import english, said, tag
+from .words import column, english, said, tag
 from ..i18n import N_, _, shown
 from ..inventory import load_inventory
 from ..problems import InputError
@@ -66,7 +66,7 @@ def _options(args):
 def _show_progress(obj: dict) -> None:
     if obj.get("type") == "call":
         answer = _("timed out") if obj.get("timed_out") else obj.get("error") or obj.get("status")
-        print(f"  {_stage(obj.get('stage')):9} " + _("call {n}: {latency:.1f} ms ({answer})").format(
+        print(f"  {column(_stage(obj.get('stage')), 9)} " + _("call {n}: {latency:.1f} ms ({answer})").format(
             n=obj.get("n"), latency=obj.get("latency_ms", 0), answer=answer), file=sys.stderr, flush=True)
     elif obj.get("type") == "rehearsal" and obj.get("event") in ("armed", "applied", "reverted", "recovered"):
         detail = {"armed": _("watchdog pid {pid}, deadline {deadline} s").format(pid=obj.get("watchdog_pid"),
@@ -163,7 +163,7 @@ def print_rehearsal(run: dict) -> None:
         if calls:
             slowest = max(c.get("latency_ms") or 0 for c in calls)
             ok = sum(1 for c in calls if c.get("ok"))
-            print(f"  {_stage(stage):9} " + _("{n} calls, {ok} ok, slowest {slowest:.1f} ms").format(
+            print(f"  {column(_stage(stage), 9)} " + _("{n} calls, {ok} ok, slowest {slowest:.1f} ms").format(
                 n=len(calls), ok=ok, slowest=slowest))
     outcome = r["verdict"].replace("_", " ").upper() if english() else tag("state", r["verdict"])
     print(f"  {outcome}: {shown(r['text'])}")

@@ -16,7 +16,7 @@ from ..problems import InputError, Problem
 from ..i18n import _, ngettext, shown
 from ..sanitize import for_terminal
 from ..workspace import Workspace
-from .words import said, tag, verdict as verdict_word
+from .words import column, said, tag, verdict as verdict_word, width
 
 
 def safe(value) -> str:
@@ -119,8 +119,8 @@ def cmd_checklist(args) -> int:
         print(f"== {tag('phase', phase, upper=False)} ==")
         blocker = tag("severity", "blocker", upper=False)
         for item in items:
-            mark = blocker if item.blocker else " " * len(blocker)
-            print(f"  [{tag('state', item.state):7}] {mark} {for_terminal(item.id)}")
+            mark = blocker if item.blocker else " " * width(blocker)
+            print(f"  [{column(tag('state', item.state), 7)}] {mark} {for_terminal(item.id)}")
             print(f"            {safe(item.title)}")
             if item.evidence:
                 print("            " + _("evidence: {evidence}").format(evidence=safe(item.evidence)))

@@ -41,3 +41,14 @@ def said(exc: BaseException) -> str:
     if len(exc.args) == 1 and isinstance(exc.args[0], Msg):
         return shown(exc.args[0])
     return str(exc)
+
+
+def width(text: str) -> int:
+    """Columns `text` takes on a terminal: CJK characters take two."""
+    import unicodedata
+    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+
+
+def column(text: str, columns: int) -> str:
+    """`text` padded to `columns` terminal columns (f"{text:7}" counts characters, not columns)."""
+    return text + " " * max(0, columns - width(text))
