@@ -1,0 +1,162 @@
+"""The command line in the reader's language (issue 17): `LANGUAGE=zh_CN migready demo`, `verdict --lang zh_CN`,
+Chinese --help and argparse errors, a clear exit 2 for an unknown language, and today's English with `--lang en`.
+
+The CLI runs as a user runs it (a child process, tests/cliproc.py); the network fence
+(MIGREADY_ALLOWED_NETWORKS, set by conftest.py) is inherited by every child: the demo stays on loopback.
+Tests named `..._core_sentences_...` read sentences the core builds (root causes, reasons): they pass once
+the core's helpers say them as `Msg` (issue 17, the core's parts), and fail before.
+"""
+from __future__ import annotations
+
+import ast
+import os
+import re
+from pathlib import Path
+
+import argparse
+import pytest
+from cliproc import migready
+
+DEMO = "inventories/demo.yaml"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+# English words of the CLI's own sentences, none of which may be left in its Chinese output.
+ENGLISH_CLI_WORDS = ("workspace:", "report:", "next:", "evidence:", "before:", "usage:", "options:", "error:",
+                     "show this help", "exit codes:", "items:", "the evidence alone says")
+
+
+def env(**extra) -> dict:
+    """The test's environment (with the network fence) and no language but the one given."""
+    out = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")}
+    out.update(extra)
+    return out
+
+
+@pytest.fixture(scope="module")
+def zh_demo(tmp_path_factory):
+    """`LANGUAGE=zh_CN migready demo`, run once for the module (loopback only)."""
+    tmp = tmp_path_factory.mktemp("zh-demo")
+    out = migready("demo", "--out", tmp / "d", cwd=tmp, env=env(LANGUAGE="zh_CN"), timeout=120)
+    return out, tmp / "d" / "demo.migready.json"
+
+
+def test_demo_speaks_chinese_when_language_says_zh_cn(zh_demo):
+    out, ws = zh_demo
+    assert out.returncode == 1, out.stderr  # NO-GO, as in English: the exit code is the verdict's
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith("不放行 (NO-GO)："), lines[0]  # the lead's word, the id kept for whoever greps
+    assert f"工作区：{ws}" in lines and "下一步：" in lines
+    assert lines[-2:] == [f"  migready gui {ws}", f"  migready report {ws} --format pdf"]  # commands stay
+    assert "迁移前：直接探测门店设备（旧站点，无 NAT）" in out.stderr.splitlines()
+    assert "迁移后：经用户态 NAT 模拟探测（新站点，natOutgoing）" in out.stderr.splitlines()
+    said = out.stdout + out.stderr
+    assert not [w for w in ENGLISH_CLI_WORDS if w in said]
+
+
+def test_demo_core_sentences_are_chinese(zh_demo):
+    """Waits for the core's root causes (checks/root_causes.py) to be `Msg`: the headline and the tally."""
+    out, _ws = zh_demo
+    lines = out.stdout.splitlines()
+    assert "根因" in lines[0] and "root cause" not in lines[0]  # the tally
+    assert "awaiting sign-off" not in lines[0] and "签字确认" in lines[0]  # the sign-off gate
+    headline = next(line for line in lines if line.startswith("1. "))
+    assert "源端口 9010" in headline and "9010 rewritten" not in headline
+    assert not any("clears it:" in line for line in lines)
+
+
+def test_verdict_lang_zh_cn_and_lang_en(zh_demo):
+    _out, ws = zh_demo
+    zh = migready("verdict", ws, "--lang", "zh_CN", env=env())
+    assert zh.returncode == 1
+    assert zh.stdout.splitlines()[0].startswith("不放行 (NO-GO)：")
+    # --lang wins over the environment, and English is today's English
+    en = migready("verdict", ws, "--lang", "en", env=env(LANGUAGE="zh_CN", LANG="zh_CN.UTF-8"))
+    assert en.returncode == 1
+    assert en.stdout.splitlines()[0].startswith("NO-GO: 2 root causes (1 failed, 1 pending); awaiting sign-off: ")
+    assert not CJK.search(en.stdout.replace("顶尖", ""))  # the demo inventory's vendor name is data
+    assert migready("verdict", ws, env=env()).stdout == en.stdout  # no language set: English
+
+
+def test_checklist_words_are_chinese_and_ids_stay(zh_demo):
+    _out, ws = zh_demo
+    out = migready("checklist", ws, "--lang", "zh_CN", env=env())
+    assert out.returncode == 0
+    text = out.stdout
+    assert "== 准备 ==" in text and "[失败   ] 阻断 flag:MR002:" in text  # 7 columns: CJK counts 2
+    assert "证据：" in text and "evidence:" not in text
+    assert re.search(r"^共 \d+ 个检查项：", text.splitlines()[-1])
+    assert "prepare.rollback-plan" in text  # ids are never translated
+    en = migready("checklist", ws, env=env())
+    assert "== prepare ==" in en.stdout and "[FAIL   ] blocker flag:MR002:" in en.stdout
+
+
+def test_help_is_chinese_with_lang_zh_cn():
+    out = migready("--lang", "zh_CN", "flags", "--help", env=env())
+    assert out.returncode == 0
+    text = out.stdout
+    assert text.startswith("用法：migready flags")  # argparse's own words, through our catalog
+    for words in ("位置参数", "选项", "显示此帮助信息并退出", "严重级别", "退出码：", "清单（YAML）"):
+        assert words in text, words
+    assert not [w for w in ENGLISH_CLI_WORDS if w in text]
+    top = migready("--lang", "zh_CN", "--help", env=env()).stdout
+    assert "列出清单中有风险的依赖" in top and "显示程序版本号并退出" in top
+
+
+def test_help_in_english_is_unchanged_whatever_the_environment():
+    plain = migready("flags", "--help", env=env())
+    forced = migready("--lang", "en", "flags", "--help", env=env(LANGUAGE="zh_CN"))
+    assert plain.stdout == forced.stdout and plain.stdout.startswith("usage: migready flags")
+    assert "show this help message and exit" in plain.stdout and not CJK.search(plain.stdout)
+
+
+def test_argparse_errors_are_chinese():
+    out = migready("--lang", "zh_CN", "flags", DEMO, "--format", "xml", env=env())
+    assert out.returncode == 2
+    assert "migready flags：错误：参数 --format：无效的选择：'xml'" in out.stderr
+    missing = migready("--lang", "zh_CN", "mark", "w.json", "item", "pass", env=env())
+    assert missing.returncode == 2 and "错误：缺少必需的参数：--by" in missing.stderr
+
+
+def test_unknown_language_is_exit_2_naming_the_languages():
+    out = migready("--lang", "xx", "flags", DEMO, env=env())
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.strip() == "migready: error: unknown language 'xx': choose one of en, zh_CN"
+
+
+def test_language_from_the_environment_variables_in_gettext_order():
+    assert "有效（1 个服务，2 个依赖）" in migready("validate", DEMO, env=env(LANG="zh_CN.UTF-8")).stdout
+    assert "有效" in migready("validate", DEMO, env=env(LC_MESSAGES="zh_CN.UTF-8", LANG="en_US.UTF-8")).stdout
+    # LC_ALL=C comes before LANG: English, as gettext would have it
+    assert migready("validate", DEMO, env=env(LC_ALL="C", LANG="zh_CN.UTF-8")).stdout.strip() == \
+        f"{DEMO}: valid (1 service, 2 dependencies)"
+
+
+def _argparse_msgids() -> set[str]:
+    """Every message id Python's own argparse passes to _() / ngettext(), read from its source."""
+    ids = set()
+    for node in ast.walk(ast.parse(Path(argparse.__file__).read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "ngettext"):
+            ids.update(a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str))
+    return ids
+
+
+def test_argparse_words_are_the_exact_ids_argparse_asks_for():
+    """A word listed under another id than argparse's would silently stay English."""
+    from migready.checks.cli import argparse_words
+
+    listed = set(argparse_words.HELP_LAYOUT + argparse_words.COMMAND_LINE_ERRORS)
+    listed -= {"show program's version number and exit"}  # argparse's default help, passed by us through _()
+    assert listed <= _argparse_msgids(), sorted(listed - _argparse_msgids())
+
+
+def test_argparse_words_have_their_translation():
+    from migready.checks import i18n
+    from migready.checks.cli import argparse_words
+
+    previous = i18n.language()
+    try:
+        i18n.set_language("zh_CN")
+        for word in argparse_words.HELP_LAYOUT + argparse_words.COMMAND_LINE_ERRORS:
+            assert i18n.gettext(word) != word, word
+        assert argparse_words._plurals(2) == ("需要 %s 个参数值",)
+    finally:
+        i18n.set_language(previous)
