@@ -266,7 +266,7 @@ def _placed(result: dict, run: dict, zones: ZoneMap | None) -> str:
         return ""
     data = result.get("data") or {}
     addresses = [a.get("ip") for a in data.get("answers") or () if isinstance(a, dict)] or [data.get("ip")]
-    parts = [shown(zones.place(str(a), result.get("target"))) for a in addresses if a]
+    parts = [f"{shown(zones.place(str(a), result.get('target')))}" for a in addresses if a]
     if result["check"] == "route":
         egress = zones.route_egress(result, run.get("phase"))
         parts += [_("leaves via {egress}").format(egress=shown(egress))] if egress else []
