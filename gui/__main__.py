@@ -1,4 +1,5 @@
-"""``python -m migready.gui [INVENTORY|WORKSPACE] [--dark]``, or ``--screenshots DIR`` (the developer tool)."""
+"""``python -m migready.gui [INVENTORY|WORKSPACE] [--dark] [--lang LANG]``, or ``--screenshots DIR [--lang LANG]``
+(the developer tool)."""
 import sys
 
 if "--screenshots" in sys.argv[1:]:
@@ -9,7 +10,10 @@ if "--screenshots" in sys.argv[1:]:
     parser = argparse.ArgumentParser(prog="python -m migready.gui --screenshots")
     parser.add_argument("--screenshots", metavar="DIR", type=Path, required=True,
                         help="render every page (light and dark) to PNG files in DIR, then exit")
-    sys.exit(take(parser.parse_args().screenshots))
+    parser.add_argument("--lang", metavar="LANG", default="en",
+                        help="the window's language in the pictures: en (default) or zh_CN")
+    args = parser.parse_args()
+    sys.exit(take(args.screenshots, args.lang))
 
 from .app import main  # noqa: E402
 

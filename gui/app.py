@@ -29,6 +29,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
+    from migready.checks.i18n import LANGUAGES, normalise
+    if args.lang and normalise(args.lang) is None:  # said before any window is built
+        print(f"migready gui: error: unknown language {args.lang!r}: choose one of {', '.join(LANGUAGES)}",
+              file=sys.stderr)
+        return 2
     window = open_window(args)
     code = ensure_app().exec()
     del window
@@ -39,7 +44,7 @@ def open_window(args: argparse.Namespace):
     """The main window, shown, with the file (or the bundled example) opening in the background."""
     app = ensure_app()
     from .i18n import install
-    install(args.lang)
+    install(getattr(args, "lang", None))
     app.setStyle("Fusion")
     if args.dark:
         from .style import dark_palette

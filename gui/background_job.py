@@ -14,12 +14,15 @@ import sys
 import threading
 import traceback
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
 from migready.checks.problems import InputError
 from migready.checks.transports import TransportError, TransportOptions
 
+from .i18n import said
 from .uicall import UiCall
+
+translate = QCoreApplication.translate  # named contexts: lupdate reads translate("context", "text")
 
 
 def explain(exc: BaseException, what: str) -> str:
@@ -27,12 +30,12 @@ def explain(exc: BaseException, what: str) -> str:
     if isinstance(exc, InputError):
         return "\n".join(str(p) for p in exc.problems)
     if isinstance(exc, TransportError):
-        return str(exc)
+        return said(exc)
     if isinstance(exc, ValueError):
-        return f"host {what!r}: {exc}"
+        return translate("BackgroundJob", "host {host}: {error}").format(host=repr(what), error=said(exc))
     if isinstance(exc, OSError):
         return f"{what}: {exc.strerror or exc}"
-    return f"unexpected {type(exc).__name__}: {exc}"
+    return translate("BackgroundJob", "unexpected {kind}: {error}").format(kind=type(exc).__name__, error=said(exc))
 
 
 class BackgroundJob(QObject):
@@ -54,7 +57,9 @@ class BackgroundJob(QObject):
         self.options.host_key_callback = UiCall(ask.host_key, "refuse", self.cancel_event, self)
         self.options.password_callback = UiCall(ask.secret, None, self.cancel_event, self)  # gets a prompt
         self.options.passphrase_callback = UiCall(  # the transport passes the key file's path
-            lambda path: ask.secret(f"Passphrase for the SSH key {path}:"), None, self.cancel_event, self)
+            lambda path: ask.secret(translate("BackgroundJob", "Passphrase for the SSH key {path}:").format(
+                path=path)), None,
+            self.cancel_event, self)
 
     def _start_draining(self) -> None:
         self.running = True

@@ -12,6 +12,7 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout
 
+from migready.checks.i18n import shown
 from migready.checks.root_causes import lines, tally_text
 
 from . import style
@@ -36,8 +37,8 @@ class VerdictBanner(QFrame):
         self.reasons = QLabel()
         self.reasons.setWordWrap(True)
         self.reasons.setTextFormat(Qt.RichText)
-        self.more = QPushButton("Why? ▸")
-        self.more.setToolTip("Every root cause, with its evidence and what clears it")
+        self.more = QPushButton(self.tr("Why? ▸"))
+        self.more.setToolTip(self.tr("Every root cause, with its evidence and what clears it"))
         self.more.clicked.connect(self.details_requested)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 4, 10, 4)
@@ -53,24 +54,26 @@ class VerdictBanner(QFrame):
         `causes` its root causes (checks/root_causes.py): the banner shows the tally and the first."""
         if verdict is None:
             self.word = ""
-            self.verdict.setText("…" if pending else "No verdict yet")
-            self.reasons.setText("Computing…" if pending else why or "Open an inventory to start.")
+            self.verdict.setText("…" if pending else self.tr("No verdict yet"))
+            self.reasons.setText(self.tr("Computing…") if pending else why or self.tr("Open an inventory to start."))
             self._paint("todo")
             self.more.setVisible(False)
             return
         self.word = verdict.verdict
-        self.verdict.setText(f"{style.symbol(verdict.verdict)} {verdict.verdict}")
+        self.verdict.setText(f"{style.symbol(verdict.verdict)} {style.word(verdict.verdict)}")
         causes = list(causes or ())
         self.causes = causes
-        tally = tally_text(causes) if causes else "nothing open"
+        tally = shown(tally_text(causes)) if causes else self.tr("nothing open")
         first = ""
         if causes:
             c = causes[0]
-            headline = c.headline if len(c.headline) <= HEADLINE_CHARS else c.headline[:HEADLINE_CHARS - 1] + "…"
+            headline = shown(c.headline)
+            headline = headline if len(headline) <= HEADLINE_CHARS else headline[:HEADLINE_CHARS - 1] + "…"
             first = f"<br>{escape(style.label(c.state))} {escape(headline)}"  # all of it: tooltip, Why?
-        warn = f" · ⚠ {len(verdict.warnings)} warning{'s' * (len(verdict.warnings) != 1)}" if verdict.warnings else ""
+        warn = " · ⚠ " + style.counted(len(verdict.warnings), self.tr("{n} warning"), self.tr("{n} warnings")) \
+            if verdict.warnings else ""
         self.reasons.setText(f"<b>{escape(tally)}</b>{warn}{first}")
-        self.reasons.setToolTip("\n".join(lines(causes)) if causes else "\n".join(verdict.reasons))
+        self.reasons.setToolTip("\n".join(shown(lines(causes))) if causes else "\n".join(shown(verdict.reasons)))
         self._paint(verdict.verdict)
         self.more.setVisible(True)
 
@@ -100,7 +103,7 @@ class MessageBar(QFrame):
         self.text.setTextInteractionFlags(Qt.TextSelectableByMouse)
         close = QToolButton()
         close.setText("✕")
-        close.setToolTip("Dismiss")
+        close.setToolTip(self.tr("Dismiss"))
         close.clicked.connect(self.hide)
         layout = QVBoxLayout(self)
         row = QHBoxLayout()

@@ -12,6 +12,8 @@ from html import escape
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
 
 from migready.checks.checklist import STATES
+from migready.checks.i18n import shown
+from migready.checks.labels import label
 
 from migready.checks.root_causes import blocker_tally
 
@@ -31,10 +33,11 @@ class ChecklistPage(Page):
     def __init__(self, session, interaction, parent=None):
         super().__init__(session, interaction, parent)
         self.summary = heading()
-        self.state_filter = facet_combo("all states", [(style.label(s), s) for s in STATES])
-        self.blocker_filter = facet_combo("blockers and others", [("blockers only", "blocker"),
-                                                                  ("non-blockers only", "not blocker")])
-        browser = Browser(self, ChecklistModel(parent=self), "Search items…",
+        self.state_filter = facet_combo(self.tr("all states"), [(style.label(s), s) for s in STATES])
+        self.blocker_filter = facet_combo(self.tr("blockers and others"), [(self.tr("blockers only"), "blocker"),
+                                                                           (self.tr("non-blockers only"),
+                                                                            "not blocker")])
+        browser = Browser(self, ChecklistModel(parent=self), self.tr("Search items…"),
                           {"state": self.state_filter, "blocker": self.blocker_filter})
         self.model, self.proxy, self.search = browser.model, browser.proxy, browser.search
         self.tree = tree_view(self.proxy, {0: 125, 1: 320, 2: 65})
@@ -45,12 +48,13 @@ class ChecklistPage(Page):
         self.details = QTextBrowser()
         self.buttons = {}
         actions = QHBoxLayout()
-        for state, text in (("pass", "Mark pass…"), ("fail", "Mark fail…"), ("na", "Not applicable…")):
+        for state, text in (("pass", self.tr("Mark pass…")), ("fail", self.tr("Mark fail…")),
+                            ("na", self.tr("Not applicable…"))):
             button = QPushButton(text)
             button.clicked.connect(lambda _=False, s=state: self.ask_mark(s))
             self.buttons[state] = button
             actions.addWidget(button)
-        self.buttons["waive"] = QPushButton("Waive…")
+        self.buttons["waive"] = QPushButton(self.tr("Waive…"))
         self.buttons["waive"].clicked.connect(self.ask_waive)
         actions.addWidget(self.buttons["waive"])
         actions.addStretch(1)
@@ -67,8 +71,8 @@ class ChecklistPage(Page):
         self.log = table_view(self.events, {0: 50, 1: 190, 2: 120, 3: 160}, stretch=4)
         self.log.setObjectName("event-log")
         self.tabs = QTabWidget()
-        self.tabs.addTab(items, "Items")
-        self.tabs.addTab(self.log, "Event log")
+        self.tabs.addTab(items, self.tr("Items"))
+        self.tabs.addTab(self.log, self.tr("Event log"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.tabs, 1)
@@ -91,16 +95,18 @@ class ChecklistPage(Page):
         self._expand()
         self._refresh_log()
         if review is None:
-            self.summary.setText("No checklist yet: open an inventory.")
+            self.summary.setText(self.tr("No checklist yet: open an inventory."))
             self._enable(None)
             return
         counts = review.checklist.counts()
         tally = blocker_tally(review.checklist.items)  # the rail and the report count the same way
-        said = ", ".join(f"{tally[k]} {k}" for k in ("failed", "pending", "waived") if tally[k]) or "all pass"
-        self.summary.setText(
-            f"<b>{len(review.checklist.items)} items</b>: "
-            + ", ".join(f"{n} {style.label(s)}" for s, n in counts.items() if n)
-            + f". <b>Blockers: {said}</b>. Select an item to mark or waive it.")
+        words = {"failed": self.tr("{n} failed"), "pending": self.tr("{n} pending"), "waived": self.tr("{n} waived")}
+        said = self.tr(", ").join(words[k].format(n=tally[k]) for k in ("failed", "pending", "waived") if tally[k]) \
+            or self.tr("all pass")
+        self.summary.setText(self.tr("<b>{items}</b>: {counts}. <b>Blockers: {blockers}</b>. Select an item to mark "
+                                     "or waive it.").format(
+            items=style.counted(len(review.checklist.items), self.tr("{n} item"), self.tr("{n} items")),
+            counts=self.tr(", ").join(f"{n} {style.label(s)}" for s, n in counts.items() if n), blockers=said))
         if selected is not None and not self.select(selected.id):
             self._enable(None)
         elif selected is None:
@@ -147,18 +153,22 @@ class ChecklistPage(Page):
         item = self.selected_item()
         self._enable(item)
         if item is None:
-            self.details.setHtml("<i>Select an item.</i>")
+            self.details.setHtml("<i>{}</i>".format(escape(self.tr("Select an item."))))
             return
-        rows = [("State", style.label(item.state) + (f" (before waiver: {item.base_state})"
-                                                   if item.state == "waived" else "")),
-                ("Id", item.id), ("Phase", item.phase), ("Blocker", "yes" if item.blocker else "no"),
-                ("Evidence", evidence(item)), ("Before the move", item.pre_evidence),
-                ("Cleared by", item.cleared_by),
-                ("Incident", f"#{item.incident}" if item.incident else ""),
-                ("Marked", f"{item.mark['state']} by {item.mark['by']} at {item.mark['at']}: {item.mark['note']}"
-                 if item.mark else "")]
-        body = "".join(f"<tr><td valign='top'><b>{k}</b></td><td>{escape(str(v))}</td></tr>" for k, v in rows if v)
-        self.details.setHtml(f"<p><b>{escape(item.title)}</b></p><table cellspacing='4'>{body}</table>")
+        rows = [(self.tr("State"), style.label(item.state) + (
+                    self.tr(" (before waiver: {state})").format(state=style.word(item.base_state))
+                    if item.state == "waived" else "")),
+                (self.tr("Id"), item.id), (self.tr("Phase"), label("phase", item.phase)),
+                (self.tr("Blocker"), self.tr("yes") if item.blocker else self.tr("no")),
+                (self.tr("Evidence"), shown(evidence(item))), (self.tr("Before the move"), shown(item.pre_evidence)),
+                (self.tr("Cleared by"), shown(item.cleared_by)),
+                (self.tr("Incident"), f"#{item.incident}" if item.incident else ""),
+                (self.tr("Marked"), self.tr("{state} by {by} at {at}: {note}").format(
+                    state=style.word(item.mark["state"]), by=item.mark["by"], at=item.mark["at"],
+                    note=item.mark["note"]) if item.mark else "")]
+        body = "".join(f"<tr><td valign='top'><b>{escape(k)}</b></td><td>{escape(str(v))}</td></tr>"
+                       for k, v in rows if v)
+        self.details.setHtml(f"<p><b>{escape(shown(item.title))}</b></p><table cellspacing='4'>{body}</table>")
 
     # -- acting ---------------------------------------------------------------------------
 

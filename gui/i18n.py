@@ -18,16 +18,32 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, Q
 from migready.checks import i18n
 
 SETTINGS_KEY = "language"
+# Each language in its own words (View ▸ Language): a reader who cannot read the current one finds theirs.
+LANGUAGE_NAMES = {"en": "English", "zh_CN": "简体中文"}
 _installed: list[QTranslator] = []  # Qt does not own installed translators: keep them alive
+_system_locale: list[QLocale] = []  # the locale before the first install (English gives it back)
 
 
-def saved_language() -> str | None:
-    value = QSettings().value(SETTINGS_KEY)
+def saved_language(settings: QSettings | None = None) -> str | None:
+    value = (settings if settings is not None else QSettings()).value(SETTINGS_KEY)
     return i18n.normalise(str(value)) if value else None
 
 
-def save_language(lang: str) -> None:
-    QSettings().setValue(SETTINGS_KEY, lang)
+def save_language(lang: str, settings: QSettings | None = None) -> None:
+    """Remember `lang` for the next start (an unknown one raises ValueError, as `--lang` does)."""
+    if i18n.normalise(lang) not in i18n.LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}: choose one of {', '.join(i18n.LANGUAGES)}")
+    settings = settings if settings is not None else QSettings()
+    settings.setValue(SETTINGS_KEY, i18n.normalise(lang))
+    settings.sync()
+
+
+def said(exc: BaseException) -> str:
+    """An exception's message in the reader's language: the core raises some with a `Msg`, which
+    ``str(exc)`` would give in English."""
+    if len(exc.args) == 1 and isinstance(exc.args[0], i18n.Msg):
+        return i18n.shown(exc.args[0])
+    return str(exc)
 
 
 def install(lang: str | None = None) -> str:
@@ -36,6 +52,8 @@ def install(lang: str | None = None) -> str:
     Call once, after the QApplication exists and before any window is built:
     widgets take their text when they are made."""
     app = QCoreApplication.instance()
+    if not _system_locale:
+        _system_locale.append(QLocale())
     chosen = i18n.set_language(lang or saved_language())
     for translator in _installed:
         app.removeTranslator(translator)
@@ -48,4 +66,6 @@ def install(lang: str | None = None) -> str:
                 app.installTranslator(translator)
                 _installed.append(translator)
         QLocale.setDefault(QLocale(chosen))
+    else:
+        QLocale.setDefault(_system_locale[0])
     return chosen

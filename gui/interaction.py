@@ -9,14 +9,21 @@ from __future__ import annotations
 
 from typing import Optional
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from .dialogs.hostkey import HostKeyDialog
 from .dialogs.mark import MarkDialog, MarkRequest
 from .dialogs.waive import WaiveDialog, WaiverRequest
 
-INVENTORY_FILTER = "Inventories (*.yaml *.yml);;All files (*)"
-WORKSPACE_FILTER = "Workspaces (*.migready.json *.json);;All files (*)"
+# Marked here, translated when a file dialog shows them (module constants exist before the language is chosen).
+INVENTORY_FILTER = QT_TRANSLATE_NOOP("Interaction", "Inventories (*.yaml *.yml);;All files (*)")
+WORKSPACE_FILTER = QT_TRANSLATE_NOOP("Interaction", "Workspaces (*.migready.json *.json);;All files (*)")
+
+
+def _filters(filters: str) -> str:
+    """The dialog's filter line in the reader's language (a filter not marked above is shown as given)."""
+    return QCoreApplication.translate("Interaction", filters)
 
 
 class Interaction:
@@ -56,11 +63,11 @@ class Interaction:
         return text if ok else None
 
     def open_file(self, caption: str, filters: str, directory: str = "") -> Optional[str]:
-        path, _ = QFileDialog.getOpenFileName(self.parent, caption, directory, filters)
+        path, _ = QFileDialog.getOpenFileName(self.parent, caption, directory, _filters(filters))
         return path or None
 
     def save_file(self, caption: str, filters: str, suggested: str = "") -> Optional[str]:
-        path, _ = QFileDialog.getSaveFileName(self.parent, caption, suggested, filters)
+        path, _ = QFileDialog.getSaveFileName(self.parent, caption, suggested, _filters(filters))
         return path or None
 
     def choose(self, caption: str, prompt: str, items: list[str], current: str = "",

@@ -1,4 +1,4 @@
-"""The slow things the GUI asks for, as plain functions (no Qt): run by workers.
+"""The slow things the GUI asks for, as plain functions (no widgets): run by workers.
 
 Each is a short composition of core calls so that it can be tested, and
 run in a script, without a window: load an inventory (with its flags and,
@@ -12,6 +12,8 @@ from .gcpause import no_collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
+
+from PySide6.QtCore import QCoreApplication
 
 from migready.checks.inventory import load_inventory
 from migready.checks.problems import InputError, Problem
@@ -56,7 +58,8 @@ def open_workspace_job(path: str | Path) -> Loaded:
     workspace = Workspace.load(path)
     recorded = workspace.inventory_ref.get("path") or ""
     if not recorded:
-        return Loaded("", problems=[Problem(str(path), 0, 0, "inventory.path", "the workspace names no inventory")],
+        why = QCoreApplication.translate("jobs", "the workspace names no inventory")  # shown as the problem
+        return Loaded("", problems=[Problem(str(path), 0, 0, "inventory.path", why)],
                       workspace=workspace)
     loaded = load_inventory_job(recorded)
     loaded.workspace = workspace

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Optional
 
 from PySide6.QtCore import QEvent, QSettings, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (QLabel, QListWidget, QListWidgetItem, QMainWindow, QProgressBar, QSplitter,
                                QStackedWidget, QVBoxLayout, QWidget)
 
@@ -28,9 +28,12 @@ from .recent import RecentFiles
 from .rehearsal_page import RehearsalPage
 from .session import Session
 from .signoff_page import SignoffPage
-from .steps import STEPS, TITLES, TOOLS, discovery_state, rehearsal_state, step_states
+from .steps import STEPS, TITLES, TOOLS, discovery_state, rehearsal_state, step_states, title as step_title
 
 PAGES = STEPS + TOOLS  # rail rows and stacked pages, in this order
+# Said in the language chosen too, since the reader may not read the one the window is in now.
+RESTART_NOTE = {"en": "The window speaks English from the next start.",
+                "zh_CN": "下次启动时界面将显示为简体中文。"}
 
 
 class MainWindow(OpensDroppedFiles, QMainWindow):
@@ -63,8 +66,8 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
         self.rail.setWordWrap(True)
         self.rail.setMinimumWidth(190)
         self.stack = QStackedWidget()
-        for key, title in PAGES:
-            item = QListWidgetItem(title)
+        for key, _title in PAGES:
+            item = QListWidgetItem(step_title(key))
             item.setData(Qt.UserRole, key)
             self.rail.addItem(item)
             self.stack.addWidget(self.pages[key])
@@ -107,7 +110,7 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
         s.probe_changed.connect(self._busy_changed)
         s.busy_changed.connect(self._busy_changed)
         s.message.connect(self.say)
-        s.saved.connect(lambda path: self.say("Saved"))  # the path is on the right of the status bar already
+        s.saved.connect(lambda path: self.say(self.tr("Saved")))  # the path is on the right of the status bar already
         s.opened.connect(self._opened)
         s.error.connect(self.show_error)
         s.opened.connect(self.recent.add)
@@ -129,38 +132,82 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
 
     def _make_actions(self) -> None:
         bar = self.menuBar()
-        file = bar.addMenu("&File")
+        file = bar.addMenu(self.tr("&File"))
         self.actions = {
-            "open": self._action(file, "&Open inventory…", self.ask_open_inventory, QKeySequence.Open),
-            "open_workspace": self._action(file, "Open &workspace…", self.ask_open_workspace, "Ctrl+Shift+O"),
+            "open": self._action(file, self.tr("&Open inventory…"), self.ask_open_inventory, QKeySequence.Open),
+            "open_workspace": self._action(file, self.tr("Open &workspace…"), self.ask_open_workspace,
+                                           "Ctrl+Shift+O"),
         }
-        self.recent_menu = file.addMenu("Open &recent")
+        self.recent_menu = file.addMenu(self.tr("Open &recent"))
         self.recent_menu.aboutToShow.connect(lambda: self.recent.fill(self.recent_menu, self.session.open_path))
         file.addSeparator()
-        self.actions["new"] = self._action(file, "&New workspace", self.session.new_workspace, QKeySequence.New,
-                                           "Start a fresh review of the current inventory")
-        self.actions["save"] = self._action(file, "&Save workspace", self.save, QKeySequence.Save)
-        self.actions["save_as"] = self._action(file, "Save workspace &as…", self.ask_save_as, QKeySequence.SaveAs)
+        self.actions["new"] = self._action(file, self.tr("&New workspace"), self.session.new_workspace,
+                                           QKeySequence.New, self.tr("Start a fresh review of the current inventory"))
+        self.actions["save"] = self._action(file, self.tr("&Save workspace"), self.save, QKeySequence.Save)
+        self.actions["save_as"] = self._action(file, self.tr("Save workspace &as…"), self.ask_save_as,
+                                               QKeySequence.SaveAs)
         file.addSeparator()
-        self.actions["quit"] = self._action(file, "&Quit", self.close, QKeySequence.Quit)
-        view = bar.addMenu("&View")
-        self.rail_action = self._action(view, "Steps rail", self.toggle_rail, "Ctrl+B",
-                                        "Show or hide the steps on the left (more room for the tables)")
+        self.actions["quit"] = self._action(file, self.tr("&Quit"), self.close, QKeySequence.Quit)
+        view = bar.addMenu(self.tr("&View"))
+        self.rail_action = self._action(view, self.tr("Steps rail"), self.toggle_rail, "Ctrl+B",
+                                        self.tr("Show or hide the steps on the left (more room for the tables)"))
         self.rail_action.setCheckable(True)
         self.rail_action.setChecked(True)
-        go = bar.addMenu("&Go")
-        for number, (key, title) in enumerate(STEPS, 1):
-            self.actions[f"go_{key}"] = self._action(go, title, lambda _=False, k=key: self.go(k), f"Ctrl+{number}")
+        self._language_menu(view)
+        go = bar.addMenu(self.tr("&Go"))
+        for number, (key, _title) in enumerate(STEPS, 1):
+            self.actions[f"go_{key}"] = self._action(go, step_title(key), lambda _=False, k=key: self.go(k),
+                                                     f"Ctrl+{number}")
         go.addSeparator()
-        for number, (key, title) in enumerate(TOOLS, len(STEPS) + 1):
-            self.actions[f"go_{key}"] = self._action(go, title, lambda _=False, k=key: self.go(k), f"Ctrl+{number}")
-        run = bar.addMenu("&Run")
-        self.actions["run"] = self._action(run, "&Run probes on this page", self.run_probes, "Ctrl+R")
-        self.actions["cancel"] = self._action(run, "&Cancel the probe run", self.cancel_probes, "Esc")
-        self.actions["attest"] = self._action(run, "&Attest my probe runs with a key…", self.ask_run_signer,
-                                              tip="Sign each probe run you make in this session with your key "
-                                                  "(made by migready keygen): the report shows it as run by you")
-        self.actions["find"] = self._action(run, "&Find on this page", self.focus_search, QKeySequence.Find)
+        for number, (key, _title) in enumerate(TOOLS, len(STEPS) + 1):
+            self.actions[f"go_{key}"] = self._action(go, step_title(key), lambda _=False, k=key: self.go(k),
+                                                     f"Ctrl+{number}")
+        run = bar.addMenu(self.tr("&Run"))
+        self.actions["run"] = self._action(run, self.tr("&Run probes on this page"), self.run_probes, "Ctrl+R")
+        self.actions["cancel"] = self._action(run, self.tr("&Cancel the probe run"), self.cancel_probes, "Esc")
+        self.actions["attest"] = self._action(run, self.tr("&Attest my probe runs with a key…"), self.ask_run_signer,
+                                              tip=self.tr("Sign each probe run you make in this session with your "
+                                                          "key (made by migready keygen): the report shows it as "
+                                                          "run by you"))
+        self.actions["find"] = self._action(run, self.tr("&Find on this page"), self.focus_search, QKeySequence.Find)
+
+    def _language_menu(self, view) -> None:
+        """View ▸ Language: each language in its own name, the current one checked; a choice is saved
+        (gui/i18n.py) and applies at the next start, since every widget took its words when it was made."""
+        from migready.checks.i18n import language
+
+        from .i18n import LANGUAGE_NAMES
+        menu = view.addMenu(self.tr("&Language"))
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        self.language_actions = {}
+        for lang, name in LANGUAGE_NAMES.items():
+            action = QAction(name, self)
+            action.setCheckable(True)
+            action.setChecked(lang == language())
+            action.setData(lang)
+            action.setStatusTip(self.tr("Show the window in {name} from the next start").format(name=name))
+            action.triggered.connect(lambda _=False, code=lang: self.choose_language(code))
+            group.addAction(action)
+            menu.addAction(action)
+            self.language_actions[lang] = action
+        self.language_menu = menu
+
+    def choose_language(self, lang: str) -> None:
+        """Save the choice (it applies at the next start) and say so, in the language chosen as well."""
+        from migready.checks.i18n import language
+
+        from .i18n import LANGUAGE_NAMES, save_language
+        save_language(lang, self.settings)
+        name = LANGUAGE_NAMES[lang]
+        if lang == language():
+            self.say(self.tr("The window is in {name}.").format(name=name))
+            return
+        self.messages.show_message(self.tr("Language: {name}").format(name=name),
+                                   self.tr("Saved. The window speaks {name} from the next start: close "
+                                           "migready and open it again.").format(name=name)
+                                   + "\n" + RESTART_NOTE.get(lang, ""), state="pending")
+        self.say(self.tr("Language saved: {name} (applies at the next start)").format(name=name))
 
     # -- steps -------------------------------------------------------------------------------
 
@@ -212,10 +259,11 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
         signed = len(s.workspace.signoffs if s.workspace is not None else [])
         states = step_states(s.inventory, s.problems, s.flags, s.review,
                              s.probe.phase if s.probe is not None else "", signed, self._awaiting())
-        for row, (key, title) in enumerate(STEPS):
+        for row, (key, _title) in enumerate(STEPS):
             item = self.rail.item(row)
             state = states[key]
-            word = {"todo": "to do", "running": "running"}.get(state.state, state.state)
+            title = step_title(key)
+            word = self.tr("to do") if state.state == "todo" else style.word(state.state)
             item.setText(f"{style.symbol(state.state) if state.state != 'todo' else '○'} {title}\n"
                          f"    {word}{' · ' + state.hint if state.hint else ''}")
             item.setToolTip(f"{title}: {word}" + (f" ({state.hint})" if state.hint else ""))
@@ -225,8 +273,9 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
         for key, icon, tool in (("discovery", "⌕", discovery_state(s.workspace)),
                                 ("rehearsal", "⚡", rehearsal_state(s.review))):
             item = self.rail.item(len(STEPS) + [k for k, _ in TOOLS].index(key))
-            item.setText(f"{icon} {TITLES[key]}\n    {tool.hint}")
-            item.setToolTip(f"{TITLES[key]} (a tool, not a step of the review): {tool.hint}")
+            item.setText(f"{icon} {step_title(key)}\n    {tool.hint}")
+            item.setToolTip(self.tr("{title} (a tool, not a step of the review): {hint}").format(
+                title=step_title(key), hint=tool.hint))
             tint = style.tint(tool.state)
             item.setBackground(tint if tint is not None else Qt.transparent)
             item.setData(Qt.UserRole + 1, tool.state)
@@ -260,25 +309,30 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
         problems = self.session.problems
         self.banner.show_verdict(review.verdict if review else None,
                                  pending=self.session.inventory is not None and review is None,
-                                 why=f"The inventory has {style.plural(len(problems), 'problem')} to fix first "
-                                     "(Inventory step)." if problems else "",
+                                 why=style.counted(len(problems),
+                                                   self.tr("The inventory has {n} problem to fix first "
+                                                           "(Inventory step)."),
+                                                   self.tr("The inventory has {n} problems to fix first "
+                                                           "(Inventory step).")) if problems else "",
                                  causes=getattr(review, "causes", None))
         self.update_steps()
 
     def _workspace_changed(self) -> None:
         s = self.session
         if s.workspace is None:
-            self.where.setText("no workspace")
+            self.where.setText(self.tr("no workspace"))
         else:
             name = Path(s.workspace.path).name
-            self.where.setText(f"untitled (autosaved as {name})" if s.untitled else str(s.workspace.path))
-        inventory = s.inventory.migration.name if s.inventory is not None else "no inventory"
-        self.setWindowTitle(f"migready — {inventory} — {'untitled' if s.untitled else Path(s.workspace.path).name}"
+            self.where.setText(self.tr("untitled (autosaved as {name})").format(name=name) if s.untitled
+                               else str(s.workspace.path))
+        inventory = s.inventory.migration.name if s.inventory is not None else self.tr("no inventory")
+        self.setWindowTitle(f"migready — {inventory} — "
+                            f"{self.tr('untitled') if s.untitled else Path(s.workspace.path).name}"
                             if s.workspace is not None else "migready")
         self.update_steps()
 
     def _busy_changed(self, *_args) -> None:
-        what = self.session.loading or ("Probing…" if self.session.probe is not None else "")
+        what = self.session.loading or (self.tr("Probing…") if self.session.probe is not None else "")
         self.busy.setVisible(bool(what))
         if what:
             self.say(what)
@@ -293,12 +347,12 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
     # -- file actions -----------------------------------------------------------------------------
 
     def ask_open_inventory(self) -> None:
-        path = self.interaction.open_file("Open inventory", INVENTORY_FILTER)
+        path = self.interaction.open_file(self.tr("Open inventory"), INVENTORY_FILTER)
         if path:
             self.session.open_inventory(path)
 
     def ask_open_workspace(self) -> None:
-        path = self.interaction.open_file("Open workspace", WORKSPACE_FILTER)
+        path = self.interaction.open_file(self.tr("Open workspace"), WORKSPACE_FILTER)
         if path:
             self.session.open_workspace(path)
 
@@ -310,7 +364,7 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
         if self.session.workspace is None:
             return
         suggested = Path(self.session.inventory_path or "review").stem + ".migready.json"
-        path = self.interaction.save_file("Save workspace as", WORKSPACE_FILTER, suggested)
+        path = self.interaction.save_file(self.tr("Save workspace as"), WORKSPACE_FILTER, suggested)
         if path:
             self.session.save_as(path)
 
@@ -321,13 +375,13 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
         elif isinstance(page, DiscoveryPage):
             page.start()
         else:
-            self.say("Go to a probe page (Ctrl+3 or Ctrl+4) to run probes.")
+            self.say(self.tr("Go to a probe page (Ctrl+3 or Ctrl+4) to run probes."))
 
     def ask_run_signer(self) -> None:
         """Choose the key once per session; every probe run finished afterwards is attested with it."""
         from migready.checks.signing import SigningError, load_signer
         ask = self.interaction
-        path = ask.open_file("Your signing key (migready keygen)", "Private key (*)")
+        path = ask.open_file(self.tr("Your signing key (migready keygen)"), self.tr("Private key (*)"))
         if not path:
             return
         try:
@@ -336,15 +390,16 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
             except SigningError as exc:
                 if "passphrase; give it" not in str(exc):
                     raise
-                secret = ask.secret(f"Passphrase for {path}:")
+                secret = ask.secret(self.tr("Passphrase for {path}:").format(path=path))
                 if secret is None:
                     return
                 signer = load_signer(path, secret.encode("utf-8"))
         except SigningError as exc:
-            self.session.error.emit("Key not usable", str(exc))
+            self.session.error.emit(self.tr("Key not usable"), str(exc))
             return
         self.session.run_signer = signer
-        self.say(f"Probe runs are now attested by {signer.name} ({signer.role}).")
+        self.say(self.tr("Probe runs are now attested by {name} ({role}).").format(name=signer.name,
+                                                                                 role=signer.role))
 
     def cancel_probes(self) -> None:
         if self.session.probe is not None:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from html import escape
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout
 
 from migready.checks.compare import latest_runs
+from migready.checks.i18n import shown
 from migready.checks.plan_view import view_plan
 from migready.checks.probes import build_plan, staging_hosts
 
@@ -21,9 +23,13 @@ from .models.results import ResultsModel
 from .page import Browser, Page, StateLine, facet_combo, heading, table_view
 from .probe_worker import ProbeRun
 
-PHASES = {
-    "pre": ("Pre-migration probes", "source", "before the move: the baseline every later result is compared with"),
-    "post": ("Post-migration probes", "target", "after the move: what changed is on the Compare page"),
+PHASES = {  # marked for extraction, translated where shown (ProbePage.tr)
+    "pre": (QT_TRANSLATE_NOOP("ProbePage", "Pre-migration probes"),
+            QT_TRANSLATE_NOOP("ProbePage", "source"),
+            QT_TRANSLATE_NOOP("ProbePage", "before the move: the baseline every later result is compared with")),
+    "post": (QT_TRANSLATE_NOOP("ProbePage", "Post-migration probes"),
+             QT_TRANSLATE_NOOP("ProbePage", "target"),
+             QT_TRANSLATE_NOOP("ProbePage", "after the move: what changed is on the Compare page")),
 }
 
 
@@ -37,27 +43,28 @@ class ProbePage(Page):
         self.host = QComboBox()
         self.host.setEditable(True)
         self.host.setInsertPolicy(QComboBox.NoInsert)
-        self.host.lineEdit().setPlaceholderText("ssh://user@host:port or local://")
+        self.host.lineEdit().setPlaceholderText(self.tr("ssh://user@host:port or local://"))
         self.host.setMinimumContentsLength(22)
         self.host.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-        self.run_button = QPushButton("Run probes")
-        self.run_button.setToolTip("Run the probe plan on this host (Ctrl+R)")
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setToolTip("Stop the run; the results that arrived are kept (Esc)")
+        self.run_button = QPushButton(self.tr("Run probes"))
+        self.run_button.setToolTip(self.tr("Run the probe plan on this host (Ctrl+R)"))
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setToolTip(self.tr("Stop the run; the results that arrived are kept (Esc)"))
         self.cancel_button.setEnabled(False)
         self.progress = QProgressBar()
-        self.progress.setFormat("%v / %m probes")
+        self.progress.setFormat(self.tr("%v / %m probes"))
         self.progress.setValue(0)
         self.state = StateLine("probe-state")
-        self.status_filter = facet_combo("all results", [(style.label(s), s) for s in ("fail", "inconclusive", "pass")])
-        browser = Browser(self, ResultsModel(parent=self), "Search results…", {"status": self.status_filter})
+        self.status_filter = facet_combo(self.tr("all results"),
+                                         [(style.label(s), s) for s in ("fail", "inconclusive", "pass")])
+        browser = Browser(self, ResultsModel(parent=self), self.tr("Search results…"), {"status": self.status_filter})
         self.model, self.proxy, self.search = browser.model, browser.proxy, browser.search
         self.table = table_view(self.proxy, {0: 110, 1: 280, 2: 105, 3: 130, 4: 60})
         self.table.setObjectName(f"{phase}-results")
         self.persist("table", self.table)
 
         row = QHBoxLayout()
-        row.addWidget(QLabel("Staging host:"))
+        row.addWidget(QLabel(self.tr("Staging host:")))
         row.addWidget(self.host, 1)
         row.addWidget(self.run_button)
         row.addWidget(self.cancel_button)
@@ -92,8 +99,10 @@ class ProbePage(Page):
         site = ""
         if inventory is not None:
             site_obj = inventory.migration.source if self.phase == "pre" else inventory.migration.target
-            site = f" of the {self.side} site <b>{escape(site_obj.site)}</b>"
-        self.intro.setText(f"<b>{self.title}</b>: run the probe plan from a staging host{site}, {self.why}.")
+            site = self.tr(" of the {side} site <b>{site}</b>").format(side=self.tr(self.side),
+                                                                        site=escape(site_obj.site))
+        self.intro.setText(self.tr("<b>{title}</b>: run the probe plan from a staging host{site}, {why}.").format(
+            title=self.tr(self.title), site=site, why=self.tr(self.why)))
         self._enable()
 
     def show_latest(self) -> None:
@@ -106,7 +115,7 @@ class ProbePage(Page):
         if run is None:
             self.progress.setMaximum(1)
             self.progress.setValue(0)
-            self._tell("todo", "No run yet: pick a staging host and press Run probes.")
+            self._tell("todo", self.tr("No run yet: pick a staging host and press Run probes."))
             return
         self.progress.setMaximum(max(run.get("planned") or len(run["results"]), 1))
         self.progress.setValue(len(run["results"]))
@@ -114,14 +123,17 @@ class ProbePage(Page):
 
     def _say_run(self, run: dict) -> None:
         counts = {s: sum(1 for r in run["results"] if r.get("status") == s) for s in ("pass", "fail", "inconclusive")}
-        tally = ", ".join(f"{n} {style.label(s)}" for s, n in counts.items() if n)
+        tally = self.tr(", ").join(f"{n} {style.label(s)}" for s, n in counts.items() if n)
         when = (run.get("finished") or run.get("started") or "").replace("T", " ").rstrip("Z")
         if run.get("complete"):
             self._tell("pass" if not counts["fail"] else "fail",
-                       f"{run['id']} from {run['host']} finished {when} UTC: {tally}.")
+                       self.tr("{run} from {host} finished {when} UTC: {tally}.").format(
+                           run=run["id"], host=run["host"], when=when, tally=tally))
         else:
-            self._tell("pending", f"{run['id']} from {run['host']} is incomplete ({run.get('error') or 'stopped'}): "
-                                  f"{len(run['results'])} of {run.get('planned')} results kept: {tally}.")
+            self._tell("pending", self.tr("{run} from {host} is incomplete ({why}): {kept} of {planned} results "
+                                          "kept: {tally}.").format(
+                run=run["id"], host=run["host"], why=shown(run.get("error")) or self.tr("stopped"),
+                kept=len(run["results"]), planned=run.get("planned"), tally=tally))
 
     def _tell(self, state: str, text: str) -> None:
         self.state.tell(state, text)
@@ -148,7 +160,7 @@ class ProbePage(Page):
             return self.start(host)  # says why it cannot
         view = view_plan(self.session.inventory, build_plan(self.session.inventory, host, self.phase))
         if not self.interaction.probe_plan(view):
-            self._tell("todo", "Not run: nothing was sent.")
+            self._tell("todo", self.tr("Not run: nothing was sent."))
             return None
         return self.start(host)
 
@@ -156,16 +168,17 @@ class ProbePage(Page):
         """Start a run on `host` (default: the host field); never starts by itself."""
         host = (host or self.host.currentText()).strip()
         if not self.can_run():
-            self._tell("fail", "Another probe run is going on." if self.session.probe else
-                       "Wait until the inventory has loaded." if self.session.loading else "Open an inventory first.")
+            self._tell("fail", self.tr("Another probe run is going on.") if self.session.probe else
+                       self.tr("Wait until the inventory has loaded.") if self.session.loading else
+                       self.tr("Open an inventory first."))
             return None
         if not host:
-            self._tell("fail", "Pick or type a staging host first.")
+            self._tell("fail", self.tr("Pick or type a staging host first."))
             return None
         self.host.setEditText(host)
         self.model.set_rows([])
         self.progress.setMaximum(0)  # busy until the first result says how many
-        self._tell("running", f"Connecting to {host}…")
+        self._tell("running", self.tr("Connecting to {host}…").format(host=host))
         run = ProbeRun(self.session, self.interaction, self.phase, host, parent=self)
         run.results.connect(self._arrived)
         run.progress.connect(self._progress)
@@ -179,7 +192,7 @@ class ProbePage(Page):
     def cancel(self) -> None:
         if self.current is not None and self.current.running:
             self.current.cancel()
-            self._tell("pending", "Cancelling: the results that arrived are kept…")
+            self._tell("pending", self.tr("Cancelling: the results that arrived are kept…"))
 
     def _arrived(self, results: list) -> None:
         self.model.append_rows(results)
@@ -187,7 +200,8 @@ class ProbePage(Page):
     def _progress(self, done: int, total: int) -> None:
         self.progress.setMaximum(max(total, 1))
         self.progress.setValue(done)
-        self._tell("running", f"Probing from {self.current.host}: {done} of {total}…")
+        self._tell("running", self.tr("Probing from {host}: {done} of {total}…").format(
+            host=self.current.host, done=done, total=total))
 
     def _finished(self, run: dict) -> None:
         self.progress.setMaximum(max(run.get("planned") or 1, 1))
@@ -199,7 +213,7 @@ class ProbePage(Page):
     def _failed(self, why: str) -> None:
         self.progress.setMaximum(1)
         self.progress.setValue(0)
-        self._tell("fail", f"Could not run: {why}")
+        self._tell("fail", self.tr("Could not run: {why}").format(why=why))
         self._enable()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QMenu
 
 KEY = "recent/files"
@@ -34,4 +34,4 @@ class RecentFiles:
             action.setEnabled(Path(path).exists())
             action.triggered.connect(lambda _=False, p=path: open_path(p))
         if not paths:
-            menu.addAction("(nothing opened yet)").setEnabled(False)
+            menu.addAction(QCoreApplication.translate("RecentFiles", "(nothing opened yet)")).setEnabled(False)

@@ -10,35 +10,61 @@ unaffected / inconclusive) feeds the `fails_fast` checklist item.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QPlainTextEdit, QPushButton, QSpinBox,
                                QVBoxLayout)
 
 from migready.checks.rehearsal import RehearsalRefused, describe_rules, prepare, run_rehearsal, staging_hosts
 
+from migready.checks.i18n import shown
+
 from .background_job import WorkspaceRun
+from .i18n import said
 from .page import Page, StateLine, heading
 
-FAULTS = ("blackhole", "reject", "delay")
+FAULTS = ("blackhole", "reject", "delay")  # the core's words (the combo's data); shown as FAULT_NAMES
+FAULT_NAMES = {"blackhole": QT_TRANSLATE_NOOP("RehearsalPage", "blackhole"),
+               "reject": QT_TRANSLATE_NOOP("RehearsalPage", "reject"),
+               "delay": QT_TRANSLATE_NOOP("RehearsalPage", "delay")}
+VERDICT_NAMES = {"fails_fast": QT_TRANSLATE_NOOP("RehearsalPage", "fails fast"),
+                 "unaffected": QT_TRANSLATE_NOOP("RehearsalPage", "unaffected"),
+                 "hangs": QT_TRANSLATE_NOOP("RehearsalPage", "hangs"),
+                 "inconclusive": QT_TRANSLATE_NOOP("RehearsalPage", "inconclusive")}
 VERDICT_STATES = {"fails_fast": "pass", "unaffected": "pass", "hangs": "fail", "inconclusive": "pending"}
+
+
+translate = QCoreApplication.translate  # the live log's words: a module function names its context ("rehearsal")
 
 
 def call_line(obj: dict) -> str | None:
     """One line of the live log for an agent line (None: nothing to show)."""
     if obj.get("type") == "call":
-        answer = "timed out" if obj.get("timed_out") else obj.get("error") or obj.get("status")
-        return f"{obj.get('stage'):9} call {obj.get('n')}: {obj.get('latency_ms') or 0:.1f} ms ({answer})"
+        answer = translate("rehearsal", "timed out") if obj.get("timed_out") else obj.get("error") or obj.get("status")
+        stage = {"baseline": translate("rehearsal", "baseline"), "fault": translate("rehearsal", "fault"),
+                 "recovery": translate("rehearsal", "recovery"),
+                 "after": translate("rehearsal", "after")}.get(
+            obj.get("stage"), obj.get("stage"))
+        return translate("rehearsal", "{stage} call {n}: {ms} ms ({answer})").format(
+            stage=f"{stage:9}", n=obj.get("n"), ms=f"{obj.get('latency_ms') or 0:.1f}", answer=answer)
     if obj.get("type") == "rehearsal":
         event = obj.get("event")
         if event == "inconclusive":
-            return f"inconclusive: {obj.get('reason')}: {obj.get('detail')}"
-        if event in ("armed", "applied", "reverted", "recovered", "not_recovered"):
-            extra = {"armed": f"watchdog pid {obj.get('watchdog_pid')}, deadline {obj.get('deadline_s')} s",
-                     "applied": f"fault in chain {obj.get('chain')}",
-                     "reverted": "fault removed" if obj.get("removed") else f"STILL PRESENT: {obj.get('left')}",
-                     "recovered": f"healthy {obj.get('recovery_ms') or 0:.0f} ms after the revert",
-                     "not_recovered": f"not healthy within {obj.get('within_s')} s"}[event]
-            return f"{event}: {extra}"
+            return translate("rehearsal", "inconclusive: {reason}: {detail}").format(
+                reason=obj.get("reason"), detail=obj.get("detail"))
+        if event == "armed":
+            return translate("rehearsal", "armed: watchdog pid {pid}, deadline {deadline} s").format(
+                pid=obj.get("watchdog_pid"), deadline=obj.get("deadline_s"))
+        if event == "applied":
+            return translate("rehearsal", "applied: fault in chain {chain}").format(chain=obj.get("chain"))
+        if event == "reverted":
+            return translate("rehearsal", "reverted: fault removed") if obj.get("removed") else \
+                translate("rehearsal", "reverted: STILL PRESENT: {left}").format(left=obj.get("left"))
+        if event == "recovered":
+            return translate("rehearsal", "recovered: healthy {ms} ms after the revert").format(
+                ms=f"{obj.get('recovery_ms') or 0:.0f}")
+        if event == "not_recovered":
+            return translate("rehearsal", "not_recovered: not healthy within {seconds} s").format(
+                seconds=obj.get("within_s"))
     return None
 
 
@@ -73,8 +99,9 @@ class RehearsalPage(Page):
         super().__init__(session, interaction, parent)
         self.current: RehearsalRun | None = None
         self.request = None  # the request whose rules are shown (the very one applied)
-        self.intro = heading("<b>Rehearsal</b>: break one dependency on a staging host for a bounded time and "
-                             "measure whether the service's health endpoint fails fast (incidents 2 and 3).")
+        self.intro = heading(self.tr("<b>Rehearsal</b>: break one dependency on a staging host for a bounded time "
+                                     "and measure whether the service's health endpoint fails fast (incidents 2 "
+                                     "and 3)."))
         self.host = QComboBox()
         self.host.setObjectName("rehearsal-host")
         self.dependency = QComboBox()
@@ -83,37 +110,38 @@ class RehearsalPage(Page):
         self.dependency.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.dependency.setMinimumContentsLength(40)
         self.fault = QComboBox()
-        self.fault.addItems(FAULTS)
+        for fault in FAULTS:
+            self.fault.addItem(self.tr(FAULT_NAMES[fault]), fault)
         self.delay = QSpinBox()
         self.delay.setRange(1, 600000)
         self.delay.setValue(500)
-        self.delay.setSuffix(" ms")
+        self.delay.setSuffix(self.tr(" ms"))
         self.duration = QSpinBox()
         self.duration.setRange(1, 600)
         self.duration.setValue(30)
-        self.duration.setSuffix(" s")
+        self.duration.setSuffix(self.tr(" s"))
         self.rules = QPlainTextEdit()
         self.rules.setObjectName("rehearsal-rules")
         self.rules.setReadOnly(True)
         self.log = QPlainTextEdit()
         self.log.setObjectName("rehearsal-log")
         self.log.setReadOnly(True)
-        self.run_button = QPushButton("Rehearse…")
-        self.run_button.setToolTip("Show the rules and ask before applying them")
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setToolTip("Stop now: the fault is removed and what came in is kept (Esc)")
+        self.run_button = QPushButton(self.tr("Rehearse…"))
+        self.run_button.setToolTip(self.tr("Show the rules and ask before applying them"))
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setToolTip(self.tr("Stop now: the fault is removed and what came in is kept (Esc)"))
         self.cancel_button.setEnabled(False)
         self.state = StateLine("rehearsal-state")
 
         form = QFormLayout()
-        form.addRow("Staging host:", self.host)
-        form.addRow("Dependency:", self.dependency)
+        form.addRow(self.tr("Staging host:"), self.host)
+        form.addRow(self.tr("Dependency:"), self.dependency)
         fault_row = QHBoxLayout()
         fault_row.addWidget(self.fault)
         fault_row.addWidget(self.delay)
         fault_row.addStretch(1)
-        form.addRow("Fault:", fault_row)
-        form.addRow("Duration:", self.duration)
+        form.addRow(self.tr("Fault:"), fault_row)
+        form.addRow(self.tr("Duration:"), self.duration)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.run_button)
@@ -121,7 +149,7 @@ class RehearsalPage(Page):
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addLayout(form)
-        layout.addWidget(heading("Rules and revert (dry run)"))
+        layout.addWidget(heading(self.tr("Rules and revert (dry run)")))
         layout.addWidget(self.rules, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.state)
@@ -163,7 +191,7 @@ class RehearsalPage(Page):
                 combo.setCurrentText(kept)
             combo.blockSignals(False)
         self.show_rules()
-        self.state.tell("todo", "Nothing applied yet: the rules above are what Rehearse… would install.")
+        self.state.tell("todo", self.tr("Nothing applied yet: the rules above are what Rehearse… would install."))
 
     @staticmethod
     def _dependencies(inventory) -> list[str]:
@@ -174,24 +202,24 @@ class RehearsalPage(Page):
         return [d.ref for d in sorted(deps, key=lambda d: not d.rehearse_faults)]
 
     def fault_text(self) -> str:
-        fault = self.fault.currentText()
+        fault = self.fault.currentData()
         return f"delay={self.delay.value()}" if fault == "delay" else fault
 
     def show_rules(self) -> None:
-        self.delay.setEnabled(self.fault.currentText() == "delay")
+        self.delay.setEnabled(self.fault.currentData() == "delay")
         self.request = None
         inventory = self.session.inventory
         if inventory is None:
-            self.rules.setPlainText("Open an inventory first.")
+            self.rules.setPlainText(self.tr("Open an inventory first."))
         elif not self.host.currentText() or not self.dependency.currentText():
-            self.rules.setPlainText("The inventory lists no staging host or no outbound dependency.")
+            self.rules.setPlainText(self.tr("The inventory lists no staging host or no outbound dependency."))
         else:
             try:
                 self.request = prepare(inventory, self.host.currentText(), self.dependency.currentText(),
                                        self.fault_text(), float(self.duration.value()))
-                self.rules.setPlainText("\n".join(describe_rules(self.request)))
+                self.rules.setPlainText("\n".join(shown(describe_rules(self.request))))
             except RehearsalRefused as exc:
-                self.rules.setPlainText(f"Refused: {exc}")
+                self.rules.setPlainText(self.tr("Refused: {why}").format(why=said(exc)))
         self._enable()
 
     # -- running --------------------------------------------------------------------------------
@@ -213,14 +241,16 @@ class RehearsalPage(Page):
         request = self.request
         if request is None or not self.can_run():
             self.state.tell("fail", self.rules.toPlainText() if request is None else
-                            "Another run is going on, or the workspace is not open yet.")
+                            self.tr("Another run is going on, or the workspace is not open yet."))
             return None
-        text = "\n".join(describe_rules(request))
-        if not self.interaction.confirm("Apply this fault?", f"{text}\n\nApply these rules on {request.host} now?"):
-            self.state.tell("todo", "Not applied: nothing was sent.")
+        text = "\n".join(shown(describe_rules(request)))
+        if not self.interaction.confirm(self.tr("Apply this fault?"), self.tr(
+                "{rules}\n\nApply these rules on {host} now?").format(rules=text, host=request.host)):
+            self.state.tell("todo", self.tr("Not applied: nothing was sent."))
             return None
         self.log.clear()
-        self.state.tell("running", f"Rehearsing {request.dependency.ref} on {request.host}…")
+        self.state.tell("running", self.tr("Rehearsing {dependency} on {host}…").format(
+            dependency=request.dependency.ref, host=request.host))
         run = RehearsalRun(self.session, self.interaction, request, parent=self)
         run.line.connect(self.log.appendPlainText)
         run.finished.connect(self._finished)
@@ -233,18 +263,20 @@ class RehearsalPage(Page):
     def cancel(self) -> None:
         if self.current is not None and self.current.running:
             self.current.cancel()
-            self.state.tell("pending", "Cancelling: removing the fault…")
+            self.state.tell("pending", self.tr("Cancelling: removing the fault…"))
 
     def _finished(self, run: dict) -> None:
         r = run["rehearsal"]
         applied = any(e.get("event") == "applied" for e in r["events"])
-        removed = "fault removed" if r.get("fault_removed") or not applied else \
-            "fault removal NOT confirmed (the watchdog removes it)"
-        verdict = (r.get("verdict") or "inconclusive").replace("_", " ")
+        removed = self.tr("fault removed") if r.get("fault_removed") or not applied else \
+            self.tr("fault removal NOT confirmed (the watchdog removes it)")
+        key = r.get("verdict") or "inconclusive"
+        verdict = self.tr(VERDICT_NAMES[key]) if key in VERDICT_NAMES else key.replace("_", " ")
         self.state.tell(VERDICT_STATES.get(r.get("verdict"), "pending"),
-                        f"{run['id']}: {verdict}: {r.get('text') or ''} ({removed})")
+                        self.tr("{run}: {verdict}: {text} ({removed})").format(
+                            run=run["id"], verdict=verdict, text=shown(r.get("text")) or "", removed=removed))
         self.show_rules()  # a fresh chain name for the next rehearsal
 
     def _failed(self, why: str) -> None:
-        self.state.tell("fail", f"Could not run: {why}")
+        self.state.tell("fail", self.tr("Could not run: {why}").format(why=why))
         self._enable()

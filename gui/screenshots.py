@@ -1,4 +1,4 @@
-"""``python -m migready.gui --screenshots DIR``: every page, light and dark, as PNG files.
+"""``python -m migready.gui --screenshots DIR [--lang zh_CN]``: every page, light and dark, as PNG files.
 
 Runs the real window offscreen (a 1600x1000 virtual screen, so nothing is
 clamped), walks the demo review end to end - pre and post probes on
@@ -6,7 +6,9 @@ clamped), walks the demo review end to end - pre and post probes on
 here and stopped after), the post run through `migready demo`'s user-space
 NAT simulation so the scale's source port is rewritten as in incident 1,
 a few marks, a waiver, a sign-off - and grabs each page and dialog.
-Nothing but loopback is ever probed.
+Nothing but loopback is ever probed.  ``--lang`` shows the window in that
+language (installed before the window is built) and has the lead's marks,
+waiver and sign-off written as a lead of that language would write them.
 """
 from __future__ import annotations
 
@@ -22,6 +24,15 @@ from pathlib import Path
 SIZE = (1280, 800)
 # Every page is shot at the smallest window the app is designed for and at full HD.
 SIZES = ((1024, 700), (1920, 1080))
+# What the lead types (data, not translations): in the language the pictures show.
+SAMPLE_TEXT = {
+    "en": {"name": "Lin Wei", "mark": "done at the cutover meeting",
+           "waiver": "TopScale firmware 3.2 (accepts any source port) rolled out to every store before cutover",
+           "signoff": "ok with the firmware waiver"},
+    "zh_CN": {"name": "林伟", "mark": "已在割接会议上确认",
+              "waiver": "割接前已向所有门店推送 TopScale 固件 3.2（接受任意源端口）",
+              "signoff": "同意，接受固件豁免"},
+}
 
 
 def _offscreen(folder: Path) -> None:
@@ -60,7 +71,7 @@ tcp   ESTAB  0      0        192.0.2.31:50112   198.51.100.41:9100  users:(("jav
 """
 
 
-def take(out_dir: str | Path) -> int:
+def take(out_dir: str | Path, lang: str = "en") -> int:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="migready-shots-"))
@@ -73,12 +84,15 @@ def take(out_dir: str | Path) -> int:
     from migready.checks.demo import simulators
     from migready.checks.demo.scenario import BEHIND_NAT, NAT_ADDRESS, PRINTER, REFLECTOR, SCALE
     from migready.checks.demo.natrelay import Forward, Relay
+    from .i18n import install
     from .mainwindow import MainWindow
     from .session import Session
     from .standalone import bundled, ensure_app
     from .style import dark_palette
 
     app = ensure_app()
+    lang = install(lang)  # before any widget is made: they take their words when built
+    said = SAMPLE_TEXT.get(lang, SAMPLE_TEXT["en"])
     app.setStyle("Fusion")
     light, dark = app.palette(), dark_palette()
     window = MainWindow(session=Session(data_dir=scratch / "data"),
@@ -140,11 +154,10 @@ def take(out_dir: str | Path) -> int:
     checklist = session.review.checklist
     for item in checklist.items:
         if item.source == "template" and item.phase == "prepare":
-            session.mark(item.id, "pass", "Lin Wei", "done at the cutover meeting")
+            session.mark(item.id, "pass", said["name"], said["mark"])
     until = (_dt.date.today() + _dt.timedelta(days=14)).isoformat()
     _pump(app, lambda: not session.runner.busy("review"), 10)
-    session.waive("demo-scale-deviceadapter/demo-scale", "Lin Wei",
-                  "TopScale firmware 3.2 (accepts any source port) rolled out to every store before cutover", until)
+    session.waive("demo-scale-deviceadapter/demo-scale", said["name"], said["waiver"], until)
     _pump(app, lambda: not session.runner.busy("review"), 10)
     page = window.pages["checklist"]
     shoot("07-checklist", "checklist", lambda: (page.tabs.setCurrentIndex(0), page.select(
@@ -153,14 +166,14 @@ def take(out_dir: str | Path) -> int:
     signoff = window.pages["signoff"]
     window.go("signoff")
     _pump(app, lambda: signoff.report is not None and not signoff.stale, 20)
-    signing.keygen("Lin Wei", "migration lead", scratch / "lin.key")
-    signoff.sign(str(scratch / "lin.key"), "approve", "ok with the firmware waiver")
+    signing.keygen(said["name"], "migration lead", scratch / "lin.key")
+    signoff.sign(str(scratch / "lin.key"), "approve", said["signoff"])
     _pump(app, lambda: bool(session.workspace.signoffs), 10)
     _pump(app, lambda: signoff.report is not None and not signoff.stale and signoff.report["signoff"]["entries"], 20)
     shoot("09-signoff", "signoff")
-    _dialogs(out, window, session, app)
+    _dialogs(out, window, session, app, said=said)
     app.setPalette(dark)
-    _dialogs(out, window, session, app, "-dark")
+    _dialogs(out, window, session, app, "-dark", said)
     app.setPalette(light)
     # 4. discovery on the bundled example: a saved `ss -tunap` export is compared (read, never probed)
     load(bundled("scale-adapter-nat.yaml"))
@@ -172,6 +185,9 @@ def take(out_dir: str | Path) -> int:
     if not _pump(app, lambda: bool(discovery.records()) and not discovery.running, 15):
         raise RuntimeError(f"the discovery import did not finish: {discovery.state.text()}")
     shoot("12-discovery", "discovery", lambda: discovery.select(lambda row: row.kind == "undocumented"))
+    # 5. the rehearsal's dry run on the demo: the rules it would install and their revert, computed, nothing applied
+    load(bundled("demo.yaml"))
+    shoot("13-rehearsal", "rehearsal")
     window.close()
     shutil.rmtree(scratch, ignore_errors=True)
     print(f"screenshots written to {out}")
@@ -217,7 +233,7 @@ def _probe(app, window, session, phase: str, name: str, shoot) -> None:
     shoot(name, phase)
 
 
-def _dialogs(out: Path, window, session, app, suffix: str = "") -> None:
+def _dialogs(out: Path, window, session, app, suffix: str = "", said: dict | None = None) -> None:
     from migready.checks.transports.errors import HostKeyInfo
 
     from .dialogs.hostkey import HostKeyDialog
@@ -225,7 +241,7 @@ def _dialogs(out: Path, window, session, app, suffix: str = "") -> None:
     info = HostKeyInfo("10.60.3.21", 22, "ssh-ed25519", "SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8")
     item = next(i for i in session.review.checklist.items if i.state == "pending" and i.blocker)
     for name, dialog in (("10-host-key-dialog", HostKeyDialog(info, window)),
-                         ("11-waive-dialog", WaiveDialog(item, "Lin Wei", parent=window))):
+                         ("11-waive-dialog", WaiveDialog(item, (said or SAMPLE_TEXT["en"])["name"], parent=window))):
         dialog.show()
         _pump(app, seconds=0.2)
         dialog.grab().save(str(out / f"{name}{suffix}.png"))
@@ -233,4 +249,4 @@ def _dialogs(out: Path, window, session, app, suffix: str = "") -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(take(sys.argv[1] if len(sys.argv) > 1 else "screenshots"))
+    sys.exit(take(sys.argv[1] if len(sys.argv) > 1 else "screenshots", sys.argv[2] if len(sys.argv) > 2 else "en"))

@@ -21,7 +21,8 @@ from migready.checks.verdict import ActionError, mark, waive
 from migready.checks.workspace import Workspace
 
 from . import jobs
-from .style import plural
+from .i18n import said
+from .style import counted, word
 from .workers import Runner
 
 
@@ -75,13 +76,13 @@ class Session(QObject):
             self.open_inventory(path)
 
     def open_inventory(self, path: str | Path) -> None:
-        self._set_busy(f"Loading {Path(path).name}…")
+        self._set_busy(self.tr("Loading {name}…").format(name=Path(path).name))
         self.runner.start(jobs.load_inventory_job, str(path), key="load",
                           on_done=lambda loaded: self._loaded(loaded, keep_workspace=False),
                           on_error=self._load_failed)
 
     def open_workspace(self, path: str | Path) -> None:
-        self._set_busy(f"Opening {Path(path).name}…")
+        self._set_busy(self.tr("Opening {name}…").format(name=Path(path).name))
         self.runner.start(jobs.open_workspace_job, str(path), key="load",
                           on_done=lambda loaded: self._loaded(loaded, keep_workspace=True),
                           on_error=self._load_failed)
@@ -102,11 +103,17 @@ class Session(QObject):
         self.inventory_changed.emit()
         self.workspace_changed.emit()
         if self.problems:
-            self.message.emit(f"{Path(loaded.path).name}: {plural(len(self.problems), 'problem')} to fix")
+            self.message.emit(self.tr("{name}: {problems} to fix").format(
+                name=Path(loaded.path).name,
+                problems=counted(len(self.problems), self.tr("{n} problem"), self.tr("{n} problems"))))
         elif self.inventory is not None:
             deps = sum(len(s.dependencies) for s in self.inventory.services)
-            self.message.emit(f"{Path(loaded.path).name}: {plural(len(self.inventory.services), 'service')}, "
-                              f"{plural(deps, 'dependency', 'dependencies')}, {plural(len(self.flags), 'flag')}")
+            services = len(self.inventory.services)
+            self.message.emit(self.tr("{name}: {services}, {dependencies}, {flags}").format(
+                name=Path(loaded.path).name,
+                services=counted(services, self.tr("{n} service"), self.tr("{n} services")),
+                dependencies=counted(deps, self.tr("{n} dependency"), self.tr("{n} dependencies")),
+                flags=counted(len(self.flags), self.tr("{n} flag"), self.tr("{n} flags"))))
         # Let the views paint the new inventory before the review's worker competes for the GIL: a
         # paint is thousands of calls into Python, each waiting for a busy worker's turn.  Starting
         # the review 30 ms later cut the worst UI stall opening 10,000 dependencies from ~500 ms to
@@ -117,9 +124,9 @@ class Session(QObject):
     def _load_failed(self, exc: BaseException) -> None:
         self._set_busy("")
         if isinstance(exc, InputError):
-            self.error.emit("Cannot open", "\n".join(str(p) for p in exc.problems))
+            self.error.emit(self.tr("Cannot open"), "\n".join(str(p) for p in exc.problems))
         else:
-            self.unexpected("Cannot open", exc)
+            self.unexpected(self.tr("Cannot open"), exc)
 
     def _same_inventory(self, loaded: jobs.Loaded) -> bool:
         if self.workspace is None or not loaded.path:
@@ -148,7 +155,7 @@ class Session(QObject):
         self.review = None
         self.workspace_changed.emit()
         self.refresh_review()
-        self.message.emit("New workspace (untitled: autosaved until you save it somewhere)")
+        self.message.emit(self.tr("New workspace (untitled: autosaved until you save it somewhere)"))
 
     def save(self) -> bool:
         """Save now; False when the workspace is untitled (the window asks for a name)."""
@@ -201,7 +208,8 @@ class Session(QObject):
 
     def _save_failed(self, exc: BaseException) -> None:
         self._saving = False
-        self.error.emit("Cannot save the workspace", f"{self.workspace.path}: {getattr(exc, 'strerror', None) or exc}")
+        self.error.emit(self.tr("Cannot save the workspace"),
+                        f"{self.workspace.path}: {getattr(exc, 'strerror', None) or said(exc)}")
 
     # -- review, marks, waivers -------------------------------------------------------------
 
@@ -213,7 +221,7 @@ class Session(QObject):
             self.review_changed.emit()
             return
         self.runner.start(jobs.review_job, self.inventory, self.workspace, key="review",
-                          on_done=self._reviewed, on_error=lambda exc: self.unexpected("Review failed", exc))
+                          on_done=self._reviewed, on_error=lambda exc: self.unexpected(self.tr("Review failed"), exc))
 
     def _reviewed(self, review) -> None:
         self.review = review
@@ -222,25 +230,26 @@ class Session(QObject):
     def mark(self, item_id: str, state: str, by: str, note: str) -> bool:
         self.reviewer = by.strip() or self.reviewer
         return self._act(lambda cl: mark(self.workspace, cl, item_id, state, by, note),
-                         f"{item_id} marked {state}")
+                         self.tr("{item} marked {state}").format(item=item_id, state=word(state)))
 
     def waive(self, target: str, by: str, reason: str, until: str) -> bool:
         self.reviewer = by.strip() or self.reviewer
         return self._act(lambda cl: waive(self.workspace, cl, target, by, reason, until),
-                         f"{target} waived until {until}")
+                         self.tr("{target} waived until {until}").format(target=target, until=until))
 
     def default_name(self) -> str:
         return self.reviewer or self.user_name()
 
     def _act(self, action, done: str) -> bool:
         if self.review is None:
-            self.error.emit("Not ready", "the checklist is still being computed; try again in a moment")
+            self.error.emit(self.tr("Not ready"),
+                            self.tr("the checklist is still being computed; try again in a moment"))
             return False
         try:
             with self.workspace.changing():  # the event and its state, together
                 action(self.review.checklist)
         except ActionError as exc:
-            self.error.emit("Not recorded", str(exc))
+            self.error.emit(self.tr("Not recorded"), said(exc))
             return False
         self.message.emit(done)
         self.changed(done)
@@ -265,7 +274,7 @@ class Session(QObject):
 
     def unexpected(self, title: str, exc: BaseException) -> None:
         traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
-        self.error.emit(title, f"{type(exc).__name__}: {exc}")
+        self.error.emit(title, f"{type(exc).__name__}: {said(exc)}")
 
     def shutdown(self, timeout_ms: int = 10_000) -> None:
         """Cancel what runs, wait for it, and make sure the last change is on disk."""

@@ -13,10 +13,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QHBoxLayout, QMenu, QPushButton, QSplitter, QTextBrowser, QToolButton, QVBoxLayout,
                                QWidget)
 
+from migready.checks.i18n import shown
 from migready.checks.report import FORMATS, final_verdict
 from migready.checks.signing import SigningError
 
 from . import report_jobs, style
+from .i18n import said
 from .models.signoff import SignoffModel, rows
 from .page import Page, heading, table_view
 
@@ -33,17 +35,17 @@ class SignoffPage(Page):
         self.report = None
         self.stale = True
         self.last_key = ""
-        self.summary = heading("The report appears once an inventory is open.")
+        self.summary = heading(self.tr("The report appears once an inventory is open."))
         self.model = SignoffModel(parent=self)
         self.table = table_view(self.model, {0: 190, 1: 200, 2: 150, 3: 80, 4: 180, 5: 140})
         self.table.setObjectName("signoff-table")
         self.persist("table", self.table)
-        self.sign_button = QPushButton("Sign with key file…")
+        self.sign_button = QPushButton(self.tr("Sign with key file…"))
         self.sign_button.clicked.connect(self.ask_sign)
-        self.key_button = QPushButton("New signing key…")
+        self.key_button = QPushButton(self.tr("New signing key…"))
         self.key_button.clicked.connect(self.ask_keygen)
         self.export_button = QToolButton()
-        self.export_button.setText("Export report ▾")
+        self.export_button.setText(self.tr("Export report ▾"))
         self.export_button.setToolButtonStyle(Qt.ToolButtonTextOnly)
         self.export_button.setPopupMode(QToolButton.InstantPopup)
         export_menu = QMenu(self.export_button)
@@ -101,7 +103,7 @@ class SignoffPage(Page):
         if not self.isVisible():
             return  # activate() builds it when the page is shown
         s.runner.start(report_jobs.report_job, s.inventory, s.workspace, key="report", on_done=self._built,
-                       on_error=lambda exc: s.unexpected("Cannot build the report", exc))
+                       on_error=lambda exc: s.unexpected(self.tr("Cannot build the report"), exc))
 
     def _built(self, result) -> None:
         self.report, html, self.causes = result
@@ -110,13 +112,15 @@ class SignoffPage(Page):
         self.model.set_rows(rows(section))
         final = final_verdict(self.report)
         awaiting = section.get("awaiting") or []
-        notes = "".join(f"<br>⚠ {escape(n)}" for n in section.get("notes") or [])
+        notes = "".join(f"<br>⚠ {escape(shown(n))}" for n in section.get("notes") or [])
         from migready.checks.root_causes import tally_text
         self.summary.setText(
-            f"<b>Report verdict: {escape(style.label(final['verdict']))}</b>: {escape(tally_text(self.causes))} "
-            f"(evidence says "
-            f"{escape(self.report['verdict']['verdict'])}) · content digest <tt>{self.report['digest'][:16]}…</tt>"
-            + (f"<br>Awaiting sign-off: {escape(', '.join(awaiting))}" if awaiting else "<br>Every required role signed.")
+            self.tr("<b>Report verdict: {verdict}</b>: {tally} (evidence says {evidence}) · content digest "
+                    "<tt>{digest}…</tt>").format(
+                verdict=escape(style.label(final["verdict"])), tally=escape(shown(tally_text(self.causes))),
+                evidence=escape(style.word(self.report["verdict"]["verdict"])), digest=self.report["digest"][:16])
+            + ("<br>" + self.tr("Awaiting sign-off: {roles}").format(roles=escape(", ".join(awaiting)))
+               if awaiting else "<br>" + self.tr("Every required role signed."))
             + notes)
         self._html = html
         self._show_preview()
@@ -167,20 +171,23 @@ class SignoffPage(Page):
 
     def _sign_failed(self, exc, key_path, decision, comment, passphrase) -> None:
         if isinstance(exc, SigningError) and passphrase is None and "passphrase" in str(exc):
-            secret = self.interaction.secret(f"Passphrase for {key_path}:")
+            secret = self.interaction.secret(self.tr("Passphrase for {path}:").format(path=key_path))
             if secret is not None:
                 self.sign(key_path, decision, comment, secret)
             return
         if isinstance(exc, SigningError):
-            self.session.error.emit("Not signed", str(exc))
+            self.session.error.emit(self.tr("Not signed"), said(exc))
         else:
-            self.session.unexpected("Not signed", exc)
+            self.session.unexpected(self.tr("Not signed"), exc)
 
     def _signed(self, entry: dict) -> None:
         if self.session.workspace is None:
             return
         report_jobs.record_signoff(self.session.workspace, entry)
-        self.session.message.emit(f"Signed by {entry['name']} ({entry['role']}): {entry['decision']}")
+        decision = {"approve": self.tr("approve"), "reject": self.tr("reject")}.get(entry["decision"],
+                                                                                    entry["decision"])
+        self.session.message.emit(self.tr("Signed by {name} ({role}): {decision}").format(
+            name=entry["name"], role=entry["role"], decision=decision))
         self.session.changed("signoff")
 
     def ask_keygen(self) -> None:
@@ -191,25 +198,29 @@ class SignoffPage(Page):
         self.session.runner.start(
             report_jobs.keygen_job, answer.name, answer.role, answer.path, answer.passphrase,
             on_done=lambda pub: (setattr(self, "last_key", answer.path),
-                                 self.session.message.emit(f"Key written: {answer.path} (public part {pub})")),
-            on_error=lambda exc: self.session.error.emit("No key made", str(exc)))
+                                 self.session.message.emit(self.tr("Key written: {path} (public part {pub})").format(
+                                     path=answer.path, pub=pub))),
+            on_error=lambda exc: self.session.error.emit(self.tr("No key made"), said(exc)))
 
     # -- exporting -------------------------------------------------------------------------
 
     def ask_export(self, fmt: str) -> None:
         if self.report is None:
             return
-        path = self.interaction.save_file(f"Export the report as {FORMAT_NAMES.get(fmt, fmt)}", FILTERS[fmt],
+        path = self.interaction.save_file(self.tr("Export the report as {format}").format(
+                                              format=FORMAT_NAMES.get(fmt, fmt)), FILTERS[fmt],
                                           report_jobs.suggested_name(str(self.session.workspace.path), fmt))
         if path:
             self.export(fmt, path)
 
     def export(self, fmt: str, path: str) -> None:
-        self.session.message.emit(f"Writing {path}…")
+        self.session.message.emit(self.tr("Writing {path}…").format(path=path))
         self.session.runner.start(report_jobs.export_job, self.report, fmt, path,
-                                  on_done=lambda p: self.session.message.emit(f"Report written: {p}"),
+                                  on_done=lambda p: self.session.message.emit(
+                                      self.tr("Report written: {path}").format(path=p)),
                                   on_error=lambda exc: self.session.error.emit(
-                                      "Report not written", f"{path}: {getattr(exc, 'strerror', None) or exc}"))
+                                      self.tr("Report not written"),
+                                      f"{path}: {getattr(exc, 'strerror', None) or said(exc)}"))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The steps of a migration review and the state each one is in (no Qt).
+"""The steps of a migration review and the state each one is in (no widgets).
 
 The rail shows these; each state comes straight from what the core
 computed (flags, the latest runs, the comparison, the checklist, the
@@ -6,25 +6,37 @@ verdict), so the rail and `migready verdict` never disagree.
 """
 from __future__ import annotations
 
-from migready.checks.root_causes import blocker_tally
-
 from dataclasses import dataclass
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+from migready.checks.root_causes import blocker_tally
+
+from .style import counted, word
+
+translate = QCoreApplication.translate  # named contexts: lupdate reads translate("context", "text")
+
+
 STEPS = (
-    ("inventory", "Inventory"),
-    ("flags", "Flags"),
-    ("pre", "Pre-migration probes"),
-    ("post", "Post-migration probes"),
-    ("compare", "Compare"),
-    ("checklist", "Checklist"),
-    ("signoff", "Sign-off & Report"),
-)
+    ("inventory", QT_TRANSLATE_NOOP("steps", "Inventory")),
+    ("flags", QT_TRANSLATE_NOOP("steps", "Flags")),
+    ("pre", QT_TRANSLATE_NOOP("steps", "Pre-migration probes")),
+    ("post", QT_TRANSLATE_NOOP("steps", "Post-migration probes")),
+    ("compare", QT_TRANSLATE_NOOP("steps", "Compare")),
+    ("checklist", QT_TRANSLATE_NOOP("steps", "Checklist")),
+    ("signoff", QT_TRANSLATE_NOOP("steps", "Sign-off & Report")),
+)  # the English titles (marked for extraction); `title(key)` says them in the reader's language
 # Tools: pages next to the steps (below them in the rail), not part of the review's order.
 TOOLS = (
-    ("discovery", "Discovery"),
-    ("rehearsal", "Rehearsal"),
+    ("discovery", QT_TRANSLATE_NOOP("steps", "Discovery")),
+    ("rehearsal", QT_TRANSLATE_NOOP("steps", "Rehearsal")),
 )
 TITLES = dict(STEPS + TOOLS)
+
+
+def title(key: str) -> str:
+    """A step's or tool's title in the reader's language."""
+    return translate("steps", TITLES[key])
 
 
 @dataclass(frozen=True)
@@ -35,13 +47,15 @@ class StepState:
 
 def _run_state(run, running: bool) -> StepState:
     if running:
-        return StepState("running", "probing…")
+        return StepState("running", translate("steps", "probing…"))
     if run is None:
-        return StepState("todo", "no run yet")
+        return StepState("todo", translate("steps", "no run yet"))
     fails = sum(1 for r in run.get("results", ()) if r.get("status") == "fail")
-    summary = f"{len(run.get('results', ()))} results" + (f", {fails} fail" if fails else "")
+    results = len(run.get("results", ()))
+    summary = counted(results, translate("steps", "{n} result"), translate("steps", "{n} results")) + \
+        (translate("steps", ", {n} fail").format(n=fails) if fails else "")
     if not run.get("complete"):
-        return StepState("attention", f"{summary}, incomplete")
+        return StepState("attention", translate("steps", "{summary}, incomplete").format(summary=summary))
     return StepState("attention" if fails else "done", summary)
 
 
@@ -50,15 +64,21 @@ def step_states(inventory, problems, flags, review, running_phase: str = "", sig
     """`awaiting`: the required roles that have not approved the current content (None: unknown)."""
     out = {key: StepState("todo", "") for key, _ in STEPS}
     if problems:
-        out["inventory"] = StepState("blocked", f"{len(problems)} problem{'s' * (len(problems) != 1)}")
+        out["inventory"] = StepState("blocked", counted(len(problems), translate("steps", "{n} problem"),
+                                                        translate("steps", "{n} problems")))
         return out
     if inventory is None:
         return out
     deps = sum(len(s.dependencies) for s in inventory.services)
-    out["inventory"] = StepState("done", f"{len(inventory.services)} svc, {deps} deps")
+    out["inventory"] = StepState("done", translate("steps", "{services} svc, {deps} deps").format(
+        services=len(inventory.services), deps=deps))
     severe = [f for f in flags if f.severity in ("blocker", "high")]
     blockers = sum(1 for f in flags if f.severity == "blocker")
-    hint = f"{blockers} blocker, {len(severe) - blockers} high" if severe else f"{len(flags)} flags"
+    if severe:
+        hint = translate("steps", "{blockers} blocker, {high} high").format(blockers=blockers,
+                                                                          high=len(severe) - blockers)
+    else:
+        hint = translate("steps", "{n} flags").format(n=len(flags))
     out["flags"] = StepState("attention" if severe else "done", hint)
     if review is None:
         return out
@@ -68,26 +88,32 @@ def step_states(inventory, problems, flags, review, running_phase: str = "", sig
     if checklist.pre_run and checklist.post_run:
         regressions = len(comparison.regressions)
         if not regressions:
-            out["compare"] = StepState("done", "no regression")
+            out["compare"] = StepState("done", translate("steps", "no regression"))
         else:
             state = "blocked" if verdict.verdict == "NO-GO" else "attention"
-            out["compare"] = StepState(state, f"{regressions} regression{'s' * (regressions != 1)}")
+            out["compare"] = StepState(state, counted(regressions, translate("steps", "{n} regression"),
+                                                      translate("steps", "{n} regressions")))
     tally = blocker_tally(checklist.items)  # the same count the report and the checklist page show
     failed, pending, waived = tally["failed"], tally["pending"], tally["waived"]
     if failed:
-        out["checklist"] = StepState("blocked", f"{failed} failed, {pending} pending")
+        out["checklist"] = StepState("blocked", translate("steps", "{failed} failed, {pending} pending").format(
+            failed=failed, pending=pending))
     elif pending or waived:
-        out["checklist"] = StepState("attention", ", ".join(
-            x for x in (f"{pending} pending" if pending else "", f"{waived} waived" if waived else "") if x))
+        out["checklist"] = StepState("attention", translate("steps", ", ").join(
+            x for x in (translate("steps", "{n} pending").format(n=pending) if pending else "",
+                        translate("steps", "{n} waived").format(n=waived) if waived else "") if x))
     else:
-        out["checklist"] = StepState("done", f"{tally['passed']} blockers pass")
+        out["checklist"] = StepState("done", translate("steps", "{n} blockers pass").format(n=tally["passed"]))
+    said = word(verdict.verdict)
     if awaiting is None:
-        out["signoff"] = StepState("todo", verdict.verdict)
+        out["signoff"] = StepState("todo", said)
     elif awaiting:
+        one = translate("steps", "{verdict}, awaiting {n} role")
+        many = translate("steps", "{verdict}, awaiting {n} roles")
         out["signoff"] = StepState("attention" if signed else "todo",
-                                   f"{verdict.verdict}, awaiting {len(awaiting)} role{'s' * (len(awaiting) != 1)}")
+                                   (one if len(awaiting) == 1 else many).format(verdict=said, n=len(awaiting)))
     else:
-        out["signoff"] = StepState("done", f"{verdict.verdict}, every role signed")
+        out["signoff"] = StepState("done", translate("steps", "{verdict}, every role signed").format(verdict=said))
     return out
 
 
@@ -95,15 +121,17 @@ def discovery_state(workspace) -> StepState:
     """The Discovery tool's rail entry: the latest discovery recorded in the workspace."""
     records = workspace.discoveries if workspace is not None else []
     if not records:
-        return StepState("todo", "tool · not run")
+        return StepState("todo", translate("steps", "tool · not run"))
     latest = records[-1]
     findings = latest.get("comparison", {}).get("findings", ())
     severe = [f for f in findings if f.get("severity") in ("blocker", "high")]
     kinds = {k: sum(1 for f in findings if f.get("kind") == k) for k in ("undocumented", "inbound")}
-    hint = ", ".join(f"{n} {k}" for k, n in kinds.items() if n) or f"{len(findings)} findings"
+    said = {"undocumented": translate("steps", "{n} undocumented"), "inbound": translate("steps", "{n} inbound")}
+    hint = translate("steps", ", ").join(said[k].format(n=n) for k, n in kinds.items() if n) or \
+        translate("steps", "{n} findings").format(n=len(findings))
     if not latest.get("observation", {}).get("complete", True):
-        hint += ", incomplete"
-    return StepState("attention" if severe else "done", f"tool · {hint}")
+        hint = translate("steps", "{summary}, incomplete").format(summary=hint)
+    return StepState("attention" if severe else "done", translate("steps", "tool · {hint}").format(hint=hint))
 
 
 def rehearsal_state(review) -> StepState:
@@ -111,9 +139,11 @@ def rehearsal_state(review) -> StepState:
     items = [i for i in review.checklist.items if i.requirement == "fails_fast" and i.source == "requirement"] \
         if review is not None else []
     if not items:
-        return StepState("todo", "tool · nothing to rehearse")
+        return StepState("todo", translate("steps", "tool · nothing to rehearse"))
     hangs = sum(1 for i in items if i.base_state == "fail")
     proven = sum(1 for i in items if i.base_state == "pass")
     if hangs:
-        return StepState("attention", f"tool · {hangs} service{'s' * (hangs != 1)} hang{'s' * (hangs == 1)}")
-    return StepState("done" if proven == len(items) else "todo", f"tool · {proven} of {len(items)} fail fast")
+        return StepState("attention", translate("steps", "tool · {hint}").format(
+            hint=counted(hangs, translate("steps", "{n} service hangs"), translate("steps", "{n} services hang"))))
+    return StepState("done" if proven == len(items) else "todo", translate("steps", "tool · {hint}").format(
+        hint=translate("steps", "{proven} of {total} fail fast").format(proven=proven, total=len(items))))

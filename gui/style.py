@@ -6,8 +6,11 @@ so that the light and the dark palette both keep the text legible.
 """
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
+
+from migready.checks.labels import VOCABULARY, label as core_label
 
 # tone of every state word used by the core (checklist, compare, flags, verdict)
 TONES = {
@@ -29,6 +32,34 @@ _STRONG = {"good": "#1e7b34", "bad": "#b02a37", "warn": "#8a6d00", "accepted": "
            "neutral": "#5f6368"}
 
 
+# State words only the window uses (the core's verdicts, severities, item states and phases are
+# checks/labels.py's): marked here, translated where shown (module constants are made before --lang).
+WINDOW_WORDS = {
+    "fixed": QT_TRANSLATE_NOOP("style", "fixed"), "regression": QT_TRANSLATE_NOOP("style", "regression"),
+    "inconclusive": QT_TRANSLATE_NOOP("style", "inconclusive"), "missing": QT_TRANSLATE_NOOP("style", "missing"),
+    "unchanged": QT_TRANSLATE_NOOP("style", "unchanged"), "new": QT_TRANSLATE_NOOP("style", "new"),
+    "done": QT_TRANSLATE_NOOP("style", "done"), "blocked": QT_TRANSLATE_NOOP("style", "blocked"),
+    "attention": QT_TRANSLATE_NOOP("style", "attention"), "todo": QT_TRANSLATE_NOOP("style", "todo"),
+    "running": QT_TRANSLATE_NOOP("style", "running"),
+}
+
+
+def word(state: str) -> str:
+    """`state` as the reader says it (lower case in English): the core's vocabulary first, then the window's."""
+    for kind in ("verdict", "state", "severity", "phase"):
+        if state in VOCABULARY[kind]:
+            return core_label(kind, state)
+    if state in WINDOW_WORDS:
+        return QCoreApplication.translate("style", WINDOW_WORDS[state])
+    return state
+
+
+def counted(n: int, one: str, many: str) -> str:
+    """`one` or `many` (both already translated, with a ``{n}``) for `n`: English keeps its plural,
+    the translation may say both the same way."""
+    return (one if n == 1 else many).format(n=n)
+
+
 def plural(n: int, word: str, many: str = "") -> str:
     """``1 service``, ``2 services``."""
     return f"{n} {word if n == 1 else (many or word + 's')}"
@@ -37,7 +68,7 @@ def plural(n: int, word: str, many: str = "") -> str:
 def dependency(ref: str | None) -> str:
     """``demo-printer · demo-scale-deviceadapter``: the dependency first, where eliding cannot hide it."""
     if not ref:
-        return "staging host itself"
+        return QCoreApplication.translate("style", "staging host itself")
     service, _, name = ref.partition("/")
     return f"{name} · {service}" if name else ref
 
@@ -51,9 +82,8 @@ def symbol(state: str) -> str:
 
 
 def label(state: str) -> str:
-    """``✗ FAIL``: the symbol and the word, never the colour alone."""
-    word = {"na": "N/A"}.get(state, state.upper())
-    return f"{symbol(state)} {word}"
+    """``✗ FAIL``: the symbol and the word, never the colour alone (``✗ 失败`` in zh_CN)."""
+    return f"{symbol(state)} {word(state).upper()}"
 
 
 _dark_cache: dict[int, bool] = {}

@@ -7,12 +7,19 @@ import socket
 import pytest
 
 from migready.checks.demo.scenario import store_devices
+from migready.checks.i18n import set_language
 from migready.checks.transports.guard import ENV
 
 # Every agent plan a test sends (in-process or from a migready subprocess, which
 # inherits this) may reach loopback and the lab's own networks only; anything
 # else is refused before a packet leaves.  See checks/transports/guard.py.
 os.environ[ENV] = "127.0.0.0/8,::1/128,198.18.0.0/15"
+
+# The suite's expected texts are English, on any machine: a developer whose
+# locale is Chinese runs it the same way.  Tests that want zh_CN say so
+# (`--lang zh_CN`, `LANGUAGE=zh_CN` for a subprocess, `i18n.set_language`).
+os.environ["LANGUAGE"] = "en"
+set_language("en")
 
 
 @pytest.fixture

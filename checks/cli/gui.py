@@ -63,7 +63,7 @@ def cmd_gui(args) -> int:
     try:
         if getattr(args, "screenshots", None):
             from migready.gui.screenshots import take
-            return take(args.screenshots)
+            return take(args.screenshots, getattr(args, "lang", None) or "en")
         from migready.gui.app import main
     except ImportError as exc:
         print(_("error: the desktop app needs PySide6 ({error}); every other command works without it").format(
