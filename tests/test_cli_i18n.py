@@ -160,3 +160,18 @@ def test_argparse_words_have_their_translation():
         assert argparse_words._plurals(2) == ("需要 %s 个参数值",)
     finally:
         i18n.set_language(previous)
+
+
+def test_chinese_help_keeps_its_columns():
+    """argparse pads by characters; a Chinese metavar (two terminal columns a character) must not push its
+    option's help out of the column the other options' help starts in."""
+    from migready.checks.cli.words import width
+
+    text = migready("--lang", "zh_CN", "discover", "--help", env=env()).stdout
+    starts = {}
+    for line in text.splitlines():
+        for option in ("-h, --help", "--from-file 文件", "--duration 秒数", "--server 名称或地址"):
+            if line.startswith(f"  {option} "):
+                rest = line[2 + len(option):]
+                starts[option] = width(line[:2 + len(option)]) + len(rest) - len(rest.lstrip(" "))
+    assert len(starts) == 4 and len(set(starts.values())) == 1, starts

@@ -61,13 +61,37 @@ METAVARS = {"out": N_("PATH"), "draft": N_("FILE"), "by": N_("NAME"), "jobs": N_
 FILE_KINDS = {"inventory": "inventory", "workspace": "workspace", "report": "report"}
 
 
+def _help_formatter():
+    """argparse's RawDescriptionHelpFormatter, with option columns that stay aligned when a metavar is
+    Chinese (argparse pads by characters; a CJK character takes two terminal columns)."""
+    import argparse
+
+    from .words import width
+
+    class Formatter(argparse.RawDescriptionHelpFormatter):
+        def _format_action(self, action):
+            text = super()._format_action(action)
+            header = self._format_action_invocation(action)
+            extra = width(header) - len(header)
+            first, sep, rest = text.partition("\n")
+            at = first.find(header)
+            if extra and at >= 0:
+                after = first[at + len(header):]
+                gap = len(after) - len(after.lstrip(" "))
+                if after.strip() and gap - extra >= 2:
+                    first = first[:at + len(header)] + after[extra:]
+            return first + sep + rest
+
+    return Formatter
+
+
 def polish(parser) -> None:
     """Give every verb the shared vocabulary: exit codes in --help, help on every positional and
     on --format (with its default)."""
     import argparse
 
     for name, sub in _subparsers(parser).items():
-        sub.formatter_class = argparse.RawDescriptionHelpFormatter
+        sub.formatter_class = _help_formatter()
         add_lang(sub)
         line = name in EXIT_HELP and _("exit codes: {codes} (all verbs: README, 'Exit codes')").format(
             codes=_(EXIT_HELP[name]))
