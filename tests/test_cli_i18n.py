@@ -175,3 +175,17 @@ def test_chinese_help_keeps_its_columns():
                 rest = line[2 + len(option):]
                 starts[option] = width(line[:2 + len(option)]) + len(rest) - len(rest.lstrip(" "))
     assert len(starts) == 4 and len(set(starts.values())) == 1, starts
+
+
+def test_problems_are_counted_in_chinese_and_keep_file_line_column(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("version: 1\nmigration: 3\n", encoding="utf-8")
+    out = migready("--lang", "zh_CN", "validate", bad, env=env())
+    assert out.returncode == 2
+    lines = out.stderr.splitlines()
+    assert re.fullmatch(r"发现 \d+ 个问题", lines[-1]), lines[-1]
+    assert all(line.startswith(f"{bad}:") for line in lines[:-1])  # where, as editors read it
+    en = migready("validate", bad, env=env())
+    assert [line.split(": ", 1)[0] for line in en.stderr.splitlines()[:-1]] == \
+        [line.split(": ", 1)[0] for line in lines[:-1]]  # the same problems, at the same places
+    assert re.fullmatch(r"\d+ problems? found", en.stderr.splitlines()[-1])
