@@ -13,18 +13,9 @@ EXIT_INCOMPLETE = 4  # a probe run that did not finish (dropped, cancelled); wha
 EXIT_INTERNAL = 70  # a bug (EX_SOFTWARE): distinct from every verdict and finding code
 
 
-def problem_text(problem) -> str:
-    """`file:line:col: field.path: message` as `Problem.__str__` says it, the message in the reader's language."""
-    from ..i18n import shown
-
-    where = f"{problem.file}:{problem.line}:{problem.column}" if problem.line else problem.file
-    what = f"{problem.path}: {shown(problem.message)}" if problem.path else shown(problem.message)
-    return f"{where}: {what}"
-
-
 def print_problems(exc: InputError) -> int:
     for problem in exc.problems:
-        print(for_terminal(problem_text(problem)), file=sys.stderr)  # messages quote values from the file
+        print(for_terminal(problem), file=sys.stderr)  # messages quote values from the file (said by Problem)
     count = len(exc.problems)
     print(ngettext("{n} problem found", "{n} problems found", count).format(n=count), file=sys.stderr)
     return EXIT_BAD_INPUT

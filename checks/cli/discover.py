@@ -19,7 +19,7 @@ import json
 import sys
 from pathlib import Path
 
-from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, print_problems, problem_text
+from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, print_problems
 from .words import said
 from ..i18n import N_, _, ngettext, shown
 from ..inventory import load_inventory
@@ -227,7 +227,7 @@ def cmd_discover(args) -> int:
                 path=args.draft, reason=exc.strerror or exc)
         except InputError as exc:  # a bug, but the user must hear of it
             draft_note = _("draft inventory written to {path} but it does NOT validate: {problem}").format(
-                path=args.draft, problem=problem_text(exc.problems[0]))
+                path=args.draft, problem=exc.problems[0])
     if args.output_format == "json":
         json.dump({"observation": observation.to_dict(), "comparison": report.to_dict(),
                    "discovery": record["id"] if record else None,
