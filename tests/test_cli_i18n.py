@@ -189,3 +189,74 @@ def test_problems_are_counted_in_chinese_and_keep_file_line_column(tmp_path):
     assert [line.split(": ", 1)[0] for line in en.stderr.splitlines()[:-1]] == \
         [line.split(": ", 1)[0] for line in lines[:-1]]  # the same problems, at the same places
     assert re.fullmatch(r"\d+ problems? found", en.stderr.splitlines()[-1])
+
+
+REHEARSAL_INVENTORY = """\
+version: 1
+migration:
+  name: check-out API
+  source: {site: old, staging_hosts: ["ssh://root@198.18.1.2:22"]}
+  target: {site: new, staging_hosts: ["ssh://root@198.18.2.2:22"]}
+services:
+  - name: checkout
+    owner: service-point
+    health: http://127.0.0.1:8081/health
+    dependencies:
+      - name: kafka
+        kind: middleware
+        protocol: kafka
+        host: 198.18.10.2
+        port: 9092
+        in_request_path: true
+        timeout_ms: 200
+"""
+
+
+def test_rehearse_dry_run_and_refusals_in_chinese(tmp_path):
+    """Nothing is sent: a dry run stops before connecting (the host is a lab address no test reaches)."""
+    inventory = tmp_path / "checkout.yaml"
+    inventory.write_text(REHEARSAL_INVENTORY, encoding="utf-8")
+    host = "ssh://root@198.18.1.2:22"
+    out = migready("--lang", "zh_CN", "rehearse", inventory, "--host", host, "--dependency", "checkout/kafka",
+                   "--dry-run", env=env())
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[-1] == "试运行：没有发送任何内容"
+    assert any(line.strip().startswith("iptables -N MIGREADY-") for line in out.stdout.splitlines())  # commands stay
+    missing = migready("--lang", "zh_CN", "rehearse", inventory, "--host", host, env=env())
+    assert missing.returncode == 2
+    assert missing.stderr.strip() == "rehearse：必须给出 --dependency 服务/依赖（或 --cleanup）"
+
+
+def _rehearsal_run() -> dict:
+    calls = [{"type": "call", "stage": "baseline", "n": 1, "latency_ms": 3.0, "ok": True},
+             {"type": "call", "stage": "fault", "n": 2, "latency_ms": 5000.0, "ok": False, "timed_out": True}]
+    return {"id": "run-3", "host": "ssh://root@198.18.1.2:22", "complete": True, "error": None,
+            "rehearsal": {"dependency": "checkout/kafka", "fault": "blackhole", "duration_s": 30.0, "calls": calls,
+                          "verdict": "hangs", "text": "the request path hangs", "recovery_ms": 120.0,
+                          "fault_removed": True, "events": [{"event": "applied"}], "chain": "MIGREADY-1a2b"}}
+
+
+def test_a_stored_rehearsal_is_shown_in_the_readers_language(capsys):
+    from migready.checks import i18n
+    from migready.checks.cli.rehearse import print_rehearsal
+
+    previous = i18n.language()
+    try:
+        i18n.set_language("zh_CN")
+        print_rehearsal(_rehearsal_run())
+        zh = capsys.readouterr().out.splitlines()
+        i18n.set_language("en")
+        print_rehearsal(_rehearsal_run())
+        en = capsys.readouterr().out.splitlines()
+    finally:
+        i18n.set_language(previous)
+    assert zh[0] == "run-3：在 ssh://root@198.18.1.2:22 上演练 checkout/kafka（blackhole，30 秒）"
+    assert zh[1] == "  基线      1 次调用，1 次成功，最慢 3.0 ms"  # the stage column: 9 terminal columns
+    assert zh[3].startswith("  挂起：")
+    assert zh[-1] == "  故障注入已移除：是（规则链 MIGREADY-1a2b）"
+    assert en == ["run-3: rehearsal of checkout/kafka (blackhole, 30 s) on ssh://root@198.18.1.2:22",
+                  "  baseline  1 calls, 1 ok, slowest 3.0 ms",
+                  "  fault     1 calls, 0 ok, slowest 5000.0 ms",
+                  "  HANGS: the request path hangs",
+                  "  recovery: healthy 120 ms after the revert",
+                  "  fault removed: yes (chain MIGREADY-1a2b)"]

@@ -166,7 +166,7 @@ def print_rehearsal(run: dict) -> None:
             print(f"  {column(_stage(stage), 9)} " + _("{n} calls, {ok} ok, slowest {slowest:.1f} ms").format(
                 n=len(calls), ok=ok, slowest=slowest))
     outcome = r["verdict"].replace("_", " ").upper() if english() else tag("state", r["verdict"])
-    print(f"  {outcome}: {shown(r['text'])}")
+    print("  " + _("{outcome}: {text}").format(outcome=outcome, text=shown(r["text"])))
     if r.get("recovery_ms") is not None:
         print("  " + _("recovery: healthy {ms:.0f} ms after the revert").format(ms=r["recovery_ms"]))
     removed = _("yes") if r.get("fault_removed") else \
