@@ -260,3 +260,30 @@ def test_a_stored_rehearsal_is_shown_in_the_readers_language(capsys):
                   "  HANGS: the request path hangs",
                   "  recovery: healthy 120 ms after the revert",
                   "  fault removed: yes (chain MIGREADY-1a2b)"]
+
+
+def test_keygen_signoff_and_verify_in_chinese(zh_demo, tmp_path):
+    import shutil
+
+    _out, demo_ws = zh_demo
+    ws = tmp_path / "copy.migready.json"
+    shutil.copyfile(demo_ws, ws)  # the module's demo stays unsigned for the other tests
+    key = tmp_path / "lead.key"
+    made = migready("--lang", "zh_CN", "keygen", "--name", "王芳", "--role", "migration lead", "--out", key,
+                    "--no-passphrase", env=env())
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.splitlines() == [f"私钥：{key}（请自己保管）", f"公钥：{key}.pub（交给负责验证的人）"]
+    signed = migready("--lang", "zh_CN", "signoff", ws, "--key", key, "--decision", "reject", env=env())
+    assert signed.returncode == 0, signed.stderr
+    assert signed.stdout.startswith("王芳（migration lead）已驳回，内容摘要 ")  # name and role are data
+    report = tmp_path / "r.json"
+    assert migready("report", ws, "--format", "json", "--out", report, env=env()).returncode == 0
+    trust = tmp_path / "trust"
+    trust.mkdir()
+    shutil.copyfile(f"{key}.pub", trust / "lead.pub")
+    check = migready("--lang", "zh_CN", "verify", report, "--trust", trust, env=env())
+    assert check.returncode == 1  # a rejection, and roles still awaited: the sign-off does not hold
+    lines = check.stdout.splitlines()
+    assert re.fullmatch(r"内容摘要 [0-9a-f]{64}（已重新计算）", lines[0]), lines[0]
+    assert any(line.startswith("未通过：等待签字确认：") for line in lines)
+    assert lines[-1].startswith("结论：不放行 (NO-GO)") and lines[-1].endswith("（签字确认不成立）")
