@@ -40,6 +40,12 @@ class TransportError(Exception):
         return shown(self.message)
 
 
+def stored_text(exc: BaseException) -> str:
+    """What to store (workspace, report) for `exc`: its neutral `Msg` where migready wrote the message,
+    never ``str(exc)``, which is in the reader's language and would make the signed text depend on it."""
+    return exc.message if isinstance(exc, TransportError) else str(exc)
+
+
 class ConnectFailed(TransportError):
     """Could not reach an SSH server (refused, unresolvable, unreachable, not SSH)."""
 
