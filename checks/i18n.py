@@ -170,7 +170,8 @@ class Joined(Msg):
         return self
 
     def shown(self) -> str:
-        return gettext(self.msgid).join(shown(p) for p in self.params["parts"])
+        sep = gettext(self.msgid) if self.msgid in SEPARATORS else self.msgid  # gettext("") is the header
+        return sep.join(shown(p) for p in self.params["parts"])
 
 
 def _rebuild(cls, text, msgid, plural, params):
