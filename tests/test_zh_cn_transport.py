@@ -81,7 +81,7 @@ def test_auth_failure_in_chinese_names_user_host_and_what_was_tried(sshd_server,
     with pytest.raises(AuthFailed) as info:
         open_transport(spec(sshd_server), opts)
     user, where = sshd_server.files.user, f"127.0.0.1:{sshd_server.port}"
-    assert str(info.value) == (f"用户 {user} 在 {where} 上认证失败（已尝试：{wrong}, {tmp_path}/absent（不存在）；"
+    assert str(info.value) == (f"用户 {user} 在 {where} 上认证失败（已尝试：{wrong}，{tmp_path}/absent（不存在）；"
                                "服务器接受：publickey）")
 
 
