@@ -15,6 +15,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
+from .i18n import Msg
 from .model import Dependency, Inventory, Reflector, VantageHost, parse_ip
 from .transports.hostspec import parse_host
 
@@ -39,11 +40,11 @@ def read_token(inventory: Inventory, reflector: Reflector) -> str | None:
         return None
     path = Path(inventory.path).parent / reflector.token_file
     if not path.is_file():
-        raise ValueError(f"token_file {path}: not a regular file")
+        raise ValueError(Msg("token_file {path}: not a regular file", path=str(path)))
     raw = path.read_bytes()[:TOKEN_MAX_BYTES + 1]
     token = raw.decode("utf-8", "replace").strip().split("\n")[0].strip()
     if len(raw) > TOKEN_MAX_BYTES or not token:
-        raise ValueError(f"token_file {path}: must hold one token line (at most 4 KiB)")
+        raise ValueError(Msg("token_file {path}: must hold one token line (at most 4 KiB)", path=str(path)))
     return token
 
 
@@ -59,25 +60,27 @@ def plan_callback(inventory: Inventory, dep: Dependency, add, timeout: int) -> N
     reflectors = [r for r in (zone.reflectors if zone else ()) if "tcp" in r.protocols]
     if port is None:
         add.unrunnable("callback", meta, "no_port",
-                       "the dependency declares no port: nothing to listen on for the peer's call-back")
+                       Msg("the dependency declares no port: nothing to listen on for the peer's call-back"))
         return
     if not reflectors and zone and zone.vantage_hosts:
         _plan_vantage(dep, add, zone.vantage_hosts[0], meta, port, timeout)
         return
     if not reflectors:
-        where = f"zone '{zone.name}'" if zone else "the peer's zone (none declared: add `zone:` to the dependency)"
+        where = Msg("zone '{zone}'", zone=zone.name) if zone else \
+            Msg("the peer's zone (none declared: add `zone:` to the dependency)")
         add.unrunnable("callback", meta, "no_vantage_point",
-                       f"no vantage point in {where} to call back from: run `migready reflector` on a host "
-                       f"there (add `--callback-allow CIDR` covering the address this service registers when "
-                       f"the peer does not see it directly) and list it under the zone's `reflectors:` "
-                       f"with tcp among its protocols, or list a host there that migready can reach over "
-                       f"SSH under the zone's `vantage_hosts:`")
+                       Msg("no vantage point in {where} to call back from: run `migready reflector` on a host "
+                           "there (add `--callback-allow CIDR` covering the address this service registers when "
+                           "the peer does not see it directly) and list it under the zone's `reflectors:` "
+                           "with tcp among its protocols, or list a host there that migready can reach over "
+                           "SSH under the zone's `vantage_hosts:`", where=where))
         return
     reflector = reflectors[0]
     try:
         token = read_token(inventory, reflector)
     except (OSError, ValueError) as exc:
-        add.unrunnable("callback", meta, "token_unreadable", str(exc))
+        why = exc.args[0] if len(exc.args) == 1 and isinstance(exc.args[0], Msg) else str(exc)
+        add.unrunnable("callback", meta, "token_unreadable", why)
         return
     call_timeout = _call_timeout(dep)
     add.probe("callback", dict(meta, target=f"{reflector.host}:{reflector.port}"),
@@ -133,9 +136,9 @@ def vantage_plans(plan) -> dict[str, dict]:
         for host, serve in plan.vantage.items()}
 
 
-_STATUS_WORDS = {"connected": "connected", "answered": "answered", "refused": "refused", "timeout": "timed out",
-                 "unreachable": "unreachable", "silent": "no answer", "not_allowed": "not allowed by the reflector",
-                 "error": "failed"}
+_STATUS_WORDS = {"connected": Msg("connected"), "answered": Msg("answered"), "refused": Msg("refused"),
+                 "timeout": Msg("timed out"), "unreachable": Msg("unreachable"), "silent": Msg("no answer"),
+                 "not_allowed": Msg("not allowed by the reflector"), "error": Msg("failed")}
 
 
 def callback_lines(result: dict) -> list[str]:
@@ -152,22 +155,24 @@ def callback_lines(result: dict) -> list[str]:
     registered, observed, listen = data.get("registered") or {}, data.get("observed") or {}, data.get("listen") or {}
     lines = []
     if listen:
-        port = f"{listen.get('port')}" + (f" (ephemeral: {listen.get('requested_port')} was taken)"
-                                          if listen.get("ephemeral") else "")
-        lines.append(f"listened on {listen.get('ip')}:{port}/{data.get('proto') or 'tcp'}; the peer's reflector "
-                     f"{reflector.get('ip')}:{reflector.get('port')} saw the request from {observed.get('ip')}")
+        port = Msg("{port} (ephemeral: {requested} was taken)", port=listen.get("port"),
+                   requested=listen.get("requested_port")) if listen.get("ephemeral") else f"{listen.get('port')}"
+        lines.append(Msg("listened on {ip}:{port}/{proto}; the peer's reflector {reflector} saw the request from "
+                         "{observed}", ip=listen.get("ip"), port=port, proto=data.get("proto") or "tcp",
+                         reflector=f"{reflector.get('ip')}:{reflector.get('port')}", observed=observed.get("ip")))
     for call in data.get("calls") or ():
         roles = set(call.get("roles") or ())
-        role = ("the registered address" if call.get("ip") == registered.get("ip") else
-                "the address it observed" if "observed" in roles else "a requested address")
+        role = (Msg("the registered address") if call.get("ip") == registered.get("ip") else
+                Msg("the address it observed") if "observed" in roles else Msg("a requested address"))
         caller = (call.get("local") or {}).get("ip") or reflector.get("ip")
         latency = call.get("latency_ms")
-        took = f" in {latency:.1f} ms" if isinstance(latency, (int, float)) else ""
+        took = Msg(" in {latency} ms", latency=f"{latency:.1f}") if isinstance(latency, (int, float)) else ""
         seen = call.get("seen_from")
-        saw = (f"; the listener saw it from {seen.get('ip')}:{seen.get('port')}" if seen else
-               "; the listener saw nothing" if call.get("status") in ("connected", "answered") else "")
-        lines.append(f"{caller} called {call.get('ip')}:{call.get('port')} ({role}): "
-                     f"{_STATUS_WORDS.get(call.get('status'), call.get('status'))}{took}{saw}")
+        saw = (Msg("; the listener saw it from {ip}:{port}", ip=seen.get("ip"), port=seen.get("port")) if seen else
+               Msg("; the listener saw nothing") if call.get("status") in ("connected", "answered") else "")
+        lines.append(Msg("{caller} called {ip}:{port} ({role}): {status}{took}{saw}", caller=caller,
+                         ip=call.get("ip"), port=call.get("port"), role=role,
+                         status=_STATUS_WORDS.get(call.get("status"), call.get("status")), took=took, saw=saw))
     if data.get("refused"):
-        lines.append(f"the reflector refused the request: {data['refused']}")
+        lines.append(Msg("the reflector refused the request: {why}", why=data["refused"]))
     return lines

@@ -21,6 +21,8 @@ import yaml
 from .compare import latest_runs
 from .discovery import Observation, classify
 from .evidence import Judgement, judge
+from .i18n import Joined, Msg
+from .labels import requirement_id, requirement_words, term
 from .model import Dependency, Inventory
 from .provenance import evidence_runs
 from .rehearsal_verdict import PHASE as REHEARSAL_PHASE, REQUIREMENT as FAILS_FAST, service_parts
@@ -30,6 +32,11 @@ from .workspace import Workspace
 PHASES = ("prepare", "pre-migration", "cutover", "post-migration", "sign-off")
 STATES = ("pending", "pass", "fail", "waived", "na")
 BLOCKING_SEVERITIES = ("blocker", "high")
+
+# Sentences every item of a kind shares (one object each: a 10,000-dependency review builds enough).
+BY_POST_EVIDENCE = Msg("post-migration probe evidence")
+BY_HAND = Msg("manual")
+NO_RUN_YET = Msg("no run yet")
 
 # Which requirements' evidence clears a flag; rules not listed are cleared by hand.
 FLAG_EVIDENCE = {
@@ -151,28 +158,33 @@ def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date 
 
     for phase, run, site in (("pre-migration", pre, "source"), ("post-migration", post, "target")):
         kind = "pre" if phase == "pre-migration" else "post"
-        item = Item(f"run.{kind}", phase, f"{'Baseline' if kind == 'pre' else 'Post-move'} probe run complete "
-                    f"from the {site} site", True, "run", evidence_backed=True,
-                    cleared_by=f"migready probe --phase {kind}")
+        title = (Msg("Baseline probe run complete from the source site") if kind == "pre"
+                 else Msg("Post-move probe run complete from the target site"))
+        item = Item(f"run.{kind}", phase, title, True, "run", evidence_backed=True,
+                    cleared_by=f"migready probe --phase {kind}")  # a command: data
         if run is None:
-            item.settle("pending", "no run yet")
+            item.settle("pending", NO_RUN_YET)
         elif run.get("complete"):
-            item.settle("pass", f"{run['id']} from {run['host']}, finished {run.get('finished')}")
+            item.settle("pass", Msg("{run} from {host}, finished {finished}", run=run["id"], host=run["host"],
+                                    finished=run.get("finished")))
         else:
-            item.settle("pending", f"{run['id']} from {run['host']} is incomplete: {run.get('error')}")
+            item.settle("pending", Msg("{run} from {host} is incomplete: {error}", run=run["id"], host=run["host"],
+                                       error=run.get("error")))
         items.append(item)
 
     judged: dict[tuple[str, str], Item] = {}
     for dep in inventory.dependencies():
         for req in requirements_of(dep):
             j = judge(req, dep, post, inventory)
-            item = Item(f"req:{dep.ref}:{req}", "post-migration", f"{dep.ref}: {req.replace('_', ' ')}", True,
+            item = Item(f"req:{dep.ref}:{req}", "post-migration",
+                        Msg("{ref}: {requirement}", ref=dep.ref, requirement=requirement_words(req)), True,
                         "requirement", dependency=dep.ref, requirement=req, evidence_backed=True,
-                        cleared_by="post-migration probe evidence")
+                        cleared_by=BY_POST_EVIDENCE)
             _set_evidence(item, j)
             if pre is not None:
                 before = judge(req, dep, pre, inventory)
-                item.pre_evidence = f"{before.state}: {before.text}"
+                item.pre_evidence = Msg("{state}: {evidence}", state=term("state", before.state),
+                                        evidence=before.text)
             items.append(item)
             judged[(dep.ref, req)] = item
 
@@ -191,10 +203,11 @@ def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date 
     items += discovery_items(inventory, workspace)
     for raw in template_items():
         if _applies(raw.get("when"), inventory):
-            items.append(Item(raw["id"], raw["phase"], raw["title"], raw.get("blocker", True), "template",
-                              incident=raw.get("incident"), cleared_by="manual"))
+            title = raw["title"]  # extracted from checklist.yaml by extract_titles
+            items.append(Item(raw["id"], raw["phase"], Msg(title), raw.get("blocker", True), "template",
+                              incident=raw.get("incident"), cleared_by=BY_HAND))
     for extra in inventory.checklist:
-        items.append(Item(extra.id, extra.phase, extra.title, extra.blocker, "inventory", cleared_by="manual"))
+        items.append(Item(extra.id, extra.phase, extra.title, extra.blocker, "inventory", cleared_by=BY_HAND))
 
     rehearsals = [r for r in runs if r.get("phase") == REHEARSAL_PHASE]
     latest_evidence = max((r.get("finished") or "" for r in [pre, post] + rehearsals if r), default="")
@@ -230,12 +243,13 @@ def fails_fast_items(inventory: Inventory, runs: list[dict], judged: dict) -> li
     items = []
     for service, parts in service_parts(inventory, runs).items():
         item = Item(f"req:{service}:{FAILS_FAST}", "pre-migration",
-                    f"{service}: the request path fails fast when a dependency is down (rehearsal)", True,
+                    Msg("{service}: the request path fails fast when a dependency is down (rehearsal)",
+                        service=service), True,
                     "requirement", requirement=FAILS_FAST, evidence_backed=True,
-                    cleared_by=f"a rehearsal run: migready rehearse --dependency {service}/DEP")
+                    cleared_by=Msg("a rehearsal run: migready rehearse --dependency {service}/DEP", service=service))
         order = ("fail", "pending", "pass")
         worst = min(parts, key=lambda p: order.index(p.state))
-        item.settle(worst.state, "; ".join(p.text for p in sorted(parts, key=lambda p: order.index(p.state))))
+        item.settle(worst.state, Joined("; ", [p.text for p in sorted(parts, key=lambda p: order.index(p.state))]))
         item.evidence_digest = "".join(p.digest for p in parts)
         items.append(item)
         for part in parts:
@@ -275,14 +289,16 @@ def discovery_items(inventory: Inventory, workspace: Workspace) -> list[Item]:
             remote = peer["remote_ip"] or peer["remote_name"]
             remote = f"[{remote}]" if ":" in remote else remote  # an IPv6 address
             item_id = f"discovery:{f.kind}:{peer['proto']}:{peer['direction']}:{remote}:{peer['port']}"
-            seen = f"{record['id']} ({observation.label}): seen in {peer.get('samples', 0)} sample(s)"
+            seen = Msg("{discovery} ({label}): seen in {samples} sample(s)", discovery=record["id"],
+                       label=observation.label, samples=peer.get("samples", 0))
             if item_id in items:
-                items[item_id].evidence += f"; {seen}"
+                items[item_id].evidence = Joined("; ", [items[item_id].evidence, seen])
                 continue
-            item = Item(item_id, "prepare", f"Discovered on {observation.origin}: {f.message}",
+            item = Item(item_id, "prepare",
+                        Msg("Discovered on {origin}: {finding}", origin=observation.origin, finding=f.message),
                         f.severity in BLOCKING_SEVERITIES, "discovery", rule=f.rule, incident=f.incident,
-                        cleared_by=f"{f.cleared_by} (a later discovery no longer sees it), or mark it n/a "
-                                   "with the reason")
+                        cleared_by=Msg("{cleared_by} (a later discovery no longer sees it), or mark it n/a "
+                                       "with the reason", cleared_by=f.cleared_by))
             item.settle("fail", seen)
             items[item_id] = item
     return list(items.values())
@@ -303,7 +319,10 @@ def _follow(item: Item, parts: list[Item]) -> None:
     """A flag's state from the requirements that clear it: fail beats pending beats pass."""
     order = ("fail", "pending", "pass", "na")
     worst = min(parts, key=lambda p: order.index(p.base_state))
-    item.settle(worst.base_state, "; ".join(f"{p.requirement}: {p.base_state} ({p.evidence})" for p in parts))
+    item.settle(worst.base_state, Joined("; ", [Msg("{requirement}: {state} ({evidence})",
+                                                    requirement=requirement_id(p.requirement),
+                                                    state=term("state", p.base_state), evidence=p.evidence)
+                                                for p in parts]))
     item.evidence_digest = "".join(p.evidence_digest for p in parts)
 
 
@@ -313,13 +332,16 @@ def _apply_mark(item: Item, mark: dict | None, latest_evidence: str) -> None:
         return
     if item.source == "run" or (item.evidence_backed and mark["state"] != "fail" and item.base_state != "pass"):
         # only evidence clears evidence (a mark recorded before that rule, or written by hand, does not)
-        item.evidence += f" (manual {mark['state']} by {mark['by']} ignored: only evidence or a waiver clears this)"
+        item.evidence = Msg("{evidence} (manual {state} by {by} ignored: only evidence or a waiver clears this)",
+                            evidence=item.evidence, state=term("state", mark["state"]), by=mark["by"])
         return
     if item.evidence_backed and latest_evidence and mark["at"] < latest_evidence:
-        item.evidence += f" (manual {mark['state']} by {mark['by']} predates this evidence)"
+        item.evidence = Msg("{evidence} (manual {state} by {by} predates this evidence)",
+                            evidence=item.evidence, state=term("state", mark["state"]), by=mark["by"])
         return
     item.mark = mark
-    item.settle(mark["state"], f"marked {mark['state']} by {mark['by']}: {mark['note']}")
+    item.settle(mark["state"], Msg("marked {state} by {by}: {note}", state=term("state", mark["state"]),
+                                   by=mark["by"], note=mark["note"]))
 
 
 def waiver_status(waiver: dict, item: Item, checklist: Checklist, today: _dt.date) -> str:
@@ -363,7 +385,8 @@ def _apply_waivers(item: Item, checklist: Checklist, waivers: list[dict], today:
         if status == "active":
             item.state, item.waiver = "waived", waiver
         elif status == "expired":
-            item.waiver_notes.append(f"waiver {waiver['id']} by {waiver['by']} expired on {waiver['until']}")
+            item.waiver_notes.append(Msg("waiver {waiver} by {by} expired on {until}", waiver=waiver["id"],
+                                         by=waiver["by"], until=waiver["until"]))
         elif status == "needs_review":
-            item.waiver_notes.append(f"waiver {waiver['id']} by {waiver['by']} needs review: the evidence "
-                                     "changed since it was granted")
+            item.waiver_notes.append(Msg("waiver {waiver} by {by} needs review: the evidence changed since it was "
+                                         "granted", waiver=waiver["id"], by=waiver["by"]))

@@ -21,20 +21,26 @@ probes passed.  Nothing here imports Qt; the CLI and the GUI both call it.
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Optional
 
+from .i18n import Joined, Msg, N_, _, ngettext, shown
 from .model import Inventory
 from .records import reflected
-from .zones import INSIDE_KINDS, ZoneMap
+from .zones import INSIDE_KINDS, ZoneMap, word
 
 CLASSES = ("regression", "inconclusive", "missing", "new", "fixed", "unchanged")
 SEVERITIES = ("regression", "warning", "info")
 Key = tuple[Optional[str], Optional[str], str]  # (dependency, target, check)
 
 # What the latency of each check measures, for the latency_up text.
-_LATENCY_OF = {"tcp_connect": "connect", "udp_exchange": "round-trip", "reflect": "reflect round-trip",
-               "http": "HTTP response", "dns": "lookup", "callback": "the peer's call-back connect"}
+_LATENCY_OF = {"tcp_connect": Msg("connect latency"), "udp_exchange": Msg("round-trip latency"),
+               "reflect": Msg("reflect round-trip latency"), "http": Msg("HTTP response latency"),
+               "dns": Msg("lookup latency"), "callback": Msg("the peer's call-back connect latency")}
+# The classification column of the terminal table (the ids stay in JSON).
+_CLASS_WORDS = {"regression": N_("REGRESSION"), "inconclusive": N_("INCONCLUSIVE"), "missing": N_("MISSING"),
+                "new": N_("NEW"), "fixed": N_("FIXED"), "unchanged": N_("UNCHANGED")}
 _PER_DEPENDENCY = ("reflect", "callback")  # checks of a path to or from a zone: one per dependency
 
 
@@ -42,7 +48,7 @@ _PER_DEPENDENCY = ("reflect", "callback")  # checks of a path to or from a zone:
 class Finding:
     kind: str  # port_rewritten, address_translated, egress_changed, dns_public, dns_changed, latency_up
     severity: str  # regression | warning | info
-    text: str  # plain language, for the migration lead
+    text: str  # plain language, for the migration lead: a Msg (signed in English, shown in the reader's)
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, "severity": self.severity, "text": self.text}
@@ -98,27 +104,32 @@ class Comparison:
 
     def format_text(self) -> str:
         """A table for the terminal; classification and severity are words, never colour alone."""
-        lines = [f"pre {_run_label(self.pre_run)}  →  post {_run_label(self.post_run)}"]
+        lines = [_("pre {pre}  →  post {post}").format(pre=_run_label(self.pre_run), post=_run_label(self.post_run))]
         for run in (self.pre_run, self.post_run):
             if run and run.get("id") in self.incomplete_runs:
-                lines.append(f"WARNING: {run['phase']} run {run['id']} is incomplete"
-                             + (f" ({run['error']})" if run.get("error") else "")
-                             + "; checks it did not reach show as MISSING or NEW")
-        header = ("CLASS", "DEPENDENCY", "CHECK", "TARGET", "PRE → POST")
-        rows = [(_class_label(c), c.dependency or "(host)", c.check, c.target or "-",
+                if run.get("error"):
+                    lines.append(_("WARNING: {phase} run {run} is incomplete ({error}); checks it did not reach "
+                                   "show as MISSING or NEW").format(phase=run["phase"], run=run["id"],
+                                                                    error=shown(run["error"])))
+                else:
+                    lines.append(_("WARNING: {phase} run {run} is incomplete; checks it did not reach show as "
+                                   "MISSING or NEW").format(phase=run["phase"], run=run["id"]))
+        header = (_("CLASS"), _("DEPENDENCY"), _("CHECK"), _("TARGET"), _("PRE → POST"))
+        rows = [(_class_label(c), c.dependency or _("(host)"), c.check, c.target or "-",
                  f"{_status(c.pre)} → {_status(c.post)}") for c in self.changes]
-        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+        widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(4)]
         lines.append("")
-        lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths)) + "  " + header[4])
+        lines.append("  ".join(_ljust(h, w) for h, w in zip(header, widths)) + "  " + header[4])
         for change, row in zip(self.changes, rows):
-            lines.append("  ".join(v.ljust(w) for v, w in zip(row, widths)) + "  " + row[4])
-            lines.extend(f"    [{f.severity}] {f.text}" for f in change.notes)
-        counts = ", ".join(f"{n} {c}{'s' if c == 'regression' and n != 1 else ''}"
-                           for c, n in self.counts().items() if n)
+            lines.append("  ".join(_ljust(v, w) for v, w in zip(row, widths)) + "  " + row[4])
+            lines.extend(f"    [{_severity_word(f.severity)}] {shown(f.text)}" for f in change.notes)
+        counts = _(", ").join(_count_words(c, n) for c, n in self.counts().items() if n)
         lines.append("")
         warnings = sum(1 for c in self.changes for f in c.notes if f.severity == "warning")
-        lines.append(f"{len(self.changes)} check{'' if len(self.changes) == 1 else 's'} compared" + (f": {counts}" if counts else "")
-                     + f". Regressions: {len(self.regressions)}; warnings: {warnings}.")
+        compared = ngettext("{n} check compared", "{n} checks compared", len(self.changes)).format(n=len(self.changes))
+        lines.append(compared + (_(": {counts}").format(counts=counts) if counts else "")
+                     + _(". Regressions: {regressions}; warnings: {warnings}.").format(
+                         regressions=len(self.regressions), warnings=warnings))
         return "\n".join(lines)
 
 
@@ -242,12 +253,13 @@ def _reflect_findings(pre: Optional[dict], post: dict, proves: set[str]) -> list
     if reflected(post, "port_preserved") is False and reflected(pre, "port_preserved") is not False:
         # Without a fixed source port (reflect planned only for no_nat) the port is ephemeral anyway.
         severity = "regression" if "source_port_preserved" in proves or not proves else "warning"
-        notes.append(Finding("port_rewritten", severity, f"source port {local.get('port')} → "
-                             f"{observed.get('port')} (rewritten by NAT)"))
+        notes.append(Finding("port_rewritten", severity, Msg("source port {local} → {observed} (rewritten by NAT)",
+                                                             local=local.get("port"), observed=observed.get("port"))))
     if reflected(post, "nat") is True and reflected(pre, "nat") is not True:
         severity = "regression" if "no_nat" in proves else "warning"
-        notes.append(Finding("address_translated", severity, f"source address {local.get('ip')} → "
-                             f"{observed.get('ip')} (translated by NAT)"))
+        notes.append(Finding("address_translated", severity,
+                             Msg("source address {local} → {observed} (translated by NAT)",
+                                 local=local.get("ip"), observed=observed.get("ip"))))
     return notes
 
 
@@ -258,18 +270,23 @@ def _callback_findings(pre: dict, post: dict) -> list[Finding]:
     a, b = pre.get("data") or {}, post.get("data") or {}
     reg_b = b.get("registered") or {}
     call = next((c for c in b.get("calls") or () if c.get("ip") == reg_b.get("ip")), {})
-    how = {"refused": "refused", "timeout": "timed out", "unreachable": "unreachable", "silent": "no answer"}.get(
-        call.get("status"), post.get("reason") or "failed")
+    how = _CALL_HOW.get(call.get("status"), post.get("reason") or _CALL_FAILED)
     if post.get("reason") == "someone_else":
-        how = "something else answers there"
+        how = Msg("something else answers there")
     seen = next((c.get("seen_from") for c in a.get("calls") or () if c.get("seen_from")), None)
-    before = f"; before the move it called back {(a.get('registered') or {}).get('ip')}" + (
-        f" (seen from {seen['ip']})" if seen else "")
+    before = Msg("; before the move it called back {ip}{seen}", ip=(a.get("registered") or {}).get("ip"),
+                 seen=Msg(" (seen from {ip})", ip=seen["ip"]) if seen else "")
     observed = [c for c in b.get("calls") or () if c is not call and "observed" in (c.get("roles") or ())]
-    also = "".join(f"; the address it observed, {c.get('ip')}:{c.get('port')}: {c.get('status')}" for c in observed)
+    also = Joined("", [Msg("; the address it observed, {ip}:{port}: {status}", ip=c.get("ip"), port=c.get("port"),
+                           status=c.get("status")) for c in observed])
     return [Finding("callback_lost", "regression",
-                    f"the peer cannot call back {reg_b.get('ip')}:{reg_b.get('port')}/{b.get('proto') or 'tcp'} "
-                    f"({how}){also}{before}")]
+                    Msg("the peer cannot call back {ip}:{port}/{proto} ({how}){also}{before}", ip=reg_b.get("ip"),
+                        port=reg_b.get("port"), proto=b.get("proto") or "tcp", how=how, also=also, before=before))]
+
+
+_CALL_HOW = {"refused": Msg("refused"), "timeout": Msg("timed out"), "unreachable": Msg("unreachable"),
+             "silent": Msg("no answer")}
+_CALL_FAILED = Msg("failed")
 
 
 def _route_findings(a: dict, b: dict) -> list[Finding]:
@@ -277,12 +294,13 @@ def _route_findings(a: dict, b: dict) -> list[Finding]:
     if not a.get("dev") or not b.get("dev") or (a.get("gateway"), a["dev"]) == (b.get("gateway"), b["dev"]):
         return []
     ga, gb = a.get("gateway"), b.get("gateway")
-    left = f"via gateway {ga} ({a['dev']})" if ga else f"direct ({a['dev']})"
+    left = Msg("via gateway {gateway} ({dev})", gateway=ga, dev=a["dev"]) if ga else Msg("direct ({dev})", dev=a["dev"])
     if ga and gb:
         right = f"{gb} ({b['dev']})"
     else:
-        right = f"via gateway {gb} ({b['dev']})" if gb else f"direct ({b['dev']})"
-    return [Finding("egress_changed", "warning", f"egress {left} → {right}")]
+        right = Msg("via gateway {gateway} ({dev})", gateway=gb, dev=b["dev"]) if gb else \
+            Msg("direct ({dev})", dev=b["dev"])
+    return [Finding("egress_changed", "warning", Msg("egress {before} → {after}", before=left, after=right))]
 
 
 def _dns_findings(name: str, a: dict, b: dict, proves: set[str]) -> list[Finding]:
@@ -296,12 +314,14 @@ def _dns_findings(name: str, a: dict, b: dict, proves: set[str]) -> list[Finding
         classes = {x.get("class") for x in pre}
         label = classes.pop() if len(classes) == 1 else "non-public"
         severity = "regression" if "private_dns" in proves else "warning"
-        return [Finding("dns_public", severity, f"{name} resolved to {label} "
-                        f"{', '.join(x.get('ip') for x in pre)} → public {', '.join(public)}")]
+        return [Finding("dns_public", severity, Msg("{name} resolved to {address_class} {before} → public {after}",
+                                                    name=name, address_class=word(label),
+                                                    before=", ".join(x.get("ip") for x in pre),
+                                                    after=", ".join(public)))]
     ips_pre, ips_post = [x.get("ip") for x in pre], [x.get("ip") for x in post]
     if set(ips_pre) != set(ips_post):
-        return [Finding("dns_changed", "info",
-                        f"{name} resolved to {', '.join(ips_pre)} → {', '.join(ips_post)}")]
+        return [Finding("dns_changed", "info", Msg("{name} resolved to {before} → {after}", name=name,
+                                                   before=", ".join(ips_pre), after=", ".join(ips_post)))]
     return []
 
 
@@ -341,23 +361,28 @@ class _Network:
             return []
         placed_a = [self.zones.place(str(x.get("ip")), name) for x in a]
         placed_b = [self.zones.place(str(x.get("ip")), name) for x in b]
-        before = ", ".join(map(str, placed_a))
-        after = ", ".join(map(str, placed_b))
+        before = Joined(", ", map(str, placed_a))
+        after = Joined(", ", map(str, placed_b))
         regions = {p.region for p in placed_a}
         moved = [p for p in placed_b if p.region not in regions]
         if all(p.inside for p in placed_a) and any(not p.inside for p in placed_b):
             out = next(p for p in placed_b if not p.inside)
-            where = f"into {out.label}" if out.zone is not None else f"out of every internal zone ({out.label})"
+            where = Msg("into {zone}", zone=out.label) if out.zone is not None else \
+                Msg("out of every internal zone ({where})", where=out.label)
             route = self.routes.get((post.get("dependency"), post.get("target")))
             egress = self.zones.route_egress(route, "post") if route else None
             severity = "regression" if "private_dns" in proves or self.internal(post.get("dependency")) else "warning"
-            return [Finding("dns_zone_moved", severity, f"{name} resolved to {before} → {after}: moved {where}"
-                            + (f"; leaves via {egress}" if egress else ""))]
+            leaves = Msg("; leaves via {egress}", egress=egress) if egress else ""
+            return [Finding("dns_zone_moved", severity, Msg("{name} resolved to {before} → {after}: moved {where}"
+                                                            "{leaves}", name=name, before=before, after=after,
+                                                            where=where, leaves=leaves))]
         if moved:
-            return [Finding("dns_zone_changed", "warning", f"{name} resolved to {before} → {after}: "
-                            f"now in {moved[0].label}")]
+            return [Finding("dns_zone_changed", "warning", Msg("{name} resolved to {before} → {after}: now in {zone}",
+                                                               name=name, before=before, after=after,
+                                                               zone=moved[0].label))]
         if {x.get("ip") for x in a} != {x.get("ip") for x in b}:
-            return [Finding("dns_changed", "info", f"{name} resolved to {before} → {after} (same zone)")]
+            return [Finding("dns_changed", "info", Msg("{name} resolved to {before} → {after} (same zone)",
+                                                       name=name, before=before, after=after))]
         return []
 
     def route_findings(self, pre: dict, post: dict, notes: list[Finding]) -> list[Finding]:
@@ -368,10 +393,12 @@ class _Network:
             return notes
         severity = "regression" if self.internal(post.get("dependency")) else "warning"
         a, b = pre.get("data") or {}, post.get("data") or {}
-        change = next((f.text for f in notes if f.kind == "egress_changed"),
-                      f"egress {a.get('gateway') or 'direct'} → {b.get('gateway') or 'direct'}")
+        change = next((f.text for f in notes if f.kind == "egress_changed"), None)
+        if change is None:
+            change = Msg("egress {before} → {after}", before=a.get("gateway") or _DIRECT, after=b.get("gateway") or _DIRECT)
         kept = [f for f in notes if f.kind != "egress_changed"]
-        return kept + [Finding("egress_nat", severity, f"{change}: {post.get('target')} now leaves via {now}")]
+        return kept + [Finding("egress_nat", severity, Msg("{change}: {target} now leaves via {egress}", change=change,
+                                                           target=post.get("target"), egress=now))]
 
 
 def _latency_findings(check: str, a, b, factor: float, floor_ms: float) -> list[Finding]:
@@ -385,8 +412,9 @@ def _latency_findings(check: str, a, b, factor: float, floor_ms: float) -> list[
     if a > 0:
         r = b / a
         ratio = f" ({r:.0f}x)" if r >= 10 else f" ({r:.1f}x)"
-    what = _LATENCY_OF.get(check, check)
-    return [Finding("latency_up", "warning", f"{what} latency {a:.1f} ms → {b:.1f} ms{ratio}")]
+    what = _LATENCY_OF.get(check) or Msg("{check} latency", check=check)
+    return [Finding("latency_up", "warning", Msg("{what} {before} ms → {after} ms{ratio}", what=what,
+                                                 before=f"{a:.1f}", after=f"{b:.1f}", ratio=ratio))]
 
 
 # ------------------------------------------------------------------ output helpers
@@ -405,17 +433,48 @@ def _run_summary(run: Optional[dict]) -> Optional[dict]:
 
 def _run_label(run: Optional[dict]) -> str:
     if run is None:
-        return "(no run)"
+        return _("(no run)")
     return f"{run.get('id')} ({run.get('host')}, {run.get('started')})"
 
 
 def _class_label(change: Change) -> str:
-    label = change.classification.upper()
-    return f"REGRESSION ({label})" if change.is_regression and label != "REGRESSION" else label
+    label = _(_CLASS_WORDS.get(change.classification, change.classification.upper()))
+    if change.is_regression and change.classification != "regression":
+        return _("REGRESSION ({classification})").format(classification=label)
+    return label
+
+
+def _severity_word(severity: str) -> str:
+    return _(_SEVERITY_WORDS[severity]) if severity in _SEVERITY_WORDS else severity
+
+
+def _count_words(classification: str, n: int) -> str:
+    """'2 regressions', '1 new': the summary line's counts."""
+    if classification == "regression":
+        return ngettext("{n} regression", "{n} regressions", n).format(n=n)
+    form = _COUNT_WORDS.get(classification)
+    return _(form).format(n=n) if form else f"{n} {classification}"
 
 
 def _status(result: Optional[dict]) -> str:
     if result is None:
-        return "none"
+        return _("none")
     status = result.get("status") or "inconclusive"
-    return status if status == "pass" or not result.get("reason") else f"{status} ({result['reason']})"
+    word = _(_STATUS_WORDS[status]) if status in _STATUS_WORDS else status
+    return word if status == "pass" or not result.get("reason") else f"{word} ({result['reason']})"
+
+
+def _width(text: str) -> int:
+    """Columns a terminal gives `text`: a CJK character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _ljust(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+_DIRECT = Msg("direct")
+_SEVERITY_WORDS = {"regression": N_("regression"), "warning": N_("warning"), "info": N_("info")}
+_STATUS_WORDS = {"pass": N_("pass"), "fail": N_("fail"), "inconclusive": N_("inconclusive")}
+_COUNT_WORDS = {"inconclusive": N_("{n} inconclusive"), "missing": N_("{n} missing"), "new": N_("{n} new"),
+                "fixed": N_("{n} fixed"), "unchanged": N_("{n} unchanged")}

@@ -10,9 +10,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from .i18n import Msg, MsgN
 from .model import Dependency, Inventory
 from .outcome import raw_status
-from .records import reflected
+from .records import reflected, sentences
 from .zones import ZoneMap
 from .workspace import canonical_json
 
@@ -22,7 +23,7 @@ CONNECT_CHECKS = ("tcp_connect", "udp_exchange", "http")
 @dataclass
 class Judgement:
     state: str  # pass | fail | pending
-    text: str
+    text: str  # a Msg: signed in English, shown in the reader's language
     results: list[dict] = field(default_factory=list)
 
     @property
@@ -72,31 +73,37 @@ def judge(requirement: str, dep: Dependency, run: dict | None, inventory: Invent
     """Judge one requirement of one dependency on a run; with the inventory, addresses are
     placed in its zones and its sites' NAT egress (checks/zones.py), else by address class."""
     if run is None:
-        return Judgement("pending", "no probe run yet")
+        return Judgement("pending", Msg("no probe run yet"))
     judge_fn = _JUDGES.get(requirement)
     if judge_fn is None:
-        return Judgement("pending", f"no probe proves '{requirement}'; mark it by hand")
+        return Judgement("pending", Msg("no probe proves '{requirement}'; mark it by hand", requirement=requirement))
     return judge_fn(dep, run, ZoneMap.of(inventory))
 
 
 def _summarise(results: list[dict], what: str, ok) -> Judgement:
     """pass when every result is ok; fail when one is not; pending while any is inconclusive."""
     if not results:
-        return Judgement("pending", f"no {what} result in the run")
+        return Judgement("pending", Msg("no {what} result in the run", what=what))
     # Each requirement is judged from the probe's own observation, not from the
     # dependency-level status (a rewritten port must not fail `reachable`).
     bad = [r for r in results if raw_status(r) == "fail" or (raw_status(r) == "pass" and not ok(r))]
     unsure = [r for r in results if raw_status(r) not in ("pass", "fail")]
     if bad:
         first = bad[0]
-        more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
-        return Judgement("fail", f"{first.get('target') or ''}: {first.get('detail') or first.get('reason')}{more}",
+        return Judgement("fail", Msg("{target}: {detail}{more}", target=first.get("target") or "",
+                                     detail=first.get("detail") or first.get("reason"), more=_more(len(bad) - 1)),
                          results)
     if unsure:
         first = unsure[0]
-        return Judgement("pending", f"inconclusive: {first.get('target') or ''}: "
-                                    f"{first.get('detail') or first.get('reason')}", results)
-    return Judgement("pass", f"{len(results)} {what} result{'s' if len(results) != 1 else ''} hold", results)
+        return Judgement("pending", Msg("inconclusive: {target}: {detail}", target=first.get("target") or "",
+                                        detail=first.get("detail") or first.get("reason")), results)
+    return Judgement("pass", MsgN("{n} {what} result hold", "{n} {what} results hold", len(results), what=what),
+                     results)
+
+
+def _more(n: int):
+    """' (and 2 more)' after the first of several, else ''."""
+    return Msg(" (and {n} more)", n=n) if n > 0 else ""
 
 
 def _reachable(dep: Dependency, run: dict, zones: ZoneMap) -> Judgement:
@@ -105,7 +112,7 @@ def _reachable(dep: Dependency, run: dict, zones: ZoneMap) -> Judgement:
 
 def _within_timeout(dep: Dependency, run: dict, zones: ZoneMap) -> Judgement:
     if dep.timeout_ms is None:
-        return Judgement("pending", "no timeout_ms declared for this dependency")
+        return Judgement("pending", Msg("no timeout_ms declared for this dependency"))
     budget = dep.timeout_ms
 
     def ok(r):
@@ -114,11 +121,13 @@ def _within_timeout(dep: Dependency, run: dict, zones: ZoneMap) -> Judgement:
     j = _summarise(results_for(run, dep, CONNECT_CHECKS), "connect", ok)
     if j.state == "fail" and all(raw_status(r) == "pass" for r in j.results):
         slow = max(j.results, key=lambda r: r["latency_ms"] or 0)
-        what = "first byte" if slow.get("check") == "http" else "connect"
-        j.text = f"slowest {what} {slow['latency_ms'] or 0:.1f} ms exceeds the {budget} ms budget"
+        what = Msg("first byte") if slow.get("check") == "http" else Msg("connect")
+        j.text = Msg("slowest {what} {latency} ms exceeds the {budget} ms budget", what=what,
+                     latency=f"{slow['latency_ms'] or 0:.1f}", budget=budget)
         ip = (slow.get("data") or {}).get("ip")
         if ip:  # where the slow path went: a NAT-ed, external path is the usual cause (incident 2)
-            j.text += f" ({slow.get('target') or ip} → {zones.place(ip, slow.get('target'))})"
+            j.text = Msg("{text} ({target} → {where})", text=j.text, target=slow.get("target") or ip,
+                         where=str(zones.place(ip, slow.get("target"))))
     return j
 
 
@@ -138,12 +147,14 @@ def _side(r: dict, name: str, key: str):
     return side.get(key) if isinstance(side, dict) else None
 
 
-def _port_text(r: dict) -> str:
-    return f"source port {_side(r, 'local', 'port')} → {_side(r, 'observed', 'port')} (rewritten by NAT)"
+def _port_text(r: dict) -> Msg:
+    return Msg("source port {local} → {observed} (rewritten by NAT)", local=_side(r, "local", "port"),
+               observed=_side(r, "observed", "port"))
 
 
-def _nat_text(r: dict) -> str:
-    return f"source address {_side(r, 'local', 'ip')} → {_side(r, 'observed', 'ip')} (translated by NAT)"
+def _nat_text(r: dict) -> Msg:
+    return Msg("source address {local} → {observed} (translated by NAT)", local=_side(r, "local", "ip"),
+               observed=_side(r, "observed", "ip"))
 
 
 def _private_dns(dep: Dependency, run: dict, zones: ZoneMap) -> Judgement:
@@ -155,15 +166,16 @@ def _private_dns(dep: Dependency, run: dict, zones: ZoneMap) -> Judgement:
     """
     results = results_for(run, dep, ("dns",))
     if not results:
-        return Judgement("pass", "targets are addresses; nothing to resolve")
+        return Judgement("pass", Msg("targets are addresses; nothing to resolve"))
     outside = {id(r): _outside_answers(r, zones) for r in results}
     j = _summarise(results, "dns", lambda r: not outside[id(r)])
     if j.state == "fail" and all(raw_status(r) == "pass" for r in results):
         bad = [r for r in results if outside[id(r)]]
         first = bad[0]
-        j.text = f"{first.get('target')} → " + "; ".join(map(str, outside[id(first)][:3])) + \
-            ": outside every internal zone" + _leaves(first, run, zones) + \
-            (f" (and {len(bad) - 1} more name{'s' if len(bad) > 2 else ''})" if len(bad) > 1 else "")
+        more = MsgN(" (and {n} more name)", " (and {n} more names)", len(bad) - 1) if len(bad) > 1 else ""
+        j.text = Msg("{target} → {answers}: outside every internal zone{leaves}{more}", target=first.get("target"),
+                     answers=sentences(map(str, outside[id(first)][:3])), leaves=_leaves(first, run, zones),
+                     more=more)
     return j
 
 
@@ -173,13 +185,13 @@ def _outside_answers(result: dict, zones: ZoneMap) -> list:
     return [p for p in placed if not p.inside]
 
 
-def _leaves(result: dict, run: dict, zones: ZoneMap) -> str:
+def _leaves(result: dict, run: dict, zones: ZoneMap):
     """'; leaves via NAT gateway X of site Y' from the route probe of the same name, when it does."""
     for route in _by_dependency(run).get(result.get("dependency"), ()):
         if route.get("check") == "route" and route.get("target") == result.get("target"):
             egress = zones.route_egress(route, run.get("phase"))
             if egress:
-                return f"; leaves via {egress}"
+                return Msg("; leaves via {egress}", egress=egress)
     return ""
 
 
@@ -187,7 +199,7 @@ def _internal_route(dep: Dependency, run: dict, zones: ZoneMap) -> Judgement:
     """The route stays inside: it goes to an internal zone, not through a declared NAT egress,
     and a reflector in an internal zone sees the source untranslated (incident 2)."""
     routes = results_for(run, dep, ("route",))
-    problems: dict[int, str] = {}
+    problems: dict[int, Msg] = {}
     for r in routes:
         if r.get("status") != "pass":
             continue
@@ -196,16 +208,18 @@ def _internal_route(dep: Dependency, run: dict, zones: ZoneMap) -> Judgement:
         if data.get("ip"):
             dest = zones.place(data["ip"], r.get("target"))
             if not dest.inside:
-                why.append(f"goes to {dest}")
+                why.append(Msg("goes to {where}", where=str(dest)))
         egress = zones.route_egress(r, run.get("phase"))
         if egress:
-            why.append(f"leaves via {egress}")
+            why.append(Msg("leaves via {egress}", egress=egress))
         if why:
             name = r.get("target") if r.get("target") != data.get("ip") else None
-            problems[id(r)] = (f"{name} " if name else "") + " and ".join(why)
+            problem = why[0] if len(why) == 1 else Msg("{first} and {second}", first=why[0], second=why[1])
+            problems[id(r)] = Msg("{name} {problem}", name=name, problem=problem) if name else problem
     route = _summarise(routes, "route", lambda r: id(r) not in problems)
     if route.state == "fail" and problems and all(raw_status(r) == "pass" for r in routes):
-        route.text = next(iter(problems.values())) + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else "")
+        first = next(iter(problems.values()))
+        route.text = Msg("{text}{more}", text=first, more=_more(len(problems) - 1)) if len(problems) > 1 else first
     reflects = results_for(run, dep, ("reflect",))
     translated = [t for t in (_translated_text(r, zones) for r in reflects) if t]
     dns = _private_dns(dep, run, zones)
@@ -215,10 +229,10 @@ def _internal_route(dep: Dependency, run: dict, zones: ZoneMap) -> Judgement:
     for j in (route, dns):
         if j.state != "pass":
             return Judgement(j.state, j.text, results)
-    return Judgement("pass", f"{route.text}; {dns.text}", results)
+    return Judgement("pass", sentences([route.text, dns.text]), results)
 
 
-def _translated_text(r: dict, zones: ZoneMap) -> str | None:
+def _translated_text(r: dict, zones: ZoneMap) -> Msg | None:
     """A reflector in an internal zone that saw a translated source: the internal path is NAT-ed."""
     local, observed = reflected(r, "local"), reflected(r, "observed")
     if r.get("status") != "pass" or reflected(r, "nat") is not True or not local or not observed:
@@ -226,8 +240,8 @@ def _translated_text(r: dict, zones: ZoneMap) -> str | None:
     reflector = zones.place(str(r.get("target") or "").rsplit(":", 1)[0].strip("[]"))
     if reflector.zone is None or not reflector.inside:
         return None
-    return (f"reflector in {reflector.label} saw {local.get('ip')} as {observed.get('ip')}: "
-            "the path to an internal zone is translated by NAT")
+    return Msg("reflector in {zone} saw {local} as {observed}: the path to an internal zone is translated by NAT",
+               zone=reflector.label, local=local.get("ip"), observed=observed.get("ip"))
 
 
 def _reverse_reachable(dep: Dependency, run: dict, zones: ZoneMap) -> Judgement:
@@ -242,7 +256,8 @@ def _reverse_reachable(dep: Dependency, run: dict, zones: ZoneMap) -> Judgement:
     j = _summarise(results_for(run, dep, ("callback",)), "callback", ok)
     if j.state == "fail" and all(r["status"] == "pass" for r in j.results):
         slowest = max(r["latency_ms"] or 0 for r in j.results)
-        j.text = f"the peer needed {slowest:.1f} ms to call back; the budget is {budget} ms"
+        j.text = Msg("the peer needed {latency} ms to call back; the budget is {budget} ms",
+                     latency=f"{slowest:.1f}", budget=budget)
     return j
 
 

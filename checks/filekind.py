@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .i18n import N_, _
 from .safeio import loads_strict, read_head, read_regular
 
-KINDS = {"inventory": "an inventory (YAML)", "workspace": "a workspace (*.migready.json)",
-         "report": "a JSON report (migready report --format json)"}
+KINDS = {"inventory": N_("an inventory (YAML)"), "workspace": N_("a workspace (*.migready.json)"),
+         "report": N_("a JSON report (migready report --format json)")}
+_HINTS = {"inventory": N_("give it as INVENTORY (e.g. migready probe INVENTORY --workspace FILE)"),
+          "workspace": N_("a workspace is what migready probe --workspace FILE writes"),
+          "report": N_("check it with migready verify REPORT")}
 SNIFF_BYTES = 1 << 16
 MAX_JSON_SNIFF = 64 << 20
 
@@ -53,7 +57,5 @@ def wrong_kind(path: Path, expected: str) -> str | None:
     found = sniff(path)
     if found is None or found == expected:
         return None
-    hint = {"inventory": "give it as INVENTORY (e.g. migready probe INVENTORY --workspace FILE)",
-            "workspace": "a workspace is what migready probe --workspace FILE writes",
-            "report": "check it with migready verify REPORT"}[found]
-    return f"{path}: this is {KINDS[found]}, not {KINDS[expected]}; {hint}"
+    return _("{path}: this is {found}, not {expected}; {hint}").format(
+        path=path, found=_(KINDS[found]), expected=_(KINDS[expected]), hint=_(_HINTS[found]))

@@ -157,6 +157,9 @@ def MsgN(singular: str, plural: str, n: int, /, **params) -> Msg:
     return msg
 
 
+SEPARATORS = (N_("; "), N_(", "))  # Joined's separators, said the reader's way (full-width in Chinese)
+
+
 class Joined(Msg):
     """Parts joined by a separator, each part shown in turn (evidence sentences built up piecewise)."""
 
@@ -167,7 +170,8 @@ class Joined(Msg):
         return self
 
     def shown(self) -> str:
-        return self.msgid.join(shown(p) for p in self.params["parts"])
+        sep = gettext(self.msgid) if self.msgid in SEPARATORS else self.msgid  # gettext("") is the header
+        return sep.join(shown(p) for p in self.params["parts"])
 
 
 def _rebuild(cls, text, msgid, plural, params):

@@ -33,6 +33,7 @@ from .model import (
     Zone,
     parse_ip,
 )
+from .i18n import SOURCE_LANGUAGE, N_, _, language
 from .problems import InputError, Problem, format_path
 from .safeio import read_regular
 from .sanitize import host_problem
@@ -76,13 +77,13 @@ def load_inventory(path: str | Path) -> Inventory:
     try:
         raw = read_regular(path)
     except OSError as exc:
-        raise InputError([Problem(shown, 0, 0, "", f"cannot read inventory: {exc.strerror or exc}")]) from None
+        raise InputError([Problem(shown, 0, 0, "", _("cannot read inventory: {reason}").format(reason=exc.strerror or exc))]) from None
     text = decode_text(raw, shown, problems)
     located = load_located(text, shown, problems) if text is not None else None
     if located is None:
         raise InputError(problems)
     if not isinstance(located.data, dict):
-        problems.append(Problem(shown, 1, 1, "", "expected a mapping with version, migration and services"))
+        problems.append(Problem(shown, 1, 1, "", _("expected a mapping with version, migration and services")))
         raise InputError(problems)
     problems.extend(_schema_problems(located, shown))
     fleets = _Semantics(located, shown, path.parent, problems).run()
@@ -130,47 +131,87 @@ def _explain(error: jsonschema.ValidationError, located: Located, shown: str) ->
         for key in error.instance:
             if key in allowed:
                 continue
-            message = f"unknown field '{key}'"
             close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-            message += f"; did you mean '{close[0]}'?" if close else f" (allowed: {', '.join(allowed)})"
+            if close:
+                message = _("unknown field '{key}'; did you mean '{close}'?").format(key=key, close=close[0])
+            else:
+                message = _("unknown field '{key}' (allowed: {allowed})").format(key=key, allowed=", ".join(allowed))
             problems.append(at(path + (key,), message, prefer_key=True))
         return problems
     if kind == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
-        return [Problem(shown, line, col, format_path(path), f"missing required field '{missing}'")]
+        return [Problem(shown, line, col, format_path(path), _("missing required field '{field}'").format(field=missing))]
     if kind == "enum":
         options = ", ".join(str(v) for v in error.validator_value)
-        message = f"{error.instance!r} is not one of: {options}"
-        if isinstance(error.instance, str):
-            close = difflib.get_close_matches(error.instance, [str(v) for v in error.validator_value], n=1)
-            if close:
-                message += f"; did you mean '{close[0]}'?"
+        close = difflib.get_close_matches(error.instance, [str(v) for v in error.validator_value], n=1) \
+            if isinstance(error.instance, str) else []
+        if close:
+            message = _("{value} is not one of: {options}; did you mean '{close}'?").format(
+                value=repr(error.instance), options=options, close=close[0])
+        else:
+            message = _("{value} is not one of: {options}").format(value=repr(error.instance), options=options)
         return [Problem(shown, line, col, format_path(path), message)]
     if kind == "type":
         expected = error.validator_value
         expected = expected if isinstance(expected, list) else [expected]
-        expected = " or ".join(_PEOPLE_TYPES.get(t, t) for t in expected)
-        got = _type_name(error.instance)
-        return [Problem(shown, line, col, format_path(path), f"expected {expected}, got {got} {error.instance!r}")]
+        expected = _(" or ").join(_(_PEOPLE_TYPES.get(t, t)) for t in expected)
+        got = _(_type_name(error.instance))
+        return [Problem(shown, line, col, format_path(path), _("expected {expected}, got {got} {value}").format(
+            expected=expected, got=got, value=repr(error.instance)))]
     if kind == "pattern" and "description" in error.schema:
         return [
             Problem(shown, line, col, format_path(path),
-                    f"{error.instance!r} is not valid: {error.schema['description']}")
+                    _("{value} is not valid: {description}").format(value=repr(error.instance),
+                                                                    description=error.schema["description"]))
         ]
     if kind == "const":
-        return [Problem(shown, line, col, format_path(path), f"must be {error.validator_value!r}, got {error.instance!r}")]
-    return [Problem(shown, line, col, format_path(path), error.message)]
+        return [Problem(shown, line, col, format_path(path), _("must be {expected}, got {value}").format(
+            expected=repr(error.validator_value), value=repr(error.instance)))]
+    return [Problem(shown, line, col, format_path(path), _other_kind(error))]
 
 
-_PEOPLE_TYPES = {"array": "list", "object": "mapping", "null": "nothing"}
+def _other_kind(error: jsonschema.ValidationError) -> str:
+    """The remaining validator kinds in the reader's language.  In English, jsonschema's own
+    sentence, exactly as before (its wording differs between versions)."""
+    kind, limit, value = error.validator, error.validator_value, error.instance
+    if language() == SOURCE_LANGUAGE:
+        return error.message
+    words = _LIMITS.get(kind)
+    if words is not None:
+        return _(words).format(value=repr(value), limit=limit)
+    if kind == "pattern":
+        return _("{value} does not match the pattern {pattern}").format(value=repr(value), pattern=limit)
+    if kind == "uniqueItems":
+        return _("the list has duplicate entries")
+    if kind in ("oneOf", "anyOf"):
+        return _("{value} matches none of the allowed forms of this field").format(value=repr(value))
+    if kind == "not":
+        return _("{value} is not allowed here").format(value=repr(value))
+    return error.message
+
+
+# module constants are marked, not translated: the language is chosen after import
+_LIMITS = {
+    "minimum": N_("{value} is less than the minimum of {limit}"),
+    "maximum": N_("{value} is greater than the maximum of {limit}"),
+    "exclusiveMinimum": N_("{value} is less than or equal to the minimum of {limit}"),
+    "exclusiveMaximum": N_("{value} is greater than or equal to the maximum of {limit}"),
+    "minLength": N_("{value} is shorter than {limit} characters"),
+    "maxLength": N_("{value} is longer than {limit} characters"),
+    "minItems": N_("the list needs at least {limit} entries"),
+    "maxItems": N_("the list has more than {limit} entries"),
+    "minProperties": N_("the mapping needs at least {limit} fields"),
+}
+_PEOPLE_TYPES = {"array": N_("list"), "object": N_("mapping"), "null": N_("nothing"),
+                 "string": N_("string"), "integer": N_("integer"), "number": N_("number"),
+                 "boolean": N_("boolean")}
 
 
 def _type_name(value) -> str:
     if value is None:
-        return "null"
-    return {bool: "boolean", int: "integer", float: "number", str: "string", list: "list", dict: "mapping"}.get(
-        type(value), type(value).__name__
-    )
+        return N_("null")
+    return {bool: N_("boolean"), int: N_("integer"), float: N_("number"), str: N_("string"), list: N_("list"),
+            dict: N_("mapping")}.get(type(value), type(value).__name__)
 
 
 # --- checks a schema cannot express --------------------------------------------------------
@@ -214,7 +255,7 @@ class _Semantics:
             name = zone.get("name")
             if isinstance(name, str):
                 if name in names:
-                    self.add(("zones", zi, "name"), f"zone '{name}' is declared twice")
+                    self.add(("zones", zi, "name"), _("zone '{name}' is declared twice").format(name=name))
                 names.append(name)
             nets = []
             for ci, cidr in enumerate(_as_list(zone.get("cidrs"))):
@@ -229,7 +270,7 @@ class _Semantics:
                 token_file = reflector.get("token_file") if isinstance(reflector, dict) else None
                 if isinstance(token_file, str) and token_file and not (self.base / token_file).is_file():
                     self.add(("zones", zi, "reflectors", ri, "token_file"),
-                             f"{self.base / token_file} is not a regular file (the reflector's shared token)")
+                             _("{path} is not a regular file (the reflector's shared token)").format(path=self.base / token_file))
                 host = reflector.get("host") if isinstance(reflector, dict) else None
                 if not isinstance(host, str):
                     continue
@@ -242,7 +283,7 @@ class _Semantics:
                     continue  # a name; resolved on the staging host
                 if nets and not any(ip.version == n.version and ip in n for n in nets):
                     self.add(("zones", zi, "reflectors", ri, "host"),
-                             f"reflector {host} is outside the zone's CIDRs ({', '.join(map(str, nets))})")
+                             _("reflector {host} is outside the zone's CIDRs ({cidrs})").format(host=host, cidrs=", ".join(map(str, nets))))
         return names
 
     def check_vantage(self, vantage: dict, path: tuple) -> None:
@@ -257,9 +298,9 @@ class _Semantics:
             return
         if isinstance(address, str):
             if parse_ip(address) is None:
-                self.add(path + ("address",), f"'{address}' is not an IP address")
+                self.add(path + ("address",), _("'{address}' is not an IP address").format(address=address))
         elif _spec_address(spec) is None:
-            self.add(path, f"{spec} is not an IP address: give `address`, where staging hosts reach it",
+            self.add(path, _("{spec} is not an IP address: give `address`, where staging hosts reach it").format(spec=spec),
                      prefer_key=True)
 
     def check_nat_gateways(self) -> None:
@@ -279,9 +320,9 @@ class _Semantics:
             try:
                 fixed = ipaddress.ip_network(cidr, strict=False)
             except ValueError:
-                self.add(path, f"'{cidr}' is not a valid CIDR ({exc})")
+                self.add(path, _("'{cidr}' is not a valid CIDR ({reason})").format(cidr=cidr, reason=exc))
                 return None
-            self.add(path, f"'{cidr}' has host bits set; did you mean '{fixed}'?")
+            self.add(path, _("'{cidr}' has host bits set; did you mean '{fixed}'?").format(cidr=cidr, fixed=fixed))
             return None
 
     def check_services(self, services: list, zone_names: list[str]) -> None:
@@ -292,7 +333,7 @@ class _Semantics:
             name = service.get("name")
             if isinstance(name, str):
                 if name in seen:
-                    self.add(("services", si, "name"), f"service '{name}' is declared twice (also services[{seen[name]}])")
+                    self.add(("services", si, "name"), _("service '{name}' is declared twice (also services[{index}])").format(name=name, index=seen[name]))
                 seen.setdefault(name, si)
             deps = service.get("dependencies")
             if not isinstance(deps, list):
@@ -305,37 +346,42 @@ class _Semantics:
                 if isinstance(dname, str):
                     if dname in dep_seen:
                         self.add(("services", si, "dependencies", di, "name"),
-                                 f"dependency '{dname}' is declared twice in service '{name}'")
+                                 _("dependency '{dependency}' is declared twice in service '{service}'").format(dependency=dname, service=name))
                     dep_seen.add(dname)
                 self.check_dependency(dep, ("services", si, "dependencies", di), zone_names, (si, di))
 
     def check_dependency(self, dep: dict, path: tuple, zone_names: list[str], index: tuple[int, int]) -> None:
         given = [f for f in TARGET_FIELDS if f in dep]
         if not given:
-            self.add(path, "no target: give one of host, hosts, range or targets_csv")
+            self.add(path, _("no target: give one of host, hosts, range or targets_csv"))
         elif len(given) > 1:
-            self.add(path + (given[1],), f"give only one of host, hosts, range, targets_csv (found {', '.join(given)})",
+            self.add(path + (given[1],), _("give only one of host, hosts, range, targets_csv (found {found})").format(found=", ".join(given)),
                      prefer_key=True)
         else:
             self.expand(dep, given[0], path, index)
         if "sample" in dep and not any(f in dep for f in FLEET_FIELDS):
-            self.add(path + ("sample",), "sample applies only to fleets (hosts, range or targets_csv)", prefer_key=True)
+            self.add(path + ("sample",), _("sample applies only to fleets (hosts, range or targets_csv)"), prefer_key=True)
         zone = dep.get("zone")
         if isinstance(zone, str) and zone_names and zone not in zone_names:
             close = difflib.get_close_matches(zone, zone_names, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else f" (declared: {', '.join(zone_names)})"
-            self.add(path + ("zone",), f"unknown zone '{zone}'{hint}")
+            if close:
+                self.add(path + ("zone",), _("unknown zone '{zone}'; did you mean '{close}'?").format(
+                    zone=zone, close=close[0]))
+            else:
+                self.add(path + ("zone",), _("unknown zone '{zone}' (declared: {declared})").format(
+                    zone=zone, declared=", ".join(zone_names)))
         elif isinstance(zone, str) and not zone_names:
-            self.add(path + ("zone",), f"unknown zone '{zone}': the inventory declares no zones")
+            self.add(path + ("zone",), _("unknown zone '{zone}': the inventory declares no zones").format(zone=zone))
         protocol = dep.get("protocol")
         if isinstance(protocol, str) and protocol not in PORTLESS_PROTOCOLS and "port" not in dep:
-            self.add(path, f"missing required field 'port' (needed for protocol {protocol})")
+            self.add(path, _("missing required field 'port' (needed for protocol {protocol})").format(protocol=protocol))
         if isinstance(dep.get("host"), str):
             self.check_address(dep["host"], path + ("host",))
         advertised = dep.get("advertised_address")
         if isinstance(advertised, str) and advertised != "observed" and parse_ip(advertised) is None:
             self.add(path + ("advertised_address",),
-                     f"'{advertised}' is neither an IP address nor 'observed' (the peer calls back an address)")
+                     _("'{address}' is neither an IP address nor 'observed' (the peer calls back an address)").format(
+                         address=advertised))
         for hi, host in enumerate(_as_list(dep.get("hosts"))):
             if isinstance(host, str):
                 self.check_address(host, path + ("hosts", hi))

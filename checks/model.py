@@ -10,6 +10,8 @@ import functools
 import ipaddress
 from dataclasses import dataclass, field
 
+from .i18n import Msg
+
 NON_HTTP_EXEMPT = frozenset({"http", "https"})
 FLEET_FIELDS = ("hosts", "range", "targets_csv")
 TARGET_FIELDS = ("host",) + FLEET_FIELDS
@@ -169,8 +171,9 @@ class Service:
         budgets = [d.timeout_ms for d in self.dependencies if d.in_request_path and d.timeout_ms]
         if budgets:
             largest = max(budgets)
-            return largest + max(250, largest // 2), f"largest request-path timeout_ms {largest} + margin"
-        return 1000, "default (no fail_fast_ms, no request-path timeout_ms)"
+            return largest + max(250, largest // 2), Msg("largest request-path timeout_ms {largest} + margin",
+                                                        largest=largest)
+        return 1000, Msg("default (no fail_fast_ms, no request-path timeout_ms)")
 
 
 @dataclass(eq=False)

@@ -18,6 +18,7 @@ recorded, from the requirements the plan put in the probe's `meta`:
 The agent's own status stays in `probe_status` and the raw observation in
 `detail`, so each requirement is still judged from the facts
 (`evidence.raw_status`): a rewritten port does not make `reachable` fail.
+The reason is an id (stored, signed); people read it as `labels.label("reason", id)`.
 """
 from __future__ import annotations
 

@@ -12,13 +12,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from urllib.parse import urlsplit
 
+from .i18n import Msg, N_, _, ngettext, shown
+from .labels import label
 from .model import Inventory
 from .probes import Plan
 
-NO_ZONE = "(no zone)"
+NO_ZONE = N_("(no zone)")  # the zone key of contacts in no zone (JSON keeps it); shown as _(NO_ZONE)
 # Checks that send nothing over the network: the agent reads the host itself.
-LOCAL_CHECKS = {"host_facts": "facts about the staging host itself",
-                "route": "routing-table lookup on the staging host, no packet sent"}
+LOCAL_CHECKS = {"host_facts": N_("facts about the staging host itself"),
+                "route": N_("routing-table lookup on the staging host, no packet sent")}
 
 
 @dataclass(frozen=True)
@@ -70,32 +72,44 @@ class PlanView:
                 "probes": [dict(asdict(c), sends=c.sends) for c in self.contacts], "not_run": self.not_run}
 
     def summary(self) -> str:
-        """One line: how much, where (the probe prompt and the GUI dialog title it)."""
+        """One line: how much, where (the probe prompt and the GUI dialog title it), in the reader's
+        language (presentation)."""
         t = self.totals()
-        zones = ", ".join(f"{zone} ({len({c.address for c in cs})})" for zone, cs in self.zones().items())
-        return (f"{self.phase} run from {self.host}: {_n(t['probes'], 'probe')} "
-                f"({t['sending']} sending) to {_n(t['addresses'], 'address', 'addresses')} "
-                f"on {_n(t['ports'], 'port')}" + (f" in {zones}" if zones else ""))
+        zones = _(", ").join(_("{zone} ({addresses})").format(zone=_zone_name(zone),
+                                                             addresses=len({c.address for c in cs}))
+                             for zone, cs in self.zones().items())
+        counts = {"phase": label("run_phase", self.phase), "host": self.host, "probes": _probes(t["probes"]),
+                  "sending": t["sending"], "addresses": _addresses(t["addresses"]), "ports": _ports(t["ports"])}
+        if zones:
+            return _("{phase} run from {host}: {probes} ({sending} sending) to {addresses} on {ports} "
+                     "in {zones}").format(zones=zones, **counts)
+        return _("{phase} run from {host}: {probes} ({sending} sending) to {addresses} on {ports}").format(**counts)
 
     def lines(self) -> list[str]:
-        out = [f"plan: {self.summary()}"]
+        """The plan as `migready plan` prints it, in the reader's language; addresses, ports, checks and
+        dependencies are data."""
+        out = [_("plan: {summary}").format(summary=self.summary())]
         for zone, contacts in self.zones().items():
             addresses = len({c.address for c in contacts})
-            out.append(f"zone {zone}: {_n(addresses, 'address', 'addresses')}, {_n(len(contacts), 'probe')}")
+            out.append(_("zone {zone}: {addresses}, {probes}").format(
+                zone=_zone_name(zone), addresses=_addresses(addresses), probes=_probes(len(contacts))))
             for c in sorted(contacts, key=lambda c: (_sort_ip(c.address), c.port or 0, c.check)):
                 where = f"{c.protocol}/{c.port}" if c.port else c.protocol
-                extra = f" from source port {c.source_port}" if c.source_port else ""
+                extra = _(" from source port {port}").format(port=c.source_port) if c.source_port else ""
                 out.append(f"  {c.address:<24} {where:<10} {c.check:<13} {c.dependency or ''}{extra}")
         local = [c for c in self.contacts if not c.sends]
         if local:
-            out.append(f"on the staging host only (nothing sent): {_n(len(local), 'check')} "
-                       f"({', '.join(sorted({c.check for c in local}))})")
+            out.append(_("on the staging host only (nothing sent): {checks} ({names})").format(
+                checks=ngettext("{n} check", "{n} checks", len(local)).format(n=len(local)),
+                names=", ".join(sorted({c.check for c in local}))))
         for n in self.not_run:
-            out.append(f"not run: {n['check']} {n['dependency'] or ''}: {n['detail']}")
+            out.append(_("not run: {check} {dependency}: {detail}").format(
+                check=n["check"], dependency=n["dependency"] or "", detail=shown(n["detail"])))
         t = self.totals()
-        out.append(f"totals: {_n(t['results'], 'result')} ({_n(t['probes'], 'probe')}, "
-                   f"{t['not_run']} not run); {_n(t['addresses'], 'address', 'addresses')}, "
-                   f"{_n(t['ports'], 'port')}, {_n(t['zones'], 'zone')}")
+        out.append(_("totals: {results} ({probes}, {not_run} not run); {addresses}, {ports}, {zones}").format(
+            results=ngettext("{n} result", "{n} results", t["results"]).format(n=t["results"]),
+            probes=_probes(t["probes"]), not_run=t["not_run"], addresses=_addresses(t["addresses"]),
+            ports=_ports(t["ports"]), zones=ngettext("{n} zone", "{n} zones", t["zones"]).format(n=t["zones"])))
         return out
 
 
@@ -112,11 +126,12 @@ def _contact(inventory: Inventory, probe: dict) -> Contact:
     common = {"id": probe["id"], "check": check, "dependency": meta.get("dependency"),
               "target": meta.get("target")}
     if check in LOCAL_CHECKS:
-        return Contact(address=None, port=None, protocol="local", zone=NO_ZONE, note=LOCAL_CHECKS[check], **common)
+        return Contact(address=None, port=None, protocol="local", zone=NO_ZONE, note=Msg(LOCAL_CHECKS[check]),
+                       **common)
     if check == "dns":
         # the query goes to the staging host's own resolver, which may forward it
         return Contact(address=probe["name"], port=None, protocol="dns", zone=_zone(inventory, probe["name"]),
-                       note="name resolved by the staging host's resolver", **common)
+                       note=Msg("name resolved by the staging host's resolver"), **common)
     if check == "reflect":
         host = probe["reflector_host"]
         return Contact(address=host, port=probe["reflector_port"], protocol=probe.get("protocol", "udp"),
@@ -125,7 +140,8 @@ def _contact(inventory: Inventory, probe: dict) -> Contact:
         # the request goes to the peer zone's reflector (or vantage host), which calls the listener back
         host = probe["reflector_host"]
         return Contact(address=host, port=probe["reflector_port"], protocol="tcp", zone=_zone(inventory, host),
-                       note=f"asks it to call back on {probe.get('protocol', 'tcp')} port {probe.get('port')}",
+                       note=Msg("asks it to call back on {protocol} port {port}", protocol=probe.get("protocol", "tcp"),
+                                port=probe.get("port")),
                        **common)
     if check == "http":
         url = urlsplit(probe["url"])
@@ -149,5 +165,17 @@ def _sort_ip(address: str | None):
     return (0, ip.version, int(ip), "") if ip is not None else (1, 0, 0, address or "")
 
 
-def _n(count: int, singular: str, plural: str | None = None) -> str:
-    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+def _zone_name(zone: str) -> str:
+    return _(NO_ZONE) if zone == NO_ZONE else zone  # a zone's name is data
+
+
+def _probes(n: int) -> str:
+    return ngettext("{n} probe", "{n} probes", n).format(n=n)
+
+
+def _addresses(n: int) -> str:
+    return ngettext("{n} address", "{n} addresses", n).format(n=n)
+
+
+def _ports(n: int) -> str:
+    return ngettext("{n} port", "{n} ports", n).format(n=n)

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Callable, Optional
 
+from .i18n import Msg
 from .model import Inventory
 from .outcome import for_dependency
 from .probes import Plan, build_plan
 from .records import ProbeResult
 from .transports import PythonMissing, TransportOptions, open_transport
+from .transports.errors import stored_text
 from .vantage import serving_vantage_hosts
 from .workspace import Workspace, utc_now
 
@@ -85,14 +87,14 @@ def run_probes(
                                               lambda obj: on_line(vantage.explain(obj)), cancel)
             ended.update(complete=outcome.complete, error=outcome.error)
         except PythonMissing as exc:
-            for result in _all_inconclusive(plan, "python_missing", str(exc)):
+            for result in _all_inconclusive(plan, "python_missing", stored_text(exc)):
                 workspace.add_result(run_id, result)
-            ended.update(complete=True, error=str(exc))
+            ended.update(complete=True, error=stored_text(exc))
         except KeyboardInterrupt:
-            ended["error"] = f"interrupted (Ctrl-C) after {len(results)} results"
+            ended["error"] = Msg("interrupted (Ctrl-C) after {n} results", n=len(results))
             raise
         except BaseException as exc:
-            ended["error"] = f"stopped after {len(results)} results: {exc}"
+            ended["error"] = Msg("stopped after {n} results: {error}", n=len(results), error=stored_text(exc))
             raise
         finally:
             workspace.finish_run(run_id, ended["complete"], ended["error"])

@@ -14,6 +14,7 @@ import base64
 from dataclasses import dataclass, field
 
 from .callback import needs_callback, plan_callback
+from .i18n import Msg
 from .model import Dependency, Inventory, parse_ip
 from .targets import sample_evenly
 
@@ -116,9 +117,10 @@ def _plan_reflect(inventory: Inventory, dep: Dependency, add: _Adder, timeout: i
     protocol = "udp" if dep.protocol == "udp" else "tcp"
     usable = [r for r in reflectors if protocol in r.protocols]
     if not usable:
-        where = f"zone '{zone.name}'" if zone else "no declared zone"
+        where = Msg("zone '{zone}'", zone=zone.name) if zone else Msg("no declared zone")
         add.unrunnable("reflect", meta, "no_reflector",
-                       f"no {protocol} reflector in {where}: port preservation and NAT cannot be observed")
+                       Msg("no {protocol} reflector in {where}: port preservation and NAT cannot be observed",
+                           protocol=protocol, where=where))
         return
     reflector = usable[0]
     add.probe("reflect", dict(meta, target=f"{reflector.host}:{reflector.port}"), protocol=protocol,

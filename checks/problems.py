@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .i18n import _
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -25,9 +27,12 @@ class Problem:
     severity: str = field(default="error", compare=False)
 
     def __str__(self) -> str:
+        """``file:line:col: field: message``; in another language the frame is translated (the
+        location stays first and as editors write it, so it can still be clicked)."""
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
-        what = f"{self.path}: {self.message}" if self.path else self.message
-        return f"{where}: {what}"
+        if self.path:
+            return _("{where}: {field}: {message}").format(where=where, field=self.path, message=self.message)
+        return _("{where}: {message}").format(where=where, message=self.message)
 
     def to_dict(self) -> dict:
         return {

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .i18n import Msg
 from .model import Inventory
 from .records import run_label
 from .signing import check_attestation
@@ -20,21 +21,22 @@ from .workspace import Workspace, run_digest
 @dataclass(frozen=True)
 class Standing:
     state: str  # attested | unattested | invalid
-    text: str
+    text: str  # a Msg: part of the signed report, shown in the reader's language
     attestation: dict | None = None
 
 
 def standing(workspace: Workspace, run: dict) -> Standing:
     entry = workspace.attestation_of(run.get("id"))
     if entry is None:
-        return Standing("unattested", "not signed by whoever ran it")
+        return Standing("unattested", Msg("not signed by whoever ran it"))
     problem = check_attestation(entry)
     logged = workspace.run_logged_digest(run.get("id"))
     if problem is None and not (entry.get("digest") == logged == run_digest(run)):
-        problem = "the attestation is over other results than the run holds (altered after it was signed)"
+        problem = Msg("the attestation is over other results than the run holds (altered after it was signed)")
     if problem:
         return Standing("invalid", problem, entry)
-    return Standing("attested", f"attested by {entry.get('name')} ({entry.get('role')})", entry)
+    return Standing("attested", Msg("attested by {name} ({role})", name=entry.get("name"), role=entry.get("role")),
+                    entry)
 
 
 def evidence_runs(inventory: Inventory, workspace: Workspace) -> tuple[list[dict], list[str]]:
@@ -47,6 +49,9 @@ def evidence_runs(inventory: Inventory, workspace: Workspace) -> tuple[list[dict
         if s.state == "attested":
             usable.append(run)
         else:
-            notes.append(f"{run_label(run)} counts as missing: the inventory requires attested runs and it is "
-                         f"{s.state} ({s.text})")
+            notes.append(Msg("{run} counts as missing: the inventory requires attested runs and it is {state} ({why})",
+                             run=run_label(run), state=_STANDING_WORDS.get(s.state, s.state), why=s.text))
     return usable, notes
+
+
+_STANDING_WORDS = {"unattested": Msg("unattested"), "invalid": Msg("invalid"), "attested": Msg("attested")}

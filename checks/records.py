@@ -13,8 +13,23 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from .callback import callback_lines
+from .i18n import Msg
 
 REFLECT_FACTS = ("local", "observed", "nat", "port_preserved")
+
+
+def sentences(parts) -> str:
+    """Sentences joined by '; ' as one `Msg` (the reader's language has its own separator: '；').
+
+    A `Joined` keeps its separator as written, so clauses are chained pairwise
+    instead; the value is exactly ``"; ".join(parts)``."""
+    parts = list(parts)
+    if not parts:
+        return ""
+    out = parts[-1]
+    for part in reversed(parts[:-1]):
+        out = Msg("{first}; {rest}", first=part, rest=out)
+    return out
 
 
 def _endpoint(value: Any) -> Optional[dict]:
@@ -87,18 +102,22 @@ class ProbeResult:
 
     def describe(self) -> str:
         """One line a migration lead reads; a reflect result says plainly what NAT did, a
-        callback result who called whom and what the listener saw."""
+        callback result who called whom and what the listener saw.  A `Msg` (the English
+        sentence, said in the reader's language by `shown`); the agent's detail stays as it came."""
         local, seen = self.local, self.observed
         if self.check == "reflect" and local and seen:
-            port = (f"source port {local['port']} preserved" if self.port_preserved
-                    else f"source port {local['port']} → {seen['port']} (rewritten by NAT)")
-            addr = (f"address {local['ip']} → {seen['ip']} (translated)" if self.nat
-                    else f"address {seen['ip']} not translated")
-            return f"{port}; {addr}"
+            port = (Msg("source port {port} preserved", port=local["port"]) if self.port_preserved
+                    else Msg("source port {local} → {observed} (rewritten by NAT)", local=local["port"],
+                             observed=seen["port"]))
+            addr = (Msg("address {local} → {observed} (translated)", local=local["ip"], observed=seen["ip"])
+                    if self.nat else Msg("address {address} not translated", address=seen["ip"]))
+            return sentences([port, addr])
         if self.check == "callback" and callback_lines(self.to_dict()):  # who called whom, what was seen
-            return "; ".join(callback_lines(self.to_dict()))
-        latency = f" in {self.latency_ms:.1f} ms" if isinstance(self.latency_ms, (int, float)) else ""
-        return f"{self.detail or self.reason or ''}{latency}"
+            return sentences(callback_lines(self.to_dict()))
+        if isinstance(self.latency_ms, (int, float)):
+            return Msg("{detail} in {latency} ms", detail=self.detail or self.reason or "",
+                       latency=f"{self.latency_ms:.1f}")
+        return self.detail or self.reason or ""
 
 
 def reflected(result: Optional[dict], name: str) -> Any:
@@ -154,8 +173,13 @@ class Run:
         return out
 
     def label(self) -> str:
-        """How a run is named to people: "run-2 (post from ssh://new-vm)"."""
-        return f"{self.id} ({self.phase} from {self.host})"
+        """How a run is named to people: "run-2 (post from ssh://new-vm)" (a `Msg`)."""
+        return Msg("{run} ({phase} from {host})", run=self.id, phase=RUN_PHASE_WORDS.get(self.phase, self.phase),
+                   host=self.host)
+
+
+# A run's phase inside a sentence (the ids `pre`, `post`, `rehearsal` stay in files and JSON).
+RUN_PHASE_WORDS = {"pre": Msg("pre"), "post": Msg("post"), "rehearsal": Msg("rehearsal")}
 
 
 def run_label(run: dict) -> str:

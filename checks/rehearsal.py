@@ -23,15 +23,17 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from . import agent
+from .i18n import Msg, N_, _, shown
 from .model import Dependency, Inventory, Service
 from .probe_run import agent_source
 from .rehearsal_verdict import PHASE, judge_calls
 from .transports import TransportError, TransportOptions, open_transport
+from .transports.errors import stored_text
 from .workspace import Workspace, utc_now
 
 DEFAULT_DURATION_S = 30.0
 MAX_DURATION_S = float(agent.MAX_REHEARSAL_S)
-FAULT_SYNTAX = "blackhole, reject or delay=MS"
+FAULT_SYNTAX = N_("blackhole, reject or delay=MS")
 
 
 class RehearsalRefused(ValueError):
@@ -69,7 +71,7 @@ class Request:
         return int(min(max(3 * budget, budget + 2000), 15000))
 
     def plan(self, mode: str = "rehearse") -> dict:
-        budget, _ = self.budget
+        budget, _source = self.budget
         return {"version": 1, "mode": mode, "rehearsal": {
             "chain": self.chain, "dependency": self.dependency.ref, "fault": self.fault_kind,
             "delay_ms": int(self.fault.split("=", 1)[1]) if self.fault_kind == "delay" else None,
@@ -84,21 +86,22 @@ def parse_duration(text: str) -> float:
     """'30s', '2m', '1500ms' or a plain number of seconds; within (0, 10 min]."""
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min)?\s*", text or "")
     if not match:
-        raise RehearsalRefused(f"--duration {text!r}: give seconds, e.g. 30s, 2m or 1500ms")
+        raise RehearsalRefused(_("--duration {text}: give seconds, e.g. 30s, 2m or 1500ms").format(text=repr(text)))
     value = float(match.group(1)) * {"ms": 0.001, "s": 1, None: 1, "m": 60, "min": 60}[match.group(2)]
     if value < 1:
-        raise RehearsalRefused(f"--duration {text}: at least 1 s")
+        raise RehearsalRefused(_("--duration {text}: at least 1 s").format(text=text))
     if value > MAX_DURATION_S:
-        raise RehearsalRefused(f"--duration {text}: a rehearsal lasts at most {MAX_DURATION_S / 60:g} minutes")
+        raise RehearsalRefused(_("--duration {text}: a rehearsal lasts at most {minutes} minutes").format(
+            text=text, minutes=f"{MAX_DURATION_S / 60:g}"))
     return value
 
 
 def parse_fault(text: str) -> str:
     match = re.fullmatch(r"(blackhole|reject)|delay=(\d{1,6})", text or "")
     if not match:
-        raise RehearsalRefused(f"--fault {text!r}: give {FAULT_SYNTAX}")
+        raise RehearsalRefused(_("--fault {text}: give {syntax}").format(text=repr(text), syntax=_(FAULT_SYNTAX)))
     if match.group(2) is not None and not 0 < int(match.group(2)) <= 600000:
-        raise RehearsalRefused(f"--fault {text}: the delay must be within 1 and 600000 ms")
+        raise RehearsalRefused(_("--fault {text}: the delay must be within 1 and 600000 ms").format(text=text))
     return text
 
 
@@ -109,9 +112,10 @@ def staging_hosts(inventory: Inventory) -> tuple[str, ...]:
 def check_host(inventory: Inventory, host: str) -> None:
     hosts = staging_hosts(inventory)
     if host not in hosts:
-        listed = ", ".join(hosts) if hosts else "none"
-        raise RehearsalRefused(f"refusing to rehearse on {host}: not a staging host of {inventory.path} "
-                               f"(staging hosts: {listed}); a rehearsal changes the firewall of the host it runs on")
+        listed = ", ".join(hosts) if hosts else _("none")
+        raise RehearsalRefused(_("refusing to rehearse on {host}: not a staging host of {inventory} (staging hosts: "
+                                 "{listed}); a rehearsal changes the firewall of the host it runs on").format(
+                                     host=host, inventory=inventory.path, listed=listed))
 
 
 def prepare(inventory: Inventory, host: str, dependency: str, fault: str,
@@ -121,32 +125,37 @@ def prepare(inventory: Inventory, host: str, dependency: str, fault: str,
     deps = {d.ref: d for d in inventory.dependencies()}
     dep = deps.get(dependency)
     if dep is None:
-        raise RehearsalRefused(f"--dependency {dependency}: no such dependency in {inventory.path} "
-                               "(write it SERVICE/DEPENDENCY)")
+        raise RehearsalRefused(_("--dependency {dependency}: no such dependency in {inventory} "
+                                 "(write it SERVICE/DEPENDENCY)").format(dependency=dependency,
+                                                                         inventory=inventory.path))
     service = next(s for s in inventory.services if s.name == dep.service)
     where = f"{inventory.path}: services[{dep.index[0]}]"
     if not service.health:
-        raise RehearsalRefused(f"{where}.health: service '{service.name}' declares no health endpoint; the "
-                               "rehearsal calls it while the dependency is broken")
+        raise RehearsalRefused(_("{where}.health: service '{service}' declares no health endpoint; the rehearsal "
+                                 "calls it while the dependency is broken").format(where=where, service=service.name))
     if dep.direction == "inbound":
-        raise RehearsalRefused(f"{where}.dependencies[{dep.index[1]}]: {dep.ref} is inbound; a rehearsal "
-                               "breaks outbound calls only")
+        raise RehearsalRefused(_("{where}: {dependency} is inbound; a rehearsal breaks outbound calls only").format(
+            where=f"{where}.dependencies[{dep.index[1]}]", dependency=dep.ref))
     if dep.effective_port is None:
-        raise RehearsalRefused(f"{where}.dependencies[{dep.index[1]}]: {dep.ref} has no port to break")
+        raise RehearsalRefused(_("{where}: {dependency} has no port to break").format(
+            where=f"{where}.dependencies[{dep.index[1]}]", dependency=dep.ref))
     fault = parse_fault(fault)
     seconds = parse_duration(duration) if isinstance(duration, str) else parse_duration(f"{duration}s")
     for target in dep.targets:
         ip = _ip(target)
         if ip is not None and (ip.is_unspecified or ip.is_multicast):
-            raise RehearsalRefused(f"{where}: target {target} of {dep.ref} is not one peer's address")
+            raise RehearsalRefused(_("{where}: target {target} of {dependency} is not one peer's address").format(
+                where=where, target=target, dependency=dep.ref))
     chosen = []
     for address in addresses or ():
         ip = _ip(address)
         if ip is None:
-            raise RehearsalRefused(f"--address {address}: give an IP address")
+            raise RehearsalRefused(_("--address {address}: give an IP address").format(address=address))
         if str(ip) not in dep.targets:
-            raise RehearsalRefused(f"refusing --address {address}: not one of {dep.ref}'s targets "
-                                   f"({', '.join(dep.targets[:8])}{' ...' if len(dep.targets) > 8 else ''})")
+            raise RehearsalRefused(_("refusing --address {address}: not one of {dependency}'s targets "
+                                     "({targets})").format(address=address, dependency=dep.ref,
+                                                           targets=", ".join(dep.targets[:8])
+                                                           + (" ..." if len(dep.targets) > 8 else "")))
         chosen.append(str(ip))
     return Request(inventory, host, service, dep, fault, seconds, chosen, new_chain())
 
@@ -165,13 +174,13 @@ def new_chain() -> str:
 def rules_and_revert(req: Request) -> tuple[list[list[str]], list[list[str]]]:
     """The exact iptables argv lists (the agent adds `-w`), and the revert.  Names among the
     targets are resolved on the staging host; they are shown as <addresses of NAME>."""
-    shown = req.addresses or [t if _ip(t) else f"<addresses of {t}>" for t in req.dependency.targets]
+    peers = req.addresses or [t if _ip(t) else f"<addresses of {t}>" for t in req.dependency.targets]
     if req.fault_kind == "delay":
         return [], []
     families = ["iptables"]
-    if any(":" in a for a in shown if not a.startswith("<")):
-        families = sorted({("ip6tables" if ":" in a else "iptables") for a in shown if not a.startswith("<")})
-    rules = [[tool] + argv for tool, argv in agent.fault_rules(req.chain, shown, req.dependency.effective_port,
+    if any(":" in a for a in peers if not a.startswith("<")):
+        families = sorted({("ip6tables" if ":" in a else "iptables") for a in peers if not a.startswith("<")})
+    rules = [[tool] + argv for tool, argv in agent.fault_rules(req.chain, peers, req.dependency.effective_port,
                                                                 req.protocol, req.fault_kind)]
     revert = [[tool] + argv for tool, argv in agent.revert_rules(req.chain, families)]
     return rules, revert
@@ -180,18 +189,19 @@ def rules_and_revert(req: Request) -> tuple[list[list[str]], list[list[str]]]:
 def describe_rules(req: Request) -> list[str]:
     """The dry run, in lines: what would be installed, how it is reverted, and the safety net."""
     budget, source = req.budget
-    lines = [f"rehearsal of {req.dependency.ref} on {req.host}: fault {req.fault} for {req.duration_s:g} s",
-             f"health endpoint: {req.service.health} (fail_fast_ms {budget}: {source}; "
-             f"a call times out after {req.call_timeout_ms} ms)"]
+    lines = [_("rehearsal of {dependency} on {host}: fault {fault} for {seconds} s").format(
+                 dependency=req.dependency.ref, host=req.host, fault=req.fault, seconds=f"{req.duration_s:g}"),
+             _("health endpoint: {health} (fail_fast_ms {budget}: {source}; a call times out after {timeout} ms)").format(
+                 health=req.service.health, budget=budget, source=shown(source), timeout=req.call_timeout_ms)]
     rules, revert = rules_and_revert(req)
     if req.fault_kind == "delay":
-        lines.append("delay: needs tc with netem on the staging host; this version reports it inconclusive "
-                     "(no rule is installed)")
+        lines.append(_("delay: needs tc with netem on the staging host; this version reports it inconclusive "
+                       "(no rule is installed)"))
         return lines
-    lines.append(f"rules (in the staging host's own network namespace, chain {req.chain}):")
+    lines.append(_("rules (in the staging host's own network namespace, chain {chain}):").format(chain=req.chain))
     lines += ["  " + " ".join(r) for r in rules]
-    lines.append("revert (by the agent at the end; by a detached watchdog armed BEFORE the fault, at "
-                 f"{req.duration_s + req.call_timeout_ms / 1000 + 10:g} s at the latest):")
+    lines.append(_("revert (by the agent at the end; by a detached watchdog armed BEFORE the fault, at {seconds} s "
+                   "at the latest):").format(seconds=f"{req.duration_s + req.call_timeout_ms / 1000 + 10:g}"))
     lines += ["  " + " ".join(r) for r in revert]
     return lines
 
@@ -250,7 +260,7 @@ def run_rehearsal(req: Request, workspace: Workspace, options: Optional[Transpor
             ended.update(complete=outcome.complete, error=outcome.error)
         except KeyboardInterrupt as exc:
             interrupted = exc
-            ended["error"] = "interrupted (Ctrl-C)"
+            ended["error"] = Msg("interrupted (Ctrl-C)")
         finally:
             if not ended["complete"] and _fault_may_be_in(r):
                 r["client_cleanup"] = _client_cleanup(req, transport, options)
@@ -276,7 +286,8 @@ def _client_cleanup(req: Request, transport, options) -> dict:
             return cleanup_with(fresh, req.chain)
     except (TransportError, OSError) as exc:
         return {"chains": [req.chain], "left": None,
-                "error": f"{exc}; the watchdog on the host removes the chain at its deadline"}
+                "error": Msg("{error}; the watchdog on the host removes the chain at its deadline",
+                             error=stored_text(exc))}
 
 
 def cleanup_with(transport, chain: Optional[str]) -> dict:

@@ -19,7 +19,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from .i18n import Msg
 from .model import Dependency, Inventory, Service
+from .records import sentences
 from .workspace import canonical_json
 
 PHASE = "rehearsal"
@@ -30,7 +32,7 @@ VERDICT_STATUS = {"fails_fast": "pass", "unaffected": "pass", "hangs": "fail", "
 @dataclass
 class Outcome:
     verdict: str  # fails_fast | hangs | unaffected | inconclusive
-    text: str
+    text: str  # a Msg: stored and signed in English, shown in the reader's language
     worst_ms: float | None = None
     recovery_ms: float | None = None
 
@@ -44,12 +46,12 @@ def _slow(call: dict, budget: float) -> bool:
     return bool(call.get("timed_out")) or not isinstance(latency, (int, float)) or latency > budget
 
 
-def _answer(call: dict) -> str:
+def _answer(call: dict):
     if call.get("timed_out"):
-        return "timed out"
+        return Msg("timed out")
     if call.get("error"):
         return str(call["error"])
-    return f"answer {call.get('status')}"
+    return Msg("answer {status}", status=call.get("status"))
 
 
 def judge_calls(rehearsal: dict, complete: bool) -> Outcome:
@@ -59,28 +61,30 @@ def judge_calls(rehearsal: dict, complete: bool) -> Outcome:
     recovery = (events.get("recovered") or {}).get("recovery_ms")
     if "inconclusive" in events:
         e = events["inconclusive"]
-        return Outcome("inconclusive", f"{e.get('reason')}: {e.get('detail')}")
+        return Outcome("inconclusive", f"{e.get('reason')}: {e.get('detail')}")  # the agent's words: data
     fault = [c for c in rehearsal.get("calls") or () if c.get("stage") == "fault"]
     slow = [c for c in fault if _slow(c, budget)]
     if slow:  # a hang seen is evidence, even if the run was cut short afterwards
         worst = max(slow, key=lambda c: c.get("latency_ms") or 0)
-        return Outcome("hangs", f"{len(slow)} of {len(fault)} health calls under the fault took longer than "
-                                f"fail_fast_ms {budget} ms; slowest {worst.get('latency_ms', 0):.0f} ms "
-                                f"({_answer(worst)})", worst.get("latency_ms"), recovery)
+        return Outcome("hangs", Msg("{slow} of {calls} health calls under the fault took longer than fail_fast_ms "
+                                    "{budget} ms; slowest {worst} ms ({answer})", slow=len(slow), calls=len(fault),
+                                    budget=budget, worst=f"{worst.get('latency_ms', 0):.0f}", answer=_answer(worst)),
+                       worst.get("latency_ms"), recovery)
     if not complete:
-        return Outcome("inconclusive", f"the rehearsal was cut short after {len(fault)} health calls under "
-                                       "the fault, none of them slow")
+        return Outcome("inconclusive", Msg("the rehearsal was cut short after {calls} health calls under the fault, "
+                                           "none of them slow", calls=len(fault)))
     if "applied" not in events or not fault:
-        return Outcome("inconclusive", "no health call was made while the fault was applied")
+        return Outcome("inconclusive", Msg("no health call was made while the fault was applied"))
     worst = max(c["latency_ms"] for c in fault)
     failed = [c for c in fault if not c.get("ok")]
     if failed:
-        return Outcome("fails_fast", f"{len(failed)} of {len(fault)} health calls answered with an error "
-                                     f"({_answer(failed[0])}), all within fail_fast_ms {budget} ms; slowest "
-                                     f"{worst:.0f} ms", worst, recovery)
-    return Outcome("unaffected", f"all {len(fault)} health calls answered normally within fail_fast_ms "
-                                 f"{budget} ms (slowest {worst:.0f} ms): check that the health endpoint "
-                                 "exercises this dependency", worst, recovery)
+        return Outcome("fails_fast", Msg("{failed} of {calls} health calls answered with an error ({answer}), all "
+                                         "within fail_fast_ms {budget} ms; slowest {worst} ms", failed=len(failed),
+                                         calls=len(fault), answer=_answer(failed[0]), budget=budget,
+                                         worst=f"{worst:.0f}"), worst, recovery)
+    return Outcome("unaffected", Msg("all {calls} health calls answered normally within fail_fast_ms {budget} ms "
+                                     "(slowest {worst} ms): check that the health endpoint exercises this dependency",
+                                     calls=len(fault), budget=budget, worst=f"{worst:.0f}"), worst, recovery)
 
 
 def fault_kind(fault: str) -> str:
@@ -120,28 +124,52 @@ class Part:
 def judge_dependency(dep: Dependency, latest: dict[tuple[str, str], dict], health: str = "x") -> Part:
     """fail when one listed fault hangs; pending while one is not rehearsed or inconclusive; else pass."""
     faults = dep.rehearse_faults or ("blackhole",)
-    first = "" if health else f"declare the health endpoint of service '{dep.service}', then "
+    command = f"migready rehearse --dependency {dep.ref} --fault "
     texts, states, runs = [], [], []
     for fault in faults:
         run = latest.get((dep.ref, fault))
         if run is None:
             states.append("pending")
-            texts.append(f"{dep.ref} {fault}: not rehearsed yet ({first}migready rehearse --dependency {dep.ref} "
-                         f"--fault {fault})")
+            if health:
+                texts.append(Msg("{dependency} {fault}: not rehearsed yet ({command})", dependency=dep.ref,
+                                 fault=fault, command=command + fault))
+            else:
+                texts.append(Msg("{dependency} {fault}: not rehearsed yet (declare the health endpoint of service "
+                                 "'{service}', then {command})", dependency=dep.ref, fault=fault,
+                                 service=dep.service, command=command + fault))
             continue
         runs.append(run)
         r = run["rehearsal"]
         if r.get("verdict") is None:  # the client was killed before it judged: judge what it saved
             outcome = judge_calls(r, complete=False)
-            verdict, text = outcome.verdict, f"{outcome.text} (the client stopped before the end)"
+            verdict, text = outcome.verdict, Msg("{text} (the client stopped before the end)", text=outcome.text)
         else:
-            verdict, text = r["verdict"], r.get("text")
+            verdict, text = r["verdict"], _stored_text(r, run)
         states.append({"pass": "pass", "fail": "fail"}.get(VERDICT_STATUS.get(verdict, ""), "pending"))
-        texts.append(f"{dep.ref} {r.get('fault')} ({run['id']} on {run['host']}): {verdict.replace('_', ' ')}: "
-                     f"{text}")
+        texts.append(Msg("{dependency} {fault} ({run} on {host}): {verdict}: {text}", dependency=dep.ref,
+                         fault=r.get("fault"), run=run["id"], host=run["host"],
+                         verdict=VERDICT_WORDS.get(verdict, verdict.replace("_", " ")), text=text))
     order = ("fail", "pending", "pass")
     state = min(states, key=order.index)
-    return Part(dep.ref, state, "; ".join(texts), runs)
+    return Part(dep.ref, state, sentences(texts), runs)
+
+
+# A rehearsal's verdict inside a sentence (the ids stay in the workspace and JSON).
+VERDICT_WORDS = {"fails_fast": Msg("fails fast"), "hangs": Msg("hangs"), "unaffected": Msg("unaffected"),
+                 "inconclusive": Msg("inconclusive")}
+
+
+def _stored_text(r: dict, run: dict):
+    """The judgement as the workspace stored it (English), said again in the reader's language
+    when judging the stored calls gives the very same sentence; otherwise it is kept as it is."""
+    stored = r.get("text")
+    if not isinstance(stored, str) or isinstance(stored, Msg):
+        return stored
+    try:
+        again = judge_calls(r, complete=bool(run.get("complete")))
+    except (KeyError, TypeError, ValueError):
+        return stored
+    return again.text if again.text == stored else stored
 
 
 def rehearsed_dependencies(service: Service) -> list[Dependency]:

@@ -21,6 +21,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from . import collector
+from .i18n import Joined, Msg, MsgN, N_, _, ngettext, shown
+from .labels import requirement_id, requirement_words, term
+
 # requirement / rule / probe check -> family: what kind of fault it is
 REQUIREMENT_FAMILY = {"reachable": "path", "source_port_preserved": "path", "no_nat": "path",
                       "within_timeout": "timing", "internal_route": "egress", "private_dns": "egress",
@@ -30,9 +34,9 @@ RULE_FAMILY = {"MR001": "path", "MR002": "path", "MR003": "path", "MR008": "path
                "MR009": "sampling"}
 CHECK_FAMILY = {"reflect": "path", "udp_exchange": "path", "tcp_connect": "path", "http": "path",
                 "route": "egress", "dns": "egress"}
-FAMILY_WORDS = {"path": "network path", "timing": "timeout budget", "egress": "egress route and DNS",
-                "callback": "callback (inbound)", "middleware": "middleware in the request path",
-                "sampling": "fleet sampling", "other": "checks"}
+FAMILY_WORDS = {"path": N_("network path"), "timing": N_("timeout budget"), "egress": N_("egress route and DNS"),
+                "callback": N_("callback (inbound)"), "middleware": N_("middleware in the request path"),
+                "sampling": N_("fleet sampling"), "other": N_("checks")}
 STATE_ORDER = ("fail", "pending", "waived")
 SEVERITY_ORDER = ("blocker", "high", "medium", "low")
 MANUAL_SOURCES = ("template", "inventory")
@@ -64,12 +68,17 @@ def tally(causes: list[RootCause]) -> dict:
     return out
 
 
+TALLY_PARTS = {"fail": N_("{n} failed"), "pending": N_("{n} pending"), "waived": N_("{n} waived")}
+
+
 def tally_text(causes: list[RootCause]) -> str:
+    """The count in words, in the reader's language (presentation: never signed)."""
     t = tally(causes)
     if not causes:
-        return "no root cause"
-    parts = [f"{t[s]} {'failed' if s == 'fail' else s}" for s in STATE_ORDER if t[s]]
-    return f"{t['root_causes']} root cause{'s' if len(causes) != 1 else ''} ({', '.join(parts)})"
+        return _("no root cause")
+    parts = _(", ").join(_(TALLY_PARTS[s]).format(n=t[s]) for s in STATE_ORDER if t[s])
+    return ngettext("{n} root cause ({parts})", "{n} root causes ({parts})", len(causes)).format(
+        n=t["root_causes"], parts=parts)
 
 
 def from_report(report: dict) -> list[RootCause]:
@@ -83,7 +92,7 @@ def from_report(report: dict) -> list[RootCause]:
     for phase in report.get("general_items") or ():
         items.extend(phase.get("items") or ())
     regressions = (report.get("attention") or {}).get("regressions") or []
-    site = ((report.get("migration") or {}).get("target") or {}).get("site") or "the target site"
+    site = ((report.get("migration") or {}).get("target") or {}).get("site") or Msg("the target site")
     return group(items, regressions, changes, deps, site)
 
 
@@ -106,7 +115,7 @@ def from_review(inventory, result) -> list[RootCause]:
         waiver = regression_waiver(checklist, change)
         regressions.append(dict(regression_entry(change), waived=waiver and
                                 {k: waiver.get(k) for k in ("id", "by", "reason", "until")}))
-    return group(items, regressions, changes, deps, inventory.migration.target.site or "the target site")
+    return group(items, regressions, changes, deps, inventory.migration.target.site or Msg("the target site"))
 
 
 def blocker_tally(items) -> dict:
@@ -118,18 +127,25 @@ def blocker_tally(items) -> dict:
 
 
 def signoff_gate(report: dict) -> str:
-    """'awaiting sign-off: ROLE, ...' / 'rejected by ...' (the gate after the evidence), or ''."""
+    """'awaiting sign-off: ROLE, ...' / 'rejected by ...' (the gate after the evidence), or '';
+    in the reader's language (presentation: never signed)."""
     signoff = report.get("signoff") or {}
     rejected = [e for e in signoff.get("entries") or () if e.get("current") and e.get("decision") == "reject"
                 and e.get("signature_valid") is not False]
-    parts = [f"rejected by {e.get('name')} ({e.get('role')})" for e in rejected]
+    parts = [_("rejected by {name} ({role})").format(name=e.get("name"), role=e.get("role")) for e in rejected]
     if signoff.get("awaiting"):
-        parts.append(f"awaiting sign-off: {', '.join(signoff['awaiting'])}")
-    return "; ".join(parts)
+        parts.append(_("awaiting sign-off: {roles}").format(roles=_(", ").join(signoff["awaiting"])))
+    return _("; ").join(parts)
 
 
 def group(items: list[dict], regressions: list[dict], changes: dict[str, list[dict]], deps: dict[str, dict],
           site: str) -> list[RootCause]:
+    with collector.paused():  # thousands of Msg sentences: checks/collector.py
+        return _group(items, regressions, changes, deps, site)
+
+
+def _group(items: list[dict], regressions: list[dict], changes: dict[str, list[dict]], deps: dict[str, dict],
+           site: str) -> list[RootCause]:
     buckets: dict[str, dict] = {}
 
     def bucket(key: str, dependency: str | None, family: str) -> dict:
@@ -195,8 +211,11 @@ def _cause(key: str, b: dict, dep: dict | None, site: str, dep_changes: list[dic
     severity = "blocker"
     rules = sorted({i["rule"] for i in items if i.get("rule")})
     incidents = sorted({i["incident"] for i in items if i.get("incident")})
-    said = f"incident {', '.join(map(str, incidents))}" if incidents else ""
-    rule = (", ".join(rules) + (f" ({said})" if said else "")) if rules else said
+    said = Msg("incident {incidents}", incidents=", ".join(map(str, incidents))) if incidents else ""
+    if rules:
+        rule = Msg("{rules} ({incident})", rules=", ".join(rules), incident=said) if said else ", ".join(rules)
+    else:
+        rule = said
     cleared = next((i.get("cleared_by") for i in sorted(flags, key=lambda i: (i.get("rule") != "MR002",))
                     if i.get("cleared_by")), "") or next((i.get("cleared_by") for i in items if i.get("cleared_by")), "")
     waivers = [i.get("waiver") for i in items if i.get("state") == "waived" and i.get("waiver")]
@@ -209,20 +228,24 @@ def _cause(key: str, b: dict, dep: dict | None, site: str, dep_changes: list[dic
                       waiver=waiver, dependency=b["dependency"], family=family,
                       items=[i["id"] for i in items], regressions=len(regs))
     if family == "manual":
-        cause.headline = (f"{len(items)} manual step{'s' if len(items) != 1 else ''} "
-                          f"{'not marked yet' if state == 'pending' else state}")
+        if state == "pending":
+            cause.headline = MsgN("{n} manual step not marked yet", "{n} manual steps not marked yet", len(items))
+        elif state == "fail":
+            cause.headline = MsgN("{n} manual step fail", "{n} manual steps fail", len(items))
+        else:
+            cause.headline = MsgN("{n} manual step waived", "{n} manual steps waived", len(items))
         cause.evidence = [i.get("title") or i["id"] for i in items]
-        cause.cleared_by = "mark each step pass or n/a with the reason (migready mark, or the Checklist page)"
+        cause.cleared_by = Msg("mark each step pass or n/a with the reason (migready mark, or the Checklist page)")
         return cause
     if family == "runs":
-        cause.headline = "; ".join(_first_sentence(i.get("title") or i["id"]) + f": {i.get('evidence')}"
-                                   for i in items)
+        cause.headline = Joined("; ", [Msg("{title}: {evidence}", title=_first_sentence(i.get("title") or i["id"]),
+                                           evidence=i.get("evidence")) for i in items])
         cause.cleared_by = items[0].get("cleared_by") or ""
         return cause
     if dep is None and not b["dependency"]:
         first = items[0] if items else None
         cause.headline = (first.get("title") if first else _regression_sentence(regs[0])) or key
-        cause.evidence = [f"{first.get('evidence')}"] if first and first.get("evidence") else []
+        cause.evidence = [first.get("evidence")] if first and first.get("evidence") else []
         return cause
     name = (dep or {}).get("name") or (b["dependency"] or "").rsplit("/", 1)[-1]
     cause.headline = _headline(name, family, items, regs, dep_changes, site, state)
@@ -231,11 +254,11 @@ def _cause(key: str, b: dict, dep: dict | None, site: str, dep_changes: list[dic
 
 
 def _first_sentence(text: str) -> str:
-    return text.split(";")[0]
+    return text if ";" not in text else text.split(";")[0]  # a whole sentence stays a Msg
 
 
 def _regression_sentence(reg: dict) -> str:
-    return "; ".join(reg.get("findings") or ()) or f"{reg.get('check')} regressed"
+    return Joined("; ", reg.get("findings") or ()) or Msg("{check} regressed", check=reg.get("check"))
 
 
 def _headline(name: str, family: str, items: list[dict], regs: list[dict], dep_changes: list[dict],
@@ -245,22 +268,26 @@ def _headline(name: str, family: str, items: list[dict], regs: list[dict], dep_c
         post = (reflect or {}).get("post") or {}
         local = _port(post.get("local"))
         if post.get("port_preserved") is False and local:
-            return f"{name}: source port {local} rewritten by NAT at {site}"
+            return Msg("{name}: source port {port} rewritten by NAT at {site}", name=name, port=local, site=site)
         if post.get("nat") is True:
-            return f"{name}: source address translated by NAT at {site}"
+            return Msg("{name}: source address translated by NAT at {site}", name=name, site=site)
     failing = [i for i in items if i["state"] == "fail"]
     if regs and not failing:
-        return f"{name}: {_regression_sentence(regs[0])}"
+        return Msg("{name}: {what}", name=name, what=_regression_sentence(regs[0]))
     if failing:
-        what = failing[0].get("requirement") or failing[0].get("rule") or ""
-        words = what.replace("_", " ")
-        return f"{name}: {words} fails at {site}" if failing[0].get("requirement") else \
-            f"{name}: {failing[0].get('title') or words}"
-    reqs = sorted({i["requirement"].replace("_", " ") for i in items if i.get("requirement")}) or \
+        if failing[0].get("requirement"):
+            return Msg("{name}: {requirement} fails at {site}", name=name,
+                       requirement=requirement_words(failing[0]["requirement"]), site=site)
+        what = failing[0].get("rule") or ""
+        return Msg("{name}: {what}", name=name, what=failing[0].get("title") or what.replace("_", " "))
+    reqs = sorted({requirement_words(i["requirement"]) for i in items if i.get("requirement")}) or \
         sorted({i.get("rule") or "" for i in items})
+    word = FAMILY_WORDS.get(family)
+    what = Msg(word) if word else family
+    listed = Joined(", ", [r for r in reqs if r])
     if state == "waived":
-        return f"{name}: {FAMILY_WORDS.get(family, family)} waived ({', '.join(r for r in reqs if r)})"
-    return f"{name}: {FAMILY_WORDS.get(family, family)} not proven yet ({', '.join(r for r in reqs if r)})"
+        return Msg("{name}: {what} waived ({requirements})", name=name, what=what, requirements=listed)
+    return Msg("{name}: {what} not proven yet ({requirements})", name=name, what=what, requirements=listed)
 
 
 def _port(endpoint: str | None) -> str | None:
@@ -285,12 +312,14 @@ def _evidence(family: str, items: list[dict], regs: list[dict], dep_changes: lis
         shown.add((change.get("check"), change.get("target")))
     for reg in regs:
         if (reg.get("check"), reg.get("target")) not in shown:
-            lines.append(f"{reg.get('check')} {reg.get('target') or ''}: {_regression_sentence(reg)}".strip())
+            lines.append(Msg("{check} {target}: {what}", check=reg.get("check"), target=reg.get("target") or "",
+                             what=_regression_sentence(reg)))
     if not lines:
         for item in items:
             if item.get("evidence") and item["state"] != "pass":
-                what = item.get("requirement") or item.get("rule") or item["id"]
-                lines.append(f"{what}: {item['evidence']}")
+                what = requirement_id(item["requirement"]) if item.get("requirement") else \
+                    item.get("rule") or item["id"]
+                lines.append(Msg("{what}: {evidence}", what=what, evidence=item["evidence"]))
     return lines
 
 
@@ -299,51 +328,66 @@ def _flow_line(change: dict, dep: dict | None) -> str:
     pre, post = change.get("pre") or {}, change.get("post") or {}
     source = (dep or {}).get("source_port")
     if check == "reflect":
-        flow = f"reflector {target}" + (f" from port {source}" if source else "")
-        return f"{flow}: pre {_reflect_side(pre)} → post {_reflect_side(post)}"
+        sides = {"pre": _reflect_side(pre), "post": _reflect_side(post)}
+        if source:
+            return Msg("reflector {target} from port {source}: pre {pre} → post {post}", target=target,
+                       source=source, **sides)
+        return Msg("reflector {target}: pre {pre} → post {post}", target=target, **sides)
     port = (dep or {}).get("port")
     where = f"{target}:{port}" if port and check in ("tcp_connect", "udp_exchange") and ":" not in target else target
     proto = {"udp_exchange": "udp", "tcp_connect": "tcp"}.get(check, check)
-    flow = f"{proto} {where}" + (f" from port {source}" if source and check in ("udp_exchange", "tcp_connect") else "")
-    return f"{flow}: pre {_side(pre)} → post {_side(post)}"
+    sides = {"pre": _side(pre), "post": _side(post)}
+    if source and check in ("udp_exchange", "tcp_connect"):
+        return Msg("{protocol} {where} from port {source}: pre {pre} → post {post}", protocol=proto, where=where,
+                   source=source, **sides)
+    return Msg("{protocol} {where}: pre {pre} → post {post}", protocol=proto, where=where, **sides)
 
 
 def _reflect_side(side: dict) -> str:
     if not side:
-        return "none"
+        return Msg("none")
     local, observed = side.get("local"), side.get("observed")
     if side.get("port_preserved") is True:
-        return f"port {_port(local)} kept"
+        return Msg("port {port} kept", port=_port(local))
     if side.get("port_preserved") is False:
-        text = f"port {_port(local)} → {_port(observed)}"
         if side.get("nat"):
-            text += f", address {(local or '').rsplit(':', 1)[0]} → {(observed or '').rsplit(':', 1)[0]}"
-        return text
+            return Msg("port {local} → {observed}, address {local_address} → {observed_address}",
+                       local=_port(local), observed=_port(observed), local_address=(local or "").rsplit(":", 1)[0],
+                       observed_address=(observed or "").rsplit(":", 1)[0])
+        return Msg("port {local} → {observed}", local=_port(local), observed=_port(observed))
     return _side(side)
 
 
 def _side(side: dict) -> str:
     if not side:
-        return "none"
+        return Msg("none")
     status = side.get("status") or "inconclusive"
     detail = side.get("detail") or side.get("reason") or ""
-    return status if status == "pass" or not detail else f"{status} ({detail})"
+    if status == "pass" or not detail:
+        return term("status", status)
+    return Msg("{status} ({detail})", status=term("status", status), detail=detail)
 
 
 def lines(causes: list[RootCause], limit_evidence: int = 3) -> list[str]:
-    """The root causes as the CLI prints them: a numbered headline, then its evidence and what clears it."""
+    """The root causes as the CLI prints them: a numbered headline, then its evidence and what clears it,
+    in the reader's language (presentation: the sentences are shown, never signed from here)."""
     out = []
     for n, c in enumerate(causes, 1):
-        label = {"fail": "FAILED", "pending": "PENDING", "waived": "WAIVED"}[c.state]
-        out.append(f"{n}. [{label}] {c.headline}")
-        shown = c.evidence[:limit_evidence]
-        out += [f"     {e}" for e in shown]
-        if len(c.evidence) > len(shown):
-            out.append(f"     …and {len(c.evidence) - len(shown)} more (migready checklist)")
-        rule = c.rule and (f"rule {c.rule}" if c.rule.startswith("MR") else c.rule)
-        tail = "; ".join(x for x in (rule, c.cleared_by and f"clears it: {c.cleared_by}") if x)
+        label = _(CAUSE_LABELS[c.state])
+        out.append(f"{n}. [{label}] {shown(c.headline)}")
+        listed = c.evidence[:limit_evidence]
+        out += [f"     {shown(e)}" for e in listed]
+        if len(c.evidence) > len(listed):
+            out.append("     " + _("…and {n} more (migready checklist)").format(n=len(c.evidence) - len(listed)))
+        rule = c.rule and (_("rule {rule}").format(rule=shown(c.rule)) if c.rule.startswith("MR") else shown(c.rule))
+        cleared = c.cleared_by and _("clears it: {cleared_by}").format(cleared_by=shown(c.cleared_by))
+        tail = _("; ").join(x for x in (rule, cleared) if x)
         if c.waiver:
-            tail = f"waived by {c.waiver.get('by')} until {c.waiver.get('until')}: {c.waiver.get('reason')}"
+            tail = _("waived by {by} until {until}: {reason}").format(
+                by=c.waiver.get("by"), until=c.waiver.get("until"), reason=c.waiver.get("reason"))
         if tail:
             out.append(f"     {tail}")
     return out
+
+
+CAUSE_LABELS = {"fail": N_("FAILED"), "pending": N_("PENDING"), "waived": N_("WAIVED")}

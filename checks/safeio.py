@@ -26,12 +26,14 @@ import re
 import stat
 from pathlib import Path
 
+from .i18n import N_, _
+
 MAX_BYTES = 256 * 1024 * 1024  # a workspace of a 5,000-device fleet with many runs is a few MB
 MAX_DEPTH = 64  # the deepest migready document nests about 8 levels
 
-_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
-          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-          (stat.S_ISSOCK, "a socket"))
+_KINDS = ((stat.S_ISDIR, N_("a directory")), (stat.S_ISFIFO, N_("a FIFO (named pipe)")),
+          (stat.S_ISCHR, N_("a character device")), (stat.S_ISBLK, N_("a block device")),
+          (stat.S_ISSOCK, N_("a socket")))
 
 
 class NotRegularFile(OSError):
@@ -43,7 +45,7 @@ class FileTooLarge(OSError):
 
 
 def _kind(mode: int) -> str:
-    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    return _(next((name for test, name in _KINDS if test(mode)), N_("not a regular file")))
 
 
 def regular_file_problem(path: str | Path) -> str | None:
@@ -53,7 +55,7 @@ def regular_file_problem(path: str | Path) -> str | None:
         mode = os.stat(path).st_mode
     except OSError:
         return None
-    return None if stat.S_ISREG(mode) else f"{_kind(mode)}, not a regular file"
+    return None if stat.S_ISREG(mode) else _("{kind}, not a regular file").format(kind=_kind(mode))
 
 
 def _open_regular(path: str | Path) -> tuple[int, os.stat_result]:
@@ -66,7 +68,7 @@ def _open_regular(path: str | Path) -> tuple[int, os.stat_result]:
     st = os.fstat(fd)
     if not stat.S_ISREG(st.st_mode):
         os.close(fd)
-        raise NotRegularFile(errno.EINVAL, f"{_kind(st.st_mode)}, not a regular file", str(path))
+        raise NotRegularFile(errno.EINVAL, _("{kind}, not a regular file").format(kind=_kind(st.st_mode)), str(path))
     return fd, st
 
 
@@ -75,7 +77,7 @@ def read_regular(path: str | Path, limit: int = MAX_BYTES) -> bytes:
     fd, st = _open_regular(path)
     try:
         if st.st_size > limit:
-            raise FileTooLarge(errno.EFBIG, f"{st.st_size:,} bytes, more than the limit of {limit:,}", str(path))
+            raise FileTooLarge(errno.EFBIG, _("{size:,} bytes, more than the limit of {limit:,}").format(size=st.st_size, limit=limit), str(path))
         chunks, size = [], 0
         while True:
             chunk = os.read(fd, min(1 << 20, limit + 1 - size))
@@ -84,7 +86,7 @@ def read_regular(path: str | Path, limit: int = MAX_BYTES) -> bytes:
             chunks.append(chunk)
             size += len(chunk)
             if size > limit:  # grew while we read it
-                raise FileTooLarge(errno.EFBIG, f"more than the limit of {limit:,} bytes", str(path))
+                raise FileTooLarge(errno.EFBIG, _("more than the limit of {limit:,} bytes").format(limit=limit), str(path))
         return b"".join(chunks)
     finally:
         os.close(fd)
@@ -93,7 +95,7 @@ def read_regular(path: str | Path, limit: int = MAX_BYTES) -> bytes:
 def read_head(path: str | Path, size: int) -> bytes:
     """The first SIZE bytes of the regular file at PATH (to recognise what it is), with the same
     refusals as `read_regular`."""
-    fd, _ = _open_regular(path)
+    fd, _st = _open_regular(path)
     try:
         return os.read(fd, size)
     finally:
@@ -124,18 +126,18 @@ def _depth_error(text: str, limit: int) -> StrictJSONError | None:
     for match in _BRACKETS.finditer(blank):
         depth += 1 if match.group() in "[{" else -1
         if depth > limit:
-            return StrictJSONError(f"nested more than {limit} levels deep", text, match.start())
+            return StrictJSONError(_("nested more than {limit} levels deep").format(limit=limit), text, match.start())
     return None
 
 
 def _no_constant(name: str):
-    raise ValueError(f"{name} is not a number JSON allows")
+    raise ValueError(_("{name} is not a number JSON allows").format(name=name))
 
 
 def _finite(literal: str) -> float:
     value = float(literal)
     if not math.isfinite(value):
-        raise ValueError(f"{literal} is too large for a number")
+        raise ValueError(_("{literal} is too large for a number").format(literal=literal))
     return value
 
 
@@ -150,6 +152,6 @@ def loads_strict(text: str, max_depth: int = MAX_DEPTH):
     except json.JSONDecodeError:
         raise
     except (ValueError, RecursionError) as exc:  # NaN / Infinity / 1e999, or an int with 5,000 digits
-        message = str(exc) if isinstance(exc, ValueError) else "nested too deep"
+        message = str(exc) if isinstance(exc, ValueError) else _("nested too deep")
         where = _CONSTANT.search(_STRINGS.sub(lambda m: " " * len(m.group()), text))
         raise StrictJSONError(message, text, where.start() if where else 0) from None

@@ -14,6 +14,8 @@ kept: the program's own line structure is not untrusted).
 """
 from __future__ import annotations
 
+from .i18n import _
+
 
 def _escape(char: str) -> str:
     return char.encode("unicode_escape").decode("ascii")  # \x1b, \n, \u202e, \U000e0001
@@ -57,6 +59,8 @@ def host_problem(host: str) -> str | None:
     bad = next((c for c in host if c.isspace() or not _safe(c)), None)
     if bad is None:
         return None
-    what = "whitespace (a space)" if bad == " " else f"a control character ({_escape(bad)})" \
-        if not bad.isspace() or bad in "\n\r\t\v\f" else f"whitespace ({_escape(bad)})"
-    return f"host '{for_terminal(host)}' contains {what}: a host has no whitespace or control characters"
+    what = _("whitespace (a space)") if bad == " " else \
+        _("a control character ({char})").format(char=_escape(bad)) \
+        if not bad.isspace() or bad in "\n\r\t\v\f" else _("whitespace ({char})").format(char=_escape(bad))
+    return _("host '{host}' contains {what}: a host has no whitespace or control characters").format(
+        host=for_terminal(host), what=what)

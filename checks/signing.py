@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from .atomic import atomic_write_bytes
+from .i18n import Msg, _
 from .safeio import loads_strict, read_regular
 from .workspace import canonical_json, utc_now
 
@@ -55,12 +56,12 @@ def fingerprint(public_b64: str) -> str:
 def keygen(name: str, role: str, out: Path, passphrase: bytes | None = None) -> Path:
     """Write OUT (private key, PKCS#8 PEM, encrypted when a passphrase is given) and OUT.pub."""
     if not name.strip() or not role.strip():
-        raise SigningError("a key needs a name and a role")
+        raise SigningError(_("a key needs a name and a role"))
     out = Path(out)
     pub_path = out.with_name(out.name + ".pub")
     for path in (out, pub_path):
         if path.exists():
-            raise SigningError(f"{path} exists; refusing to overwrite a key")
+            raise SigningError(_("{path} exists; refusing to overwrite a key").format(path=path))
     key = Ed25519PrivateKey.generate()
     encryption = (serialization.BestAvailableEncryption(passphrase) if passphrase
                   else serialization.NoEncryption())
@@ -79,21 +80,23 @@ def read_public(path: Path) -> dict:
     try:
         data = loads_strict(read_regular(path, KEY_FILE_LIMIT).decode("utf-8"))
     except OSError as exc:
-        raise SigningError(f"cannot read public key {path}: {exc.strerror or exc}") from None
+        raise SigningError(_("cannot read public key {path}: {error}").format(path=path, error=exc.strerror or exc)) from None
     except ValueError as exc:  # not UTF-8, not JSON, NaN, too deep
-        raise SigningError(f"cannot read public key {path}: not a JSON key file ({exc})") from None
+        raise SigningError(_("cannot read public key {path}: not a JSON key file ({error})").format(
+            path=path, error=exc)) from None
     if not isinstance(data, dict) or data.get("format") != PUBLIC_FORMAT or "public_key" not in data:
-        raise SigningError(f"{path} is not a migready public key (made by `migready keygen`)")
+        raise SigningError(_("{path} is not a migready public key (made by `migready keygen`)").format(path=path))
     for field in ("name", "role", "public_key"):  # they go into signed sign-offs and the workspace
         if not isinstance(data.get(field), str) or not data[field].strip():
-            raise SigningError(f"public key {path}: '{field}' must be a non-empty string "
-                               f"(found {type(data.get(field)).__name__})")
+            raise SigningError(_("public key {path}: '{field}' must be a non-empty string (found {type})").format(
+                path=path, field=field, type=type(data.get(field)).__name__))
     try:
         raw = base64.b64decode(data["public_key"], validate=True)
     except ValueError:
         raw = b""
     if len(raw) != 32:
-        raise SigningError(f"public key {path}: 'public_key' is not a base64 Ed25519 key (32 bytes)")
+        raise SigningError(_("public key {path}: 'public_key' is not a base64 Ed25519 key (32 bytes)").format(
+            path=path))
     return data
 
 
@@ -114,17 +117,19 @@ def load_signer(path: Path, passphrase: bytes | None = None) -> Signer:
     try:
         key = serialization.load_pem_private_key(read_regular(path, KEY_FILE_LIMIT), password=passphrase)
     except OSError as exc:
-        raise SigningError(f"cannot read key {path}: {exc.strerror or exc}") from None
+        raise SigningError(_("cannot read key {path}: {error}").format(path=path, error=exc.strerror or exc)) from None
     except TypeError:
-        raise SigningError(f"key {path} is protected by a passphrase; give it" if passphrase is None
-                           else f"key {path} is not protected by a passphrase; do not give one") from None
+        raise SigningError((_("key {path} is protected by a passphrase; give it") if passphrase is None
+                            else _("key {path} is not protected by a passphrase; do not give one")).format(
+                                path=path)) from None
     except (ValueError, UnsupportedAlgorithm):
-        raise SigningError(f"cannot open key {path}: wrong passphrase, or not a private key") from None
+        raise SigningError(_("cannot open key {path}: wrong passphrase, or not a private key").format(
+            path=path)) from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise SigningError(f"{path} is not an Ed25519 key")
+        raise SigningError(_("{path} is not an Ed25519 key").format(path=path))
     signer = Signer(public["name"], public["role"], key)
     if signer.public_b64 != public["public_key"]:
-        raise SigningError(f"{path}.pub does not belong to {path}")
+        raise SigningError(_("{path}.pub does not belong to {path}").format(path=path))
     return signer
 
 
@@ -140,7 +145,7 @@ def statement(entry: dict) -> bytes:
 
 def sign(signer: Signer, digest: str, decision: str = "approve", comment: str = "") -> dict:
     if decision not in ("approve", "reject"):
-        raise SigningError("decision must be approve or reject")
+        raise SigningError(_("decision must be approve or reject"))
     entry = {"v": 2, "digest": digest, "name": signer.name, "role": signer.role, "decision": decision,
              "comment": comment, "signed_at": utc_now(), "public_key": signer.public_b64}
     entry["signature"] = base64.b64encode(signer.private_key.sign(statement(entry))).decode("ascii")
@@ -167,32 +172,35 @@ def weak_key(raw: bytes) -> bool:
     if x * x % _P != xx:
         return True  # not on the curve
     point = (x, y)
-    for _ in range(3):  # [8]A: the identity exactly when A has small order
+    for _i in range(3):  # [8]A: the identity exactly when A has small order
         (x1, y1) = point
         t = _D * x1 * x1 * y1 * y1 % _P
         point = ((2 * x1 * y1) * pow(1 + t, _P - 2, _P) % _P, (y1 * y1 + x1 * x1) * pow(1 - t, _P - 2, _P) % _P)
     return point == (0, 1)
 
 
-def _verify(entry: dict, message, what: str) -> str | None:
+def _verify(entry: dict, message, what: Msg) -> Msg | None:
+    """None, or why not as a `Msg` (it goes into a report's run standing as well as verify's findings)."""
+    who = {"what": what, "name": entry.get("name") if isinstance(entry, dict) else None,
+           "role": entry.get("role") if isinstance(entry, dict) else None}
     try:
         raw = base64.b64decode(entry["public_key"], validate=True)
         if weak_key(raw):
-            return f"{what} by {entry.get('name')} ({entry.get('role')}) uses a weak key that signs anything: forged"
+            return Msg("{what} by {name} ({role}) uses a weak key that signs anything: forged", **who)
         key = Ed25519PublicKey.from_public_bytes(raw)
         key.verify(base64.b64decode(entry["signature"], validate=True), message(entry))
     except (KeyError, ValueError, TypeError, AttributeError):
-        return f"{what} by {entry.get('name')} ({entry.get('role')}) is malformed"
+        return Msg("{what} by {name} ({role}) is malformed", **who)
     except InvalidSignature:
-        return f"{what} by {entry.get('name')} ({entry.get('role')}) is invalid: it was altered"
+        return Msg("{what} by {name} ({role}) is invalid: it was altered", **who)
     return None
 
 
-def check_signature(entry: dict) -> str | None:
+def check_signature(entry: dict) -> Msg | None:
     """None when the signature is the signer's over its statement, else why not."""
     if not isinstance(entry, dict):
-        return "a sign-off entry is not an object"
-    return _verify(entry, statement, "signature")
+        return Msg("a sign-off entry is not an object")
+    return _verify(entry, statement, Msg("signature"))
 
 
 def trusted_signer(trusted: dict[str, dict], entry: dict) -> dict | None:
@@ -218,7 +226,7 @@ def attest(signer: Signer, run_id: str, digest: str) -> dict:
     return entry
 
 
-def check_attestation(entry: dict) -> str | None:
+def check_attestation(entry: dict) -> Msg | None:
     if not isinstance(entry, dict):
-        return "an attestation is not an object"
-    return _verify(entry, attestation_statement, "attestation")
+        return Msg("an attestation is not an object")
+    return _verify(entry, attestation_statement, Msg("attestation"))

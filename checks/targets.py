@@ -12,6 +12,7 @@ import io
 import ipaddress
 from pathlib import Path
 
+from .i18n import _
 from .safeio import read_regular
 from .sanitize import host_problem
 
@@ -29,33 +30,34 @@ def expand_range(text: str) -> list[str]:
         try:
             net = ipaddress.ip_network(text, strict=False)
         except ValueError as exc:
-            raise TargetError(f"'{text}' is not a valid CIDR ({exc})") from None
+            raise TargetError(_("'{text}' is not a valid CIDR ({error})").format(text=text, error=exc)) from None
         if net.num_addresses > MAX_RANGE:
-            raise TargetError(
-                f"range {text} holds {net.num_addresses} addresses; the limit is {MAX_RANGE} "
-                "(split it, or list the devices in targets_csv)"
-            )
+            raise TargetError(_too_many(text, net.num_addresses))
         hosts = list(net.hosts()) or [net.network_address]
         return [str(ip) for ip in hosts]
     first_text, sep, last_text = text.partition("-")
     if not sep:
-        raise TargetError(f"'{text}' is neither a CIDR (10.1.4.0/24) nor a range (10.1.4.10-10.1.4.99)")
+        raise TargetError(_("'{text}' is neither a CIDR (10.1.4.0/24) nor a range (10.1.4.10-10.1.4.99)")
+                          .format(text=text))
     try:
         first = ipaddress.ip_address(first_text.strip())
         last = ipaddress.ip_address(last_text.strip())
     except ValueError as exc:
-        raise TargetError(f"'{text}': {exc}") from None
+        raise TargetError(f"'{text}': {exc}") from None  # the address parser's own words
     if first.version != last.version:
-        raise TargetError(f"'{text}' mixes IPv{first.version} and IPv{last.version}")
+        raise TargetError(_("'{text}' mixes IPv{first} and IPv{last}").format(text=text, first=first.version,
+                                                                             last=last.version))
     count = int(last) - int(first) + 1
     if count < 1:
-        raise TargetError(f"'{text}': the first address is after the last")
+        raise TargetError(_("'{text}': the first address is after the last").format(text=text))
     if count > MAX_RANGE:
-        raise TargetError(
-            f"range {text} holds {count} addresses; the limit is {MAX_RANGE} "
-            "(split it, or list the devices in targets_csv)"
-        )
+        raise TargetError(_too_many(text, count))
     return [str(first + i) for i in range(count)]
+
+
+def _too_many(text: str, count: int) -> str:
+    return _("range {text} holds {count} addresses; the limit is {limit} (split it, or list the devices in "
+             "targets_csv)").format(text=text, count=count, limit=MAX_RANGE)
 
 
 def read_targets_csv(path: Path) -> list[str]:
@@ -63,14 +65,15 @@ def read_targets_csv(path: Path) -> list[str]:
     try:
         raw = read_regular(path)
     except OSError as exc:
-        raise TargetError(f"cannot read target CSV {path}: {exc.strerror or exc}") from None
+        raise TargetError(_("cannot read target CSV {path}: {error}").format(path=path,
+                                                                             error=exc.strerror or exc)) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise TargetError(f"target CSV {path} is not valid UTF-8") from None
+        raise TargetError(_("target CSV {path} is not valid UTF-8").format(path=path)) from None
     rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
     if not rows:
-        raise TargetError(f"target CSV {path} is empty")
+        raise TargetError(_("target CSV {path} is empty").format(path=path))
     header = [cell.strip().lower() for cell in rows[0]]
     column = next((header.index(n) for n in ("host", "ip", "address") if n in header), None)
     if column is None:
@@ -83,14 +86,17 @@ def read_targets_csv(path: Path) -> list[str]:
     for number, row in enumerate(body, start=len(rows) - len(body) + 1):
         value = row[column].strip() if column < len(row) else ""
         if not value:
-            raise TargetError(f"target CSV {path}, row {number}: no host in column {column + 1}")
+            raise TargetError(_("target CSV {path}, row {row}: no host in column {column}").format(
+                path=path, row=number, column=column + 1))
         if host_problem(value):
-            raise TargetError(f"target CSV {path}, row {number}: {host_problem(value)}")
+            raise TargetError(_("target CSV {path}, row {row}: {problem}").format(path=path, row=number,
+                                                                                  problem=host_problem(value)))
         hosts.append(value)
     if not hosts:
-        raise TargetError(f"target CSV {path} has a header but no rows")
+        raise TargetError(_("target CSV {path} has a header but no rows").format(path=path))
     if len(hosts) > MAX_RANGE:
-        raise TargetError(f"target CSV {path} lists {len(hosts)} hosts; the limit is {MAX_RANGE}")
+        raise TargetError(_("target CSV {path} lists {count} hosts; the limit is {limit}").format(
+            path=path, count=len(hosts), limit=MAX_RANGE))
     return hosts
 
 

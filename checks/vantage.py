@@ -16,6 +16,7 @@ import threading
 from typing import Iterator
 
 from .callback import vantage_plans
+from .i18n import Msg
 
 
 class Sessions:
@@ -29,7 +30,8 @@ class Sessions:
         """An agent line, with the vantage host's own error added to a call-back that could not reach it."""
         host = self.where.get((line.get("meta") or {}).get("target") or "")
         if line.get("reason") == "vantage_unreachable" and host in self.errors:
-            line = dict(line, detail=f"{line.get('detail')} (vantage host {host}: {self.errors[host]})")
+            line = dict(line, detail=Msg("{detail} (vantage host {host}: {error})", detail=line.get("detail"),
+                                         host=host, error=self.errors[host]))
         return line
 
 
@@ -38,6 +40,7 @@ def serving_vantage_hosts(plan, options, agent_source: str) -> Iterator[Sessions
     """Run the plan's vantage hosts' agents while the body runs, and stop them afterwards
     (they also stop by themselves once they served every call-back request of the plan)."""
     from .transports import TransportError, open_transport
+    from .transports.errors import stored_text
 
     sessions = Sessions(plan)
     stop = threading.Event()
@@ -49,7 +52,7 @@ def serving_vantage_hosts(plan, options, agent_source: str) -> Iterator[Sessions
                 if outcome.error and not stop.is_set():
                     sessions.errors[host] = outcome.error
         except (TransportError, ValueError, OSError) as exc:
-            sessions.errors[host] = str(exc)
+            sessions.errors[host] = stored_text(exc)
 
     threads = [threading.Thread(target=serve, args=item, name=f"vantage {item[0]}", daemon=True)
                for item in vantage_plans(plan).items()]

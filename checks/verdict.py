@@ -12,8 +12,11 @@ import datetime as _dt
 import re
 from dataclasses import dataclass, field
 
+from . import collector
 from .checklist import Checklist, build_checklist
 from .compare import Comparison, compare_runs
+from .i18n import Joined, Msg, _, shown
+from .labels import term
 from .model import Inventory
 from .records import run_label
 from .workspace import Workspace
@@ -47,10 +50,12 @@ class Review:
 
 
 def review(inventory: Inventory, workspace: Workspace, today: _dt.date | None = None) -> Review:
+    """The checklist, the comparison and the verdict (the collector paused: checks/collector.py)."""
     today = today or _dt.date.today()
-    checklist = build_checklist(inventory, workspace, today)
-    comparison = compare_runs(checklist.pre_run, checklist.post_run, inventory=inventory)
-    return Review(checklist, comparison, decide(inventory, workspace, checklist, comparison, today))
+    with collector.paused():
+        checklist = build_checklist(inventory, workspace, today)
+        comparison = compare_runs(checklist.pre_run, checklist.post_run, inventory=inventory)
+        return Review(checklist, comparison, decide(inventory, workspace, checklist, comparison, today))
 
 
 def decide(inventory: Inventory, workspace: Workspace, checklist: Checklist, comparison: Comparison,
@@ -59,28 +64,33 @@ def decide(inventory: Inventory, workspace: Workspace, checklist: Checklist, com
     waived: list[str] = []
     warnings: list[str] = []
     for item in checklist.items:
-        warnings.extend(f"{item.id}: {note}" for note in item.waiver_notes)
+        warnings.extend(Msg("{ref}: {message}", ref=item.id, message=note) for note in item.waiver_notes)
         if item.state == "waived" and item.blocker:
             w = item.waiver
-            waived.append(f"waived: {item.id} ({item.base_state}: {item.evidence}) by {w['by']} until "
-                          f"{w['until']}: {w['reason']}")
+            waived.append(Msg("waived: {item} ({state}: {evidence}) by {by} until {until}: {reason}", item=item.id,
+                              state=term("state", item.base_state), evidence=item.evidence, by=w["by"],
+                              until=w["until"], reason=w["reason"]))
         elif item.state in ("fail", "pending") and item.blocker:
-            why = item.evidence or f"{item.title} (not marked yet)"
-            blocking.append(f"blocker {'failed' if item.state == 'fail' else 'pending'}: {item.id}: {why}")
+            why = item.evidence or Msg("{title} (not marked yet)", title=item.title)
+            if item.state == "fail":
+                blocking.append(Msg("blocker failed: {item}: {why}", item=item.id, why=why))
+            else:
+                blocking.append(Msg("blocker pending: {item}: {why}", item=item.id, why=why))
         elif item.state == "fail":
-            warnings.append(f"non-blocking item failed: {item.id}: {item.evidence}")
+            warnings.append(Msg("non-blocking item failed: {item}: {evidence}", item=item.id, evidence=item.evidence))
     for change in comparison.regressions:
         text = _regression_text(change)
         w = regression_waiver(checklist, change)
         if w:
-            waived.append(f"waived regression: {text} by {w['by']} until {w['until']}: {w['reason']}")
+            waived.append(Msg("waived regression: {regression} by {by} until {until}: {reason}", regression=text,
+                              by=w["by"], until=w["until"], reason=w["reason"]))
         else:
-            blocking.append(f"regression: {text}")
+            blocking.append(Msg("regression: {regression}", regression=text))
     warnings.extend(checklist.run_notes)
     if workspace.inventory_changed(inventory.digest):
-        warnings.append(f"the inventory changed since this workspace was started ({inventory.path}); "
-                        "earlier runs describe the old version")
-    warnings.extend(f"{run_label(run)} is incomplete: {run.get('error')}"
+        warnings.append(Msg("the inventory changed since this workspace was started ({path}); "
+                            "earlier runs describe the old version", path=inventory.path))
+    warnings.extend(Msg("{run} is incomplete: {error}", run=run_label(run), error=run.get("error"))
                     for run in (checklist.pre_run, checklist.post_run) if run and not run.get("complete"))
     counts = checklist.counts()
     counts["regressions"] = len(comparison.regressions)
@@ -91,18 +101,22 @@ def decide(inventory: Inventory, workspace: Workspace, checklist: Checklist, com
     if waived:
         return Verdict(GO_WITH_WAIVERS, waived, warnings, counts)
     blockers = sum(1 for i in checklist.items if i.blocker)
-    return Verdict(GO, [f"all {blockers} blocker items pass; no regression"], warnings, counts)
+    return Verdict(GO, [Msg("all {n} blocker items pass; no regression", n=blockers)], warnings, counts)
 
 
-def _regression_text(change) -> str:
-    findings = "; ".join(f.text for f in change.notes if f.severity == "regression")
+def _regression_text(change) -> Msg:
+    findings = Joined("; ", [f.text for f in change.notes if f.severity == "regression"])
     if not findings:
-        before = change.pre["status"] if change.pre else "none"
-        after = change.post["status"] if change.post else "none"
+        before = term("status", change.pre["status"]) if change.pre else Msg("none")
+        after = term("status", change.post["status"]) if change.post else Msg("none")
         detail = (change.post or {}).get("detail")
-        findings = f"{before} → {after}" + (f" ({detail})" if detail else "")
-    target = f" {change.target}" if change.target else ""
-    return f"{change.dependency or '(host)'} {change.check}{target}: {findings}"
+        findings = (Msg("{before} → {after} ({detail})", before=before, after=after, detail=detail) if detail
+                    else Msg("{before} → {after}", before=before, after=after))
+    where = change.dependency or Msg("(host)")
+    if change.target:
+        return Msg("{dependency} {check} {target}: {findings}", dependency=where, check=change.check,
+                   target=change.target, findings=findings)
+    return Msg("{dependency} {check}: {findings}", dependency=where, check=change.check, findings=findings)
 
 
 def regression_waiver(checklist: Checklist, change) -> dict | None:
@@ -126,20 +140,21 @@ class ActionError(ValueError):
 def mark(workspace: Workspace, checklist: Checklist, item_id: str, state: str, by: str, note: str) -> dict:
     item = checklist.item(item_id)
     if item is None:
-        raise ActionError(f"no checklist item '{item_id}' (see `migready checklist`)")
+        raise ActionError(_("no checklist item '{item}' (see `migready checklist`)").format(item=item_id))
     if state not in ("pass", "fail", "na"):
-        raise ActionError(f"state must be pass, fail or na, not '{state}'")
+        raise ActionError(_("state must be pass, fail or na, not '{state}'").format(state=state))
     if not by.strip() or not note.strip():
-        raise ActionError("a manual change needs a name (--by) and a reason (--reason)")
+        raise ActionError(_("a manual change needs a name (--by) and a reason (--reason)"))
     if item.source == "run":
-        raise ActionError(f"'{item_id}' is the probe run itself: only a run can clear it "
-                          f"({item.cleared_by}); it cannot be marked")
+        raise ActionError(_("'{item}' is the probe run itself: only a run can clear it ({cleared_by}); it cannot "
+                            "be marked").format(item=item_id, cleared_by=shown(item.cleared_by)))
     if item.evidence_backed and state != "fail" and item.base_state != "pass":
-        why = (f"the probe evidence says '{item_id}' fails ({item.evidence})" if item.base_state == "fail"
-               else f"'{item_id}' has no probe evidence yet ({item.evidence or 'pending'})")
-        raise ActionError(f"{why}; only evidence can clear it, a mark cannot: run the probes "
-                          f"({item.cleared_by}), or waive it: a waiver records who accepts the risk, why and until "
-                          "when, and the verdict shows GO WITH WAIVERS")
+        why = (_("the probe evidence says '{item}' fails ({evidence})") if item.base_state == "fail"
+               else _("'{item}' has no probe evidence yet ({evidence})")).format(
+            item=item_id, evidence=shown(item.evidence) or _("pending"))
+        raise ActionError(_("{why}; only evidence can clear it, a mark cannot: run the probes ({cleared_by}), or "
+                            "waive it: a waiver records who accepts the risk, why and until when, and the verdict "
+                            "shows GO WITH WAIVERS").format(why=why, cleared_by=shown(item.cleared_by)))
     return workspace.record_mark(item_id, state, by, note, previous=item.state)
 
 
@@ -148,17 +163,17 @@ def waive(workspace: Workspace, checklist: Checklist, target: str, by: str, reas
     """Waive an item, or every item of a dependency (`target` is then `service/dependency`)."""
     today = today or _dt.date.today()
     if not by.strip():
-        raise ActionError("a waiver needs the name of who grants it (--by)")
+        raise ActionError(_("a waiver needs the name of who grants it (--by)"))
     if not reason.strip():
-        raise ActionError("a waiver needs a justification (--reason)")
+        raise ActionError(_("a waiver needs a justification (--reason)"))
     try:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", until):
             raise ValueError
         expiry = _dt.date.fromisoformat(until)
     except ValueError:
-        raise ActionError(f"--until must be a date YYYY-MM-DD, not '{until}'") from None
+        raise ActionError(_("--until must be a date YYYY-MM-DD, not '{until}'").format(until=until)) from None
     if expiry < today:
-        raise ActionError(f"--until {until} is already past")
+        raise ActionError(_("--until {until} is already past").format(until=until))
     item = checklist.item(target)
     deps = {i.dependency for i in checklist.items if i.dependency}
     if item is not None:
@@ -169,6 +184,7 @@ def waive(workspace: Workspace, checklist: Checklist, target: str, by: str, reas
         waiver = {"scope": "dependency", "dependency": target,
                   "evidence": {"items": {i.id: i.base_state for i in covered}}}
     else:
-        raise ActionError(f"'{target}' is neither a checklist item nor a dependency (see `migready checklist`)")
+        raise ActionError(_("'{target}' is neither a checklist item nor a dependency (see `migready checklist`)")
+                          .format(target=target))
     waiver.update({"reason": reason, "until": expiry.isoformat()})
     return workspace.record_waiver(waiver, by)

@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .i18n import _, shown
 from .records import run_label
 from .report.model import FORMAT, content_digest
 from .signing import SigningError, check_attestation, check_signature, fingerprint, read_public, trusted_signer
@@ -27,6 +28,7 @@ class Verification:
     digest: str
     verdict: str  # recomputed: the content's verdict, held at NO-GO until every required role approved
     required_roles: list[str]
+    # The lines below are said in the reader's language when they are made (verify prints them; nothing stores them).
     signed: list[str] = field(default_factory=list)  # one line per signature that counts
     awaiting: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # each reason it does not hold
@@ -45,9 +47,10 @@ def trust_directory(given: Path | None) -> Path:
     """--trust, else $MIGREADY_TRUST_DIR, else ~/.config/migready/trust; it must exist."""
     directory = given or Path(os.environ.get(TRUST_ENV) or DEFAULT_TRUST_DIR).expanduser()
     if not directory.is_dir():
-        where = "--trust" if given else (f"${TRUST_ENV}" if os.environ.get(TRUST_ENV) else "the default")
-        raise SigningError(f"trust directory {directory} ({where}) does not exist or is not a directory: "
-                           "give --trust DIR with the *.pub keys of the people whose sign-off you accept")
+        where = "--trust" if given else (f"${TRUST_ENV}" if os.environ.get(TRUST_ENV) else _("the default"))
+        raise SigningError(_("trust directory {directory} ({where}) does not exist or is not a directory: give "
+                             "--trust DIR with the *.pub keys of the people whose sign-off you accept").format(
+                                 directory=directory, where=where))
     return directory
 
 
@@ -61,50 +64,54 @@ def trusted_keys(directory: Path) -> dict[str, dict]:
 
 def verify_report(report: dict, trusted: dict[str, dict]) -> Verification:
     if not isinstance(report, dict) or report.get("format") != FORMAT:
-        raise NotAReport("not a migready JSON report (migready report --format json)")
+        raise NotAReport(_("not a migready JSON report (migready report --format json)"))
     digest = content_digest(report)
     policy = report.get("signoff_policy")
     verdict = (report.get("verdict") or {}).get("verdict")
     if not isinstance(policy, dict) or not isinstance(policy.get("required_roles"), list) or not policy["required_roles"]:
         check = Verification(digest, "NO-GO", [])
-        check.problems.append("the signed content names no required sign-off roles (a report made before "
-                              "migready signed them, or edited): regenerate it and sign it again")
+        check.problems.append(_("the signed content names no required sign-off roles (a report made before "
+                                "migready signed them, or edited): regenerate it and sign it again"))
         return check
     required = [str(r) for r in policy["required_roles"]]
     check = Verification(digest, "NO-GO", required)
     if verdict not in ("GO", "GO WITH WAIVERS", "NO-GO"):
-        check.problems.append(f"the signed content holds no valid verdict ({verdict!r})")
+        check.problems.append(_("the signed content holds no valid verdict ({verdict})").format(verdict=repr(verdict)))
     if report.get("digest") != digest:
-        check.problems.append(f"the report states digest {str(report.get('digest'))[:16]}… but its content hashes "
-                              f"to {digest[:16]}…: the content was changed after the report was made")
+        check.problems.append(_("the report states digest {stated}… but its content hashes to {digest}…: the content "
+                                "was changed after the report was made").format(
+                                    stated=str(report.get("digest"))[:16], digest=digest[:16]))
     section = report.get("signoff") if isinstance(report.get("signoff"), dict) else {}
     entries = section.get("entries") if isinstance(section.get("entries"), list) else []
     approved, rejected = set(), []
     for entry in entries:
         if not isinstance(entry, dict):
-            check.problems.append("a sign-off entry is not an object")
+            check.problems.append(_("a sign-off entry is not an object"))
             continue
         who = f"{entry.get('name')} ({entry.get('role')})"
-        problem = check_signature(entry)
+        problem = shown(check_signature(entry))
         if problem is None and entry.get("v") != 2:
-            problem = f"signature by {who} does not sign its public key (made by an older migready): sign again"
+            problem = _("signature by {who} does not sign its public key (made by an older migready): "
+                        "sign again").format(who=who)
         if problem:
             check.problems.append(problem)
             continue
         if entry.get("digest") != digest:
-            check.problems.append(f"signature by {who} is over other content ({str(entry.get('digest'))[:12]}…)")
+            check.problems.append(_("signature by {who} is over other content ({digest}…)").format(
+                who=who, digest=str(entry.get("digest"))[:12]))
             continue
         known = trusted.get(entry.get("public_key"))
         if known is None:
-            check.problems.append(f"untrusted signer: {who}, key {fingerprint(entry['public_key'])}, is not in the "
-                                  "trust directory")
+            check.problems.append(_("untrusted signer: {who}, key {fingerprint}, is not in the trust directory").format(
+                who=who, fingerprint=fingerprint(entry["public_key"])))
             continue
         if (known.get("name"), known.get("role")) != (entry.get("name"), entry.get("role")):
-            check.problems.append(f"signer mismatch: the key of {known.get('name')} ({known.get('role')}) signed as "
-                                  f"{who}")
+            check.problems.append(_("signer mismatch: the key of {name} ({role}) signed as {who}").format(
+                name=known.get("name"), role=known.get("role"), who=who))
             continue
-        check.signed.append(f"{entry.get('decision')} by {who}, key {fingerprint(entry['public_key'])}, "
-                            f"at {entry.get('signed_at')}")
+        decision = {"approve": _("approve"), "reject": _("reject")}.get(entry.get("decision"), entry.get("decision"))
+        check.signed.append(_("{decision} by {who}, key {fingerprint}, at {at}").format(
+            decision=decision, who=who, fingerprint=fingerprint(entry["public_key"]), at=entry.get("signed_at")))
         if entry.get("decision") == "approve":
             approved.add(entry.get("role"))
         else:
@@ -114,7 +121,7 @@ def verify_report(report: dict, trusted: dict[str, dict]) -> Verification:
     if verdict in ("GO", "GO WITH WAIVERS") and not check.awaiting and not rejected and not check.problems:
         check.verdict = verdict
     for who in rejected:
-        check.problems.append(f"rejected by {who}")
+        check.problems.append(_("rejected by {who}").format(who=who))
     return check
 
 
@@ -124,22 +131,25 @@ def _check_runs(report: dict, policy: dict, trusted: dict[str, dict], check: Ver
     for run in runs:
         if not isinstance(run, dict):
             continue
-        label = run_label(run)
+        label = shown(run_label(run))
         signed = (run.get("attestation") or {}).get("signed") if isinstance(run.get("attestation"), dict) else None
         if not isinstance(signed, dict):
-            check.runs.append(f"{label}: unattested")
+            check.runs.append(_("{run}: unattested").format(run=label))
             if required and run.get("compared"):
-                check.problems.append(f"{label} is unattested, and the inventory requires attested runs")
+                check.problems.append(_("{run} is unattested, and the inventory requires attested runs").format(
+                    run=label))
             continue
-        problem = check_attestation(signed)
+        problem = shown(check_attestation(signed))
         if problem is None and (signed.get("run") != run.get("id") or signed.get("digest") != run.get("digest")):
-            problem = f"the attestation of {label} is for other results"
+            problem = _("the attestation of {run} is for other results").format(run=label)
         if problem is None and trusted_signer(trusted, signed) is None:
-            problem = f"{label} is attested by {signed.get('name')} ({signed.get('role')}), whose key is not trusted"
+            problem = _("{run} is attested by {name} ({role}), whose key is not trusted").format(
+                run=label, name=signed.get("name"), role=signed.get("role"))
         if problem:
-            check.runs.append(f"{label}: attestation does not hold")
+            check.runs.append(_("{run}: attestation does not hold").format(run=label))
             if required or run.get("compared"):
                 check.problems.append(problem)
         else:
-            check.runs.append(f"{label}: attested by {signed.get('name')} ({signed.get('role')}), key "
-                              f"{fingerprint(signed['public_key'])}")
+            check.runs.append(_("{run}: attested by {name} ({role}), key {fingerprint}").format(
+                run=label, name=signed.get("name"), role=signed.get("role"),
+                fingerprint=fingerprint(signed["public_key"])))

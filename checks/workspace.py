@@ -27,6 +27,7 @@ import jsonschema
 from filelock import FileLock, Timeout
 
 from .atomic import atomic_write_text
+from .i18n import Msg, _
 from .problems import InputError, Problem, format_path
 from .records import Attestation, Mark, ProbeResult, Run
 from .safeio import StrictJSONError, loads_strict, read_regular
@@ -139,11 +140,13 @@ class Workspace:
         version = data.get("schema_version")
         if version != SCHEMA_VERSION:
             if isinstance(version, int) and 1 <= version < SCHEMA_VERSION:
-                raise _error(str(path), f"workspace schema version {version} is older than this migready's "
-                                        f"({SCHEMA_VERSION}); upgrade it explicitly with `migready upgrade {path}` "
-                                        "(the upgrade is recorded in its log)")
-            raise _error(str(path), f"workspace schema version {version!r} is not one this migready understands "
-                                    f"(1 to {SCHEMA_VERSION}); a newer migready wrote it?")
+                raise _error(str(path), _("workspace schema version {version} is older than this migready's "
+                                          "({current}); upgrade it explicitly with `migready upgrade {path}` "
+                                          "(the upgrade is recorded in its log)").format(
+                                              version=version, current=SCHEMA_VERSION, path=path))
+            raise _error(str(path), _("workspace schema version {version} is not one this migready understands "
+                                      "(1 to {current}); a newer migready wrote it?").format(
+                                          version=repr(version), current=SCHEMA_VERSION))
         ws = cls(path, data)
         ws._check(str(path))
         ws._stamp = _stamp(path)
@@ -163,8 +166,9 @@ class Workspace:
             if version == SCHEMA_VERSION:
                 return version, version
             if not isinstance(version, int) or not 1 <= version < SCHEMA_VERSION:
-                raise _error(str(path), f"workspace schema version {version!r} cannot be upgraded "
-                                        f"(this migready knows 1 to {SCHEMA_VERSION})")
+                raise _error(str(path), _("workspace schema version {version} cannot be upgraded "
+                                          "(this migready knows 1 to {current})").format(
+                                              version=repr(version), current=SCHEMA_VERSION))
             _refuse_newer_marks(data, str(path), version)
             for step in _MIGRATIONS[version - 1:]:
                 step(data, str(path), by)
@@ -190,8 +194,9 @@ class Workspace:
         try:
             lock.acquire()
         except Timeout:
-            raise WorkspaceConflict(f"{path} is being changed by another migready (lock {lock_path(path)} held "
-                                    f"for over {LOCK_TIMEOUT:.0f} s); try again when it has finished") from None
+            raise WorkspaceConflict(_("{path} is being changed by another migready (lock {lock} held for over "
+                                      "{seconds} s); try again when it has finished").format(
+                                          path=path, lock=lock_path(path), seconds=f"{LOCK_TIMEOUT:.0f}")) from None
         try:
             ws = (cls.open_or_create(path, inventory_path, inventory_digest) if create else cls.load(path))
             ws._file_lock = lock  # reentrant: save() takes it again
@@ -213,7 +218,7 @@ class Workspace:
                 _dt.date.fromisoformat(waiver["until"])
             except (ValueError, TypeError, KeyError):
                 problems.append(Problem(shown, 0, 0, f"waivers[{index}].until",
-                                        f"{waiver.get('until')!r} is not a real date"))
+                                        _("{value} is not a real date").format(value=repr(waiver.get("until")))))
         if problems:
             raise InputError(problems)
         broken = self.chain_problem() or self.state_problem()
@@ -229,7 +234,7 @@ class Workspace:
             logged = finished.get(run.get("id"))
             if logged is None and run.get("complete"):
                 run["complete"] = False
-                run["error"] = "its finished event is not in the log (cut short, or the log was truncated)"
+                run["error"] = Msg("its finished event is not in the log (cut short, or the log was truncated)")
 
     # -- contents (read them; change them only through the methods below) -----------------------
 
@@ -307,7 +312,7 @@ class Workspace:
             run = dict(run, results=list(run.get("results") or ()), complete=False, finished=None)
             run["id"] = run.get("id") or f"run-{len(self.runs) + 1}"
             if sum(1 for r in self.runs if r.get("id") == run["id"]):
-                raise ValueError(f"this workspace already has a run {run['id']}")
+                raise ValueError(_("this workspace already has a run {run}").format(run=run["id"]))
             self.runs.append(run)
             self.log(by, "probe-run-started", run=run["id"], phase=run.get("phase"), host=run.get("host"))
             return run
@@ -352,7 +357,7 @@ class Workspace:
             entry = attestation.to_dict() if isinstance(attestation, Attestation) else dict(attestation)
             run = self.run(entry.get("run"))
             if run is None or self.run_logged_digest(run["id"]) is None:
-                raise ValueError(f"run {entry.get('run')} is not a finished run of this workspace")
+                raise ValueError(_("run {run} is not a finished run of this workspace").format(run=entry.get("run")))
             self.log(by or entry.get("name") or "migready", "run-attested", attestation=entry)
             self.data.setdefault("attestations", []).append(entry)
             return entry
@@ -415,13 +420,16 @@ class Workspace:
         """None when the event log is intact, else which event was removed or edited."""
         previous = GENESIS
         for index, event in enumerate(self.events):
-            what = f"event {index + 1} ({event.get('action')} by {event.get('by')} at {event.get('at')})"
+            what = _("event {n} ({action} by {by} at {at})").format(n=index + 1, action=event.get("action"),
+                                                                      by=event.get("by"), at=event.get("at"))
             if event.get("seq") != index + 1:
-                return f"event log: {what} has sequence number {event.get('seq')}: an event before it was removed"
+                return _("event log: {event} has sequence number {seq}: an event before it was removed").format(
+                    event=what, seq=event.get("seq"))
             if event.get("prev") != previous:
-                return f"event log: {what} does not follow the event before it: an event was removed or edited"
+                return _("event log: {event} does not follow the event before it: an event was removed or "
+                         "edited").format(event=what)
             if event.get("hash") != event_hash(event):
-                return f"event log: {what} was edited after it was recorded"
+                return _("event log: {event} was edited after it was recorded").format(event=what)
             previous = event["hash"]
         return None
 
@@ -448,27 +456,31 @@ class Workspace:
                 finished[details.get("run")] = details.get("digest")
         for index, run in enumerate(self.runs):
             if run.get("id") not in started:
-                return f"runs[{index}] ({run.get('id')}) is not in the event log: added by hand?"
+                return _("{where} ({run}) is not in the event log: added by hand?").format(
+                    where=f"runs[{index}]", run=run.get("id"))
             # a run without its finished event was cut short: kept, but it counts as incomplete
             if run.get("id") in finished and run_digest(run) != finished.pop(run.get("id")):
-                return f"runs[{index}] ({run.get('id')}) does not match the event log: results edited by hand?"
+                return _("{where} ({run}) does not match the event log: results edited by hand?").format(
+                    where=f"runs[{index}]", run=run.get("id"))
         if finished:
-            return f"probe run {sorted(finished, key=str)[0]} is in the event log but not in the workspace: removed?"
+            return _("probe run {run} is in the event log but not in the workspace: removed?").format(
+                run=sorted(finished, key=str)[0])
         for index, record in enumerate(self.discoveries):
             if not isinstance(record, dict) or \
                     hashlib.sha256(canonical_json(record)).hexdigest() != digests.pop(record.get("id"), None):
-                return f"discoveries[{index}] does not match the event log: edited by hand?"
+                return _("{where} does not match the event log: edited by hand?").format(where=f"discoveries[{index}]")
         if digests:
-            return f"discovery {sorted(digests, key=str)[0]} is in the event log but not in the workspace: removed?"
+            return _("discovery {discovery} is in the event log but not in the workspace: removed?").format(
+                discovery=sorted(digests, key=str)[0])
         for item in sorted(set(marks) | set(self.marks), key=str):
             if marks.get(item) != self.marks.get(item):
-                return f"marks[{item!r}] does not match the event log: edited by hand?"
+                return _("{where} does not match the event log: edited by hand?").format(where=f"marks[{item!r}]")
         for key, expected in logged.items():
             stored = self.data.get(key) or []
             for index in range(max(len(expected), len(stored))):
                 if (stored[index] if index < len(stored) else None) != \
                         (expected[index] if index < len(expected) else None):
-                    return f"{key}[{index}] does not match the event log: edited by hand?"
+                    return _("{where} does not match the event log: edited by hand?").format(where=f"{key}[{index}]")
         return None
 
     # -- saving -----------------------------------------------------------------------------------
@@ -480,14 +492,14 @@ class Workspace:
             try:
                 self._file_lock.acquire()
             except Timeout:
-                raise WorkspaceConflict(f"{self.path} is being changed by another migready (lock "
-                                        f"{lock_path(self.path)} held for over {LOCK_TIMEOUT:.0f} s); nothing "
-                                        "was overwritten") from None
+                raise WorkspaceConflict(_("{path} is being changed by another migready (lock {lock} held for over "
+                                          "{seconds} s); nothing was overwritten").format(
+                                              path=self.path, lock=lock_path(self.path),
+                                              seconds=f"{LOCK_TIMEOUT:.0f}")) from None
             try:
                 if _stamp(self.path) != self._stamp:
-                    raise WorkspaceConflict(
-                        f"{self.path} was changed by another program since it was opened; "
-                        "reopen it (nothing was overwritten)")
+                    raise WorkspaceConflict(_("{path} was changed by another program since it was opened; "
+                                              "reopen it (nothing was overwritten)").format(path=self.path))
                 self.data["updated"] = utc_now()
                 text = json.dumps(self.data, ensure_ascii=False, indent=1, sort_keys=True)
                 atomic_write_text(self.path, text + "\n")
@@ -502,19 +514,20 @@ def _read(path: Path) -> dict:
     try:  # a FIFO or device is refused at once; size and depth bounded, NaN refused (checks/safeio.py)
         text = read_regular(path).decode("utf-8")
     except OSError as exc:
-        raise _error(shown, f"cannot read workspace: {exc.strerror or exc}") from None
+        raise _error(shown, _("cannot read workspace: {error}").format(error=exc.strerror or exc)) from None
     except UnicodeDecodeError:
-        raise _error(shown, "workspace is not valid UTF-8 (damaged?)" + _bak_hint(path)) from None
+        raise _error(shown, _("workspace is not valid UTF-8 (damaged?)") + _bak_hint(path)) from None
     try:
         data = loads_strict(text)
     except StrictJSONError as exc:
-        raise InputError([Problem(shown, exc.lineno, exc.colno, "", f"workspace refused: {exc.msg}")]) from None
+        raise InputError([Problem(shown, exc.lineno, exc.colno, "",
+                                  _("workspace refused: {reason}").format(reason=exc.msg))]) from None
     except json.JSONDecodeError as exc:
         raise InputError([Problem(shown, exc.lineno, exc.colno, "",
-                                  f"workspace is not valid JSON ({exc.msg}); truncated or edited?"
-                                  + _bak_hint(path))]) from None
+                                  _("workspace is not valid JSON ({reason}); truncated or edited?").format(
+                                      reason=exc.msg) + _bak_hint(path))]) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise _error(shown, f'not a migready workspace (no "format": "{FORMAT}")')
+        raise _error(shown, _('not a migready workspace (no "format": "{format}")').format(format=FORMAT))
     return data
 
 
@@ -522,10 +535,11 @@ def _refuse_newer_marks(data: dict, shown: str, version: int) -> None:
     found = [key for key in NEWER_THAN_V1 if key in data]
     events = data.get("events")
     if isinstance(events, list) and any(isinstance(e, dict) and ("hash" in e or "prev" in e) for e in events):
-        found.append("a hash-chained event log")
+        found.append(_("a hash-chained event log"))
     if found:
-        raise _error(shown, f"says schema version {version} but holds what only a newer version writes "
-                            f"({', '.join(found)}): edited to look older?  Not upgraded")
+        raise _error(shown, _("says schema version {version} but holds what only a newer version writes "
+                              "({found}): edited to look older?  Not upgraded").format(
+                                  version=version, found=", ".join(found)))
 
 
 def remove_stale_temps(path: Path) -> None:
@@ -543,7 +557,7 @@ def _error(shown: str, message: str) -> InputError:
 
 def _bak_hint(path: Path) -> str:
     backup = path.with_name(path.name + ".bak")
-    return f"; the previous good copy is {backup}" if backup.exists() else ""
+    return _("; the previous good copy is {backup}").format(backup=backup) if backup.exists() else ""
 
 
 # -- schema migrations: _MIGRATIONS[n - 1] turns version n into n + 1 -----------------------------
@@ -553,7 +567,7 @@ def _v1_to_v2(data: dict, shown: str, by: str = "migready") -> None:
     """v1 (the first probe runs) had free-form events; v2 chains them and adds the review state."""
     events = data.get("events", [])
     if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
-        raise _error(shown, "events: a version 1 workspace must hold a list of events (objects); damaged?")
+        raise _error(shown, _("events: a version 1 workspace must hold a list of events (objects); damaged?"))
     for key, empty in (("flags", []), ("marks", {}), ("waivers", []), ("signoffs", [])):
         data.setdefault(key, empty)
     previous, chained = GENESIS, []

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from .i18n import _
 from .problems import Problem, format_path
 
 try:  # libyaml is much faster; fall back to pure Python when it is absent
@@ -98,10 +99,10 @@ class _Builder:
             elif isinstance(event, yaml.DocumentStartEvent):
                 self.documents += 1
                 if self.documents > 1:
-                    self.problem(event.start_mark, (), "only one YAML document is allowed (found a second '---')")
+                    self.problem(event.start_mark, (), _("only one YAML document is allowed (found a second '---')"))
                     return False
             if self.total > _MAX_NODES:
-                self.problem(event.start_mark, (), f"document expands to more than {_MAX_NODES} values")
+                self.problem(event.start_mark, (), _("document expands to more than {limit} values").format(limit=_MAX_NODES))
                 return False
         return True
 
@@ -139,7 +140,7 @@ class _Builder:
         frame = self.stack[-1]
         key, mark = event.value, event.start_mark
         if key in frame.seen:
-            self.problem(mark, frame.path + (key,), f"duplicate key '{key}' (first defined on line {frame.seen[key]})")
+            self.problem(mark, frame.path + (key,), _("duplicate key '{key}' (first defined on line {line})").format(key=key, line=frame.seen[key]))
             frame.key = _DROPPED
             return
         frame.seen[key] = mark.line + 1
@@ -166,7 +167,7 @@ class _Builder:
             tag = self.resolver.resolve(yaml.ScalarNode, event.value, (True, False))
         elif event.tag in (None, "!") or not event.tag.startswith("tag:yaml.org,2002:"):
             if event.tag not in (None, "!"):
-                self.problem(event.start_mark, self.current_path(), f"unsupported YAML tag {event.tag}")
+                self.problem(event.start_mark, self.current_path(), _("unsupported YAML tag {tag}").format(tag=event.tag))
             return event.value
         else:
             tag = event.tag
@@ -184,7 +185,7 @@ class _Builder:
 
     def start(self, event) -> None:
         if self.takes_key():
-            self.problem(event.start_mark, self.current_path(), "keys must be plain strings")
+            self.problem(event.start_mark, self.current_path(), _("keys must be plain strings"))
             self.stack[-1].key = _DROPPED
             self.skip_depth = 1
             return
@@ -207,12 +208,12 @@ class _Builder:
 
     def alias(self, event) -> None:
         if self.takes_key():
-            self.problem(event.start_mark, self.current_path(), "keys must be plain strings")
+            self.problem(event.start_mark, self.current_path(), _("keys must be plain strings"))
             self.stack[-1].key = _DROPPED
             return
         if event.anchor not in self.anchors:
             self.problem(event.start_mark, self.current_path(),
-                         f"alias *{event.anchor} refers to no complete anchor (undefined or recursive)")
+                         _("alias *{anchor} refers to no complete anchor (undefined or recursive)").format(anchor=event.anchor))
             self.attach(None, event, 1)
             return
         value, size = self.anchors[event.anchor]
@@ -231,21 +232,22 @@ def load_located(text: str, filename: str, problems: list[Problem]) -> Located |
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        what = exc.problem or "YAML syntax error"
+        # PyYAML's own words (exc.problem / exc.context) come in English: quoted inside a translated frame
+        what = exc.problem or _("YAML syntax error")
         if exc.context:
             what = f"{exc.context}: {what}"
-        problems.append(Problem(filename, line, col, "", f"YAML syntax error: {what}"))
+        problems.append(Problem(filename, line, col, "", _("YAML syntax error: {detail}").format(detail=what)))
         return None
     except yaml.YAMLError as exc:
-        problems.append(Problem(filename, 1, 1, "", f"YAML error: {exc}"))
+        problems.append(Problem(filename, 1, 1, "", _("YAML error: {detail}").format(detail=exc)))
         return None
     except (ValueError, TypeError, OverflowError) as exc:  # a scalar PyYAML cannot construct
-        problems.append(Problem(filename, 1, 1, "", f"cannot read value: {exc}"))
+        problems.append(Problem(filename, 1, 1, "", _("cannot read value: {detail}").format(detail=exc)))
         return None
     if not complete:
         return None
     if builder.located.data is None and not builder.located.values:
-        problems.append(Problem(filename, 1, 1, "", "the file is empty"))
+        problems.append(Problem(filename, 1, 1, "", _("the file is empty")))
         return None
     return builder.located
 
@@ -263,7 +265,7 @@ def decode_text(raw: bytes, filename: str, problems: list[Problem]) -> str | Non
                 line,
                 col,
                 "",
-                f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+                _("not valid UTF-8 (byte 0x{byte:02x}); save the file as UTF-8").format(byte=raw[exc.start]),
             )
         )
         return None

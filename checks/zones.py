@@ -28,10 +28,21 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
+from .i18n import Msg
 from .model import Inventory, Site, Zone, parse_ip
 
 INSIDE_KINDS = ("internal", "store")  # zones whose traffic must stay on internal paths
 INSIDE_CLASSES = ("private", "loopback")  # the fallback when no zone claims an address
+
+# The words for address classes and zone kinds inside sentences (the ids stay in files and JSON).
+WORDS = {"private": Msg("private"), "loopback": Msg("loopback"), "public": Msg("public"), "other": Msg("other"),
+         "name": Msg("name"), "non-public": Msg("non-public"), "internal": Msg("internal"), "store": Msg("store"),
+         "external": Msg("external"), "egress": Msg("egress")}
+
+
+def word(value: str):
+    """An address class or zone kind as a word of a sentence (a `Msg`); anything else is data."""
+    return WORDS.get(value, value)
 
 
 def address_class(ip) -> str:
@@ -65,8 +76,8 @@ class Placement:
     def label(self) -> str:
         """'zone idc (internal)' or 'public, in no zone'."""
         if self.zone is not None:
-            return f"zone {self.zone.name} ({self.zone.kind})"
-        return f"{self.address_class}, in no zone"
+            return Msg("zone {zone} ({kind})", zone=self.zone.name, kind=word(self.zone.kind))
+        return Msg("{address_class}, in no zone", address_class=word(self.address_class))
 
     @property
     def region(self) -> str:
@@ -74,7 +85,7 @@ class Placement:
         return f"zone:{self.zone.name}" if self.zone is not None else f"class:{self.address_class}"
 
     def __str__(self) -> str:
-        return f"{self.address}, {self.label}"
+        return Msg("{address}, {where}", address=self.address, where=self.label)
 
 
 class ZoneMap:
@@ -153,18 +164,20 @@ class ZoneMap:
             return None
         site = self.site(phase)
         if site is not None and any(ip.version == n.version and ip in n for n in site.nat_gateways):
-            return f"NAT gateway {address} of site '{site.site}'"
+            return Msg("NAT gateway {address} of site '{site}'", address=address, site=site.site)
         zone = self.zone_of_ip(ip)
         if zone is not None and zone.kind == "egress":
-            where = f" of site '{site.site}'" if site is not None else ""
-            return f"egress zone {zone.name} ({address}){where}"
+            if site is not None:
+                return Msg("egress zone {zone} ({address}) of site '{site}'", zone=zone.name, address=address,
+                           site=site.site)
+            return Msg("egress zone {zone} ({address})", zone=zone.name, address=address)
         return None
 
     def site_nats(self, phase: Optional[str]) -> Optional[str]:
         """'site new NATs its egress' when the phase's site declares egress_nat, else None."""
         site = self.site(phase)
         if site is not None and (site.egress_nat or site.nat_gateways):
-            return f"the NAT of site '{site.site}'"
+            return Msg("the NAT of site '{site}'", site=site.site)
         return None
 
     def route_egress(self, route: dict, phase: Optional[str]) -> Optional[str]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
 from migready.checks import signing
 from migready.checks.atomic import atomic_write_bytes
 from migready.checks.report import EXTENSIONS, build_report, render
@@ -11,6 +13,7 @@ from migready.checks.report.html import document_parts
 
 
 PREVIEW_BUDGET = 150_000  # characters of HTML the preview lays out (on the UI thread) at most
+PREVIEW_CUT = QT_TRANSLATE_NOOP("ReportPreview", "<b>The preview stops here, after {percent}% of the report.</b> Export it (HTML or PDF) to read all of it.")  # noqa: E501
 _BOUNDARIES = ("</tr>", "</li>", "</p>", "</table>", "</div>")
 
 
@@ -39,8 +42,9 @@ def preview_html(report: dict, budget: int = PREVIEW_BUDGET) -> str:
         return head + "<body>\n" + body + "\n</body></html>\n"
     cut = max(body.rfind(tag, 0, budget) + len(tag) for tag in _BOUNDARIES)  # after a whole row, item, paragraph
     cut = cut if cut > budget // 2 else budget
-    note = (f'<p style="page-break-before: always"><b>The preview stops here, after {cut * 100 // len(body)}% '
-            "of the report.</b> Export it (HTML or PDF) to read all of it.</p>")
+    # a plain function run by a worker, no QObject: the context is named (lupdate extracts it under it)
+    words = QCoreApplication.translate("ReportPreview", PREVIEW_CUT).format(percent=cut * 100 // len(body))
+    note = f'<p style="page-break-before: always">{words}</p>'
     return head + "<body>\n" + body[:cut] + "</table></ul>" + note + "\n</body></html>\n"
 
 

@@ -30,11 +30,9 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QS
 from PySide6.QtGui import (QAbstractTextDocumentLayout, QFont, QFontDatabase, QGuiApplication, QPageLayout,
                            QPageSize, QPainter, QPdfWriter, QTextDocument)
 
-from migready.checks.report.html import document_parts
-from migready.checks.report.model import content_digest
-from migready.checks.report.signoff import final_verdict
+from migready.checks.report.html import document_parts, document_title, page_footer
 
-CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
+CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN", "Noto Serif CJK SC",
                 "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Droid Sans Fallback", "AR PL UMing CN",
                 "PingFang SC", "Microsoft YaHei")
 # Latin text first from a Latin font: Qt's PDF text layer loses the digits set in Noto Sans CJK
@@ -105,7 +103,7 @@ def render_pdf(report: dict, progress: Callable[[int, int], None] | None = None,
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     writer.setPageMargins(MARGINS_MM, QPageLayout.Unit.Millimeter)
     writer.setResolution(RESOLUTION)
-    writer.setTitle(f"migready report: {final_verdict(report)['verdict']} · {report['migration']['name']}")
+    writer.setTitle(document_title(report))
     writer.setCreator("migready")
     page = writer.pageLayout().paintRectPixels(RESOLUTION)
     footer_height = RESOLUTION * 0.25  # a quarter inch
@@ -123,8 +121,8 @@ def render_pdf(report: dict, progress: Callable[[int, int], None] | None = None,
         doc.setHtml(html)
         doc.setPageSize(body)
         docs.append((doc, doc.pageCount()))
-    total = sum(pages for _, pages in docs)
-    footer = footer_text(report)
+    total = sum(pages for _doc, pages in docs)
+    footer = page_footer(report)
     footer_font = QFont(font)
     footer_font.setPointSizeF(7)
 
@@ -153,7 +151,7 @@ def render_pdf(report: dict, progress: Callable[[int, int], None] | None = None,
                 painter.setPen(Qt.GlobalColor.darkGray)
                 painter.drawText(QRectF(0, body.height(), body.width(), footer_height),
                                  Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft,
-                                 f"{footer} · page {number} of {total}")
+                                 footer(number, total))
                 if progress:
                     progress(number, total)
     finally:
@@ -183,13 +181,6 @@ def section_documents(report: dict) -> list[str]:
     # A document starts on a new page anyway; a break before its first block would leave a blank one.
     sections = [s.replace(_BREAK, "", 1) if s.startswith('<div class="service"') else s for s in sections]
     return [head + "<body>" + _bordered(section) + "</body></html>" for section in sections]
-
-
-def footer_text(report: dict) -> str:
-    name = report["migration"]["name"]
-    if len(name) > 60:
-        name = name[:59] + "…"
-    return f"migready report · {final_verdict(report)['verdict']} · {name} · digest {content_digest(report)[:16]}…"
 
 
 _COUNTS = re.compile(r'<table class="counts"')

@@ -49,7 +49,7 @@ def test_shown_says_a_msg_in_the_readers_language_and_leaves_data_alone(zh):
     assert shown("NO-GO") == "NO-GO"  # a plain str is data (a name, a note): never translated
     nested = Msg("{a} / {b}", a=Msg("GO"), b="门店秤")
     assert shown(nested) == "放行 / 门店秤"
-    assert shown(Joined("; ", [Msg("pass"), "data"])) == "通过; data"
+    assert shown(Joined("; ", [Msg("pass"), "data"])) == "通过；data"
     assert shown([Msg("fail"), "x"]) == ["失败", "x"]
 
 

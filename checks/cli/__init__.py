@@ -16,9 +16,10 @@ from pathlib import Path
 from .. import __version__
 from . import demo as cli_demo, discover as cli_discover, gui as cli_gui, probe as cli_probe, report as cli_report, review as cli_review, sign as cli_sign
 from . import rehearse as cli_rehearse
-from .common import (add_lang, requested_language, EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, missing_required, plural, polish,
+from .common import (add_lang, requested_language, EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, missing_required, polish,
                      print_problems, wrong_kind_files)
-from ..i18n import set_language
+from .words import column, said, tag
+from ..i18n import _, ngettext, set_language, shown
 from ..inventory import load_inventory
 from ..problems import InputError
 from ..rules import SEVERITIES, at_or_above, evaluate
@@ -31,8 +32,10 @@ def cmd_validate(args) -> int:
     except InputError as exc:
         return print_problems(exc)
     deps = sum(len(s.dependencies) for s in inventory.services)
-    print(f"{args.inventory}: valid ({plural(len(inventory.services), 'service')}, "
-          f"{plural(deps, 'dependency', 'dependencies')})")
+    services = ngettext("{n} service", "{n} services", len(inventory.services)).format(n=len(inventory.services))
+    print(_("{inventory}: valid ({services}, {dependencies})").format(
+        inventory=args.inventory, services=services,
+        dependencies=ngettext("{n} dependency", "{n} dependencies", deps).format(n=deps)))
     return EXIT_OK
 
 
@@ -47,11 +50,14 @@ def cmd_flags(args) -> int:
         sys.stdout.write("\n")
     else:
         for f in flags:
-            print(f"[{f.severity.upper():7}] {f.rule} {f.message}")
-            print(f"          incident {f.incident}; cleared by {f.cleared_by}")
+            print(f"[{column(tag('severity', f.severity), 7)}] {f.rule} {shown(f.message)}")
+            print("          " + _("incident {incident}; cleared by {cleared_by}").format(
+                incident=f.incident, cleared_by=shown(f.cleared_by)))
         counts = {s: sum(1 for f in flags if f.severity == s) for s in SEVERITIES}
-        summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-        print(plural(len(flags), "flag") + (f" ({summary})" if summary else ""))
+        summary = _(", ").join(_("{n} {severity}").format(n=n, severity=tag("severity", s, upper=False))
+                               for s, n in counts.items() if n)
+        total = ngettext("{n} flag", "{n} flags", len(flags)).format(n=len(flags))
+        print(_("{total} ({summary})").format(total=total, summary=summary) if summary else total)
     if args.fail_on and at_or_above(flags, args.fail_on):
         return EXIT_FINDINGS
     return EXIT_OK
@@ -60,23 +66,24 @@ def cmd_flags(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="migready",
-        description="Migration readiness: flag the dependencies HTTP checks miss, probe them "
-        "before and after the move, and sign off a go/no-go report.",
+        description=_("Migration readiness: flag the dependencies HTTP checks miss, probe them "
+                      "before and after the move, and sign off a go/no-go report."),
     )
-    parser.add_argument("--version", action="version", version=f"migready {__version__}")
+    parser.add_argument("--version", action="version", version=f"migready {__version__}",
+                        help=_("show program's version number and exit"))
     add_lang(parser)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
 
-    p = sub.add_parser("validate", help="check an inventory; exit 0 valid, 2 invalid")
+    p = sub.add_parser("validate", help=_("check an inventory; exit 0 valid, 2 invalid"))
     p.add_argument("inventory", type=Path)
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("flags", help="list the risky dependencies of an inventory")
+    p = sub.add_parser("flags", help=_("list the risky dependencies of an inventory"))
     p.add_argument("inventory", type=Path)
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--fail-on", choices=SEVERITIES, default="high", metavar="SEVERITY",
-                   help=f"exit 1 when a flag at or above this severity exists ({', '.join(SEVERITIES)}; "
-                   "default: high, as for discover)")
+    p.add_argument("--fail-on", choices=SEVERITIES, default="high", metavar=_("SEVERITY"),
+                   help=_("exit 1 when a flag at or above this severity exists ({severities}; "
+                          "default: high, as for discover)").format(severities=", ".join(SEVERITIES)))
     p.set_defaults(func=cmd_flags)
 
     cli_probe.add_commands(sub)
@@ -106,15 +113,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         set_language(requested_language(argv))
     except ValueError as exc:
-        print(f"migready: error: {exc}", file=sys.stderr)
+        print(f"migready: error: {exc}", file=sys.stderr)  # no language yet: English
         return EXIT_BAD_INPUT
     parser = build_parser()
     if not argv:  # bare `migready`: the app, when there is a screen
         if cli_gui.usable_display() is None:
             return cli_gui.cmd_gui(argparse.Namespace(path=None))
         parser.print_help()
-        print("\nno display found (DISPLAY, WAYLAND_DISPLAY and QT_QPA_PLATFORM are unset): "
-              "the desktop app needs one; the commands above work without")
+        print("\n" + _("no display found (DISPLAY, WAYLAND_DISPLAY and QT_QPA_PLATFORM are unset): "
+                        "the desktop app needs one; the commands above work without"))
         return EXIT_OK
     args = parser.parse_args(argv)
     _guard_terminal()
@@ -123,27 +130,28 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     missing = missing_required(args)
     if missing:
-        print(f"migready {args.command}: error: the following arguments are required: {', '.join(missing)}",
-              file=sys.stderr)
+        message = _("the following arguments are required: %s") % ", ".join(missing)  # argparse's words
+        sys.stderr.write(_("%(prog)s: error: %(message)s\n") % {"prog": f"migready {args.command}", "message": message})
         return EXIT_BAD_INPUT
     for message in wrong_kind_files(args):
-        print(message, file=sys.stderr)
+        print(shown(message), file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
         return args.func(args)
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(_("interrupted"), file=sys.stderr)
         return 130
     except BrokenPipeError:  # e.g. `migready flags x | head`
         return EXIT_OK
     except WorkspaceConflict as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(_("error: {message}").format(message=said(exc)), file=sys.stderr)
         return EXIT_BAD_INPUT
     except Exception as exc:  # a bug: never let it pass for a verdict's exit code
         if os.environ.get("MIGREADY_DEBUG"):
             raise
-        print(f"migready: internal error ({type(exc).__name__}: {exc}); this is a bug. "
-              "Rerun with MIGREADY_DEBUG=1 for the traceback.", file=sys.stderr)
+        print(_("migready: internal error ({error}); this is a bug. "
+                "Rerun with MIGREADY_DEBUG=1 for the traceback.").format(error=f"{type(exc).__name__}: {exc}"),
+              file=sys.stderr)
         return EXIT_INTERNAL
 
 

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import sys
 
+from ..i18n import N_, _, ngettext
 from ..problems import InputError
 from ..sanitize import for_terminal
+from .words import said
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_INCOMPLETE = 4  # a probe run that did not finish (dropped, cancelled); what came in is stored
@@ -13,50 +15,74 @@ EXIT_INTERNAL = 70  # a bug (EX_SOFTWARE): distinct from every verdict and findi
 
 def print_problems(exc: InputError) -> int:
     for problem in exc.problems:
-        print(for_terminal(problem), file=sys.stderr)  # messages quote values from the file
+        print(for_terminal(problem), file=sys.stderr)  # messages quote values from the file (said by Problem)
     count = len(exc.problems)
-    print(f"{count} problem{'s' if count != 1 else ''} found", file=sys.stderr)
+    print(ngettext("{n} problem found", "{n} problems found", count).format(n=count), file=sys.stderr)
     return EXIT_BAD_INPUT
 
 
 # ------------------------------------------------------------------ one vocabulary for every verb
 # Exit codes, shown at the end of every verb's --help (README has the same table).
 EXIT_HELP = {
-    "validate": "0 valid, 2 invalid",
-    "flags": "0 no flag at or above --fail-on, 1 there is one, 2 bad input",
-    "plan": "0 shown, 2 bad input",
-    "probe": "0 all pass, 1 failures, 2 bad input, host unreachable or not confirmed, 4 run incomplete",
-    "reflector": "0 stopped (Ctrl-C), 2 bad input or the port is taken",
-    "compare": "0 shown, 2 bad input",
-    "checklist": "0 shown, 2 bad input",
-    "verdict": "0 GO, 3 GO WITH WAIVERS, 1 NO-GO, 2 bad input",
-    "mark": "0 recorded, 2 bad input",
-    "waive": "0 recorded, 2 bad input",
-    "report": "0 written, 2 bad input",
-    "keygen": "0 written, 2 bad input",
-    "signoff": "0 signed, 2 bad input",
-    "verify": "0 all signatures hold, 1 something does not (named), 2 bad input",
-    "demo": "the verdict's: 0 GO, 3 GO WITH WAIVERS, 1 NO-GO; 2 the demo could not start",
-    "discover": "0 nothing at or above --fail-on, 1 findings, 2 bad input, 4 incomplete",
-    "gui": "0 closed, 2 no display or bad input",
-    "upgrade": "0 upgraded or already current, 2 bad input",
-    "rehearse": "0 fails fast or unaffected, 1 hangs, 2 bad input or refused, 4 interrupted (the fault removed), "
-                "5 inconclusive",
+    "validate": N_("0 valid, 2 invalid"),
+    "flags": N_("0 no flag at or above --fail-on, 1 there is one, 2 bad input"),
+    "plan": N_("0 shown, 2 bad input"),
+    "probe": N_("0 all pass, 1 failures, 2 bad input, host unreachable or not confirmed, 4 run incomplete"),
+    "reflector": N_("0 stopped (Ctrl-C), 2 bad input or the port is taken"),
+    "compare": N_("0 shown, 2 bad input"),
+    "checklist": N_("0 shown, 2 bad input"),
+    "verdict": N_("0 GO, 3 GO WITH WAIVERS, 1 NO-GO, 2 bad input"),
+    "mark": N_("0 recorded, 2 bad input"),
+    "waive": N_("0 recorded, 2 bad input"),
+    "report": N_("0 written, 2 bad input"),
+    "keygen": N_("0 written, 2 bad input"),
+    "signoff": N_("0 signed, 2 bad input"),
+    "verify": N_("0 all signatures hold, 1 something does not (named), 2 bad input"),
+    "demo": N_("the verdict's: 0 GO, 3 GO WITH WAIVERS, 1 NO-GO; 2 the demo could not start"),
+    "discover": N_("0 nothing at or above --fail-on, 1 findings, 2 bad input, 4 incomplete"),
+    "gui": N_("0 closed, 2 no display or bad input"),
+    "upgrade": N_("0 upgraded or already current, 2 bad input"),
+    "rehearse": N_("0 fails fast or unaffected, 1 hangs, 2 bad input or refused, 4 interrupted (the fault removed), "
+                "5 inconclusive"),
 }
 # Help for positionals and options that a verb left without one, by destination.
 DEFAULT_HELP = {
-    "inventory": "the inventory (YAML)",
-    "workspace": "the workspace (*.migready.json)",
-    "report": "a report written with --format json",
-    "item": "a checklist item id (see migready checklist)",
-    "state": "pass, fail or na",
+    "inventory": N_("the inventory (YAML)"),
+    "workspace": N_("the workspace (*.migready.json)"),
+    "report": N_("a report written with --format json"),
+    "item": N_("a checklist item id (see migready checklist)"),
+    "state": N_("pass, fail or na"),
 }
 # One metavar per kind of value (argparse's default, the option's name in capitals, said OUT, BY, JOBS...).
-METAVARS = {"out": "PATH", "draft": "FILE", "by": "NAME", "jobs": "N", "ssh_config": "FILE",
-            "known_hosts": "FILE", "key": "FILE", "name": "NAME", "role": "ROLE", "bind": "ADDRESS", "port": "N",
-            "host": "HOST", "workspace": "FILE", "phase": None}
+METAVARS = {"out": N_("PATH"), "draft": N_("FILE"), "by": N_("NAME"), "jobs": N_("N"), "ssh_config": N_("FILE"),
+            "known_hosts": N_("FILE"), "key": N_("FILE"), "name": N_("NAME"), "role": N_("ROLE"), "bind": N_("ADDRESS"), "port": N_("N"),
+            "host": N_("HOST"), "workspace": N_("FILE"), "phase": None}
 # Paths given as these arguments must be files of this kind.
 FILE_KINDS = {"inventory": "inventory", "workspace": "workspace", "report": "report"}
+
+
+def _help_formatter():
+    """argparse's RawDescriptionHelpFormatter, with option columns that stay aligned when a metavar is
+    Chinese (argparse pads by characters; a CJK character takes two terminal columns)."""
+    import argparse
+
+    from .words import width
+
+    class Formatter(argparse.RawDescriptionHelpFormatter):
+        def _format_action(self, action):
+            text = super()._format_action(action)
+            header = self._format_action_invocation(action)
+            extra = width(header) - len(header)
+            first, sep, rest = text.partition("\n")
+            at = first.find(header)
+            if extra and at >= 0:
+                after = first[at + len(header):]
+                gap = len(after) - len(after.lstrip(" "))
+                if after.strip() and gap - extra >= 2:
+                    first = first[:at + len(header)] + after[extra:]
+            return first + sep + rest
+
+    return Formatter
 
 
 def polish(parser) -> None:
@@ -65,24 +91,25 @@ def polish(parser) -> None:
     import argparse
 
     for name, sub in _subparsers(parser).items():
-        sub.formatter_class = argparse.RawDescriptionHelpFormatter
+        sub.formatter_class = _help_formatter()
         add_lang(sub)
-        if name in EXIT_HELP and "exit codes" not in (sub.epilog or ""):
-            line = f"exit codes: {EXIT_HELP[name]} (all verbs: README, 'Exit codes')"
+        line = name in EXIT_HELP and _("exit codes: {codes} (all verbs: README, 'Exit codes')").format(
+            codes=_(EXIT_HELP[name]))
+        if line and "exit codes" not in (sub.epilog or "") and line not in (sub.epilog or ""):
             sub.epilog = f"{sub.epilog.rstrip()}\n\n{line}" if sub.epilog else line
         for action in sub._actions:
             if action.option_strings and action.metavar is None and METAVARS.get(action.dest) \
                     and action.nargs != 0 and not action.choices:
-                action.metavar = METAVARS[action.dest]
+                action.metavar = _(METAVARS[action.dest])
             if action.help is None and action.dest in DEFAULT_HELP and not action.option_strings:
-                action.help = DEFAULT_HELP[action.dest]
+                action.help = _(DEFAULT_HELP[action.dest])
             if action.dest in ("format", "output_format") and action.option_strings:
                 choices = list(action.choices or ())
                 if action.help is None:
-                    action.help = (f"{', '.join(choices[:-1])} or {choices[-1]}" if len(choices) > 1
-                                   else "output format")
+                    action.help = (_("{choices} or {last}").format(choices=", ".join(choices[:-1]), last=choices[-1])
+                                   if len(choices) > 1 else _("output format"))
                 if action.default is not None and "default" not in action.help:
-                    action.help += f" (default: {action.default})"
+                    action.help += _(" (default: {default})").format(default=action.default)
 
 
 def add_lang(parser) -> None:
@@ -90,8 +117,8 @@ def add_lang(parser) -> None:
     the help and argparse's own errors are in that language too."""
     from ..i18n import LANGUAGES
     parser.add_argument("--lang", metavar="LANG", default=None,
-                        help=f"language of the output: {', '.join(LANGUAGES)} (default: from LANGUAGE, LC_ALL, "
-                        "LC_MESSAGES, LANG)")
+                        help=_("language of the output: {languages} (default: from LANGUAGE, LC_ALL, "
+                               "LC_MESSAGES, LANG)").format(languages=", ".join(LANGUAGES)))
 
 
 def requested_language(argv: list[str]) -> str | None:
@@ -116,11 +143,11 @@ def _subparsers(parser) -> dict:
     return {}
 
 
-def add_reason(parser, *old_names: str, required: bool = True, help: str = "why (required)") -> None:
+def add_reason(parser, *old_names: str, required: bool = True, help: str | None = None) -> None:
     """`--reason`, the one justification flag; `old_names` stay accepted, unlisted."""
     import argparse
 
-    parser.add_argument("--reason", metavar="TEXT", default=None, help=help)
+    parser.add_argument("--reason", metavar=_("TEXT"), default=None, help=help or _("why (required)"))
     for old in old_names:
         parser.add_argument(old, dest="reason", help=argparse.SUPPRESS)
     if required:
@@ -146,7 +173,8 @@ def wrong_kind_files(args) -> list[str]:
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """'1 service', '2 services', '1 regression', '2 regressions'."""
+    """'1 service', '2 services', '1 regression', '2 regressions': English only (the window's older
+    callers); the command line says counts with `ngettext`, which a translator can reorder."""
     return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
 
 
@@ -174,5 +202,5 @@ def in_workspace(args, inventory, body) -> int:
     except InputError as exc:
         return print_problems(exc)
     except SigningError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(_("error: {message}").format(message=said(exc)), file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -6,15 +6,17 @@ import sys
 from pathlib import Path
 
 from .common import EXIT_BAD_INPUT
+from .words import said
+from ..i18n import _, shown
 
 
 def add_commands(sub) -> None:
-    p = sub.add_parser("demo", help="replay incident 1 on loopback (no root, nothing to set up): "
-                       "probes before and through a simulated NAT, then the verdict")
+    p = sub.add_parser("demo", help=_("replay incident 1 on loopback (no root, nothing to set up): "
+                                      "probes before and through a simulated NAT, then the verdict"))
     p.add_argument("--out", type=Path, default=Path("migready-demo"),
-                   help="where the workspace and reports go (default ./migready-demo)")
-    p.add_argument("--gui", action="store_true", help="open the app on the demo's workspace afterwards")
-    p.add_argument("--force", action="store_true", help="replace a previous demo in --out (refused without)")
+                   help=_("where the workspace and reports go (default ./migready-demo)"))
+    p.add_argument("--gui", action="store_true", help=_("open the app on the demo's workspace afterwards"))
+    p.add_argument("--force", action="store_true", help=_("replace a previous demo in --out (refused without)"))
     p.set_defaults(func=cmd_demo)
 
 
@@ -23,22 +25,22 @@ def cmd_demo(args) -> int:
 
     previous = args.out / "demo.migready.json"
     if previous.exists() and not args.force:
-        print(f"error: {args.out} holds a previous demo ({previous.name}); pass --force to replace it, "
-              "or --out another folder", file=sys.stderr)
+        print(_("error: {folder} holds a previous demo ({name}); pass --force to replace it, "
+                "or --out another folder").format(folder=args.out, name=previous.name), file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
-        result = run_demo(args.out, say=lambda text: print(text, file=sys.stderr))
+        result = run_demo(args.out, say=lambda text: print(shown(text), file=sys.stderr))
     except DemoError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(_("error: {message}").format(message=said(exc)), file=sys.stderr)
         return EXIT_BAD_INPUT
     from ..verdict import EXIT_CODES
     from .review import verdict_lines
 
     report, report_path = _write_report(result)
     print("\n".join(verdict_lines(report)))
-    print(f"workspace: {result.workspace}")
-    print(f"report:    {report_path}")
-    print("next:")
+    print(_("workspace: {path}").format(path=result.workspace))
+    print(_("report:    {path}").format(path=report_path))
+    print(_("next:"))
     print(f"  migready gui {result.workspace}")
     print(f"  migready report {result.workspace} --format pdf")
     if args.gui:

@@ -19,12 +19,25 @@ import json
 import sys
 from pathlib import Path
 
-from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, print_problems, plural
+from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, print_problems
+from .words import said
+from ..i18n import N_, _, ngettext, shown
 from ..inventory import load_inventory
 from ..problems import InputError
 from ..rules import SEVERITIES
 
-_EPILOG = """\
+# The verb's description (the docstring's second and third paragraphs) and epilog, translatable.
+LIVE_AND_IMPORT = N_("Live: `--host HOST` samples the host's sockets over SSH (or local://) for\n"
+                     "`--duration` seconds every `--interval` seconds.  Import: `--from-file FILE`\n"
+                     "reads an Azure Migrate dependency export (CSV, or Excel's Unicode Text),\n"
+                     "an AWS Application Discovery agent export (its zip, a folder, or one\n"
+                     "connection CSV) or saved `ss -tunap` output (`--input-format`, detected\n"
+                     "when unambiguous).  Output format: `--format`/`--output-format text|json`.")
+EXIT_CODES_TEXT = N_("Exit codes: 0 no finding at or above --fail-on (default high), 1 such\n"
+                     "findings, 2 bad input or the host could not be reached, 4 the sampling did\n"
+                     "not finish (cancel, dropped connection, Ctrl-C): what came in is still\n"
+                     "reported and stored.\n")
+_EPILOG = N_("""\
 examples:
   migready discover inv.yaml --host ssh://ops@192.0.2.10 --duration 120 --workspace ws.migready.json
   migready discover inv.yaml --host local:// --duration 10 --interval 0.5 --out seen.yaml
@@ -37,63 +50,63 @@ inbound (a peer listed as outbound only connects in: an undeclared callback),
 unseen (listed, never seen: info, it may be idle), unused-listener (a port
 nobody in the inventory connects to).  Traffic sent from unconnected UDP
 sockets (sendto) has no peer in the socket tables and is not seen live.
-"""
+""")
 
 
 def add_commands(sub) -> None:
     from ..discovery import DEFAULT_DURATION, DEFAULT_INTERVAL, FORMATS
 
-    p = sub.add_parser("discover", help="compare the connections a host really makes (or an export "
-                       "holds) with the inventory; optionally write a draft inventory",
-                       description=__doc__.split("\n\n")[1] + "\n\n" + __doc__.split("\n\n")[2],
-                       epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser("discover", help=_("compare the connections a host really makes (or an export "
+                                          "holds) with the inventory; optionally write a draft inventory"),
+                       description=_(LIVE_AND_IMPORT) + "\n\n" + _(EXIT_CODES_TEXT),
+                       epilog=_(_EPILOG), formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("inventory", type=Path)
     source = p.add_mutually_exclusive_group(required=True)
-    source.add_argument("--host", help="sample this host live: ssh://[user@]host[:port], an ~/.ssh/config "
-                        "alias as ssh://alias, or local://")
-    source.add_argument("--from-file", type=Path, metavar="FILE",
-                        help="import observed connections from an export file (or an AWS export zip or "
-                        "folder) instead")
-    live = p.add_argument_group("live sampling (--host)")
-    live.add_argument("--duration", type=float, default=DEFAULT_DURATION, metavar="SECONDS",
-                      help=f"length of the sampling window (default {DEFAULT_DURATION:g})")
-    live.add_argument("--interval", type=float, default=DEFAULT_INTERVAL, metavar="SECONDS",
-                      help=f"time between two samples (default {DEFAULT_INTERVAL:g})")
+    source.add_argument("--host", help=_("sample this host live: ssh://[user@]host[:port], an ~/.ssh/config "
+                                         "alias as ssh://alias, or local://"))
+    source.add_argument("--from-file", type=Path, metavar=_("FILE"),
+                        help=_("import observed connections from an export file (or an AWS export zip or "
+                               "folder) instead"))
+    live = p.add_argument_group(_("live sampling (--host)"))
+    live.add_argument("--duration", type=float, default=DEFAULT_DURATION, metavar=_("SECONDS"),
+                      help=_("length of the sampling window (default {seconds:g})").format(seconds=DEFAULT_DURATION))
+    live.add_argument("--interval", type=float, default=DEFAULT_INTERVAL, metavar=_("SECONDS"),
+                      help=_("time between two samples (default {seconds:g})").format(seconds=DEFAULT_INTERVAL))
     live.add_argument("--no-ss", action="store_true",
-                      help="do not run ss on the host (no process names; /proc/net only)")
+                      help=_("do not run ss on the host (no process names; /proc/net only)"))
     live.add_argument("--no-resolve", action="store_true",
-                      help="do not resolve the inventory's DNS names on the host (those dependencies "
-                      "are then not compared)")
-    ssh = p.add_argument_group("connection (--host; as for migready probe)")
+                      help=_("do not resolve the inventory's DNS names on the host (those dependencies "
+                             "are then not compared)"))
+    ssh = p.add_argument_group(_("connection (--host; as for migready probe)"))
     ssh.add_argument("--accept-new-host-key", action="store_true",
-                     help="trust an unknown SSH host key and remember it (a changed key is always refused)")
-    ssh.add_argument("--ssh-config", help="ssh config file (default ~/.ssh/config)")
-    ssh.add_argument("--identity", action="append", default=[], metavar="FILE",
-                     help="private key file (repeatable)")
-    ssh.add_argument("--known-hosts", help="known_hosts file (default ~/.ssh/known_hosts)")
-    ssh.add_argument("--connect-timeout", type=float, default=10.0, metavar="SECONDS")
-    imp = p.add_argument_group("import (--from-file)")
+                     help=_("trust an unknown SSH host key and remember it (a changed key is always refused)"))
+    ssh.add_argument("--ssh-config", help=_("ssh config file (default ~/.ssh/config)"))
+    ssh.add_argument("--identity", action="append", default=[], metavar=_("FILE"),
+                     help=_("private key file (repeatable)"))
+    ssh.add_argument("--known-hosts", help=_("known_hosts file (default ~/.ssh/known_hosts)"))
+    ssh.add_argument("--connect-timeout", type=float, default=10.0, metavar=_("SECONDS"))
+    imp = p.add_argument_group(_("import (--from-file)"))
     imp.add_argument("--input-format", choices=("auto",) + FORMATS, default="auto",
-                     help="azure: Azure Migrate dependency export; aws: AWS Application Discovery agent "
-                     "export (camelCase or Athena snake_case); ss: saved `ss -tunap` output (default: auto, "
-                     "detected from the first line)")
-    imp.add_argument("--server", metavar="NAME_OR_ADDRESS",
-                     help="whose connections to compare when the export covers several servers (Azure: "
-                     "server name or address; AWS: address)")
-    out = p.add_argument_group("comparison and output")
-    out.add_argument("--service", action="append", default=[], metavar="NAME",
-                     help="compare only the dependencies of this service (repeatable; default: all; use "
-                     "it for the services that run on the sampled host)")
-    out.add_argument("--workspace", type=Path, help="append the discovery to this *.migready.json "
-                     "(created if missing), under `discoveries`")
-    out.add_argument("--out", dest="draft", type=Path, metavar="FILE",
-                     help="write what was seen as a valid draft inventory YAML to FILE")
+                     help=_("azure: Azure Migrate dependency export; aws: AWS Application Discovery agent "
+                            "export (camelCase or Athena snake_case); ss: saved `ss -tunap` output (default: auto, "
+                            "detected from the first line)"))
+    imp.add_argument("--server", metavar=_("NAME_OR_ADDRESS"),
+                     help=_("whose connections to compare when the export covers several servers (Azure: "
+                            "server name or address; AWS: address)"))
+    out = p.add_argument_group(_("comparison and output"))
+    out.add_argument("--service", action="append", default=[], metavar=_("NAME"),
+                     help=_("compare only the dependencies of this service (repeatable; default: all; use "
+                            "it for the services that run on the sampled host)"))
+    out.add_argument("--workspace", type=Path, help=_("append the discovery to this *.migready.json "
+                                                      "(created if missing), under `discoveries`"))
+    out.add_argument("--out", dest="draft", type=Path, metavar=_("FILE"),
+                     help=_("write what was seen as a valid draft inventory YAML to FILE"))
     out.add_argument("--draft", dest="draft", type=Path, help=argparse.SUPPRESS)  # the old name
     out.add_argument("--format", "--output-format", dest="output_format", choices=("text", "json"),
-                     default="text", help="output on stdout: text for people, json for machines")
-    out.add_argument("--fail-on", choices=SEVERITIES, default="high", metavar="SEVERITY",
-                     help=f"exit 1 when a finding at or above this severity exists ({', '.join(SEVERITIES)}; "
-                     "default high)")
+                     default="text", help=_("output on stdout: text for people, json for machines"))
+    out.add_argument("--fail-on", choices=SEVERITIES, default="high", metavar=_("SEVERITY"),
+                     help=_("exit 1 when a finding at or above this severity exists ({severities}; "
+                            "default high)").format(severities=", ".join(SEVERITIES)))
     p.set_defaults(func=cmd_discover)
 
 
@@ -107,11 +120,12 @@ class _Progress:
 
     def __call__(self, p) -> None:
         if p.phase == "resolving":
-            line = "resolving the inventory's names on the host ..."
+            line = _("resolving the inventory's names on the host ...")
         else:
             filled = int(30 * p.fraction)
-            line = (f"[{'#' * filled}{'.' * (30 - filled)}] {p.elapsed_s:.0f}/{p.total_s:.0f} s, "
-                    f"{p.samples} samples, {p.peers} peers")
+            line = f"[{'#' * filled}{'.' * (30 - filled)}] " + _(
+                "{elapsed:.0f}/{total:.0f} s, {samples} samples, {peers} peers").format(
+                elapsed=p.elapsed_s, total=p.total_s, samples=p.samples, peers=p.peers)
         if self.tty:
             self.stream.write("\r" + line.ljust(70))
             self.stream.flush()
@@ -141,11 +155,8 @@ def _observe(args, inventory):
     try:
         return sample_host(args.host, options, duration=args.duration, interval=args.interval, names=names,
                            use_ss=not args.no_ss, progress=bar)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except TransportError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (ValueError, TransportError) as exc:
+        print(_("error: {message}").format(message=said(exc)), file=sys.stderr)
         return EXIT_BAD_INPUT
     finally:
         bar.close()
@@ -170,20 +181,22 @@ def cmd_discover(args) -> int:
         if args.workspace is not None:  # a damaged workspace is refused before a long sampling window
             workspace = Workspace.open_or_create(args.workspace, str(args.inventory.resolve()), inventory.digest)
             if workspace.inventory_changed(inventory.digest):
-                print(f"warning: {args.inventory} changed since this workspace was started", file=sys.stderr)
+                print(_("warning: {inventory} changed since this workspace was started").format(
+                    inventory=args.inventory), file=sys.stderr)
         if args.draft is not None:
             if args.draft.resolve() == args.inventory.resolve():
-                print("--out: that is the inventory itself; write the draft to another file", file=sys.stderr)
+                print(_("--out: that is the inventory itself; write the draft to another file"), file=sys.stderr)
                 return EXIT_BAD_INPUT
             if not args.draft.resolve().parent.is_dir():
-                print(f"--out: folder {args.draft.parent} does not exist", file=sys.stderr)
+                print(_("--out: folder {folder} does not exist").format(folder=args.draft.parent), file=sys.stderr)
                 return EXIT_BAD_INPUT
         if args.service:
             known = {s.name for s in inventory.services}
             unknown = [s for s in args.service if s not in known]
             if unknown:
-                print(f"--service: no such service in {args.inventory}: {', '.join(unknown)} "
-                      f"(services: {', '.join(sorted(known))})", file=sys.stderr)
+                print(_("--service: no such service in {inventory}: {unknown} (services: {known})").format(
+                    inventory=args.inventory, unknown=", ".join(unknown), known=", ".join(sorted(known))),
+                    file=sys.stderr)
                 return EXIT_BAD_INPUT
         observation = _observe(args, inventory)
     except InputError as exc:
@@ -197,19 +210,24 @@ def cmd_discover(args) -> int:
             record = _store(args, inventory, observation, report)
         except InputError as exc:
             print_problems(exc)
-            print("the discovery was NOT stored; the results follow", file=sys.stderr)
+            print(_("the discovery was NOT stored; the results follow"), file=sys.stderr)
     draft_note = None
     if args.draft is not None:
         try:
             atomic_write_text(args.draft, draft_inventory(observation, inventory, report))
             drafted = load_inventory(args.draft)
             deps = sum(len(s.dependencies) for s in drafted.services)
-            draft_note = (f"draft inventory written to {args.draft} (valid: "
-                          f"{plural(len(drafted.services), 'service')}, {plural(deps, 'dependency', 'dependencies')})")
+            draft_note = _("draft inventory written to {path} (valid: {services}, {dependencies})").format(
+                path=args.draft,
+                services=ngettext("{n} service", "{n} services", len(drafted.services)).format(
+                    n=len(drafted.services)),
+                dependencies=ngettext("{n} dependency", "{n} dependencies", deps).format(n=deps))
         except OSError as exc:
-            draft_note = f"error: cannot write the draft inventory {args.draft}: {exc.strerror or exc}"
+            draft_note = _("error: cannot write the draft inventory {path}: {reason}").format(
+                path=args.draft, reason=exc.strerror or exc)
         except InputError as exc:  # a bug, but the user must hear of it
-            draft_note = f"draft inventory written to {args.draft} but it does NOT validate: {exc.problems[0]}"
+            draft_note = _("draft inventory written to {path} but it does NOT validate: {problem}").format(
+                path=args.draft, problem=exc.problems[0])
     if args.output_format == "json":
         json.dump({"observation": observation.to_dict(), "comparison": report.to_dict(),
                    "discovery": record["id"] if record else None,
@@ -217,12 +235,12 @@ def cmd_discover(args) -> int:
                   sys.stdout, ensure_ascii=False, indent=2, sort_keys=True)
         sys.stdout.write("\n")
     else:
-        print(report.format_text(observation))
+        print(shown(report.format_text(observation)))
     if draft_note:
         print(draft_note, file=sys.stderr)
     if record:
-        print(f"stored as {record['id']} in {args.workspace}", file=sys.stderr)
+        print(_("stored as {id} in {workspace}").format(id=record["id"], workspace=args.workspace), file=sys.stderr)
     if not observation.complete:
-        print(f"sampling incomplete: {observation.error}", file=sys.stderr)
+        print(_("sampling incomplete: {error}").format(error=shown(observation.error)), file=sys.stderr)
         return EXIT_INCOMPLETE
     return EXIT_FINDINGS if report.at_or_above(args.fail_on) else EXIT_OK

@@ -12,18 +12,19 @@ import sys
 from pathlib import Path
 
 from .common import EXIT_BAD_INPUT
+from ..i18n import _
 
 DISPLAY_VARIABLES = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
 
 
 def add_commands(sub) -> None:
-    p = sub.add_parser("gui", help="open the desktop app (default: the bundled scale-adapter example)")
-    p.add_argument("path", nargs="?", type=Path, metavar="INVENTORY|WORKSPACE",
-                   help="an inventory (.yaml) or a workspace (.migready.json)")
-    p.add_argument("--dark", action="store_true", help="use the dark palette")
-    p.add_argument("--screenshots", metavar="DIR", type=Path,
-                   help="render every page, light and dark, to PNG files in DIR and exit (loopback-only probes "
-                   "against the demo's simulators)")
+    p = sub.add_parser("gui", help=_("open the desktop app (default: the bundled scale-adapter example)"))
+    p.add_argument("path", nargs="?", type=Path, metavar=_("INVENTORY|WORKSPACE"),
+                   help=_("an inventory (.yaml) or a workspace (.migready.json)"))
+    p.add_argument("--dark", action="store_true", help=_("use the dark palette"))
+    p.add_argument("--screenshots", metavar=_("DIR"), type=Path,
+                   help=_("render every page, light and dark, to PNG files in DIR and exit (loopback-only probes "
+                          "against the demo's simulators)"))
     p.set_defaults(func=cmd_gui)
 
 
@@ -45,19 +46,19 @@ def usable_display(environ=None) -> str | None:
             return None
     display = environ.get("DISPLAY", "")
     if display:
-        host, _, rest = display.rpartition(":")
+        host, _sep, rest = display.rpartition(":")
         number = rest.split(".")[0]
         if host not in ("", "unix") or not number.isdigit() or os.path.exists(f"/tmp/.X11-unix/X{number}"):
             return None
-        return f"DISPLAY={display} names no running X server"
-    return "DISPLAY, WAYLAND_DISPLAY and QT_QPA_PLATFORM are unset"
+        return _("DISPLAY={display} names no running X server").format(display=display)
+    return _("DISPLAY, WAYLAND_DISPLAY and QT_QPA_PLATFORM are unset")
 
 
 def cmd_gui(args) -> int:
     why = usable_display()
     if why:
-        print(f"migready gui: no display ({why}); the desktop app needs one (or QT_QPA_PLATFORM=offscreen "
-              "for --screenshots), every other command works without", file=sys.stderr)
+        print(_("migready gui: no display ({why}); the desktop app needs one (or QT_QPA_PLATFORM=offscreen "
+                "for --screenshots), every other command works without").format(why=why), file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
         if getattr(args, "screenshots", None):
@@ -65,8 +66,8 @@ def cmd_gui(args) -> int:
             return take(args.screenshots, getattr(args, "lang", None) or "en")
         from migready.gui.app import main
     except ImportError as exc:
-        print(f"error: the desktop app needs PySide6 ({exc}); every other command works without it",
-              file=sys.stderr)
+        print(_("error: the desktop app needs PySide6 ({error}); every other command works without it").format(
+            error=exc), file=sys.stderr)
         return EXIT_BAD_INPUT
     argv = [str(args.path)] if getattr(args, "path", None) else []
     if getattr(args, "dark", False):

@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 
 from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, in_workspace, print_problems
+from .words import column, said, tag
+from ..i18n import N_, _, shown
 from ..inventory import load_inventory
 from ..problems import InputError
 from ..probes import staging_hosts
@@ -22,55 +24,66 @@ from ..workspace import Workspace
 from ..zones import ZoneMap
 
 
+# The verb's description in --help (the docstring's second paragraph, translatable).
+PROBE_DESCRIPTION = N_("`probe` exit codes: 0 the run completed with no failed probe, 1 it completed\n"
+                       "with failures, 2 bad input, the host could not be reached or the plan was not\n"
+                       "confirmed (nothing stored), 4 the run did not finish (dropped connection,\n"
+                       "Ctrl-C): what came in is stored.  Before anything is sent, `probe` prints the\n"
+                       "plan's summary (`migready plan` shows it in full) and, on a terminal, asks;\n"
+                       "`--yes` skips the question.\n")
+
+
 def add_commands(sub) -> None:
-    p = sub.add_parser("probe", help="run the probe plan on a staging host and store the run in a workspace",
-                       description=__doc__.split("\n\n")[1])
+    p = sub.add_parser("probe", help=_("run the probe plan on a staging host and store the run in a workspace"),
+                       description=_(PROBE_DESCRIPTION))
     p.add_argument("inventory", type=Path)
     p.add_argument("--phase", choices=("pre", "post"), required=True,
-                   help="pre: from the source site, before the move; post: from the target site, after")
-    p.add_argument("--host", help="a staging host of the inventory, or any ssh://user@host:port or local:// "
-                   "(default: the phase's only staging host)")
-    p.add_argument("--workspace", type=Path, required=True, help="the *.migready.json file (created if missing)")
-    p.add_argument("--jobs", type=int, default=32, help="probes run at once on the host (default 32)")
+                   help=_("pre: from the source site, before the move; post: from the target site, after"))
+    p.add_argument("--host", help=_("a staging host of the inventory, or any ssh://user@host:port or local:// "
+                                    "(default: the phase's only staging host)"))
+    p.add_argument("--workspace", type=Path, required=True,
+                   help=_("the *.migready.json file (created if missing)"))
+    p.add_argument("--jobs", type=int, default=32, help=_("probes run at once on the host (default 32)"))
     p.add_argument("--accept-new-host-key", action="store_true",
-                   help="trust an unknown SSH host key and remember it (a changed key is always refused)")
-    p.add_argument("--ssh-config", help="ssh config file (default ~/.ssh/config)")
-    p.add_argument("--identity", action="append", default=[], metavar="FILE", help="private key file (repeatable)")
-    p.add_argument("--known-hosts", help="known_hosts file (default ~/.ssh/known_hosts)")
-    p.add_argument("--connect-timeout", type=float, default=10.0, metavar="SECONDS")
+                   help=_("trust an unknown SSH host key and remember it (a changed key is always refused)"))
+    p.add_argument("--ssh-config", help=_("ssh config file (default ~/.ssh/config)"))
+    p.add_argument("--identity", action="append", default=[], metavar=_("FILE"),
+                   help=_("private key file (repeatable)"))
+    p.add_argument("--known-hosts", help=_("known_hosts file (default ~/.ssh/known_hosts)"))
+    p.add_argument("--connect-timeout", type=float, default=10.0, metavar=_("SECONDS"))
     p.add_argument("--yes", action="store_true",
-                   help="do not ask before probing (the plan summary is still printed; a non-terminal "
-                   "stdin, as in CI, never asks)")
-    p.add_argument("--sign-with", type=Path, metavar="KEY",
-                   help="attest the finished run with your key (migready keygen): the report then shows it as "
-                        "run by you, and an edited result no longer matches")
+                   help=_("do not ask before probing (the plan summary is still printed; a non-terminal "
+                          "stdin, as in CI, never asks)"))
+    p.add_argument("--sign-with", type=Path, metavar=_("KEY"),
+                   help=_("attest the finished run with your key (migready keygen): the report then shows it as "
+                          "run by you, and an edited result no longer matches"))
     p.set_defaults(func=cmd_probe)
 
-    p = sub.add_parser("plan", help="show every address, port, protocol and check a probe run would contact, "
-                       "by zone, without sending anything",
-                       description="The same plan `migready probe` runs, shown first. Exit codes: 0 shown, "
-                       "2 bad input.")
-    p.add_argument("inventory", type=Path, help="the inventory (YAML)")
+    p = sub.add_parser("plan", help=_("show every address, port, protocol and check a probe run would contact, "
+                                      "by zone, without sending anything"),
+                       description=_("The same plan `migready probe` runs, shown first. Exit codes: 0 shown, "
+                                     "2 bad input."))
+    p.add_argument("inventory", type=Path, help=_("the inventory (YAML)"))
     p.add_argument("--phase", choices=("pre", "post"), required=True,
-                   help="pre: from the source site, before the move; post: from the target site, after")
-    p.add_argument("--host", help="a staging host of the inventory, or any ssh://user@host:port or local:// "
-                   "(default: the phase's only staging host)")
+                   help=_("pre: from the source site, before the move; post: from the target site, after"))
+    p.add_argument("--host", help=_("a staging host of the inventory, or any ssh://user@host:port or local:// "
+                                    "(default: the phase's only staging host)"))
     p.add_argument("--format", choices=("text", "json"), default="text",
-                   help="text for people, json for machines")
+                   help=_("text for people, json for machines"))
     p.set_defaults(func=cmd_plan)
 
-    p = sub.add_parser("reflector", help="answer each UDP datagram / TCP connection with the address and port "
-                       "it was seen from (run it in the device network)")
+    p = sub.add_parser("reflector", help=_("answer each UDP datagram / TCP connection with the address and port "
+                                           "it was seen from (run it in the device network)"))
     p.add_argument("--bind", default="0.0.0.0")
     p.add_argument("--port", type=int, default=3478)
-    p.add_argument("--udp", action="store_true", help="serve UDP (default: both)")
-    p.add_argument("--tcp", action="store_true", help="serve TCP (default: both)")
+    p.add_argument("--udp", action="store_true", help=_("serve UDP (default: both)"))
+    p.add_argument("--tcp", action="store_true", help=_("serve TCP (default: both)"))
     p.add_argument("--callback-allow", action="append", default=[], metavar="CIDR",
-                   help="call-backs may also go to addresses inside CIDR (repeatable; default: only the address "
-                        "a request came from)")
-    p.add_argument("--token-file", metavar="FILE", help="call-back requests must carry the token in FILE")
-    p.add_argument("--callback-rate", type=int, metavar="N", help="call-back requests per source address per "
-                   "minute (default 10)")
+                   help=_("call-backs may also go to addresses inside CIDR (repeatable; default: only the address "
+                          "a request came from)"))
+    p.add_argument("--token-file", metavar=_("FILE"), help=_("call-back requests must carry the token in FILE"))
+    p.add_argument("--callback-rate", type=int, metavar="N", help=_("call-back requests per source address per "
+                                                                    "minute (default 10)"))
     p.set_defaults(func=cmd_reflector)
 
 
@@ -92,18 +105,21 @@ def _pick_host(args, inventory) -> str | None:
     if args.host:
         problem = host_problem(args.host)  # before the plan names it: a newline would forge its lines
         if problem:
-            print(f"--host: {problem}", file=sys.stderr)
+            print(f"--host: {shown(problem)}", file=sys.stderr)
             return None
         return args.host
     hosts = staging_hosts(inventory, args.phase)
     if len(hosts) == 1:
         return hosts[0]
-    side = "source" if args.phase == "pre" else "target"
     if not hosts:
-        print(f"{args.inventory}: the {side} site lists no staging_hosts; give --host", file=sys.stderr)
+        message = (_("{inventory}: the source site lists no staging_hosts; give --host") if args.phase == "pre"
+                   else _("{inventory}: the target site lists no staging_hosts; give --host"))
+        print(message.format(inventory=args.inventory), file=sys.stderr)
     else:
-        print(f"{args.inventory}: the {side} site has {len(hosts)} staging hosts; pick one with --host: "
-              + ", ".join(hosts), file=sys.stderr)
+        message = (_("{inventory}: the source site has {n} staging hosts; pick one with --host: {hosts}")
+                   if args.phase == "pre" else
+                   _("{inventory}: the target site has {n} staging hosts; pick one with --host: {hosts}"))
+        print(message.format(inventory=args.inventory, n=len(hosts), hosts=", ".join(hosts)), file=sys.stderr)
     return None
 
 
@@ -122,8 +138,10 @@ class _Bar:
             self.counts[status] += 1
         total = max(progress.total, 1)
         filled = int(30 * progress.done / total)
-        line = (f"[{'#' * filled}{'.' * (30 - filled)}] {progress.done}/{progress.total} probes  "
-                f"{self.counts['pass']} pass, {self.counts['fail']} fail, {self.counts['inconclusive']} inconclusive")
+        line = f"[{'#' * filled}{'.' * (30 - filled)}] " + _(
+            "{done}/{total} probes  {passed} pass, {failed} fail, {inconclusive} inconclusive").format(
+            done=progress.done, total=progress.total, passed=self.counts["pass"], failed=self.counts["fail"],
+            inconclusive=self.counts["inconclusive"])
         if self.tty:
             self.stream.write("\r" + line)
             self.stream.flush()
@@ -154,7 +172,7 @@ def cmd_plan(args) -> int:
         json.dump(view.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        print("\n".join(view.lines()))
+        print("\n".join(shown(line) for line in view.lines()))
     return EXIT_OK
 
 
@@ -164,13 +182,14 @@ def _confirm(args, inventory, host: str) -> bool:
     from ..probes import build_plan
 
     view = view_plan(inventory, build_plan(inventory, host, args.phase, jobs=args.jobs))
-    print(f"plan: {view.summary()}  (details: migready plan {args.inventory} --phase {args.phase}"
-          f"{' --host ' + host if args.host else ''})", file=sys.stderr)
+    command = f"migready plan {args.inventory} --phase {args.phase}" + (f" --host {host}" if args.host else "")
+    print(_("plan: {summary}  (details: {command})").format(summary=shown(view.summary()), command=command),
+          file=sys.stderr)
     if args.yes or not sys.stdin.isatty():
         return True
-    sys.stderr.write("Probe these? [y/N] ")
+    sys.stderr.write(_("Probe these? [y/N] "))
     sys.stderr.flush()
-    return sys.stdin.readline().strip().lower() in ("y", "yes")
+    return sys.stdin.readline().strip().lower() in ("y", "yes", _("y"), _("yes"))
 
 
 def cmd_probe(args) -> int:
@@ -186,13 +205,14 @@ def _probe(args, inventory, workspace: Workspace, signer) -> int:
     from ..transports import TransportError, TransportOptions
 
     if workspace.inventory_changed(inventory.digest):
-        print(f"warning: {args.inventory} changed since this workspace was started "
-              "(its flags and earlier runs describe the old version)", file=sys.stderr)
+        print(_("warning: {inventory} changed since this workspace was started "
+                "(its flags and earlier runs describe the old version)").format(inventory=args.inventory),
+              file=sys.stderr)
     host = _pick_host(args, inventory)
     if host is None:
         return EXIT_BAD_INPUT
     if not _confirm(args, inventory, host):
-        print("not confirmed: nothing probed, nothing stored", file=sys.stderr)
+        print(_("not confirmed: nothing probed, nothing stored"), file=sys.stderr)
         return EXIT_BAD_INPUT
     options = TransportOptions(ssh_config=args.ssh_config, identity_files=args.identity,
                                known_hosts=args.known_hosts, accept_new_host_key=args.accept_new_host_key,
@@ -202,39 +222,42 @@ def _probe(args, inventory, workspace: Workspace, signer) -> int:
         run = run_probes(inventory, host, args.phase, workspace, options, jobs=args.jobs, progress=bar)
     except ValueError as exc:  # a malformed host spec
         bar.close()
-        print(f"--host {for_terminal(host)}: {exc}", file=sys.stderr)
+        print(f"--host {for_terminal(host)}: {said(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except TransportError as exc:
         bar.close()
-        print(f"error: {exc}", file=sys.stderr)
+        print(_("error: {message}").format(message=said(exc)), file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         bar.close()
-        print(f"interrupted: the results that arrived are stored in {args.workspace}", file=sys.stderr)
+        print(_("interrupted: the results that arrived are stored in {workspace}").format(workspace=args.workspace),
+              file=sys.stderr)
         return EXIT_INCOMPLETE
     bar.close()
     if signer is not None:
         from ..signing import attest
         workspace.attest_run(attest(signer, run["id"], workspace.run_logged_digest(run["id"])))
-        print(f"{run['id']} attested by {signer.name} ({signer.role})")
+        print(_("{run} attested by {name} ({role})").format(run=run["id"], name=signer.name, role=signer.role))
     print_run(run, ZoneMap.of(inventory) if inventory.zones or inventory.migration.target.nat_gateways
               or inventory.migration.source.nat_gateways else None)
-    print(f"stored in {args.workspace} (next: migready compare {args.workspace}, or migready gui "
-          f"{args.workspace})")
+    print(_("stored in {workspace} (next: {compare}, or {gui})").format(
+        workspace=args.workspace, compare=f"migready compare {args.workspace}", gui=f"migready gui {args.workspace}"))
     if not run["complete"]:
-        print(f"run incomplete: {run['error']}; {len(run['results'])} results stored in {args.workspace}",
-              file=sys.stderr)
+        print(_("run incomplete: {error}; {n} results stored in {workspace}").format(
+            error=shown(run["error"]), n=len(run["results"]), workspace=args.workspace), file=sys.stderr)
         return EXIT_INCOMPLETE
     return EXIT_FINDINGS if any(r["status"] == "fail" for r in run["results"]) else EXIT_OK
 
 
 def print_run(run: dict, zones: ZoneMap | None = None) -> None:
     """One line per result; with the inventory's zones, DNS answers and routes say where they lie."""
-    print(f"{run['id']}: {run['phase']} from {run['host']}, {len(run['results'])}/{run['planned']} results")
+    print(_("{run}: {phase} from {host}, {got}/{planned} results").format(
+        run=run["id"], phase=run["phase"], host=run["host"], got=len(run["results"]), planned=run["planned"]))
     for r in sorted(run["results"], key=lambda r: (r["dependency"] or "", r["check"], r["target"] or "")):
-        what = r["dependency"] or "(host)"
+        what = r["dependency"] or _("(host)")
         target = f" {r['target']}" if r["target"] else ""
-        print(f"  {r['status'].upper():12} {what} {r['check']}{target}: {describe(r)}{_placed(r, run, zones)}")
+        print(f"  {column(tag('state', r['status']), 12)} {what} {r['check']}{target}: {shown(describe(r))}"
+              f"{_placed(r, run, zones)}")
 
 
 def _placed(result: dict, run: dict, zones: ZoneMap | None) -> str:
@@ -243,8 +266,8 @@ def _placed(result: dict, run: dict, zones: ZoneMap | None) -> str:
         return ""
     data = result.get("data") or {}
     addresses = [a.get("ip") for a in data.get("answers") or () if isinstance(a, dict)] or [data.get("ip")]
-    parts = [f"{zones.place(str(a), result.get('target'))}" for a in addresses if a]
+    parts = [f"{shown(zones.place(str(a), result.get('target')))}" for a in addresses if a]
     if result["check"] == "route":
         egress = zones.route_egress(result, run.get("phase"))
-        parts += [f"leaves via {egress}"] if egress else []
+        parts += [_("leaves via {egress}").format(egress=shown(egress))] if egress else []
     return f" [{'; '.join(parts)}]" if parts else ""

@@ -10,15 +10,17 @@ import sys
 from pathlib import Path
 
 from .common import EXIT_BAD_INPUT, EXIT_OK, print_problems
+from .words import verdict as verdict_word
+from ..i18n import _, ngettext
 from ..problems import InputError
 
 
 def add_commands(sub) -> None:
     from ..report import FORMATS
-    p = sub.add_parser("report", help="write the go/no-go report (html, pdf, json, junit, md)")
+    p = sub.add_parser("report", help=_("write the go/no-go report (html, pdf, json, junit, md)"))
     p.add_argument("workspace", type=Path)
     p.add_argument("--format", choices=FORMATS, default="html")
-    p.add_argument("--out", type=Path, help="output file (default: next to the workspace, e.g. NAME.report.html)")
+    p.add_argument("--out", type=Path, help=_("output file (default: next to the workspace, e.g. NAME.report.html)"))
     p.set_defaults(func=cmd_report)
 
 
@@ -39,10 +41,11 @@ def cmd_report(args) -> int:
 
     out = args.out or default_out(args.workspace, args.format)
     if out.is_dir():
-        print(f"error: --out {out} is a directory; give a file name", file=sys.stderr)
+        print(_("error: --out {path} is a directory; give a file name").format(path=out), file=sys.stderr)
         return EXIT_BAD_INPUT
     if not out.parent.is_dir():
-        print(f"error: cannot write {out}: the directory {out.parent} does not exist", file=sys.stderr)
+        print(_("error: cannot write {path}: the directory {directory} does not exist").format(
+            path=out, directory=out.parent), file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
         workspace, inventory = open_review(args.workspace)
@@ -53,17 +56,21 @@ def cmd_report(args) -> int:
         try:
             from migready.gui import report_pdf
         except ImportError as exc:
-            print(f"error: the PDF report needs PySide6 ({exc}); the other formats do not", file=sys.stderr)
+            print(_("error: the PDF report needs PySide6 ({error}); the other formats do not").format(error=exc),
+                  file=sys.stderr)
             return EXIT_BAD_INPUT
         if report_pdf.cjk_family() is None:
-            print("warning: no CJK font installed (Debian: fonts-noto-cjk); Chinese names may not show",
+            print(_("warning: no CJK font installed (Debian: fonts-noto-cjk); Chinese names may not show"),
                   file=sys.stderr)
     data = render(report, args.format)
     try:
         atomic_write_bytes(out, data, keep_backup=False)
     except OSError as exc:
-        print(f"error: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        print(_("error: cannot write {path}: {reason}").format(path=out, reason=exc.strerror or exc), file=sys.stderr)
         return EXIT_BAD_INPUT
     final = final_verdict(report)
-    print(f"{out}: {final['verdict']} ({report['counts']['items']} items, digest {report['digest'][:16]}…)")
+    items = report["counts"]["items"]
+    print(ngettext("{path}: {verdict} ({n} item, digest {digest}…)", "{path}: {verdict} ({n} items, digest {digest}…)",
+                   items).format(path=out, verdict=verdict_word(final["verdict"]), n=items,
+                                 digest=report["digest"][:16]))
     return EXIT_OK

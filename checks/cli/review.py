@@ -13,47 +13,54 @@ from .. import root_causes
 from .common import add_reason, EXIT_BAD_INPUT, EXIT_OK, print_problems
 from ..inventory import load_inventory
 from ..problems import InputError, Problem
-from ..sanitize import for_terminal as shown
+from ..i18n import _, ngettext, shown
+from ..sanitize import for_terminal
 from ..workspace import Workspace
+from .words import column, said, tag, verdict as verdict_word, width
+
+
+def safe(value) -> str:
+    """A core value as the terminal shows it: in the reader's language (a `Msg`), control characters escaped."""
+    return for_terminal(shown(value))
 
 
 def add_commands(sub) -> None:
-    for name, help_text in (("compare", "pre vs post results, regressions first"),
-                            ("checklist", "checklist items by phase, with state and evidence"),
-                            ("verdict", "GO / GO WITH WAIVERS / NO-GO with every reason (exit 0 / 3 / 1)")):
+    for name, help_text in (("compare", _("pre vs post results, regressions first")),
+                            ("checklist", _("checklist items by phase, with state and evidence")),
+                            ("verdict", _("GO / GO WITH WAIVERS / NO-GO with every reason (exit 0 / 3 / 1)"))):
         p = sub.add_parser(name, help=help_text)
         p.add_argument("workspace", type=Path)
         _add_format(p)
         p.set_defaults(func=globals()[f"cmd_{name}"])
 
-    p = sub.add_parser("mark", help="set a checklist item by hand (logged)")
+    p = sub.add_parser("mark", help=_("set a checklist item by hand (logged)"))
     p.add_argument("workspace", type=Path)
     p.add_argument("item")
     p.add_argument("state", choices=("pass", "fail", "na"))
-    p.add_argument("--by", required=True, help="your name")
-    add_reason(p, "--note", help="what you checked, or why it does not apply (required)")
+    p.add_argument("--by", required=True, help=_("your name"))
+    add_reason(p, "--note", help=_("what you checked, or why it does not apply (required)"))
     _add_format(p)
     p.set_defaults(func=cmd_mark)
 
-    p = sub.add_parser("waive", help="waive an item (or all items of a dependency) until a date (logged)")
+    p = sub.add_parser("waive", help=_("waive an item (or all items of a dependency) until a date (logged)"))
     p.add_argument("workspace", type=Path)
-    p.add_argument("item", help="a checklist item id, or service/dependency for all its items")
-    p.add_argument("--by", required=True, help="who grants the waiver")
-    add_reason(p, help="the justification (required)")
-    p.add_argument("--until", required=True, metavar="YYYY-MM-DD", help="expiry date")
+    p.add_argument("item", help=_("a checklist item id, or service/dependency for all its items"))
+    p.add_argument("--by", required=True, help=_("who grants the waiver"))
+    add_reason(p, help=_("the justification (required)"))
+    p.add_argument("--until", required=True, metavar="YYYY-MM-DD", help=_("expiry date"))
     _add_format(p)
     p.set_defaults(func=cmd_waive)
 
-    p = sub.add_parser("upgrade", help="migrate a workspace written by an older migready to this schema "
-                       "(recorded as an event; loading never migrates by itself)")
-    p.add_argument("workspace", type=Path, help="the *.migready.json file")
-    p.add_argument("--by", default="migready", help="who upgrades it (recorded in the log)")
+    p = sub.add_parser("upgrade", help=_("migrate a workspace written by an older migready to this schema "
+                                         "(recorded as an event; loading never migrates by itself)"))
+    p.add_argument("workspace", type=Path, help=_("the *.migready.json file"))
+    p.add_argument("--by", default="migready", help=_("who upgrades it (recorded in the log)"))
     p.set_defaults(func=cmd_upgrade)
 
 
 def _add_format(p) -> None:
     p.add_argument("--format", choices=("text", "json"), default="text",
-                   help="text for people, json (the recorded entry) for machines")
+                   help=_("text for people, json (the recorded entry) for machines"))
 
 
 def open_review(path: Path):
@@ -66,11 +73,11 @@ def review_inventory(workspace: Workspace, path: Path):
     """The inventory a workspace names (loaded and validated), with a warning when it changed since."""
     recorded = workspace.inventory_ref.get("path")
     if not recorded:
-        raise InputError([Problem(str(path), 0, 0, "inventory.path", "the workspace names no inventory")])
+        raise InputError([Problem(str(path), 0, 0, "inventory.path", _("the workspace names no inventory"))])
     inventory = load_inventory(recorded)
     if workspace.inventory_changed(inventory.digest):
-        print(f"warning: {recorded} changed since this workspace was started; earlier runs describe the "
-              "old version", file=sys.stderr)
+        print(_("warning: {inventory} changed since this workspace was started; earlier runs describe the "
+                "old version").format(inventory=recorded), file=sys.stderr)
     return inventory
 
 
@@ -87,19 +94,19 @@ def _dump(obj) -> None:
 
 def cmd_compare(args) -> int:
     try:
-        _, _, result = _review(args)
+        _ws, _inv, result = _review(args)
     except InputError as exc:
         return print_problems(exc)
     if args.format == "json":
         _dump(result.comparison.to_dict())
     else:
-        print(result.comparison.format_text())
+        print(shown(result.comparison.format_text()))
     return EXIT_OK
 
 
 def cmd_checklist(args) -> int:
     try:
-        _, _, result = _review(args)
+        _ws, _inv, result = _review(args)
     except InputError as exc:
         return print_problems(exc)
     checklist = result.checklist
@@ -109,19 +116,22 @@ def cmd_checklist(args) -> int:
     for phase, items in checklist.by_phase().items():
         if not items:
             continue
-        print(f"== {phase} ==")
+        print(f"== {tag('phase', phase, upper=False)} ==")
+        blocker = tag("severity", "blocker", upper=False)
         for item in items:
-            tag = "blocker" if item.blocker else "       "
-            print(f"  [{item.state.upper():7}] {tag} {shown(item.id)}")
-            print(f"            {shown(item.title)}")
+            mark = blocker if item.blocker else " " * width(blocker)
+            print(f"  [{column(tag('state', item.state), 7)}] {mark} {for_terminal(item.id)}")
+            print(f"            {safe(item.title)}")
             if item.evidence:
-                print(f"            evidence: {shown(item.evidence)}")
+                print("            " + _("evidence: {evidence}").format(evidence=safe(item.evidence)))
             if item.pre_evidence:
-                print(f"            before:   {shown(item.pre_evidence)}")
+                print("            " + _("before:   {evidence}").format(evidence=safe(item.pre_evidence)))
             for note in item.waiver_notes:
-                print(f"            ! {shown(note)}")
-    counts = ", ".join(f"{n} {s}" for s, n in checklist.counts().items() if n)
-    print(f"{len(checklist.items)} items: {counts}")
+                print(f"            ! {safe(note)}")
+    counts = _(", ").join(_("{n} {state}").format(n=n, state=tag("state", s, upper=False))
+                          for s, n in checklist.counts().items() if n)
+    print(ngettext("{n} item: {counts}", "{n} items: {counts}", len(checklist.items)).format(
+        n=len(checklist.items), counts=counts))
     return EXIT_OK
 
 
@@ -144,23 +154,26 @@ def cmd_verdict(args) -> int:
                "root_causes": [c.to_dict() for c in causes], "tally": root_causes.tally(causes),
                "signoff": {k: report["signoff"][k] for k in ("required_roles", "awaiting", "notes")}})
     else:
-        print("\n".join(shown(line) for line in verdict_lines(report, causes)))  # reasons quote files
+        print("\n".join(for_terminal(line) for line in verdict_lines(report, causes)))  # reasons quote files
     return EXIT_CODES[final["verdict"]]
 
 
 def verdict_lines(report: dict, causes=None) -> list[str]:
-    """The final verdict and its root causes, as `verdict` and `demo` print them."""
+    """The final verdict and its root causes, as `verdict` and `demo` print them, in the reader's language
+    (the verdict's id stays on the first line: `不放行 (NO-GO): ...`)."""
     final, evidence = report["signoff"]["final"], report["verdict"]
     causes = root_causes.from_report(report) if causes is None else causes
-    gate = root_causes.signoff_gate(report)
-    head = root_causes.tally_text(causes) if causes or gate else ""
-    out = [f"{final['verdict']}: " + "; ".join(x for x in (head, gate) if x) if head else final["verdict"]]
-    out += root_causes.lines(causes)
+    gate = shown(root_causes.signoff_gate(report))
+    head = shown(root_causes.tally_text(causes)) if causes or gate else ""
+    word = verdict_word(final["verdict"])
+    out = [_("{verdict}: {reasons}").format(verdict=word, reasons=_("; ").join(x for x in (head, gate) if x))
+           if head else word]
+    out += [shown(line) for line in root_causes.lines(causes)]
     if not causes and not gate:
-        out += [f"  {r}" for r in final["reasons"]]
-    out += [f"  ! {w}" for w in evidence["warnings"] + report["signoff"]["notes"]]
+        out += [f"  {shown(r)}" for r in final["reasons"]]
+    out += [f"  ! {shown(w)}" for w in evidence["warnings"] + report["signoff"]["notes"]]
     if final["verdict"] != evidence["verdict"]:
-        out.append(f"  (the evidence alone says {evidence['verdict']})")
+        out.append("  " + _("(the evidence alone says {verdict})").format(verdict=verdict_word(evidence["verdict"])))
     return out
 
 
@@ -177,21 +190,24 @@ def _act(args, action) -> int:
     except InputError as exc:
         return print_problems(exc)
     except ActionError as exc:
-        print(f"error: {shown(exc)}", file=sys.stderr)
+        print(_("error: {message}").format(message=for_terminal(said(exc))), file=sys.stderr)
         return EXIT_BAD_INPUT
     if args.format == "json":
         print(json.dumps(recorded, ensure_ascii=False, sort_keys=True))
     else:
-        print(shown(f"{describe(recorded, args.item)}; saved in {args.workspace}"))
+        print(for_terminal(_("{what}; saved in {workspace}").format(what=describe(recorded, args.item),
+                                                                     workspace=args.workspace)))
     return EXIT_OK
 
 
 def describe(recorded: dict, target: str) -> str:
     """One line for a mark or a waiver as recorded (the json output keeps every field)."""
     if "until" in recorded:
-        return (f"waiver {recorded.get('id')}: {target} waived until {recorded['until']} "
-                f"by {recorded.get('by')}: {recorded.get('reason')}")
-    return f"marked {target} {str(recorded.get('state')).upper()} by {recorded.get('by')}: {recorded.get('note')}"
+        return _("waiver {id}: {target} waived until {until} by {by}: {reason}").format(
+            id=recorded.get("id"), target=target, until=recorded["until"], by=recorded.get("by"),
+            reason=recorded.get("reason"))
+    return _("marked {target} {state} by {by}: {note}").format(
+        target=target, state=tag("state", str(recorded.get("state"))), by=recorded.get("by"), note=recorded.get("note"))
 
 
 def cmd_upgrade(args) -> int:
@@ -200,10 +216,12 @@ def cmd_upgrade(args) -> int:
     except InputError as exc:
         return print_problems(exc)
     if before == after:
-        print(f"{args.workspace}: already at schema version {after}; nothing to do")
+        print(_("{workspace}: already at schema version {version}; nothing to do").format(
+            workspace=args.workspace, version=after))
     else:
-        print(f"{args.workspace}: upgraded from schema version {before} to {after} (recorded in its log; "
-              f"the original is kept as {args.workspace}.bak)")
+        print(_("{workspace}: upgraded from schema version {before} to {after} (recorded in its log; "
+                "the original is kept as {backup})").format(workspace=args.workspace, before=before, after=after,
+                                                           backup=f"{args.workspace}.bak"))
     return EXIT_OK
 
 

@@ -17,6 +17,8 @@ import sys
 from pathlib import Path
 
 from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, add_reason, print_problems, terminal_safe
+from .words import said, verdict as verdict_word
+from ..i18n import _, shown
 from ..problems import InputError
 from ..signing import SigningError, keygen, load_signer, sign
 
@@ -24,30 +26,31 @@ PASSPHRASE_ENV = "MIGREADY_KEY_PASSPHRASE"
 
 
 def add_commands(sub) -> None:
-    p = sub.add_parser("keygen", help="make an Ed25519 sign-off key pair (PATH and PATH.pub)")
+    p = sub.add_parser("keygen", help=_("make an Ed25519 sign-off key pair (PATH and PATH.pub)"))
     p.add_argument("--name", required=True)
-    p.add_argument("--role", required=True, help="e.g. 'migration lead', 'network'")
+    p.add_argument("--role", required=True, help=_("e.g. 'migration lead', 'network'"))
     p.add_argument("--out", type=Path, required=True)
     protect = p.add_mutually_exclusive_group()
     protect.add_argument("--passphrase", action="store_true",
-                         help=f"protect the private key with a passphrase (the default; prompted twice, "
-                              f"or from ${PASSPHRASE_ENV})")
+                         help=_("protect the private key with a passphrase (the default; prompted twice, "
+                                "or from ${variable})").format(variable=PASSPHRASE_ENV))
     protect.add_argument("--no-passphrase", action="store_true",
-                         help="write the private key unencrypted (CI keys held in a secret store)")
+                         help=_("write the private key unencrypted (CI keys held in a secret store)"))
     p.set_defaults(func=cmd_keygen)
 
-    p = sub.add_parser("signoff", help="sign the review's current content (approve or reject)")
+    p = sub.add_parser("signoff", help=_("sign the review's current content (approve or reject)"))
     p.add_argument("workspace", type=Path)
-    p.add_argument("--key", type=Path, required=True, help="private key made by `migready keygen`")
+    p.add_argument("--key", type=Path, required=True, help=_("private key made by `migready keygen`"))
     p.add_argument("--decision", choices=("approve", "reject"), default="approve")
-    add_reason(p, "--comment", required=False, help="why you approve or reject (optional)")
+    add_reason(p, "--comment", required=False, help=_("why you approve or reject (optional)"))
     p.set_defaults(func=cmd_signoff)
 
-    p = sub.add_parser("verify", help="is this the report that was signed off, by people I trust? (exit 0 / 1 / 2)")
-    p.add_argument("report", type=Path, help="a report written with --format json")
-    p.add_argument("--trust", type=Path, metavar="DIR",
-                   help="directory of trusted *.pub signer keys (default $MIGREADY_TRUST_DIR, else "
-                        "~/.config/migready/trust; it must exist)")
+    p = sub.add_parser("verify", help=_("is this the report that was signed off, by people I trust? "
+                                        "(exit 0 / 1 / 2)"))
+    p.add_argument("report", type=Path, help=_("a report written with --format json"))
+    p.add_argument("--trust", type=Path, metavar=_("DIR"),
+                   help=_("directory of trusted *.pub signer keys (default $MIGREADY_TRUST_DIR, else "
+                          "~/.config/migready/trust; it must exist)"))
     p.set_defaults(func=cmd_verify)
 
 
@@ -55,24 +58,26 @@ def _passphrase(prompt: str, confirm: bool = False) -> bytes | None:
     value = os.environ.get(PASSPHRASE_ENV)
     if value is None:
         if not sys.stdin.isatty():
-            raise SigningError(f"the key needs a passphrase: run in a terminal or set ${PASSPHRASE_ENV}")
+            raise SigningError(_("the key needs a passphrase: run in a terminal or set ${variable}").format(
+                variable=PASSPHRASE_ENV))
         value = getpass.getpass(prompt)
-        if confirm and getpass.getpass("again: ") != value:
-            raise SigningError("the passphrases differ")
+        if confirm and getpass.getpass(_("again: ")) != value:
+            raise SigningError(_("the passphrases differ"))
     if not value:
-        raise SigningError("the passphrase is empty" + (" (for an unencrypted key, use --no-passphrase)"
-                                                        if confirm else ""))
+        raise SigningError(_("the passphrase is empty (for an unencrypted key, use --no-passphrase)") if confirm
+                           else _("the passphrase is empty"))
     return value.encode("utf-8")
 
 
 def cmd_keygen(args) -> int:
     try:
-        passphrase = None if args.no_passphrase else _passphrase("passphrase for the new key: ", confirm=True)
+        passphrase = None if args.no_passphrase else _passphrase(_("passphrase for the new key: "), confirm=True)
         pub = keygen(args.name, args.role, args.out, passphrase)
     except SigningError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(_("error: {message}").format(message=said(exc)), file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(f"private key: {args.out} (keep it to yourself)\npublic key:  {pub} (give it to whoever verifies)")
+    print(_("private key: {path} (keep it to yourself)").format(path=args.out))
+    print(_("public key:  {path} (give it to whoever verifies)").format(path=pub))
     return EXIT_OK
 
 
@@ -82,7 +87,7 @@ def open_signer(path: Path):
     except SigningError as exc:
         if "passphrase; give it" not in str(exc):
             raise
-    return load_signer(path, _passphrase(f"passphrase for {path}: "))
+    return load_signer(path, _passphrase(_("passphrase for {path}: ").format(path=path)))
 
 
 def cmd_signoff(args) -> int:
@@ -99,10 +104,11 @@ def cmd_signoff(args) -> int:
     except InputError as exc:
         return print_problems(exc)
     except SigningError as exc:
-        print(f"error: {terminal_safe(exc)}", file=sys.stderr)
+        print(_("error: {message}").format(message=terminal_safe(said(exc))), file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(f"{args.decision} by {terminal_safe(signer.name)} ({terminal_safe(signer.role)}) over content "
-          f"{entry['digest']}")
+    decided = {"approve": _("approve"), "reject": _("reject")}.get(args.decision, args.decision)
+    print(_("{decision} by {name} ({role}) over content {digest}").format(
+        decision=decided, name=terminal_safe(signer.name), role=terminal_safe(signer.role), digest=entry["digest"]))
     return EXIT_OK
 
 
@@ -113,32 +119,36 @@ def cmd_verify(args) -> int:
     try:  # a regular file, bounded, no NaN, the types verify reads (checks/report/wellformed.py)
         report = read_report(args.report)
     except ReportUnreadable as exc:
-        print(f"error: {terminal_safe(exc)}", file=sys.stderr)
+        print(_("error: {message}").format(message=terminal_safe(said(exc))), file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
         directory = trust_directory(args.trust)
         trusted = trusted_keys(directory)
     except SigningError as exc:
-        print(f"error: {terminal_safe(exc)}", file=sys.stderr)
+        print(_("error: {message}").format(message=terminal_safe(said(exc))), file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
         check = verify_report(report, trusted)
     except NotAReport as exc:
-        print(f"error: {args.report}: {exc}", file=sys.stderr)
+        print(_("error: {message}").format(message=f"{args.report}: {said(exc)}"), file=sys.stderr)
         return EXIT_BAD_INPUT
-    say = terminal_safe
-    print(f"content digest {check.digest} (recomputed)")
+
+    def say(text) -> str:
+        return terminal_safe(shown(text))
+
+    print(_("content digest {digest} (recomputed)").format(digest=check.digest))
     for line in check.signed:
-        print(f"  signed: {say(line)}")
+        print("  " + _("signed: {line}").format(line=say(line)))
     for line in check.runs:
-        print(f"  run: {say(line)}")
+        print("  " + _("run: {line}").format(line=say(line)))
     for role in check.awaiting:
-        print(f"FAIL: awaiting sign-off: {say(role)}")
+        print(_("FAIL: awaiting sign-off: {role}").format(role=say(role)))
     for problem in check.problems:
-        print(f"FAIL: {say(problem)}")
-    print(f"verdict: {check.verdict}" + ("" if check.holds else " (the sign-off does not hold)"))
+        print(_("FAIL: {problem}").format(problem=say(problem)))
+    print(_("verdict: {verdict}").format(verdict=verdict_word(check.verdict))
+          + ("" if check.holds else _(" (the sign-off does not hold)")))
     if check.holds:
-        print(f"OK: intact, signed by every required role ({say(', '.join(check.required_roles))}) with keys "
-              f"from {say(str(directory))}")
+        print(_("OK: intact, signed by every required role ({roles}) with keys from {directory}").format(
+            roles=say(", ".join(check.required_roles)), directory=say(str(directory))))
         return EXIT_OK
     return EXIT_FINDINGS

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from .. import agent
+from ..i18n import _
 from . import simulators
 from ..inventory import load_inventory
 from .natrelay import Forward, Relay
@@ -57,7 +58,8 @@ def store_devices(reflector=REFLECTOR, scale=SCALE, printer=PRINTER):
     except (OSError, RuntimeError) as exc:
         for peer in started.values():
             peer.stop()
-        raise DemoError(f"cannot start the demo's loopback devices ({exc}); is another demo running?") from None
+        raise DemoError(_("cannot start the demo's loopback devices ({error}); is another demo running?").format(
+            error=exc)) from None
     try:
         yield started
     finally:
@@ -72,7 +74,8 @@ def _nat():
     try:
         relay = Relay(forwards, NAT_ADDRESS).start()
     except OSError as exc:
-        raise DemoError(f"cannot start the simulated NAT on loopback ({exc}); is another demo running?") from None
+        raise DemoError(_("cannot start the simulated NAT on loopback ({error}); is another demo running?").format(
+            error=exc)) from None
     try:
         yield relay
     finally:
@@ -90,10 +93,10 @@ def run_demo(out_dir: Path, say: Callable[[str], None] = print) -> DemoResult:
     inventory = load_inventory(inventory_path)
     workspace = Workspace.new(workspace_path, str(inventory_path.resolve()), inventory.digest)
 
-    say("pre-migration: probing the store directly (old site, no NAT)")
+    say(_("pre-migration: probing the store directly (old site, no NAT)"))
     with store_devices():
         run_probes(inventory, "local://", "pre", workspace)
-    say("post-migration: probing through a user-space NAT simulation (new site, natOutgoing)")
+    say(_("post-migration: probing through a user-space NAT simulation (new site, natOutgoing)"))
     with store_devices(*(BEHIND_NAT[p] for p in (REFLECTOR, SCALE, PRINTER))), _nat():
         run_probes(inventory, "local://", "post", workspace)
     return DemoResult(workspace_path, inventory_path, review(inventory, workspace))

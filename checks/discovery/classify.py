@@ -24,6 +24,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Iterable, Optional
 
+from ..i18n import Msg, MsgN, _, ngettext, shown
+from ..labels import label
 from ..model import Dependency, Inventory
 from ..rules import SEVERITIES, SEVERITY_RANK
 from .model import Listener, Observation, Peer, is_uninteresting, normalize_ip
@@ -33,16 +35,17 @@ UDP_PROTOCOLS = frozenset({"udp", "dns", "ntp", "snmp", "syslog", "tftp", "sip",
                            "http3", "mdns", "dhcp", "radius", "statsd", "netflow", "ipfix"})
 BOTH_TRANSPORTS = frozenset({"dns", "sip", "syslog"})
 
+# what clears each kind is stored with every finding: a Msg (English in the file, shown translated)
 KINDS = {
     "undocumented": ("discovery.undocumented", 4,
-                     "list the dependency in the inventory (then probe it), or stop the traffic"),
+                     Msg("list the dependency in the inventory (then probe it), or stop the traffic")),
     "inbound": ("discovery.inbound", 5,
-                "declare the inbound dependency (direction: inbound or both) and check reverse "
-                "reachability from the peer's side"),
+                Msg("declare the inbound dependency (direction: inbound or both) and check reverse "
+                    "reachability from the peer's side")),
     "unseen": ("discovery.unseen", 4,
-               "confirm it is still used (it may have been idle during the window) or remove it"),
+               Msg("confirm it is still used (it may have been idle during the window) or remove it")),
     "unused-listener": ("discovery.unused-listener", 5,
-                        "declare who connects to this port (direction: inbound), or close it"),
+                        Msg("declare who connects to this port (direction: inbound), or close it")),
 }
 
 
@@ -106,32 +109,44 @@ class DiscoveryReport:
                 "counts": self.counts(), "kinds": self.kinds()}
 
     def format_text(self, observation: Observation) -> str:
+        """The discovery as the CLI prints it, in the reader's language (severity and kind ids stay:
+        they are what --fail-on and the JSON use)."""
         obs = observation
-        lines = [f"discovery: {obs.label}"]
-        window = f"{obs.samples} samples" if obs.source == "live" else f"{obs.samples} time slots/snapshots"
+        lines = [_("discovery: {source}").format(source=shown(obs.label))]
+        if obs.source == "live":
+            window = ngettext("{n} sample", "{n} samples", obs.samples).format(n=obs.samples)
+        else:
+            window = ngettext("{n} time slot/snapshot", "{n} time slots/snapshots", obs.samples).format(n=obs.samples)
         if obs.first:
-            window += f", {obs.first} .. {obs.last}"
-        lines.append(f"  {window}; process names: {obs.process_names}")
-        documented = len(self.matched)
-        lines.append(f"  {_n(len(obs.peers) - self.ignored, 'peer')} seen ({documented} in the inventory), "
-                     f"{_n(len(obs.listening), 'listening socket')}"
-                     + (f"; {_n(self.ignored, 'loopback/link-local peer')} left out" if self.ignored else ""))
+            window = _("{window}, {first} .. {last}").format(window=window, first=obs.first, last=obs.last)
+        lines.append("  " + _("{window}; process names: {process_names}").format(
+            window=window, process_names=obs.process_names))
+        peers = len(obs.peers) - self.ignored
+        seen = ngettext("{n} peer seen ({documented} in the inventory)", "{n} peers seen ({documented} in the inventory)",
+                        peers).format(n=peers, documented=len(self.matched))
+        listening = ngettext("{n} listening socket", "{n} listening sockets", len(obs.listening)).format(
+            n=len(obs.listening))
+        line = _("{seen}, {listening}").format(seen=seen, listening=listening)
+        if self.ignored:
+            line = _("{line}; {left_out}").format(line=line, left_out=ngettext(
+                "{n} loopback/link-local peer left out", "{n} loopback/link-local peers left out",
+                self.ignored).format(n=self.ignored))
+        lines.append("  " + line)
         if not obs.complete:
-            lines.append(f"  INCOMPLETE: {obs.error}")
+            lines.append("  " + _("INCOMPLETE: {error}").format(error=shown(obs.error)))
         for note in obs.notes + self.notes:
-            lines.append(f"  note: {note}")
+            lines.append("  " + _("note: {note}").format(note=shown(note)))
         for f in self.findings:
-            lines.append(f"[{f.severity.upper():7}] {f.kind:15} {f.message}")
+            lines.append(f"[{f.severity.upper():7}] {f.kind:15} {shown(f.message)}")
         for m in self.matched:
             peer = Peer.from_dict(m["peer"])
-            lines.append(f"  seen, listed: {peer.describe()} = {', '.join(m['dependencies'])}")
-        counts = ", ".join(f"{n} {s}" for s, n in self.counts().items() if n)
-        lines.append(f"{len(self.findings)} findings" + (f" ({counts})" if counts else ""))
+            lines.append("  " + _("seen, listed: {peer} = {dependencies}").format(
+                peer=shown(peer.describe()), dependencies=", ".join(m["dependencies"])))
+        counts = _(", ").join(_("{n} {severity}").format(n=n, severity=label("severity", s))
+                              for s, n in self.counts().items() if n)
+        total = _("{n} findings").format(n=len(self.findings))  # "1 findings": the CLI's words since 1.0
+        lines.append(_("{total} ({counts})").format(total=total, counts=counts) if counts else total)
         return "\n".join(lines)
-
-
-def _n(count: int, what: str) -> str:
-    return f"{count} {what}" + ("" if count == 1 else "s")
 
 
 def _is_name(target: str) -> bool:
@@ -206,6 +221,7 @@ class _Dep:
                 and self.port in peer.remote_ports)
 
     def describe(self) -> str:
+        """'store/scale (outbound, udp 5002)': ids and values only, the same in every language."""
         port = f" {self.port}" if self.port else ""
         return f"{self.dep.ref} ({self.dep.direction}, {self.dep.protocol}{port})"
 
@@ -217,7 +233,7 @@ def classify(inventory: Inventory, observation: Observation,
     if services:
         unknown = [s for s in services if s not in {x.name for x in inventory.services}]
         if unknown:
-            raise ValueError("no such service in the inventory: " + ", ".join(unknown))
+            raise ValueError(_("no such service in the inventory: {services}").format(services=", ".join(unknown)))
     by_name = observation.source == "azure"  # the export names the peers
     deps = [_Dep(d, observation.resolved, by_name) for d in _dependencies(inventory, services)]
     report = DiscoveryReport(services=services or [s.name for s in inventory.services])
@@ -238,27 +254,29 @@ def classify(inventory: Inventory, observation: Observation,
         if exact:
             for d, target in exact:
                 seen_targets[d.dep.ref].add(target)
-            report.matched.append({"peer": peer.to_dict(), "dependencies": [d.dep.ref for d, _ in exact],
+            report.matched.append({"peer": peer.to_dict(), "dependencies": [d.dep.ref for d, _target in exact],
                                    "zone": zname})
             continue
         where = _where(zname, peer)
         if peer.direction == "inbound":
-            outbound_only = [d for d, _ in holders if d.dep.direction == "outbound"]
+            outbound_only = [d for d, _target in holders if d.dep.direction == "outbound"]
             if outbound_only:
                 listed = "; ".join(d.describe() for d in outbound_only)
                 report.findings.append(Finding(
                     "inbound", "high",
-                    f"{peer.describe()}{where}: connects IN, but the inventory lists "
-                    f"{peer.remote} only as an outbound peer ({listed}): an undeclared callback",
+                    Msg("{peer}{where}: connects IN, but the inventory lists {remote} only as an outbound peer "
+                        "({listed}): an undeclared callback", peer=peer.describe(), where=where,
+                        remote=peer.remote, listed=listed),
                     zname, zkind, peer=peer.to_dict(), dependency=outbound_only[0].dep.ref))
                 continue
-        near = ""
         if holders:
-            near = "; the address is listed as " + "; ".join(d.describe() for d, _ in holders)
+            message = Msg("{peer}{where}: not in the inventory; the address is listed as {listed}",
+                          peer=peer.describe(), where=where,
+                          listed="; ".join(d.describe() for d, _target in holders))
+        else:
+            message = Msg("{peer}{where}: not in the inventory", peer=peer.describe(), where=where)
         severity = "high" if zkind == "store" else "medium"
-        report.findings.append(Finding(
-            "undocumented", severity,
-            f"{peer.describe()}{where}: not in the inventory{near}", zname, zkind, peer=peer.to_dict()))
+        report.findings.append(Finding("undocumented", severity, message, zname, zkind, peer=peer.to_dict()))
 
     for d in deps:
         _unseen(report, d, seen_targets[d.dep.ref], touched[d.dep.ref], inventory)
@@ -268,11 +286,11 @@ def classify(inventory: Inventory, observation: Observation,
     return report
 
 
-def _where(zname: Optional[str], peer: Peer) -> str:
-    parts = [f"zone {zname}" if zname else "no zone"]
+def _where(zname: Optional[str], peer: Peer) -> Msg:
+    zone = Msg("zone {zone}", zone=zname) if zname else Msg("no zone")
     if peer.processes:
-        parts.append(", ".join(peer.processes))
-    return " (" + ", ".join(parts) + ")"
+        return Msg(" ({zone}, {processes})", zone=zone, processes=", ".join(peer.processes))
+    return Msg(" ({zone})", zone=zone)
 
 
 def _unseen(report: DiscoveryReport, d: _Dep, seen: set[str], touched: set[str],
@@ -282,16 +300,24 @@ def _unseen(report: DiscoveryReport, d: _Dep, seen: set[str], touched: set[str],
     if not missing:
         return
     zone = inventory.zone_of(d.dep)
-    shown = ", ".join(missing[:8]) + (f", ... ({len(missing) - 8} more)" if len(missing) > 8 else "")
-    what = "connection from" if d.dep.direction == "inbound" else "connection to"
-    port = f" port {d.port}" if d.port else ""
+    listed = ", ".join(missing[:8])
+    if len(missing) > 8:
+        listed = Msg("{targets}, ... ({n} more)", targets=listed, n=len(missing) - 8)
+    if d.port:
+        what = (Msg("connection from {targets} port {port}", targets=listed, port=d.port)
+                if d.dep.direction == "inbound" else
+                Msg("connection to {targets} port {port}", targets=listed, port=d.port))
+    else:
+        what = (Msg("connection from {targets}", targets=listed) if d.dep.direction == "inbound"
+                else Msg("connection to {targets}", targets=listed))
     other = [t for t in missing if t in touched]
-    otherwise = (f"; {', '.join(other[:8])} seen, but not as declared (see the findings above)"
-                 if other else "; idle during the window, or gone?")
+    otherwise = (Msg("; {targets} seen, but not as declared (see the findings above)", targets=", ".join(other[:8]))
+                 if other else Msg("; idle during the window, or gone?"))
     report.findings.append(Finding(
         "unseen", "info",
-        f"{d.dep.ref}: {len(missing)} of {len(comparable)} targets never seen as declared "
-        f"({what} {shown}{port}, {d.dep.protocol}){otherwise}",
+        Msg("{dependency}: {missing} of {total} targets never seen as declared ({what}, {protocol}){otherwise}",
+            dependency=d.dep.ref, missing=len(missing), total=len(comparable), what=what,
+            protocol=d.dep.protocol, otherwise=otherwise),
         zone.name if zone else None, zone.kind if zone else None, dependency=d.dep.ref,
         targets=missing))
 
@@ -304,8 +330,8 @@ def _listeners(report: DiscoveryReport, obs: Observation, deps: list[_Dep]) -> N
     by_port: dict[tuple, list[Listener]] = {}
     for listener in obs.listening:
         if ssh and (listener.proto, listener.port) == ssh:
-            note = (f"{listener.proto} port {listener.port} is the SSH server this discovery ran through: not "
-                    "reported as an unused listener")
+            note = Msg("{proto} port {port} is the SSH server this discovery ran through: not "
+                       "reported as an unused listener", proto=listener.proto, port=listener.port)
             if note not in report.notes:
                 report.notes.append(note)
             continue
@@ -320,22 +346,31 @@ def _listeners(report: DiscoveryReport, obs: Observation, deps: list[_Dep]) -> N
         peers = [p for p in obs.peers if p.direction == "inbound" and p.proto == proto and p.port == port
                  and not (p.remote_ip and is_uninteresting(p.remote_ip))]
         where = ", ".join(l.describe() for l in listeners)
-        used = (f"; {_n(len(peers), 'peer')} connected during the window: "
-                + ", ".join(p.remote for p in peers[:5])) if peers else "; no connection seen"
+        used = MsgN("; {n} peer connected during the window: {peers}",
+                    "; {n} peers connected during the window: {peers}", len(peers),
+                    peers=", ".join(p.remote for p in peers[:5])) if peers else Msg("; no connection seen")
         report.findings.append(Finding(
             "unused-listener", "low",
-            f"{where} listens, but no dependency in the inventory connects to {proto} port {port}{used}",
+            Msg("{listeners} listens, but no dependency in the inventory connects to {proto} port {port}{used}",
+                listeners=where, proto=proto, port=port, used=used),
             listener=listeners[0].to_dict()))
 
 
 def _notes(report: DiscoveryReport, obs: Observation, deps: list[_Dep]) -> None:
     unresolved = sorted({t for d in deps for t in d.unresolved})
     if unresolved:
-        how = ("did not resolve on the host" if obs.source == "live"
-               else "are names; this source gives addresses only")
-        shown = ", ".join(unresolved[:6]) + (" ..." if len(unresolved) > 6 else "")
-        report.notes.append(f"{len(unresolved)} targets written as names {how}, so whether they were "
-                            f"seen is unknown: {shown}")
+        names = ", ".join(unresolved[:6]) + (" ..." if len(unresolved) > 6 else "")
+        if obs.source == "live":
+            note = MsgN("{n} target written as a name did not resolve on the host, so whether it was "
+                        "seen is unknown: {names}",
+                        "{n} targets written as names did not resolve on the host, so whether they were "
+                        "seen is unknown: {names}", len(unresolved), names=names)
+        else:
+            note = MsgN("{n} target is written as a name; this source gives addresses only, so whether it "
+                        "was seen is unknown: {names}",
+                        "{n} targets written as names are names; this source gives addresses only, so whether "
+                        "they were seen is unknown: {names}", len(unresolved), names=names)
+        report.notes.append(note)
     if obs.source in ("live", "ss"):
-        report.notes.append("UDP sent from an unconnected socket (sendto) has no peer in the socket "
-                            "tables: such traffic is only seen in exports that record it")
+        report.notes.append(Msg("UDP sent from an unconnected socket (sendto) has no peer in the socket "
+                                "tables: such traffic is only seen in exports that record it"))

@@ -17,6 +17,7 @@ from typing import Optional
 import yaml
 
 from .. import __version__
+from ..i18n import _
 from ..model import Inventory, Site, Zone
 from .classify import DiscoveryReport, classify
 from .model import Observation, Peer, is_uninteresting
@@ -161,7 +162,7 @@ def draft_inventory(observation: Observation, inventory: Optional[Inventory] = N
                                if service != "unknown-process" else
                                "Discovered: connections whose process was not visible."),
             "dependencies": [draft_dependency(peers, inventory, origin=origin, statuses=statuses)
-                             for _, peers in sorted(deps.items(), key=lambda kv: tuple(map(str, kv[0])))],
+                             for _key, peers in sorted(deps.items(), key=lambda kv: tuple(map(str, kv[0])))],
         })
     if not services:
         services.append({"name": "nothing-seen", "owner": "TODO (discovered)",
@@ -222,8 +223,8 @@ def _child(mapping, key: str):
 def _insert_item(text: str, seq, item: dict, comment: str) -> str:
     """Append `item` to the block sequence `seq` of `text`, indented like its items."""
     if seq.flow_style or not seq.value:
-        raise ValueError("the list to add to is written in flow style ([...]): write it as a block "
-                         "list first")
+        raise ValueError(_("the list to add to is written in flow style ([...]): write it as a block "
+                           "list first"))
     indent = seq.value[0].start_mark.column - 2 if isinstance(seq.value[0], yaml.MappingNode) \
         else seq.start_mark.column
     indent = max(indent, 0)
@@ -272,7 +273,7 @@ def add_to_inventory(inventory_path, peers: list[Peer], service: str, out_path, 
             # `dependencies: []`: replace the empty flow list by a block list holding the new one
             lines = text.splitlines(keepends=True)
             line = lines[deps.start_mark.line]
-            key_indent = next(k.start_mark.column for k, _ in node.value if k.value == "dependencies")
+            key_indent = next(k.start_mark.column for k, _value in node.value if k.value == "dependencies")
             body = yaml.safe_dump([dep], sort_keys=False, allow_unicode=True, default_flow_style=False,
                                   width=100)
             pad = " " * (key_indent + 2)

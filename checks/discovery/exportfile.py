@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Callable, Iterator, Optional
 
+from ..i18n import _
 from ..problems import InputError, Problem
 from ..safeio import regular_file_problem
 
@@ -61,17 +62,18 @@ def regular_file(path: Path, shown: str) -> int:
     try:
         st = os.stat(path)
     except OSError as exc:
-        raise InputError([Problem(shown, 0, 0, "", f"cannot read: {exc.strerror or exc}")]) from None
+        raise InputError([Problem(shown, 0, 0, "", _("cannot read: {reason}").format(reason=exc.strerror or exc))]) from None
     if not stat.S_ISREG(st.st_mode):  # says which: a FIFO, a device, a directory (checks/safeio.py)
-        raise InputError([Problem(shown, 0, 0, "", regular_file_problem(path) or "not a regular file")])
+        raise InputError([Problem(shown, 0, 0, "", regular_file_problem(path) or _("not a regular file"))])
     check_size(st.st_size, shown)
     return st.st_size
 
 
 def check_size(size: int, shown: str) -> None:
     if size > MAX_EXPORT_BYTES:
-        raise InputError([Problem(shown, 0, 0, "", f"{size / 2**30:.1f} GiB is more than the "
-                                  f"{MAX_EXPORT_BYTES >> 30} GiB an export is read up to")])
+        raise InputError([Problem(shown, 0, 0, "", _(
+            "{size:.1f} GiB is more than the {limit} GiB an export is read up to").format(
+                size=size / 2**30, limit=MAX_EXPORT_BYTES >> 30))])
 
 
 @dataclass
@@ -112,7 +114,7 @@ def read_header_line(source: Source) -> str:
     """The first non-empty line, decoded (for format detection; undecodable bytes become U+FFFD)."""
     with open_text(source) as stream:
         stream.reconfigure(errors="replace")
-        for _ in range(50):
+        for _attempt in range(50):
             line = stream.readline()
             if not line:
                 return ""
@@ -160,7 +162,7 @@ class Table:
                 first = stream.readline()
                 self.header_line += 1
                 if not first:
-                    raise InputError([Problem(self.source.shown, 0, 0, "", "the file is empty")])
+                    raise InputError([Problem(self.source.shown, 0, 0, "", _("the file is empty"))])
             first = first.replace("\ufeff", "")
             delimiter = separator(first)
             self.header = [h.strip() for h in next(csv.reader([first], delimiter=delimiter))]
@@ -175,7 +177,7 @@ class Table:
                     return
                 except csv.Error as exc:
                     raise InputError([Problem(self.source.shown, base + reader.line_num, 0, "",
-                                              f"not a readable CSV row: {exc}")]) from None
+                                              _("not a readable CSV row: {detail}").format(detail=exc))]) from None
                 self.line = base + reader.line_num
                 if values and (len(values) > 1 or values[0].strip()):
                     yield values
@@ -183,7 +185,7 @@ class Table:
             if may_fall_back(stream):
                 raise NotUtf8() from None
             raise InputError([Problem(self.source.shown, self.line + 1, 0, "",
-                                      f"cannot decode the file as {stream.encoding}")]) from None
+                                      _("cannot decode the file as {encoding}").format(encoding=stream.encoding))]) from None
         finally:
             stream.close()
 

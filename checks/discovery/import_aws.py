@@ -27,9 +27,10 @@ from __future__ import annotations
 import ipaddress
 from typing import Optional
 
+from ..i18n import Msg, _, ngettext
 from ..problems import InputError, Problem
 from .exportfile import Table, column_key, missing_columns
-from .importcommon import PEER_LIST_CAP, ImportStats, PeerTable, Problems, pick_server, summarize
+from .importcommon import OTHER_SERVERS, PEER_LIST_CAP, ImportStats, PeerTable, Problems, pick_server, summarize
 from .model import Observation, normalize_ip
 from .timeslots import StreamingTimes
 
@@ -82,9 +83,9 @@ class AwsReader:
             cols = t.columns()
             missing = missing_columns(cols, REQUIRED)
             if missing:
-                raise InputError([Problem(shown, t.header_line, 1, "", "not an AWS Application Discovery "
-                                          f"connection export: missing column(s) {', '.join(missing)} "
-                                          f"(found: {', '.join(t.header)})")])
+                raise InputError([Problem(shown, t.header_line, 1, "", _(
+                    "not an AWS Application Discovery connection export: missing column(s) {missing} "
+                    "(found: {found})").format(missing=", ".join(missing), found=", ".join(t.header)))])
             width = len(t.header)
             self.spelling[shown] = {column_key(h): h for h in reversed(t.header)}
             for name in FIELDS:
@@ -117,7 +118,7 @@ class AwsReader:
                 ports = edge[3]
                 if not sport.isdigit():
                     problems.add(shown, table.line, _spelled(self.spelling, shown, "sourcePort"),
-                                 f"{sport!r} is not a port")
+                                 _("{value} is not a port").format(value=repr(sport)))
                 elif len(ports) < PEER_LIST_CAP and sport not in ports:
                     ports.append(sport)
             text = values[i_time]
@@ -154,7 +155,7 @@ class AwsReader:
 
     def observe(self, origin: str, server: Optional[str]) -> Observation:
         problems = self.problems
-        for line, _, message in self.times.resolve():
+        for line, _text, message in self.times.resolve():
             shown = self.stats.files[0] if len(self.stats.files) == 1 else origin
             problems.add(shown, line, _spelled(self.spelling, shown, self.time_column), message)
         day_first = self.times.day_first
@@ -168,21 +169,23 @@ class AwsReader:
             spell = lambda column: _spelled(self.spelling, shown, column)  # noqa: E731
             for column, text, value in (("sourceIp", sip, src), ("destinationIp", dip, dst)):
                 if value is None:
-                    problems.add(shown, line, spell(column), f"{text.strip()!r} is not an address" + _more(rows))
+                    problems.add(shown, line, spell(column),
+                                 _("{value} is not an address").format(value=repr(text.strip())) + _more(rows))
                     bad = True
             port = _port(dport)
             if port is None:
-                problems.add(shown, line, spell("destinationPort"), f"{dport.strip()!r} is not a port" + _more(rows))
+                problems.add(shown, line, spell("destinationPort"),
+                             _("{value} is not a port").format(value=repr(dport.strip())) + _more(rows))
                 bad = True
             local_ports = [p for p in (_port(text) for text in ports) if p is not None]
             if len(local_ports) < len(ports):
-                problems.add(shown, line, spell("sourcePort"), "source ports out of range: "
-                             + ", ".join(p for p in ports if _port(p) is None))
+                problems.add(shown, line, spell("sourcePort"), _("source ports out of range: {ports}").format(
+                    ports=", ".join(p for p in ports if _port(p) is None)))
                 bad = True
             protocol = PROTOCOLS.get(proto.strip().lower() or "tcp")
             if protocol is None:
-                problems.add(shown, line, spell("transportProtocol"), f"{proto.strip()!r} is neither TCP nor UDP"
-                             + _more(rows))
+                problems.add(shown, line, spell("transportProtocol"),
+                             _("{value} is neither TCP nor UDP").format(value=repr(proto.strip())) + _more(rows))
                 bad = True
             if bad:
                 continue
@@ -197,7 +200,7 @@ class AwsReader:
         kept = []
         for entry in parsed:
             if _loopback_or_unspecified(entry[0]) or _loopback_or_unspecified(entry[2]):
-                stats.skip("loopback rows (the host talking to itself)", entry[7])
+                stats.skip(_LOOPBACK_ROWS, entry[7])
             else:
                 kept.append(entry)
         chosen = self._server(kept, server, origin)
@@ -210,32 +213,32 @@ class AwsReader:
                 table.add(proto, "inbound", src, "", port, seen, rows, span, local_ip=dst, local_ports=[port],
                           remote_ports=sports, process=process)
             else:
-                stats.skip("rows of other servers", rows)
+                stats.skip(OTHER_SERVERS, rows)
                 continue
             stats.used += rows
         named = any(p.processes for p in table.peers.values())
         obs = Observation(source="aws", origin=origin, server=chosen, process_names="export" if named else "none")
         table.finish(obs)
         if not named and self.has_process_ids:
-            obs.notes.append("the export carries process ids only (agent_assigned_process_id); import it "
-                             "together with the process file (the export zip, or a folder holding both) "
-                             "for names")
+            obs.notes.append(Msg("the export carries process ids only (agent_assigned_process_id); import it "
+                                 "together with the process file (the export zip, or a folder holding both) "
+                                 "for names"))
         if day_first:
-            obs.notes.append("the times of this file are day first (re-saved under a day-first locale)")
+            obs.notes.append(Msg("the times of this file are day first (re-saved under a day-first locale)"))
         return summarize(obs, stats)
 
     def _server(self, kept: list, server: Optional[str], origin: str) -> str:
         if server is not None:
             norm = normalize_ip(server)
             if norm is None:
-                raise InputError([Problem(origin, 0, 0, "", f"--server {server!r}: an AWS export needs the "
-                                          "server's address")])
+                raise InputError([Problem(origin, 0, 0, "", _(
+                    "--server {server}: an AWS export needs the server's address").format(server=repr(server)))])
             return norm
         if not kept:
-            raise InputError([Problem(origin, 0, 0, "", "the export holds no connection rows other than "
-                                      "loopback ones")])
+            raise InputError([Problem(origin, 0, 0, "", _(
+                "the export holds no connection rows other than loopback ones"))])
         common = None
-        for src, _, dst, *_ in kept:
+        for src, _ports, dst, *_rest in kept:
             common = {src, dst} if common is None else common & {src, dst}
             if not common:
                 break
@@ -256,7 +259,10 @@ def _spelled(spelling: dict, shown: str, name: str) -> str:
 
 
 def _more(rows: int) -> str:
-    return f" ({rows} rows like it)" if rows > 1 else ""
+    return ngettext(" ({n} row like it)", " ({n} rows like it)", rows).format(n=rows) if rows > 1 else ""
+
+
+_LOOPBACK_ROWS = Msg("loopback rows (the host talking to itself)")  # why rows are left out (stored)
 
 
 __all__ = ["AwsReader", "is_aws", "is_process_table"]

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 from typing import Optional
 
+from ..i18n import Msg, _, ngettext
 from ..problems import InputError, Problem
 from .exportfile import Table, column_key, missing_columns
-from .importcommon import ImportStats, PeerTable, Problems, pick_server, summarize
+from .importcommon import OTHER_SERVERS, ImportStats, PeerTable, Problems, pick_server, summarize
 from .model import Observation, normalize_ip
 from .timeslots import TimeOrder
 
@@ -65,9 +66,9 @@ class AzureReader:
             cols = t.columns()
             missing = missing_columns(cols, REQUIRED)
             if missing:
-                raise InputError([Problem(shown, t.header_line, 1, "", "not an Azure Migrate dependency export: "
-                                          f"missing column(s) {', '.join(missing)} "
-                                          f"(found: {', '.join(column_key(h) for h in t.header)})")])
+                raise InputError([Problem(shown, t.header_line, 1, "", _(
+                    "not an Azure Migrate dependency export: missing column(s) {missing} (found: {found})").format(
+                        missing=", ".join(missing), found=", ".join(column_key(h) for h in t.header)))])
             width = len(t.header)
             self.spelling[shown] = {column_key(h): h for h in reversed(t.header)}
             for name in FIELDS:
@@ -112,7 +113,7 @@ class AzureReader:
             edge[1] += 1
         self.stats.rows += rows
         self.other_rows += other
-        self.stats.skip("rows of other servers", other)
+        self.stats.skip(OTHER_SERVERS, other)
 
     def observe(self, origin: str, server: Optional[str]) -> Observation:
         problems = Problems()
@@ -122,8 +123,7 @@ class AzureReader:
             port = _port(port_text)
             if port is None:
                 problems.add(shown, line, _spelled(self.spelling, shown, "Destination port"),
-                             f"{port_text.strip()!r} is not a port"
-                             + _more(rows))
+                             _("{value} is not a port").format(value=repr(port_text.strip())) + _more(rows))
                 continue
             ips = []
             for column, text in (("Source IP", sip), ("Destination IP", dip)):
@@ -131,20 +131,21 @@ class AzureReader:
                 ip = normalize_ip(text) if text else ""
                 if ip is None:
                     problems.add(shown, line, _spelled(self.spelling, shown, column),
-                                 f"{text!r} is not an address" + _more(rows))
+                                 _("{value} is not an address").format(value=repr(text)) + _more(rows))
                 ips.append(ip)
             if None in ips:
                 continue
             parsed.append((src.strip(), ips[0], _process(sproc, sapp), dst.strip(), ips[1],
                            _process(dproc, dapp), port, slots, rows))
-        for line, _, message in self.slots.resolve():
+        for line, _text, message in self.slots.resolve():
             shown = self.stats.files[0] if len(self.stats.files) == 1 else origin
             problems.add(shown, line, _spelled(self.spelling, shown, "Time slot"), message)
         problems.raise_if_any()
         if not parsed and self.other_rows:
-            raise InputError([Problem(origin, 0, 0, "", f"server {server!r} is not in this export")])
+            raise InputError([Problem(origin, 0, 0, "", _("server {server} is not in this export").format(
+                server=repr(server)))])
         if not parsed:
-            raise InputError([Problem(origin, 0, 0, "", "the export holds no connection rows")])
+            raise InputError([Problem(origin, 0, 0, "", _("the export holds no connection rows"))])
 
         me_name, me_ip, chosen = self._server(parsed, server, origin)
         table, stats = PeerTable(), self.stats
@@ -153,10 +154,10 @@ class AzureReader:
             out = src.lower() == me_name or (me_ip and sip == me_ip)
             into = dst.lower() == me_name or (me_ip and dip == me_ip)
             if out and into:
-                stats.skip("rows from the server to itself", rows)
+                stats.skip(_SELF_ROWS, rows)
                 continue
             if not (out or into):
-                stats.skip("rows of other servers", rows)
+                stats.skip(OTHER_SERVERS, rows)
                 continue
             seen = {slot for slot in slots if slot.strip()}
             first, last = order.first_last(seen)
@@ -168,12 +169,12 @@ class AzureReader:
             stats.used += rows
         obs = Observation(source="azure", origin=origin, server=chosen, process_names="export")
         table.finish(obs)
-        obs.notes.append("Azure Migrate agentless dependency analysis records TCP only; "
-                         + ("peers that connect in are known by their address (Source IP)" if self.has_source_ip
-                            else "this export has no Source IP column, so peers that connect in are known "
-                            "by server name only"))
+        obs.notes.append(Msg("Azure Migrate agentless dependency analysis records TCP only; peers that connect in "
+                             "are known by their address (Source IP)") if self.has_source_ip else
+                         Msg("Azure Migrate agentless dependency analysis records TCP only; this export has no "
+                             "Source IP column, so peers that connect in are known by server name only"))
         if self.slots.day_first:
-            obs.notes.append("the time slots of this file are day first (re-saved under a day-first locale)")
+            obs.notes.append(Msg("the time slots of this file are day first (re-saved under a day-first locale)"))
         return summarize(obs, stats)
 
     def _server(self, parsed: list, server: Optional[str], origin: str) -> tuple[str, str, str]:
@@ -181,12 +182,13 @@ class AzureReader:
         if server:
             ip = normalize_ip(server) or ""
             wanted = server.lower()
-            for src, sip, _, dst, dip, *_ in parsed:
+            for src, sip, _proc, dst, dip, *_rest in parsed:
                 if wanted in (src.lower(), dst.lower()) or (ip and ip in (sip, dip)):
                     return (wanted if not ip else "\0"), ip, server
-            raise InputError([Problem(origin, 0, 0, "", f"server {server!r} is not in this export")])
+            raise InputError([Problem(origin, 0, 0, "", _("server {server} is not in this export").format(
+                server=repr(server)))])
         sources: dict[str, str] = {}
-        for src, *_ in parsed:
+        for src, *_rest in parsed:
             if src:
                 sources.setdefault(src.lower(), src)
         chosen = pick_server(sorted(sources.values(), key=str.lower), None, origin, "source server",
@@ -223,7 +225,10 @@ def _spelled(spelling: dict, shown: str, name: str) -> str:
 
 
 def _more(rows: int) -> str:
-    return f" ({rows} rows like it)" if rows > 1 else ""
+    return ngettext(" ({n} row like it)", " ({n} rows like it)", rows).format(n=rows) if rows > 1 else ""
+
+
+_SELF_ROWS = Msg("rows from the server to itself")  # why rows are left out (stored)
 
 
 __all__ = ["AzureReader", "is_azure"]

@@ -17,8 +17,9 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import IO, Optional
 
+from ..i18n import Joined, Msg, _
 from ..problems import InputError, Problem
-from .importcommon import ImportStats, summarize
+from .importcommon import SOCKET_LINES, ImportStats, summarize
 from .model import Observation
 from .procnet import DEFAULT_EPHEMERAL, SocketAggregator, parse_ss
 
@@ -68,7 +69,7 @@ def import_ss_stream(stream: IO[str], origin: str, written: Optional[str]) -> Ob
             rejected[i] = (number + start - 1, line, why)
         stats.rows += len(lines)
         stats.used += len(sockets)
-        stats.skip("lines that are not TCP or UDP sockets", len(lines) - len(sockets) - (len(rejected) - before))
+        stats.skip(_NOT_SOCKETS, len(lines) - len(sockets) - (len(rejected) - before))
         with_process += sum(1 for s in sockets if s["processes"])
         if sockets:
             aggregate.add(sockets, at)
@@ -83,25 +84,36 @@ def import_ss_stream(stream: IO[str], origin: str, written: Optional[str]) -> Ob
         current.append(line)
     flush()
     if rejected:
-        stats.skip("socket lines whose port is a service name this machine does not know", len(rejected))
+        stats.skip(_NAMED_PORTS, len(rejected))
     if not stats.used:
-        raise InputError([Problem(origin, 0, 0, "", "no TCP or UDP socket found in this ss output"
-                                  + (f" ({len(rejected)} lines have service names instead of ports: "
-                                     "save it again with ss -tunap -n)" if rejected else ""))])
+        message = _("no TCP or UDP socket found in this ss output ({n} lines have service names instead "
+                    "of ports: save it again with ss -tunap -n)").format(n=len(rejected)) \
+            if rejected else _("no TCP or UDP socket found in this ss output")
+        raise InputError([Problem(origin, 0, 0, "", message)])
     obs = Observation(source="ss", origin=origin, process_names="ss" if with_process else "none")
     obs.absorb(aggregate.to_data())
-    obs.notes.append(f"times are when the file was written ({at}); the ephemeral port range is assumed "
-                     f"to be the Linux default {DEFAULT_EPHEMERAL[0]}-{DEFAULT_EPHEMERAL[1]}")
+    obs.notes.append(Msg("times are when the file was written ({at}); the ephemeral port range is assumed "
+                         "to be the Linux default {low}-{high}", at=at, low=DEFAULT_EPHEMERAL[0],
+                         high=DEFAULT_EPHEMERAL[1]))
     if named["ports"] or rejected:
-        obs.notes.append("ss was run without -n: ports are service names, read through this machine's "
-                         "services database; use -n (ss -tunapn) for numbers")
+        obs.notes.append(Msg("ss was run without -n: ports are service names, read through this machine's "
+                             "services database; use -n (ss -tunapn) for numbers"))
     if rejected:
-        shown = "; ".join(f"line {n}: {why}" for n, _, why in rejected[:MAX_REPORTED_LINES])
-        more = f" (and {len(rejected) - MAX_REPORTED_LINES} more)" if len(rejected) > MAX_REPORTED_LINES else ""
-        obs.notes.append(f"{len(rejected)} socket lines left out: {shown}{more}")
+        shown = Joined("; ", [Msg("line {n}: {why}", n=n, why=why) for n, _line, why in rejected[:MAX_REPORTED_LINES]])
+        extra = len(rejected) - MAX_REPORTED_LINES
+        if extra > 0:
+            obs.notes.append(Msg("{n} socket lines left out: {lines} (and {more} more)", n=len(rejected),
+                                 lines=shown, more=extra))
+        else:
+            obs.notes.append(Msg("{n} socket lines left out: {lines}", n=len(rejected), lines=shown))
     if not with_process:
-        obs.notes.append("no process names in the file (ss run without -p, or not as root)")
-    return summarize(obs, stats, "socket lines")
+        obs.notes.append(Msg("no process names in the file (ss run without -p, or not as root)"))
+    return summarize(obs, stats, SOCKET_LINES)
+
+
+# why lines were left out (stored with the observation)
+_NOT_SOCKETS = Msg("lines that are not TCP or UDP sockets")
+_NAMED_PORTS = Msg("socket lines whose port is a service name this machine does not know")
 
 
 __all__ = ["import_ss_stream", "is_ss_header", "service_port"]

@@ -11,11 +11,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+from ..i18n import N_, Joined, Msg, MsgN, _, ngettext
 from ..problems import InputError, Problem
 from .model import Observation, Peer
 
 MAX_PROBLEMS = 50  # a broken 50 MB export must not print a million lines
 PEER_LIST_CAP = 16  # local/remote ports and addresses kept per peer, as the live aggregator
+
+
+# what an import counts and why it leaves rows out: written into the stored observation's notes
+ROWS = Msg("rows")
+SOCKET_LINES = Msg("socket lines")
+OTHER_SERVERS = Msg("rows of other servers")
+# the kinds of server `pick_server` chooses between, marked for translation
+_SERVER_KINDS = (N_("address"), N_("addresses"), N_("source server"), N_("source servers"))
 
 
 class Problems:
@@ -38,7 +47,8 @@ class Problems:
         if self.more:
             last = max(items)
             items.append(Problem(last.file, last.line + 1 if last.line else 0, 0, "",
-                                 f"... and {self.more} more problems like these"))
+                                 ngettext("... and {n} more problem like these", "... and {n} more problems like these",
+                                          self.more).format(n=self.more)))
         raise InputError(items)
 
     def __bool__(self) -> bool:
@@ -61,14 +71,19 @@ class ImportStats:
     def to_dict(self) -> dict:
         return {"files": list(self.files), "rows": self.rows, "used": self.used, "skipped": dict(self.skipped)}
 
-    def sentence(self, peers: int, unit: str = "rows") -> str:
-        """'read 1,204 rows: 1,150 used (12 peers); left out: 50 rows of other servers, 4 loopback rows'."""
-        text = f"read {self.rows:,} {unit}: {self.used:,} used ({peers:,} {'peer' if peers == 1 else 'peers'})"
+    def sentence(self, peers: int, unit: str = ROWS) -> Msg:
+        """'read 1,204 rows: 1,150 used (12 peers); left out: 50 rows of other servers, 4 loopback rows'.
+
+        A Msg: it is the first note of the observation stored in the workspace (the reasons given
+        to `skip` are Msgs too, so the whole sentence is shown in the reader's language)."""
+        head = Msg("read {rows:,} {unit}: {used:,} used ({peers})", rows=self.rows, unit=unit, used=self.used,
+                   peers=MsgN("{n:,} peer", "{n:,} peers", peers))
         if self.skipped:
-            text += "; left out: " + ", ".join(f"{n:,} {why}" for why, n in self.skipped.items())
+            tail = Msg("; left out: {reasons}", reasons=Joined(", ", [Msg("{n:,} {why}", n=n, why=why)
+                                                                     for why, n in self.skipped.items()]))
         else:
-            text += "; nothing left out"
-        return text
+            tail = Msg("; nothing left out")
+        return Joined("", [head, tail])
 
 
 class PeerTable:
@@ -143,15 +158,16 @@ def pick_server(candidates: list[str], server: Optional[str], origin: str, what:
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:
-        raise InputError([Problem(origin, 0, 0, "", f"no {what} is common to every row; say whose "
-                                  f"connections to compare with {flag}")])
+        raise InputError([Problem(origin, 0, 0, "", _(
+            "no {what} is common to every row; say whose connections to compare with {flag}").format(
+                what=_(what), flag=flag))])
     shown = ", ".join(candidates[:10]) + (" ..." if len(candidates) > 10 else "")
     plural = what + ("es" if what.endswith("s") else "s")
-    raise InputError([Problem(origin, 0, 0, "", f"the export covers {len(candidates)} {plural} ({shown}); "
-                              f"pick one with {flag}")])
+    raise InputError([Problem(origin, 0, 0, "", _("the export covers {n} {what} ({candidates}); pick one with {flag}").format(
+        n=len(candidates), what=_(plural), candidates=shown, flag=flag))])
 
 
-def summarize(obs: Observation, stats: ImportStats, unit: str = "rows") -> Observation:
+def summarize(obs: Observation, stats: ImportStats, unit: str = ROWS) -> Observation:
     """Put the summary first among the notes and keep the counts for JSON readers."""
     obs.imported = stats.to_dict()
     obs.notes.insert(0, stats.sentence(len(obs.peers), unit))

@@ -31,6 +31,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
 
+from ..i18n import N_, _
 from ..problems import InputError, Problem
 from .exportfile import NotUtf8, Source, Table, check_size, column_key, file_source, may_fall_back, \
     open_text, read_header_line, regular_file, separator, text_source
@@ -42,7 +43,7 @@ from .procnet import parse_ss
 
 FORMATS = ("azure", "aws", "ss")
 AWS_CONNECTION_FILES = ("sourceprocessconnection", "destinationprocessconnection")
-_UNKNOWN = ("cannot tell the format of this file: expected an Azure Migrate dependency CSV, an AWS "
+_UNKNOWN = N_("cannot tell the format of this file: expected an Azure Migrate dependency CSV, an AWS "
             "Application Discovery connection export or ss -tunap output; give --input-format")
 
 
@@ -91,7 +92,7 @@ def import_file(path: str | Path, fmt: str = "auto", server: Optional[str] = Non
                            for n in names]
                 return _import_aws_set(sources, shown, server, fmt)
         except (zipfile.BadZipFile, OSError) as exc:
-            raise InputError([Problem(shown, 0, 0, "", f"cannot read the zip: {exc}")]) from None
+            raise InputError([Problem(shown, 0, 0, "", _("cannot read the zip: {detail}").format(detail=exc))]) from None
     return _import_source(file_source(path, shown), fmt, server, _written(path))
 
 
@@ -103,7 +104,8 @@ def import_text(text: str, fmt: str = "auto", origin: str = "<text>", server: Op
 
 def _check_format(fmt: Optional[str], origin: str) -> None:
     if fmt not in (None, "", "auto") + FORMATS:
-        raise InputError([Problem(origin, 0, 0, "", f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")])
+        raise InputError([Problem(origin, 0, 0, "", _("unknown format {format} (known: {known})").format(
+            format=repr(fmt), known=", ".join(FORMATS)))])
 
 
 def _import_source(source: Source, fmt: Optional[str], server: Optional[str],
@@ -111,7 +113,7 @@ def _import_source(source: Source, fmt: Optional[str], server: Optional[str],
     if fmt in (None, "", "auto"):
         fmt = _detect_line(read_header_line(source))
         if fmt is None:
-            raise InputError([Problem(source.shown, 1, 1, "", _UNKNOWN)])
+            raise InputError([Problem(source.shown, 1, 1, "", _(_UNKNOWN))])
     if fmt == "ss":
         for encoding in (None, "cp1252"):
             with open_text(source, encoding) as stream:
@@ -120,7 +122,7 @@ def _import_source(source: Source, fmt: Optional[str], server: Optional[str],
                 except UnicodeDecodeError:
                     if not may_fall_back(stream):
                         break
-        raise InputError([Problem(source.shown, 0, 0, "", "cannot decode the file")])
+        raise InputError([Problem(source.shown, 0, 0, "", _("cannot decode the file"))])
     if fmt == "azure":
         return _read_all(AzureReader, [source], source.shown, server)
     return _import_aws_set([source], source.shown, server, fmt, single=True)
@@ -139,15 +141,15 @@ def _read_all(reader_class, sources: list[Source], origin: str, server: Optional
         except NotUtf8:
             continue
         return reader.observe(origin, server)
-    raise InputError([Problem(origin, 0, 0, "", "cannot decode the file")])
+    raise InputError([Problem(origin, 0, 0, "", _("cannot decode the file"))])
 
 
 def _import_aws_set(sources: list[Source], origin: str, server: Optional[str], fmt: Optional[str],
                     single: bool = False) -> Observation:
     """AWS connection files (and process files) from a zip, a folder or one file."""
     if fmt not in (None, "", "auto", "aws"):
-        raise InputError([Problem(origin, 0, 0, "", f"a zip or a folder is read as an AWS Application Discovery "
-                                  f"export, not as {fmt}")])
+        raise InputError([Problem(origin, 0, 0, "", _(
+            "a zip or a folder is read as an AWS Application Discovery export, not as {format}").format(format=fmt))])
     connections, processes = [], []
     for source in sources:
         name = source.member.lower()
@@ -159,12 +161,12 @@ def _import_aws_set(sources: list[Source], origin: str, server: Optional[str], f
             (processes if not single or is_process_table(keys) else connections).append(source)
     if not connections:
         if single and processes:
-            raise InputError([Problem(origin, 0, 0, "", "this is the export's process file (process names); "
-                                      "import it with the connection files: the export zip, or a folder "
-                                      "holding them")])
-        raise InputError([Problem(origin, 0, 0, "", "no AWS Application Discovery connection file here (expected "
-                                  "<account>_sourceProcessConnection.csv and/or "
-                                  "<account>_destinationProcessConnection.csv)")])
+            raise InputError([Problem(origin, 0, 0, "", _(
+                "this is the export's process file (process names); import it with the connection files: the "
+                "export zip, or a folder holding them"))])
+        raise InputError([Problem(origin, 0, 0, "", _(
+            "no AWS Application Discovery connection file here (expected <account>_sourceProcessConnection.csv "
+            "and/or <account>_destinationProcessConnection.csv)"))])
     return _read_all(AwsReader, connections, origin, server, processes)
 
 

@@ -13,6 +13,8 @@ import ipaddress
 from dataclasses import asdict, dataclass, field
 from typing import Optional
 
+from ..i18n import Msg
+
 
 def normalize_ip(text: str) -> Optional[str]:
     """'::ffff:10.0.0.1' -> '10.0.0.1', '2001:DB8::1' -> '2001:db8::1'; None if not an address."""
@@ -65,7 +67,7 @@ class Peer:
             who = f"{self.remote_name} ({self.remote_ip})"
         if self.direction == "outbound":
             return f"{self.proto} -> {who}:{self.port}"
-        return f"{self.proto} {who} -> our port {self.port}"
+        return Msg("{proto} {who} -> our port {port}", proto=self.proto, who=who, port=self.port)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -144,11 +146,14 @@ class Observation:
 
     @property
     def label(self) -> str:
+        """Where the observation came from (a Msg: it is written into findings and draft comments)."""
         if self.source == "live":
-            return f"live sampling on {self.origin}"
-        what = {"azure": "Azure Migrate dependency export", "aws": "AWS Application Discovery export",
-                "ss": "saved ss output"}[self.source]
-        return f"{what} {self.origin}" + (f" (server {self.server})" if self.server else "")
+            return Msg("live sampling on {origin}", origin=self.origin)
+        what = {"azure": Msg("Azure Migrate dependency export"), "aws": Msg("AWS Application Discovery export"),
+                "ss": Msg("saved ss output")}[self.source]
+        if self.server:
+            return Msg("{source} {origin} (server {server})", source=what, origin=self.origin, server=self.server)
+        return Msg("{source} {origin}", source=what, origin=self.origin)
 
     def to_dict(self) -> dict:
         data = asdict(self)

@@ -15,6 +15,7 @@ import threading
 from dataclasses import dataclass
 from typing import Callable, Iterable, Optional
 
+from ..i18n import Msg, _
 from .. import agent
 from ..probe_run import agent_source
 from ..transports import TransportOptions, open_transport
@@ -55,12 +56,15 @@ def sample_plan(duration: float = DEFAULT_DURATION, interval: float = DEFAULT_IN
                 use_ss: bool = True, chunk_s: float = CHUNK_SECONDS) -> dict:
     """The agent plan for one window; ValueError (for people) on bad values."""
     if not isinstance(duration, (int, float)) or not 0 <= duration <= MAX_DURATION:
-        raise ValueError(f"duration must be between 0 and {MAX_DURATION:g} seconds, not {duration!r}")
+        raise ValueError(_("duration must be between 0 and {max:g} seconds, not {duration}").format(
+            max=MAX_DURATION, duration=repr(duration)))
     if not isinstance(interval, (int, float)) or interval < MIN_INTERVAL:
-        raise ValueError(f"interval must be at least {MIN_INTERVAL} seconds, not {interval!r}")
+        raise ValueError(_("interval must be at least {min} seconds, not {interval}").format(
+            min=MIN_INTERVAL, interval=repr(interval)))
     total = sample_count(duration, interval)
     if total > MAX_SAMPLES:
-        raise ValueError(f"{total} samples is too many (at most {MAX_SAMPLES}): raise the interval")
+        raise ValueError(_("{total} samples is too many (at most {max}): raise the interval").format(
+            total=total, max=MAX_SAMPLES))
     per_chunk = max(1, int(round(chunk_s / interval)))
     probes = []
     for index, first in enumerate(range(0, total, per_chunk)):
@@ -130,8 +134,8 @@ def sample_host(host: str, options: Optional[TransportOptions] = None, *,
             if data.get("self"):
                 obs.self_session = data["self"]
             if data.get("root") is False and "not root" not in " ".join(obs.notes):
-                obs.notes.append("the agent does not run as root: ss shows the processes of its own "
-                                 "user only")
+                obs.notes.append(Msg("the agent does not run as root: ss shows the processes of its own "
+                                     "user only"))
         report("sampling")
 
     with open_transport(host, options) as transport:
@@ -145,21 +149,21 @@ def sample_host(host: str, options: Optional[TransportOptions] = None, *,
                 outcome = transport.run_agent(agent_source(), plan, on_sample, cancel)
                 obs.complete, obs.error = outcome.complete, outcome.error
             else:
-                obs.complete, obs.error = False, "cancelled"
+                obs.complete, obs.error = False, Msg("cancelled")
         except KeyboardInterrupt:
-            obs.complete, obs.error, obs.interrupted = False, "interrupted (Ctrl-C)", True
+            obs.complete, obs.error, obs.interrupted = False, Msg("interrupted (Ctrl-C)"), True
         finally:
             obs.finished = utc_now()
     if failed:
-        obs.notes.extend(f"sampling chunk {f}" for f in failed)
+        obs.notes.extend(Msg("sampling chunk {failure}", failure=f) for f in failed)
         if done[0] == len(failed):
             obs.complete = False
-            obs.error = obs.error or f"no sample could be taken: {failed[0]}"
+            obs.error = obs.error or Msg("no sample could be taken: {failure}", failure=failed[0])
     obs.absorb(aggregate.to_data())
     obs.process_names = ("ss" if ss_status == ["used"] else "partial" if "used" in ss_status
                          else "none")
     if "used" not in ss_status and ss_status:
-        obs.notes.append("no process names: ss is " + ", ".join(ss_status) + " on the host")
+        obs.notes.append(Msg("no process names: ss is {status} on the host", status=", ".join(ss_status)))
     report("done")
     return obs
 
@@ -173,9 +177,9 @@ def _resolve(transport, names: list[str], obs: Observation, cancel) -> None:
         answers = (obj.get("data") or {}).get("answers") or []
         obs.resolved[name] = [a["ip"] for a in answers if isinstance(a, dict) and a.get("ip")]
         if not obs.resolved[name]:
-            obs.notes.append(f"{name} does not resolve on the host ({obj.get('reason')}): "
-                             "its dependencies cannot be compared")
+            obs.notes.append(Msg("{name} does not resolve on the host ({reason}): its dependencies cannot be "
+                                 "compared", name=name, reason=obj.get("reason")))
 
     outcome = transport.run_agent(agent_source(), resolve_plan(names), on_line, cancel)
     if not outcome.complete:
-        obs.notes.append(f"resolving inventory names did not finish: {outcome.error}")
+        obs.notes.append(Msg("resolving inventory names did not finish: {error}", error=outcome.error))

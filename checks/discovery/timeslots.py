@@ -21,6 +21,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Optional
+from ..i18n import _
+
+
+def _not_a_time(text: str, example: str) -> str:
+    return _("{value} is not a time as the tool writes it (e.g. {example})").format(value=repr(text), example=example)
+
+
+def _mixed(day_first: str, line: int, month_first: str) -> str:
+    return _("{value} is day first but line {line} ({other}) is month first: the dates of this file cannot be "
+             "put in order").format(value=repr(day_first), line=line, other=repr(month_first))
+
+
+def _ambiguous(text: str, line: int, day_first: str) -> str:
+    return _("{value} is ambiguous: this file was re-saved day first (line {line}: {other}), so it may be "
+             "month/day or day/month; export again from the tool, or write dates as yyyy-mm-dd").format(
+                 value=repr(text), line=line, other=repr(day_first))
 
 _STAMP = re.compile(
     r"^\s*(?:(?P<y1>\d{4})[-/.](?P<a1>\d{1,2})[-/.](?P<b1>\d{1,2})"
@@ -101,8 +117,7 @@ class TimeOrder:
         problems = []
         for text, stamp in self.stamps.items():
             if stamp is None and text.strip():  # an empty time is no time, not a wrong one
-                problems.append((self.lines[text], text, f"{text!r} is not a time as the tool writes it "
-                                 f"(e.g. {self.example})"))
+                problems.append((self.lines[text], text, _not_a_time(text, self.example)))
         orders = {}
         for text, stamp in self.stamps.items():
             if stamp is not None and stamp.order in (MONTH_FIRST, DAY_FIRST) and stamp.first != stamp.second:
@@ -110,16 +125,13 @@ class TimeOrder:
                     orders.setdefault(stamp.order, text)
         if MONTH_FIRST in orders and DAY_FIRST in orders:
             m, d = orders[MONTH_FIRST], orders[DAY_FIRST]
-            problems.append((self.lines[d], d, f"{d!r} is day first but line {self.lines[m]} ({m!r}) is month "
-                             "first: the dates of this file cannot be put in order"))
+            problems.append((self.lines[d], d, _mixed(d, self.lines[m], m)))
         elif DAY_FIRST in orders:
             self.day_first = True
             d = orders[DAY_FIRST]
             for text, stamp in self.stamps.items():
                 if stamp is not None and stamp.order == EITHER:
-                    problems.append((self.lines[text], text, f"{text!r} is ambiguous: this file was re-saved "
-                                     f"day first (line {self.lines[d]}: {d!r}), so it may be month/day or "
-                                     "day/month; export again from the tool, or write dates as yyyy-mm-dd"))
+                    problems.append((self.lines[text], text, _ambiguous(text, self.lines[d], d)))
         if not problems:
             self.keys = {t: s.key(self.day_first) for t, s in self.stamps.items() if s is not None}
         return sorted(problems)
@@ -188,18 +200,14 @@ class StreamingTimes:
         return value
 
     def resolve(self) -> list[tuple[int, str, str]]:
-        problems = [(line, text, f"{text!r} is not a time as the tool writes it (e.g. {self.example})")
-                    for line, text in self.bad]
+        problems = [(line, text, _not_a_time(text, self.example)) for line, text in self.bad]
         if MONTH_FIRST in self.only and DAY_FIRST in self.only:
             (ml, m), (dl, d) = self.only[MONTH_FIRST], self.only[DAY_FIRST]
-            problems.append((dl, d, f"{d!r} is day first but line {ml} ({m!r}) is month first: the dates of "
-                             "this file cannot be put in order"))
+            problems.append((dl, d, _mixed(d, ml, m)))
         elif DAY_FIRST in self.only:
             self.day_first = True
             dl, d = self.only[DAY_FIRST]
-            problems += [(line, text, f"{text!r} is ambiguous: this file was re-saved day first (line {dl}: "
-                          f"{d!r}), so it may be month/day or day/month; export again from the tool, or write "
-                          "dates as yyyy-mm-dd") for line, text in self.either]
+            problems += [(line, text, _ambiguous(text, dl, d)) for line, text in self.either]
         self.cache.clear()
         return sorted(problems)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
+from ..i18n import _
 from .model import NON_CONTENT, build_report, canonical_content, content_digest
 from .signoff import DEFAULT_ROLES, final_verdict
 
@@ -28,5 +29,6 @@ __all__ = ["DEFAULT_ROLES", "EXTENSIONS", "FORMATS", "NON_CONTENT", "build_repor
 def render(report: dict, fmt: str) -> bytes:
     """The report in one format, as the bytes of the file."""
     if fmt not in _RENDERERS:
-        raise ValueError(f"unknown report format '{fmt}' (one of {', '.join(FORMATS)})")
+        raise ValueError(_("unknown report format '{format}' (one of {formats})").format(
+            format=fmt, formats=", ".join(FORMATS)))
     return import_module(_RENDERERS[fmt]).render(report)

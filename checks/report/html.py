@@ -12,13 +12,18 @@ from __future__ import annotations
 
 from importlib import resources
 
+from ..i18n import N_, _, language
+from ..labels import label
 from .html_parts import dependency_block, esc, evidence_table, items_table
 from .model import content_digest
 from .signoff import final_verdict, signature_text
-from .text import STATE_LABELS, attestation_text, VERDICT_CLASS, migration_line
+from .text import (STATE_LABELS, VERDICT_CLASS, attestation_text, clean, decision_word, migration_line, state_word,
+                   verdict_word, waiver_word, words)
 
 BANNER_COLOURS = {"nogo": ("#b00020", "#ffffff"), "waivers": ("#f2b600", "#000000"), "go": ("#1b7f3a", "#ffffff")}
 VERIFY = "migready verify REPORT.json --trust DIR"
+CAUSE_WORDS = {"fail": N_("FAILED"), "pending": N_("PENDING"), "waived": N_("WAIVED")}
+HTML_LANG = {"en": "en", "zh_CN": "zh-CN"}  # <html lang>: browsers pick the CJK glyph forms by it
 
 
 def stylesheet(variant: str) -> str:
@@ -43,43 +48,69 @@ def document_parts(report: dict, variant: str = "browser") -> tuple[str, list[st
     with document size)."""
     digest = content_digest(report)
     final = final_verdict(report)
-    title = f"{final['verdict']} · {report['migration']['name']}"
-    head = ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n'
+    say = words(report)
+    title = f"{verdict_word(final['verdict'])} · {report['migration']['name']}"
+    head = (f'<!DOCTYPE html>\n<html lang="{HTML_LANG.get(language(), "en")}"><head><meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>migready report: {esc(title)}</title>\n"
+            f"<title>{esc(_('migready report: {title}').format(title=title))}</title>\n"
             f"<style>\n{stylesheet(variant)}</style></head>")
-    front = banner(report, final) + summary(report, digest) + attention(report) + waivers(report)
-    front += signoff(report, digest) + general_items(report)
+    front = banner(report, final, say) + summary(report, digest, say) + attention(report, say) + waivers(report)
+    front += signoff(report, digest, say) + general_items(report, say)
     sections = ["\n".join(front)]
-    sections += ["\n".join(service_section(service, index)) for index, service in enumerate(report["services"])]
+    sections += ["\n".join(service_section(service, index, say)) for index, service in enumerate(report["services"])]
     closing = []
     if report.get("host_evidence") or report.get("other_evidence"):
-        closing.append('<h2 style="page-break-before: always">Other evidence</h2>')
+        closing.append('<h2 style="page-break-before: always">' + esc(_("Other evidence")) + "</h2>")
         if report.get("host_evidence"):
-            closing.append("<h3>Staging hosts</h3>" + evidence_table(report["host_evidence"]))
+            closing.append("<h3>" + esc(_("Staging hosts")) + "</h3>" + evidence_table(report["host_evidence"], say))
         if report.get("other_evidence"):
-            closing.append("<h3>Dependencies no longer in the inventory</h3>"
-                           + evidence_table(report["other_evidence"]))
+            closing.append("<h3>" + esc(_("Dependencies no longer in the inventory")) + "</h3>"
+                           + evidence_table(report["other_evidence"], say))
     gen = report.get("generated") or {}
-    closing.append(f'<p class="foot">Generated {esc(gen.get("at"))} by migready {esc(gen.get("migready"))} '
-                   f'(states as of {esc(gen.get("as_of"))}). Content digest <span class="mono">{digest}</span>.</p>')
+    closing.append('<p class="foot">' + _("Generated {at} by migready {version} (states as of {as_of}). "
+                                           "Content digest {digest}.").format(
+        at=esc(gen.get("at")), version=esc(gen.get("migready")), as_of=esc(gen.get("as_of")),
+        digest=f'<span class="mono">{digest}</span>') + "</p>")
     sections.append("\n".join(closing))
     return head, sections
 
 
-def banner(report: dict, final: dict) -> list[str]:
+def document_title(report: dict) -> str:
+    """The PDF's title and the first words of its footer: "migready report: NO-GO · NAME"."""
+    return _("migready report: {title}").format(
+        title=f"{verdict_word(final_verdict(report)['verdict'])} · {report['migration']['name']}")
+
+
+def page_footer(report: dict):
+    """`footer(number, total)`: the line under every PDF page, so a page printed alone still says
+    what it belongs to.  The digest is computed once here, not once per page."""
+    name = clean(report["migration"]["name"])
+    if len(name) > 60:
+        name = name[:59] + "…"
+    words = dict(verdict=verdict_word(final_verdict(report)["verdict"]), name=name,
+                 digest=content_digest(report)[:16])
+    template = _("migready report · {verdict} · {name} · digest {digest}… · page {number} of {total}")
+    return lambda number, total: template.format(number=number, total=total, **words)
+
+
+def banner(report: dict, final: dict, say=lambda v: v) -> list[str]:
     verdict = final["verdict"]
     cls = VERDICT_CLASS.get(verdict, "nogo")
     bg, fg = BANNER_COLOURS[cls]
     evidence = report["verdict"]["verdict"]
-    sub = "" if evidence == verdict else f' <span class="sub">(evidence alone: {esc(evidence)})</span>'
-    reasons = cause_items(report) or "".join(f"<li>{esc(r)}</li>" for r in final["reasons"])
+    alone = _("(evidence alone: {verdict})").format(verdict=verdict_word(evidence))
+    sub = "" if evidence == verdict else f' <span class="sub">{esc(alone)}</span>'
+    reasons = cause_items(report, say) or "".join(f"<li>{esc(say(r))}</li>" for r in final["reasons"])
+    shown = verdict_word(verdict)
+    headline = _("VERDICT: {verdict}").format(verdict=shown)
+    why = _("Why {verdict}: {causes}").format(verdict=shown, causes=say(cause_tally(report)))
     return [f'<table class="banner {cls}" width="100%" cellspacing="0" cellpadding="10" bgcolor="{bg}">'
             f'<tr><td style="color:{fg}"><div class="verdict" style="color:{fg}">'
-            f'<font color="{fg}">VERDICT: {esc(verdict)}</font>{sub}</div>'
+            f'<font color="{fg}">{esc(headline)}</font>{sub}</div>'
             f'<div class="what" style="color:{fg}"><font color="{fg}">{esc(report["migration"]["name"])}: '
             f'{esc(migration_line(report))}</font></div></td></tr></table>',
-            f'<h2>Why {esc(verdict)}: {esc(cause_tally(report))}</h2><ul class="reasons">{reasons}</ul>']
+            f'<h2>{esc(why)}</h2>'
+            f'<ul class="reasons">{reasons}</ul>']
 
 
 def cause_tally(report: dict) -> str:
@@ -87,142 +118,155 @@ def cause_tally(report: dict) -> str:
     return tally_text(from_report(report))
 
 
-def cause_items(report: dict) -> str:
+def cause_items(report: dict, say=lambda v: v) -> str:
     """The verdict's root causes (checks/root_causes.py): headline, flows, rule, what clears it, waiver."""
     from ..root_causes import from_report, signoff_gate
 
     gate = signoff_gate(report)
-    out = [f'<li class="cause st-pending"><b>{esc(gate)}</b></li>'] if gate else []
+    out = [f'<li class="cause st-pending"><b>{esc(say(gate))}</b></li>'] if gate else []
     for c in from_report(report):
-        label = {"fail": "FAILED", "pending": "PENDING", "waived": "WAIVED"}[c.state]
-        evidence = "".join(f"<li>{esc(e)}</li>" for e in c.evidence)
-        tail = [f"rule {esc(c.rule)}" if c.rule.startswith("MR") else esc(c.rule)] if c.rule else []
+        tag = _(CAUSE_WORDS[c.state]) if c.state in CAUSE_WORDS else c.state.upper()
+        evidence = "".join(f"<li>{esc(say(e))}</li>" for e in c.evidence)
+        tail = [esc(_("rule {rule}").format(rule=c.rule)) if c.rule.startswith("MR") else esc(say(c.rule))] \
+            if c.rule else []
         if c.waiver:
-            tail.append(f"waived by {esc(c.waiver.get('by'))} until {esc(c.waiver.get('until'))}: "
-                        f"{esc(c.waiver.get('reason'))}")
+            tail.append(esc(_("waived by {by} until {until}: {reason}").format(
+                by=c.waiver.get("by"), until=c.waiver.get("until"), reason=c.waiver.get("reason"))))
         elif c.cleared_by:
-            tail.append(f"clears it: {esc(c.cleared_by)}")
-        out.append(f'<li class="cause st-{c.state}"><b>[{label}] {esc(c.headline)}</b>'
+            tail.append(esc(_("clears it: {what}").format(what=say(c.cleared_by))))
+        out.append(f'<li class="cause st-{c.state}"><b>[{esc(tag)}] {esc(say(c.headline))}</b>'
                    + (f"<ul>{evidence}</ul>" if evidence else "")
                    + (f'<div class="sub">{"; ".join(tail)}</div>' if tail else "")
                    + f'<div class="ids">{esc(", ".join(c.items))}</div></li>')
     return "".join(out[1:] + out[:1]) if gate else "".join(out)
 
 
-def summary(report: dict, digest: str) -> list[str]:
+def summary(report: dict, digest: str, say=lambda v: v) -> list[str]:
     counts = report["counts"]
     m = report["migration"]
-    cells = "".join(f'<td class="n st-{s}"><b>{counts.get(s, 0)}</b><br>{label}</td>'
-                    for s, label in STATE_LABELS.items())
+    cells = "".join(f'<td class="n st-{s}"><b>{counts.get(s, 0)}</b><br>{esc(state_word(s))}</td>'
+                    for s in STATE_LABELS)
     inv = report["inventory"]
-    changed = ' <b class="warn">changed since the workspace was started</b>' if inv.get("changed") else ""
-    rows = [("Migration", esc(m["name"])),
-            ("From", f"{esc(m['source']['site'])} <span class=\"muted\">{esc(m['source']['network_mode'])}</span>"),
-            ("To", f"{esc(m['target']['site'])} <span class=\"muted\">{esc(m['target']['network_mode'])}"
-                   f"{' · NATs its egress' if m['target']['egress_nat'] else ''}</span>"),
-            ("Cutover", esc(m.get("cutover") or "not set")),
-            ("Inventory", f"{esc(inv['path'])}<br><span class=\"mono\">sha256 {esc(inv['digest'])}</span>{changed}"),
-            ("Probe agent", esc(", ".join(report.get("agent_versions") or []) or "no run yet")),
-            ("Report digest", f'<span class="mono">{digest}</span>')]
+    changed = (' <b class="warn">' + esc(_("changed since the workspace was started")) + "</b>"
+               if inv.get("changed") else "")
+    nat = esc(_(" · NATs its egress")) if m["target"]["egress_nat"] else ""
+    rows = [(_("Migration"), esc(m["name"])),
+            (_("From"), f"{esc(m['source']['site'])} <span class=\"muted\">{esc(m['source']['network_mode'])}</span>"),
+            (_("To"), f"{esc(m['target']['site'])} <span class=\"muted\">{esc(m['target']['network_mode'])}"
+                      f"{nat}</span>"),
+            (_("Cutover"), esc(m.get("cutover") or _("not set"))),
+            (_("Inventory"), f"{esc(inv['path'])}<br><span class=\"mono\">sha256 {esc(inv['digest'])}</span>{changed}"),
+            (_("Probe agent"), esc(", ".join(report.get("agent_versions") or []) or _("no run yet"))),
+            (_("Report digest"), f'<span class="mono">{digest}</span>')]
     if m.get("notes"):
-        rows.insert(4, ("Notes", esc(m["notes"])))
-    out = ['<h2>Summary</h2><table class="kv" cellspacing="0" cellpadding="4">']
-    out += [f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows]
+        rows.insert(4, (_("Notes"), esc(m["notes"])))
+    out = ["<h2>" + esc(_("Summary")) + '</h2><table class="kv" cellspacing="0" cellpadding="4">']
+    out += [f"<tr><th>{esc(k)}</th><td>{v}</td></tr>" for k, v in rows]
     out.append("</table>")
+    items = _("ITEMS ({n} blockers)").format(n=counts["blockers"])
     out.append(f'<table class="counts" cellspacing="0" cellpadding="6"><tr>{cells}'
-               f'<td class="n"><b>{counts["regressions"]}</b><br>REGRESSIONS</td>'
-               f'<td class="n"><b>{counts["items"]}</b><br>ITEMS ({counts["blockers"]} blockers)</td></tr></table>')
-    out.append('<h3>Probe runs</h3><table class="grid" width="100%" cellspacing="0" cellpadding="3">'
-               "<tr><th>Run</th><th>Phase</th><th>From host</th><th>Started</th><th>Finished</th>"
-               "<th>Agent</th><th>Results</th><th>Attested</th></tr>")
+               f'<td class="n"><b>{counts["regressions"]}</b><br>{esc(_("REGRESSIONS"))}</td>'
+               f'<td class="n"><b>{counts["items"]}</b><br>{esc(items)}</td></tr></table>')
+    heads = (_("Run"), _("Phase"), _("From host"), _("Started"), _("Finished"), _("Agent"), _("Results"),
+             _("Attested"))
+    out.append("<h3>" + esc(_("Probe runs")) + '</h3><table class="grid" width="100%" cellspacing="0" cellpadding="3">'
+               "<tr>" + "".join(f"<th>{esc(h)}</th>" for h in heads) + "</tr>")
     for run in report["runs"]:
         host = esc(run["host"]) + (f" ({esc(run['hostname'])})" if run.get("hostname") else "")
-        state = "" if run["complete"] else f' <b class="warn">INCOMPLETE: {esc(run.get("error"))}</b>'
-        used = " (compared)" if run.get("compared") else ""
-        out.append(f"<tr><td>{esc(run['id'])}{used}</td><td>{esc(run['phase'])}</td><td>{host}</td>"
+        incomplete = "" if run["complete"] else _("INCOMPLETE: {error}").format(error=say(run.get("error")))
+        state = f' <b class="warn">{esc(incomplete)}</b>' if incomplete else ""
+        used = esc(_(" (compared)")) if run.get("compared") else ""
+        out.append(f"<tr><td>{esc(run['id'])}{used}</td><td>{esc(label('phase', run['phase']))}</td><td>{host}</td>"
                    f"<td>{esc(run['started'])}</td><td>{esc(run['finished'])}{state}</td>"
                    f"<td>{esc(run.get('agent_version'))}</td><td>{run['results']}</td>"
-                   f"<td>{esc(attestation_text(run))}</td></tr>")
+                   f"<td>{esc(attestation_text(run, say))}</td></tr>")
     if not report["runs"]:
-        out.append('<tr><td colspan="8">no probe run yet</td></tr>')
+        out.append('<tr><td colspan="8">' + esc(_("no probe run yet")) + "</td></tr>")
     out.append("</table>")
     warnings = report["verdict"]["warnings"]
     if warnings:
-        out.append('<h3>Warnings</h3><ul class="warnings">' + "".join(f"<li>{esc(w)}</li>" for w in warnings)
-                   + "</ul>")
+        out.append("<h3>" + esc(_("Warnings")) + '</h3><ul class="warnings">'
+                   + "".join(f"<li>{esc(say(w))}</li>" for w in warnings) + "</ul>")
     return out
 
 
-def attention(report: dict) -> list[str]:
+def attention(report: dict, say=lambda v: v) -> list[str]:
     att = report["attention"]
-    out = ['<h2>Blockers and regressions</h2>']
+    out = ["<h2>" + esc(_("Blockers and regressions")) + "</h2>"]
     if not att["blockers"] and not att["regressions"]:
-        return out + ["<p>No blocker fails or is pending; no regression.</p>"]
+        return out + ["<p>" + esc(_("No blocker fails or is pending; no regression.")) + "</p>"]
     out.append('<table class="grid" width="100%" cellspacing="0" cellpadding="3">'
-               "<tr><th>State</th><th>What</th><th>Evidence</th></tr>")
+               f"<tr><th>{esc(_('State'))}</th><th>{esc(_('What'))}</th><th>{esc(_('Evidence'))}</th></tr>")
+    host = _("(host)")
     for reg in att["regressions"]:
         waived = reg.get("waived")
-        state = "WAIVED" if waived else "REGRESSION"
-        note = (f"<br>waived by {esc(waived['by'])} until {esc(waived['until'])}: {esc(waived['reason'])}"
-                if waived else "")
-        out.append(f'<tr><td class="st-{"waived" if waived else "fail"}"><b>{state}</b></td>'
-                   f"<td>{esc(reg['dependency'] or '(host)')} {esc(reg['check'])} {esc(reg.get('target'))}</td>"
-                   f"<td>{'<br>'.join(esc(f) for f in reg['findings'])}{note}</td></tr>")
+        state = state_word("waived") if waived else _("REGRESSION")
+        note = ("<br>" + esc(_("waived by {by} until {until}: {reason}").format(
+            by=waived["by"], until=waived["until"], reason=waived["reason"])) if waived else "")
+        out.append(f'<tr><td class="st-{"waived" if waived else "fail"}"><b>{esc(state)}</b></td>'
+                   f"<td>{esc(reg['dependency'] or host)} {esc(reg['check'])} {esc(reg.get('target'))}</td>"
+                   f"<td>{'<br>'.join(esc(say(f)) for f in reg['findings'])}{note}</td></tr>")
     for item in att["blockers"]:
-        out.append(f'<tr><td class="st-{item["state"]}"><b>{STATE_LABELS[item["state"]]}</b></td>'
-                   f'<td><span class="id">{esc(item["id"])}</span><br>{esc(item["title"])}</td>'
-                   f"<td>{esc(item['evidence']) or 'not marked yet'}</td></tr>")
+        out.append(f'<tr><td class="st-{item["state"]}"><b>{esc(state_word(item["state"]))}</b></td>'
+                   f'<td><span class="id">{esc(item["id"])}</span><br>{esc(say(item["title"]))}</td>'
+                   f"<td>{esc(say(item['evidence'])) or esc(_('not marked yet'))}</td></tr>")
     out.append("</table>")
     return out
 
 
 def waivers(report: dict) -> list[str]:
     if not report["waivers"]:
-        return ["<h2>Waivers</h2><p>None.</p>"]
-    out = ['<h2>Waivers</h2><table class="grid" width="100%" cellspacing="0" cellpadding="3">'
-           "<tr><th>Waiver</th><th>Covers</th><th>By</th><th>Why</th><th>Until</th><th>Status</th></tr>"]
+        return ["<h2>" + esc(_("Waivers")) + "</h2><p>" + esc(_("None.")) + "</p>"]
+    heads = (_("Waiver"), _("Covers"), _("By"), _("Why"), _("Until"), _("Status"))
+    out = ["<h2>" + esc(_("Waivers")) + '</h2><table class="grid" width="100%" cellspacing="0" cellpadding="3">'
+           "<tr>" + "".join(f"<th>{esc(h)}</th>" for h in heads) + "</tr>"]
     for w in report["waivers"]:
-        applies = (f"<br><span class=\"muted\">applies to {len(w['applies_to'])} item(s)</span>"
-                   if w["applies_to"] else "")
+        applies = esc(_("applies to {n} item(s)").format(n=len(w["applies_to"])))
+        applies = f'<br><span class="muted">{applies}</span>' if w["applies_to"] else ""
         out.append(f"<tr><td>{esc(w['id'])}</td><td>{esc(w['scope'])} {esc(w['target'])}{applies}</td>"
                    f"<td>{esc(w['by'])}</td><td>{esc(w['reason'])}</td><td>{esc(w['until'])}</td>"
-                   f"<td><b>{esc(w['status']).upper()}</b></td></tr>")
+                   f"<td><b>{esc(waiver_word(w['status']))}</b></td></tr>")
     out.append("</table>")
     return out
 
 
-def signoff(report: dict, digest: str) -> list[str]:
+def signoff(report: dict, digest: str, say=lambda v: v) -> list[str]:
     section = report.get("signoff") or {"required_roles": [], "entries": [], "awaiting": [], "notes": []}
-    out = ['<h2>Sign-off</h2><table class="grid" width="100%" cellspacing="0" cellpadding="3">'
-           "<tr><th>Role</th><th>Name</th><th>Decision</th><th>Signed at</th><th>Comment</th><th>Signature</th></tr>"]
+    heads = (_("Role"), _("Name"), _("Decision"), _("Signed at"), _("Comment"), _("Signature"))
+    out = ["<h2>" + esc(_("Sign-off")) + '</h2><table class="grid" width="100%" cellspacing="0" cellpadding="3">'
+           "<tr>" + "".join(f"<th>{esc(h)}</th>" for h in heads) + "</tr>"]
     for e in section["entries"]:
         text = esc(signature_text(e))
         sig = text if e.get("status") == "valid" else f'<b class="warn">{text}</b>'
         out.append(f"<tr><td>{esc(e.get('role'))}</td><td>{esc(e.get('name'))}</td>"
-                   f"<td><b>{esc(e.get('decision')).upper()}</b></td><td>{esc(e.get('signed_at'))}</td>"
+                   f"<td><b>{esc(decision_word(e.get('decision')))}</b></td><td>{esc(e.get('signed_at'))}</td>"
                    f"<td>{esc(e.get('comment'))}</td><td>{sig}</td></tr>")
     for role in section["awaiting"]:
-        out.append(f'<tr><td>{esc(role)}</td><td colspan="5"><b class="warn">AWAITING SIGN-OFF</b></td></tr>')
+        out.append(f'<tr><td>{esc(role)}</td><td colspan="5"><b class="warn">{esc(_("AWAITING SIGN-OFF"))}</b>'
+                   "</td></tr>")
     out.append("</table>")
-    out += [f'<p class="warn">{esc(n)}</p>' for n in section.get("notes", [])]
-    out.append(f'<p>Signers sign the SHA-256 of the report content: <span class="mono">{digest}</span><br>'
-               f'How to verify: <code>{VERIFY}</code> (the JSON format of this report).</p>')
+    out += [f'<p class="warn">{esc(say(n))}</p>' for n in section.get("notes", [])]
+    out.append("<p>" + _("Signers sign the SHA-256 of the report content: {digest}<br>"
+                         "How to verify: {command} (the JSON format of this report).").format(
+        digest=f'<span class="mono">{digest}</span>', command=f"<code>{VERIFY}</code>") + "</p>")
     return out
 
 
-def general_items(report: dict) -> list[str]:
+def general_items(report: dict, say=lambda v: v) -> list[str]:
     out = []
     for group in report["general_items"]:
-        out.append(f"<h3>Checklist: {esc(group['phase'])}</h3>" + items_table(group["items"]))
-    return ['<h2 class="break">Checklist (migration-wide)</h2>'] + out if out else []
+        heading = _("Checklist: {phase}").format(phase=label("phase", group["phase"]))
+        out.append(f"<h3>{esc(heading)}</h3>" + items_table(group["items"], say=say))
+    return ['<h2 class="break">' + esc(_("Checklist (migration-wide)")) + "</h2>"] + out if out else []
 
 
-def service_section(service: dict, index: int) -> list[str]:
+def service_section(service: dict, index: int, say=lambda v: v) -> list[str]:
     notes = f'<p class="notes">{esc(service["notes"])}</p>' if service.get("notes") else ""
+    n = len(service["dependencies"])
     out = [f'<div class="service" id="svc-{index}" style="page-break-before: always">',
-           f'<h2>Service {esc(service["name"])}</h2>',
-           f'<p>Owner {esc(service["owner"])} · criticality {esc(service["criticality"])} · '
-           f'{len(service["dependencies"])} dependencies</p>{notes}']
-    out += [dependency_block(dep) for dep in service["dependencies"]]
+           "<h2>" + esc(_("Service {name}").format(name=service["name"])) + "</h2>",
+           "<p>" + esc(_("Owner {owner} · criticality {criticality} · {n} dependencies").format(
+               owner=service["owner"], criticality=service["criticality"], n=n)) + f"</p>{notes}"]
+    out += [dependency_block(dep, say) for dep in service["dependencies"]]
     out.append("</div>")
     return out

@@ -7,6 +7,11 @@ pre/post regression, because a regression blocks even where no item covers
 it.  Suite "verdict": one case that fails unless the report is GO or GO WITH
 WAIVERS after sign-off, so a pipeline's test summary can never look green on
 a NO-GO.  Built with xml.etree; characters XML 1.0 forbids are dropped.
+
+Language: suite, class and case names, types and the verdict id in a
+failure's message stay neutral (a CI keeps a test's history by its name, and
+a pipeline may grep "NO-GO"); the messages and texts a person reads are in
+the reader's language (`_()`, and `words(report)` for the content's sentences).
 """
 from __future__ import annotations
 
@@ -14,7 +19,9 @@ import xml.etree.ElementTree as ET
 
 from .model import content_digest
 from .signoff import final_verdict
-from .text import clean
+from ..i18n import _
+from ..labels import label
+from .text import clean, words
 
 
 def render(report: dict) -> bytes:
@@ -56,27 +63,32 @@ def _case(classname: str, name: str) -> ET.Element:
 def checklist_suite(report: dict) -> ET.Element:
     items = [i for group in report["general_items"] for i in group["items"]]
     items += [i for s in report["services"] for d in s["dependencies"] for i in d["items"]]
-    return _suite("checklist", [item_case(i) for i in items])
+    say = words(report)
+    return _suite("checklist", [item_case(i, say) for i in items])
 
 
-def item_case(item: dict) -> ET.Element:
+def item_case(item: dict, say=lambda v: v) -> ET.Element:
     case = _case(item["phase"], f"{item['id']}: {item['title']}")
-    state, evidence = item["state"], clean(item["evidence"])
+    state, evidence = item["state"], clean(say(item["evidence"]))
     if state == "fail":
-        failure = ET.SubElement(case, "failure", message=evidence or "failed", type="blocker" if item["blocker"]
-                                else "non-blocking")
-        failure.text = "\n".join(filter(None, [evidence, clean(item.get("pre_evidence")) and
-                                               f"before: {clean(item['pre_evidence'])}", clean(item["cleared_by"])
-                                               and f"cleared by: {clean(item['cleared_by'])}"]))
+        failure = ET.SubElement(case, "failure", message=evidence or _("failed"),
+                                type="blocker" if item["blocker"] else "non-blocking")
+        pre, cleared = clean(say(item.get("pre_evidence"))), clean(say(item["cleared_by"]))
+        failure.text = "\n".join(filter(None, [evidence, pre and _("before: {evidence}").format(evidence=pre),
+                                               cleared and _("cleared by: {what}").format(what=cleared)]))
     elif state == "waived":
         w = item.get("waiver") or {}
-        was = f" (was {item['base_state']}: {item['evidence']})" if item["evidence"] else f" (was {item['base_state']})"
-        ET.SubElement(case, "skipped", message=clean(f"waived by {w.get('by')} until {w.get('until')}: "
-                                                     f"{w.get('reason')}{was}"))
+        was = (_(" (was {state}: {evidence})").format(state=label("state", item["base_state"]),
+                                                        evidence=say(item["evidence"]))
+               if item["evidence"] else _(" (was {state})").format(state=label("state", item["base_state"])))
+        ET.SubElement(case, "skipped", message=clean(_("waived by {by} until {until}: {reason}").format(
+            by=w.get("by"), until=w.get("until"), reason=w.get("reason")) + was))
     elif state == "pending":
-        ET.SubElement(case, "skipped", message=clean(f"pending: {item['evidence'] or 'not marked yet'}"))
+        ET.SubElement(case, "skipped", message=clean(_("pending: {evidence}").format(
+            evidence=say(item["evidence"]) or _("not marked yet"))))
     elif state == "na":
-        ET.SubElement(case, "skipped", message=clean(f"not applicable: {item['evidence']}"))
+        ET.SubElement(case, "skipped", message=clean(_("not applicable: {evidence}").format(
+            evidence=say(item["evidence"]))))
     elif evidence:
         ET.SubElement(case, "system-out").text = evidence
     return case
@@ -84,14 +96,15 @@ def item_case(item: dict) -> ET.Element:
 
 def regression_suite(report: dict) -> ET.Element:
     cases = []
+    say = words(report)
     for reg in report["attention"]["regressions"]:
         case = _case(f"regression.{reg['check']}", f"{reg['dependency'] or '(host)'} {reg['check']} "
                                                    f"{reg.get('target') or ''}".strip())
-        text = clean("; ".join(reg["findings"]))
+        text = clean("; ".join(say(f) for f in reg["findings"]))
         w = reg.get("waived")
         if w:
-            ET.SubElement(case, "skipped", message=clean(f"waived by {w['by']} until {w['until']}: {w['reason']}"
-                                                         f" ({text})"))
+            ET.SubElement(case, "skipped", message=clean(_("waived by {by} until {until}: {reason}").format(
+                by=w["by"], until=w["until"], reason=w["reason"]) + f" ({text})"))
         else:
             ET.SubElement(case, "failure", message=text, type="regression").text = text
         cases.append(case)
@@ -99,12 +112,12 @@ def regression_suite(report: dict) -> ET.Element:
 
 
 def verdict_suite(final: dict, report: dict | None = None) -> ET.Element:
-    from ..root_causes import from_report, lines as cause_lines
+    from ..root_causes import from_report, lines as cause_lines, signoff_gate
     case = _case("verdict", f"go/no-go: {final['verdict']}")
-    from ..root_causes import signoff_gate
     causes = from_report(report) if report is not None else []
     gate = [signoff_gate(report)] if report is not None and signoff_gate(report) else []
-    reasons = "\n".join(clean(r) for r in (gate + cause_lines(causes, 99) if causes else final["reasons"]))
+    say = words(report) if report is not None else (lambda v: v)
+    reasons = "\n".join(clean(say(r)) for r in (gate + cause_lines(causes, 99) if causes else final["reasons"]))
     if final["verdict"] == "NO-GO":
         ET.SubElement(case, "failure", message="NO-GO", type="verdict").text = reasons
     else:

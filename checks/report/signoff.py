@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from ..i18n import N_, Msg, _
 from ..signing import trusted_signer
 
 DEFAULT_ROLES = ["migration lead", "service owner", "network", "store operations"]
@@ -56,13 +57,18 @@ def signoff_section(roles: list[str], signoffs: list[dict], digest: str, verdict
     approved = {e.get("role") for e in entries if counts(e) and e.get("decision") == "approve"}
     awaiting = [role for role in required if role not in approved]
     rejected = [e for e in entries if counts(e) and e.get("decision") == "reject"]
-    notes = [f"sign-off by {e.get('name')} ({e.get('role')}) is stale: it was made over content "
-             f"{str(e.get('digest'))[:12]}…, not the current {digest[:12]}…" for e in entries if not e["current"]]
-    notes += [e.get("signature_problem") or f"signature of {e.get('name')} ({e.get('role')}) does not verify"
+    # Msg: not signed (this section is NON_CONTENT), but shown in the reader's language like the content
+    notes = [Msg("sign-off by {name} ({role}) is stale: it was made over content {signed}…, not the current "
+                 "{current}…", name=str(e.get("name")), role=str(e.get("role")), signed=str(e.get("digest"))[:12],
+                 current=digest[:12]) for e in entries if not e["current"]]
+    notes += [e.get("signature_problem") or Msg("signature of {name} ({role}) does not verify",
+                                                name=str(e.get("name")), role=str(e.get("role")))
               for e in entries if e.get("signature_valid") is False]
 
-    gate = [f"rejected by {e.get('name')} ({e.get('role')})" + (f": {e['comment']}" if e.get("comment") else "")
-            for e in rejected] + [f"awaiting sign-off: {role}" for role in awaiting]
+    gate = [Msg("rejected by {name} ({role}): {comment}", name=str(e.get("name")), role=str(e.get("role")),
+                comment=e["comment"]) if e.get("comment") else
+            Msg("rejected by {name} ({role})", name=str(e.get("name")), role=str(e.get("role")))
+            for e in rejected] + [Msg("awaiting sign-off: {role}", role=role) for role in awaiting]
     if verdict["verdict"] == "NO-GO":
         final = {"verdict": "NO-GO", "reasons": list(verdict["reasons"]) + gate}
     elif gate:
@@ -74,10 +80,10 @@ def signoff_section(roles: list[str], signoffs: list[dict], digest: str, verdict
 
 
 SIGNATURE_WORDS = {
-    "valid": "valid signature over this content",
-    "invalid": "INVALID SIGNATURE (does not count)",
-    "untrusted": "UNTRUSTED KEY (not in the trust directory; does not count)",
-    "unchecked": "not checked",
+    "valid": N_("valid signature over this content"),
+    "invalid": N_("INVALID SIGNATURE (does not count)"),
+    "untrusted": N_("UNTRUSTED KEY (not in the trust directory; does not count)"),
+    "unchecked": N_("not checked"),
 }
 
 
@@ -85,8 +91,10 @@ def signature_text(entry: dict) -> str:
     """How every format names a sign-off's signature: as computed when the report was built."""
     status = entry.get("status") or ("invalid" if entry.get("signature_valid") is False else "unchecked")
     if status == "stale":
-        return f"STALE: signed other content ({str(entry.get('digest'))[:12]}…; does not count)"
-    return SIGNATURE_WORDS.get(status, status)
+        return _("STALE: signed other content ({digest}…; does not count)").format(
+            digest=str(entry.get("digest"))[:12])
+    word = SIGNATURE_WORDS.get(status)
+    return _(word) if word is not None else status
 
 
 def final_verdict(report: dict) -> dict:

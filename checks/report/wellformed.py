@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..i18n import _
 from ..safeio import loads_strict, read_regular
 
 REPORT_FORMAT = "migready-report"
@@ -27,46 +28,49 @@ def read_report(path: str | Path) -> dict:
     try:
         text = read_regular(path).decode("utf-8")
     except OSError as exc:
-        raise ReportUnreadable(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise ReportUnreadable(_("cannot read {path}: {reason}").format(path=path, reason=exc.strerror or exc)) \
+            from None
     except UnicodeDecodeError:
-        raise ReportUnreadable(f"cannot read {path}: not UTF-8 text (a PDF or HTML report? verify "
-                               "reads the JSON one)") from None
+        raise ReportUnreadable(_("cannot read {path}: not UTF-8 text (a PDF or HTML report? verify "
+                                 "reads the JSON one)").format(path=path)) from None
     try:
         report = loads_strict(text)
     except ValueError as exc:
-        raise ReportUnreadable(f"cannot read {path}: not valid JSON: {exc}") from None
+        raise ReportUnreadable(_("cannot read {path}: not valid JSON: {reason}").format(path=path, reason=exc)) \
+            from None
     if not isinstance(report, dict) or report.get("format") != REPORT_FORMAT:
-        raise ReportUnreadable(f"{path} is not a migready JSON report (migready report --format json)")
+        raise ReportUnreadable(_("{path} is not a migready JSON report (migready report --format json)").format(
+            path=path))
     problem = shape_problem(report)
     if problem:
-        raise ReportUnreadable(f"{path}: malformed report: {problem}")
+        raise ReportUnreadable(_("{path}: malformed report: {problem}").format(path=path, problem=problem))
     return report
 
 
 def shape_problem(report: dict) -> str | None:
     """None when the fields verify reads have the types it expects, else the first that does not."""
     if not isinstance(report.get("digest"), str):
-        return "'digest' must be a string"
+        return _("'{field}' must be a string").format(field="digest")
     if not isinstance(report.get("verdict", {}), dict):
-        return "'verdict' must be an object"
+        return _("'{field}' must be an object").format(field="verdict")
     section = report.get("signoff", {})
     if section is None:
         return None
     if not isinstance(section, dict):
-        return "'signoff' must be an object"
+        return _("'{field}' must be an object").format(field="signoff")
     entries = section.get("entries", [])
     if not isinstance(entries, list):
-        return "'signoff.entries' must be a list"
+        return _("'{field}' must be a list").format(field="signoff.entries")
     for index, entry in enumerate(entries):
         if not isinstance(entry, dict):
-            return f"signoff.entries[{index}] must be an object"
+            return _("{field} must be an object").format(field=f"signoff.entries[{index}]")
         for field in _ENTRY_TEXT:
             if field in entry and not isinstance(entry[field], str):
-                return f"signoff.entries[{index}].{field} must be a string"
+                return _("{field} must be a string").format(field=f"signoff.entries[{index}].{field}")
     for field in ("required_roles", "awaiting", "notes"):
         value = section.get(field, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return f"'signoff.{field}' must be a list of strings"
+            return _("'{field}' must be a list of strings").format(field=f"signoff.{field}")
     if not isinstance(section.get("final", {}), dict):
-        return "'signoff.final' must be an object"
+        return _("'{field}' must be an object").format(field="signoff.final")
     return None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 from typing import Optional, Union
 
+from ..i18n import _
 from .base import (BOOTSTRAP_CODE, AgentOutcome, CommandResult, Transport, TransportOptions,
                    agent_argv, agent_command)
 from .errors import (AuthFailed, ChangedHostKey, CommandTimeout, ConnectFailed,
@@ -36,9 +37,9 @@ def transport_class(scheme: str) -> type[Transport]:
     try:
         target = _REGISTRY[scheme]
     except KeyError:
-        raise ValueError(f"no transport for scheme {scheme!r}; known: "
-                         + ", ".join(f"{s}://" for s in sorted(_REGISTRY))) from None
-    module, _, name = target.partition(":")
+        raise ValueError(_("no transport for scheme {scheme}; known: {known}").format(
+            scheme=repr(scheme), known=", ".join(f"{s}://" for s in sorted(_REGISTRY)))) from None
+    module, _sep, name = target.partition(":")
     return getattr(importlib.import_module(module, __name__), name)
 
 

@@ -11,6 +11,9 @@ Two rules shape everything here:
   wrong key, unknown host key, python3 missing, dropped connection) is a
   `TransportError` whose message names the host and says what happened in
   words; callers print ``str(exc)``, never a traceback.
+
+`AgentOutcome.error` is stored in the workspace with the run: it is a `Msg`
+(neutral English, shown in the reader's language).
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
+from ..i18n import Msg, MsgN
 from .errors import (AuthFailed, ChangedHostKey, CommandTimeout, ConnectFailed,  # noqa: F401
                      ConnectionDropped, ConnectTimeout, HostKeyError, HostKeyInfo,
                      PythonMissing, RevokedHostKey, TransportError, UnknownHostKey,
@@ -110,7 +114,7 @@ class AgentOutcome:
     complete: bool  # the summary line was seen
     exit_status: Optional[int]  # None: no exit status arrived (dropped, signal)
     stderr_tail: str
-    error: Optional[str] = None
+    error: Optional[str] = None  # a Msg: stored with the run
     results: int = 0  # "result" lines passed to on_line
     noise: list[str] = field(default_factory=list)  # non-JSON stdout lines (last few)
 
@@ -197,31 +201,34 @@ def conclude(stream: AgentStream, exit_status: Optional[int], stderr: Tail, *,
     n = stream.results
     error: Optional[str] = None
     if cancelled:
-        error = "cancelled"
+        error = Msg("cancelled")
     elif exit_status == 127 and stream.lines == 0:
         raise PythonMissing(host, port, python, where)
     elif stream.summary_seen:
         error = None
     elif dropped is not None:
-        error = f"connection to {where} dropped after {_results(n)} ({dropped})"
+        error = MsgN("connection to {where} dropped after {n} result ({reason})",
+                     "connection to {where} dropped after {n} results ({reason})", n, where=where, reason=dropped)
     elif stream.error_line is not None:
         err = stream.error_line
         detail = err.get("detail") or err.get("message") or json.dumps(err)
-        error = f"agent on {where} reported an error after {_results(n)}: {detail}"
+        error = MsgN("agent on {where} reported an error after {n} result: {detail}",
+                     "agent on {where} reported an error after {n} results: {detail}", n, where=where, detail=detail)
     else:
-        how = (f"exited with status {exit_status}" if exit_status is not None and exit_status >= 0
-               else f"was killed by signal {-exit_status}" if exit_status is not None
-               else "ended without an exit status (killed by a signal?)")
+        how = (Msg("exited with status {status}", status=exit_status)
+               if exit_status is not None and exit_status >= 0
+               else Msg("was killed by signal {signal}", signal=-exit_status) if exit_status is not None
+               else Msg("ended without an exit status (killed by a signal?)"))
         last = tail.strip().splitlines()[-1:] or [""]
-        error = f"agent on {where} {how} before its summary, after {_results(n)}"
-        if last[0]:
-            error += f": {last[0][:300]}"
+        if last[0]:  # the agent's last stderr line is the host's own words: data
+            error = MsgN("agent on {where} {how} before its summary, after {n} result: {last}",
+                         "agent on {where} {how} before its summary, after {n} results: {last}", n,
+                         where=where, how=how, last=last[0][:300])
+        else:
+            error = MsgN("agent on {where} {how} before its summary, after {n} result",
+                         "agent on {where} {how} before its summary, after {n} results", n, where=where, how=how)
     return AgentOutcome(complete=stream.summary_seen and not cancelled, exit_status=exit_status,
                         stderr_tail=tail, error=error, results=n, noise=list(stream.noise))
-
-
-def _results(n: int) -> str:
-    return f"{n} result" + ("" if n == 1 else "s")
 
 
 class Transport:

@@ -2,11 +2,18 @@
 
 Every class derives from `TransportError`; ``str(exc)`` names the host (and
 port) and the reason, so the CLI and GUI show it as is, never a traceback.
+
+``str(exc)`` is in the reader's language (it is printed and shown); ``exc.message``
+is the same sentence as a `Msg` (neutral English, shown translated), which is what
+goes into a workspace.  `PythonMissing` is the exception: its ``str()`` is the
+`Msg`, because callers store it as the reason of every probe of the host.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Optional
+
+from ..i18n import Joined, Msg, shown
 
 
 @dataclass(frozen=True)
@@ -25,8 +32,18 @@ class TransportError(Exception):
 
     def __init__(self, message: str, host: str = "", port: Optional[int] = None) -> None:
         super().__init__(message)
+        self.message = message  # a Msg where migready wrote it: store this, not str(exc)
         self.host = host
         self.port = port
+
+    def __str__(self) -> str:
+        return shown(self.message)
+
+
+def stored_text(exc: BaseException) -> str:
+    """What to store (workspace, report) for `exc`: its neutral `Msg` where migready wrote the message,
+    never ``str(exc)``, which is in the reader's language and would make the signed text depend on it."""
+    return exc.message if isinstance(exc, TransportError) else str(exc)
 
 
 class ConnectFailed(TransportError):
@@ -52,27 +69,30 @@ class HostKeyError(TransportError):
 
 class UnknownHostKey(HostKeyError):
     def __init__(self, info: HostKeyInfo, refused_by: str = "") -> None:
-        msg = (f"host key of {hostport(info.host, info.port)} is unknown: {info.key_type} "
-               f"fingerprint {info.fingerprint_sha256}")
+        parts = [Msg("host key of {where} is unknown: {key_type} fingerprint {fingerprint}",
+                     where=hostport(info.host, info.port), key_type=info.key_type,
+                     fingerprint=info.fingerprint_sha256)]
         if info.known_types:
-            msg += f" (known_hosts only has a {', '.join(info.known_types)} key for it)"
+            parts.append(Msg(" (known_hosts only has a {key_types} key for it)",
+                             key_types=", ".join(info.known_types)))
         if refused_by:
-            msg += f"; refused by {refused_by}"
+            parts.append(Msg("; refused by {who}", who=refused_by))
         else:
-            msg += ("; check the fingerprint with the host's owner, then rerun with "
-                    "--accept-new-host-key to trust it")
-        super().__init__(msg, info)
+            parts.append(Msg("; check the fingerprint with the host's owner, then rerun with "
+                             "--accept-new-host-key to trust it"))
+        super().__init__(Joined("", parts), info)
 
 
 class ChangedHostKey(HostKeyError):
     def __init__(self, info: HostKeyInfo, expected: list[str], source: str) -> None:
         where = hostport(info.host, info.port)
-        msg = (f"HOST KEY CHANGED for {where}: {source} expects {info.key_type} "
-               f"{', '.join(expected)} but the server presented {info.fingerprint_sha256}. "
-               "Someone may be intercepting the connection, or the host was reinstalled; "
-               "migready will not connect. If the change is expected, remove the old key "
-               f"(ssh-keygen -R '{known_hosts_name(info.host, info.port)}' "
-               f"-f '{source.rsplit(':', 1)[0]}') and connect again")
+        msg = Msg("HOST KEY CHANGED for {where}: {source} expects {key_type} {expected} but the server "
+                  "presented {fingerprint}. Someone may be intercepting the connection, or the host was "
+                  "reinstalled; migready will not connect. If the change is expected, remove the old key "
+                  "(ssh-keygen -R '{name}' -f '{file}') and connect again",
+                  where=where, source=source, key_type=info.key_type, expected=", ".join(expected),
+                  fingerprint=info.fingerprint_sha256, name=known_hosts_name(info.host, info.port),
+                  file=source.rsplit(":", 1)[0])
         super().__init__(msg, info)
         self.expected = expected
         self.source = source
@@ -88,24 +108,27 @@ class HostKeyTypeChanged(ChangedHostKey):
     def __init__(self, info: HostKeyInfo, known: list[tuple[str, str]], source: str) -> None:
         where = hostport(info.host, info.port)
         listed = ", ".join(f"{key_type} {fp}" for key_type, fp in known)
-        msg = (f"HOST KEY CHANGED for {where}: {source} knows it by {listed}, but the server presented "
-               f"a {info.key_type} key {info.fingerprint_sha256} that known_hosts does not hold. "
-               "A host that switches key type may be an impostor without the known key; "
-               "migready will not connect (--accept-new-host-key does not apply to known hosts). "
-               "If the host really has this key, check its fingerprint with the host's owner "
-               f"(ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub on the host) and add it with "
-               f"ssh-keyscan -t {info.key_type.replace('ssh-', '')}, or remove the old key "
-               f"(ssh-keygen -R '{known_hosts_name(info.host, info.port)}' -f '{source.rsplit(':', 1)[0]}')")
+        msg = Msg("HOST KEY CHANGED for {where}: {source} knows it by {listed}, but the server presented "
+                  "a {key_type} key {fingerprint} that known_hosts does not hold. "
+                  "A host that switches key type may be an impostor without the known key; "
+                  "migready will not connect (--accept-new-host-key does not apply to known hosts). "
+                  "If the host really has this key, check its fingerprint with the host's owner "
+                  "(ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub on the host) and add it with "
+                  "ssh-keyscan -t {scan_type}, or remove the old key (ssh-keygen -R '{name}' -f '{file}')",
+                  where=where, source=source, listed=listed, key_type=info.key_type,
+                  fingerprint=info.fingerprint_sha256, scan_type=info.key_type.replace("ssh-", ""),
+                  name=known_hosts_name(info.host, info.port), file=source.rsplit(":", 1)[0])
         HostKeyError.__init__(self, msg, info)
-        self.expected = [fp for _, fp in known]
+        self.expected = [fp for _type, fp in known]
         self.known = known
         self.source = source
 
 
 class RevokedHostKey(HostKeyError):
     def __init__(self, info: HostKeyInfo, source: str) -> None:
-        super().__init__(f"host key {info.fingerprint_sha256} of {hostport(info.host, info.port)} "
-                         f"is marked @revoked in {source}; migready will not connect", info)
+        super().__init__(Msg("host key {fingerprint} of {where} is marked @revoked in {source}; "
+                             "migready will not connect", fingerprint=info.fingerprint_sha256,
+                             where=hostport(info.host, info.port), source=source), info)
 
 
 class PythonMissing(TransportError):
@@ -113,8 +136,11 @@ class PythonMissing(TransportError):
     probe of the host inconclusive with ``str(exc)`` as the reason."""
 
     def __init__(self, host: str, port: Optional[int], python: str, where: str) -> None:
-        super().__init__(f"{python} not found on {where}", host, port)
+        super().__init__(Msg("{python} not found on {where}", python=python, where=where), host, port)
         self.python = python
+
+    def __str__(self) -> str:
+        return self.message  # the neutral Msg: stored as every probe's reason, shown translated
 
 
 class CommandTimeout(TransportError):

@@ -18,6 +18,7 @@ import ipaddress
 import os
 from urllib.parse import urlsplit
 
+from ..i18n import Msg
 from .errors import TransportError
 
 ENV = "MIGREADY_ALLOWED_NETWORKS"
@@ -94,5 +95,5 @@ def enforce(plan: dict) -> None:
     refused = outside(plan, networks)
     if refused:
         shown = ", ".join(sorted(set(refused))[:5]) + (" ..." if len(set(refused)) > 5 else "")
-        raise TargetNotAllowed(f"refusing to probe {shown}: outside {ENV}="
-                               f"{os.environ[ENV]} (nothing was sent)")
+        raise TargetNotAllowed(Msg("refusing to probe {targets}: outside {variable}={networks} (nothing was sent)",
+                                   targets=shown, variable=ENV, networks=os.environ[ENV]))

@@ -26,6 +26,7 @@ import tempfile
 from dataclasses import dataclass
 from typing import Callable, Optional
 
+from ..i18n import Msg
 from ..safeio import read_regular
 from .errors import (ChangedHostKey, HostKeyInfo, HostKeyTypeChanged, RevokedHostKey, UnknownHostKey,
                      known_hosts_name)
@@ -183,7 +184,7 @@ def check_host_key(known: KnownHosts, host: str, port: int, key_type: str, blob:
     else:
         raise UnknownHostKey(info)
     if answer not in ("once", "remember"):
-        raise UnknownHostKey(info, refused_by="the user")
+        raise UnknownHostKey(info, refused_by=Msg("the user"))
     if answer == "remember":
         try:
             known.remember(name, key_type, blob)

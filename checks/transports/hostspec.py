@@ -18,12 +18,13 @@ import shlex
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from ..i18n import N_, _
 from ..sanitize import host_problem
 
 KNOWN_SCHEMES: set[str] = {"ssh", "local"}
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
 _USER = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._@-]*\$?$")  # ops@corp.example@host is valid
-_FORMS = "ssh://[user@]host[:port] or local://"
+_FORMS = N_("ssh://[user@]host[:port] or local://")
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class HostSpec:
 def parse_host(spec: str) -> HostSpec:
     """Parse a host spec; `ValueError` with a message saying what is wrong."""
     if not isinstance(spec, str) or not spec.strip():
-        raise ValueError(f"empty host spec; expected {_FORMS}")
+        raise ValueError(_("empty host spec; expected {forms}").format(forms=_(_FORMS)))
     # before any strip: 'ssh://host\n' would forge lines wherever it is printed (a space inside is
     # named below, with the part it is in)
     if host_problem(spec.replace(" ", "")) or spec != spec.strip():
@@ -53,14 +54,16 @@ def parse_host(spec: str) -> HostSpec:
     text = spec.strip()
     scheme, sep, rest = text.partition("://")
     if not sep:
-        raise ValueError(f"host spec {spec!r} has no scheme; write ssh://{text} (or local://)")
+        raise ValueError(_("host spec {spec} has no scheme; write ssh://{text} (or local://)").format(
+            spec=repr(spec), text=text))
     scheme = scheme.lower()
     if scheme not in KNOWN_SCHEMES:
         known = ", ".join(f"{s}://" for s in sorted(KNOWN_SCHEMES))
-        raise ValueError(f"host spec {spec!r}: unknown scheme {scheme!r}; known: {known}")
+        raise ValueError(_("host spec {spec}: unknown scheme {scheme}; known: {known}").format(
+            spec=repr(spec), scheme=repr(scheme), known=known))
     if scheme == "local":
         if rest not in ("", "/"):
-            raise ValueError(f"host spec {spec!r}: local:// takes no host, user or port")
+            raise ValueError(_("host spec {spec}: local:// takes no host, user or port").format(spec=repr(spec)))
         return HostSpec("local")
     user, host, port = _authority(rest.rstrip("/") if rest.count("/") == 1 and rest.endswith("/")
                                   else rest, spec)
@@ -69,44 +72,50 @@ def parse_host(spec: str) -> HostSpec:
 
 def _authority(text: str, spec: str) -> tuple[Optional[str], str, Optional[int]]:
     """``[user@]host[:port]`` -> parts (shared by specs and ProxyJump entries)."""
-    for bad, what in (("/", "a path"), ("?", "a query"), ("#", "a fragment")):
+    for bad, what in (("/", N_("a path")), ("?", N_("a query")), ("#", N_("a fragment"))):
         if bad in text:
-            raise ValueError(f"host spec {spec!r} has {what}; expected {_FORMS}")
+            raise ValueError(_("host spec {spec} has {what}; expected {forms}").format(
+                spec=repr(spec), what=_(what), forms=_(_FORMS)))
     user: Optional[str] = None
     if "@" in text:
-        user, _, text = text.rpartition("@")
+        user, _at, text = text.rpartition("@")
         if ":" in user:
-            raise ValueError(f"host spec {spec!r}: passwords do not belong in host specs")
+            raise ValueError(_("host spec {spec}: passwords do not belong in host specs").format(spec=repr(spec)))
         if not _USER.match(user):
-            raise ValueError(f"host spec {spec!r}: {user!r} is not a valid user name")
+            raise ValueError(_("host spec {spec}: {user} is not a valid user name").format(
+                spec=repr(spec), user=repr(user)))
     port_text: Optional[str] = None
     if text.startswith("["):
         host, close, after = text[1:].partition("]")
         if not close:
-            raise ValueError(f"host spec {spec!r}: missing ']' after the IPv6 address")
+            raise ValueError(_("host spec {spec}: missing ']' after the IPv6 address").format(spec=repr(spec)))
         try:
             ipaddress.IPv6Address(host.split("%", 1)[0])
         except ValueError:
-            raise ValueError(f"host spec {spec!r}: {host!r} in brackets is not an IPv6 address") from None
+            raise ValueError(_("host spec {spec}: {host} in brackets is not an IPv6 address").format(
+                spec=repr(spec), host=repr(host))) from None
         if after:
             if not after.startswith(":"):
-                raise ValueError(f"host spec {spec!r}: unexpected {after!r} after ']'")
+                raise ValueError(_("host spec {spec}: unexpected {after} after ']'").format(
+                    spec=repr(spec), after=repr(after)))
             port_text = after[1:]
     else:
         if text.count(":") > 1:
-            raise ValueError(f"host spec {spec!r}: put IPv6 addresses in brackets, "
-                             f"e.g. ssh://[{text}] or ssh://[::1]:2222")
+            raise ValueError(_("host spec {spec}: put IPv6 addresses in brackets, "
+                               "e.g. ssh://[{text}] or ssh://[::1]:2222").format(spec=repr(spec), text=text))
         host, colon, port_text_ = text.partition(":")
         port_text = port_text_ if colon else None
         if not host:
-            raise ValueError(f"host spec {spec!r} has no host; expected {_FORMS}")
+            raise ValueError(_("host spec {spec} has no host; expected {forms}").format(
+                spec=repr(spec), forms=_(_FORMS)))
         if not _NAME.match(host):
-            raise ValueError(f"host spec {spec!r}: {host!r} is not a valid host name or alias")
+            raise ValueError(_("host spec {spec}: {host} is not a valid host name or alias").format(
+                spec=repr(spec), host=repr(host)))
     port: Optional[int] = None
     if port_text is not None:
         if not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
-            raise ValueError(f"host spec {spec!r}: port must be a number from 1 to 65535, "
-                             f"got {port_text!r}")
+            raise ValueError(_("host spec {spec}: port must be a number from 1 to 65535, got {port}").format(
+                spec=repr(spec), port=repr(port_text)))
         port = int(port_text)
     return user, host, port
 
@@ -155,7 +164,7 @@ def load_ssh_config(path: str) -> Any:
 
 def _read_with_includes(path: str, depth: int) -> str:
     if depth > 16:
-        raise ValueError(f"ssh config {path}: Include nested too deeply (a loop?)")
+        raise ValueError(_("ssh config {path}: Include nested too deeply (a loop?)").format(path=path))
     out = []
     with open(path, encoding="utf-8", errors="replace") as f:
         for line in f:
@@ -183,7 +192,8 @@ def resolve_endpoint(spec: HostSpec, config: Any) -> Endpoint:
         try:
             jumps = tuple(parse_jump(e) for e in pj.split(","))
         except ValueError as e:
-            raise ValueError(f"ProxyJump {pj!r} for {spec.host}: {e}") from None
+            raise ValueError(_("ProxyJump {jump} for {host}: {detail}").format(
+                jump=repr(pj), host=spec.host, detail=e)) from None
     pc = cfg.get("proxycommand")
     timeout = cfg.get("connecttimeout")
     khf = cfg.get("userknownhostsfile")

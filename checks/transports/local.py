@@ -14,6 +14,7 @@ import sys
 import threading
 from typing import IO, Callable, Optional
 
+from ..i18n import Msg
 from .base import (AgentOutcome, AgentStream, CommandResult, CommandTimeout, PythonMissing,
                    Tail, Transport, agent_argv, conclude, encode_agent_input)
 
@@ -85,7 +86,8 @@ class LocalTransport(Transport):
         except FileNotFoundError:
             return CommandResult(127, b"", f"{argv[0]}: not found\n".encode())
         except subprocess.TimeoutExpired:
-            raise CommandTimeout(f"{argv[0]} on {self.where} did not finish within {timeout:g} s",
+            raise CommandTimeout(Msg("{command} on {where} did not finish within {seconds:g} s",
+                                     command=argv[0], where=self.where, seconds=timeout),
                                  "localhost", None) from None
         return CommandResult(done.returncode, done.stdout, done.stderr)
 

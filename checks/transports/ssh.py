@@ -17,6 +17,7 @@ from typing import Any, Callable, Optional
 
 import paramiko
 
+from ..i18n import Msg
 from .base import (AgentOutcome, AgentStream, CommandResult, CommandTimeout, ConnectFailed,
                    ConnectionDropped, Tail, Transport, TransportOptions, agent_command,
                    conclude, encode_agent_input)
@@ -54,7 +55,8 @@ class SSHTransport(Transport):
             config = load_ssh_config(path) if path else None
             chain = resolve_chain(self.spec, config)
         except Exception as e:  # noqa: BLE001 - any config trouble is a message, not a traceback
-            raise ConnectFailed(f"cannot connect to {self.spec}: ssh config problem: {e}",
+            raise ConnectFailed(Msg("cannot connect to {where}: ssh config problem: {detail}",
+                                    where=str(self.spec), detail=str(e)),
                                 self.spec.host, self.spec.port) from e
         self._target, self._chain = chain[-1], chain
         try:
@@ -77,7 +79,7 @@ class SSHTransport(Transport):
         try:
             chan = self._start(agent_command(self.options.remote_python))
         except ConnectionDropped as e:  # died between connect and run: still an outcome
-            return AgentOutcome(complete=False, exit_status=None, stderr_tail="", error=str(e))
+            return AgentOutcome(complete=False, exit_status=None, stderr_tail="", error=e.message)
         stream, err = AgentStream(on_line), Tail()
         try:
             _feed(chan, payload)
@@ -91,7 +93,8 @@ class SSHTransport(Transport):
         if how != "cancelled" and status is None and not t.is_active():
             exc = t.get_exception()
             detail = str(exc).strip() if exc else ""
-            dropped = "the connection closed unexpectedly" + (f": {detail}" if detail else "")
+            dropped = (Msg("the connection closed unexpectedly: {detail}", detail=detail) if detail
+                       else Msg("the connection closed unexpectedly"))
         ep = self._target
         assert ep is not None
         return conclude(stream, status, err, where=ep.where, host=ep.hostname, port=ep.port,
@@ -118,10 +121,12 @@ class SSHTransport(Transport):
         finally:
             chan.close()
         if how == "timeout" or (status is None and deadline and time.monotonic() >= deadline):
-            raise CommandTimeout(f"{argv[0]} on {self.where} did not finish within {timeout:g} s",
+            raise CommandTimeout(Msg("{command} on {where} did not finish within {seconds:g} s",
+                                     command=argv[0], where=self.where, seconds=timeout),
                                  self._host(), self._port())
         if status is None:
-            raise ConnectionDropped(f"connection to {self.where} dropped while running {argv[0]}",
+            raise ConnectionDropped(Msg("connection to {where} dropped while running {command}",
+                                        where=self.where, command=argv[0]),
                                     self._host(), self._port())
         return CommandResult(status, bytes(out), bytes(err))
 
@@ -129,7 +134,7 @@ class SSHTransport(Transport):
         """A new session channel running ``command`` (connecting first if needed)."""
         if not self._clients:
             self.connect()
-        lost = f"connection to {self.where} was lost before the command could start"
+        lost = Msg("connection to {where} was lost before the command could start", where=self.where)
         t = self._clients[-1].get_transport()
         if t is None or not t.is_active():
             raise ConnectionDropped(lost, self._host(), self._port())
@@ -141,7 +146,7 @@ class SSHTransport(Transport):
         except (paramiko.SSHException, OSError, EOFError) as e:
             if chan is not None:
                 chan.close()
-            raise ConnectionDropped(f"{lost}: {e}" if str(e) else lost,
+            raise ConnectionDropped(Msg("{lost}: {detail}", lost=lost, detail=str(e)) if str(e) else lost,
                                     self._host(), self._port()) from e
 
     def _host(self) -> str:
@@ -161,8 +166,9 @@ def _proxy_command(ep: Endpoint) -> Any:
     try:
         return paramiko.ProxyCommand(ep.proxy_command)
     except (OSError, ValueError) as e:
-        raise ConnectFailed(f"cannot connect to {ep.where}: ProxyCommand "
-                            f"{ep.proxy_command!r} cannot start: {e}", ep.hostname, ep.port) from e
+        raise ConnectFailed(Msg("cannot connect to {where}: ProxyCommand {command} cannot start: {detail}",
+                                where=ep.where, command=repr(ep.proxy_command), detail=str(e)),
+                            ep.hostname, ep.port) from e
 
 
 def _feed(chan: paramiko.Channel, data: bytes) -> None:

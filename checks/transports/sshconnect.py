@@ -16,6 +16,7 @@ from typing import Any, Callable, Optional
 
 import paramiko
 
+from ..i18n import Joined, Msg, MsgN, N_, _
 from .base import (AuthFailed, ConnectFailed, ConnectTimeout, TransportError, TransportOptions,
                    known_hosts_name)
 from .hostkeys import KnownHosts, check_host_key
@@ -81,12 +82,13 @@ def open_tunnel(client: paramiko.SSHClient, via: Endpoint, ep: Endpoint,
         return t.open_channel("direct-tcpip", (ep.hostname, ep.port), ("127.0.0.1", 0),
                               timeout=ep.connect_timeout or timeout)
     except paramiko.ChannelException as e:
-        why = "connection refused or unreachable" if e.code == 2 else e.text
-        raise ConnectFailed(f"cannot connect to {ep.where} through jump host {via.where}: "
-                            f"{why}", ep.hostname, ep.port) from e
+        why = Msg("connection refused or unreachable") if e.code == 2 else e.text
+        raise ConnectFailed(Msg("cannot connect to {where} through jump host {jump}: {reason}",
+                                where=ep.where, jump=via.where, reason=why), ep.hostname, ep.port) from e
     except (paramiko.SSHException, OSError, EOFError) as e:
-        raise ConnectFailed(f"cannot connect to {ep.where} through jump host {via.where}: "
-                            f"{e or 'timed out'}", ep.hostname, ep.port) from e
+        raise ConnectFailed(Msg("cannot connect to {where} through jump host {jump}: {reason}",
+                                where=ep.where, jump=via.where, reason=str(e) if str(e) else Msg("timed out")),
+                            ep.hostname, ep.port) from e
 
 
 class _Policy(paramiko.MissingHostKeyPolicy):
@@ -143,7 +145,7 @@ class _Authenticator:
                         self._offer(key, _tilde(path))
             cb = self.o.password_callback
             if cb and {"password", "keyboard-interactive"} & set(self.allowed):
-                pw = cb(f"Password for {user}@{self.ep.where}")
+                pw = cb(_("Password for {user}@{where}").format(user=user, where=self.ep.where))
                 if pw:
                     self.tried.append("password")
                     if self._attempt(lambda: self.t.auth_password(user, pw)):
@@ -153,23 +155,24 @@ class _Authenticator:
         finally:
             if agent is not None:
                 agent.close()
-        raise AuthFailed(f"authentication failed for user {user} on {self.ep.where} "
-                         f"(tried: {', '.join(self.tried) or 'nothing'}; the server accepts: "
-                         f"{', '.join(self.allowed) or 'nothing'})",
+        raise AuthFailed(Msg("authentication failed for user {user} on {where} (tried: {tried}; "
+                             "the server accepts: {accepted})", user=user, where=self.ep.where,
+                             tried=Joined(", ", self.tried) if self.tried else Msg("nothing"),
+                             accepted=", ".join(self.allowed) if self.allowed else Msg("nothing")),
                          self.ep.hostname, self.ep.port, user, self.tried)
 
     def _agent_keys(self) -> Optional[paramiko.Agent]:
         try:
             agent = paramiko.Agent()
         except paramiko.SSHException:
-            self.tried.append("agent (unusable)")
+            self.tried.append(Msg("agent (unusable)"))
             return None
         keys = agent.get_keys()
         if not keys:
             running = bool(os.environ.get("SSH_AUTH_SOCK"))
-            self.tried.append("agent (no keys)" if running else "agent (not running)")
+            self.tried.append(Msg("agent (no keys)") if running else Msg("agent (not running)"))
             return agent
-        self.tried.append(f"agent ({len(keys)} key{'s' if len(keys) > 1 else ''})")
+        self.tried.append(MsgN("agent ({n} key)", "agent ({n} keys)", len(keys)))
         for key in keys:
             self._offer(key)
         return agent
@@ -186,28 +189,28 @@ class _Authenticator:
     def _load(self, path: str) -> Optional[paramiko.PKey]:
         label = _tilde(path)
         if not os.path.exists(path):
-            self.tried.append(f"{label} (missing)")
+            self.tried.append(Msg("{key} (missing)", key=label))
             return None
         not_regular = regular_file_problem(path)
         if not_regular:  # a FIFO would block paramiko's read forever
-            self.tried.append(f"{label} ({not_regular})")
+            self.tried.append(Msg("{key} ({reason})", key=label, reason=not_regular))
             return None
         try:
             return paramiko.PKey.from_path(path)
         except (TypeError, paramiko.PasswordRequiredException):
             pass  # encrypted: ask for the passphrase below
         except Exception:  # noqa: BLE001 - the message must not quote key material
-            self.tried.append(f"{label} (unreadable or unsupported key type)")
+            self.tried.append(Msg("{key} (unreadable or unsupported key type)", key=label))
             return None
         cb = self.o.passphrase_callback
         phrase = cb(path) if cb else None
         if not phrase:
-            self.tried.append(f"{label} (encrypted, no passphrase given)")
+            self.tried.append(Msg("{key} (encrypted, no passphrase given)", key=label))
             return None
         try:
             return paramiko.PKey.from_path(path, phrase.encode("utf-8"))
         except Exception:  # noqa: BLE001
-            self.tried.append(f"{label} (wrong passphrase)")
+            self.tried.append(Msg("{key} (wrong passphrase)", key=label))
             return None
         finally:
             del phrase
@@ -217,7 +220,7 @@ class _Authenticator:
         blob = key.asbytes()
         if blob in self.offered:
             if label:
-                self.tried.append(f"{label} (same key as the agent's)")
+                self.tried.append(Msg("{key} (same key as the agent's)", key=label))
             return
         self.offered.add(blob)
         if label:
@@ -232,12 +235,13 @@ class _Authenticator:
             self.allowed = list(e.allowed_types)
         except paramiko.AuthenticationException as e:
             if "timeout" in str(e).lower():
-                raise AuthFailed(f"authentication for user {self.ep.user} on {self.ep.where} "
-                                 f"timed out after {self.o.auth_timeout:g} s",
+                raise AuthFailed(Msg("authentication for user {user} on {where} timed out after {seconds:g} s",
+                                     user=self.ep.user, where=self.ep.where, seconds=self.o.auth_timeout),
                                  self.ep.hostname, self.ep.port, self.ep.user, self.tried) from e
         except (paramiko.SSHException, EOFError, OSError) as e:
-            raise AuthFailed(f"authentication failed for user {self.ep.user} on {self.ep.where}: "
-                             f"the server closed the connection (tried: {', '.join(self.tried)})",
+            raise AuthFailed(Msg("authentication failed for user {user} on {where}: the server closed the "
+                                 "connection (tried: {tried})", user=self.ep.user, where=self.ep.where,
+                                 tried=Joined(", ", self.tried)),
                              self.ep.hostname, self.ep.port, self.ep.user, self.tried) from e
         return self.t.is_authenticated()
 
@@ -256,39 +260,42 @@ def _translate(e: Exception, ep: Endpoint, timeout: float) -> TransportError:
     if isinstance(e, paramiko.ssh_exception.NoValidConnectionsError) and e.errors:
         e = list(e.errors.values())[0]
 
-    def fail(reason: str, cls: type = ConnectFailed) -> TransportError:
-        return cls(f"cannot connect to {ep.where}: {reason}", ep.hostname, ep.port)
+    def fail(reason, cls: type = ConnectFailed) -> TransportError:
+        return cls(Msg("cannot connect to {where}: {reason}", where=ep.where, reason=reason), ep.hostname, ep.port)
 
-    msg = str(e)
+    msg = str(e)  # paramiko's and the OS's own words are quoted as they come (English)
     if isinstance(e, socket.gaierror):
-        return fail(f"name {ep.hostname!r} does not resolve ({e.strerror})")
+        return fail(Msg("name {name} does not resolve ({detail})", name=repr(ep.hostname), detail=e.strerror))
     if isinstance(e, (socket.timeout, TimeoutError)):
-        return fail(f"timed out after {timeout:g} s", ConnectTimeout)
+        return fail(Msg("timed out after {seconds:g} s", seconds=timeout), ConnectTimeout)
     if isinstance(e, ConnectionRefusedError):
-        return fail("connection refused")
+        return fail(Msg("connection refused"))
     if isinstance(e, paramiko.ProxyCommandFailure):
-        return fail(f"ProxyCommand failed: {msg}")
+        return fail(Msg("ProxyCommand failed: {detail}", detail=msg))
     if isinstance(e, paramiko.SSHException):
         if "protocol banner" in msg:
             if "timed out" in msg or msg.endswith("banner"):
-                return fail(f"timed out after {timeout:g} s waiting for the SSH greeting "
-                            "(is this an SSH server?)", ConnectTimeout)
-            return fail("the server closed the connection before the SSH greeting")
+                return fail(Msg("timed out after {seconds:g} s waiting for the SSH greeting "
+                                "(is this an SSH server?)", seconds=timeout), ConnectTimeout)
+            return fail(Msg("the server closed the connection before the SSH greeting"))
         if "Indecipherable protocol version" in msg or "Invalid SSH banner" in msg:
-            return fail("this port does not speak SSH")
+            return fail(Msg("this port does not speak SSH"))
         if "No existing session" in msg or "Negotiation" in msg:
-            return fail(f"timed out after {timeout:g} s in the SSH handshake "
-                        "(is this an SSH server?)", ConnectTimeout)
+            return fail(Msg("timed out after {seconds:g} s in the SSH handshake "
+                            "(is this an SSH server?)", seconds=timeout), ConnectTimeout)
         if isinstance(e, paramiko.IncompatiblePeer) or "Incompatible" in msg:
-            return fail(f"no SSH algorithms in common ({msg})")
-        return fail(f"SSH negotiation failed: {msg}")
+            return fail(Msg("no SSH algorithms in common ({detail})", detail=msg))
+        return fail(Msg("SSH negotiation failed: {detail}", detail=msg))
     if isinstance(e, EOFError):
-        return fail("the server closed the connection during the SSH handshake")
+        return fail(Msg("the server closed the connection during the SSH handshake"))
     if isinstance(e, OSError):
-        words = {errno.ENETUNREACH: "network unreachable", errno.EHOSTUNREACH: "host unreachable",
-                 errno.ECONNRESET: "connection reset by the server"}
-        return fail(words.get(e.errno or 0, e.strerror or msg))
-    return fail(f"{type(e).__name__}: {msg}")
+        words = _OS_WORDS.get(e.errno or 0)
+        return fail(Msg(words) if words else (e.strerror or msg))
+    return fail(Msg("{error_type}: {detail}", error_type=type(e).__name__, detail=msg))
+
+
+_OS_WORDS = {errno.ENETUNREACH: N_("network unreachable"), errno.EHOSTUNREACH: N_("host unreachable"),
+             errno.ECONNRESET: N_("connection reset by the server")}
 
 
 def _keepalive(t: paramiko.Transport, interval: float) -> None:

@@ -1711,6 +1711,13 @@ Apply these rules on {host} now?</source>
     </message>
 </context>
 <context>
+    <name>ReportPreview</name>
+    <message>
+        <source>&lt;b&gt;The preview stops here, after {percent}% of the report.&lt;/b&gt; Export it (HTML or PDF) to read all of it.</source>
+        <translation>&lt;b&gt;预览到此为止，已显示报告的 {percent}%。&lt;/b&gt;导出（HTML 或 PDF）即可阅读全文。</translation>
+    </message>
+</context>
+<context>
     <name>ResultsModel</name>
     <message>
         <source>latency in milliseconds</source>
