@@ -56,7 +56,7 @@
     </message>
     <message>
         <source>cleared by: {what}</source>
-        <translation>如何消除：{what}</translation>
+        <translation>清除条件：{what}</translation>
     </message>
 </context>
 <context>
@@ -326,7 +326,7 @@
     </message>
     <message>
         <source>Cleared by</source>
-        <translation>如何消除</translation>
+        <translation>清除条件</translation>
     </message>
     <message>
         <source>Name</source>
@@ -559,7 +559,7 @@
     </message>
     <message>
         <source>&lt;b&gt;Cleared by:&lt;/b&gt; {what}</source>
-        <translation>&lt;b&gt;如何消除：&lt;/b&gt;{what}</translation>
+        <translation>&lt;b&gt;清除条件：&lt;/b&gt;{what}</translation>
     </message>
     <message>
         <source>{state} in the inventory</source>
@@ -750,7 +750,7 @@
     </message>
     <message>
         <source>Select a row to see why it is there and what clears it.</source>
-        <translation>选择一行，查看它出现的原因以及如何解除。</translation>
+        <translation>选择一行，查看它出现的原因及清除条件。</translation>
     </message>
     <message>
         <source>A discovery is already running.</source>
@@ -856,7 +856,7 @@
     </message>
     <message>
         <source>Select a flag to see why it fired and what clears it.</source>
-        <translation>选择一个风险标记，查看触发原因以及如何解除。</translation>
+        <translation>选择一个风险标记，查看触发原因及清除条件。</translation>
     </message>
     <message>
         <source>&lt;b&gt;{severity} {rule} — {title}&lt;/b&gt; on &lt;b&gt;{ref}&lt;/b&gt;</source>
@@ -868,7 +868,7 @@
     </message>
     <message>
         <source>&lt;b&gt;Cleared by:&lt;/b&gt; {what}</source>
-        <translation>&lt;b&gt;如何消除：&lt;/b&gt;{what}</translation>
+        <translation>&lt;b&gt;清除条件：&lt;/b&gt;{what}</translation>
     </message>
 </context>
 <context>
@@ -1831,15 +1831,15 @@ Apply these rules on {host} now?</source>
     </message>
     <message>
         <source>Approve (go)</source>
-        <translation>同意（放行）</translation>
+        <translation>批准（放行）</translation>
     </message>
     <message>
         <source>Reject (no go)</source>
-        <translation>拒绝（不放行）</translation>
+        <translation>驳回（不放行）</translation>
     </message>
     <message>
         <source>optional; say why when you reject</source>
-        <translation>可选；拒绝时请说明原因</translation>
+        <translation>可选；驳回时请说明原因</translation>
     </message>
     <message>
         <source>the key is encrypted</source>
@@ -1894,7 +1894,7 @@ Apply these rules on {host} now?</source>
     </message>
     <message>
         <source>{state} rejected</source>
-        <translation>{state} 已拒绝</translation>
+        <translation>{state} 已驳回</translation>
     </message>
     <message>
         <source>(malformed key)</source>
@@ -2131,7 +2131,7 @@ Apply these rules on {host} now?</source>
     </message>
     <message>
         <source>unused-listener</source>
-        <translation>无人使用的监听</translation>
+        <translation>无人使用的监听端</translation>
     </message>
     <message>
         <source>documented</source>
@@ -2191,11 +2191,11 @@ Apply these rules on {host} now?</source>
     </message>
     <message>
         <source>approve</source>
-        <translation>同意</translation>
+        <translation>批准</translation>
     </message>
     <message>
         <source>reject</source>
-        <translation>拒绝</translation>
+        <translation>驳回</translation>
     </message>
 </context>
 <context>
