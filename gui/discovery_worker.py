@@ -18,28 +18,37 @@ from PySide6.QtCore import QObject, Signal
 
 from migready.checks.discovery import classify, import_file, inventory_names, sample_host
 from migready.checks.discovery.sampling import CHUNK_SECONDS
+from migready.checks.i18n import gettext
 from migready.checks.problems import InputError
 from migready.checks.transports import TransportOptions
 
 from .background_job import BackgroundJob, explain
 
 
-_CANDIDATES = re.compile(r"covers \d+ [^(]*\((.*)\); pick one")
+# The sentence `checks.discovery.importcommon.pick_server` raises for an export of several servers.
+COVERS = "the export covers {n} {what} ({candidates}); pick one with {flag}"
+
+
+def _pattern(template: str) -> re.Pattern:
+    """`template` with its literal text escaped, ``{candidates}`` captured and the other fields open."""
+    parts = re.split(r"(\{\w+\})", template)
+    return re.compile("".join("(?P<candidates>.*)" if part == "{candidates}"
+                              else ".*?" if re.fullmatch(r"\{\w+\}", part) else re.escape(part) for part in parts))
 
 
 def server_candidates(text: str) -> list[str]:
-    """The servers an export of several covers, from the core's sentence "the export covers 3 servers
-    (a, b, c); pick one with --server" ([] for any other text)."""
-    match = _CANDIDATES.search(text)
-    if not match:
-        return []
-    return [c.strip() for c in match.group(1).split(",") if c.strip() and c.strip() != "..."]
+    """The servers an export of several covers, read from the core's sentence in the reader's language
+    or in English ("the export covers 3 source servers (a, b, c); pick one with --server"); [] otherwise."""
+    for template in dict.fromkeys((gettext(COVERS), COVERS)):
+        match = _pattern(template).search(text)
+        if match:
+            return [c.strip() for c in match.group("candidates").split(",") if c.strip() and c.strip() != "..."]
+    return []
 
 
 def candidates_of(exc: BaseException) -> list[str]:
-    """`server_candidates` of an import's InputError, read from the signed English of its problems
-    (a `Msg` is its English sentence whatever the reader's language), so the window asks whose
-    connections to compare in zh_CN as in English."""
+    """`server_candidates` of an import's InputError (from its problems, not from the text the
+    window shows, which may say more)."""
     if not isinstance(exc, InputError):
         return []
     for problem in exc.problems:
