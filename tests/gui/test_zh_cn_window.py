@@ -56,6 +56,8 @@ PROPER = ("AWS Application Discovery", "Azure Migrate", "Azure", "AWS", "Ed25519
 ID_LIKE = re.compile(r"\S*[0-9_/\\.:@=<>#*$~\"{}\[\]]\S*")  # ids, paths, addresses, key=value, JSON
 HYPHENATED = re.compile(r"\S+-\S+")  # "Pre-migration", "demo-old": its words count, it starts no run of words
 WORD = re.compile(r"[A-Za-z]+")
+# a command a person types: migready, its verb, then options, METAVARS and file names (not the words after it)
+COMMAND = re.compile(r"\bmigready(?:\s+[a-z][\w-]*)?(?:\s+(?:--?[\w-]+|[A-Z][A-Z_]*\b|\S*[./=]\S*))*")
 VERDICT = re.compile(r"(?<![A-Za-z-])(?:NO-GO|GO WITH WAIVERS|GO)(?![A-Za-z-])")
 GLOSSED_VERDICT = re.compile(r"[(（](?:NO-GO|GO WITH WAIVERS|GO)[)）]")  # "放行 (GO)", as GLOSSARY.md writes it
 
@@ -74,7 +76,7 @@ def english_in(text: str, allowed: list[str]) -> list[str]:
 
     A word of three or more letters from ENGLISH_WORDS is English; so is a run of two or more
     ASCII words (at least two letters each) that are not data."""
-    rest = plain(text).replace("&", "")  # mnemonics: "&Open"
+    rest = COMMAND.sub(" ", plain(text).replace("&", ""))  # "&Open": a mnemonic
     if allowed:  # whole names only: the data name "ss" must not cut "regressions" into "regre ions"
         rest = re.sub("(?<![A-Za-z0-9])(?:" + "|".join(map(re.escape, allowed)) + ")(?![A-Za-z0-9])", " ", rest)
     rest = GLOSSED_VERDICT.sub(" ", ID_LIKE.sub(" ", rest))
@@ -225,13 +227,15 @@ def test_the_english_detector_finds_leftovers_and_leaves_data_alone():
     for english in ("Open inventory…", "&Open", "No inventory loaded.", "✗ BLOCKER", "Search flags…",
                     "Pre-migration probes", "<b>3 flags</b>: 1 ✗ BLOCKER", "Sign-off & Report", "Key type:",
                     "Select a flag to see why", "owner Lin Wei", "Apply Now", "✗ NO-GO", "放行: GO",
-                    "GO WITH WAIVERS", "Post-migration", "unused-listener"):
+                    "GO WITH WAIVERS", "Post-migration", "unused-listener",
+                    "先运行 migready probe before the move"):
         assert english_in(english, allowed), english
     for chinese in ("打开清单…", "✗ 阻断", "demo-scale · demo-scale-deviceadapter", "MR001 出网 NAT 改写源端口",
                     "TopScale 电子秤", "udp 5002，源端口 9010", "3.2 ms", "由 Lin Wei 豁免至 2026-12-09：vendor "
                     "firmware 3.2 accepts any source port", "对比 Azure Migrate、AWS Application Discovery 或 ss 导出",
                     "req:demo-scale-deviceadapter/demo-scale:source_port_preserved", "127.0.0.21:5002",
                     "/tmp/x/demo.yaml", "签名算法 Ed25519，摘要 SHA-256", "store-east → store-west", "放行 (GO)", "不放行 (NO-GO)", "带豁免放行 (GO WITH WAIVERS)", "demo-old",
+                    "验证方法：migready verify REPORT.json --trust DIR（使用本报告的 JSON 格式）。",
                     "#1", "10:42 UTC", "运行 pre-1，来自 local://"):
         assert not english_in(chinese, allowed), (chinese, english_in(chinese, allowed))
 
