@@ -21,7 +21,7 @@ def _targets(dep) -> str:
     if dep.probed_count < len(dep.targets):
         return translate("InventoryModel", "{n} ({spec}, {probed} probed)").format(
             n=len(dep.targets), spec=dep.target_spec, probed=dep.probed_count)
-    return f"{len(dep.targets)} ({dep.target_spec})"
+    return translate("InventoryModel", "{n} ({spec})").format(n=len(dep.targets), spec=dep.target_spec)
 
 
 def worst(flags) -> str:
@@ -42,7 +42,8 @@ def _dependencies(n: int) -> str:
 def _kind(dep) -> str:
     if dep.direction == "outbound":
         return word(dep.kind)
-    return f"{word(dep.kind)} ({word(dep.direction)})"
+    return translate("InventoryModel", "{kind} ({direction})").format(kind=word(dep.kind),
+                                                                      direction=word(dep.direction))
 
 
 def _port(dep) -> str:

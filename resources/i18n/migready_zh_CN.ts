@@ -999,6 +999,10 @@
         <translation>{n}（{spec}，探测 {probed} 个）</translation>
     </message>
     <message>
+        <source>{n} ({spec})</source>
+        <translation>{n}（{spec}）</translation>
+    </message>
+    <message>
         <source>{n} flag</source>
         <translation>{n} 个风险标记</translation>
     </message>
@@ -1013,6 +1017,10 @@
     <message>
         <source>{n} dependencies</source>
         <translation>{n} 个依赖</translation>
+    </message>
+    <message>
+        <source>{kind} ({direction})</source>
+        <translation>{kind}（{direction}）</translation>
     </message>
     <message>
         <source>{port} from {source_port}</source>
