@@ -23,3 +23,17 @@ def test_every_python_package_folder_is_listed_in_pyproject():
             relative = init.parent.relative_to(ROOT / folder).parts
             expected.add(".".join((package, *relative)))
     assert set(config["packages"]) == expected
+
+
+def test_the_wheel_carries_the_compiled_catalogs(tmp_path):
+    """An installed (not editable) migready must still speak zh_CN: the .mo and .qm are package data."""
+    import subprocess
+    import zipfile
+
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps",
+                    "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True)
+    wheel, = tmp_path.glob("migready-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for needed in ("migready/resources/i18n/zh_CN/LC_MESSAGES/migready.mo",
+                   "migready/resources/i18n/migready_zh_CN.qm", "migready/checks/i18n.py"):
+        assert needed in names, f"{needed} is missing from the wheel"
