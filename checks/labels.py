@@ -24,6 +24,9 @@ VOCABULARY = {
     "kind": {"device": N_("device"), "service": N_("service"), "middleware": N_("middleware"),
              "database": N_("database")},
     "device_type": {"scale": N_("scale"), "printer": N_("printer"), "pos": N_("pos"), "pda": N_("pda")},
+    "direction": {"outbound": N_("outbound"), "inbound": N_("inbound"), "both": N_("both")},
+    # what a waiver covers (a workspace's waiver `scope`)
+    "scope": {"item": N_("item"), "dependency": N_("dependency")},
     # why a probe that answered is bad for its dependency (checks/outcome.py, a result's `reason`)
     "reason": {"port_rewritten": N_("source port rewritten"), "address_translated": N_("address translated"),
                "resolves_public": N_("resolves to a public address"), "over_budget": N_("over the timeout budget")},

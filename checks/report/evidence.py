@@ -14,6 +14,8 @@ import math
 
 from ..callback import callback_lines
 from ..compare import Change
+from ..i18n import Msg
+from ..labels import term
 from ..records import reflected
 from ..zones import ZoneMap
 
@@ -92,7 +94,7 @@ def regression_entry(change: Change) -> dict:
     if not findings:
         before = (change.pre or {}).get("status", "none")
         after = (change.post or {}).get("status", "none")
-        findings = [f"{before} → {after}"]
+        findings = [Msg("{before} → {after}", before=term("status", before), after=term("status", after))]
     return {"dependency": change.dependency, "check": change.check, "target": change.target,
             "classification": change.classification, "findings": findings}
 

@@ -127,7 +127,7 @@ def cause_items(report: dict, say=lambda v: v) -> str:
     for c in from_report(report):
         tag = _(CAUSE_WORDS[c.state]) if c.state in CAUSE_WORDS else c.state.upper()
         evidence = "".join(f"<li>{esc(say(e))}</li>" for e in c.evidence)
-        tail = [esc(_("rule {rule}").format(rule=c.rule)) if c.rule.startswith("MR") else esc(say(c.rule))] \
+        tail = [esc(_("rule {rule}").format(rule=say(c.rule))) if c.rule.startswith("MR") else esc(say(c.rule))] \
             if c.rule else []
         if c.waiver:
             tail.append(esc(_("waived by {by} until {until}: {reason}").format(
@@ -223,7 +223,7 @@ def waivers(report: dict) -> list[str]:
     for w in report["waivers"]:
         applies = esc(_("applies to {n} item(s)").format(n=len(w["applies_to"])))
         applies = f'<br><span class="muted">{applies}</span>' if w["applies_to"] else ""
-        out.append(f"<tr><td>{esc(w['id'])}</td><td>{esc(w['scope'])} {esc(w['target'])}{applies}</td>"
+        out.append(f"<tr><td>{esc(w['id'])}</td><td>{esc(label('scope', w['scope']))} {esc(w['target'])}{applies}</td>"
                    f"<td>{esc(w['by'])}</td><td>{esc(w['reason'])}</td><td>{esc(w['until'])}</td>"
                    f"<td><b>{esc(waiver_word(w['status']))}</b></td></tr>")
     out.append("</table>")

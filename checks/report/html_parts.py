@@ -11,7 +11,9 @@ import html as _html
 from typing import Callable
 
 from ..i18n import _
-from ..labels import label
+from ..i18n import shown
+from ..labels import label, requirement_id
+from ..zones import word as zone_word
 from .text import change_word, changed_before, clean, finding_word, side_lines, state_word
 
 _GRID = '<table class="grid" width="100%" cellspacing="0" cellpadding="3">'
@@ -26,14 +28,15 @@ def esc(value) -> str:
 
 
 def dependency_block(dep: dict, say: Callable = _same) -> str:
-    facts = [dep["kind"] + (f" ({dep['device_type']})" if dep.get("device_type") else ""),
+    facts = [label("kind", dep["kind"]) + (f" ({label('device_type', dep['device_type'])})"
+                                          if dep.get("device_type") else ""),
              f"{dep['protocol']}" + (f"/{dep['port']}" if dep.get("port") is not None else ""),
-             dep["direction"]]
+             label("direction", dep["direction"])]
     if dep.get("vendor"):
         facts.append(_("vendor {vendor}").format(vendor=dep["vendor"]))
     if dep.get("zone"):
         facts.append(_("zone {zone}").format(zone=dep["zone"])
-                     + (f" ({dep['zone_kind']})" if dep.get("zone_kind") else ""))
+                     + (f" ({shown(zone_word(dep['zone_kind']))})" if dep.get("zone_kind") else ""))
     if dep.get("source_port") is not None:
         facts.append(_("fixed source port {port}").format(port=dep["source_port"]))
     if dep.get("timeout_ms") is not None:
@@ -45,7 +48,8 @@ def dependency_block(dep: dict, say: Callable = _same) -> str:
                              if dep.get("sample") else _("{total} targets").format(total=dep["targets_total"])) + ")"
     parts = [f'<h3 class="dep">{esc(dep["ref"])}</h3>',
              f'<p>{esc(" · ".join(facts))}<br>' + esc(_("targets: {targets}").format(targets=targets))
-             + ("<br>" + esc(_("requires: {requires}").format(requires=", ".join(dep["requires"])))
+             + ("<br>" + esc(_("requires: {requires}").format(requires=", ".join(shown(requirement_id(r))
+                                                                   for r in dep["requires"])))
                 if dep.get("requires") else "") + "</p>"]
     if dep.get("notes"):
         parts.append(f'<p class="notes">{esc(dep["notes"])}</p>')

@@ -80,7 +80,7 @@ def render_lines(report: dict) -> list[str]:
 
     out += ["## " + md(_("Waivers")), ""]
     out += table([_("Waiver"), _("Covers"), _("By"), _("Why"), _("Until"), _("Status")],
-                 [[md(w["id"]), md(f"{w['scope']} {w['target']}"), md(w["by"]), md(w["reason"]), md(w["until"]),
+                 [[md(w["id"]), md(f"{label('scope', w['scope'])} {w['target']}"), md(w["by"]), md(w["reason"]), md(w["until"]),
                    md(waiver_word(w["status"]))] for w in report["waivers"]]) \
         if report["waivers"] else [md(_("None.")), ""]
 
@@ -95,7 +95,9 @@ def render_lines(report: dict) -> list[str]:
         if service.get("notes"):
             out += [f"> {md(service['notes'])}", ""]
         for dep in service["dependencies"]:
-            facts = f"{dep['kind']} {dep.get('device_type') or ''} · {dep['protocol']}/{dep.get('port') or '-'}"
+            kind = label("kind", dep["kind"]) + (f" {label('device_type', dep['device_type'])}"
+                                                 if dep.get("device_type") else "")
+            facts = f"{kind} · {dep['protocol']}/{dep.get('port') or '-'}"
             notes = f" · {md(dep['notes'])}" if dep.get("notes") else ""
             out += [f"#### {md(dep['ref'])}", "", md(facts) + notes, ""]
             out += items(dep["items"], say)
