@@ -1655,7 +1655,7 @@
     </message>
     <message>
         <source>Rules and revert (dry run)</source>
-        <translation>规则及回滚（仅预览）</translation>
+        <translation>规则及撤销（试运行）</translation>
     </message>
     <message>
         <source>Nothing applied yet: the rules above are what Rehearse… would install.</source>
