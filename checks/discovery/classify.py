@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Iterable, Optional
 
 from ..i18n import Msg, MsgN, _, ngettext, shown
-from ..labels import label
+from ..labels import label, term
 from ..model import Dependency, Inventory
 from ..rules import SEVERITIES, SEVERITY_RANK
 from .model import Listener, Observation, Peer, is_uninteresting, normalize_ip
@@ -221,9 +221,10 @@ class _Dep:
                 and self.port in peer.remote_ports)
 
     def describe(self) -> str:
-        """'store/scale (outbound, udp 5002)': ids and values only, the same in every language."""
+        """'store/scale (outbound, udp 5002)': stored as that; the direction is said in the reader's words."""
         port = f" {self.port}" if self.port else ""
-        return f"{self.dep.ref} ({self.dep.direction}, {self.dep.protocol}{port})"
+        return Msg("{ref} ({direction}, {protocol}{port})", ref=self.dep.ref,
+                   direction=term("direction", self.dep.direction), protocol=self.dep.protocol, port=port)
 
 
 def classify(inventory: Inventory, observation: Observation,
