@@ -186,7 +186,7 @@ def shown(value):
     Lists and tuples are shown element by element; anything else is returned as is."""
     if isinstance(value, Msg):
         return value.shown()
-    if isinstance(value, (list, tuple)):
+    if type(value) in (list, tuple):  # exactly: a named tuple is a record, not a list of sentences
         return type(value)(shown(v) for v in value)
     return value
 
