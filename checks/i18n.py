@@ -191,6 +191,14 @@ def shown(value):
     return value
 
 
+def said(exc: BaseException) -> str:
+    """An exception's message in the reader's language: the core raises some with a `Msg`, which
+    ``str(exc)`` would give in English; anything else is its ``str``."""
+    if len(exc.args) == 1 and isinstance(exc.args[0], Msg):
+        return exc.args[0].shown()
+    return str(exc)
+
+
 def translations_of(value, into: dict[str, str] | None = None) -> dict[str, str]:
     """Every `Msg` inside a JSON-able value, neutral text -> shown text (where they differ).
 

@@ -38,12 +38,7 @@ def save_language(lang: str, settings: QSettings | None = None) -> None:
     settings.sync()
 
 
-def said(exc: BaseException) -> str:
-    """An exception's message in the reader's language: the core raises some with a `Msg`, which
-    ``str(exc)`` would give in English."""
-    if len(exc.args) == 1 and isinstance(exc.args[0], i18n.Msg):
-        return i18n.shown(exc.args[0])
-    return str(exc)
+said = i18n.said  # the core's: one way to say an exception
 
 
 def install(lang: str | None = None) -> str:

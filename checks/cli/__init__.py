@@ -18,7 +18,8 @@ from . import demo as cli_demo, discover as cli_discover, gui as cli_gui, probe 
 from . import rehearse as cli_rehearse
 from .common import (add_lang, requested_language, EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, missing_required, polish,
                      print_problems, wrong_kind_files)
-from .words import column, said, tag
+from ..i18n import said
+from .words import column, tag
 from ..i18n import _, ngettext, set_language, shown
 from ..inventory import load_inventory
 from ..problems import InputError

@@ -6,7 +6,7 @@ import sys
 from ..i18n import N_, _, ngettext
 from ..problems import InputError
 from ..sanitize import for_terminal
-from .words import said
+from ..i18n import said
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_INCOMPLETE = 4  # a probe run that did not finish (dropped, cancelled); what came in is stored
@@ -88,8 +88,6 @@ def _help_formatter():
 def polish(parser) -> None:
     """Give every verb the shared vocabulary: exit codes in --help, help on every positional and
     on --format (with its default)."""
-    import argparse
-
     for name, sub in _subparsers(parser).items():
         sub.formatter_class = _help_formatter()
         add_lang(sub)

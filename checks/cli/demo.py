@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from .common import EXIT_BAD_INPUT
-from .words import said
+from ..i18n import said
 from ..i18n import _, shown
 
 

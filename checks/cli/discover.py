@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, print_problems
-from .words import said
+from ..i18n import said
 from ..i18n import N_, _, ngettext, shown
 from ..inventory import load_inventory
 from ..problems import InputError

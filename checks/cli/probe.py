@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 
 from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, in_workspace, print_problems
-from .words import column, said, tag
+from ..i18n import said
+from .words import column, tag
 from ..i18n import N_, _, shown
 from ..inventory import load_inventory
 from ..problems import InputError

@@ -16,7 +16,8 @@ from ..problems import InputError, Problem
 from ..i18n import _, ngettext, shown
 from ..sanitize import for_terminal
 from ..workspace import Workspace
-from .words import column, said, tag, verdict as verdict_word, width
+from ..i18n import said
+from .words import column, tag, verdict as verdict_word, width
 
 
 def safe(value) -> str:

@@ -17,7 +17,8 @@ import sys
 from pathlib import Path
 
 from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, add_reason, print_problems, terminal_safe
-from .words import said, verdict as verdict_word
+from ..i18n import said
+from .words import verdict as verdict_word
 from ..i18n import _, shown
 from ..problems import InputError
 from ..signing import SigningError, keygen, load_signer, sign

@@ -8,7 +8,7 @@ write it, so the id a pipeline greps for is still on the line.
 """
 from __future__ import annotations
 
-from ..i18n import N_, SOURCE_LANGUAGE, Msg, _, language, shown
+from ..i18n import N_, SOURCE_LANGUAGE, _, language
 from ..labels import label
 
 # Words the terminal shows that checks/labels.py has no vocabulary for: a probe's or a rehearsal's outcome.
@@ -34,13 +34,6 @@ def verdict(value: str) -> str:
     """'NO-GO' in English; '不放行 (NO-GO)' in zh_CN (the id stays for whoever greps for it)."""
     word = label("verdict", value)
     return value if word == value else f"{word} ({value})"
-
-
-def said(exc: BaseException) -> str:
-    """An exception's message in the reader's language: a `Msg` it carries is shown, anything else as is."""
-    if len(exc.args) == 1 and isinstance(exc.args[0], Msg):
-        return shown(exc.args[0])
-    return str(exc)
 
 
 def width(text: str) -> int:
