@@ -143,3 +143,32 @@ def test_compiled_window_catalog_is_current(tmp_path):
     out = tmp_path / QM.name
     subprocess.run([lrelease, "-silent", str(TS), "-qm", str(out)], check=True)
     assert out.read_bytes() == QM.read_bytes(), f"{QM.name} is older than {TS.name}: run resources/i18n/refresh"
+
+
+# GLOSSARY.md's key terms: a sentence that names one in English says it with the glossary's word
+# (or one of the listed forms) in Chinese.  One word for one thing is what lets a lead trust a
+# sentence at 2 a.m.; a second word for "waiver" reads as a second thing.
+GLOSSARY_TERMS = {
+    "source port": ("源端口",), "cutover": ("割接",), "rollback": ("回滚",), "waive": ("豁免",),
+    "staging host": ("预发主机",), "root cause": ("根因",), "regression": ("退化",),
+    "inconclusive": ("无法判定",), "sign-off": ("签字确认", "签字人"), "checklist": ("检查单", "检查项"),
+    "workspace": ("工作区",), "egress": ("出网",), "rehearsal": ("演练",), "callback": ("回调",),
+    "fingerprint": ("指纹",), "digest": ("摘要",), "zone": ("网络区域", "出网区域"), "reflector": ("反射器",),
+    "attest": ("证明",), "evidence": ("证据",), "inventory": ("清单", "INVENTORY"), "verdict": ("结论",),
+}
+NOT_PROSE = re.compile(r"\{[^}]*\}|--[\w-]+|`[^`]*`|migready [a-z]+")  # placeholders, options, commands
+
+
+def test_the_glossary_terms_are_said_with_the_glossarys_words():
+    po, _catalog = _po()
+    pairs = [(_ids(m)[0], _strings(m)[0]) for m in po.values()]
+    pairs += [(src, texts[0]) for (ctx, src), (kind, texts) in _ts_messages(TS).items()]
+    glossary = (I18N / "GLOSSARY.md").read_text(encoding="utf-8")
+    off = []
+    for english, chinese in pairs:
+        prose = NOT_PROSE.sub("", english)
+        for term, words in GLOSSARY_TERMS.items():
+            assert words[0] in glossary, f"{words[0]} ({term}) is not in GLOSSARY.md"
+            if re.search(r"\b" + re.escape(term), prose, re.I) and not any(w in chinese for w in words):
+                off.append(f"{term} -> {words[0]}: {english!r} = {chinese!r}")
+    assert not off, f"{len(off)} translations do not use the glossary's word: {off[:10]}"
