@@ -21,7 +21,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QProgressBar, QPushButton,
                                QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
-from migready.checks.discovery import DEFAULT_DURATION, DEFAULT_INTERVAL, Observation, record_discovery
+from migready.checks.discovery import DEFAULT_DURATION, DEFAULT_INTERVAL, Observation, record_discovery, recorded
 from migready.checks.i18n import shown
 from migready.checks.incidents import INCIDENTS
 from migready.checks.probes import staging_hosts
@@ -29,7 +29,7 @@ from migready.checks.rules import SEVERITIES
 
 from .discovery_add import InventoryAdder
 from .discovery_worker import DiscoveryRun, server_candidates
-from .models.discovery import KINDS, DiscoveryModel, details_html, report_from_dict, rows_of
+from .models.discovery import KINDS, DiscoveryModel, details_html, rows_of
 from .models.table import ROW_ROLE
 from .models.words import badge, plural, word
 from .page import Browser, Page, StateLine, facet_combo, heading, reset_combo, table_view
@@ -194,7 +194,7 @@ class DiscoveryPage(Page):
             return
         self.history.setCurrentIndex(max(self.history.findData(record_id), 0))
         observation = Observation.from_dict(record["observation"])
-        self._show_result(observation, report_from_dict(record["comparison"]), record_id)
+        self._show_result(observation, recorded(record, self.session.inventory), record_id)
 
     def _show_result(self, observation, report, record_id: str = "") -> None:
         self.observation, self.report = observation, report

@@ -8,6 +8,7 @@ finding are shown in Chinese.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,24 @@ def test_an_export_with_missing_columns_names_file_line_and_columns_in_chinese(t
     assert [str(p) for p in info.value.problems] == [
         f"{export}:1:1: 不是 Azure Migrate 依赖导出：缺少列 destination server name, destination port"
         "（现有列：timeslot, sourceservername, destinationip）"]
+
+
+def test_a_record_reopened_from_the_workspace_speaks_chinese_against_its_own_inventory(inventory, zh, tmp_path):
+    """The file keeps English sentences; reopened against the inventory it was recorded with, the
+    window compares the stored observation afresh and shows the same findings in Chinese.  Against a
+    changed inventory it shows the comparison as recorded (history), which is English."""
+    from migready.checks.discovery import recorded
+    from migready.checks.discovery.model import Observation
+
+    observation = import_file(DATA / "ss_tunap.txt")
+    stored = json.loads(json.dumps({"inventory_digest": inventory.digest, "observation": observation.to_dict(),
+                                    "comparison": classify(inventory, observation).to_dict()}))  # as saved
+    again = recorded(stored, inventory)
+    assert [(f.kind, f.severity, str(f.message)) for f in again.findings] == \
+        [(f["kind"], f["severity"], f["message"]) for f in stored["comparison"]["findings"]]
+    assert again.findings and all(re.search("[\u4e00-\u9fff]", shown(f.message)) for f in again.findings), \
+        [shown(f.message) for f in again.findings][:3]
+    older = recorded(dict(stored, inventory_digest="sha256:another-inventory"), inventory)
+    assert [f.message for f in older.findings] == [f["message"] for f in stored["comparison"]["findings"]]
+    assert all(shown(f.message) == f.message for f in older.findings)  # plain stored English
+    assert Observation.from_dict(stored["observation"]).peers == observation.peers

@@ -23,7 +23,7 @@ and are imported from there (`procnet`), so one code path reads sockets.
 """
 from __future__ import annotations
 
-from .classify import Finding, DiscoveryReport, classify, inventory_names
+from .classify import Finding, DiscoveryReport, classify, inventory_names, recorded
 from .draft import add_to_inventory, draft_dependency, draft_inventory
 from .importers import FORMATS, detect_format, import_file, import_text
 from .model import Listener, Observation, Peer
@@ -38,5 +38,5 @@ __all__ = [
     "Observation", "Peer", "SampleProgress", "SocketAggregator", "TCP_STATES", "classify",
     "decode_proc_address", "detect_format", "draft_dependency", "draft_inventory",
     "guess_direction", "import_file", "import_text", "inventory_names", "parse_proc_net",
-    "parse_ss", "record_discovery", "sample_host", "sample_plan",
+    "parse_ss", "record_discovery", "recorded", "sample_host", "sample_plan",
 ]

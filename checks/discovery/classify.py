@@ -21,7 +21,7 @@ name for exports that carry names (Azure).
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Iterable, Optional
 
 from ..i18n import Msg, MsgN, _, ngettext, shown
@@ -92,6 +92,14 @@ class DiscoveryReport:
     ignored: int = 0  # loopback / link-local / multicast peers
     services: list[str] = field(default_factory=list)  # the services compared
     notes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "DiscoveryReport":
+        """The report as `to_dict` wrote it into a workspace record's ``comparison``."""
+        known = {f.name for f in fields(Finding)}
+        findings = [Finding(**{k: v for k, v in f.items() if k in known}) for f in data.get("findings", ())]
+        return cls(findings=findings, matched=list(data.get("matched", ())), ignored=data.get("ignored", 0),
+                   services=list(data.get("services", ())), notes=list(data.get("notes", ())))
 
     def counts(self) -> dict[str, int]:
         return {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITIES}
@@ -225,6 +233,19 @@ class _Dep:
         port = f" {self.port}" if self.port else ""
         return Msg("{ref} ({direction}, {protocol}{port})", ref=self.dep.ref,
                    direction=term("direction", self.dep.direction), protocol=self.dep.protocol, port=port)
+
+
+def recorded(record: dict, inventory: Optional[Inventory]) -> DiscoveryReport:
+    """A workspace's discovery record, shown again.  Against the inventory it was recorded with, the
+    stored observation is compared afresh: the same findings, but said in the reader's language (the
+    file keeps only the English sentences).  Against any other inventory: the comparison as it was
+    recorded, which is history."""
+    stored = DiscoveryReport.from_dict(record.get("comparison") or {})
+    if inventory is None or not record.get("inventory_digest") or record["inventory_digest"] != inventory.digest:
+        return stored
+    names = {s.name for s in inventory.services}
+    services = [s for s in stored.services if s in names] or None
+    return classify(inventory, Observation.from_dict(record.get("observation") or {}), services)
 
 
 def classify(inventory: Inventory, observation: Observation,

@@ -9,7 +9,7 @@ come from the core's `DiscoveryReport`, live or as recorded in the workspace.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from html import escape
 from typing import Optional
 
@@ -95,15 +95,6 @@ def rows_of(report: DiscoveryReport, inventory=None) -> list[DiscoveryRow]:
             peer=shown(row.peer_obj.describe()), dependencies=", ".join(row.dependencies))
         rows.append(row)
     return rows
-
-
-def report_from_dict(data: dict) -> DiscoveryReport:
-    """The `DiscoveryReport` of a workspace record's ``comparison`` (as `DiscoveryReport.to_dict` wrote it)."""
-    known = {f.name for f in fields(Finding)}
-    findings = [Finding(**{k: v for k, v in f.items() if k in known}) for f in data.get("findings", ())]
-    return DiscoveryReport(findings=findings, matched=list(data.get("matched", ())),
-                           ignored=data.get("ignored", 0), services=list(data.get("services", ())),
-                           notes=list(data.get("notes", ())))
 
 
 def _when(text: str) -> str:
