@@ -9,16 +9,17 @@ the allocations, then scan every live object again and again: the review took
 results are plain trees that reference counting frees, so the collector is
 paused while they are built, what survived is frozen (`gc.freeze()`: without
 it the first collection afterwards scans all of it once more, 0.3 s), and the
-collector is put back as it was found.  The window's workers do the same
-(gui/gcpause.py).
+collector is put back as it was found.  The window's workers pause it around
+their whole job too (loading, reviewing, building a report): the collector
+runs on whichever thread allocates, holding the GIL, so a collection in a
+worker froze the UI thread (gui/jobs.py, gui/report_jobs.py).
 
 The price of freezing: reference cycles that are garbage at that moment are
 never collected (they stay until the process ends).  The core builds none; a
 long-lived process that makes many should call `gc.collect()` before a review.
 
-Re-entrant and thread-safe; it only ever restores the state it found when the
-outermost pause began (the window's workers pause it too, gui/gcpause.py: when
-the two overlap, the collector may run again a little early, never stay off).
+Re-entrant and thread-safe (one count for the core's and the window's pauses):
+it only ever restores the state it found when the outermost pause began.
 """
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ inventory, save, review.
 """
 from __future__ import annotations
 
-from .gcpause import no_collection
+from migready.checks.collector import paused as no_collection
 
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,7 +49,7 @@ def load_inventory_job(path: str | Path) -> Loaded:
         except OSError:  # a FIFO too: refused at once, never waited on
             text = ""
         return Loaded(path, problems=list(exc.problems), text=text)
-    with no_collection():  # gui/gcpause.py
+    with no_collection():  # checks/collector.py
         return Loaded(path, inventory, evaluate(inventory))
 
 
@@ -75,7 +75,7 @@ def save_job(workspace: Workspace) -> str:
 def review_job(inventory, workspace: Workspace) -> Review:
     """The review, with its root causes grouped in the worker too (the banner shows them)."""
     from migready.checks.root_causes import from_review
-    with no_collection():  # gui/gcpause.py
+    with no_collection():  # checks/collector.py
         result = review(inventory, workspace)
         result.causes = from_review(inventory, result)
     return result

@@ -22,10 +22,10 @@ def report_job(inventory, workspace) -> tuple[dict, str, list]:
     worker: grouping 16,000 items on the UI thread froze it)."""
     from migready.checks.root_causes import from_report
 
-    from .gcpause import no_collection
+    from migready.checks.collector import paused as no_collection
 
     # ~10^6 new objects: collections during the build (and the generation-1 one after it that froze
-    # the window ~300 ms) would hold the GIL over the whole heap; see gui/gcpause.py
+    # the window ~300 ms) would hold the GIL over the whole heap; see checks/collector.py
     with no_collection():
         report = build_report(inventory, workspace, check_signature=signing.check_signature)
         html = preview_html(report)

@@ -1,6 +1,6 @@
 """checks/collector.py: a review pauses the cyclic collector and leaves it as it found it.
 
-The window's workers switch the collector off around their own work (gui/gcpause.py);
+The window's workers switch the collector off around their own work with the same pause;
 a review that turned it back on, or left it off for a command-line run, would be a bug.
 """
 from __future__ import annotations
