@@ -269,6 +269,26 @@ def start_sshd(directory: Path, extra: Iterable[str] = ()) -> SshdServer:
     raise RuntimeError(f"could not start sshd: {last}")
 
 
+def spec(server: "SshdServer") -> str:
+    """The host spec a test gives `open_transport` for `server`."""
+    return f"ssh://{server.files.user}@127.0.0.1:{server.port}"
+
+
+def options(server: "SshdServer", tmp_path: Path, known: bool = True, **kw):
+    """TransportOptions for `server` that read nothing of the machine's own SSH setup: its key,
+    a known_hosts in `tmp_path` (holding the server's key unless `known` is False), no agent."""
+    from migready.checks.transports import TransportOptions
+
+    kh = tmp_path / "known_hosts"
+    if known:
+        server.files.write_known_hosts(kh)
+    base = dict(ssh_config="", identity_files=[str(server.files.client_key)], known_hosts=str(kh),
+                global_known_hosts=[], allow_agent=False, look_for_keys=False, connect_timeout=5,
+                auth_timeout=5)
+    base.update(kw)
+    return TransportOptions(**base)
+
+
 @pytest.fixture(scope="module")
 def sshd_server(tmp_path_factory: pytest.TempPathFactory):
     """A running sshd on 127.0.0.1:<free port>, shared by a test module."""

@@ -28,11 +28,11 @@ from migready.checks.transports.hostspec import Endpoint
 from migready.checks.transports.sshconnect import _translate
 
 try:
-    from sshd import (STANDIN_AGENT, SshdServer, free_port, keygen, sshd_server,  # noqa: F401
-                      write_sshd_config)
+    from sshd import (STANDIN_AGENT, SshdServer, free_port, keygen, options, spec,  # noqa: F401
+                      sshd_server, write_sshd_config)
 except ImportError:  # tests/ became a package
-    from tests.sshd import (STANDIN_AGENT, SshdServer, free_port, keygen,  # noqa: F401
-                            sshd_server, write_sshd_config)
+    from tests.sshd import (STANDIN_AGENT, SshdServer, free_port, keygen, options,  # noqa: F401
+                            spec, sshd_server, write_sshd_config)
 
 REAL_AGENT = Path(migready.checks.__file__).with_name("agent.py")
 
@@ -44,21 +44,6 @@ def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
     return home
-
-
-def spec(server: SshdServer) -> str:
-    return f"ssh://{server.files.user}@127.0.0.1:{server.port}"
-
-
-def options(server: SshdServer, tmp_path: Path, known: bool = True, **kw: Any) -> TransportOptions:
-    kh = tmp_path / "known_hosts"
-    if known:
-        server.files.write_known_hosts(kh)
-    base: dict[str, Any] = dict(ssh_config="", identity_files=[str(server.files.client_key)],
-                                known_hosts=str(kh), global_known_hosts=[], allow_agent=False,
-                                look_for_keys=False, connect_timeout=5, auth_timeout=5)
-    base.update(kw)
-    return TransportOptions(**base)
 
 
 def host_fingerprint(server: SshdServer) -> str:

@@ -10,7 +10,6 @@ not depend on who ran the probe in which language.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -19,9 +18,9 @@ from migready.checks.transports import (AuthFailed, ConnectFailed, PythonMissing
                                         UnknownHostKey, open_transport)
 
 try:
-    from sshd import STANDIN_AGENT, SshdServer, free_port, keygen, sshd_server  # noqa: F401
+    from sshd import STANDIN_AGENT, free_port, keygen, options, spec, sshd_server  # noqa: F401
 except ImportError:  # tests/ became a package
-    from tests.sshd import STANDIN_AGENT, SshdServer, free_port, keygen, sshd_server  # noqa: F401
+    from tests.sshd import STANDIN_AGENT, free_port, keygen, options, spec, sshd_server  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
@@ -38,21 +37,6 @@ def zh():
     set_language("zh_CN")
     yield
     set_language("en")
-
-
-def spec(server: SshdServer) -> str:
-    return f"ssh://{server.files.user}@127.0.0.1:{server.port}"
-
-
-def options(server: SshdServer, tmp_path: Path, known: bool = True, **kw: Any) -> TransportOptions:
-    kh = tmp_path / "known_hosts"
-    if known:
-        server.files.write_known_hosts(kh)
-    base: dict[str, Any] = dict(ssh_config="", identity_files=[str(server.files.client_key)],
-                                known_hosts=str(kh), global_known_hosts=[], allow_agent=False,
-                                look_for_keys=False, connect_timeout=5, auth_timeout=5)
-    base.update(kw)
-    return TransportOptions(**base)
 
 
 def test_unknown_host_key_refused_in_chinese_names_host_and_fingerprint(sshd_server, tmp_path):
