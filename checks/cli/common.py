@@ -110,6 +110,18 @@ def polish(parser) -> None:
                     action.help += _(" (default: {default})").format(default=action.default)
 
 
+def add_ssh_options(parser) -> None:
+    """How to reach a staging host over SSH: the same options, words and defaults for probe, discover
+    and rehearse (`parser` may be an argument group)."""
+    parser.add_argument("--accept-new-host-key", action="store_true",
+                        help=_("trust an unknown SSH host key and remember it (a changed key is always refused)"))
+    parser.add_argument("--ssh-config", help=_("ssh config file (default ~/.ssh/config)"))
+    parser.add_argument("--identity", action="append", default=[], metavar=_("FILE"),
+                        help=_("private key file (repeatable)"))
+    parser.add_argument("--known-hosts", help=_("known_hosts file (default ~/.ssh/known_hosts)"))
+    parser.add_argument("--connect-timeout", type=float, default=10.0, metavar=_("SECONDS"))
+
+
 def add_lang(parser) -> None:
     """`--lang`, on every verb; `requested_language` reads it before the parser is even built, so that
     the help and argparse's own errors are in that language too."""

@@ -19,7 +19,7 @@ import json
 import sys
 from pathlib import Path
 
-from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, print_problems
+from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, add_ssh_options, print_problems
 from ..i18n import said
 from ..i18n import N_, _, ngettext, shown
 from ..inventory import load_inventory
@@ -78,13 +78,7 @@ def add_commands(sub) -> None:
                       help=_("do not resolve the inventory's DNS names on the host (those dependencies "
                              "are then not compared)"))
     ssh = p.add_argument_group(_("connection (--host; as for migready probe)"))
-    ssh.add_argument("--accept-new-host-key", action="store_true",
-                     help=_("trust an unknown SSH host key and remember it (a changed key is always refused)"))
-    ssh.add_argument("--ssh-config", help=_("ssh config file (default ~/.ssh/config)"))
-    ssh.add_argument("--identity", action="append", default=[], metavar=_("FILE"),
-                     help=_("private key file (repeatable)"))
-    ssh.add_argument("--known-hosts", help=_("known_hosts file (default ~/.ssh/known_hosts)"))
-    ssh.add_argument("--connect-timeout", type=float, default=10.0, metavar=_("SECONDS"))
+    add_ssh_options(ssh)
     imp = p.add_argument_group(_("import (--from-file)"))
     imp.add_argument("--input-format", choices=("auto",) + FORMATS, default="auto",
                      help=_("azure: Azure Migrate dependency export; aws: AWS Application Discovery agent "

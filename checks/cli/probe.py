@@ -12,7 +12,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, in_workspace, print_problems
+from .common import (EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, add_ssh_options, in_workspace,
+                     print_problems)
 from ..i18n import said
 from .words import column, tag
 from ..i18n import N_, _, shown
@@ -45,13 +46,7 @@ def add_commands(sub) -> None:
     p.add_argument("--workspace", type=Path, required=True,
                    help=_("the *.migready.json file (created if missing)"))
     p.add_argument("--jobs", type=int, default=32, help=_("probes run at once on the host (default 32)"))
-    p.add_argument("--accept-new-host-key", action="store_true",
-                   help=_("trust an unknown SSH host key and remember it (a changed key is always refused)"))
-    p.add_argument("--ssh-config", help=_("ssh config file (default ~/.ssh/config)"))
-    p.add_argument("--identity", action="append", default=[], metavar=_("FILE"),
-                   help=_("private key file (repeatable)"))
-    p.add_argument("--known-hosts", help=_("known_hosts file (default ~/.ssh/known_hosts)"))
-    p.add_argument("--connect-timeout", type=float, default=10.0, metavar=_("SECONDS"))
+    add_ssh_options(p)
     p.add_argument("--yes", action="store_true",
                    help=_("do not ask before probing (the plan summary is still printed; a non-terminal "
                           "stdin, as in CI, never asks)"))

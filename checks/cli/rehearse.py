@@ -12,7 +12,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, in_workspace, print_problems
+from .common import (EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, add_ssh_options, in_workspace,
+                     print_problems)
 from ..i18n import said
 from .words import column, english, tag
 from ..i18n import N_, _, shown
@@ -46,11 +47,7 @@ def add_commands(sub) -> None:
     p.add_argument("--dry-run", action="store_true", help=_("print the exact rules and their revert; send nothing"))
     p.add_argument("--cleanup", action="store_true",
                    help=_("remove every migready rehearsal chain left on the host"))
-    p.add_argument("--accept-new-host-key", action="store_true")
-    p.add_argument("--ssh-config", help=_("ssh config file (default ~/.ssh/config)"))
-    p.add_argument("--identity", action="append", default=[], metavar=_("FILE"))
-    p.add_argument("--known-hosts", help=_("known_hosts file (default ~/.ssh/known_hosts)"))
-    p.add_argument("--connect-timeout", type=float, default=10.0, metavar=_("SECONDS"))
+    add_ssh_options(p)
     p.add_argument("--sign-with", type=Path, metavar=_("KEY"),
                    help=_("attest the finished rehearsal with your key (migready keygen), as probe --sign-with "
                           "does"))
