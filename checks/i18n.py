@@ -199,24 +199,36 @@ def said(exc: BaseException) -> str:
     return str(exc)
 
 
-def translations_of(value, into: dict[str, str] | None = None) -> dict[str, str]:
+def translations_of(value) -> dict[str, str]:
     """Every `Msg` inside a JSON-able value, neutral text -> shown text (where they differ).
 
     A report carries this map beside its signed content so that any renderer,
     even one reading the report back from JSON, can say its sentences in the
-    reader's language without the words becoming part of what is signed."""
-    into = {} if into is None else into
-    stack = [value]
-    while stack:
-        v = stack.pop()
-        if isinstance(v, Msg):
-            text = v.shown()
-            if text != v:
-                into[str(v)] = text
-        elif isinstance(v, dict):
-            stack.extend(v.values())
-        elif isinstance(v, (list, tuple)):
-            stack.extend(v)
+    reader's language without the words becoming part of what is signed.  A
+    10,000-item report is ~10^6 values, nearly all plain str, int or None: they
+    are skipped by their exact type before any isinstance (300 ms -> 70-100 ms,
+    bench/bench_report.py)."""
+    into: dict[str, str] = {}
+    plain = (str, int, float, bool, type(None))
+
+    def walk(values) -> None:
+        for v in values:
+            kind = type(v)
+            if kind in plain:
+                continue
+            if kind is dict:
+                walk(v.values())
+            elif kind is list or kind is tuple:
+                walk(v)
+            elif isinstance(v, Msg):
+                text = v.shown()
+                if text != v:
+                    into[str(v)] = text
+            elif isinstance(v, dict):
+                walk(v.values())
+            elif isinstance(v, (list, tuple)):
+                walk(v)
+    walk((value,))
     return into
 
 
