@@ -2,8 +2,9 @@
 
 States, severities, verdicts, phases and the comparison's classes are `style.word`'s
 (checks/labels.py and the window's own state words); this adds the rest a table
-shows as words: discovery kinds, directions, dependency kinds, device types,
-criticalities, sign-off decisions and the comparison's note severities.  Facets,
+shows as words: discovery kinds, criticalities, sign-off decisions and the
+comparison's note severities; directions, dependency kinds and device types are
+the core's (`checks/labels.py`, as the reports say them).  Facets,
 sort keys, files and JSON keep the ids: only what a person reads changes, and
 English reads as it always did.
 """
@@ -11,7 +12,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
+from migready.checks.labels import VOCABULARY, label
+
 from .. import style
+
+CORE_VOCABULARIES = ("kind", "device_type", "direction")  # said by the core, the same in reports and CLI
 
 TABLE_WORDS = {
     "warning": QT_TRANSLATE_NOOP("Words", "warning"),
@@ -19,17 +24,6 @@ TABLE_WORDS = {
     "unseen": QT_TRANSLATE_NOOP("Words", "unseen"),
     "unused-listener": QT_TRANSLATE_NOOP("Words", "unused-listener"),
     "documented": QT_TRANSLATE_NOOP("Words", "documented"),
-    "inbound": QT_TRANSLATE_NOOP("Words", "inbound"),
-    "outbound": QT_TRANSLATE_NOOP("Words", "outbound"),
-    "both": QT_TRANSLATE_NOOP("Words", "both"),
-    "device": QT_TRANSLATE_NOOP("Words", "device"),
-    "service": QT_TRANSLATE_NOOP("Words", "service"),
-    "middleware": QT_TRANSLATE_NOOP("Words", "middleware"),
-    "database": QT_TRANSLATE_NOOP("Words", "database"),
-    "scale": QT_TRANSLATE_NOOP("Words", "scale"),
-    "printer": QT_TRANSLATE_NOOP("Words", "printer"),
-    "pos": QT_TRANSLATE_NOOP("Words", "pos"),
-    "pda": QT_TRANSLATE_NOOP("Words", "pda"),
     "other": QT_TRANSLATE_NOOP("Words", "other"),
     "critical": QT_TRANSLATE_NOOP("Words", "critical"),
     "approve": QT_TRANSLATE_NOOP("Words", "approve"),
@@ -41,6 +35,9 @@ def word(value: str) -> str:
     """`value` (a state, severity, class, kind, direction...) as the reader says it; unknown values are data."""
     if value in TABLE_WORDS:
         return QCoreApplication.translate("Words", TABLE_WORDS[value])
+    for vocabulary in CORE_VOCABULARIES:
+        if value in VOCABULARY[vocabulary]:
+            return label(vocabulary, value)
     return style.word(value) if value else value
 
 

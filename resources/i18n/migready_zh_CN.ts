@@ -2146,50 +2146,6 @@ Apply these rules on {host} now?</source>
         <translation>已登记</translation>
     </message>
     <message>
-        <source>inbound</source>
-        <translation>入向</translation>
-    </message>
-    <message>
-        <source>outbound</source>
-        <translation>出向</translation>
-    </message>
-    <message>
-        <source>both</source>
-        <translation>双向</translation>
-    </message>
-    <message>
-        <source>device</source>
-        <translation>设备</translation>
-    </message>
-    <message>
-        <source>service</source>
-        <translation>服务</translation>
-    </message>
-    <message>
-        <source>middleware</source>
-        <translation>中间件</translation>
-    </message>
-    <message>
-        <source>database</source>
-        <translation>数据库</translation>
-    </message>
-    <message>
-        <source>scale</source>
-        <translation>电子秤</translation>
-    </message>
-    <message>
-        <source>printer</source>
-        <translation>打印机</translation>
-    </message>
-    <message>
-        <source>pos</source>
-        <translation>收银机 (POS)</translation>
-    </message>
-    <message>
-        <source>pda</source>
-        <translation>PDA</translation>
-    </message>
-    <message>
         <source>other</source>
         <translation>其他</translation>
     </message>
