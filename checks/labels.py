@@ -25,6 +25,9 @@ VOCABULARY = {
              "database": N_("database")},
     "device_type": {"scale": N_("scale"), "printer": N_("printer"), "pos": N_("pos"), "pda": N_("pda")},
     "direction": {"outbound": N_("outbound"), "inbound": N_("inbound"), "both": N_("both")},
+    # a rehearsal's verdict (checks/rehearsal_verdict.py; the id stays in the workspace and JSON)
+    "rehearsal": {"fails_fast": N_("fails fast"), "hangs": N_("hangs"), "unaffected": N_("unaffected"),
+                  "inconclusive": N_("inconclusive")},
     # what a waiver covers (a workspace's waiver `scope`)
     "scope": {"item": N_("item"), "dependency": N_("dependency")},
     # why a probe that answered is bad for its dependency (checks/outcome.py, a result's `reason`)

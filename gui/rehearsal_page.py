@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QPlainTextEd
 from migready.checks.rehearsal import RehearsalRefused, describe_rules, prepare, run_rehearsal, staging_hosts
 
 from migready.checks.i18n import shown
+from migready.checks.labels import VOCABULARY, label
 
 from .background_job import WorkspaceRun
 from .i18n import said
@@ -26,10 +27,6 @@ FAULTS = ("blackhole", "reject", "delay")  # the core's words (the combo's data)
 FAULT_NAMES = {"blackhole": QT_TRANSLATE_NOOP("RehearsalPage", "blackhole"),
                "reject": QT_TRANSLATE_NOOP("RehearsalPage", "reject"),
                "delay": QT_TRANSLATE_NOOP("RehearsalPage", "delay")}
-VERDICT_NAMES = {"fails_fast": QT_TRANSLATE_NOOP("RehearsalPage", "fails fast"),
-                 "unaffected": QT_TRANSLATE_NOOP("RehearsalPage", "unaffected"),
-                 "hangs": QT_TRANSLATE_NOOP("RehearsalPage", "hangs"),
-                 "inconclusive": QT_TRANSLATE_NOOP("RehearsalPage", "inconclusive")}
 VERDICT_STATES = {"fails_fast": "pass", "unaffected": "pass", "hangs": "fail", "inconclusive": "pending"}
 
 
@@ -271,7 +268,7 @@ class RehearsalPage(Page):
         removed = self.tr("fault removed") if r.get("fault_removed") or not applied else \
             self.tr("fault removal NOT confirmed (the watchdog removes it)")
         key = r.get("verdict") or "inconclusive"
-        verdict = self.tr(VERDICT_NAMES[key]) if key in VERDICT_NAMES else key.replace("_", " ")
+        verdict = label("rehearsal", key) if key in VOCABULARY["rehearsal"] else key.replace("_", " ")
         self.state.tell(VERDICT_STATES.get(r.get("verdict"), "pending"),
                         self.tr("{run}: {verdict}: {text} ({removed})").format(
                             run=run["id"], verdict=verdict, text=shown(r.get("text")) or "", removed=removed))

@@ -8,13 +8,8 @@ write it, so the id a pipeline greps for is still on the line.
 """
 from __future__ import annotations
 
-from ..i18n import N_, SOURCE_LANGUAGE, _, language
-from ..labels import label
-
-# Words the terminal shows that checks/labels.py has no vocabulary for: a probe's or a rehearsal's outcome.
-OUTCOMES = {"inconclusive": N_("inconclusive"), "hangs": N_("hangs"), "fails_fast": N_("fails fast"),
-            "unaffected": N_("unaffected")}
-
+from ..i18n import SOURCE_LANGUAGE, language
+from ..labels import VOCABULARY, label
 
 def english() -> bool:
     """True when the reader reads the source language: today's output, to the byte."""
@@ -25,8 +20,8 @@ def tag(kind: str, value: str, upper: bool = True) -> str:
     """A state/severity/phase as the terminal shows it: the upper-case id in English, the word otherwise."""
     if english():
         return value.upper() if upper else value
-    if value in OUTCOMES:
-        return _(OUTCOMES[value])
+    if value in VOCABULARY["rehearsal"]:  # a rehearsal's outcome, whichever vocabulary the caller named
+        return label("rehearsal", value)
     return label(kind, value)
 
 

@@ -1594,22 +1594,6 @@
         <translation>延迟</translation>
     </message>
     <message>
-        <source>fails fast</source>
-        <translation>快速失败</translation>
-    </message>
-    <message>
-        <source>unaffected</source>
-        <translation>不受影响</translation>
-    </message>
-    <message>
-        <source>hangs</source>
-        <translation>挂起</translation>
-    </message>
-    <message>
-        <source>inconclusive</source>
-        <translation>无法判定</translation>
-    </message>
-    <message>
         <source>&lt;b&gt;Rehearsal&lt;/b&gt;: break one dependency on a staging host for a bounded time and measure whether the service&apos;s health endpoint fails fast (incidents 2 and 3).</source>
         <translation>&lt;b&gt;演练&lt;/b&gt;：在预发主机上让一个依赖在限定时间内失效，测量服务的健康检查接口是否快速失败（事故 2 和 3）。</translation>
     </message>
