@@ -48,7 +48,7 @@ BROWSE = ("flags", "checklist", "signoff", "inventory")
 
 def no_probing() -> None:
     """Opening must never probe; if anything tries, stop before a packet leaves."""
-    from migready.checks import probe_run
+    from migready.checks.probing import run as probe_run
 
     def refuse(*_args, **_kwargs):
         raise SystemExit("bench_gui_open: something tried to build a probe plan; nothing may be probed here")

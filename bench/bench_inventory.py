@@ -14,8 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from migready.checks.inventory import load_inventory
-from migready.checks.rules import evaluate
+from migready.checks.inventory.load import load_inventory
+from migready.checks.inventory.rules import evaluate
 
 KINDS = [
     ("device", "udp", 5002, "scale", "  source_port: 9010\n  requires: [reachable, source_port_preserved]\n"),

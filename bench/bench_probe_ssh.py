@@ -111,7 +111,7 @@ def targets(n: int) -> list:
 
 def baseline_worker(spec: dict) -> int:
     """Run B, inside `ops`: one paramiko connection, one exec channel per check, in sequence."""
-    from migready.checks.transports import TransportOptions, open_transport
+    from migready.checks.probing.transports import TransportOptions, open_transport
     t0 = time.monotonic()
     opts = TransportOptions(identity_files=[spec["key"]], known_hosts=spec["known_hosts"], ssh_config="/dev/null")
     with open_transport(spec["host"], opts) as t:

@@ -22,12 +22,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from migready.checks.inventory import load_inventory
-from migready.checks.probe_run import result_record
-from migready.checks.probes import build_plan
+from migready.checks.inventory.load import load_inventory
+from migready.checks.probing.run import result_record
+from migready.checks.probing.plans import build_plan
 from migready.checks.report import build_report, render
-from migready.checks.verdict import review
-from migready.checks.workspace import Workspace
+from migready.checks.review.verdict import review
+from migready.checks.store.workspace import Workspace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_inventory import best_of  # noqa: E402
@@ -122,7 +122,7 @@ def make(tmp: Path, items: int) -> tuple:
 
 
 def count_items(inventory, tmp: Path) -> int:
-    from migready.checks.checklist import build_checklist
+    from migready.checks.review.checklist import build_checklist
     return len(build_checklist(inventory, Workspace.new(tmp / "count.json"), TODAY).items)
 
 
@@ -133,7 +133,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="also write the reports to this directory")
     parser.add_argument("--lang", default="en", help="the reader's language (en, zh_CN)")
     args = parser.parse_args()
-    from migready.checks.i18n import set_language
+    from migready.checks.text.i18n import set_language
     from migready.checks.report.model import words_entry
     set_language(args.lang)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -1,6 +1,6 @@
 """No cyclic garbage collection while the core builds a big, acyclic result (a review, root causes).
 
-Every translatable sentence of a review is a `Msg` (checks/i18n.py): a str
+Every translatable sentence of a review is a `Msg` (checks/text/i18n.py): a str
 that carries its message id and parameters, so, unlike a plain str, each one
 is an object the cyclic collector tracks.  A 10,000-dependency review builds
 about 75,000 of them, and CPython's generation-2 collections, triggered by

@@ -29,7 +29,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
-    from migready.checks.i18n import LANGUAGES, normalise
+    from migready.checks.text.i18n import LANGUAGES, normalise
     if args.lang and normalise(args.lang) is None:  # said before any window is built
         print(f"migready gui: error: unknown language {args.lang!r}: choose one of {', '.join(LANGUAGES)}",
               file=sys.stderr)

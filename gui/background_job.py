@@ -16,8 +16,8 @@ import traceback
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
-from migready.checks.problems import InputError
-from migready.checks.transports import TransportError, TransportOptions
+from migready.checks.store.problems import InputError
+from migready.checks.probing.transports import TransportError, TransportOptions
 
 from .i18n import said
 from .uicall import UiCall

@@ -12,8 +12,8 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout
 
-from migready.checks.i18n import shown
-from migready.checks.root_causes import lines, tally_text
+from migready.checks.text.i18n import shown
+from migready.checks.review.root_causes import lines, tally_text
 
 from . import style
 
@@ -51,7 +51,7 @@ class VerdictBanner(QFrame):
 
     def show_verdict(self, verdict, pending: bool = False, why: str = "", causes=None) -> None:
         """`verdict` is the core's Verdict (None: nothing to judge yet, `why` says so if given);
-        `causes` its root causes (checks/root_causes.py): the banner shows the tally and the first."""
+        `causes` its root causes (checks/review/root_causes.py): the banner shows the tally and the first."""
         if verdict is None:
             self.word = ""
             self.verdict.setText("…" if pending else self.tr("No verdict yet"))

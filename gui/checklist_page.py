@@ -11,11 +11,11 @@ from html import escape
 
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
 
-from migready.checks.checklist import STATES
-from migready.checks.i18n import shown
-from migready.checks.labels import label
+from migready.checks.review.checklist import STATES
+from migready.checks.text.i18n import shown
+from migready.checks.text.labels import label
 
-from migready.checks.root_causes import blocker_tally
+from migready.checks.review.root_causes import blocker_tally
 
 from . import style
 from .models.checklist import ChecklistModel, evidence

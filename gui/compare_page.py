@@ -11,9 +11,9 @@ from html import escape
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout
 
-from migready.checks.compare import CLASSES
-from migready.checks.i18n import shown
-from migready.checks.records import describe
+from migready.checks.review.compare import CLASSES
+from migready.checks.text.i18n import shown
+from migready.checks.store.records import describe
 
 from . import style
 from .models.compare import CompareModel, change_label

@@ -13,8 +13,8 @@ from typing import Callable
 
 from PySide6.QtCore import QCoreApplication
 
-from migready.checks.i18n import shown
-from migready.checks.problems import InputError
+from migready.checks.text.i18n import shown
+from migready.checks.store.problems import InputError
 
 from .discovery_worker import add_job
 from .interaction import INVENTORY_FILTER

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, Q
                                QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
 from migready.checks.discovery import DEFAULT_DURATION, DEFAULT_INTERVAL, Observation, record_discovery, recorded
-from migready.checks.i18n import shown
-from migready.checks.incidents import INCIDENTS
-from migready.checks.probes import staging_hosts
-from migready.checks.rules import SEVERITIES
+from migready.checks.text.i18n import shown
+from migready.checks.inventory.incidents import INCIDENTS
+from migready.checks.probing.plans import staging_hosts
+from migready.checks.inventory.rules import SEVERITIES
 
 from .discovery_add import InventoryAdder
 from .discovery_worker import DiscoveryRun, server_candidates

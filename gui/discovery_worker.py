@@ -18,9 +18,9 @@ from PySide6.QtCore import QObject, Signal
 
 from migready.checks.discovery import classify, import_file, inventory_names, sample_host
 from migready.checks.discovery.sampling import CHUNK_SECONDS
-from migready.checks.i18n import gettext
-from migready.checks.problems import InputError
-from migready.checks.transports import TransportOptions
+from migready.checks.text.i18n import gettext
+from migready.checks.store.problems import InputError
+from migready.checks.probing.transports import TransportOptions
 
 from .background_job import BackgroundJob, explain
 

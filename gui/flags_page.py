@@ -5,10 +5,10 @@ from html import escape
 
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout
 
-from migready.checks.i18n import shown
+from migready.checks.text.i18n import shown
 
-from migready.checks.incidents import INCIDENTS
-from migready.checks.rules import RULES, SEVERITIES
+from migready.checks.inventory.incidents import INCIDENTS
+from migready.checks.inventory.rules import RULES, SEVERITIES
 
 from .models.flags import FlagsModel
 from .models.table import ROW_ROLE

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
-from migready.checks import i18n
+from migready.checks.text import i18n
 
 SETTINGS_KEY = "language"
 # Each language in its own words (View ▸ Language): a reader who cannot read the current one finds theirs.

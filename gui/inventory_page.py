@@ -14,8 +14,8 @@ from PySide6.QtGui import QColor, QFontDatabase, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (QLabel, QMenu, QPlainTextEdit, QPushButton, QSplitter,
                                QStackedWidget, QTextEdit, QToolButton, QVBoxLayout, QWidget)
 
-from migready.checks.i18n import shown
-from migready.checks.rules import SEVERITIES
+from migready.checks.text.i18n import shown
+from migready.checks.inventory.rules import SEVERITIES
 
 from . import style
 from .interaction import INVENTORY_FILTER

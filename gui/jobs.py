@@ -15,12 +15,12 @@ from typing import Optional
 
 from PySide6.QtCore import QCoreApplication
 
-from migready.checks.inventory import load_inventory
-from migready.checks.problems import InputError, Problem
-from migready.checks.rules import Flag, evaluate
-from migready.checks.safeio import read_regular
-from migready.checks.verdict import Review, review
-from migready.checks.workspace import Workspace
+from migready.checks.inventory.load import load_inventory
+from migready.checks.store.problems import InputError, Problem
+from migready.checks.inventory.rules import Flag, evaluate
+from migready.checks.store.safeio import read_regular
+from migready.checks.review.verdict import Review, review
+from migready.checks.store.workspace import Workspace
 
 WORKSPACE_SUFFIXES = (".json",)
 
@@ -74,7 +74,7 @@ def save_job(workspace: Workspace) -> str:
 
 def review_job(inventory, workspace: Workspace) -> Review:
     """The review, with its root causes grouped in the worker too (the banner shows them)."""
-    from migready.checks.root_causes import from_review
+    from migready.checks.review.root_causes import from_review
     with no_collection():  # checks/collector.py
         result = review(inventory, workspace)
         result.causes = from_review(inventory, result)

@@ -174,7 +174,7 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
     def _language_menu(self, view) -> None:
         """View ▸ Language: each language in its own name, the current one checked; a choice is saved
         (gui/i18n.py) and applies at the next start, since every widget took its words when it was made."""
-        from migready.checks.i18n import language
+        from migready.checks.text.i18n import language
 
         from .i18n import LANGUAGE_NAMES
         menu = view.addMenu(self.tr("&Language"))
@@ -195,7 +195,7 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
 
     def choose_language(self, lang: str) -> None:
         """Save the choice (it applies at the next start) and say so, in the language chosen as well."""
-        from migready.checks.i18n import language
+        from migready.checks.text.i18n import language
 
         from .i18n import LANGUAGE_NAMES, save_language
         save_language(lang, self.settings)
@@ -238,7 +238,7 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
         if report and report.get("signoff") and report["signoff"].get("digest"):
             return list(report["signoff"].get("awaiting") or [])
         from migready.checks.report.signoff import DEFAULT_ROLES
-        from migready.checks.signing import check_signature
+        from migready.checks.trust.signing import check_signature
         required = list(s.inventory.signoff_roles) or list(DEFAULT_ROLES)
         approved = {e.get("role") for e in s.workspace.signoffs
                     if e.get("decision") == "approve" and check_signature(e) is None}  # verified, not as recorded
@@ -379,7 +379,7 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
 
     def ask_run_signer(self) -> None:
         """Choose the key once per session; every probe run finished afterwards is attested with it."""
-        from migready.checks.signing import SigningError, load_signer
+        from migready.checks.trust.signing import SigningError, load_signer
         ask = self.interaction
         path = ask.open_file(self.tr("Your signing key (migready keygen)"), self.tr("Private key (*)"))
         if not path:

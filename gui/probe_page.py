@@ -13,10 +13,10 @@ from html import escape
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout
 
-from migready.checks.compare import latest_runs
-from migready.checks.i18n import shown
-from migready.checks.plan_view import view_plan
-from migready.checks.probes import build_plan, staging_hosts
+from migready.checks.review.compare import latest_runs
+from migready.checks.text.i18n import shown
+from migready.checks.probing.plan_view import view_plan
+from migready.checks.probing.plans import build_plan, staging_hosts
 
 from . import style
 from .models.results import ResultsModel

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from migready.checks.probe_run import run_probes
-from migready.checks.signing import attest
-from migready.checks.transports import TransportOptions
+from migready.checks.probing.run import run_probes
+from migready.checks.trust.signing import attest
+from migready.checks.probing.transports import TransportOptions
 
 from .background_job import WorkspaceRun, explain
 

@@ -14,10 +14,10 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QPlainTextEdit, QPushButton, QSpinBox,
                                QVBoxLayout)
 
-from migready.checks.rehearsal import RehearsalRefused, describe_rules, prepare, run_rehearsal, staging_hosts
+from migready.checks.probing.rehearsal import (RehearsalRefused, describe_rules, prepare, run_rehearsal, staging_hosts)
 
-from migready.checks.i18n import shown
-from migready.checks.labels import VOCABULARY, label
+from migready.checks.text.i18n import shown
+from migready.checks.text.labels import VOCABULARY, label
 
 from .background_job import WorkspaceRun
 from .i18n import said

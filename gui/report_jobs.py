@@ -6,8 +6,8 @@ from typing import Optional
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from migready.checks import signing
-from migready.checks.atomic import atomic_write_bytes
+from migready.checks.trust import signing
+from migready.checks.store.atomic import atomic_write_bytes
 from migready.checks.report import EXTENSIONS, build_report, render
 from migready.checks.report.html import document_parts
 
@@ -20,7 +20,7 @@ _BOUNDARIES = ("</tr>", "</li>", "</p>", "</table>", "</div>")
 def report_job(inventory, workspace) -> tuple[dict, str, list]:
     """The report (signatures checked), the HTML the preview shows and its root causes (all in the
     worker: grouping 16,000 items on the UI thread froze it)."""
-    from migready.checks.root_causes import from_report
+    from migready.checks.review.root_causes import from_report
 
     from migready.checks.collector import paused as no_collection
 

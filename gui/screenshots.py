@@ -80,7 +80,8 @@ def take(out_dir: str | Path, lang: str = "en") -> int:
         _offscreen(scratch)
     from PySide6.QtCore import QSettings
 
-    from migready.checks import agent, signing
+    from migready.checks.probing import agent
+    from migready.checks.trust import signing
     from migready.checks.demo import simulators
     from migready.checks.demo.scenario import BEHIND_NAT, NAT_ADDRESS, PRINTER, REFLECTOR, SCALE
     from migready.checks.demo.natrelay import Forward, Relay
@@ -208,13 +209,13 @@ def outside_loopback(plan) -> list[str]:
     """Every address or name a plan would reach that is not in 127.0.0.0/8 (empty: loopback only)."""
     import ipaddress
 
-    from migready.checks.transports.guard import outside
+    from migready.checks.probing.transports.guard import outside
     return outside(plan.to_agent(), [ipaddress.ip_network("127.0.0.0/8")])
 
 
 def loopback_only(inventory, phase: str) -> None:
     """Refuse to probe anything but 127.0.0.0/8: screenshots never touch a real network."""
-    from migready.checks.probes import build_plan
+    from migready.checks.probing.plans import build_plan
     outside = outside_loopback(build_plan(inventory, "local://", phase))
     if outside:
         raise RuntimeError(f"refusing to probe {', '.join(outside[:5])} ({inventory.path}): screenshots probe "
@@ -234,7 +235,7 @@ def _probe(app, window, session, phase: str, name: str, shoot) -> None:
 
 
 def _dialogs(out: Path, window, session, app, suffix: str = "", said: dict | None = None) -> None:
-    from migready.checks.transports.errors import HostKeyInfo
+    from migready.checks.probing.transports.errors import HostKeyInfo
 
     from .dialogs.hostkey import HostKeyDialog
     from .dialogs.waive import WaiveDialog

@@ -16,9 +16,9 @@ from typing import Optional
 
 from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
 
-from migready.checks.problems import InputError
-from migready.checks.verdict import ActionError, mark, waive
-from migready.checks.workspace import Workspace
+from migready.checks.store.problems import InputError
+from migready.checks.review.verdict import ActionError, mark, waive
+from migready.checks.store.workspace import Workspace
 
 from . import jobs
 from .i18n import said

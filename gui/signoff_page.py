@@ -13,9 +13,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QHBoxLayout, QMenu, QPushButton, QSplitter, QTextBrowser, QToolButton, QVBoxLayout,
                                QWidget)
 
-from migready.checks.i18n import shown
+from migready.checks.text.i18n import shown
 from migready.checks.report import FORMATS, final_verdict
-from migready.checks.signing import SigningError
+from migready.checks.trust.signing import SigningError
 
 from . import report_jobs, style
 from .i18n import said
@@ -113,7 +113,7 @@ class SignoffPage(Page):
         final = final_verdict(self.report)
         awaiting = section.get("awaiting") or []
         notes = "".join(f"<br>⚠ {escape(shown(n))}" for n in section.get("notes") or [])
-        from migready.checks.root_causes import tally_text
+        from migready.checks.review.root_causes import tally_text
         self.summary.setText(
             self.tr("<b>Report verdict: {verdict}</b>: {tally} (evidence says {evidence}) · content digest "
                     "<tt>{digest}…</tt>").format(

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from migready.checks.root_causes import blocker_tally
+from migready.checks.review.root_causes import blocker_tally
 
 from .style import counted, word
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
-from migready.checks.labels import VOCABULARY, label as core_label
+from migready.checks.text.labels import VOCABULARY, label as core_label
 
 # tone of every state word used by the core (checklist, compare, flags, verdict)
 TONES = {
@@ -33,7 +33,7 @@ _STRONG = {"good": "#1e7b34", "bad": "#b02a37", "warn": "#8a6d00", "accepted": "
 
 
 # State words only the window uses (the core's verdicts, severities, item states and phases are
-# checks/labels.py's): marked here, translated where shown (module constants are made before --lang).
+# checks/text/labels.py's): marked here, translated where shown (module constants are made before --lang).
 WINDOW_WORDS = {
     "fixed": QT_TRANSLATE_NOOP("style", "fixed"), "regression": QT_TRANSLATE_NOOP("style", "regression"),
     "inconclusive": QT_TRANSLATE_NOOP("style", "inconclusive"), "missing": QT_TRANSLATE_NOOP("style", "missing"),

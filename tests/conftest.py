@@ -7,12 +7,12 @@ import socket
 import pytest
 
 from migready.checks.demo.scenario import store_devices
-from migready.checks.i18n import set_language
-from migready.checks.transports.guard import ENV
+from migready.checks.text.i18n import set_language
+from migready.checks.probing.transports.guard import ENV
 
 # Every agent plan a test sends (in-process or from a migready subprocess, which
 # inherits this) may reach loopback and the lab's own networks only; anything
-# else is refused before a packet leaves.  See checks/transports/guard.py.
+# else is refused before a packet leaves.  See checks/probing/transports/guard.py.
 os.environ[ENV] = "127.0.0.0/8,::1/128,198.18.0.0/15"
 
 # The suite's expected texts are English, on any machine: a developer whose

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from migready.checks import signing
-from migready.checks.checklist import build_checklist
-from migready.checks.inventory import load_inventory
-from migready.checks.verdict import mark, waive
-from migready.checks.workspace import Workspace
+from migready.checks.trust import signing
+from migready.checks.review.checklist import build_checklist
+from migready.checks.inventory.load import load_inventory
+from migready.checks.review.verdict import mark, waive
+from migready.checks.store.workspace import Workspace
 
 DEMO = Path(str(resources.files("migready.inventories"))) / "demo.yaml"
 SCALE = "demo-scale-deviceadapter/demo-scale"

@@ -277,7 +277,7 @@ def spec(server: "SshdServer") -> str:
 def options(server: "SshdServer", tmp_path: Path, known: bool = True, **kw):
     """TransportOptions for `server` that read nothing of the machine's own SSH setup: its key,
     a known_hosts in `tmp_path` (holding the server's key unless `known` is False), no agent."""
-    from migready.checks.transports import TransportOptions
+    from migready.checks.probing.transports import TransportOptions
 
     kh = tmp_path / "known_hosts"
     if known:
@@ -299,7 +299,7 @@ def sshd_server(tmp_path_factory: pytest.TempPathFactory):
         server.stop()
 
 
-# A stand-in for checks/agent.py that speaks the same protocol (one JSON plan
+# A stand-in for checks/probing/agent.py that speaks the same protocol (one JSON plan
 # on stdin until EOF; JSON lines out: hello, one result per probe, summary; an
 # error line and exit 2 for a bad plan).  Knobs in the plan make it slow,
 # noisy or short-lived, so the transports can be tested on their own.

@@ -1,4 +1,4 @@
-"""Tests for checks/agent.py, the probe agent and the reflector.
+"""Tests for checks/probing/agent.py, the probe agent and the reflector.
 
 All traffic stays on loopback (127.0.0.1).  Protocol tests run the agent as a
 real subprocess, the way the staging host runs it; the rest run in-process.
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from migready.checks import agent
+from migready.checks.probing import agent
 
 AGENT = Path(agent.__file__).resolve()
 LO = "127.0.0.1"

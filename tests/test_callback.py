@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from migready.checks import agent
-from migready.checks.checklist import build_checklist
-from migready.checks.evidence import judge
-from migready.checks.inventory import load_inventory
-from migready.checks.problems import InputError
-from migready.checks.probes import build_plan
-from migready.checks.workspace import Workspace
+from migready.checks.probing import agent
+from migready.checks.review.checklist import build_checklist
+from migready.checks.review.evidence import judge
+from migready.checks.inventory.load import load_inventory
+from migready.checks.store.problems import InputError
+from migready.checks.probing.plans import build_plan
+from migready.checks.store.workspace import Workspace
 
 AGENT = Path(agent.__file__).resolve()
 LO, LO2 = "127.0.0.1", "127.0.0.2"
@@ -355,7 +355,7 @@ VANTAGE = """\
 def test_a_vantage_host_calls_back_during_the_run(tmp_path):
     """No reflector in the peer's zone, a vantage host there: its agent (here local://, a second
     agent process) serves the staging host's call-back request for this run, with a fresh token."""
-    from migready.checks.probe_run import run_probes
+    from migready.checks.probing.run import run_probes
 
     vport = free_port()
     inv = inventory(tmp_path, VANTAGE.replace("VANTAGE", "local://").replace("VPORT", str(vport)))
@@ -375,8 +375,8 @@ def test_a_vantage_host_calls_back_during_the_run(tmp_path):
 
 
 def test_an_unreachable_vantage_host_is_inconclusive_and_says_why(tmp_path, monkeypatch):
-    from migready.checks import callback
-    from migready.checks.probe_run import run_probes
+    from migready.checks.probing import callback
+    from migready.checks.probing.run import run_probes
 
     monkeypatch.setattr(callback, "VANTAGE_CONNECT_WAIT_MS", 1500)
     closed = free_port()

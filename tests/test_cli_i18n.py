@@ -53,7 +53,7 @@ def test_demo_speaks_chinese_when_language_says_zh_cn(zh_demo):
 
 
 def test_demo_core_sentences_are_chinese(zh_demo):
-    """Waits for the core's root causes (checks/root_causes.py) to be `Msg`: the headline and the tally."""
+    """Waits for the core's root causes (checks/review/root_causes.py) to be `Msg`: the headline and the tally."""
     out, _ws = zh_demo
     lines = out.stdout.splitlines()
     assert "根因" in lines[0] and "root cause" not in lines[0]  # the tally
@@ -149,7 +149,7 @@ def test_argparse_words_are_the_exact_ids_argparse_asks_for():
 
 
 def test_argparse_words_have_their_translation():
-    from migready.checks import i18n
+    from migready.checks.text import i18n
     from migready.checks.cli import argparse_words
 
     previous = i18n.language()
@@ -237,7 +237,7 @@ def _rehearsal_run() -> dict:
 
 
 def test_a_stored_rehearsal_is_shown_in_the_readers_language(capsys):
-    from migready.checks import i18n
+    from migready.checks.text import i18n
     from migready.checks.cli.rehearse import print_rehearsal
 
     previous = i18n.language()

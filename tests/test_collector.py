@@ -11,8 +11,8 @@ from importlib import resources
 from pathlib import Path
 
 from migready.checks import collector
-from migready.checks.inventory import load_inventory
-from migready.checks.rules import evaluate
+from migready.checks.inventory.load import load_inventory
+from migready.checks.inventory.rules import evaluate
 
 DEMO = Path(str(resources.files("migready.inventories"))) / "demo.yaml"
 

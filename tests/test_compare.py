@@ -1,8 +1,8 @@
-"""checks/compare.py: pre vs post pairing, classification and the findings that matter
+"""checks/review/compare.py: pre vs post pairing, classification and the findings that matter
 even when both probes pass (incidents 1 and 2).
 
 The factories build results with the key names the workspace really stores
-(checks/probe_run.py `result_record`, data fields from checks/agent.py).
+(checks/probing/run.py `result_record`, data fields from checks/probing/agent.py).
 The end-to-end test talks to 127.0.0.20-22 only.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 
 from cliproc import migready
 
-from migready.checks.compare import Change, Comparison, Finding, compare_runs, latest_runs
+from migready.checks.review.compare import Change, Comparison, Finding, compare_runs, latest_runs
 
 DEP = "scale-adapter/topscale"
 SCALE = "10.20.1.171"

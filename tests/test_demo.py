@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cliproc import migready
 
-from migready.checks.workspace import Workspace
+from migready.checks.store.workspace import Workspace
 
 
 def demo(out, cwd):

@@ -8,8 +8,8 @@ from migready.checks.discovery import (Observation, Peer, add_to_inventory, clas
                                        draft_inventory, import_file, inventory_names, record_discovery)
 from migready.checks.discovery.model import Listener
 from migready.checks.discovery.store import record_digest
-from migready.checks.inventory import load_inventory
-from migready.checks.workspace import Workspace
+from migready.checks.inventory.load import load_inventory
+from migready.checks.store.workspace import Workspace
 
 DATA = Path(__file__).parent / "data" / "discovery"
 INVENTORIES = Path(__file__).resolve().parents[1] / "inventories"
@@ -253,8 +253,8 @@ def test_record_discovery_appends_and_the_workspace_still_loads(inventory, tmp_p
 # ---------------------------------------------------------------- in the checklist and the verdict
 
 def test_discovered_peers_become_checklist_items_until_listed(inventory, tmp_path):
-    from migready.checks.checklist import build_checklist
-    from migready.checks.verdict import mark, review
+    from migready.checks.review.checklist import build_checklist
+    from migready.checks.review.verdict import mark, review
     ws = Workspace.new(tmp_path / "w.migready.json", str(DATA / "inventory.yaml"), inventory.digest)
     assert not [i for i in build_checklist(inventory, ws).items if i.source == "discovery"]
     obs = import_file(DATA / "ss_tunap.txt")
@@ -288,7 +288,7 @@ def scale_peer(ws):
 
 
 def test_the_latest_discovery_of_a_host_replaces_the_earlier_one(inventory, tmp_path):
-    from migready.checks.checklist import build_checklist
+    from migready.checks.review.checklist import build_checklist
     ws = Workspace.new(tmp_path / "w.migready.json", str(DATA / "inventory.yaml"), inventory.digest)
     first = obs_of(Peer("udp", "outbound", "10.1.4.12", 5002))
     record_discovery(ws, first, classify(inventory, first), inventory)

@@ -13,8 +13,8 @@ import pytest
 from cliproc import migready
 
 from migready.checks.discovery import sample_host, sample_plan
-from migready.checks.inventory import load_inventory
-from migready.checks.workspace import Workspace
+from migready.checks.inventory.load import load_inventory
+from migready.checks.store.workspace import Workspace
 
 DATA = Path(__file__).parent / "data" / "discovery"
 INVENTORY = DATA / "inventory.yaml"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from migready.checks.discovery import detect_format, import_file, import_text
-from migready.checks.problems import InputError
+from migready.checks.store.problems import InputError
 
 DATA = Path(__file__).parent / "data" / "discovery"
 

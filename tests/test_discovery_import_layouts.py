@@ -13,7 +13,7 @@ import pytest
 
 from migready.checks.discovery import detect_format, import_file, import_text
 from migready.checks.discovery.timeslots import parse_stamp
-from migready.checks.problems import InputError
+from migready.checks.store.problems import InputError
 
 DATA = Path(__file__).parent / "data" / "discovery"
 AWS_EXPORT = DATA / "aws_export"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from migready.checks import agent
+from migready.checks.probing import agent
 from migready.checks.discovery import (TCP_STATES, SocketAggregator, decode_proc_address,
                                        guess_direction, parse_proc_net, parse_ss)
 from migready.checks.discovery.procnet import socket_direction

@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from migready.checks.inventory import load_inventory
-from migready.checks.rules import evaluate
+from migready.checks.inventory.load import load_inventory
+from migready.checks.inventory.rules import evaluate
 
 EXAMPLES = sorted(Path(str(resources.files("migready.inventories"))).glob("*.yaml"))
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from migready.checks.inventory import load_inventory
-from migready.checks.probes import build_plan
-from migready.checks.transports import TransportOptions, open_transport
-from migready.checks.transports.guard import NAMES_ENV, TargetNotAllowed, outside
+from migready.checks.inventory.load import load_inventory
+from migready.checks.probing.plans import build_plan
+from migready.checks.probing.transports import TransportOptions, open_transport
+from migready.checks.probing.transports.guard import NAMES_ENV, TargetNotAllowed, outside
 
 EXAMPLES = Path(str(resources.files("migready.inventories")))
 

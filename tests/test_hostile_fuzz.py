@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 import cliproc
 from migready.checks.cli import main
-from migready.checks.workspace import GENESIS, event_hash, run_digest
+from migready.checks.store.workspace import GENESIS, event_hash, run_digest
 
 EXIT_INTERNAL = 70
 FUZZ = settings(max_examples=150, deadline=None,

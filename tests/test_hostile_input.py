@@ -17,7 +17,7 @@ import time
 import pytest
 
 import cliproc
-from migready.checks.workspace import Workspace
+from migready.checks.store.workspace import Workspace
 
 ROLES = ("migration lead", "store devices")  # demo.yaml's signoff.roles
 QUICK = 30  # seconds: a verb that waits on a FIFO never returns; this fails it instead

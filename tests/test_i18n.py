@@ -7,8 +7,8 @@ import pickle
 
 import pytest
 
-from migready.checks import i18n
-from migready.checks.i18n import Joined, Msg, MsgN, shown, translations_of
+from migready.checks.text import i18n
+from migready.checks.text.i18n import Joined, Msg, MsgN, shown, translations_of
 
 
 @pytest.fixture

@@ -16,14 +16,14 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 import cliproc
-from migready.checks.compare import compare_runs
-from migready.checks.evidence import judge
-from migready.checks.i18n import Msg, set_language, shown
-from migready.checks.records import describe, run_label
-from migready.checks.rehearsal_verdict import judge_calls
+from migready.checks.review.compare import compare_runs
+from migready.checks.review.evidence import judge
+from migready.checks.text.i18n import Msg, set_language, shown
+from migready.checks.store.records import describe, run_label
+from migready.checks.review.rehearsal_verdict import judge_calls
 from migready.checks.report.model import FORMAT, content_digest
-from migready.checks.signing import Signer, keygen, load_signer, sign
-from migready.checks.verify import trusted_keys, verify_report
+from migready.checks.trust.signing import Signer, keygen, load_signer, sign
+from migready.checks.trust.verify import trusted_keys, verify_report
 from test_zones import NAME, dep, dns, inventory, route, run  # noqa: F401 (inventory is a fixture)
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -223,9 +223,9 @@ def test_a_message_inside_a_message_is_shown_in_turn(zh):
 def test_a_stored_rehearsal_and_a_refusal_read_in_chinese(tmp_path, zh):
     """The judgement a workspace stored (English, read back from JSON) is said again in Chinese when
     the stored calls give the very same sentence; a refused rehearsal says why in Chinese."""
-    from migready.checks.inventory import load_inventory
-    from migready.checks.rehearsal import RehearsalRefused, describe_rules, prepare
-    from migready.checks.rehearsal_verdict import judge_dependency, latest_rehearsals
+    from migready.checks.inventory.load import load_inventory
+    from migready.checks.probing.rehearsal import RehearsalRefused, describe_rules, prepare
+    from migready.checks.review.rehearsal_verdict import judge_dependency, latest_rehearsals
     from test_rehearse import HOST, INVENTORY
 
     path = tmp_path / "checkout.yaml"

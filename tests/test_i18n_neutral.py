@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from migready.checks import i18n
-from migready.checks.inventory import load_inventory
+from migready.checks.text import i18n
+from migready.checks.inventory.load import load_inventory
 from migready.checks.report import build_report
 from migready.checks.report.model import canonical_content
-from migready.checks.workspace import Workspace
+from migready.checks.store.workspace import Workspace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import bench_report  # noqa: E402

@@ -98,7 +98,7 @@ AGENT_SECTIONS = ("probes", "sampling", "runner", "reflector", "command line")
 
 
 def test_the_agent_is_one_stdlib_file_with_its_sections_in_order():
-    agent = ROOT / "checks" / "agent.py"
+    agent = ROOT / "checks" / "probing" / "agent.py"
     stdlib = set(sys.stdlib_module_names) | {"__future__"}
     outside = sorted(n for n in imports_of(agent, "migready.checks") if n.split(".")[0] not in stdlib)
     assert outside == [], "the agent runs on the staging host with only the standard library"
@@ -124,3 +124,60 @@ def test_the_app_does_not_import_the_screenshot_tool():
     found = [f for f in violations("gui", "migready.gui", lambda n: n.startswith("migready.gui.screenshots"))
              if f.split(" ")[0] not in entry_points]
     assert found == []
+
+
+# The stages of the core, in the order data flows (README "Architecture").  A module may import its
+# own stage and the stages before it; importing a later stage is a climb back up the flow.
+# Discovery (what hosts really talk to) is observed like probes are.  `trust` is split: signing and
+# provenance (is a run attested?) sit below the review, which counts only attested runs; `verify` re-judges a signed report and so comes after it.
+STAGES = ("text", "store", "inventory", "probing", "discovery", "trust.signing", "trust.provenance",
+          "review", "report", "trust.verify")
+# Climbs that predate the layout and are being removed; this list may only shrink.
+KNOWN_CLIMBS = {
+    "checks/inventory/load.py": {"probing.transports.hostspec", "probing.transports.hostspec.parse_host"},
+    "checks/probing/rehearsal.py": {"review.rehearsal_verdict", "review.rehearsal_verdict.PHASE",
+                                    "review.rehearsal_verdict.judge_calls"},
+    "checks/review/root_causes.py": {"report.evidence", "report.evidence.change_entry",
+                                     "report.evidence.regression_entry", "report.model",
+                                     "report.model.dependency_entry", "report.model.item_entry"},
+    "checks/store/records.py": {"probing.callback", "probing.callback.callback_lines"},
+}
+
+
+def stage_of(module: str) -> int | None:
+    rest = module.removeprefix("migready.checks.")
+    if rest == module:
+        return None
+    best = None
+    for i, stage in enumerate(STAGES):
+        if rest == stage or rest.startswith(stage + "."):
+            if best is None or len(stage) > len(STAGES[best]):
+                best = i
+    return best
+
+
+def climbs() -> set[str]:
+    found = set()
+    for path, owner in modules("checks", "migready.checks"):
+        rel = path.relative_to(ROOT / "checks").with_suffix("")
+        here = stage_of("migready.checks." + ".".join(p for p in rel.parts if p != "__init__"))
+        if here is None:
+            continue
+        for name in imports_of(path, owner):
+            there = stage_of(name)
+            if there is not None and there > here:
+                found.add(f"{path.relative_to(ROOT)} -> {name.removeprefix('migready.checks.')}")
+    return found
+
+
+def test_the_core_flows_one_way_through_its_stages():
+    new = sorted(c for c in climbs() if c.split(" -> ")[0] not in KNOWN_CLIMBS
+                 or c.split(" -> ")[1] not in KNOWN_CLIMBS[c.split(" -> ")[0]])
+    assert new == [], "a stage imports a later one"
+
+
+def test_the_stage_contract_sees_a_climb():
+    assert stage_of("migready.checks.review.verdict") > stage_of("migready.checks.store.workspace")
+    assert stage_of("migready.checks.trust.verify") > stage_of("migready.checks.report.model")
+    assert stage_of("migready.checks.trust.signing") < stage_of("migready.checks.review.checklist")
+    assert stage_of("migready.checks.cli.review") is None

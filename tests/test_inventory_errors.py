@@ -9,8 +9,8 @@ import textwrap
 
 import pytest
 
-from migready.checks.inventory import load_inventory, validate_file
-from migready.checks.problems import InputError
+from migready.checks.inventory.load import load_inventory, validate_file
+from migready.checks.store.problems import InputError
 
 HEAD = """\
 version: 1

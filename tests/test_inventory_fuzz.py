@@ -11,9 +11,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from migready.checks.inventory import _fast_validator, inventory_schema, load_inventory
-from migready.checks.model import Inventory
-from migready.checks.problems import InputError
+from migready.checks.inventory.load import _fast_validator, inventory_schema, load_inventory
+from migready.checks.inventory.model import Inventory
+from migready.checks.store.problems import InputError
 
 EXAMPLE = Path(str(resources.files("migready.inventories"))) / "demo.yaml"
 EXAMPLE_TEXT = EXAMPLE.read_text(encoding="utf-8")

@@ -1,10 +1,10 @@
 """A result's status is good/bad for its dependency; requirements are still judged from the facts."""
 from __future__ import annotations
 
-from migready.checks.evidence import judge
-from migready.checks.inventory import load_inventory
-from migready.checks.probe_run import result_record
-from migready.checks.probes import build_plan
+from migready.checks.review.evidence import judge
+from migready.checks.inventory.load import load_inventory
+from migready.checks.probing.run import result_record
+from migready.checks.probing.plans import build_plan
 
 DEMO = "inventories/demo.yaml"
 

@@ -35,5 +35,5 @@ def test_the_wheel_carries_the_compiled_catalogs(tmp_path):
     wheel, = tmp_path.glob("migready-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in ("migready/resources/i18n/zh_CN/LC_MESSAGES/migready.mo",
-                   "migready/resources/i18n/migready_zh_CN.qm", "migready/checks/i18n.py"):
+                   "migready/resources/i18n/migready_zh_CN.qm", "migready/checks/text/i18n.py"):
         assert needed in names, f"{needed} is missing from the wheel"

@@ -9,7 +9,7 @@ import sys
 
 from cliproc import migready
 
-from migready.checks.workspace import Workspace
+from migready.checks.store.workspace import Workspace
 
 DEMO = "inventories/demo.yaml"
 

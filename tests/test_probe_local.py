@@ -12,9 +12,9 @@ from pathlib import Path
 
 from cliproc import migready
 
-from migready.checks.inventory import load_inventory
-from migready.checks.probes import build_plan
-from migready.checks.workspace import Workspace
+from migready.checks.inventory.load import load_inventory
+from migready.checks.probing.plans import build_plan
+from migready.checks.store.workspace import Workspace
 
 DEMO = Path(str(resources.files("migready.inventories"))) / "demo.yaml"
 
@@ -106,8 +106,8 @@ def test_plan_without_reflector_is_inconclusive_not_missing(tmp_path):
 
 def test_missing_python_makes_every_probe_inconclusive(tmp_path):
     """A staging host without python3 is not a pass and not silence: every probe says why."""
-    from migready.checks.probe_run import run_probes
-    from migready.checks.transports import TransportOptions
+    from migready.checks.probing.run import run_probes
+    from migready.checks.probing.transports import TransportOptions
 
     inventory = load_inventory(DEMO)
     ws = Workspace.new(tmp_path / "w.migready.json", str(DEMO), inventory.digest)

@@ -14,15 +14,15 @@ import pytest
 
 from cliproc import migready
 
-from migready.checks import agent
-from migready.checks.checklist import build_checklist
-from migready.checks.inventory import load_inventory
-from migready.checks.problems import InputError
-from migready.checks.rehearsal import RehearsalRefused, prepare
-from migready.checks.rehearsal_verdict import judge_calls
-from migready.checks.transports import guard
-from migready.checks.verdict import ActionError, mark, review
-from migready.checks.workspace import Workspace
+from migready.checks.probing import agent
+from migready.checks.review.checklist import build_checklist
+from migready.checks.inventory.load import load_inventory
+from migready.checks.store.problems import InputError
+from migready.checks.probing.rehearsal import RehearsalRefused, prepare
+from migready.checks.review.rehearsal_verdict import judge_calls
+from migready.checks.probing.transports import guard
+from migready.checks.review.verdict import ActionError, mark, review
+from migready.checks.store.workspace import Workspace
 
 HOST = "ssh://root@198.18.1.2:22"
 INVENTORY = """\

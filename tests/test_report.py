@@ -16,17 +16,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from migready.checks.checklist import PHASES
-from migready.checks.inventory import load_inventory
+from migready.checks.review.checklist import PHASES
+from migready.checks.inventory.load import load_inventory
 from migready.checks.report import (DEFAULT_ROLES, build_report, canonical_content, content_digest, final_verdict,
                                     render)
-from migready.checks.verdict import mark
-from migready.checks.checklist import build_checklist
-from migready.checks.workspace import Workspace
+from migready.checks.review.verdict import mark
+from migready.checks.review.checklist import build_checklist
+from migready.checks.store.workspace import Workspace
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from migready.checks import signing
+from migready.checks.trust import signing
 from report_data import SCALE, TODAY, make_workspace, open_report, record_signoff
 
 
@@ -271,7 +271,7 @@ def test_unknown_format_is_refused(report):
 
 
 def test_a_waived_regression_is_shown_as_the_verdict_counts_it(ws_path):
-    from migready.checks.verdict import waive
+    from migready.checks.review.verdict import waive
     ws = Workspace.load(ws_path)
     inventory = load_inventory(ws.data["inventory"]["path"])
     waive(ws, build_checklist(inventory, ws, TODAY), SCALE, "Zhang Min", "vendor: firmware 3.2 ignores the port",

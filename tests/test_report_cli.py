@@ -11,7 +11,7 @@ from cliproc import migready
 
 from migready.checks.cli import main
 from migready.checks.report import content_digest
-from migready.checks.workspace import Workspace
+from migready.checks.store.workspace import Workspace
 
 from report_data import DEMO, make_workspace
 

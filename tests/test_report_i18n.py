@@ -19,11 +19,11 @@ import xml.etree.ElementTree as ET
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from migready.checks import signing
-from migready.checks.i18n import Msg, language, set_language
+from migready.checks.trust import signing
+from migready.checks.text.i18n import Msg, language, set_language
 from migready.checks.report import build_report, canonical_content, content_digest, render
-from migready.checks.verify import verify_report
-from migready.checks.workspace import Workspace
+from migready.checks.trust.verify import verify_report
+from migready.checks.store.workspace import Workspace
 from report_data import make_workspace, open_report, record_signoff
 
 ENGLISH_HEADINGS = ("VERDICT:", "Summary", "Blockers and regressions", "Waivers", "Sign-off", "Probe runs",
@@ -63,7 +63,7 @@ def test_the_same_workspace_gives_the_same_digest_in_english_and_chinese(ws_path
 def test_the_words_map_holds_what_translations_of_finds(ws_path, speak):
     """i18n.translations_of skips plain values by their exact type (it walks ~10^6 of them on a big
     report): it must still find every sentence a plain walk over the report finds."""
-    from migready.checks.i18n import translations_of
+    from migready.checks.text.i18n import translations_of
     speak("zh_CN")
     report = open_report(ws_path)
     report["verdict"]["warnings"].append(Msg("awaiting sign-off: {role}", role="network"))

@@ -14,11 +14,11 @@ import pytest
 
 from cliproc import migready
 
-from migready.checks.checklist import build_checklist
-from migready.checks.compare import compare_runs
-from migready.checks.inventory import load_inventory
-from migready.checks.verdict import mark
-from migready.checks.workspace import Workspace
+from migready.checks.review.checklist import build_checklist
+from migready.checks.review.compare import compare_runs
+from migready.checks.inventory.load import load_inventory
+from migready.checks.review.verdict import mark
+from migready.checks.store.workspace import Workspace
 
 SCALE, PRINTER = "scale-adapter/scale", "scale-adapter/printer"
 REFLECTOR = "10.128.0.10:3478"

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from migready.checks.inventory import load_inventory
-from migready.checks.rules import RULES, SEVERITIES, at_or_above, evaluate
+from migready.checks.inventory.load import load_inventory
+from migready.checks.inventory.rules import RULES, SEVERITIES, at_or_above, evaluate
 
 HEAD = """\
 version: 1

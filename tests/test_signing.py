@@ -10,7 +10,7 @@ import os
 import pytest
 
 import cliproc
-from migready.checks.workspace import Workspace
+from migready.checks.store.workspace import Workspace
 
 ROLES = ("migration lead", "store devices")  # demo.yaml's signoff.roles
 

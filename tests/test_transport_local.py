@@ -1,7 +1,7 @@
 """The local transport, and the transport pieces that need no network.
 
 The stand-in agent (tests/sshd.py STANDIN_AGENT) speaks the agent protocol;
-it is the test double for checks/agent.py, which has its own tests.  One test
+it is the test double for checks/probing/agent.py, which has its own tests.  One test
 runs the real agent when it exists.
 """
 from __future__ import annotations
@@ -17,17 +17,15 @@ from pathlib import Path
 import pytest
 
 import migready.checks
-from migready.checks.transports import (BOOTSTRAP_CODE, AgentOutcome, CommandTimeout,
-                                        PythonMissing, TransportOptions, agent_argv,
-                                        agent_command, open_transport, parse_host)
-from migready.checks.transports.base import AgentStream, encode_agent_input
+from migready.checks.probing.transports import (BOOTSTRAP_CODE, AgentOutcome, CommandTimeout, PythonMissing, TransportOptions, agent_argv, agent_command, open_transport, parse_host)
+from migready.checks.probing.transports.base import AgentStream, encode_agent_input
 
 try:
     from sshd import STANDIN_AGENT
 except ImportError:  # tests/ became a package
     from tests.sshd import STANDIN_AGENT
 
-REAL_AGENT = Path(migready.checks.__file__).with_name("agent.py")
+REAL_AGENT = Path(migready.checks.__file__).parent / "probing" / "agent.py"
 
 
 def run_local(plan: dict, cancel: threading.Event | None = None, **opts: object):
@@ -155,7 +153,7 @@ def test_run_commands() -> None:
             t.run(["sleep", "5"], timeout=0.5)
 
 
-@pytest.mark.skipif(not REAL_AGENT.exists(), reason="checks/agent.py not written yet")
+@pytest.mark.skipif(not REAL_AGENT.exists(), reason="checks/probing/agent.py not written yet")
 def test_real_agent_through_the_bootstrap() -> None:
     lines: list[dict] = []
     plan = {"version": 1, "probes": [{"id": "facts", "check": "host_facts"},
@@ -167,7 +165,7 @@ def test_real_agent_through_the_bootstrap() -> None:
     assert {l["id"] for l in lines if l["type"] == "result"} == {"facts", "x"}
 
 
-@pytest.mark.skipif(not REAL_AGENT.exists(), reason="checks/agent.py not written yet")
+@pytest.mark.skipif(not REAL_AGENT.exists(), reason="checks/probing/agent.py not written yet")
 def test_real_agent_bad_plan() -> None:
     lines: list[dict] = []
     with open_transport("local://") as t:
@@ -233,8 +231,8 @@ def test_parse_host_rejects_with_a_reason(spec: str, words: str) -> None:
 
 
 def test_ssh_module_is_imported_lazily() -> None:
-    code = ("import sys; from migready.checks.transports import open_transport;"
+    code = ("import sys; from migready.checks.probing.transports import open_transport;"
             "open_transport('local://').close();"
-            "print('paramiko' in sys.modules, 'migready.checks.transports.ssh' in sys.modules)")
+            "print('paramiko' in sys.modules, 'migready.checks.probing.transports.ssh' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]

@@ -19,13 +19,10 @@ from typing import Any
 import pytest
 
 import migready.checks
-from migready.checks.transports import (AuthFailed, ChangedHostKey, CommandTimeout,
-                                        ConnectFailed, ConnectionDropped, ConnectTimeout, HostKeyInfo,
-                                        PythonMissing, TransportOptions, UnknownHostKey,
-                                        open_transport)
-from migready.checks.transports.hostkeys import KnownHosts, fingerprint, parse_known_hosts
-from migready.checks.transports.hostspec import Endpoint
-from migready.checks.transports.sshconnect import _translate
+from migready.checks.probing.transports import (AuthFailed, ChangedHostKey, CommandTimeout, ConnectFailed, ConnectionDropped, ConnectTimeout, HostKeyInfo, PythonMissing, TransportOptions, UnknownHostKey, open_transport)
+from migready.checks.probing.transports.hostkeys import KnownHosts, fingerprint, parse_known_hosts
+from migready.checks.probing.transports.hostspec import Endpoint
+from migready.checks.probing.transports.sshconnect import _translate
 
 try:
     from sshd import (STANDIN_AGENT, SshdServer, free_port, keygen, options, spec,  # noqa: F401
@@ -34,7 +31,7 @@ except ImportError:  # tests/ became a package
     from tests.sshd import (STANDIN_AGENT, SshdServer, free_port, keygen, options,  # noqa: F401
                             spec, sshd_server, write_sshd_config)
 
-REAL_AGENT = Path(migready.checks.__file__).with_name("agent.py")
+REAL_AGENT = Path(migready.checks.__file__).parent / "probing" / "agent.py"
 
 
 @pytest.fixture(autouse=True)
@@ -84,7 +81,7 @@ def test_one_connection_for_many_runs(sshd_server: SshdServer, tmp_path: Path) -
     assert accepted_logins(sshd_server) == before + 1
 
 
-@pytest.mark.skipif(not REAL_AGENT.exists(), reason="checks/agent.py not written yet")
+@pytest.mark.skipif(not REAL_AGENT.exists(), reason="checks/probing/agent.py not written yet")
 def test_real_agent_over_ssh(sshd_server: SshdServer, tmp_path: Path) -> None:
     lines: list[dict] = []
     plan = {"version": 1, "probes": [
@@ -438,7 +435,7 @@ def test_failures_print_no_traceback(tmp_path: Path) -> None:
     """paramiko's thread logs tracebacks; a CLI without logging setup must not show them."""
     code = f"""
 import socket, sys, time
-from migready.checks.transports import open_transport, TransportOptions, TransportError
+from migready.checks.probing.transports import open_transport, TransportOptions, TransportError
 l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
 try:
     open_transport("ssh://127.0.0.1:%d" % l.getsockname()[1],

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from migready.checks.report.model import content_digest
-from migready.checks.workspace import Workspace, event_hash, run_digest
+from migready.checks.store.workspace import Workspace, event_hash, run_digest
 from test_signing import ROLES, demo_ws, keys, make_go_able, migready, report_json, ws  # noqa: F401 (fixtures)
 
 
@@ -190,8 +190,8 @@ def test_an_attested_run_edited_and_rechained_no_longer_counts(ws, keys, tmp_pat
     inventory.write_text(text.replace("signoff:", "signoff:\n  require_attested_runs: true", 1), encoding="utf-8")
     fresh = tmp_path / "a.migready.json"
     # a run attested by whoever ran it (on loopback, like the demo's pre run)
-    from migready.checks import signing
-    from migready.checks.inventory import load_inventory
+    from migready.checks.trust import signing
+    from migready.checks.inventory.load import load_inventory
     inv = load_inventory(inventory)
     wsx = Workspace.new(fresh, str(inventory), inv.digest)
     pre = next(r for r in data["runs"] if r["phase"] == "pre")
@@ -219,7 +219,7 @@ def test_an_attested_run_edited_and_rechained_no_longer_counts(ws, keys, tmp_pat
 
 def test_weak_small_order_keys_are_refused_though_openssl_would_accept_them():
     """The all-zero key with an all-zero signature "verifies" over any message in OpenSSL."""
-    from migready.checks.signing import check_signature, weak_key
+    from migready.checks.trust.signing import check_signature, weak_key
     forged = {"v": 2, "digest": "ab" * 32, "name": "Boss", "role": "lead", "decision": "approve", "comment": "",
               "signed_at": "2030-01-01T00:00:00.000Z", "public_key": "A" * 43 + "=", "signature": "A" * 86 + "=="}
     assert "weak key" in check_signature(forged)
@@ -229,7 +229,7 @@ def test_weak_small_order_keys_are_refused_though_openssl_would_accept_them():
 
 def test_reports_and_verify_name_who_attested_each_run(ws, keys, tmp_path):
     made, trust = keys
-    from migready.checks import signing
+    from migready.checks.trust import signing
     wsx = Workspace.load(ws)
     run_id = wsx.runs[0]["id"]
     wsx.attest_run(signing.attest(signing.load_signer(made[ROLES[0]]), run_id, wsx.run_logged_digest(run_id)))

@@ -1,9 +1,9 @@
-"""checks/verdict.py over checks/checklist.py and checks/evidence.py: the go/no-go table.
+"""checks/review/verdict.py over checks/review/checklist.py and checks/review/evidence.py: the go/no-go table.
 
 The inventory is incident 1 in miniature: a scale on UDP 5002 that checks the source
 port 9010 (requires reachable, source_port_preserved, no_nat; a reflector in its zone)
 and a label printer on raw TCP 9100 (requires reachable), moving to a site that NATs
-its egress.  Runs are written the way `checks/probe_run.py` stores them
+its egress.  Runs are written the way `checks/probing/run.py` stores them
 (`result_record`, `_new_run`), with timestamps relative to now because marks carry
 the real time they were made and are compared with the runs' `finished`.
 """
@@ -13,10 +13,10 @@ import datetime as dt
 
 import pytest
 
-from migready.checks.checklist import build_checklist
-from migready.checks.inventory import load_inventory
-from migready.checks.verdict import GO, GO_WITH_WAIVERS, NO_GO, ActionError, decide, mark, review, waive
-from migready.checks.workspace import Workspace
+from migready.checks.review.checklist import build_checklist
+from migready.checks.inventory.load import load_inventory
+from migready.checks.review.verdict import (GO, GO_WITH_WAIVERS, NO_GO, ActionError, decide, mark, review, waive)
+from migready.checks.store.workspace import Workspace
 
 SCALE, PRINTER = "scale-adapter/scale", "scale-adapter/printer"
 SCALE_IP, PRINTER_IP, REFLECTOR = "10.128.4.21", "10.128.4.22", "10.128.0.10:3478"

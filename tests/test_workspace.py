@@ -1,4 +1,4 @@
-"""checks/workspace.py: the run file a readiness review lives in.
+"""checks/store/workspace.py: the run file a readiness review lives in.
 
 What a migration lead relies on: whatever happens to the process writing it
 (Ctrl-C, OOM killer, a laptop lid), the workspace on disk is the old or the
@@ -21,9 +21,8 @@ import time
 
 import pytest
 
-from migready.checks.problems import InputError
-from migready.checks.workspace import (FORMAT, GENESIS, SCHEMA_VERSION, Workspace, WorkspaceConflict, event_hash,
-                                      mark_from_event)
+from migready.checks.store.problems import InputError
+from migready.checks.store.workspace import (FORMAT, GENESIS, SCHEMA_VERSION, Workspace, WorkspaceConflict, event_hash, mark_from_event)
 
 
 def bak(path):
@@ -116,7 +115,7 @@ def test_save_keeps_the_file_permissions(tmp_path):
 
 WRITER = textwrap.dedent("""
     import sys
-    from migready.checks.workspace import Workspace
+    from migready.checks.store.workspace import Workspace
 
     path, size, disk = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     if disk == "slow":  # a slow disk: the new version sits in the temp file for a while before the rename

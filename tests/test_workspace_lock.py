@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from migready.checks.workspace import Workspace, WorkspaceConflict
+from migready.checks.store.workspace import Workspace, WorkspaceConflict
 
 
 def test_events_from_two_threads_keep_one_chain_and_every_save_loads(tmp_path):

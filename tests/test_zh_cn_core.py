@@ -17,16 +17,17 @@ from pathlib import Path
 import pytest
 import yaml
 
-from migready.checks import i18n, root_causes
-from migready.checks.checklist import build_checklist
-from migready.checks.i18n import Joined, Msg, shown
-from migready.checks.inventory import load_inventory
-from migready.checks.labels import label
-from migready.checks.plan_view import view_plan
-from migready.checks.probes import build_plan
-from migready.checks.rules import evaluate
-from migready.checks.verdict import review
-from migready.checks.workspace import Workspace
+from migready.checks.text import i18n
+from migready.checks.review import root_causes
+from migready.checks.review.checklist import build_checklist
+from migready.checks.text.i18n import Joined, Msg, shown
+from migready.checks.inventory.load import load_inventory
+from migready.checks.text.labels import label
+from migready.checks.probing.plan_view import view_plan
+from migready.checks.probing.plans import build_plan
+from migready.checks.inventory.rules import evaluate
+from migready.checks.review.verdict import review
+from migready.checks.store.workspace import Workspace
 
 from report_data import TODAY, make_workspace, open_report
 

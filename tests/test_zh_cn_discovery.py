@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from migready.checks.discovery import classify, import_file
-from migready.checks.i18n import set_language, shown
-from migready.checks.inventory import load_inventory
-from migready.checks.problems import InputError
+from migready.checks.text.i18n import set_language, shown
+from migready.checks.inventory.load import load_inventory
+from migready.checks.store.problems import InputError
 
 DATA = Path(__file__).parent / "data" / "discovery"
 

@@ -12,8 +12,8 @@ import textwrap
 
 import pytest
 
-from migready.checks.i18n import set_language
-from migready.checks.inventory import validate_file
+from migready.checks.text.i18n import set_language
+from migready.checks.inventory.load import validate_file
 
 try:
     from cliproc import migready

@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from migready.checks.i18n import Msg, set_language, shown
-from migready.checks.transports import (AuthFailed, ConnectFailed, PythonMissing, TransportOptions,
-                                        UnknownHostKey, open_transport)
+from migready.checks.text.i18n import Msg, set_language, shown
+from migready.checks.probing.transports import (AuthFailed, ConnectFailed, PythonMissing, TransportOptions, UnknownHostKey, open_transport)
 
 try:
     from sshd import STANDIN_AGENT, free_port, keygen, options, spec, sshd_server  # noqa: F401
@@ -105,7 +104,7 @@ def test_agent_outcome_error_is_stored_in_english_and_shown_in_chinese(sshd_serv
 
 
 def test_a_malformed_host_spec_says_what_is_wrong_in_chinese():
-    from migready.checks.transports import parse_host
+    from migready.checks.probing.transports import parse_host
 
     with pytest.raises(ValueError) as info:
         parse_host("ssh://ops@staging1:99999")

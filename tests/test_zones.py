@@ -1,4 +1,4 @@
-"""Incident 2 judged against the inventory's own zones (checks/zones.py), without a network.
+"""Incident 2 judged against the inventory's own zones (checks/inventory/zones.py), without a network.
 
 Placement: the most specific CIDR wins, IPv6 too; a name goes by its longest domain
 suffix; an address in no zone falls back to its class.  Then the judgements and the
@@ -13,13 +13,13 @@ import ipaddress
 
 import pytest
 
-from migready.checks.compare import compare_runs
-from migready.checks.evidence import judge
-from migready.checks.inventory import load_inventory
-from migready.checks.model import Site, Zone
-from migready.checks.problems import InputError
-from migready.checks.rules import evaluate
-from migready.checks.zones import ZoneMap
+from migready.checks.review.compare import compare_runs
+from migready.checks.review.evidence import judge
+from migready.checks.inventory.load import load_inventory
+from migready.checks.inventory.model import Site, Zone
+from migready.checks.store.problems import InputError
+from migready.checks.inventory.rules import evaluate
+from migready.checks.inventory.zones import ZoneMap
 
 
 def zone(name, kind, cidrs=(), domains=()):

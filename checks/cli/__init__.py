@@ -18,13 +18,13 @@ from . import demo as cli_demo, discover as cli_discover, gui as cli_gui, probe 
 from . import rehearse as cli_rehearse
 from .common import (add_lang, requested_language, EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, missing_required, polish,
                      print_problems, wrong_kind_files)
-from ..i18n import said
+from ..text.i18n import said
 from .words import column, tag
-from ..i18n import _, ngettext, set_language, shown
-from ..inventory import load_inventory
-from ..problems import InputError
-from ..rules import SEVERITIES, at_or_above, evaluate
-from ..workspace import WorkspaceConflict
+from ..text.i18n import _, ngettext, set_language, shown
+from ..inventory.load import load_inventory
+from ..store.problems import InputError
+from ..inventory.rules import SEVERITIES, at_or_above, evaluate
+from ..store.workspace import WorkspaceConflict
 
 
 def cmd_validate(args) -> int:
@@ -100,9 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _guard_terminal() -> None:
-    """On a terminal, no verb's output can carry a live escape sequence (checks/sanitize.py): evidence,
+    """On a terminal, no verb's output can carry a live escape sequence (checks/text/sanitize.py): evidence,
     names and notes come from files and remote hosts.  Pipes and files get the text unchanged."""
-    from ..sanitize import TerminalGuard
+    from ..text.sanitize import TerminalGuard
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)
         if not isinstance(stream, TerminalGuard) and getattr(stream, "isatty", lambda: False)():

@@ -10,7 +10,7 @@ for us, the developers, and stay English.
 """
 from __future__ import annotations
 
-from ..i18n import N_
+from ..text.i18n import N_
 
 HELP_LAYOUT = (
     N_("usage: "),
@@ -42,5 +42,5 @@ COMMAND_LINE_ERRORS = (
 
 def _plurals(n: int) -> tuple[str, ...]:
     """The plural messages, in a call Babel reads as ngettext (never called)."""
-    from ..i18n import ngettext
+    from ..text.i18n import ngettext
     return (ngettext("expected %s argument", "expected %s arguments", n),)

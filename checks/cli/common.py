@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import sys
 
-from ..i18n import N_, _, ngettext
-from ..problems import InputError
-from ..sanitize import for_terminal
-from ..i18n import said
+from ..text.i18n import N_, _, ngettext
+from ..store.problems import InputError
+from ..text.sanitize import for_terminal
+from ..text.i18n import said
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_INCOMPLETE = 4  # a probe run that did not finish (dropped, cancelled); what came in is stored
@@ -125,7 +125,7 @@ def add_ssh_options(parser) -> None:
 def add_lang(parser) -> None:
     """`--lang`, on every verb; `requested_language` reads it before the parser is even built, so that
     the help and argparse's own errors are in that language too."""
-    from ..i18n import LANGUAGES
+    from ..text.i18n import LANGUAGES
     parser.add_argument("--lang", metavar="LANG", default=None,
                         help=_("language of the output: {languages} (default: from LANGUAGE, LC_ALL, "
                                "LC_MESSAGES, LANG)").format(languages=", ".join(LANGUAGES)))
@@ -170,7 +170,7 @@ def missing_required(args) -> list[str]:
 
 
 def wrong_kind_files(args) -> list[str]:
-    from ..filekind import wrong_kind
+    from ..store.filekind import wrong_kind
 
     found = []
     for dest, kind in FILE_KINDS.items():
@@ -191,7 +191,7 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 def terminal_safe(text: str) -> str:
     """Untrusted text (a signer's name, a note) as a terminal shows it harmlessly: control and escape
     characters are written as escapes, so no name can move the cursor or repaint a verdict
-    (one rule for every verb: checks/sanitize.py)."""
+    (one rule for every verb: checks/text/sanitize.py)."""
     return for_terminal(text)
 
 
@@ -200,8 +200,8 @@ def in_workspace(args, inventory, body) -> int:
     `--sign-with` opened first (its passphrase asked before anything is sent), then the workspace
     held under its OS lock for the whole run, so another writer waits (or is told so) and nothing is
     lost.  A bad workspace or key is exit 2, named."""
-    from ..signing import SigningError
-    from ..workspace import Workspace
+    from ..trust.signing import SigningError
+    from ..store.workspace import Workspace
     from .sign import open_signer
 
     try:

@@ -6,8 +6,8 @@ import sys
 from pathlib import Path
 
 from .common import EXIT_BAD_INPUT
-from ..i18n import said
-from ..i18n import _, shown
+from ..text.i18n import said
+from ..text.i18n import _, shown
 
 
 def add_commands(sub) -> None:
@@ -33,7 +33,7 @@ def cmd_demo(args) -> int:
     except DemoError as exc:
         print(_("error: {message}").format(message=said(exc)), file=sys.stderr)
         return EXIT_BAD_INPUT
-    from ..verdict import EXIT_CODES
+    from ..review.verdict import EXIT_CODES
     from .review import verdict_lines
 
     report, report_path = _write_report(result)
@@ -51,14 +51,14 @@ def cmd_demo(args) -> int:
 
 def _write_report(result):
     """The HTML report next to the workspace, as `migready report` would write it; (report, path)."""
-    from ..atomic import atomic_write_bytes
-    from ..inventory import load_inventory
+    from ..store.atomic import atomic_write_bytes
+    from ..inventory.load import load_inventory
     from ..report import build_report, render
-    from ..workspace import Workspace
+    from ..store.workspace import Workspace
     from .report import default_out
 
     inventory, workspace = load_inventory(result.inventory), Workspace.load(result.workspace)
-    from ..signing import check_signature
+    from ..trust.signing import check_signature
 
     report = build_report(inventory, workspace, check_signature=check_signature)
     out = default_out(result.workspace, "html")

@@ -20,11 +20,11 @@ import sys
 from pathlib import Path
 
 from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, add_ssh_options, print_problems
-from ..i18n import said
-from ..i18n import N_, _, ngettext, shown
-from ..inventory import load_inventory
-from ..problems import InputError
-from ..rules import SEVERITIES
+from ..text.i18n import said
+from ..text.i18n import N_, _, ngettext, shown
+from ..inventory.load import load_inventory
+from ..store.problems import InputError
+from ..inventory.rules import SEVERITIES
 
 # The verb's description (the docstring's second and third paragraphs) and epilog, translatable.
 LIVE_AND_IMPORT = N_("Live: `--host HOST` samples the host's sockets over SSH (or local://) for\n"
@@ -137,7 +137,7 @@ class _Progress:
 def _observe(args, inventory):
     """-> Observation, or an exit code when nothing could be observed."""
     from ..discovery import import_file, inventory_names, sample_host
-    from ..transports import TransportError, TransportOptions
+    from ..probing.transports import TransportError, TransportOptions
 
     if args.from_file is not None:
         return import_file(args.from_file, args.input_format, args.server)  # InputError: caller
@@ -159,16 +159,16 @@ def _observe(args, inventory):
 def _store(args, inventory, observation, report) -> dict:
     """Reopen the workspace (sampling took a while: others may have written it) and append."""
     from ..discovery import record_discovery
-    from ..workspace import Workspace
+    from ..store.workspace import Workspace
 
     with Workspace.editing(args.workspace, str(args.inventory.resolve()), inventory.digest, create=True) as ws:
         return record_discovery(ws, observation, report, inventory)
 
 
 def cmd_discover(args) -> int:
-    from ..atomic import atomic_write_text
+    from ..store.atomic import atomic_write_text
     from ..discovery import classify, draft_inventory
-    from ..workspace import Workspace
+    from ..store.workspace import Workspace
 
     try:
         inventory = load_inventory(args.inventory)

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from .common import EXIT_BAD_INPUT
-from ..i18n import _
+from ..text.i18n import _
 
 DISPLAY_VARIABLES = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
 

@@ -14,16 +14,16 @@ from pathlib import Path
 
 from .common import (EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, add_ssh_options, in_workspace,
                      print_problems)
-from ..i18n import said
+from ..text.i18n import said
 from .words import column, tag
-from ..i18n import N_, _, shown
-from ..inventory import load_inventory
-from ..problems import InputError
-from ..probes import staging_hosts
-from ..records import describe
-from ..sanitize import for_terminal, host_problem
-from ..workspace import Workspace
-from ..zones import ZoneMap
+from ..text.i18n import N_, _, shown
+from ..inventory.load import load_inventory
+from ..store.problems import InputError
+from ..probing.plans import staging_hosts
+from ..store.records import describe
+from ..text.sanitize import for_terminal, host_problem
+from ..store.workspace import Workspace
+from ..inventory.zones import ZoneMap
 
 
 # The verb's description in --help (the docstring's second paragraph, translatable).
@@ -84,7 +84,7 @@ def add_commands(sub) -> None:
 
 
 def cmd_reflector(args) -> int:
-    from .. import agent
+    from ..probing import agent
 
     argv = ["reflector", "--bind", args.bind, "--port", str(args.port)]
     argv += ["--udp"] * args.udp + ["--tcp"] * args.tcp
@@ -153,8 +153,8 @@ class _Bar:
 def cmd_plan(args) -> int:
     import json
 
-    from ..plan_view import view_plan
-    from ..probes import build_plan
+    from ..probing.plan_view import view_plan
+    from ..probing.plans import build_plan
 
     try:
         inventory = load_inventory(args.inventory)
@@ -174,8 +174,8 @@ def cmd_plan(args) -> int:
 
 def _confirm(args, inventory, host: str) -> bool:
     """Say what will be contacted (stderr); on a terminal, ask unless --yes."""
-    from ..plan_view import view_plan
-    from ..probes import build_plan
+    from ..probing.plan_view import view_plan
+    from ..probing.plans import build_plan
 
     view = view_plan(inventory, build_plan(inventory, host, args.phase, jobs=args.jobs))
     command = f"migready plan {args.inventory} --phase {args.phase}" + (f" --host {host}" if args.host else "")
@@ -197,8 +197,8 @@ def cmd_probe(args) -> int:
 
 
 def _probe(args, inventory, workspace: Workspace, signer) -> int:
-    from ..probe_run import run_probes
-    from ..transports import TransportError, TransportOptions
+    from ..probing.run import run_probes
+    from ..probing.transports import TransportError, TransportOptions
 
     if workspace.inventory_changed(inventory.digest):
         print(_("warning: {inventory} changed since this workspace was started "
@@ -231,7 +231,7 @@ def _probe(args, inventory, workspace: Workspace, signer) -> int:
         return EXIT_INCOMPLETE
     bar.close()
     if signer is not None:
-        from ..signing import attest
+        from ..trust.signing import attest
         workspace.attest_run(attest(signer, run["id"], workspace.run_logged_digest(run["id"])))
         print(_("{run} attested by {name} ({role})").format(run=run["id"], name=signer.name, role=signer.role))
     print_run(run, ZoneMap.of(inventory) if inventory.zones or inventory.migration.target.nat_gateways

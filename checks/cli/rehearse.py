@@ -14,12 +14,12 @@ from pathlib import Path
 
 from .common import (EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, add_ssh_options, in_workspace,
                      print_problems)
-from ..i18n import said
+from ..text.i18n import said
 from .words import column, english, tag
-from ..i18n import N_, _, shown
-from ..inventory import load_inventory
-from ..problems import InputError
-from ..workspace import Workspace
+from ..text.i18n import N_, _, shown
+from ..inventory.load import load_inventory
+from ..store.problems import InputError
+from ..store.workspace import Workspace
 
 EXIT_INCONCLUSIVE = 5
 # The verb's description in --help (the docstring's second paragraph, translatable).
@@ -55,7 +55,7 @@ def add_commands(sub) -> None:
 
 
 def _options(args):
-    from ..transports import TransportOptions
+    from ..probing.transports import TransportOptions
     return TransportOptions(ssh_config=args.ssh_config, identity_files=args.identity,
                             known_hosts=args.known_hosts, accept_new_host_key=args.accept_new_host_key,
                             connect_timeout=args.connect_timeout)
@@ -86,8 +86,8 @@ def _stage(stage) -> str:
 
 
 def cmd_rehearse(args) -> int:
-    from ..rehearsal import RehearsalRefused, cleanup, describe_rules, prepare
-    from ..transports import TransportError
+    from ..probing.rehearsal import RehearsalRefused, cleanup, describe_rules, prepare
+    from ..probing.transports import TransportError
 
     try:
         inventory = load_inventory(args.inventory)
@@ -122,8 +122,8 @@ def cmd_rehearse(args) -> int:
 
 
 def _rehearse(args, req, workspace: Workspace, signer=None) -> int:
-    from ..rehearsal import describe_rules, run_rehearsal
-    from ..transports import TransportError
+    from ..probing.rehearsal import describe_rules, run_rehearsal
+    from ..probing.transports import TransportError
 
     if workspace.inventory_changed(req.inventory.digest):
         print(_("warning: {inventory} changed since this workspace was started").format(inventory=args.inventory),
@@ -142,7 +142,7 @@ def _rehearse(args, req, workspace: Workspace, signer=None) -> int:
             workspace=args.workspace), file=sys.stderr)
         return EXIT_INCOMPLETE
     if signer is not None:
-        from ..signing import attest
+        from ..trust.signing import attest
         workspace.attest_run(attest(signer, run["id"], workspace.run_logged_digest(run["id"])))
         print(_("{run} attested by {name} ({role})").format(run=run["id"], name=signer.name, role=signer.role))
     print_rehearsal(run)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from .common import EXIT_BAD_INPUT, EXIT_OK, print_problems
 from .words import verdict as verdict_word
-from ..i18n import _, ngettext
-from ..problems import InputError
+from ..text.i18n import _, ngettext
+from ..store.problems import InputError
 
 
 def add_commands(sub) -> None:
@@ -35,7 +35,7 @@ def default_out(workspace: Path, fmt: str) -> Path:
 
 
 def cmd_report(args) -> int:
-    from ..atomic import atomic_write_bytes
+    from ..store.atomic import atomic_write_bytes
     from .review import open_review
     from ..report import build_report, final_verdict, render
 

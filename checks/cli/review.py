@@ -9,14 +9,14 @@ import json
 import sys
 from pathlib import Path
 
-from .. import root_causes
+from ..review import root_causes
 from .common import add_reason, EXIT_BAD_INPUT, EXIT_OK, print_problems
-from ..inventory import load_inventory
-from ..problems import InputError, Problem
-from ..i18n import _, ngettext, shown
-from ..sanitize import for_terminal
-from ..workspace import Workspace
-from ..i18n import said
+from ..inventory.load import load_inventory
+from ..store.problems import InputError, Problem
+from ..text.i18n import _, ngettext, shown
+from ..text.sanitize import for_terminal
+from ..store.workspace import Workspace
+from ..text.i18n import said
 from .words import column, tag, verdict as verdict_word, width
 
 
@@ -83,7 +83,7 @@ def review_inventory(workspace: Workspace, path: Path):
 
 
 def _review(args):
-    from ..verdict import review
+    from ..review.verdict import review
     workspace, inventory = open_review(args.workspace)
     return workspace, inventory, review(inventory, workspace)
 
@@ -139,8 +139,8 @@ def cmd_checklist(args) -> int:
 def cmd_verdict(args) -> int:
     """The final verdict: the evidence's, then held at NO-GO until every required role signed."""
     from ..report import build_report
-    from ..signing import check_signature
-    from ..verdict import EXIT_CODES
+    from ..trust.signing import check_signature
+    from ..review.verdict import EXIT_CODES
 
     try:
         workspace, inventory = open_review(args.workspace)
@@ -181,8 +181,8 @@ def verdict_lines(report: dict, causes=None) -> list[str]:
 def _act(args, action) -> int:
     """Load, check, record and save under the workspace's OS lock: two people marking at once take
     turns, and each sees the other's change before deciding."""
-    from ..checklist import build_checklist
-    from ..verdict import ActionError
+    from ..review.checklist import build_checklist
+    from ..review.verdict import ActionError
     try:
         with Workspace.editing(args.workspace) as workspace:
             inventory = review_inventory(workspace, args.workspace)
@@ -227,10 +227,10 @@ def cmd_upgrade(args) -> int:
 
 
 def cmd_mark(args) -> int:
-    from ..verdict import mark
+    from ..review.verdict import mark
     return _act(args, lambda ws, cl: mark(ws, cl, args.item, args.state, args.by, args.reason))
 
 
 def cmd_waive(args) -> int:
-    from ..verdict import waive
+    from ..review.verdict import waive
     return _act(args, lambda ws, cl: waive(ws, cl, args.item, args.by, args.reason, args.until))

@@ -17,11 +17,11 @@ import sys
 from pathlib import Path
 
 from .common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, add_reason, print_problems, terminal_safe
-from ..i18n import said
+from ..text.i18n import said
 from .words import verdict as verdict_word
-from ..i18n import _, shown
-from ..problems import InputError
-from ..signing import SigningError, keygen, load_signer, sign
+from ..text.i18n import _, shown
+from ..store.problems import InputError
+from ..trust.signing import SigningError, keygen, load_signer, sign
 
 PASSPHRASE_ENV = "MIGREADY_KEY_PASSPHRASE"
 
@@ -94,7 +94,7 @@ def open_signer(path: Path):
 def cmd_signoff(args) -> int:
     from .review import review_inventory
     from ..report import build_report
-    from ..workspace import Workspace
+    from ..store.workspace import Workspace
 
     try:
         signer = open_signer(args.key)
@@ -115,7 +115,7 @@ def cmd_signoff(args) -> int:
 
 def cmd_verify(args) -> int:
     from ..report.wellformed import ReportUnreadable, read_report
-    from ..verify import NotAReport, trust_directory, trusted_keys, verify_report
+    from ..trust.verify import NotAReport, trust_directory, trusted_keys, verify_report
 
     try:  # a regular file, bounded, no NaN, the types verify reads (checks/report/wellformed.py)
         report = read_report(args.report)

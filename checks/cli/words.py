@@ -2,14 +2,14 @@
 
 In English the terminal keeps today's forms exactly (`[PASS   ]`, `NO-GO`,
 `[HIGH   ]`): scripts and people read them.  In another language a state,
-severity or phase is the reader's word (checks/labels.py), and a verdict is
+severity or phase is the reader's word (checks/text/labels.py), and a verdict is
 the lead's word with the id beside it, `不放行 (NO-GO)`, as the reports
 write it, so the id a pipeline greps for is still on the line.
 """
 from __future__ import annotations
 
-from ..i18n import SOURCE_LANGUAGE, language
-from ..labels import VOCABULARY, label
+from ..text.i18n import SOURCE_LANGUAGE, language
+from ..text.labels import VOCABULARY, label
 
 def english() -> bool:
     """True when the reader reads the source language: today's output, to the byte."""

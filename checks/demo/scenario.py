@@ -18,14 +18,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable
 
-from .. import agent
-from ..i18n import _
+from ..probing import agent
+from ..text.i18n import _
 from . import simulators
-from ..inventory import load_inventory
+from ..inventory.load import load_inventory
 from .natrelay import Forward, Relay
-from ..probe_run import run_probes
-from ..verdict import Review, review
-from ..workspace import Workspace
+from ..probing.run import run_probes
+from ..review.verdict import Review, review
+from ..store.workspace import Workspace
 
 # Where demo.yaml expects the store, and where the devices really are behind the "NAT".
 REFLECTOR, SCALE, PRINTER = ("127.0.0.20", 3478), ("127.0.0.21", 5002), ("127.0.0.22", 9100)

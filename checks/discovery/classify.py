@@ -24,10 +24,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Iterable, Optional
 
-from ..i18n import Msg, MsgN, _, ngettext, shown
-from ..labels import label, term
-from ..model import Dependency, Inventory
-from ..rules import SEVERITIES, SEVERITY_RANK
+from ..text.i18n import Msg, MsgN, _, ngettext, shown
+from ..text.labels import label, term
+from ..inventory.model import Dependency, Inventory
+from ..inventory.rules import SEVERITIES, SEVERITY_RANK
 from .model import Listener, Observation, Peer, is_uninteresting, normalize_ip
 
 # Inventory protocols carried over UDP; both for the ones that use either.

@@ -17,8 +17,8 @@ from typing import Optional
 import yaml
 
 from .. import __version__
-from ..i18n import _
-from ..model import Inventory, Site, Zone
+from ..text.i18n import _
+from ..inventory.model import Inventory, Site, Zone
 from .classify import DiscoveryReport, classify
 from .model import Observation, Peer, is_uninteresting
 
@@ -250,9 +250,9 @@ def add_to_inventory(inventory_path, peers: list[Peer], service: str, out_path, 
     naming its problems (the file stays for the person to fix).  ValueError
     when the file's layout does not allow a clean insert (flow-style lists).
     """
-    from ..atomic import atomic_write_text
-    from ..inventory import load_inventory
-    from ..safeio import read_regular
+    from ..store.atomic import atomic_write_text
+    from ..inventory.load import load_inventory
+    from ..store.safeio import read_regular
 
     inventory = load_inventory(inventory_path)
     text = read_regular(inventory_path).decode("utf-8")

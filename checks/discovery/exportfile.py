@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Callable, Iterator, Optional
 
-from ..i18n import _
-from ..problems import InputError, Problem
-from ..safeio import regular_file_problem
+from ..text.i18n import _
+from ..store.problems import InputError, Problem
+from ..store.safeio import regular_file_problem
 
 SNIFF_BYTES = 4096
 SEPARATORS = (",", ";", "\t")
@@ -63,7 +63,7 @@ def regular_file(path: Path, shown: str) -> int:
         st = os.stat(path)
     except OSError as exc:
         raise InputError([Problem(shown, 0, 0, "", _("cannot read: {reason}").format(reason=exc.strerror or exc))]) from None
-    if not stat.S_ISREG(st.st_mode):  # says which: a FIFO, a device, a directory (checks/safeio.py)
+    if not stat.S_ISREG(st.st_mode):  # says which: a FIFO, a device, a directory (checks/store/safeio.py)
         raise InputError([Problem(shown, 0, 0, "", regular_file_problem(path) or _("not a regular file"))])
     check_size(st.st_size, shown)
     return st.st_size

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ..i18n import Msg, _, ngettext
-from ..problems import InputError, Problem
+from ..text.i18n import Msg, _, ngettext
+from ..store.problems import InputError, Problem
 from .exportfile import Table, column_key, missing_columns
 from .importcommon import OTHER_SERVERS, ImportStats, PeerTable, Problems, pick_server, summarize
 from .model import Observation, normalize_ip

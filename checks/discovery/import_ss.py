@@ -17,8 +17,8 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import IO, Optional
 
-from ..i18n import Joined, Msg, _
-from ..problems import InputError, Problem
+from ..text.i18n import Joined, Msg, _
+from ..store.problems import InputError, Problem
 from .importcommon import SOCKET_LINES, ImportStats, summarize
 from .model import Observation
 from .procnet import DEFAULT_EPHEMERAL, SocketAggregator, parse_ss

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..i18n import N_, Joined, Msg, MsgN, _, ngettext
-from ..problems import InputError, Problem
+from ..text.i18n import N_, Joined, Msg, MsgN, _, ngettext
+from ..store.problems import InputError, Problem
 from .model import Observation, Peer
 
 MAX_PROBLEMS = 50  # a broken 50 MB export must not print a million lines

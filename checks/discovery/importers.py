@@ -31,8 +31,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
 
-from ..i18n import N_, _
-from ..problems import InputError, Problem
+from ..text.i18n import N_, _
+from ..store.problems import InputError, Problem
 from .exportfile import NotUtf8, Source, Table, check_size, column_key, file_source, may_fall_back, \
     open_text, read_header_line, regular_file, separator, text_source
 from .import_aws import AwsReader, is_aws, is_process_table

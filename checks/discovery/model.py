@@ -13,7 +13,7 @@ import ipaddress
 from dataclasses import asdict, dataclass, field
 from typing import Optional
 
-from ..i18n import Msg
+from ..text.i18n import Msg
 
 
 def normalize_ip(text: str) -> Optional[str]:

@@ -1,6 +1,6 @@
 """Socket table parsers: /proc/net/{tcp,tcp6,udp,udp6} and `ss -tunap`.
 
-They are defined in the agent (`checks/agent.py`), which runs on staging
+They are defined in the agent (`checks/probing/agent.py`), which runs on staging
 hosts without migready installed; this module only re-exports them so that
 live sampling and saved samples are read by the same code.
 
@@ -13,7 +13,7 @@ live sampling and saved samples are read by the same code.
 """
 from __future__ import annotations
 
-from .. import agent as _agent
+from ..probing import agent as _agent
 
 TCP_STATES = _agent.TCP_STATES
 SS_STATES = _agent.SS_STATES

@@ -15,11 +15,11 @@ import threading
 from dataclasses import dataclass
 from typing import Callable, Iterable, Optional
 
-from ..i18n import Msg, _
-from .. import agent
-from ..probe_run import agent_source
-from ..transports import TransportOptions, open_transport
-from ..workspace import utc_now
+from ..text.i18n import Msg, _
+from ..probing import agent
+from ..probing.run import agent_source
+from ..probing.transports import TransportOptions, open_transport
+from ..store.workspace import utc_now
 from .model import Observation
 
 DEFAULT_DURATION = 60.0

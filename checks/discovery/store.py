@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 
-from ..model import Inventory
-from ..workspace import Workspace, canonical_json, utc_now
+from ..inventory.model import Inventory
+from ..store.workspace import Workspace, canonical_json, utc_now
 from .classify import DiscoveryReport
 from .model import Observation
 

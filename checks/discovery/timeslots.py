@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Optional
-from ..i18n import _
+from ..text.i18n import _
 
 
 def _not_a_time(text: str, example: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from ..i18n import _
+from ..text.i18n import _
 from .model import NON_CONTENT, build_report, canonical_content, content_digest
 from .signoff import DEFAULT_ROLES, final_verdict
 

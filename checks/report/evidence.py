@@ -1,6 +1,6 @@
 """Probe results as the report shows them: the facts a migration lead compares.
 
-A stored result carries everything the agent saw (`checks/probe_run.py`
+A stored result carries everything the agent saw (`checks/probing/run.py`
 `result_record`).  The report needs the few facts behind the incidents, the
 same way for every format: status and reason, latency, the local endpoint
 against the endpoint the reflector observed (incident 1: NAT rewrote the
@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import math
 
-from ..callback import callback_lines
-from ..compare import Change
-from ..i18n import Msg
-from ..labels import term
-from ..records import reflected
-from ..zones import ZoneMap
+from ..probing.callback import callback_lines
+from ..review.compare import Change
+from ..text.i18n import Msg
+from ..text.labels import term
+from ..store.records import reflected
+from ..inventory.zones import ZoneMap
 
 
 def endpoint(value) -> str | None:

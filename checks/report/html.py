@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from importlib import resources
 
-from ..i18n import N_, _, language
-from ..labels import label
+from ..text.i18n import N_, _, language
+from ..text.labels import label
 from .html_parts import dependency_block, esc, evidence_table, items_table
 from .model import content_digest
 from .signoff import final_verdict, signature_text
@@ -114,13 +114,13 @@ def banner(report: dict, final: dict, say=lambda v: v) -> list[str]:
 
 
 def cause_tally(report: dict) -> str:
-    from ..root_causes import from_report, tally_text
+    from ..review.root_causes import from_report, tally_text
     return tally_text(from_report(report))
 
 
 def cause_items(report: dict, say=lambda v: v) -> str:
-    """The verdict's root causes (checks/root_causes.py): headline, flows, rule, what clears it, waiver."""
-    from ..root_causes import from_report, signoff_gate
+    """The verdict's root causes (checks/review/root_causes.py): headline, flows, rule, what clears it, waiver."""
+    from ..review.root_causes import from_report, signoff_gate
 
     gate = signoff_gate(report)
     out = [f'<li class="cause st-pending"><b>{esc(say(gate))}</b></li>'] if gate else []

@@ -10,10 +10,10 @@ from __future__ import annotations
 import html as _html
 from typing import Callable
 
-from ..i18n import _
-from ..i18n import shown
-from ..labels import label, requirement_id
-from ..zones import word as zone_word
+from ..text.i18n import _
+from ..text.i18n import shown
+from ..text.labels import label, requirement_id
+from ..inventory.zones import word as zone_word
 from .text import change_word, changed_before, clean, finding_word, side_lines, state_word
 
 _GRID = '<table class="grid" width="100%" cellspacing="0" cellpadding="3">'

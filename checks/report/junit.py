@@ -19,8 +19,8 @@ import xml.etree.ElementTree as ET
 
 from .model import content_digest
 from .signoff import final_verdict
-from ..i18n import _
-from ..labels import label
+from ..text.i18n import _
+from ..text.labels import label
 from .text import clean, words
 
 
@@ -112,7 +112,7 @@ def regression_suite(report: dict) -> ET.Element:
 
 
 def verdict_suite(final: dict, report: dict | None = None) -> ET.Element:
-    from ..root_causes import from_report, lines as cause_lines, signoff_gate
+    from ..review.root_causes import from_report, lines as cause_lines, signoff_gate
     case = _case("verdict", f"go/no-go: {final['verdict']}")
     causes = from_report(report) if report is not None else []
     gate = [signoff_gate(report)] if report is not None and signoff_gate(report) else []

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from ..i18n import _
-from ..labels import label
+from ..text.i18n import _
+from ..text.labels import label
 from .model import content_digest
 from .signoff import final_verdict, signature_text
 from .text import (STATE_LABELS, attestation_text, change_word, changed_before, clean, decision_word, migration_line,
@@ -52,7 +52,7 @@ def render_lines(report: dict) -> list[str]:
     if report["verdict"]["verdict"] != final["verdict"]:
         out += [md(_("Evidence alone: {verdict}; sign-off decides the rest.").format(
             verdict=verdict_word(report["verdict"]["verdict"]))), ""]
-    from ..root_causes import from_report, lines as cause_lines, signoff_gate, tally_text
+    from ..review.root_causes import from_report, lines as cause_lines, signoff_gate, tally_text
     causes = from_report(report)
     gate = signoff_gate(report)
     out += [f"**{md(say(tally_text(causes)))}**" + (f"; {md(say(gate))}" if gate else ""), ""]

@@ -20,16 +20,16 @@ import json
 from typing import Callable
 
 from .. import __version__
-from ..i18n import SOURCE_LANGUAGE, language, translations_of
-from ..checklist import PHASES, Checklist, Item, waiver_status
-from ..compare import Comparison
-from ..model import Dependency, Inventory, Site
-from ..verdict import Review, regression_waiver, review
-from ..workspace import Workspace, utc_now
-from ..zones import ZoneMap
+from ..text.i18n import SOURCE_LANGUAGE, language, translations_of
+from ..review.checklist import PHASES, Checklist, Item, waiver_status
+from ..review.compare import Comparison
+from ..inventory.model import Dependency, Inventory, Site
+from ..review.verdict import Review, regression_waiver, review
+from ..store.workspace import Workspace, utc_now
+from ..inventory.zones import ZoneMap
 from .evidence import change_entry, regression_entry, run_entry
-from ..provenance import standing
-from ..signing import check_signature
+from ..trust.provenance import standing
+from ..trust.signing import check_signature
 from .signoff import DEFAULT_ROLES, signoff_section
 
 FORMAT = "migready-report"

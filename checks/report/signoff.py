@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..i18n import N_, Msg, _
-from ..signing import trusted_signer
+from ..text.i18n import N_, Msg, _
+from ..trust.signing import trusted_signer
 
 DEFAULT_ROLES = ["migration lead", "service owner", "network", "store operations"]
 SHOWN = ("name", "role", "decision", "comment", "signed_at", "digest", "signature", "public_key",
@@ -27,7 +27,7 @@ def signoff_section(roles: list[str], signoffs: list[dict], digest: str, verdict
                     check_signature: Callable[[dict], str | None] | None = None,
                     trusted: dict[str, dict] | None = None) -> dict:
     """`check_signature(entry)` returns None when the signature holds, else why not
-    (checks/signing.py `check_signature` has that shape).  Each entry gets `status`, as computed:
+    (checks/trust/signing.py `check_signature` has that shape).  Each entry gets `status`, as computed:
     valid, invalid, untrusted (valid, but its key is not in `trusted`), or stale (over other content)."""
     required = list(roles) or list(DEFAULT_ROLES)
     entries = []

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from ..i18n import N_, Msg, _, language
-from ..labels import label
+from ..text.i18n import N_, Msg, _, language
+from ..text.labels import label
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 STATE_LABELS = {"pass": "PASS", "fail": "FAIL", "pending": "PENDING", "waived": "WAIVED", "na": "N/A"}  # ids, in order
@@ -154,7 +154,7 @@ def attestation_text(run: dict, say: Callable = lambda v: v) -> str:
     att = run.get("attestation") or {}
     signed = att.get("signed") or {}
     if att.get("state") == "attested":
-        from ..signing import fingerprint
+        from ..trust.signing import fingerprint
         return _("attested by {name} ({role}), key {key}").format(
             name=signed.get("name"), role=signed.get("role"), key=fingerprint(signed["public_key"]))
     if att.get("state") == "invalid":

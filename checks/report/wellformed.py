@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..i18n import _
-from ..safeio import loads_strict, read_regular
+from ..text.i18n import _
+from ..store.safeio import loads_strict, read_regular
 
 REPORT_FORMAT = "migready-report"
 _ENTRY_TEXT = ("name", "role", "decision", "digest", "public_key", "signature", "comment", "signed_at")

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QPushButton, QVBoxLayout
 
-from migready.checks.transports.errors import hostport
+from migready.checks.probing.transports.errors import hostport
 
 
 class HostKeyDialog(QDialog):

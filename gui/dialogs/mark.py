@@ -6,7 +6,7 @@ from html import escape
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout
 
-from migready.checks.i18n import shown
+from migready.checks.text.i18n import shown
 
 from ..models.words import badge
 

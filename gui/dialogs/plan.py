@@ -10,7 +10,7 @@ from html import escape
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout
 
-from migready.checks.i18n import shown
+from migready.checks.text.i18n import shown
 
 
 class PlanDialog(QDialog):

@@ -12,8 +12,8 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
                                QHBoxLayout, QLabel, QLineEdit, QPushButton, QRadioButton, QVBoxLayout, QWidget)
 
-from migready.checks.labels import label
-from migready.checks.signing import key_is_encrypted
+from migready.checks.text.labels import label
+from migready.checks.trust.signing import key_is_encrypted
 
 
 @dataclass

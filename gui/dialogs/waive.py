@@ -15,7 +15,7 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
                                QPlainTextEdit, QRadioButton, QVBoxLayout)
 
-from migready.checks.i18n import shown
+from migready.checks.text.i18n import shown
 
 from ..models.words import word
 

@@ -10,9 +10,9 @@ from html import escape
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout
 
-from migready.checks.i18n import shown
-from migready.checks.labels import label
-from migready.checks.root_causes import lines, tally_text
+from migready.checks.text.i18n import shown
+from migready.checks.text.labels import label
+from migready.checks.review.root_causes import lines, tally_text
 
 
 class WhyDialog(QDialog):

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from migready.checks.compare import CLASSES
-from migready.checks.i18n import shown
+from migready.checks.review.compare import CLASSES
+from migready.checks.text.i18n import shown
 
 from .. import style
 from .table import Column, TableModel

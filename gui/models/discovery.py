@@ -16,8 +16,8 @@ from typing import Optional
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from migready.checks.discovery import DiscoveryReport, Finding, Listener, Peer
-from migready.checks.i18n import shown
-from migready.checks.rules import SEVERITY_RANK
+from migready.checks.text.i18n import shown
+from migready.checks.inventory.rules import SEVERITY_RANK
 
 from .table import Column, TableModel
 from .words import badge, plural, word

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from migready.checks.i18n import shown
-from migready.checks.rules import SEVERITY_RANK
+from migready.checks.text.i18n import shown
+from migready.checks.inventory.rules import SEVERITY_RANK
 
 from .table import Column
 from .tree import TreeModel

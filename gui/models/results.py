@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from migready.checks.i18n import shown
-from migready.checks.records import describe
+from migready.checks.text.i18n import shown
+from migready.checks.store.records import describe
 
 from .. import style
 from .table import Column, TableModel

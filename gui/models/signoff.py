@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from migready.checks.signing import fingerprint
+from migready.checks.trust.signing import fingerprint
 
 from .. import style
 from .table import Column, TableModel

@@ -12,7 +12,7 @@ from typing import Any, Callable, Optional, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, Qt
 
-from migready.checks.i18n import shown
+from migready.checks.text.i18n import shown
 
 from .. import style
 

@@ -1,10 +1,10 @@
 """The words the tables show for the values of the core's fixed vocabularies, in the reader's language.
 
 States, severities, verdicts, phases and the comparison's classes are `style.word`'s
-(checks/labels.py and the window's own state words); this adds the rest a table
+(checks/text/labels.py and the window's own state words); this adds the rest a table
 shows as words: discovery kinds, criticalities, sign-off decisions and the
 comparison's note severities; directions, dependency kinds and device types are
-the core's (`checks/labels.py`, as the reports say them).  Facets,
+the core's (`checks/text/labels.py`, as the reports say them).  Facets,
 sort keys, files and JSON keep the ids: only what a person reads changes, and
 English reads as it always did.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from migready.checks.labels import VOCABULARY, label
+from migready.checks.text.labels import VOCABULARY, label
 
 from .. import style
 

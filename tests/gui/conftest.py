@@ -22,7 +22,7 @@ QStandardPaths.setTestModeEnabled(True)
 @pytest.fixture(autouse=True)
 def loopback_only(monkeypatch):
     """A probe run from these tests that would reach anything outside 127.0.0.0/8 fails before it starts."""
-    from migready.checks import probe_run
+    from migready.checks.probing import run as probe_run
     from migready.gui.screenshots import outside_loopback
     real = probe_run.build_plan
 

@@ -2,9 +2,9 @@
 about a host key, or fails the way an SSH server would.  No network is touched by them."""
 from __future__ import annotations
 
-from migready.checks.transports import register_transport
-from migready.checks.transports.errors import AuthFailed, HostKeyInfo, UnknownHostKey
-from migready.checks.transports.local import LocalTransport
+from migready.checks.probing.transports import register_transport
+from migready.checks.probing.transports.errors import AuthFailed, HostKeyInfo, UnknownHostKey
+from migready.checks.probing.transports.local import LocalTransport
 
 INFO = HostKeyInfo("staging.test", 2222, "ssh-ed25519", "SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8")
 answers: list[str] = []

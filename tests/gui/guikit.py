@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QDialogButtonBox
 
-from migready.checks import agent
+from migready.checks.probing import agent
 from migready.checks.demo import simulators
 from migready.checks.demo.scenario import BEHIND_NAT, NAT_ADDRESS, PRINTER, REFLECTOR, SCALE
 from migready.checks.demo.natrelay import Forward, Relay

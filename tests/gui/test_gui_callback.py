@@ -11,10 +11,10 @@ import copy
 import io
 import socket
 
-from migready.checks import agent
-from migready.checks.inventory import load_inventory
-from migready.checks.probe_run import result_record
-from migready.checks.workspace import Workspace
+from migready.checks.probing import agent
+from migready.checks.inventory.load import load_inventory
+from migready.checks.probing.run import result_record
+from migready.checks.store.workspace import Workspace
 from migready.gui.compare_page import ComparePage
 
 INVENTORY = """\

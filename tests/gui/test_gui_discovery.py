@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from guikit import DEMO
 
-from migready.checks.inventory import load_inventory
-from migready.checks.workspace import Workspace
+from migready.checks.inventory.load import load_inventory
+from migready.checks.store.workspace import Workspace
 
 DATA = Path(__file__).parent.parent / "data" / "discovery"
 

@@ -10,8 +10,8 @@ import re
 
 from guikit import behind_nat
 
-from migready.checks import signing
-from migready.checks.workspace import Workspace
+from migready.checks.trust import signing
+from migready.checks.store.workspace import Workspace
 
 SCALE = "demo-scale-deviceadapter/demo-scale"
 
@@ -159,7 +159,7 @@ def test_counts_agree_across_banner_rail_pages_and_report_on_the_demo(qtbot, dem
     """One place counts: the banner's root causes = the Sign-off page's = every report format's;
     the rail's checklist step = the checklist page's = the report's blocker counts."""
     from migready.checks.report import build_report, render
-    from migready.checks.root_causes import blocker_tally, from_report, tally, tally_text
+    from migready.checks.review.root_causes import blocker_tally, from_report, tally, tally_text
     window, session = demo_window, demo_window.session
     run_phase(qtbot, window, "pre")
     store_peers.stop()
@@ -217,8 +217,8 @@ def test_opening_a_finished_workspace_lands_on_compare(qtbot, demo_window, store
 
 def test_probe_runs_are_attested_with_the_key_chosen_once(qtbot, demo_window, store_peers, tmp_path):
     """Run ▸ Attest my probe runs: the key (passphrase asked once) signs every run finished afterwards."""
-    from migready.checks.provenance import standing
-    from migready.checks.signing import keygen
+    from migready.checks.trust.provenance import standing
+    from migready.checks.trust.signing import keygen
     window, session = demo_window, demo_window.session
     keygen("Lin Wei", "network", tmp_path / "lin", b"swordfish")
     ask = window.interaction

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialogButtonBox
 
-from migready.checks import signing
+from migready.checks.trust import signing
 from migready.gui.dialogs.signoff import KeyDialog, SignDialog
 
 

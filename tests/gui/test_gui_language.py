@@ -209,7 +209,7 @@ def test_migready_gui_lang_opens_the_window_in_chinese(qtbot, tmp_path, monkeypa
     QSettings.setPath(QSettings.NativeFormat, QSettings.UserScope, str(tmp_path))
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     from migready.checks import cli
-    from migready.checks.i18n import set_language
+    from migready.checks.text.i18n import set_language
     from migready.gui import app as gui_app
     from migready.gui.i18n import install
     from migready.gui.mainwindow import MainWindow
@@ -261,7 +261,7 @@ def test_migready_gui_screenshots_take_the_language(tmp_path, monkeypatch):
     (which installs it before building the window); without --lang the pictures are English."""
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     from migready.checks import cli
-    from migready.checks.i18n import set_language
+    from migready.checks.text.i18n import set_language
     from migready.gui import screenshots
     calls = []
     monkeypatch.setattr(screenshots, "take", lambda out, lang="en": calls.append((Path(out), lang)) or 0)

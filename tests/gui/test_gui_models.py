@@ -7,14 +7,14 @@ import pytest
 from guikit import DEMO, EXAMPLES
 from PySide6.QtCore import QModelIndex, Qt
 
-from migready.checks import signing
-from migready.checks.inventory import load_inventory
-from migready.checks.probe_run import run_probes
-from migready.checks.problems import InputError
+from migready.checks.trust import signing
+from migready.checks.inventory.load import load_inventory
+from migready.checks.probing.run import run_probes
+from migready.checks.store.problems import InputError
 from migready.checks.report import build_report
-from migready.checks.rules import evaluate
-from migready.checks.verdict import mark, review, waive
-from migready.checks.workspace import Workspace
+from migready.checks.inventory.rules import evaluate
+from migready.checks.review.verdict import mark, review, waive
+from migready.checks.store.workspace import Workspace
 from migready.gui.models.checklist import ChecklistModel
 from migready.gui.models.compare import CompareModel
 from migready.gui.models.events import EventsModel

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from guikit import DEMO, EXAMPLES
 
-from migready.checks.inventory import load_inventory
-from migready.checks.probes import build_plan
+from migready.checks.inventory.load import load_inventory
+from migready.checks.probing.plans import build_plan
 from migready.gui.screenshots import loopback_only, outside_loopback
 
 

@@ -11,7 +11,7 @@ from guikit import DEMO, EXAMPLES
 from PySide6.QtCore import QMimeData, QPoint, QSettings, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QKeySequence
 
-from migready.checks.workspace import Workspace
+from migready.checks.store.workspace import Workspace
 from migready.gui.mainwindow import MainWindow
 
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QComboBox, QG
                                QLineEdit, QListView, QMenu, QPlainTextEdit, QTabBar, QTextEdit, QTreeView,
                                QWidget)
 
-from migready.checks import signing
+from migready.checks.trust import signing
 
 SCALE = "demo-scale-deviceadapter/demo-scale"
 
@@ -349,7 +349,7 @@ def test_every_page_of_the_reviewed_demo_reads_in_chinese(qtbot, zh_window, stor
 
 
 def test_the_dialogs_read_in_chinese(qtbot, zh_window):
-    from migready.checks.transports.errors import HostKeyInfo
+    from migready.checks.probing.transports.errors import HostKeyInfo
     from migready.gui.dialogs.hostkey import HostKeyDialog
     from migready.gui.dialogs.mark import MarkDialog
     from migready.gui.dialogs.signoff import KeyDialog, SignDialog
@@ -416,7 +416,7 @@ def test_an_export_of_several_servers_asks_whose_connections_in_chinese(qtbot, z
 
 def test_core_sentences_show_search_and_sort_in_the_readers_language(zh_cn):
     """A core `Msg` in a table cell is shown in Chinese, and search and sort see what is shown."""
-    from migready.checks.i18n import Msg
+    from migready.checks.text.i18n import Msg
     from migready.gui.models.filter import FilterProxy
     from migready.gui.models.table import SORT_ROLE, Column, TableModel
 

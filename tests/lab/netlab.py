@@ -58,7 +58,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 LAB_NET = "198.18.0.0/15"
 STATE_DIR = Path("/run/migready-lab")
 REPO = Path(__file__).resolve().parents[2]
-AGENT_PY = REPO / "checks" / "agent.py"
+AGENT_PY = REPO / "checks" / "probing" / "agent.py"
 SIMULATORS_PY = REPO / "checks" / "demo" / "simulators.py"
 ROLES = ("router", "ops", "old", "new", "store")
 # role -> (address, router-side address); all /24

@@ -15,8 +15,8 @@ import json
 import subprocess
 import sys
 
-from migready.checks.inventory import load_inventory
-from migready.checks.workspace import Workspace
+from migready.checks.inventory.load import load_inventory
+from migready.checks.store.workspace import Workspace
 
 from .labflow import migready_in_ops
 

@@ -21,11 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from migready.checks.inventory import load_inventory
-from migready.checks.probe_run import agent_source
-from migready.checks.rehearsal import prepare
-from migready.checks.transports.base import BOOTSTRAP_CODE, encode_agent_input
-from migready.checks.workspace import Workspace
+from migready.checks.inventory.load import load_inventory
+from migready.checks.probing.run import agent_source
+from migready.checks.probing.rehearsal import prepare
+from migready.checks.probing.transports.base import BOOTSTRAP_CODE, encode_agent_input
+from migready.checks.store.workspace import Workspace
 
 from .labflow import migready_in_ops
 

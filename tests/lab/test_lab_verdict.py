@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from migready.checks.inventory import load_inventory
+from migready.checks.inventory.load import load_inventory
 from migready.checks.report import DEFAULT_ROLES
-from migready.checks.verdict import review
-from migready.checks.workspace import Workspace
+from migready.checks.review.verdict import review
+from migready.checks.store.workspace import Workspace
 
 from .labflow import lab_inventory, migready_in_ops, probe  # noqa: F401  (lab_inventory is a fixture)
 

@@ -1,0 +1,1 @@
+"""Probing: plans, the agent shipped to staging hosts, transports, runs, call-backs, rehearsals."""

@@ -1,0 +1,2576 @@
+"""migready probe agent: runs ON the staging host, stdlib only, Python >= 3.6.
+
+Why it exists: the dependencies that break migrations (store scales that check
+the UDP source port, "internal" calls that leave through a NAT gateway, ...)
+can only be seen from the host the service will run on.  The host side copies
+this one file there over SSH and runs it; it must not import migready.
+
+Protocol (`python3 agent.py run`, also the default):
+  stdin : one JSON plan, read to EOF:
+          {"version": 1, "jobs": 16, "probes": [{"id", "check", "meta"?,
+           "timeout_ms"?, ...check fields}]}
+  stdout: JSON lines, flushed one by one:
+          {"type": "hello", "agent_version", "python", "pid"}
+          {"type": "result", "id", "check", "meta", "status", "reason",
+           "detail", "latency_ms", "started", "data"}   (completion order)
+          {"type": "summary", "agent_version", "total", "pass", "fail",
+           "inconclusive", "elapsed_ms"}
+  status is "pass" | "fail" | "inconclusive"; a missing tool or an
+  unsupported situation is never "pass".  A malformed plan gives a single
+  {"type": "error", "detail"} line and exit code 2.
+
+`python3 agent.py reflector [--bind A] [--port N] [--udp] [--tcp] [--once]
+[--callback-allow CIDR]... [--token-file F] [--callback-rate N]`
+runs the reflector: a UDP+TCP echo answering each peer with the address and
+port it observed, so the agent can see NAT and source-port rewriting.  Over
+TCP it also takes call-back requests (the `callback` check): it connects back
+to the address it observed (and to addresses inside --callback-allow), on
+the one port named, once per request, rate-limited per source.
+"""
+import argparse
+import base64
+import concurrent.futures
+import datetime
+import errno
+import hmac
+import io
+import ipaddress
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+try:
+    import ssl
+except ImportError:  # a Python built without OpenSSL: https probes fail as tls
+    ssl = None
+
+AGENT_VERSION = "1"
+DEFAULT_TIMEOUT_MS = 3000
+DEFAULT_JOBS = 16
+REFLECTOR_PORT = 3478
+UNREACHABLE_ERRNOS = (errno.EHOSTUNREACH, errno.ENETUNREACH)
+
+
+class ProbeError(Exception):
+    """A probe that cannot be run as written (bad or missing field)."""
+
+
+class PlanError(Exception):
+    """The plan as a whole is malformed."""
+
+
+# ---------------------------------------------------------------- helpers
+
+def _outcome(status, reason=None, detail="", latency_ms=None, data=None):
+    return {"status": status, "reason": reason, "detail": detail,
+            "latency_ms": None if latency_ms is None else round(latency_ms, 3),
+            "data": data if data is not None else {}}
+
+
+def _remaining(deadline):
+    return max(0.001, deadline - time.monotonic())
+
+
+def _ms_since(t0):
+    return (time.monotonic() - t0) * 1000.0
+
+
+def _field(probe, name, kind=None):
+    if name not in probe:
+        raise ProbeError("missing field %r" % name)
+    value = probe[name]
+    if kind is not None and (not isinstance(value, kind) or isinstance(value, bool)):
+        raise ProbeError("field %r has the wrong type" % name)
+    return value
+
+
+def _port(probe, name, optional=False):
+    if optional and probe.get(name) in (None, 0):
+        return 0
+    value = _field(probe, name, int)
+    if not 0 < value < 65536:
+        raise ProbeError("field %r out of range: %r" % (name, value))
+    return value
+
+
+def _b64(probe, name, default=None):
+    if probe.get(name) is None:
+        return default
+    try:
+        return base64.b64decode(probe[name], validate=True)
+    except (ValueError, TypeError):
+        raise ProbeError("field %r is not valid base64" % name)
+
+
+def _printable(raw, limit=200):
+    text = "".join(chr(b) if 32 <= b < 127 else "." for b in raw[:limit])
+    return text + ("..." if len(raw) > limit else "")
+
+
+def _addr(sockaddr):
+    return {"ip": _unmap(sockaddr[0]), "port": sockaddr[1]}
+
+
+def _unmap(ip):
+    """'::ffff:10.0.0.1' -> '10.0.0.1' so NAT comparison is not fooled."""
+    if ip.lower().startswith("::ffff:") and "." in ip:
+        return ip[7:]
+    return ip
+
+
+def _ip_class(ip):
+    try:
+        addr = ipaddress.ip_address(ip.split("%")[0])
+    except ValueError:
+        return "other"
+    if addr.is_loopback:
+        return "loopback"
+    if addr.is_link_local or addr.is_multicast or addr.is_unspecified or addr.is_reserved:
+        return "other"
+    if addr.is_private:
+        return "private"
+    return "public" if addr.is_global else "other"
+
+
+def resolve(host, port, socktype, deadline, family=socket.AF_UNSPEC):
+    """getaddrinfo with a deadline (it has none of its own): run it in a thread."""
+    box = {}
+
+    def work():
+        try:
+            box["v"] = socket.getaddrinfo(host, port, family, socktype)
+        except Exception as exc:  # handed back to the caller below
+            box["e"] = exc
+    worker = threading.Thread(target=work, name="resolve")
+    worker.daemon = True
+    worker.start()
+    worker.join(_remaining(deadline))
+    if worker.is_alive():
+        raise socket.timeout("resolving %s timed out" % host)
+    if "e" in box:
+        raise box["e"]
+    return box["v"]
+
+
+def _socket_failure(exc, refused="refused", what="connect", data=None):
+    """Classify a socket exception into an outcome (fail or inconclusive)."""
+    if isinstance(exc, socket.gaierror):
+        result = _outcome("fail", "dns", "name does not resolve: %s" % exc)
+    elif isinstance(exc, socket.timeout):
+        result = _outcome("fail", "timeout", "%s timed out: %s" % (what, exc))
+    elif isinstance(exc, ConnectionRefusedError):
+        result = _outcome("fail", refused, "%s refused: %s" % (what, exc))
+    elif getattr(exc, "errno", None) in UNREACHABLE_ERRNOS:
+        result = _outcome("fail", "unreachable", "%s: %s" % (what, exc))
+    else:
+        result = _outcome("inconclusive", "socket_error", "%s failed: %s" % (what, exc))
+    result["data"] = data if data is not None else {}
+    return result
+
+
+class Done(Exception):
+    """Ends a check early with a finished outcome."""
+
+    def __init__(self, outcome):
+        Exception.__init__(self, outcome["detail"])
+        self.outcome = outcome
+
+
+def _socket_for(probe, host_field, port_field, socktype, deadline):
+    """Resolve the target and open a socket, bound to the probe's fixed
+    source_port if it has one.  -> (sock, sockaddr, source_port) or Done."""
+    host, port = _field(probe, host_field, str), _port(probe, port_field)
+    source_port = _port(probe, "source_port", optional=True)
+    try:
+        family, _, _, _, sockaddr = resolve(host, port, socktype, deadline)[0]
+    except OSError as exc:
+        raise Done(_socket_failure(exc, what="resolve %s" % host))
+    sock = socket.socket(family, socktype)
+    if source_port:
+        if socktype == socket.SOCK_STREAM:  # no TIME_WAIT left from the last probe
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("::" if family == socket.AF_INET6 else "0.0.0.0", source_port))
+        except OSError as exc:
+            sock.close()
+            reason = {errno.EADDRINUSE: "port_in_use", errno.EACCES: "bind_denied"}
+            raise Done(_outcome("inconclusive", reason.get(exc.errno, "bind_failed"),
+                                "cannot bind source port %s here: %s" % (source_port, exc)))
+    return sock, sockaddr, source_port
+
+
+def _close(sock, abortive=False):
+    """Close; abortive (fixed TCP source port) sends RST and leaves no TIME_WAIT."""
+    try:
+        if abortive:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    except OSError:
+        pass
+    sock.close()
+
+
+# ---------------------------------------------------------------- probes: one function per check
+
+def check_tcp_connect(probe, deadline):
+    """TCP connect, optionally from a fixed source port.
+
+    Guards incident 1 (devices that check the source port), incident 2
+    (connect latency vs the timeout budget) and incident 5 (cross-site
+    reachability of callback ports)."""
+    sock, sockaddr, source_port = _socket_for(probe, "host", "port",
+                                              socket.SOCK_STREAM, deadline)
+    data = {"ip": _unmap(sockaddr[0]), "local": None}
+    try:
+        sock.settimeout(_remaining(deadline))
+        t0 = time.monotonic()
+        sock.connect(sockaddr)
+        latency = _ms_since(t0)
+        data["local"] = _addr(sock.getsockname())
+    except OSError as exc:
+        raise Done(_socket_failure(exc, data=data))
+    finally:
+        _close(sock, abortive=bool(source_port))
+    return _outcome("pass", "connected", "connected to %s:%s" % (data["ip"], sockaddr[1]),
+                    latency, data)
+
+
+def _udp_exchange(probe, deadline, host_field, port_field, payload, accept=None):
+    """Send one datagram on a connected UDP socket and wait for an answer.
+
+    -> (answer, latency_ms, data) or Done.  accept(answer) may reject
+    datagrams (e.g. a wrong nonce); we then keep waiting."""
+    sock, sockaddr, _ = _socket_for(probe, host_field, port_field, socket.SOCK_DGRAM, deadline)
+    data = {"ip": _unmap(sockaddr[0]), "local": None}
+    try:
+        sock.connect(sockaddr)  # connected: ICMP port-unreachable -> ECONNREFUSED
+        data["local"] = _addr(sock.getsockname())
+        t0 = time.monotonic()
+        sock.send(payload)
+        while True:
+            sock.settimeout(_remaining(deadline))
+            answer = sock.recv(65535)
+            if accept is None or accept(answer):
+                return answer, _ms_since(t0), data
+    except socket.timeout:
+        raise Done(_outcome("inconclusive", "silent",
+                            "no answer from %s:%s within the timeout; silence is not a pass"
+                            % (data["ip"], sockaddr[1]), data=data))
+    except OSError as exc:
+        raise Done(_socket_failure(exc, "port_unreachable", "udp exchange", data))
+    finally:
+        sock.close()
+
+
+def check_udp_exchange(probe, deadline):
+    """Send a datagram, expect an answer (device protocols over UDP).
+
+    Guards incident 1: plain UDP reachability of store devices (scales on 5002)."""
+    payload = _b64(probe, "payload_b64", b"")
+    expect = _b64(probe, "expect_b64")
+    answer, latency, data = _udp_exchange(probe, deadline, "host", "port", payload)
+    data["answer_b64"] = base64.b64encode(answer).decode("ascii")
+    if expect is None or answer.startswith(expect):
+        return _outcome("pass", "answered", "answered with %d bytes" % len(answer),
+                        latency, data)
+    return _outcome("fail", "unexpected_answer",
+                    "answer does not start with the expected bytes: %s" % _printable(answer),
+                    latency, data)
+
+
+def _reflect_request():
+    nonce = base64.b16encode(os.urandom(8)).decode("ascii").lower()
+    return nonce, json.dumps({"migready": "reflect", "nonce": nonce}).encode("ascii")
+
+
+def _parse_reflection(raw, nonce):
+    try:
+        msg = json.loads(raw.decode("utf-8").strip())
+        if msg.get("migready") == "reflect" and msg.get("nonce") == nonce:
+            obs = msg["observed"]
+            return {"ip": _unmap(str(obs["ip"])), "port": int(obs["port"])}
+    except (ValueError, KeyError, TypeError, AttributeError):
+        pass
+    return None
+
+
+def check_reflect(probe, deadline):
+    """Ask a reflector which source address and port it saw.
+
+    Guards incident 1: NAT (natOutgoing) rewrote the source port the scales
+    check; this is how source-port preservation is seen before cutover."""
+    protocol = probe.get("protocol", "udp")
+    nonce, request = _reflect_request()
+    if protocol == "udp":
+        answer, latency, data = _udp_exchange(
+            probe, deadline, "reflector_host", "reflector_port", request,
+            accept=lambda raw: _parse_reflection(raw, nonce) is not None)
+        local = data["local"]
+    elif protocol == "tcp":
+        answer, latency, local = _tcp_reflect(probe, deadline, request)
+    else:
+        raise ProbeError("protocol must be 'udp' or 'tcp', not %r" % (protocol,))
+    observed = _parse_reflection(answer, nonce)
+    if observed is None:
+        return _outcome("fail", "unexpected_answer",
+                        "not a reflector answer: %s" % _printable(answer),
+                        latency, {"local": local})
+    data = {"local": local, "observed": observed, "proto": protocol,
+            "nat": observed["ip"] != local["ip"],
+            "port_preserved": observed["port"] == local["port"]}
+    return _outcome("pass", "reflected", "local %s:%s observed as %s:%s (%s, %s)" % (
+        local["ip"], local["port"], observed["ip"], observed["port"],
+        "NAT" if data["nat"] else "no NAT",
+        "port preserved" if data["port_preserved"] else "port rewritten"), latency, data)
+
+
+def _tcp_reflect(probe, deadline, request):
+    """One request line to a TCP reflector -> (answer, latency_ms, local)."""
+    sock, sockaddr, source_port = _socket_for(probe, "reflector_host", "reflector_port",
+                                              socket.SOCK_STREAM, deadline)
+    try:
+        sock.settimeout(_remaining(deadline))
+        t0 = time.monotonic()
+        sock.connect(sockaddr)
+        local = _addr(sock.getsockname())
+        sock.sendall(request + b"\n")
+        answer = b""
+        while b"\n" not in answer and len(answer) < 4096:
+            sock.settimeout(_remaining(deadline))
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            answer += chunk
+        return answer, _ms_since(t0), local
+    except OSError as exc:
+        raise Done(_socket_failure(exc, what="reflector"))
+    finally:
+        _close(sock, abortive=bool(source_port))
+
+
+# Call-back (incident 5): can the peer still call us?  The staging host
+# listens; a reflector in the peer's zone calls back.  The reflector's side
+# is in the reflector section below.
+
+CALLBACK_TAG = "migready-callback"
+
+
+def _callback_tag(nonce, index, ack=False):
+    return ("%s%s %s %d\n" % (CALLBACK_TAG, "-ack" if ack else "", nonce, index)).encode("ascii")
+
+
+def _parse_callback_tag(raw, nonce, ack=False):
+    """The call index in a call-back tag line for this nonce, or None."""
+    parts = raw.split(b"\n", 1)[0].decode("ascii", "replace").split()
+    word = CALLBACK_TAG + ("-ack" if ack else "")
+    if len(parts) == 3 and parts[0] == word and parts[1] == nonce and parts[2].isdigit():
+        return int(parts[2])
+    return None
+
+
+class _CallbackListener(object):
+    """The staging host's short-lived listener: on the dependency's inbound
+    port when it is free (else an ephemeral port, reported), recording the
+    real source of every tagged connection or datagram that reaches it."""
+
+    def __init__(self, proto, port, family, nonce):
+        self.proto, self.requested_port, self.nonce = proto, port, nonce
+        self.seen, self.stopped = [], threading.Event()
+        self.arrived = threading.Condition()
+        kind = socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM
+        wildcard = "::" if family == socket.AF_INET6 else "0.0.0.0"
+        self.sock = socket.socket(family, kind)
+        if proto == "tcp":  # TIME_WAIT left by earlier connections must not push us off the port
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            try:
+                self.sock.bind((wildcard, port))
+                self.ephemeral = False
+            except OSError as exc:
+                if exc.errno not in (errno.EADDRINUSE, errno.EACCES):
+                    raise
+                self.sock.bind((wildcard, 0))
+                self.ephemeral = True
+            if proto == "tcp":
+                self.sock.listen(16)
+        except OSError:
+            self.sock.close()
+            raise
+        self.port = self.sock.getsockname()[1]
+        self.sock.settimeout(0.1)
+        self.thread = threading.Thread(target=self._serve, name="callback-listener")
+        self.thread.daemon = True
+        self.thread.start()
+
+    def _record(self, peer, index):
+        with self.arrived:
+            self.seen.append({"from": _addr(peer), "call": index})
+            self.arrived.notify_all()
+
+    def wait_for(self, indices, deadline):
+        """Wait (bounded) until the calls the peer says connected were recorded here:
+        its answer can overtake this thread's accept of the last connection."""
+        with self.arrived:
+            while not set(indices) <= set(s["call"] for s in self.seen):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return
+                self.arrived.wait(min(left, 0.1))
+
+    def _serve(self):
+        while not self.stopped.is_set():
+            try:
+                if self.proto == "udp":
+                    raw, peer = self.sock.recvfrom(512)
+                    index = _parse_callback_tag(raw, self.nonce)
+                    if index is not None:
+                        self._record(peer, index)
+                        self.sock.sendto(_callback_tag(self.nonce, index, ack=True), peer)
+                    continue
+                conn, peer = self.sock.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                if self.stopped.is_set():
+                    return
+                continue
+            raw, eof = b"", False
+            try:
+                conn.settimeout(1.0)
+                while not eof and len(raw) < 256:  # the tag line, then the caller's close
+                    chunk = conn.recv(256)
+                    eof = not chunk
+                    raw += chunk
+                self._record(peer, _parse_callback_tag(raw, self.nonce))
+            except OSError:
+                self._record(peer, _parse_callback_tag(raw, self.nonce) if raw else None)
+            finally:
+                # abortive: no TIME_WAIT is left on the service's own port (it may start right after)
+                _close(conn, abortive=True)
+
+    def close(self):
+        self.stopped.set()
+        self.thread.join(1.0)
+        self.sock.close()
+
+
+def _callback_request(probe, deadline, make_request):
+    """Connect to the reflector, send the request make_request(local) builds,
+    read one answer line.  -> (answer dict, local addr)."""
+    wait_until = time.monotonic() + max(0, int(probe.get("connect_wait_ms") or 0)) / 1000.0
+    while True:  # a vantage host's agent may still be starting: refused is retried until wait_until
+        try:
+            sock, sockaddr, _ = _socket_for(probe, "reflector_host", "reflector_port",
+                                            socket.SOCK_STREAM, deadline)
+        except Done as done:  # the reflector's name did not resolve: nothing is known about the peer
+            raise Done(_outcome("inconclusive", "vantage_unreachable", done.outcome["detail"]))
+        try:
+            sock.settimeout(_remaining(deadline))
+            sock.connect(sockaddr)
+            break
+        except ConnectionRefusedError as exc:
+            sock.close()
+            if time.monotonic() + 0.2 >= min(wait_until, deadline):
+                raise Done(_outcome("inconclusive", "vantage_unreachable",
+                                    "cannot reach the call-back vantage point %s:%s (%s): this proves "
+                                    "nothing about the peer" % (sockaddr[0], sockaddr[1], exc)))
+            time.sleep(0.2)
+        except OSError as exc:
+            sock.close()
+            failure = _socket_failure(exc, what="vantage point %s:%s" % (sockaddr[0], sockaddr[1]))
+            raise Done(_outcome("inconclusive", "vantage_unreachable",
+                                failure["detail"] + ": this proves nothing about the peer"))
+    try:
+        local = _addr(sock.getsockname())
+        sock.sendall(make_request(local) + b"\n")
+        answer = b""
+        while b"\n" not in answer and len(answer) < 65536:
+            sock.settimeout(_remaining(deadline))
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+    except socket.timeout:
+        raise Done(_outcome("inconclusive", "reflector_silent",
+                            "the reflector did not answer the call-back request in time"))
+    except OSError as exc:
+        raise Done(_outcome("inconclusive", "reflector_error", "the call-back request failed: %s" % exc))
+    finally:
+        sock.close()
+    try:
+        msg = json.loads(answer.decode("utf-8").strip())
+    except ValueError:
+        msg = None
+    if not isinstance(msg, dict) or msg.get("migready") != "callback":
+        raise Done(_outcome("inconclusive", "no_callback_support",
+                            "the reflector does not do call-backs (an older migready?): %s"
+                            % _printable(answer)))
+    return msg, local
+
+
+def _where(call):
+    return "%s:%s/%s" % (call.get("ip"), call.get("port"), call.get("proto"))
+
+
+def _call_words(call):
+    words = {"connected": "connected", "answered": "answered", "refused": "refused",
+             "timeout": "timed out", "unreachable": "unreachable", "silent": "no answer",
+             "not_allowed": "not allowed by the reflector"}
+    text = words.get(call.get("status"), call.get("status") or "?")
+    if call.get("status") == "timeout" and call.get("timeout_ms"):
+        text += " after %s ms" % call["timeout_ms"]
+    return text
+
+
+def check_callback(probe, deadline):
+    """Listen here; ask a reflector in the peer's zone to call back.
+
+    Guards incident 5: the scheduler server called its workers back on
+    their own port from another site, and could not.  The result records
+    both sides: whom the peer called and how that went, and which source
+    the listener saw."""
+    proto = probe.get("protocol", "tcp")
+    if proto not in ("tcp", "udp"):
+        raise ProbeError("protocol must be 'tcp' or 'udp', not %r" % (proto,))
+    port = _port(probe, "port")
+    advertise = probe.get("advertise") or "own"
+    if advertise not in ("own", "observed"):
+        try:
+            advertise = str(ipaddress.ip_address(advertise))
+        except ValueError:
+            raise ProbeError("advertise must be 'own', 'observed' or an address, not %r" % (advertise,))
+    call_timeout = int(probe.get("call_timeout_ms") or DEFAULT_TIMEOUT_MS)
+    token = probe.get("token")
+    nonce = base64.b16encode(os.urandom(8)).decode("ascii").lower()
+    host = _field(probe, "reflector_host", str)
+    try:
+        family = resolve(host, _port(probe, "reflector_port"), socket.SOCK_STREAM, deadline)[0][0]
+    except OSError as exc:
+        raise Done(_socket_failure(exc, what="resolve %s" % host))
+    try:
+        listener = _CallbackListener(proto, port, family, nonce)
+    except OSError as exc:
+        raise Done(_outcome("inconclusive", "listen_failed",
+                            "cannot listen on %s port %s here: %s" % (proto, port, exc)))
+    registered = {}
+    try:
+        def make_request(local):
+            registered.update(ip=local["ip"] if advertise == "own" else advertise,
+                              port=listener.port, how=advertise if advertise in ("own", "observed")
+                              else "declared")
+            request = {"migready": "callback", "nonce": nonce, "proto": proto, "port": listener.port,
+                       "addresses": [] if advertise == "observed" else [registered["ip"]],
+                       "timeout_ms": call_timeout}
+            if token:
+                request["token"] = token
+            return json.dumps(request).encode("ascii")
+        answer, local = _callback_request(probe, deadline, make_request)
+        reached = [c.get("index") for c in answer.get("calls") or ()
+                   if isinstance(c, dict) and c.get("status") in ("connected", "answered")]
+        listener.wait_for([i for i in reached if isinstance(i, int)], min(deadline, time.monotonic() + 2.0))
+    finally:
+        listener.close()
+    observed = answer.get("observed") or {}
+    if registered.get("how") == "observed":
+        registered["ip"] = observed.get("ip")
+    calls = [c for c in answer.get("calls") or [] if isinstance(c, dict)]
+    for index, call in enumerate(calls):
+        call["seen_from"] = next((s["from"] for s in listener.seen
+                                  if call.get("index") is not None and s["call"] == call["index"]), None)
+    data = {"proto": proto, "reflector": {"ip": host, "port": probe.get("reflector_port")},
+            "listen": {"ip": local["ip"], "port": listener.port, "requested_port": port,
+                       "ephemeral": listener.ephemeral},
+            "registered": registered, "observed": observed, "calls": calls,
+            "seen": listener.seen, "allow": answer.get("allow") or [],
+            "refused": answer.get("refused"), "timeout_ms": call_timeout}
+    if answer.get("refused"):
+        return _outcome("inconclusive", "callback_refused", "the reflector refused the call-back: %s"
+                        % (answer.get("detail") or answer["refused"]), data=data)
+    mine = [c for c in calls if c.get("ip") == registered.get("ip")]
+    if not mine:
+        return _outcome("inconclusive", "not_called", "the reflector did not call the registered "
+                        "address %s" % registered.get("ip"), data=data)
+    call = mine[0]
+    others = "; ".join("the observed address %s: %s" % (_where(c), _call_words(c))
+                       for c in calls if c is not call)
+    others = ("; " + others) if others else ""
+    who = "the peer (%s)" % (call.get("local") or {}).get("ip", host)
+    if call.get("status") == "not_allowed":
+        return _outcome("inconclusive", "not_allowed",
+                        "the reflector may not call %s (it calls the address it observed, %s, and "
+                        "addresses inside its --callback-allow CIDRs: %s)" % (
+                            call.get("ip"), observed.get("ip"), ", ".join(data["allow"]) or "none"),
+                        data=data)
+    if call.get("status") in ("connected", "answered"):
+        if call["seen_from"] is None:
+            return _outcome("fail", "someone_else",
+                            "%s reached %s but this listener never saw the call: something else "
+                            "answers there%s" % (who, _where(call), others), call.get("latency_ms"), data)
+        return _outcome("pass", "called_back", "%s called back %s in %.1f ms; the listener saw it from "
+                        "%s:%s%s" % (who, _where(call), call.get("latency_ms") or 0,
+                                     call["seen_from"]["ip"], call["seen_from"]["port"], others),
+                        call.get("latency_ms"), data)
+    if call.get("status") in ("refused", "timeout", "unreachable", "silent"):
+        return _outcome("fail", "no_callback", "the peer cannot call back %s: %s%s" % (
+            _where(call), _call_words(call), others), call.get("latency_ms"), data)
+    return _outcome("inconclusive", "callback_error", "the call to %s failed: %s" % (
+        _where(call), call.get("detail") or call.get("status")), data=data)
+
+
+DNS_TYPES = {"A": 1, "AAAA": 28}
+DNS_RCODES = {1: "FORMERR", 2: "SERVFAIL", 3: "NXDOMAIN", 4: "NOTIMP", 5: "REFUSED"}
+
+
+def build_dns_query(qid, name, qtype):
+    """A minimal recursive query (RFC 1035 4.1) for one name and type."""
+    qname = b""
+    for label in name.rstrip(".").split("."):
+        try:  # plain ASCII as is (underscores allowed), IDNA for the rest
+            raw = label.encode("ascii" if max(label or "a") < "\x80" else "idna")
+        except UnicodeError:
+            raw = b""
+        if not 0 < len(raw) < 64:
+            raise ProbeError("invalid DNS name %r" % name)
+        qname += struct.pack("B", len(raw)) + raw
+    return struct.pack("!HHHHHH", qid, 0x0100, 1, 0, 0, 0) + qname + b"\0" + \
+        struct.pack("!HH", qtype, 1)
+
+
+def _skip_name(msg, pos):
+    while True:
+        length = msg[pos]
+        if length & 0xC0 == 0xC0:
+            return pos + 2
+        if length == 0:
+            return pos + 1
+        pos += 1 + length
+
+
+def parse_dns_response(msg):
+    """-> (qid, rcode, [ip, ...]).  Collects every A/AAAA in the answer
+    section, so a CNAME chain ending in addresses simply yields them."""
+    qid, flags, qdcount, ancount = struct.unpack("!HHHH", msg[:8])
+    if not flags & 0x8000:
+        raise ValueError("not a DNS response")
+    pos = 12
+    for _ in range(qdcount):
+        pos = _skip_name(msg, pos) + 4
+    ips = []
+    for _ in range(ancount):
+        pos = _skip_name(msg, pos)
+        rtype, _, _, rdlength = struct.unpack("!HHIH", msg[pos:pos + 10])
+        rdata = msg[pos + 10:pos + 10 + rdlength]
+        pos += 10 + rdlength
+        if rtype == 1 and rdlength == 4:
+            ips.append(socket.inet_ntop(socket.AF_INET, rdata))
+        elif rtype == 28 and rdlength == 16:
+            ips.append(socket.inet_ntop(socket.AF_INET6, rdata))
+    return qid, flags & 0x000F, ips
+
+
+def _query_resolver(name, qtypes, resolver, port, deadline):
+    """-> (rcodes by qtype, ips); qtypes missing from rcodes got no answer."""
+    family, _, _, _, sockaddr = resolve(resolver, port, socket.SOCK_DGRAM, deadline)[0]
+    sock = socket.socket(family, socket.SOCK_DGRAM)
+    try:
+        sock.connect(sockaddr)
+        pending = {}
+        for qtype in qtypes:
+            qid = struct.unpack("!H", os.urandom(2))[0]
+            while qid in pending:
+                qid = (qid + 1) & 0xFFFF
+            pending[qid] = qtype
+            sock.send(build_dns_query(qid, name, qtype))
+        rcodes, ips = {}, []
+        while pending:
+            sock.settimeout(_remaining(deadline))
+            try:
+                reply = sock.recv(65535)
+            except socket.timeout:
+                break
+            try:
+                qid, rcode, found = parse_dns_response(reply)
+            except (struct.error, IndexError, ValueError):
+                continue  # garbage, or our own query echoed back
+            if qid in pending:
+                rcodes[pending.pop(qid)] = rcode
+                ips.extend(ip for ip in found if ip not in ips)
+        return rcodes, ips
+    finally:
+        sock.close()
+
+
+def _system_lookup(name, rdtype, deadline):
+    """The host's own resolver (nsswitch, /etc/hosts) -> [ip, ...] or Done."""
+    family = {None: socket.AF_UNSPEC, "A": socket.AF_INET, "AAAA": socket.AF_INET6}[rdtype]
+    data = {"answers": [], "resolver": None}
+    try:
+        infos = resolve(name, None, socket.SOCK_STREAM, deadline, family)
+    except socket.gaierror as exc:
+        if exc.errno == socket.EAI_NONAME:
+            raise Done(_outcome("fail", "nxdomain", "%s: %s" % (name, exc), data=data))
+        if exc.errno in (getattr(socket, "EAI_NODATA", None), getattr(socket, "EAI_ADDRFAMILY", None)):
+            raise Done(_outcome("fail", "no_answer", "%s: %s" % (name, exc), data=data))
+        reason = "timeout" if exc.errno == socket.EAI_AGAIN else "dns_error"
+        raise Done(_outcome("inconclusive", reason, "%s: %s" % (name, exc), data=data))
+    except socket.timeout as exc:
+        raise Done(_outcome("inconclusive", "timeout", str(exc), data=data))
+    ips = []
+    for info in infos:
+        if _unmap(info[4][0]) not in ips:
+            ips.append(_unmap(info[4][0]))
+    return ips
+
+
+def check_dns(probe, deadline):
+    """Resolve a name, classify each address private/public/loopback.
+
+    Guards incident 2: an "internal" dependency resolving to a public,
+    NATed address (split-horizon DNS differing between sites)."""
+    name = _field(probe, "name", str)
+    rdtype = probe.get("rdtype")
+    if rdtype not in (None, "A", "AAAA"):
+        raise ProbeError("rdtype must be 'A' or 'AAAA'")
+    resolver = probe.get("resolver")
+    t0 = time.monotonic()
+    rcodes, qtypes = {}, []
+    if resolver is None:
+        ips = _system_lookup(name, rdtype, deadline)
+    else:
+        qtypes = [DNS_TYPES[rdtype]] if rdtype else [1, 28]
+        port = _port(probe, "resolver_port", optional=True) or 53
+        try:
+            rcodes, ips = _query_resolver(name, qtypes, str(resolver), port, deadline)
+        except OSError as exc:
+            result = _socket_failure(exc, "resolver_unreachable", "query resolver %s" % resolver,
+                                     {"answers": [], "resolver": resolver})
+            result["status"] = "inconclusive"  # says nothing about the name
+            return result
+    latency = _ms_since(t0)
+    data = {"answers": [{"ip": ip, "class": _ip_class(ip)} for ip in ips],
+            "resolver": resolver}
+    if ips:
+        return _outcome("pass", "resolved", "%s -> %s" % (name, ", ".join(ips)), latency, data)
+    if 3 in rcodes.values():
+        return _outcome("fail", "nxdomain", "%s does not exist (NXDOMAIN)" % name, latency, data)
+    if len(rcodes) < len(qtypes):
+        return _outcome("inconclusive", "timeout",
+                        "resolver %s did not answer in time" % resolver, data=data)
+    bad = [DNS_RCODES.get(r, str(r)) for r in rcodes.values() if r]
+    if bad:
+        return _outcome("fail", "dns_error", "resolver answered %s" % ", ".join(bad),
+                        latency, data)
+    return _outcome("fail", "no_answer", "%s has no address records" % name, latency, data)
+
+
+def parse_proc_route(text, ip, default_only=False):
+    """Longest-prefix match of an IPv4 address over /proc/net/route text.
+
+    -> {"dev", "gateway"} or None.  Only the main table is there; local
+    and policy routes are not seen."""
+    target = struct.unpack("<I", socket.inet_aton(ip))[0]
+    best = None
+    for line in text.splitlines()[1:]:
+        cols = line.split()
+        if len(cols) < 8:
+            continue
+        try:
+            dest, gw, flags, metric, mask = (int(cols[1], 16), int(cols[2], 16),
+                                             int(cols[3], 16), int(cols[6]), int(cols[7], 16))
+        except ValueError:
+            continue
+        if not flags & 0x1 or target & mask != dest or (default_only and mask):
+            continue
+        key = (bin(mask).count("1"), -metric)
+        if best is None or key > best[0]:
+            gateway = socket.inet_ntoa(struct.pack("<I", gw)) if flags & 0x2 else None
+            best = (key, {"dev": cols[0], "gateway": gateway})
+    return best[1] if best else None
+
+
+def _run_tool(argv, deadline):
+    """Run a tool with an argument list (never a shell); stdout or None."""
+    try:
+        proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              universal_newlines=True, timeout=_remaining(deadline))
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return proc.stdout if proc.returncode == 0 else None
+
+
+def _source_address(ip):
+    """Kernel's source address toward ip: connect() on UDP sends nothing."""
+    family = socket.AF_INET6 if ":" in ip else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_DGRAM)
+    try:
+        sock.connect((ip, 9))
+        return _unmap(sock.getsockname()[0])
+    except OSError:
+        return None
+    finally:
+        sock.close()
+
+
+def _ip_route_get(ip, deadline):
+    out = _run_tool(["ip", "-j", "route", "get", ip], deadline)
+    try:
+        info = json.loads(out)[0] if out else None
+    except (ValueError, IndexError, KeyError):
+        return None  # old iproute2 without -j, or no route
+    if not isinstance(info, dict) or not info.get("dev"):
+        return None
+    return {"ip": ip, "dev": info["dev"], "gateway": info.get("gateway"),
+            "src": info.get("prefsrc"), "method": "ip"}
+
+
+class _RouteTable(object):
+    """Every route probe of a plan answered by ONE `ip -j -force -batch -` process.
+
+    One `ip route get` per target cost a process start each: on a 1,000-target
+    plan that was most of the agent's time (bench/README.md).  Targets not
+    known up front (names) still get their own `ip route get`.
+    """
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.wanted = []
+        self.answers = None
+
+    def prime(self, probes):
+        wanted = set()
+        for probe in probes:
+            host = probe.get("host") if probe.get("check") == "route" else None
+            try:
+                wanted.add(str(ipaddress.ip_address(host)))
+            except (TypeError, ValueError):
+                continue
+        self.wanted, self.answers = sorted(wanted), None
+
+    def lookup(self, ip, deadline):
+        if len(self.wanted) < 2 or ip not in self.wanted:
+            return None
+        with self.lock:
+            if self.answers is None:
+                self.answers = self._batch(deadline)
+        return self.answers.get(ip)
+
+    def _batch(self, deadline):
+        commands = "".join("route get %s\n" % ip for ip in self.wanted)
+        try:
+            proc = subprocess.run(["ip", "-j", "-force", "-batch", "-"], input=commands,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  universal_newlines=True, timeout=max(_remaining(deadline), 10.0))
+        except (OSError, subprocess.SubprocessError):
+            return {}
+        answers = {}
+        for line in proc.stdout.splitlines():
+            try:
+                info = json.loads(line)[0]
+            except (ValueError, IndexError, KeyError):
+                continue
+            if isinstance(info, dict) and info.get("dst") and info.get("dev"):
+                answers[info["dst"]] = {"ip": info["dst"], "dev": info["dev"], "gateway": info.get("gateway"),
+                                        "src": info.get("prefsrc"), "method": "ip"}
+        return answers
+
+
+_ROUTES = _RouteTable()
+
+
+def _proc_route(ip):
+    """Fallback: /proc/net/route (IPv4, main table only) -> data or Done."""
+    if ipaddress.ip_address(ip).version != 4:
+        raise Done(_outcome("inconclusive", "no_tool", "`ip` unavailable and /proc is IPv4 only"))
+    if ipaddress.ip_address(ip).is_loopback:  # the local table is not in /proc
+        found = {"dev": "lo", "gateway": None}
+    else:
+        try:
+            with open("/proc/net/route") as handle:
+                found = parse_proc_route(handle.read(), ip)
+        except OSError:
+            raise Done(_outcome("inconclusive", "no_tool",
+                                "neither `ip route get` nor /proc/net/route is usable"))
+        if found is None:
+            raise Done(_outcome("fail", "no_route", "no route toward %s in /proc/net/route" % ip,
+                                data={"ip": ip, "method": "proc"}))
+    found.update(ip=ip, src=_source_address(ip), method="proc")
+    return found
+
+
+def check_route(probe, deadline):
+    """Egress interface, gateway and source address toward a host.
+
+    Guards incident 2: internal calls leaving through the NAT/default gateway;
+    and incident 5: cross-site paths that differ between old and new hosts."""
+    host = _field(probe, "host", str)
+    try:
+        ip = _unmap(resolve(host, None, socket.SOCK_STREAM, deadline)[0][4][0])
+        ip = str(ipaddress.ip_address(ip.split("%")[0]))  # only an IP reaches `ip`
+    except OSError as exc:
+        raise Done(_socket_failure(exc, what="resolve %s" % host))
+    data = _ROUTES.lookup(ip, deadline) or _ip_route_get(ip, deadline) or _proc_route(ip)
+    via = "via %s" % data["gateway"] if data["gateway"] else "directly"
+    return _outcome("pass", "routed", "%s leaves on %s %s from %s (%s)" % (
+        ip, data["dev"], via, data["src"], data["method"]), data=data)
+
+
+def _in_container():
+    if os.path.exists("/.dockerenv") or os.path.exists("/run/.containerenv"):
+        return True
+    try:
+        with open("/proc/1/cgroup") as handle:
+            text = handle.read()
+    except OSError:
+        return False
+    return any(word in text for word in ("docker", "kubepods", "containerd", "lxc"))
+
+
+def _addresses(deadline):
+    out = _run_tool(["ip", "-j", "addr"], deadline)
+    try:
+        found = [{"dev": link.get("ifname"), "ip": a.get("local"), "prefixlen": a.get("prefixlen")}
+                 for link in json.loads(out) for a in link.get("addr_info", [])]
+        return found, "ip"
+    except (TypeError, ValueError, AttributeError):
+        pass
+    found = []
+    try:
+        for info in socket.getaddrinfo(socket.gethostname(), None):
+            if info[4][0] not in [f["ip"] for f in found]:
+                found.append({"dev": None, "ip": info[4][0], "prefixlen": None})
+    except OSError:
+        pass
+    return found, "socket"
+
+
+def _default_gateway():
+    try:
+        with open("/proc/net/route") as handle:
+            found = parse_proc_route(handle.read(), "0.0.0.0", default_only=True)
+    except OSError:
+        return None
+    return found
+
+
+def check_host_facts(probe, deadline):
+    """Who is this host: addresses, gateway, kernel, container or not.
+
+    Context for every incident (1: a container network that NATs;
+    4: inventory vs reality; 5: which site the host is really in)."""
+    addresses, method = _addresses(deadline)
+    uname = os.uname()
+    data = {"hostname": socket.gethostname(),  # no getfqdn(): a reverse lookup can hang
+            "addresses": addresses, "addresses_method": method,
+            "default_gateway": _default_gateway(),
+            "kernel": {"sysname": uname.sysname, "release": uname.release,
+                       "machine": uname.machine},
+            "python": platform.python_version(), "in_container": _in_container()}
+    return _outcome("pass", "facts", "%s: %d addresses%s" % (
+        data["hostname"], len(addresses), ", in a container" if data["in_container"] else ""),
+        data=data)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Report a 3xx as it is; never follow it to some other host."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def check_http(probe, deadline):
+    """Plain HTTP(S) GET, direct: environment proxies are ignored and
+    redirects are not followed (a 3xx is the answer we judge).
+
+    The ordinary check, kept for comparison pre/post and for incident 2's
+    latency-vs-budget question on HTTP dependencies."""
+    url = _field(probe, "url", str)
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ProbeError("url must be http:// or https:// with a host")
+    expect = probe.get("expect_status")
+    expected = (lambda s: 200 <= s < 400) if expect is None else \
+        (lambda s: s in (expect if isinstance(expect, list) else [expect]))
+    t0 = time.monotonic()
+    data = {"status": None, "ip": None}
+    try:
+        infos = resolve(parts.hostname, None, socket.SOCK_STREAM, deadline)
+        data["ip"] = _unmap(infos[0][4][0])
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
+        try:
+            with opener.open(url, timeout=_remaining(deadline)) as response:
+                data["status"] = response.status
+        except urllib.error.HTTPError as exc:
+            data["status"] = exc.code
+            exc.close()
+    except urllib.error.URLError as exc:
+        return _http_failure(exc.reason, data)
+    except Exception as exc:  # socket errors raised while reading
+        return _http_failure(exc, data)
+    latency = _ms_since(t0)
+    if expected(data["status"]):
+        return _outcome("pass", "http_ok", "HTTP %s" % data["status"], latency, data)
+    return _outcome("fail", "http_status", "unexpected HTTP %s" % data["status"], latency, data)
+
+
+def _http_failure(reason, data):
+    if ssl is not None and isinstance(reason, (ssl.SSLError, ssl.CertificateError)):
+        result = _outcome("fail", "tls", "TLS failed: %s" % reason)
+    elif isinstance(reason, OSError):
+        result = _socket_failure(reason, what="http")
+    else:
+        result = _outcome("inconclusive", "http_error", "http failed: %s" % (reason,))
+    result["data"] = data
+    return result
+
+
+# ---------------------------------------------------------------- sampling: the host's sockets (discovery)
+#
+# The parsers below are also the host side's (migready.checks.discovery
+# imports them from here), so saved samples and live sampling read sockets
+# with the very same code.
+
+TCP_STATES = {1: "ESTABLISHED", 2: "SYN_SENT", 3: "SYN_RECV", 4: "FIN_WAIT1", 5: "FIN_WAIT2",
+              6: "TIME_WAIT", 7: "CLOSE", 8: "CLOSE_WAIT", 9: "LAST_ACK", 10: "LISTEN",
+              11: "CLOSING", 12: "NEW_SYN_RECV"}
+# ss(8) names (iproute2 misc/ss.c) -> the kernel names used above; a UDP
+# socket is "UNCONN" (no peer) or "ESTABLISHED" (connect()ed).
+SS_STATES = {"ESTAB": "ESTABLISHED", "SYN-SENT": "SYN_SENT", "SYN-RECV": "SYN_RECV",
+             "FIN-WAIT-1": "FIN_WAIT1", "FIN-WAIT-2": "FIN_WAIT2", "TIME-WAIT": "TIME_WAIT",
+             "UNCONN": "UNCONN", "CLOSE-WAIT": "CLOSE_WAIT", "LAST-ACK": "LAST_ACK",
+             "LISTEN": "LISTEN", "CLOSING": "CLOSING", "UNKNOWN": "CLOSE",
+             "NEW-SYN-RECV": "NEW_SYN_RECV"}
+PROC_NET_FILES = ("tcp", "tcp6", "udp", "udp6")
+DEFAULT_EPHEMERAL = (32768, 60999)
+_WILDCARDS = ("0.0.0.0", "::")
+# users:(("name",pid=1,fd=2)) today; ("name",1,2) before iproute2 4.x;
+# ("name",pid=1,tid=3,fd=2) with -T (--threads): the name and pid are kept.
+_SS_USER = re.compile(r'\("((?:[^"\\]|\\.)*)",(?:pid=)?(\d+),')
+
+
+def _plain_ip(addr):
+    """An ipaddress object -> text; IPv4-mapped IPv6 becomes the IPv4 address."""
+    mapped = getattr(addr, "ipv4_mapped", None)
+    return str(mapped if mapped is not None else addr)
+
+
+def decode_proc_address(field, byteorder=None):
+    """'0100007F:0016' -> ('127.0.0.1', 22); IPv6 takes 32 hex digits.
+
+    The kernel prints the address as 32-bit words in the host's byte order
+    (%08X of each word): on a little-endian host the bytes of every word
+    come out reversed.  byteorder defaults to this machine's, which is right
+    for the agent reading its own /proc; give it for samples from elsewhere."""
+    host, _, port = field.partition(":")
+    raw = bytearray.fromhex(host)
+    if len(raw) not in (4, 16) or not port:
+        raise ValueError("not a /proc/net address: %r" % field)
+    if (byteorder or sys.byteorder) == "little":
+        raw = b"".join(bytes(raw[i:i + 4])[::-1] for i in range(0, len(raw), 4))
+    return _plain_ip(ipaddress.ip_address(bytes(raw))), int(port, 16)
+
+
+def parse_proc_net(text, kind, byteorder=None):
+    """One /proc/net/{tcp,tcp6,udp,udp6} file -> socket dicts.
+
+    Each: proto ("tcp"/"udp"), family (4/6), local_ip, local_port,
+    remote_ip, remote_port, state (TCP_STATES names; UDP: "UNCONN" or
+    "ESTABLISHED"), uid, inode.  Lines that do not parse are skipped."""
+    proto = "udp" if kind.startswith("udp") else "tcp"
+    family = 6 if kind.endswith("6") else 4
+    sockets = []
+    for line in text.splitlines():
+        cols = line.split()
+        if len(cols) < 10 or not cols[0].endswith(":") or not cols[0][:-1].isdigit():
+            continue  # the header, or a damaged line
+        try:
+            local_ip, local_port = decode_proc_address(cols[1], byteorder)
+            remote_ip, remote_port = decode_proc_address(cols[2], byteorder)
+            code = int(cols[3], 16)
+            uid, inode = int(cols[7]), int(cols[9])
+        except ValueError:
+            continue
+        if proto == "udp":
+            state = "ESTABLISHED" if code == 1 else "UNCONN"
+        else:
+            state = TCP_STATES.get(code, "UNKNOWN_%d" % code)
+        sockets.append({"proto": proto, "family": family, "local_ip": local_ip,
+                        "local_port": local_port, "remote_ip": remote_ip,
+                        "remote_port": remote_port, "state": state, "uid": uid,
+                        "inode": inode})
+    return sockets
+
+
+def _ss_endpoint(text, service_port=None):
+    """'[::ffff:10.0.0.1]:443', '10.0.0.1%eth0:53', '*:22', ':::22' -> (ip, port).
+
+    A service name instead of a number (ss run without -n: '10.0.0.1:ssh')
+    is turned into a port by service_port(name) when given (None: unknown)."""
+    host, _, port = text.rpartition(":")
+    if host.startswith("["):
+        host = host[1:].split("]", 1)[0]
+    host = host.split("%", 1)[0]
+    if host in ("*", ""):
+        host = "::"  # ss shows a dual-stack wildcard as *
+    try:
+        ip = _plain_ip(ipaddress.ip_address(host))
+    except ValueError:
+        raise ValueError("not an ss address: %r" % text)
+    if port in ("*", ""):
+        return ip, 0
+    if port.isdigit():
+        return ip, int(port)
+    number = service_port(port) if service_port is not None else None
+    if number is None:
+        raise ValueError("service name %r is not a known port" % port)
+    return ip, number
+
+
+def _ss_processes(text):
+    """'users:(("nginx",pid=10,fd=6),("nginx",pid=11,fd=6))' -> [("nginx", 10), ...]."""
+    return [(name, int(pid)) for name, pid in _SS_USER.findall(text)]
+
+
+def parse_ss(text, service_port=None, rejected=None):
+    """`ss -tunap` / `ss -tunapH` output -> socket dicts (as parse_proc_net,
+    plus "processes": [name, ...] and "pids"; no uid/inode).
+
+    Header lines are skipped.  Without a Netid column (`ss -tap`), the
+    protocol is taken as udp for UNCONN sockets and tcp otherwise.
+    service_port(name, proto) turns service names (ss without -n) into
+    ports; rejected, a list, receives (line number, line, why) for each
+    socket line that could not be read, so a caller can say so."""
+    sockets = []
+    for number, line in enumerate(text.splitlines(), 1):
+        at = line.find("users:(")
+        main, users = (line, "") if at < 0 else (line[:at], line[at:])
+        cols = main.split()
+        if not cols or cols[0] in ("Netid", "State"):
+            continue
+        if cols[0].upper() in SS_STATES:
+            proto = "udp" if cols[0].upper() == "UNCONN" else "tcp"
+        else:
+            proto, cols = cols[0].lower(), cols[1:]
+        if proto not in ("tcp", "udp") or len(cols) < 5 or cols[0].upper() not in SS_STATES:
+            continue
+        lookup = None if service_port is None else (lambda name: service_port(name, proto))
+        try:
+            local_ip, local_port = _ss_endpoint(cols[3], lookup)
+            remote_ip, remote_port = _ss_endpoint(cols[4], lookup)
+        except ValueError as exc:
+            if rejected is not None:
+                rejected.append((number, line, str(exc)))
+            continue
+        state = SS_STATES[cols[0].upper()]
+        if proto == "udp" and state != "ESTABLISHED":
+            state = "UNCONN"
+        procs = _ss_processes(users)
+        names = []
+        for name, _ in procs:
+            if name not in names:
+                names.append(name)
+        sockets.append({"proto": proto, "family": 6 if ":" in local_ip else 4,
+                        "local_ip": local_ip, "local_port": local_port,
+                        "remote_ip": remote_ip, "remote_port": remote_port,
+                        "state": state, "processes": names,
+                        "pids": sorted(set(pid for _, pid in procs))})
+    return sockets
+
+
+def _socket_key(sock):
+    return (sock["proto"], sock["local_ip"], sock["local_port"], sock["remote_ip"],
+            sock["remote_port"])
+
+
+def is_listening(sock):
+    """A TCP listener or an unconnected bound UDP socket."""
+    if sock["proto"] == "tcp":
+        return sock["state"] == "LISTEN"
+    return sock["state"] == "UNCONN" and sock["local_port"] != 0
+
+
+def has_peer(sock):
+    return sock["remote_port"] != 0 and sock["state"] not in ("LISTEN", "UNCONN", "CLOSE")
+
+
+def socket_direction(sock, listeners, ephemeral=DEFAULT_EPHEMERAL, local_ips=()):
+    """"inbound" when the local port is one this host listens on (or the
+    handshake says so), "outbound" otherwise; without a listener to go by,
+    an ephemeral local port against a service port is outbound.
+
+    listeners: set of (proto, ip, port) of the same snapshot; local_ips:
+    this host's addresses (a connection to itself is outbound on the
+    connecting side)."""
+    proto, lport, rport = sock["proto"], sock["local_port"], sock["remote_port"]
+    if sock["state"] == "SYN_SENT":
+        return "outbound"
+    if sock["state"] in ("SYN_RECV", "NEW_SYN_RECV"):
+        return "inbound"
+    for ip in (sock["local_ip"],) + _WILDCARDS:
+        if (proto, ip, lport) in listeners:
+            return "inbound"
+    if sock["remote_ip"] in local_ips:
+        for ip in (sock["remote_ip"],) + _WILDCARDS:
+            if (proto, ip, rport) in listeners:
+                return "outbound"
+    return guess_direction(lport, rport, ephemeral)
+
+
+def guess_direction(local_port, remote_port, ephemeral=DEFAULT_EPHEMERAL):
+    """Ports alone: the side on an ephemeral port is the client; else the lower port is the service."""
+    low, high = ephemeral
+    local_eph, remote_eph = low <= local_port <= high, low <= remote_port <= high
+    if local_eph != remote_eph:
+        return "outbound" if local_eph else "inbound"
+    return "outbound" if remote_port <= local_port else "inbound"
+
+
+def _add_capped(items, value, cap):
+    if value not in items and len(items) < cap:
+        items.append(value)
+
+
+class SocketAggregator(object):
+    """Peers and listeners over many snapshots of a host's sockets.
+
+    A peer is (proto, direction, remote_ip, port) where port is the service
+    port: the remote one for outbound, ours for inbound.  `exclude` is a
+    socket key (proto, local ip, local port, remote ip, remote port) left
+    out: the agent's own SSH session.  to_data() is JSON; merge() adds
+    another aggregator's to_data() (chunks of one window)."""
+
+    MAX_PORTS = 16
+    MAX_CONNS = 512
+
+    def __init__(self, ephemeral=DEFAULT_EPHEMERAL, exclude=None):
+        self.ephemeral = tuple(ephemeral)
+        self.exclude = tuple(exclude) if exclude else None
+        self.peers, self.listening = {}, {}
+        self.samples, self.first, self.last = 0, None, None
+        self.sockets_max, self.excluded = 0, 0
+
+    def _seen(self, entry, at, sample):
+        if entry["first_seen"] is None or at < entry["first_seen"]:
+            entry["first_seen"] = at
+        if entry["last_seen"] is None or at > entry["last_seen"]:
+            entry["last_seen"] = at
+        if entry.pop("_sample", None) != sample:
+            entry["samples"] += 1
+        entry["_sample"] = sample
+
+    def add(self, sockets, at):
+        """One snapshot (socket dicts, as the parsers give) taken at `at` (ISO time)."""
+        self.samples += 1
+        sample = self.samples
+        self.first = at if self.first is None or at < self.first else self.first
+        self.last = at if self.last is None or at > self.last else self.last
+        self.sockets_max = max(self.sockets_max, len(sockets))
+        listeners = set()
+        for sock in sockets:
+            if not is_listening(sock):
+                continue
+            listeners.add((sock["proto"], sock["local_ip"], sock["local_port"]))
+            key = (sock["proto"], sock["local_ip"], sock["local_port"])
+            entry = self.listening.get(key)
+            if entry is None:
+                low, high = self.ephemeral
+                entry = self.listening[key] = {
+                    "proto": key[0], "ip": key[1], "port": key[2], "processes": [],
+                    "ephemeral": low <= key[2] <= high, "first_seen": None,
+                    "last_seen": None, "samples": 0}
+            for name in sock.get("processes") or ():
+                _add_capped(entry["processes"], name, self.MAX_PORTS)
+            self._seen(entry, at, sample)
+        local_ips = set(sock["local_ip"] for sock in sockets)
+        for sock in sockets:
+            if not has_peer(sock):
+                continue
+            if self.exclude is not None and _socket_key(sock) == self.exclude:
+                self.excluded += 1
+                continue
+            direction = socket_direction(sock, listeners, self.ephemeral, local_ips)
+            port = sock["remote_port"] if direction == "outbound" else sock["local_port"]
+            key = (sock["proto"], direction, sock["remote_ip"], port)
+            entry = self.peers.get(key)
+            if entry is None:
+                entry = self.peers[key] = {
+                    "proto": key[0], "direction": direction, "remote_ip": key[2], "port": port,
+                    "local_ips": [], "local_ports": [], "remote_ports": [], "processes": [],
+                    "states": [], "first_seen": None, "last_seen": None, "samples": 0,
+                    "conns": []}
+            _add_capped(entry["local_ips"], sock["local_ip"], self.MAX_PORTS)
+            _add_capped(entry["local_ports"], sock["local_port"], self.MAX_PORTS)
+            _add_capped(entry["remote_ports"], sock["remote_port"], self.MAX_PORTS)
+            _add_capped(entry["states"], sock["state"], self.MAX_PORTS)
+            _add_capped(entry["conns"], "%d-%d" % (sock["local_port"], sock["remote_port"]),
+                        self.MAX_CONNS)
+            for name in sock.get("processes") or ():
+                _add_capped(entry["processes"], name, self.MAX_PORTS)
+            self._seen(entry, at, sample)
+
+    def merge(self, data):
+        """Add a to_data() of a later (or earlier) chunk of the same window."""
+        self.samples += data.get("samples", 0)
+        for bound in ("first", "last"):
+            value = data.get(bound)
+            mine = getattr(self, bound)
+            if value is not None and (mine is None or (value < mine if bound == "first" else value > mine)):
+                setattr(self, bound, value)
+        self.sockets_max = max(self.sockets_max, data.get("sockets_max", 0))
+        self.excluded += data.get("excluded", 0)
+        for table, fields, key_of in (
+                (self.peers, ("local_ips", "local_ports", "remote_ports", "processes", "states",
+                              "conns"),
+                 lambda e: (e["proto"], e["direction"], e["remote_ip"], e["port"])),
+                (self.listening, ("processes",), lambda e: (e["proto"], e["ip"], e["port"]))):
+            for item in data.get("peers" if table is self.peers else "listening", ()):
+                key = key_of(item)
+                entry = table.get(key)
+                if entry is None:
+                    table[key] = dict(item, **dict((f, list(item.get(f, ()))) for f in fields))
+                    continue
+                for f in fields:
+                    for value in item.get(f, ()):
+                        _add_capped(entry[f], value, self.MAX_CONNS if f == "conns" else self.MAX_PORTS)
+                entry["samples"] += item.get("samples", 0)
+                for bound, better in (("first_seen", min), ("last_seen", max)):
+                    values = [v for v in (entry.get(bound), item.get(bound)) if v is not None]
+                    entry[bound] = better(values) if values else None
+
+    def to_data(self):
+        def clean(entry):
+            return dict((k, v) for k, v in entry.items() if not k.startswith("_"))
+        peers = sorted((clean(e) for e in self.peers.values()),
+                       key=lambda e: (e["direction"], e["proto"], e["remote_ip"], e["port"]))
+        listening = sorted((clean(e) for e in self.listening.values()),
+                           key=lambda e: (e["proto"], e["port"], e["ip"]))
+        return {"samples": self.samples, "first": self.first, "last": self.last,
+                "sockets_max": self.sockets_max, "excluded": self.excluded,
+                "ephemeral": list(self.ephemeral), "peers": peers, "listening": listening}
+
+
+def _ephemeral_range():
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as handle:
+            low, high = (int(v) for v in handle.read().split()[:2])
+        return low, high
+    except (OSError, ValueError):
+        return DEFAULT_EPHEMERAL
+
+
+def _own_ssh_session():
+    """The socket of the SSH session that runs this agent (from SSH_CONNECTION)."""
+    parts = os.environ.get("SSH_CONNECTION", "").split()
+    if len(parts) != 4:
+        return None
+    try:
+        client = _plain_ip(ipaddress.ip_address(parts[0].split("%")[0]))
+        server = _plain_ip(ipaddress.ip_address(parts[2].split("%")[0]))
+        return ("tcp", server, int(parts[3]), client, int(parts[1]))
+    except ValueError:
+        return None
+
+
+def _find_ss():
+    found = shutil.which("ss")
+    if found:
+        return found
+    for path in ("/usr/sbin/ss", "/sbin/ss", "/usr/bin/ss", "/bin/ss"):
+        if os.access(path, os.X_OK):
+            return path
+    return None
+
+
+def read_sockets(use_ss, deadline, proc_net="/proc/net"):
+    """One snapshot: every socket of /proc/net/{tcp,tcp6,udp,udp6}, with
+    process names from `ss -tunap` when asked and available.
+    -> (sockets, ss_status, notes); ss_status "used" | "off" | "missing" | "failed"."""
+    sockets, notes = [], []
+    for kind in PROC_NET_FILES:
+        try:
+            with open(os.path.join(proc_net, kind)) as handle:
+                text = handle.read()
+        except (OSError, IOError) as exc:
+            if not kind.endswith("6"):  # no IPv6 on the host is normal
+                notes.append("cannot read %s/%s: %s" % (proc_net, kind, exc))
+            continue
+        sockets.extend(parse_proc_net(text, kind))
+    if not use_ss:
+        return sockets, "off", notes
+    ss = _find_ss()
+    if ss is None:
+        return sockets, "missing", notes
+    out = None
+    for flags in ([_SS_FLAGS[0]] if _SS_FLAGS else ["-tunapH", "-tunap"]):  # no -H before iproute2 4.13
+        out = _run_tool([ss, flags], deadline)
+        if out is not None:
+            _SS_FLAGS[:] = [flags]
+            break
+    if out is None:
+        return sockets, "failed", notes
+    by_key, bound = {}, {}
+    for seen in parse_ss(out):
+        by_key[_socket_key(seen)] = seen
+        if is_listening(seen):  # old ss writes * for 0.0.0.0: fall back to proto and port
+            bound.setdefault((seen["proto"], seen["local_port"]), seen)
+    for sock in sockets:
+        seen = by_key.get(_socket_key(sock))
+        if seen is None and is_listening(sock):
+            seen = bound.get((sock["proto"], sock["local_port"]))
+        sock["processes"] = seen["processes"] if seen else []
+    return sockets, "used", notes
+
+
+_SS_FLAGS = []  # the ss flags that worked on this host
+
+
+_AGENT_PPID = os.getppid()
+
+
+def check_sample_connections(probe, deadline):
+    """Sample the host's sockets `samples` times, `interval_s` apart (after
+    `delay_s`), and aggregate peers and listeners (SocketAggregator).
+
+    Guards incident 4 (inventory vs reality: live connections the inventory
+    does not list, listed peers never seen) and incident 5 (inbound
+    callbacks nobody listed).  Long windows are split into several probes
+    run one after another (jobs 1) so results stream in as chunks."""
+    samples = probe.get("samples", 1)
+    interval = probe.get("interval_s", 1.0)
+    delay = probe.get("delay_s", 0)
+    if isinstance(samples, bool) or not isinstance(samples, int) or not 0 < samples <= 100000:
+        raise ProbeError("samples must be an integer from 1 to 100000")
+    for name, value in (("interval_s", interval), ("delay_s", delay)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise ProbeError("%s must be a number >= 0" % name)
+    if not os.path.exists("/proc/net/tcp"):
+        return _outcome("inconclusive", "no_proc", "/proc/net/tcp is not there (not Linux?)")
+    aggregator = SocketAggregator(_ephemeral_range(), _own_ssh_session())
+    statuses, notes, t0 = [], [], time.monotonic()
+    for n in range(samples):
+        due = t0 + delay + n * interval
+        if due > deadline - 1.0:
+            notes.append("stopped after %d of %d samples: the probe's time ran out" % (n, samples))
+            break
+        if os.getppid() != _AGENT_PPID:  # the session that started us is gone
+            notes.append("stopped after %d of %d samples: the session ended" % (n, samples))
+            break
+        if due > time.monotonic():
+            time.sleep(due - time.monotonic())
+        sockets, status, snapshot_notes = read_sockets(probe.get("ss", True) is not False, deadline)
+        aggregator.add(sockets, _utc_now())
+        if status not in statuses:
+            statuses.append(status)
+        for note in snapshot_notes:
+            if note not in notes:
+                notes.append(note)
+    data = aggregator.to_data()
+    data.update(ss=statuses, notes=notes, root=os.geteuid() == 0 if hasattr(os, "geteuid") else None,
+                self=list(aggregator.exclude) if aggregator.exclude else None)
+    return _outcome("pass", "sampled", "%d samples: %d peers, %d listening sockets" % (
+        data["samples"], len(data["peers"]), len(data["listening"])), data=data)
+
+
+CHECKS = {
+    "tcp_connect": check_tcp_connect,
+    "udp_exchange": check_udp_exchange,
+    "reflect": check_reflect,
+    "callback": check_callback,
+    "dns": check_dns,
+    "route": check_route,
+    "host_facts": check_host_facts,
+    "http": check_http,
+    "sample_connections": check_sample_connections,
+}
+
+
+# ---------------------------------------------------------------- runner: the plan in, one JSON line per result out
+
+_port_locks = {}
+_port_locks_guard = threading.Lock()
+
+
+class _NoLock(object):  # contextlib.nullcontext is 3.7+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+_NO_LOCK = _NoLock()
+
+
+def _fixed_port_lock(probe):
+    """Probes binding the same fixed source port (or, for call-backs, the
+    same inbound port to listen on) must not overlap (EADDRINUSE)."""
+    if probe["check"] == "callback":
+        port, proto = probe.get("port"), "listen-%s" % probe.get("protocol", "tcp")
+    else:
+        port = probe.get("source_port")
+        if probe["check"] == "reflect":
+            proto = probe.get("protocol", "udp")
+        else:
+            proto = {"tcp_connect": "tcp", "udp_exchange": "udp"}.get(probe["check"])
+    if not port or not isinstance(port, int) or proto is None:
+        return None
+    with _port_locks_guard:
+        return _port_locks.setdefault((proto, port), threading.Lock())
+
+
+def _utc_now():
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds")
+
+
+def _run_check(probe):
+    check = CHECKS.get(probe["check"])
+    if check is None:
+        return _outcome("inconclusive", "unknown_check",
+                        "this agent has no check %r" % probe["check"])
+    try:
+        return check(probe, time.monotonic() + probe.get("timeout_ms", DEFAULT_TIMEOUT_MS) / 1000.0)
+    except Done as done:
+        return done.outcome
+    except ProbeError as exc:
+        return _outcome("inconclusive", "bad_probe", str(exc))
+    except Exception as exc:  # one probe's bug must not stop the others
+        return _outcome("inconclusive", "agent_error", "%s: %s" % (type(exc).__name__, exc))
+
+
+def run_probe(probe):
+    """Run one probe; never raises.  Returns the full result line.  Waiting
+    for a fixed source port's lock is not part of the probe's time."""
+    lock = _fixed_port_lock(probe) or _NO_LOCK
+    with lock:
+        started = _utc_now()
+        outcome = _run_check(probe)
+    line = {"type": "result", "id": probe["id"], "check": probe["check"],
+            "meta": probe.get("meta") or {}, "started": started}
+    line.update(outcome)
+    return line
+
+
+def parse_plan(text):
+    """Validate the plan's structure; PlanError with a readable message."""
+    try:
+        plan = json.loads(text)
+    except ValueError as exc:
+        raise PlanError("plan is not JSON: %s" % exc)
+    if not isinstance(plan, dict):
+        raise PlanError("plan must be a JSON object")
+    if plan.get("version", 1) != 1:
+        raise PlanError("unsupported plan version %r (this agent speaks 1)" % plan.get("version"))
+    jobs = plan.get("jobs", DEFAULT_JOBS)
+    if not isinstance(jobs, int) or isinstance(jobs, bool):
+        raise PlanError("jobs must be an integer")
+    probes = plan.get("probes")
+    if not isinstance(probes, list):
+        raise PlanError("plan needs a list 'probes'")
+    seen = set()
+    for n, probe in enumerate(probes):
+        if not isinstance(probe, dict):
+            raise PlanError("probe #%d is not an object" % n)
+        if not isinstance(probe.get("id"), (str, int)) or probe["id"] in seen:
+            raise PlanError("probe #%d needs a unique string or integer 'id'" % n)
+        seen.add(probe["id"])
+        if not isinstance(probe.get("check"), str):
+            raise PlanError("probe %r needs a string 'check'" % probe["id"])
+        if not isinstance(probe.get("meta", {}), (dict, type(None))):
+            raise PlanError("probe %r: meta must be an object" % probe["id"])
+        timeout = probe.get("timeout_ms", DEFAULT_TIMEOUT_MS)
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+            raise PlanError("probe %r: timeout_ms must be a positive number" % probe["id"])
+    return max(1, min(256, jobs)), probes
+
+
+class _Out(object):
+    def __init__(self, stream):
+        self.stream, self.lock = stream, threading.Lock()
+
+    def line(self, obj):
+        with self.lock:
+            self.stream.write(json.dumps(obj, sort_keys=True) + "\n")
+            self.stream.flush()
+
+
+def run(stdin=None, stdout=None):
+    """The `run` subcommand: plan on stdin, JSON lines on stdout.  -> exit code."""
+    stdin = stdin or sys.stdin.buffer
+    out = _Out(stdout or sys.stdout)
+    t0 = time.monotonic()
+    try:
+        raw = stdin.read()
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        if rehearsal_requested(text):  # see the "rehearsal" section below
+            return run_rehearsal(text, out)
+        jobs, probes = parse_plan(text)
+    except (PlanError, UnicodeDecodeError) as exc:
+        out.line({"type": "error", "detail": str(exc)})
+        return 2
+    out.line({"type": "hello", "agent_version": AGENT_VERSION,
+              "python": platform.python_version(), "pid": os.getpid()})
+    counts = {"pass": 0, "fail": 0, "inconclusive": 0}
+    _ROUTES.prime(probes)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        for future in concurrent.futures.as_completed([pool.submit(run_probe, p) for p in probes]):
+            line = future.result()
+            counts[line["status"]] += 1
+            out.line(line)
+    summary = {"type": "summary", "agent_version": AGENT_VERSION, "total": len(probes),
+               "elapsed_ms": round(_ms_since(t0), 3)}
+    summary.update(counts)
+    out.line(summary)
+    return 0
+
+
+# ---------------------------------------------------------------- reflector: answers with the address it saw
+
+def _json_object(raw):
+    try:
+        msg = json.loads(raw.decode("utf-8").strip())
+    except ValueError:
+        return {}
+    return msg if isinstance(msg, dict) else {}
+
+
+def reflection(peer, proto, request):
+    """The reflector's answer to one request (bytes) from peer (sockaddr)."""
+    nonce = None
+    try:
+        msg = json.loads(request.decode("utf-8").strip())
+        if isinstance(msg, dict) and isinstance(msg.get("nonce"), str):
+            nonce = msg["nonce"][:64]
+    except ValueError:
+        pass
+    return json.dumps({"migready": "reflect", "nonce": nonce, "proto": proto,
+                       "observed": _addr(peer)}).encode("ascii")
+
+
+CALLBACK_MAX_ADDRESSES = 4
+CALLBACK_MAX_TIMEOUT_MS = 10000
+CALLBACK_RATE = 10  # call-back requests per source address per window
+CALLBACK_WINDOW_S = 60.0
+_NONCE = re.compile(r"^[0-9A-Za-z_-]{8,64}$")
+
+
+class CallbackRefused(Exception):
+    """A call-back request the reflector will not carry out (reason, detail)."""
+
+    def __init__(self, reason, detail):
+        Exception.__init__(self, detail)
+        self.reason, self.detail = reason, detail
+
+
+class CallbackPolicy(object):
+    """What a reflector may call back, and how often.
+
+    Why so strict: a reflector that connects wherever it is told is a
+    port-scanner for anyone who can reach it.  So it calls only the source
+    address it observed on the request's TCP connection (a handshake, not
+    a spoofable datagram), or addresses inside the CIDRs it was started with;
+    only the port named in the request; each request (nonce) once; at most
+    `rate` requests per source address per `window` seconds; and, with a
+    token, only for requests that carry it."""
+
+    def __init__(self, allow=(), token=None, rate=CALLBACK_RATE, window=CALLBACK_WINDOW_S):
+        self.allow = [ipaddress.ip_network(c, strict=False) for c in allow]
+        self.token, self.rate, self.window = token, rate, window
+        self._lock = threading.Lock()
+        self._recent = {}  # source address -> times of its recent requests
+        self._nonces = {}  # nonce -> time first seen (pruned after a window)
+
+    def admit(self, source_ip, msg):
+        """Check one request; CallbackRefused, else the validated
+        (nonce, proto, port, addresses, timeout_ms)."""
+        if self.token is not None:
+            given = msg.get("token")
+            if not isinstance(given, str) or not hmac.compare_digest(given.encode("utf-8"),
+                                                                     self.token.encode("utf-8")):
+                raise CallbackRefused("bad_token", "this reflector needs its shared token "
+                                      "(--token-file) and the request did not carry it")
+        nonce, proto, port = msg.get("nonce"), msg.get("proto", "tcp"), msg.get("port")
+        addresses, timeout = msg.get("addresses") or [], msg.get("timeout_ms", 3000)
+        if not isinstance(nonce, str) or not _NONCE.match(nonce):
+            raise CallbackRefused("bad_request", "nonce must be 8-64 letters or digits")
+        if proto not in ("tcp", "udp"):
+            raise CallbackRefused("bad_request", "proto must be tcp or udp")
+        if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
+            raise CallbackRefused("bad_request", "port must be 1-65535")
+        if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout <= 0:
+            raise CallbackRefused("bad_request", "timeout_ms must be a positive integer")
+        if not isinstance(addresses, list) or len(addresses) > CALLBACK_MAX_ADDRESSES:
+            raise CallbackRefused("bad_request", "addresses must be a list of at most %d addresses"
+                                  % CALLBACK_MAX_ADDRESSES)
+        try:
+            addresses = [str(ipaddress.ip_address(a)) for a in addresses if isinstance(a, str)]
+        except ValueError:
+            raise CallbackRefused("bad_request", "addresses must be IP addresses (names are never resolved)")
+        now = time.monotonic()
+        with self._lock:
+            for old in [n for n, t in self._nonces.items() if now - t > self.window]:
+                del self._nonces[old]
+            if nonce in self._nonces:
+                raise CallbackRefused("repeated", "request %s was already carried out; "
+                                      "each request calls back once" % nonce)
+            if len(self._recent) > 4096:  # forget sources that went quiet
+                self._recent = {ip: ts for ip, ts in self._recent.items() if ts and now - ts[-1] < self.window}
+            times = [t for t in self._recent.get(source_ip, ()) if now - t < self.window]
+            if len(times) >= self.rate:
+                self._recent[source_ip] = times
+                raise CallbackRefused("rate_limited", "more than %d call-back requests from %s in %.0f s"
+                                      % (self.rate, source_ip, self.window))
+            self._recent[source_ip] = times + [now]
+            self._nonces[nonce] = now
+        return nonce, proto, port, list(dict.fromkeys(addresses)), min(timeout, CALLBACK_MAX_TIMEOUT_MS)
+
+    def allows(self, ip):
+        addr = ipaddress.ip_address(ip)
+        return any(addr.version == net.version and addr in net for net in self.allow)
+
+
+def _call_back(ip, port, proto, tag, ack, timeout):
+    """Connect (tcp) or send and await the ack (udp) once -> call record."""
+    family = socket.AF_INET6 if ":" in ip else socket.AF_INET
+    kind = socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM
+    call = {"ip": ip, "port": port, "proto": proto, "status": None, "latency_ms": None,
+            "local": None, "timeout_ms": int(timeout * 1000)}
+    sock = socket.socket(family, kind)
+    t0 = time.monotonic()
+    try:
+        sock.settimeout(timeout)
+        sock.connect((ip, port))
+        call["local"] = _addr(sock.getsockname())
+        if proto == "tcp":
+            call["latency_ms"] = round(_ms_since(t0), 3)
+            call["status"] = "connected"
+            sock.sendall(tag)
+            return call
+        sock.send(tag)
+        deadline = t0 + timeout
+        while True:
+            sock.settimeout(_remaining(deadline))
+            if sock.recv(512).startswith(ack.rstrip(b"\n")):
+                call["latency_ms"] = round(_ms_since(t0), 3)
+                call["status"] = "answered"
+                return call
+    except socket.timeout:
+        call["status"] = "timeout" if proto == "tcp" else "silent"
+    except ConnectionRefusedError:
+        call["status"] = "refused"
+    except OSError as exc:
+        call["status"] = "unreachable" if exc.errno in UNREACHABLE_ERRNOS else "error"
+        call["detail"] = str(exc)
+    finally:
+        sock.close()
+    return call
+
+
+def callback_answer(peer, msg, policy):
+    """Carry out one call-back request from peer (its TCP sockaddr) -> answer dict."""
+    observed = _addr(peer)
+    answer = {"migready": "callback", "nonce": msg.get("nonce") if isinstance(msg.get("nonce"), str) else None,
+              "observed": observed, "calls": [], "refused": None,
+              "allow": [str(n) for n in policy.allow] if policy else [],
+              "token_required": bool(policy and policy.token is not None)}
+    try:
+        if policy is None:
+            raise CallbackRefused("disabled", "call-backs are disabled on this reflector")
+        nonce, proto, port, addresses, timeout_ms = policy.admit(observed["ip"], msg)
+    except CallbackRefused as exc:
+        answer.update(refused=exc.reason, detail=exc.detail)
+        return answer
+    answer.update(proto=proto, port=port)
+    targets = [(observed["ip"], ["observed"])]
+    for ip in addresses:
+        if ip == observed["ip"]:
+            targets[0][1].append("requested")
+        elif policy.allows(ip):
+            targets.append((ip, ["requested"]))
+        else:
+            answer["calls"].append({"ip": ip, "port": port, "proto": proto, "roles": ["requested"],
+                                    "status": "not_allowed", "index": None,
+                                    "detail": "not the observed address %s and outside --callback-allow (%s)"
+                                    % (observed["ip"], ", ".join(answer["allow"]) or "none given")})
+    made = [None] * len(targets)
+
+    def call(i):
+        ip, roles = targets[i]
+        made[i] = _call_back(ip, port, proto, _callback_tag(nonce, i), _callback_tag(nonce, i, True),
+                             timeout_ms / 1000.0)
+        made[i].update(roles=roles, index=i)
+    workers = [threading.Thread(target=call, args=(i,)) for i in range(len(targets))]
+    for worker in workers:
+        worker.daemon = True
+        worker.start()
+    for worker in workers:
+        worker.join(timeout_ms / 1000.0 + 2)
+    answer["calls"] = [c for c in made if c is not None] + answer["calls"]
+    return answer
+
+
+class Reflector(object):
+    """UDP+TCP reflector.  start() binds (port 0 = pick one; same port for both)."""
+
+    def __init__(self, bind="0.0.0.0", port=REFLECTOR_PORT, udp=True, tcp=True,
+                 log=None, once=False, callback=None):
+        self.bind, self.port, self.udp, self.tcp = bind, port, udp, tcp
+        # call-back requests (TCP only): observed address only, unless the policy allows more
+        self.callback = callback if callback is not None else CallbackPolicy()
+        self.callbacks_served = []  # the answers to call-back requests, in order
+        self.log = log if log is not None else sys.stderr
+        self.once, self.stopped = once, threading.Event()
+        self.sockets, self.threads = {}, []
+
+    def _log(self, text):
+        try:
+            self.log.write(text + "\n")
+            self.log.flush()
+        except (OSError, ValueError):
+            pass
+
+    def _bind_all(self, family, port):
+        for proto in ("udp", "tcp"):
+            if not getattr(self, proto):
+                continue
+            kind = socket.SOCK_DGRAM if proto == "udp" else socket.SOCK_STREAM
+            sock = self.sockets[proto] = socket.socket(family, kind)
+            if proto == "tcp":
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((self.bind, port))
+            if proto == "tcp":
+                sock.listen(64)
+            port = sock.getsockname()[1]  # port 0: TCP gets the port UDP was given
+            sock.settimeout(0.2)
+        return port
+
+    def start(self):
+        """Bind (OSError if the port is taken) and serve in daemon threads."""
+        family = socket.getaddrinfo(self.bind, None, 0, socket.SOCK_DGRAM)[0][0]
+        for attempt in range(1 if self.port else 10):
+            try:
+                self.port = self._bind_all(family, self.port)
+                break
+            except OSError:
+                for sock in self.sockets.values():
+                    sock.close()
+                self.sockets.clear()
+                if self.port or attempt == 9:
+                    raise
+        for proto in self.sockets:
+            worker = threading.Thread(target=getattr(self, "_serve_" + proto), name=proto)
+            worker.daemon = True
+            self.threads.append(worker)
+        for worker in self.threads:
+            worker.start()
+        for proto in self.sockets:
+            self._log("listening %s %s:%s" % (proto, self.bind, self.port))
+        return self
+
+    def _served(self):
+        if self.once:
+            self.stopped.set()
+
+    def _serve_udp(self):
+        sock = self.sockets["udp"]
+        while not self.stopped.is_set():
+            try:
+                request, peer = sock.recvfrom(4096)
+                sock.sendto(reflection(peer, "udp", request), peer)
+            except socket.timeout:
+                continue
+            except OSError as exc:
+                self._log("udp error: %s" % exc)
+                continue
+            self._log("udp %s:%s" % (_unmap(peer[0]), peer[1]))
+            self._served()
+
+    def _serve_tcp(self):
+        sock = self.sockets["tcp"]
+        while not self.stopped.is_set():
+            try:
+                conn, peer = sock.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                continue
+            worker = threading.Thread(target=self._answer_tcp, args=(conn, peer))
+            worker.daemon = True
+            worker.start()
+
+    def _answer_tcp(self, conn, peer):
+        try:
+            conn.settimeout(2.0)
+            request = b""
+            try:
+                while b"\n" not in request and len(request) < 4096:
+                    chunk = conn.recv(4096 - len(request))
+                    if not chunk:
+                        break
+                    request += chunk
+            except socket.timeout:
+                pass
+            msg = _json_object(request)
+            if msg.get("migready") == "callback":
+                conn.settimeout(CALLBACK_MAX_TIMEOUT_MS / 1000.0 + 5)
+                answer = callback_answer(peer, msg, self.callback)
+                self.callbacks_served.append(answer)
+                conn.sendall(json.dumps(answer).encode("ascii") + b"\n")
+                self._log("callback from %s:%s: %s" % (_unmap(peer[0]), peer[1], answer.get("refused") or ", ".join(
+                    "%s %s:%s %s" % (c["proto"], c["ip"], c["port"], c["status"]) for c in answer["calls"])))
+                return
+            conn.sendall(reflection(peer, "tcp", request) + b"\n")
+            self._log("tcp %s:%s" % (_unmap(peer[0]), peer[1]))
+        except OSError as exc:
+            self._log("tcp %s:%s error: %s" % (_unmap(peer[0]), peer[1], exc))
+        finally:
+            conn.close()
+            self._served()
+
+    def stop(self):
+        self.stopped.set()
+        for worker in self.threads:
+            worker.join(1.0)
+        for sock in self.sockets.values():
+            sock.close()
+
+
+def serve_reflector(bind="0.0.0.0", port=REFLECTOR_PORT, udp=True, tcp=True,
+                    ready=None, stop=None, log=None, once=False, callback=None):
+    """Run a reflector until stop (threading.Event) is set or, with once,
+    one peer was answered.  ready: an Event to set, or a callable given the
+    started Reflector (its .port is the real port)."""
+    reflector = Reflector(bind, port, udp, tcp, log=log, once=once, callback=callback).start()
+    stop = stop if stop is not None else threading.Event()
+    if callable(ready):
+        ready(reflector)
+    elif ready is not None:
+        ready.set()
+    try:
+        while not (stop.wait(0.2) or reflector.stopped.is_set()):
+            pass
+    finally:
+        reflector.stop()
+    return 0
+
+
+def check_serve_callbacks(probe, deadline):
+    """Be the call-back vantage point for one probe run (a `vantage_hosts` entry).
+
+    Guards incident 5 from a host in the peer's zone: the host side runs this
+    on the vantage host while the staging host runs its `callback` probes
+    against it.  A call-back reflector for the run only: TCP, the port in the
+    plan, a per-run token, the plan's CIDRs, and it stops once it served the
+    `expect` requests (or at the timeout)."""
+    token = _field(probe, "token", str)
+    expect = probe.get("expect", 1)
+    if isinstance(expect, bool) or not isinstance(expect, int) or expect < 1:
+        raise ProbeError("field 'expect' must be a positive integer")
+    allow = probe.get("callback_allow") or []
+    if not isinstance(allow, list) or not all(isinstance(c, str) for c in allow):
+        raise ProbeError("field 'callback_allow' must be a list of CIDRs")
+    try:
+        policy = CallbackPolicy(allow, token, rate=max(CALLBACK_RATE, expect))
+    except ValueError as exc:
+        raise ProbeError("callback_allow: %s" % exc)
+    log = io.StringIO()
+    bind = probe.get("bind") or "0.0.0.0"
+    try:
+        reflector = Reflector(bind, _port(probe, "port"), udp=False, tcp=True, log=log,
+                              callback=policy).start()
+    except OSError as exc:
+        return _outcome("inconclusive", "listen_failed", "cannot listen for call-back requests on %s:%s: %s"
+                        % (bind, probe.get("port"), exc))
+    try:
+        while len(reflector.callbacks_served) < expect and time.monotonic() < deadline - 0.3:
+            time.sleep(0.05)
+    finally:
+        reflector.stop()
+    served = reflector.callbacks_served
+    data = {"served": len(served), "expected": expect, "log": log.getvalue().splitlines()[-50:],
+            "calls": [c for a in served for c in a.get("calls") or ()]}
+    if len(served) < expect:
+        return _outcome("inconclusive", "not_asked", "served %d of %d call-back requests before the timeout"
+                        % (len(served), expect), data=data)
+    return _outcome("pass", "served", "served %d call-back request%s" % (expect, "" if expect == 1 else "s"),
+                    data=data)
+
+
+CHECKS["serve_callbacks"] = check_serve_callbacks
+
+
+def _read_token(path):
+    """The shared call-back token: the first line of a small regular file."""
+    if path is None:
+        return None
+    if not os.path.isfile(path):
+        raise ValueError("--token-file %s: not a regular file" % path)
+    with open(path, "rb") as fh:
+        raw = fh.read(4097)
+    token = raw.decode("utf-8", "replace").strip().split("\n")[0].strip()
+    if len(raw) > 4096 or not token:
+        raise ValueError("--token-file %s: must hold one token line (at most 4 KiB)" % path)
+    return token
+
+
+# ---------------------------------------------------------------- rehearsal: break one dependency, always reverted
+#
+# Degraded-dependency rehearsal (incidents 2 and 3; `migready rehearse`).
+# Plan: {"version": 1, "mode": "rehearse", "rehearsal": {...}} or
+# {"version": 1, "mode": "rehearse-cleanup", "chain": NAME or null}.
+# The fault lives in ONE dedicated iptables chain named after the run
+# (MIGREADY-...), jumped to from OUTPUT, so removing it can never touch
+# another rule.  The revert is armed BEFORE the fault goes in: a watchdog
+# process in its own session (setsid: it survives the SSH session, the
+# agent and the client) deletes the chain at the deadline.  The agent also
+# deletes it when the fault window ends, on SIGTERM/SIGHUP/SIGINT and when
+# its stdout breaks (the client went away); the client runs a cleanup after
+# an interrupted rehearsal; `rehearse --cleanup` removes any leftover.
+# The agent reports facts (each health call's latency and answer); the host
+# side judges them (migready.checks.probing.rehearsal).
+
+CHAIN_PREFIX = "MIGREADY-"
+CHAIN_NAME = re.compile(r"^MIGREADY-[A-Z0-9]{4,18}$")
+REHEARSAL_FAULTS = ("blackhole", "reject", "delay")
+MAX_REHEARSAL_S = 600
+CAP_NET_ADMIN = 12
+_SBIN_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+# The watchdog is this constant program, started with argv
+# [python, -I, -c, WATCHDOG_CODE, chain, seconds, tool...]: no shell, and the
+# chain name is checked against CHAIN_NAME first.  It says "armed PID" on
+# stdout once its signal handlers are in place, then detaches its stdio.
+WATCHDOG_CODE = r'''# migready-rehearsal-watchdog: removes one fault chain at its deadline
+import os, signal, subprocess, sys, time
+chain, seconds, tools = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
+deadline = time.monotonic() + seconds
+def remove(*_):
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    for tool in tools:
+        for _ in range(16):
+            if subprocess.call([tool, "-w", "-D", "OUTPUT", "-j", chain], **quiet) != 0:
+                break
+        subprocess.call([tool, "-w", "-F", chain], **quiet)
+        subprocess.call([tool, "-w", "-X", chain], **quiet)
+    os._exit(0)
+signal.signal(signal.SIGTERM, remove)
+signal.signal(signal.SIGHUP, signal.SIG_IGN)
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+sys.stdout.write("armed %d\n" % os.getpid())
+sys.stdout.flush()
+null = os.open(os.devnull, os.O_RDWR)
+for fd in (0, 1, 2):
+    os.dup2(null, fd)
+while deadline - time.monotonic() > 0:
+    time.sleep(min(1.0, max(0.01, deadline - time.monotonic())))
+remove()
+'''
+
+
+class _Stop(Exception):
+    """A signal asked the rehearsal to stop: the fault comes out on the way."""
+
+
+def _tool(name):
+    return shutil.which(name, path=os.environ.get("PATH", "") + ":" + _SBIN_PATH)
+
+
+def _family_tool(ip):
+    return "ip6tables" if ":" in ip else "iptables"
+
+
+def fault_rules(chain, addresses, port, protocol, fault):
+    """The fault as (tool, argv) pairs, in order: the chain, one rule per address, the jump
+    from OUTPUT (inserted first, so no earlier ACCEPT bypasses it).  Only `addresses` and
+    `port` are matched; nothing else on the host is affected."""
+    if not CHAIN_NAME.match(chain):
+        raise ValueError("chain name %r is not a migready chain" % chain)
+    if fault not in ("blackhole", "reject"):
+        raise ValueError("no iptables rules for fault %r" % fault)
+    rules, families = [], []
+    for ip in addresses:
+        tool = _family_tool(ip)
+        if tool not in families:
+            families.append(tool)
+            rules.append((tool, ["-N", chain]))
+        match = ["-A", chain, "-d", ip, "-p", protocol, "--dport", str(port)]
+        if fault == "blackhole":
+            target = ["-j", "DROP"]
+        elif protocol == "tcp":
+            target = ["-j", "REJECT", "--reject-with", "tcp-reset"]
+        else:
+            unreachable = "icmp6-port-unreachable" if tool == "ip6tables" else "icmp-port-unreachable"
+            target = ["-j", "REJECT", "--reject-with", unreachable]
+        rules.append((tool, match + target))
+    for tool in families:
+        rules.append((tool, ["-I", "OUTPUT", "1", "-j", chain]))
+    return rules
+
+
+def revert_rules(chain, tools):
+    """What removes the chain again (the watchdog runs the same steps)."""
+    out = []
+    for tool in tools:
+        out += [(tool, ["-D", "OUTPUT", "-j", chain]), (tool, ["-F", chain]), (tool, ["-X", chain])]
+    return out
+
+
+def _iptables(tool, argv, timeout=20):
+    path = _tool(tool)
+    if path is None:
+        return 127, "%s not found" % tool
+    try:
+        proc = subprocess.run([path, "-w"] + list(argv), stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, timeout=timeout)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return 126, str(exc)
+    return proc.returncode, (proc.stderr or proc.stdout).decode("utf-8", "replace").strip()
+
+
+def _chain_exists(tool, chain):
+    return _iptables(tool, ["-S", chain])[0] == 0
+
+
+def remove_chain(chain, tools=("iptables", "ip6tables")):
+    """Delete the jumps to `chain` and the chain itself; -> the tools where it is still there."""
+    left = []
+    for tool in tools:
+        if _tool(tool) is None or not _chain_exists(tool, chain):
+            continue
+        for _ in range(16):
+            if _iptables(tool, ["-D", "OUTPUT", "-j", chain])[0] != 0:
+                break
+        _iptables(tool, ["-F", chain])
+        _iptables(tool, ["-X", chain])
+        if _chain_exists(tool, chain):
+            left.append(tool)
+    return left
+
+
+def migready_chains(tool):
+    """Every migready rehearsal chain `tool` lists (leftovers, for --cleanup)."""
+    code, text = _iptables(tool, ["-S"])
+    if code != 0:
+        return []
+    return sorted({line.split()[1] for line in text.splitlines()
+                   if line.startswith("-N ") and len(line.split()) == 2 and CHAIN_NAME.match(line.split()[1])})
+
+
+def _net_admin():
+    """root, or CAP_NET_ADMIN in the effective set."""
+    if os.geteuid() == 0:
+        return True
+    try:
+        with open("/proc/self/status") as handle:
+            for line in handle:
+                if line.startswith("CapEff:"):
+                    return bool(int(line.split()[1], 16) >> CAP_NET_ADMIN & 1)
+    except (OSError, ValueError, IndexError):
+        pass
+    return False
+
+
+def _netem_available():
+    if os.path.isdir("/sys/module/sch_netem"):
+        return True
+    release = platform.uname().release
+    for root, _, files in os.walk("/lib/modules/%s/kernel/net/sched" % release):
+        if any(f.startswith("sch_netem.") for f in files):
+            return True
+    return False
+
+
+def _is_local_address(ip):
+    """An address of THIS host (it can be bound to): the health endpoint must be here."""
+    family = socket.AF_INET6 if ":" in ip else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.bind((ip, 0))
+        return True
+    except OSError:
+        return False
+    finally:
+        sock.close()
+
+
+def _resolve_addresses(target, port, protocol):
+    kind = socket.SOCK_DGRAM if protocol == "udp" else socket.SOCK_STREAM
+    try:
+        ipaddress.ip_address(target)
+        return [target]
+    except ValueError:
+        pass
+    found = []
+    for info in resolve(target, port, kind, time.monotonic() + 5):
+        ip = _unmap(info[4][0].split("%")[0])
+        if ip not in found:
+            found.append(ip)
+    return found
+
+
+def health_call(health, timeout_s):
+    """Call the service's health endpoint once: {latency_ms, status, ok, error, timed_out}.
+
+    http(s): a GET, no proxy, no redirect, certificates not verified (the call
+    measures the request path, it vouches for nothing); ok means 2xx/3xx.
+    tcp://host:port: connect and wait for the first bytes the service sends.
+    """
+    t0 = time.monotonic()
+    call = {"status": None, "ok": False, "error": None, "timed_out": False}
+    parts = urllib.parse.urlsplit(health)
+    try:
+        if parts.scheme in ("http", "https"):
+            handlers = [urllib.request.ProxyHandler({}), _NoRedirect()]
+            if parts.scheme == "https" and ssl is not None:
+                handlers.append(urllib.request.HTTPSHandler(context=ssl._create_unverified_context()))
+            opener = urllib.request.build_opener(*handlers)
+            try:
+                with opener.open(health, timeout=timeout_s) as response:
+                    response.read(65536)
+                    call["status"] = response.status
+            except urllib.error.HTTPError as exc:
+                call["status"] = exc.code
+                exc.close()
+            call["ok"] = 200 <= call["status"] < 400
+        else:
+            sock = socket.create_connection((parts.hostname, parts.port), timeout=timeout_s)
+            try:
+                call["ok"] = bool(sock.recv(1))
+                call["status"] = "data" if call["ok"] else "closed"
+            finally:
+                sock.close()
+    except urllib.error.URLError as exc:
+        reason = exc.reason
+        call["timed_out"] = isinstance(reason, socket.timeout) or "timed out" in str(reason)
+        call["error"] = "%s" % (reason,)
+    except Exception as exc:  # socket.timeout, resets, a truncated answer: all are facts
+        call["timed_out"] = isinstance(exc, socket.timeout) or "timed out" in str(exc)
+        call["error"] = "%s: %s" % (type(exc).__name__, exc)
+    call["latency_ms"] = round(_ms_since(t0), 3)
+    return call
+
+
+def _check_rehearsal(r):
+    """Validate the rehearsal part of the plan; PlanError with a readable message."""
+    if not isinstance(r, dict):
+        raise PlanError("rehearsal must be an object")
+    for name, kind in (("chain", str), ("dependency", str), ("fault", str), ("health", str),
+                       ("protocol", str), ("targets", list), ("duration_s", (int, float)),
+                       ("fail_fast_ms", (int, float)), ("call_timeout_ms", (int, float))):
+        if not isinstance(r.get(name), kind) or isinstance(r.get(name), bool):
+            raise PlanError("rehearsal.%s is missing or has the wrong type" % name)
+    if not CHAIN_NAME.match(r["chain"]):
+        raise PlanError("rehearsal.chain %r is not a migready chain name" % r["chain"])
+    if r["fault"] not in REHEARSAL_FAULTS:
+        raise PlanError("rehearsal.fault must be one of %s" % ", ".join(REHEARSAL_FAULTS))
+    if r["protocol"] not in ("tcp", "udp"):
+        raise PlanError("rehearsal.protocol must be tcp or udp")
+    if not 0 < r["duration_s"] <= MAX_REHEARSAL_S:
+        raise PlanError("rehearsal.duration_s must be within 1 s and %d s" % MAX_REHEARSAL_S)
+    if not isinstance(r.get("port"), int) or not 0 < r["port"] < 65536:
+        raise PlanError("rehearsal.port must be a port number")
+    if not r["targets"] or not all(isinstance(t, str) and t for t in r["targets"]):
+        raise PlanError("rehearsal.targets must list the dependency's targets")
+    if urllib.parse.urlsplit(r["health"]).scheme not in ("http", "https", "tcp"):
+        raise PlanError("rehearsal.health must be http://, https:// or tcp://")
+
+
+class _Rehearsal(object):
+    """One rehearsal on this host: preconditions, baseline, fault, revert, recovery."""
+
+    def __init__(self, r, out):
+        self.r, self.out = r, out
+        self.chain = r["chain"]
+        self.budget_s = r["fail_fast_ms"] / 1000.0
+        self.call_timeout = r["call_timeout_ms"] / 1000.0
+        self.interval = max(0.1, r.get("interval_ms", 500) / 1000.0)
+        self.max_calls = int(r.get("max_calls", 1200))
+        self.calls = 0
+        self.tools = []
+        self.watchdog = None
+        self.applied = False
+
+    def event(self, name, **data):
+        data.update({"type": "rehearsal", "event": name, "at": _utc_now()})
+        self.out.line(data)
+
+    def stop(self, reason, detail):
+        self.event("inconclusive", reason=reason, detail=detail)
+
+    def preconditions(self, addresses):
+        """None, or (reason, detail) why the fault cannot be rehearsed here (never a pass)."""
+        r = self.r
+        if r["fault"] == "delay":
+            if _tool("tc") is None:
+                return "tc_missing", "delay needs tc (iproute2) with netem; tc is not installed"
+            if not _netem_available():
+                return "netem_missing", "delay needs the sch_netem qdisc; this kernel has no netem"
+            return "delay_unsupported", ("tc netem is present, but this agent injects only blackhole "
+                                         "and reject faults; delay is not implemented yet")
+        if not _net_admin():
+            return "not_root", "changing the firewall needs root or CAP_NET_ADMIN"
+        for tool in sorted(set(_family_tool(ip) for ip in addresses)):
+            if _tool(tool) is None:
+                return "iptables_missing", "%s is not installed (nft-only hosts are not supported)" % tool
+            if _chain_exists(tool, self.chain):
+                return "chain_exists", "chain %s already exists (%s): another rehearsal?" % (self.chain, tool)
+        health = urllib.parse.urlsplit(r["health"])
+        try:
+            local = [ip for ip in _resolve_addresses(health.hostname or "", health.port or 80, "tcp")]
+        except OSError as exc:
+            return "health_unresolved", "health host %s does not resolve: %s" % (health.hostname, exc)
+        if not any(_is_local_address(ip) for ip in local):
+            return "health_not_local", ("the health endpoint %s is not on this host (%s): the rehearsal "
+                                        "breaks the dependency here only" % (r["health"], ", ".join(local)))
+        return None
+
+    def call(self, stage):
+        if self.calls >= self.max_calls:
+            return None
+        self.calls += 1
+        result = health_call(self.r["health"], self.call_timeout)
+        result.update({"type": "call", "stage": stage, "n": self.calls, "at": _utc_now()})
+        self.out.line(result)
+        return result
+
+    def series(self, stage, until=None, count=None, done=None):
+        """Calls at a bounded rate (one at a time, at most one per interval)."""
+        made = []
+        while True:
+            if count is not None and len(made) >= count:
+                return made
+            if until is not None and time.monotonic() >= until:
+                return made
+            started = time.monotonic()
+            result = self.call(stage)
+            if result is None:
+                return made
+            made.append(result)
+            if done is not None and done(result):
+                return made
+            pause = self.interval - (time.monotonic() - started)
+            if pause > 0:
+                time.sleep(pause)
+
+    def arm(self, seconds):
+        """Start the watchdog and wait until it says it is armed: the revert exists before the fault."""
+        proc = subprocess.Popen([sys.executable, "-I", "-c", WATCHDOG_CODE, self.chain, "%.3f" % seconds]
+                                + [_tool(t) for t in self.tools],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
+        line = proc.stdout.readline().decode("ascii", "replace").split()
+        proc.stdout.close()
+        if line[:1] != ["armed"]:
+            proc.kill()
+            return None
+        self.watchdog = proc
+        return proc.pid
+
+    def apply(self, rules):
+        for tool, argv in rules:
+            code, text = _iptables(tool, argv)
+            if code != 0:
+                return "%s %s: %s" % (tool, " ".join(argv), text or "exit %d" % code)
+            self.applied = True
+        return None
+
+    def revert(self):
+        left = remove_chain(self.chain, self.tools) if self.tools else []
+        if self.watchdog is not None:
+            try:
+                self.watchdog.terminate()  # it removes the (already removed) chain and exits
+                self.watchdog.wait(10)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+        return left
+
+    def run(self):
+        r = self.r
+        protocol, port = r["protocol"], r["port"]
+        try:
+            resolved = []
+            for target in r["targets"]:
+                resolved += [ip for ip in _resolve_addresses(target, port, protocol) if ip not in resolved]
+        except OSError as exc:
+            return self.stop("targets_unresolved", "the dependency's targets do not resolve here: %s" % exc)
+        wanted = r.get("addresses") or resolved
+        strays = [ip for ip in wanted if ip not in resolved]
+        if strays:
+            return self.stop("address_refused", "refusing %s: not an address of the dependency's targets (%s)"
+                             % (", ".join(strays), ", ".join(resolved)))
+        addresses = [ip for ip in wanted if not ipaddress.ip_address(ip).is_unspecified]
+        if not addresses:
+            return self.stop("no_addresses", "the dependency's targets give no address to break")
+        self.tools = sorted(set(_family_tool(ip) for ip in addresses))
+        rules = fault_rules(self.chain, addresses, port, protocol, r["fault"]) \
+            if r["fault"] != "delay" else []
+        self.event("planned", addresses=addresses,
+                   rules=[[t] + a for t, a in rules],
+                   revert=[[t] + a for t, a in revert_rules(self.chain, self.tools)])
+        problem = self.preconditions(addresses)
+        if problem:
+            return self.stop(*problem)
+        baseline = self.series("baseline", count=int(r.get("baseline_calls", 3)))
+        bad = [c for c in baseline if not c["ok"] or c["latency_ms"] > r["fail_fast_ms"]]
+        if bad:
+            return self.stop("baseline_unhealthy", "the service is not healthy before the fault: %s"
+                             % (bad[0]["error"] or "answer %s in %.0f ms" % (bad[0]["status"], bad[0]["latency_ms"])))
+        grace = self.call_timeout + 10
+        pid = self.arm(r["duration_s"] + grace)
+        if pid is None:
+            return self.stop("watchdog_failed", "the revert watchdog did not start: no fault applied")
+        self.event("armed", watchdog_pid=pid, deadline_s=round(r["duration_s"] + grace, 3))
+        error = self.apply(rules)
+        if error:
+            left = self.revert()
+            return self.stop("iptables_failed", "installing the fault failed (%s); reverted%s"
+                             % (error, "" if not left else ", BUT the chain is still there"))
+        applied_at = time.monotonic()
+        self.event("applied", chain=self.chain)
+        try:
+            self.series("fault", until=applied_at + r["duration_s"])
+        finally:
+            left = self.revert()
+            reverted_at = time.monotonic()
+            self.applied = False
+            self.event("reverted", removed=not left, left=left,
+                       fault_ms=round((reverted_at - applied_at) * 1000.0, 3))
+        recover_until = reverted_at + float(r.get("recover_s", 30))
+        recovered = self.series("recovery", until=recover_until,
+                                done=lambda c: c["ok"] and c["latency_ms"] <= r["fail_fast_ms"])
+        if recovered and recovered[-1]["ok"] and recovered[-1]["latency_ms"] <= r["fail_fast_ms"]:
+            self.event("recovered", recovery_ms=round(_ms_since(reverted_at), 3))
+        else:
+            self.event("not_recovered", within_s=r.get("recover_s", 30))
+        self.series("after", count=int(r.get("baseline_calls", 3)))
+        return None
+
+    def emergency_revert(self):
+        """On the way out after a signal or a broken stdout: never leave the fault in."""
+        if self.tools:
+            try:
+                remove_chain(self.chain, self.tools)
+            except Exception:
+                pass
+        if self.watchdog is not None and self.watchdog.poll() is None:
+            try:
+                self.watchdog.terminate()
+            except OSError:
+                pass
+
+
+def rehearsal_requested(text):
+    try:
+        plan = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(plan, dict) and plan.get("mode") in ("rehearse", "rehearse-cleanup")
+
+
+def _raise_stop(signum, frame):
+    raise _Stop("signal %d" % signum)
+
+
+def run_rehearsal(text, out):
+    """The `run` subcommand for a rehearsal or cleanup plan.  -> exit code."""
+    t0 = time.monotonic()
+    plan = json.loads(text)
+    try:
+        if plan.get("version", 1) != 1:
+            raise PlanError("unsupported plan version %r (this agent speaks 1)" % plan.get("version"))
+        if plan["mode"] == "rehearse":
+            _check_rehearsal(plan.get("rehearsal"))
+        elif plan.get("chain") is not None and not CHAIN_NAME.match(str(plan.get("chain"))):
+            raise PlanError("chain %r is not a migready chain name" % plan.get("chain"))
+    except PlanError as exc:
+        out.line({"type": "error", "detail": str(exc)})
+        return 2
+    out.line({"type": "hello", "agent_version": AGENT_VERSION,
+              "python": platform.python_version(), "pid": os.getpid()})
+    if plan["mode"] == "rehearse-cleanup":
+        tools = [t for t in ("iptables", "ip6tables") if _tool(t)]
+        chains = [plan["chain"]] if plan.get("chain") else \
+            sorted(set(c for t in tools for c in migready_chains(t)))
+        left = sorted(set(t + ":" + c for c in chains for t in remove_chain(c, tools)))
+        out.line({"type": "cleanup", "chains": chains, "left": left, "net_admin": _net_admin(),
+                  "tools": tools})
+        out.line({"type": "summary", "agent_version": AGENT_VERSION, "total": 0,
+                  "elapsed_ms": round(_ms_since(t0), 3)})
+        return 0
+    rehearsal = _Rehearsal(plan["rehearsal"], out)
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+            previous[signum] = signal.signal(signum, _raise_stop)
+    try:
+        rehearsal.run()
+        out.line({"type": "summary", "agent_version": AGENT_VERSION, "total": rehearsal.calls,
+                  "elapsed_ms": round(_ms_since(t0), 3)})
+        return 0
+    except (_Stop, BrokenPipeError, KeyboardInterrupt, OSError):
+        rehearsal.emergency_revert()
+        return 1
+    finally:
+        rehearsal.emergency_revert()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+# ---------------------------------------------------------------- command line
+
+def main(argv=None):
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv.pop(0) if argv and argv[0] in ("run", "reflector") else "run"
+    if command == "run":
+        if argv:
+            sys.stderr.write("usage: agent.py [run] < plan.json\n")
+            return 2
+        return run()
+    parser = argparse.ArgumentParser(prog="agent.py reflector")
+    parser.add_argument("--bind", default="0.0.0.0")
+    parser.add_argument("--port", type=int, default=REFLECTOR_PORT)
+    parser.add_argument("--udp", action="store_true")
+    parser.add_argument("--tcp", action="store_true")
+    parser.add_argument("--once", action="store_true", help="exit after one peer")
+    parser.add_argument("--callback-allow", action="append", default=[], metavar="CIDR",
+                        help="call-backs may also go to addresses in CIDR (default: only the address "
+                             "the request came from)")
+    parser.add_argument("--token-file", metavar="FILE",
+                        help="call-back requests must carry the token in FILE")
+    parser.add_argument("--callback-rate", type=int, default=CALLBACK_RATE, metavar="N",
+                        help="call-back requests per source address per minute (default %d)" % CALLBACK_RATE)
+    args = parser.parse_args(argv)
+    try:
+        callback = CallbackPolicy(args.callback_allow, _read_token(args.token_file), max(1, args.callback_rate))
+    except (ValueError, OSError) as exc:
+        sys.stderr.write("reflector: %s\n" % exc)
+        return 2
+    both = not (args.udp or args.tcp)
+    stop, previous = threading.Event(), {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            previous[signum] = signal.signal(signum, lambda *_: stop.set())
+    try:
+        return serve_reflector(args.bind, args.port, udp=both or args.udp,
+                               tcp=both or args.tcp, stop=stop, once=args.once, callback=callback)
+    except OSError as exc:
+        sys.stderr.write("reflector: cannot listen on %s:%s: %s\n" % (args.bind, args.port, exc))
+        return 1
+    finally:  # main() may run inside the migready CLI: give its handlers back
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except BrokenPipeError:
+        sys.exit(1)

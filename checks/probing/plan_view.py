@@ -1,0 +1,181 @@
+"""What a probe run will contact, shown before anything is sent.
+
+Probing is the one thing migready does to other people's networks, so, like
+`terraform plan`, the run is shown first: every address, port, protocol and
+check, grouped by zone, with totals.  It is read from the very `Plan` that
+`run_probes` hands to the agent (`build_plan`), so what is shown is what runs;
+checks decided without the agent (no reflector, peer-side callbacks) are
+listed as "not run" because the run records them too.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from urllib.parse import urlsplit
+
+from ..text.i18n import Msg, N_, _, ngettext, shown
+from ..text.labels import label
+from ..inventory.model import Inventory
+from .plans import Plan
+
+NO_ZONE = N_("(no zone)")  # the zone key of contacts in no zone (JSON keeps it); shown as _(NO_ZONE)
+# Checks that send nothing over the network: the agent reads the host itself.
+LOCAL_CHECKS = {"host_facts": N_("facts about the staging host itself"),
+                "route": N_("routing-table lookup on the staging host, no packet sent")}
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: str  # the probe's id in the plan and in the stored run
+    check: str
+    dependency: str | None
+    target: str | None
+    address: str | None  # what receives packets (None: nothing is sent)
+    port: int | None
+    protocol: str
+    zone: str
+    source_port: int | None = None
+    note: str = ""
+
+    @property
+    def sends(self) -> bool:
+        return self.address is not None
+
+
+@dataclass
+class PlanView:
+    host: str
+    phase: str
+    contacts: list[Contact]
+    not_run: list[dict]  # {"check", "dependency", "reason", "detail"}
+
+    @property
+    def total(self) -> int:
+        """Results the run will store: the probes plus the checks decided without the agent."""
+        return len(self.contacts) + len(self.not_run)
+
+    def totals(self) -> dict:
+        sending = [c for c in self.contacts if c.sends]
+        return {"probes": len(self.contacts), "sending": len(sending), "not_run": len(self.not_run),
+                "results": self.total, "addresses": len({c.address for c in sending}),
+                "ports": len({(c.protocol, c.port) for c in sending if c.port}),
+                "zones": len({c.zone for c in sending})}
+
+    def zones(self) -> dict[str, list[Contact]]:
+        grouped: dict[str, list[Contact]] = {}
+        for c in self.contacts:
+            if c.sends:
+                grouped.setdefault(c.zone, []).append(c)
+        return grouped
+
+    def to_dict(self) -> dict:
+        return {"host": self.host, "phase": self.phase, "totals": self.totals(),
+                "probes": [dict(asdict(c), sends=c.sends) for c in self.contacts], "not_run": self.not_run}
+
+    def summary(self) -> str:
+        """One line: how much, where (the probe prompt and the GUI dialog title it), in the reader's
+        language (presentation)."""
+        t = self.totals()
+        zones = _(", ").join(_("{zone} ({addresses})").format(zone=_zone_name(zone),
+                                                             addresses=len({c.address for c in cs}))
+                             for zone, cs in self.zones().items())
+        counts = {"phase": label("run_phase", self.phase), "host": self.host, "probes": _probes(t["probes"]),
+                  "sending": t["sending"], "addresses": _addresses(t["addresses"]), "ports": _ports(t["ports"])}
+        if zones:
+            return _("{phase} run from {host}: {probes} ({sending} sending) to {addresses} on {ports} "
+                     "in {zones}").format(zones=zones, **counts)
+        return _("{phase} run from {host}: {probes} ({sending} sending) to {addresses} on {ports}").format(**counts)
+
+    def lines(self) -> list[str]:
+        """The plan as `migready plan` prints it, in the reader's language; addresses, ports, checks and
+        dependencies are data."""
+        out = [_("plan: {summary}").format(summary=self.summary())]
+        for zone, contacts in self.zones().items():
+            addresses = len({c.address for c in contacts})
+            out.append(_("zone {zone}: {addresses}, {probes}").format(
+                zone=_zone_name(zone), addresses=_addresses(addresses), probes=_probes(len(contacts))))
+            for c in sorted(contacts, key=lambda c: (_sort_ip(c.address), c.port or 0, c.check)):
+                where = f"{c.protocol}/{c.port}" if c.port else c.protocol
+                extra = _(" from source port {port}").format(port=c.source_port) if c.source_port else ""
+                out.append(f"  {c.address:<24} {where:<10} {c.check:<13} {c.dependency or ''}{extra}")
+        local = [c for c in self.contacts if not c.sends]
+        if local:
+            out.append(_("on the staging host only (nothing sent): {checks} ({names})").format(
+                checks=ngettext("{n} check", "{n} checks", len(local)).format(n=len(local)),
+                names=", ".join(sorted({c.check for c in local}))))
+        for n in self.not_run:
+            out.append(_("not run: {check} {dependency}: {detail}").format(
+                check=n["check"], dependency=n["dependency"] or "", detail=shown(n["detail"])))
+        t = self.totals()
+        out.append(_("totals: {results} ({probes}, {not_run} not run); {addresses}, {ports}, {zones}").format(
+            results=ngettext("{n} result", "{n} results", t["results"]).format(n=t["results"]),
+            probes=_probes(t["probes"]), not_run=t["not_run"], addresses=_addresses(t["addresses"]),
+            ports=_ports(t["ports"]), zones=ngettext("{n} zone", "{n} zones", t["zones"]).format(n=t["zones"])))
+        return out
+
+
+def view_plan(inventory: Inventory, plan: Plan) -> PlanView:
+    contacts = [_contact(inventory, p) for p in plan.probes]
+    not_run = [{"check": u["check"], "dependency": u["meta"].get("dependency"), "reason": u["reason"],
+                "detail": u["detail"]} for u in plan.unrunnable]
+    return PlanView(plan.host, plan.phase, contacts, not_run)
+
+
+def _contact(inventory: Inventory, probe: dict) -> Contact:
+    meta = probe.get("meta") or {}
+    check = probe["check"]
+    common = {"id": probe["id"], "check": check, "dependency": meta.get("dependency"),
+              "target": meta.get("target")}
+    if check in LOCAL_CHECKS:
+        return Contact(address=None, port=None, protocol="local", zone=NO_ZONE, note=Msg(LOCAL_CHECKS[check]),
+                       **common)
+    if check == "dns":
+        # the query goes to the staging host's own resolver, which may forward it
+        return Contact(address=probe["name"], port=None, protocol="dns", zone=_zone(inventory, probe["name"]),
+                       note=Msg("name resolved by the staging host's resolver"), **common)
+    if check == "reflect":
+        host = probe["reflector_host"]
+        return Contact(address=host, port=probe["reflector_port"], protocol=probe.get("protocol", "udp"),
+                       zone=_zone(inventory, host), source_port=probe.get("source_port"), **common)
+    if check == "callback":
+        # the request goes to the peer zone's reflector (or vantage host), which calls the listener back
+        host = probe["reflector_host"]
+        return Contact(address=host, port=probe["reflector_port"], protocol="tcp", zone=_zone(inventory, host),
+                       note=Msg("asks it to call back on {protocol} port {port}", protocol=probe.get("protocol", "tcp"),
+                                port=probe.get("port")),
+                       **common)
+    if check == "http":
+        url = urlsplit(probe["url"])
+        port = url.port or (443 if url.scheme == "https" else 80)
+        return Contact(address=url.hostname, port=port, protocol=url.scheme, zone=_zone(inventory, url.hostname),
+                       **common)
+    protocol = "udp" if check == "udp_exchange" else "tcp"
+    return Contact(address=probe["host"], port=probe.get("port"), protocol=protocol,
+                   zone=_zone(inventory, probe["host"]), source_port=probe.get("source_port"), **common)
+
+
+def _zone(inventory: Inventory, address: str) -> str:
+    zone = inventory.zone_of_target(address)
+    return zone.name if zone else NO_ZONE
+
+
+def _sort_ip(address: str | None):
+    from ..inventory.model import parse_ip
+
+    ip = parse_ip(address or "")
+    return (0, ip.version, int(ip), "") if ip is not None else (1, 0, 0, address or "")
+
+
+def _zone_name(zone: str) -> str:
+    return _(NO_ZONE) if zone == NO_ZONE else zone  # a zone's name is data
+
+
+def _probes(n: int) -> str:
+    return ngettext("{n} probe", "{n} probes", n).format(n=n)
+
+
+def _addresses(n: int) -> str:
+    return ngettext("{n} address", "{n} addresses", n).format(n=n)
+
+
+def _ports(n: int) -> str:
+    return ngettext("{n} port", "{n} ports", n).format(n=n)

@@ -1,0 +1,126 @@
+"""Run a probe plan on one staging host and store the run in the workspace.
+
+One plain function, `run_probes`, with a progress callback and a cancel
+event: the CLI drives it with a terminal progress bar, the GUI from a worker
+thread.  Results are appended to the workspace as the agent streams them and
+saved every `save_interval` seconds, so a dropped connection, a cancel or
+Ctrl-C keeps everything that came in; the run is then marked incomplete.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from importlib import resources
+from typing import Callable, Optional
+
+from ..text.i18n import Msg
+from ..inventory.model import Inventory
+from .outcome import for_dependency
+from .plans import Plan, build_plan
+from ..store.records import ProbeResult
+from .transports import PythonMissing, TransportOptions, open_transport
+from .transports.errors import stored_text
+from .vantage import serving_vantage_hosts
+from ..store.workspace import Workspace, utc_now
+
+
+@dataclass
+class Progress:
+    done: int
+    total: int
+    result: Optional[dict]  # the result that just arrived
+
+
+def agent_source() -> str:
+    return resources.files("migready.checks.probing").joinpath("agent.py").read_text(encoding="utf-8")
+
+
+def result_record(obj: dict) -> dict:
+    """An agent result line as the workspace stores it (the contract of `runs[].results[]`)."""
+    return for_dependency(ProbeResult.from_agent(obj).to_dict(), obj.get("meta") or {})
+
+
+def run_probes(
+    inventory: Inventory,
+    host: str,
+    phase: str,
+    workspace: Workspace,
+    options: Optional[TransportOptions] = None,
+    jobs: int = 32,
+    progress: Optional[Callable[[Progress], None]] = None,
+    cancel: Optional[threading.Event] = None,
+    save_interval: float = 1.0,
+) -> dict:
+    """Connect, run the whole plan in one agent session, return the stored run.
+
+    Raises `TransportError` (message for people) when the host cannot be
+    reached or refuses us; nothing is stored then.  Everything after the
+    connection is stored, whatever happens.
+    """
+    plan = build_plan(inventory, host, phase, jobs=jobs)
+    total = len(plan.probes) + len(plan.unrunnable)
+    with open_transport(host, options) as transport:
+        run = _new_run(workspace, inventory, plan, total)
+        run_id, results = run["id"], run["results"]
+        last_save = [time.monotonic()]
+        ended = {"complete": False, "error": None}
+
+        def on_line(obj: dict) -> None:
+            kind = obj.get("type")
+            if kind == "hello":
+                workspace.update_run(run_id, agent_version=obj.get("agent_version"), agent_python=obj.get("python"))
+            elif kind == "result":
+                record = workspace.add_result(run_id, result_record(obj))
+                if record["check"] == "host_facts":
+                    workspace.update_run(run_id, host_facts=record["data"])
+                if progress:
+                    progress(Progress(len(results), total, record))
+                if time.monotonic() - last_save[0] >= save_interval:
+                    workspace.save()
+                    last_save[0] = time.monotonic()
+
+        workspace.save()
+        try:
+            with serving_vantage_hosts(plan, options, agent_source()) as vantage:
+                outcome = transport.run_agent(agent_source(), plan.to_agent(),
+                                              lambda obj: on_line(vantage.explain(obj)), cancel)
+            ended.update(complete=outcome.complete, error=outcome.error)
+        except PythonMissing as exc:
+            for result in _all_inconclusive(plan, "python_missing", stored_text(exc)):
+                workspace.add_result(run_id, result)
+            ended.update(complete=True, error=stored_text(exc))
+        except KeyboardInterrupt:
+            ended["error"] = Msg("interrupted (Ctrl-C) after {n} results", n=len(results))
+            raise
+        except BaseException as exc:
+            ended["error"] = Msg("stopped after {n} results: {error}", n=len(results), error=stored_text(exc))
+            raise
+        finally:
+            workspace.finish_run(run_id, ended["complete"], ended["error"])
+            workspace.save()
+    return run
+
+
+def _new_run(workspace: Workspace, inventory: Inventory, plan: Plan, total: int) -> dict:
+    return workspace.start_run({
+        "phase": plan.phase,
+        "host": plan.host,
+        "started": utc_now(),
+        "error": None,
+        "inventory_digest": inventory.digest,
+        "planned": total,
+        "agent_version": None,
+        "results": [_decided(f"u{i + 1}", u["check"], u["meta"], u["reason"], u["detail"])
+                    for i, u in enumerate(plan.unrunnable)],
+    })
+
+
+def _all_inconclusive(plan: Plan, reason: str, detail: str) -> list[dict]:
+    return [_decided(p["id"], p["check"], p.get("meta") or {}, reason, detail) for p in plan.probes]
+
+
+def _decided(id: str, check: str, meta: dict, reason: str, detail: str) -> dict:
+    """A result decided without the agent: always inconclusive, with the reason."""
+    return result_record({"id": id, "check": check, "meta": meta, "status": "inconclusive",
+                          "reason": reason, "detail": detail})

@@ -1,0 +1,1 @@
+"""The review: compare pre vs post, evidence per requirement, checklist, verdict, root causes."""

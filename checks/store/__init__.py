@@ -1,0 +1,1 @@
+"""What a review holds and how it is kept: typed records, the workspace (the only writer), atomic and hostile-safe file I/O."""

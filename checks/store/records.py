@@ -1,0 +1,311 @@
+"""What the workspace holds, as typed records: one place that says what a result, a run, a mark,
+a waiver, a sign-off, an attestation and a discovery *are*.
+
+The workspace file stores plain JSON (`resources/schema/workspace.schema.json`); each record
+reads itself from that JSON (`from_dict`) and writes itself back (`to_dict`), and only
+`checks/store/workspace.py` writes.  One home per fact: the reflector's observation (`local`,
+`observed`, `nat`, `port_preserved`) lives in a result's `data`; results written before
+this module also copied it to the top level, which `from_dict` still reads.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from ..probing.callback import callback_lines
+from ..text.i18n import Msg
+
+REFLECT_FACTS = ("local", "observed", "nat", "port_preserved")
+
+
+def sentences(parts) -> str:
+    """Sentences joined by '; ' as one `Msg` (the reader's language has its own separator: '；').
+
+    A `Joined` keeps its separator as written, so clauses are chained pairwise
+    instead; the value is exactly ``"; ".join(parts)``."""
+    parts = list(parts)
+    if not parts:
+        return ""
+    out = parts[-1]
+    for part in reversed(parts[:-1]):
+        out = Msg("{first}; {rest}", first=part, rest=out)
+    return out
+
+
+def _endpoint(value: Any) -> Optional[dict]:
+    return value if isinstance(value, dict) and "ip" in value and "port" in value else None
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    """One probe's outcome on one target, as the agent reported it (or as decided without it)."""
+
+    check: str
+    status: str  # pass | fail | inconclusive
+    id: Optional[str] = None
+    dependency: Optional[str] = None  # service/dependency; None for host-level checks
+    target: Optional[str] = None
+    proves: tuple = ()
+    reason: Optional[str] = None
+    detail: str = ""
+    latency_ms: Optional[float] = None
+    started: Optional[str] = None
+    data: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> "ProbeResult":
+        data = dict(raw.get("data") or {})
+        for key in REFLECT_FACTS:  # results written before records.py kept a top-level copy
+            if data.get(key) is None and raw.get(key) is not None:
+                data[key] = raw[key]
+        return cls(check=raw.get("check") or "", status=raw.get("status") or "inconclusive", id=raw.get("id"),
+                   dependency=raw.get("dependency"), target=raw.get("target"),
+                   proves=tuple(raw.get("proves") or ()), reason=raw.get("reason"),
+                   detail=raw.get("detail") or "", latency_ms=raw.get("latency_ms"),
+                   started=raw.get("started"), data=data)
+
+    @classmethod
+    def from_agent(cls, line: dict) -> "ProbeResult":
+        """An agent's result line (its `meta` is what the plan said the probe is for)."""
+        meta = line.get("meta") or {}
+        return cls(check=line.get("check") or "", status=line.get("status") or "inconclusive", id=line.get("id"),
+                   dependency=meta.get("dependency"), target=meta.get("target"),
+                   proves=tuple(meta.get("proves") or ()), reason=line.get("reason"),
+                   detail=line.get("detail") or "", latency_ms=line.get("latency_ms"),
+                   started=line.get("started"), data=dict(line.get("data") or {}))
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "dependency": self.dependency, "target": self.target, "check": self.check,
+                "proves": list(self.proves), "status": self.status, "reason": self.reason,
+                "detail": self.detail, "latency_ms": self.latency_ms, "started": self.started,
+                "data": dict(self.data)}
+
+    # -- the reflector's observation (one home: data) ----------------------------------
+
+    @property
+    def local(self) -> Optional[dict]:
+        return _endpoint(self.data.get("local"))
+
+    @property
+    def observed(self) -> Optional[dict]:
+        return _endpoint(self.data.get("observed"))
+
+    @property
+    def nat(self) -> Optional[bool]:
+        value = self.data.get("nat")
+        return value if isinstance(value, bool) else None
+
+    @property
+    def port_preserved(self) -> Optional[bool]:
+        value = self.data.get("port_preserved")
+        return value if isinstance(value, bool) else None
+
+    def describe(self) -> str:
+        """One line a migration lead reads; a reflect result says plainly what NAT did, a
+        callback result who called whom and what the listener saw.  A `Msg` (the English
+        sentence, said in the reader's language by `shown`); the agent's detail stays as it came."""
+        local, seen = self.local, self.observed
+        if self.check == "reflect" and local and seen:
+            port = (Msg("source port {port} preserved", port=local["port"]) if self.port_preserved
+                    else Msg("source port {local} → {observed} (rewritten by NAT)", local=local["port"],
+                             observed=seen["port"]))
+            addr = (Msg("address {local} → {observed} (translated)", local=local["ip"], observed=seen["ip"])
+                    if self.nat else Msg("address {address} not translated", address=seen["ip"]))
+            return sentences([port, addr])
+        if self.check == "callback" and callback_lines(self.to_dict()):  # who called whom, what was seen
+            return sentences(callback_lines(self.to_dict()))
+        if isinstance(self.latency_ms, (int, float)):
+            return Msg("{detail} in {latency} ms", detail=self.detail or self.reason or "",
+                       latency=f"{self.latency_ms:.1f}")
+        return self.detail or self.reason or ""
+
+
+def reflected(result: Optional[dict], name: str) -> Any:
+    """One of the reflector's facts (REFLECT_FACTS) of a result as stored: in `data`, or in the
+    top-level copy that results written before records.py carry."""
+    if result is None:
+        return None
+    value = (result.get("data") or {}).get(name)
+    return value if value is not None else result.get(name)
+
+
+def describe(result: dict) -> str:
+    """`ProbeResult.describe` for a result as stored."""
+    return ProbeResult.from_dict(result).describe()
+
+
+@dataclass(frozen=True)
+class Run:
+    """One probe run (pre or post) from one staging host."""
+
+    id: str
+    phase: str
+    host: str
+    started: str
+    complete: bool
+    results: tuple = ()  # of ProbeResult
+    finished: Optional[str] = None
+    error: Optional[str] = None
+    inventory_digest: Optional[str] = None
+    planned: Optional[int] = None
+    agent_version: Optional[str] = None
+    extra: dict = field(default_factory=dict)  # agent_python, host_facts: kept as found
+
+    KNOWN = ("id", "phase", "host", "started", "complete", "results", "finished", "error",
+             "inventory_digest", "planned", "agent_version")
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> "Run":
+        return cls(id=raw.get("id") or "", phase=raw.get("phase") or "", host=raw.get("host") or "",
+                   started=raw.get("started") or "", complete=bool(raw.get("complete")),
+                   results=tuple(ProbeResult.from_dict(r) for r in raw.get("results") or ()),
+                   finished=raw.get("finished"), error=raw.get("error"),
+                   inventory_digest=raw.get("inventory_digest"), planned=raw.get("planned"),
+                   agent_version=raw.get("agent_version"),
+                   extra={k: v for k, v in raw.items() if k not in cls.KNOWN})
+
+    def to_dict(self) -> dict:
+        out = dict(self.extra)
+        out.update({"id": self.id, "phase": self.phase, "host": self.host, "started": self.started,
+                    "finished": self.finished, "complete": self.complete, "error": self.error,
+                    "inventory_digest": self.inventory_digest, "planned": self.planned,
+                    "agent_version": self.agent_version, "results": [r.to_dict() for r in self.results]})
+        return out
+
+    def label(self) -> str:
+        """How a run is named to people: "run-2 (post from ssh://new-vm)" (a `Msg`)."""
+        return Msg("{run} ({phase} from {host})", run=self.id, phase=RUN_PHASE_WORDS.get(self.phase, self.phase),
+                   host=self.host)
+
+
+# A run's phase inside a sentence (the ids `pre`, `post`, `rehearsal` stay in files and JSON).
+RUN_PHASE_WORDS = {"pre": Msg("pre"), "post": Msg("post"), "rehearsal": Msg("rehearsal")}
+
+
+def run_label(run: dict) -> str:
+    """`Run.label` for a run as stored."""
+    return Run.from_dict({k: run.get(k) for k in ("id", "phase", "host")}).label()
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A person's manual state for a checklist item, with the note that justifies it."""
+
+    item: str
+    state: str  # pass | fail | na
+    by: str
+    note: str
+    at: str
+
+    @classmethod
+    def from_event(cls, event: dict) -> "Mark":
+        details = event["details"]
+        return cls(details.get("item"), details.get("state"), event["by"], details.get("note"), event["at"])
+
+    def to_dict(self) -> dict:  # as stored in `marks[item]`
+        return {"state": self.state, "by": self.by, "note": self.note, "at": self.at}
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """A risk a named person accepted, until a date, bound to the evidence it was granted against."""
+
+    id: str
+    scope: str  # item | dependency
+    by: str
+    reason: str
+    until: str
+    granted: str
+    evidence: dict
+    item: Optional[str] = None
+    dependency: Optional[str] = None
+    revoked: bool = False
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> "Waiver":
+        return cls(id=raw["id"], scope=raw["scope"], by=raw["by"], reason=raw["reason"], until=raw["until"],
+                   granted=raw["granted"], evidence=dict(raw.get("evidence") or {}), item=raw.get("item"),
+                   dependency=raw.get("dependency"), revoked=bool(raw.get("revoked")))
+
+    def to_dict(self) -> dict:
+        out = {"id": self.id, "scope": self.scope, "by": self.by, "reason": self.reason, "until": self.until,
+               "granted": self.granted, "evidence": dict(self.evidence)}
+        if self.item is not None:
+            out["item"] = self.item
+        if self.dependency is not None:
+            out["dependency"] = self.dependency
+        if self.revoked:
+            out["revoked"] = True
+        return out
+
+
+@dataclass(frozen=True)
+class Signoff:
+    """A signed approval or rejection of one report content digest (checks/trust/signing.py makes them)."""
+
+    digest: str
+    name: str
+    role: str
+    decision: str
+    comment: str
+    signed_at: str
+    public_key: str
+    signature: str
+    version: int = 1  # of the signed statement (2 also signs the public key)
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> "Signoff":
+        return cls(digest=raw.get("digest"), name=raw.get("name"), role=raw.get("role"),
+                   decision=raw.get("decision"), comment=raw.get("comment") or "",
+                   signed_at=raw.get("signed_at"), public_key=raw.get("public_key"),
+                   signature=raw.get("signature"), version=raw.get("v", 1))
+
+    def to_dict(self) -> dict:
+        out = {"digest": self.digest, "name": self.name, "role": self.role, "decision": self.decision,
+               "comment": self.comment, "signed_at": self.signed_at, "public_key": self.public_key,
+               "signature": self.signature}
+        if self.version != 1:
+            out["v"] = self.version
+        return out
+
+
+@dataclass(frozen=True)
+class Attestation:
+    """Whoever ran a probe run signs its digest: the run's results are theirs, as they came in."""
+
+    run: str
+    digest: str
+    name: str
+    role: str
+    public_key: str
+    signed_at: str
+    signature: str
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> "Attestation":
+        return cls(**{k: raw.get(k) for k in ("run", "digest", "name", "role", "public_key", "signed_at",
+                                              "signature")})
+
+    def to_dict(self) -> dict:
+        return {"run": self.run, "digest": self.digest, "name": self.name, "role": self.role,
+                "public_key": self.public_key, "signed_at": self.signed_at, "signature": self.signature}
+
+
+@dataclass(frozen=True)
+class DiscoveryRecord:
+    """What one discovery saw (the observation) and how it compared with the inventory then."""
+
+    id: str
+    recorded: str
+    inventory_digest: str
+    observation: dict
+    comparison: dict
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> "DiscoveryRecord":
+        return cls(id=raw.get("id"), recorded=raw.get("recorded"), inventory_digest=raw.get("inventory_digest"),
+                   observation=dict(raw.get("observation") or {}), comparison=dict(raw.get("comparison") or {}))
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "recorded": self.recorded, "inventory_digest": self.inventory_digest,
+                "observation": self.observation, "comparison": self.comparison}

@@ -1,0 +1,157 @@
+"""Reading input files that may be hostile: regular files only, bounded size, strict JSON.
+
+Every file migready reads (inventory, target CSV, workspace, report, keys,
+discovery exports) may have been put there by someone else.  A FIFO given as
+a workspace would block `open()` forever, a device would stream without end,
+a 100,000-level JSON array would blow the parser's recursion, and a `NaN`
+would make digests and comparisons meaningless.  So:
+
+- `read_regular(path)` looks at the file with `os.stat` (which never blocks)
+  and refuses anything but a regular file before opening it; the open itself
+  is non-blocking and the opened file is checked again (`fstat`), so a file
+  swapped for a FIFO in between is refused too, never waited on.  Refusals
+  are `OSError`s whose `strerror` says what the file is, so every caller's
+  existing "cannot read X: {strerror}" message reads right.
+- `loads_strict(text)` is `json.loads` that refuses NaN/Infinity (and numbers
+  that overflow to infinity) and nesting deeper than `MAX_DEPTH`, with a
+  `StrictJSONError` (a `json.JSONDecodeError`, so line and column come along).
+"""
+from __future__ import annotations
+
+import errno
+import json
+import math
+import os
+import re
+import stat
+from pathlib import Path
+
+from ..text.i18n import N_, _
+
+MAX_BYTES = 256 * 1024 * 1024  # a workspace of a 5,000-device fleet with many runs is a few MB
+MAX_DEPTH = 64  # the deepest migready document nests about 8 levels
+
+_KINDS = ((stat.S_ISDIR, N_("a directory")), (stat.S_ISFIFO, N_("a FIFO (named pipe)")),
+          (stat.S_ISCHR, N_("a character device")), (stat.S_ISBLK, N_("a block device")),
+          (stat.S_ISSOCK, N_("a socket")))
+
+
+class NotRegularFile(OSError):
+    """The path is a FIFO, a device, a directory or a socket: refused without reading."""
+
+
+class FileTooLarge(OSError):
+    """The file is larger than the caller's bound."""
+
+
+def _kind(mode: int) -> str:
+    return _(next((name for test, name in _KINDS if test(mode)), N_("not a regular file")))
+
+
+def regular_file_problem(path: str | Path) -> str | None:
+    """None when PATH is a regular file (symlinks followed), else what it is; never opens it.
+    A missing or unreadable path is left to the caller's open (its error names it)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    return None if stat.S_ISREG(mode) else _("{kind}, not a regular file").format(kind=_kind(mode))
+
+
+def _open_regular(path: str | Path) -> tuple[int, os.stat_result]:
+    """An fd on the regular file at PATH and its stat: refused before opening when it is not one,
+    and again on the open fd (swapped after the stat: still never read).  The caller closes it."""
+    problem = regular_file_problem(path)
+    if problem:
+        raise NotRegularFile(errno.EINVAL, problem, str(path))
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        raise NotRegularFile(errno.EINVAL, _("{kind}, not a regular file").format(kind=_kind(st.st_mode)), str(path))
+    return fd, st
+
+
+def read_regular(path: str | Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of the regular file at PATH; `NotRegularFile` / `FileTooLarge` / any `OSError`."""
+    fd, st = _open_regular(path)
+    try:
+        if st.st_size > limit:
+            raise FileTooLarge(errno.EFBIG, _("{size:,} bytes, more than the limit of {limit:,}").format(size=st.st_size, limit=limit), str(path))
+        chunks, size = [], 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:  # grew while we read it
+                raise FileTooLarge(errno.EFBIG, _("more than the limit of {limit:,} bytes").format(limit=limit), str(path))
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def read_head(path: str | Path, size: int) -> bytes:
+    """The first SIZE bytes of the regular file at PATH (to recognise what it is), with the same
+    refusals as `read_regular`."""
+    fd, _st = _open_regular(path)
+    try:
+        return os.read(fd, size)
+    finally:
+        os.close(fd)
+
+
+def read_regular_text(path: str | Path, limit: int = MAX_BYTES) -> str:
+    """`read_regular` decoded as UTF-8 (`UnicodeDecodeError` when it is not)."""
+    return read_regular(path, limit).decode("utf-8")
+
+
+class StrictJSONError(json.JSONDecodeError):
+    """Valid-looking JSON that migready refuses: NaN/Infinity, or nested too deep."""
+
+
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BRACKETS = re.compile(r"[\[\]{}]")
+_CONSTANT = re.compile(r"-?(?:NaN|Infinity)|[0-9.]+[eE][+-]?[0-9]{3,}")
+
+
+def _depth_error(text: str, limit: int) -> StrictJSONError | None:
+    """Where the nesting first goes deeper than LIMIT (strings are blanked first, so brackets
+    inside them do not count); linear, no recursion, before the parser ever sees the text."""
+    if text.count("[") + text.count("{") <= limit:
+        return None
+    blank = _STRINGS.sub(lambda m: " " * len(m.group()), text)
+    depth = 0
+    for match in _BRACKETS.finditer(blank):
+        depth += 1 if match.group() in "[{" else -1
+        if depth > limit:
+            return StrictJSONError(_("nested more than {limit} levels deep").format(limit=limit), text, match.start())
+    return None
+
+
+def _no_constant(name: str):
+    raise ValueError(_("{name} is not a number JSON allows").format(name=name))
+
+
+def _finite(literal: str) -> float:
+    value = float(literal)
+    if not math.isfinite(value):
+        raise ValueError(_("{literal} is too large for a number").format(literal=literal))
+    return value
+
+
+def loads_strict(text: str, max_depth: int = MAX_DEPTH):
+    """`json.loads` for untrusted documents; `json.JSONDecodeError` (with line and column) for
+    anything refused, whether malformed, too deep or holding NaN/Infinity."""
+    too_deep = _depth_error(text, max_depth)
+    if too_deep is not None:
+        raise too_deep
+    try:
+        return json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+    except json.JSONDecodeError:
+        raise
+    except (ValueError, RecursionError) as exc:  # NaN / Infinity / 1e999, or an int with 5,000 digits
+        message = str(exc) if isinstance(exc, ValueError) else _("nested too deep")
+        where = _CONSTANT.search(_STRINGS.sub(lambda m: " " * len(m.group()), text))
+        raise StrictJSONError(message, text, where.start() if where else 0) from None

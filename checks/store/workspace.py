@@ -1,0 +1,594 @@
+"""The workspace file (`*.migready.json`): everything one readiness review holds.
+
+Inventory path and digest, flags, probe runs, checklist marks, waivers,
+sign-offs, and an append-only event log.  The log is hash-chained: each
+event carries the SHA-256 of the one before, so an event removed or edited
+by hand is detected on load and named.  Writes are atomic (checks/store/atomic.py)
+and keep the previous version as `.bak`; a damaged file gives an error that
+names the file and position and leaves the `.bak` alone.  Older schema
+versions are refused on load; `migready upgrade` migrates them (see `_MIGRATIONS`),
+as an event in the log.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from functools import lru_cache
+from importlib import resources
+from glob import escape as glob_escape
+from pathlib import Path
+from typing import Iterator
+
+import jsonschema
+from filelock import FileLock, Timeout
+
+from .atomic import atomic_write_text
+from ..text.i18n import Msg, _
+from .problems import InputError, Problem, format_path
+from .records import Attestation, Mark, ProbeResult, Run
+from .safeio import StrictJSONError, loads_strict, read_regular
+
+FORMAT = "migready-workspace"
+SCHEMA_VERSION = 2
+GENESIS = "0" * 64
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def canonical_json(value) -> bytes:
+    """The one serialisation every digest in migready is computed over."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def run_digest(run: dict) -> str:
+    """SHA-256 of a finished probe run as stored; its `probe-run-finished` event carries it, so results
+    edited by hand afterwards (a fail turned into a pass) are named on load."""
+    return hashlib.sha256(canonical_json(run)).hexdigest()
+
+
+def event_hash(event: dict) -> str:
+    body = {k: v for k, v in event.items() if k != "hash"}
+    return hashlib.sha256(canonical_json(body)).hexdigest()
+
+
+@lru_cache(maxsize=None)
+def _validator() -> jsonschema.Draft202012Validator:
+    text = resources.files("migready.resources").joinpath("schema", "workspace.schema.json").read_text("utf-8")
+    return jsonschema.Draft202012Validator(json.loads(text))
+
+
+class WorkspaceConflict(RuntimeError):
+    """Another program changed the file since we read it, or holds it now; nothing was overwritten."""
+
+
+LOCK_TIMEOUT = 30.0  # seconds a writer waits for another one (a probe run holds the lock while it runs)
+STATE_ACTIONS = ("mark", "waive", "signoff", "discovery-recorded", "probe-run-started", "probe-run-finished",
+                 "run-attested")
+NEWER_THAN_V1 = ("marks", "waivers", "signoffs", "discoveries", "attestations", "flags")
+
+
+def _stamp(path: Path) -> tuple | None:
+    """What identifies one version of the file on disk (None: no file)."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def lock_path(path: str | Path) -> Path:
+    path = Path(path)
+    return path.with_name(path.name + ".lock")
+
+
+def _os_lock(path: Path) -> FileLock:
+    # thread_local=False: the GUI saves from a worker thread and changes from the UI thread; the
+    # threading lock beside it makes them take turns, this one keeps other processes out
+    return FileLock(str(lock_path(path)), timeout=LOCK_TIMEOUT, thread_local=False)
+
+
+def mark_from_event(event: dict) -> dict:
+    return Mark.from_event(event).to_dict()
+
+
+class Workspace:
+    """The review file and its only writer.
+
+    Every change goes through a method below, appends its event to the hash
+    chain and changes the state the event describes, under one lock (a
+    threading lock for the threads of one program, an OS lock on
+    `NAME.lock` for other programs).  `state_problem` replays the log and
+    compares; it lives here because nothing else produces the state.
+    """
+
+    def __init__(self, path: str | Path, data: dict):
+        self.path = Path(path)
+        self.data = data
+        self._stamp = None  # a new workspace: there must be no file yet
+        self._lock = threading.RLock()
+        self._file_lock = _os_lock(self.path) if self.path.name else None  # None: a workspace in memory only
+
+    # -- creating, loading, upgrading ----------------------------------------------------------
+
+    @classmethod
+    def new(cls, path: str | Path, inventory_path: str = "", inventory_digest: str = "") -> "Workspace":
+        return cls(path, {
+            "format": FORMAT,
+            "schema_version": SCHEMA_VERSION,
+            "created": utc_now(),
+            "inventory": {"path": inventory_path, "digest": inventory_digest},
+            "flags": [],
+            "runs": [],
+            "marks": {},
+            "waivers": [],
+            "signoffs": [],
+            "events": [],
+        })
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Workspace":
+        """Read and check a workspace.  Never rewrites it: an older schema is refused with the
+        command that upgrades it, so no edit can be laundered by a silent migration."""
+        path = Path(path)
+        data = _read(path)
+        version = data.get("schema_version")
+        if version != SCHEMA_VERSION:
+            if isinstance(version, int) and 1 <= version < SCHEMA_VERSION:
+                raise _error(str(path), _("workspace schema version {version} is older than this migready's "
+                                          "({current}); upgrade it explicitly with `migready upgrade {path}` "
+                                          "(the upgrade is recorded in its log)").format(
+                                              version=version, current=SCHEMA_VERSION, path=path))
+            raise _error(str(path), _("workspace schema version {version} is not one this migready understands "
+                                      "(1 to {current}); a newer migready wrote it?").format(
+                                          version=repr(version), current=SCHEMA_VERSION))
+        ws = cls(path, data)
+        ws._check(str(path))
+        ws._stamp = _stamp(path)
+        ws._mark_unfinished_runs()
+        return ws
+
+    @classmethod
+    def upgrade(cls, path: str | Path, by: str = "migready") -> tuple[int, int]:
+        """Migrate an older workspace to this schema, as an event in its log; (from, to) versions.
+        A file that carries any mark of a newer version (a chained log, review state) is refused:
+        a real old file cannot hold them, a downgraded one can."""
+        path = Path(path)
+        lock = _os_lock(path)
+        with lock:
+            data = _read(path)
+            version = data.get("schema_version")
+            if version == SCHEMA_VERSION:
+                return version, version
+            if not isinstance(version, int) or not 1 <= version < SCHEMA_VERSION:
+                raise _error(str(path), _("workspace schema version {version} cannot be upgraded "
+                                          "(this migready knows 1 to {current})").format(
+                                              version=repr(version), current=SCHEMA_VERSION))
+            _refuse_newer_marks(data, str(path), version)
+            for step in _MIGRATIONS[version - 1:]:
+                step(data, str(path), by)
+            ws = cls(path, data)
+            ws._check(str(path))
+            ws._stamp, ws._file_lock = _stamp(path), lock
+            ws.save()
+            return version, SCHEMA_VERSION
+
+    @classmethod
+    def open_or_create(cls, path: str | Path, inventory_path: str = "", inventory_digest: str = "") -> "Workspace":
+        if Path(path).exists():
+            return cls.load(path)
+        return cls.new(path, inventory_path, inventory_digest)
+
+    @classmethod
+    @contextmanager
+    def editing(cls, path: str | Path, inventory_path: str = "", inventory_digest: str = "",
+                create: bool = False) -> Iterator["Workspace"]:
+        """Read-modify-write under the OS lock, saved at the end (unless the block raises):
+        two programs changing one workspace take turns and neither loses the other's change."""
+        lock = _os_lock(Path(path))
+        try:
+            lock.acquire()
+        except Timeout:
+            raise WorkspaceConflict(_("{path} is being changed by another migready (lock {lock} held for over "
+                                      "{seconds} s); try again when it has finished").format(
+                                          path=path, lock=lock_path(path), seconds=f"{LOCK_TIMEOUT:.0f}")) from None
+        try:
+            ws = (cls.open_or_create(path, inventory_path, inventory_digest) if create else cls.load(path))
+            ws._file_lock = lock  # reentrant: save() takes it again
+            before = len(ws.events)
+            yield ws
+            if len(ws.events) != before:  # nothing recorded, nothing written (and no empty file made)
+                ws.save()
+        finally:
+            lock.release()
+
+    def _check(self, shown: str) -> None:
+        problems = [Problem(shown, 0, 0, format_path(tuple(e.absolute_path)), e.message)
+                    for e in _validator().iter_errors(self.data)]
+        waivers = self.data.get("waivers")
+        for index, waiver in enumerate(waivers if isinstance(waivers, list) else ()):
+            if not isinstance(waiver, dict):
+                continue  # the schema has named it
+            try:
+                _dt.date.fromisoformat(waiver["until"])
+            except (ValueError, TypeError, KeyError):
+                problems.append(Problem(shown, 0, 0, f"waivers[{index}].until",
+                                        _("{value} is not a real date").format(value=repr(waiver.get("until")))))
+        if problems:
+            raise InputError(problems)
+        broken = self.chain_problem() or self.state_problem()
+        if broken:
+            raise _error(shown, broken)
+
+    def _mark_unfinished_runs(self) -> None:
+        """A run is complete only when its finished event says so: a run whose finished event is
+        missing (the program was killed, or the end of the log was cut off) cannot clear anything."""
+        finished = {e["details"].get("run"): e["details"] for e in self.events
+                    if e["action"] == "probe-run-finished"}
+        for run in self.runs:
+            logged = finished.get(run.get("id"))
+            if logged is None and run.get("complete"):
+                run["complete"] = False
+                run["error"] = Msg("its finished event is not in the log (cut short, or the log was truncated)")
+
+    # -- contents (read them; change them only through the methods below) -----------------------
+
+    @property
+    def runs(self) -> list[dict]:
+        return self.data["runs"]
+
+    @property
+    def events(self) -> list[dict]:
+        return self.data["events"]
+
+    @property
+    def waivers(self) -> list[dict]:
+        return self.data["waivers"]
+
+    @property
+    def marks(self) -> dict:
+        return self.data["marks"]
+
+    @property
+    def signoffs(self) -> list[dict]:
+        return self.data["signoffs"]
+
+    @property
+    def discoveries(self) -> list[dict]:
+        return self.data.get("discoveries") or []
+
+    @property
+    def attestations(self) -> list[dict]:
+        return self.data.get("attestations") or []
+
+    @property
+    def inventory_ref(self) -> dict:
+        """{"path", "digest"} of the inventory this review was started with."""
+        return dict(self.data["inventory"])
+
+    def run(self, run_id: str) -> dict | None:
+        return next((r for r in self.runs if r.get("id") == run_id), None)
+
+    def run_records(self) -> list[Run]:
+        return [Run.from_dict(r) for r in self.runs]
+
+    def inventory_changed(self, digest: str) -> bool:
+        recorded = self.data["inventory"].get("digest")
+        return bool(recorded) and recorded != digest
+
+    def attestation_of(self, run_id: str) -> dict | None:
+        return next((a for a in reversed(self.attestations) if a.get("run") == run_id), None)
+
+    def run_logged_digest(self, run_id: str) -> str | None:
+        return next((e["details"].get("digest") for e in reversed(self.events)
+                     if e["action"] == "probe-run-finished" and e["details"].get("run") == run_id), None)
+
+    # -- the only ways it changes --------------------------------------------------------------
+
+    def changing(self):
+        """Held around a compound change (check, then record) so that no other thread's change or
+        autosave comes between."""
+        return self._lock
+
+    def log(self, actor: str, action: str, **details) -> dict:
+        """Append an event to the hash chain.  State-changing actions go through their own methods
+        (record_mark, record_waiver, ...), which call this under the lock."""
+        with self._lock:
+            previous = self.events[-1]["hash"] if self.events else GENESIS
+            event = {"seq": len(self.events) + 1, "at": utc_now(), "by": actor, "action": action,
+                     "details": details, "prev": previous}
+            event["hash"] = event_hash(event)
+            self.events.append(event)
+            return event
+
+    def start_run(self, run: dict, by: str = "migready") -> dict:
+        """Open a probe run (its results arrive with add_result); returns the stored run."""
+        with self._lock:
+            run = dict(run, results=list(run.get("results") or ()), complete=False, finished=None)
+            run["id"] = run.get("id") or f"run-{len(self.runs) + 1}"
+            if sum(1 for r in self.runs if r.get("id") == run["id"]):
+                raise ValueError(_("this workspace already has a run {run}").format(run=run["id"]))
+            self.runs.append(run)
+            self.log(by, "probe-run-started", run=run["id"], phase=run.get("phase"), host=run.get("host"))
+            return run
+
+    def update_run(self, run_id: str, **fields) -> None:
+        """Facts about a run still in progress (agent version, host facts)."""
+        with self._lock:
+            run = self._open_run(run_id)
+            run.update(fields)
+
+    def add_result(self, run_id: str, result: ProbeResult | dict) -> dict:
+        with self._lock:
+            record = result.to_dict() if isinstance(result, ProbeResult) else dict(result)
+            self._open_run(run_id)["results"].append(record)
+            return record
+
+    def finish_run(self, run_id: str, complete: bool, error: str | None = None, by: str = "migready",
+                   **extra) -> dict:
+        """Close a run; its finished event carries the digest that ties its results to the log."""
+        with self._lock:
+            run = self._open_run(run_id)
+            run.update(complete=bool(complete), error=error, finished=utc_now())
+            return self.log(by, "probe-run-finished", run=run_id, complete=run["complete"],
+                            results=len(run["results"]), digest=run_digest(run), **extra)
+
+    def record_run(self, run: dict, by: str = "migready") -> dict:
+        """Add a whole probe run made elsewhere (an import, a benchmark), logged as a live run is."""
+        with self._lock:
+            stored = self.start_run({k: v for k, v in run.items() if k not in ("complete", "finished", "error")},
+                                    by)
+            stored.update({k: run[k] for k in ("finished", "error") if k in run})
+            complete = run.get("complete", True)
+            self.log(by, "probe-run-finished", run=stored["id"], complete=complete,
+                     results=len(stored["results"]),
+                     digest=run_digest(dict(stored, complete=complete)))
+            stored["complete"] = complete
+            return stored
+
+    def attest_run(self, attestation: Attestation | dict, by: str | None = None) -> dict:
+        """Record a signature over a finished run's digest (checks/attest.py makes it)."""
+        with self._lock:
+            entry = attestation.to_dict() if isinstance(attestation, Attestation) else dict(attestation)
+            run = self.run(entry.get("run"))
+            if run is None or self.run_logged_digest(run["id"]) is None:
+                raise ValueError(_("run {run} is not a finished run of this workspace").format(run=entry.get("run")))
+            self.log(by or entry.get("name") or "migready", "run-attested", attestation=entry)
+            self.data.setdefault("attestations", []).append(entry)
+            return entry
+
+    def record_mark(self, item_id: str, state: str, by: str, note: str, previous: str) -> dict:
+        with self._lock:
+            event = self.log(by, "mark", item=item_id, state=state, note=note, previous=previous)
+            entry = mark_from_event(event)
+            self.marks[item_id] = entry
+            return entry
+
+    def record_waiver(self, waiver: dict, by: str) -> dict:
+        """Store a waiver (checks/review/verdict.py `waive` checks it first); it gets the next id."""
+        with self._lock:
+            waiver = dict(waiver, id=f"W{len(self.waivers) + 1}", by=by, granted=utc_now())
+            self.log(by, "waive", waiver=waiver)
+            self.waivers.append(waiver)
+            return waiver
+
+    def add_signoff(self, entry: dict) -> None:
+        """Record a signed sign-off (checks/trust/signing.py `sign`) and log it: the log vouches for it."""
+        with self._lock:
+            self.log(entry["name"], "signoff", signoff=entry)
+            self.signoffs.append(entry)
+
+    def add_discovery(self, record: dict, by: str = "migready", **summary) -> dict:
+        """Append a discovery record (it gets the next id); its event carries the record's digest."""
+        with self._lock:
+            items = self.data.setdefault("discoveries", [])
+            record = dict(record, id=f"discovery-{len(items) + 1}")
+            items.append(record)
+            self.log(by, "discovery-recorded", discovery=record["id"], **summary,
+                     digest=hashlib.sha256(canonical_json(record)).hexdigest())
+            return record
+
+    def saved_as(self, path: str | Path, by: str) -> None:
+        """Save As: from now on this workspace is the file at `path`, replacing what is there
+        (the person chose it), so the next save must not see it as another writer's change."""
+        with self._lock:
+            self.path = Path(path)
+            self._file_lock = _os_lock(self.path)
+            self._stamp = _stamp(self.path)
+            self.log(by, "workspace-saved-as", path=str(path))
+
+    def move_to(self, path: str | Path) -> None:
+        with self._lock:
+            self.path = Path(path)
+            self._file_lock = _os_lock(self.path)
+            self._stamp = _stamp(self.path)
+
+    def _open_run(self, run_id: str) -> dict:
+        run = self.run(run_id)
+        if run is None:
+            raise KeyError(f"no run {run_id}")
+        return run
+
+    # -- checks ---------------------------------------------------------------------------------
+
+    def chain_problem(self) -> str | None:
+        """None when the event log is intact, else which event was removed or edited."""
+        previous = GENESIS
+        for index, event in enumerate(self.events):
+            what = _("event {n} ({action} by {by} at {at})").format(n=index + 1, action=event.get("action"),
+                                                                      by=event.get("by"), at=event.get("at"))
+            if event.get("seq") != index + 1:
+                return _("event log: {event} has sequence number {seq}: an event before it was removed").format(
+                    event=what, seq=event.get("seq"))
+            if event.get("prev") != previous:
+                return _("event log: {event} does not follow the event before it: an event was removed or "
+                         "edited").format(event=what)
+            if event.get("hash") != event_hash(event):
+                return _("event log: {event} was edited after it was recorded").format(event=what)
+            previous = event["hash"]
+        return None
+
+    def state_problem(self) -> str | None:
+        """Runs, marks, waivers, sign-offs, attestations and discoveries must be what the event log
+        says was done: a hand edit is named."""
+        marks, logged, digests = {}, {"waivers": [], "signoffs": [], "attestations": []}, {}
+        started, finished = set(), {}
+        for event in self.events:
+            details = event["details"]
+            if event["action"] == "mark":
+                marks[details.get("item")] = mark_from_event(event)
+            elif event["action"] == "waive":
+                logged["waivers"].append(details.get("waiver"))
+            elif event["action"] == "signoff":
+                logged["signoffs"].append(details.get("signoff"))
+            elif event["action"] == "run-attested":
+                logged["attestations"].append(details.get("attestation"))
+            elif event["action"] == "discovery-recorded":
+                digests[details.get("discovery")] = details.get("digest")
+            elif event["action"] == "probe-run-started":
+                started.add(details.get("run"))
+            elif event["action"] == "probe-run-finished":
+                finished[details.get("run")] = details.get("digest")
+        for index, run in enumerate(self.runs):
+            if run.get("id") not in started:
+                return _("{where} ({run}) is not in the event log: added by hand?").format(
+                    where=f"runs[{index}]", run=run.get("id"))
+            # a run without its finished event was cut short: kept, but it counts as incomplete
+            if run.get("id") in finished and run_digest(run) != finished.pop(run.get("id")):
+                return _("{where} ({run}) does not match the event log: results edited by hand?").format(
+                    where=f"runs[{index}]", run=run.get("id"))
+        if finished:
+            return _("probe run {run} is in the event log but not in the workspace: removed?").format(
+                run=sorted(finished, key=str)[0])
+        for index, record in enumerate(self.discoveries):
+            if not isinstance(record, dict) or \
+                    hashlib.sha256(canonical_json(record)).hexdigest() != digests.pop(record.get("id"), None):
+                return _("{where} does not match the event log: edited by hand?").format(where=f"discoveries[{index}]")
+        if digests:
+            return _("discovery {discovery} is in the event log but not in the workspace: removed?").format(
+                discovery=sorted(digests, key=str)[0])
+        for item in sorted(set(marks) | set(self.marks), key=str):
+            if marks.get(item) != self.marks.get(item):
+                return _("{where} does not match the event log: edited by hand?").format(where=f"marks[{item!r}]")
+        for key, expected in logged.items():
+            stored = self.data.get(key) or []
+            for index in range(max(len(expected), len(stored))):
+                if (stored[index] if index < len(stored) else None) != \
+                        (expected[index] if index < len(expected) else None):
+                    return _("{where} does not match the event log: edited by hand?").format(where=f"{key}[{index}]")
+        return None
+
+    # -- saving -----------------------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Write atomically, under the OS lock; refuse to overwrite changes another program made
+        since we read the file.  Temp files a killed save left behind are removed."""
+        with self._lock:
+            try:
+                self._file_lock.acquire()
+            except Timeout:
+                raise WorkspaceConflict(_("{path} is being changed by another migready (lock {lock} held for over "
+                                          "{seconds} s); nothing was overwritten").format(
+                                              path=self.path, lock=lock_path(self.path),
+                                              seconds=f"{LOCK_TIMEOUT:.0f}")) from None
+            try:
+                if _stamp(self.path) != self._stamp:
+                    raise WorkspaceConflict(_("{path} was changed by another program since it was opened; "
+                                              "reopen it (nothing was overwritten)").format(path=self.path))
+                self.data["updated"] = utc_now()
+                text = json.dumps(self.data, ensure_ascii=False, indent=1, sort_keys=True)
+                atomic_write_text(self.path, text + "\n")
+                self._stamp = _stamp(self.path)
+                remove_stale_temps(self.path)
+            finally:
+                self._file_lock.release()
+
+
+def _read(path: Path) -> dict:
+    shown = str(path)
+    try:  # a FIFO or device is refused at once; size and depth bounded, NaN refused (checks/store/safeio.py)
+        text = read_regular(path).decode("utf-8")
+    except OSError as exc:
+        raise _error(shown, _("cannot read workspace: {error}").format(error=exc.strerror or exc)) from None
+    except UnicodeDecodeError:
+        raise _error(shown, _("workspace is not valid UTF-8 (damaged?)") + _bak_hint(path)) from None
+    try:
+        data = loads_strict(text)
+    except StrictJSONError as exc:
+        raise InputError([Problem(shown, exc.lineno, exc.colno, "",
+                                  _("workspace refused: {reason}").format(reason=exc.msg))]) from None
+    except json.JSONDecodeError as exc:
+        raise InputError([Problem(shown, exc.lineno, exc.colno, "",
+                                  _("workspace is not valid JSON ({reason}); truncated or edited?").format(
+                                      reason=exc.msg) + _bak_hint(path))]) from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise _error(shown, _('not a migready workspace (no "format": "{format}")').format(format=FORMAT))
+    return data
+
+
+def _refuse_newer_marks(data: dict, shown: str, version: int) -> None:
+    found = [key for key in NEWER_THAN_V1 if key in data]
+    events = data.get("events")
+    if isinstance(events, list) and any(isinstance(e, dict) and ("hash" in e or "prev" in e) for e in events):
+        found.append(_("a hash-chained event log"))
+    if found:
+        raise _error(shown, _("says schema version {version} but holds what only a newer version writes "
+                              "({found}): edited to look older?  Not upgraded").format(
+                                  version=version, found=", ".join(found)))
+
+
+def remove_stale_temps(path: Path) -> None:
+    """Temp files of `atomic_write` that a killed save left (only writers holding the lock make them)."""
+    for stale in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
+        try:
+            stale.unlink()
+        except OSError:
+            pass
+
+
+def _error(shown: str, message: str) -> InputError:
+    return InputError([Problem(shown, 0, 0, "", message)])
+
+
+def _bak_hint(path: Path) -> str:
+    backup = path.with_name(path.name + ".bak")
+    return _("; the previous good copy is {backup}").format(backup=backup) if backup.exists() else ""
+
+
+# -- schema migrations: _MIGRATIONS[n - 1] turns version n into n + 1 -----------------------------
+
+
+def _v1_to_v2(data: dict, shown: str, by: str = "migready") -> None:
+    """v1 (the first probe runs) had free-form events; v2 chains them and adds the review state."""
+    events = data.get("events", [])
+    if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
+        raise _error(shown, _("events: a version 1 workspace must hold a list of events (objects); damaged?"))
+    for key, empty in (("flags", []), ("marks", {}), ("waivers", []), ("signoffs", [])):
+        data.setdefault(key, empty)
+    previous, chained = GENESIS, []
+    for seq, old in enumerate(events, start=1):
+        event = {"seq": seq, "at": old.get("at", ""), "by": old.get("by", "unknown"),
+                 "action": old.get("action", "unknown"),
+                 "details": {k: v for k, v in old.items() if k not in ("at", "by", "action")},
+                 "prev": previous}
+        event["hash"] = previous = event_hash(event)
+        chained.append(event)
+    data["events"] = chained
+    data["schema_version"] = 2
+    migrated = Workspace("", data)
+    migrated.log(by, "workspace-migrated", from_version=1, to_version=2)
+    started = {e["details"].get("run") for e in chained if e["action"] == "probe-run-started"}
+    for run in data.get("runs") or ():  # v1 did not tie results to the log: from here on, they are (as found)
+        if run.get("id") not in started:
+            migrated.log("migready", "probe-run-started", run=run.get("id"), phase=run.get("phase"),
+                         host=run.get("host"), migrated=True)
+        migrated.log("migready", "probe-run-finished", run=run.get("id"), complete=run.get("complete"),
+                     results=len(run.get("results") or ()), digest=run_digest(run), migrated=True)
+
+
+_MIGRATIONS = [_v1_to_v2]

@@ -1,0 +1,1 @@
+"""The core's words: gettext catalogs, fixed vocabularies, safe terminal text."""
