@@ -19,7 +19,7 @@ from pathlib import Path
 import fastjsonschema
 import jsonschema
 
-from .model import (FLEET_FIELDS, TARGET_FIELDS, ChecklistItem, Dependency, Inventory, Migration, Reflector, Service, Site, VantageHost, Zone, parse_ip)
+from .model import (FLEET_FIELDS, TARGET_FIELDS, Change, ChecklistItem, Dependency, Inventory, Migration, Reflector, Service, Site, VantageHost, Zone, parse_ip)
 from ..text.i18n import SOURCE_LANGUAGE, N_, _, language
 from ..store.problems import InputError, Problem, format_path
 from ..store.safeio import read_regular
@@ -523,4 +523,12 @@ def _build(doc: dict, shown: str, digest: str, fleets: dict) -> Inventory:
             ChecklistItem(c["id"], c["phase"], c["title"], c.get("blocker", True), c.get("notes", ""))
             for c in doc.get("checklist", ())
         ),
+        change=_change(doc.get("change") or {}),
     )
+
+
+def _change(block: dict) -> Change:
+    window, rollback = block.get("window") or {}, block.get("rollback") or {}
+    return Change(ticket=block.get("ticket", ""), window_start=window.get("start", ""),
+                  window_end=window.get("end", ""), rollback_owner=rollback.get("owner", ""),
+                  rollback_trigger=rollback.get("trigger", ""))

@@ -18,6 +18,7 @@ from ..text.i18n import Msg
 from ..text.labels import term
 from ..store.records import reflected
 from ..inventory.zones import ZoneMap
+from .timeline import duration_s
 
 
 def endpoint(value) -> str | None:
@@ -118,7 +119,16 @@ def run_entry(run: dict) -> dict:
         "agent_python": run.get("agent_python"),
         "results": len(run.get("results") or ()),
         "inventory_digest": run.get("inventory_digest"),
+        "ran_by": _ran_by(run.get("ran_by")),
+        "duration_s": duration_s(run.get("started"), run.get("finished")),
     } | _rehearsal_entry(run)
+
+
+def _ran_by(value) -> dict | None:
+    """{user, host} as the run recorded it (checks/probing/run.py `ran_by`); None for older runs."""
+    if not isinstance(value, dict):
+        return None
+    return {"user": str(value.get("user") or ""), "host": str(value.get("host") or "")}
 
 
 def _rehearsal_entry(run: dict) -> dict:

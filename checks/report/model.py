@@ -28,13 +28,18 @@ from ..review.verdict import Review, regression_waiver, review
 from ..store.workspace import Workspace, utc_now
 from ..inventory.zones import ZoneMap
 from .evidence import change_entry, regression_entry, run_entry
+from .summary import summary_entry
+from .timeline import event_entries
 from ..trust.provenance import standing
 from ..trust.signing import check_signature
 from .signoff import DEFAULT_ROLES, signoff_section
 
 FORMAT = "migready-report"
 REPORT_VERSION = 2  # 2: the sign-off policy and each run's digest and attestation are signed content
-NON_CONTENT = ("signoff", "generated", "digest", "words")  # never signed: see the module docstring
+# never signed: see the module docstring.  "summary" (summary.py) and "events" (timeline.py) are
+# derived for the reader: the summary from the content and the sign-offs, the event log from the
+# workspace's hash chain (it holds each sign-off, which must not change what was signed).
+NON_CONTENT = ("signoff", "generated", "digest", "words", "summary", "events")
 MAX_TARGETS = 20  # a fleet lists its first targets and the total
 
 
@@ -56,6 +61,8 @@ def build_report(inventory: Inventory, workspace: Workspace, today: _dt.date | N
     report["signoff"] = signoff_section(roles, workspace.signoffs, digest,
                                         report["verdict"], check_signature, trusted)
     report["generated"] = {"at": utc_now(), "as_of": today.isoformat(), "migready": __version__}
+    report["events"] = event_entries(workspace)
+    report["summary"] = summary_entry(report)
     report["words"] = words_entry(report)
     return report
 
@@ -123,6 +130,8 @@ def content(inventory: Inventory, workspace: Workspace, result: Review, today: _
         "verdict": {"verdict": verdict.verdict, "reasons": list(verdict.reasons),
                     "warnings": list(verdict.warnings), "exit_code": verdict.exit_code},
         "migration": migration_entry(inventory),
+        "change": change_block(inventory),
+        "zones": [{"name": z.name, "kind": z.kind} for z in inventory.zones],
         "signoff_policy": {"required_roles": list(inventory.signoff_roles) or list(DEFAULT_ROLES),
                            "require_attested_runs": inventory.require_attested_runs},
         "counts": counts,
@@ -198,7 +207,7 @@ def content_digest(report: dict) -> str:
 def item_entry(item: Item) -> dict:
     """A checklist item with its state and the evidence or person behind it."""
     mark = item.mark and {k: item.mark.get(k) for k in ("state", "by", "note", "at")}
-    waiver = item.waiver and {k: item.waiver.get(k) for k in ("id", "by", "reason", "until")}
+    waiver = item.waiver and {k: item.waiver.get(k) for k in ("id", "by", "reason", "until", "granted")}
     return {"id": item.id, "phase": item.phase, "title": item.title, "blocker": item.blocker,
             "source": item.source, "dependency": item.dependency, "requirement": item.requirement,
             "rule": item.rule, "incident": item.incident, "cleared_by": item.cleared_by,
@@ -227,6 +236,15 @@ def migration_entry(inventory: Inventory) -> dict:
     m = inventory.migration
     return {"name": m.name, "cutover": m.cutover, "notes": m.notes,
             "source": site_entry(m.source), "target": site_entry(m.target)}
+
+
+def change_block(inventory: Inventory) -> dict | None:
+    """The inventory's `change:` block (ticket, window, rollback): what the change board files this under."""
+    c = inventory.change
+    if not c:
+        return None
+    return {"ticket": c.ticket, "window": {"start": c.window_start, "end": c.window_end},
+            "rollback": {"owner": c.rollback_owner, "trigger": c.rollback_trigger}}
 
 
 def comparison_entry(comparison: Comparison) -> dict:
