@@ -67,7 +67,7 @@ def document_parts(report: dict, variant: str = "browser") -> tuple[str, list[st
                  for index, service in enumerate(report["services"])]
     closing = []
     if report.get("host_evidence") or report.get("other_evidence"):
-        closing.append('<h2 style="page-break-before: always">' + esc(_("Other evidence")) + "</h2>")
+        closing.append('<h2 class="break">' + esc(_("Other evidence")) + "</h2>")
         if report.get("host_evidence"):
             closing.append("<h3>" + esc(_("Staging hosts")) + "</h3>" + evidence_table(report["host_evidence"], say))
         if report.get("other_evidence"):

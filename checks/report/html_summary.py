@@ -140,7 +140,7 @@ def event_text(event: dict, say: Callable = lambda v: v) -> str:
 def event_log(report: dict, say: Callable = lambda v: v) -> list[str]:
     """The appendix: every run, mark, waiver, attestation and sign-off, with its time and who."""
     events = report.get("events") or []
-    out = ['<h2 style="page-break-before: always">' + esc(_("Appendix: event log")) + "</h2>",
+    out = ['<h2 class="break">' + esc(_("Appendix: event log")) + "</h2>",
            '<p class="muted">' + esc(_("From the workspace's hash-chained log, oldest first. The marks, waivers, "
                                        "runs and attestations it lists are also in the signed content above.")) + "</p>"]
     if not events:
