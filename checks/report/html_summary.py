@@ -56,17 +56,18 @@ def change_rows(change: dict) -> list[tuple[str, str]]:
 def summary_page(report: dict, say: Callable = lambda v: v) -> list[str]:
     """The summary page's sections (after the verdict banner), ids left to the details."""
     s = summary_entry(report)
-    out = ["<h2>" + esc(_("Summary for the change board")) + "</h2>",
+    out = ["<h2>" + esc(_("Summary")) + "</h2>",
            '<table class="kv" cellspacing="0" cellpadding="3">'
            + "".join(f"<tr><th>{esc(k)}</th><td>{v}</td></tr>" for k, v in change_rows(s["change"])) + "</table>"]
-    from ..review.root_causes import tally_text, from_report
+    from ..review.root_causes import from_report, signoff_gate, tally_text
     causes = from_report(report)
+    gate = signoff_gate(report)
     out.append("<h3>" + esc(_("Verdict: {verdict}, {tally}").format(
         verdict=label("verdict", s["verdict"]), tally=tally_text(causes))) + "</h3>")
     lines = [f'<li class="st-{c.state}"><b>[{esc(_(CAUSE_WORDS.get(c.state, c.state)))}]</b> {esc(say(c.headline))}'
              "</li>" for c in causes]
-    if s["gate"]:
-        lines.append(f'<li class="st-pending"><b>{esc(s["gate"])}</b></li>')
+    if gate:
+        lines.append(f'<li class="st-pending"><b>{esc(gate)}</b></li>')
     out.append('<ol class="causes">' + "".join(lines) + "</ol>" if lines else
                "<p>" + esc(_("No root cause: every blocker passed or is waived.")) + "</p>")
     out.append("<h3>" + esc(_("Sign-offs")) + "</h3>" + _GRID + "<tr>" + "".join(
@@ -111,7 +112,7 @@ def summary_page(report: dict, say: Callable = lambda v: v) -> list[str]:
 
 
 EVENT_WORDS = {"probe-run-started": N_("run {run} started ({phase}, {host})"),
-               "probe-run-finished": N_("run {run} finished: {results} results, complete: {complete}"),
+               "probe-run-finished": N_("run {run} finished: {results} results{incomplete}"),
                "mark": N_("marked {item} {state}: {note}"),
                "waive": N_("waiver {waiver} for {target} until {until}: {reason}"),
                "signoff": N_("signed off as {role}: {decision} (content {digest}…)"),
@@ -124,6 +125,8 @@ def event_text(event: dict, say: Callable = lambda v: v) -> str:
     if template is None:
         return str(event.get("action"))
     values = {k: say(v) if isinstance(v, str) else v for k, v in event.items()}
+    if event.get("action") == "probe-run-finished":
+        values["incomplete"] = "" if event.get("complete") else _(" (INCOMPLETE)")
     if event.get("action") == "mark":
         values["state"] = label("state", event.get("state")) if event.get("state") else "?"
     if event.get("action") == "signoff":

@@ -31,7 +31,7 @@ def _who_ran(run: dict) -> dict:
 
 
 def summary_entry(report: dict) -> dict:
-    from ..review.root_causes import from_report, signoff_gate, tally
+    from ..review.root_causes import from_report, tally
 
     final = final_verdict(report)
     causes = from_report(report)
@@ -47,7 +47,6 @@ def summary_entry(report: dict) -> dict:
         "evidence_verdict": (report.get("verdict") or {}).get("verdict"),
         "root_causes": [{"state": c.state, "headline": c.headline, "dependency": c.dependency} for c in causes],
         "tally": tally(causes),
-        "gate": signoff_gate(report),
         "signoffs": [{"role": e.get("role"), "name": e.get("name"), "decision": e.get("decision"),
                       "signed_at": e.get("signed_at"), "status": e.get("status"),
                       "verified": e.get("status") == "valid"} for e in section.get("entries") or ()],

@@ -63,6 +63,10 @@ def event_entries(workspace: Workspace) -> list[dict]:
             continue
         details = event.get("details") or {}
         entry = {"seq": event.get("seq"), "at": event.get("at"), "by": event.get("by"), "action": action}
+        if action.startswith("probe-run-") and entry["by"] == "migready":  # the tool logged it: say who ran it
+            ran = (workspace.run(details.get("run")) or {}).get("ran_by") if details.get("run") else None
+            if isinstance(ran, dict) and ran.get("user"):
+                entry["by"] = f"{ran.get('user')}@{ran.get('host') or '?'}"
         entry.update({k: details.get(k) for k in KEPT[action] if k in details})
         if action == "waive":
             w = details.get("waiver") or {}
