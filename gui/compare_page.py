@@ -9,8 +9,9 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QTextBrowser, QVBoxLayout
+from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
+from migready.checks.report.paths import layout as path_layout, path_for_review
 from migready.checks.review.compare import CLASSES
 from migready.checks.text.i18n import shown
 from migready.checks.store.records import describe
@@ -20,6 +21,7 @@ from .models.compare import CompareModel, change_label
 from .models.table import ROW_ROLE
 from .models.words import badge, plural, word
 from .page import Browser, Page, facet_combo, heading, table_view, with_details
+from .path_view import PathView
 
 
 def _run_label(run) -> str:
@@ -47,10 +49,17 @@ class ComparePage(Page):
         self.table.setObjectName("compare-table")
         self.persist("table", self.table)
         self.details = QTextBrowser()
+        self.path = PathView()  # the Path panel: the selected dependency's path pre vs post, as the report draws it
+        self.path.set_drawing(None)
+        detail = QWidget()
+        column = QVBoxLayout(detail)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.path)
+        column.addWidget(self.details, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addLayout(browser.bar())
-        layout.addWidget(with_details(self, self.table, self.details, (420, 170)), 1)
+        layout.addWidget(with_details(self, self.table, detail, (380, 260)), 1)
         self.table.selectionModel().currentRowChanged.connect(self._show)
         session.review_changed.connect(self.refresh)
         self.refresh()
@@ -59,6 +68,7 @@ class ComparePage(Page):
         review = self.session.review
         comparison = review.comparison if review else None
         self.model.set_rows(comparison.changes if comparison else [])
+        self.path.set_drawing(None)
         self.details.setHtml("<i>" + self.tr("Select a row to see both results in full.") + "</i>")
         if comparison is None:
             self.summary.setText(self.tr("Nothing to compare yet."))
@@ -98,6 +108,9 @@ class ComparePage(Page):
         change = self.proxy.data(current, ROW_ROLE) if current.isValid() else None
         if change is None:
             return
+        review = self.session.review
+        model = path_for_review(self.session.inventory, review.comparison if review else None, change.dependency)
+        self.path.set_drawing(path_layout(model) if model else None)
 
         def side(name: str, result) -> str:
             if result is None:

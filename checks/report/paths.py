@@ -326,3 +326,21 @@ def svg(drawing: Drawing) -> str:
                        f'text-anchor="{item.anchor}"{weight}>{escape(item.text)}</text>')
     out.append("</svg>")
     return "".join(out)
+
+
+def path_for_review(inventory, comparison, ref: str) -> PathModel | None:
+    """The same model from a live comparison (the window), built through the report's own entry
+    functions, so the Path panel draws exactly what the report would for this dependency."""
+    from ..inventory.zones import ZoneMap
+    from .evidence import change_entry, run_entry
+    from .model import comparison_entry, dependency_entry, migration_entry
+    if inventory is None or comparison is None or not ref:
+        return None
+    dep = next((d for d in inventory.dependencies() if d.ref == ref), None)
+    if dep is None:
+        return None
+    zones = ZoneMap.of(inventory) if inventory.zones else None
+    entry = dependency_entry(dep, inventory)
+    entry["evidence"] = [change_entry(c, zones) for c in comparison.changes if c.dependency == ref]
+    runs = [run_entry(r) for r in (comparison.pre_run, comparison.post_run) if r]
+    return path_of(entry, migration_entry(inventory), runs, comparison_entry(comparison))

@@ -1,0 +1,45 @@
+"""The Compare detail draws the selected dependency's path pre vs post (issue 25): the Path panel.
+
+The workspace is tests/report_data.py's NO-GO review: after the move the reflector saw the
+scale's source port 9010 as 41733.  The panel is the report's own drawing (checks/report/paths.py),
+so what it says is what the HTML and the PDF say.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: report_data
+
+from migready.gui.compare_page import ComparePage  # noqa: E402
+from report_data import SCALE, make_workspace  # noqa: E402
+
+
+def _select(page, dependency: str, check: str) -> bool:
+    from migready.gui.models.table import ROW_ROLE
+    for row in range(page.proxy.rowCount()):
+        change = page.proxy.data(page.proxy.index(row, 0), ROW_ROLE)
+        if change is not None and change.dependency == dependency and change.check == check:
+            page.table.selectRow(row)
+            return True
+    return False
+
+
+def test_the_compare_detail_shows_the_scale_path_with_both_ports(qtbot, tmp_path):
+    from migready.gui.standalone import open_page
+
+    ws = make_workspace(tmp_path)
+    page, session = open_page(ComparePage, [str(ws)])
+    qtbot.addWidget(page)
+    page.resize(1024, 700)
+    page.show()
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=10_000)
+    assert _select(page, SCALE, "udp_exchange")
+    qtbot.waitUntil(lambda: page.path.isVisible(), timeout=5_000)
+    texts = page.path.texts()
+    assert "Before (pre)" in texts and "After (post)" in texts
+    assert "from 127.0.0.1:9010" in texts  # as the staging host sent it
+    assert ":9010 → :41733" in texts  # the hop where NAT rewrote it, as the reflector saw it
+    assert "saw 127.0.0.1:41733" in texts
+    assert page.path.height() > 60  # laid out, not a zero-height strip
+    session.shutdown()
