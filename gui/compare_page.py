@@ -21,6 +21,7 @@ from .models.compare import CompareModel, change_label
 from .models.table import ROW_ROLE
 from .models.words import badge, plural, word
 from .page import Browser, Page, facet_combo, heading, table_view, with_details
+from .elide import elide_middle, fit_to_text
 from .path_view import PathView
 
 
@@ -47,6 +48,7 @@ class ComparePage(Page):
         self.model, self.proxy, self.search = browser.model, browser.proxy, browser.search
         self.table = table_view(self.proxy, {0: 125, 2: 190, 3: 95, 4: 115, 5: 95, 6: 125}, stretch=1)
         self.table.setObjectName("compare-table")
+        elide_middle(self.table, 1, 2, 5, 6)  # what changed, the dependency, pre and post keep both ends
         self.persist("table", self.table)
         self.details = QTextBrowser()
         self.path = PathView()  # the Path panel: the selected dependency's path pre vs post, as the report draws it
@@ -98,6 +100,8 @@ class ComparePage(Page):
             regressions=self._regressions(c.regressions)) for c in causes)
         headline = self.tr("<b>{verdict}</b> ({counts})").format(verdict=verdict, counts=counts)
         self.summary.setText(f"{runs}<br>{headline}{warn}{why}")
+        # where there is room (1920 px), the short columns show their whole text; "What changed" takes the rest
+        fit_to_text(self.table, {2: 300, 5: 240, 6: 240})
         if comparison.changes:
             self.table.selectRow(0)
 

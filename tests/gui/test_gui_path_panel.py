@@ -12,7 +12,24 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: report_data
 
 from migready.gui.compare_page import ComparePage  # noqa: E402
-from report_data import SCALE, make_workspace  # noqa: E402
+from report_data import SCALE, inventory_file, make_workspace, post_run, pre_run  # noqa: E402
+
+
+def _judged_workspace(tmp_path):
+    """Pre and post runs as `migready probe` judges them: the rewritten reflect is a FAIL for the scale."""
+    from migready.checks.inventory.load import load_inventory
+    from migready.checks.store.workspace import Workspace
+    inventory = load_inventory(inventory_file(tmp_path))
+    ws = Workspace.new(tmp_path / "judged.migready.json", str(inventory.path), inventory.digest)
+    pre = pre_run()
+    post = post_run(pre)
+    for r in post["results"]:
+        if r["check"] == "reflect":
+            r.update(status="fail", reason="port_rewritten")
+    for run in (pre, post):
+        ws.record_run(run)
+    ws.save()
+    return ws.path
 
 
 def _select(page, dependency: str, check: str) -> bool:
@@ -42,4 +59,32 @@ def test_the_compare_detail_shows_the_scale_path_with_both_ports(qtbot, tmp_path
     assert ":9010 → :41733" in texts  # the hop where NAT rewrote it, as the reflector saw it
     assert "saw 127.0.0.1:41733" in texts
     assert page.path.height() > 60  # laid out, not a zero-height strip
+    session.shutdown()
+
+
+def test_post_results_show_failures_first_and_keep_both_ends_of_a_finding(qtbot, tmp_path):
+    """At 1024x700 the Result cell elides in the middle, so "... → 41733 (rewritten by NAT)" stays
+    readable; the tooltip holds the whole; failed rows come before the passes."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QStyleOptionViewItem
+    from migready.gui.probe_page import ProbePage
+    from migready.gui.standalone import open_page
+    from migready.gui.models.table import ROW_ROLE
+
+    ws = _judged_workspace(tmp_path)
+    page, session = open_page(lambda s, i: ProbePage(s, i, "post"), [str(ws)])
+    qtbot.addWidget(page)
+    page.resize(1024, 700)
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=10_000)
+    statuses = [page.proxy.data(page.proxy.index(r, 0), ROW_ROLE).get("status") for r in range(page.proxy.rowCount())]
+    assert "fail" in statuses and "pass" in statuses
+    assert statuses == sorted(statuses, key=lambda s: ("fail", "inconclusive", "pass").index(s))
+    row = next(r for r in range(page.proxy.rowCount())
+               if page.proxy.data(page.proxy.index(r, 0), ROW_ROLE).get("check") == "reflect")
+    cell = page.proxy.index(row, 5)
+    whole = page.proxy.data(cell, Qt.ItemDataRole.DisplayRole)
+    assert "41733" in whole and page.proxy.data(cell, Qt.ItemDataRole.ToolTipRole) == whole
+    option = QStyleOptionViewItem()
+    page.table.itemDelegateForColumn(5).initStyleOption(option, cell)
+    assert option.textElideMode == Qt.TextElideMode.ElideMiddle
     session.shutdown()
