@@ -113,7 +113,8 @@ def test_junit_time_comes_from_the_probe_latencies_and_run_durations(ws_path):
     assert float(reachable.get("time")) == pytest.approx((1.115 + 1.115) / 1000, abs=1e-6)  # pre + post udp
     assert float(cases["run.pre"].get("time")) == pytest.approx(1.0)  # the run took a second
     assert float(root.get("time")) > 2.0
-    props = {p.get("name"): p.get("value") for p in root.find("testsuite").iter("property")}
+    verdict = next(s for s in root.iter("testsuite") if s.get("name") == "verdict")
+    props = {p.get("name"): p.get("value") for p in verdict.iter("property")}
     assert props["change.ticket"] == "CHG-DEMO-0001" and props["root_cause.1"].startswith("[fail] ")
     assert "took 1.000 s" in props["run.run-1"]
 

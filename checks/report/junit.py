@@ -32,11 +32,12 @@ def render(report: dict) -> bytes:
     root = ET.Element("testsuites", name=clean(f"migready: {report['migration']['name']}"))
     suites = [checklist_suite(report), regression_suite(report), verdict_suite(final, report)]
     shared = [("verdict", final["verdict"]), ("evidence_verdict", report["verdict"]["verdict"]),
-              ("digest", digest), ("inventory_digest", report["inventory"]["digest"])] + summary_properties(report)
+              ("digest", digest), ("inventory_digest", report["inventory"]["digest"])]
+    summary = summary_properties(report)  # the summary page's fields, once: on the verdict's suite
     for suite in suites:
         suite.set("timestamp", clean(generated))
         props = ET.Element("properties")
-        for name, value in shared:
+        for name, value in shared + (summary if suite.get("name") == "verdict" else []):
             ET.SubElement(props, "property", name=name, value=clean(value))
         suite.insert(0, props)
         root.append(suite)

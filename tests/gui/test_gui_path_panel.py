@@ -88,3 +88,19 @@ def test_post_results_show_failures_first_and_keep_both_ends_of_a_finding(qtbot,
     page.table.itemDelegateForColumn(5).initStyleOption(option, cell)
     assert option.textElideMode == Qt.TextElideMode.ElideMiddle
     session.shutdown()
+
+
+def test_the_checklist_detail_draws_the_path_of_the_items_dependency(qtbot, tmp_path):
+    from migready.gui.checklist_page import ChecklistPage
+    from migready.gui.standalone import open_page
+
+    ws = make_workspace(tmp_path)
+    page, session = open_page(ChecklistPage, [str(ws)])
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: session.review is not None, timeout=10_000)
+    assert page.select(f"req:{SCALE}:source_port_preserved")
+    qtbot.waitUntil(lambda: page.path.isVisible(), timeout=5_000)
+    assert ":9010 → :41733" in page.path.texts()
+    assert page.select("prepare.rollback-plan")  # a manual step has no path: the panel goes away
+    qtbot.waitUntil(lambda: not page.path.isVisible(), timeout=5_000)
+    session.shutdown()
