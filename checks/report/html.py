@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from importlib import resources
 
+from .summary import causes_of
 from ..text.i18n import N_, _, language
 from ..text.labels import label
 from .html_parts import dependency_block, esc, evidence_table, items_table
@@ -123,17 +124,17 @@ def banner(report: dict, final: dict, say=lambda v: v) -> list[str]:
 
 
 def cause_tally(report: dict) -> str:
-    from ..review.root_causes import from_report, tally_text
-    return tally_text(from_report(report))
+    from ..review.root_causes import tally_text
+    return tally_text(causes_of(report))
 
 
 def cause_items(report: dict, say=lambda v: v) -> str:
     """The verdict's root causes (checks/review/root_causes.py): headline, flows, rule, what clears it, waiver."""
-    from ..review.root_causes import from_report, signoff_gate
+    from ..review.root_causes import signoff_gate
 
     gate = signoff_gate(report)
     out = [f'<li class="cause st-pending"><b>{esc(say(gate))}</b></li>'] if gate else []
-    for c in from_report(report):
+    for c in causes_of(report):
         tag = _(CAUSE_WORDS[c.state]) if c.state in CAUSE_WORDS else c.state.upper()
         evidence = "".join(f"<li>{esc(say(e))}</li>" for e in c.evidence)
         tail = [esc(_("rule {rule}").format(rule=say(c.rule))) if c.rule.startswith("MR") else esc(say(c.rule))] \

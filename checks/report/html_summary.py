@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from .summary import causes_of
 from ..inventory.zones import word as zone_word
 from ..text.i18n import N_, _, shown
 from ..text.labels import label
@@ -59,8 +60,8 @@ def summary_page(report: dict, say: Callable = lambda v: v) -> list[str]:
     out = ["<h2>" + esc(_("Summary")) + "</h2>",
            '<table class="kv" cellspacing="0" cellpadding="3">'
            + "".join(f"<tr><th>{esc(k)}</th><td>{v}</td></tr>" for k, v in change_rows(s["change"])) + "</table>"]
-    from ..review.root_causes import from_report, signoff_gate, tally_text
-    causes = from_report(report)
+    from ..review.root_causes import signoff_gate, tally_text
+    causes = causes_of(report)
     gate = signoff_gate(report)
     out.append("<h3>" + esc(_("Verdict: {verdict}, {tally}").format(
         verdict=label("verdict", s["verdict"]), tally=tally_text(causes))) + "</h3>")

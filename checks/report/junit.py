@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from .summary import causes_of
 from .model import content_digest
 from .signoff import final_verdict
 from ..text.i18n import _
@@ -176,9 +177,9 @@ def regression_suite(report: dict) -> ET.Element:
 
 
 def verdict_suite(final: dict, report: dict | None = None) -> ET.Element:
-    from ..review.root_causes import from_report, lines as cause_lines, signoff_gate
+    from ..review.root_causes import lines as cause_lines, signoff_gate
     case = _case("verdict", f"go/no-go: {final['verdict']}")
-    causes = from_report(report) if report is not None else []
+    causes = causes_of(report) if report is not None else []
     gate = [signoff_gate(report)] if report is not None and signoff_gate(report) else []
     say = words(report) if report is not None else (lambda v: v)
     reasons = "\n".join(clean(say(r)) for r in (gate + cause_lines(causes, 99) if causes else final["reasons"]))

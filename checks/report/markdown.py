@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from .summary import causes_of
 from ..text.i18n import _
 from ..text.labels import label
 from .model import content_digest
@@ -52,8 +53,8 @@ def render_lines(report: dict) -> list[str]:
     if report["verdict"]["verdict"] != final["verdict"]:
         out += [md(_("Evidence alone: {verdict}; sign-off decides the rest.").format(
             verdict=verdict_word(report["verdict"]["verdict"]))), ""]
-    from ..review.root_causes import from_report, signoff_gate, tally_text
-    causes = from_report(report)
+    from ..review.root_causes import signoff_gate, tally_text
+    causes = causes_of(report)
     gate = signoff_gate(report)
     out += summary_lines(report, causes, gate, say)
     out += ["## " + md(_("Root causes in detail")), ""]

@@ -30,11 +30,25 @@ def _who_ran(run: dict) -> dict:
             "user": by.get("user") or None, "machine": by.get("host") or None}
 
 
+_last: list = [None, None]  # (report, its root causes): every renderer asks several times per file
+
+
+def causes_of(report: dict) -> list:
+    """`root_causes.from_report(report)`, computed once per report object (a 10,000-item report
+    takes ~80 ms to group, and one HTML file asked four times)."""
+    from ..review.root_causes import from_report
+    key = (report, report.get("services"), report.get("attention"), report.get("general_items"),
+           report.get("migration"), report.get("signoff"))
+    if _last[0] is None or len(_last[0]) != len(key) or any(a is not b for a, b in zip(_last[0], key)):
+        _last[0], _last[1] = key, from_report(report)
+    return _last[1]
+
+
 def summary_entry(report: dict) -> dict:
-    from ..review.root_causes import from_report, tally
+    from ..review.root_causes import tally
 
     final = final_verdict(report)
-    causes = from_report(report)
+    causes = causes_of(report)
     section = report.get("signoff") or {}
     m = report.get("migration") or {}
     services = report.get("services") or []
