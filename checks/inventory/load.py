@@ -438,12 +438,13 @@ def _spec_address(spec: str) -> str | None:
 
 
 def _site(doc: dict, base: Path) -> Site:
-    hosts, pools, sources = _staging_entries(doc.get("staging_hosts", ()), base)
+    hosts, pools, sources, names = _staging_entries(doc.get("staging_hosts", ()), base)
     return Site(
         site=doc["site"],
         staging_hosts=hosts,
         pools=pools,
         host_sources=sources,
+        host_names=names,
         egress_nat=bool(doc.get("egress_nat", False)),
         nat_gateways=tuple(ipaddress.ip_network(g, strict=False) for g in doc.get("nat_gateways", ())),
         network_mode=doc.get("network_mode", ""),
@@ -451,20 +452,29 @@ def _site(doc: dict, base: Path) -> Site:
     )
 
 
-def _staging_entries(entries, base: Path) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...], tuple[HostSource, ...]]:
+def _staging_entries(entries, base: Path) -> tuple:
     """A site's staging_hosts entries: host specs (pool members and exec: argvs written as
-    `exec:` + the argv's words), which pool each is in, and the sources resolved at run time."""
+    `exec:` + the argv's words), which pool each is in, the sources resolved at run time,
+    and the names exec: hosts were given."""
     hosts: list[str] = []
     pools: list[tuple[str, str]] = []
     sources: list[HostSource] = []
-    for entry in entries:
+    names: list[tuple[str, str]] = []
+
+    def one(entry) -> str:
         if isinstance(entry, str):
-            hosts.append(entry)
-        elif "exec" in entry:
-            hosts.append(exec_spec(entry["exec"]))
+            return entry
+        spec = exec_spec(entry["exec"])
+        if entry.get("name"):
+            names.append((spec, entry["name"]))
+        return spec
+
+    for entry in entries:
+        if isinstance(entry, str) or "exec" in entry:
+            hosts.append(one(entry))
         elif "pool" in entry and "hosts" in entry:
             for member in entry["hosts"]:
-                spec = member if isinstance(member, str) else exec_spec(member["exec"])
+                spec = one(member)
                 hosts.append(spec)
                 pools.append((spec, entry["pool"]))
         elif "ansible" in entry:
@@ -475,7 +485,7 @@ def _staging_entries(entries, base: Path) -> tuple[tuple[str, ...], tuple[tuple[
             sources.append(HostSource("kubectl", selector=k["selector"], namespace=k.get("namespace", ""),
                                       context=k.get("context", ""), container=k.get("container", ""),
                                       pool=entry.get("pool", ""), written=k["selector"]))
-    return tuple(dict.fromkeys(hosts)), tuple(pools), tuple(sources)
+    return tuple(dict.fromkeys(hosts)), tuple(pools), tuple(sources), tuple(names)
 
 
 def exec_spec(argv) -> str:

@@ -53,6 +53,7 @@ class Site:
     staging_hosts: tuple[str, ...] = ()  # host specs written in the inventory (pool members and exec: hosts too)
     pools: tuple[tuple[str, str], ...] = ()  # (host spec, pool name) for hosts listed in a pool
     host_sources: tuple[HostSource, ...] = ()  # resolved when a run starts
+    host_names: tuple[tuple[str, str], ...] = ()  # (host spec, name) for exec: hosts given a `name`
     egress_nat: bool = False
     nat_gateways: tuple = ()  # ipaddress networks: where this site's egress is translated
     network_mode: str = ""

@@ -55,8 +55,8 @@ class FleetHost:
 def phase_hosts(inventory: Inventory, phase: str, resolve_sources: bool = True) -> list[FleetHost]:
     """Every staging host of the phase, in the inventory's order (sources expanded where they are)."""
     site = inventory.migration.source if phase == "pre" else inventory.migration.target
-    pools = dict(site.pools)
-    hosts = [FleetHost(spec, pools.get(spec, "")) for spec in site.staging_hosts]
+    pools, names = dict(site.pools), dict(site.host_names)
+    hosts = [FleetHost(spec, pools.get(spec, ""), names.get(spec, "")) for spec in site.staging_hosts]
     if resolve_sources:
         for source in site.host_sources:
             hosts += ansible_hosts(source) if source.kind == "ansible" else kubectl_hosts(source)
