@@ -182,3 +182,58 @@ def test_a_node_that_dies_mid_run_is_recorded_and_the_others_complete(fleet_lab,
     assert "INCOMPLETE" in out and lab.spec(victim) in out
     run_item = item(ws, inventory, "run.post")
     assert run_item.state == "pending" and lab.spec(victim) in run_item.evidence
+
+
+def test_an_ansible_group_drives_plan_and_probe(fleet_lab, tmp_path):
+    """Real ansible-core (`migready[ansible]`): the hosts, their addresses, port, user and key come from
+    an INI inventory; no --identity is given, the key is ansible_ssh_private_key_file's."""
+    lab = fleet_lab
+    nodes = ("node1", "node2", "node3")
+    lines = ["[k8s_nodes]"] + ["%s ansible_host=%s ansible_port=22" % (n, lab.addresses[n]) for n in nodes]
+    lines += ["", "[k8s_nodes:vars]", "ansible_user=root", "ansible_ssh_private_key_file=%s" % lab.client_key,
+              "", "[elsewhere]", "stray ansible_host=198.18.99.9"]
+    (tmp_path / "hosts.ini").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    inventory = write_inventory(lab, tmp_path / "ansible.yaml", "      - {ansible: hosts.ini, group: k8s_nodes}")
+
+    plan = cli(lab, "plan", inventory, "--phase", "post")
+    assert plan.returncode == 0, plan.stdout + plan.stderr
+    for node in nodes:
+        assert "host %s (pool k8s_nodes)" % node in plan.stdout, plan.stdout
+    assert "stray" not in plan.stdout and "198.18.99.9" not in plan.stdout
+    assert "3 staging hosts" in plan.stdout
+
+    ws = tmp_path / "ansible.migready.json"
+    post = cli(lab, "probe", inventory, "--phase", "post", "--workspace", ws, *ssh_args(lab, identity=False))
+    assert post.returncode == 1, post.stdout + post.stderr  # node2 is behind SNAT
+    runs = {r["host_name"]: r for r in json.loads(ws.read_text(encoding="utf-8"))["runs"]}
+    assert sorted(runs) == list(nodes)
+    assert all(runs[n]["host"] == lab.spec(n) and runs[n]["complete"] for n in nodes)
+    req = item(ws, inventory, "req:scale-adapter/scales:source_port_preserved")
+    assert req.state == "fail" and "on 1 of 3 hosts of pool k8s_nodes (node2)" in req.evidence, req.evidence
+
+
+def test_exec_hosts_through_ip_netns_exec_see_the_same_nat(fleet_lab, tmp_path):
+    """Staging hosts without sshd: `ip netns exec NS python3 -` as the exec: argv, the same assertions
+    as over SSH (node2 behind SNAT sees its port rewritten, node1 routed keeps it)."""
+    lab = fleet_lab
+    members = ", ".join('{exec: [ip, netns, exec, %s, python3, "-"], name: %s}' % (lab.ns(n), n)
+                        for n in ("node1", "node2"))
+    inventory = write_inventory(lab, tmp_path / "exec.yaml", "      - {pool: netns, hosts: [%s]}" % members)
+    plan = cli(lab, "plan", inventory, "--phase", "post")
+    assert plan.returncode == 0 and "host node1 (pool netns)" in plan.stdout, plan.stdout + plan.stderr
+    ws = tmp_path / "exec.migready.json"
+    post = cli(lab, "probe", inventory, "--phase", "post", "--workspace", ws)
+    assert post.returncode == 1, post.stdout + post.stderr
+    runs = {r["host_name"]: r for r in json.loads(ws.read_text(encoding="utf-8"))["runs"]}
+    assert runs["node1"]["host"] == "exec:ip netns exec %s python3 -" % lab.ns("node1")  # the argv as written
+    assert all(r["complete"] and r["host_facts"]["hostname"] for r in runs.values())
+    [kept] = [r for r in runs["node1"]["results"] if r["check"] == "reflect"]
+    [rewritten] = [r for r in runs["node2"]["results"] if r["check"] == "reflect"]
+    assert kept["status"] == "pass" and kept["data"]["local"] == {"ip": lab.addresses["node1"], "port": 9010}
+    assert kept["data"]["observed"] == kept["data"]["local"]
+    assert (rewritten["status"], rewritten["reason"]) == ("fail", "port_rewritten")
+    assert rewritten["data"]["observed"]["ip"] == lab.nat_address and rewritten["data"]["observed"]["port"] != 9010
+    scales = [r for r in runs["node1"]["results"] if r["check"] == "udp_exchange"]
+    assert len(scales) == len(lab.scales) and all(r["status"] == "pass" for r in scales)
+    req = item(ws, inventory, "req:scale-adapter/scales:source_port_preserved")
+    assert req.state == "fail" and "on 1 of 2 hosts of pool netns (node2)" in req.evidence, req.evidence
