@@ -113,6 +113,14 @@ def _explain(error: jsonschema.ValidationError, located: Located, shown: str) ->
         return Problem(shown, ln, cl, format_path(p), message)
 
     kind = error.validator
+    if kind in ("oneOf", "anyOf") and error.context:  # e.g. a staging_hosts entry: explain the form it meant
+        branches: dict = {}
+        for sub in error.context:
+            branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+        meant = [subs for subs in branches.values()
+                 if not any(e.validator in ("type", "required") and not e.relative_path for e in subs)]
+        if len(meant) == 1:
+            return [p for sub in meant[0] for p in _explain(sub, located, shown)]
     if kind == "additionalProperties" and isinstance(error.instance, dict):
         allowed = sorted(error.schema.get("properties", {}))
         problems = []

@@ -1,0 +1,119 @@
+"""Issue 24 without a lab: host sources, exec: specs, the fan-out's bookkeeping, findings over hosts."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from migready.checks.inventory.load import load_inventory
+from migready.checks.inventory.model import HostSource
+from migready.checks.probing import hostsources
+from migready.checks.probing.fleet import run_fleet
+from migready.checks.probing.hostsources import FleetHost, HostSourceError, hosts_of_listing, hosts_of_pods, phase_hosts, pick
+from migready.checks.probing.transports import parse_host
+from migready.checks.review.hosts import on_hosts, phase_view
+from migready.checks.store.problems import InputError
+from migready.checks.store.workspace import Workspace
+
+DEMO = Path(__file__).resolve().parents[1] / "inventories" / "demo.yaml"
+
+
+def test_missing_ansible_core_is_a_clear_error_naming_the_extra(monkeypatch):
+    monkeypatch.setattr(hostsources, "_ansible_inventory_program", lambda: None)
+    with pytest.raises(HostSourceError) as err:
+        hostsources.ansible_hosts(HostSource("ansible", path="/x/hosts.ini", group="k8s", written="hosts.ini"))
+    assert "hosts.ini" in str(err.value) and "migready[ansible]" in str(err.value)
+
+
+def test_an_ansible_listing_gives_the_group_with_its_children_and_vars():
+    listing = {"_meta": {"hostvars": {
+        "n1": {"ansible_host": "192.0.2.1", "ansible_port": 2222, "ansible_user": "ops",
+               "ansible_ssh_private_key_file": "/keys/id"},
+        "n2": {"ansible_host": "2001:db8::2"}, "n3": {}}},
+        "all": {"children": ["ungrouped", "k8s"]}, "k8s": {"hosts": ["n1"], "children": ["k8s_extra"]},
+        "k8s_extra": {"hosts": ["n2", "n1"]}, "other": {"hosts": ["n3"]}}
+    hosts = hosts_of_listing(listing, HostSource("ansible", group="k8s", written="inv"))
+    assert [(h.spec, h.name, h.pool, h.identity_file) for h in hosts] == [
+        ("ssh://ops@192.0.2.1:2222", "n1", "k8s", "/keys/id"), ("ssh://[2001:db8::2]", "n2", "k8s", "")]
+    with pytest.raises(HostSourceError, match="no group nope"):
+        hosts_of_listing(listing, HostSource("ansible", group="nope", written="inv"))
+    listing["_meta"]["hostvars"]["n1"]["ansible_host"] = "192.0.2.1\nforged line"
+    with pytest.raises(HostSourceError, match="n1"):
+        hosts_of_listing(listing, HostSource("ansible", group="k8s", written="inv"))
+
+
+def test_kubectl_pods_become_exec_hosts_argv_as_written():
+    pods = {"items": [{"metadata": {"name": "adapter-1", "namespace": "shop"}, "status": {"phase": "Running"}},
+                      {"metadata": {"name": "adapter-2", "namespace": "shop"}, "status": {"phase": "Pending"}}]}
+    [host] = hosts_of_pods(pods, HostSource("kubectl", selector="app=adapter", namespace="shop", container="main"))
+    assert host.spec == "exec:kubectl exec -i -n shop adapter-1 -c main -- python3 -"
+    assert (host.name, host.pool) == ("adapter-1", "app=adapter")
+    assert hostsources.kubectl_argv(HostSource("kubectl", selector="app=adapter", namespace="shop")) == [
+        "kubectl", "get", "pods", "-n", "shop", "-l", "app=adapter", "-o", "json"]
+
+
+def test_exec_specs_keep_their_words_and_refuse_control_characters():
+    spec = parse_host("exec:ip netns exec 'ns a' python3 -")
+    assert spec.scheme == "exec" and str(spec) == "exec:ip netns exec 'ns a' python3 -"
+    from migready.checks.probing.transports.hostspec import exec_argv
+    assert exec_argv(spec) == ["ip", "netns", "exec", "ns a", "python3", "-"]
+    with pytest.raises(ValueError):
+        parse_host("exec:python3 -\nssh://forged")
+    with pytest.raises(ValueError, match="python3"):
+        parse_host("exec:python3")
+
+
+def _pool_inventory(tmp_path: Path, staging: str) -> Path:
+    text = DEMO.read_text(encoding="utf-8")
+    start = text.index('staging_hosts: ["local://"]', text.index("target:"))
+    path = tmp_path / "pool.yaml"
+    path.write_text(text[:start] + "staging_hosts: " + staging + text[start + len('staging_hosts: ["local://"]'):],
+                    encoding="utf-8")
+    return path
+
+
+def test_pools_and_sources_are_checked_where_they_are_written(tmp_path):
+    bad = _pool_inventory(tmp_path, '[{pool: k8s-b, hosts: ["ssh://ops@192.0.2.1", {exec: [python3]}]}, '
+                                    '{ansible: missing.ini, group: nodes}]')
+    with pytest.raises(InputError) as err:
+        load_inventory(bad)
+    text = "\n".join(str(p) for p in err.value.problems)
+    assert "staging_hosts" in text and "missing.ini" in text and "pool.yaml" in text
+
+
+def test_phase_hosts_and_picks(tmp_path):
+    inv = load_inventory(_pool_inventory(tmp_path, '[{pool: p1, hosts: ["ssh://ops@192.0.2.1", '
+                                                   '{exec: [python3, "-"], name: pod-a}]}, "ssh://ops@192.0.2.9"]'))
+    hosts = phase_hosts(inv, "post")
+    assert [(h.spec, h.pool, h.name) for h in hosts] == [("ssh://ops@192.0.2.1", "p1", ""),
+                                                        ("exec:python3 -", "p1", "pod-a"), ("ssh://ops@192.0.2.9", "", "")]
+    assert pick(hosts, ["pod-a", "nowhere"]) == ([hosts[1]], ["nowhere"])
+    assert pick(hosts, ["p1"])[0] == hosts[:2]
+
+
+def test_a_fan_out_records_every_host_and_one_unreachable_host_never_stops_the_others(tmp_path):
+    inv = load_inventory(DEMO)
+    hosts = [FleetHost(f"exec:{sys.executable} -", "p1", "a"), FleetHost("exec:python3 -", "p1", "b"),
+             FleetHost("exec:/nonexistent/python3 -", "p1", "gone")]
+    ws = Workspace.open_or_create(tmp_path / "ws.migready.json")
+    fleet = run_fleet(inv, hosts, "post", ws, hosts_jobs=2)
+    assert [r["host_name"] for r in fleet.runs] == ["a", "b", "gone"]
+    assert [r["complete"] for r in fleet.runs] == [True, True, False]
+    gone = fleet.runs[2]
+    assert gone["unreachable"] and "/nonexistent/python3" in gone["error"]
+    assert {r["status"] for r in gone["results"]} == {"inconclusive"} and len(gone["results"]) == gone["planned"]
+    assert len({r["fleet"]["id"] for r in fleet.runs}) == 1 and fleet.runs[0]["fleet"]["size"] == 3
+
+    view = phase_view(Workspace.load(ws.path).runs, "post")
+    assert view["complete"] is False and "gone" in view["error"]
+    assert {r["host"] for r in view["results"]} == {h.spec for h in hosts}
+
+
+def test_on_hosts_names_the_hosts_and_the_pool():
+    of = [{"host": f"ssh://n{i}", "host_name": f"node-{i}", "pool": "k8s-b"} for i in range(1, 9)]
+    assert on_hosts([of[1], of[4], of[6]], of) == "on 3 of 8 hosts of pool k8s-b (node-2, node-5, node-7)"
+    mixed = of[:2] + [{"host": "ssh://x", "pool": None}]
+    assert on_hosts([mixed[2]], mixed) == "on 1 of 3 hosts (ssh://x)"
+    many = [{"host": f"h{i}", "pool": "p"} for i in range(30)]
+    assert on_hosts(many[:12], many).endswith("h9 and 2 more)")
