@@ -79,9 +79,9 @@ class Change:
 
     def to_dict(self) -> dict:
         return {"classification": self.classification, "regression": self.is_regression,
-                "dependency": self.dependency, "target": self.target, "check": self.check, "host": self.host,
+                "dependency": self.dependency, "target": self.target, "check": self.check,
                 "pre": _side(self.pre), "post": _side(self.post),
-                "notes": [f.to_dict() for f in self.notes]}
+                "notes": [f.to_dict() for f in self.notes], **({"host": self.host} if self.host else {})}
 
 
 @dataclass
