@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt
 from PySide6.QtWidgets import QHeaderView, QLabel, QSplitter, QTableView, QVBoxLayout, QWidget
 
 from migready.checks.store.records import describe
@@ -24,6 +24,11 @@ from . import style
 
 RANK = {"fail": 3, "inconclusive": 2, "pass": 1}  # the worst status of a cell wins
 STATES = {3: "fail", 2: "inconclusive", 1: "pass"}
+# Roles as plain ints: data() runs for every visible cell and role on each paint, and comparing
+# with Qt's enum members costs more than the rest of it (bench/bench_matrix.py).
+DISPLAY, TOOLTIP, BACKGROUND, ALIGN = (int(r.value) for r in (Qt.DisplayRole, Qt.ToolTipRole, Qt.BackgroundRole,
+                                                               Qt.TextAlignmentRole))
+CENTER = int(Qt.AlignCenter.value)
 
 
 class HostMatrixModel(QAbstractTableModel):
@@ -33,6 +38,13 @@ class HostMatrixModel(QAbstractTableModel):
         self.dependencies: list[str] = []
         self.grid: list[bytearray] = []  # [row][column] -> RANK (0: no result)
         self.cells: dict[tuple[int, int], list[dict]] = {}
+        self._looks: dict[int, tuple] = {}  # rank -> (symbol, background), per palette
+
+    def looks(self) -> dict[int, tuple]:
+        if not self._looks:
+            self._looks = {rank: (style.symbol(state), style.tint(state)) for rank, state in STATES.items()}
+            self._looks[0] = ("", None)
+        return self._looks
 
     def set_view(self, view: dict | None) -> None:
         """Rebuild from a phase view (None or a single-host run: empty)."""
@@ -42,19 +54,24 @@ class HostMatrixModel(QAbstractTableModel):
         rows: dict[str | None, int] = {}
         cells: dict[tuple[int, int], list[dict]] = {}
         for result in (view or {}).get("results") or ():
-            dep = result.get("dependency")
-            col = column.get(result.get("host"))
-            if col is None:
-                continue
-            row = rows.setdefault(dep, len(rows))
-            cells.setdefault((row, col), []).append(result)
+            col = column.get(result["host"])
+            if col is not None:
+                row = rows.setdefault(result["dependency"], len(rows))
+                key = (row, col)
+                found = cells.get(key)
+                if found is None:
+                    cells[key] = [result]
+                else:
+                    found.append(result)
         order = sorted(rows, key=lambda d: (d is not None, d or ""))
         remap = {rows[d]: i for i, d in enumerate(order)}
         self.hosts, self.dependencies = hosts, order
         self.cells = {(remap[r], c): v for (r, c), v in cells.items()}
         self.grid = [bytearray(len(hosts)) for _ in order]
+        rank = RANK.get
         for (r, c), results in self.cells.items():
-            self.grid[r][c] = max(RANK.get(x.get("status"), 2) for x in results)
+            self.grid[r][c] = max([rank(x.get("status"), 2) for x in results])
+        self._looks = {}
         self.endResetModel()
 
     # -- Qt -----------------------------------------------------------------------------------------
@@ -68,29 +85,29 @@ class HostMatrixModel(QAbstractTableModel):
     def state(self, row: int, column: int) -> str | None:
         return STATES.get(self.grid[row][column])
 
-    def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
-        if not index.isValid():
-            return None
-        state = self.state(index.row(), index.column())
-        if role == Qt.DisplayRole:
-            return style.symbol(state) if state else ""
-        if role == Qt.BackgroundRole and state:
-            return style.tint(state)
-        if role == Qt.TextAlignmentRole:
-            return int(Qt.AlignCenter)
-        if role == Qt.ToolTipRole:
+    def data(self, index: QModelIndex, role: int = DISPLAY):
+        role = int(role)
+        if role == DISPLAY:
+            return self.looks()[self.grid[index.row()][index.column()]][0]
+        if role == BACKGROUND:
+            return self.looks()[self.grid[index.row()][index.column()]][1]
+        if role == ALIGN:
+            return CENTER
+        if role == TOOLTIP:
+            state = self.state(index.row(), index.column())
             return "%s · %s: %s" % (style.dependency(self.dependencies[index.row()]),
                                     self.host_label(index.column()), style.label(state) if state else "—")
         return None
 
-    def headerData(self, section: int, orientation, role: int = Qt.DisplayRole):  # noqa: N802
-        if role not in (Qt.DisplayRole, Qt.ToolTipRole):
+    def headerData(self, section: int, orientation, role: int = DISPLAY):  # noqa: N802
+        role = int(role)
+        if role != DISPLAY and role != TOOLTIP:
             return None
         if orientation == Qt.Horizontal:
             if section >= len(self.hosts):
                 return None
             host = self.hosts[section]
-            return self.host_label(section) if role == Qt.DisplayRole else host.get("host")
+            return self.host_label(section) if role == DISPLAY else host.get("host")
         return style.dependency(self.dependencies[section]) if section < len(self.dependencies) else None
 
     def host_label(self, column: int) -> str:
@@ -130,6 +147,12 @@ class HostMatrix(QWidget):
         layout.addWidget(split)
         self.table.clicked.connect(self.show_evidence)
         self._hint()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.PaletteChange:  # the dark palette: the cells' tints follow
+            self.model._looks = {}
+            self.table.viewport().update()
+        super().changeEvent(event)
 
     def _hint(self) -> None:
         self.evidence.setText(self.tr("Click a cell for its evidence: every result of that dependency on that host."))
