@@ -117,3 +117,27 @@ def test_on_hosts_names_the_hosts_and_the_pool():
     assert on_hosts([mixed[2]], mixed) == "on 1 of 3 hosts (ssh://x)"
     many = [{"host": f"h{i}", "pool": "p"} for i in range(30)]
     assert on_hosts(many[:12], many).endswith("h9 and 2 more)")
+
+
+def test_sign_with_attests_every_host_run_of_the_fan_out(tmp_path):
+    """`probe --sign-with` over a pool: each host's run is signed, so the phase view is all attested."""
+    import subprocess
+
+    from migready.checks.trust.provenance import standing
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "migready.checks.cli", *map(str, args)], capture_output=True,
+                              text=True, timeout=120, cwd=tmp_path)
+
+    key = tmp_path / "lead"
+    assert cli("keygen", "--name", "Li Lei", "--role", "migration lead", "--out", key,
+               "--no-passphrase").returncode == 0
+    inventory = _pool_inventory(tmp_path, '[{pool: p1, hosts: [{exec: [%s, "-"], name: a}, '
+                                          '{exec: [python3, "-"], name: b}]}]' % sys.executable)
+    ws = tmp_path / "ws.migready.json"
+    out = cli("probe", inventory, "--phase", "post", "--workspace", ws, "--sign-with", key, "--yes")
+    assert out.returncode in (0, 1), out.stdout + out.stderr
+    assert ": 2 runs attested by Li Lei (migration lead)" in out.stdout
+    workspace = Workspace.load(ws)
+    runs = [r for r in workspace.runs if r["phase"] == "post"]
+    assert len(runs) == 2 and all(standing(workspace, r).state == "attested" for r in runs)

@@ -308,7 +308,8 @@ def _evidence(family: str, items: list[dict], regs: list[dict], dep_changes: lis
         post = change.get("post") or {}
         if not (change.get("regression") or post.get("status") == "fail"):
             continue
-        lines.append(_flow_line(change, dep))
+        line = _flow_line(change, dep)  # over many staging hosts, each flow says whose it is (review/hosts.py)
+        lines.append(Msg("{flow} on {host}", flow=line, host=change["host"]) if change.get("host") else line)
         shown.add((change.get("check"), change.get("target")))
     for reg in regs:
         if (reg.get("check"), reg.get("target")) not in shown:
