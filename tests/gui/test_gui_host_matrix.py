@@ -50,3 +50,35 @@ def test_a_cell_shows_the_worst_status_of_its_dependency_on_its_host_and_its_evi
 
     matrix.set_view(None)
     assert model.rowCount() == model.columnCount() == 0
+
+
+def test_the_probe_page_runs_every_host_of_a_pool_and_shows_the_matrix(qtbot, window, store_peers, tmp_path):
+    """'every staging host of the phase' is offered first; the run fans out (two exec: hosts on this
+    machine, loopback peers only), and the page lands on the matrix, one column per host."""
+    import sys
+
+    from guikit import DEMO
+
+    text = DEMO.read_text(encoding="utf-8")
+    start = text.index('staging_hosts: ["local://"]', text.index("target:"))
+    pool = ('staging_hosts: [{pool: p1, hosts: [{exec: [%s, "-"], name: pod-a}, {exec: [%s, "-I", "-"], '
+            'name: pod-b}]}]' % (sys.executable, sys.executable))
+    inventory = tmp_path / "pool.yaml"
+    inventory.write_text(text[:start] + pool + text[start + len('staging_hosts: ["local://"]'):], encoding="utf-8")
+    window.session.open_path(inventory)
+    qtbot.waitUntil(lambda: window.session.review is not None, timeout=10_000)
+    window.go("post")
+    page = window.pages["post"]
+    assert page.host.currentText() == page.tr("every staging host of the phase")
+    with qtbot.waitSignal(page.request_run().finished, timeout=30_000) as finished:
+        pass
+    assert window.interaction.asked[-1][0] == "plan"  # the plan over both hosts was shown first
+    view = finished.args[0]
+    assert sorted(h["host_name"] for h in view["hosts"]) == ["pod-a", "pod-b"] and view["complete"]
+    assert page.views.currentWidget() is page.matrix
+    model = page.matrix.model
+    assert sorted(model.headerData(c, Qt.Horizontal) for c in range(model.columnCount())) == ["pod-a", "pod-b"]
+    scale = model.dependencies.index("demo-scale-deviceadapter/demo-scale")
+    assert {model.state(scale, c) for c in range(2)} == {"pass"}  # no NAT on loopback: the peers answered
+    page.matrix.show_evidence(model.index(scale, 1))
+    assert "udp_exchange" in page.matrix.evidence.text()
