@@ -62,13 +62,25 @@ def _single():
     return module
 
 
+def busy_seconds() -> float:
+    """CPU seconds this machine spent not idle (all cores, everyone's), from /proc/stat."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def cli_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_cli(lab, inventory: Path, ws: Path, jobs: int, hosts_jobs: int) -> tuple:
     argv = [sys.executable, "-m", "migready.checks.cli", "probe", str(inventory), "--phase", "post",
             "--workspace", str(ws), "--identity", str(lab.client_key), "--known-hosts", str(lab.known_hosts),
             "--ssh-config", "/dev/null", "--jobs", str(jobs), "--hosts-jobs", str(hosts_jobs)]
-    t0 = time.monotonic()
+    t0, busy0, cli0 = time.monotonic(), busy_seconds(), cli_seconds()
     proc = lab.exec_in("ops", argv, timeout=900)
     wall = time.monotonic() - t0
+    run_cli.cpu = (busy_seconds() - busy0, cli_seconds() - cli0)
     if proc.returncode not in (0, 1):
         sys.exit("migready probe failed (%d): %s" % (proc.returncode, (proc.stdout + proc.stderr)[-3000:]))
     runs = [r for r in json.loads(ws.read_text(encoding="utf-8"))["runs"] if r["phase"] == "post"]
@@ -128,7 +140,10 @@ def main() -> int:
         rss_quarter = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         rss_full = 0
         for jobs in args.jobs:
-            runs = [run_cli(lab, full, tmp / "ws.json", jobs, hosts_jobs) for _ in range(args.repeat)]
+            runs, cpus = [], []
+            for _ in range(args.repeat):
+                runs.append(run_cli(lab, full, tmp / "ws.json", jobs, hosts_jobs))
+                cpus.append(run_cli.cpu)
             rss_full = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
             wall, host_runs = min(runs, key=lambda r: r[0])
             passed = sum(r["status"] == "pass" for run in host_runs for r in run["results"]
@@ -137,7 +152,8 @@ def main() -> int:
             # the slowest host pays ceil(N/jobs) RTTs; the 1-target setup run already paid one
             waves = math.ceil(args.hosts / hosts_jobs)
             bound = setup + waves * (math.ceil(n / jobs) - 1) * rtt / 1000
-            rows.append((jobs, wall, statistics.median(r[0] for r in runs), bound, passed, complete))
+            best = min(range(len(runs)), key=lambda i: runs[i][0])
+            rows.append((jobs, wall, statistics.median(r[0] for r in runs), bound, passed, complete, cpus[best]))
     finally:
         lab.teardown()
     print("\n%d hosts x N = %d targets (tcp_connect + route each), --hosts-jobs %d, %d cores "
@@ -148,10 +164,12 @@ def main() -> int:
     print("bound = setup + ceil(hosts/hosts-jobs) x (ceil(N/jobs) - 1) x RTT\n")
     print("%-26s %8s %9s %8s %9s %14s %10s" % ("run", "best s", "median s", "bound s", "best/bnd",
                                                "connects pass", "complete"))
-    for jobs, best, med, bound, passed, complete in rows:
+    for jobs, best, med, bound, passed, complete, (busy, cli) in rows:
         print("%-26s %8.3f %9.3f %8.3f %9.2f %8d/%-5d %6d/%d" % ("migready --jobs %d" % jobs, best, med, bound,
                                                               best / bound, passed, n * args.hosts, complete,
                                                               args.hosts))
+        print("    best run: machine busy %.1f CPU s of %.1f available (%d cores x wall); the CLI itself %.1f CPU s"
+              % (busy, best * (os.cpu_count() or 1), os.cpu_count() or 0, cli))
     print("\npeak RSS of the CLI (ru_maxrss of children, monotonic): after %d hosts %.0f MB, after %d hosts %.0f MB"
           % (quarter, rss_quarter / 1024, args.hosts, rss_full / 1024))
     return 0

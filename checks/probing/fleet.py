@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -58,6 +59,32 @@ class FleetRun:
         return [r for r in self.runs if not r.get("complete")]
 
 
+class _PacedSaves:
+    """The workspace as the hosts' runs see it, with its saves paced: every host's run saves on its
+    own schedule and when it ends, and each save writes the whole workspace (every host's results
+    so far), so 20 hosts finishing together would write it 20 times.  A save happens when at least
+    `interval` passed since the last one ended, and never takes more than a fifth of the time;
+    `run_fleet` saves once more at the end, whatever happened."""
+
+    def __init__(self, workspace: Workspace, interval: float) -> None:
+        self._workspace, self._interval = workspace, interval
+        self._lock = threading.Lock()
+        self._last_end = time.monotonic()
+        self._last_took = 0.0
+
+    def save(self) -> None:
+        with self._lock:
+            if time.monotonic() - self._last_end < max(self._interval, 4 * self._last_took):
+                return
+            start = time.monotonic()
+            self._workspace.save()
+            self._last_end = time.monotonic()
+            self._last_took = self._last_end - start
+
+    def __getattr__(self, name: str):
+        return getattr(self._workspace, name)
+
+
 def host_options(options: Optional[TransportOptions], host: FleetHost) -> TransportOptions:
     """The run's options, plus the key Ansible names for this host (ansible_ssh_private_key_file)."""
     options = options or TransportOptions()
@@ -88,8 +115,7 @@ def run_fleet(
     fleet = FleetRun(f"fleet-{uuid.uuid4().hex[:10]}", list(hosts))
     cancel = cancel or threading.Event()
     lock = threading.Lock()  # progress callbacks one at a time, as a single run makes them
-    # every host saves on its own schedule; together they save about once per `save_interval`
-    per_host_save = save_interval * max(1, min(len(hosts), hosts_jobs))
+    paced = _PacedSaves(workspace, save_interval)
 
     def one(host: FleetHost) -> dict:
         extra = {"fleet": {"id": fleet.id, "size": len(hosts), "whole": bool(whole)},
@@ -101,8 +127,8 @@ def run_fleet(
                     progress(FleetProgress(host, p))
 
         try:
-            run = run_probes(inventory, host.spec, phase, workspace, host_options(options, host), jobs=jobs,
-                             progress=said, cancel=cancel, save_interval=per_host_save, extra=extra)
+            run = run_probes(inventory, host.spec, phase, paced, host_options(options, host), jobs=jobs,
+                             progress=said, cancel=cancel, save_interval=save_interval, extra=extra)
         except (TransportError, ValueError) as exc:  # not reached, refused, a malformed spec: recorded
             run = record_unreachable(inventory, host.spec, phase, workspace, stored_text(exc), jobs, extra)
         except Exception as exc:  # noqa: BLE001 - one host's trouble never stops the others
