@@ -310,7 +310,8 @@ def _probe_fleet(args, inventory, workspace: Workspace, signer, hosts, whole: bo
     bar = _FleetBar(len(hosts))
     try:
         fleet = run_fleet(inventory, hosts, args.phase, workspace, options, jobs=args.jobs,
-                          hosts_jobs=args.hosts_jobs, progress=bar, whole=whole)
+                          hosts_jobs=args.hosts_jobs, progress=bar, whole=whole,
+                          final_save=False)  # Workspace.editing saves when _probe returns
     except KeyboardInterrupt:
         bar.close()
         print(_("interrupted: the results that arrived are stored in {workspace}").format(workspace=args.workspace),
@@ -322,7 +323,6 @@ def _probe_fleet(args, inventory, workspace: Workspace, signer, hosts, whole: bo
         for run in fleet.runs:
             if workspace.run_logged_digest(run["id"]) is not None:
                 workspace.attest_run(attest(signer, run["id"], workspace.run_logged_digest(run["id"])))
-        workspace.save()
         print(_("{fleet}: {n} runs attested by {name} ({role})").format(
             fleet=fleet.id, n=len(fleet.runs), name=signer.name, role=signer.role))
     print_fleet(fleet)

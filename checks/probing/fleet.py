@@ -105,11 +105,13 @@ def run_fleet(
     cancel: Optional[threading.Event] = None,
     whole: bool = True,
     save_interval: float = 1.0,
+    final_save: bool = True,
 ) -> FleetRun:
     """Run the plan on every host, at most `hosts_jobs` at once; return every host's stored run.
 
     `whole`: the hosts are the phase's full set (not a `--host` pick), so the review may
-    judge the phase from this fan-out alone.  Raises only KeyboardInterrupt (after
+    judge the phase from this fan-out alone.  `final_save=False` when the caller saves right
+    after (`Workspace.editing`): one save of a large workspace costs seconds.  Raises only KeyboardInterrupt (after
     cancelling the hosts still running, whose runs are stored incomplete).
     """
     fleet = FleetRun(f"fleet-{uuid.uuid4().hex[:10]}", list(hosts))
@@ -148,7 +150,8 @@ def run_fleet(
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-        workspace.save()
+        if final_save:
+            workspace.save()
     return fleet
 
 
