@@ -17,6 +17,7 @@ is stored as 8 runs that share a ``fleet`` id.  Here they become one view:
 """
 from __future__ import annotations
 
+import re
 from typing import Callable, Optional
 
 from ..text.i18n import Joined, Msg, MsgN
@@ -34,10 +35,15 @@ def label(result_or_run: dict) -> str:
     return result_or_run.get("host_name") or result_or_run.get("host") or "?"
 
 
+def natural(text: str) -> tuple:
+    """node-2 before node-10; addresses by their numbers."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text or ""))
+
+
 def on_hosts(bad: list[dict], of: list[dict]) -> Msg:
     """'on 3 of 8 hosts of pool k8s-b (node-2, node-5, node-7)' from host runs (or results):
     `bad` the hosts a finding is about, `of` every host of the phase."""
-    names = list(dict.fromkeys(label(h) for h in bad))
+    names = sorted(dict.fromkeys(label(h) for h in bad), key=natural)
     pools = {h.get("pool") for h in of}
     shown = ", ".join(names[:MAX_NAMED])
     if len(names) > MAX_NAMED:
@@ -67,7 +73,7 @@ def phase_view(runs: list[dict], phase: str) -> Optional[dict]:
     per_host: dict[str, dict] = {}
     for t in sorted((t for t in fleets if t[:2] >= first[:2]), key=lambda t: t[:2]):
         per_host[t[2].get("host")] = t[2]  # the latest run of each host since the phase's fan-out
-    members = list(per_host.values())
+    members = sorted(per_host.values(), key=lambda r: natural(label(r)))
     size = int(anchor[2]["fleet"].get("size") or 0)
     anchored = sum(1 for r in members if (r.get("fleet") or {}).get("id") == anchor_id)
     missing = max(0, size - anchored)
