@@ -141,3 +141,29 @@ def test_sign_with_attests_every_host_run_of_the_fan_out(tmp_path):
     workspace = Workspace.load(ws)
     runs = [r for r in workspace.runs if r["phase"] == "post"]
     assert len(runs) == 2 and all(standing(workspace, r).state == "attested" for r in runs)
+
+
+def _run(i, host, fleet, whole=True, size=3, complete=True, status="pass", started=None):
+    return {"id": f"run-{i}", "phase": "post", "host": host, "host_name": host, "pool": "p",
+            "started": started or f"2026-12-07T04:00:{i:02d}", "complete": complete, "error": None if complete else "x",
+            "fleet": {"id": fleet, "size": size, "whole": whole}, "planned": 1,
+            "results": [{"dependency": "s/d", "check": "tcp_connect", "target": "192.0.2.1", "status": status}]}
+
+
+def test_the_phase_is_every_host_of_the_last_whole_fan_out_with_each_hosts_latest_run():
+    runs = [_run(1, "a", "f1"), _run(2, "b", "f1", status="fail"), _run(3, "c", "f1")]
+    view = phase_view(runs, "post")
+    assert [h["host"] for h in view["hosts"]] == ["a", "b", "c"] and view["complete"]
+    # `--host b` again: the phase is still all three hosts, b's latest run counts
+    runs.append(_run(4, "b", "f2", whole=False, size=1))
+    view = phase_view(runs, "post")
+    assert [(h["host"], h["run"]) for h in view["hosts"]] == [("a", "run-1"), ("b", "run-4"), ("c", "run-3")]
+    assert {r["status"] for r in view["results"]} == {"pass"}
+    # a new whole fan-out that never reached one host: incomplete, naming it
+    runs += [_run(5, "a", "f3"), _run(6, "b", "f3")]
+    view = phase_view(runs, "post")
+    assert view["complete"] is False and "1 host of the fan-out never ran" in view["error"]
+    # a single-host run after the fan-out is the phase again, as before fan-outs existed
+    runs.append({"id": "run-9", "phase": "post", "host": "local://", "started": "2026-12-07T05:00:00",
+                 "complete": True, "results": []})
+    assert phase_view(runs, "post") is None
