@@ -167,3 +167,26 @@ def test_the_phase_is_every_host_of_the_last_whole_fan_out_with_each_hosts_lates
     runs.append({"id": "run-9", "phase": "post", "host": "local://", "started": "2026-12-07T05:00:00",
                  "complete": True, "results": []})
     assert phase_view(runs, "post") is None
+
+
+def test_a_dynamic_inventory_script_and_a_directory_work_through_real_ansible_core(tmp_path):
+    """What ansible-core accepts, migready accepts: an executable inventory script, a directory of INI files."""
+    import os
+    if hostsources._ansible_inventory_program() is None:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail("CI installs migready[ansible]; ansible-inventory is missing")
+        pytest.skip("ansible-core is not installed (pip install 'migready[ansible]')")
+    script = tmp_path / "dynamic.py"
+    script.write_text("#!%s\nimport json\nprint(json.dumps({'pods': {'hosts': ['p1', 'p2']}, '_meta': {'hostvars': {"
+                      "'p1': {'ansible_host': '192.0.2.31', 'ansible_user': 'ops'}, "
+                      "'p2': {'ansible_host': '192.0.2.32', 'ansible_port': 2200}}}}))\n" % sys.executable)
+    script.chmod(0o755)
+    hosts = hostsources.ansible_hosts(HostSource("ansible", path=str(script), group="pods", written="dynamic.py"))
+    assert [(h.name, h.spec, h.pool) for h in hosts] == [("p1", "ssh://ops@192.0.2.31", "pods"),
+                                                         ("p2", "ssh://192.0.2.32:2200", "pods")]
+    folder = tmp_path / "inv"
+    folder.mkdir()
+    (folder / "a.ini").write_text("[nodes]\nn1 ansible_host=192.0.2.41\n")
+    (folder / "b.ini").write_text("[nodes]\nn2 ansible_host=192.0.2.42\n")
+    hosts = hostsources.ansible_hosts(HostSource("ansible", path=str(folder), group="nodes", written="inv"))
+    assert sorted(h.spec for h in hosts) == ["ssh://192.0.2.41", "ssh://192.0.2.42"]
