@@ -190,3 +190,40 @@ def test_a_dynamic_inventory_script_and_a_directory_work_through_real_ansible_co
     (folder / "b.ini").write_text("[nodes]\nn2 ansible_host=192.0.2.42\n")
     hosts = hostsources.ansible_hosts(HostSource("ansible", path=str(folder), group="nodes", written="inv"))
     assert sorted(h.spec for h in hosts) == ["ssh://192.0.2.41", "ssh://192.0.2.42"]
+
+
+def test_at_most_hosts_jobs_hosts_run_at_once_and_a_crashing_host_is_recorded(tmp_path, monkeypatch):
+    """The bound (--hosts-jobs) is the pool's: with 2, never 3 hosts in flight; a host whose run raises
+    something unexpected is stored with the reason and the others finish."""
+    import threading
+
+    from migready.checks.probing import fleet as fleet_module
+
+    inv = load_inventory(DEMO)
+    lock, gate = threading.Lock(), threading.Event()
+    state = {"active": 0, "peak": 0}
+
+    def fake_run(inventory, host, phase, workspace, options, **kw):
+        with lock:
+            state["active"] += 1
+            state["peak"] = max(state["peak"], state["active"])
+            if state["active"] >= 2:
+                gate.set()
+        gate.wait(timeout=10)
+        try:
+            if host.endswith("boom -"):
+                raise RuntimeError("the agent's stream broke")
+            run = workspace.start_run({"phase": phase, "host": host, **kw["extra"], "planned": 0})
+            workspace.finish_run(run["id"], True)
+            return run
+        finally:
+            with lock:
+                state["active"] -= 1
+
+    monkeypatch.setattr(fleet_module, "run_probes", fake_run)
+    hosts = [FleetHost(f"exec:python3 h{i} -", "p", f"h{i}") for i in range(5)] + [FleetHost("exec:boom -", "p")]
+    ws = Workspace.open_or_create(tmp_path / "ws.migready.json")
+    fleet = run_fleet(inv, hosts, "post", ws, hosts_jobs=2)
+    assert state["peak"] == 2
+    assert [r["complete"] for r in fleet.runs] == [True] * 5 + [False]
+    assert "the agent's stream broke" in fleet.runs[-1]["error"] and fleet.runs[-1]["unreachable"]
