@@ -200,16 +200,15 @@ def test_at_most_hosts_jobs_hosts_run_at_once_and_a_crashing_host_is_recorded(tm
     from migready.checks.probing import fleet as fleet_module
 
     inv = load_inventory(DEMO)
-    lock, gate = threading.Lock(), threading.Event()
+    cond = threading.Condition()
     state = {"active": 0, "peak": 0}
 
     def fake_run(inventory, host, phase, workspace, options, **kw):
-        with lock:
+        with cond:  # each host stays in flight until a third one joins (or half a second passed)
             state["active"] += 1
             state["peak"] = max(state["peak"], state["active"])
-            if state["active"] >= 2:
-                gate.set()
-        gate.wait(timeout=10)
+            cond.notify_all()
+            cond.wait_for(lambda: state["active"] >= 3, timeout=0.5)
         try:
             if host.endswith("boom -"):
                 raise RuntimeError("the agent's stream broke")
@@ -217,7 +216,7 @@ def test_at_most_hosts_jobs_hosts_run_at_once_and_a_crashing_host_is_recorded(tm
             workspace.finish_run(run["id"], True)
             return run
         finally:
-            with lock:
+            with cond:
                 state["active"] -= 1
 
     monkeypatch.setattr(fleet_module, "run_probes", fake_run)
