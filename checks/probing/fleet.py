@@ -119,7 +119,9 @@ def run_fleet(
     lock = threading.Lock()  # progress callbacks one at a time, as a single run makes them
     paced = _PacedSaves(workspace, save_interval)
 
-    def one(host: FleetHost) -> dict:
+    def one(host: FleetHost) -> Optional[dict]:
+        if cancel.is_set():  # cancelled (Ctrl-C, the window's Cancel) before this host's turn: not run
+            return None
         extra = {"fleet": {"id": fleet.id, "size": len(hosts), "whole": bool(whole)},
                  "pool": host.pool or None, "host_name": host.name or None}
 
@@ -144,7 +146,7 @@ def run_fleet(
     pool = ThreadPoolExecutor(max_workers=max(1, hosts_jobs), thread_name_prefix="migready-host")
     try:
         futures = [pool.submit(one, host) for host in hosts]
-        fleet.runs = [f.result() for f in futures]
+        fleet.runs = [run for run in (f.result() for f in futures) if run is not None]
     except KeyboardInterrupt:
         cancel.set()
         raise
