@@ -328,9 +328,10 @@ def _probe_fleet(args, inventory, workspace: Workspace, signer, hosts, whole: bo
     print_fleet(fleet)
     print(_("stored in {workspace} (next: {compare}, or {gui})").format(
         workspace=args.workspace, compare=f"migready compare {args.workspace}", gui=f"migready gui {args.workspace}"))
-    if fleet.incomplete:
+    if not fleet.complete:
         print(_("{n} of {total} hosts did not complete; what arrived is stored in {workspace}").format(
-            n=len(fleet.incomplete), total=len(hosts), workspace=args.workspace), file=sys.stderr)
+            n=len(hosts) - len(fleet.runs) + len(fleet.incomplete), total=len(hosts), workspace=args.workspace),
+            file=sys.stderr)
         return EXIT_INCOMPLETE
     return EXIT_FINDINGS if any(r["status"] == "fail" for run in fleet.runs for r in run["results"]) else EXIT_OK
 
