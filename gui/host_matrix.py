@@ -111,8 +111,15 @@ class HostMatrixModel(QAbstractTableModel):
         return style.dependency(self.dependencies[section]) if section < len(self.dependencies) else None
 
     def host_label(self, column: int) -> str:
+        """The host's name, else the address part of its spec (ssh://ops@192.0.2.7:22 -> 192.0.2.7)."""
         host = self.hosts[column]
-        return host.get("host_name") or host.get("host") or "?"
+        if host.get("host_name"):
+            return host["host_name"]
+        spec = host.get("host") or "?"
+        if spec.startswith("ssh://"):
+            where = spec[len("ssh://"):].rpartition("@")[2]
+            return where.rsplit(":", 1)[0] if where.count(":") == 1 else where
+        return spec
 
     def evidence(self, row: int, column: int) -> list[dict]:
         return self.cells.get((row, column), [])
@@ -129,7 +136,8 @@ class HostMatrix(QWidget):
         self.table.setModel(self.model)
         self.table.setSelectionMode(QTableView.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Fixed)
-        self.table.horizontalHeader().setDefaultSectionSize(34)
+        self.table.horizontalHeader().setDefaultSectionSize(84)
+        self.table.horizontalHeader().setTextElideMode(Qt.ElideMiddle)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.setWordWrap(False)
