@@ -191,6 +191,10 @@ def hosts_of_pods(listing: dict, source: HostSource) -> list[FleetHost]:
         argv += (["-n", namespace] if namespace else []) + [meta["name"]]
         argv += (["-c", source.container] if source.container else []) + ["--", "python3", "-"]
         spec = exec_spec(argv)
-        parse_host(spec)
+        try:
+            parse_host(spec)
+        except ValueError as exc:  # a pod name with a control character: said, not a traceback
+            raise HostSourceError(_("kubectl get pods -l {selector}: pod {pod}: {reason}").format(
+                selector=source.selector, pod=repr(meta["name"]), reason=exc)) from None
         hosts.append(FleetHost(spec, source.pool or source.selector, meta["name"]))
     return hosts
