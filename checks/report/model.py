@@ -23,11 +23,12 @@ from .. import __version__
 from ..text.i18n import SOURCE_LANGUAGE, language, translations_of
 from ..review.checklist import PHASES, Checklist, Item, waiver_status
 from ..review.compare import Comparison
-from ..inventory.model import Dependency, Inventory, Site
+from ..inventory.model import Inventory, Site
 from ..review.verdict import Review, regression_waiver, review
 from ..store.workspace import Workspace, utc_now
 from ..inventory.zones import ZoneMap
 from .evidence import change_entry, regression_entry, run_entry
+from ..review.entries import MAX_TARGETS, dependency_entry, item_entry  # noqa: F401 (the report's names too)
 from .summary import summary_entry
 from .timeline import event_entries
 from ..trust.provenance import standing
@@ -40,7 +41,6 @@ REPORT_VERSION = 2  # 2: the sign-off policy and each run's digest and attestati
 # derived for the reader: the summary from the content and the sign-offs, the event log from the
 # workspace's hash chain (it holds each sign-off, which must not change what was signed).
 NON_CONTENT = ("signoff", "generated", "digest", "words", "summary", "events")
-MAX_TARGETS = 20  # a fleet lists its first targets and the total
 
 
 def build_report(inventory: Inventory, workspace: Workspace, today: _dt.date | None = None,
@@ -81,8 +81,12 @@ def words_entry(report: dict) -> dict:
 def content(inventory: Inventory, workspace: Workspace, result: Review, today: _dt.date) -> dict:
     checklist, comparison, verdict = result.checklist, result.comparison, result.verdict
     items_by_dep: dict[str | None, list[dict]] = {}
+    granted = {w.get("id"): w.get("granted") for w in workspace.waivers if w.get("granted")}
     for item in checklist.items:
-        items_by_dep.setdefault(item.dependency, []).append(item_entry(item))
+        entry = item_entry(item)
+        if entry.get("waiver") and entry["waiver"].get("id") in granted:  # when the waiver was granted
+            entry["waiver"] = dict(entry["waiver"], granted=granted[entry["waiver"]["id"]])
+        items_by_dep.setdefault(item.dependency, []).append(entry)
     evidence_by_dep: dict[str | None, list[dict]] = {}
     zones = ZoneMap.of(inventory) if inventory.zones else None
     for change in comparison.changes:
@@ -110,7 +114,8 @@ def content(inventory: Inventory, workspace: Workspace, result: Review, today: _
     counts = dict(checklist.counts())
     counts.update(items=len(checklist.items), blockers=sum(1 for i in checklist.items if i.blocker),
                   regressions=len(comparison.regressions))
-    compared = {r["id"] for r in (checklist.pre_run, checklist.post_run) if r}
+    compared = {i for r in (checklist.pre_run, checklist.post_run) if r
+                for i in (r.get("members") or [r["id"]])}  # a phase over many hosts: each host's run
     runs = []
     for run in workspace.runs:
         entry = run_entry(run)
@@ -128,7 +133,7 @@ def content(inventory: Inventory, workspace: Workspace, result: Review, today: _
         "format": FORMAT,
         "report_version": REPORT_VERSION,
         "verdict": {"verdict": verdict.verdict, "reasons": list(verdict.reasons),
-                    "warnings": list(verdict.warnings), "exit_code": verdict.exit_code},
+                    "warnings": list(verdict.warnings), "exit_code": verdict.exit_code, "probed": verdict.probed},
         "migration": migration_entry(inventory),
         "change": change_block(inventory),
         "zones": [{"name": z.name, "kind": z.kind} for z in inventory.zones],
@@ -202,29 +207,6 @@ def content_digest(report: dict) -> str:
 
 
 # -- pieces -------------------------------------------------------------------------------------
-
-
-def item_entry(item: Item) -> dict:
-    """A checklist item with its state and the evidence or person behind it."""
-    mark = item.mark and {k: item.mark.get(k) for k in ("state", "by", "note", "at")}
-    waiver = item.waiver and {k: item.waiver.get(k) for k in ("id", "by", "reason", "until", "granted")}
-    return {"id": item.id, "phase": item.phase, "title": item.title, "blocker": item.blocker,
-            "source": item.source, "dependency": item.dependency, "requirement": item.requirement,
-            "rule": item.rule, "incident": item.incident, "cleared_by": item.cleared_by,
-            "state": item.state, "base_state": item.base_state, "evidence": item.evidence,
-            "pre_evidence": item.pre_evidence, "mark": mark or None, "waiver": waiver or None,
-            "notes": list(item.waiver_notes)}
-
-
-def dependency_entry(dep: Dependency, inventory: Inventory) -> dict:
-    zone = inventory.zone_of(dep)
-    return {"ref": dep.ref, "name": dep.name, "kind": dep.kind, "device_type": dep.device_type,
-            "vendor": dep.vendor, "protocol": dep.protocol, "port": dep.effective_port,
-            "direction": dep.direction, "zone": zone.name if zone else dep.zone,
-            "zone_kind": zone.kind if zone else None, "source_port": dep.source_port,
-            "requires": list(dep.requires), "timeout_ms": dep.timeout_ms,
-            "targets": list(dep.targets[:MAX_TARGETS]), "targets_total": len(dep.targets),
-            "sample": dep.sample, "notes": dep.notes}
 
 
 def site_entry(site: Site) -> dict:
