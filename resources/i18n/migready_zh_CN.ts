@@ -483,6 +483,10 @@
         <translation>{state} &lt;b&gt;{headline}&lt;/b&gt;（{regressions}）</translation>
     </message>
     <message>
+        <source>…and {n} more root causes (Why? ▸)</source>
+        <translation>……另有 {n} 个根因（为什么？▸）</translation>
+    </message>
+    <message>
         <source>&lt;b&gt;{verdict}&lt;/b&gt; ({counts})</source>
         <translation>&lt;b&gt;{verdict}&lt;/b&gt;（{counts}）</translation>
     </message>
