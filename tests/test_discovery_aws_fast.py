@@ -78,10 +78,12 @@ def test_the_chunked_path_says_what_the_row_by_row_path_says(case, tmp_path, mon
     assert fast == exact
 
 
-def test_a_folder_of_both_connection_files_and_the_process_file_reads_the_same_both_ways(tmp_path, monkeypatch):
+@pytest.mark.parametrize("start_over", [False, True], ids=["well-formed", "a date spelled another way in the second file"])
+def test_a_folder_of_both_connection_files_and_the_process_file_reads_the_same_both_ways(tmp_path, monkeypatch,
+                                                                                         start_over):
     (tmp_path / "123456789012_sourceProcessConnection.csv").write_text("\n".join([HEADER] + rows(60)) + "\n")
     inbound = [r.replace("192.0.2.10,", "198.51.100.99,", 1).replace(",198.51.100.", ",192.0.2.", 1)
-               for r in rows(40)]
+               for r in rows(40, stamp=(lambda k: f"7/8/2024 0{1 + k % 9}:00:00 AM") if start_over else None)]
     (tmp_path / "123456789012_destinationProcessConnection.csv").write_text("\n".join([HEADER] + inbound) + "\n")
     (tmp_path / "123456789012_process.csv").write_text(
         "agentId,agentAssignedProcessId,name\no-1,o-1-2100,scale-adapter\no-1,o-1-2101,java\n")
