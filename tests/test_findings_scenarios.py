@@ -167,6 +167,8 @@ def test_every_view_tells_the_same_judgement(tmp_path_factory, faults):
     code, printed = cli("verdict", ws.path)
     assert printed.startswith(f"{NO_GO}: {root_causes.tally_text(causes)}")
     assert sum(1 for line in printed.splitlines() if re.match(r"\d+\. \[", line)) == len(causes)
+    code, listed = cli("checklist", ws.path)
+    assert listed.splitlines()[-1] == f"behind them: {root_causes.tally_text(causes)} (migready verdict)"
     # compare never calls a pair a regression while both sides pass
     code, compared = cli("compare", ws.path)
     assert not [line for line in compared.splitlines() if "REGRESSION" in line and "pass → pass" in line]
