@@ -6,6 +6,7 @@ import socket
 
 import pytest
 
+from freeaddr import demo_copy, free_block
 from migready.checks.demo.scenario import store_devices
 from migready.checks.text.i18n import set_language
 from migready.checks.probing.transports.guard import ENV
@@ -23,13 +24,27 @@ set_language("en")
 
 
 @pytest.fixture
-def store_peers():
-    """inventories/demo.yaml's store on loopback: reflector 127.0.0.20, scale .21, printer .22.
+def demo_block():
+    """A free loopback block for the demo's store (127.A.B.20 reflector, .21 scale, .22 printer),
+    chosen now: no other test run, demo or reflector on this machine uses it."""
+    return free_block()
+
+
+@pytest.fixture
+def demo_path(tmp_path, demo_block):
+    """inventories/demo.yaml moved into `demo_block`: probe this, never the bundled file (its
+    fixed 127.0.0.20-22 may be another process's demo)."""
+    return demo_copy(demo_block, tmp_path)
+
+
+@pytest.fixture
+def store_peers(demo_block):
+    """The demo's store, running in `demo_block` (the addresses `demo_path` names).
 
     Yields {"reflector", "scale", "printer"}; `store_peers["scale"].stats.accepted` counts
-    the datagrams the scale simulator accepted.
+    the datagrams the scale simulator accepted; `store_peers.block` is `demo_block`.
     """
-    with store_devices() as peers:
+    with store_devices(demo_block) as peers:
         yield peers
 
 

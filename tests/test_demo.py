@@ -1,10 +1,18 @@
 """`migready demo`, the README's first command: loopback only, no root, ends NO-GO for the right reason."""
 from __future__ import annotations
 
+import re
+
 
 from cliproc import migready
 
 from migready.checks.store.workspace import Workspace
+
+
+def store_of(inventory) -> str:
+    """The first three octets of the store's reflector in a demo's copy of demo.yaml."""
+    [prefix] = re.findall(r"- host: (127\.\d+\.\d+)\.20\n", inventory.read_text(encoding="utf-8"))
+    return prefix
 
 
 def demo(out, cwd):
@@ -23,8 +31,9 @@ def test_demo_ends_no_go_on_the_rewritten_source_port(tmp_path):
     assert sum("9010" in h for h in headlines) == 1
     assert not any("flag:" in line or "req:" in line for line in lines)  # ids are not the headline
     flows = lines[lines.index(headlines[0]) + 1:lines.index(headlines[1])]
-    assert flows[0].strip().startswith("reflector 127.0.0.20:3478 from port 9010: pre port 9010 kept → post port 9010 → ")
-    assert flows[1].strip().startswith("udp 127.0.0.21:5002 from port 9010: pre pass → post fail") and "266" in flows[1]
+    store = store_of(tmp_path / "d" / "demo.yaml")  # a loopback block of its own, free when it ran
+    assert flows[0].strip().startswith(f"reflector {store}.20:3478 from port 9010: pre port 9010 kept → post port 9010 → ")
+    assert flows[1].strip().startswith(f"udp {store}.21:5002 from port 9010: pre pass → post fail") and "266" in flows[1]
     assert "clears it: probe: reflect" in flows[2]
     assert "awaiting sign-off: " in lines[0]  # the gate, as `migready verdict` says
     # it says where its results are and what to run next; the HTML report is written
