@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import subprocess
+import sys
 
 import pytest
 
@@ -15,6 +18,42 @@ from migready.checks.probing.transports.guard import ENV
 # inherits this) may reach loopback and the lab's own networks only; anything
 # else is refused before a packet leaves.  See checks/probing/transports/guard.py.
 os.environ[ENV] = "127.0.0.0/8,::1/128,198.18.0.0/15"
+
+
+def _private_loopback() -> str:
+    """As root on Linux, move this test process into a network namespace of its own with only `lo`
+    (issue 26): a second test suite, a pytest-xdist worker beside it, or a `migready demo` on the
+    machine then share nothing with it, not even the scale's fixed source port 9010 that the
+    agent binds on 0.0.0.0, and no packet of this process can leave the machine.  Every thread
+    and child started afterwards (simulators, agents, sshd, `ip netns` labs) inherits it.  Without
+    root the free loopback blocks of tests/freeaddr.py are what keeps runs apart.
+    MIGREADY_TEST_SHARED_NET=1 keeps the machine's namespace.  Returns what was done, for the header."""
+    if os.environ.get("MIGREADY_TEST_SHARED_NET") == "1":
+        return "machine's namespace (MIGREADY_TEST_SHARED_NET=1)"
+    if not sys.platform.startswith("linux") or os.geteuid() != 0 or shutil.which("ip") is None:
+        return "machine's namespace (not root on Linux): free loopback blocks only"
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    clone_newnet = 0x40000000
+    own = os.open("/proc/self/ns/net", os.O_RDONLY)
+    try:
+        if libc.unshare(clone_newnet) != 0:
+            return "machine's namespace (unshare: %s)" % os.strerror(ctypes.get_errno())
+        up = subprocess.run(["ip", "link", "set", "lo", "up"], capture_output=True, text=True)
+        if up.returncode != 0:
+            libc.setns(own, clone_newnet)  # back: a namespace without loopback would fail every test
+            return "machine's namespace (lo: %s)" % up.stderr.strip()
+    finally:
+        os.close(own)
+    return "a private network namespace (only lo)"
+
+
+NETWORK = _private_loopback()
+
+
+def pytest_report_header(config):
+    return "network: " + NETWORK
+
 
 # The suite's expected texts are English, on any machine: a developer whose
 # locale is Chinese runs it the same way.  Tests that want zh_CN say so
