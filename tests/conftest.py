@@ -55,6 +55,17 @@ def pytest_report_header(config):
     return "network: " + NETWORK
 
 
+_LAB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lab") + os.sep
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (`-n auto --dist loadgroup`), every test of tests/lab runs on one worker, one
+    after another: they share one session lab (network namespaces, sshd, iptables), built once."""
+    for item in items:
+        if str(item.fspath).startswith(_LAB):
+            item.add_marker(pytest.mark.xdist_group("lab"))
+
+
 # The suite's expected texts are English, on any machine: a developer whose
 # locale is Chinese runs it the same way.  Tests that want zh_CN say so
 # (`--lang zh_CN`, `LANGUAGE=zh_CN` for a subprocess, `i18n.set_language`).
