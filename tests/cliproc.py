@@ -26,10 +26,23 @@ _SIGNALS = [s for s in (getattr(signal, n, None) for n in ("SIGINT", "SIGTERM", 
 def migready(*args, cwd=None, env=None, timeout: float = 60, input: str | None = None,
              subprocess: bool = False) -> _subprocess.CompletedProcess:
     argv = [str(a) for a in args]
-    if subprocess or os.environ.get("MIGREADY_TEST_SUBPROCESS") == "1":
+    if subprocess or os.environ.get("MIGREADY_TEST_SUBPROCESS") == "1" or _foreign_locale(env):
         return _subprocess.run([sys.executable, "-m", "migready.checks.cli", *argv], capture_output=True,
                                text=True, cwd=cwd, env=env, timeout=timeout, input=input)
     return _in_process(argv, cwd, env, input)
+
+
+def _foreign_locale(env) -> bool:
+    """An environment in another language is given to a child: the C library's own messages (strerror)
+    follow it, and glibc keeps what it loaded for the rest of the process (a later test read
+    'No such file or directory' in Chinese)."""
+    if env is None:
+        return False
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = str(env.get(name) or "")
+        if value and not value.startswith(("en", "C", "POSIX")):
+            return True
+    return False
 
 
 def _stream(data: bytes = b"") -> io.TextIOWrapper:
