@@ -32,6 +32,10 @@ def _private_loopback() -> str:
         return "machine's namespace (MIGREADY_TEST_SHARED_NET=1)"
     if not sys.platform.startswith("linux") or os.geteuid() != 0 or shutil.which("ip") is None:
         return "machine's namespace (not root on Linux): free loopback blocks only"
+    # The lab's networks (198.18.0.0/15) stay unreachable from the machine's own namespace, whatever a
+    # lab inside the private one does: a blackhole there first (the project's network rule).  It is left
+    # in place: it only drops traffic to benchmarking space, and another suite's lab may be up.
+    subprocess.run(["ip", "route", "replace", "blackhole", "198.18.0.0/15"], capture_output=True)
     import ctypes
     libc = ctypes.CDLL(None, use_errno=True)
     clone_newnet = 0x40000000
