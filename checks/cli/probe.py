@@ -75,8 +75,10 @@ def add_commands(sub) -> None:
 
     p = sub.add_parser("reflector", help=_("answer each UDP datagram / TCP connection with the address and port "
                                            "it was seen from (run it in the device network)"))
-    p.add_argument("--bind", default="0.0.0.0")
-    p.add_argument("--port", type=int, default=3478)
+    p.add_argument("--bind", default="0.0.0.0",
+                   help=_("the address to listen on (default 0.0.0.0: every address of this host)"))
+    p.add_argument("--port", type=int, default=3478,
+                   help=_("the port to listen on, UDP and TCP (default 3478, STUN's; the inventory's reflector port)"))
     p.add_argument("--udp", action="store_true", help=_("serve UDP (default: both)"))
     p.add_argument("--tcp", action="store_true", help=_("serve TCP (default: both)"))
     p.add_argument("--callback-allow", action="append", default=[], metavar="CIDR",
