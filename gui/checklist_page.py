@@ -11,6 +11,7 @@ from html import escape
 
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
 
+from migready.checks.report.paths import layout as path_layout, path_for_review
 from migready.checks.review.checklist import STATES
 from migready.checks.text.i18n import shown
 from migready.checks.text.labels import label
@@ -22,6 +23,7 @@ from .models.checklist import ChecklistModel, evidence
 from .models.events import EventsModel
 from .models.table import ROW_ROLE
 from .page import Browser, Page, facet_combo, heading, table_view, tree_view, with_details
+from .path_view import PathView
 
 
 EXPAND_LIMIT = 400
@@ -65,7 +67,10 @@ class ChecklistPage(Page):
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
         bottom_layout.addLayout(actions)
-        bottom_layout.addWidget(self.details)
+        self.path = PathView()  # the Path panel: the item's dependency, pre vs post, as the report draws it
+        self.path.set_drawing(None)
+        bottom_layout.addWidget(self.path)
+        bottom_layout.addWidget(self.details, 1)
         items_layout.addWidget(with_details(self, self.tree, bottom, (440, 200)), 1)
         self.events = EventsModel(parent=self)
         self.log = table_view(self.events, {0: 50, 1: 190, 2: 120, 3: 160}, stretch=4)
@@ -152,6 +157,10 @@ class ChecklistPage(Page):
     def _show(self, current, _previous=None) -> None:
         item = self.selected_item()
         self._enable(item)
+        review = self.session.review
+        model = path_for_review(self.session.inventory, review.comparison if review else None,
+                                item.dependency) if item is not None and item.dependency else None
+        self.path.set_drawing(path_layout(model) if model else None)
         if item is None:
             self.details.setHtml("<i>{}</i>".format(escape(self.tr("Select an item."))))
             return

@@ -9,8 +9,9 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QTextBrowser, QVBoxLayout
+from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
+from migready.checks.report.paths import layout as path_layout, path_for_review
 from migready.checks.review.compare import CLASSES
 from migready.checks.text.i18n import shown
 from migready.checks.store.records import describe
@@ -20,6 +21,8 @@ from .models.compare import CompareModel, change_label
 from .models.table import ROW_ROLE
 from .models.words import badge, plural, word
 from .page import Browser, Page, facet_combo, heading, table_view, with_details
+from .elide import elide_middle, fit_to_text
+from .path_view import PathView
 
 SHOWN_CAUSES = 10  # root causes with regressions said in the summary; the rest are counted
 
@@ -47,12 +50,20 @@ class ComparePage(Page):
         self.model, self.proxy, self.search = browser.model, browser.proxy, browser.search
         self.table = table_view(self.proxy, {0: 125, 2: 190, 3: 95, 4: 115, 5: 95, 6: 125}, stretch=1)
         self.table.setObjectName("compare-table")
+        elide_middle(self.table, 1, 2, 5, 6)  # what changed, the dependency, pre and post keep both ends
         self.persist("table", self.table)
         self.details = QTextBrowser()
+        self.path = PathView()  # the Path panel: the selected dependency's path pre vs post, as the report draws it
+        self.path.set_drawing(None)
+        detail = QWidget()
+        column = QVBoxLayout(detail)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.path)
+        column.addWidget(self.details, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addLayout(browser.bar())
-        layout.addWidget(with_details(self, self.table, self.details, (420, 170)), 1)
+        layout.addWidget(with_details(self, self.table, detail, (380, 260)), 1)
         self.table.selectionModel().currentRowChanged.connect(self._show)
         session.review_changed.connect(self.refresh)
         self.refresh()
@@ -61,6 +72,7 @@ class ComparePage(Page):
         review = self.session.review
         comparison = review.comparison if review else None
         self.model.set_rows(comparison.changes if comparison else [])
+        self.path.set_drawing(None)
         self.details.setHtml("<i>" + self.tr("Select a row to see both results in full.") + "</i>")
         if comparison is None:
             self.summary.setText(self.tr("Nothing to compare yet."))
@@ -92,6 +104,8 @@ class ComparePage(Page):
             why += "<br>" + escape(self.tr("…and {n} more root causes (Why? ▸)").format(n=len(causes) - SHOWN_CAUSES))
         headline = self.tr("<b>{verdict}</b> ({counts})").format(verdict=verdict, counts=counts)
         self.summary.setText(f"{runs}<br>{headline}{warn}{why}")
+        # where there is room (1920 px), the short columns show their whole text; "What changed" takes the rest
+        fit_to_text(self.table, {2: 300, 5: 240, 6: 240})
         if comparison.changes:
             self.table.selectRow(0)
 
@@ -102,6 +116,9 @@ class ComparePage(Page):
         change = self.proxy.data(current, ROW_ROLE) if current.isValid() else None
         if change is None:
             return
+        review = self.session.review
+        model = path_for_review(self.session.inventory, review.comparison if review else None, change.dependency)
+        self.path.set_drawing(path_layout(model) if model else None)
 
         def side(name: str, result) -> str:
             if result is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QTabWidget, QVBoxLayout
 
 from migready.checks.review.compare import latest_runs
@@ -19,6 +19,7 @@ from migready.checks.probing.plan_view import view_plan
 from migready.checks.probing.plans import build_plan, staging_hosts
 
 from . import style
+from .elide import elide_middle
 from .host_matrix import HostMatrix
 from .models.results import ResultsModel
 from .page import Browser, Page, StateLine, facet_combo, heading, table_view
@@ -62,6 +63,8 @@ class ProbePage(Page):
         self.model, self.proxy, self.search = browser.model, browser.proxy, browser.search
         self.table = table_view(self.proxy, {0: 110, 1: 280, 2: 105, 3: 130, 4: 60})
         self.table.setObjectName(f"{phase}-results")
+        elide_middle(self.table, 1, 5)  # the dependency and the result keep both ends, tooltip has the whole
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # failed rows first, then inconclusive, then passes
         self.persist("table", self.table)
 
         row = QHBoxLayout()

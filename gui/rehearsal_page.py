@@ -10,6 +10,8 @@ unaffected / inconclusive) feeds the `fails_fast` checklist item.
 """
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QPlainTextEdit, QPushButton, QSpinBox,
                                QVBoxLayout)
@@ -188,7 +190,10 @@ class RehearsalPage(Page):
                 combo.setCurrentText(kept)
             combo.blockSignals(False)
         self.show_rules()
-        self.state.tell("todo", self.tr("Nothing applied yet: the rules above are what Rehearse… would install."))
+        # idle is not a state to badge ("– TODO —" read as a placeholder): the plain sentence
+        self.state.told = None
+        self.state.setStyleSheet("QLabel { padding: 4px; }")
+        self.state.setText(escape(self.tr("Nothing applied yet: the rules above are what Rehearse… would install.")))
 
     @staticmethod
     def _dependencies(inventory) -> list[str]:
@@ -203,7 +208,8 @@ class RehearsalPage(Page):
         return f"delay={self.delay.value()}" if fault == "delay" else fault
 
     def show_rules(self) -> None:
-        self.delay.setEnabled(self.fault.currentData() == "delay")
+        # a fault-specific field shows only for the fault that uses it (a "500 ms" beside blackhole misleads)
+        self.delay.setVisible(self.fault.currentData() == "delay")
         self.request = None
         inventory = self.session.inventory
         if inventory is None:

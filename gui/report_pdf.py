@@ -26,11 +26,16 @@ import sys
 import threading
 from typing import Callable
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QRegularExpression, QSizeF, Qt, QUrl
 from PySide6.QtGui import (QAbstractTextDocumentLayout, QFont, QFontDatabase, QGuiApplication, QPageLayout,
-                           QPageSize, QPainter, QPdfWriter, QTextDocument)
+                           QImage, QPageSize, QPainter, QPdfWriter, QTextCursor, QTextDocument,
+                           QTextImageFormat)
 
 from migready.checks.report.html import document_parts, document_title, page_footer
+from migready.checks.report.html_summary import PDF_MARKER
+from migready.checks.report.paths import layout as path_layout
+
+from .path_view import paint
 
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN", "Noto Serif CJK SC",
                 "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Droid Sans Fallback", "AR PL UMing CN",
@@ -110,6 +115,8 @@ def render_pdf(report: dict, progress: Callable[[int, int], None] | None = None,
     body = QSizeF(page.width(), page.height() - footer_height)
 
     font = report_font()
+    drawings = {key: path_layout(model) for key, model in path_models(report).items()}
+    path_width = body.width() * 0.98
     docs = []
     for html in section_documents(report):
         if cancel is not None and cancel.is_set():
@@ -119,9 +126,10 @@ def render_pdf(report: dict, progress: Callable[[int, int], None] | None = None,
         doc.setDocumentMargin(0)
         doc.documentLayout().setPaintDevice(writer)
         doc.setHtml(html)
+        placed = insert_paths(doc, drawings, path_width) if drawings and MARKER_START in html else []
         doc.setPageSize(body)
-        docs.append((doc, doc.pageCount()))
-    total = sum(pages for _doc, pages in docs)
+        docs.append((doc, doc.pageCount(), placed))
+    total = sum(pages for _doc, pages, _placed in docs)
     footer = page_footer(report)
     footer_font = QFont(font)
     footer_font.setPointSizeF(7)
@@ -131,8 +139,9 @@ def render_pdf(report: dict, progress: Callable[[int, int], None] | None = None,
         raise RuntimeError("cannot paint on the PDF writer")
     number = 0
     try:
-        for doc, pages in docs:
+        for doc, pages, placed in docs:
             layout = doc.documentLayout()
+            spots = [(layout.blockBoundingRect(doc.findBlock(position)), drawing) for position, drawing in placed]
             for index in range(pages):
                 if cancel is not None and cancel.is_set():
                     raise RenderCancelled()
@@ -145,6 +154,9 @@ def render_pdf(report: dict, progress: Callable[[int, int], None] | None = None,
                 context = QAbstractTextDocumentLayout.PaintContext()
                 context.clip = clip
                 layout.draw(painter, context)
+                for rect, drawing in spots:  # the path diagrams, as vectors where their placeholders sit
+                    if rect.intersects(clip):
+                        paint(painter, drawing, rect.topLeft(), path_width / drawing.width, font.families())
                 painter.restore()
                 number += 1
                 painter.setFont(footer_font)
@@ -160,6 +172,51 @@ def render_pdf(report: dict, progress: Callable[[int, int], None] | None = None,
     return bytes(data.data())
 
 
+MARKER_START = PDF_MARKER.split("{", 1)[0]
+_MARKER = re.compile(re.escape(MARKER_START) + r"([0-9.]+)" + re.escape(PDF_MARKER.rsplit("}", 1)[1]))
+
+
+def path_models(report: dict) -> dict:
+    """The path diagrams by the key html_summary.path_block gives them ("service.dependency")."""
+    from migready.checks.report.paths import path_of
+    out = {}
+    for i, service in enumerate(report.get("services") or ()):
+        for j, dep in enumerate(service.get("dependencies") or ()):
+            model = path_of(dep, report.get("migration") or {}, report.get("runs") or [], report.get("comparison"))
+            if model is not None:
+                out[f"{i}.{j}"] = model
+    return out
+
+
+def insert_paths(doc: QTextDocument, drawings: dict, width: float) -> list[tuple[int, object]]:
+    """Swap each path marker for an empty image of the diagram's size, and return where each sits
+    ([(position, drawing)]): the page loop paints the drawing there with QPainter, as vectors.  (An
+    inline QTextObjectInterface would be the natural hook, but PySide6 does not register a Python
+    handler: handlerForObject() stays None.)"""
+    placed = []
+    cursor = QTextCursor(doc)
+    blank = QImage(1, 1, QImage.Format.Format_ARGB32)
+    blank.fill(Qt.GlobalColor.transparent)
+    while True:
+        cursor = doc.find(_MARKER_RX, cursor)
+        if cursor.isNull():
+            return placed
+        key = _MARKER.fullmatch(cursor.selectedText())
+        drawing = drawings.get(key.group(1)) if key else None
+        if drawing is None:
+            cursor.removeSelectedText()
+            continue
+        name = f"migready-path:{key.group(1)}"
+        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), blank)
+        image = QTextImageFormat()
+        image.setName(name)
+        image.setWidth(width / _IMAGE_UNITS)  # an image's size is read in 96-dpi pixels
+        image.setHeight(drawing.height * width / drawing.width / _IMAGE_UNITS)
+        cursor.removeSelectedText()
+        placed.append((cursor.position(), drawing))
+        cursor.insertImage(image)
+
+
 def report_font() -> QFont:
     """Installed families only: a missing first family costs a font lookup per text run
     (a third of the PDF time in bench/bench_report.py)."""
@@ -172,18 +229,31 @@ def report_font() -> QFont:
 
 
 def section_documents(report: dict) -> list[str]:
-    """One HTML document per section (front matter, each service, the closing part
-    joined to the last service): laid out separately, which is much faster than one
-    big document, and each starts a page as it would in print anyway."""
+    """The summary page as a document of its own (it is page 1, whatever follows), then the rest
+    flowing on without a forced break per service (a service of two rows would leave the rest of
+    its page empty), in documents of at most CHUNK characters: laid out separately, which is much
+    faster than one big document (layout time grows faster than linearly with its size)."""
     head, sections = document_parts(report, variant="qt")
-    if len(sections) > 2:
-        sections = sections[:-2] + [sections[-2] + sections[-1]]
-    # A document starts on a new page anyway; a break before its first block would leave a blank one.
-    sections = [s.replace(_BREAK, "", 1) if s.startswith('<div class="service"') else s for s in sections]
-    return [head + "<body>" + _bordered(section) + "</body></html>" for section in sections]
+    docs, current = [sections[0]], ""
+    for section in sections[1:]:
+        section = section.replace(_BREAK, "", 1) if section.startswith(_OPENS_WITH_BREAK) else section
+        if current and len(current) + len(section) > CHUNK:
+            docs.append(current)
+            current = ""
+        current += section
+    if current:
+        docs.append(current)
+    return [head + "<body>" + _bordered(doc) + "</body></html>" for doc in docs]
+
+
+CHUNK = 250_000
+_IMAGE_UNITS = RESOLUTION / 96
+_OPENS_WITH_BREAK = ('<div class="service"', "<h2" + ' style="page-break-before: always"')
 
 
 _COUNTS = re.compile(r'<table class="counts"')
+_MARKER_RX = QRegularExpression(QRegularExpression.escape(PDF_MARKER.split("{", 1)[0]) + "[0-9.]+"
+                                + QRegularExpression.escape(PDF_MARKER.rsplit("}", 1)[1]))
 _BREAK = ' style="page-break-before: always"'
 
 

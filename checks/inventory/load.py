@@ -20,7 +20,7 @@ import fastjsonschema
 import jsonschema
 
 from .. import collector
-from .model import (FLEET_FIELDS, TARGET_FIELDS, ChecklistItem, Dependency, HostSource, Inventory, Migration, Reflector, Service, Site, VantageHost, Zone, parse_ip)
+from .model import (FLEET_FIELDS, TARGET_FIELDS, Change, ChecklistItem, Dependency, HostSource, Inventory, Migration, Reflector, Service, Site, VantageHost, Zone, parse_ip)
 from ..text.suggest import closest
 from ..text.i18n import SOURCE_LANGUAGE, N_, _, language
 from ..store.problems import InputError, Problem, format_path
@@ -597,4 +597,12 @@ def _build(doc: dict, shown: str, digest: str, fleets: dict, base: Path = Path("
             ChecklistItem(c["id"], c["phase"], c["title"], c.get("blocker", True), c.get("notes", ""))
             for c in doc.get("checklist", ())
         ),
+        change=_change(doc.get("change") or {}),
     )
+
+
+def _change(block: dict) -> Change:
+    window, rollback = block.get("window") or {}, block.get("rollback") or {}
+    return Change(ticket=block.get("ticket", ""), window_start=window.get("start", ""),
+                  window_end=window.get("end", ""), rollback_owner=rollback.get("owner", ""),
+                  rollback_trigger=rollback.get("trigger", ""))

@@ -70,6 +70,20 @@ class Migration:
 
 
 @dataclass(frozen=True)
+class Change:
+    """The change the migration runs under (inventory `change:`): what a change board files it as.
+    Every field is optional; empty when not given."""
+    ticket: str = ""
+    window_start: str = ""
+    window_end: str = ""
+    rollback_owner: str = ""
+    rollback_trigger: str = ""
+
+    def __bool__(self) -> bool:
+        return any((self.ticket, self.window_start, self.window_end, self.rollback_owner, self.rollback_trigger))
+
+
+@dataclass(frozen=True)
 class Reflector:
     host: str
     port: int
@@ -209,6 +223,7 @@ class Inventory:
     signoff_roles: tuple[str, ...] = ()
     require_attested_runs: bool = False
     checklist: tuple[ChecklistItem, ...] = ()
+    change: Change = Change()
 
     def dependencies(self):
         for service in self.services:

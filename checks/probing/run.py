@@ -129,9 +129,21 @@ def _new_run(workspace: Workspace, inventory: Inventory, plan: Plan, total: int,
         "inventory_digest": inventory.digest,
         "planned": total,
         "agent_version": None,
+        "ran_by": ran_by(),
         "results": [_decided(f"u{i + 1}", u["check"], u["meta"], u["reason"], u["detail"])
                     for i, u in enumerate(plan.unrunnable)],
     })
+
+
+def ran_by() -> dict:
+    """Who started a run, as the OS says (the report's "who ran it" when nobody attested the run)."""
+    import getpass
+    import socket
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry and no LOGNAME/USER (a bare container)
+        user = ""
+    return {"user": user, "host": socket.gethostname()}
 
 
 def _all_inconclusive(plan: Plan, reason: str, detail: str) -> list[dict]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 # The pre/post entries are the review's (checks/review/entries.py); the report uses them by these names too.
 from ..review.entries import _number, change_entry, endpoint, placements, regression_entry, side  # noqa: F401
+from .timeline import duration_s
 
 
 def run_entry(run: dict) -> dict:
@@ -33,7 +34,16 @@ def run_entry(run: dict) -> dict:
         "agent_python": run.get("agent_python"),
         "results": len(run.get("results") or ()),
         "inventory_digest": run.get("inventory_digest"),
+        "ran_by": _ran_by(run.get("ran_by")),
+        "duration_s": duration_s(run.get("started"), run.get("finished")),
     } | _rehearsal_entry(run)
+
+
+def _ran_by(value) -> dict | None:
+    """{user, host} as the run recorded it (checks/probing/run.py `ran_by`); None for older runs."""
+    if not isinstance(value, dict):
+        return None
+    return {"user": str(value.get("user") or ""), "host": str(value.get("host") or "")}
 
 
 def _rehearsal_entry(run: dict) -> dict:

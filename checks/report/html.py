@@ -12,13 +12,16 @@ from __future__ import annotations
 
 from importlib import resources
 
+from .summary import causes_of
 from ..text.i18n import N_, _, language
 from ..text.labels import label
 from .html_parts import dependency_block, esc, evidence_table, items_table
+from .html_summary import event_log, path_block, summary_page, who_ran_text
+from .summary import _who_ran
 from .model import content_digest
 from .signoff import final_verdict, signature_text
-from .text import (STATE_LABELS, VERDICT_CLASS, attestation_text, clean, decision_word, migration_line, state_word,
-                   verdict_word, waiver_word, words)
+from .text import (STATE_LABELS, VERDICT_CLASS, attestation_text, clean, decision_word, duration_text, migration_line,
+                   state_word, verdict_word, waiver_word, when_text, words)
 
 BANNER_COLOURS = {"nogo": ("#b00020", "#ffffff"), "waivers": ("#f2b600", "#000000"), "go": ("#1b7f3a", "#ffffff")}
 VERIFY = "migready verify REPORT.json --trust DIR"
@@ -54,13 +57,18 @@ def document_parts(report: dict, variant: str = "browser") -> tuple[str, list[st
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{esc(_('migready report: {title}').format(title=title))}</title>\n"
             f"<style>\n{stylesheet(variant)}</style></head>")
-    front = banner(report, final, say) + summary(report, digest, say) + attention(report, say) + waivers(report)
-    front += signoff(report, digest, say) + general_items(report, say)
-    sections = ["\n".join(front)]
-    sections += ["\n".join(service_section(service, index, say)) for index, service in enumerate(report["services"])]
+    top, why = banner(report, final, say)
+    # page 1: what the change board decides on, no ids (html_summary.py); the details follow
+    sections = ["\n".join([top] + summary_page(report, say))]
+    details = [why.replace("<h2>", '<h2 style="page-break-before: always">', 1)]
+    details += summary(report, digest, say) + attention(report, say) + waivers(report)
+    details += signoff(report, digest, say) + general_items(report, say)
+    sections.append("\n".join(details))
+    sections += ["\n".join(service_section(service, index, say, report, variant))
+                 for index, service in enumerate(report["services"])]
     closing = []
     if report.get("host_evidence") or report.get("other_evidence"):
-        closing.append('<h2 style="page-break-before: always">' + esc(_("Other evidence")) + "</h2>")
+        closing.append('<h2 class="break">' + esc(_("Other evidence")) + "</h2>")
         if report.get("host_evidence"):
             closing.append("<h3>" + esc(_("Staging hosts")) + "</h3>" + evidence_table(report["host_evidence"], say))
         if report.get("other_evidence"):
@@ -71,6 +79,7 @@ def document_parts(report: dict, variant: str = "browser") -> tuple[str, list[st
                                            "Content digest {digest}.").format(
         at=esc(gen.get("at")), version=esc(gen.get("migready")), as_of=esc(gen.get("as_of")),
         digest=f'<span class="mono">{digest}</span>') + "</p>")
+    closing += event_log(report, say)
     sections.append("\n".join(closing))
     return head, sections
 
@@ -119,18 +128,19 @@ def banner(report: dict, final: dict, say=lambda v: v) -> list[str]:
             f'<ul class="reasons">{reasons}</ul>']
 
 
+
 def cause_tally(report: dict) -> str:
-    from ..review.root_causes import from_report, tally_text
-    return tally_text(from_report(report))
+    from ..review.root_causes import tally_text
+    return tally_text(causes_of(report))
 
 
 def cause_items(report: dict, say=lambda v: v) -> str:
     """The verdict's root causes (checks/review/root_causes.py): headline, flows, rule, what clears it, waiver."""
-    from ..review.root_causes import from_report, signoff_gate
+    from ..review.root_causes import signoff_gate
 
     gate = signoff_gate(report)
     out = [f'<li class="cause st-pending"><b>{esc(say(gate))}</b></li>'] if gate else []
-    for c in from_report(report):
+    for c in causes_of(report):
         tag = _(CAUSE_WORDS[c.state]) if c.state in CAUSE_WORDS else c.state.upper()
         evidence = "".join(f"<li>{esc(say(e))}</li>" for e in c.evidence)
         tail = [esc(_("rule {rule}").format(rule=say(c.rule))) if c.rule.startswith("MR") else esc(say(c.rule))] \
@@ -142,7 +152,7 @@ def cause_items(report: dict, say=lambda v: v) -> str:
             tail.append(esc(_("clears it: {what}").format(what=say(c.cleared_by))))
         out.append(f'<li class="cause st-{c.state}"><b>[{esc(tag)}] {esc(say(c.headline))}</b>'
                    + (f"<ul>{evidence}</ul>" if evidence else "")
-                   + (f'<div class="sub">{"; ".join(tail)}</div>' if tail else "")
+                   + (f'<div class="clears">{"; ".join(tail)}</div>' if tail else "")
                    + f'<div class="ids">{esc(", ".join(c.items))}</div></li>')
     return "".join(out[1:] + out[:1]) if gate else "".join(out)
 
@@ -162,19 +172,19 @@ def summary(report: dict, digest: str, say=lambda v: v) -> list[str]:
                       f"{nat}</span>"),
             (_("Cutover"), esc(m.get("cutover") or _("not set"))),
             (_("Inventory"), f"{esc(inv['path'])}<br><span class=\"mono\">sha256 {esc(inv['digest'])}</span>{changed}"),
-            (_("Probe agent"), esc(", ".join(report.get("agent_versions") or []) or _("no run yet"))),
+            (_("Probe agent version"), esc(", ".join(report.get("agent_versions") or []) or _("no run yet"))),
             (_("Report digest"), f'<span class="mono">{digest}</span>')]
     if m.get("notes"):
         rows.insert(4, (_("Notes"), esc(m["notes"])))
-    out = ["<h2>" + esc(_("Summary")) + '</h2><table class="kv" cellspacing="0" cellpadding="4">']
+    out = ["<h2>" + esc(_("Migration, inventory and runs")) + '</h2><table class="kv" cellspacing="0" cellpadding="4">']
     out += [f"<tr><th>{esc(k)}</th><td>{v}</td></tr>" for k, v in rows]
     out.append("</table>")
     items = _("ITEMS ({n} blockers)").format(n=counts["blockers"])
     out.append(f'<table class="counts" cellspacing="0" cellpadding="6"><tr>{cells}'
                f'<td class="n"><b>{counts["regressions"]}</b><br>{esc(_("REGRESSIONS"))}</td>'
                f'<td class="n"><b>{counts["items"]}</b><br>{esc(items)}</td></tr></table>')
-    heads = (_("Run"), _("Phase"), _("From host"), _("Started"), _("Finished"), _("Agent"), _("Results"),
-             _("Attested"))
+    heads = (_("Run"), _("Phase"), _("From host"), _("Started (UTC)"), _("Finished (UTC)"), _("Took"), _("Results"),
+             _("Who ran it"))
     out.append("<h3>" + esc(_("Probe runs")) + '</h3><table class="grid" width="100%" cellspacing="0" cellpadding="3">'
                "<tr>" + "".join(f"<th>{esc(h)}</th>" for h in heads) + "</tr>")
     for run in report["runs"]:
@@ -182,10 +192,14 @@ def summary(report: dict, digest: str, say=lambda v: v) -> list[str]:
         incomplete = "" if run["complete"] else _("INCOMPLETE: {error}").format(error=say(run.get("error")))
         state = f' <b class="warn">{esc(incomplete)}</b>' if incomplete else ""
         used = esc(_(" (compared)")) if run.get("compared") else ""
+        who = attestation_text(run, say)
+        if (run.get("attestation") or {}).get("state") != "attested":
+            who = who_ran_text(_who_ran(run))
         out.append(f"<tr><td>{esc(run['id'])}{used}</td><td>{esc(label('phase', run['phase']))}</td><td>{host}</td>"
-                   f"<td>{esc(run['started'])}</td><td>{esc(run['finished'])}{state}</td>"
-                   f"<td>{esc(run.get('agent_version'))}</td><td>{run['results']}</td>"
-                   f"<td>{esc(attestation_text(run, say))}</td></tr>")
+                   f'<td><span class="nowrap">{esc(when_text(run["started"]))}</span></td>'
+                   f'<td><span class="nowrap">{esc(when_text(run["finished"]))}</span>{state}</td>'
+                   f'<td><span class="nowrap">{esc(duration_text(run.get("duration_s")))}</span></td>'
+                   f"<td>{run['results']}</td><td>{esc(who)}</td></tr>")
     if not report["runs"]:
         out.append('<tr><td colspan="8">' + esc(_("no probe run yet")) + "</td></tr>")
     out.append("</table>")
@@ -238,14 +252,14 @@ def waivers(report: dict) -> list[str]:
 
 def signoff(report: dict, digest: str, say=lambda v: v) -> list[str]:
     section = report.get("signoff") or {"required_roles": [], "entries": [], "awaiting": [], "notes": []}
-    heads = (_("Role"), _("Name"), _("Decision"), _("Signed at"), _("Comment"), _("Signature"))
+    heads = (_("Role"), _("Name"), _("Decision"), _("Signed at (UTC)"), _("Comment"), _("Signature"))
     out = ["<h2>" + esc(_("Sign-off")) + '</h2><table class="grid" width="100%" cellspacing="0" cellpadding="3">'
            "<tr>" + "".join(f"<th>{esc(h)}</th>" for h in heads) + "</tr>"]
     for e in section["entries"]:
         text = esc(signature_text(e))
         sig = text if e.get("status") == "valid" else f'<b class="warn">{text}</b>'
         out.append(f"<tr><td>{esc(e.get('role'))}</td><td>{esc(e.get('name'))}</td>"
-                   f"<td><b>{esc(decision_word(e.get('decision')))}</b></td><td>{esc(e.get('signed_at'))}</td>"
+                   f"<td><b>{esc(decision_word(e.get('decision')))}</b></td><td><span class=\"nowrap\">{esc(when_text(e.get('signed_at')))}</span></td>"
                    f"<td>{esc(e.get('comment'))}</td><td>{sig}</td></tr>")
     for role in section["awaiting"]:
         out.append(f'<tr><td>{esc(role)}</td><td colspan="5"><b class="warn">{esc(_("AWAITING SIGN-OFF"))}</b>'
@@ -266,13 +280,15 @@ def general_items(report: dict, say=lambda v: v) -> list[str]:
     return ['<h2 class="break">' + esc(_("Checklist (migration-wide)")) + "</h2>"] + out if out else []
 
 
-def service_section(service: dict, index: int, say=lambda v: v) -> list[str]:
+def service_section(service: dict, index: int, say=lambda v: v, report: dict | None = None,
+                    variant: str = "browser") -> list[str]:
     notes = f'<p class="notes">{esc(service["notes"])}</p>' if service.get("notes") else ""
     n = len(service["dependencies"])
     out = [f'<div class="service" id="svc-{index}" style="page-break-before: always">',
            "<h2>" + esc(_("Service {name}").format(name=service["name"])) + "</h2>",
            "<p>" + esc(_("Owner {owner} · criticality {criticality} · {n} dependencies").format(
                owner=service["owner"], criticality=service["criticality"], n=n)) + f"</p>{notes}"]
-    out += [dependency_block(dep, say) for dep in service["dependencies"]]
+    out += [dependency_block(dep, say, path_block(dep, report, variant, f"{index}.{j}") if report else "")
+            for j, dep in enumerate(service["dependencies"])]
     out.append("</div>")
     return out

@@ -14,7 +14,8 @@ from ..text.i18n import _
 from ..text.i18n import shown
 from ..text.labels import label, requirement_id
 from ..inventory.zones import word as zone_word
-from .text import change_word, changed_before, clean, finding_word, side_lines, state_word
+from .text import (change_word, changed_before, clean, finding_word, latency_pair, side_lines, state_word,
+                   when_text)
 
 _GRID = '<table class="grid" width="100%" cellspacing="0" cellpadding="3">'
 
@@ -27,7 +28,8 @@ def esc(value) -> str:
     return _html.escape(clean(value), quote=True)
 
 
-def dependency_block(dep: dict, say: Callable = _same) -> str:
+def dependency_block(dep: dict, say: Callable = _same, path: str = "") -> str:
+    """`path`: the dependency's path diagram (html_summary.path_block), placed under its facts."""
     facts = [label("kind", dep["kind"]) + (f" ({label('device_type', dep['device_type'])})"
                                           if dep.get("device_type") else ""),
              f"{dep['protocol']}" + (f"/{dep['port']}" if dep.get("port") is not None else ""),
@@ -53,6 +55,8 @@ def dependency_block(dep: dict, say: Callable = _same) -> str:
                 if dep.get("requires") else "") + "</p>"]
     if dep.get("notes"):
         parts.append(f'<p class="notes">{esc(dep["notes"])}</p>')
+    if path:
+        parts.append(path)
     if dep["flags"]:  # why each flag fired is its checklist item's title, in the table below
         incident, cleared = _("incident {incident}"), _("cleared by: {what}")
         parts.append("<ul class=\"flags\">" + "".join(
@@ -88,6 +92,8 @@ class _RowWords:
         self.unmarked = esc(_("not marked yet"))
         self.before = _("before the move: {evidence}")
         self.waived = _("<b>waived</b> by {by} until {until}: {reason}")
+        self.marked = _("marked by {by} at {at}")
+        self.granted = _("waiver granted at {at}")
 
 
 def item_row(item: dict, strip: str = "", alt: bool = False, say: Callable = _same,
@@ -102,9 +108,15 @@ def item_row(item: dict, strip: str = "", alt: bool = False, say: Callable = _sa
     before = changed_before(item)
     if before:
         evidence.append(f'<span class="muted">{esc(w_.before.format(evidence=say(before)))}</span>')
+    mark = item.get("mark")
+    if mark and mark.get("at"):
+        evidence.append('<span class="muted">' + esc(w_.marked.format(by=mark.get("by"), at=when_text(mark["at"])))
+                        + "</span>")
     w = item.get("waiver")
     if w:
         evidence.append(w_.waived.format(by=esc(w["by"]), until=esc(w["until"]), reason=esc(w["reason"])))
+        if w.get("granted"):
+            evidence.append('<span class="muted">' + esc(w_.granted.format(at=when_text(w["granted"]))) + "</span>")
     evidence += [f'<span class="warn">{esc(say(n))}</span>' for n in item.get("notes") or ()]
     td = '<td class="alt">' if alt else "<td>"
     return (f'<tr><td class="st-{state}"><b>{esc(state_word(state))}</b>{tag}</td>'
@@ -114,9 +126,10 @@ def item_row(item: dict, strip: str = "", alt: bool = False, say: Callable = _sa
 
 def evidence_table(entries: list[dict], say: Callable = _same) -> str:
     """Pre and post side by side, one row per probe, with what changed between them."""
-    heads = esc(_("Probe")), esc(_("Before (pre)")), esc(_("After (post)")), esc(_("Change"))
-    rows = [_GRID, '<tr><th width="22%">{}</th><th width="26%">{}</th><th width="26%">{}</th><th>{}</th></tr>'
-            .format(*heads)]
+    heads = (esc(_("Probe")), esc(_("Before (pre)")), esc(_("After (post)")), esc(_("Latency pre → post")),
+             esc(_("Change")))
+    rows = [_GRID, '<tr><th width="20%">{}</th><th width="24%">{}</th><th width="24%">{}</th><th width="9%">{}</th>'
+                   '<th>{}</th></tr>'.format(*heads)]
     for index, e in enumerate(entries):
         td = '<td class="alt">' if index % 2 else "<td>"
         cls = "fail" if e["regression"] else ("pass" if e["classification"] in ("unchanged", "fixed") else "pending")
@@ -126,6 +139,7 @@ def evidence_table(entries: list[dict], say: Callable = _same) -> str:
         rows.append(f'<tr>{td}{where}{esc(e["check"])}<br><span class="muted">{esc(e.get("target"))}</span></td>'
                     f'{td}{"<br>".join(map(esc, side_lines(e["pre"], say)))}</td>'
                     f'{td}{"<br>".join(map(esc, side_lines(e["post"], say)))}</td>'
+                    f'{td}{esc(latency_pair(e))}</td>'
                     f'<td class="st-{cls}">{change}</td></tr>')
     rows.append("</table>")
     return "".join(rows)

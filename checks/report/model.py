@@ -29,13 +29,18 @@ from ..store.workspace import Workspace, utc_now
 from ..inventory.zones import ZoneMap
 from .evidence import change_entry, regression_entry, run_entry
 from ..review.entries import MAX_TARGETS, dependency_entry, item_entry  # noqa: F401 (the report's names too)
+from .summary import summary_entry
+from .timeline import event_entries
 from ..trust.provenance import standing
 from ..trust.signing import check_signature
 from .signoff import DEFAULT_ROLES, signoff_section
 
 FORMAT = "migready-report"
 REPORT_VERSION = 2  # 2: the sign-off policy and each run's digest and attestation are signed content
-NON_CONTENT = ("signoff", "generated", "digest", "words")  # never signed: see the module docstring
+# never signed: see the module docstring.  "summary" (summary.py) and "events" (timeline.py) are
+# derived for the reader: the summary from the content and the sign-offs, the event log from the
+# workspace's hash chain (it holds each sign-off, which must not change what was signed).
+NON_CONTENT = ("signoff", "generated", "digest", "words", "summary", "events")
 
 
 def build_report(inventory: Inventory, workspace: Workspace, today: _dt.date | None = None,
@@ -56,6 +61,8 @@ def build_report(inventory: Inventory, workspace: Workspace, today: _dt.date | N
     report["signoff"] = signoff_section(roles, workspace.signoffs, digest,
                                         report["verdict"], check_signature, trusted)
     report["generated"] = {"at": utc_now(), "as_of": today.isoformat(), "migready": __version__}
+    report["events"] = event_entries(workspace)
+    report["summary"] = summary_entry(report)
     report["words"] = words_entry(report)
     return report
 
@@ -74,8 +81,12 @@ def words_entry(report: dict) -> dict:
 def content(inventory: Inventory, workspace: Workspace, result: Review, today: _dt.date) -> dict:
     checklist, comparison, verdict = result.checklist, result.comparison, result.verdict
     items_by_dep: dict[str | None, list[dict]] = {}
+    granted = {w.get("id"): w.get("granted") for w in workspace.waivers if w.get("granted")}
     for item in checklist.items:
-        items_by_dep.setdefault(item.dependency, []).append(item_entry(item))
+        entry = item_entry(item)
+        if entry.get("waiver") and entry["waiver"].get("id") in granted:  # when the waiver was granted
+            entry["waiver"] = dict(entry["waiver"], granted=granted[entry["waiver"]["id"]])
+        items_by_dep.setdefault(item.dependency, []).append(entry)
     evidence_by_dep: dict[str | None, list[dict]] = {}
     zones = ZoneMap.of(inventory) if inventory.zones else None
     for change in comparison.changes:
@@ -124,6 +135,8 @@ def content(inventory: Inventory, workspace: Workspace, result: Review, today: _
         "verdict": {"verdict": verdict.verdict, "reasons": list(verdict.reasons),
                     "warnings": list(verdict.warnings), "exit_code": verdict.exit_code, "probed": verdict.probed},
         "migration": migration_entry(inventory),
+        "change": change_block(inventory),
+        "zones": [{"name": z.name, "kind": z.kind} for z in inventory.zones],
         "signoff_policy": {"required_roles": list(inventory.signoff_roles) or list(DEFAULT_ROLES),
                            "require_attested_runs": inventory.require_attested_runs},
         "counts": counts,
@@ -205,6 +218,15 @@ def migration_entry(inventory: Inventory) -> dict:
     m = inventory.migration
     return {"name": m.name, "cutover": m.cutover, "notes": m.notes,
             "source": site_entry(m.source), "target": site_entry(m.target)}
+
+
+def change_block(inventory: Inventory) -> dict | None:
+    """The inventory's `change:` block (ticket, window, rollback): what the change board files this under."""
+    c = inventory.change
+    if not c:
+        return None
+    return {"ticket": c.ticket, "window": {"start": c.window_start, "end": c.window_end},
+            "rollback": {"owner": c.rollback_owner, "trigger": c.rollback_trigger}}
 
 
 def comparison_entry(comparison: Comparison) -> dict:

@@ -160,3 +160,31 @@ def attestation_text(run: dict, say: Callable = lambda v: v) -> str:
     if att.get("state") == "invalid":
         return _("ATTESTATION DOES NOT HOLD: {why}").format(why=say(att.get("text")))
     return _("unattested")
+
+
+def when_text(value) -> str:
+    """A recorded time to the second, in UTC, one token ("2026-12-07 03:17:31Z"): never wraps mid-stamp."""
+    from .timeline import short_time
+    return short_time(value)
+
+
+def duration_text(seconds) -> str:
+    """How long something took, in the unit a reader expects: ms under a second, then s, then min."""
+    if not isinstance(seconds, (int, float)) or isinstance(seconds, bool):
+        return "–"
+    if seconds < 1:
+        return _("{ms} ms").format(ms=f"{seconds * 1000:.0f}")
+    if seconds < 120:
+        return _("{s} s").format(s=f"{seconds:.1f}")
+    return _("{m} min {s} s").format(m=int(seconds // 60), s=int(seconds % 60))
+
+
+def latency_pair(entry: dict) -> str:
+    """A probe's latency before and after the move, side by side: "2.2 → 1.1 ms" ("–" where not measured)."""
+    def one(side):
+        value = (side or {}).get("latency_ms")
+        return f"{value:.1f}" if isinstance(value, (int, float)) and not isinstance(value, bool) else "–"
+    pre, post = one(entry.get("pre")), one(entry.get("post"))
+    if pre == post == "–":
+        return ""
+    return _("{pre} → {post} ms").format(pre=pre, post=post)

@@ -79,7 +79,10 @@ def test_page_shows_why_a_rehearsal_is_refused(qtbot, rehearsal_window, interact
     assert "Refused:" in page.rules.toPlainText() and "declares no health endpoint" in page.rules.toPlainText()
     assert not page.run_button.isEnabled()
     page.dependency.setCurrentText("checkout/kafka")
+    page.fault.setCurrentText("blackhole")
+    assert not page.delay.isVisibleTo(page)  # a delay field beside blackhole would mislead
+    assert "TODO" not in page.state.text() and "Nothing applied yet" in page.state.text()
     page.fault.setCurrentText("delay")
-    assert page.delay.isEnabled() and "netem" in page.rules.toPlainText()
+    assert page.delay.isVisibleTo(page) and page.delay.isEnabled() and "netem" in page.rules.toPlainText()
     assert page.run_button.isEnabled()
     assert not interaction.asked

@@ -1,0 +1,113 @@
+"""A dependency's path drawn with QPainter: the PDF's vector diagram and the window's Path panel.
+
+The drawing is checks/report/paths.py's `layout()`, the same primitives the
+HTML report writes as SVG, so the window, the PDF and the HTML show one
+picture from one model.  `paint()` draws them at any scale; `PathView` is the
+widget (Compare and Checklist details); gui/report_pdf.py paints the same
+drawing where the HTML's marker left room for it.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygonF
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from migready.checks.report.paths import Arrow, Box, Drawing, Text
+
+
+
+def paint(painter: QPainter, drawing: Drawing, origin: QPointF, scale: float, family: list[str] | None = None) -> None:
+    """Draw `drawing` with its top-left at `origin`, layout units times `scale`."""
+    fonts: dict[tuple[int, bool], QFont] = {}  # a QFont per text item cost a third of the PDF's drawing time
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.translate(origin)
+    painter.scale(scale, scale)
+    for item in drawing.items:
+        if isinstance(item, Box):
+            painter.setPen(QPen(QColor(item.stroke), item.width))
+            painter.setBrush(QBrush(QColor(item.fill)))
+            painter.drawRoundedRect(QRectF(item.x, item.y, item.w, item.h), 5, 5)
+        elif isinstance(item, Arrow):
+            pen = QPen(QColor(item.colour), item.width)
+            if item.dashed:
+                pen.setStyle(Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            line = QLineF(item.x1, item.y1, item.x2, item.y2)
+            head = 4 + 2.5 * item.width
+            tip = line.p2()
+            unit = line.unitVector()
+            dx, dy = unit.dx(), unit.dy()
+            base = QPointF(tip.x() - dx * head, tip.y() - dy * head)
+            painter.drawLine(QLineF(line.p1(), base))
+            painter.setBrush(QBrush(QColor(item.colour)))
+            painter.setPen(Qt.PenStyle.NoPen)
+            half = head * 0.45
+            painter.drawPolygon(QPolygonF([tip, QPointF(base.x() - dy * half, base.y() + dx * half),
+                                           QPointF(base.x() + dy * half, base.y() - dx * half)]))
+        elif isinstance(item, Text):
+            font = fonts.get((item.size, item.bold))
+            if font is None:
+                font = fonts[(item.size, item.bold)] = QFont()
+                if family:
+                    font.setFamilies(family)
+                font.setPixelSize(item.size)
+                font.setBold(item.bold)
+            painter.setFont(font)
+            painter.setPen(QColor(item.colour))
+            x = item.x
+            if item.anchor != "start":
+                width = QFontMetricsF(font).horizontalAdvance(item.text)
+                x -= width / 2 if item.anchor == "middle" else width
+            painter.drawText(QPointF(x, item.y), item.text)
+    painter.restore()
+
+
+class PathView(QWidget):
+    """The Path panel: one dependency's path pre vs post, scaled to the panel's width."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.drawing: Drawing | None = None
+        self.setObjectName("path-view")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setMinimumHeight(0)
+
+    def set_drawing(self, drawing: Drawing | None) -> None:
+        self.drawing = drawing
+        self.setVisible(drawing is not None)
+        self.updateGeometry()
+        self.update()
+
+    def texts(self) -> list[str]:
+        """Every text the panel draws (what a test or an accessibility tool reads)."""
+        return [i.text for i in self.drawing.items if isinstance(i, Text)] if self.drawing else []
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        if self.drawing is None:
+            return 0
+        return int(self.drawing.height * min(width / self.drawing.width, 1.6)) + 2
+
+    def sizeHint(self):
+        from PySide6.QtCore import QSize
+        if self.drawing is None:
+            return QSize(0, 0)
+        return QSize(int(self.drawing.width), int(self.drawing.height) + 2)
+
+    def minimumSizeHint(self):
+        from PySide6.QtCore import QSize
+        return QSize(120, self.heightForWidth(max(self.width(), 120)) if self.drawing else 0)
+
+    def paintEvent(self, _event) -> None:
+        if self.drawing is None:
+            return
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), self.palette().base())
+        scale = min(self.width() / self.drawing.width, self.height() / self.drawing.height, 1.6)
+        # the layout's colours are for paper: draw on a light card in the dark palette too
+        painter.fillRect(QRectF(0, 0, self.drawing.width * scale, self.drawing.height * scale), QColor("#ffffff"))
+        paint(painter, self.drawing, QPointF(0, 0), scale)
+        painter.end()
