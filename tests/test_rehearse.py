@@ -95,7 +95,10 @@ def test_dry_run_prints_the_exact_rules_and_the_revert(inventory, tmp_path):
      "refusing --address 198.18.10.9: not one of checkout/kafka's targets"),
     (["--host", HOST, "--dependency", "checkout/kafka", "--duration", "11m"], "at most 10 minutes"),
     (["--host", HOST, "--dependency", "checkout/kafka", "--duration", "0s"], "at least 1 s"),
-    (["--host", HOST, "--dependency", "checkout/kafka", "--fault", "loss=5"], "give blackhole, reject or delay=MS"),
+    (["--host", HOST, "--dependency", "checkout/kafka", "--fault", "flood"],
+     "give blackhole, reject, delay=MS or loss=PCT"),
+    (["--host", HOST, "--dependency", "checkout/kafka", "--fault", "loss=500"], "a percentage above 0 and at most 100"),
+    (["--host", HOST, "--dependency", "checkout/kafka", "--fault", "delay=0"], "within 1 and 600000 ms"),
     (["--host", HOST, "--dependency", "checkout/nope"], "no such dependency"),
     (["--host", HOST, "--dependency", "reports/kafka"], "services[1].health: service 'reports' declares no health"),
 ])

@@ -156,6 +156,9 @@ def print_rehearsal(run: dict) -> None:
     r = run["rehearsal"]
     print(_("{run}: rehearsal of {dependency} ({fault}, {duration:g} s) on {host}").format(
         run=run["id"], dependency=r["dependency"], fault=r["fault"], duration=r["duration_s"], host=run["host"]))
+    if r.get("mechanism") == "relay":
+        print("  " + (_("injected by: the agent's relay (nat REDIRECT); the host also has netem") if r.get("netem")
+                      else _("injected by: the agent's relay (nat REDIRECT); the host has no netem")))
     for stage in ("baseline", "fault", "recovery", "after"):
         calls = [c for c in r["calls"] if c.get("stage") == stage]
         if calls:
