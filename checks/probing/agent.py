@@ -168,8 +168,10 @@ def _socket_failure(exc, refused="refused", what="connect", data=None):
     """Classify a socket exception into an outcome (fail or inconclusive)."""
     if isinstance(exc, socket.gaierror):
         result = _outcome("fail", "dns", "name does not resolve: %s" % exc)
-    elif isinstance(exc, socket.timeout):
-        result = _outcome("fail", "timeout", "%s timed out: %s" % (what, exc))
+    elif isinstance(exc, socket.timeout):  # "connect timed out", never "connect timed out: timed out"
+        said = str(exc)
+        result = _outcome("fail", "timeout", "%s timed out" % what if said in ("", "timed out") else
+                          said if "timed out" in said else "%s timed out: %s" % (what, said))
     elif isinstance(exc, ConnectionRefusedError):
         result = _outcome("fail", refused, "%s refused: %s" % (what, exc))
     elif getattr(exc, "errno", None) in UNREACHABLE_ERRNOS:
@@ -2591,7 +2593,7 @@ def health_call(health, timeout_s):
         call["error"] = "%s" % (reason,)
     except Exception as exc:  # socket.timeout, resets, a truncated answer: all are facts
         call["timed_out"] = isinstance(exc, socket.timeout) or "timed out" in str(exc)
-        call["error"] = "%s: %s" % (type(exc).__name__, exc)
+        call["error"] = "timed out" if call["timed_out"] else "%s: %s" % (type(exc).__name__, exc)
     call["latency_ms"] = round(_ms_since(t0), 3)
     return call
 

@@ -380,9 +380,10 @@ def test_killed_client_the_fault_is_gone_by_the_deadline(lab, inventory, tmp_pat
         assert "the client stopped before the end" in item["evidence"] and item["state"] in ("pending", "fail")
 
 
-def test_killed_client_and_agent_the_watchdog_removes_the_fault(lab, inventory, tmp_path):
-    """Nothing but the detached watchdog is left on the host: it still removes the chain."""
-    with interrupted(lab, inventory, tmp_path, "watchdog") as (proc, ws, before):
+@pytest.mark.parametrize("fault", ["blackhole", "delay=3000"])
+def test_killed_client_and_agent_the_watchdog_removes_the_fault(lab, inventory, tmp_path, fault):
+    """Nothing but the detached watchdog is left on the host: it still removes the chain (delay's, in nat)."""
+    with interrupted(lab, inventory, tmp_path, "watchdog", fault) as (proc, ws, before):
         watchdogs = old_processes(lab, "migready-rehearsal-watchdog")
         agents = [p for p in old_processes(lab, "migready-agent") if p not in watchdogs]
         assert len(watchdogs) == 1 and agents
