@@ -184,7 +184,7 @@ def _relay_action(req: Request) -> str:
     amount = req.fault.split("=", 1)[1]
     if req.fault_kind == "delay":
         return _("holds what the service sends {ms} ms").format(ms=amount)
-    return _("loses {pct}% of what the service sends (a lost TCP segment costs a retransmission timeout)").format(
+    return _("loses {pct} percent of what the service sends (a lost TCP segment costs a retransmission timeout)").format(
         pct=amount)
 
 
@@ -346,7 +346,8 @@ def _new_run(workspace: Workspace, req: Request) -> dict:
                       "duration_s": req.duration_s, "health": req.service.health, "fail_fast_ms": budget,
                       "fail_fast_source": source, "call_timeout_ms": req.call_timeout_ms, "chain": req.chain,
                       "addresses": list(req.addresses), "rules": None, "revert": None, "calls": [], "events": [],
-                      "resolved": None, "mechanism": None, "netem": None, "verdict": None, "text": None, "worst_ms": None, "recovery_ms": None,
+                      "resolved": None, "mechanism": None, "netem": None, "verdict": None, "text": None,
+                      "worst_ms": None, "recovery_ms": None,
                       "fault_removed": None, "client_cleanup": None},
     })
 
