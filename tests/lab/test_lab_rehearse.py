@@ -37,7 +37,8 @@ from .labflow import migready_in_ops
 
 APP = Path(__file__).with_name("rehearsal_app.py")
 BROKER_PORT = 9092
-A_PORT, B_PORT = 8081, 8082
+A_PORT, B_PORT, U_PORT = 8081, 8082, 8083
+U_TIMEOUT_MS = 1500  # checkout-u's UDP publish waits this long for the broker's answer
 FAIL_FAST_MS = 450  # the default: timeout_ms 200 + the 250 ms margin
 
 INVENTORY = """\
@@ -69,6 +70,17 @@ services:
         port: {broker_port}
         in_request_path: true
         timeout_ms: 200
+  - name: checkout-u
+    owner: service-point
+    health: http://127.0.0.1:{u_port}/health
+    fail_fast_ms: 450
+    dependencies:
+      - name: events
+        kind: middleware
+        protocol: udp
+        host: {broker}
+        port: {broker_port}
+        in_request_path: true
 """
 
 
@@ -82,7 +94,10 @@ def checkout(lab):
                                                     BROKER_PORT], f"listening service 127.0.0.1:{A_PORT}"),
              lab.start_daemon("old", "checkout-b", [sys.executable, "-I", APP, "service", B_PORT, broker,
                                                     BROKER_PORT, "--timeout-ms", 200],
-                              f"listening service 127.0.0.1:{B_PORT}")]
+                              f"listening service 127.0.0.1:{B_PORT}"),
+             lab.start_daemon("old", "checkout-u", [sys.executable, "-I", APP, "service", U_PORT, broker,
+                                                    BROKER_PORT, "--timeout-ms", U_TIMEOUT_MS, "--udp"],
+                              f"listening service 127.0.0.1:{U_PORT}")]
     # The staging host's own firewall: one rule of its own that the rehearsals must leave alone.
     site_rule = ["OUTPUT", "-p", "tcp", "--dport", "65000", "-j", "ACCEPT"]
     assert lab.exec_in("old", ["iptables", "-A", *site_rule]).returncode == 0
@@ -97,7 +112,7 @@ def checkout(lab):
 def inventory(lab, checkout, tmp_path) -> Path:
     path = tmp_path / "checkout.yaml"
     path.write_text(INVENTORY.format(old=lab.old, new=lab.new, broker=checkout, broker_port=BROKER_PORT,
-                                     a_port=A_PORT, b_port=B_PORT), encoding="utf-8")
+                                     a_port=A_PORT, b_port=B_PORT, u_port=U_PORT), encoding="utf-8")
     return path
 
 
@@ -332,6 +347,30 @@ def test_reject_makes_even_variant_a_fail_fast(lab, inventory, tmp_path):
     r = stored(ws)["rehearsal"]
     assert r["verdict"] == "fails_fast" and r["rules"][1][-4:] == ["-j", "REJECT", "--reject-with", "tcp-reset"]
     assert firewall(lab) == before
+
+
+def test_udp_delay_and_loss_through_the_relay(lab, inventory, tmp_path):
+    """UDP through the relay (one loopback port per address, answers sent back through conntrack):
+    delay=600 gets the broker's answer ~600 ms late; loss=100 drops every datagram, so the service
+    waits out its own 1500 ms timeout.  Both hang against fail_fast_ms 450, with the measured time."""
+    before = firewall(lab)
+    ws = tmp_path / "udp.migready.json"
+    out = rehearse(lab, inventory, ws, "checkout-u/events", "--fault", "delay=600")
+    assert out.returncode == 1 and firewall(lab) == before and not chains(lab), out.stdout + out.stderr
+    r = stored(ws)["rehearsal"]
+    assert ["-p", "udp", "--dport", str(BROKER_PORT), "-j", "REDIRECT"] == r["rules"][2][7:13], r["rules"]
+    fault = [c for c in r["calls"] if c["stage"] == "fault"]
+    assert fault and all(c["status"] == 200 and 600 <= c["latency_ms"] < U_TIMEOUT_MS for c in fault), fault
+    assert "(answer 200)" in r["text"] and _relayed(r)["forwarded"] >= len(fault)
+    assert all(c["ok"] and c["latency_ms"] < 450 for c in r["calls"] if c["stage"] == "after")
+
+    out = rehearse(lab, inventory, ws, "checkout-u/events", "--fault", "loss=100")
+    assert out.returncode == 1 and firewall(lab) == before and not chains(lab), out.stdout + out.stderr
+    r = stored(ws)["rehearsal"]
+    fault = [c for c in r["calls"] if c["stage"] == "fault"]
+    assert fault and all(c["status"] == 503 and c["latency_ms"] >= U_TIMEOUT_MS for c in fault), fault
+    relay = _relayed(r)
+    assert relay["dropped"] >= len(fault) and relay["forwarded"] == 0, relay
 
 
 @contextmanager
