@@ -177,7 +177,8 @@ def test_the_wording_says_what_was_measured_once_and_in_sentences(inventory):
     relayed = _rehearsal(_calls("fault", 205, ok=False, status=503))
     relayed["fault"] = "delay=3000"
     relayed["events"][0].update(mechanism="relay", netem=False)
-    assert "(delay=3000 injected by the agent's relay; the host has no netem)" in judge_calls(relayed, True).text
+    assert judge_calls(relayed, True).text.endswith(
+        "slowest 205 ms; delay=3000 injected by the agent's relay (the host has no netem)")
     refused = _rehearsal([], events=("planned", "inconclusive"))
     refused["events"][1].update(reason="not_root", detail="changing the firewall needs root or CAP_NET_ADMIN")
     assert judge_calls(refused, True).text == "changing the firewall needs root or CAP_NET_ADMIN"

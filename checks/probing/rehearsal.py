@@ -215,8 +215,8 @@ def describe_rules(req: Request) -> list[str]:
     rules, revert = rules_and_revert(req)
     if req.relayed:
         lines.append(_("{fault} through the agent's relay on the staging host (no netem needed): the rules send the "
-                       "dependency's new connections to it, and it {action} before forwarding them to where they "
-                       "were going").format(fault=req.fault_kind, action=_relay_action(req)))
+                       "dependency's new connections (UDP: new flows) to it; it {action}, then forwards it to where "
+                       "it was going").format(fault=req.fault_kind, action=_relay_action(req)))
     lines.append(_("rules (in the staging host's own network namespace, chain {chain}):").format(chain=req.chain))
     lines += ["  " + " ".join(r) for r in rules]
     lines.append(_("revert (by the agent at the end; by a detached watchdog armed BEFORE the fault, at {seconds} s "

@@ -75,8 +75,8 @@ def _mechanism(rehearsal: dict):
     if planned.get("mechanism") != "relay":
         return ""
     if planned.get("netem"):
-        return Msg(" ({fault} injected by the agent's relay; the host also has netem)", fault=rehearsal.get("fault"))
-    return Msg(" ({fault} injected by the agent's relay; the host has no netem)", fault=rehearsal.get("fault"))
+        return Msg("; {fault} injected by the agent's relay (the host also has netem)", fault=rehearsal.get("fault"))
+    return Msg("; {fault} injected by the agent's relay (the host has no netem)", fault=rehearsal.get("fault"))
 
 
 def judge_calls(rehearsal: dict, complete: bool) -> Outcome:
@@ -109,8 +109,8 @@ def judge_calls(rehearsal: dict, complete: bool) -> Outcome:
                                          calls=len(fault), answer=_answer(failed[0]), budget=budget,
                                          worst=f"{worst:.0f}", how=how), worst, recovery)
     return Outcome("unaffected", Msg("all {calls} health calls answered normally within fail_fast_ms {budget} ms "
-                                     "(slowest {worst} ms{how}): check that the health endpoint exercises this "
-                                     "dependency", calls=len(fault), budget=budget, worst=f"{worst:.0f}", how=how),
+                                     "(slowest {worst} ms): check that the health endpoint exercises this "
+                                     "dependency{how}", calls=len(fault), budget=budget, worst=f"{worst:.0f}", how=how),
                    worst, recovery)
 
 
