@@ -24,6 +24,7 @@ from ..store.records import describe
 from ..text.sanitize import for_terminal, host_problem
 from ..store.workspace import Workspace
 from ..inventory.zones import ZoneMap
+from ..probing.outcome import raw_status
 
 
 # The verb's description in --help (the docstring's second paragraph, translatable).
@@ -258,7 +259,8 @@ def print_run(run: dict, zones: ZoneMap | None = None) -> None:
 
 def _placed(result: dict, run: dict, zones: ZoneMap | None) -> str:
     """' [198.18.30.7: zone ddos-edge (external); leaves via NAT gateway ...]' for dns and route results."""
-    if zones is None or result.get("status") != "pass" or result.get("check") not in ("dns", "route"):
+    # a probe that answered: where its answer lies is what makes it good or bad for the dependency
+    if zones is None or raw_status(result) != "pass" or result.get("check") not in ("dns", "route"):
         return ""
     data = result.get("data") or {}
     addresses = [a.get("ip") for a in data.get("answers") or () if isinstance(a, dict)] or [data.get("ip")]

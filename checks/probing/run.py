@@ -17,6 +17,7 @@ from typing import Callable, Optional
 from ..text.i18n import Msg
 from ..inventory.model import Inventory
 from .outcome import for_dependency
+from ..inventory.zones import ZoneMap
 from .plans import Plan, build_plan
 from ..store.records import ProbeResult
 from .transports import PythonMissing, TransportOptions, open_transport
@@ -36,9 +37,10 @@ def agent_source() -> str:
     return resources.files("migready.checks.probing").joinpath("agent.py").read_text(encoding="utf-8")
 
 
-def result_record(obj: dict) -> dict:
-    """An agent result line as the workspace stores it (the contract of `runs[].results[]`)."""
-    return for_dependency(ProbeResult.from_agent(obj).to_dict(), obj.get("meta") or {})
+def result_record(obj: dict, zones: Optional[ZoneMap] = None, phase: Optional[str] = None) -> dict:
+    """An agent result line as the workspace stores it (the contract of `runs[].results[]`); its status
+    judged for its dependency, in the inventory's zones when given (checks/probing/outcome.py)."""
+    return for_dependency(ProbeResult.from_agent(obj).to_dict(), obj.get("meta") or {}, zones, phase)
 
 
 def run_probes(
@@ -71,7 +73,7 @@ def run_probes(
             if kind == "hello":
                 workspace.update_run(run_id, agent_version=obj.get("agent_version"), agent_python=obj.get("python"))
             elif kind == "result":
-                record = workspace.add_result(run_id, result_record(obj))
+                record = workspace.add_result(run_id, result_record(obj, ZoneMap.of(inventory), phase))
                 if record["check"] == "host_facts":
                     workspace.update_run(run_id, host_facts=record["data"])
                 if progress:

@@ -1999,6 +1999,10 @@ Apply these rules on {host} now?</source>
         <translation>打开清单即可开始。</translation>
     </message>
     <message>
+        <source>Not probed yet</source>
+        <translation>尚未探测</translation>
+    </message>
+    <message>
         <source>nothing open</source>
         <translation>无未决项</translation>
     </message>
