@@ -103,7 +103,8 @@ def content(inventory: Inventory, workspace: Workspace, result: Review, today: _
     counts = dict(checklist.counts())
     counts.update(items=len(checklist.items), blockers=sum(1 for i in checklist.items if i.blocker),
                   regressions=len(comparison.regressions))
-    compared = {r["id"] for r in (checklist.pre_run, checklist.post_run) if r}
+    compared = {i for r in (checklist.pre_run, checklist.post_run) if r
+                for i in (r.get("members") or [r["id"]])}  # a phase over many hosts: each host's run
     runs = []
     for run in workspace.runs:
         entry = run_entry(run)

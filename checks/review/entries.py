@@ -86,6 +86,7 @@ def change_entry(change: Change, zones: ZoneMap | None = None) -> dict:
         "findings": [f.to_dict() for f in change.notes],
         "pre": side(change.pre, zones),
         "post": side(change.post, zones),
+        **({"host": change.host} if change.host else {}),  # a phase over many staging hosts (review/hosts.py)
     }
 
 
@@ -97,7 +98,8 @@ def regression_entry(change: Change) -> dict:
         after = (change.post or {}).get("status", "none")
         findings = [Msg("{before} → {after}", before=term("status", before), after=term("status", after))]
     return {"dependency": change.dependency, "check": change.check, "target": change.target,
-            "classification": change.classification, "findings": findings}
+            "classification": change.classification, "findings": findings,
+            **({"host": change.host} if change.host else {})}
 
 
 def item_entry(item: Item) -> dict:

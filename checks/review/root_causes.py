@@ -330,7 +330,8 @@ def _evidence(family: str, findings: list[Finding], best: Finding, dep_changes: 
             agrees = post_status not in ("pass", None) or change.get("regression")
         if not agrees:
             continue
-        lines.append(_flow_line(change, dep))
+        line = _flow_line(change, dep)  # over many staging hosts, each flow says whose it is (review/hosts.py)
+        lines.append(Msg("{flow} on {host}", flow=line, host=change["host"]) if change.get("host") else line)
         shown_flows.add((check, change.get("target")))
     for f in findings:
         if f.kind == "regression" and (f.check, f.target) not in shown_flows:
