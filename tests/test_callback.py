@@ -387,6 +387,8 @@ def test_an_unreachable_vantage_host_is_inconclusive_and_says_why(tmp_path, monk
     [result] = [r for r in run["results"] if r["check"] == "callback"]
     assert (result["status"], result["reason"]) == ("inconclusive", "vantage_unreachable"), result
     assert "proves nothing about the peer" in result["detail"] and f"vantage host {spec}:" in result["detail"]
+    # the first cause first: the SSH session to the vantage host, then what followed on its agent port
+    assert result["detail"].startswith(f"vantage host {spec}: "), result["detail"]
     assert judge("reverse_reachable", next(inv.dependencies()), run).state == "pending"
 
 
@@ -416,3 +418,16 @@ def test_the_service_can_bind_its_port_right_after_a_call_back(make_reflector):
     with socket.socket() as server:  # no SO_REUSEADDR, like many services
         server.bind(("0.0.0.0", port))
         server.listen(1)
+
+
+def test_a_refused_call_back_says_why_in_a_sentence():
+    """The agent's refusal codes (bad_token, rate_limited...) are read as sentences, never shown raw."""
+    from migready.checks.probing.callback import callback_lines
+
+    def lines(code):
+        return [str(line) for line in callback_lines({"check": "callback", "data": {
+            "listen": {"ip": LO, "port": 27777}, "reflector": {"ip": LO, "port": 3478}, "refused": code}})]
+    assert lines("bad_token")[-1] == ("the reflector refused the request: it needs its shared token (the "
+                                      "reflector's token_file) and the request did not carry it")
+    assert "too many call-back requests" in lines("rate_limited")[-1] and "rate_limited" not in lines("rate_limited")[-1]
+    assert lines("from_the_future")[-1] == "the reflector refused the request (its reason: from_the_future)"

@@ -257,7 +257,7 @@ def test_a_stored_rehearsal_is_shown_in_the_readers_language(capsys):
     assert zh[-1] == "  故障注入已移除：是（规则链 MIGREADY-1a2b）"
     assert en == ["run-3: rehearsal of checkout/kafka (blackhole, 30 s) on ssh://root@198.18.1.2:22",
                   "  baseline  1 calls, 1 ok, slowest 3.0 ms",
-                  "  fault     1 calls, 0 ok, slowest 5000.0 ms",
+                  "  fault     1 calls, 0 ok, 1 cut off (still waiting after 5000 ms)",
                   "  HANGS: the request path hangs",
                   "  recovery: healthy 120 ms after the revert",
                   "  fault removed: yes (chain MIGREADY-1a2b)"]

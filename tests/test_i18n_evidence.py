@@ -121,8 +121,8 @@ def test_rehearsal_judgement_and_run_labels_in_chinese(zh):
     outcome = judge_calls({"fail_fast_ms": 800, "events": [{"event": "applied"}], "calls": calls}, True)
     assert outcome.verdict == "hangs"
     assert str(outcome.text) == ("1 of 1 health calls under the fault took longer than fail_fast_ms 800 ms; "
-                                 "slowest 4000 ms (timed out)")
-    assert shown(outcome.text) == "故障期间 1 次健康检查调用中有 1 次超过 fail_fast_ms 800 ms；最慢 4000 ms（超时）"
+                                 "still waiting after 4000 ms (cut off)")
+    assert shown(outcome.text) == "故障期间 1 次健康检查调用中有 1 次超过 fail_fast_ms 800 ms；等待 4000 ms 后仍无应答（已截止）"
     label = run_label({"id": "run-2", "phase": "post", "host": "ssh://new-vm"})
     assert (str(label), shown(label)) == ("run-2 (post from ssh://new-vm)", "run-2（迁移后，来自 ssh://new-vm）")
     line = describe(reflect(41733, False))
@@ -241,9 +241,9 @@ def test_a_stored_rehearsal_and_a_refusal_read_in_chinese(tmp_path, zh):
     part = judge_dependency(kafka, latest_rehearsals([stored]), "http://127.0.0.1:8081/health")
     assert part.state == "fail"
     assert str(part.text) == (f"checkout/kafka blackhole (run-1 on {HOST}): hangs: 1 of 1 health calls under the "
-                              "fault took longer than fail_fast_ms 800 ms; slowest 2450 ms (timed out)")
+                              "fault took longer than fail_fast_ms 800 ms; still waiting after 2450 ms (cut off)")
     assert shown(part.text) == (f"checkout/kafka blackhole（run-1，在 {HOST} 上）：挂起：故障期间 1 次健康检查调用中"
-                                "有 1 次超过 fail_fast_ms 800 ms；最慢 2450 ms（超时）")
+                                "有 1 次超过 fail_fast_ms 800 ms；等待 2450 ms 后仍无应答（已截止）")
     # A stored sentence this migready would not write (an older one's) is kept as it was: data.
     stored["rehearsal"]["text"] = "slowest 2450 ms (timed out)"
     part = judge_dependency(kafka, latest_rehearsals([stored]), "http://127.0.0.1:8081/health")

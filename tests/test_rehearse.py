@@ -95,7 +95,10 @@ def test_dry_run_prints_the_exact_rules_and_the_revert(inventory, tmp_path):
      "refusing --address 198.18.10.9: not one of checkout/kafka's targets"),
     (["--host", HOST, "--dependency", "checkout/kafka", "--duration", "11m"], "at most 10 minutes"),
     (["--host", HOST, "--dependency", "checkout/kafka", "--duration", "0s"], "at least 1 s"),
-    (["--host", HOST, "--dependency", "checkout/kafka", "--fault", "loss=5"], "give blackhole, reject or delay=MS"),
+    (["--host", HOST, "--dependency", "checkout/kafka", "--fault", "flood"],
+     "give blackhole, reject, delay=MS or loss=PCT"),
+    (["--host", HOST, "--dependency", "checkout/kafka", "--fault", "loss=500"], "a percentage above 0 and at most 100"),
+    (["--host", HOST, "--dependency", "checkout/kafka", "--fault", "delay=0"], "within 1 and 600000 ms"),
     (["--host", HOST, "--dependency", "checkout/nope"], "no such dependency"),
     (["--host", HOST, "--dependency", "reports/kafka"], "services[1].health: service 'reports' declares no health"),
 ])
@@ -132,6 +135,66 @@ def test_fault_rules_touch_only_the_dependency_and_its_own_chain():
     ]
     with pytest.raises(ValueError):
         agent.fault_rules("INPUT", ["198.18.10.2"], 1, "tcp", "blackhole")  # never another chain
+
+
+def test_delay_and_loss_rules_redirect_only_the_dependency_to_the_relay(inventory):
+    """delay/loss: nat OUTPUT, the dependency's addresses and port only, the relay's own flows let through;
+    the revert removes the same chain from the nat table (the dry run shows both)."""
+    rules = agent.relay_rules("MIGREADY-ABCD1234", {"198.18.10.2": 41000, "2001:db8::7": 41001}, 5002, "udp")
+    assert rules == [
+        ("iptables", ["-t", "nat", "-N", "MIGREADY-ABCD1234"]),
+        ("iptables", ["-t", "nat", "-A", "MIGREADY-ABCD1234", "-m", "mark", "--mark", "0x4d52", "-j", "RETURN"]),
+        ("iptables", ["-t", "nat", "-A", "MIGREADY-ABCD1234", "-d", "198.18.10.2", "-p", "udp", "--dport", "5002",
+                      "-j", "REDIRECT", "--to-ports", "41000"]),
+        ("ip6tables", ["-t", "nat", "-N", "MIGREADY-ABCD1234"]),
+        ("ip6tables", ["-t", "nat", "-A", "MIGREADY-ABCD1234", "-m", "mark", "--mark", "0x4d52", "-j", "RETURN"]),
+        ("ip6tables", ["-t", "nat", "-A", "MIGREADY-ABCD1234", "-d", "2001:db8::7", "-p", "udp", "--dport",
+                       "5002", "-j", "REDIRECT", "--to-ports", "41001"]),
+        ("iptables", ["-t", "nat", "-I", "OUTPUT", "1", "-j", "MIGREADY-ABCD1234"]),
+        ("ip6tables", ["-t", "nat", "-I", "OUTPUT", "1", "-j", "MIGREADY-ABCD1234"]),
+    ]
+    with pytest.raises(ValueError):
+        agent.relay_rules("OUTPUT", {"198.18.10.2": 1}, 1, "tcp")
+
+    out = migready("rehearse", inventory, "--host", HOST, "--dependency", "checkout/kafka", "--dry-run",
+                   "--fault", "delay=3000")
+    assert out.returncode == 0, out.stderr
+    chain = next(line.split()[-1] for line in out.stdout.splitlines() if "-t nat -N " in line)
+    assert (f"  iptables -t nat -A {chain} -d 198.18.10.3 -p tcp --dport 9092 -j REDIRECT --to-ports <relay port>"
+            in out.stdout.splitlines())
+    assert f"  iptables -t nat -D OUTPUT -j {chain}" in out.stdout and "no netem needed" in out.stdout
+    plan = prepare(load_inventory(inventory), HOST, "checkout/kafka", "loss=12.5", "5s").plan()["rehearsal"]
+    assert (plan["fault"], plan["loss_pct"], plan["delay_ms"]) == ("loss", 12.5, None)
+
+
+def test_the_wording_says_what_was_measured_once_and_in_sentences(inventory):
+    """Issue 26, rehearsal wording: the agent's cut-off is not a measured hang; no doubled words; the
+    agent's reason is a sentence, not its code; the mechanism of a delay is said."""
+    hang = judge_calls(_rehearsal(_calls("fault", 3609, ok=False, status=None, timed_out=True)), True)
+    assert hang.text.endswith("still waiting after 3609 ms (cut off)") and "slowest" not in hang.text
+    slow = judge_calls(_rehearsal(_calls("fault", 1210, 1230)), True)
+    assert slow.verdict == "hangs" and slow.text.endswith("slowest 1230 ms (answer 200)")
+    relayed = _rehearsal(_calls("fault", 205, ok=False, status=503))
+    relayed["fault"] = "delay=3000"
+    relayed["events"][0].update(mechanism="relay", netem=False)
+    assert judge_calls(relayed, True).text.endswith(
+        "slowest 205 ms; delay=3000 injected by the agent's relay (the host has no netem)")
+    refused = _rehearsal([], events=("planned", "inconclusive"))
+    refused["events"][1].update(reason="not_root", detail="changing the firewall needs root or CAP_NET_ADMIN")
+    assert judge_calls(refused, True).text == "changing the firewall needs root or CAP_NET_ADMIN"
+
+    import socket
+    assert agent._socket_failure(socket.timeout("timed out"))["detail"] == "connect timed out"
+    assert agent._socket_failure(socket.timeout("resolving x.test timed out"), what="resolve x.test")["detail"] \
+        == "resolving x.test timed out"
+
+    from migready.checks.probing.rehearsal import describe_rules
+    inv = load_inventory(inventory)
+    said = describe_rules(prepare(inv, HOST, "checkout/kafka", "blackhole", "5s"))[1]
+    assert "fail_fast_ms 450 ms, the largest request-path timeout_ms 200 + a 250 ms margin;" in said, said
+    inv.services[0].fail_fast_ms = 300
+    said = describe_rules(prepare(inv, HOST, "checkout/kafka", "blackhole", "5s"))[1]
+    assert "(fail_fast_ms 300 ms, as declared;" in said and "fail_fast_ms: fail_fast_ms" not in said, said
 
 
 def test_agent_rejects_a_malformed_rehearsal_plan():

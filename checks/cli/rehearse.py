@@ -5,7 +5,7 @@ Exit codes: 0 the request path fails fast (or is unaffected), 1 it hangs,
 dependency's targets, no health endpoint, over 10 minutes) or the host
 could not be reached, 4 the rehearsal did not finish (Ctrl-C, dropped
 connection: the fault is removed and what came in is stored), 5 inconclusive
-(no root, no iptables, no netem for delay, an unhealthy baseline).
+(no root, no iptables, no nat table for delay or loss, an unhealthy baseline).
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ REHEARSE_DESCRIPTION = N_("Exit codes: 0 the request path fails fast (or is unaf
                           "dependency's targets, no health endpoint, over 10 minutes) or the host\n"
                           "could not be reached, 4 the rehearsal did not finish (Ctrl-C, dropped\n"
                           "connection: the fault is removed and what came in is stored), 5 inconclusive\n"
-                          "(no root, no iptables, no netem for delay, an unhealthy baseline).\n")
+                          "(no root, no iptables, no nat table for delay or loss, an unhealthy baseline).\n")
 
 
 def add_commands(sub) -> None:
@@ -38,8 +38,8 @@ def add_commands(sub) -> None:
     p.add_argument("inventory", type=Path)
     p.add_argument("--host", required=True, help=_("a staging host of the inventory (the service runs there)"))
     p.add_argument("--dependency", metavar=_("SERVICE/DEP"), help=_("the dependency to break"))
-    p.add_argument("--fault", default="blackhole", help=_("blackhole (drop), reject (refuse) or delay=MS "
-                                                          "(default blackhole)"))
+    p.add_argument("--fault", default="blackhole", help=_("blackhole (drop), reject (refuse), delay=MS or "
+                                                          "loss=PCT (through the agent's relay; default blackhole)"))
     p.add_argument("--duration", default="30s", help=_("how long the fault stays (default 30s, at most 10m)"))
     p.add_argument("--address", action="append", default=[], metavar="IP",
                    help=_("break only this target address (repeatable; must be one of the dependency's targets)"))
@@ -156,13 +156,21 @@ def print_rehearsal(run: dict) -> None:
     r = run["rehearsal"]
     print(_("{run}: rehearsal of {dependency} ({fault}, {duration:g} s) on {host}").format(
         run=run["id"], dependency=r["dependency"], fault=r["fault"], duration=r["duration_s"], host=run["host"]))
+    if r.get("mechanism") == "relay":
+        print("  " + (_("injected by: the agent's relay (nat REDIRECT); the host also has netem") if r.get("netem")
+                      else _("injected by: the agent's relay (nat REDIRECT); the host has no netem")))
     for stage in ("baseline", "fault", "recovery", "after"):
         calls = [c for c in r["calls"] if c.get("stage") == stage]
         if calls:
             slowest = max(c.get("latency_ms") or 0 for c in calls)
             ok = sum(1 for c in calls if c.get("ok"))
-            print(f"  {column(_stage(stage), 9)} " + _("{n} calls, {ok} ok, slowest {slowest:.1f} ms").format(
-                n=len(calls), ok=ok, slowest=slowest))
+            cut = [c for c in calls if c.get("timed_out")]
+            if cut:  # the agent gave up on them: its patience, not a measured answer
+                said = _("{n} calls, {ok} ok, {cut} cut off (still waiting after {slowest:.0f} ms)").format(
+                    n=len(calls), ok=ok, cut=len(cut), slowest=max(c.get("latency_ms") or 0 for c in cut))
+            else:
+                said = _("{n} calls, {ok} ok, slowest {slowest:.1f} ms").format(n=len(calls), ok=ok, slowest=slowest)
+            print(f"  {column(_stage(stage), 9)} " + said)
     outcome = r["verdict"].replace("_", " ").upper() if english() else tag("state", r["verdict"])
     print("  " + _("{outcome}: {text}").format(outcome=outcome, text=shown(r["text"])))
     if r.get("recovery_ms") is not None:

@@ -208,8 +208,9 @@ class Service:
         budgets = [d.timeout_ms for d in self.dependencies if d.in_request_path and d.timeout_ms]
         if budgets:
             largest = max(budgets)
-            return largest + max(250, largest // 2), Msg("largest request-path timeout_ms {largest} + margin",
-                                                        largest=largest)
+            margin = max(250, largest // 2)
+            return largest + margin, Msg("the largest request-path timeout_ms {largest} + a {margin} ms margin",
+                                         largest=largest, margin=margin)
         return 1000, Msg("default (no fail_fast_ms, no request-path timeout_ms)")
 
 

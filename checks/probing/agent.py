@@ -168,8 +168,10 @@ def _socket_failure(exc, refused="refused", what="connect", data=None):
     """Classify a socket exception into an outcome (fail or inconclusive)."""
     if isinstance(exc, socket.gaierror):
         result = _outcome("fail", "dns", "name does not resolve: %s" % exc)
-    elif isinstance(exc, socket.timeout):
-        result = _outcome("fail", "timeout", "%s timed out: %s" % (what, exc))
+    elif isinstance(exc, socket.timeout):  # "connect timed out", never "connect timed out: timed out"
+        said = str(exc)
+        result = _outcome("fail", "timeout", "%s timed out" % what if said in ("", "timed out") else
+                          said if "timed out" in said else "%s timed out: %s" % (what, said))
     elif isinstance(exc, ConnectionRefusedError):
         result = _outcome("fail", refused, "%s refused: %s" % (what, exc))
     elif getattr(exc, "errno", None) in UNREACHABLE_ERRNOS:
@@ -2051,10 +2053,19 @@ def _read_token(path):
 # an interrupted rehearsal; `rehearse --cleanup` removes any leftover.
 # The agent reports facts (each health call's latency and answer); the host
 # side judges them (migready.checks.probing.rehearsal).
+#
+# delay and loss go through the relay below (Toxiproxy's model made
+# transparent): the same chain, in the nat table, REDIRECTs the dependency's
+# new flows to a relay this agent runs on loopback; the relay holds or drops
+# what the service sends and forwards it to the original destination
+# (SO_ORIGINAL_DST).  It needs no sch_netem, which many container and CI
+# kernels lack.  The watchdog and every removal handle both tables.
 
 CHAIN_PREFIX = "MIGREADY-"
 CHAIN_NAME = re.compile(r"^MIGREADY-[A-Z0-9]{4,18}$")
-REHEARSAL_FAULTS = ("blackhole", "reject", "delay")
+REHEARSAL_FAULTS = ("blackhole", "reject", "delay", "loss")
+RELAYED_FAULTS = ("delay", "loss")
+CHAIN_TABLES = ("filter", "nat")
 MAX_REHEARSAL_S = 600
 CAP_NET_ADMIN = 12
 _SBIN_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -2063,18 +2074,19 @@ _SBIN_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 # [python, -I, -c, WATCHDOG_CODE, chain, seconds, tool...]: no shell, and the
 # chain name is checked against CHAIN_NAME first.  It says "armed PID" on
 # stdout once its signal handlers are in place, then detaches its stdio.
-WATCHDOG_CODE = r'''# migready-rehearsal-watchdog: removes one fault chain at its deadline
+WATCHDOG_CODE = r'''# migready-rehearsal-watchdog: removes one fault chain (filter and nat) at its deadline
 import os, signal, subprocess, sys, time
 chain, seconds, tools = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
 deadline = time.monotonic() + seconds
 def remove(*_):
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     for tool in tools:
-        for _ in range(16):
-            if subprocess.call([tool, "-w", "-D", "OUTPUT", "-j", chain], **quiet) != 0:
-                break
-        subprocess.call([tool, "-w", "-F", chain], **quiet)
-        subprocess.call([tool, "-w", "-X", chain], **quiet)
+        for table in ("filter", "nat"):
+            for _ in range(16):
+                if subprocess.call([tool, "-w", "-t", table, "-D", "OUTPUT", "-j", chain], **quiet) != 0:
+                    break
+            subprocess.call([tool, "-w", "-t", table, "-F", chain], **quiet)
+            subprocess.call([tool, "-w", "-t", table, "-X", chain], **quiet)
     os._exit(0)
 signal.signal(signal.SIGTERM, remove)
 signal.signal(signal.SIGHUP, signal.SIG_IGN)
@@ -2130,12 +2142,34 @@ def fault_rules(chain, addresses, port, protocol, fault):
     return rules
 
 
-def revert_rules(chain, tools):
-    """What removes the chain again (the watchdog runs the same steps)."""
+def revert_rules(chain, tools, table="filter"):
+    """What removes the chain again (the watchdog runs the same steps, in both tables)."""
+    t = [] if table == "filter" else ["-t", table]
     out = []
     for tool in tools:
-        out += [(tool, ["-D", "OUTPUT", "-j", chain]), (tool, ["-F", chain]), (tool, ["-X", chain])]
+        out += [(tool, t + ["-D", "OUTPUT", "-j", chain]), (tool, t + ["-F", chain]), (tool, t + ["-X", chain])]
     return out
+
+
+def relay_rules(chain, ports, port, protocol):
+    """delay/loss: the dependency's new flows (only its addresses and port) REDIRECTed, in the
+    nat table's OUTPUT, to the relay's loopback port for that address; the relay's own
+    connections (marked RELAY_MARK) pass.  `ports` maps each address to its relay port."""
+    if not CHAIN_NAME.match(chain):
+        raise ValueError("chain name %r is not a migready chain" % chain)
+    rules, families = [], []
+    for ip, relay_port in ports.items():
+        tool = _family_tool(ip)
+        if tool not in families:
+            families.append(tool)
+            rules.append((tool, ["-t", "nat", "-N", chain]))
+            rules.append((tool, ["-t", "nat", "-A", chain, "-m", "mark", "--mark", "0x%x" % RELAY_MARK,
+                                 "-j", "RETURN"]))
+        rules.append((tool, ["-t", "nat", "-A", chain, "-d", ip, "-p", protocol, "--dport", str(port),
+                             "-j", "REDIRECT", "--to-ports", str(relay_port)]))
+    for tool in families:
+        rules.append((tool, ["-t", "nat", "-I", "OUTPUT", "1", "-j", chain]))
+    return rules
 
 
 def _iptables(tool, argv, timeout=20):
@@ -2150,33 +2184,338 @@ def _iptables(tool, argv, timeout=20):
     return proc.returncode, (proc.stderr or proc.stdout).decode("utf-8", "replace").strip()
 
 
-def _chain_exists(tool, chain):
-    return _iptables(tool, ["-S", chain])[0] == 0
+def _chain_exists(tool, chain, table="filter"):
+    return _iptables(tool, ["-t", table, "-S", chain])[0] == 0
 
 
 def remove_chain(chain, tools=("iptables", "ip6tables")):
-    """Delete the jumps to `chain` and the chain itself; -> the tools where it is still there."""
+    """Delete the jumps to `chain` and the chain itself, in the filter and the nat table;
+    -> where it is still there ("iptables", or "iptables -t nat")."""
     left = []
     for tool in tools:
-        if _tool(tool) is None or not _chain_exists(tool, chain):
+        if _tool(tool) is None:
             continue
-        for _ in range(16):
-            if _iptables(tool, ["-D", "OUTPUT", "-j", chain])[0] != 0:
-                break
-        _iptables(tool, ["-F", chain])
-        _iptables(tool, ["-X", chain])
-        if _chain_exists(tool, chain):
-            left.append(tool)
+        for table in CHAIN_TABLES:
+            if not _chain_exists(tool, chain, table):
+                continue
+            for _ in range(16):
+                if _iptables(tool, ["-t", table, "-D", "OUTPUT", "-j", chain])[0] != 0:
+                    break
+            _iptables(tool, ["-t", table, "-F", chain])
+            _iptables(tool, ["-t", table, "-X", chain])
+            if _chain_exists(tool, chain, table):
+                left.append(tool if table == "filter" else "%s -t %s" % (tool, table))
     return left
 
 
 def migready_chains(tool):
-    """Every migready rehearsal chain `tool` lists (leftovers, for --cleanup)."""
-    code, text = _iptables(tool, ["-S"])
-    if code != 0:
-        return []
-    return sorted({line.split()[1] for line in text.splitlines()
-                   if line.startswith("-N ") and len(line.split()) == 2 and CHAIN_NAME.match(line.split()[1])})
+    """Every migready rehearsal chain `tool` lists in either table (leftovers, for --cleanup)."""
+    found = set()
+    for table in CHAIN_TABLES:
+        code, text = _iptables(tool, ["-t", table, "-S"])
+        if code == 0:
+            found.update(line.split()[1] for line in text.splitlines()
+                         if line.startswith("-N ") and len(line.split()) == 2 and CHAIN_NAME.match(line.split()[1]))
+    return sorted(found)
+
+
+# The relay: delay and loss without netem.  Each address of the dependency
+# gets a loopback port (TCP: one per family is enough, SO_ORIGINAL_DST says
+# where the service meant to go; UDP has no SO_ORIGINAL_DST, so one port per
+# address).  What the service sends is held `delay` ms, as netem holds a
+# packet on the way out, and then forwarded; what the dependency answers is
+# passed back at once (netem on egress does not delay it either).  The
+# relay's own connect is held like the service's SYN would be, so the first
+# answer comes about 2 x delay late, as under netem.  What differs, said in
+# the README: the service's connect() returns at once (only its reads wait),
+# and connections opened before the fault keep their direct path (nat rules
+# apply to new flows only).  Loss: a UDP datagram is dropped; a TCP segment
+# cannot be (the relay holds a byte stream), so each loss costs what the
+# sender's retransmission would: an RTO (1 s for a SYN, 200 ms for data)
+# that doubles while the retry is lost again.
+
+RELAY_MARK = 0x4d52  # "MR": the relay's own flows to the dependency carry it and skip the REDIRECT
+SO_ORIGINAL_DST = 80  # linux/netfilter_ipv4.h; IP6T_SO_ORIGINAL_DST is 80 at SOL_IPV6 too
+SO_MARK = getattr(socket, "SO_MARK", 36)
+RELAY_MAX_FLOWS = 256
+RELAY_CONNECT_TIMEOUT_S = 60.0
+SYN_RTO_S, DATA_RTO_S = 1.0, 0.2  # Linux's initial SYN and minimum data retransmission timeouts
+
+
+def _chance(pct):
+    """True with probability pct / 100 (os.urandom: no seeded generator to reproduce)."""
+    return pct > 0 and struct.unpack("!I", os.urandom(4))[0] < pct / 100.0 * 4294967296.0
+
+
+def _retransmissions(pct, rto):
+    """What losses cost one TCP segment's sender: an RTO per lost try, doubling (at most ~1 min)."""
+    wait = 0.0
+    while _chance(pct) and wait < 60:
+        wait += rto
+        rto *= 2
+    return wait
+
+
+def _original_dst(conn):
+    """Where the service meant to connect before the REDIRECT: (ip, port)."""
+    if conn.family == socket.AF_INET6:
+        raw = conn.getsockopt(socket.IPPROTO_IPV6, SO_ORIGINAL_DST, 28)
+        return socket.inet_ntop(socket.AF_INET6, raw[8:24]), struct.unpack("!H", raw[2:4])[0]
+    raw = conn.getsockopt(socket.SOL_IP, SO_ORIGINAL_DST, 16)
+    return socket.inet_ntoa(raw[4:8]), struct.unpack("!H", raw[2:4])[0]
+
+
+class _Relay(object):
+    """A transparent delay/loss relay on loopback for one dependency (addresses, port, protocol)."""
+
+    def __init__(self, protocol, addresses, port, delay_ms=0, loss_pct=0):
+        self.protocol, self.port, self.addresses = protocol, port, list(addresses)
+        self.delay = max(0, delay_ms or 0) / 1000.0
+        self.loss = float(loss_pct or 0)
+        self.stopped = threading.Event()
+        self.lock = threading.Lock()
+        self.listeners = {}  # "v4"/"v6" (tcp) or the address (udp) -> listening socket
+        self.flows = set()  # every socket of a relayed flow, closed at stop
+        self.stats = {"flows": 0, "forwarded": 0, "dropped": 0, "held_ms": 0.0, "refused": 0, "failed": 0}
+
+    def _count(self, name, n=1):
+        with self.lock:
+            self.stats[name] += n
+
+    def _thread(self, target, *args):
+        thread = threading.Thread(target=target, args=args, name="relay")
+        thread.daemon = True
+        thread.start()
+        return thread
+
+    def start(self):
+        """Bind one loopback listener per family (tcp) or per address (udp), serve; -> {address: port}."""
+        ports = {}
+        for ip in self.addresses:
+            six = ":" in ip
+            key = ip if self.protocol == "udp" else ("v6" if six else "v4")
+            if key not in self.listeners:
+                sock = socket.socket(socket.AF_INET6 if six else socket.AF_INET,
+                                     socket.SOCK_DGRAM if self.protocol == "udp" else socket.SOCK_STREAM)
+                sock.bind(("::1" if six else "127.0.0.1", 0))  # where REDIRECT sends local flows
+                sock.settimeout(0.2)
+                if self.protocol == "udp":
+                    self._thread(self._serve_udp, sock, ip)
+                else:
+                    sock.listen(64)
+                    self._thread(self._serve_tcp, sock)
+                self.listeners[key] = sock
+            ports[ip] = self.listeners[key].getsockname()[1]
+        return ports
+
+    def stop(self):
+        """Close the listeners and every relayed flow (the rules are already gone)."""
+        self.stopped.set()
+        with self.lock:
+            socks = list(self.listeners.values()) + list(self.flows)
+            self.flows.clear()
+        for sock in socks:
+            _close(sock, abortive=sock.type == socket.SOCK_STREAM)
+
+    def _upstream(self, family, kind):
+        sock = socket.socket(family, kind)
+        sock.setsockopt(socket.SOL_SOCKET, SO_MARK, RELAY_MARK)
+        with self.lock:
+            if self.stopped.is_set():
+                sock.close()
+                raise OSError("relay stopped")
+            self.flows.add(sock)
+        return sock
+
+    def _hold_until(self, due):
+        """Sleep until `due`; False when the relay stopped meanwhile."""
+        return not self.stopped.wait(max(0.0, due - time.monotonic()))
+
+    # -- tcp
+
+    def _serve_tcp(self, listener):
+        while not self.stopped.is_set():
+            try:
+                conn, _ = listener.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            try:
+                ip, port = _original_dst(conn)
+                ip = _unmap(ip)
+            except OSError:
+                ip, port = None, None
+            with self.lock:
+                full = len(self.flows) >= 2 * RELAY_MAX_FLOWS
+                if not full and not self.stopped.is_set():
+                    self.flows.add(conn)
+            if full or ip not in self.addresses or port != self.port:  # only the dependency, ever
+                self._count("refused")
+                self._drop_tcp(conn, None)
+                continue
+            self._count("flows")
+            self._thread(self._relay_tcp, conn, (ip, port))
+
+    def _relay_tcp(self, conn, dst):
+        accepted = time.monotonic()
+        conn.settimeout(None)
+        chunks = []
+        ready = threading.Condition()
+
+        def read_service():  # each chunk stamped with its arrival; None: reset, b"": end
+            while True:
+                try:
+                    data = conn.recv(65536)
+                except OSError:
+                    data = None
+                with ready:
+                    chunks.append((time.monotonic(), data))
+                    ready.notify()
+                if not data:
+                    return
+        self._thread(read_service)
+        up = None
+        try:
+            if not self._hold_until(accepted + self.delay + _retransmissions(self.loss, SYN_RTO_S)):
+                return self._drop_tcp(conn, up)
+            up = self._upstream(conn.family, socket.SOCK_STREAM)
+            up.settimeout(RELAY_CONNECT_TIMEOUT_S)
+            up.connect(dst)
+            up.settimeout(None)
+        except OSError:
+            self._count("failed")
+            return self._drop_tcp(conn, up)  # the service sees a reset, as after a refused connect
+        connected, last_due = time.monotonic(), 0.0
+        halves = [2]  # both directions ended cleanly: close both
+
+        def half_done():
+            with self.lock:
+                halves[0] -= 1
+                last = halves[0] == 0
+            if last:
+                self._forget(conn, up)
+                conn.close()
+                up.close()
+        self._thread(self._pass_back, up, conn, half_done)
+        while True:
+            with ready:
+                while not chunks:
+                    ready.wait(0.2)
+                    if self.stopped.is_set():
+                        return self._drop_tcp(conn, up)
+                arrived, data = chunks.pop(0)
+            if data is None:
+                return self._drop_tcp(conn, up)
+            due = max(arrived, connected) + self.delay + _retransmissions(self.loss, DATA_RTO_S)
+            last_due = max(last_due, due)  # in order, as TCP delivers
+            if not self._hold_until(last_due):
+                return self._drop_tcp(conn, up)
+            try:
+                if not data:
+                    up.shutdown(socket.SHUT_WR)
+                    return half_done()
+                up.sendall(data)
+            except OSError:
+                return self._drop_tcp(conn, up)
+            self._count("forwarded")
+            self._count("held_ms", (time.monotonic() - arrived) * 1000.0)
+
+    def _pass_back(self, up, conn, half_done):
+        """The dependency's answers, at once; its end or reset is passed on."""
+        while True:
+            try:
+                data = up.recv(65536)
+            except OSError:
+                return self._drop_tcp(conn, up)
+            try:
+                if not data:
+                    conn.shutdown(socket.SHUT_WR)
+                    return half_done()
+                conn.sendall(data)
+            except OSError:
+                return self._drop_tcp(conn, up)
+
+    def _forget(self, *socks):
+        with self.lock:
+            for sock in socks:
+                self.flows.discard(sock)
+
+    def _drop_tcp(self, conn, up):
+        for sock in (conn, up):
+            if sock is not None:
+                _close(sock, abortive=True)
+        self._forget(conn, up)
+
+    # -- udp
+
+    def _serve_udp(self, listener, ip):
+        """Datagrams to `ip`: per source a marked upstream socket; answers go back from the listener
+        (conntrack turns its address back into the dependency's)."""
+        upstreams = {}
+        queue_ = []  # (due, socket, datagram): one delay for all, so arrival order is due order
+        wake = threading.Condition()
+
+        def send_due():
+            while not self.stopped.is_set():
+                with wake:
+                    while not queue_ and not self.stopped.is_set():
+                        wake.wait(0.2)
+                    if self.stopped.is_set():
+                        return
+                    due, sock, data = queue_[0]
+                if not self._hold_until(due):
+                    return
+                with wake:
+                    queue_.pop(0)
+                try:
+                    sock.send(data)
+                    self._count("forwarded")
+                    self._count("held_ms", self.delay * 1000.0)
+                except OSError:
+                    self._count("failed")
+        self._thread(send_due)
+        while not self.stopped.is_set():
+            try:
+                data, source = listener.recvfrom(65535)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            if _chance(self.loss):
+                self._count("dropped")
+                continue
+            up = upstreams.get(source)
+            if up is None:
+                if len(upstreams) >= RELAY_MAX_FLOWS:
+                    self._count("refused")
+                    continue
+                try:
+                    up = self._upstream(listener.family, socket.SOCK_DGRAM)
+                    up.connect((ip, self.port))
+                except OSError:
+                    self._count("failed")
+                    continue
+                upstreams[source] = up
+                self._count("flows")
+                self._thread(self._udp_answers, up, listener, source)
+            with wake:
+                queue_.append((time.monotonic() + self.delay, up, data))
+                wake.notify()
+
+    def _udp_answers(self, up, listener, source):
+        up.settimeout(0.2)
+        while not self.stopped.is_set():
+            try:
+                data = up.recv(65535)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            try:
+                listener.sendto(data, source)
+            except OSError:
+                return
 
 
 def _net_admin():
@@ -2194,8 +2533,20 @@ def _net_admin():
 
 
 def _netem_available():
+    """Whether this kernel has sch_netem (loaded, built in, or as a module file): said in the
+    outcome, so a lead knows a relay-injected delay ran on a kernel that has netem or not."""
     if os.path.isdir("/sys/module/sch_netem"):
         return True
+    try:
+        import gzip  # here: only this check reads a compressed file
+        with gzip.open("/proc/config.gz", "rt") as handle:
+            for line in handle:
+                if line.startswith("CONFIG_NET_SCH_NETEM=y"):
+                    return True
+                if line.startswith("# CONFIG_NET_SCH_NETEM is not set"):
+                    return False
+    except (OSError, ImportError, EOFError):
+        pass
     release = platform.uname().release
     for root, _, files in os.walk("/lib/modules/%s/kernel/net/sched" % release):
         if any(f.startswith("sch_netem.") for f in files):
@@ -2268,7 +2619,7 @@ def health_call(health, timeout_s):
         call["error"] = "%s" % (reason,)
     except Exception as exc:  # socket.timeout, resets, a truncated answer: all are facts
         call["timed_out"] = isinstance(exc, socket.timeout) or "timed out" in str(exc)
-        call["error"] = "%s: %s" % (type(exc).__name__, exc)
+        call["error"] = "timed out" if call["timed_out"] else "%s: %s" % (type(exc).__name__, exc)
     call["latency_ms"] = round(_ms_since(t0), 3)
     return call
 
@@ -2296,6 +2647,11 @@ def _check_rehearsal(r):
         raise PlanError("rehearsal.targets must list the dependency's targets")
     if urllib.parse.urlsplit(r["health"]).scheme not in ("http", "https", "tcp"):
         raise PlanError("rehearsal.health must be http://, https:// or tcp://")
+    if r["fault"] == "delay" and not (isinstance(r.get("delay_ms"), int) and 0 < r["delay_ms"] <= 600000):
+        raise PlanError("rehearsal.delay_ms must be within 1 and 600000 for a delay")
+    if r["fault"] == "loss" and not (isinstance(r.get("loss_pct"), (int, float)) and not isinstance(r["loss_pct"], bool)
+                                     and 0 < r["loss_pct"] <= 100):
+        raise PlanError("rehearsal.loss_pct must be within 0 and 100 for a loss")
 
 
 class _Rehearsal(object):
@@ -2312,6 +2668,7 @@ class _Rehearsal(object):
         self.tools = []
         self.watchdog = None
         self.applied = False
+        self.relay = None  # delay and loss: the relay the nat rules send the dependency's flows to
 
     def event(self, name, **data):
         data.update({"type": "rehearsal", "event": name, "at": _utc_now()})
@@ -2323,20 +2680,20 @@ class _Rehearsal(object):
     def preconditions(self, addresses):
         """None, or (reason, detail) why the fault cannot be rehearsed here (never a pass)."""
         r = self.r
-        if r["fault"] == "delay":
-            if _tool("tc") is None:
-                return "tc_missing", "delay needs tc (iproute2) with netem; tc is not installed"
-            if not _netem_available():
-                return "netem_missing", "delay needs the sch_netem qdisc; this kernel has no netem"
-            return "delay_unsupported", ("tc netem is present, but this agent injects only blackhole "
-                                         "and reject faults; delay is not implemented yet")
         if not _net_admin():
             return "not_root", "changing the firewall needs root or CAP_NET_ADMIN"
         for tool in sorted(set(_family_tool(ip) for ip in addresses)):
             if _tool(tool) is None:
                 return "iptables_missing", "%s is not installed (nft-only hosts are not supported)" % tool
-            if _chain_exists(tool, self.chain):
-                return "chain_exists", "chain %s already exists (%s): another rehearsal?" % (self.chain, tool)
+            for table in CHAIN_TABLES:
+                if _chain_exists(tool, self.chain, table):
+                    return "chain_exists", "chain %s already exists (%s -t %s): another rehearsal?" % (
+                        self.chain, tool, table)
+            if r["fault"] in RELAYED_FAULTS:
+                code, text = _iptables(tool, ["-t", "nat", "-S", "OUTPUT"])
+                if code != 0:
+                    return "nat_missing", ("%s has no nat table here (%s): the %s relay needs its OUTPUT chain"
+                                           % (tool, text or "exit %d" % code, r["fault"]))
         health = urllib.parse.urlsplit(r["health"])
         try:
             local = [ip for ip in _resolve_addresses(health.hostname or "", health.port or 80, "tcp")]
@@ -2425,11 +2782,17 @@ class _Rehearsal(object):
         if not addresses:
             return self.stop("no_addresses", "the dependency's targets give no address to break")
         self.tools = sorted(set(_family_tool(ip) for ip in addresses))
-        rules = fault_rules(self.chain, addresses, port, protocol, r["fault"]) \
-            if r["fault"] != "delay" else []
-        self.event("planned", addresses=addresses,
+        mechanism, table = "iptables", "filter"
+        if r["fault"] in RELAYED_FAULTS:
+            mechanism, table = "relay", "nat"
+            self.relay = _Relay(protocol, addresses, port, r.get("delay_ms"), r.get("loss_pct"))
+            rules = relay_rules(self.chain, self.relay.start(), port, protocol)
+        else:
+            rules = fault_rules(self.chain, addresses, port, protocol, r["fault"])
+        self.event("planned", addresses=addresses, mechanism=mechanism,
+                   netem=bool(_tool("tc")) and _netem_available(),
                    rules=[[t] + a for t, a in rules],
-                   revert=[[t] + a for t, a in revert_rules(self.chain, self.tools)])
+                   revert=[[t] + a for t, a in revert_rules(self.chain, self.tools, table)])
         problem = self.preconditions(addresses)
         if problem:
             return self.stop(*problem)
@@ -2449,15 +2812,18 @@ class _Rehearsal(object):
             return self.stop("iptables_failed", "installing the fault failed (%s); reverted%s"
                              % (error, "" if not left else ", BUT the chain is still there"))
         applied_at = time.monotonic()
-        self.event("applied", chain=self.chain)
+        self.event("applied", chain=self.chain, mechanism=mechanism)
         try:
             self.series("fault", until=applied_at + r["duration_s"])
         finally:
             left = self.revert()
             reverted_at = time.monotonic()
             self.applied = False
+            extra = {"relay": dict(self.relay.stats, held_ms=round(self.relay.stats["held_ms"], 3))} \
+                if self.relay is not None else {}
             self.event("reverted", removed=not left, left=left,
-                       fault_ms=round((reverted_at - applied_at) * 1000.0, 3))
+                       fault_ms=round((reverted_at - applied_at) * 1000.0, 3), **extra)
+        # the relay keeps serving the flows it holds (new ones go direct now) until the end
         recover_until = reverted_at + float(r.get("recover_s", 30))
         recovered = self.series("recovery", until=recover_until,
                                 done=lambda c: c["ok"] and c["latency_ms"] <= r["fail_fast_ms"])
@@ -2475,6 +2841,8 @@ class _Rehearsal(object):
                 remove_chain(self.chain, self.tools)
             except Exception:
                 pass
+        if self.relay is not None:  # after the rules: a flow still redirected would find no relay
+            self.relay.stop()
         if self.watchdog is not None and self.watchdog.poll() is None:
             try:
                 self.watchdog.terminate()

@@ -174,5 +174,17 @@ def callback_lines(result: dict) -> list[str]:
                          ip=call.get("ip"), port=call.get("port"), role=role,
                          status=_STATUS_WORDS.get(call.get("status"), call.get("status")), took=took, saw=saw))
     if data.get("refused"):
-        lines.append(Msg("the reflector refused the request: {why}", why=data["refused"]))
+        why = _REFUSALS.get(data["refused"])
+        lines.append(Msg("the reflector refused the request: {why}", why=why) if why is not None else
+                     Msg("the reflector refused the request (its reason: {code})", code=data["refused"]))
     return lines
+
+
+# Why the reflector refused a call-back request (the agent's CallbackRefused reasons), as sentences.
+_REFUSALS = {
+    "bad_token": Msg("it needs its shared token (the reflector's token_file) and the request did not carry it"),
+    "bad_request": Msg("the request was malformed (this migready and the reflector's agent may differ in version)"),
+    "repeated": Msg("it had already carried out this request (each request calls back once)"),
+    "rate_limited": Msg("too many call-back requests from this address in the last minute (--callback-rate)"),
+    "disabled": Msg("call-backs are disabled on it"),
+}

@@ -34,7 +34,7 @@ from ..store.workspace import Workspace, utc_now
 
 DEFAULT_DURATION_S = 30.0
 MAX_DURATION_S = float(agent.MAX_REHEARSAL_S)
-FAULT_SYNTAX = N_("blackhole, reject or delay=MS")
+FAULT_SYNTAX = N_("blackhole, reject, delay=MS or loss=PCT")
 
 
 class RehearsalRefused(ValueError):
@@ -47,7 +47,7 @@ class Request:
     host: str
     service: Service
     dependency: Dependency
-    fault: str  # blackhole | reject | delay=MS
+    fault: str  # blackhole | reject | delay=MS | loss=PCT
     duration_s: float
     addresses: list[str] = field(default_factory=list)  # [] = every target
     chain: str = ""
@@ -55,6 +55,11 @@ class Request:
     @property
     def fault_kind(self) -> str:
         return self.fault.split("=", 1)[0]
+
+    @property
+    def relayed(self) -> bool:
+        """delay and loss go through the agent's relay (nat REDIRECT); blackhole and reject are filter rules."""
+        return self.fault_kind in agent.RELAYED_FAULTS
 
     @property
     def budget(self) -> tuple[int, str]:
@@ -76,6 +81,7 @@ class Request:
         return {"version": 1, "mode": mode, "rehearsal": {
             "chain": self.chain, "dependency": self.dependency.ref, "fault": self.fault_kind,
             "delay_ms": int(self.fault.split("=", 1)[1]) if self.fault_kind == "delay" else None,
+            "loss_pct": float(self.fault.split("=", 1)[1]) if self.fault_kind == "loss" else None,
             "targets": list(self.dependency.targets), "addresses": list(self.addresses),
             "port": self.dependency.effective_port, "protocol": self.protocol,
             "health": self.service.health, "fail_fast_ms": budget, "call_timeout_ms": self.call_timeout_ms,
@@ -98,11 +104,14 @@ def parse_duration(text: str) -> float:
 
 
 def parse_fault(text: str) -> str:
-    match = re.fullmatch(r"(blackhole|reject)|delay=(\d{1,6})", text or "")
+    match = re.fullmatch(r"(blackhole|reject)|delay=(\d{1,6})|loss=(\d{1,3}(?:\.\d{1,3})?)", text or "")
     if not match:
         raise RehearsalRefused(_("--fault {text}: give {syntax}").format(text=repr(text), syntax=_(FAULT_SYNTAX)))
     if match.group(2) is not None and not 0 < int(match.group(2)) <= 600000:
         raise RehearsalRefused(_("--fault {text}: the delay must be within 1 and 600000 ms").format(text=text))
+    if match.group(3) is not None and not 0 < float(match.group(3)) <= 100:
+        raise RehearsalRefused(_("--fault {text}: the loss must be a percentage above 0 and at most 100").format(
+            text=text))
     return text
 
 
@@ -173,19 +182,28 @@ def new_chain() -> str:
     return agent.CHAIN_PREFIX + secrets.token_hex(5).upper()
 
 
+def _relay_action(req: Request) -> str:
+    amount = req.fault.split("=", 1)[1]
+    if req.fault_kind == "delay":
+        return _("holds what the service sends {ms} ms").format(ms=amount)
+    return _("loses {pct} percent of what the service sends (a lost TCP segment costs a retransmission timeout)").format(
+        pct=amount)
+
+
 def rules_and_revert(req: Request) -> tuple[list[list[str]], list[list[str]]]:
     """The exact iptables argv lists (the agent adds `-w`), and the revert.  Names among the
     targets are resolved on the staging host; they are shown as <addresses of NAME>."""
     peers = req.addresses or [t if _ip(t) else f"<addresses of {t}>" for t in req.dependency.targets]
-    if req.fault_kind == "delay":
-        return [], []
     families = ["iptables"]
     if any(":" in a for a in peers if not a.startswith("<")):
         families = sorted({("ip6tables" if ":" in a else "iptables") for a in peers if not a.startswith("<")})
-    rules = [[tool] + argv for tool, argv in agent.fault_rules(req.chain, peers, req.dependency.effective_port,
-                                                                req.protocol, req.fault_kind)]
-    revert = [[tool] + argv for tool, argv in agent.revert_rules(req.chain, families)]
-    return rules, revert
+    port = req.dependency.effective_port
+    if req.relayed:  # the relay's loopback ports are chosen on the host when it starts
+        rules = agent.relay_rules(req.chain, {peer: "<relay port>" for peer in peers}, port, req.protocol)
+    else:
+        rules = agent.fault_rules(req.chain, peers, port, req.protocol, req.fault_kind)
+    revert = agent.revert_rules(req.chain, families, "nat" if req.relayed else "filter")
+    return [[tool] + argv for tool, argv in rules], [[tool] + argv for tool, argv in revert]
 
 
 def describe_rules(req: Request) -> list[str]:
@@ -193,13 +211,14 @@ def describe_rules(req: Request) -> list[str]:
     budget, source = req.budget
     lines = [_("rehearsal of {dependency} on {host}: fault {fault} for {seconds} s").format(
                  dependency=req.dependency.ref, host=req.host, fault=req.fault, seconds=f"{req.duration_s:g}"),
-             _("health endpoint: {health} (fail_fast_ms {budget}: {source}; a call times out after {timeout} ms)").format(
-                 health=req.service.health, budget=budget, source=shown(source), timeout=req.call_timeout_ms)]
+             _("health endpoint: {health} (fail_fast_ms {budget} ms, {source}; a call is cut off after {timeout} ms)"
+               ).format(health=req.service.health, budget=budget, timeout=req.call_timeout_ms,
+                        source=_("as declared") if source == "fail_fast_ms" else shown(source))]
     rules, revert = rules_and_revert(req)
-    if req.fault_kind == "delay":
-        lines.append(_("delay: needs tc with netem on the staging host; this version reports it inconclusive "
-                       "(no rule is installed)"))
-        return lines
+    if req.relayed:
+        lines.append(_("{fault} through the agent's relay on the staging host (no netem needed): the rules send the "
+                       "dependency's new connections (UDP: new flows) to it; it {action}, then forwards it to where "
+                       "it was going").format(fault=req.fault_kind, action=_relay_action(req)))
     lines.append(_("rules (in the staging host's own network namespace, chain {chain}):").format(chain=req.chain))
     lines += ["  " + " ".join(r) for r in rules]
     lines.append(_("revert (by the agent at the end; by a detached watchdog armed BEFORE the fault, at {seconds} s "
@@ -245,7 +264,8 @@ def run_rehearsal(req: Request, workspace: Workspace, options: Optional[Transpor
                 event = {k: v for k, v in obj.items() if k != "type"}
                 r["events"].append(event)
                 if event.get("event") == "planned":
-                    r.update(rules=event.get("rules"), revert=event.get("revert"), resolved=event.get("addresses"))
+                    r.update(rules=event.get("rules"), revert=event.get("revert"), resolved=event.get("addresses"),
+                             mechanism=event.get("mechanism"), netem=event.get("netem"))
                 publish()
                 if event.get("event") in ("armed", "applied", "reverted"):
                     last_save[0] = 0.0  # a client killed now still leaves the trace
@@ -328,7 +348,8 @@ def _new_run(workspace: Workspace, req: Request) -> dict:
                       "duration_s": req.duration_s, "health": req.service.health, "fail_fast_ms": budget,
                       "fail_fast_source": source, "call_timeout_ms": req.call_timeout_ms, "chain": req.chain,
                       "addresses": list(req.addresses), "rules": None, "revert": None, "calls": [], "events": [],
-                      "resolved": None, "verdict": None, "text": None, "worst_ms": None, "recovery_ms": None,
+                      "resolved": None, "mechanism": None, "netem": None, "verdict": None, "text": None,
+                      "worst_ms": None, "recovery_ms": None,
                       "fault_removed": None, "client_cleanup": None},
     })
 

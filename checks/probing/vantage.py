@@ -30,8 +30,10 @@ class Sessions:
         """An agent line, with the vantage host's own error added to a call-back that could not reach it."""
         host = self.where.get((line.get("meta") or {}).get("target") or "")
         if line.get("reason") == "vantage_unreachable" and host in self.errors:
-            line = dict(line, detail=Msg("{detail} (vantage host {host}: {error})", detail=line.get("detail"),
-                                         host=host, error=self.errors[host]))
+            # the first cause first: the SSH session failed, so nothing listened on the agent's port
+            line = dict(line, detail=Msg("vantage host {host}: {error}; so no call-back reflector ran there "
+                                         "({detail})", detail=line.get("detail"), host=host,
+                                         error=self.errors[host]))
         return line
 
 

@@ -9,7 +9,13 @@ so it can be read and tested without a network.  Four outcomes:
 * unaffected: every call answered normally within the budget;
 * hangs: a call took longer than the budget or timed out;
 * inconclusive: the fault could not be applied (no root, no iptables, no
-  netem for delay, an unhealthy baseline...) or no call was made under it.
+  nat table for the delay/loss relay, an unhealthy baseline...) or no call
+  was made under it.
+
+A call the agent gave up on (its cut-off, well past the budget) is said as
+"still waiting after N ms (cut off)": N is the agent's patience, not how
+long the service would have hung.  delay and loss name the mechanism that
+injected them (the agent's relay, and whether the host has netem).
 
 Only a rehearsal run clears `fails_fast`: fails fast and unaffected pass,
 hangs fails, inconclusive (or no rehearsal yet) leaves it pending.
@@ -54,6 +60,25 @@ def _answer(call: dict):
     return Msg("answer {status}", status=call.get("status"))
 
 
+def _slowest(call: dict):
+    """The slowest call as measured: its real time, or, when the agent gave up on it (its own
+    cut-off, well past the budget), how long it was still waiting: the service never answered."""
+    ms = f"{call.get('latency_ms') or 0:.0f}"
+    if call.get("timed_out"):
+        return Msg("still waiting after {ms} ms (cut off)", ms=ms)
+    return Msg("slowest {ms} ms ({answer})", ms=ms, answer=_answer(call))
+
+
+def _mechanism(rehearsal: dict):
+    """Which mechanism injected the fault, said when it is not plain iptables (delay and loss)."""
+    planned = next((e for e in rehearsal.get("events") or () if e.get("event") == "planned"), {})
+    if planned.get("mechanism") != "relay":
+        return ""
+    if planned.get("netem"):
+        return Msg("; {fault} injected by the agent's relay (the host also has netem)", fault=rehearsal.get("fault"))
+    return Msg("; {fault} injected by the agent's relay (the host has no netem)", fault=rehearsal.get("fault"))
+
+
 def judge_calls(rehearsal: dict, complete: bool) -> Outcome:
     """The rehearsal's outcome from what the agent reported (`run["rehearsal"]`)."""
     budget = rehearsal["fail_fast_ms"]
@@ -61,14 +86,15 @@ def judge_calls(rehearsal: dict, complete: bool) -> Outcome:
     recovery = (events.get("recovered") or {}).get("recovery_ms")
     if "inconclusive" in events:
         e = events["inconclusive"]
-        return Outcome("inconclusive", f"{e.get('reason')}: {e.get('detail')}")  # the agent's words: data
+        return Outcome("inconclusive", f"{e.get('detail') or e.get('reason')}")  # the agent's sentence: data
     fault = [c for c in rehearsal.get("calls") or () if c.get("stage") == "fault"]
     slow = [c for c in fault if _slow(c, budget)]
+    how = _mechanism(rehearsal)
     if slow:  # a hang seen is evidence, even if the run was cut short afterwards
         worst = max(slow, key=lambda c: c.get("latency_ms") or 0)
         return Outcome("hangs", Msg("{slow} of {calls} health calls under the fault took longer than fail_fast_ms "
-                                    "{budget} ms; slowest {worst} ms ({answer})", slow=len(slow), calls=len(fault),
-                                    budget=budget, worst=f"{worst.get('latency_ms', 0):.0f}", answer=_answer(worst)),
+                                    "{budget} ms; {slowest}{how}", slow=len(slow), calls=len(fault),
+                                    budget=budget, slowest=_slowest(worst), how=how),
                        worst.get("latency_ms"), recovery)
     if not complete:
         return Outcome("inconclusive", Msg("the rehearsal was cut short after {calls} health calls under the fault, "
@@ -79,12 +105,13 @@ def judge_calls(rehearsal: dict, complete: bool) -> Outcome:
     failed = [c for c in fault if not c.get("ok")]
     if failed:
         return Outcome("fails_fast", Msg("{failed} of {calls} health calls answered with an error ({answer}), all "
-                                         "within fail_fast_ms {budget} ms; slowest {worst} ms", failed=len(failed),
+                                         "within fail_fast_ms {budget} ms; slowest {worst} ms{how}", failed=len(failed),
                                          calls=len(fault), answer=_answer(failed[0]), budget=budget,
-                                         worst=f"{worst:.0f}"), worst, recovery)
+                                         worst=f"{worst:.0f}", how=how), worst, recovery)
     return Outcome("unaffected", Msg("all {calls} health calls answered normally within fail_fast_ms {budget} ms "
-                                     "(slowest {worst} ms): check that the health endpoint exercises this dependency",
-                                     calls=len(fault), budget=budget, worst=f"{worst:.0f}"), worst, recovery)
+                                     "(slowest {worst} ms): check that the health endpoint exercises this "
+                                     "dependency{how}", calls=len(fault), budget=budget, worst=f"{worst:.0f}", how=how),
+                   worst, recovery)
 
 
 def fault_kind(fault: str) -> str:

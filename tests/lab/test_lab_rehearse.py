@@ -7,6 +7,12 @@ its health calls hang under a blackhole, NO-GO), variant B does (fails fast).
 Every test compares the host's firewall before and after: the fault must be
 gone after a normal end, Ctrl-C, kill -9 of the client (and of the agent:
 then only the watchdog is left to remove it), and a dropped SSH connection.
+
+delay=MS and loss=PCT (issue 26) go through the agent's relay: nat OUTPUT
+REDIRECTs the broker's new connections to it, and it holds them and
+forwards them to the broker.  This needs no sch_netem; the relay is the
+only delay mechanism of this agent, so these tests prove it whether or not
+the kernel has netem (the stored run says which: `netem`).
 """
 from __future__ import annotations
 
@@ -31,7 +37,8 @@ from .labflow import migready_in_ops
 
 APP = Path(__file__).with_name("rehearsal_app.py")
 BROKER_PORT = 9092
-A_PORT, B_PORT = 8081, 8082
+A_PORT, B_PORT, U_PORT = 8081, 8082, 8083
+U_TIMEOUT_MS = 1500  # checkout-u's UDP publish waits this long for the broker's answer
 FAIL_FAST_MS = 450  # the default: timeout_ms 200 + the 250 ms margin
 
 INVENTORY = """\
@@ -63,6 +70,17 @@ services:
         port: {broker_port}
         in_request_path: true
         timeout_ms: 200
+  - name: checkout-u
+    owner: service-point
+    health: http://127.0.0.1:{u_port}/health
+    fail_fast_ms: 450
+    dependencies:
+      - name: events
+        kind: middleware
+        protocol: udp
+        host: {broker}
+        port: {broker_port}
+        in_request_path: true
 """
 
 
@@ -76,7 +94,10 @@ def checkout(lab):
                                                     BROKER_PORT], f"listening service 127.0.0.1:{A_PORT}"),
              lab.start_daemon("old", "checkout-b", [sys.executable, "-I", APP, "service", B_PORT, broker,
                                                     BROKER_PORT, "--timeout-ms", 200],
-                              f"listening service 127.0.0.1:{B_PORT}")]
+                              f"listening service 127.0.0.1:{B_PORT}"),
+             lab.start_daemon("old", "checkout-u", [sys.executable, "-I", APP, "service", U_PORT, broker,
+                                                    BROKER_PORT, "--timeout-ms", U_TIMEOUT_MS, "--udp"],
+                              f"listening service 127.0.0.1:{U_PORT}")]
     # The staging host's own firewall: one rule of its own that the rehearsals must leave alone.
     site_rule = ["OUTPUT", "-p", "tcp", "--dport", "65000", "-j", "ACCEPT"]
     assert lab.exec_in("old", ["iptables", "-A", *site_rule]).returncode == 0
@@ -91,7 +112,7 @@ def checkout(lab):
 def inventory(lab, checkout, tmp_path) -> Path:
     path = tmp_path / "checkout.yaml"
     path.write_text(INVENTORY.format(old=lab.old, new=lab.new, broker=checkout, broker_port=BROKER_PORT,
-                                     a_port=A_PORT, b_port=B_PORT), encoding="utf-8")
+                                     a_port=A_PORT, b_port=B_PORT, u_port=U_PORT), encoding="utf-8")
     return path
 
 
@@ -109,15 +130,38 @@ def rehearse(lab, inventory, ws, dependency, *extra, duration="3s", timeout=120)
                            "--duration", duration, "--workspace", ws, *ssh_args(lab), *extra, timeout=timeout)
 
 
-def rehearse_in_background(lab, inventory, ws, dependency, duration):
+def rehearse_in_background(lab, inventory, ws, dependency, duration, fault="blackhole"):
     argv = [sys.executable, "-m", "migready.checks.cli", "rehearse", inventory, "--host", host(lab),
-            "--dependency", dependency, "--duration", duration, "--workspace", ws, *ssh_args(lab)]
+            "--dependency", dependency, "--duration", duration, "--fault", fault, "--workspace", ws, *ssh_args(lab)]
     return lab.popen_in("ops", argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def chains(lab) -> list[str]:
-    out = lab.exec_in("old", ["iptables", "-S"]).stdout
-    return [line.split()[1] for line in out.splitlines() if line.startswith("-N MIGREADY-")]
+    """migready chains in the staging host's filter and nat tables (delay and loss use nat)."""
+    found = []
+    for table in ("filter", "nat"):
+        out = lab.exec_in("old", ["iptables", "-t", table, "-S"]).stdout
+        found += [line.split()[1] for line in out.splitlines() if line.startswith("-N MIGREADY-")]
+    return found
+
+
+def firewall(lab) -> str:
+    """The staging host's iptables, as `lab.firewall` gives them, less tables that hold no rule and only
+    built-in chains with ACCEPT policies: iptables-nft creates the nat table when the delay relay's
+    rules first use it, and leaves it empty after they are removed (nothing in it acts on a packet)."""
+    tables, current = [], None
+    for line in lab.firewall("old").splitlines(keepends=True):
+        if line.startswith("*"):
+            current = [line]
+            tables.append(current)
+        elif current is not None:
+            current.append(line)
+    builtin = {"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"}
+
+    def empty(table):
+        body = [x.strip() for x in table[1:] if x.strip() and x.strip() != "COMMIT"]
+        return all(x.startswith(":") and x[1:].split()[0] in builtin and x.split()[1] == "ACCEPT" for x in body)
+    return "".join("".join(t) for t in tables if not empty(t))
 
 
 def wait_until(predicate, timeout: float) -> bool:
@@ -150,11 +194,11 @@ def stored(ws: Path) -> dict:
 
 def test_variant_a_hangs_and_the_verdict_is_no_go(lab, inventory, tmp_path):
     ws = tmp_path / "a.migready.json"
-    before = lab.firewall("old")
+    before = firewall(lab)
     out = rehearse(lab, inventory, ws, "checkout-a/kafka", duration="4s")
     assert out.returncode == 1, out.stdout + out.stderr
     assert "HANGS" in out.stdout and "fault removed: yes" in out.stdout, out.stdout
-    assert lab.firewall("old") == before and not chains(lab)
+    assert firewall(lab) == before and not chains(lab)
 
     run = stored(ws)
     r = run["rehearsal"]
@@ -174,7 +218,9 @@ def test_variant_a_hangs_and_the_verdict_is_no_go(lab, inventory, tmp_path):
     reason = next(r for r in result["reasons"] if r.startswith("blocker failed: req:checkout-a:fails_fast"))
     worst = r["worst_ms"]
     assert "checkout-a/kafka blackhole" in reason and f"fail_fast_ms {FAIL_FAST_MS} ms" in reason
-    assert f"slowest {worst:.0f} ms" in reason and worst > FAIL_FAST_MS, reason
+    # the agent's own cut-off, said as such: not how long the service would have hung
+    assert f"still waiting after {worst:.0f} ms (cut off)" in reason and worst > FAIL_FAST_MS, reason
+    assert "slowest" not in reason and "(timed out)" not in reason, reason
     # The MR006 flag of that dependency follows the rehearsal, not a checkbox.
     assert any(r.startswith("blocker failed: flag:MR006:checkout-a/kafka") for r in result["reasons"])
     refused = migready_in_ops(lab, "mark", ws, "req:checkout-a:fails_fast", "pass", "--by", "Li Wei",
@@ -184,11 +230,11 @@ def test_variant_a_hangs_and_the_verdict_is_no_go(lab, inventory, tmp_path):
 
 def test_variant_b_fails_fast_and_the_requirement_passes(lab, inventory, tmp_path):
     ws = tmp_path / "b.migready.json"
-    before = lab.firewall("old")
+    before = firewall(lab)
     out = rehearse(lab, inventory, ws, "checkout-b/kafka")
     assert out.returncode == 0, out.stdout + out.stderr
     assert "FAILS FAST" in out.stdout
-    assert lab.firewall("old") == before and not chains(lab)
+    assert firewall(lab) == before and not chains(lab)
     r = stored(ws)["rehearsal"]
     fault = [c for c in r["calls"] if c["stage"] == "fault"]
     assert fault and all(c["status"] == 503 and c["latency_ms"] <= FAIL_FAST_MS for c in fault), fault
@@ -203,16 +249,74 @@ def test_variant_b_fails_fast_and_the_requirement_passes(lab, inventory, tmp_pat
     assert passed["flag:MR006:checkout-b/kafka"]["state"] == "pass"
     assert passed["req:checkout-a:fails_fast"]["state"] == "pending"  # never rehearsed here
 
-    delay = rehearse(lab, inventory, ws, "checkout-b/kafka", "--fault", "delay=300")
-    assert lab.firewall("old") == before
+    # a delay rehearsal is stored too, but checkout-b's item asks for a blackhole only
+    delay = rehearse(lab, inventory, ws, "checkout-b/kafka", "--fault", "delay=3000")
+    assert delay.returncode == 0 and firewall(lab) == before, delay.stdout + delay.stderr
+    assert stored(ws)["rehearsal"]["fault"] == "delay=3000" and items()["req:checkout-b:fails_fast"]["state"] == "pass"
+
+
+def _relayed(r: dict) -> dict:
+    """The stored run's relay facts: the plan's mechanism and the relay's counts at the revert."""
+    planned = next(e for e in r["events"] if e["event"] == "planned")
+    reverted = next(e for e in r["events"] if e["event"] == "reverted")
+    assert planned["mechanism"] == r["mechanism"] == "relay" and isinstance(planned["netem"], bool)
+    return reverted["relay"]
+
+
+def test_delay_through_the_relay_variant_a_hangs_and_the_verdict_is_no_go(lab, inventory, tmp_path):
+    """Issue 26: delay=3000 without netem.  Variant A never applied its 200 ms timeout: it hangs."""
+    ws = tmp_path / "delay-a.migready.json"
+    before = firewall(lab)
+    out = rehearse(lab, inventory, ws, "checkout-a/kafka", "--fault", "delay=3000", duration="4s")
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "HANGS" in out.stdout and "fault removed: yes" in out.stdout and "agent's relay" in out.stdout, out.stdout
+    assert firewall(lab) == before and not chains(lab)
+
+    run = stored(ws)
+    r = run["rehearsal"]
+    assert run["complete"] and r["verdict"] == "hangs" and r["fault"] == "delay=3000"
+    # the nat rules, only for the broker's address and port, to the relay's loopback port
+    assert r["rules"][0] == ["iptables", "-t", "nat", "-N", r["chain"]]
+    assert ["-d", lab.store, "-p", "tcp", "--dport", str(BROKER_PORT), "-j", "REDIRECT"] == r["rules"][2][5:13]
+    assert r["revert"][0] == ["iptables", "-t", "nat", "-D", "OUTPUT", "-j", r["chain"]]
+    fault = [c for c in r["calls"] if c["stage"] == "fault"]
+    assert fault and all(c["timed_out"] and c["latency_ms"] > FAIL_FAST_MS for c in fault), fault
+    relay = _relayed(r)
+    assert relay["flows"] >= len(fault) and relay["refused"] == 0, relay
+    assert r["recovery_ms"] is not None  # healthy again once the rules are gone
+    worst = r["worst_ms"]
+    assert f"still waiting after {worst:.0f} ms (cut off)" in r["text"], r["text"]
+
+    verdict = migready_in_ops(lab, "verdict", ws, "--format", "json")
+    result = json.loads(verdict.stdout)
+    assert verdict.returncode == 1 and result["verdict"] == "NO-GO"
+
+
+def test_delay_through_the_relay_reaches_the_broker_late(lab, inventory, tmp_path):
+    """A delay the agent can wait out: every call answers 200, about 2 x 600 ms late (the relay's connect
+    and the request each held 600 ms, as netem holds a SYN and a segment); the measured time is said."""
+    ws = tmp_path / "delay-short.migready.json"
+    before = firewall(lab)
+    out = rehearse(lab, inventory, ws, "checkout-a/kafka", "--fault", "delay=600")
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert firewall(lab) == before and not chains(lab)
     r = stored(ws)["rehearsal"]
-    assert r["verdict"] == "inconclusive" and not any(e["event"] == "applied" for e in r["events"])
-    if any(e.get("reason") == "netem_missing" for e in r["events"]):
-        assert delay.returncode == 5 and "netem" in delay.stdout
-    else:  # netem exists: this agent still does not inject delay, and says so (never a pass)
-        assert delay.returncode == 5 and "not implemented" in delay.stdout
-    # an inconclusive delay rehearsal is stored, but checkout-b's item asks for a blackhole only
-    assert stored(ws)["rehearsal"]["fault"] == "delay=300" and items()["req:checkout-b:fails_fast"]["state"] == "pass"
+    fault = [c for c in r["calls"] if c["stage"] == "fault"]
+    assert fault and all(c["status"] == 200 and 1200 <= c["latency_ms"] < 2450 for c in fault), fault
+    assert r["verdict"] == "hangs" and "(answer 200)" in r["text"] and "cut off" not in r["text"], r["text"]
+    assert _relayed(r)["forwarded"] >= len(fault)
+
+
+def test_delay_through_the_relay_variant_b_fails_fast(lab, inventory, tmp_path):
+    ws = tmp_path / "delay-b.migready.json"
+    before = firewall(lab)
+    out = rehearse(lab, inventory, ws, "checkout-b/kafka", "--fault", "delay=3000")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "FAILS FAST" in out.stdout and firewall(lab) == before and not chains(lab)
+    r = stored(ws)["rehearsal"]
+    fault = [c for c in r["calls"] if c["stage"] == "fault"]
+    assert fault and all(c["status"] == 503 and c["latency_ms"] <= FAIL_FAST_MS for c in fault), fault
+    assert _relayed(r)["flows"] >= len(fault)
 
 
 def test_where_runs_must_be_attested_only_a_signed_rehearsal_counts(lab, inventory, tmp_path):
@@ -237,23 +341,47 @@ def test_where_runs_must_be_attested_only_a_signed_rehearsal_counts(lab, invento
 def test_reject_makes_even_variant_a_fail_fast(lab, inventory, tmp_path):
     """A refused connection is answered at once: only a blackhole shows variant A's missing timeout."""
     ws = tmp_path / "reject.migready.json"
-    before = lab.firewall("old")
+    before = firewall(lab)
     out = rehearse(lab, inventory, ws, "checkout-a/kafka", "--fault", "reject")
     assert out.returncode == 0, out.stdout + out.stderr
     r = stored(ws)["rehearsal"]
     assert r["verdict"] == "fails_fast" and r["rules"][1][-4:] == ["-j", "REJECT", "--reject-with", "tcp-reset"]
-    assert lab.firewall("old") == before
+    assert firewall(lab) == before
+
+
+def test_udp_delay_and_loss_through_the_relay(lab, inventory, tmp_path):
+    """UDP through the relay (one loopback port per address, answers sent back through conntrack):
+    delay=600 gets the broker's answer ~600 ms late; loss=100 drops every datagram, so the service
+    waits out its own 1500 ms timeout.  Both hang against fail_fast_ms 450, with the measured time."""
+    before = firewall(lab)
+    ws = tmp_path / "udp.migready.json"
+    out = rehearse(lab, inventory, ws, "checkout-u/events", "--fault", "delay=600")
+    assert out.returncode == 1 and firewall(lab) == before and not chains(lab), out.stdout + out.stderr
+    r = stored(ws)["rehearsal"]
+    assert ["-p", "udp", "--dport", str(BROKER_PORT), "-j", "REDIRECT"] == r["rules"][2][7:13], r["rules"]
+    fault = [c for c in r["calls"] if c["stage"] == "fault"]
+    assert fault and all(c["status"] == 200 and 600 <= c["latency_ms"] < U_TIMEOUT_MS for c in fault), fault
+    assert "(answer 200)" in r["text"] and _relayed(r)["forwarded"] >= len(fault)
+    assert all(c["ok"] and c["latency_ms"] < 450 for c in r["calls"] if c["stage"] == "after")
+
+    out = rehearse(lab, inventory, ws, "checkout-u/events", "--fault", "loss=100")
+    assert out.returncode == 1 and firewall(lab) == before and not chains(lab), out.stdout + out.stderr
+    r = stored(ws)["rehearsal"]
+    fault = [c for c in r["calls"] if c["stage"] == "fault"]
+    assert fault and all(c["status"] == 503 and c["latency_ms"] >= U_TIMEOUT_MS for c in fault), fault
+    relay = _relayed(r)
+    assert relay["dropped"] >= len(fault) and relay["forwarded"] == 0, relay
 
 
 @contextmanager
-def interrupted(lab, inventory, tmp_path, how):
+def interrupted(lab, inventory, tmp_path, how, fault="blackhole"):
     """A 20 s rehearsal in the background, yielded once its fault is in place."""
     ws = tmp_path / f"{how}.migready.json"
-    before = lab.firewall("old")
-    proc = rehearse_in_background(lab, inventory, ws, "checkout-a/kafka", "20s")
+    before = firewall(lab)
+    proc = rehearse_in_background(lab, inventory, ws, "checkout-a/kafka", "20s", fault)
     try:
         assert wait_until(lambda: chains(lab), 30), "the fault never appeared"
-        assert lab.firewall("old") != before
+        assert firewall(lab) != before
         yield proc, ws, before
     finally:
         if proc.poll() is None:
@@ -267,19 +395,23 @@ def test_ctrl_c_removes_the_fault(lab, inventory, tmp_path):
         _, err = proc.communicate(timeout=60)
         assert proc.returncode == 4, err
         assert "the fault was removed" in err
-        assert not chains(lab) and lab.firewall("old") == before  # removed before the client returned
+        assert not chains(lab) and firewall(lab) == before  # removed before the client returned
         run = stored(ws)
         assert not run["complete"] and run["rehearsal"]["fault_removed"]
 
 
-def test_killed_client_the_fault_is_gone_by_the_deadline(lab, inventory, tmp_path):
-    with interrupted(lab, inventory, tmp_path, "kill") as (proc, ws, before):
+@pytest.mark.parametrize("fault", ["blackhole", "delay=3000"])
+def test_killed_client_the_fault_is_gone_by_the_deadline(lab, inventory, tmp_path, fault):
+    with interrupted(lab, inventory, tmp_path, "kill", fault) as (proc, ws, before):
         proc.kill()
         proc.wait(10)
         deadline = stored(ws)["rehearsal"]["events"]
         armed = next(e for e in deadline if e["event"] == "armed")
         assert wait_until(lambda: not chains(lab), armed["deadline_s"] + 10)
-        assert lab.firewall("old") == before
+        assert firewall(lab) == before
+        if fault != "blackhole":  # the item asks for a blackhole; the delay run is kept, unjudged
+            assert stored(ws)["rehearsal"]["verdict"] is None
+            return
         # the workspace keeps the run cut short; the review reads it for what it is
         checklist = migready_in_ops(lab, "checklist", ws, "--format", "json")
         assert checklist.returncode == 0, checklist.stderr
@@ -287,9 +419,10 @@ def test_killed_client_the_fault_is_gone_by_the_deadline(lab, inventory, tmp_pat
         assert "the client stopped before the end" in item["evidence"] and item["state"] in ("pending", "fail")
 
 
-def test_killed_client_and_agent_the_watchdog_removes_the_fault(lab, inventory, tmp_path):
-    """Nothing but the detached watchdog is left on the host: it still removes the chain."""
-    with interrupted(lab, inventory, tmp_path, "watchdog") as (proc, ws, before):
+@pytest.mark.parametrize("fault", ["blackhole", "delay=3000"])
+def test_killed_client_and_agent_the_watchdog_removes_the_fault(lab, inventory, tmp_path, fault):
+    """Nothing but the detached watchdog is left on the host: it still removes the chain (delay's, in nat)."""
+    with interrupted(lab, inventory, tmp_path, "watchdog", fault) as (proc, ws, before):
         watchdogs = old_processes(lab, "migready-rehearsal-watchdog")
         agents = [p for p in old_processes(lab, "migready-agent") if p not in watchdogs]
         assert len(watchdogs) == 1 and agents
@@ -301,7 +434,7 @@ def test_killed_client_and_agent_the_watchdog_removes_the_fault(lab, inventory, 
         assert chains(lab), "something other than the watchdog removed the chain"
         armed = next(e for e in stored(ws)["rehearsal"]["events"] if e["event"] == "armed")
         assert wait_until(lambda: not chains(lab), armed["deadline_s"] + 10)
-        assert lab.firewall("old") == before
+        assert firewall(lab) == before
         assert wait_until(lambda: not old_processes(lab, "migready-rehearsal-watchdog"), 10)
 
 
@@ -316,11 +449,11 @@ def test_dropped_ssh_connection_removes_the_fault(lab, inventory, tmp_path):
         assert proc.returncode in (1, 4), err
         armed = next(e for e in stored(ws)["rehearsal"]["events"] if e["event"] == "armed")
         assert wait_until(lambda: not chains(lab), armed["deadline_s"] + 10)
-        assert lab.firewall("old") == before
+        assert firewall(lab) == before
 
 
 def test_cleanup_removes_leftover_chains_only(lab, inventory, tmp_path):
-    before = lab.firewall("old")
+    before = firewall(lab)
     for argv in (["-N", "MIGREADY-LEFTOVER1"], ["-A", "MIGREADY-LEFTOVER1", "-d", lab.store, "-j", "DROP"],
                  ["-I", "OUTPUT", "1", "-j", "MIGREADY-LEFTOVER1"], ["-N", "OTHER-TEAM"]):
         assert lab.exec_in("old", ["iptables", *argv]).returncode == 0
@@ -330,12 +463,12 @@ def test_cleanup_removes_leftover_chains_only(lab, inventory, tmp_path):
         assert not chains(lab) and "OTHER-TEAM" in lab.exec_in("old", ["iptables", "-S"]).stdout
     finally:
         lab.exec_in("old", ["iptables", "-X", "OTHER-TEAM"])
-    assert lab.firewall("old") == before
+    assert firewall(lab) == before
 
 
 def test_refusals_send_nothing(lab, inventory, tmp_path):
     ws = tmp_path / "refused.migready.json"
-    before = lab.firewall("old")
+    before = firewall(lab)
     other = migready_in_ops(lab, "rehearse", inventory, "--host", f"ssh://root@{lab.store}:22", "--dependency",
                             "checkout-a/kafka", "--workspace", ws, *ssh_args(lab))
     assert other.returncode == 2 and "not a staging host" in other.stderr
@@ -343,7 +476,7 @@ def test_refusals_send_nothing(lab, inventory, tmp_path):
     assert stray.returncode == 2 and f"refusing --address {lab.scale[0]}" in stray.stderr
     long = rehearse(lab, inventory, ws, "checkout-a/kafka", duration="11m")
     assert long.returncode == 2 and "at most 10 minutes" in long.stderr
-    assert not ws.exists() and lab.firewall("old") == before
+    assert not ws.exists() and firewall(lab) == before
 
 
 def test_gui_page_rehearses_on_the_lab(lab, inventory, tmp_path):
@@ -354,7 +487,7 @@ def test_gui_page_rehearses_on_the_lab(lab, inventory, tmp_path):
         f"Host {lab.old}\n  User root\n  IdentityFile {lab.client_key}\n  IdentitiesOnly yes\n"
         f"  UserKnownHostsFile {lab.known_hosts}\n", encoding="utf-8")
     ws = tmp_path / "gui.migready.json"
-    before = lab.firewall("old")
+    before = firewall(lab)
     out = lab.exec_in("ops", [sys.executable, str(Path(__file__).with_name("gui_rehearse_driver.py")), str(inventory),
                               str(ws), host(lab), "checkout-a/kafka"],
                       env={"HOME": str(home), "PATH": "/usr/bin:/bin",
@@ -366,14 +499,14 @@ def test_gui_page_rehearses_on_the_lab(lab, inventory, tmp_path):
     assert result["verdict"] == "hangs" and result["state"][0] == "fail" and "fault removed" in result["state"][1]
     assert result["rail"] == "attention"
     assert "applied: fault in chain MIGREADY-" in result["log"] and "reverted: fault removed" in result["log"]
-    assert lab.firewall("old") == before and not chains(lab)
+    assert firewall(lab) == before and not chains(lab)
     run = stored(ws)
     assert run["rehearsal"]["verdict"] == "hangs" and run["complete"]
 
 
 def test_without_net_admin_the_rehearsal_is_inconclusive(lab, inventory):
     """The agent itself, as `nobody` on the staging host: no fault, never a pass, the reason said."""
-    before = lab.firewall("old")
+    before = firewall(lab)
     plan = prepare(load_inventory(inventory), host(lab), "checkout-a/kafka", "blackhole", "3s").plan()
     out = lab.exec_in("old", ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
                               "--inh-caps=-all", "--bounding-set=-all",
@@ -383,4 +516,4 @@ def test_without_net_admin_the_rehearsal_is_inconclusive(lab, inventory):
     verdicts = [x for x in lines if x.get("event") == "inconclusive"]
     assert verdicts and verdicts[0]["reason"] == "not_root", lines
     assert not any(x.get("event") in ("armed", "applied") for x in lines)
-    assert lab.firewall("old") == before
+    assert firewall(lab) == before
