@@ -24,12 +24,12 @@ from migready.checks.probing.transports import guard
 from migready.checks.review.verdict import ActionError, mark, review
 from migready.checks.store.workspace import Workspace
 
-HOST = "ssh://root@198.18.1.2:22"
+HOST = "ssh://root@127.0.0.1:9"  # a refusal that regresses connects to loopback discard, never out (see git log)
 INVENTORY = """\
 version: 1
 migration:
   name: check-out API
-  source: {site: old, staging_hosts: ["ssh://root@198.18.1.2:22"]}
+  source: {site: old, staging_hosts: ["ssh://root@127.0.0.1:9"]}
   target: {site: new, staging_hosts: ["ssh://root@198.18.2.2:22"]}
 services:
   - name: checkout
