@@ -13,7 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from migready.checks.probing.run import run_probes
-from migready.checks.trust.signing import attest
+from migready.checks.actions import attest_run
 from migready.checks.probing.transports import TransportOptions
 
 from .background_job import WorkspaceRun, explain
@@ -52,6 +52,6 @@ class ProbeRun(WorkspaceRun):
     def _done(self, run: dict) -> None:
         signer, workspace = self.session.run_signer, self.session.workspace
         if signer is not None and workspace.run_logged_digest(run["id"]) is not None:
-            workspace.attest_run(attest(signer, run["id"], workspace.run_logged_digest(run["id"])))
+            attest_run(workspace, signer, run["id"])  # chained to the previous attestation
         self.run = run
         super()._done(run)

@@ -33,7 +33,7 @@ def go_report(ws, keys, tmp_path):
     made, trust = keys
     make_go_able(ws)
     for role in ROLES:
-        assert migready("signoff", ws, "--key", made[role]).returncode == 0
+        assert migready("signoff", ws, "--key", made[role], "--override", "seen").returncode == 0
     path = report_json(ws, tmp_path, "go.json")
     ok = migready("verify", path, "--trust", trust)
     assert ok.returncode == 0 and "verdict: GO" in ok.stdout, ok.stdout
@@ -107,7 +107,7 @@ def test_escape_sequences_in_a_signer_name_are_shown_escaped(ws, tmp_path):
     assert migready("keygen", "--name", name, "--role", ROLES[0], "--out", tmp_path / "eve",
                     "--no-passphrase").returncode == 0
     (trust / "eve.pub").write_bytes((tmp_path / "eve.pub").read_bytes())
-    assert migready("signoff", ws, "--key", tmp_path / "eve").returncode == 0
+    assert migready("signoff", ws, "--key", tmp_path / "eve", "--override", "seen").returncode == 0
     out = migready("verify", report_json(ws, tmp_path), "--trust", trust)
     assert "\x1b" not in out.stdout and "\r" not in out.stdout and "\\x1b[2K\\rOK" in out.stdout
 
@@ -128,7 +128,7 @@ def test_hand_marked_pass_without_any_run_is_not_go(ws, keys, tmp_path):
     assert {"run.pre", "run.post"} <= set(refused)
     assert any(i.startswith("req:") for i in refused) and any(i.startswith("flag:MR002") for i in refused)
     for role in ROLES:
-        assert migready("signoff", fresh.path, "--key", made[role]).returncode == 0
+        assert migready("signoff", fresh.path, "--key", made[role], "--override", "seen").returncode == 0
     out = migready("verdict", fresh.path)
     assert out.returncode == 1 and out.stdout.startswith("NO-GO")
 
