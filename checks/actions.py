@@ -12,7 +12,7 @@ The rules (issue 23, "sign-off rules"): approving a NO-GO needs an override
 reason, which the report shows; a role no policy requires is refused unless
 the signer says it is an extra role; `run.*` items cannot be waived (only a
 run clears them); a waiver that expires before the inventory's cutover is
-refused; a post-migration step cannot be marked before there is a post run.
+said to (every view); a post-migration step cannot be marked before there is a post run.
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from .trust.signing import (CHAIN_GENESIS, KeyNotFound, PassphraseRequired, Sign
                             attest, entry_hash, load_signer, sign)
 
 __all__ = ["ActionError", "ActionRefused", "KeyNotFound", "NotWaivable", "OverrideRequired", "PassphraseRequired",
-           "PostRunMissing", "RoleNotRequired", "SigningError", "WaiverBeforeCutover", "WrongPassphrase",
+           "PostRunMissing", "RoleNotRequired", "SigningError", "WrongPassphrase",
            "attest_run", "mark", "open_signer", "record_discovery", "sign_off", "waive"]
 
 
@@ -49,10 +49,6 @@ class OverrideRequired(ActionRefused):
 
 class NotWaivable(ActionRefused):
     """A `run.*` item: only a probe run clears it."""
-
-
-class WaiverBeforeCutover(ActionRefused):
-    """The waiver would expire before the inventory's cutover date."""
 
 
 class PostRunMissing(ActionRefused):
@@ -102,8 +98,10 @@ def attest_run(workspace: Workspace, signer: Signer, run_id: str) -> dict:
     return workspace.attest_run(attest(signer, run_id, digest, prev=previous))
 
 
-def mark(workspace: Workspace, inventory: Inventory, item_id: str, state: str, by: str, note: str) -> dict:
-    checklist = build_checklist(inventory, workspace)
+def mark(workspace: Workspace, inventory: Inventory, item_id: str, state: str, by: str, note: str,
+         checklist=None) -> dict:
+    """Record a manual mark (`checklist`: the current one, when the caller has it; else it is built)."""
+    checklist = checklist or build_checklist(inventory, workspace)
     item = checklist.item(item_id)
     if item is not None and item.phase == "post-migration" and checklist.post_run is None:
         raise PostRunMissing(_("'{item}' is a post-migration step: it cannot be marked before a post-migration "
@@ -112,27 +110,17 @@ def mark(workspace: Workspace, inventory: Inventory, item_id: str, state: str, b
 
 
 def waive(workspace: Workspace, inventory: Inventory, target: str, by: str, reason: str, until: str,
-          today: _dt.date | None = None) -> dict:
-    checklist = build_checklist(inventory, workspace, today)
+          today: _dt.date | None = None, checklist=None) -> dict:
+    """Record a waiver.  One that expires before the inventory's cutover is recorded, and every view says
+    it expires before the cutover (report.model `cutover_warnings`): the move is not covered by it."""
+    checklist = checklist or build_checklist(inventory, workspace, today)
     item = checklist.item(target)
     if (item is not None and item.source == "run") or target.startswith("run."):
         raise NotWaivable(_("'{item}' is the probe run itself: only a run clears it, it cannot be waived").format(
             item=target))
-    cutover = _date(inventory.migration.cutover)
-    if cutover is not None and _date(until) is not None and _date(until) < cutover:
-        raise WaiverBeforeCutover(_("the waiver would expire on {until}, before the cutover on {cutover}: it would "
-                                    "not cover the move; give a later --until").format(
-                                        until=until, cutover=cutover.isoformat()))
     return _waive(workspace, checklist, target, by, reason, until, today)
 
 
 def record_discovery(workspace: Workspace, observation, report, inventory: Inventory, **extra) -> dict:
     """What a host was seen talking to, recorded in the workspace (discovery/store.py builds the record)."""
     return _record_discovery(workspace, observation, report, inventory, **extra)
-
-
-def _date(value) -> _dt.date | None:
-    try:
-        return _dt.date.fromisoformat(str(value)[:10]) if value else None
-    except ValueError:
-        return None

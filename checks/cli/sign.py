@@ -58,6 +58,9 @@ def add_commands(sub) -> None:
     p.add_argument("--expect-head", metavar=_("HASH"),
                    help=_("the sign-off chain head recorded in the change ticket: fail unless the report's "
                           "chain ends there (a dropped tail cannot be seen any other way)"))
+    p.add_argument("--expect-attested", metavar=_("HASH"),
+                   help=_("the attestation chain head recorded when the last run was attested: fail unless the "
+                          "report's runs end there (a run cut from the end cannot be seen any other way)"))
     p.set_defaults(func=cmd_verify)
 
 
@@ -148,7 +151,7 @@ def cmd_verify(args) -> int:
         print(_("error: {message}").format(message=terminal_safe(said(exc))), file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
-        check = verify_report(report, trust, expect_head=args.expect_head)
+        check = verify_report(report, trust, expect_head=args.expect_head, expect_attested=args.expect_attested)
     except (NotAReport, EvidenceUnreadable) as exc:
         print(_("error: {message}").format(message=terminal_safe(f"{args.report}: {said(exc)}")), file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -45,7 +45,8 @@ def add_commands(sub) -> None:
 
 
 def _error(message) -> int:
-    print(_("error: {message}").format(message=terminal_safe(said(message))), file=sys.stderr)
+    text = said(message) if isinstance(message, BaseException) else str(message)
+    print(_("error: {message}").format(message=terminal_safe(text)), file=sys.stderr)
     return EXIT_BAD_INPUT
 
 

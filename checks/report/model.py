@@ -19,7 +19,7 @@ import hashlib
 import json
 
 from .. import __version__
-from ..text.i18n import SOURCE_LANGUAGE, language, translations_of
+from ..text.i18n import SOURCE_LANGUAGE, Msg, language, translations_of
 from ..review.checklist import PHASES, Checklist, Item, waiver_status
 from ..review.compare import Comparison
 from ..inventory.model import Dependency, Inventory, Site
@@ -59,6 +59,23 @@ def build_report(inventory: Inventory, workspace: Workspace, today: _dt.date | N
     report["generated"] = {"at": utc_now(), "as_of": today.isoformat(), "migready": __version__}
     report["words"] = words_entry(report)
     return report
+
+
+def cutover_warnings(inventory: Inventory, workspace: Workspace) -> list[Msg]:
+    """A waiver that ends before the cutover does not cover the move: said beside the verdict."""
+    try:
+        cutover = _dt.date.fromisoformat(str(inventory.migration.cutover)[:10])
+    except ValueError:
+        return []
+    out = []
+    for w in workspace.waivers:
+        try:
+            if _dt.date.fromisoformat(str(w.get("until"))) < cutover:
+                out.append(Msg("waiver {id} expires on {until}, before the cutover on {cutover}: it does not cover "
+                               "the move", id=str(w.get("id")), until=str(w.get("until")), cutover=cutover.isoformat()))
+        except ValueError:
+            continue
+    return out
 
 
 def attestors_of(report: dict) -> set[str]:
@@ -151,7 +168,8 @@ def content(inventory: Inventory, workspace: Workspace, result: Review, today: _
         "format": FORMAT,
         "report_version": REPORT_VERSION,
         "verdict": {"verdict": verdict.verdict, "reasons": list(verdict.reasons),
-                    "warnings": list(verdict.warnings), "exit_code": verdict.exit_code},
+                    "warnings": list(verdict.warnings) + cutover_warnings(inventory, workspace),
+                    "exit_code": verdict.exit_code},
         "migration": migration_entry(inventory),
         "signoff_policy": {"required_roles": list(inventory.signoff_roles) or list(DEFAULT_ROLES),
                            "require_attested_runs": inventory.require_attested_runs},

@@ -141,7 +141,8 @@ def _first_difference(stated, recomputed, path: str = "") -> str:
 # -- verifying --------------------------------------------------------------------------------------
 
 
-def verify_report(report: dict, trust: Trust | dict[str, dict], expect_head: str | None = None) -> Verification:
+def verify_report(report: dict, trust: Trust | dict[str, dict], expect_head: str | None = None,
+                  expect_attested: str | None = None) -> Verification:
     if not isinstance(trust, Trust):  # a plain key map (older callers)
         trust = Trust(None, keys=dict(trust))
     if not isinstance(report, dict) or report.get("format") != FORMAT:
@@ -188,8 +189,9 @@ def verify_report(report: dict, trust: Trust | dict[str, dict], expect_head: str
         if j.counts:
             decision = {"approve": _("approve"), "reject": _("reject")}.get(entry.get("decision"),
                                                                             entry.get("decision"))
-            check.signed.append(_("{decision} by {who}, key {fingerprint}, at {at}").format(
-                decision=decision, who=who, fingerprint=fingerprint(entry["public_key"]), at=entry.get("signed_at")))
+            check.signed.append(_("{decision} by {who}, key {fingerprint}, at {at}, over {runs} runs").format(
+                decision=decision, who=who, fingerprint=fingerprint(entry["public_key"]), at=entry.get("signed_at"),
+                runs=entry.get("runs")))
         elif j.status == "replaced":
             check.notes.append(shown(j.problem))
         elif j.status == "untrusted":
@@ -214,6 +216,10 @@ def verify_report(report: dict, trust: Trust | dict[str, dict], expect_head: str
         check.problems.append(_("the sign-off chain head is {head} ({n} entries), not the expected {expected}: "
                                 "entries were dropped from its end, or added").format(
                                     head=check.head, n=check.length, expected=expect_head))
+    if expect_attested is not None and expect_attested != check.attestation_head:
+        check.problems.append(_("the attestation chain head is {head} ({n} runs covered), not the expected "
+                                "{expected}: attested runs were cut from its end").format(
+                                    head=check.attestation_head, n=check.runs_covered, expected=expect_attested))
     if verdict in ("GO", "GO WITH WAIVERS") and not check.awaiting and not decided.rejected and not check.problems:
         check.verdict = verdict
     for j in decided.rejected:
