@@ -157,7 +157,8 @@ def verify_report(report: dict, trust: Trust | dict[str, dict], expect_head: str
     if recomputed is None:
         check.problems.append(_("the signed content carries no evidence to judge (a report made before migready "
                                 "signed it): regenerate it and sign it again"))
-        recomputed = {}
+        recomputed = {k: report.get(k) for k in ("signoff_policy", "runs")}  # said, never enough to hold
+        _shape_of_runs(recomputed["runs"])
     verdict = (recomputed.get("verdict") or {}).get("verdict")
     stated = (report.get("verdict") or {}).get("verdict") if isinstance(report.get("verdict"), dict) else None
     if recomputed:
@@ -189,14 +190,13 @@ def verify_report(report: dict, trust: Trust | dict[str, dict], expect_head: str
         if j.counts:
             decision = {"approve": _("approve"), "reject": _("reject")}.get(entry.get("decision"),
                                                                             entry.get("decision"))
-            check.signed.append(_("{decision} by {who}, key {fingerprint}, at {at}, over {runs} runs").format(
-                decision=decision, who=who, fingerprint=fingerprint(entry["public_key"]), at=entry.get("signed_at"),
-                runs=entry.get("runs")))
+            check.signed.append(_("{decision} by {who}, key {fingerprint}, at {at}").format(
+                decision=decision, who=who, fingerprint=fingerprint(entry["public_key"]), at=entry.get("signed_at"))
+                + " " + _("(covers {runs} runs)").format(runs=entry.get("runs")))
         elif j.status == "replaced":
             check.notes.append(shown(j.problem))
         elif j.status == "untrusted":
-            check.problems.append(_("untrusted signer: {who}, key {fingerprint}, is not in the trust directory "
-                                    "(unverified: key not trusted)").format(
+            check.problems.append(_("untrusted signer: {who}, key {fingerprint}, is not in the trust directory").format(
                                         who=who, fingerprint=_safe_fingerprint(entry)))
         elif j.status == "stale":
             check.problems.append(_("signature by {who} is over other content ({digest}…)").format(
@@ -225,6 +225,20 @@ def verify_report(report: dict, trust: Trust | dict[str, dict], expect_head: str
     for j in decided.rejected:
         check.problems.append(_("rejected by {who}").format(who=f"{j.entry.get('name')} ({j.entry.get('role')})"))
     return check
+
+
+def _shape_of_runs(runs) -> None:
+    """A report without evidence: its run list is shown, so it must have the types shown."""
+    if runs is None:
+        return
+    if not isinstance(runs, list):
+        raise EvidenceUnreadable(_("'{field}' must be a list").format(field="runs"))
+    for index, run in enumerate(runs):
+        if not isinstance(run, dict):
+            raise EvidenceUnreadable(_("{field} must be an object").format(field=f"runs[{index}]"))
+        for key in ("id", "phase", "host"):
+            if run.get(key) is not None and not isinstance(run.get(key), str):
+                raise EvidenceUnreadable(_("{field} must be a string").format(field=f"runs[{index}].{key}"))
 
 
 def _safe_fingerprint(entry: dict) -> str:
@@ -257,7 +271,7 @@ def _check_runs(recomputed: dict, policy: Policy, trusted: dict[str, dict], chec
         if not isinstance(signed, dict):
             check.runs.append(_("{run}: unattested").format(run=label))
             if required and run.get("compared"):
-                check.problems.append(_("{run} is unattested, and the policy requires attested runs").format(
+                check.problems.append(_("{run} is unattested, and the inventory requires attested runs").format(
                     run=label))
             continue
         problem = shown(check_attestation(signed))
