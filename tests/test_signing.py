@@ -177,3 +177,15 @@ def test_passphrase_protected_key(tmp_path, ws):
     assert "nope" not in wrong.stderr + wrong.stdout
     assert migready("signoff", ws, "--key", tmp_path / "wf", "--override", "seen", env_extra=env).returncode == 0
     assert "correct horse" not in ws.read_text(encoding="utf-8")
+
+
+def test_an_encrypted_key_asks_for_its_passphrase_in_chinese_too(tmp_path, ws, keys):
+    """Issue 22: the front ends chose to prompt by searching the (translated) error for "passphrase", so in
+    zh_CN an encrypted key was an error.  They now go by the error's type (actions.PassphraseRequired)."""
+    env = {"MIGREADY_KEY_PASSPHRASE": "correct horse"}
+    assert migready("keygen", "--name", "Wang Fang", "--role", ROLES[0], "--out", tmp_path / "wf",
+                    "--passphrase", env_extra=env).returncode == 0
+    make_go_able(ws)
+    out = migready("--lang", "zh_CN", "signoff", ws, "--key", tmp_path / "wf", env_extra=env)
+    assert out.returncode == 0, out.stderr
+    assert [e["name"] for e in Workspace.load(ws).signoffs] == ["Wang Fang"]
