@@ -483,6 +483,10 @@
         <translation>{state} &lt;b&gt;{headline}&lt;/b&gt;（{regressions}）</translation>
     </message>
     <message>
+        <source>…and {n} more root causes (Why? ▸)</source>
+        <translation>……另有 {n} 个根因（为什么？▸）</translation>
+    </message>
+    <message>
         <source>&lt;b&gt;{verdict}&lt;/b&gt; ({counts})</source>
         <translation>&lt;b&gt;{verdict}&lt;/b&gt;（{counts}）</translation>
     </message>
@@ -912,6 +916,25 @@
     <message>
         <source>Re&amp;fuse</source>
         <translation>拒绝(&amp;F)</translation>
+    </message>
+</context>
+<context>
+    <name>HostMatrix</name>
+    <message>
+        <source>Click a cell for its evidence: every result of that dependency on that host.</source>
+        <translation>点击单元格查看证据：该依赖在该主机上的每个结果。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{dependency}&lt;/b&gt; on &lt;b&gt;{host}&lt;/b&gt; ({pool})</source>
+        <translation>&lt;b&gt;{dependency}&lt;/b&gt;，在 &lt;b&gt;{host}&lt;/b&gt; 上（{pool}）</translation>
+    </message>
+    <message>
+        <source>no pool</source>
+        <translation>无池</translation>
+    </message>
+    <message>
+        <source>No result from this host.</source>
+        <translation>此主机没有结果。</translation>
     </message>
 </context>
 <context>
@@ -1508,6 +1531,22 @@
         <translation>预发主机：</translation>
     </message>
     <message>
+        <source>Results</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>By host</source>
+        <translation>按主机</translation>
+    </message>
+    <message>
+        <source>Every dependency on every staging host of the phase: click a cell for its evidence</source>
+        <translation>本阶段每台预发主机上的每个依赖：点击单元格查看证据</translation>
+    </message>
+    <message>
+        <source>every staging host of the phase</source>
+        <translation>本阶段的每台预发主机</translation>
+    </message>
+    <message>
         <source> of the {side} site &lt;b&gt;{site}&lt;/b&gt;</source>
         <translation>（{side}站点 &lt;b&gt;{site}&lt;/b&gt;）</translation>
     </message>
@@ -1558,6 +1597,10 @@
     <message>
         <source>Connecting to {host}…</source>
         <translation>正在连接 {host}…</translation>
+    </message>
+    <message>
+        <source>every staging host</source>
+        <translation>每台预发主机</translation>
     </message>
     <message>
         <source>Cancelling: the results that arrived are kept…</source>
@@ -1999,6 +2042,10 @@ Apply these rules on {host} now?</source>
         <translation>打开清单即可开始。</translation>
     </message>
     <message>
+        <source>Not probed yet</source>
+        <translation>尚未探测</translation>
+    </message>
+    <message>
         <source>nothing open</source>
         <translation>无未决项</translation>
     </message>
@@ -2009,6 +2056,14 @@ Apply these rules on {host} now?</source>
     <message>
         <source>{n} warnings</source>
         <translation>{n} 条警告</translation>
+    </message>
+    <message>
+        <source>…and {n} more root cause (Why? ▸)</source>
+        <translation>……另有 {n} 个根因（为什么？▸）</translation>
+    </message>
+    <message>
+        <source>…and {n} more root causes (Why? ▸)</source>
+        <translation>……另有 {n} 个根因（为什么？▸）</translation>
     </message>
 </context>
 <context>
@@ -2093,6 +2148,10 @@ Apply these rules on {host} now?</source>
         <translation>{verdict}：{tally}</translation>
     </message>
     <message>
+        <source>…and {n} more root causes (Show more)</source>
+        <translation>……另有 {n} 个根因（显示更多）</translation>
+    </message>
+    <message>
         <source>{n}. {headline}
      items: {items}</source>
         <translation>{n}. {headline}
@@ -2101,6 +2160,10 @@ Apply these rules on {host} now?</source>
     <message>
         <source>Details (checklist item ids):</source>
         <translation>详情（检查项 id）：</translation>
+    </message>
+    <message>
+        <source>Show {n} more</source>
+        <translation>再显示 {n} 个</translation>
     </message>
     <message>
         <source>Open the checklist</source>
