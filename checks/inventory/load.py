@@ -93,7 +93,7 @@ def inventory_from_bytes(raw: bytes, shown: str, base: Path) -> Inventory:
     fleets = _Semantics(located, shown, base, problems).run()
     if problems:
         raise InputError(problems)
-    return _build(located.data, shown, hashlib.sha256(raw).hexdigest(), fleets, path.parent)
+    return _build(located.data, shown, hashlib.sha256(raw).hexdigest(), fleets, base)
 
 
 def validate_file(path: str | Path) -> list[Problem]:
