@@ -237,11 +237,13 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
         report = getattr(self.pages.get("signoff"), "report", None)
         if report and report.get("signoff") and report["signoff"].get("digest"):
             return list(report["signoff"].get("awaiting") or [])
-        from migready.checks.report.signoff import DEFAULT_ROLES
-        from migready.checks.trust.signing import check_signature
-        required = list(s.inventory.signoff_roles) or list(DEFAULT_ROLES)
-        approved = {e.get("role") for e in s.workspace.signoffs
-                    if e.get("decision") == "approve" and check_signature(e) is None}  # verified, not as recorded
+        from migready.checks.report.signoff import required_roles
+        from migready.checks.trust.chain import judge
+        from migready.checks.trust.policy import load_trust
+        trust = load_trust(required=False)  # the trust directory `verify` reads
+        required = required_roles({"required_roles": list(s.inventory.signoff_roles)}, trust)
+        approved = {j.entry.get("role") for j in judge(s.workspace.signoffs, "", trust.keys).judged
+                    if j.status in ("valid", "stale") and j.entry.get("decision") == "approve"}  # verified, trusted
         return [r for r in required if r not in approved]
 
     def show_why(self) -> None:
@@ -379,21 +381,24 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
 
     def ask_run_signer(self) -> None:
         """Choose the key once per session; every probe run finished afterwards is attested with it."""
-        from migready.checks.trust.signing import SigningError, load_signer
+        from migready.checks.actions import PassphraseRequired, open_signer
+        from migready.checks.trust.signing import SigningError
         ask = self.interaction
         path = ask.open_file(self.tr("Your signing key (migready keygen)"), self.tr("Private key (*)"))
         if not path:
             return
+
+        def passphrase() -> bytes:  # asked only when the key is encrypted (by the error's type, not its text)
+            secret = ask.secret(self.tr("Passphrase for {path}:").format(path=path))
+            if secret is None:
+                raise PassphraseRequired("")
+            return secret.encode("utf-8")
+
         try:
             try:
-                signer = load_signer(path)
-            except SigningError as exc:
-                if "passphrase; give it" not in str(exc):
-                    raise
-                secret = ask.secret(self.tr("Passphrase for {path}:").format(path=path))
-                if secret is None:
-                    return
-                signer = load_signer(path, secret.encode("utf-8"))
+                signer = open_signer(path, passphrase)
+            except PassphraseRequired:
+                return  # the person cancelled
         except SigningError as exc:
             self.session.error.emit(self.tr("Key not usable"), str(exc))
             return

@@ -13,7 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from migready.checks.probing.run import Progress, run_probes
-from migready.checks.trust.signing import attest
+from migready.checks.actions import attest_run
 from migready.checks.probing.transports import TransportOptions
 
 from .background_job import WorkspaceRun, explain
@@ -85,6 +85,6 @@ class ProbeRun(WorkspaceRun):
         signer, workspace = self.session.run_signer, self.session.workspace
         for run_id in run.get("members") or [run["id"]]:  # a fan-out: every host's run is attested
             if signer is not None and workspace.run_logged_digest(run_id) is not None:
-                workspace.attest_run(attest(signer, run_id, workspace.run_logged_digest(run_id)))
+                attest_run(workspace, signer, run_id)  # chained to the previous attestation
         self.run = run
         super()._done(run)

@@ -27,7 +27,7 @@ def report_job(inventory, workspace) -> tuple[dict, str, list]:
     # ~10^6 new objects: collections during the build (and the generation-1 one after it that froze
     # the window ~300 ms) would hold the GIL over the whole heap; see checks/collector.py
     with no_collection():
-        report = build_report(inventory, workspace, check_signature=signing.check_signature)
+        report = build_report(inventory, workspace)  # the trust directory `verify` reads
         html = preview_html(report)
         causes = from_report(report)
     return report, html, causes
@@ -53,19 +53,19 @@ def export_job(report: dict, fmt: str, path: str) -> str:
     return path
 
 
-def sign_job(key_path: str, passphrase: Optional[str], digest: str, decision: str, comment: str) -> dict:
-    """A signed sign-off entry; SigningError (its text says why) when the key cannot be used."""
-    signer = signing.load_signer(Path(key_path), passphrase.encode("utf-8") if passphrase is not None else None)
-    return signing.sign(signer, digest, decision, comment)
+def sign_job(workspace, inventory, key_path: str, passphrase: Optional[str], decision: str, comment: str) -> dict:
+    """Sign the current content and record it (checks/actions.py `sign_off`, as `migready signoff` does),
+    under the workspace's lock.  PassphraseRequired when the key is encrypted and no passphrase was given;
+    the window asks for it by that type.  A NO-GO approved from the window takes the comment as the
+    override reason (an empty one is refused)."""
+    from migready.checks import actions
+    signer = actions.open_signer(key_path, (lambda: passphrase.encode("utf-8")) if passphrase is not None else None)
+    with workspace.changing():
+        return actions.sign_off(workspace, inventory, signer, decision, comment, override=comment)
 
 
 def keygen_job(name: str, role: str, path: str, passphrase: Optional[str]) -> str:
     return str(signing.keygen(name, role, Path(path), passphrase.encode("utf-8") if passphrase else None))
-
-
-def record_signoff(workspace, entry: dict) -> None:
-    """Store a sign-off and log it, exactly as `migready signoff` (checks/cli/sign.py) does."""
-    workspace.add_signoff(entry)
 
 
 def suggested_name(workspace_path: str, fmt: str) -> str:

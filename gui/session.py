@@ -17,7 +17,7 @@ from typing import Optional
 from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
 
 from migready.checks.store.problems import InputError
-from migready.checks.review.verdict import ActionError, mark, waive
+from migready.checks.actions import ActionError, mark, waive
 from migready.checks.store.workspace import Workspace
 
 from . import jobs
@@ -229,12 +229,12 @@ class Session(QObject):
 
     def mark(self, item_id: str, state: str, by: str, note: str) -> bool:
         self.reviewer = by.strip() or self.reviewer
-        return self._act(lambda cl: mark(self.workspace, cl, item_id, state, by, note),
+        return self._act(lambda cl: mark(self.workspace, self.inventory, item_id, state, by, note, checklist=cl),
                          self.tr("{item} marked {state}").format(item=item_id, state=word(state)))
 
     def waive(self, target: str, by: str, reason: str, until: str) -> bool:
         self.reviewer = by.strip() or self.reviewer
-        return self._act(lambda cl: waive(self.workspace, cl, target, by, reason, until),
+        return self._act(lambda cl: waive(self.workspace, self.inventory, target, by, reason, until, checklist=cl),
                          self.tr("{target} waived until {until}").format(target=target, until=until))
 
     def default_name(self) -> str:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QMenu, QPushButton, QSplitter, QText
 
 from migready.checks.text.i18n import shown
 from migready.checks.report import FORMATS, final_verdict
+from migready.checks.actions import ActionError, PassphraseRequired
 from migready.checks.trust.signing import SigningError
 
 from . import report_jobs, style
@@ -162,20 +163,24 @@ class SignoffPage(Page):
             self.sign(answer.key_path, answer.decision, answer.comment, answer.passphrase)
 
     def sign(self, key_path: str, decision: str, comment: str, passphrase: str | None = None) -> None:
+        """Sign through the core's use case (checks/actions.py `sign_off`), in a worker: the same rules as
+        `migready signoff` (the content signed is the one stored, chained to the sign-off before it)."""
         self.last_key = key_path
-        digest = self.report["digest"]
-        self.session.runner.start(
-            report_jobs.sign_job, key_path, passphrase, digest, decision, comment,
+        s = self.session
+        if s.inventory is None or s.workspace is None:
+            return
+        s.runner.start(
+            report_jobs.sign_job, s.workspace, s.inventory, key_path, passphrase, decision, comment,
             on_done=self._signed,
             on_error=lambda exc: self._sign_failed(exc, key_path, decision, comment, passphrase))
 
     def _sign_failed(self, exc, key_path, decision, comment, passphrase) -> None:
-        if isinstance(exc, SigningError) and passphrase is None and "passphrase" in str(exc):
+        if isinstance(exc, PassphraseRequired) and passphrase is None:  # by its type: the text is translated
             secret = self.interaction.secret(self.tr("Passphrase for {path}:").format(path=key_path))
             if secret is not None:
                 self.sign(key_path, decision, comment, secret)
             return
-        if isinstance(exc, SigningError):
+        if isinstance(exc, (SigningError, ActionError)):
             self.session.error.emit(self.tr("Not signed"), said(exc))
         else:
             self.session.unexpected(self.tr("Not signed"), exc)
@@ -183,7 +188,6 @@ class SignoffPage(Page):
     def _signed(self, entry: dict) -> None:
         if self.session.workspace is None:
             return
-        report_jobs.record_signoff(self.session.workspace, entry)
         decision = {"approve": self.tr("approve"), "reject": self.tr("reject")}.get(entry["decision"],
                                                                                     entry["decision"])
         self.session.message.emit(self.tr("Signed by {name} ({role}): {decision}").format(

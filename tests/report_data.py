@@ -117,14 +117,25 @@ def make_workspace(tmp_path: Path, hostile: bool = False, signoffs: list | None 
     return ws.path
 
 
+def chained_sign(ws: Workspace, signer, digest: str, decision: str = "approve", comment: str = "") -> dict:
+    """A sign-off chained to the workspace's last one, as checks/actions.py `sign_off` makes it."""
+    previous = signing.entry_hash(ws.signoffs[-1]) if ws.signoffs else signing.CHAIN_GENESIS
+    return signing.sign(signer, digest, decision, comment, prev=previous)
+
+
 def record_signoff(ws: Workspace, entry: dict) -> None:
     """As `migready signoff` records one (checks/cli/sign.py): logged, then stored."""
     ws.log(entry["name"], "signoff", signoff=entry)
     ws.data["signoffs"].append(entry)
 
 
-def open_report(ws_path: Path, today: dt.date = TODAY) -> dict:
+def open_report(ws_path: Path, today: dt.date = TODAY, trust=None) -> dict:
+    """The report, its sign-offs judged against `trust` (a checks.trust.policy.Trust; default: the keys of
+    every sign-off in the workspace, so only chain, staleness and signatures decide here)."""
     from migready.checks.report import build_report
+    from migready.checks.trust.policy import Trust
     ws = Workspace.load(ws_path)
-    return build_report(load_inventory(ws.data["inventory"]["path"]), ws, today=today,
-                        check_signature=signing.check_signature)
+    if trust is None:
+        trust = Trust(Path("."), keys={e["public_key"]: {"name": e["name"], "role": e["role"]}
+                                       for e in ws.signoffs if isinstance(e, dict) and "public_key" in e})
+    return build_report(load_inventory(ws.data["inventory"]["path"]), ws, today=today, trust=trust)

@@ -51,7 +51,7 @@ def demo(tmp_path_factory):
     assert cliproc.migready("keygen", "--name", "Zhang Min", "--role", "migration lead", "--out", out / "zm",
                             "--no-passphrase").returncode == 0
     (trust / "zm.pub").write_bytes((out / "zm.pub").read_bytes())
-    assert cliproc.migready("signoff", ws, "--key", out / "zm").returncode == 0
+    assert cliproc.migready("signoff", ws, "--key", out / "zm", "--override", "fuzz").returncode == 0
     assert cliproc.migready("report", ws, "--format", "json", "--out", out / "report.json").returncode == 0
     return {"ws": json.loads(ws.read_text(encoding="utf-8")),
             "report": json.loads((out / "report.json").read_text(encoding="utf-8")),

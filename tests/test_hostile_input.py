@@ -118,7 +118,8 @@ def test_a_fifo_as_key_pub_trust_dir_or_export_is_refused(fifo, ws, tmp_path, de
     trust = tmp_path / "trust"
     trust.mkdir()
     os.mkfifo(trust / "mallory.pub")
-    refused(migready("verify", demo_dir / "report.json", "--trust", trust), "mallory.pub", "FIFO")
+    skipped = migready("verify", demo_dir / "report.json", "--trust", trust)  # named and skipped, never fatal
+    assert skipped.returncode == 1 and "mallory.pub" in skipped.stdout and "FIFO" in skipped.stdout
     refused(migready("verify", demo_dir / "report.json", "--trust", fifo), "not a directory")
     refused(migready("discover", demo_dir / "d" / "demo.yaml", "--from-file", fifo), "FIFO")
 
@@ -228,7 +229,7 @@ PAINT = "Mallory\x1b[2K\r\x1b[32mOK: content digest matches; verdict: GO\x1b[0m"
 
 def test_escape_sequences_in_signer_names_are_shown_escaped_by_verify(ws, tmp_path):
     key = signer(tmp_path, name=PAINT)
-    assert migready("signoff", ws, "--key", key).returncode == 0
+    assert migready("signoff", ws, "--key", key, "--override", "seen").returncode == 0
     report = tmp_path / "r.json"
     assert migready("report", ws, "--format", "json", "--out", report).returncode == 0
     trust = tmp_path / "trust"
@@ -249,7 +250,7 @@ def test_a_terminal_never_receives_a_live_escape_sequence(ws, tmp_path):
     import sys
 
     key = signer(tmp_path, name=PAINT)
-    assert migready("signoff", ws, "--key", key, "--reason", "\x1b]0;pwned\x07").returncode == 0
+    assert migready("signoff", ws, "--key", key, "--override", "seen", "--reason", "\x1b]0;pwned\x07").returncode == 0
     master, slave = pty.openpty()
     env = {k: v for k, v in os.environ.items() if k != "MIGREADY_KEY_PASSPHRASE"}
     proc = subprocess.Popen([sys.executable, "-m", "migready.checks.cli", "verdict", str(ws)],
@@ -332,7 +333,7 @@ def test_signing_with_an_encrypted_key_needs_its_passphrase(ws, tmp_path):
     refused(migready("signoff", ws, "--key", tmp_path / "wf"), "passphrase", "MIGREADY_KEY_PASSPHRASE")
     wrong = migready("signoff", ws, "--key", tmp_path / "wf", env_extra={"MIGREADY_KEY_PASSPHRASE": "nope"})
     refused(wrong, "wrong passphrase")
-    assert migready("signoff", ws, "--key", tmp_path / "wf", env_extra=env).returncode == 0
+    assert migready("signoff", ws, "--key", tmp_path / "wf", "--override", "seen", env_extra=env).returncode == 0
 
 
 def test_keygen_asks_for_the_passphrase_twice_on_a_terminal(tmp_path, ws):
@@ -380,5 +381,5 @@ def test_keygen_asks_for_the_passphrase_twice_on_a_terminal(tmp_path, ws):
     code, text = run_on_tty(["keygen", "--name", "Li Wei", "--role", ROLES[0], "--out", tmp_path / "lw"],
                             ["one", "two"])
     assert code == 2 and "differ" in text and not (tmp_path / "lw").exists()
-    code, text = run_on_tty(["signoff", ws, "--key", tmp_path / "wf"], ["s3cret horse"])
+    code, text = run_on_tty(["signoff", ws, "--key", tmp_path / "wf", "--override", "seen"], ["s3cret horse"])
     assert code == 0, text

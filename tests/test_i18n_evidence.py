@@ -22,7 +22,7 @@ from migready.checks.text.i18n import Msg, set_language, shown
 from migready.checks.store.records import describe, run_label
 from migready.checks.review.rehearsal_verdict import judge_calls
 from migready.checks.report.model import FORMAT, content_digest
-from migready.checks.trust.signing import Signer, keygen, load_signer, sign
+from migready.checks.trust.signing import Signer, entry_hash, keygen, load_signer, sign
 from migready.checks.trust.verify import trusted_keys, verify_report
 from test_zones import NAME, dep, dns, inventory, route, run  # noqa: F401 (inventory is a fixture)
 
@@ -142,7 +142,8 @@ def signed_report(trusted: list[Signer], stranger: Signer) -> dict:
               "runs": [{"id": "run-2", "phase": "post", "host": "ssh://new-vm", "compared": True}]}
     digest = content_digest(report)
     report["digest"] = digest
-    report["signoff"] = {"entries": [sign(trusted[0], digest), sign(stranger, digest)]}
+    first = sign(trusted[0], digest)
+    report["signoff"] = {"entries": [first, sign(stranger, digest, prev=entry_hash(first))]}
     return report
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -27,7 +28,7 @@ from migready.checks.store.workspace import Workspace
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from migready.checks.trust import signing
-from report_data import SCALE, TODAY, make_workspace, open_report, record_signoff
+from report_data import SCALE, TODAY, chained_sign, make_workspace, open_report, record_signoff
 
 
 @pytest.fixture
@@ -107,19 +108,27 @@ def test_default_roles_when_the_inventory_names_none(tmp_path):
 
 def test_go_needs_every_role_signed_over_the_current_digest(report):
     from migready.checks.report.signoff import signoff_section
+    from migready.checks.trust.policy import Trust
     go = {"verdict": "GO WITH WAIVERS", "reasons": ["waived: x"]}
     digest = report["digest"]
-    entry = {"name": "Li", "role": "network", "decision": "approve", "digest": digest}
-    section = signoff_section(["network", "store operations"], [entry], digest, go)
+    li = signing.Signer("Li", "network", Ed25519PrivateKey.generate())
+    wang = signing.Signer("Wang", "store operations", Ed25519PrivateKey.generate())
+    trust = Trust(Path("."), keys={s.public_b64: {"name": s.name, "role": s.role} for s in (li, wang)})
+    policy = {"required_roles": ["network", "store operations"]}
+    entry = signing.sign(li, digest, "approve")
+    section = signoff_section(policy, [entry], digest, go, trust)
     assert section["final"] == {"verdict": "NO-GO", "reasons": ["awaiting sign-off: store operations", "waived: x"]}
-    both = [entry, dict(entry, role="store operations", name="Wang")]
-    assert signoff_section(["network", "store operations"], both, digest, go)["final"]["verdict"] == "GO WITH WAIVERS"
-    stale = [entry, dict(entry, role="store operations", digest="f" * 64)]
-    assert signoff_section(["network", "store operations"], stale, digest, go)["awaiting"] == ["store operations"]
-    bad = signoff_section(["network"], [entry], digest, go, check_signature=lambda e: "signature by Li is invalid")
+    both = [entry, signing.sign(wang, digest, "approve", prev=signing.entry_hash(entry))]
+    assert signoff_section(policy, both, digest, go, trust)["final"]["verdict"] == "GO WITH WAIVERS"
+    stale = [entry, signing.sign(wang, "f" * 64, "approve", prev=signing.entry_hash(entry))]
+    assert signoff_section(policy, stale, digest, go, trust)["awaiting"] == ["store operations"]
+    bad = signoff_section({"required_roles": ["network"]}, [dict(entry, comment="edited")], digest, go, trust)
     assert bad["final"]["verdict"] == "NO-GO" and bad["entries"][0]["signature_valid"] is False
-    rejected = signoff_section(["network"], [dict(entry, decision="reject", comment="not tonight")], digest, go)
+    rejected = signoff_section({"required_roles": ["network"]}, [signing.sign(li, digest, "reject", "not tonight")],
+                               digest, go, trust)
     assert rejected["final"]["reasons"][0] == "rejected by Li (network): not tonight"
+    untrusted = signoff_section(policy, both, digest, go, Trust(None))  # no trust directory: nothing counts
+    assert untrusted["final"]["verdict"] == "NO-GO" and {e["status"] for e in untrusted["entries"]} == {"untrusted"}
 
 
 # -- the digest ------------------------------------------------------------------------------------
@@ -134,7 +143,7 @@ def test_digest_is_stable_and_covers_the_review_not_the_signoffs(ws_path, tmp_pa
 
     ws = Workspace.load(ws_path)
     lead = signing.Signer("Li", "migration lead", Ed25519PrivateKey.generate())
-    record_signoff(ws, signing.sign(lead, first["digest"], "approve", "go"))
+    record_signoff(ws, chained_sign(ws, lead, first["digest"], "approve", "go"))
     ws.save()
     signed = open_report(ws_path)
     assert signed["digest"] == first["digest"]  # signing does not change what was signed

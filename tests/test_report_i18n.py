@@ -24,7 +24,7 @@ from migready.checks.text.i18n import Msg, language, set_language
 from migready.checks.report import build_report, canonical_content, content_digest, render
 from migready.checks.trust.verify import verify_report
 from migready.checks.store.workspace import Workspace
-from report_data import make_workspace, open_report, record_signoff
+from report_data import chained_sign, make_workspace, open_report, record_signoff
 
 ENGLISH_HEADINGS = ("VERDICT:", "Summary", "Blockers and regressions", "Waivers", "Sign-off", "Probe runs",
                     "Checklist item", "Before (pre)", "After (post)", "Report digest", "Owner ", "targets: ")
@@ -175,8 +175,8 @@ def test_a_signature_over_the_english_report_verifies_on_the_chinese_one(ws_path
     speak("en")
     en = open_report(ws_path)
     signer = signing.Signer("李伟", "migration lead", Ed25519PrivateKey.generate())
-    entry = signing.sign(signer, en["digest"], "approve", "rollback rehearsed")
     ws = Workspace.load(ws_path)
+    entry = chained_sign(ws, signer, en["digest"], "approve", "rollback rehearsed")
     record_signoff(ws, entry)
     ws.save()
     speak("zh_CN")

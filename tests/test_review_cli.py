@@ -119,12 +119,24 @@ def verdict_json(path, **kw):
 # ------------------------------------------------------------------ verdict exit codes
 
 
+@pytest.fixture(autouse=True)
+def trust_dir(tmp_path, monkeypatch):
+    """The trust directory `verdict` reads, as `verify` does (a signature by a key not in it never counts)."""
+    trust = tmp_path / "trust"
+    trust.mkdir()
+    monkeypatch.setenv("MIGREADY_TRUST_DIR", str(trust))
+    return trust
+
+
 def sign(path, tmp_path):
     """The one required role (the inventory's signoff.roles) approves the current content."""
+    import os
+    import shutil
     key = tmp_path / "lead-key"
     if not key.exists():
         assert migready("keygen", "--name", "Zhang Min", "--role", "migration lead", "--out", key,
                         "--no-passphrase").returncode == 0
+        shutil.copyfile(f"{key}.pub", os.path.join(os.environ["MIGREADY_TRUST_DIR"], "lead-key.pub"))
     out = migready("signoff", path, "--key", key)
     assert out.returncode == 0, out.stderr
 

@@ -38,9 +38,11 @@ def ws(demo_ws, tmp_path):
 
 
 @pytest.fixture
-def keys(tmp_path):
+def keys(tmp_path, monkeypatch):
+    """Two signers, and the trust directory every verb reads ($MIGREADY_TRUST_DIR, as a team would set it)."""
     trust = tmp_path / "trust"
     trust.mkdir()
+    monkeypatch.setenv("MIGREADY_TRUST_DIR", str(trust))
     made = {}
     for name, role in (("Zhang Min", ROLES[0]), ("Li Wei", ROLES[1])):
         stem = name.split()[0].lower()
@@ -70,7 +72,7 @@ def test_keygen_writes_a_private_key_only_its_owner_reads(keys):
 def test_signed_report_verifies_and_a_changed_character_does_not(ws, keys, tmp_path):
     made, trust = keys
     for role in ROLES:
-        assert migready("signoff", ws, "--key", made[role], "--comment", "seen").returncode == 0
+        assert migready("signoff", ws, "--key", made[role], "--comment", "seen", "--override", "seen").returncode == 0
     path = report_json(ws, tmp_path)
     ok = migready("verify", path, "--trust", trust)
     assert ok.returncode == 0, ok.stdout + ok.stderr
@@ -86,7 +88,7 @@ def test_signed_report_verifies_and_a_changed_character_does_not(ws, keys, tmp_p
 
 def test_one_required_role_missing_is_named(ws, keys, tmp_path):
     made, trust = keys
-    assert migready("signoff", ws, "--key", made[ROLES[0]]).returncode == 0
+    assert migready("signoff", ws, "--key", made[ROLES[0]], "--override", "seen").returncode == 0
     out = migready("verify", report_json(ws, tmp_path), "--trust", trust)
     assert out.returncode == 1 and f"FAIL: awaiting sign-off: {ROLES[1]}" in out.stdout
 
@@ -106,7 +108,7 @@ def test_a_removed_signature_is_named(ws, keys, tmp_path):
     """Every required role approved (on a GO-able review) and then one signature is dropped from the file."""
     made, trust = keys
     for role in ROLES:
-        assert migready("signoff", ws, "--key", made[role]).returncode == 0
+        assert migready("signoff", ws, "--key", made[role], "--override", "seen").returncode == 0
     report = json.loads(report_json(ws, tmp_path).read_text(encoding="utf-8"))
     assert report["signoff"]["awaiting"] == []
     report["signoff"]["entries"] = [e for e in report["signoff"]["entries"] if e["role"] != ROLES[1]]
@@ -120,14 +122,14 @@ def test_an_untrusted_signer_is_unknown(ws, keys, tmp_path):
     _, trust = keys
     stranger = tmp_path / "stranger"
     migready("keygen", "--name", "Mallory", "--role", ROLES[0], "--out", stranger, "--no-passphrase")
-    assert migready("signoff", ws, "--key", stranger).returncode == 0
+    assert migready("signoff", ws, "--key", stranger, "--override", "seen").returncode == 0
     out = migready("verify", report_json(ws, tmp_path), "--trust", trust)
     assert out.returncode == 1 and "untrusted signer: Mallory" in out.stdout
 
 
 def test_a_change_after_signing_makes_the_signature_stale(ws, keys, tmp_path):
     made, _ = keys
-    assert migready("signoff", ws, "--key", made[ROLES[0]]).returncode == 0
+    assert migready("signoff", ws, "--key", made[ROLES[0]], "--override", "seen").returncode == 0
     assert migready("mark", ws, "prepare.rollback-plan", "pass", "--by", "Li Wei", "--note", "v3").returncode == 0
     verdict = json.loads(migready("verdict", ws, "--format", "json").stdout)
     assert ROLES[0] in verdict["signoff"]["awaiting"]
@@ -159,7 +161,7 @@ def test_sign_off_gates_the_verdict(ws, keys, tmp_path):
     assert result["verdict"] == "NO-GO" and before.returncode == 1
     assert [r for r in result["reasons"] if r.startswith("awaiting")] == [f"awaiting sign-off: {r}" for r in ROLES]
     for role in ROLES:
-        assert migready("signoff", ws, "--key", made[role]).returncode == 0
+        assert migready("signoff", ws, "--key", made[role], "--override", "seen").returncode == 0
     after = migready("verdict", ws, "--format", "json")
     assert after.returncode == 0 and json.loads(after.stdout)["verdict"] == "GO"
     assert [e["action"] for e in Workspace.load(ws).events].count("signoff") == 2
@@ -170,8 +172,20 @@ def test_passphrase_protected_key(tmp_path, ws):
     assert migready("keygen", "--name", "Wang Fang", "--role", ROLES[0], "--out", tmp_path / "wf",
                     "--passphrase", env_extra=env).returncode == 0
     assert b"ENCRYPTED" in (tmp_path / "wf").read_bytes()
-    wrong = migready("signoff", ws, "--key", tmp_path / "wf", env_extra={"MIGREADY_KEY_PASSPHRASE": "nope"})
+    wrong = migready("signoff", ws, "--key", tmp_path / "wf", "--override", "seen", env_extra={"MIGREADY_KEY_PASSPHRASE": "nope"})
     assert wrong.returncode == 2 and "wrong passphrase" in wrong.stderr
     assert "nope" not in wrong.stderr + wrong.stdout
-    assert migready("signoff", ws, "--key", tmp_path / "wf", env_extra=env).returncode == 0
+    assert migready("signoff", ws, "--key", tmp_path / "wf", "--override", "seen", env_extra=env).returncode == 0
     assert "correct horse" not in ws.read_text(encoding="utf-8")
+
+
+def test_an_encrypted_key_asks_for_its_passphrase_in_chinese_too(tmp_path, ws, keys):
+    """Issue 22: the front ends chose to prompt by searching the (translated) error for "passphrase", so in
+    zh_CN an encrypted key was an error.  They now go by the error's type (actions.PassphraseRequired)."""
+    env = {"MIGREADY_KEY_PASSPHRASE": "correct horse"}
+    assert migready("keygen", "--name", "Wang Fang", "--role", ROLES[0], "--out", tmp_path / "wf",
+                    "--passphrase", env_extra=env).returncode == 0
+    make_go_able(ws)
+    out = migready("--lang", "zh_CN", "signoff", ws, "--key", tmp_path / "wf", env_extra=env)
+    assert out.returncode == 0, out.stderr
+    assert [e["name"] for e in Workspace.load(ws).signoffs] == ["Wang Fang"]

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from .. import __version__
-from . import demo as cli_demo, discover as cli_discover, gui as cli_gui, probe as cli_probe, report as cli_report, review as cli_review, sign as cli_sign
+from . import demo as cli_demo, discover as cli_discover, gui as cli_gui, probe as cli_probe, report as cli_report, review as cli_review, sign as cli_sign, trust as cli_trust
 from . import rehearse as cli_rehearse
 from .common import (add_lang, requested_language, EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, missing_required, polish,
                      print_problems, wrong_kind_files)
@@ -95,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_rehearse.add_commands(sub)
     cli_review.add_commands(sub)
     cli_sign.add_commands(sub)
+    cli_trust.add_commands(sub)
     cli_report.add_commands(sub)
     cli_demo.add_commands(sub)
     cli_discover.add_commands(sub)

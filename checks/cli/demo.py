@@ -58,9 +58,8 @@ def _write_report(result):
     from .report import default_out
 
     inventory, workspace = load_inventory(result.inventory), Workspace.load(result.workspace)
-    from ..trust.signing import check_signature
 
-    report = build_report(inventory, workspace, check_signature=check_signature)
+    report = build_report(inventory, workspace)
     out = default_out(result.workspace, "html")
     atomic_write_bytes(out, render(report, "html"), keep_backup=False)
     return report, out

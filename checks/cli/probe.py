@@ -273,8 +273,8 @@ def _probe(args, inventory, workspace: Workspace, signer) -> int:
         return EXIT_INCOMPLETE
     bar.close()
     if signer is not None:
-        from ..trust.signing import attest
-        workspace.attest_run(attest(signer, run["id"], workspace.run_logged_digest(run["id"])))
+        from ..actions import attest_run
+        attest_run(workspace, signer, run["id"])  # chained to the previous attestation
         print(_("{run} attested by {name} ({role})").format(run=run["id"], name=signer.name, role=signer.role))
     print_run(run, ZoneMap.of(inventory) if inventory.zones or inventory.migration.target.nat_gateways
               or inventory.migration.source.nat_gateways else None)

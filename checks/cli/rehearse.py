@@ -142,8 +142,8 @@ def _rehearse(args, req, workspace: Workspace, signer=None) -> int:
             workspace=args.workspace), file=sys.stderr)
         return EXIT_INCOMPLETE
     if signer is not None:
-        from ..trust.signing import attest
-        workspace.attest_run(attest(signer, run["id"], workspace.run_logged_digest(run["id"])))
+        from ..actions import attest_run
+        attest_run(workspace, signer, run["id"])  # chained to the previous attestation
         print(_("{run} attested by {name} ({role})").format(run=run["id"], name=signer.name, role=signer.role))
     print_rehearsal(run)
     if not run["complete"]:

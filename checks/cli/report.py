@@ -21,6 +21,8 @@ def add_commands(sub) -> None:
     p.add_argument("workspace", type=Path)
     p.add_argument("--format", choices=FORMATS, default="html")
     p.add_argument("--out", type=Path, help=_("output file (default: next to the workspace, e.g. NAME.report.html)"))
+    from .sign import add_trust
+    add_trust(p)
     p.set_defaults(func=cmd_report)
 
 
@@ -47,11 +49,17 @@ def cmd_report(args) -> int:
         print(_("error: cannot write {path}: the directory {directory} does not exist").format(
             path=out, directory=out.parent), file=sys.stderr)
         return EXIT_BAD_INPUT
+    from ..trust.signing import SigningError
+    from .sign import load_trust_for
     try:
+        trust = load_trust_for(args)  # the same trust directory `verify` reads
         workspace, inventory = open_review(args.workspace)
     except InputError as exc:
         return print_problems(exc)
-    report = build_report(inventory, workspace)
+    except SigningError as exc:
+        print(_("error: {message}").format(message=exc), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    report = build_report(inventory, workspace, trust=trust)
     if args.format == "pdf":
         try:
             from migready.gui import report_pdf

@@ -32,6 +32,9 @@ def add_commands(sub) -> None:
         p = sub.add_parser(name, help=help_text)
         p.add_argument("workspace", type=Path)
         _add_format(p)
+        if name == "verdict":
+            from .sign import add_trust
+            add_trust(p)
         p.set_defaults(func=globals()[f"cmd_{name}"])
 
     p = sub.add_parser("mark", help=_("set a checklist item by hand (logged)"))
@@ -144,14 +147,19 @@ def cmd_checklist(args) -> int:
 def cmd_verdict(args) -> int:
     """The final verdict: the evidence's, then held at NO-GO until every required role signed."""
     from ..report import build_report
-    from ..trust.signing import check_signature
     from ..review.verdict import EXIT_CODES
+    from ..trust.signing import SigningError
+    from .sign import load_trust_for
 
     try:
+        trust = load_trust_for(args)  # the same trust directory `verify` reads
         workspace, inventory = open_review(args.workspace)
-        report = build_report(inventory, workspace, check_signature=check_signature)
+        report = build_report(inventory, workspace, trust=trust)
     except InputError as exc:
         return print_problems(exc)
+    except SigningError as exc:
+        print(_("error: {message}").format(message=for_terminal(said(exc))), file=sys.stderr)
+        return EXIT_BAD_INPUT
     final, evidence = report["signoff"]["final"], report["verdict"]
     causes = root_causes.from_report(report)
     if args.format == "json":
@@ -186,13 +194,11 @@ def verdict_lines(report: dict, causes=None) -> list[str]:
 def _act(args, action) -> int:
     """Load, check, record and save under the workspace's OS lock: two people marking at once take
     turns, and each sees the other's change before deciding."""
-    from ..review.checklist import build_checklist
-    from ..review.verdict import ActionError
+    from ..actions import ActionError
     try:
         with Workspace.editing(args.workspace) as workspace:
             inventory = review_inventory(workspace, args.workspace)
-            checklist = build_checklist(inventory, workspace)
-            recorded = action(workspace, checklist)
+            recorded = action(workspace, inventory)
     except InputError as exc:
         return print_problems(exc)
     except ActionError as exc:
@@ -232,10 +238,10 @@ def cmd_upgrade(args) -> int:
 
 
 def cmd_mark(args) -> int:
-    from ..review.verdict import mark
-    return _act(args, lambda ws, cl: mark(ws, cl, args.item, args.state, args.by, args.reason))
+    from ..actions import mark
+    return _act(args, lambda ws, inv: mark(ws, inv, args.item, args.state, args.by, args.reason))
 
 
 def cmd_waive(args) -> int:
-    from ..review.verdict import waive
-    return _act(args, lambda ws, cl: waive(ws, cl, args.item, args.by, args.reason, args.until))
+    from ..actions import waive
+    return _act(args, lambda ws, inv: waive(ws, inv, args.item, args.by, args.reason, args.until))

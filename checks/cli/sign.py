@@ -21,7 +21,7 @@ from ..text.i18n import said
 from .words import verdict as verdict_word
 from ..text.i18n import _, shown
 from ..store.problems import InputError
-from ..trust.signing import SigningError, keygen, load_signer, sign
+from ..trust.signing import SigningError, keygen
 
 PASSPHRASE_ENV = "MIGREADY_KEY_PASSPHRASE"
 
@@ -46,15 +46,32 @@ def add_commands(sub) -> None:
     p.add_argument("--decision", choices=("approve", "reject"), default="approve",
                    help=_("approve or reject the review as it stands (default: approve)"))
     add_reason(p, "--comment", required=False, help=_("why you approve or reject (optional)"))
+    p.add_argument("--override", metavar=_("REASON"), default="",
+                   help=_("approve although the evidence says NO-GO, for this reason (the report says so)"))
+    p.add_argument("--extra-role", action="store_true",
+                   help=_("sign with a role the policy does not require (refused otherwise)"))
+    add_trust(p)
     p.set_defaults(func=cmd_signoff)
 
     p = sub.add_parser("verify", help=_("is this the report that was signed off, by people I trust? "
                                         "(exit 0 / 1 / 2)"))
     p.add_argument("report", type=Path, help=_("a report written with --format json"))
-    p.add_argument("--trust", type=Path, metavar=_("DIR"),
-                   help=_("directory of trusted *.pub signer keys (default $MIGREADY_TRUST_DIR, else "
-                          "~/.config/migready/trust; it must exist)"))
+    add_trust(p, must_exist=True)
+    p.add_argument("--expect-head", metavar=_("HASH"),
+                   help=_("the sign-off chain head recorded in the change ticket: fail unless the report's "
+                          "chain ends there (a dropped tail cannot be seen any other way)"))
+    p.add_argument("--expect-attested", metavar=_("HASH"),
+                   help=_("the attestation chain head recorded when the last run was attested: fail unless the "
+                          "report's runs end there (a run cut from the end cannot be seen any other way)"))
     p.set_defaults(func=cmd_verify)
+
+
+def add_trust(p, must_exist: bool = False) -> None:
+    p.add_argument("--trust", type=Path, metavar=_("DIR"),
+                   help=(_("directory of trusted *.pub signer keys and policy.yaml (default $MIGREADY_TRUST_DIR, "
+                           "else ~/.config/migready/trust; it must exist)") if must_exist else
+                         _("directory of trusted *.pub signer keys and policy.yaml (default $MIGREADY_TRUST_DIR, "
+                           "else ~/.config/migready/trust; without one, no signature counts)")))
 
 
 def _passphrase(prompt: str, confirm: bool = False) -> bytes | None:
@@ -85,28 +102,32 @@ def cmd_keygen(args) -> int:
 
 
 def open_signer(path: Path):
-    try:
-        return load_signer(path)
-    except SigningError as exc:
-        if "passphrase; give it" not in str(exc):
-            raise
-    return load_signer(path, _passphrase(_("passphrase for {path}: ").format(path=path)))
+    """The key, asking for its passphrase when it is encrypted (by the error's type, never its text)."""
+    from ..actions import open_signer as open_key
+    return open_key(path, lambda: _passphrase(_("passphrase for {path}: ").format(path=path)))
+
+
+def load_trust_for(args):
+    """The trust directory `verdict`, `report`, `signoff` and the window read (a missing one: no key trusted)."""
+    from ..trust.policy import load_trust
+    return load_trust(getattr(args, "trust", None), required=getattr(args, "trust", None) is not None)
 
 
 def cmd_signoff(args) -> int:
     from .review import review_inventory
-    from ..report import build_report
+    from ..actions import ActionError, sign_off
     from ..store.workspace import Workspace
 
     try:
+        trust = load_trust_for(args)
         signer = open_signer(args.key)
         with Workspace.editing(args.workspace) as workspace:  # the digest signed is the one stored
-            report = build_report(review_inventory(workspace, args.workspace), workspace)
-            entry = sign(signer, report["digest"], args.decision, args.reason or "")
-            workspace.add_signoff(entry)
+            entry = sign_off(workspace, review_inventory(workspace, args.workspace), signer, args.decision,
+                             args.reason or "", override=args.override or "", extra_role=args.extra_role,
+                             trust=trust)
     except InputError as exc:
         return print_problems(exc)
-    except SigningError as exc:
+    except (SigningError, ActionError) as exc:
         print(_("error: {message}").format(message=terminal_safe(said(exc))), file=sys.stderr)
         return EXIT_BAD_INPUT
     decided = {"approve": _("approve"), "reject": _("reject")}.get(args.decision, args.decision)
@@ -117,7 +138,8 @@ def cmd_signoff(args) -> int:
 
 def cmd_verify(args) -> int:
     from ..report.wellformed import ReportUnreadable, read_report
-    from ..trust.verify import NotAReport, trust_directory, trusted_keys, verify_report
+    from ..trust.policy import load_trust
+    from ..trust.verify import EvidenceUnreadable, NotAReport, say_heads, verify_report
 
     try:  # a regular file, bounded, no NaN, the types verify reads (checks/report/wellformed.py)
         report = read_report(args.report)
@@ -125,15 +147,15 @@ def cmd_verify(args) -> int:
         print(_("error: {message}").format(message=terminal_safe(said(exc))), file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
-        directory = trust_directory(args.trust)
-        trusted = trusted_keys(directory)
+        trust = load_trust(args.trust)
+        directory = trust.directory
     except SigningError as exc:
         print(_("error: {message}").format(message=terminal_safe(said(exc))), file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
-        check = verify_report(report, trusted)
-    except NotAReport as exc:
-        print(_("error: {message}").format(message=f"{args.report}: {said(exc)}"), file=sys.stderr)
+        check = verify_report(report, trust, expect_head=args.expect_head, expect_attested=args.expect_attested)
+    except (NotAReport, EvidenceUnreadable) as exc:
+        print(_("error: {message}").format(message=terminal_safe(f"{args.report}: {said(exc)}")), file=sys.stderr)
         return EXIT_BAD_INPUT
 
     def say(text) -> str:
@@ -144,6 +166,10 @@ def cmd_verify(args) -> int:
         print("  " + _("signed: {line}").format(line=say(line)))
     for line in check.runs:
         print("  " + _("run: {line}").format(line=say(line)))
+    for line in check.notes:
+        print("  " + _("note: {line}").format(line=say(line)))
+    for line in say_heads(check):
+        print(say(line))
     for role in check.awaiting:
         print(_("FAIL: awaiting sign-off: {role}").format(role=say(role)))
     for problem in check.problems:

@@ -71,11 +71,17 @@ def load_inventory(path: str | Path) -> Inventory:
 def _load(path: str | Path) -> Inventory:
     path = Path(path)
     shown = str(path)
-    problems: list[Problem] = []
     try:
         raw = read_regular(path)
     except OSError as exc:
         raise InputError([Problem(shown, 0, 0, "", _("cannot read inventory: {reason}").format(reason=exc.strerror or exc))]) from None
+    return inventory_from_bytes(raw, shown, path.parent)
+
+
+def inventory_from_bytes(raw: bytes, shown: str, base: Path) -> Inventory:
+    """`load_inventory` over bytes already read (`verify` re-judges the inventory a report carries);
+    `base` is where relative files (targets_csv) are looked up."""
+    problems: list[Problem] = []
     text = decode_text(raw, shown, problems)
     located = load_located(text, shown, problems) if text is not None else None
     if located is None:
@@ -84,10 +90,10 @@ def _load(path: str | Path) -> Inventory:
         problems.append(Problem(shown, 1, 1, "", _("expected a mapping with version, migration and services")))
         raise InputError(problems)
     problems.extend(_schema_problems(located, shown))
-    fleets = _Semantics(located, shown, path.parent, problems).run()
+    fleets = _Semantics(located, shown, base, problems).run()
     if problems:
         raise InputError(problems)
-    return _build(located.data, shown, hashlib.sha256(raw).hexdigest(), fleets, path.parent)
+    return _build(located.data, shown, hashlib.sha256(raw).hexdigest(), fleets, base)
 
 
 def validate_file(path: str | Path) -> list[Problem]:

@@ -17,10 +17,9 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
-from typing import Callable
 
 from .. import __version__
-from ..text.i18n import SOURCE_LANGUAGE, language, translations_of
+from ..text.i18n import SOURCE_LANGUAGE, Msg, language, translations_of
 from ..review.checklist import PHASES, Checklist, Item, waiver_status
 from ..review.compare import Comparison
 from ..inventory.model import Inventory, Site
@@ -28,15 +27,17 @@ from ..review.verdict import Review, regression_waiver, review
 from ..store.workspace import Workspace, utc_now
 from ..inventory.zones import ZoneMap
 from .evidence import change_entry, regression_entry, run_entry
+from ..store.safeio import read_regular
+from ..trust.policy import Trust, load_trust
 from ..review.entries import MAX_TARGETS, dependency_entry, item_entry  # noqa: F401 (the report's names too)
 from .summary import summary_entry
 from .timeline import event_entries
 from ..trust.provenance import standing
-from ..trust.signing import check_signature
 from .signoff import DEFAULT_ROLES, signoff_section
 
 FORMAT = "migready-report"
-REPORT_VERSION = 2  # 2: the sign-off policy and each run's digest and attestation are signed content
+REPORT_VERSION = 3  # 2: the sign-off policy and each run's digest and attestation are signed content;
+# 3: the evidence (inventory text, review state) and the event-log head are too, so verify re-judges
 # never signed: see the module docstring.  "summary" (summary.py) and "events" (timeline.py) are
 # derived for the reader: the summary from the content and the sign-offs, the event log from the
 # workspace's hash chain (it holds each sign-off, which must not change what was signed).
@@ -44,27 +45,72 @@ NON_CONTENT = ("signoff", "generated", "digest", "words", "summary", "events")
 
 
 def build_report(inventory: Inventory, workspace: Workspace, today: _dt.date | None = None,
-                 check_signature: Callable[[dict], str | None] | None = check_signature,
-                 trusted: dict[str, dict] | None = None) -> dict:
+                 trust: Trust | None = None) -> dict:
     """Review the workspace and lay the result out for people.
 
-    Every sign-off is shown as verified here (`check_signature`), never as
-    recorded; with `trusted` (public key -> signer, from a trust directory)
-    a valid signature by a key not in it shows as untrusted and does not count.
+    Every sign-off is shown as judged (checks/trust/chain.py), never as
+    recorded, against the trust directory `verify` reads (`trust`; None: the
+    default one, `--trust`'s fallback): a signature by a key not in it shows
+    as "unverified: key not trusted" and does not count.
     """
     today = today or _dt.date.today()
+    trust = trust if trust is not None else load_trust(required=False)
     result = review(inventory, workspace, today)
     report = content(inventory, workspace, result, today)
     digest = content_digest(report)
     report["digest"] = digest
-    roles = list(inventory.signoff_roles)
-    report["signoff"] = signoff_section(roles, workspace.signoffs, digest,
-                                        report["verdict"], check_signature, trusted)
+    report["signoff"] = signoff_section(report["signoff_policy"], workspace.signoffs, digest,
+                                        report["verdict"], trust, attestors_of(report))
     report["generated"] = {"at": utc_now(), "as_of": today.isoformat(), "migready": __version__}
     report["events"] = event_entries(workspace)
     report["summary"] = summary_entry(report)
     report["words"] = words_entry(report)
     return report
+
+
+def cutover_warnings(inventory: Inventory, workspace: Workspace) -> list[Msg]:
+    """A waiver that ends before the cutover does not cover the move: said beside the verdict."""
+    try:
+        cutover = _dt.date.fromisoformat(str(inventory.migration.cutover)[:10])
+    except ValueError:
+        return []
+    out = []
+    for w in workspace.waivers:
+        try:
+            if _dt.date.fromisoformat(str(w.get("until"))) < cutover:
+                out.append(Msg("waiver {id} expires on {until}, before the cutover on {cutover}: it does not cover "
+                               "the move", id=str(w.get("id")), until=str(w.get("until")), cutover=cutover.isoformat()))
+        except ValueError:
+            continue
+    return out
+
+
+def attestors_of(report: dict) -> set[str]:
+    """Public keys and names of whoever attested a compared run (the four-eyes rule keeps them from
+    approving the same content)."""
+    out = set()
+    for run in report.get("runs") or ():
+        signed = (run.get("attestation") or {}).get("signed") if isinstance(run, dict) else None
+        if run.get("compared") and isinstance(signed, dict):
+            out.update(str(signed.get(k)) for k in ("public_key", "name") if signed.get(k))
+    return out
+
+
+def evidence_entry(inventory: Inventory, workspace: Workspace, inventory_text: str | None = None) -> dict:
+    """What the verdict is judged from, inside the signed content, so `verify` judges it again (never
+    trusting the verdict written beside it): the inventory as written and the workspace's review state."""
+    if inventory_text is None:
+        try:
+            raw = read_regular(inventory.path)
+            inventory_text = raw.decode("utf-8") if hashlib.sha256(raw).hexdigest() == inventory.digest else None
+        except (OSError, UnicodeDecodeError):
+            inventory_text = None  # changed or gone since it was loaded: verify says it cannot re-judge
+    finished = {r.get("id"): workspace.run_logged_digest(r.get("id")) for r in workspace.runs}
+    return {"inventory": {"text": inventory_text},
+            "state": {"inventory": workspace.inventory_ref, "runs": workspace.runs, "marks": workspace.marks,
+                      "waivers": workspace.waivers, "discoveries": workspace.discoveries,
+                      "attestations": workspace.attestations,
+                      "finished": {k: v for k, v in finished.items() if v is not None}}}
 
 
 def words_entry(report: dict) -> dict:
@@ -78,7 +124,8 @@ def words_entry(report: dict) -> dict:
     return {"lang": lang, "text": {} if lang == SOURCE_LANGUAGE else translations_of(report)}
 
 
-def content(inventory: Inventory, workspace: Workspace, result: Review, today: _dt.date) -> dict:
+def content(inventory: Inventory, workspace: Workspace, result: Review, today: _dt.date,
+            inventory_text: str | None = None) -> dict:
     checklist, comparison, verdict = result.checklist, result.comparison, result.verdict
     items_by_dep: dict[str | None, list[dict]] = {}
     granted = {w.get("id"): w.get("granted") for w in workspace.waivers if w.get("granted")}
@@ -126,14 +173,15 @@ def content(inventory: Inventory, workspace: Workspace, result: Review, today: _
         if s.attestation is not None:
             entry["attestation"]["signed"] = {k: s.attestation.get(k) for k in
                                               ("run", "digest", "name", "role", "public_key", "signed_at",
-                                               "signature")}
+                                               "signature", "v", "prev") if k in s.attestation}
         runs.append(entry)
     recorded = workspace.inventory_ref
     return {
         "format": FORMAT,
         "report_version": REPORT_VERSION,
         "verdict": {"verdict": verdict.verdict, "reasons": list(verdict.reasons),
-                    "warnings": list(verdict.warnings), "exit_code": verdict.exit_code, "probed": verdict.probed},
+                    "warnings": list(verdict.warnings) + cutover_warnings(inventory, workspace),
+                    "exit_code": verdict.exit_code, "probed": verdict.probed},
         "migration": migration_entry(inventory),
         "change": change_block(inventory),
         "zones": [{"name": z.name, "kind": z.kind} for z in inventory.zones],
@@ -161,6 +209,8 @@ def content(inventory: Inventory, workspace: Workspace, result: Review, today: _
         "inventory": {"path": recorded.get("path") or inventory.path, "digest": inventory.digest,
                       "recorded_digest": recorded.get("digest") or "",
                       "changed": workspace.inventory_changed(inventory.digest)},
+        "evidence": evidence_entry(inventory, workspace, inventory_text),
+        "evidence_head": workspace.evidence_head(),
     }
 
 

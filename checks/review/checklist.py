@@ -243,8 +243,9 @@ def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date 
     marks = workspace.marks
     # 1. States before waivers.  Flags cleared by evidence take the worst of their requirements.
     for item in items:
-        if item.id not in flag_reqs:
-            _apply_mark(item, marks.get(item.id), latest_evidence)
+        if item.id not in flag_reqs:  # a post-migration step cannot be done before there is a post run
+            _apply_mark(item, None if item.phase == "post-migration" and post is None else marks.get(item.id),
+                        latest_evidence)
     parts_of = {item_id: [judged.get((dep.ref, req)) or _adhoc(dep, req, post, inventory) for dep, req in reqs]
                 for item_id, reqs in flag_reqs.items()}
     for item in items:
@@ -450,8 +451,8 @@ def covers(waiver: dict, item: Item) -> bool:
 
 
 def _apply_waivers(item: Item, checklist: Checklist, waivers: list[dict], today: _dt.date) -> None:
-    if item.base_state not in ("fail", "pending"):
-        return  # nothing to excuse, nothing to review
+    if item.base_state not in ("fail", "pending") or item.source == "run":
+        return  # nothing to excuse, nothing to review; a missing run is never waived (only a run clears it)
     for waiver in waivers:
         if not covers(waiver, item):
             continue

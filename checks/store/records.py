@@ -257,14 +257,20 @@ class Signoff:
     signed_at: str
     public_key: str
     signature: str
-    version: int = 1  # of the signed statement (2 also signs the public key)
+    version: int = 1  # of the signed statement (2 also signs the public key; 3 chains, see below)
+    prev: Optional[str] = None  # v3: hash of the sign-off before it (signing.entry_hash)
+    runs: Optional[int] = None  # v3: how many probe runs the signed content holds
+    override: str = ""  # v3: why a NO-GO was approved
+    extra_role: bool = False  # v3: a role no policy required, signed on purpose
 
     @classmethod
     def from_dict(cls, raw: dict) -> "Signoff":
         return cls(digest=raw.get("digest"), name=raw.get("name"), role=raw.get("role"),
                    decision=raw.get("decision"), comment=raw.get("comment") or "",
                    signed_at=raw.get("signed_at"), public_key=raw.get("public_key"),
-                   signature=raw.get("signature"), version=raw.get("v", 1))
+                   signature=raw.get("signature"), version=raw.get("v", 1), prev=raw.get("prev"),
+                   runs=raw.get("runs"), override=raw.get("override") or "",
+                   extra_role=bool(raw.get("extra_role")))
 
     def to_dict(self) -> dict:
         out = {"digest": self.digest, "name": self.name, "role": self.role, "decision": self.decision,
@@ -272,6 +278,8 @@ class Signoff:
                "signature": self.signature}
         if self.version != 1:
             out["v"] = self.version
+        if self.version == 3:
+            out.update(prev=self.prev, runs=self.runs, override=self.override, extra_role=self.extra_role)
         return out
 
 
@@ -286,15 +294,20 @@ class Attestation:
     public_key: str
     signed_at: str
     signature: str
+    version: int = 1  # 2: chained to the attestation before it
+    prev: Optional[str] = None
 
     @classmethod
     def from_dict(cls, raw: dict) -> "Attestation":
         return cls(**{k: raw.get(k) for k in ("run", "digest", "name", "role", "public_key", "signed_at",
-                                              "signature")})
+                                              "signature", "prev")}, version=raw.get("v", 1))
 
     def to_dict(self) -> dict:
-        return {"run": self.run, "digest": self.digest, "name": self.name, "role": self.role,
-                "public_key": self.public_key, "signed_at": self.signed_at, "signature": self.signature}
+        out = {"run": self.run, "digest": self.digest, "name": self.name, "role": self.role,
+               "public_key": self.public_key, "signed_at": self.signed_at, "signature": self.signature}
+        if self.version != 1:
+            out.update(v=self.version, prev=self.prev)
+        return out
 
 
 @dataclass(frozen=True)

@@ -141,16 +141,46 @@ def _finite(literal: str) -> float:
     return value
 
 
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list) -> dict:
+    """An object whose keys are all different: with a key given twice, two readers of one file could
+    see two documents (Python keeps the last, another parser the first), so it is refused."""
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return obj
+
+
+def _key_position(text: str, key: str) -> int:
+    """Where KEY is given the second time (for the line and column of the refusal)."""
+    needle = json.dumps(key, ensure_ascii=False)
+    first = text.find(needle)
+    second = text.find(needle, first + 1) if first >= 0 else -1
+    return max(second, 0)
+
+
 def loads_strict(text: str, max_depth: int = MAX_DEPTH):
     """`json.loads` for untrusted documents; `json.JSONDecodeError` (with line and column) for
-    anything refused, whether malformed, too deep or holding NaN/Infinity."""
+    anything refused, whether malformed, too deep, holding NaN/Infinity or a key given twice."""
     too_deep = _depth_error(text, max_depth)
     if too_deep is not None:
         raise too_deep
     try:
-        return json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+        return json.loads(text, parse_constant=_no_constant, parse_float=_finite, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError:
         raise
+    except _DuplicateKey as exc:
+        raise StrictJSONError(_("the key {key} is given twice in one object (which one counts?)").format(
+            key=json.dumps(exc.key, ensure_ascii=False)), text, _key_position(text, exc.key)) from None
     except (ValueError, RecursionError) as exc:  # NaN / Infinity / 1e999, or an int with 5,000 digits
         message = str(exc) if isinstance(exc, ValueError) else _("nested too deep")
         where = _CONSTANT.search(_STRINGS.sub(lambda m: " " * len(m.group()), text))

@@ -284,6 +284,14 @@ class Workspace:
     def attestation_of(self, run_id: str) -> dict | None:
         return next((a for a in reversed(self.attestations) if a.get("run") == run_id), None)
 
+    def evidence_head(self) -> dict:
+        """The hash and sequence number of the last event that changed the evidence (everything but a
+        sign-off): the report's content carries it, so the signed content covers the whole log up to
+        there, and a log cut short before signing shows as another head."""
+        last = next((e for e in reversed(self.events) if e.get("action") in STATE_ACTIONS
+                     and e.get("action") != "signoff"), None)
+        return {"seq": last.get("seq"), "hash": last.get("hash")} if last else {"seq": 0, "hash": GENESIS}
+
     def run_logged_digest(self, run_id: str) -> str | None:
         return next((e["details"].get("digest") for e in reversed(self.events)
                      if e["action"] == "probe-run-finished" and e["details"].get("run") == run_id), None)

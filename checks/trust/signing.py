@@ -27,13 +27,29 @@ from ..store.workspace import canonical_json, utc_now
 
 STATEMENT_PREFIX = b"migready-signoff-v1\n"  # sign-offs made before the public key was signed too
 STATEMENT_V2_PREFIX = b"migready-signoff-v2\n"
+STATEMENT_V3_PREFIX = b"migready-signoff-v3\n"  # v3: chained (prev), runs covered, override, extra role
+CHAIN_GENESIS = "0" * 64
 ATTESTATION_PREFIX = b"migready-run-attestation-v1\n"
+ATTESTATION_V2_PREFIX = b"migready-run-attestation-v2\n"
 PUBLIC_FORMAT = "migready-signer"
 KEY_FILE_LIMIT = 64 * 1024  # a key file is a few hundred bytes
 
 
 class SigningError(ValueError):
     """A key that cannot be used, or a signature that cannot be made; the text says why."""
+
+
+class KeyNotFound(SigningError):
+    """The key file (or its .pub) is not there, or cannot be read."""
+
+
+class PassphraseRequired(SigningError):
+    """The key is encrypted and no passphrase was given: a front end asks for one (never by matching
+    the text of this message, which is translated)."""
+
+
+class WrongPassphrase(SigningError):
+    """The passphrase does not open the key (or the file is not a private key)."""
 
 
 @dataclass
@@ -80,7 +96,7 @@ def read_public(path: Path) -> dict:
     try:
         data = loads_strict(read_regular(path, KEY_FILE_LIMIT).decode("utf-8"))
     except OSError as exc:
-        raise SigningError(_("cannot read public key {path}: {error}").format(path=path, error=exc.strerror or exc)) from None
+        raise KeyNotFound(_("cannot read public key {path}: {error}").format(path=path, error=exc.strerror or exc)) from None
     except ValueError as exc:  # not UTF-8, not JSON, NaN, too deep
         raise SigningError(_("cannot read public key {path}: not a JSON key file ({error})").format(
             path=path, error=exc)) from None
@@ -120,13 +136,14 @@ def load_signer(path: Path, passphrase: bytes | None = None) -> Signer:
     try:
         key = serialization.load_pem_private_key(read_regular(path, KEY_FILE_LIMIT), password=passphrase)
     except OSError as exc:
-        raise SigningError(_("cannot read key {path}: {error}").format(path=path, error=exc.strerror or exc)) from None
+        raise KeyNotFound(_("cannot read key {path}: {error}").format(path=path, error=exc.strerror or exc)) from None
     except TypeError:
-        raise SigningError((_("key {path} is protected by a passphrase; give it") if passphrase is None
-                            else _("key {path} is not protected by a passphrase; do not give one")).format(
-                                path=path)) from None
+        if passphrase is None:
+            raise PassphraseRequired(_("key {path} is protected by a passphrase; give it").format(path=path)) from None
+        raise SigningError(_("key {path} is not protected by a passphrase; do not give one").format(
+            path=path)) from None
     except (ValueError, UnsupportedAlgorithm):
-        raise SigningError(_("cannot open key {path}: wrong passphrase, or not a private key").format(
+        raise WrongPassphrase(_("cannot open key {path}: wrong passphrase, or not a private key").format(
             path=path)) from None
     if not isinstance(key, Ed25519PrivateKey):
         raise SigningError(_("{path} is not an Ed25519 key").format(path=path))
@@ -136,8 +153,16 @@ def load_signer(path: Path, passphrase: bytes | None = None) -> Signer:
     return signer
 
 
+V3_FIELDS = ("digest", "name", "role", "decision", "comment", "signed_at", "public_key", "prev", "runs",
+             "override", "extra_role")
+
+
 def statement(entry: dict) -> bytes:
-    """What a sign-off signs: the content digest, who (name, role and public key), the decision."""
+    """What a sign-off signs: the content digest, who (name, role and public key), the decision; from v3
+    also the hash of the sign-off before it (`prev`: the chain), how many runs the content holds, the
+    reason for approving a NO-GO (`override`) and whether the role is one no policy asked for."""
+    if entry.get("v") == 3:
+        return STATEMENT_V3_PREFIX + canonical_json({k: entry[k] for k in V3_FIELDS})
     if entry.get("v") == 2:
         fields = {k: entry[k] for k in ("digest", "name", "role", "decision", "comment", "signed_at",
                                         "public_key")}
@@ -146,11 +171,23 @@ def statement(entry: dict) -> bytes:
     return STATEMENT_PREFIX + canonical_json(fields)
 
 
-def sign(signer: Signer, digest: str, decision: str = "approve", comment: str = "") -> dict:
+CHAINED_FIELDS = ("v", "digest", "name", "role", "decision", "comment", "signed_at", "public_key", "prev", "runs",
+                  "override", "extra_role", "run", "signature")
+
+
+def entry_hash(entry: dict) -> str:
+    """The hash the next sign-off (or attestation) chains to: what was signed and the signature, and
+    nothing a report lays beside it (status, fingerprint), so the workspace and a report agree."""
+    return hashlib.sha256(canonical_json({k: entry.get(k) for k in CHAINED_FIELDS if k in entry})).hexdigest()
+
+
+def sign(signer: Signer, digest: str, decision: str = "approve", comment: str = "", prev: str = CHAIN_GENESIS,
+         runs: int = 0, override: str = "", extra_role: bool = False) -> dict:
     if decision not in ("approve", "reject"):
         raise SigningError(_("decision must be approve or reject"))
-    entry = {"v": 2, "digest": digest, "name": signer.name, "role": signer.role, "decision": decision,
-             "comment": comment, "signed_at": utc_now(), "public_key": signer.public_b64}
+    entry = {"v": 3, "digest": digest, "name": signer.name, "role": signer.role, "decision": decision,
+             "comment": comment, "signed_at": utc_now(), "public_key": signer.public_b64, "prev": prev,
+             "runs": int(runs), "override": override, "extra_role": bool(extra_role)}
     entry["signature"] = base64.b64encode(signer.private_key.sign(statement(entry))).decode("ascii")
     return entry
 
@@ -216,15 +253,18 @@ def trusted_signer(trusted: dict[str, dict], entry: dict) -> dict | None:
 
 
 def attestation_statement(entry: dict) -> bytes:
-    fields = {k: entry[k] for k in ("run", "digest", "name", "role", "public_key", "signed_at")}
-    return ATTESTATION_PREFIX + canonical_json(fields)
+    keys = ("run", "digest", "name", "role", "public_key", "signed_at")
+    if entry.get("v") == 2:  # chained: it signs the hash of the attestation before it
+        return ATTESTATION_V2_PREFIX + canonical_json({k: entry[k] for k in keys + ("prev",)})
+    return ATTESTATION_PREFIX + canonical_json({k: entry[k] for k in keys})
 
 
-def attest(signer: Signer, run_id: str, digest: str) -> dict:
+def attest(signer: Signer, run_id: str, digest: str, prev: str = CHAIN_GENESIS) -> dict:
     """Whoever ran a probe run signs the digest its finished event logged: an edited result, even in a
-    rewritten file, no longer matches a signature only they can make."""
-    entry = {"run": run_id, "digest": digest, "name": signer.name, "role": signer.role,
-             "public_key": signer.public_b64, "signed_at": utc_now()}
+    rewritten file, no longer matches a signature only they can make.  `prev` is the hash of the
+    workspace's previous attestation (`entry_hash`), so one cut from the middle breaks the chain."""
+    entry = {"v": 2, "run": run_id, "digest": digest, "name": signer.name, "role": signer.role,
+             "public_key": signer.public_b64, "signed_at": utc_now(), "prev": prev}
     entry["signature"] = base64.b64encode(signer.private_key.sign(attestation_statement(entry))).decode("ascii")
     return entry
 

@@ -31,7 +31,7 @@ def run_phase(qtbot, window, phase: str) -> dict:
     return run
 
 
-def test_whole_review_through_the_window(qtbot, demo_window, store_peers, tmp_path):
+def test_whole_review_through_the_window(qtbot, demo_window, store_peers, tmp_path, monkeypatch):
     window, session = demo_window, demo_window.session
     # Inventory and flags: the scale's fixed source port behind the target's NAT is a blocker.
     assert window.pages["inventory"].model.rowCount() == 1
@@ -103,9 +103,13 @@ def test_whole_review_through_the_window(qtbot, demo_window, store_peers, tmp_pa
     signoff = window.pages["signoff"]
     qtbot.waitUntil(lambda: signoff.report is not None and not signoff.stale, timeout=15_000)
     assert "awaiting" in signoff.summary.text().lower()
+    trust = tmp_path / "trust"  # the trust directory the window reads, as `verify` does
+    trust.mkdir()
+    monkeypatch.setenv("MIGREADY_TRUST_DIR", str(trust))
     for number, role in enumerate(session.inventory.signoff_roles):
         key = tmp_path / f"key{number}"
         signing.keygen(f"Signer {number}", role, key)
+        (trust / f"key{number}.pub").write_bytes((tmp_path / f"key{number}.pub").read_bytes())
         window.interaction.sign_values = {"key_path": str(key), "decision": "approve"}
         signoff.ask_sign()
         qtbot.waitUntil(lambda: len(session.workspace.data["signoffs"]) == number + 1, timeout=10_000)

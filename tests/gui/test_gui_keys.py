@@ -43,7 +43,8 @@ def test_signing_in_the_window_with_an_encrypted_key(qtbot, demo_window, tmp_pat
     assert errors[0][0] == "Not signed" and "wrong passphrase" in errors[0][1]
     assert window.session.workspace.data["signoffs"] == []
 
-    window.interaction.sign_values = {"key_path": str(tmp_path / "locked"), "passphrase": "correct horse"}
+    window.interaction.sign_values = {"key_path": str(tmp_path / "locked"), "passphrase": "correct horse",
+                                      "comment": "vendor fix tonight"}  # the demo is NO-GO: the override reason
     page.ask_sign()
     qtbot.waitUntil(lambda: len(window.session.workspace.data["signoffs"]) == 1, timeout=10_000)
     assert window.session.workspace.data["signoffs"][0]["name"] == "Lin Wei"
