@@ -454,7 +454,8 @@ def _build(doc: dict, shown: str, digest: str, fleets: dict) -> Inventory:
             cidrs=tuple(ipaddress.ip_network(c) for c in z.get("cidrs", ())),
             domains=tuple(z.get("domains", ())),
             reflectors=tuple(
-                Reflector(r["host"], r["port"], tuple(r.get("protocols", ("udp", "tcp"))), r.get("token_file", ""))
+                Reflector(r["host"], r["port"], tuple(r.get("protocols", ("udp", "tcp"))), r.get("token_file", ""),
+                          r.get("protocol", "migready"))
                 for r in z.get("reflectors", ())
             ),
             notes=z.get("notes", ""),

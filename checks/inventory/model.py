@@ -52,6 +52,7 @@ class Reflector:
     port: int
     protocols: tuple[str, ...] = ("udp", "tcp")
     token_file: str = ""  # as written, relative to the inventory (call-back requests carry the token)
+    protocol: str = "migready"  # migready | stun (a STUN server such as coturn: reflect only, no call-backs)
 
 
 @dataclass(frozen=True)

@@ -123,9 +123,10 @@ def _plan_reflect(inventory: Inventory, dep: Dependency, add: _Adder, timeout: i
                            protocol=protocol, where=where))
         return
     reflector = usable[0]
+    extra = {"reflector_protocol": "stun"} if reflector.protocol == "stun" else {}  # the agent's STUN client
     add.probe("reflect", dict(meta, target=f"{reflector.host}:{reflector.port}"), protocol=protocol,
               reflector_host=reflector.host, reflector_port=reflector.port,
-              source_port=dep.source_port, timeout_ms=timeout)
+              source_port=dep.source_port, timeout_ms=timeout, **extra)
 
 
 def _meta(dep: Dependency, target: str | None) -> dict:
