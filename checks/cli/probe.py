@@ -125,7 +125,7 @@ def _positive(kind):
         except ValueError:
             value = 0
         if value <= 0:
-            raise argparse.ArgumentTypeError(_("must be a number greater than 0, not {value!r}").format(value=text))
+            raise argparse.ArgumentTypeError(_("must be a number greater than 0, not {value}").format(value=text))
         return value
     return parse
 
