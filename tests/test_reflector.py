@@ -43,7 +43,10 @@ class Running:
             self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=fh)
         deadline = time.monotonic() + 20
         while "listening " not in self.text():
-            assert self.proc.poll() is None and time.monotonic() < deadline, self.text()
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.proc.kill()
+                self.proc.wait()
+                raise AssertionError("the reflector did not start: %s" % self.text())
             time.sleep(0.02)
         self.port = int(self.text().split("listening ", 1)[1].split("\n", 1)[0].rsplit(":", 1)[1])
 
