@@ -73,6 +73,7 @@ class Zone:
     reflectors: tuple[Reflector, ...] = ()
     notes: str = ""
     vantage_hosts: tuple[VantageHost, ...] = ()
+    egress_allowlisted: tuple = ()  # ipaddress networks: where this zone's peers accept our traffic from
 
     def contains_ip(self, ip) -> bool:
         return any(ip.version == net.version and ip in net for net in self.cidrs)
