@@ -61,6 +61,8 @@ class VerdictBanner(QFrame):
             return
         self.word = verdict.verdict
         self.verdict.setText(f"{style.symbol(verdict.verdict)} {style.word(verdict.verdict)}")
+        if not getattr(verdict, "probed", True):  # nothing measured yet: not a red NO-GO (issue 22)
+            self.verdict.setText(self.tr("Not probed yet"))
         causes = list(causes or ())
         self.causes = causes
         tally = shown(tally_text(causes)) if causes else self.tr("nothing open")
@@ -74,7 +76,7 @@ class VerdictBanner(QFrame):
             if verdict.warnings else ""
         self.reasons.setText(f"<b>{escape(tally)}</b>{warn}{first}")
         self.reasons.setToolTip("\n".join(shown(lines(causes))) if causes else "\n".join(shown(verdict.reasons)))
-        self._paint(verdict.verdict)
+        self._paint(verdict.verdict if getattr(verdict, "probed", True) else "todo")
         self.more.setVisible(True)
 
     def _paint(self, state: str) -> None:

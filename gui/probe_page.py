@@ -11,7 +11,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QTabWidget, QVBoxLayout
 
 from migready.checks.review.compare import latest_runs
 from migready.checks.text.i18n import shown
@@ -19,9 +19,10 @@ from migready.checks.probing.plan_view import view_plan
 from migready.checks.probing.plans import build_plan, staging_hosts
 
 from . import style
+from .host_matrix import HostMatrix
 from .models.results import ResultsModel
 from .page import Browser, Page, StateLine, facet_combo, heading, table_view
-from .probe_worker import ProbeRun
+from .probe_worker import EVERY_HOST, ProbeRun
 
 PHASES = {  # marked for extraction, translated where shown (ProbePage.tr)
     "pre": (QT_TRANSLATE_NOOP("ProbePage", "Pre-migration probes"),
@@ -74,8 +75,15 @@ class ProbePage(Page):
         layout.addLayout(row)
         layout.addWidget(self.progress)
         layout.addWidget(self.state)
+        self.matrix = HostMatrix(self)
+        self.matrix.table.setObjectName(f"{phase}-host-matrix")
+        self.views = QTabWidget()
+        self.views.addTab(self.table, self.tr("Results"))
+        self.views.addTab(self.matrix, self.tr("By host"))
+        self.views.setTabToolTip(1, self.tr("Every dependency on every staging host of the phase: click a cell "
+                                            "for its evidence"))
         layout.addLayout(filters)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.views, 1)
 
         self.run_button.clicked.connect(lambda: self.request_run())
         self.cancel_button.clicked.connect(self.cancel)
@@ -92,6 +100,10 @@ class ProbePage(Page):
         typed = self.host.currentText()
         self.host.clear()
         hosts = list(staging_hosts(inventory, self.phase)) if inventory is not None else []
+        site_obj = None if inventory is None else \
+            inventory.migration.source if self.phase == "pre" else inventory.migration.target
+        if site_obj is not None and (len(hosts) > 1 or site_obj.pools or site_obj.host_sources):
+            self.host.addItem(self.tr("every staging host of the phase"), EVERY_HOST)  # the fan-out
         for host in hosts + [h for h in ("local://",) if h not in hosts]:
             self.host.addItem(host)
         if typed and typed not in hosts and typed != "local://":
@@ -112,6 +124,7 @@ class ProbePage(Page):
         pre, post = latest_runs(workspace.runs) if workspace is not None else (None, None)
         run = pre if self.phase == "pre" else post
         self.model.set_rows(run["results"] if run else [])
+        self.matrix.set_view(run if run and run.get("hosts") else None)
         if run is None:
             self.progress.setMaximum(1)
             self.progress.setValue(0)
@@ -153,12 +166,31 @@ class ProbePage(Page):
         self.cancel_button.setEnabled(running)
         self.host.setEnabled(not running)
 
+    def _picked(self) -> str:
+        """The host field: a host spec, or EVERY_HOST when the fan-out entry is chosen."""
+        text = self.host.currentText().strip()
+        index = self.host.currentIndex()
+        if index >= 0 and self.host.itemData(index) == EVERY_HOST and text == self.host.itemText(index):
+            return EVERY_HOST
+        return text
+
     def request_run(self, host: str | None = None) -> ProbeRun | None:
         """Run (the button, Ctrl+R): show what the run will contact, start only when accepted."""
-        host = (host or self.host.currentText()).strip()
+        host = (host or self._picked()).strip()
         if not self.can_run() or not host:
             return self.start(host)  # says why it cannot
-        view = view_plan(self.session.inventory, build_plan(self.session.inventory, host, self.phase))
+        if host == EVERY_HOST:
+            from migready.checks.probing.hostsources import HostSourceError, phase_hosts
+            from migready.checks.probing.plan_view import FleetPlanView
+            try:
+                hosts = phase_hosts(self.session.inventory, self.phase)
+            except HostSourceError as exc:
+                self._tell("fail", self.tr("Could not run: {why}").format(why=str(exc)))
+                return None
+            view = FleetPlanView(self.phase, [(h.label, h.pool, view_plan(
+                self.session.inventory, build_plan(self.session.inventory, h.spec, self.phase))) for h in hosts])
+        else:
+            view = view_plan(self.session.inventory, build_plan(self.session.inventory, host, self.phase))
         if not self.interaction.probe_plan(view):
             self._tell("todo", self.tr("Not run: nothing was sent."))
             return None
@@ -166,7 +198,7 @@ class ProbePage(Page):
 
     def start(self, host: str | None = None) -> ProbeRun | None:
         """Start a run on `host` (default: the host field); never starts by itself."""
-        host = (host or self.host.currentText()).strip()
+        host = (host or self._picked()).strip()
         if not self.can_run():
             self._tell("fail", self.tr("Another probe run is going on.") if self.session.probe else
                        self.tr("Wait until the inventory has loaded.") if self.session.loading else
@@ -175,10 +207,13 @@ class ProbePage(Page):
         if not host:
             self._tell("fail", self.tr("Pick or type a staging host first."))
             return None
-        self.host.setEditText(host)
+        if host != EVERY_HOST:
+            self.host.setEditText(host)
         self.model.set_rows([])
+        self.matrix.set_view(None)
         self.progress.setMaximum(0)  # busy until the first result says how many
-        self._tell("running", self.tr("Connecting to {host}…").format(host=host))
+        self._tell("running", self.tr("Connecting to {host}…").format(
+            host=self.tr("every staging host") if host == EVERY_HOST else host))
         run = ProbeRun(self.session, self.interaction, self.phase, host, parent=self)
         run.results.connect(self._arrived)
         run.progress.connect(self._progress)
@@ -201,12 +236,16 @@ class ProbePage(Page):
         self.progress.setMaximum(max(total, 1))
         self.progress.setValue(done)
         self._tell("running", self.tr("Probing from {host}: {done} of {total}…").format(
-            host=self.current.host, done=done, total=total))
+            host=self.tr("every staging host") if self.current.host == EVERY_HOST else self.current.host,
+            done=done, total=total))
 
     def _finished(self, run: dict) -> None:
         self.progress.setMaximum(max(run.get("planned") or 1, 1))
         self.progress.setValue(len(run["results"]))
         self.model.set_rows(run["results"])
+        self.matrix.set_view(run if run.get("hosts") else None)
+        if run.get("hosts"):
+            self.views.setCurrentWidget(self.matrix)
         self._say_run(run)
         self._enable()
 

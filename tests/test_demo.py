@@ -25,7 +25,7 @@ def test_demo_ends_no_go_on_the_rewritten_source_port(tmp_path):
     flows = lines[lines.index(headlines[0]) + 1:lines.index(headlines[1])]
     assert flows[0].strip().startswith("reflector 127.0.0.20:3478 from port 9010: pre port 9010 kept → post port 9010 → ")
     assert flows[1].strip().startswith("udp 127.0.0.21:5002 from port 9010: pre pass → post fail") and "266" in flows[1]
-    assert "clears it: probe: reflect" in flows[2]
+    assert "clears it: keep the source port" in flows[2]  # the fix, not the requirement
     assert "awaiting sign-off: " in lines[0]  # the gate, as `migready verdict` says
     # it says where its results are and what to run next; the HTML report is written
     report = tmp_path / "d" / "demo.report.html"

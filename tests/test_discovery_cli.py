@@ -107,10 +107,11 @@ def test_from_file_json_workspace_and_draft(tmp_path):
     out = migready("discover", INVENTORY, "--from-file", DATA / "azure_dependencies.csv", "--server",
                    "scale-adapter-01", "--input-format", "azure", "--output-format", "json",
                    "--workspace", ws, "--draft", draft)
-    assert out.returncode == 0, out.stderr  # Azure: no store-zone finding, nothing high
+    # Azure: worker-lz-201 calls in on 27777 and no inbound dependency declares it: high (incident 5)
+    assert out.returncode == 1, out.stderr
     result = json.loads(out.stdout)
     assert result["discovery"] == "discovery-1" and result["observation"]["source"] == "azure"
-    assert result["comparison"]["kinds"]["undocumented"] == 2
+    assert result["comparison"]["kinds"]["undocumented"] == 1 and result["comparison"]["kinds"]["inbound"] == 1
     assert "valid: " in out.stderr and "stored as discovery-1" in out.stderr
     load_inventory(draft)
     again = migready("discover", INVENTORY, "--from-file", DATA / "aws_connections.csv", "--workspace", ws)
@@ -167,7 +168,8 @@ def test_from_file_aws_export_zip_json_counts(tmp_path):
     assert (obs["source"], obs["server"]) == ("aws", "192.0.2.10")
     assert obs["imported"]["rows"] == 11 and obs["imported"]["used"] == 8
     assert obs["imported"]["skipped"] == {"loopback rows (the host talking to itself)": 3}
-    assert result["comparison"]["kinds"]["inbound"] == 1
+    # .201 is listed as an outbound peer only; .202 is not listed at all: both call in, both high
+    assert result["comparison"]["kinds"]["inbound"] == 2
     assert any(p["processes"] == ["scale-adapter"] and p["port"] == 5002 for p in obs["peers"])
 
 

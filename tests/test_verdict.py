@@ -198,8 +198,8 @@ def test_a_no_runs_is_no_go_with_pending_blockers(inventory, new_ws):
     assert v.verdict == NO_GO and v.exit_code == 1
     assert "blocker pending: run.pre: no run yet" in v.reasons
     assert "blocker pending: run.post: no run yet" in v.reasons
-    assert f"blocker pending: req:{SCALE}:source_port_preserved: no probe run yet" in v.reasons
-    assert f"blocker pending: req:{PRINTER}:reachable: no probe run yet" in v.reasons
+    assert f"blocker pending: req:{SCALE}:source_port_preserved: no post-migration probe run yet" in v.reasons
+    assert f"blocker pending: req:{PRINTER}:reachable: no post-migration probe run yet" in v.reasons
     assert all(r.startswith("blocker pending: ") for r in v.reasons)
     assert v.counts["pass"] == 0 and v.counts["regressions"] == 0
 

@@ -183,7 +183,7 @@ def test_the_demo_verdict_and_root_causes_are_chinese_and_sign_the_same_words(de
         assert "demo-scale：源端口 9010 在 demo-new (Calico natOutgoing, declared) 被 NAT 改写" in headlines
         scale = next(c for c in causes_zh if c.dependency == "demo-scale-deviceadapter/demo-scale")
         assert shown(scale.rule) == "MR002（事故 1）"
-        assert chinese(scale.cleared_by).startswith("探测：从目标端预发主机做 reflect")
+        assert chinese(scale.cleared_by).startswith("让源端口在到对端的路径上保持不变")  # the fix, not the check
         assert any("迁移前 端口 9010 保持不变 → 迁移后 端口 9010 → 41733" in shown(e) for e in scale.evidence)
         printed = "\n".join(root_causes.lines(causes_zh))
         assert "[失败]" in printed and "清除条件：" in printed and "FAILED" not in printed
@@ -206,7 +206,7 @@ def test_the_demo_checklist_titles_and_evidence_are_chinese(demo, zh):
     assert chinese(by_id["prepare.rollback-plan"].evidence).startswith("由 李伟 人工标记为“通过”：")
     req = by_id["req:demo-scale-deviceadapter/demo-scale:source_port_preserved"]
     assert chinese(req.title) == "demo-scale-deviceadapter/demo-scale：源端口保持"
-    assert chinese(req.cleared_by) == "迁移后探测证据"
+    assert chinese(req.cleared_by).startswith("让源端口在到对端的路径上保持不变")  # it fails: what fixes it
     for item in checklist.items:
         if item.source in ("run", "requirement", "flag", "template"):
             chinese(item.title)

@@ -25,6 +25,7 @@ from ..store.records import describe
 from ..text.sanitize import for_terminal, host_problem
 from ..store.workspace import Workspace
 from ..inventory.zones import ZoneMap
+from ..probing.outcome import raw_status
 
 
 # The verb's description in --help (the docstring's second paragraph, translatable).
@@ -42,11 +43,14 @@ def add_commands(sub) -> None:
     p.add_argument("inventory", type=Path)
     p.add_argument("--phase", choices=("pre", "post"), required=True,
                    help=_("pre: from the source site, before the move; post: from the target site, after"))
-    p.add_argument("--host", help=_("a staging host of the inventory, or any ssh://user@host:port or local:// "
-                                    "(default: the phase's only staging host)"))
+    p.add_argument("--host", action="append", help=_("a staging host of the phase (its host spec, its Ansible or pod "
+                                                     "name, or a pool: repeatable), or any ssh://user@host:port, "
+                                                     "exec:ARGV or local:// (default: every staging host of the phase)"))
     p.add_argument("--workspace", type=Path, required=True,
                    help=_("the *.migready.json file (created if missing)"))
     p.add_argument("--jobs", type=int, default=32, help=_("probes run at once on the host (default 32)"))
+    p.add_argument("--hosts-jobs", type=_positive, default=16, metavar="N",
+                   help=_("staging hosts probed at once, one SSH session each (default 16)"))
     add_ssh_options(p)
     p.add_argument("--yes", action="store_true",
                    help=_("do not ask before probing (the plan summary is still printed; a non-terminal "
@@ -63,8 +67,9 @@ def add_commands(sub) -> None:
     p.add_argument("inventory", type=Path, help=_("the inventory (YAML)"))
     p.add_argument("--phase", choices=("pre", "post"), required=True,
                    help=_("pre: from the source site, before the move; post: from the target site, after"))
-    p.add_argument("--host", help=_("a staging host of the inventory, or any ssh://user@host:port or local:// "
-                                    "(default: the phase's only staging host)"))
+    p.add_argument("--host", action="append", help=_("a staging host of the phase (its host spec, its Ansible or pod "
+                                                     "name, or a pool: repeatable), or any ssh://user@host:port, "
+                                                     "exec:ARGV or local:// (default: every staging host of the phase)"))
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help=_("text for people, json for machines"))
     p.set_defaults(func=cmd_plan)
@@ -146,26 +151,47 @@ def cmd_reflector(args) -> int:
     return agent.main(argv) or EXIT_OK
 
 
-def _pick_host(args, inventory) -> str | None:
-    if args.host:
-        problem = host_problem(args.host)  # before the plan names it: a newline would forge its lines
-        if problem:
+def _positive(text: str) -> int:
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(_("expected a whole number of at least 1, got {value}").format(value=text))
+    return value
+
+
+def _pick_hosts(args, inventory):
+    """The hosts to probe, and whether they make a fan-out: (hosts, fan_out, whole) or None after
+    saying why (exit 2).  A phase with several staging hosts (or a pool, an Ansible group, pods) runs
+    as a fan-out, so the review judges every host; a lone host runs as before."""
+    from ..probing.hostsources import FleetHost, HostSourceError, phase_hosts, pick
+
+    site = inventory.migration.source if args.phase == "pre" else inventory.migration.target
+    try:
+        known = phase_hosts(inventory, args.phase)
+    except HostSourceError as exc:
+        print(_("{inventory}: {reason}").format(inventory=args.inventory, reason=shown(str(exc))), file=sys.stderr)
+        return None
+    fan_out = len(known) > 1 or bool(site.pools) or bool(site.host_sources)
+    if not args.host:
+        if not known:
+            message = (_("{inventory}: the source site lists no staging_hosts; give --host") if args.phase == "pre"
+                       else _("{inventory}: the target site lists no staging_hosts; give --host"))
+            print(message.format(inventory=args.inventory), file=sys.stderr)
+            return None
+        return known, fan_out, True
+    chosen, unknown = pick(known, args.host)
+    for word in unknown:
+        problem = host_problem(word.replace(" ", "") if word.startswith("exec:") else word)
+        if problem:  # before the plan names it: a newline would forge its lines
             print(f"--host: {shown(problem)}", file=sys.stderr)
             return None
-        return args.host
-    hosts = staging_hosts(inventory, args.phase)
-    if len(hosts) == 1:
-        return hosts[0]
-    if not hosts:
-        message = (_("{inventory}: the source site lists no staging_hosts; give --host") if args.phase == "pre"
-                   else _("{inventory}: the target site lists no staging_hosts; give --host"))
-        print(message.format(inventory=args.inventory), file=sys.stderr)
-    else:
-        message = (_("{inventory}: the source site has {n} staging hosts; pick one with --host: {hosts}")
-                   if args.phase == "pre" else
-                   _("{inventory}: the target site has {n} staging hosts; pick one with --host: {hosts}"))
-        print(message.format(inventory=args.inventory, n=len(hosts), hosts=", ".join(hosts)), file=sys.stderr)
-    return None
+        chosen.append(FleetHost(word))
+    whole = {h.spec for h in chosen} >= {h.spec for h in known}
+    return chosen, (fan_out and not unknown) or len(chosen) > 1, whole
 
 
 class _Bar:
@@ -209,10 +235,16 @@ def cmd_plan(args) -> int:
         inventory = load_inventory(args.inventory)
     except InputError as exc:
         return print_problems(exc)
-    host = _pick_host(args, inventory)
-    if host is None:
+    picked = _pick_hosts(args, inventory)
+    if picked is None:
         return EXIT_BAD_INPUT
-    view = view_plan(inventory, build_plan(inventory, host, args.phase))
+    hosts, fan_out, _whole = picked
+    if fan_out or len(hosts) > 1:
+        from ..probing.plan_view import FleetPlanView
+        view = FleetPlanView(args.phase, [(h.label, h.pool, view_plan(inventory, build_plan(inventory, h.spec, args.phase)))
+                                          for h in hosts])
+    else:
+        view = view_plan(inventory, build_plan(inventory, hosts[0].spec, args.phase))
     if args.format == "json":
         json.dump(view.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -221,13 +253,17 @@ def cmd_plan(args) -> int:
     return EXIT_OK
 
 
-def _confirm(args, inventory, host: str) -> bool:
+def _confirm(args, inventory, hosts) -> bool:
     """Say what will be contacted (stderr); on a terminal, ask unless --yes."""
-    from ..probing.plan_view import view_plan
+    from ..probing.plan_view import FleetPlanView, view_plan
     from ..probing.plans import build_plan
 
-    view = view_plan(inventory, build_plan(inventory, host, args.phase, jobs=args.jobs))
-    command = f"migready plan {args.inventory} --phase {args.phase}" + (f" --host {host}" if args.host else "")
+    views = [(h.label, h.pool, view_plan(inventory, build_plan(inventory, h.spec, args.phase, jobs=args.jobs)))
+             for h in hosts]
+    view = views[0][2] if len(views) == 1 else FleetPlanView(args.phase, views)
+    import shlex
+    command = f"migready plan {args.inventory} --phase {args.phase}" + "".join(
+        f" --host {shlex.quote(h)}" for h in args.host or ())
     print(_("plan: {summary}  (details: {command})").format(summary=shown(view.summary()), command=command),
           file=sys.stderr)
     if args.yes or not sys.stdin.isatty():
@@ -253,15 +289,19 @@ def _probe(args, inventory, workspace: Workspace, signer) -> int:
         print(_("warning: {inventory} changed since this workspace was started "
                 "(its flags and earlier runs describe the old version)").format(inventory=args.inventory),
               file=sys.stderr)
-    host = _pick_host(args, inventory)
-    if host is None:
+    picked = _pick_hosts(args, inventory)
+    if picked is None:
         return EXIT_BAD_INPUT
-    if not _confirm(args, inventory, host):
+    hosts, fan_out, whole = picked
+    if not _confirm(args, inventory, hosts):
         print(_("not confirmed: nothing probed, nothing stored"), file=sys.stderr)
         return EXIT_BAD_INPUT
     options = TransportOptions(ssh_config=args.ssh_config, identity_files=args.identity,
                                known_hosts=args.known_hosts, accept_new_host_key=args.accept_new_host_key,
                                connect_timeout=args.connect_timeout)
+    if fan_out:
+        return _probe_fleet(args, inventory, workspace, signer, hosts, whole, options)
+    host = hosts[0].spec
     bar = _Bar()
     try:
         run = run_probes(inventory, host, args.phase, workspace, options, jobs=args.jobs, progress=bar)
@@ -294,6 +334,84 @@ def _probe(args, inventory, workspace: Workspace, signer) -> int:
     return EXIT_FINDINGS if any(r["status"] == "fail" for r in run["results"]) else EXIT_OK
 
 
+class _FleetBar(_Bar):
+    """The progress of a fan-out: every host's results together, and hosts done."""
+
+    def __init__(self, hosts: int, stream=sys.stderr):
+        super().__init__(stream)
+        self.hosts, self.hosts_done, self.done, self.total = hosts, 0, 0, 0
+        self.totals: dict = {}
+
+    def __call__(self, event) -> None:
+        from ..probing.run import Progress
+
+        if event.progress is None:
+            self.hosts_done += 1
+            return
+        self.totals[event.host.spec] = event.progress.total
+        self.done += 1
+        super().__call__(Progress(self.done, max(sum(self.totals.values()), self.done), event.progress.result))
+
+
+def _probe_fleet(args, inventory, workspace: Workspace, signer, hosts, whole: bool, options) -> int:
+    """Every host at once (--hosts-jobs of them): one line per host, the failures with their host."""
+    from ..probing.fleet import run_fleet
+
+    bar = _FleetBar(len(hosts))
+    try:
+        fleet = run_fleet(inventory, hosts, args.phase, workspace, options, jobs=args.jobs,
+                          hosts_jobs=args.hosts_jobs, progress=bar, whole=whole,
+                          final_save=False)  # Workspace.editing saves when _probe returns
+    except KeyboardInterrupt:
+        bar.close()
+        print(_("interrupted: the results that arrived are stored in {workspace}").format(workspace=args.workspace),
+              file=sys.stderr)
+        return EXIT_INCOMPLETE
+    bar.close()
+    if signer is not None:  # the attestation covers the whole fan-out: every host's run is signed
+        from ..trust.signing import attest
+        for run in fleet.runs:
+            if workspace.run_logged_digest(run["id"]) is not None:
+                workspace.attest_run(attest(signer, run["id"], workspace.run_logged_digest(run["id"])))
+        print(_("{fleet}: {n} runs attested by {name} ({role})").format(
+            fleet=fleet.id, n=len(fleet.runs), name=signer.name, role=signer.role))
+    print_fleet(fleet)
+    print(_("stored in {workspace} (next: {compare}, or {gui})").format(
+        workspace=args.workspace, compare=f"migready compare {args.workspace}", gui=f"migready gui {args.workspace}"))
+    if not fleet.complete:
+        print(_("{n} of {total} hosts did not complete; what arrived is stored in {workspace}").format(
+            n=len(hosts) - len(fleet.runs) + len(fleet.incomplete), total=len(hosts), workspace=args.workspace),
+            file=sys.stderr)
+        return EXIT_INCOMPLETE
+    return EXIT_FINDINGS if any(r["status"] == "fail" for run in fleet.runs for r in run["results"]) else EXIT_OK
+
+
+def print_fleet(fleet, limit: int = 50) -> None:
+    """One line per host, then every failed result with its host (the first `limit`)."""
+    print(_("{fleet}: {n} staging hosts").format(fleet=fleet.id, n=len(fleet.runs)))
+    for run in fleet.runs:
+        name = run.get("host_name") or run["host"]
+        where = f"{name} ({run['pool']})" if run.get("pool") else name
+        failed = sum(1 for r in run["results"] if r["status"] == "fail")
+        if run.get("unreachable"):
+            state = _("UNREACHABLE: {error}").format(error=shown(run.get("error")))
+        elif not run.get("complete"):
+            state = _("INCOMPLETE: {error}").format(error=shown(run.get("error")))
+        else:
+            state = _("complete, {got}/{planned} results, {failed} failed").format(
+                got=len(run["results"]), planned=run["planned"], failed=failed)
+        print(f"  {run['id']} {for_terminal(where)}: {state}")
+    failures = [(run, r) for run in fleet.runs if not run.get("unreachable") for r in run["results"]
+                if r["status"] == "fail"]
+    for run, r in failures[:limit]:
+        name = run.get("host_name") or run["host"]
+        target = f" {r['target']}" if r["target"] else ""
+        print(f"  {column(tag('state', r['status']), 12)} {for_terminal(name)}: {r['dependency'] or _('(host)')} "
+              f"{r['check']}{target}: {shown(describe(r))}")
+    if len(failures) > limit:
+        print(_("  …and {n} more failed results (migready compare)").format(n=len(failures) - limit))
+
+
 def print_run(run: dict, zones: ZoneMap | None = None) -> None:
     """One line per result; with the inventory's zones, DNS answers and routes say where they lie."""
     print(_("{run}: {phase} from {host}, {got}/{planned} results").format(
@@ -307,7 +425,8 @@ def print_run(run: dict, zones: ZoneMap | None = None) -> None:
 
 def _placed(result: dict, run: dict, zones: ZoneMap | None) -> str:
     """' [198.18.30.7: zone ddos-edge (external); leaves via NAT gateway ...]' for dns and route results."""
-    if zones is None or result.get("status") != "pass" or result.get("check") not in ("dns", "route"):
+    # a probe that answered: where its answer lies is what makes it good or bad for the dependency
+    if zones is None or raw_status(result) != "pass" or result.get("check") not in ("dns", "route"):
         return ""
     data = result.get("data") or {}
     addresses = [a.get("ip") for a in data.get("answers") or () if isinstance(a, dict)] or [data.get("ip")]

@@ -7,12 +7,17 @@ address, transport (tcp/udp), port and direction.  Then:
 * ``undocumented``: seen, matching no dependency.  High in a store zone
   (devices nobody listed: incident 1's kind of dependency), medium elsewhere.
   Incident 4: forgotten nodes are found by the connections they still make.
-* ``inbound``: a peer connects IN although the inventory lists it as an
-  outbound peer only: a callback nobody declared (incident 5).  High.
+* ``inbound``: a peer connects IN that no inbound dependency declares: listed
+  as an outbound peer only, or not listed at all.  After the move such a call
+  lands on the old site or nowhere (incident 5), or it is a forgotten node
+  still talking (incident 4).  High: recorded in a workspace, it blocks the
+  verdict until it is declared or waived.  An SSH login (port 22, or the SSH
+  server the discovery ran through) is a person, not a dependency: medium.
 * ``unseen``: a dependency target never seen during the window.  Info: it
   may simply have been idle.
 * ``unused-listener``: a listening socket on a port no inbound dependency
-  declares (a callback port the inventory may be missing).  Low.
+  declares and no undeclared caller was seen on (that caller's finding says
+  it).  Low.
 
 Loopback, link-local and multicast peers are not dependencies and are only
 counted.  Dependencies written as names are compared through the addresses
@@ -291,6 +296,13 @@ def classify(inventory: Inventory, observation: Observation,
                         remote=peer.remote, listed=listed),
                     zname, zkind, peer=peer.to_dict(), dependency=outbound_only[0].dep.ref))
                 continue
+        if peer.direction == "inbound" and not _admin_login(peer, observation):
+            # Someone calls IN that the inventory does not know: after the move that call lands on the
+            # old site or nowhere (incident 5), or it is a forgotten node still talking (incident 4).
+            message = Msg("{peer}{where}: calls in, but no inbound dependency in the inventory declares it "
+                          "(an undeclared caller)", peer=peer.describe(), where=where)
+            report.findings.append(Finding("inbound", "high", message, zname, zkind, peer=peer.to_dict()))
+            continue
         if holders:
             message = Msg("{peer}{where}: not in the inventory; the address is listed as {listed}",
                           peer=peer.describe(), where=where,
@@ -306,6 +318,12 @@ def classify(inventory: Inventory, observation: Observation,
     _notes(report, observation, deps)
     report.findings.sort(key=lambda f: -SEVERITY_RANK[f.severity])  # stable within a severity
     return report
+
+
+def _admin_login(peer: Peer, obs: Observation) -> bool:
+    """An SSH login (port 22, or the SSH server this discovery ran through) is a person, not a dependency."""
+    ssh_port = obs.self_session[2] if obs.self_session and len(obs.self_session) > 2 else 22
+    return peer.proto == "tcp" and peer.port in (22, ssh_port)
 
 
 def _where(zname: Optional[str], peer: Peer) -> Msg:
@@ -350,6 +368,8 @@ def _listeners(report: DiscoveryReport, obs: Observation, deps: list[_Dep]) -> N
     # the sshd we sampled through: every staging host has one, and it is not the service's
     ssh = tuple(obs.self_session[:1]) + (obs.self_session[2],) if obs.self_session else None
     by_port: dict[tuple, list[Listener]] = {}
+    callers = {(f.peer["proto"], f.peer["port"]) for f in report.findings
+               if f.kind == "inbound" and f.peer and f.peer.get("direction") == "inbound"}
     for listener in obs.listening:
         if ssh and (listener.proto, listener.port) == ssh:
             note = Msg("{proto} port {port} is the SSH server this discovery ran through: not "
@@ -363,6 +383,8 @@ def _listeners(report: DiscoveryReport, obs: Observation, deps: list[_Dep]) -> N
             continue  # an unconnected UDP client socket, not a service
         if (listener.proto, listener.port) in inbound_ports or listener.port in source_ports:
             continue
+        if (listener.proto, listener.port) in callers:
+            continue  # the undeclared caller on this port already says it: one fault, one finding
         by_port.setdefault((listener.proto, listener.port), []).append(listener)
     for (proto, port), listeners in sorted(by_port.items()):
         peers = [p for p in obs.peers if p.direction == "inbound" and p.proto == proto and p.port == port

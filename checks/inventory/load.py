@@ -12,6 +12,7 @@ import hashlib
 import ipaddress
 import json
 import re
+import shlex
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -19,7 +20,7 @@ from pathlib import Path
 import fastjsonschema
 import jsonschema
 
-from .model import (FLEET_FIELDS, TARGET_FIELDS, ChecklistItem, Dependency, Inventory, Migration, Reflector, Service, Site, VantageHost, Zone, parse_ip)
+from .model import (FLEET_FIELDS, TARGET_FIELDS, ChecklistItem, Dependency, HostSource, Inventory, Migration, Reflector, Service, Site, VantageHost, Zone, parse_ip)
 from ..text.i18n import SOURCE_LANGUAGE, N_, _, language
 from ..store.problems import InputError, Problem, format_path
 from ..store.safeio import read_regular
@@ -76,7 +77,7 @@ def load_inventory(path: str | Path) -> Inventory:
     fleets = _Semantics(located, shown, path.parent, problems).run()
     if problems:
         raise InputError(problems)
-    return _build(located.data, shown, hashlib.sha256(raw).hexdigest(), fleets)
+    return _build(located.data, shown, hashlib.sha256(raw).hexdigest(), fleets, path.parent)
 
 
 def validate_file(path: str | Path) -> list[Problem]:
@@ -112,6 +113,14 @@ def _explain(error: jsonschema.ValidationError, located: Located, shown: str) ->
         return Problem(shown, ln, cl, format_path(p), message)
 
     kind = error.validator
+    if kind in ("oneOf", "anyOf") and error.context:  # e.g. a staging_hosts entry: explain the form it meant
+        branches: dict = {}
+        for sub in error.context:
+            branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+        meant = [subs for subs in branches.values()
+                 if not any(e.validator in ("type", "required") and not e.relative_path for e in subs)]
+        if len(meant) == 1:
+            return [p for sub in meant[0] for p in _explain(sub, located, shown)]
     if kind == "additionalProperties" and isinstance(error.instance, dict):
         allowed = sorted(error.schema.get("properties", {}))
         problems = []
@@ -387,6 +396,16 @@ class _Semantics:
                 problem = host_problem(host) if isinstance(host, str) else None
                 if problem and re.search(_staging_pattern(), host):  # else the schema already said so
                     self.add(("migration", side, "staging_hosts", index), problem)
+                if isinstance(host, dict) and isinstance(host.get("pool"), str) and isinstance(host.get("hosts"), list):
+                    for hi, member in enumerate(host["hosts"]):
+                        problem = host_problem(member) if isinstance(member, str) else None
+                        if problem and re.search(_staging_pattern(), member):
+                            self.add(("migration", side, "staging_hosts", index, "hosts", hi), problem)
+                if isinstance(host, dict) and isinstance(host.get("ansible"), str) and host["ansible"]:
+                    if not (self.base / host["ansible"]).exists():
+                        self.add(("migration", side, "staging_hosts", index, "ansible"),
+                                 _("{path} does not exist (the Ansible inventory, relative to this file)").format(
+                                     path=self.base / host["ansible"]))
 
     def check_address(self, host: str, path: tuple) -> None:
         """Catch typos like 10.1.2.300: all digits and dots, yet not an address; and hosts with
@@ -429,15 +448,61 @@ def _spec_address(spec: str) -> str | None:
     return host if host and parse_ip(host) is not None else None
 
 
-def _site(doc: dict) -> Site:
+def _site(doc: dict, base: Path) -> Site:
+    hosts, pools, sources, names = _staging_entries(doc.get("staging_hosts", ()), base)
     return Site(
         site=doc["site"],
-        staging_hosts=tuple(doc.get("staging_hosts", ())),
+        staging_hosts=hosts,
+        pools=pools,
+        host_sources=sources,
+        host_names=names,
         egress_nat=bool(doc.get("egress_nat", False)),
         nat_gateways=tuple(ipaddress.ip_network(g, strict=False) for g in doc.get("nat_gateways", ())),
         network_mode=doc.get("network_mode", ""),
         notes=doc.get("notes", ""),
     )
+
+
+def _staging_entries(entries, base: Path) -> tuple:
+    """A site's staging_hosts entries: host specs (pool members and exec: argvs written as
+    `exec:` + the argv's words), which pool each is in, the sources resolved at run time,
+    and the names exec: hosts were given."""
+    hosts: list[str] = []
+    pools: list[tuple[str, str]] = []
+    sources: list[HostSource] = []
+    names: list[tuple[str, str]] = []
+
+    def one(entry) -> str:
+        if isinstance(entry, str):
+            return entry
+        spec = exec_spec(entry["exec"])
+        if entry.get("name"):
+            names.append((spec, entry["name"]))
+        return spec
+
+    for entry in entries:
+        if isinstance(entry, str) or "exec" in entry:
+            hosts.append(one(entry))
+        elif "pool" in entry and "hosts" in entry:
+            for member in entry["hosts"]:
+                spec = one(member)
+                hosts.append(spec)
+                pools.append((spec, entry["pool"]))
+        elif "ansible" in entry:
+            sources.append(HostSource("ansible", path=str(base / entry["ansible"]), group=entry.get("group", ""),
+                                      pool=entry.get("pool", ""), written=entry["ansible"]))
+        elif "kubectl" in entry:
+            k = entry["kubectl"]
+            sources.append(HostSource("kubectl", selector=k["selector"], namespace=k.get("namespace", ""),
+                                      context=k.get("context", ""), container=k.get("container", ""),
+                                      pool=entry.get("pool", ""), written=k["selector"]))
+    return tuple(dict.fromkeys(hosts)), tuple(pools), tuple(sources), tuple(names)
+
+
+def exec_spec(argv) -> str:
+    """`exec:` + the argv's words, quoted only so that they split back the same (shlex); the words
+    are run as an argument list, never by a shell."""
+    return "exec:" + shlex.join(str(a) for a in argv)
 
 
 def _probe_bytes(probe: dict) -> bytes | None:
@@ -448,7 +513,7 @@ def _probe_bytes(probe: dict) -> bytes | None:
     return None
 
 
-def _build(doc: dict, shown: str, digest: str, fleets: dict) -> Inventory:
+def _build(doc: dict, shown: str, digest: str, fleets: dict, base: Path = Path(".")) -> Inventory:
     mig = doc["migration"]
     zones = [
         Zone(
@@ -515,8 +580,8 @@ def _build(doc: dict, shown: str, digest: str, fleets: dict) -> Inventory:
         digest=digest,
         migration=Migration(
             name=mig["name"],
-            source=_site(mig["source"]),
-            target=_site(mig["target"]),
+            source=_site(mig["source"], base),
+            target=_site(mig["target"], base),
             cutover=mig.get("cutover", ""),
             notes=mig.get("notes", ""),
         ),

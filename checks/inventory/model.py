@@ -28,9 +28,32 @@ def parse_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
 
 
 @dataclass(frozen=True)
+class HostSource:
+    """Staging hosts that are only known when a run starts: an Ansible inventory group, or the pods
+    a kubectl selector matches (resolved by checks/probing/hostsources.py, never by the loader)."""
+
+    kind: str  # ansible | kubectl
+    path: str = ""  # ansible: the inventory path, resolved against the inventory's folder
+    group: str = ""  # ansible: the group ('' = all)
+    pool: str = ""  # the pool findings name ('' = the group / the selector)
+    selector: str = ""  # kubectl
+    namespace: str = ""
+    context: str = ""
+    container: str = ""
+    written: str = ""  # the path / selector as the inventory wrote it, for messages
+
+    @property
+    def pool_name(self) -> str:
+        return self.pool or self.group or self.selector or self.kind
+
+
+@dataclass(frozen=True)
 class Site:
     site: str
-    staging_hosts: tuple[str, ...] = ()
+    staging_hosts: tuple[str, ...] = ()  # host specs written in the inventory (pool members and exec: hosts too)
+    pools: tuple[tuple[str, str], ...] = ()  # (host spec, pool name) for hosts listed in a pool
+    host_sources: tuple[HostSource, ...] = ()  # resolved when a run starts
+    host_names: tuple[tuple[str, str], ...] = ()  # (host spec, name) for exec: hosts given a `name`
     egress_nat: bool = False
     nat_gateways: tuple = ()  # ipaddress networks: where this site's egress is translated
     network_mode: str = ""

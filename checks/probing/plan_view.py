@@ -182,3 +182,61 @@ def _addresses(n: int) -> str:
 
 def _ports(n: int) -> str:
     return ngettext("{n} port", "{n} ports", n).format(n=n)
+
+
+@dataclass
+class FleetPlanView:
+    """The plan over many staging hosts: one `PlanView` per host, and the totals of the whole run."""
+
+    phase: str
+    hosts: list  # (label, pool, PlanView)
+
+    def totals(self) -> dict:
+        views = [v for _l, _p, v in self.hosts]
+        sending = [c for v in views for c in v.contacts if c.sends]
+        return {"hosts": len(views), "probes": sum(len(v.contacts) for v in views),
+                "sending": len(sending), "not_run": sum(len(v.not_run) for v in views),
+                "results": sum(v.total for v in views), "addresses": len({c.address for c in sending}),
+                "ports": len({(c.protocol, c.port) for c in sending if c.port})}
+
+    def to_dict(self) -> dict:
+        return {"phase": self.phase, "totals": self.totals(),
+                "hosts": [dict(v.to_dict(), name=name, pool=pool or None) for name, pool, v in self.hosts]}
+
+    def summary(self) -> str:
+        t = self.totals()
+        return _("{phase} run from {hosts}: {probes} ({sending} sending) to {addresses} on {ports}").format(
+            phase=label("run_phase", self.phase),
+            hosts=ngettext("{n} staging host", "{n} staging hosts", t["hosts"]).format(n=t["hosts"]),
+            probes=_probes(t["probes"]), sending=t["sending"], addresses=_addresses(t["addresses"]),
+            ports=_ports(t["ports"]))
+
+    def lines(self) -> list[str]:
+        """Per host one line (and the whole plan of a host whose plan differs from the first's), the
+        first host's plan in full, then the totals of the run."""
+        out = [_("plan: {summary}").format(summary=self.summary())]
+        first = self.hosts[0][2] if self.hosts else None
+        for name, pool, view in self.hosts:
+            t = view.totals()
+            where = _("{host} (pool {pool})").format(host=name, pool=pool) if pool else name
+            out.append(_("  host {host}: {probes} ({sending} sending), {not_run} not run").format(
+                host=where, probes=_probes(t["probes"]), sending=t["sending"], not_run=t["not_run"]))
+        for index, (name, _pool, view) in enumerate(self.hosts):
+            if index == 0 or _shape(view) != _shape(first):
+                out.append("")
+                out.append(_("from {host}:").format(host=name) if index else
+                           _("from {host} (every other host runs the same plan unless shown below):").format(host=name))
+                out += ["  " + line for line in view.lines()[1:]]
+        t = self.totals()
+        out.append("")
+        out.append(_("run totals: {hosts}, {results} ({probes}, {not_run} not run); {addresses}, {ports}").format(
+            hosts=ngettext("{n} staging host", "{n} staging hosts", t["hosts"]).format(n=t["hosts"]),
+            results=ngettext("{n} result", "{n} results", t["results"]).format(n=t["results"]),
+            probes=_probes(t["probes"]), not_run=t["not_run"], addresses=_addresses(t["addresses"]),
+            ports=_ports(t["ports"])))
+        return out
+
+
+def _shape(view: PlanView) -> list:
+    return [(c.check, c.address, c.port, c.protocol, c.source_port) for c in view.contacts] + \
+        [(n["check"], n["dependency"], n["reason"]) for n in view.not_run]

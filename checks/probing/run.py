@@ -17,6 +17,7 @@ from typing import Callable, Optional
 from ..text.i18n import Msg
 from ..inventory.model import Inventory
 from .outcome import for_dependency
+from ..inventory.zones import ZoneMap
 from .plans import Plan, build_plan
 from ..store.records import ProbeResult
 from .transports import PythonMissing, TransportOptions, open_transport
@@ -36,9 +37,10 @@ def agent_source() -> str:
     return resources.files("migready.checks.probing").joinpath("agent.py").read_text(encoding="utf-8")
 
 
-def result_record(obj: dict) -> dict:
-    """An agent result line as the workspace stores it (the contract of `runs[].results[]`)."""
-    return for_dependency(ProbeResult.from_agent(obj).to_dict(), obj.get("meta") or {})
+def result_record(obj: dict, zones: Optional[ZoneMap] = None, phase: Optional[str] = None) -> dict:
+    """An agent result line as the workspace stores it (the contract of `runs[].results[]`); its status
+    judged for its dependency, in the inventory's zones when given (checks/probing/outcome.py)."""
+    return for_dependency(ProbeResult.from_agent(obj).to_dict(), obj.get("meta") or {}, zones, phase)
 
 
 def run_probes(
@@ -51,17 +53,19 @@ def run_probes(
     progress: Optional[Callable[[Progress], None]] = None,
     cancel: Optional[threading.Event] = None,
     save_interval: float = 1.0,
+    extra: Optional[dict] = None,
 ) -> dict:
     """Connect, run the whole plan in one agent session, return the stored run.
 
     Raises `TransportError` (message for people) when the host cannot be
     reached or refuses us; nothing is stored then.  Everything after the
-    connection is stored, whatever happens.
+    connection is stored, whatever happens.  `extra` goes into the run record
+    (a fan-out's id, the host's pool and name: checks/probing/fleet.py).
     """
     plan = build_plan(inventory, host, phase, jobs=jobs)
     total = len(plan.probes) + len(plan.unrunnable)
     with open_transport(host, options) as transport:
-        run = _new_run(workspace, inventory, plan, total)
+        run = _new_run(workspace, inventory, plan, total, extra)
         run_id, results = run["id"], run["results"]
         last_save = [time.monotonic()]
         ended = {"complete": False, "error": None}
@@ -71,7 +75,7 @@ def run_probes(
             if kind == "hello":
                 workspace.update_run(run_id, agent_version=obj.get("agent_version"), agent_python=obj.get("python"))
             elif kind == "result":
-                record = workspace.add_result(run_id, result_record(obj))
+                record = workspace.add_result(run_id, result_record(obj, ZoneMap.of(inventory), phase))
                 if record["check"] == "host_facts":
                     workspace.update_run(run_id, host_facts=record["data"])
                 if progress:
@@ -102,8 +106,22 @@ def run_probes(
     return run
 
 
-def _new_run(workspace: Workspace, inventory: Inventory, plan: Plan, total: int) -> dict:
+def record_unreachable(inventory: Inventory, host: str, phase: str, workspace: Workspace, error: str,
+                       jobs: int = 32, extra: Optional[dict] = None) -> dict:
+    """A host of a fan-out that could not be reached: a finished, incomplete run whose every planned
+    check is inconclusive with the reason, so the review sees the host and never counts it as checked."""
+    plan = build_plan(inventory, host, phase, jobs=jobs)
+    run = _new_run(workspace, inventory, plan, len(plan.probes) + len(plan.unrunnable), extra)
+    for result in _all_inconclusive(plan, "unreachable", error):
+        workspace.add_result(run["id"], result)
+    workspace.update_run(run["id"], unreachable=True)
+    workspace.finish_run(run["id"], False, error)
+    return run
+
+
+def _new_run(workspace: Workspace, inventory: Inventory, plan: Plan, total: int, extra: Optional[dict] = None) -> dict:
     return workspace.start_run({
+        **(extra or {}),
         "phase": plan.phase,
         "host": plan.host,
         "started": utc_now(),

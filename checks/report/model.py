@@ -23,11 +23,12 @@ from .. import __version__
 from ..text.i18n import SOURCE_LANGUAGE, language, translations_of
 from ..review.checklist import PHASES, Checklist, Item, waiver_status
 from ..review.compare import Comparison
-from ..inventory.model import Dependency, Inventory, Site
+from ..inventory.model import Inventory, Site
 from ..review.verdict import Review, regression_waiver, review
 from ..store.workspace import Workspace, utc_now
 from ..inventory.zones import ZoneMap
 from .evidence import change_entry, regression_entry, run_entry
+from ..review.entries import MAX_TARGETS, dependency_entry, item_entry  # noqa: F401 (the report's names too)
 from ..trust.provenance import standing
 from ..trust.signing import check_signature
 from .signoff import DEFAULT_ROLES, signoff_section
@@ -35,7 +36,6 @@ from .signoff import DEFAULT_ROLES, signoff_section
 FORMAT = "migready-report"
 REPORT_VERSION = 2  # 2: the sign-off policy and each run's digest and attestation are signed content
 NON_CONTENT = ("signoff", "generated", "digest", "words")  # never signed: see the module docstring
-MAX_TARGETS = 20  # a fleet lists its first targets and the total
 
 
 def build_report(inventory: Inventory, workspace: Workspace, today: _dt.date | None = None,
@@ -103,7 +103,8 @@ def content(inventory: Inventory, workspace: Workspace, result: Review, today: _
     counts = dict(checklist.counts())
     counts.update(items=len(checklist.items), blockers=sum(1 for i in checklist.items if i.blocker),
                   regressions=len(comparison.regressions))
-    compared = {r["id"] for r in (checklist.pre_run, checklist.post_run) if r}
+    compared = {i for r in (checklist.pre_run, checklist.post_run) if r
+                for i in (r.get("members") or [r["id"]])}  # a phase over many hosts: each host's run
     runs = []
     for run in workspace.runs:
         entry = run_entry(run)
@@ -121,7 +122,7 @@ def content(inventory: Inventory, workspace: Workspace, result: Review, today: _
         "format": FORMAT,
         "report_version": REPORT_VERSION,
         "verdict": {"verdict": verdict.verdict, "reasons": list(verdict.reasons),
-                    "warnings": list(verdict.warnings), "exit_code": verdict.exit_code},
+                    "warnings": list(verdict.warnings), "exit_code": verdict.exit_code, "probed": verdict.probed},
         "migration": migration_entry(inventory),
         "signoff_policy": {"required_roles": list(inventory.signoff_roles) or list(DEFAULT_ROLES),
                            "require_attested_runs": inventory.require_attested_runs},
@@ -193,29 +194,6 @@ def content_digest(report: dict) -> str:
 
 
 # -- pieces -------------------------------------------------------------------------------------
-
-
-def item_entry(item: Item) -> dict:
-    """A checklist item with its state and the evidence or person behind it."""
-    mark = item.mark and {k: item.mark.get(k) for k in ("state", "by", "note", "at")}
-    waiver = item.waiver and {k: item.waiver.get(k) for k in ("id", "by", "reason", "until")}
-    return {"id": item.id, "phase": item.phase, "title": item.title, "blocker": item.blocker,
-            "source": item.source, "dependency": item.dependency, "requirement": item.requirement,
-            "rule": item.rule, "incident": item.incident, "cleared_by": item.cleared_by,
-            "state": item.state, "base_state": item.base_state, "evidence": item.evidence,
-            "pre_evidence": item.pre_evidence, "mark": mark or None, "waiver": waiver or None,
-            "notes": list(item.waiver_notes)}
-
-
-def dependency_entry(dep: Dependency, inventory: Inventory) -> dict:
-    zone = inventory.zone_of(dep)
-    return {"ref": dep.ref, "name": dep.name, "kind": dep.kind, "device_type": dep.device_type,
-            "vendor": dep.vendor, "protocol": dep.protocol, "port": dep.effective_port,
-            "direction": dep.direction, "zone": zone.name if zone else dep.zone,
-            "zone_kind": zone.kind if zone else None, "source_port": dep.source_port,
-            "requires": list(dep.requires), "timeout_ms": dep.timeout_ms,
-            "targets": list(dep.targets[:MAX_TARGETS]), "targets_total": len(dep.targets),
-            "sample": dep.sample, "notes": dep.notes}
 
 
 def site_entry(site: Site) -> dict:

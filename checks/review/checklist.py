@@ -37,6 +37,32 @@ BLOCKING_SEVERITIES = ("blocker", "high")
 BY_POST_EVIDENCE = Msg("post-migration probe evidence")
 BY_HAND = Msg("manual")
 NO_RUN_YET = Msg("no run yet")
+NO_POST_RUN_YET = Msg("no post-migration probe run yet")
+# What clears a requirement that fails: the fix, then the evidence.  No placeholders: a lead reads it at 2 a.m.
+CLEARS = {
+    "reachable": Msg("open the path from the target site (routing, firewall, the peer's allow-list), "
+                     "then probe again: migready probe --phase post"),
+    "source_port_preserved": Msg("keep the source port on the way to the peer: exempt this path from the target "
+                                 "site's NAT (no natOutgoing / an SNAT exception for that network), then probe "
+                                 "again: migready probe --phase post"),
+    "no_nat": Msg("reach the peer without address translation (an SNAT exception for its network), "
+                  "then probe again: migready probe --phase post"),
+    "private_dns": Msg("make the name resolve into an internal zone from the target site (fix the resolver or "
+                       "hosts entry), or, if that address is internal, add its network to an internal zone "
+                       "of the inventory; then probe again: migready probe --phase post"),
+    "internal_route": Msg("route the traffic inside (fix the route or the name's answer) instead of through the "
+                          "site's NAT egress, or declare that egress in the inventory; then probe again: "
+                          "migready probe --phase post"),
+    "within_timeout": Msg("bring the latency under the timeout budget (a nearer path or peer), or raise "
+                          "timeout_ms in the inventory with the owner's agreement; then probe again: "
+                          "migready probe --phase post"),
+    "reverse_reachable": Msg("let the peer call back the service's new address (firewall, port forward, the "
+                             "address the peer registers), then probe again: migready probe --phase post"),
+}
+BASELINE_CLEARS = Msg("make the targets reachable from the source site, or correct the inventory, then probe "
+                      "again: migready probe --phase pre; or waive it (the comparison then has no baseline "
+                      "for those targets)")
+CONNECT_CHECKS = ("tcp_connect", "udp_exchange", "http")
 
 # Which requirements' evidence clears a flag; rules not listed are cleared by hand.
 FLAG_EVIDENCE = {
@@ -171,15 +197,18 @@ def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date 
             item.settle("pending", Msg("{run} from {host} is incomplete: {error}", run=run["id"], host=run["host"],
                                        error=run.get("error")))
         items.append(item)
+    baseline = baseline_item(pre)
+    if baseline is not None:
+        items.append(baseline)
 
     judged: dict[tuple[str, str], Item] = {}
     for dep in inventory.dependencies():
         for req in requirements_of(dep):
-            j = judge(req, dep, post, inventory)
+            j = judge(req, dep, post, inventory) if post is not None else Judgement("pending", NO_POST_RUN_YET)
             item = Item(f"req:{dep.ref}:{req}", "post-migration",
                         Msg("{ref}: {requirement}", ref=dep.ref, requirement=requirement_words(req)), True,
                         "requirement", dependency=dep.ref, requirement=req, evidence_backed=True,
-                        cleared_by=BY_POST_EVIDENCE)
+                        cleared_by=CLEARS.get(req, BY_POST_EVIDENCE) if j.state == "fail" else BY_POST_EVIDENCE)
             _set_evidence(item, j)
             if pre is not None:
                 before = judge(req, dep, pre, inventory)
@@ -236,6 +265,41 @@ def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date 
     return checklist
 
 
+def baseline_item(pre: dict | None) -> Item | None:
+    """The baseline itself: a complete pre run that could not reach some targets is no baseline for them.
+
+    Without this, a pre run that reached 3 of 6 targets read "baseline complete" and every later
+    comparison of those targets said nothing (fail -> fail is no regression).  Blocking; waivable,
+    since a peer may really be unreachable from the old site (a new device network)."""
+    if pre is None or not pre.get("complete"):
+        return None
+    outcome: dict[tuple, str] = {}
+    for r in pre.get("results") or ():
+        if r.get("check") not in CONNECT_CHECKS:
+            continue
+        key = (r.get("dependency"), r.get("target"))
+        status = r.get("probe_status") or r.get("status")
+        if status == "pass":
+            outcome.setdefault(key, "pass")
+        else:
+            outcome[key] = status if outcome.get(key) != "fail" else "fail"
+    failed = sorted(k for k, s in outcome.items() if s == "fail")
+    item = Item("baseline.pre", "pre-migration", Msg("Baseline reaches every target from the source site"), True,
+                "baseline", evidence_backed=True, cleared_by=BASELINE_CLEARS)
+    if not outcome:
+        return None
+    if failed:
+        shown_targets = ", ".join(f"{dep}: {target}" if target else str(dep) for dep, target in failed[:3])
+        more = len(failed) - 3
+        item.settle("fail", Msg("baseline broken: {n} of {total} targets unreachable from the source site "
+                                "({targets}{more})", n=len(failed), total=len(outcome), targets=shown_targets,
+                                more=Msg(" and {n} more", n=more) if more > 0 else ""))
+    else:
+        item.settle("pass", Msg("all {total} targets reached from the source site", total=len(outcome)))
+    item.evidence_digest = ",".join(f"{d}|{t}" for d, t in failed)
+    return item
+
+
 def fails_fast_items(inventory: Inventory, runs: list[dict], judged: dict) -> list[Item]:
     """One `fails_fast` item per service with dependencies to rehearse (incidents 2 and 3), cleared
     only by rehearsal runs among `runs` (those that may count: checks/trust/provenance.py); each dependency's part also goes into
@@ -246,7 +310,7 @@ def fails_fast_items(inventory: Inventory, runs: list[dict], judged: dict) -> li
                     Msg("{service}: the request path fails fast when a dependency is down (rehearsal)",
                         service=service), True,
                     "requirement", requirement=FAILS_FAST, evidence_backed=True,
-                    cleared_by=Msg("a rehearsal run: migready rehearse --dependency {service}/DEP", service=service))
+                    cleared_by=_rehearse_clears(service, parts))
         order = ("fail", "pending", "pass")
         worst = min(parts, key=lambda p: order.index(p.state))
         item.settle(worst.state, Joined("; ", [p.text for p in sorted(parts, key=lambda p: order.index(p.state))]))
@@ -258,6 +322,16 @@ def fails_fast_items(inventory: Inventory, runs: list[dict], judged: dict) -> li
             sub.evidence_digest = part.digest
             judged[(part.dependency, FAILS_FAST)] = sub
     return items
+
+
+def _rehearse_clears(service: str, parts) -> Msg:
+    """The rehearsal to run, naming the dependencies still to prove (never a placeholder)."""
+    todo = [p.dependency for p in parts if p.state != "pass"] or [p.dependency for p in parts]
+    commands = Joined("; ", [f"migready rehearse --dependency {ref}" for ref in todo[:3]])
+    if any(p.state == "fail" for p in parts):
+        return Msg("give the client a timeout so the request path fails fast, then rehearse again: {commands}",
+                   commands=commands)
+    return Msg("a rehearsal run: {commands}", commands=commands)
 
 
 DISCOVERY_KINDS = ("undocumented", "inbound")

@@ -29,6 +29,7 @@ from ..text.i18n import Joined, Msg, N_, _, ngettext, shown
 from ..inventory.model import Inventory
 from ..store.records import reflected
 from ..inventory.zones import INSIDE_KINDS, ZoneMap, word
+from .hosts import pair_across_hosts, phase_view
 
 CLASSES = ("regression", "inconclusive", "missing", "new", "fixed", "unchanged")
 SEVERITIES = ("regression", "warning", "info")
@@ -66,6 +67,12 @@ class Change:
     notes: list[Finding] = field(default_factory=list)
 
     @property
+    def host(self) -> Optional[str]:
+        """The staging host of the post result (else the pre's) when the phase ran on many hosts."""
+        side = (self.post if self.post is not None else self.pre) or {}
+        return side.get("host_name") or side.get("host")
+
+    @property
     def is_regression(self) -> bool:
         """A regression by status, or any regression-severity finding (also on a `new` pair)."""
         return self.classification == "regression" or any(f.severity == "regression" for f in self.notes)
@@ -74,7 +81,7 @@ class Change:
         return {"classification": self.classification, "regression": self.is_regression,
                 "dependency": self.dependency, "target": self.target, "check": self.check,
                 "pre": _side(self.pre), "post": _side(self.post),
-                "notes": [f.to_dict() for f in self.notes]}
+                "notes": [f.to_dict() for f in self.notes], **({"host": self.host} if self.host else {})}
 
 
 @dataclass
@@ -115,7 +122,8 @@ class Comparison:
                     lines.append(_("WARNING: {phase} run {run} is incomplete; checks it did not reach show as "
                                    "MISSING or NEW").format(phase=run["phase"], run=run["id"]))
         header = (_("CLASS"), _("DEPENDENCY"), _("CHECK"), _("TARGET"), _("PRE → POST"))
-        rows = [(_class_label(c), c.dependency or _("(host)"), c.check, c.target or "-",
+        rows = [(_class_label(c), c.dependency or _("(host)"), c.check,
+                 (c.target or "-") + (f" @ {c.host}" if c.host else ""),
                  f"{_status(c.pre)} → {_status(c.post)}") for c in self.changes]
         widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(4)]
         lines.append("")
@@ -157,6 +165,9 @@ def latest_runs(runs: list[dict]) -> tuple[Optional[dict], Optional[dict]]:
     """The latest complete run of each phase, else the latest incomplete one
     (compare_runs then lists it in `incomplete_runs`), else None."""
     def pick(phase: str) -> Optional[dict]:
+        view = phase_view(runs, phase)  # a phase probed on many hosts: all of them, as one run
+        if view is not None:
+            return view
         mine = [(r.get("started") or "", i, r) for i, r in enumerate(runs) if r.get("phase") == phase]
         complete = [t for t in mine if t[2].get("complete")]
         chosen = max(complete or mine, key=lambda t: t[:2], default=None)
@@ -177,6 +188,8 @@ def _pairs(pre: list[dict], post: list[dict]) -> list[tuple[Key, Optional[dict],
     path to (from) a zone, one per dependency, so a lone pre and a lone post reflect of one
     dependency are paired even when the reflector (its target) differs, e.g. none declared
     at pre time."""
+    if any("host" in r for r in (*pre[:1], *post[:1])):  # a phase over many hosts (checks/review/hosts.py)
+        return pair_across_hosts(pre, post, result_key, _PER_DEPENDENCY)
     index_pre, index_post = _index(pre), _index(post)
     pairs: list[tuple[Key, Optional[dict], Optional[dict]]] = []
     for key in dict.fromkeys([*index_pre, *index_post]):

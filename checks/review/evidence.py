@@ -77,6 +77,9 @@ def judge(requirement: str, dep: Dependency, run: dict | None, inventory: Invent
     judge_fn = _JUDGES.get(requirement)
     if judge_fn is None:
         return Judgement("pending", Msg("no probe proves '{requirement}'; mark it by hand", requirement=requirement))
+    if run.get("hosts"):  # a phase over many staging hosts: judged per host, naming the hosts
+        from .hosts import judge_over_hosts
+        return judge_over_hosts(judge_fn, dep, run, ZoneMap.of(inventory)) or _summarise([], requirement, None)
     return judge_fn(dep, run, ZoneMap.of(inventory))
 
 

@@ -5,17 +5,17 @@ is a regression of the reflect probe, a regression of the scale's own UDP
 exchange (the scale now answers ERR 266), three flags (MR001, MR002, MR003)
 and three requirements (reachable, source_port_preserved, no_nat).  Listing
 them as eight reasons with item ids buries the one sentence a lead needs.
-So the reasons are grouped: normally one root cause per dependency and
-requirement family (the network path, the timeout budget, the egress route,
-the callback...), the manual steps together, the sign-off together.  Each
-root cause carries its severity, one human sentence, the evidence lines
-under it (pre → post, each flow with its ports), the rule and incident, what
+So the findings (checks/review/findings.py) are grouped by the observation
+underneath them: one root cause per fault.  Each carries its state (the worst
+of its findings), one sentence naming the problem with its values (never the
+requirement it breaks), the evidence lines under it, which agree with that
+state (pre → post per flow, with its ports), the rule and incident, what
 clears it (`cleared_by`) and the waiver that covers it.  Item ids stay in
 `items` for `--format json` and the details pane.
 
-It reads the report dict (`checks/report/model.py`), the single source of
-every format, so the CLI, the banner and every report format group the same
-way and count the same number of root causes (`tally`).
+The review's entries and a report read back from JSON have the same shapes
+(checks/review/entries.py), so the CLI, the banner and every report format
+group the same way and count the same number of root causes (`tally`).
 """
 from __future__ import annotations
 
@@ -23,23 +23,16 @@ from dataclasses import asdict, dataclass, field
 
 from .. import collector
 from ..text.i18n import Joined, Msg, MsgN, N_, _, ngettext, shown
-from ..text.labels import requirement_id, requirement_words, term
+from ..text.labels import VOCABULARY, requirement_id, requirement_words, term
+from .findings import CHECK_FAMILY, NOT_PROBED, Finding, Status, findings_from
 
-# requirement / rule / probe check -> family: what kind of fault it is
-REQUIREMENT_FAMILY = {"reachable": "path", "source_port_preserved": "path", "no_nat": "path",
-                      "within_timeout": "timing", "internal_route": "egress", "private_dns": "egress",
-                      "reverse_reachable": "callback"}
-RULE_FAMILY = {"MR001": "path", "MR002": "path", "MR003": "path", "MR008": "path", "MR010": "path",
-               "MR004": "egress", "MR005": "timing", "MR006": "middleware", "MR007": "callback",
-               "MR009": "sampling"}
-CHECK_FAMILY = {"reflect": "path", "udp_exchange": "path", "tcp_connect": "path", "http": "path",
-                "route": "egress", "dns": "egress"}
 FAMILY_WORDS = {"path": N_("network path"), "timing": N_("timeout budget"), "egress": N_("egress route and DNS"),
                 "callback": N_("callback (inbound)"), "middleware": N_("middleware in the request path"),
                 "sampling": N_("fleet sampling"), "other": N_("checks")}
 STATE_ORDER = ("fail", "pending", "waived")
 SEVERITY_ORDER = ("blocker", "high", "medium", "low")
-MANUAL_SOURCES = ("template", "inventory")
+# Which finding names a fault best: what the evidence judged, then what changed, then what the rules foresaw.
+KIND_ORDER = ("requirement", "rehearsal", "regression", "baseline", "discovery", "run", "flag", "manual", "other")
 
 
 @dataclass
@@ -93,13 +86,13 @@ def from_report(report: dict) -> list[RootCause]:
         items.extend(phase.get("items") or ())
     regressions = (report.get("attention") or {}).get("regressions") or []
     site = ((report.get("migration") or {}).get("target") or {}).get("site") or Msg("the target site")
-    return group(items, regressions, changes, deps, site)
+    probed = any(r.get("compared") for r in report.get("runs") or ()) if "runs" in report else True
+    return group(findings_from(items, regressions, changes, probed), changes, deps, site)
 
 
 def from_review(inventory, result) -> list[RootCause]:
     """The same grouping from a `verdict.Review` (the window's banner), without building a report."""
-    from ..report.evidence import change_entry, regression_entry
-    from ..report.model import dependency_entry, item_entry
+    from .entries import change_entry, dependency_entry, item_entry, regression_entry
     from .verdict import regression_waiver
 
     checklist, comparison = result.checklist, result.comparison
@@ -115,7 +108,10 @@ def from_review(inventory, result) -> list[RootCause]:
         waiver = regression_waiver(checklist, change)
         regressions.append(dict(regression_entry(change), waived=waiver and
                                 {k: waiver.get(k) for k in ("id", "by", "reason", "until")}))
-    return group(items, regressions, changes, deps, inventory.migration.target.site or Msg("the target site"))
+    probed = checklist.pre_run is not None or checklist.post_run is not None
+    return group(findings_from(items, regressions, changes, probed), changes, deps,
+                 inventory.migration.target.site or Msg("the target site"),
+                 [d.ref for d in inventory.dependencies()])
 
 
 def blocker_tally(items) -> dict:
@@ -138,132 +134,157 @@ def signoff_gate(report: dict) -> str:
     return _("; ").join(parts)
 
 
-def group(items: list[dict], regressions: list[dict], changes: dict[str, list[dict]], deps: dict[str, dict],
-          site: str) -> list[RootCause]:
+def group(findings: list[Finding], changes: dict[str, list[dict]], deps: dict[str, dict],
+          site: str, refs: list[str] | None = None) -> list[RootCause]:
+    """One root cause per observation; the order a lead reads them in.  `refs`: every dependency of the
+    inventory (default: `deps`), so a name two services share is said with its service."""
     with collector.paused():  # thousands of Msg sentences: checks/collector.py
-        return _group(items, regressions, changes, deps, site)
-
-
-def _group(items: list[dict], regressions: list[dict], changes: dict[str, list[dict]], deps: dict[str, dict],
-           site: str) -> list[RootCause]:
-    buckets: dict[str, dict] = {}
-
-    def bucket(key: str, dependency: str | None, family: str) -> dict:
-        found = buckets.get(key)
-        if found is None:
-            found = buckets[key] = {"dependency": dependency, "family": family, "items": [], "regressions": []}
-        return found
-
-    for item in items:
-        if not item.get("blocker") or item.get("state") not in STATE_ORDER:
-            continue
-        dep = item.get("dependency")
-        if dep and item.get("source") in ("requirement", "flag"):
-            family = (REQUIREMENT_FAMILY.get(item.get("requirement") or "")
-                      or RULE_FAMILY.get(item.get("rule") or "") or "other")
-            bucket(f"{dep}:{family}", dep, family)["items"].append(item)
-        elif item.get("source") in MANUAL_SOURCES:
-            bucket(f"manual:{item['state']}", None, "manual")["items"].append(item)
-        elif item.get("source") == "run":
-            bucket("runs", None, "runs")["items"].append(item)
-        else:  # discovery findings and anything else: one each
-            bucket(item["id"], dep, item.get("source") or "other")["items"].append(item)
-    for reg in regressions:
-        dep = reg.get("dependency")
-        entry = _change(changes.get(dep or "", []), reg)
-        family = _change_family(reg, entry)
-        bucket(f"{dep}:{family}" if dep else f"host:{reg.get('check')}", dep, family)["regressions"].append(
-            dict(reg, entry=entry))
-
-    causes = [_cause(key, b, deps.get(b["dependency"] or ""), site, changes.get(b["dependency"] or "", []))
-              for key, b in buckets.items()]
-    causes.sort(key=lambda c: (STATE_ORDER.index(c.state), c.family in ("manual", "signoff"),
-                               -c.regressions, _severity_rank(c.severity)))
-    return causes
+        buckets: dict[str, list[Finding]] = {}
+        for f in findings:
+            buckets.setdefault(f.observation, []).append(f)
+        names: dict[str, int] = {}
+        for ref in refs if refs is not None else deps:
+            name = ref.rsplit("/", 1)[-1]
+            names[name] = names.get(name, 0) + 1
+        causes = [_cause(key, fs, deps, names, site, changes) for key, fs in buckets.items()]
+        causes.sort(key=lambda c: (STATE_ORDER.index(c.state), c.family in ("manual", "signoff"),
+                                   -c.regressions, _severity_rank(c.severity)))
+        return causes
 
 
 def _severity_rank(severity: str) -> int:
     return SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
 
 
-def _change(entries: list[dict], reg: dict) -> dict | None:
-    return next((e for e in entries if e.get("check") == reg.get("check") and e.get("target") == reg.get("target")),
-                None)
+# Within one fault, the requirement nearest its cause: a rewritten port also breaks `reachable`, not the reverse.
+REQUIREMENT_ORDER = ("source_port_preserved", "no_nat", "internal_route", "private_dns", "reverse_reachable",
+                     "fails_fast", "within_timeout", "reachable")
+REQUIREMENT_CHECKS = {"reachable": ("tcp_connect", "udp_exchange", "http"), "within_timeout": ("tcp_connect",
+                      "udp_exchange", "http"), "source_port_preserved": ("reflect",), "no_nat": ("reflect",),
+                      "private_dns": ("dns",), "internal_route": ("route", "dns"), "reverse_reachable": ("callback",)}
 
 
-def _change_family(reg: dict, entry: dict | None) -> str:
-    kinds = {f.get("kind") for f in (entry or {}).get("findings") or () if f.get("severity") == "regression"}
-    if kinds and kinds <= {"latency_up"}:
-        return "timing"
-    return CHECK_FAMILY.get(reg.get("check") or "", "other")
+def _rank(f: Finding) -> tuple:
+    kind = KIND_ORDER.index(f.kind) if f.kind in KIND_ORDER else len(KIND_ORDER)
+    req = REQUIREMENT_ORDER.index(f.requirement) if f.requirement in REQUIREMENT_ORDER else len(REQUIREMENT_ORDER)
+    return STATE_ORDER.index(f.status.value), kind, req
 
 
-def _state(b: dict) -> str:
-    states = [i["state"] for i in b["items"]]
-    states += ["waived" if r.get("waived") else "fail" for r in b["regressions"]]
-    return min(states, key=STATE_ORDER.index)
+def _best(findings: list[Finding]) -> Finding:
+    """The finding that names the fault: the worst state, then the most concrete kind, then the requirement
+    nearest the cause."""
+    return min(findings, key=_rank)
 
 
-def _cause(key: str, b: dict, dep: dict | None, site: str, dep_changes: list[dict]) -> RootCause:
-    items, regs = b["items"], b["regressions"]
-    state = _state(b)
-    flags = [i for i in items if i.get("source") == "flag"]
-    severity = "blocker"
-    rules = sorted({i["rule"] for i in items if i.get("rule")})
-    incidents = sorted({i["incident"] for i in items if i.get("incident")})
+def _label(ref: str | None, deps: dict[str, dict], names: dict[str, int]) -> str:
+    """A dependency as a headline names it: its name, or service/name when several services share it."""
+    if not ref:
+        return ""
+    name = ref.rsplit("/", 1)[-1]
+    return ref if names.get(name, 0) > 1 else name
+
+
+def _rule_line(findings: list[Finding]) -> str:
+    rules = sorted({f.rule for f in findings if f.rule and f.rule.startswith("MR")})
+    incidents = sorted({f.incident for f in findings if f.incident})
     said = Msg("incident {incidents}", incidents=", ".join(map(str, incidents))) if incidents else ""
     if rules:
-        rule = Msg("{rules} ({incident})", rules=", ".join(rules), incident=said) if said else ", ".join(rules)
-    else:
-        rule = said
-    cleared = next((i.get("cleared_by") for i in sorted(flags, key=lambda i: (i.get("rule") != "MR002",))
-                    if i.get("cleared_by")), "") or next((i.get("cleared_by") for i in items if i.get("cleared_by")), "")
-    waivers = [i.get("waiver") for i in items if i.get("state") == "waived" and i.get("waiver")]
-    waivers += [r.get("waived") for r in regs if r.get("waived")]
+        return Msg("{rules} ({incident})", rules=", ".join(rules), incident=said) if said else ", ".join(rules)
+    reqs = sorted({f.requirement for f in findings if f.requirement})
+    if reqs and said:
+        return Msg("requirement {requirements} ({incident})", requirements=", ".join(reqs), incident=said)
+    return said
+
+
+def _cleared_by(findings: list[Finding], best: Finding) -> str:
+    """What clears it: the failing requirement's fix, else the rule's, else what the best finding says."""
+    for f in sorted(findings, key=lambda f: (f.status is not Status.FAIL, f.kind not in ("requirement", "rehearsal"),
+                                             _rank(f), f.rule != "MR002")):
+        if f.cleared_by and f.cleared_by != BY_POST_EVIDENCE_ID:
+            return f.cleared_by
+    return best.cleared_by
+
+
+BY_POST_EVIDENCE_ID = "post-migration probe evidence"  # the pending requirement's generic line (checklist.py)
+
+
+def _cause(key: str, findings: list[Finding], deps: dict[str, dict], names: dict[str, int], site: str,
+           changes: dict[str, list[dict]]) -> RootCause:
+    state = min((f.status.value for f in findings), key=STATE_ORDER.index)
+    best = _best(findings)
+    family = best.family
+    regs = [f for f in findings if f.kind == "regression"]
+    waivers = [f.waiver for f in findings if f.status is Status.WAIVED and f.waiver]
     waiver = waivers[0] if waivers and state == "waived" else None
     if waiver:
         waiver = {k: waiver.get(k) for k in ("by", "reason", "until") if waiver.get(k) is not None}
-    family = b["family"]
-    cause = RootCause(key=key, state=state, severity=severity, headline="", rule=rule, cleared_by=cleared,
-                      waiver=waiver, dependency=b["dependency"], family=family,
-                      items=[i["id"] for i in items], regressions=len(regs))
+    dependency = best.dependency if key.startswith(f"{best.dependency}:") else None
+    cause = RootCause(key=key, state=state, severity="blocker", headline="", rule=_rule_line(findings),
+                      cleared_by=_cleared_by(findings, best), waiver=waiver, dependency=dependency,
+                      family=family, items=[f.id for f in findings if f.kind != "regression"],
+                      regressions=len(regs))
+    if key == NOT_PROBED:
+        reqs = sum(1 for f in findings if f.kind == "requirement")
+        cause.family = "runs"
+        cause.headline = MsgN("not probed yet: {n} requirement waits for the first probe runs",
+                              "not probed yet: {n} requirements wait for the first probe runs", reqs)
+        cause.evidence = [f.problem for f in findings if f.kind == "run" and f.problem]
+        cause.cleared_by = Msg("probe from the source site, then from the target site after the move: "
+                               "migready probe --phase pre, then migready probe --phase post")
+        return cause
     if family == "manual":
+        n = len(findings)
         if state == "pending":
-            cause.headline = MsgN("{n} manual step not marked yet", "{n} manual steps not marked yet", len(items))
+            cause.headline = MsgN("{n} manual step not marked yet", "{n} manual steps not marked yet", n)
         elif state == "fail":
-            cause.headline = MsgN("{n} manual step fail", "{n} manual steps fail", len(items))
+            cause.headline = MsgN("{n} manual step fail", "{n} manual steps fail", n)
         else:
-            cause.headline = MsgN("{n} manual step waived", "{n} manual steps waived", len(items))
-        cause.evidence = [i.get("title") or i["id"] for i in items]
+            cause.headline = MsgN("{n} manual step waived", "{n} manual steps waived", n)
+        cause.evidence = [f.title or f.id for f in findings]
         cause.cleared_by = Msg("mark each step pass or n/a with the reason (migready mark, or the Checklist page)")
         return cause
-    if family == "runs":
-        cause.headline = Joined("; ", [Msg("{title}: {evidence}", title=_first_sentence(i.get("title") or i["id"]),
-                                           evidence=i.get("evidence")) for i in items])
-        cause.cleared_by = items[0].get("cleared_by") or ""
+    if family in ("runs", "baseline"):
+        cause.headline = Joined("; ", [_first_sentence(f.problem) if f.kind == "baseline" else
+                                       Msg("{title}: {evidence}", title=_first_sentence(f.title or f.id),
+                                           evidence=f.problem) for f in findings])
         return cause
-    if dep is None and not b["dependency"]:
-        first = items[0] if items else None
-        cause.headline = (first.get("title") if first else _regression_sentence(regs[0])) or key
-        cause.evidence = [first.get("evidence")] if first and first.get("evidence") else []
+    if best.kind == "rehearsal" or key.startswith("service:"):
+        service = best.service or key.split(":")[1]
+        cause.headline = _service_headline(service, findings, state)
+        cause.evidence = [Msg("{what}: {evidence}", what=requirement_id(f.requirement) if f.requirement else
+                              (f.rule or f.id), evidence=f.problem)
+                          for f in findings if f.kind in ("rehearsal",) and f.problem] or \
+            [f.problem for f in findings if f.problem]
         return cause
-    name = (dep or {}).get("name") or (b["dependency"] or "").rsplit("/", 1)[-1]
-    cause.headline = _headline(name, family, items, regs, dep_changes, site, state)
-    cause.evidence = _evidence(family, items, regs, dep_changes, dep)
+    if not dependency:
+        cause.headline = best.problem or best.title or key
+        cause.evidence = [f.problem for f in findings if f.kind != best.kind and f.problem]
+        return cause
+    label = _label(dependency, deps, names)
+    dep_changes = changes.get(dependency, [])
+    cause.headline = _headline(label, family, findings, best, dep_changes, site, state)
+    cause.evidence = _evidence(family, findings, best, dep_changes, deps.get(dependency), state)
     return cause
+
+
+def _service_headline(service: str, findings: list[Finding], state: str) -> str:
+    rehearsal = next((f for f in findings if f.kind == "rehearsal"), None)
+    if state == "fail" and rehearsal is not None and rehearsal.status is Status.FAIL:
+        return Msg("{service}: the request path does not fail fast when a dependency is down: {evidence}",
+                   service=service, evidence=_first_sentence(rehearsal.problem))
+    if state == "waived":
+        return Msg("{service}: fail-fast rehearsal waived", service=service)
+    return Msg("{service}: fail-fast not rehearsed yet ({evidence})", service=service,
+               evidence=_first_sentence((rehearsal or findings[0]).problem))
 
 
 def _first_sentence(text: str) -> str:
     return text if ";" not in text else text.split(";")[0]  # a whole sentence stays a Msg
 
 
-def _regression_sentence(reg: dict) -> str:
-    return Joined("; ", reg.get("findings") or ()) or Msg("{check} regressed", check=reg.get("check"))
-
-
-def _headline(name: str, family: str, items: list[dict], regs: list[dict], dep_changes: list[dict],
+def _headline(name: str, family: str, findings: list[Finding], best: Finding, dep_changes: list[dict],
               site: str, state: str) -> str:
-    if family == "path":
+    if family == "path" and state == "fail":
         reflect = next((c for c in dep_changes if c.get("check") == "reflect" and c.get("post")), None)
         post = (reflect or {}).get("post") or {}
         local = _port(post.get("local"))
@@ -271,23 +292,17 @@ def _headline(name: str, family: str, items: list[dict], regs: list[dict], dep_c
             return Msg("{name}: source port {port} rewritten by NAT at {site}", name=name, port=local, site=site)
         if post.get("nat") is True:
             return Msg("{name}: source address translated by NAT at {site}", name=name, site=site)
-    failing = [i for i in items if i["state"] == "fail"]
-    if regs and not failing:
-        return Msg("{name}: {what}", name=name, what=_regression_sentence(regs[0]))
-    if failing:
-        if failing[0].get("requirement"):
-            return Msg("{name}: {requirement} fails at {site}", name=name,
-                       requirement=requirement_words(failing[0]["requirement"]), site=site)
-        what = failing[0].get("rule") or ""
-        return Msg("{name}: {what}", name=name, what=failing[0].get("title") or what.replace("_", " "))
-    reqs = sorted({requirement_words(i["requirement"]) for i in items if i.get("requirement")}) or \
-        sorted({i.get("rule") or "" for i in items})
+    if state == "fail":
+        return Msg("{name}: {problem}", name=name, problem=best.problem or best.title)
+    reqs = sorted({requirement_words(f.requirement) for f in findings if f.requirement}) or \
+        sorted({f.rule or "" for f in findings})
     word = FAMILY_WORDS.get(family)
     what = Msg(word) if word else family
     listed = Joined(", ", [r for r in reqs if r])
     if state == "waived":
         return Msg("{name}: {what} waived ({requirements})", name=name, what=what, requirements=listed)
-    return Msg("{name}: {what} not proven yet ({requirements})", name=name, what=what, requirements=listed)
+    return Msg("{name}: {what} not proven yet ({requirements}): {why}", name=name, what=what, requirements=listed,
+               why=best.problem or best.title)
 
 
 def _port(endpoint: str | None) -> str | None:
@@ -296,30 +311,42 @@ def _port(endpoint: str | None) -> str | None:
     return endpoint.rsplit(":", 1)[1]
 
 
-def _evidence(family: str, items: list[dict], regs: list[dict], dep_changes: list[dict],
-              dep: dict | None) -> list[str]:
-    """Pre -> post per flow (the probe, its target and ports); item evidence when nothing was compared."""
-    lines = []
-    shown = set()
+def _evidence(family: str, findings: list[Finding], best: Finding, dep_changes: list[dict],
+              dep: dict | None, state: str) -> list[str]:
+    """Pre -> post per flow of this fault, only flows that agree with its state (a failing root cause never
+    stands on pass -> pass lines); then each other requirement that fails with it, in its own words."""
+    lines, shown_flows = [], set()
     for change in dep_changes:
-        if CHECK_FAMILY.get(change.get("check") or "") != family and not (
-                family == "timing" and change.get("check") in ("tcp_connect", "udp_exchange", "http")):
+        check = change.get("check") or ""
+        if CHECK_FAMILY.get(check) != family and not (
+                family == "timing" and check in ("tcp_connect", "udp_exchange", "http")):
             continue
         post = change.get("post") or {}
-        if not (change.get("regression") or post.get("status") == "fail"):
+        post_status = post.get("status")
+        if state == "fail":
+            agrees = post_status == "fail" or (change.get("regression") and any(
+                f.get("severity") == "regression" for f in change.get("findings") or ()))
+        else:
+            agrees = post_status not in ("pass", None) or change.get("regression")
+        if not agrees:
             continue
-        lines.append(_flow_line(change, dep))
-        shown.add((change.get("check"), change.get("target")))
-    for reg in regs:
-        if (reg.get("check"), reg.get("target")) not in shown:
-            lines.append(Msg("{check} {target}: {what}", check=reg.get("check"), target=reg.get("target") or "",
-                             what=_regression_sentence(reg)))
-    if not lines:
-        for item in items:
-            if item.get("evidence") and item["state"] != "pass":
-                what = requirement_id(item["requirement"]) if item.get("requirement") else \
-                    item.get("rule") or item["id"]
-                lines.append(Msg("{what}: {evidence}", what=what, evidence=item["evidence"]))
+        line = _flow_line(change, dep)  # over many staging hosts, each flow says whose it is (review/hosts.py)
+        lines.append(Msg("{flow} on {host}", flow=line, host=change["host"]) if change.get("host") else line)
+        shown_flows.add((check, change.get("target")))
+    for f in findings:
+        if f.kind == "regression" and (f.check, f.target) not in shown_flows:
+            lines.append(Msg("{check} {target}: {what}", check=f.check, target=f.target or "", what=f.problem))
+    for f in findings:
+        if f is best or f.kind not in ("requirement", "rehearsal") or not f.problem:
+            continue
+        if (f.status.value != state and state == "fail") or \
+                any(check in REQUIREMENT_CHECKS.get(f.requirement or "", ()) for check, _t in shown_flows):
+            continue  # a flow above already says it, with its values
+        what = requirement_id(f.requirement) if f.requirement else f.rule or f.id
+        lines.append(Msg("{what}: {evidence}", what=what, evidence=f.problem))
+    if not lines and best.kind in ("requirement", "rehearsal") and best.problem and state != "fail":
+        lines.append(Msg("{what}: {evidence}", what=requirement_id(best.requirement) if best.requirement else best.id,
+                         evidence=best.problem))
     return lines
 
 
@@ -362,10 +389,20 @@ def _side(side: dict) -> str:
     if not side:
         return Msg("none")
     status = side.get("status") or "inconclusive"
-    detail = side.get("detail") or side.get("reason") or ""
+    detail = side.get("detail") or ""
+    reason = side.get("reason")
+    if status == "fail" and reason in JUDGED_REASONS:  # the probe answered; the core judged it bad: say why
+        said = Msg(VOCABULARY["reason"][reason])
+        detail = Msg("{reason}: {detail}", reason=said, detail=detail) if detail else said
+    detail = detail or reason or ""
     if status == "pass" or not detail:
         return term("status", status)
     return Msg("{status} ({detail})", status=term("status", status), detail=detail)
+
+
+# The reasons checks/probing/outcome.py gives a probe that answered but is bad for its dependency.
+JUDGED_REASONS = ("port_rewritten", "address_translated", "resolves_public", "resolves_external", "leaves_via_nat",
+                  "over_budget")
 
 
 def lines(causes: list[RootCause], limit_evidence: int = 3) -> list[str]:

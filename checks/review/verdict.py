@@ -31,13 +31,15 @@ class Verdict:
     reasons: list[str]
     warnings: list[str] = field(default_factory=list)
     counts: dict = field(default_factory=dict)
+    probed: bool = True  # False while no run counts as evidence: the window says "not probed yet", not NO-GO
 
     @property
     def exit_code(self) -> int:
         return EXIT_CODES[self.verdict]
 
     def to_dict(self) -> dict:
-        return {"verdict": self.verdict, "reasons": self.reasons, "warnings": self.warnings, "counts": self.counts}
+        return {"verdict": self.verdict, "reasons": self.reasons, "warnings": self.warnings, "counts": self.counts,
+                "probed": self.probed}
 
 
 @dataclass
@@ -97,7 +99,8 @@ def decide(inventory: Inventory, workspace: Workspace, checklist: Checklist, com
     if blocking:
         order = ("regression", "blocker failed", "blocker pending")
         blocking.sort(key=lambda r: next(i for i, prefix in enumerate(order) if r.startswith(prefix)))
-        return Verdict(NO_GO, blocking + waived, warnings, counts)
+        probed = checklist.pre_run is not None or checklist.post_run is not None
+        return Verdict(NO_GO, blocking + waived, warnings, counts, probed)
     if waived:
         return Verdict(GO_WITH_WAIVERS, waived, warnings, counts)
     blockers = sum(1 for i in checklist.items if i.blocker)
@@ -123,11 +126,23 @@ def regression_waiver(checklist: Checklist, change) -> dict | None:
     """The waiver excusing a regression: its dependency's requirement items that the changed
     probe proves and that do not pass must all be waived (by item or dependency waivers)."""
     proves = set((change.post or change.pre or {}).get("proves") or ())
-    covering = [i for i in checklist.items if i.source == "requirement" and i.dependency == change.dependency
-                and i.requirement in proves and i.base_state != "pass"]
+    covering = [i for i in _open_requirements(checklist).get(change.dependency, ()) if i.requirement in proves]
     if covering and all(i.state == "waived" for i in covering):
         return covering[0].waiver
     return None
+
+
+def _open_requirements(checklist: Checklist) -> dict:
+    """Requirement items that do not pass, by dependency, indexed once per checklist: a review with
+    thousands of regressions scanned every item for each one (issue 27: the review grew as the square)."""
+    index = getattr(checklist, "_open_requirements", None)
+    if index is None:
+        index = {}
+        for i in checklist.items:
+            if i.source == "requirement" and i.base_state != "pass":
+                index.setdefault(i.dependency, []).append(i)
+        checklist._open_requirements = index
+    return index
 
 
 # -- what people do ---------------------------------------------------------------------------

@@ -32,7 +32,9 @@ VOCABULARY = {
     "scope": {"item": N_("item"), "dependency": N_("dependency")},
     # why a probe that answered is bad for its dependency (checks/probing/outcome.py, a result's `reason`)
     "reason": {"port_rewritten": N_("source port rewritten"), "address_translated": N_("address translated"),
-               "resolves_public": N_("resolves to a public address"), "over_budget": N_("over the timeout budget")},
+               "resolves_public": N_("resolves to a public address"),
+               "resolves_external": N_("resolves outside every internal zone"),
+               "leaves_via_nat": N_("leaves through the site's NAT"), "over_budget": N_("over the timeout budget")},
 }
 
 

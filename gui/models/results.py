@@ -25,7 +25,8 @@ class ResultsModel(TableModel):
         Column(QT_TRANSLATE_NOOP("Column", "Dependency"),
                lambda r: style.dependency(r.get("dependency")), tip=lambda r: r.get("dependency")),
         Column(QT_TRANSLATE_NOOP("Column", "Check"), lambda r: r.get("check") or ""),
-        Column(QT_TRANSLATE_NOOP("Column", "Target"), lambda r: r.get("target") or "—"),
+        Column(QT_TRANSLATE_NOOP("Column", "Target"), lambda r: (r.get("target") or "—") + (
+            f" @ {r.get('host_name') or r['host']}" if r.get("host") else "")),  # a phase over many hosts
         Column(QT_TRANSLATE_NOOP("Column", "ms"),
                _latency, sort=lambda r: r.get("latency_ms") if isinstance(r.get("latency_ms"), (int, float))
                else -1.0, align_right=True,

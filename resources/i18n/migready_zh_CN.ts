@@ -915,6 +915,25 @@
     </message>
 </context>
 <context>
+    <name>HostMatrix</name>
+    <message>
+        <source>Click a cell for its evidence: every result of that dependency on that host.</source>
+        <translation>点击单元格查看证据：该依赖在该主机上的每个结果。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{dependency}&lt;/b&gt; on &lt;b&gt;{host}&lt;/b&gt; ({pool})</source>
+        <translation>&lt;b&gt;{dependency}&lt;/b&gt;，在 &lt;b&gt;{host}&lt;/b&gt; 上（{pool}）</translation>
+    </message>
+    <message>
+        <source>no pool</source>
+        <translation>无池</translation>
+    </message>
+    <message>
+        <source>No result from this host.</source>
+        <translation>此主机没有结果。</translation>
+    </message>
+</context>
+<context>
     <name>Interaction</name>
     <message>
         <source>Inventories (*.yaml *.yml);;All files (*)</source>
@@ -1508,6 +1527,22 @@
         <translation>预发主机：</translation>
     </message>
     <message>
+        <source>Results</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>By host</source>
+        <translation>按主机</translation>
+    </message>
+    <message>
+        <source>Every dependency on every staging host of the phase: click a cell for its evidence</source>
+        <translation>本阶段每台预发主机上的每个依赖：点击单元格查看证据</translation>
+    </message>
+    <message>
+        <source>every staging host of the phase</source>
+        <translation>本阶段的每台预发主机</translation>
+    </message>
+    <message>
         <source> of the {side} site &lt;b&gt;{site}&lt;/b&gt;</source>
         <translation>（{side}站点 &lt;b&gt;{site}&lt;/b&gt;）</translation>
     </message>
@@ -1558,6 +1593,10 @@
     <message>
         <source>Connecting to {host}…</source>
         <translation>正在连接 {host}…</translation>
+    </message>
+    <message>
+        <source>every staging host</source>
+        <translation>每台预发主机</translation>
     </message>
     <message>
         <source>Cancelling: the results that arrived are kept…</source>
@@ -1997,6 +2036,10 @@ Apply these rules on {host} now?</source>
     <message>
         <source>Open an inventory to start.</source>
         <translation>打开清单即可开始。</translation>
+    </message>
+    <message>
+        <source>Not probed yet</source>
+        <translation>尚未探测</translation>
     </message>
     <message>
         <source>nothing open</source>

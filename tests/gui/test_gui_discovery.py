@@ -157,4 +157,4 @@ def test_importing_an_aws_export_zip_says_what_was_read_and_left_out(qtbot, disc
     assert "Import: read 11 rows: 8 used (4 peers); left out: 3 loopback rows" in page.state.text()
     record = window.session.workspace.data["discoveries"][-1]
     assert record["observation"]["imported"]["used"] == 8 and record["observation"]["server"] == "192.0.2.10"
-    assert any(r[0] == "undocumented" and r[2] == "203.0.113.202" for r in rows(page))
+    assert any(r[0] == "inbound" and r[2] == "203.0.113.202" for r in rows(page))  # an undeclared caller

@@ -90,7 +90,7 @@ def test_main_window_menus_rail_and_banner_speak_chinese(zh_window):
     assert rail[0].endswith("清单") and rail[1].endswith("风险标记") and rail[6].endswith("签字确认与报告")
     assert "依赖发现" in rail[7] and "演练" in rail[8]
     assert "尚未运行" in w.rail.item(2).text()  # the pre-migration step's hint
-    assert w.banner.verdict.text().endswith("不放行")  # no runs yet: the glossary's word for NO-GO
+    assert w.banner.verdict.text() == "尚未探测"  # no runs yet: not probed, not a red NO-GO (issue 22)
     assert w.banner.more.text() == "为什么？▸"
     assert w.actions["go_signoff"].text() == "签字确认与报告"
 

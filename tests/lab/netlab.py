@@ -170,7 +170,7 @@ def owner(prefix: str) -> Optional[int]:
 
 
 def _ours(ns: str, prefix: Optional[str] = None) -> bool:
-    match = re.fullmatch(r"(mr[0-9]{1,3})-(%s)" % "|".join(ROLES), ns)
+    match = re.fullmatch(r"(mr[0-9]{1,3})-(%s|node[0-9]{1,3})" % "|".join(ROLES), ns)  # node*: fleetlab.py
     return bool(match) and (prefix is None or match.group(1) == prefix)
 
 

@@ -140,10 +140,10 @@ def test_discover_over_ssh_finds_undocumented_and_inbound(lab, tmp_path):
     callback = findings[("inbound", printer, "inbound", CALLBACK_PORT)]  # listed as an outbound printer, calls back in
     assert callback["severity"] == "high" and callback["dependency"] == "scale-adapter/printers"
     assert (callback["peer"]["direction"], callback["peer"]["port"]) == ("inbound", CALLBACK_PORT)
-    stranger = findings[("undocumented", store, "inbound", CALLBACK_PORT)]
+    stranger = findings[("inbound", store, "inbound", CALLBACK_PORT)]  # calls in, listed nowhere: an undeclared caller
     assert stranger["severity"] == "high" and stranger["peer"]["direction"] == "inbound"
     listeners = [f for f in comparison["findings"] if f["kind"] == "unused-listener"]
-    assert any(f["listener"]["port"] == CALLBACK_PORT for f in listeners)
+    assert not any(f["listener"]["port"] == CALLBACK_PORT for f in listeners)  # the callers say it: one finding
     unseen = [f for f in comparison["findings"] if f["kind"] == "unseen"]
     matched = {m["peer"]["remote_ip"] for m in comparison["matched"]}
     for address, _ in lab.printers:  # listed: seen only if an earlier lab test connected (TIME_WAIT)
@@ -160,7 +160,7 @@ def test_discover_over_ssh_finds_undocumented_and_inbound(lab, tmp_path):
     assert f"ssh://root@{lab.old}:22" in draft.read_text(encoding="utf-8").splitlines()[1]
 
     [record] = Workspace.load(ws).data["discoveries"]
-    assert record["observation"]["source"] == "live" and record["comparison"]["kinds"]["inbound"] == 1
+    assert record["observation"]["source"] == "live" and record["comparison"]["kinds"]["inbound"] == 2
 
     # what discovery saw is now in the review: the undocumented scale blocks the verdict until it is listed
     verdict = migready_in_ops(lab, "verdict", ws, "--format", "json", timeout=60)
@@ -168,3 +168,58 @@ def test_discover_over_ssh_finds_undocumented_and_inbound(lab, tmp_path):
     reasons = json.loads(verdict.stdout)["reasons"]
     assert any(f"discovery:undocumented:udp:outbound:{scale_ip}:{scale_port}" in r for r in reasons), reasons
     assert any(f"discovery:inbound:tcp:inbound:{printer}:{CALLBACK_PORT}" in r for r in reasons), reasons
+
+
+def test_an_undeclared_caller_from_the_old_site_blocks_until_declared_or_waived(lab, tmp_path):
+    """Issue 22: discovery on the NEW site sees the old site calling in on a port no dependency declares
+    (incident 5's scheduler calling its workers back).  High; recorded in the workspace, the verdict is
+    NO-GO until the caller is declared in the inventory or the finding is waived."""
+    inventory = tmp_path / "lab.yaml"
+    inventory.write_text(INVENTORY.format(old=lab.old, new=lab.new,
+                                          printers=", ".join(a for a, _ in lab.printers)), encoding="utf-8")
+    ws = tmp_path / "new.migready.json"
+    helpers = []
+    try:
+        helpers.append(start(lab, "new", LISTENER, CALLBACK_PORT, LIFETIME_S))
+        helpers.append(start(lab, "old", CALLER, lab.old, lab.new, CALLBACK_PORT, LIFETIME_S))
+        out = migready_in_ops(
+            lab, "discover", inventory, "--host", f"ssh://root@{lab.new}:22", "--duration", "2",
+            "--interval", "0.5", "--identity", lab.client_key, "--known-hosts", lab.known_hosts,
+            "--ssh-config", "/dev/null", "--connect-timeout", "5", "--format", "json", "--workspace", ws,
+            timeout=60)
+    finally:
+        for proc in helpers:
+            proc.terminate()
+        for proc in helpers:
+            proc.wait(5)
+    assert out.returncode == 1, out.stdout + out.stderr  # high: the default --fail-on stops a pipeline
+    findings = json.loads(out.stdout)["comparison"]["findings"]
+    [caller] = [f for f in findings if (f["peer"] or {}).get("remote_ip") == lab.old
+                and (f["peer"] or {}).get("port") == CALLBACK_PORT]
+    assert (caller["kind"], caller["severity"], caller["incident"]) == ("inbound", "high", 5)
+    assert "undeclared caller" in caller["message"]
+    item = f"discovery:inbound:tcp:inbound:{lab.old}:{CALLBACK_PORT}"
+
+    verdict = migready_in_ops(lab, "verdict", ws, "--format", "json", timeout=60)
+    assert verdict.returncode == 1
+    reasons = json.loads(verdict.stdout)["reasons"]
+    assert any(r.startswith(f"blocker failed: {item}") for r in reasons), reasons
+
+    waived = migready_in_ops(lab, "waive", ws, item, "--by", "Lin Wei", "--reason", "the old scheduler, "
+                             "switched off at cutover", "--until", "2099-01-01", timeout=60)
+    assert waived.returncode == 0, waived.stdout + waived.stderr
+    reasons = json.loads(migready_in_ops(lab, "verdict", ws, "--format", "json", timeout=60).stdout)["reasons"]
+    assert not any(r.startswith(f"blocker failed: {item}") for r in reasons)
+    assert any(r.startswith(f"waived: {item}") for r in reasons), reasons
+
+    # declared instead: an inbound dependency for the caller, and the finding is gone from the review
+    inventory.write_text(inventory.read_text(encoding="utf-8") + f"""\
+      - name: scheduler
+        kind: service
+        protocol: tcp
+        host: {lab.old}
+        port: {CALLBACK_PORT}
+        direction: inbound
+""", encoding="utf-8")
+    items = migready_in_ops(lab, "checklist", ws, "--format", "json", timeout=60)
+    assert item not in {i["id"] for i in json.loads(items.stdout)["items"]}, items.stdout + items.stderr

@@ -161,11 +161,14 @@ def test_split_horizon_answer_in_the_external_zone_is_no_go_until_fixed(egress_l
                          encoding="utf-8")
     ws = tmp_path / "incident2.migready.json"
 
-    # Every probe passes from both sites, as in the incident (HTTP checks were green).
+    # Every probe answers from both sites, as in the incident (HTTP checks were green); after the move the
+    # DNS answer and the route are bad FOR THIS DEPENDENCY, and `probe` says so (issue 22: it said PASS).
     pre = probe(lab, inventory, "pre", ws)
     assert pre.returncode == 0, pre.stdout + pre.stderr
     post = probe(lab, inventory, "post", ws)
-    assert post.returncode == 0, post.stdout + post.stderr
+    assert post.returncode == 1, post.stdout + post.stderr
+    assert line(post.stdout, "dns").lstrip().startswith("FAIL") and line(post.stdout, "route").lstrip().startswith(
+        "FAIL") and line(post.stdout, "http").lstrip().startswith("PASS"), post.stdout
     # The results say where each answer and route lies, in the inventory's zones.
     assert line(pre.stdout, "dns").endswith(f"[{INTERNAL}, zone idc (internal)]"), pre.stdout
     assert line(post.stdout, "dns").endswith(f"[{EDGE}, zone ddos-edge (external)]"), post.stdout
@@ -183,6 +186,15 @@ def test_split_horizon_answer_in_the_external_zone_is_no_go_until_fixed(egress_l
     assert all(s in moved[0] for s in (COIN, NAME, f"{EDGE}, zone ddos-edge (external)",
                                        "moved into zone ddos-edge (external)",
                                        f"leaves via NAT gateway {NAT_GATEWAY} of site 'new'")), moved[0]
+    # The root cause names the address, the zone and the NAT site, cites the incident, and says what clears it.
+    text = migready_in_ops(lab, "verdict", ws).stdout
+    [headline] = [x for x in text.splitlines() if x.startswith("1. ")]
+    assert headline.startswith("1. [FAILED] coin-service: ") and all(
+        s in headline for s in (EDGE, "zone ddos-edge (external)", "site 'new'")), text
+    assert "pre pass → post pass" not in text and "incident 2" in text, text
+    assert "clears it: route the traffic inside" in text or "clears it: make the name resolve" in text, text
+    compared = migready_in_ops(lab, "compare", ws).stdout
+    assert not [x for x in compared.splitlines() if "REGRESSION" in x and "pass → pass" in x], compared
     judged = items(lab, ws)
     assert judged[f"req:{COIN}:private_dns"]["state"] == "fail"
     assert judged[f"req:{COIN}:internal_route"]["state"] == "fail"

@@ -21,6 +21,7 @@ from .hostspec import KNOWN_SCHEMES, HostSpec, parse_host
 _REGISTRY: dict[str, str] = {
     "local": ".local:LocalTransport",
     "ssh": ".ssh:SSHTransport",
+    "exec": ".exec:ExecTransport",
 }
 
 

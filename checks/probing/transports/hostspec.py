@@ -21,7 +21,7 @@ from typing import Any, Optional
 from ...text.i18n import N_, _
 from ...text.sanitize import host_problem
 
-KNOWN_SCHEMES: set[str] = {"ssh", "local"}
+KNOWN_SCHEMES: set[str] = {"ssh", "local", "exec"}
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
 _USER = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._@-]*\$?$")  # ops@corp.example@host is valid
 _FORMS = N_("ssh://[user@]host[:port] or local://")
@@ -37,6 +37,8 @@ class HostSpec:
     def __str__(self) -> str:
         if self.scheme == "local":
             return "local://"
+        if self.scheme == "exec":
+            return f"exec:{self.host}"
         host = f"[{self.host}]" if ":" in self.host else self.host
         user = f"{self.user}@" if self.user else ""
         port = f":{self.port}" if self.port is not None else ""
@@ -52,6 +54,8 @@ def parse_host(spec: str) -> HostSpec:
     if host_problem(spec.replace(" ", "")) or spec != spec.strip():
         raise ValueError(host_problem(spec))
     text = spec.strip()
+    if text.startswith("exec:") and not text.startswith("exec://"):
+        return HostSpec("exec", host=_exec_words(text[len("exec:"):], spec))
     scheme, sep, rest = text.partition("://")
     if not sep:
         raise ValueError(_("host spec {spec} has no scheme; write ssh://{text} (or local://)").format(
@@ -118,6 +122,25 @@ def _authority(text: str, spec: str) -> tuple[Optional[str], str, Optional[int]]
                 spec=repr(spec), port=repr(port_text)))
         port = int(port_text)
     return user, host, port
+
+
+def _exec_words(text: str, spec: str) -> str:
+    """`exec:` + an argv that starts python3 on the target (kubectl exec -i POD -- python3 -).
+    The words are split like a shell would split them, but never given to one."""
+    try:
+        words = shlex.split(text)
+    except ValueError as exc:
+        raise ValueError(_("host spec {spec}: the exec: argv does not split into words: {detail}").format(
+            spec=repr(spec), detail=exc)) from None
+    if len(words) < 2:
+        raise ValueError(_("host spec {spec}: exec: needs an argv that starts python3 on the target, "
+                           "e.g. exec:kubectl exec -i -n shop deploy/scale-adapter -- python3 -").format(spec=repr(spec)))
+    return shlex.join(words)
+
+
+def exec_argv(spec: HostSpec) -> list[str]:
+    """The argument list of an exec: host, as written."""
+    return shlex.split(spec.host)
 
 
 def parse_jump(entry: str) -> HostSpec:

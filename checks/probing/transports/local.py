@@ -33,13 +33,13 @@ class LocalTransport(Transport):
 
     def run_agent(self, agent_source: str, plan: dict, on_line: Callable[[dict], None],
                   cancel: Optional[threading.Event] = None) -> AgentOutcome:
-        payload = encode_agent_input(agent_source, plan)
+        argv, payload = self._agent_launch(agent_source, plan)
         try:
-            proc = subprocess.Popen(agent_argv(self.python), stdin=subprocess.PIPE,
+            proc = subprocess.Popen(argv, stdin=subprocess.PIPE,
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                     start_new_session=_POSIX)
         except (FileNotFoundError, PermissionError):
-            raise PythonMissing("localhost", None, self.python, self.where) from None
+            raise self._missing() from None
         assert proc.stdin and proc.stdout and proc.stderr
         stream, err = AgentStream(on_line), Tail()
         chunks: "queue.Queue[bytes]" = queue.Queue()
@@ -73,6 +73,13 @@ class LocalTransport(Transport):
         _close_pipes(proc, threads)
         return conclude(stream, status, err, where=self.where, host="localhost", port=None,
                         python=self.python, cancelled=cancelled)
+
+    def _agent_launch(self, agent_source: str, plan: dict) -> tuple[list[str], bytes]:
+        """The argv that starts the agent and what it reads on stdin (the exec: transport differs)."""
+        return agent_argv(self.python), encode_agent_input(agent_source, plan)
+
+    def _missing(self) -> Exception:
+        return PythonMissing("localhost", None, self.python, self.where)
 
     def run(self, argv: list[str], stdin: Optional[bytes] = None,
             timeout: Optional[float] = None) -> CommandResult:
