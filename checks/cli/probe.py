@@ -84,7 +84,7 @@ def add_commands(sub) -> None:
     p.add_argument("--udp", action="store_true", help=_("serve UDP (default: both)"))
     p.add_argument("--tcp", action="store_true", help=_("serve TCP (default: both)"))
     for flag, kind, default, help_text in REFLECTOR_LIMITS:
-        p.add_argument(flag, type=_positive(kind), metavar="N" if kind is int or flag.startswith("--rate") else "S",
+        p.add_argument(flag, type=_positive_number(kind), metavar="N" if kind is int or flag.startswith("--rate") else "S",
                        help=_(help_text), default=None)
     p.add_argument("--callback-allow", action="append", default=[], metavar="CIDR",
                    help=_("call-backs may also go to addresses inside CIDR (repeatable; default: only the address "
@@ -123,7 +123,7 @@ REFLECTOR_LIMITS = (
 )
 
 
-def _positive(kind):
+def _positive_number(kind):
     def parse(text: str):
         try:
             value = kind(text)
