@@ -20,7 +20,14 @@ the user clicks through Flags, Checklist, Sign-off & Report and back to
 Inventory (each page shown for 0.2 s; Sign-off & Report until its worker
 has built the report and the preview shows it, then 0.2 s); the worst gap is
 reported per page, and how long the report preview took.  Each run uses a fresh window,
-workspace folder and settings; best of --repeat.
+workspace folder and settings; best and median of --repeat.
+
+A sampler thread reads the UI thread's Python stack every 2 ms
+(`sys._current_frames`); for the worst loading gap of each run it prints the
+stacks seen most often during that gap, so the next regression names itself
+(issue 27 found the banner's tooltip this way: `show_verdict` → `lines` →
+`Msg.shown`).  A stack that is only this script's `loop.exec` is Qt's own C++
+(layout, paint) or waiting for the GIL.  `--no-sample` turns it off.
 
 Nothing is probed: opening never starts probes, and this script makes sure of
 it (any attempt to build a probe plan aborts the run).
@@ -32,7 +39,9 @@ import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before Qt is imported anywhere
@@ -44,6 +53,36 @@ TICK_MS = 10
 SETTLE_S = 0.2
 TIMEOUT_S = 120
 BROWSE = ("flags", "checklist", "signoff", "inventory")
+SAMPLE_S = 0.002
+STACK_DEPTH = 4  # innermost frames printed per sampled stack
+
+
+class Sampler(threading.Thread):
+    """The UI thread's Python stack every SAMPLE_S seconds, with the time it was read."""
+
+    def __init__(self, thread_id: int):
+        super().__init__(daemon=True)
+        self.thread_id, self.samples, self.stopped = thread_id, [], threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(SAMPLE_S):
+            frame = sys._current_frames().get(self.thread_id)
+            stack = []
+            while frame is not None and len(stack) < 40:
+                code = frame.f_code
+                stack.append(f"{code.co_name} ({Path(code.co_filename).name}:{frame.f_lineno})")
+                frame = frame.f_back
+            self.samples.append((time.perf_counter(), tuple(stack)))
+
+    def top(self, start: float, end: float, n: int = 5) -> list[tuple[int, str]]:
+        """The `n` commonest innermost stacks sampled between start and end, with their counts."""
+        counts = Counter()
+        for when, stack in self.samples:
+            if start < when <= end:
+                inner = [f for f in stack if not f.startswith(("run_once (bench_gui_open", "main (bench_gui_open",
+                                                               "<module> (bench_gui_open"))]
+                counts[" < ".join(inner[:STACK_DEPTH]) or "event loop (Qt C++, or waiting for the GIL)"] += 1
+        return counts.most_common(n)
 
 
 def no_probing() -> None:
@@ -56,7 +95,7 @@ def no_probing() -> None:
     probe_run.build_plan = refuse
 
 
-def run_once(app, path: Path, services: int, scratch: Path) -> dict:
+def run_once(app, path: Path, services: int, scratch: Path, sample: bool = True) -> dict:
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
 
     from migready.gui.interaction import Interaction
@@ -102,6 +141,9 @@ def run_once(app, path: Path, services: int, scratch: Path) -> dict:
     ticker = QTimer(interval=TICK_MS)
     ticker.timeout.connect(lambda: ticks.append(time.perf_counter()))
     ticker.start()
+    sampler = Sampler(threading.get_ident()) if sample else None
+    if sampler:
+        sampler.start()
     deadline.start()
     clicked = time.perf_counter()
     QTimer.singleShot(0, window.actions["open"].trigger)  # File > Open inventory, from the event loop
@@ -133,6 +175,9 @@ def run_once(app, path: Path, services: int, scratch: Path) -> dict:
         loop.exec()
         shown[step] = (started, time.perf_counter())
     ticker.stop()
+    if sampler:
+        sampler.stopped.set()
+        sampler.join()
     deadline.stop()
     if "report" not in marks:
         raise SystemExit(f"bench_gui_open: no report preview after {TIMEOUT_S} s")
@@ -145,6 +190,10 @@ def run_once(app, path: Path, services: int, scratch: Path) -> dict:
         during = [start] + [t for t in ticks if start < t <= end]
         return max(zip(during, during[1:]), key=lambda ab: ab[1] - ab[0])[1] - start
 
+    def worst_gap_span(start: float, end: float) -> tuple[float, float]:
+        during = [start] + [t for t in ticks if start < t <= end]
+        return max(zip(during, during[1:]), key=lambda ab: ab[1] - ab[0])
+
     result = {
         "tree": marks["tree"] - clicked,
         "flags": marks["flags"] - clicked,
@@ -156,6 +205,7 @@ def run_once(app, path: Path, services: int, scratch: Path) -> dict:
         "flag_count": len(session.flags),
         "items": len(session.review.checklist.items),
         "tree_rows": inventory_page.model.rowCount(),
+        "frames": sampler.top(*worst_gap_span(clicked, loaded_until)) if sampler else [],
     }
     assert session.probe is None, "a probe run started"
     window.close()
@@ -170,6 +220,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--deps", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-sample", action="store_true", help="no stack sampler on the UI thread")
     args = parser.parse_args()
     no_probing()
     from migready.gui.standalone import ensure_app
@@ -182,7 +233,7 @@ def main() -> None:
         path.write_text(generate(args.deps), encoding="utf-8")
         size_kib = path.stat().st_size / 1024
         for number in range(args.repeat):
-            runs.append(run_once(app, path, services, Path(tmp) / f"run{number}"))
+            runs.append(run_once(app, path, services, Path(tmp) / f"run{number}", sample=not args.no_sample))
     first = runs[0]
     print(f"{args.deps} dependencies ({size_kib:.0f} KiB of YAML, {first['tree_rows']} services), "
           f"{first['flag_count']} flags, {first['items']} checklist items; QT_QPA_PLATFORM="
@@ -203,6 +254,14 @@ def main() -> None:
             print(f"  {label:38}{cells}")
             continue
         print(f"  {label:38}{cells}{min(values) * 1000:7.0f} ms{statistics.median(values) * 1000:7.0f} ms")
+    if not args.no_sample:
+        print(f"UI-thread stacks sampled every {SAMPLE_S * 1000:.0f} ms during each run's worst loading gap "
+              f"(samples, innermost frame first):")
+        for number, r in enumerate(runs, 1):
+            print(f"  run {number} (gap {r['gap_load'] * 1000:.0f} ms, ended {r['gap_load_at'] * 1000:.0f} ms "
+                  f"after the click):")
+            for stack, count in r["frames"]:
+                print(f"    {count:4d}  {stack}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Benchmark: import a 50 MB Azure Migrate dependency export (time and peak memory).
 
     python bench/bench_import.py [--mb 50] [--repeat 3] [--keep DIR] [--single-server | --aws]
-    python bench/bench_import.py --import-only FILE [--server app-01]   # one import, as farm-bench times it
+    python bench/bench_import.py --import-only FILE [--server app-01]   # one import (its floor first)
+    python bench/bench_import.py --floor-only FILE                      # csv.reader alone, once
 
 Generates an export in the agentless layout the tool writes (`Time slot,
 Source server name, Source IP, ...`, six-hour month-first slots over 30
@@ -13,6 +14,9 @@ in a child process per run, so that each run's peak memory is its own:
 the child reports the import's wall time and its peak RSS
 (`resource.getrusage(RUSAGE_SELF).ru_maxrss`, which includes the
 interpreter and migready's imports, measured separately as "baseline").
+Beside each figure it prints the parse floor: `csv.reader` alone over the
+same file, decoded the same way, in the same child, just before the import
+(issue 27: the importers should stay within 2x of it).
 Nothing is probed and nothing is sent anywhere.
 """
 from __future__ import annotations
@@ -141,15 +145,26 @@ def generate_aws(path: Path, megabytes: float) -> int:
     return n
 
 
-def import_once(path: str, server: str) -> dict:
-    """In this process: import and report wall time and peak RSS (MiB)."""
+def parse_floor(path: str) -> float:
+    """Seconds `csv.reader` alone takes over the file (UTF-8, as the importer decodes it): the floor."""
+    import csv
+    t0 = time.perf_counter()
+    with open(path, encoding="utf-8", newline="") as stream:
+        for _row in csv.reader(stream):
+            pass
+    return time.perf_counter() - t0
+
+
+def import_once(path: str, server: str, floor: bool = True) -> dict:
+    """In this process: the parse floor, then the import's wall time and peak RSS (MiB)."""
     from migready.checks.discovery import import_file
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    floor = parse_floor(path) if floor else 0.0
     t0 = time.perf_counter()
     obs = import_file(path, "auto", server)
     elapsed = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"seconds": round(elapsed, 3), "peak_mib": round(peak, 1), "baseline_mib": round(baseline, 1),
+    return {"seconds": round(elapsed, 3), "floor": round(floor, 3), "peak_mib": round(peak, 1), "baseline_mib": round(baseline, 1),
             "peers": len(obs.peers), "inbound": sum(1 for p in obs.peers if p.direction == "inbound"),
             "slots": obs.samples, "first": obs.first, "last": obs.last, "summary": obs.notes[0]}
 
@@ -164,9 +179,14 @@ def main() -> int:
     ap.add_argument("--single-server", action="store_true",
                     help="every row is app-01's (a one-server export: no row is dropped early)")
     ap.add_argument("--import-only", metavar="FILE", help="import FILE once in this process and print the figures")
+    ap.add_argument("--floor-only", metavar="FILE", help="csv.reader alone over FILE, once (the parse floor)")
+    ap.add_argument("--no-floor", action="store_true", help="with --import-only: the import alone")
     args = ap.parse_args()
+    if args.floor_only:
+        print(json.dumps({"floor": round(parse_floor(args.floor_only), 3)}))
+        return 0
     if args.import_only:
-        print(json.dumps(import_once(args.import_only, args.server)))
+        print(json.dumps(import_once(args.import_only, args.server, floor=not args.no_floor)))
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
@@ -190,8 +210,12 @@ def main() -> int:
         print(f"import: {last['summary']}; {last['inbound']} inbound peers; {last['slots']} slots "
               f"{last['first']} .. {last['last']}")
         secs = [r["seconds"] for r in runs]
+        floors = [r["floor"] for r in runs]
+        ratios = [r["seconds"] / r["floor"] for r in runs]
         peaks = [r["peak_mib"] for r in runs]
-        print(f"time: best {min(secs):.2f} s, median {statistics.median(secs):.2f} s (goal: under 5 s)")
+        print(f"time: best {min(secs):.2f} s, median {statistics.median(secs):.2f} s (goal: under 5 s); "
+              f"csv.reader alone (the floor): median {statistics.median(floors):.2f} s; import / floor: "
+              f"median {statistics.median(ratios):.2f}x, {min(ratios):.2f}-{max(ratios):.2f}x (goal: 2x)")
         print(f"peak RSS: median {statistics.median(peaks):.0f} MiB (interpreter + imports alone: "
               f"{last['baseline_mib']:.0f} MiB; goal: under 300 MB)")
     return 0

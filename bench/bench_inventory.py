@@ -1,15 +1,18 @@
 """Benchmark: load + validate + flag an inventory with N dependencies (default 10,000).
 
     python bench/bench_inventory.py [--deps 10000] [--repeat 5]
+    python bench/bench_inventory.py --sizes 1000,10000,50000 [--repeat 5]
 
 Writes a generated inventory to a temporary directory (nothing is probed),
 then times `load_inventory` and `rules.evaluate` separately and together,
 reporting the best of --repeat runs (best-of is the least noisy figure on
-a shared machine).
+a shared machine).  `--sizes` prints the load's median at each size and its
+ratio to the size before (5x the dependencies should cost about 5x).
 """
 from __future__ import annotations
 
 import argparse
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -64,7 +67,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--deps", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--sizes", help="comma-separated dependency counts: the load's scaling only")
     args = parser.parse_args()
+    if args.sizes:
+        previous = None
+        print(f"load_inventory, median of {args.repeat} (x: ratio to the size before)")
+        for deps in (int(n) for n in args.sizes.split(",")):
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / "bench.yaml"
+                path.write_text(generate(deps), encoding="utf-8")
+                times = []
+                for _ in range(args.repeat):
+                    t0 = time.perf_counter()
+                    load_inventory(path)
+                    times.append(time.perf_counter() - t0)
+            median = statistics.median(times)
+            print(f"  {deps:>7,} dependencies  {median:7.3f} s" + (f"  ({median / previous:.1f}x)" if previous else ""))
+            previous = median
+        return
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.yaml"
         path.write_text(generate(args.deps), encoding="utf-8")

@@ -1,6 +1,7 @@
 """Benchmark: render the go/no-go report of a workspace with 10,000 checklist items.
 
     python bench/bench_report.py [--items 10000] [--repeat 3] [--keep DIR] [--lang en|zh_CN]
+    python bench/bench_report.py --sizes 1000,10000,50000 [--repeat 3]
 
 Generates an inventory (scales, printers, Kafka, HTTPS and MySQL dependencies,
 each with its `requires`, so rules and requirements give about five checklist
@@ -12,14 +13,21 @@ review + report model (`build_report`), HTML, JSON, Markdown, JUnit, and PDF
 (Qt, offscreen).  The goal is HTML < 2 s and PDF < 15 s on the project's
 2-core machine.  `--lang zh_CN` renders in Chinese (the report's words map,
 `words_entry`, is timed on its own: it walks the whole report).
+
+`--sizes` times only the steps that must stay linear (the inventory load,
+`review`, `build_report`) at each size, median of --repeat, and prints the
+ratio of each step to the size before it: 5x the items should cost about 5x
+the time, and a step that grows faster names itself.
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import os
+import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from migready.checks.inventory.load import load_inventory
@@ -126,13 +134,54 @@ def count_items(inventory, tmp: Path) -> int:
     return len(build_checklist(inventory, Workspace.new(tmp / "count.json"), TODAY).items)
 
 
+def median_of(repeat: int, fn) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), result
+
+
+def scaling(sizes: list[int], repeat: int) -> None:
+    """The scaling table: each step's median at each size, and its ratio to the previous size."""
+    steps = ("load_inventory", "review", "build_report")
+    rows = []
+    for items in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            inventory, ws, deps = make(Path(tmp), items)
+            path = Path(tmp) / "bench.yaml"
+            load_s, _ = median_of(repeat, lambda: load_inventory(path))
+            review_s, _ = median_of(repeat, lambda: review(inventory, ws, TODAY))
+            model_s, report = median_of(repeat, lambda: build_report(inventory, ws, today=TODAY))
+        rows.append((items, deps, report["counts"]["items"], report["counts"]["regressions"],
+                     (load_s, review_s, model_s)))
+        print(f"  {items}: {report['counts']['items']} items, {deps} dependencies, "
+              f"{report['counts']['regressions']} regressions: "
+              + ", ".join(f"{step} {t:.2f} s" for step, t in zip(steps, rows[-1][4])), flush=True)
+    print(f"median of {repeat}, seconds (x: ratio to the size before; items ratio in the first column)")
+    print("| items | dependencies | " + " | ".join(steps) + " |")
+    print("|---|---|" + "---|" * len(steps))
+    for k, (items, deps, counted, _regressions, times) in enumerate(rows):
+        if k:
+            grow = counted / rows[k - 1][2]
+            cells = [f"{t:.2f} s ({t / rows[k - 1][4][j]:.1f}x)" for j, t in enumerate(times)]
+            print(f"| {counted:,} ({grow:.1f}x) | {deps:,} | " + " | ".join(cells) + " |")
+        else:
+            print(f"| {counted:,} | {deps:,} | " + " | ".join(f"{t:.2f} s" for t in times) + " |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="also write the reports to this directory")
     parser.add_argument("--lang", default="en", help="the reader's language (en, zh_CN)")
+    parser.add_argument("--sizes", help="comma-separated item counts: print the scaling table only")
     args = parser.parse_args()
+    if args.sizes:
+        scaling([int(n) for n in args.sizes.split(",")], args.repeat)
+        return
     from migready.checks.text.i18n import set_language
     from migready.checks.report.model import words_entry
     set_language(args.lang)

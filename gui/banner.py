@@ -4,6 +4,13 @@ The banner says the verdict in words (GO / GO WITH WAIVERS / NO-GO) on a
 solid colour, with the counts and the first reasons; the message bar shows
 errors in words without a modal dialog, so nothing ever waits for a click
 nobody will make.
+
+The banner runs on the UI thread after every review, and a review of 10,000
+dependencies can have 8,000 root causes: its tooltip says the first
+`TOOLTIP_CAUSES` of them and how many more there are ("Why?" pages through the
+rest), so what the UI thread does here does not grow with the root causes.
+Building all of them (a 3 MB tooltip, every sentence translated) froze the
+window for 160-230 ms (issue 27).
 """
 from __future__ import annotations
 
@@ -18,6 +25,7 @@ from migready.checks.review.root_causes import lines, tally_text
 from . import style
 
 SHOWN_REASONS = 2
+TOOLTIP_CAUSES = 10  # root causes said in the tooltip (with their first evidence); the rest are counted
 HEADLINE_CHARS = 110  # the banner stays two lines: the tally and the first root cause
 
 
@@ -63,7 +71,7 @@ class VerdictBanner(QFrame):
         self.verdict.setText(f"{style.symbol(verdict.verdict)} {style.word(verdict.verdict)}")
         if not getattr(verdict, "probed", True):  # nothing measured yet: not a red NO-GO (issue 22)
             self.verdict.setText(self.tr("Not probed yet"))
-        causes = list(causes or ())
+        causes = causes if isinstance(causes, list) else list(causes or ())  # no copy of a big list
         self.causes = causes
         tally = shown(tally_text(causes)) if causes else self.tr("nothing open")
         first = ""
@@ -75,9 +83,22 @@ class VerdictBanner(QFrame):
         warn = " · ⚠ " + style.counted(len(verdict.warnings), self.tr("{n} warning"), self.tr("{n} warnings")) \
             if verdict.warnings else ""
         self.reasons.setText(f"<b>{escape(tally)}</b>{warn}{first}")
-        self.reasons.setToolTip("\n".join(shown(lines(causes))) if causes else "\n".join(shown(verdict.reasons)))
+        self.reasons.setToolTip(self._tooltip(causes, verdict.reasons))
         self._paint(verdict.verdict if getattr(verdict, "probed", True) else "todo")
         self.more.setVisible(True)
+
+    def _tooltip(self, causes: list, reasons: list) -> str:
+        """The first TOOLTIP_CAUSES root causes as the CLI says them, then how many more (Why? has them all)."""
+        if not causes:
+            text = [shown(r) for r in reasons[:TOOLTIP_CAUSES]]
+            more = len(reasons) - len(text)
+        else:
+            text = lines(causes[:TOOLTIP_CAUSES])
+            more = len(causes) - min(len(causes), TOOLTIP_CAUSES)
+        if more > 0:
+            text.append(style.counted(more, self.tr("…and {n} more root cause (Why? ▸)"),
+                                      self.tr("…and {n} more root causes (Why? ▸)")))
+        return "\n".join(text)
 
     def _paint(self, state: str) -> None:
         if state == "todo":

@@ -21,6 +21,8 @@ from .models.table import ROW_ROLE
 from .models.words import badge, plural, word
 from .page import Browser, Page, facet_combo, heading, table_view, with_details
 
+SHOWN_CAUSES = 10  # root causes with regressions said in the summary; the rest are counted
+
 
 def _run_label(run) -> str:
     translate = QCoreApplication.translate
@@ -85,7 +87,9 @@ class ComparePage(Page):
         causes = [c for c in getattr(review, "causes", None) or () if c.regressions]
         why = "".join("<br>" + self.tr("{state} <b>{headline}</b> ({regressions})").format(
             state=escape(badge(c.state)), headline=escape(shown(c.headline)),
-            regressions=self._regressions(c.regressions)) for c in causes)
+            regressions=self._regressions(c.regressions)) for c in causes[:SHOWN_CAUSES])
+        if len(causes) > SHOWN_CAUSES:  # the UI thread says a few; the table and Why? ▸ have the rest (issue 27)
+            why += "<br>" + escape(self.tr("…and {n} more root causes (Why? ▸)").format(n=len(causes) - SHOWN_CAUSES))
         headline = self.tr("<b>{verdict}</b> ({counts})").format(verdict=verdict, counts=counts)
         self.summary.setText(f"{runs}<br>{headline}{warn}{why}")
         if comparison.changes:

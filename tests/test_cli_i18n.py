@@ -83,7 +83,8 @@ def test_checklist_words_are_chinese_and_ids_stay(zh_demo):
     text = out.stdout
     assert "== 准备 ==" in text and "[失败   ] 阻断 flag:MR002:" in text  # 7 columns: CJK counts 2
     assert "证据：" in text and "evidence:" not in text
-    assert re.search(r"^共 \d+ 个检查项：", text.splitlines()[-1])
+    assert re.search(r"^共 \d+ 个检查项：", text.splitlines()[-2])
+    assert text.splitlines()[-1].startswith("其背后：") and "个根因" in text.splitlines()[-1]  # the verdict's count
     assert "prepare.rollback-plan" in text  # ids are never translated
     en = migready("checklist", ws, env=env())
     assert "== prepare ==" in en.stdout and "[FAIL   ] blocker flag:MR002:" in en.stdout

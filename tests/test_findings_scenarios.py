@@ -167,6 +167,8 @@ def test_every_view_tells_the_same_judgement(tmp_path_factory, faults):
     code, printed = cli("verdict", ws.path)
     assert printed.startswith(f"{NO_GO}: {root_causes.tally_text(causes)}")
     assert sum(1 for line in printed.splitlines() if re.match(r"\d+\. \[", line)) == len(causes)
+    code, listed = cli("checklist", ws.path)
+    assert listed.splitlines()[-1] == f"behind them: {root_causes.tally_text(causes)} (migready verdict)"
     # compare never calls a pair a regression while both sides pass
     code, compared = cli("compare", ws.path)
     assert not [line for line in compared.splitlines() if "REGRESSION" in line and "pass → pass" in line]
@@ -206,3 +208,46 @@ def test_before_any_run_the_verdict_says_not_probed_yet(tmp_path):
     assert causes[0].headline.startswith("not probed yet: ")
     assert "migready probe --phase pre" in causes[0].cleared_by
     assert root_causes.tally(root_causes.from_report(build_report(inventory, ws)))["root_causes"] == 2
+
+
+REHEARSED = """\
+version: 1
+migration:
+  name: check-out API
+  source: {site: old, staging_hosts: ["ssh://root@198.18.1.2:22"]}
+  target: {site: new, staging_hosts: ["ssh://root@198.18.2.2:22"]}
+services:
+  - name: checkout
+    owner: service-point
+    health: http://127.0.0.1:8081/health
+    dependencies:
+      - {name: kafka, kind: middleware, protocol: kafka, host: 198.18.10.2, port: 9092, in_request_path: true,
+         timeout_ms: 200}
+      - {name: redis, kind: middleware, protocol: redis, host: 198.18.10.4, port: 6379, in_request_path: true,
+         timeout_ms: 200}
+"""
+
+
+def test_a_hanging_dependency_is_one_root_cause_that_says_it_hangs(tmp_path):
+    """Incident 3: the rehearsal's fails_fast and every MR006 flag of the service are one fault, and the
+    headline says what happened (it hangs), not the requirement ('the request path fails fast')."""
+    path = tmp_path / "checkout.yaml"
+    path.write_text(REHEARSED, encoding="utf-8")
+    inventory = load_inventory(path)
+    ws = Workspace.new(tmp_path / "ws.json", str(path), inventory.digest)
+    ws.record_run({"id": "run-1", "phase": "rehearsal", "host": "ssh://root@198.18.1.2:22",
+                   "started": "2030-01-01T00:00:00Z", "finished": "2030-01-01T00:01:00Z", "complete": True,
+                   "error": None, "results": [{"id": "rehearsal", "dependency": "checkout/kafka", "check": "rehearsal",
+                                               "status": "fail", "latency_ms": 2450.0}],
+                   "rehearsal": {"dependency": "checkout/kafka", "fault": "blackhole", "verdict": "hangs",
+                                 "text": "still waiting after 600 ms (cut off)"}})
+    result = review(inventory, ws)
+    assert result.checklist.item("flag:MR006:checkout/kafka").state == "fail"
+    causes = root_causes.from_review(inventory, result)
+    failed = [c for c in causes if c.state == "fail"]
+    assert len(failed) == 1, [c.headline for c in failed]
+    [cause] = failed
+    assert cause.headline.startswith("checkout: the request path does not fail fast when a dependency is down")
+    assert "checkout/kafka" in cause.headline and "fails fast when a dependency" not in cause.headline.split(":")[1]
+    assert "incident 3" in cause.rule and "DEP" not in cause.cleared_by
+    assert "migready rehearse --dependency checkout/kafka" in cause.cleared_by

@@ -112,7 +112,9 @@ def cmd_checklist(args) -> int:
         return print_problems(exc)
     checklist = result.checklist
     if args.format == "json":
-        _dump({"items": [i.to_dict() for i in checklist.items], "counts": checklist.counts()})
+        causes = root_causes.from_review(_inv, result)
+        _dump({"items": [i.to_dict() for i in checklist.items], "counts": checklist.counts(),
+               "tally": root_causes.tally(causes)})
         return EXIT_OK
     for phase, items in checklist.by_phase().items():
         if not items:
@@ -133,6 +135,9 @@ def cmd_checklist(args) -> int:
                           for s, n in checklist.counts().items() if n)
     print(ngettext("{n} item: {counts}", "{n} items: {counts}", len(checklist.items)).format(
         n=len(checklist.items), counts=counts))
+    # several items fail for one fault: say the count the verdict, the window and the report show
+    causes = root_causes.from_review(_inv, result)
+    print(_("behind them: {tally} (migready verdict)").format(tally=shown(root_causes.tally_text(causes))))
     return EXIT_OK
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from .. import collector
 from ..text.i18n import Msg, _, ngettext
 from ..store.problems import InputError, Problem
 from .exportfile import Table, column_key, missing_columns
@@ -59,6 +60,15 @@ class AzureReader:
         self.has_source_ip = False
 
     def read(self, table: Table) -> None:
+        """Fold one export in, the cyclic collector paused (checks/collector.py).
+
+        Every row is a list the collector tracks; with it running, a 50 MB export spent about a
+        third of its import in collections (1.4 s instead of 1.0 s for one server's 484,692 rows,
+        2.6x the time `csv.reader` alone takes on the file instead of 1.6x; issue 27)."""
+        with collector.paused():
+            self._read(table)
+
+    def _read(self, table: Table) -> None:
         shown = table.source.shown
         index: dict[str, int] = {}
 
@@ -79,7 +89,7 @@ class AzureReader:
         self.stats.files.append(shown)
         edges, slots, canon = self.edges, self.slots, self.canon
         i_slot = i_src = i_sip = i_sapp = i_sproc = i_dst = i_dip = i_dapp = i_dproc = i_port = 0
-        width = -1
+        width = need = -1
         rows = other = 0
         want, want_ip, ips = self.want_name, self.want_ip, {}
         for values in table.rows(on_header):
@@ -87,8 +97,9 @@ class AzureReader:
                 width = index["width"]
                 (i_slot, i_src, i_sip, i_sapp, i_sproc, i_dst, i_dip, i_dapp, i_dproc,
                  i_port) = (index[f] for f in FIELDS)
-            if len(values) <= width:
-                values.extend([""] * (width + 1 - len(values)))
+                need = max(index[f] for f in FIELDS) + 1  # the padding column only when a field is absent
+            if len(values) < need:  # (a list.extend on every row was 5% of the import)
+                values.extend([""] * (need - len(values)))
             rows += 1
             if want is not None and values[i_src].strip().lower() != want \
                     and values[i_dst].strip().lower() != want \

@@ -8,13 +8,17 @@ distinct connections, not the size of the file.
 """
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
-from typing import Optional
+from itertools import islice
+from typing import Callable, Iterator, Optional
 
 from ..text.i18n import N_, Joined, Msg, MsgN, _, ngettext
 from ..store.problems import InputError, Problem
+from .exportfile import NotUtf8, Table, may_fall_back, open_text, separator
 from .model import Observation, Peer
 
+CHUNK_ROWS = 2_000  # rows handed over at a time by `row_chunks` (20,000 was 12% slower: cache)
 MAX_PROBLEMS = 50  # a broken 50 MB export must not print a million lines
 PEER_LIST_CAP = 16  # local/remote ports and addresses kept per peer, as the live aggregator
 
@@ -137,6 +141,48 @@ class PeerTable:
         return obs
 
 
+def row_chunks(table: Table, on_header: Callable[[Table], None],
+               size: int = CHUNK_ROWS) -> Iterator[list[list[str]]]:
+    """`Table.rows` in lists of up to `size` raw rows, for importers that fold a chunk at a time.
+
+    The csv module parses at C speed; a Python generator step per row cost about as much again as
+    the parsing (issue 27), so the rows come in lists, empty ones included (the caller drops them),
+    and without their line numbers: `table.line` is the last line read.  Header, encoding and error
+    handling are those of `Table.rows`."""
+    stream = open_text(table.source, table.encoding)
+    try:
+        first = ""
+        while not first.strip():
+            first = stream.readline()
+            table.header_line += 1
+            if not first:
+                raise InputError([Problem(table.source.shown, 0, 0, "", _("the file is empty"))])
+        first = first.replace("\ufeff", "")
+        delimiter = separator(first)
+        table.header = [h.strip() for h in next(csv.reader([first], delimiter=delimiter))]
+        table.line = table.header_line
+        on_header(table)
+        reader = csv.reader(stream, delimiter=delimiter)
+        base = table.header_line
+        while True:
+            try:
+                chunk = list(islice(reader, size))
+            except csv.Error as exc:
+                raise InputError([Problem(table.source.shown, base + reader.line_num, 0, "",
+                                          _("not a readable CSV row: {detail}").format(detail=exc))]) from None
+            if not chunk:
+                return
+            table.line = base + reader.line_num
+            yield chunk
+    except UnicodeDecodeError:
+        if may_fall_back(stream):
+            raise NotUtf8() from None
+        raise InputError([Problem(table.source.shown, table.line + 1, 0, "",
+                                  _("cannot decode the file as {encoding}").format(encoding=stream.encoding))]) from None
+    finally:
+        stream.close()
+
+
 def merge_span(a: Optional[tuple], b: Optional[tuple]) -> Optional[tuple]:
     """(first key, first text, last key, last text) covering both."""
     if a is None or b is None:
@@ -174,4 +220,5 @@ def summarize(obs: Observation, stats: ImportStats, unit: str = ROWS) -> Observa
     return obs
 
 
-__all__ = ["ImportStats", "MAX_PROBLEMS", "PeerTable", "Problems", "merge_span", "pick_server", "summarize"]
+__all__ = ["ImportStats", "MAX_PROBLEMS", "PeerTable", "Problems", "merge_span", "pick_server", "row_chunks",
+           "summarize"]

@@ -20,6 +20,7 @@ from pathlib import Path
 import fastjsonschema
 import jsonschema
 
+from .. import collector
 from .model import (FLEET_FIELDS, TARGET_FIELDS, ChecklistItem, Dependency, HostSource, Inventory, Migration, Reflector, Service, Site, VantageHost, Zone, parse_ip)
 from ..text.i18n import SOURCE_LANGUAGE, N_, _, language
 from ..store.problems import InputError, Problem, format_path
@@ -58,7 +59,16 @@ def _fast_validator():
 
 
 def load_inventory(path: str | Path) -> Inventory:
-    """Read, validate and build the inventory at `path`, or raise InputError with every problem."""
+    """Read, validate and build the inventory at `path`, or raise InputError with every problem.
+
+    The cyclic collector is paused meanwhile (checks/collector.py): the parse builds a dict, a list
+    and a location per value, all acyclic, and at 50,000 dependencies the collections it triggered
+    took 0.3-0.8 s of the load (issue 27)."""
+    with collector.paused():
+        return _load(path)
+
+
+def _load(path: str | Path) -> Inventory:
     path = Path(path)
     shown = str(path)
     problems: list[Problem] = []

@@ -46,7 +46,7 @@ def document_parts(report: dict, variant: str = "browser") -> tuple[str, list[st
     the front matter, one per service, and the closing part.  The PDF renderer lays
     each section out on its own (QTextDocument layout time grows faster than linearly
     with document size)."""
-    digest = content_digest(report)
+    digest = _digest(report)
     final = final_verdict(report)
     say = words(report)
     title = f"{verdict_word(final['verdict'])} · {report['migration']['name']}"
@@ -75,6 +75,12 @@ def document_parts(report: dict, variant: str = "browser") -> tuple[str, list[st
     return head, sections
 
 
+def _digest(report: dict) -> str:
+    """The content digest `build_report` computed and stored (`report["digest"]`); hashed here only
+    for a report without one.  Rendering hashed the whole content again, twice for a PDF (issue 27)."""
+    return report.get("digest") or content_digest(report)
+
+
 def document_title(report: dict) -> str:
     """The PDF's title and the first words of its footer: "migready report: NO-GO · NAME"."""
     return _("migready report: {title}").format(
@@ -88,7 +94,7 @@ def page_footer(report: dict):
     if len(name) > 60:
         name = name[:59] + "…"
     words = dict(verdict=verdict_word(final_verdict(report)["verdict"]), name=name,
-                 digest=content_digest(report)[:16])
+                 digest=_digest(report)[:16])
     template = _("migready report · {verdict} · {name} · digest {digest}… · page {number} of {total}")
     return lambda number, total: template.format(number=number, total=total, **words)
 

@@ -25,6 +25,7 @@ from .. import collector
 from ..text.i18n import Joined, Msg, MsgN, N_, _, ngettext, shown
 from ..text.labels import VOCABULARY, requirement_id, requirement_words, term
 from .findings import CHECK_FAMILY, NOT_PROBED, Finding, Status, findings_from
+from .hosts import on_hosts
 
 FAMILY_WORDS = {"path": N_("network path"), "timing": N_("timeout budget"), "egress": N_("egress route and DNS"),
                 "callback": N_("callback (inbound)"), "middleware": N_("middleware in the request path"),
@@ -285,13 +286,17 @@ def _first_sentence(text: str) -> str:
 def _headline(name: str, family: str, findings: list[Finding], best: Finding, dep_changes: list[dict],
               site: str, state: str) -> str:
     if family == "path" and state == "fail":
-        reflect = next((c for c in dep_changes if c.get("check") == "reflect" and c.get("post")), None)
-        post = (reflect or {}).get("post") or {}
-        local = _port(post.get("local"))
-        if post.get("port_preserved") is False and local:
-            return Msg("{name}: source port {port} rewritten by NAT at {site}", name=name, port=local, site=site)
-        if post.get("nat") is True:
-            return Msg("{name}: source address translated by NAT at {site}", name=name, site=site)
+        reflects = [c for c in dep_changes if c.get("check") == "reflect" and c.get("post")]
+        rewritten = [c for c in reflects if c["post"].get("port_preserved") is False]
+        translated = [c for c in reflects if c["post"].get("nat") is True]
+        where = _on_hosts(rewritten or translated, reflects)
+        local = _port(rewritten[0]["post"].get("local")) if rewritten else None
+        if local:
+            return Msg("{name}: source port {port} rewritten by NAT at {site}{where}", name=name, port=local,
+                       site=site, where=where)
+        if translated:
+            return Msg("{name}: source address translated by NAT at {site}{where}", name=name, site=site,
+                       where=where)
     if state == "fail":
         return Msg("{name}: {problem}", name=name, problem=best.problem or best.title)
     reqs = sorted({requirement_words(f.requirement) for f in findings if f.requirement}) or \
@@ -303,6 +308,16 @@ def _headline(name: str, family: str, findings: list[Finding], best: Finding, de
         return Msg("{name}: {what} waived ({requirements})", name=name, what=what, requirements=listed)
     return Msg("{name}: {what} not proven yet ({requirements}): {why}", name=name, what=what, requirements=listed,
                why=best.problem or best.title)
+
+
+def _on_hosts(bad: list[dict], of: list[dict]) -> str:
+    """' on 3 of 8 hosts (node-2, node-5, node-7)' when the flows came from several staging hosts, else ''
+    (incident 1: NAT broke some nodes' price pushes, not all)."""
+    hosts = {c.get("host") for c in of if c.get("host")}
+    if len(hosts) < 2 or not bad:
+        return ""
+    return Msg(" {where}", where=on_hosts([{"host": c.get("host")} for c in bad],
+                                          [{"host": h} for h in sorted(hosts)]))
 
 
 def _port(endpoint: str | None) -> str | None:

@@ -51,6 +51,9 @@ class ProbeResult:
     latency_ms: Optional[float] = None
     started: Optional[str] = None
     data: dict = field(default_factory=dict)
+    # what the agent itself saw, when `status` was judged for the dependency (checks/probing/outcome.py):
+    # a reflector that answered is "pass" here and "fail" in `status` when the port was rewritten
+    probe_status: Optional[str] = None
 
     @classmethod
     def from_dict(cls, raw: dict) -> "ProbeResult":
@@ -62,7 +65,7 @@ class ProbeResult:
                    dependency=raw.get("dependency"), target=raw.get("target"),
                    proves=tuple(raw.get("proves") or ()), reason=raw.get("reason"),
                    detail=raw.get("detail") or "", latency_ms=raw.get("latency_ms"),
-                   started=raw.get("started"), data=data)
+                   started=raw.get("started"), data=data, probe_status=raw.get("probe_status"))
 
     @classmethod
     def from_agent(cls, line: dict) -> "ProbeResult":
@@ -75,10 +78,13 @@ class ProbeResult:
                    started=line.get("started"), data=dict(line.get("data") or {}))
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "dependency": self.dependency, "target": self.target, "check": self.check,
-                "proves": list(self.proves), "status": self.status, "reason": self.reason,
-                "detail": self.detail, "latency_ms": self.latency_ms, "started": self.started,
-                "data": dict(self.data)}
+        out = {"id": self.id, "dependency": self.dependency, "target": self.target, "check": self.check,
+               "proves": list(self.proves), "status": self.status, "reason": self.reason,
+               "detail": self.detail, "latency_ms": self.latency_ms, "started": self.started,
+               "data": dict(self.data)}
+        if self.probe_status is not None:
+            out["probe_status"] = self.probe_status
+        return out
 
     # -- the reflector's observation (one home: data) ----------------------------------
 

@@ -483,6 +483,10 @@
         <translation>{state} &lt;b&gt;{headline}&lt;/b&gt;（{regressions}）</translation>
     </message>
     <message>
+        <source>…and {n} more root causes (Why? ▸)</source>
+        <translation>……另有 {n} 个根因（为什么？▸）</translation>
+    </message>
+    <message>
         <source>&lt;b&gt;{verdict}&lt;/b&gt; ({counts})</source>
         <translation>&lt;b&gt;{verdict}&lt;/b&gt;（{counts}）</translation>
     </message>
@@ -2053,6 +2057,14 @@ Apply these rules on {host} now?</source>
         <source>{n} warnings</source>
         <translation>{n} 条警告</translation>
     </message>
+    <message>
+        <source>…and {n} more root cause (Why? ▸)</source>
+        <translation>……另有 {n} 个根因（为什么？▸）</translation>
+    </message>
+    <message>
+        <source>…and {n} more root causes (Why? ▸)</source>
+        <translation>……另有 {n} 个根因（为什么？▸）</translation>
+    </message>
 </context>
 <context>
     <name>WaiveDialog</name>
@@ -2136,6 +2148,10 @@ Apply these rules on {host} now?</source>
         <translation>{verdict}：{tally}</translation>
     </message>
     <message>
+        <source>…and {n} more root causes (Show more)</source>
+        <translation>……另有 {n} 个根因（显示更多）</translation>
+    </message>
+    <message>
         <source>{n}. {headline}
      items: {items}</source>
         <translation>{n}. {headline}
@@ -2144,6 +2160,10 @@ Apply these rules on {host} now?</source>
     <message>
         <source>Details (checklist item ids):</source>
         <translation>详情（检查项 id）：</translation>
+    </message>
+    <message>
+        <source>Show {n} more</source>
+        <translation>再显示 {n} 个</translation>
     </message>
     <message>
         <source>Open the checklist</source>

@@ -130,6 +130,10 @@ def test_post_over_eight_nodes_is_no_go_naming_exactly_the_three_natted_ones(fle
 
     verdict = cli(lab, "verdict", ws)
     assert verdict.returncode == 1 and "NO-GO" in verdict.stdout, verdict.stdout + verdict.stderr
+    # one fault on 3 hosts is one root cause, and its headline says on which (issue 22 over issue 24)
+    causes = [x for x in verdict.stdout.splitlines() if x[:1].isdigit() and "rewritten by NAT" in x]
+    assert len(causes) == 1 and "on 3 of 8 hosts (" in causes[0], verdict.stdout
+    assert all(lab.spec(n) in causes[0] for n in NATTED), causes[0]
     req = item(ws, inventory, "req:scale-adapter/scales:source_port_preserved")
     assert req.state == "fail"
     assert "on 3 of 8 hosts of pool k8s-b (" in req.evidence, req.evidence
