@@ -2,8 +2,9 @@
 
 Runs the real window offscreen (a 1600x1000 virtual screen, so nothing is
 clamped), walks the demo review end to end - pre and post probes on
-``local://`` against the demo's own loopback peers (127.0.0.20-22, started
-here and stopped after), the post run through `migready demo`'s user-space
+``local://`` against the demo's own loopback peers (127.0.0.20-22 when that
+block is free, else a free 127.x.y.z block, with a copy of demo.yaml that
+points there; started here and stopped after), the post run through `migready demo`'s user-space
 NAT simulation so the scale's source port is rewritten as in incident 1,
 a few marks, a waiver, a sign-off - and grabs each page and dialog.
 Nothing but loopback is ever probed.  ``--lang`` shows the window in that
@@ -72,9 +73,30 @@ tcp   ESTAB  0      0        192.0.2.31:50112   198.51.100.41:9100  users:(("jav
 
 
 def take(out_dir: str | Path, lang: str = "en") -> int:
+    """Every picture into `out_dir`: 0, or 2 with one clear line on stderr when a step fails
+    (an address taken, a page that did not load), saying how far it got."""
+    from migready.checks.text.i18n import _
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        before = {p.name for p in out.glob("*.png")}
+    except OSError as exc:
+        print(_("error: cannot write screenshots to {folder}: {reason}").format(folder=out, reason=exc.strerror or exc),
+              file=sys.stderr)
+        return 2
     scratch = Path(tempfile.mkdtemp(prefix="migready-shots-"))
+    try:
+        return _take(out, scratch, lang)
+    except (OSError, RuntimeError) as exc:
+        written = len({p.name for p in out.glob("*.png")} - before)
+        print(_("error: screenshots stopped after {n} images: {reason}").format(n=written, reason=exc),
+              file=sys.stderr)
+        return 2
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _take(out: Path, scratch: Path, lang: str) -> int:
     from PySide6.QtWidgets import QApplication
     if QApplication.instance() is None:
         _offscreen(scratch)
@@ -83,7 +105,7 @@ def take(out_dir: str | Path, lang: str = "en") -> int:
     from migready.checks.probing import agent
     from migready.checks.trust import signing
     from migready.checks.demo import simulators
-    from migready.checks.demo.scenario import BEHIND_NAT, NAT_ADDRESS, PRINTER, REFLECTOR, SCALE
+    from migready.checks.demo.loopback import CLASSIC, is_free, start_in_free_block
     from migready.checks.demo.natrelay import Forward, Relay
     from .i18n import install
     from .mainwindow import MainWindow
@@ -136,16 +158,28 @@ def take(out_dir: str | Path, lang: str = "en") -> int:
     shoot("02-inventory", "inventory")
     shoot("03-flags", "flags")
     # 3. the demo review, probed on loopback only
-    load(bundled("demo.yaml"))
-    direct = _peers(agent, simulators, REFLECTOR, SCALE, PRINTER)
+    # The pictures show demo.yaml's own 127.0.0.20-22 when no other demo holds them; else a free block.
+    if is_free(CLASSIC):
+        block, direct = CLASSIC, _peers(agent, simulators, CLASSIC)
+    else:
+        block, direct = start_in_free_block(lambda b: _peers(agent, simulators, b))
+    demo = scratch / "demo.yaml"
+    demo.write_text(block.inventory_text(bundled("demo.yaml").read_text(encoding="utf-8")), encoding="utf-8")
+    load(demo)
     try:
         _probe(app, window, session, "pre", "04-pre-probes", shoot)
     finally:
         _stop(direct)
-    moved = _peers(agent, simulators, *(BEHIND_NAT[p] for p in (REFLECTOR, SCALE, PRINTER)))
-    forwards = [Forward("udp", REFLECTOR, BEHIND_NAT[REFLECTOR]), Forward("tcp", REFLECTOR, BEHIND_NAT[REFLECTOR]),
-                Forward("udp", SCALE, BEHIND_NAT[SCALE]), Forward("tcp", PRINTER, BEHIND_NAT[PRINTER])]
-    relay = Relay(forwards, NAT_ADDRESS).start()
+    moved = _peers(agent, simulators, block, hidden=True)
+    behind = block.behind_nat
+    forwards = [Forward("udp", block.reflector, behind[block.reflector]),
+                Forward("tcp", block.reflector, behind[block.reflector]),
+                Forward("udp", block.scale, behind[block.scale]), Forward("tcp", block.printer, behind[block.printer])]
+    try:
+        relay = Relay(forwards, block.nat_address).start()
+    except OSError:
+        _stop(moved)
+        raise
     try:
         _probe(app, window, session, "post", "05-post-probes", shoot)
     finally:
@@ -187,17 +221,27 @@ def take(out_dir: str | Path, lang: str = "en") -> int:
         raise RuntimeError(f"the discovery import did not finish: {discovery.state.text()}")
     shoot("12-discovery", "discovery", lambda: discovery.select(lambda row: row.kind == "undocumented"))
     # 5. the rehearsal's dry run on the demo: the rules it would install and their revert, computed, nothing applied
-    load(bundled("demo.yaml"))
+    load(demo)
     shoot("13-rehearsal", "rehearsal")
     window.close()
-    shutil.rmtree(scratch, ignore_errors=True)
     print(f"screenshots written to {out}")
     return 0
 
 
-def _peers(agent, simulators, reflector, scale, printer) -> list:
-    return [agent.Reflector(*reflector, log=None).start(), simulators.start_scale(*scale, log=None),
-            simulators.start_printer(*printer, log=None)]
+def _peers(agent, simulators, block, hidden: bool = False) -> list:
+    """The demo's reflector, scale and printer in `block` (or behind its NAT); OSError with none
+    left running when one cannot bind."""
+    reflector, scale, printer = (block.behind_nat[ep] if hidden else ep
+                                 for ep in (block.reflector, block.scale, block.printer))
+    started: list = []
+    try:
+        started.append(agent.Reflector(*reflector, log=None).start())
+        started.append(simulators.start_scale(*scale, log=None))
+        started.append(simulators.start_printer(*printer, log=None))
+    except OSError:
+        _stop(started)
+        raise
+    return started
 
 
 def _stop(peers: list) -> None:

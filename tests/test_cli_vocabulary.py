@@ -43,9 +43,9 @@ def test_an_inventory_given_as_a_workspace_is_named_as_such():
                                   "give it as INVENTORY (e.g. migready probe INVENTORY --workspace FILE)")
 
 
-def test_a_workspace_given_as_an_inventory_is_named_as_such(tmp_path):
+def test_a_workspace_given_as_an_inventory_is_named_as_such(tmp_path, demo_path):
     ws = tmp_path / "w.migready.json"
-    assert migready("probe", DEMO, "--phase", "pre", "--workspace", ws, timeout=120).returncode in (0, 1)
+    assert migready("probe", demo_path, "--phase", "pre", "--workspace", ws, timeout=120).returncode in (0, 1)
     out = migready("flags", ws)
     assert out.returncode == 2 and "this is a workspace (*.migready.json), not an inventory (YAML)" in out.stderr
 
@@ -65,11 +65,11 @@ def test_gui_without_a_display_exits_2_with_one_line():
     assert out.returncode == 2 and "names no running X server" in out.stderr
 
 
-def test_probe_leaks_no_pipe(tmp_path):
+def test_probe_leaks_no_pipe(tmp_path, demo_path):
     """`-W error::ResourceWarning`: an unclosed agent pipe would print an 'unclosed file' warning."""
     ws = tmp_path / "w.migready.json"
     out = subprocess.run([sys.executable, "-X", "dev", "-W", "error::ResourceWarning", "-m", "migready.checks.cli",
-                          "probe", DEMO, "--phase", "pre", "--workspace", str(ws)],
+                          "probe", str(demo_path), "--phase", "pre", "--workspace", str(ws)],
                          capture_output=True, text=True, timeout=120)
     assert out.returncode in (0, 1), out.stderr
     assert "ResourceWarning" not in out.stderr and "unclosed" not in out.stderr

@@ -3,7 +3,7 @@ even when both probes pass (incidents 1 and 2).
 
 The factories build results with the key names the workspace really stores
 (checks/probing/run.py `result_record`, data fields from checks/probing/agent.py).
-The end-to-end test talks to 127.0.0.20-22 only.
+The end-to-end test talks to the demo's store in a free loopback block only.
 """
 from __future__ import annotations
 
@@ -308,13 +308,13 @@ def test_format_text_is_a_readable_table():
     assert tcp_line.startswith("REGRESSION") and "pass → fail (refused)" in tcp_line
     assert any(line.startswith("UNCHANGED") and "(host)" in line for line in lines)
     assert "\x1b[" not in text  # no colour codes at all
-    assert lines[-1] == "3 checks compared: 2 regressions, 1 unchanged. Regressions: 2; warnings: 0."
+    assert lines[-1] == "3 checks compared: 2 regressions, 1 unchanged."  # the count once (issue 26)
 
 
 def test_format_text_marks_a_new_pair_that_is_a_regression():
     text = compare_runs(None, run("post", reflect(port_preserved=False))).format_text()
     assert "REGRESSION (NEW)" in text and "pre (no run)" in text
-    assert text.splitlines()[-1] == "1 check compared: 1 new. Regressions: 1; warnings: 0."
+    assert text.splitlines()[-1] == "1 check compared: 1 new. Regressions in all: 1."
 
 
 # ------------------------------------------------------------------ latest_runs
@@ -353,10 +353,10 @@ def test_latest_runs_without_a_phase():
 DEMO = Path(str(resources.files("migready.inventories"))) / "demo.yaml"
 
 
-def test_two_real_loopback_runs_compare_unchanged(tmp_path, store_peers):
+def test_two_real_loopback_runs_compare_unchanged(tmp_path, demo_path, store_peers):
     ws_path = tmp_path / "demo.migready.json"
     for phase in ("pre", "post"):
-        out = migready("probe", DEMO, "--phase", phase, "--workspace", ws_path, timeout=120)
+        out = migready("probe", demo_path, "--phase", phase, "--workspace", ws_path, timeout=120)
         assert out.returncode == 0, out.stderr
     runs = json.loads(ws_path.read_text(encoding="utf-8"))["runs"]
     comparison = compare_runs(*latest_runs(runs))

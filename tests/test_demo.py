@@ -1,10 +1,21 @@
 """`migready demo`, the README's first command: loopback only, no root, ends NO-GO for the right reason."""
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
+
 
 from cliproc import migready
 
 from migready.checks.store.workspace import Workspace
+
+
+def store_of(inventory) -> str:
+    """The first three octets of the store's reflector in a demo's copy of demo.yaml."""
+    [prefix] = re.findall(r"- host: (127\.\d+\.\d+)\.20\n", inventory.read_text(encoding="utf-8"))
+    return prefix
 
 
 def demo(out, cwd):
@@ -23,8 +34,9 @@ def test_demo_ends_no_go_on_the_rewritten_source_port(tmp_path):
     assert sum("9010" in h for h in headlines) == 1
     assert not any("flag:" in line or "req:" in line for line in lines)  # ids are not the headline
     flows = lines[lines.index(headlines[0]) + 1:lines.index(headlines[1])]
-    assert flows[0].strip().startswith("reflector 127.0.0.20:3478 from port 9010: pre port 9010 kept → post port 9010 → ")
-    assert flows[1].strip().startswith("udp 127.0.0.21:5002 from port 9010: pre pass → post fail") and "266" in flows[1]
+    store = store_of(tmp_path / "d" / "demo.yaml")  # a loopback block of its own, free when it ran
+    assert flows[0].strip().startswith(f"reflector {store}.20:3478 from port 9010: pre port 9010 kept → post port 9010 → ")
+    assert flows[1].strip().startswith(f"udp {store}.21:5002 from port 9010: pre pass → post fail") and "266" in flows[1]
     assert "clears it: keep the source port" in flows[2]  # the fix, not the requirement
     assert "awaiting sign-off: " in lines[0]  # the gate, as `migready verdict` says
     # it says where its results are and what to run next; the HTML report is written
@@ -69,3 +81,34 @@ def test_demo_gui_opens_the_app_on_the_demo_workspace(tmp_path, monkeypatch):
     monkeypatch.setattr(cli_gui, "cmd_gui", lambda args: opened.append(args.path) or 0)
     assert cli.main(["demo", "--out", str(tmp_path / "d"), "--gui"]) == 1
     assert opened == [tmp_path / "d" / "demo.migready.json"]
+
+
+def test_two_demos_and_a_probe_run_at_once_each_see_only_their_own_store(tmp_path, demo_path, store_peers):
+    """A shared machine (issue 26): two demos and a probe run side by side all succeed, each in a
+    loopback block of its own, and no one's simulators answer anyone else."""
+    env = dict(os.environ)
+    argv = [sys.executable, "-m", "migready.checks.cli"]
+    running = {name: subprocess.Popen(argv + ["demo", "--out", str(tmp_path / name)], cwd=tmp_path, env=env,
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+               for name in ("a", "b")}
+    running["probe"] = subprocess.Popen(argv + ["probe", str(demo_path), "--phase", "pre", "--workspace",
+                                                str(tmp_path / "probe.migready.json")], cwd=tmp_path, env=env,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    done = {name: (proc, *proc.communicate(timeout=180)) for name, proc in running.items()}
+    for name in ("a", "b"):
+        proc, out, err = done[name]
+        assert proc.returncode == 1, err  # NO-GO, for the rewritten source port, as alone
+        assert "1. [FAILED] demo-scale: source port 9010 rewritten by NAT at demo-new" in out
+    proc, out, err = done["probe"]
+    assert proc.returncode == 0, err  # every check passed against this test's own store
+    stores = {name: store_of(tmp_path / name / "demo.yaml") for name in ("a", "b")}
+    ours = store_peers.block.prefix
+    assert len({stores["a"], stores["b"], ours}) == 3  # three blocks, one each
+    for name, prefix in stores.items():
+        for run in Workspace.load(tmp_path / name / "demo.migready.json").runs:
+            targets = {r["target"].rsplit(":", 1)[0] for r in run["results"] if r["check"] != "host_facts"}
+            assert targets and all(t.startswith(prefix + ".") for t in targets if t), (name, targets)
+    # The probe's simulators saw the probe's traffic, and only that: one datagram from SDK port 9010.
+    assert store_peers["scale"].stats.accepted == 1 and store_peers["scale"].stats.rejected == 0
+    [run] = Workspace.load(tmp_path / "probe.migready.json").runs
+    assert {r["target"].rsplit(":", 1)[0] for r in run["results"] if r["check"] == "udp_exchange"} == {ours + ".21"}

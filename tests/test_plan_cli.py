@@ -11,15 +11,14 @@ from cliproc import migready
 
 from migready.checks.store.workspace import Workspace
 
-DEMO = "inventories/demo.yaml"
 
 
-def test_plan_lists_exactly_the_probes_probe_then_runs(tmp_path):
-    shown = migready("plan", DEMO, "--phase", "post", "--format", "json")
+def test_plan_lists_exactly_the_probes_probe_then_runs(tmp_path, demo_path):
+    shown = migready("plan", demo_path, "--phase", "post", "--format", "json")
     assert shown.returncode == 0, shown.stderr
     plan = json.loads(shown.stdout)
     ws = tmp_path / "ws.migready.json"
-    ran = migready("probe", DEMO, "--phase", "post", "--workspace", ws, timeout=120)  # stdin is not a terminal
+    ran = migready("probe", demo_path, "--phase", "post", "--workspace", ws, timeout=120)  # stdin is not a terminal
     assert ran.returncode in (0, 1), ran.stderr
     assert "plan: post run from local://" in ran.stderr  # the summary, before anything was sent
     assert f"stored in {ws} (next: migready compare {ws}" in ran.stdout  # where the result is
@@ -62,16 +61,16 @@ def _probe_on_a_terminal(args, answer: bytes, cwd) -> tuple[int, str]:
     return proc.returncode, err.decode()
 
 
-def test_probe_asks_on_a_terminal_and_a_no_sends_nothing(tmp_path):
+def test_probe_asks_on_a_terminal_and_a_no_sends_nothing(tmp_path, demo_path):
     ws = tmp_path / "ws.migready.json"
-    code, err = _probe_on_a_terminal([os.path.abspath(DEMO), "--phase", "pre", "--workspace", ws], b"n\n", tmp_path)
+    code, err = _probe_on_a_terminal([demo_path, "--phase", "pre", "--workspace", ws], b"n\n", tmp_path)
     assert code == 2 and "Probe these? [y/N]" in err and "nothing probed" in err
     assert not ws.exists()
 
 
-def test_probe_yes_does_not_ask(tmp_path):
+def test_probe_yes_does_not_ask(tmp_path, demo_path):
     ws = tmp_path / "ws.migready.json"
-    code, err = _probe_on_a_terminal([os.path.abspath(DEMO), "--phase", "pre", "--workspace", ws, "--yes"],
+    code, err = _probe_on_a_terminal([demo_path, "--phase", "pre", "--workspace", ws, "--yes"],
                                      b"", tmp_path)
     assert code in (0, 1), err
     assert "Probe these?" not in err and len(Workspace.load(ws).runs) == 1

@@ -1,6 +1,7 @@
 """`migready probe` end to end on loopback: local:// transport, real agent, simulators.
 
-Everything here talks to 127.0.0.x only (the demo inventory is loopback-only).
+Everything here talks to loopback only: a copy of the demo inventory moved into a free
+127.A.B block (`demo_path`), so another demo or test run on the machine never answers.
 NAT cannot be seen on loopback; tests/lab does that with real iptables.
 """
 from __future__ import annotations
@@ -19,17 +20,17 @@ from migready.checks.store.workspace import Workspace
 DEMO = Path(str(resources.files("migready.inventories"))) / "demo.yaml"
 
 
-def probe(workspace: Path, *extra):
-    return migready("probe", DEMO, "--phase", "pre", "--workspace", workspace, *extra, timeout=120)
+def probe(inventory: Path, workspace: Path, *extra):
+    return migready("probe", inventory, "--phase", "pre", "--workspace", workspace, *extra, timeout=120)
 
 
 def by_check(run):
     return {(r["dependency"], r["check"]): r for r in run["results"]}
 
 
-def test_probe_pre_on_loopback(tmp_path, store_peers):
+def test_probe_pre_on_loopback(tmp_path, demo_path, store_peers):
     ws_path = tmp_path / "demo.migready.json"
-    out = probe(ws_path)
+    out = probe(demo_path, ws_path)
     assert out.returncode == 0, out.stderr
     ws = json.loads(ws_path.read_text(encoding="utf-8"))
     [run] = ws["runs"]
@@ -37,7 +38,7 @@ def test_probe_pre_on_loopback(tmp_path, store_peers):
     assert run["agent_version"] and run["started"] <= run["finished"]
     results = by_check(run)
     scale = results[("demo-scale-deviceadapter/demo-scale", "udp_exchange")]
-    assert scale["status"] == "pass" and scale["target"] == "127.0.0.21"
+    assert scale["status"] == "pass" and scale["target"] == store_peers.block.scale[0]
     assert store_peers["scale"].stats.accepted == 1  # the simulator saw source port 9010
     reflect = results[("demo-scale-deviceadapter/demo-scale", "reflect")]["data"]  # the one home of the facts
     assert reflect["local"]["port"] == 9010 and reflect["observed"]["port"] == 9010
@@ -48,10 +49,10 @@ def test_probe_pre_on_loopback(tmp_path, store_peers):
         assert {"dependency", "target", "check", "status", "detail", "latency_ms"} <= set(r)
 
 
-def test_probe_failures_are_classified(tmp_path):
+def test_probe_failures_are_classified(tmp_path, demo_path):
     """Nothing listening: the printer is refused, the scale port unreachable, the reflector silent or refused."""
     ws_path = tmp_path / "demo.migready.json"
-    out = probe(ws_path)
+    out = probe(demo_path, ws_path)
     assert out.returncode == 1, out.stderr
     results = by_check(Workspace.load(ws_path).runs[0])
     printer = results[("demo-scale-deviceadapter/demo-printer", "tcp_connect")]
@@ -61,17 +62,17 @@ def test_probe_failures_are_classified(tmp_path):
     assert results[("demo-scale-deviceadapter/demo-scale", "reflect")]["status"] != "pass"
 
 
-def test_second_run_appends_and_keeps_the_first(tmp_path, store_peers):
+def test_second_run_appends_and_keeps_the_first(tmp_path, demo_path, store_peers):
     ws_path = tmp_path / "demo.migready.json"
-    assert probe(ws_path).returncode == 0
-    assert probe(ws_path).returncode == 0
+    assert probe(demo_path, ws_path).returncode == 0
+    assert probe(demo_path, ws_path).returncode == 0
     ws = Workspace.load(ws_path)
     assert [r["id"] for r in ws.runs] == ["run-1", "run-2"]
     assert (tmp_path / "demo.migready.json.bak").exists()
 
 
 def test_unknown_host_scheme_is_bad_input(tmp_path):
-    out = probe(tmp_path / "w.json", "--host", "ftp://example")
+    out = probe(DEMO, tmp_path / "w.json", "--host", "ftp://example")
     assert out.returncode == 2 and "ftp://example" in out.stderr and "Traceback" not in out.stderr
 
 

@@ -1,5 +1,5 @@
 """`migready report`: every format from a NO-GO workspace, atomic output, exit 2 on bad input;
-and once end to end from a real loopback probe run (127.0.0.20-22 only)."""
+and once end to end from a real loopback probe run (the demo's store in a free loopback block only)."""
 from __future__ import annotations
 
 import copy
@@ -59,9 +59,9 @@ def test_bad_input_exits_2_with_a_message(tmp_path, capsys, case, message):
     assert message in err and "Traceback" not in err
 
 
-def test_end_to_end_from_a_real_loopback_run(tmp_path, store_peers):
+def test_end_to_end_from_a_real_loopback_run(tmp_path, demo_path, store_peers):
     ws_path = tmp_path / "demo.migready.json"
-    probe = migready("probe", DEMO, "--phase", "pre", "--workspace", ws_path, timeout=120)
+    probe = migready("probe", demo_path, "--phase", "pre", "--workspace", ws_path, timeout=120)
     assert probe.returncode == 0, probe.stderr
     ws = Workspace.load(ws_path)
     post = copy.deepcopy(ws.runs[0])  # the move, as NAT would show it: the reflector sees another port

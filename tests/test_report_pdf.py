@@ -67,7 +67,8 @@ def test_pdf_cli_works_headless(tmp_path):
     """No display, no QT_QPA_PLATFORM: the renderer picks the offscreen platform itself."""
     ws = make_workspace(tmp_path)
     env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
-    out = migready("report", ws, "--format", "pdf", "--out", tmp_path / "r.pdf", env=env, timeout=120)
+    out = migready("report", ws, "--format", "pdf", "--out", tmp_path / "r.pdf", env=env, timeout=120,
+                   subprocess=True)  # a child: the PDF makes a QGuiApplication, which must not outlive the call
     assert out.returncode == 0, out.stderr
     assert "NO-GO" in out.stdout and "VERDICT: NO-GO" in pdf_text(tmp_path / "r.pdf")
 

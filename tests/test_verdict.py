@@ -543,7 +543,8 @@ def test_h_mark_rejects_an_unknown_item(inventory, new_ws):
     ws = new_ws()
     with pytest.raises(ActionError) as caught:
         mark(ws, checklist(inventory, ws), "prepare.rollbackplan", "pass", "Li Wei", "n")
-    assert str(caught.value) == "no checklist item 'prepare.rollbackplan' (see `migready checklist`)"
+    assert str(caught.value) == ("no checklist item 'prepare.rollbackplan'; did you mean 'prepare.rollback-plan'? "
+                                 "(see `migready checklist`)")
     assert ws.marks == {} and ws.events == []
 
 
@@ -556,9 +557,11 @@ def test_h_mark_rejects_an_unknown_item(inventory, new_ws):
     (SCALE, "Zhang Min", "vendor ok", (TODAY - dt.timedelta(days=1)).isoformat(),
      f"--until {(TODAY - dt.timedelta(days=1)).isoformat()} is already past"),
     ("scale-adapter/scales", "Zhang Min", "vendor ok", UNTIL,
-     "'scale-adapter/scales' is neither a checklist item nor a dependency (see `migready checklist`)"),
+     "'scale-adapter/scales' is neither a checklist item nor a dependency; did you mean 'scale-adapter/scale'? "
+     "(see `migready checklist`)"),
     ("req:scale-adapter/scale:reachabel", "Zhang Min", "vendor ok", UNTIL,
-     "'req:scale-adapter/scale:reachabel' is neither a checklist item nor a dependency (see `migready checklist`)"),
+     "'req:scale-adapter/scale:reachabel' is neither a checklist item nor a dependency; did you mean "
+     "'req:scale-adapter/scale:reachable'? (see `migready checklist`)"),
 ], ids=["empty-reason", "blank-reason", "no-by", "not-a-date", "no-such-day", "past", "unknown-dependency",
         "unknown-item"])
 def test_h_waive_rejects_bad_input(inventory, new_ws, target, by, reason, until, expected):

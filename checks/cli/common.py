@@ -42,6 +42,7 @@ EXIT_HELP = {
     "discover": N_("0 nothing at or above --fail-on, 1 findings, 2 bad input, 4 incomplete"),
     "gui": N_("0 closed, 2 no display or bad input"),
     "upgrade": N_("0 upgraded or already current, 2 bad input"),
+    "help": N_("0 shown, 2 unknown topic"),
     "rehearse": N_("0 fails fast or unaffected, 1 hangs, 2 bad input or refused, 4 interrupted (the fault removed), "
                 "5 inconclusive"),
 }
@@ -69,6 +70,18 @@ def _help_formatter():
     from .words import width
 
     class Formatter(argparse.RawDescriptionHelpFormatter):
+        def _format_usage(self, usage, actions, groups, prefix):
+            # Options a verb checks itself (--reason: its old names share the destination, so argparse
+            # cannot) are required all the same: the usage line shows them without brackets.
+            flagged = [a for a in actions if getattr(a, "shown_required", False) and not a.required]
+            for action in flagged:
+                action.required = True
+            try:
+                return super()._format_usage(usage, actions, groups, prefix)
+            finally:
+                for action in flagged:
+                    action.required = False
+
         def _format_action(self, action):
             text = super()._format_action(action)
             header = self._format_action_invocation(action)
@@ -86,21 +99,36 @@ def _help_formatter():
 
 
 def polish(parser) -> None:
-    """Give every verb the shared vocabulary: exit codes in --help, help on every positional and
-    on --format (with its default)."""
+    """Give every verb the shared vocabulary: its examples and exit codes at the end of --help, help
+    on every positional and on --format (with its default), required options shown as required;
+    and `migready --help` lists the verbs in the review's order."""
+    from .helptext import ORDER, examples_text
+
+    choices = _subparsers_action(parser)
+    if choices is not None:  # the listing in the review's order, then any verb ORDER does not name
+        rank = {name: i for i, name in enumerate(ORDER)}
+        choices._choices_actions.sort(key=lambda a: rank.get(a.dest, len(ORDER)))
+    import argparse
+
     for name, sub in _subparsers(parser).items():
         sub.formatter_class = _help_formatter()
         add_lang(sub)
-        line = name in EXIT_HELP and _("exit codes: {codes} (all verbs: README, 'Exit codes')").format(
+        examples = examples_text(name)
+        if examples and examples not in (sub.epilog or ""):
+            sub.epilog = f"{sub.epilog.rstrip()}\n\n{examples}" if sub.epilog else examples
+        line = name in EXIT_HELP and _("exit codes: {codes} (every code: migready help exit-codes)").format(
             codes=_(EXIT_HELP[name]))
         if line and "exit codes" not in (sub.epilog or "") and line not in (sub.epilog or ""):
             sub.epilog = f"{sub.epilog.rstrip()}\n\n{line}" if sub.epilog else line
+        required = set(sub.get_default("required_options") or ())
         for action in sub._actions:
             if action.option_strings and action.metavar is None and METAVARS.get(action.dest) \
                     and action.nargs != 0 and not action.choices:
                 action.metavar = _(METAVARS[action.dest])
             if action.help is None and action.dest in DEFAULT_HELP and not action.option_strings:
                 action.help = _(DEFAULT_HELP[action.dest])
+            if action.dest in required and action.option_strings and action.help is not argparse.SUPPRESS:
+                action.shown_required = True
             if action.dest in ("format", "output_format") and action.option_strings:
                 choices = list(action.choices or ())
                 if action.help is None:
@@ -119,7 +147,8 @@ def add_ssh_options(parser) -> None:
     parser.add_argument("--identity", action="append", default=[], metavar=_("FILE"),
                         help=_("private key file (repeatable)"))
     parser.add_argument("--known-hosts", help=_("known_hosts file (default ~/.ssh/known_hosts)"))
-    parser.add_argument("--connect-timeout", type=float, default=10.0, metavar=_("SECONDS"))
+    parser.add_argument("--connect-timeout", type=float, default=10.0, metavar=_("SECONDS"),
+                        help=_("give up on an SSH connection after SECONDS (default 10)"))
 
 
 def add_lang(parser) -> None:
@@ -144,13 +173,18 @@ def requested_language(argv: list[str]) -> str | None:
     return found
 
 
-def _subparsers(parser) -> dict:
+def _subparsers_action(parser):
     import argparse
 
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
-            return dict(action.choices)
-    return {}
+            return action
+    return None
+
+
+def _subparsers(parser) -> dict:
+    action = _subparsers_action(parser)
+    return dict(action.choices) if action is not None else {}
 
 
 def add_reason(parser, *old_names: str, required: bool = True, help: str | None = None) -> None:

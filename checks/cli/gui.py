@@ -61,6 +61,16 @@ def cmd_gui(args) -> int:
                 "for --screenshots), every other command works without").format(why=why), file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
+        from migready.gui.preflight import preflight
+    except ImportError:  # a core-only install: said below, when the app is imported
+        preflight = None
+    if preflight is not None:
+        environ = dict(os.environ)
+        if getattr(args, "screenshots", None):  # the screenshot tool renders offscreen unless told otherwise
+            environ["QT_QPA_PLATFORM"] = environ.get("MIGREADY_SCREENSHOT_PLATFORM") or "offscreen"
+        if preflight(environ):  # before any QApplication: Qt would abort (exit 134) with a wrong hint
+            return EXIT_BAD_INPUT
+    try:
         if getattr(args, "screenshots", None):
             from migready.gui.screenshots import take
             return take(args.screenshots, getattr(args, "lang", None) or "en")

@@ -28,9 +28,10 @@ PASSPHRASE_ENV = "MIGREADY_KEY_PASSPHRASE"
 
 def add_commands(sub) -> None:
     p = sub.add_parser("keygen", help=_("make an Ed25519 sign-off key pair (PATH and PATH.pub)"))
-    p.add_argument("--name", required=True)
+    p.add_argument("--name", required=True, help=_("the signer's name, as the report's sign-off table shows it"))
     p.add_argument("--role", required=True, help=_("e.g. 'migration lead', 'network'"))
-    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--out", type=Path, required=True,
+                   help=_("where the private key goes; the public key is written beside it as PATH.pub"))
     protect = p.add_mutually_exclusive_group()
     protect.add_argument("--passphrase", action="store_true",
                          help=_("protect the private key with a passphrase (the default; prompted twice, "
@@ -42,7 +43,8 @@ def add_commands(sub) -> None:
     p = sub.add_parser("signoff", help=_("sign the review's current content (approve or reject)"))
     p.add_argument("workspace", type=Path)
     p.add_argument("--key", type=Path, required=True, help=_("private key made by `migready keygen`"))
-    p.add_argument("--decision", choices=("approve", "reject"), default="approve")
+    p.add_argument("--decision", choices=("approve", "reject"), default="approve",
+                   help=_("approve or reject the review as it stands (default: approve)"))
     add_reason(p, "--comment", required=False, help=_("why you approve or reject (optional)"))
     p.set_defaults(func=cmd_signoff)
 

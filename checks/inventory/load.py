@@ -7,7 +7,6 @@ anything a user can put in a file.
 """
 from __future__ import annotations
 
-import difflib
 import hashlib
 import ipaddress
 import json
@@ -22,6 +21,7 @@ import jsonschema
 
 from .. import collector
 from .model import (FLEET_FIELDS, TARGET_FIELDS, ChecklistItem, Dependency, HostSource, Inventory, Migration, Reflector, Service, Site, VantageHost, Zone, parse_ip)
+from ..text.suggest import closest
 from ..text.i18n import SOURCE_LANGUAGE, N_, _, language
 from ..store.problems import InputError, Problem, format_path
 from ..store.safeio import read_regular
@@ -137,9 +137,9 @@ def _explain(error: jsonschema.ValidationError, located: Located, shown: str) ->
         for key in error.instance:
             if key in allowed:
                 continue
-            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            close = closest(key, allowed)
             if close:
-                message = _("unknown field '{key}'; did you mean '{close}'?").format(key=key, close=close[0])
+                message = _("unknown field '{key}'; did you mean '{close}'?").format(key=key, close=close)
             else:
                 message = _("unknown field '{key}' (allowed: {allowed})").format(key=key, allowed=", ".join(allowed))
             problems.append(at(path + (key,), message, prefer_key=True))
@@ -149,11 +149,10 @@ def _explain(error: jsonschema.ValidationError, located: Located, shown: str) ->
         return [Problem(shown, line, col, format_path(path), _("missing required field '{field}'").format(field=missing))]
     if kind == "enum":
         options = ", ".join(str(v) for v in error.validator_value)
-        close = difflib.get_close_matches(error.instance, [str(v) for v in error.validator_value], n=1) \
-            if isinstance(error.instance, str) else []
+        close = closest(error.instance, error.validator_value) if isinstance(error.instance, str) else None
         if close:
             message = _("{value} is not one of: {options}; did you mean '{close}'?").format(
-                value=repr(error.instance), options=options, close=close[0])
+                value=repr(error.instance), options=options, close=close)
         else:
             message = _("{value} is not one of: {options}").format(value=repr(error.instance), options=options)
         return [Problem(shown, line, col, format_path(path), message)]
@@ -372,10 +371,10 @@ class _Semantics:
             self.add(path + ("sample",), _("sample applies only to fleets (hosts, range or targets_csv)"), prefer_key=True)
         zone = dep.get("zone")
         if isinstance(zone, str) and zone_names and zone not in zone_names:
-            close = difflib.get_close_matches(zone, zone_names, n=1)
+            close = closest(zone, zone_names)
             if close:
                 self.add(path + ("zone",), _("unknown zone '{zone}'; did you mean '{close}'?").format(
-                    zone=zone, close=close[0]))
+                    zone=zone, close=close))
             else:
                 self.add(path + ("zone",), _("unknown zone '{zone}' (declared: {declared})").format(
                     zone=zone, declared=", ".join(zone_names)))

@@ -202,13 +202,27 @@ def _socket_for(probe, host_field, port_field, socktype, deadline):
         if socktype == socket.SOCK_STREAM:  # no TIME_WAIT left from the last probe
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            sock.bind(("::" if family == socket.AF_INET6 else "0.0.0.0", source_port))
+            _bind_source_port(sock, ("::" if family == socket.AF_INET6 else "0.0.0.0", source_port), deadline)
         except OSError as exc:
             sock.close()
             reason = {errno.EADDRINUSE: "port_in_use", errno.EACCES: "bind_denied"}
             raise Done(_outcome("inconclusive", reason.get(exc.errno, "bind_failed"),
                                 "cannot bind source port %s here: %s" % (source_port, exc)))
     return sock, sockaddr, source_port
+
+
+def _bind_source_port(sock, address, deadline):
+    """Bind the fixed source port; while another probe on this host holds it for a moment (two
+    runs at once, each probing a device from its SDK port), wait for it, at most a second and
+    never past the probe's deadline: a port held that long is reported, not waited out."""
+    give_up = min(deadline, time.monotonic() + 1.0)
+    while True:
+        try:
+            return sock.bind(address)
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE or time.monotonic() + 0.02 >= give_up:
+                raise
+            time.sleep(0.02)
 
 
 def _close(sock, abortive=False):

@@ -9,7 +9,7 @@ listed as "not run" because the run records them too.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
 
 from ..text.i18n import Msg, N_, _, ngettext, shown
@@ -47,6 +47,9 @@ class PlanView:
     phase: str
     contacts: list[Contact]
     not_run: list[dict]  # {"check", "dependency", "reason", "detail"}
+    # The vantage hosts' SSH sessions: {"host", "address", "port", "requests", "calls": [address],
+    # "ports": ["tcp/27777"]}; each runs an agent that listens there and calls the staging host back.
+    vantage: list[dict] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -69,7 +72,8 @@ class PlanView:
 
     def to_dict(self) -> dict:
         return {"host": self.host, "phase": self.phase, "totals": self.totals(),
-                "probes": [dict(asdict(c), sends=c.sends) for c in self.contacts], "not_run": self.not_run}
+                "probes": [dict(asdict(c), sends=c.sends) for c in self.contacts], "not_run": self.not_run,
+                "vantage": self.vantage}
 
     def summary(self) -> str:
         """One line: how much, where (the probe prompt and the GUI dialog title it), in the reader's
@@ -89,14 +93,26 @@ class PlanView:
         """The plan as `migready plan` prints it, in the reader's language; addresses, ports, checks and
         dependencies are data."""
         out = [_("plan: {summary}").format(summary=self.summary())]
+        sending = [c for c in self.contacts if c.sends]
+        # Columns as wide as their longest value (an IPv6 address or a long name stays in line).
+        wide = [max([len(text) for text in column] + [minimum]) for column, minimum in (
+            ([str(c.address) for c in sending], 15), ([_where(c) for c in sending], 9), ([c.check for c in sending], 12))]
         for zone, contacts in self.zones().items():
             addresses = len({c.address for c in contacts})
             out.append(_("zone {zone}: {addresses}, {probes}").format(
                 zone=_zone_name(zone), addresses=_addresses(addresses), probes=_probes(len(contacts))))
             for c in sorted(contacts, key=lambda c: (_sort_ip(c.address), c.port or 0, c.check)):
-                where = f"{c.protocol}/{c.port}" if c.port else c.protocol
                 extra = _(" from source port {port}").format(port=c.source_port) if c.source_port else ""
-                out.append(f"  {c.address:<24} {where:<10} {c.check:<13} {c.dependency or ''}{extra}")
+                out.append(f"  {c.address:<{wide[0]}}  {_where(c):<{wide[1]}}  {c.check:<{wide[2]}}  "
+                           f"{c.dependency or ''}{extra}".rstrip())
+        for v in self.vantage:
+            out.append(_("vantage host {host}: a second SSH session for this run; its agent listens on "
+                         "{address}:{port}/tcp for {requests} and calls back {calls} on {ports}").format(
+                host=v["host"], address=v["address"], port=v["port"],
+                requests=ngettext("{n} call-back request", "{n} call-back requests", v["requests"]).format(
+                    n=v["requests"]),
+                calls=_(", ").join([*v["calls"], _("the address each request comes from")]),
+                ports=_(", ").join(v["ports"]) or "-"))
         local = [c for c in self.contacts if not c.sends]
         if local:
             out.append(_("on the staging host only (nothing sent): {checks} ({names})").format(
@@ -117,7 +133,26 @@ def view_plan(inventory: Inventory, plan: Plan) -> PlanView:
     contacts = [_contact(inventory, p) for p in plan.probes]
     not_run = [{"check": u["check"], "dependency": u["meta"].get("dependency"), "reason": u["reason"],
                 "detail": u["detail"]} for u in plan.unrunnable]
-    return PlanView(plan.host, plan.phase, contacts, not_run)
+    return PlanView(plan.host, plan.phase, contacts, not_run, _vantage(plan))
+
+
+def _where(c: Contact) -> str:
+    return f"{c.protocol}/{c.port}" if c.port else c.protocol
+
+
+def _vantage(plan: Plan) -> list[dict]:
+    """The vantage hosts the run opens an SSH session to, where each listens, and whom it calls back
+    (the plan's own record; its token is a secret and stays out)."""
+    found = []
+    for host, serve in sorted(getattr(plan, "vantage", {}).items()):
+        ports = sorted({f"{p.get('protocol', 'tcp')}/{p.get('port')}" for p in plan.probes
+                        if p["check"] == "callback" and p.get("reflector_host") == serve["address"]
+                        and p.get("reflector_port") == serve["port"]})
+        calls = [cidr[:-3] if cidr.endswith("/32") else cidr[:-4] if cidr.endswith("/128") else cidr
+                 for cidr in serve.get("allow", [])]
+        found.append({"host": host, "address": serve["address"], "port": serve["port"],
+                      "requests": serve.get("expect", 0), "calls": calls, "ports": ports})
+    return found
 
 
 def _contact(inventory: Inventory, probe: dict) -> Contact:

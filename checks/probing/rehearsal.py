@@ -24,6 +24,7 @@ from typing import Callable, Optional
 
 from . import agent
 from ..text.i18n import Msg, N_, _, shown
+from ..text.suggest import did_you_mean
 from ..inventory.model import Dependency, Inventory, Service
 from .run import agent_source
 from ..review.rehearsal_verdict import PHASE, judge_calls
@@ -125,9 +126,10 @@ def prepare(inventory: Inventory, host: str, dependency: str, fault: str,
     deps = {d.ref: d for d in inventory.dependencies()}
     dep = deps.get(dependency)
     if dep is None:
-        raise RehearsalRefused(_("--dependency {dependency}: no such dependency in {inventory} "
+        raise RehearsalRefused(_("--dependency {dependency}: no such dependency in {inventory}{hint} "
                                  "(write it SERVICE/DEPENDENCY)").format(dependency=dependency,
-                                                                         inventory=inventory.path))
+                                                                         inventory=inventory.path,
+                                                                         hint=did_you_mean(dependency, deps)))
     service = next(s for s in inventory.services if s.name == dep.service)
     where = f"{inventory.path}: services[{dep.index[0]}]"
     if not service.health:

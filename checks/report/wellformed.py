@@ -36,6 +36,11 @@ def read_report(path: str | Path) -> dict:
     try:
         report = loads_strict(text)
     except ValueError as exc:
+        kind = _other_format(path, text)
+        if kind:  # a report in a format for people: say which one to give instead (issue 26)
+            raise ReportUnreadable(_("{path} is the {kind} report; give the JSON one (migready report WORKSPACE "
+                                     "--format json), which holds the signed content").format(path=path, kind=kind)) \
+                from None
         raise ReportUnreadable(_("cannot read {path}: not valid JSON: {reason}").format(path=path, reason=exc)) \
             from None
     if not isinstance(report, dict) or report.get("format") != REPORT_FORMAT:
@@ -45,6 +50,19 @@ def read_report(path: str | Path) -> dict:
     if problem:
         raise ReportUnreadable(_("{path}: malformed report: {problem}").format(path=path, problem=problem))
     return report
+
+
+def _other_format(path: Path, text: str) -> str | None:
+    """HTML, JUnit or Markdown, told by the file's start (or its name): the formats `report` also writes."""
+    head = text.lstrip()[:200].lower()
+    suffix = path.suffix.lower()
+    if head.startswith(("<!doctype html", "<html")) or suffix in (".html", ".htm"):
+        return "HTML"
+    if head.startswith("<?xml") or "<testsuite" in head or suffix == ".xml":
+        return "JUnit XML"
+    if head.startswith("#") or suffix == ".md":
+        return "Markdown"
+    return None
 
 
 def shape_problem(report: dict) -> str | None:

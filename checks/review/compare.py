@@ -135,9 +135,14 @@ class Comparison:
         lines.append("")
         warnings = sum(1 for c in self.changes for f in c.notes if f.severity == "warning")
         compared = ngettext("{n} check compared", "{n} checks compared", len(self.changes)).format(n=len(self.changes))
-        lines.append(compared + (_(": {counts}").format(counts=counts) if counts else "")
-                     + _(". Regressions: {regressions}; warnings: {warnings}.").format(
-                         regressions=len(self.regressions), warnings=warnings))
+        # The counts say "N regressions" already; the total is said again only when it differs (a check
+        # that went MISSING or NEW is a regression too), and warnings only when there are some.
+        tail = ""
+        if len(self.regressions) != self.counts().get("regression", 0):
+            tail += _(". Regressions in all: {regressions}").format(regressions=len(self.regressions))
+        if warnings:
+            tail += _(". Warnings: {warnings}").format(warnings=warnings)
+        lines.append(compared + (_(": {counts}").format(counts=counts) if counts else "") + tail + _("."))
         return "\n".join(lines)
 
 

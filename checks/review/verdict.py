@@ -17,6 +17,7 @@ from .checklist import Checklist, build_checklist
 from .compare import Comparison, compare_runs
 from ..text.i18n import Joined, Msg, _, shown
 from ..text.labels import term
+from ..text.suggest import did_you_mean
 from ..inventory.model import Inventory
 from ..store.records import run_label
 from ..store.workspace import Workspace
@@ -155,7 +156,8 @@ class ActionError(ValueError):
 def mark(workspace: Workspace, checklist: Checklist, item_id: str, state: str, by: str, note: str) -> dict:
     item = checklist.item(item_id)
     if item is None:
-        raise ActionError(_("no checklist item '{item}' (see `migready checklist`)").format(item=item_id))
+        raise ActionError(_("no checklist item '{item}'{hint} (see `migready checklist`)").format(
+            item=item_id, hint=did_you_mean(item_id, [i.id for i in checklist.items])))
     if state not in ("pass", "fail", "na"):
         raise ActionError(_("state must be pass, fail or na, not '{state}'").format(state=state))
     if not by.strip() or not note.strip():
@@ -199,7 +201,8 @@ def waive(workspace: Workspace, checklist: Checklist, target: str, by: str, reas
         waiver = {"scope": "dependency", "dependency": target,
                   "evidence": {"items": {i.id: i.base_state for i in covered}}}
     else:
-        raise ActionError(_("'{target}' is neither a checklist item nor a dependency (see `migready checklist`)")
-                          .format(target=target))
+        raise ActionError(_("'{target}' is neither a checklist item nor a dependency{hint} (see `migready "
+                            "checklist`)").format(target=target,
+                                                  hint=did_you_mean(target, [*(i.id for i in checklist.items), *deps])))
     waiver.update({"reason": reason, "until": expiry.isoformat()})
     return workspace.record_waiver(waiver, by)

@@ -113,6 +113,9 @@ def key_is_encrypted(path: Path) -> bool:
 def load_signer(path: Path, passphrase: bytes | None = None) -> Signer:
     """The private key at PATH with the name and role from PATH.pub."""
     path = Path(path)
+    if path.name.endswith(".pub"):  # not "cannot read public key x.pub.pub" (issue 26)
+        raise SigningError(_("{path} is a public key; give the private key ({private}): its .pub beside it is "
+                             "read too").format(path=path, private=path.with_name(path.name[:-len(".pub")])))
     public = read_public(path.with_name(path.name + ".pub"))
     try:
         key = serialization.load_pem_private_key(read_regular(path, KEY_FILE_LIMIT), password=passphrase)

@@ -1,8 +1,8 @@
 """GUI tests: the real window, offscreen, against the loopback-only demo inventory.
 
-Nothing here probes anything but ``local://`` with inventories/demo.yaml (its
-peers on 127.0.0.20-22 are started by the `store_peers` fixture, as
-tests/test_probe_local.py does).  Dialogs are answered through an injected
+Nothing here probes anything but ``local://`` with a copy of inventories/demo.yaml
+moved into a free loopback block (`demo_path`; its peers are started in that block
+by the `store_peers` fixture, as tests/test_probe_local.py does).  Dialogs are answered through an injected
 interaction object that drives the real dialog classes, never with sleeps.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before Qt is imported anywhere
 import pytest  # noqa: E402
 from PySide6.QtCore import QSettings, QStandardPaths  # noqa: E402
 
-from guikit import DEMO, FakeInteraction, start_peers  # noqa: E402
+from guikit import FakeInteraction, start_peers  # noqa: E402
 
 QStandardPaths.setTestModeEnabled(True)
 
@@ -37,8 +37,8 @@ def loopback_only(monkeypatch):
 
 
 @pytest.fixture
-def store_peers():
-    peers = start_peers()
+def store_peers(demo_block):
+    peers = start_peers(demo_block)
     yield peers
     peers.stop()
 
@@ -73,8 +73,8 @@ def window(qtbot, session, interaction, settings):
 
 
 @pytest.fixture
-def demo_window(qtbot, window):
-    """The window with the demo inventory loaded and reviewed."""
-    window.session.open_path(DEMO)
+def demo_window(qtbot, window, demo_path):
+    """The window with the demo inventory (moved into a free loopback block) loaded and reviewed."""
+    window.session.open_path(demo_path)
     qtbot.waitUntil(lambda: window.session.review is not None, timeout=10_000)
     return window

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from migready.checks.probing import agent
 from migready.checks.demo import simulators
-from migready.checks.demo.scenario import BEHIND_NAT, NAT_ADDRESS, PRINTER, REFLECTOR, SCALE
+from migready.checks.demo.loopback import StoreBlock, free_block
 from migready.checks.demo.natrelay import Forward, Relay
 from migready.gui.dialogs.mark import MarkDialog
 from migready.gui.dialogs.signoff import SignDialog
@@ -23,7 +23,7 @@ DEMO = EXAMPLES / "demo.yaml"
 
 
 def _retry(start, seconds: float = 15.0):
-    """These addresses are fixed by the demo: another test process may hold them for a moment."""
+    """The post run's devices take the addresses the pre run's just released: wait for a moment."""
     deadline = time.monotonic() + seconds
     while True:
         try:
@@ -35,10 +35,13 @@ def _retry(start, seconds: float = 15.0):
 
 
 class Peers:
-    """The demo's reflector, scale and printer, by default where demo.yaml expects them
-    (127.0.0.20, .21, .22); loopback only."""
+    """The demo's reflector, scale and printer in `block` (a free loopback block, the one the test's
+    copy of demo.yaml names), or where they hide behind the NAT simulation; loopback only."""
 
-    def __init__(self, reflector=REFLECTOR, scale=SCALE, printer=PRINTER):
+    def __init__(self, block: StoreBlock, hidden: bool = False):
+        self.block = block
+        reflector, scale, printer = (block.behind_nat[ep] if hidden else ep
+                                     for ep in (block.reflector, block.scale, block.printer))
         self.reflector = _retry(lambda: agent.Reflector(*reflector, log=None).start())
         self.scale = _retry(lambda: simulators.start_scale(*scale, log=None))
         self.printer = _retry(lambda: simulators.start_printer(*printer, log=None))
@@ -58,18 +61,20 @@ class Peers:
         self.reflector.stop()
 
 
-def behind_nat() -> Peers:
+def behind_nat(block: StoreBlock) -> Peers:
     """The same devices moved behind `migready demo`'s user-space NAT simulation (loopback only):
     every flow reaches them from a fresh source port, as Calico natOutgoing did in incident 1."""
-    peers = Peers(*(BEHIND_NAT[p] for p in (REFLECTOR, SCALE, PRINTER)))
-    forwards = [Forward("udp", REFLECTOR, BEHIND_NAT[REFLECTOR]), Forward("tcp", REFLECTOR, BEHIND_NAT[REFLECTOR]),
-                Forward("udp", SCALE, BEHIND_NAT[SCALE]), Forward("tcp", PRINTER, BEHIND_NAT[PRINTER])]
-    peers.relay = _retry(lambda: Relay(forwards, NAT_ADDRESS).start())
+    peers = Peers(block, hidden=True)
+    behind = block.behind_nat
+    forwards = [Forward("udp", block.reflector, behind[block.reflector]),
+                Forward("tcp", block.reflector, behind[block.reflector]),
+                Forward("udp", block.scale, behind[block.scale]), Forward("tcp", block.printer, behind[block.printer])]
+    peers.relay = _retry(lambda: Relay(forwards, block.nat_address).start())
     return peers
 
 
-def start_peers() -> Peers:
-    return Peers()
+def start_peers(block: StoreBlock | None = None) -> Peers:
+    return Peers(block or free_block())
 
 
 @dataclass

@@ -49,7 +49,7 @@ def test_whole_review_through_the_window(qtbot, demo_window, store_peers, tmp_pa
     assert all(r["status"] == "pass" for r in pre["results"])
     assert window.step_state("pre") == "done"
     store_peers.stop()
-    nat = behind_nat()
+    nat = behind_nat(store_peers.block)
     try:
         post = run_phase(qtbot, window, "post")
     finally:
@@ -134,7 +134,7 @@ def test_opening_never_starts_probes(qtbot, demo_window):
     assert demo_window.step_state("pre") == "todo"
 
 
-def test_run_shows_the_plan_first_and_cancel_sends_nothing(qtbot, demo_window):
+def test_run_shows_the_plan_first_and_cancel_sends_nothing(qtbot, demo_window, demo_block):
     """The app's own dialog: the plan lists every address and port; Cancel leaves no run."""
     from guikit import answer_when_shown
     from migready.gui.dialogs.plan import PlanDialog
@@ -150,7 +150,7 @@ def test_run_shows_the_plan_first_and_cancel_sends_nothing(qtbot, demo_window):
     answer_when_shown(page.interaction, cancel, PlanDialog)
     demo_window.go("pre")
     assert page.request_run("local://") is None
-    assert "127.0.0.21" in shown[0] and "udp/5002" in shown[0] and "totals:" in shown[0]
+    assert demo_block.scale[0] in shown[0] and "udp/5002" in shown[0] and "totals:" in shown[0]
     assert demo_window.session.probe is None and demo_window.session.workspace.runs == []
     assert "nothing was sent" in page.state.text()
 
@@ -163,7 +163,7 @@ def test_counts_agree_across_banner_rail_pages_and_report_on_the_demo(qtbot, dem
     window, session = demo_window, demo_window.session
     run_phase(qtbot, window, "pre")
     store_peers.stop()
-    nat = behind_nat()
+    nat = behind_nat(store_peers.block)
     try:
         run_phase(qtbot, window, "post")
     finally:

@@ -52,14 +52,13 @@ def test_a_cell_shows_the_worst_status_of_its_dependency_on_its_host_and_its_evi
     assert model.rowCount() == model.columnCount() == 0
 
 
-def test_the_probe_page_runs_every_host_of_a_pool_and_shows_the_matrix(qtbot, window, store_peers, tmp_path):
+def test_the_probe_page_runs_every_host_of_a_pool_and_shows_the_matrix(qtbot, window, demo_path, store_peers,
+                                                                       tmp_path):
     """'every staging host of the phase' is offered first; the run fans out (two exec: hosts on this
     machine, loopback peers only), and the page lands on the matrix, one column per host."""
     import sys
 
-    from guikit import DEMO
-
-    text = DEMO.read_text(encoding="utf-8")
+    text = demo_path.read_text(encoding="utf-8")  # the demo's store in this test's free loopback block
     start = text.index('staging_hosts: ["local://"]', text.index("target:"))
     pool = ('staging_hosts: [{pool: p1, hosts: [{exec: [%s, "-"], name: pod-a}, {exec: [%s, "-I", "-"], '
             'name: pod-b}]}]' % (sys.executable, sys.executable))

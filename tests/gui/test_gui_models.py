@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as _dt
 
 import pytest
-from guikit import DEMO, EXAMPLES
+from guikit import EXAMPLES
 from PySide6.QtCore import QModelIndex, Qt
 
 from migready.checks.trust import signing
@@ -30,11 +30,14 @@ from migready.gui.models.table import FACETS_ROLE, ROW_ROLE, SORT_ROLE
 @pytest.fixture(scope="module")
 def reviewed(tmp_path_factory):
     """The demo after a pre and a post run (printer gone for the post run), a mark, a waiver, a sign-off."""
+    from freeaddr import demo_copy, free_block
     from guikit import start_peers
     folder = tmp_path_factory.mktemp("models")
-    inventory = load_inventory(DEMO)
-    workspace = Workspace.new(folder / "demo.migready.json", str(DEMO), inventory.digest)
-    peers = start_peers()
+    block = free_block()
+    demo = demo_copy(block, folder)
+    inventory = load_inventory(demo)
+    workspace = Workspace.new(folder / "demo.migready.json", str(demo), inventory.digest)
+    peers = start_peers(block)
     try:
         run_probes(inventory, "local://", "pre", workspace)
         peers.stop_printer()

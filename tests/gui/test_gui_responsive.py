@@ -10,13 +10,13 @@ from PySide6.QtCore import QTimer
 
 
 @pytest.fixture
-def slow_scale():
-    """The demo's peers, but the scale (127.0.0.21:5002/udp) swallows datagrams: its probe
-    waits for its 3 s timeout, so a run lasts long enough to watch the UI and to cancel it."""
-    peers = Peers()
+def slow_scale(demo_block):
+    """The demo's peers, but the scale (udp 5002 in the test's free block) swallows datagrams: its
+    probe waits for its 3 s timeout, so a run lasts long enough to watch the UI and to cancel it."""
+    peers = Peers(demo_block)
     peers.scale.stop()
     silent = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    _retry(lambda: silent.bind(("127.0.0.21", 5002)))
+    _retry(lambda: silent.bind(demo_block.scale))
     yield peers
     silent.close()
     peers.stop_printer()

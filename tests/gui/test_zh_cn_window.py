@@ -18,7 +18,7 @@ import datetime as _dt
 import re
 
 import pytest
-from guikit import DEMO, FakeInteraction, behind_nat
+from guikit import FakeInteraction, behind_nat
 from PySide6.QtCore import QModelIndex, QSettings, Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QComboBox, QGroupBox, QHeaderView, QLabel,
@@ -251,7 +251,7 @@ def zh_cn(qapp):
 
 
 @pytest.fixture
-def zh_window(qtbot, zh_cn, tmp_path):
+def zh_window(qtbot, zh_cn, tmp_path, demo_path):
     """The main window built in zh_CN, the demo opened and reviewed (nothing probed yet)."""
     from migready.gui.mainwindow import MainWindow
     from migready.gui.session import Session
@@ -261,7 +261,7 @@ def zh_window(qtbot, zh_cn, tmp_path):
     qtbot.addWidget(window)
     window.resize(1280, 800)
     window.show()
-    session.open_path(DEMO)
+    session.open_path(demo_path)
     qtbot.waitUntil(lambda: session.review is not None, timeout=10_000)
     yield window
     window.close()
@@ -283,7 +283,7 @@ def _review(qtbot, window, store_peers, tmp_path) -> None:
     session = window.session
     _probe(qtbot, window, "pre")
     store_peers.stop()
-    nat = behind_nat()
+    nat = behind_nat(store_peers.block)
     try:
         _probe(qtbot, window, "post")
     finally:
