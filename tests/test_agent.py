@@ -398,7 +398,8 @@ def test_reflector_subprocess_listens_answers_and_stops_on_sigterm():
         assert port > 0
         client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         client.settimeout(3)
-        client.sendto(b'{"migready":"reflect","nonce":"abc"}', (LO, port))
+        # padded to 256 bytes: the reflector never answers more bytes than it received
+        client.sendto(b'{"migready":"reflect","nonce":"abc"}'.ljust(256), (LO, port))
         answer = json.loads(client.recv(4096).decode())
         local_port = client.getsockname()[1]
         client.close()
@@ -423,7 +424,7 @@ def test_reflector_once_and_non_json_datagram():
         port = int(line.rsplit(":", 1)[1])
         conn = socket.create_connection((LO, port), timeout=3)
         local_port = conn.getsockname()[1]
-        conn.sendall(b"hello there\n")
+        conn.sendall(b"hello there".ljust(255) + b"\n")  # padded: no answer larger than the request
         answer = json.loads(conn.makefile().readline())
         conn.close()
         assert answer["nonce"] is None and answer["proto"] == "tcp"

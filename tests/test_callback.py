@@ -227,7 +227,7 @@ def test_reflector_never_calls_back_for_a_datagram(make_reflector, counter):
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         sock.settimeout(5)
         sock.sendto(json.dumps({"migready": "callback", "nonce": "d" * 16, "proto": "tcp",
-                                "port": here.port}).encode(), (LO, ref.port))
+                                "port": here.port}).encode().ljust(256), (LO, ref.port))  # padded: see the size rule
         answer = json.loads(sock.recv(4096))
     assert answer["migready"] == "reflect" and here.peers == []
 

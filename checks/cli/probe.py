@@ -9,6 +9,7 @@ plan's summary (`migready plan` shows it in full) and, on a terminal, asks;
 """
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -74,20 +75,64 @@ def add_commands(sub) -> None:
     p.set_defaults(func=cmd_plan)
 
     p = sub.add_parser("reflector", help=_("answer each UDP datagram / TCP connection with the address and port "
-                                           "it was seen from (run it in the device network)"))
-    p.add_argument("--bind", default="0.0.0.0",
-                   help=_("the address to listen on (default 0.0.0.0: every address of this host)"))
-    p.add_argument("--port", type=int, default=3478,
-                   help=_("the port to listen on, UDP and TCP (default 3478, STUN's; the inventory's reflector port)"))
+                                           "it was seen from (run it in the device network)"),
+                       description=_(REFLECTOR_DESCRIPTION))
+    p.add_argument("--bind", required=True, metavar=_("ADDR"),
+                   help=_("the address to listen on (required: there is no default; e.g. the host's address in "
+                          "the device network)"))
+    p.add_argument("--port", type=int, default=3478, help=_("UDP and TCP port (default 3478, STUN's)"))
     p.add_argument("--udp", action="store_true", help=_("serve UDP (default: both)"))
     p.add_argument("--tcp", action="store_true", help=_("serve TCP (default: both)"))
+    for flag, kind, default, help_text in REFLECTOR_LIMITS:
+        p.add_argument(flag, type=_positive_number(kind), metavar="N" if kind is int or flag.startswith("--rate") else "S",
+                       help=_(help_text), default=None)
     p.add_argument("--callback-allow", action="append", default=[], metavar="CIDR",
                    help=_("call-backs may also go to addresses inside CIDR (repeatable; default: only the address "
                           "a request came from)"))
     p.add_argument("--token-file", metavar=_("FILE"), help=_("call-back requests must carry the token in FILE"))
-    p.add_argument("--callback-rate", type=int, metavar="N", help=_("call-back requests per source address per "
-                                                                    "minute (default 10)"))
     p.set_defaults(func=cmd_reflector)
+
+
+# The reflector's description in --help: every limit that keeps it from being turned on others.
+REFLECTOR_DESCRIPTION = N_(
+    "Answers each UDP datagram or TCP request with the address and port it was seen from, in migready's JSON "
+    "or as a STUN Binding response (RFC 8489, XOR-MAPPED-ADDRESS; told apart by the magic cookie), so one "
+    "reflector serves the agent and any STUN client. It cannot be turned on others: it listens only where "
+    "--bind says; it never answers more bytes than the request held (a request is padded to at least the "
+    "answer's size, as QUIC and STUN do), so a forged source gains nothing; it answers at most --rate requests "
+    "a second, --rate-per-source per source address; it holds at most --max-connections TCP connections (the "
+    "oldest is closed for a new one) and closes those that send no request within --idle-timeout; call-backs "
+    "go only to the observed address or --callback-allow, at most --callback-rate per address per minute, and "
+    "after --bad-token-limit wrong tokens in a minute from any addresses none is carried out for the rest of "
+    "that minute. Its counters (answered, too_small, rate_limited_source, rate_limited_global, tcp_evicted, "
+    "tcp_idle_closed, bad_token, bad_token_lockout, ...) go to its log (stderr) every --log-every seconds when "
+    "they changed, and when it stops.")
+
+# (flag, type, default, help): passed on to the agent's reflector as given.
+REFLECTOR_LIMITS = (
+    ("--rate", float, 500, N_("answers per second in all (default 500)")),
+    ("--rate-per-source", float, 50, N_("answers per second to one source address (default 50)")),
+    ("--max-connections", int, 256, N_("TCP connections held at once; at the cap the oldest is closed "
+                                       "(default 256)")),
+    ("--idle-timeout", float, 2.0, N_("seconds a TCP connection may take to send its request (default 2)")),
+    ("--callback-rate", int, 10, N_("call-back requests per source address per minute (default 10)")),
+    ("--bad-token-limit", int, 20, N_("wrong call-back tokens per minute, from all addresses together, before "
+                                      "every call-back is refused for the rest of the minute (default 20)")),
+    ("--log-every", float, 60.0, N_("log the counters every S seconds when they changed (default 60; always "
+                                    "when it stops)")),
+)
+
+
+def _positive_number(kind):
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            value = 0
+        if value <= 0:
+            raise argparse.ArgumentTypeError(_("must be a number greater than 0, not {value}").format(value=text))
+        return value
+    return parse
 
 
 def cmd_reflector(args) -> int:
@@ -99,8 +144,10 @@ def cmd_reflector(args) -> int:
         argv += ["--callback-allow", cidr]
     if args.token_file:
         argv += ["--token-file", args.token_file]
-    if args.callback_rate is not None:
-        argv += ["--callback-rate", str(args.callback_rate)]
+    for flag, _kind, _default, _help in REFLECTOR_LIMITS:
+        value = getattr(args, flag[2:].replace("-", "_"))
+        if value is not None:
+            argv += [flag, str(value)]
     return agent.main(argv) or EXIT_OK
 
 

@@ -274,6 +274,9 @@ class _Semantics:
                     net = self.parse_cidr(cidr, ("zones", zi, "cidrs", ci))
                     if net is not None:
                         nets.append(net)
+            for ai, allowed in enumerate(_as_list(zone.get("egress_allowlisted"))):
+                if isinstance(allowed, str):
+                    self.parse_cidr(allowed, ("zones", zi, "egress_allowlisted", ai))  # an address is a /32
             for vi, vantage in enumerate(_as_list(zone.get("vantage_hosts"))):
                 if isinstance(vantage, dict):
                     self.check_vantage(vantage, ("zones", zi, "vantage_hosts", vi))
@@ -534,7 +537,8 @@ def _build(doc: dict, shown: str, digest: str, fleets: dict, base: Path = Path("
             cidrs=tuple(ipaddress.ip_network(c) for c in z.get("cidrs", ())),
             domains=tuple(z.get("domains", ())),
             reflectors=tuple(
-                Reflector(r["host"], r["port"], tuple(r.get("protocols", ("udp", "tcp"))), r.get("token_file", ""))
+                Reflector(r["host"], r["port"], tuple(r.get("protocols", ("udp", "tcp"))), r.get("token_file", ""),
+                          r.get("protocol", "migready"))
                 for r in z.get("reflectors", ())
             ),
             notes=z.get("notes", ""),
@@ -542,6 +546,7 @@ def _build(doc: dict, shown: str, digest: str, fleets: dict, base: Path = Path("
                 VantageHost(v["host"], v.get("address") or _spec_address(v["host"]) or "", v.get("port", 3479))
                 for v in z.get("vantage_hosts", ())
             ),
+            egress_allowlisted=tuple(ipaddress.ip_network(a) for a in z.get("egress_allowlisted", ())),
         )
         for z in doc.get("zones", ())
     ]

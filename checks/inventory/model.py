@@ -89,6 +89,7 @@ class Reflector:
     port: int
     protocols: tuple[str, ...] = ("udp", "tcp")
     token_file: str = ""  # as written, relative to the inventory (call-back requests carry the token)
+    protocol: str = "migready"  # migready | stun (a STUN server such as coturn: reflect only, no call-backs)
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ class Zone:
     reflectors: tuple[Reflector, ...] = ()
     notes: str = ""
     vantage_hosts: tuple[VantageHost, ...] = ()
+    egress_allowlisted: tuple = ()  # ipaddress networks: where this zone's peers accept our traffic from
 
     def contains_ip(self, ip) -> bool:
         return any(ip.version == net.version and ip in net for net in self.cidrs)

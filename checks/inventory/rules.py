@@ -255,7 +255,7 @@ def fleet_sampled(inv: Inventory, dep: Dependency):
       N_("inventory: add a reflector to the zone (run `migready reflector` on a host there)"))
 def no_reflector(inv: Inventory, dep: Dependency):
     """Port preservation and NAT are only visible through a reflector in the peer's zone."""
-    needs = sorted({"source_port_preserved", "no_nat"} & set(dep.requires))
+    needs = sorted({"source_port_preserved", "no_nat", "egress_ip_allowlisted"} & set(dep.requires))
     if not needs:
         return
     zone = inv.zone_of(dep)

@@ -262,11 +262,13 @@ def check_tcp_connect(probe, deadline):
                     latency, data)
 
 
-def _udp_exchange(probe, deadline, host_field, port_field, payload, accept=None):
+def _udp_exchange(probe, deadline, host_field, port_field, payload, accept=None, resend=None):
     """Send one datagram on a connected UDP socket and wait for an answer.
 
     -> (answer, latency_ms, data) or Done.  accept(answer) may reject
-    datagrams (e.g. a wrong nonce); we then keep waiting."""
+    datagrams (e.g. a wrong nonce); we then keep waiting.  resend (seconds):
+    send the same datagram again after that long, doubling, until the
+    deadline (as STUN clients do: a rate-limited reflector drops some)."""
     sock, sockaddr, _ = _socket_for(probe, host_field, port_field, socket.SOCK_DGRAM, deadline)
     data = {"ip": _unmap(sockaddr[0]), "local": None}
     try:
@@ -274,9 +276,22 @@ def _udp_exchange(probe, deadline, host_field, port_field, payload, accept=None)
         data["local"] = _addr(sock.getsockname())
         t0 = time.monotonic()
         sock.send(payload)
+        next_send, interval = (t0 + resend, resend) if resend else (None, None)
         while True:
-            sock.settimeout(_remaining(deadline))
-            answer = sock.recv(65535)
+            wait = _remaining(deadline)
+            if next_send is not None:
+                wait = min(wait, max(0.001, next_send - time.monotonic()))
+            sock.settimeout(wait)
+            try:
+                answer = sock.recv(65535)
+            except socket.timeout:
+                if next_send is None or time.monotonic() >= deadline:
+                    raise
+                sock.send(payload)
+                interval *= 2
+                next_send = time.monotonic() + interval
+                data["sent"] = data.get("sent", 1) + 1
+                continue
             if accept is None or accept(answer):
                 return answer, _ms_since(t0), data
     except socket.timeout:
@@ -305,9 +320,25 @@ def check_udp_exchange(probe, deadline):
                     latency, data)
 
 
+# The reflect request, in either wire: migready's JSON line or a STUN Binding
+# request (RFC 8489).  Both are padded so that no answer is larger than the
+# request: a reflector that answers only requests at least as large as its
+# answer cannot be used to amplify traffic toward a forged source (the rule
+# QUIC's Initial and STUN's PADDING follow).
+REFLECT_REQUEST_SIZE = 256  # bytes of a JSON reflect request (answers are at most ~190)
+STUN_MAGIC = 0x2112A442
+STUN_BINDING_REQUEST, STUN_BINDING_SUCCESS, STUN_BINDING_ERROR = 0x0001, 0x0101, 0x0111
+STUN_MAPPED_ADDRESS, STUN_XOR_MAPPED_ADDRESS, STUN_ERROR_CODE = 0x0001, 0x0020, 0x0009
+STUN_XOR_MAPPED_ADDRESS_OLD, STUN_SOFTWARE, STUN_FINGERPRINT = 0x8020, 0x8022, 0x8028
+STUN_REQUEST_SIZE = 100  # header + a SOFTWARE attribute: larger than any Binding answer we send
+UDP_RESEND_S = 0.5  # first retransmission of a UDP reflect request (RFC 8489's initial RTO)
+
+
 def _reflect_request():
     nonce = base64.b16encode(os.urandom(8)).decode("ascii").lower()
-    return nonce, json.dumps({"migready": "reflect", "nonce": nonce}).encode("ascii")
+    head = json.dumps({"migready": "reflect", "nonce": nonce, "pad": ""})
+    pad = "." * (REFLECT_REQUEST_SIZE - len(head) - 1)  # -1: the TCP newline is added later
+    return nonce, json.dumps({"migready": "reflect", "nonce": nonce, "pad": pad}).encode("ascii")
 
 
 def _parse_reflection(raw, nonce):
@@ -321,28 +352,117 @@ def _parse_reflection(raw, nonce):
     return None
 
 
+def _stun_attr(kind, value):
+    return struct.pack("!HH", kind, len(value)) + value + b"\0" * (-len(value) % 4)
+
+
+def stun_binding_request(txid=None):
+    """-> (transaction id, bytes): a Binding request padded with a SOFTWARE
+    attribute (comprehension-optional, so any STUN server accepts it)."""
+    txid = txid or os.urandom(12)
+    software = b"migready reflect".ljust(STUN_REQUEST_SIZE - 24, b" ")
+    attrs = _stun_attr(STUN_SOFTWARE, software)
+    return txid, struct.pack("!HHI", STUN_BINDING_REQUEST, len(attrs), STUN_MAGIC) + txid + attrs
+
+
+def stun_header(raw):
+    """(type, length, transaction id) of a well-formed STUN message, else None."""
+    if len(raw) < 20 or raw[0] & 0xC0:
+        return None
+    kind, length, magic = struct.unpack("!HHI", raw[:8])
+    if magic != STUN_MAGIC or length % 4 or len(raw) != 20 + length:
+        return None
+    return kind, length, raw[8:20]
+
+
+def stun_attributes(raw):
+    """[(type, value)] of a well-formed STUN message (bounded by its length)."""
+    out, pos = [], 20
+    while pos + 4 <= len(raw):
+        kind, length = struct.unpack("!HH", raw[pos:pos + 4])
+        if pos + 4 + length > len(raw):
+            break
+        out.append((kind, raw[pos + 4:pos + 4 + length]))
+        pos += 4 + length + (-length % 4)
+    return out
+
+
+def stun_address(value, txid=None):
+    """A (XOR-)MAPPED-ADDRESS value -> {"ip", "port"}; txid given: XOR-decoded."""
+    if len(value) < 8 or value[1] not in (1, 2) or len(value) != (8 if value[1] == 1 else 20):
+        return None
+    port = struct.unpack("!H", value[2:4])[0]
+    raw = value[4:]
+    if txid is not None:
+        port ^= STUN_MAGIC >> 16
+        key = struct.pack("!I", STUN_MAGIC) + txid
+        raw = bytes(a ^ b for a, b in zip(raw, key))
+    return {"ip": str(ipaddress.ip_address(raw)), "port": port}
+
+
+def stun_parse_answer(raw, txid):
+    """A Binding answer to our request txid -> {"observed": ...} or {"error": text};
+    None when it is not an answer to that request (keep waiting)."""
+    head = stun_header(raw)
+    if head is None or head[2] != txid or head[0] not in (STUN_BINDING_SUCCESS, STUN_BINDING_ERROR):
+        return None
+    attrs = stun_attributes(raw)
+    if head[0] == STUN_BINDING_ERROR:
+        code = [v for k, v in attrs if k == STUN_ERROR_CODE and len(v) >= 4]
+        if code:
+            return {"error": "STUN error %d %s" % ((code[0][2] & 7) * 100 + code[0][3] % 100,
+                                                   code[0][4:].decode("utf-8", "replace"))}
+        return {"error": "STUN error response without ERROR-CODE"}
+    for kind, xor in ((STUN_XOR_MAPPED_ADDRESS, True), (STUN_XOR_MAPPED_ADDRESS_OLD, True),
+                      (STUN_MAPPED_ADDRESS, False)):
+        for k, value in attrs:
+            if k == kind:
+                observed = stun_address(value, txid if xor else None)
+                if observed is not None:
+                    observed["ip"] = _unmap(observed["ip"])
+                    return {"observed": observed, "attribute": {STUN_MAPPED_ADDRESS: "MAPPED-ADDRESS"}.get(
+                        kind, "XOR-MAPPED-ADDRESS")}
+    return {"error": "Binding success without a (XOR-)MAPPED-ADDRESS"}
+
+
 def check_reflect(probe, deadline):
     """Ask a reflector which source address and port it saw.
 
     Guards incident 1: NAT (natOutgoing) rewrote the source port the scales
-    check; this is how source-port preservation is seen before cutover."""
+    check; this is how source-port preservation is seen before cutover.
+    `reflector_protocol: stun` asks a STUN server (coturn, or migready's own
+    reflector) with a Binding request; the XOR-MAPPED-ADDRESS is what it saw."""
     protocol = probe.get("protocol", "udp")
-    nonce, request = _reflect_request()
+    wire = probe.get("reflector_protocol", "migready")
+    if wire == "stun":
+        key, request = stun_binding_request()
+
+        def parse(raw):
+            return stun_parse_answer(raw, key)
+    elif wire == "migready":
+        key, request = _reflect_request()
+
+        def parse(raw):
+            observed = _parse_reflection(raw, key)
+            return None if observed is None else {"observed": observed}
+    else:
+        raise ProbeError("reflector_protocol must be 'migready' or 'stun', not %r" % (wire,))
     if protocol == "udp":
         answer, latency, data = _udp_exchange(
             probe, deadline, "reflector_host", "reflector_port", request,
-            accept=lambda raw: _parse_reflection(raw, nonce) is not None)
+            accept=lambda raw: parse(raw) is not None, resend=UDP_RESEND_S)
         local = data["local"]
     elif protocol == "tcp":
-        answer, latency, local = _tcp_reflect(probe, deadline, request)
+        answer, latency, local = _tcp_reflect(probe, deadline, request, stun=wire == "stun")
     else:
         raise ProbeError("protocol must be 'udp' or 'tcp', not %r" % (protocol,))
-    observed = _parse_reflection(answer, nonce)
-    if observed is None:
+    parsed = parse(answer)
+    if parsed is None or "error" in parsed:
         return _outcome("fail", "unexpected_answer",
-                        "not a reflector answer: %s" % _printable(answer),
-                        latency, {"local": local})
-    data = {"local": local, "observed": observed, "proto": protocol,
+                        parsed["error"] if parsed else "not a reflector answer: %s" % _printable(answer),
+                        latency, {"local": local, "wire": wire})
+    observed = parsed["observed"]
+    data = {"local": local, "observed": observed, "proto": protocol, "wire": wire,
             "nat": observed["ip"] != local["ip"],
             "port_preserved": observed["port"] == local["port"]}
     return _outcome("pass", "reflected", "local %s:%s observed as %s:%s (%s, %s)" % (
@@ -351,8 +471,9 @@ def check_reflect(probe, deadline):
         "port preserved" if data["port_preserved"] else "port rewritten"), latency, data)
 
 
-def _tcp_reflect(probe, deadline, request):
-    """One request line to a TCP reflector -> (answer, latency_ms, local)."""
+def _tcp_reflect(probe, deadline, request, stun=False):
+    """One request to a TCP reflector -> (answer, latency_ms, local).  A JSON
+    request is a line; a STUN message is framed by its own length field."""
     sock, sockaddr, source_port = _socket_for(probe, "reflector_host", "reflector_port",
                                               socket.SOCK_STREAM, deadline)
     try:
@@ -360,14 +481,20 @@ def _tcp_reflect(probe, deadline, request):
         t0 = time.monotonic()
         sock.connect(sockaddr)
         local = _addr(sock.getsockname())
-        sock.sendall(request + b"\n")
+        sock.sendall(request if stun else request + b"\n")
         answer = b""
-        while b"\n" not in answer and len(answer) < 4096:
+        while len(answer) < 4096:
+            if stun and len(answer) >= 20 and len(answer) >= 20 + struct.unpack("!H", answer[2:4])[0]:
+                break
+            if not stun and b"\n" in answer:
+                break
             sock.settimeout(_remaining(deadline))
             chunk = sock.recv(4096)
             if not chunk:
                 break
             answer += chunk
+        if stun and len(answer) >= 20:
+            answer = answer[:20 + struct.unpack("!H", answer[2:4])[0]]
         return answer, _ms_since(t0), local
     except OSError as exc:
         raise Done(_socket_failure(exc, what="reflector"))
@@ -1660,7 +1787,11 @@ def _json_object(raw):
 
 
 def reflection(peer, proto, request):
-    """The reflector's answer to one request (bytes) from peer (sockaddr)."""
+    """The reflector's answer to one request (bytes) from peer (sockaddr):
+    a STUN Binding success for a STUN Binding request (told apart by the
+    magic cookie), None for any other STUN message, else the JSON answer."""
+    if stun_header(request) is not None:
+        return stun_answer(peer, request)
     nonce = None
     try:
         msg = json.loads(request.decode("utf-8").strip())
@@ -1672,10 +1803,26 @@ def reflection(peer, proto, request):
                        "observed": _addr(peer)}).encode("ascii")
 
 
+def stun_answer(peer, request):
+    """Binding success with XOR-MAPPED-ADDRESS (RFC 8489 14.2) for a Binding
+    request; None for anything else (indications, other methods, responses)."""
+    kind, _, txid = stun_header(request)
+    if kind != STUN_BINDING_REQUEST:
+        return None
+    ip = ipaddress.ip_address(_unmap(peer[0]).split("%")[0])
+    key = struct.pack("!I", STUN_MAGIC) + txid
+    xaddr = bytes(a ^ b for a, b in zip(ip.packed, key))
+    value = struct.pack("!BBH", 0, 1 if ip.version == 4 else 2, peer[1] ^ (STUN_MAGIC >> 16)) + xaddr
+    attrs = _stun_attr(STUN_XOR_MAPPED_ADDRESS, value)
+    return struct.pack("!HHI", STUN_BINDING_SUCCESS, len(attrs), STUN_MAGIC) + txid + attrs
+
+
 CALLBACK_MAX_ADDRESSES = 4
 CALLBACK_MAX_TIMEOUT_MS = 10000
 CALLBACK_RATE = 10  # call-back requests per source address per window
 CALLBACK_WINDOW_S = 60.0
+CALLBACK_BAD_TOKENS = 20  # wrong tokens per window, from all sources together, before a lockout
+CALLBACK_MAX_RUNNING = 8  # call-backs carried out at once
 _NONCE = re.compile(r"^[0-9A-Za-z_-]{8,64}$")
 
 
@@ -1695,25 +1842,62 @@ class CallbackPolicy(object):
     address it observed on the request's TCP connection (a handshake, not
     a spoofable datagram), or addresses inside the CIDRs it was started with;
     only the port named in the request; each request (nonce) once; at most
-    `rate` requests per source address per `window` seconds; and, with a
-    token, only for requests that carry it."""
+    `rate` requests per source address per `window` seconds (wrong tokens
+    count too); and, with a token, only for requests that carry it.  Guessing
+    the token from many addresses is bounded as well: after `bad_tokens` wrong
+    tokens in a window, from all sources together, every request is refused
+    until the window has passed."""
 
-    def __init__(self, allow=(), token=None, rate=CALLBACK_RATE, window=CALLBACK_WINDOW_S):
+    def __init__(self, allow=(), token=None, rate=CALLBACK_RATE, window=CALLBACK_WINDOW_S,
+                 bad_tokens=CALLBACK_BAD_TOKENS):
         self.allow = [ipaddress.ip_network(c, strict=False) for c in allow]
-        self.token, self.rate, self.window = token, rate, window
+        self.token, self.rate, self.window, self.bad_tokens = token, rate, window, bad_tokens
         self._lock = threading.Lock()
         self._recent = {}  # source address -> times of its recent requests
         self._nonces = {}  # nonce -> time first seen (pruned after a window)
+        self._bad = []  # times of the recent wrong tokens, any source
+        self.counters = {"callback_requests": 0, "callback_refused": 0, "bad_token": 0,
+                         "bad_token_lockout": 0}
+
+    def _count(self, name):
+        self.counters[name] = self.counters.get(name, 0) + 1
 
     def admit(self, source_ip, msg):
         """Check one request; CallbackRefused, else the validated
         (nonce, proto, port, addresses, timeout_ms)."""
-        if self.token is not None:
-            given = msg.get("token")
-            if not isinstance(given, str) or not hmac.compare_digest(given.encode("utf-8"),
-                                                                     self.token.encode("utf-8")):
-                raise CallbackRefused("bad_token", "this reflector needs its shared token "
-                                      "(--token-file) and the request did not carry it")
+        try:
+            return self._admit(source_ip, msg)
+        except CallbackRefused:
+            with self._lock:
+                self._count("callback_refused")
+            raise
+
+    def _admit(self, source_ip, msg):
+        now = time.monotonic()
+        with self._lock:
+            self._count("callback_requests")
+            if len(self._recent) > 4096:  # forget sources that went quiet
+                self._recent = {ip: ts for ip, ts in self._recent.items() if ts and now - ts[-1] < self.window}
+            times = [t for t in self._recent.get(source_ip, ()) if now - t < self.window]
+            if len(times) >= self.rate:
+                self._recent[source_ip] = times
+                raise CallbackRefused("rate_limited", "more than %d call-back requests from %s in %.0f s"
+                                      % (self.rate, source_ip, self.window))
+            self._recent[source_ip] = times + [now]
+            if self.token is not None:
+                self._bad = [t for t in self._bad if now - t < self.window]
+                if len(self._bad) >= self.bad_tokens:
+                    self._count("bad_token_lockout")
+                    raise CallbackRefused("locked", "%d wrong tokens in %.0f s (from any address): call-backs "
+                                          "are refused until that window has passed"
+                                          % (len(self._bad), self.window))
+                given = msg.get("token")
+                if not isinstance(given, str) or not hmac.compare_digest(given.encode("utf-8"),
+                                                                         self.token.encode("utf-8")):
+                    self._bad.append(now)
+                    self._count("bad_token")
+                    raise CallbackRefused("bad_token", "this reflector needs its shared token "
+                                          "(--token-file) and the request did not carry it")
         nonce, proto, port = msg.get("nonce"), msg.get("proto", "tcp"), msg.get("port")
         addresses, timeout = msg.get("addresses") or [], msg.get("timeout_ms", 3000)
         if not isinstance(nonce, str) or not _NONCE.match(nonce):
@@ -1731,21 +1915,12 @@ class CallbackPolicy(object):
             addresses = [str(ipaddress.ip_address(a)) for a in addresses if isinstance(a, str)]
         except ValueError:
             raise CallbackRefused("bad_request", "addresses must be IP addresses (names are never resolved)")
-        now = time.monotonic()
         with self._lock:
             for old in [n for n, t in self._nonces.items() if now - t > self.window]:
                 del self._nonces[old]
             if nonce in self._nonces:
                 raise CallbackRefused("repeated", "request %s was already carried out; "
                                       "each request calls back once" % nonce)
-            if len(self._recent) > 4096:  # forget sources that went quiet
-                self._recent = {ip: ts for ip, ts in self._recent.items() if ts and now - ts[-1] < self.window}
-            times = [t for t in self._recent.get(source_ip, ()) if now - t < self.window]
-            if len(times) >= self.rate:
-                self._recent[source_ip] = times
-                raise CallbackRefused("rate_limited", "more than %d call-back requests from %s in %.0f s"
-                                      % (self.rate, source_ip, self.window))
-            self._recent[source_ip] = times + [now]
             self._nonces[nonce] = now
         return nonce, proto, port, list(dict.fromkeys(addresses)), min(timeout, CALLBACK_MAX_TIMEOUT_MS)
 
@@ -1834,18 +2009,100 @@ def callback_answer(peer, msg, policy):
     return answer
 
 
-class Reflector(object):
-    """UDP+TCP reflector.  start() binds (port 0 = pick one; same port for both)."""
+class RateLimit(object):
+    """Token buckets: one per source address and one for everyone.
 
-    def __init__(self, bind="0.0.0.0", port=REFLECTOR_PORT, udp=True, tcp=True,
-                 log=None, once=False, callback=None):
+    Why both: a per-source limit alone lets many sources (or one forging
+    many) add up, a global one alone lets one source starve the rest.  The
+    table of sources is bounded (`max_sources`); when it is full of active
+    sources a new source is refused, which only the global budget could
+    have allowed anyway."""
+
+    def __init__(self, per_source, total, max_sources=4096):
+        self.per_source, self.total, self.max_sources = float(per_source), float(total), max_sources
+        self._sources = {}  # ip -> [tokens, last refill]
+        self._global = [self.total, time.monotonic()]
+
+    @staticmethod
+    def _take(bucket, rate, now):
+        bucket[0] = min(max(rate, 1.0), bucket[0] + (now - bucket[1]) * rate)
+        bucket[1] = now
+        if bucket[0] >= 1.0:
+            bucket[0] -= 1.0
+            return True
+        return False
+
+    def allow(self, source_ip, now=None):
+        """None if one more request from source_ip may be answered, else
+        which limit refused it: "source" or "global"."""
+        now = time.monotonic() if now is None else now
+        bucket = self._sources.get(source_ip)
+        if bucket is None:
+            if len(self._sources) >= self.max_sources:  # forget sources whose bucket refilled
+                full = max(self.per_source, 1.0)
+                self._sources = {ip: b for ip, b in self._sources.items()
+                                 if b[0] + (now - b[1]) * self.per_source < full}
+                if len(self._sources) >= self.max_sources:
+                    return "global"
+            bucket = self._sources[source_ip] = [max(self.per_source, 1.0), now]
+        if not self._take(bucket, self.per_source, now):
+            return "source"
+        if not self._take(self._global, self.total, now):
+            bucket[0] += 1.0  # not this source's fault: give its token back
+            return "global"
+        return None
+
+
+class ReflectorLimits(object):
+    """What keeps a reflector from being turned on others (all in --help).
+
+    rate / rate_per_source: answers per second in all and per source address
+    (bursts of one second's worth); max_connections: TCP connections held at
+    once (at the cap, the oldest is closed for the newest, so slow clients
+    cannot lock out fresh ones); idle_timeout: seconds a TCP connection may
+    take to send its request; callbacks_running: call-backs carried out at once."""
+
+    def __init__(self, rate=500, rate_per_source=50, max_connections=256, idle_timeout=2.0,
+                 callbacks_running=CALLBACK_MAX_RUNNING, log_every=60.0):
+        self.rate, self.rate_per_source = rate, rate_per_source
+        self.max_connections, self.idle_timeout = max_connections, idle_timeout
+        self.callbacks_running, self.log_every = callbacks_running, log_every
+
+
+REQUEST_MAX = 4096  # bytes: a request larger than this is not a reflect request
+COUNTERS = ("udp_received", "tcp_accepted", "answered", "too_small", "not_a_request", "rate_limited_source",
+            "rate_limited_global", "tcp_evicted", "tcp_idle_closed", "callbacks_busy")
+
+
+class Reflector(object):
+    """UDP+TCP reflector.  start() binds (port 0 = pick one; same port for both).
+
+    There is no default address: it answers whoever reaches it, so where it
+    listens is a decision.  It never answers more bytes than the request
+    held (a forged source gets no amplification), answers at most
+    `limits.rate` requests a second (`rate_per_source` per address), holds
+    at most `max_connections` TCP connections (one selector thread, no
+    thread per connection) and closes those that send nothing for
+    `idle_timeout`.  Its counters go to its log every `log_every` seconds
+    when they changed, and when it stops."""
+
+    def __init__(self, bind, port=REFLECTOR_PORT, udp=True, tcp=True,
+                 log=None, once=False, callback=None, limits=None):
+        if not bind:
+            raise ValueError("the reflector needs an address to listen on (--bind); there is no default")
         self.bind, self.port, self.udp, self.tcp = bind, port, udp, tcp
         # call-back requests (TCP only): observed address only, unless the policy allows more
         self.callback = callback if callback is not None else CallbackPolicy()
+        self.limits = limits if limits is not None else ReflectorLimits()
+        self.rates = RateLimit(self.limits.rate_per_source, self.limits.rate)
         self.callbacks_served = []  # the answers to call-back requests, in order
         self.log = log if log is not None else sys.stderr
         self.once, self.stopped = once, threading.Event()
         self.sockets, self.threads = {}, []
+        self.counters = dict((name, 0) for name in COUNTERS)
+        self._conns = {}  # fd -> [socket, peer, buffer, opened]
+        self._callbacks = threading.BoundedSemaphore(max(1, self.limits.callbacks_running))
+        self._logged = None
 
     def _log(self, text):
         try:
@@ -1853,6 +2110,11 @@ class Reflector(object):
             self.log.flush()
         except (OSError, ValueError):
             pass
+
+    def counters_line(self):
+        counts = dict(self.counters)
+        counts.update(self.callback.counters if self.callback is not None else {})
+        return "counters: " + " ".join("%s=%d" % (k, counts[k]) for k in sorted(counts))
 
     def _bind_all(self, family, port):
         for proto in ("udp", "tcp"):
@@ -1864,13 +2126,13 @@ class Reflector(object):
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             sock.bind((self.bind, port))
             if proto == "tcp":
-                sock.listen(64)
+                sock.listen(1024)
             port = sock.getsockname()[1]  # port 0: TCP gets the port UDP was given
-            sock.settimeout(0.2)
+            sock.setblocking(False)
         return port
 
     def start(self):
-        """Bind (OSError if the port is taken) and serve in daemon threads."""
+        """Bind (OSError if the port is taken) and serve in a daemon thread."""
         family = socket.getaddrinfo(self.bind, None, 0, socket.SOCK_DGRAM)[0][0]
         for attempt in range(1 if self.port else 10):
             try:
@@ -1882,74 +2144,221 @@ class Reflector(object):
                 self.sockets.clear()
                 if self.port or attempt == 9:
                     raise
-        for proto in self.sockets:
-            worker = threading.Thread(target=getattr(self, "_serve_" + proto), name=proto)
-            worker.daemon = True
-            self.threads.append(worker)
-        for worker in self.threads:
-            worker.start()
+        worker = threading.Thread(target=self._serve, name="reflector")
+        worker.daemon = True
+        self.threads.append(worker)
+        worker.start()
         for proto in self.sockets:
             self._log("listening %s %s:%s" % (proto, self.bind, self.port))
+        limits = self.limits
+        self._log("limits: at most %s answers/s, %s per source address; answers never larger than the "
+                  "request; at most %d TCP connections, %.1f s to send a request; %d call-backs at once"
+                  % (limits.rate, limits.rate_per_source, limits.max_connections, limits.idle_timeout,
+                     limits.callbacks_running))
         return self
 
     def _served(self):
         if self.once:
             self.stopped.set()
 
-    def _serve_udp(self):
-        sock = self.sockets["udp"]
-        while not self.stopped.is_set():
+    def _admit(self, peer):
+        """Count the request against the rate limits; True if it may be answered."""
+        refused = self.rates.allow(_unmap(peer[0]))
+        if refused:
+            self.counters["rate_limited_" + refused] += 1
+        return refused is None
+
+    def _answer(self, peer, proto, request):
+        """The answer to send, or None (counted): never more bytes than request."""
+        answer = reflection(peer, proto, request)
+        if answer is None:
+            self.counters["not_a_request"] += 1
+            return None
+        if proto == "tcp" and stun_header(request) is None:
+            answer += b"\n"
+        if len(answer) > len(request):
+            self.counters["too_small"] += 1
+            return None
+        return answer
+
+    def _serve(self):
+        import selectors
+        sel = selectors.DefaultSelector()
+        for proto, sock in self.sockets.items():
+            sel.register(sock, selectors.EVENT_READ, proto)
+        last_log = time.monotonic()
+        try:
+            while not self.stopped.is_set():
+                for key, _ in sel.select(0.2):
+                    try:
+                        if key.data == "udp":
+                            self._read_udp(key.fileobj)
+                        elif key.data == "tcp":
+                            self._accept(sel, key.fileobj)
+                        else:
+                            self._read_tcp(sel, key.fileobj)
+                    except Exception as exc:  # one bad peer never stops the reflector
+                        self._log("error: %s: %s" % (type(exc).__name__, exc))
+                self._close_idle(sel)
+                now = time.monotonic()
+                if now - last_log >= self.limits.log_every:
+                    last_log = now
+                    self._log_counters()
+        finally:
+            for conn in list(self._conns.values()):
+                conn[0].close()
+            self._conns.clear()
+            sel.close()
+
+    def _log_counters(self):
+        line = self.counters_line()
+        if line != self._logged:
+            self._logged = line
+            self._log(line)
+
+    def _read_udp(self, sock):
+        for _ in range(64):  # drain a burst, then let TCP have a turn
             try:
-                request, peer = sock.recvfrom(4096)
-                sock.sendto(reflection(peer, "udp", request), peer)
-            except socket.timeout:
-                continue
+                request, peer = sock.recvfrom(REQUEST_MAX)
+            except (BlockingIOError, InterruptedError):
+                return
             except OSError as exc:
                 self._log("udp error: %s" % exc)
+                return
+            self.counters["udp_received"] += 1
+            if not self._admit(peer):
                 continue
+            answer = self._answer(peer, "udp", request)
+            if answer is None:
+                continue
+            try:
+                sock.sendto(answer, peer)
+            except OSError as exc:
+                self._log("udp %s:%s error: %s" % (_unmap(peer[0]), peer[1], exc))
+                continue
+            self.counters["answered"] += 1
             self._log("udp %s:%s" % (_unmap(peer[0]), peer[1]))
             self._served()
 
-    def _serve_tcp(self):
-        sock = self.sockets["tcp"]
-        while not self.stopped.is_set():
+    def _accept(self, sel, listener):
+        import selectors
+        for _ in range(64):
             try:
-                conn, peer = sock.accept()
-            except socket.timeout:
-                continue
-            except OSError:
-                continue
-            worker = threading.Thread(target=self._answer_tcp, args=(conn, peer))
-            worker.daemon = True
-            worker.start()
-
-    def _answer_tcp(self, conn, peer):
-        try:
-            conn.settimeout(2.0)
-            request = b""
-            try:
-                while b"\n" not in request and len(request) < 4096:
-                    chunk = conn.recv(4096 - len(request))
-                    if not chunk:
-                        break
-                    request += chunk
-            except socket.timeout:
-                pass
-            msg = _json_object(request)
-            if msg.get("migready") == "callback":
-                conn.settimeout(CALLBACK_MAX_TIMEOUT_MS / 1000.0 + 5)
-                answer = callback_answer(peer, msg, self.callback)
-                self.callbacks_served.append(answer)
-                conn.sendall(json.dumps(answer).encode("ascii") + b"\n")
-                self._log("callback from %s:%s: %s" % (_unmap(peer[0]), peer[1], answer.get("refused") or ", ".join(
-                    "%s %s:%s %s" % (c["proto"], c["ip"], c["port"], c["status"]) for c in answer["calls"])))
+                conn, peer = listener.accept()
+            except (BlockingIOError, InterruptedError):
                 return
-            conn.sendall(reflection(peer, "tcp", request) + b"\n")
-            self._log("tcp %s:%s" % (_unmap(peer[0]), peer[1]))
+            except OSError as exc:  # EMFILE and friends: shed the oldest, try again later
+                self._log("tcp accept error: %s" % exc)
+                self._evict(sel)
+                return
+            self.counters["tcp_accepted"] += 1
+            while len(self._conns) >= max(1, self.limits.max_connections):
+                self._evict(sel)
+            conn.setblocking(False)
+            self._conns[conn.fileno()] = [conn, peer, b"", time.monotonic()]
+            sel.register(conn, selectors.EVENT_READ, "conn")
+
+    def _drop(self, sel, conn):
+        self._conns.pop(conn.fileno(), None)
+        try:
+            sel.unregister(conn)
+        except (KeyError, ValueError):
+            pass
+        conn.close()
+
+    def _evict(self, sel):
+        if self._conns:
+            oldest = min(self._conns.values(), key=lambda c: c[3])
+            self.counters["tcp_evicted"] += 1
+            self._drop(sel, oldest[0])
+
+    def _close_idle(self, sel):
+        now = time.monotonic()
+        for conn in [c for c in self._conns.values() if now - c[3] > self.limits.idle_timeout]:
+            self.counters["tcp_idle_closed"] += 1
+            self._drop(sel, conn[0])
+
+    def _read_tcp(self, sel, sock):
+        state = self._conns.get(sock.fileno())
+        if state is None:
+            return
+        conn, peer, request = state[0], state[1], state[2]
+        try:
+            chunk = conn.recv(REQUEST_MAX - len(request))
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            chunk = b""
+        request += chunk
+        state[2] = request
+        head = stun_header(request[:20 + struct.unpack("!H", request[2:4])[0]]) if len(request) >= 20 else None
+        complete = b"\n" in request or head is not None or len(request) >= REQUEST_MAX
+        if chunk and not complete:
+            return
+        self._conns.pop(conn.fileno(), None)
+        sel.unregister(conn)
+        if not request:  # closed without a request
+            conn.close()
+            return
+        if head is not None:
+            request = request[:20 + head[1]]
+        msg = _json_object(request) if head is None else {}
+        if msg.get("migready") == "callback":
+            self._start_callback(conn, peer, msg)
+            return
+        try:
+            if self._admit(peer):
+                answer = self._answer(peer, "tcp", request)
+                if answer is not None:
+                    conn.setblocking(True)
+                    conn.settimeout(1.0)
+                    conn.sendall(answer)
+                    self.counters["answered"] += 1
+                    self._log("tcp %s:%s" % (_unmap(peer[0]), peer[1]))
+                    self._served()
         except OSError as exc:
             self._log("tcp %s:%s error: %s" % (_unmap(peer[0]), peer[1], exc))
         finally:
             conn.close()
+
+    def _start_callback(self, conn, peer, msg):
+        """Call-backs take seconds: one thread each, at most callbacks_running at once."""
+        if not self._callbacks.acquire(False):
+            self.counters["callbacks_busy"] += 1
+            answer = {"migready": "callback", "nonce": None, "observed": _addr(peer), "calls": [],
+                      "refused": "busy", "detail": "%d call-backs are already running; try again"
+                      % self.limits.callbacks_running}
+            try:
+                conn.setblocking(True)
+                conn.settimeout(1.0)
+                conn.sendall(json.dumps(answer).encode("ascii") + b"\n")
+            except OSError:
+                pass
+            conn.close()
+            return
+        worker = threading.Thread(target=self._answer_callback, args=(conn, peer, msg))
+        worker.daemon = True
+        try:
+            worker.start()
+        except RuntimeError as exc:  # no thread to be had: refuse this one, keep serving
+            self._callbacks.release()
+            self._log("callback from %s:%s not started: %s" % (_unmap(peer[0]), peer[1], exc))
+            conn.close()
+
+    def _answer_callback(self, conn, peer, msg):
+        try:
+            conn.setblocking(True)
+            conn.settimeout(CALLBACK_MAX_TIMEOUT_MS / 1000.0 + 5)
+            answer = callback_answer(peer, msg, self.callback)
+            self.callbacks_served.append(answer)
+            conn.sendall(json.dumps(answer).encode("ascii") + b"\n")
+            self._log("callback from %s:%s: %s" % (_unmap(peer[0]), peer[1], answer.get("refused") or ", ".join(
+                "%s %s:%s %s" % (c["proto"], c["ip"], c["port"], c["status"]) for c in answer["calls"])))
+        except OSError as exc:
+            self._log("callback %s:%s error: %s" % (_unmap(peer[0]), peer[1], exc))
+        finally:
+            conn.close()
+            self._callbacks.release()
             self._served()
 
     def stop(self):
@@ -1958,14 +2367,15 @@ class Reflector(object):
             worker.join(1.0)
         for sock in self.sockets.values():
             sock.close()
+        self._log(self.counters_line())
 
 
-def serve_reflector(bind="0.0.0.0", port=REFLECTOR_PORT, udp=True, tcp=True,
-                    ready=None, stop=None, log=None, once=False, callback=None):
+def serve_reflector(bind, port=REFLECTOR_PORT, udp=True, tcp=True,
+                    ready=None, stop=None, log=None, once=False, callback=None, limits=None):
     """Run a reflector until stop (threading.Event) is set or, with once,
     one peer was answered.  ready: an Event to set, or a callable given the
     started Reflector (its .port is the real port)."""
-    reflector = Reflector(bind, port, udp, tcp, log=log, once=once, callback=callback).start()
+    reflector = Reflector(bind, port, udp, tcp, log=log, once=once, callback=callback, limits=limits).start()
     stop = stop if stop is not None else threading.Event()
     if callable(ready):
         ready(reflector)
@@ -2036,6 +2446,65 @@ def _read_token(path):
     if len(raw) > 4096 or not token:
         raise ValueError("--token-file %s: must hold one token line (at most 4 KiB)" % path)
     return token
+
+
+REFLECTOR_DESCRIPTION = (
+    "Answers each UDP datagram or TCP request with the address and port it was seen from, in "
+    "migready's JSON or as a STUN Binding response (RFC 8489, XOR-MAPPED-ADDRESS; told apart by "
+    "the magic cookie). It cannot be turned on others: it listens only where --bind says; it never "
+    "answers more bytes than the request held (pad requests to 256 bytes, STUN requests with a "
+    "SOFTWARE or PADDING attribute), so a forged source gains nothing; it answers at most --rate "
+    "requests a second, --rate-per-source per address; it holds at most --max-connections TCP "
+    "connections (the oldest is closed for a new one) and closes those that send no request "
+    "within --idle-timeout; call-backs go only to the observed address or --callback-allow, at most "
+    "--callback-rate per address per minute, and after --bad-token-limit wrong tokens in a minute "
+    "from any addresses none is carried out for the rest of that minute. Its counters (answered, "
+    "too_small, rate_limited_source, rate_limited_global, tcp_evicted, tcp_idle_closed, bad_token, "
+    "bad_token_lockout, ...) go to its log every --log-every seconds and when it stops.")
+
+
+def _positive(kind):
+    def parse(text):
+        value = kind(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError("must be greater than 0")
+        return value
+    return parse
+
+
+def add_reflector_options(parser, words=None):
+    """The reflector's options, for `agent.py reflector` and `migready reflector`
+    (words: a translation function for the help texts)."""
+    t = words or (lambda text: text)
+    parser.add_argument("--bind", required=True, metavar="ADDR",
+                        help=t("the address to listen on (required: there is no default; e.g. the host's "
+                               "address in the device network)"))
+    parser.add_argument("--port", type=int, default=REFLECTOR_PORT,
+                        help=t("UDP and TCP port (default 3478, STUN's)"))
+    parser.add_argument("--udp", action="store_true", help=t("serve UDP (default: both)"))
+    parser.add_argument("--tcp", action="store_true", help=t("serve TCP (default: both)"))
+    parser.add_argument("--once", action="store_true", help=t("exit after one peer"))
+    parser.add_argument("--rate", type=_positive(float), default=500, metavar="N",
+                        help=t("answers per second in all (default 500)"))
+    parser.add_argument("--rate-per-source", type=_positive(float), default=50, metavar="N",
+                        help=t("answers per second to one source address (default 50)"))
+    parser.add_argument("--max-connections", type=_positive(int), default=256, metavar="N",
+                        help=t("TCP connections held at once; at the cap the oldest is closed (default 256)"))
+    parser.add_argument("--idle-timeout", type=_positive(float), default=2.0, metavar="S",
+                        help=t("seconds a TCP connection may take to send its request (default 2)"))
+    parser.add_argument("--callback-allow", action="append", default=[], metavar="CIDR",
+                        help=t("call-backs may also go to addresses in CIDR (repeatable; default: only the "
+                               "address the request came from)"))
+    parser.add_argument("--token-file", metavar="FILE",
+                        help=t("call-back requests must carry the token in FILE"))
+    parser.add_argument("--callback-rate", type=_positive(int), default=CALLBACK_RATE, metavar="N",
+                        help=t("call-back requests per source address per minute (default 10)"))
+    parser.add_argument("--bad-token-limit", type=_positive(int), default=CALLBACK_BAD_TOKENS, metavar="N",
+                        help=t("wrong tokens per minute from all addresses together before every call-back "
+                               "is refused for the rest of the minute (default 20)"))
+    parser.add_argument("--log-every", type=_positive(float), default=60.0, metavar="S",
+                        help=t("log the counters every S seconds when they changed (default 60; always at "
+                               "the end)"))
 
 
 # ---------------------------------------------------------------- rehearsal: break one dependency, always reverted
@@ -2916,33 +3385,26 @@ def main(argv=None):
             sys.stderr.write("usage: agent.py [run] < plan.json\n")
             return 2
         return run()
-    parser = argparse.ArgumentParser(prog="agent.py reflector")
-    parser.add_argument("--bind", default="0.0.0.0")
-    parser.add_argument("--port", type=int, default=REFLECTOR_PORT)
-    parser.add_argument("--udp", action="store_true")
-    parser.add_argument("--tcp", action="store_true")
-    parser.add_argument("--once", action="store_true", help="exit after one peer")
-    parser.add_argument("--callback-allow", action="append", default=[], metavar="CIDR",
-                        help="call-backs may also go to addresses in CIDR (default: only the address "
-                             "the request came from)")
-    parser.add_argument("--token-file", metavar="FILE",
-                        help="call-back requests must carry the token in FILE")
-    parser.add_argument("--callback-rate", type=int, default=CALLBACK_RATE, metavar="N",
-                        help="call-back requests per source address per minute (default %d)" % CALLBACK_RATE)
+    parser = argparse.ArgumentParser(prog="agent.py reflector", description=REFLECTOR_DESCRIPTION)
+    add_reflector_options(parser)
     args = parser.parse_args(argv)
     try:
-        callback = CallbackPolicy(args.callback_allow, _read_token(args.token_file), max(1, args.callback_rate))
+        callback = CallbackPolicy(args.callback_allow, _read_token(args.token_file), max(1, args.callback_rate),
+                                  bad_tokens=max(1, args.bad_token_limit))
     except (ValueError, OSError) as exc:
         sys.stderr.write("reflector: %s\n" % exc)
         return 2
+    limits = ReflectorLimits(rate=args.rate, rate_per_source=args.rate_per_source,
+                             max_connections=args.max_connections, idle_timeout=args.idle_timeout,
+                             log_every=args.log_every)
     both = not (args.udp or args.tcp)
     stop, previous = threading.Event(), {}
     if threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGTERM, signal.SIGINT):
             previous[signum] = signal.signal(signum, lambda *_: stop.set())
     try:
-        return serve_reflector(args.bind, args.port, udp=both or args.udp,
-                               tcp=both or args.tcp, stop=stop, once=args.once, callback=callback)
+        return serve_reflector(args.bind, args.port, udp=both or args.udp, tcp=both or args.tcp, stop=stop,
+                               once=args.once, callback=callback, limits=limits)
     except OSError as exc:
         sys.stderr.write("reflector: cannot listen on %s:%s: %s\n" % (args.bind, args.port, exc))
         return 1

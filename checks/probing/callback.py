@@ -57,7 +57,8 @@ def plan_callback(inventory: Inventory, dep: Dependency, add, timeout: int) -> N
     meta = {"dependency": dep.ref, "target": None, "proves": ["reverse_reachable"]}
     zone = inventory.zone_of(dep)
     port = dep.effective_port
-    reflectors = [r for r in (zone.reflectors if zone else ()) if "tcp" in r.protocols]
+    # a STUN server (protocol: stun) reflects but never calls back
+    reflectors = [r for r in (zone.reflectors if zone else ()) if "tcp" in r.protocols and r.protocol != "stun"]
     if port is None:
         add.unrunnable("callback", meta, "no_port",
                        Msg("the dependency declares no port: nothing to listen on for the peer's call-back"))

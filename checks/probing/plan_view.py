@@ -169,8 +169,11 @@ def _contact(inventory: Inventory, probe: dict) -> Contact:
                        note=Msg("name resolved by the staging host's resolver"), **common)
     if check == "reflect":
         host = probe["reflector_host"]
+        stun = probe.get("reflector_protocol") == "stun"  # a STUN server such as coturn
         return Contact(address=host, port=probe["reflector_port"], protocol=probe.get("protocol", "udp"),
-                       zone=_zone(inventory, host), source_port=probe.get("source_port"), **common)
+                       zone=_zone(inventory, host), source_port=probe.get("source_port"),
+                       note=Msg("STUN Binding request: the server's XOR-MAPPED-ADDRESS is the source it saw")
+                       if stun else "", **common)
     if check == "callback":
         # the request goes to the peer zone's reflector (or vantage host), which calls the listener back
         host = probe["reflector_host"]

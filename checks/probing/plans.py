@@ -106,7 +106,7 @@ def _plan_dependency(inventory: Inventory, dep: Dependency, add: _Adder) -> None
 
 def _plan_reflect(inventory: Inventory, dep: Dependency, add: _Adder, timeout: int) -> None:
     """Port preservation and NAT are properties of the path to a zone: one reflect per dependency."""
-    needs = [r for r in ("source_port_preserved", "no_nat") if r in dep.requires]
+    needs = [r for r in ("source_port_preserved", "no_nat", "egress_ip_allowlisted") if r in dep.requires]
     if dep.source_port is not None and "source_port_preserved" not in needs:
         needs.insert(0, "source_port_preserved")
     if not needs:
@@ -123,9 +123,10 @@ def _plan_reflect(inventory: Inventory, dep: Dependency, add: _Adder, timeout: i
                            protocol=protocol, where=where))
         return
     reflector = usable[0]
+    extra = {"reflector_protocol": "stun"} if reflector.protocol == "stun" else {}  # the agent's STUN client
     add.probe("reflect", dict(meta, target=f"{reflector.host}:{reflector.port}"), protocol=protocol,
               reflector_host=reflector.host, reflector_port=reflector.port,
-              source_port=dep.source_port, timeout_ms=timeout)
+              source_port=dep.source_port, timeout_ms=timeout, **extra)
 
 
 def _meta(dep: Dependency, target: str | None) -> dict:

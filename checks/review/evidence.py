@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from ..text.i18n import Msg, MsgN
-from ..inventory.model import Dependency, Inventory
+from ..inventory.model import Dependency, Inventory, parse_ip
 from ..probing.outcome import raw_status
 from ..store.records import reflected, sentences
 from ..inventory.zones import ZoneMap
@@ -264,6 +264,27 @@ def _reverse_reachable(dep: Dependency, run: dict, zones: ZoneMap) -> Judgement:
     return j
 
 
+def _egress_allowlisted(dep: Dependency, run: dict, zones: ZoneMap) -> Judgement:
+    """The address a reflector (a STUN server) in the peer's zone saw is on that zone's
+    `egress_allowlisted`: a partner that allowlists our egress address drops traffic from a new
+    NAT gateway's address (incident 2's family)."""
+    def allowed(r: dict) -> bool:
+        zone = zones.place(str(r.get("target") or "").rsplit(":", 1)[0].strip("[]")).zone
+        ip = parse_ip(str(_side(r, "observed", "ip") or ""))
+        return bool(zone and ip and any(ip.version == n.version and ip in n for n in zone.egress_allowlisted))
+    results = results_for(run, dep, ("reflect",))
+    j = _summarise(results, "reflect", allowed)
+    if j.state == "fail" and raw_status(results[0]) == "pass":
+        bad = next(r for r in results if not allowed(r))
+        zone = zones.place(str(bad.get("target") or "").rsplit(":", 1)[0].strip("[]")).zone
+        j.text = Msg("the reflector in {zone} saw our traffic from {observed}, which is not on the zone's "
+                     "egress_allowlisted ({allowed})", zone=zone.name if zone else "?",
+                     observed=_side(bad, "observed", "ip"),
+                     allowed=", ".join(map(str, zone.egress_allowlisted)) if zone and zone.egress_allowlisted
+                     else Msg("none declared"))
+    return j
+
+
 _JUDGES = {
     "reachable": _reachable,
     "within_timeout": _within_timeout,
@@ -272,4 +293,5 @@ _JUDGES = {
     "private_dns": _private_dns,
     "internal_route": _internal_route,
     "reverse_reachable": _reverse_reachable,
+    "egress_ip_allowlisted": _egress_allowlisted,
 }

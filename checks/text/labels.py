@@ -73,7 +73,8 @@ def requirement_words(req: str) -> str:
 
 
 REQUIREMENT_IDS = (N_("reachable"), N_("source_port_preserved"), N_("no_nat"), N_("within_timeout"),
-                   N_("internal_route"), N_("private_dns"), N_("reverse_reachable"), N_("fails_fast"))
+                   N_("internal_route"), N_("private_dns"), N_("reverse_reachable"), N_("fails_fast"),
+                   N_("egress_ip_allowlisted"))
 
 
 @functools.lru_cache(maxsize=512)  # one shared (immutable) Msg per word: fewer objects for the collector

@@ -335,7 +335,8 @@ class Lab:
         """Ask the store reflector from ``ns`` what address and port it observed."""
         if self.reflector_error:
             raise RuntimeError("reflector unavailable: %s" % self.reflector_error)
-        payload = json.dumps({"migready": "reflect", "nonce": nonce}).encode()
+        # padded: the reflector never answers more bytes than it received (no amplification)
+        payload = json.dumps({"migready": "reflect", "nonce": nonce, "pad": "." * 200}).encode()
         result = self.exchange(ns, proto, self.reflector, payload, src_port)
         if result.error:
             raise RuntimeError("reflector did not answer %s from %s: %s" % (proto, ns, result.error))
