@@ -43,7 +43,9 @@ def sniff(path: Path) -> str | None:
         return None
     if not isinstance(data, dict):
         return None
-    if "events" in data and "runs" in data:
+    if data.get("format") == "migready-report":  # a report also carries runs and an event log
+        return "report"
+    if "events" in data and "runs" in data and "digest" not in data:
         return "workspace"
     if "digest" in data and "verdict" in data:
         return "report"
