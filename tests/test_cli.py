@@ -44,7 +44,7 @@ def test_validate_invalid_exits_2_with_all_problems_on_stderr(tmp_path):
     lines = out.stderr.splitlines()
     assert f"{bad}:1:10: version: must be 1, got 2" in lines
     assert f"{bad}:2:12: migration: missing required field 'source'" in lines
-    assert f"{bad}:4:1: extra: unknown field 'extra' (allowed: checklist, migration, services, signoff, version, zones)" in lines
+    assert f"{bad}:4:1: extra: unknown field 'extra' (allowed: change, checklist, migration, services, signoff, version, zones)" in lines
     assert lines[-1].endswith("problems found")
     assert "Traceback" not in out.stderr and out.stdout == ""
 

@@ -38,6 +38,7 @@ EXIT_HELP = {
     "keygen": N_("0 written, 2 bad input"),
     "signoff": N_("0 signed, 2 bad input"),
     "verify": N_("0 all signatures hold, 1 something does not (named), 2 bad input"),
+    "trust": N_("0 done, 2 bad input"),
     "demo": N_("the verdict's: 0 GO, 3 GO WITH WAIVERS, 1 NO-GO; 2 the demo could not start"),
     "discover": N_("0 nothing at or above --fail-on, 1 findings, 2 bad input, 4 incomplete"),
     "gui": N_("0 closed, 2 no display or bad input"),

@@ -10,7 +10,7 @@ from ..text.i18n import N_, _
 
 # The verbs as `migready --help` lists them: the review's order first, then the tools.
 ORDER = ("demo", "validate", "flags", "plan", "probe", "compare", "checklist", "mark", "waive", "verdict",
-         "keygen", "signoff", "report", "verify", "discover", "rehearse", "reflector", "upgrade", "gui", "help")
+         "keygen", "signoff", "report", "verify", "trust", "discover", "rehearse", "reflector", "upgrade", "gui", "help")
 
 # (step, command, what it is for): `migready --help` starts with these.
 WORKFLOW = (
@@ -50,6 +50,8 @@ EXAMPLES = {
     "report": ("migready report ws.migready.json --format html",
                "migready report ws.migready.json --format json --out report.json"),
     "verify": ("migready verify report.json --trust trust/",),
+    "trust": ('migready trust init trust/ --role "migration lead" --role "store devices" --require-attested-runs',
+              "migready trust add trust/ keys/lin.pub"),
     "discover": ("migready discover inventory.yaml --from-file ss-tunap.txt --input-format ss",
                  "migready discover inventory.yaml --host ssh://ops@192.0.2.15 --duration 60 --out draft.yaml"),
     "rehearse": ("migready rehearse inventory.yaml --host ssh://ops@203.0.113.21 --dependency checkout/kafka "

@@ -22,7 +22,8 @@ from ..trust.signing import SigningError, fingerprint, read_public
 
 def add_commands(sub) -> None:
     p = sub.add_parser("trust", help=_("the verifier's trust directory: keys and policy (init, add, show)"))
-    verbs = p.add_subparsers(dest="trust_verb", required=True, metavar="init|add|show")
+    verbs = p.add_subparsers(dest="trust_verb", required=True, metavar="init|add|show",
+                             help=_("init: create the directory and its policy; add: trust a key; show: list both"))
     init = verbs.add_parser("init", help=_("create the directory and its policy.yaml"))
     init.add_argument("directory", type=Path)
     init.add_argument("--role", action="append", required=True, dest="roles", metavar=_("ROLE"),
