@@ -103,6 +103,9 @@ def data_names(session) -> list[str]:
         for z in getattr(inv, "zones", ()):
             names |= {z.name, z.notes or "", *z.domains}
         names |= set(getattr(inv, "signoff_roles", ()) or ())
+        change = getattr(inv, "change", None)  # the change block: ticket, owner and trigger as written
+        if change is not None:
+            names |= {str(v) for v in vars(change).values() if isinstance(v, str)}
     ws = session.workspace
     if ws is not None:
         for run in ws.runs:

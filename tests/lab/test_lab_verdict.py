@@ -15,8 +15,8 @@ from .labflow import lab_inventory, migready_in_ops, probe  # noqa: F401  (lab_i
 SCALES = "scale-adapter/scales"
 
 
-def verdict(lab, ws):
-    out = migready_in_ops(lab, "verdict", ws, "--format", "json")
+def verdict(lab, ws, *more):
+    out = migready_in_ops(lab, "verdict", ws, "--format", "json", *more)
     return out.returncode, json.loads(out.stdout)
 
 
@@ -52,12 +52,17 @@ def test_regression_waiver_and_expiry(lab, lab_inventory, tmp_path):
     assert (code, result["verdict"]) == (1, "NO-GO")  # the evidence is waived; nobody has signed yet
     assert [r for r in result["reasons"] if r.startswith("awaiting")] == \
         [f"awaiting sign-off: {role}" for role in DEFAULT_ROLES]
+    # The verifier's trust directory: only keys in it count, for `verdict` as for `verify` (issue 23).
+    trust = tmp_path / "trust"
+    roles = [arg for role in DEFAULT_ROLES for arg in ("--role", role)]
+    assert migready_in_ops(lab, "trust", "init", trust, *roles).returncode == 0
     for index, role in enumerate(DEFAULT_ROLES):
         key = tmp_path / f"key{index}"
         assert migready_in_ops(lab, "keygen", "--name", f"Signer {index}", "--role", role, "--out", key,
                               "--no-passphrase").returncode == 0
+        assert migready_in_ops(lab, "trust", "add", trust, f"{key}.pub").returncode == 0
         assert migready_in_ops(lab, "signoff", ws, "--key", key).returncode == 0
-    code, result = verdict(lab, ws)
+    code, result = verdict(lab, ws, "--trust", trust)
     assert (code, result["verdict"]) == (3, "GO WITH WAIVERS"), result
     assert all("Zhang Min" in r and until in r for r in result["reasons"])
 
