@@ -8,6 +8,7 @@ returns one sentence that says what the file is and what was expected.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..text.i18n import N_, _
@@ -19,6 +20,8 @@ _HINTS = {"inventory": N_("give it as INVENTORY (e.g. migready probe INVENTORY -
           "workspace": N_("a workspace is what migready probe --workspace FILE writes"),
           "report": N_("check it with migready verify REPORT")}
 SNIFF_BYTES = 1 << 16
+REPORT_FORMAT = re.compile(rb'"format"\s*:\s*"migready-report"')
+WORKSPACE_FORMAT = re.compile(rb'"format"\s*:\s*"migready-workspace"')
 MAX_JSON_SNIFF = 64 << 20
 
 
@@ -37,6 +40,12 @@ def sniff(path: Path) -> str | None:
         return "inventory" if {"version", "services"} <= keys or {"version", "migration"} <= keys else None
     if path.stat().st_size > MAX_JSON_SNIFF:
         return None
+    if path.stat().st_size > SNIFF_BYTES:  # a big report (10k items: 19 MB) is known by its format, unparsed
+        raw = read_regular(path, MAX_JSON_SNIFF)
+        if REPORT_FORMAT.search(raw):
+            return "report"
+        if WORKSPACE_FORMAT.search(raw):
+            return "workspace"
     try:  # bounded depth, no NaN: a hostile file must reach its loader's error, not crash here
         data = loads_strict(read_regular(path, MAX_JSON_SNIFF).decode("utf-8"))
     except (ValueError, OSError):

@@ -23,7 +23,7 @@ from ..report.model import FORMAT, content, content_digest
 from ..review.verdict import review
 from ..store.problems import InputError
 from ..store.records import run_label
-from ..store.workspace import FORMAT as WORKSPACE_FORMAT, SCHEMA_VERSION, Workspace, _validator
+from ..store.workspace import FORMAT as WORKSPACE_FORMAT, SCHEMA_VERSION, Workspace, _validator, schema_valid
 from ..text.i18n import Msg, _, shown
 from .chain import gate, judge
 from .policy import (DEFAULT_TRUST_DIR, TRUST_ENV, Policy, Trust, missing_role_problems, strictest,  # noqa: F401
@@ -101,9 +101,11 @@ def rejudge(report: dict) -> dict | None:
             "inventory": state.get("inventory"), "flags": [], "runs": state.get("runs"), "marks": state.get("marks"),
             "waivers": state.get("waivers"), "signoffs": [], "events": [],
             "discoveries": state.get("discoveries"), "attestations": state.get("attestations")}
-    for error in _validator().iter_errors(data):
-        where = ".".join(str(p) for p in error.absolute_path)
-        raise EvidenceUnreadable(_("{field}: {reason}").format(field=f"evidence.state.{where}", reason=error.message))
+    if not schema_valid(data):  # the compiled check first; jsonschema only to name what is wrong
+        for error in _validator().iter_errors(data):
+            where = ".".join(str(p) for p in error.absolute_path)
+            raise EvidenceUnreadable(_("{field}: {reason}").format(field=f"evidence.state.{where}",
+                                                                   reason=error.message))
     finished = state.get("finished")
     if not isinstance(finished, dict) or not all(isinstance(v, str) for v in finished.values()):
         raise EvidenceUnreadable(_("'{field}' must map run ids to digests").format(field="evidence.state.finished"))
