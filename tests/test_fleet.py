@@ -141,6 +141,10 @@ def test_sign_with_attests_every_host_run_of_the_fan_out(tmp_path):
     workspace = Workspace.load(ws)
     runs = [r for r in workspace.runs if r["phase"] == "post"]
     assert len(runs) == 2 and all(standing(workspace, r).state == "attested" for r in runs)
+    # one chain, as for one host: each attestation signs the hash of the one before (verify checks it)
+    from migready.checks.trust.signing import CHAIN_GENESIS, entry_hash
+    chain = workspace.attestations
+    assert [a["prev"] for a in chain] == [CHAIN_GENESIS] + [entry_hash(a) for a in chain[:-1]]
 
 
 def _run(i, host, fleet, whole=True, size=3, complete=True, status="pass", started=None):

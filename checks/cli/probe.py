@@ -369,10 +369,10 @@ def _probe_fleet(args, inventory, workspace: Workspace, signer, hosts, whole: bo
         return EXIT_INCOMPLETE
     bar.close()
     if signer is not None:  # the attestation covers the whole fan-out: every host's run is signed
-        from ..trust.signing import attest
+        from ..actions import attest_run
         for run in fleet.runs:
             if workspace.run_logged_digest(run["id"]) is not None:
-                workspace.attest_run(attest(signer, run["id"], workspace.run_logged_digest(run["id"])))
+                attest_run(workspace, signer, run["id"])  # each chained to the one before, as for one host
         print(_("{fleet}: {n} runs attested by {name} ({role})").format(
             fleet=fleet.id, n=len(fleet.runs), name=signer.name, role=signer.role))
     print_fleet(fleet)
