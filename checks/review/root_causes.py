@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from .. import collector
 from ..text.i18n import Joined, Msg, MsgN, N_, _, ngettext, shown
 from ..text.labels import VOCABULARY, requirement_id, requirement_words, term
+from .checklist import BY_POST_EVIDENCE  # a pending requirement's generic line: never "what clears it"
 from .findings import CHECK_FAMILY, NOT_PROBED, Finding, Status, findings_from
 from .hosts import on_hosts
 
@@ -201,12 +202,9 @@ def _cleared_by(findings: list[Finding], best: Finding) -> str:
     """What clears it: the failing requirement's fix, else the rule's, else what the best finding says."""
     for f in sorted(findings, key=lambda f: (f.status is not Status.FAIL, f.kind not in ("requirement", "rehearsal"),
                                              _rank(f), f.rule != "MR002")):
-        if f.cleared_by and f.cleared_by != BY_POST_EVIDENCE_ID:
+        if f.cleared_by and f.cleared_by != BY_POST_EVIDENCE:
             return f.cleared_by
     return best.cleared_by
-
-
-BY_POST_EVIDENCE_ID = "post-migration probe evidence"  # the pending requirement's generic line (checklist.py)
 
 
 def _cause(key: str, findings: list[Finding], deps: dict[str, dict], names: dict[str, int], site: str,
@@ -406,18 +404,14 @@ def _side(side: dict) -> str:
     status = side.get("status") or "inconclusive"
     detail = side.get("detail") or ""
     reason = side.get("reason")
-    if status == "fail" and reason in JUDGED_REASONS:  # the probe answered; the core judged it bad: say why
+    # the probe answered, the core judged it bad for its dependency (probing/outcome.py's reasons): say why
+    if status == "fail" and reason in VOCABULARY["reason"]:
         said = Msg(VOCABULARY["reason"][reason])
         detail = Msg("{reason}: {detail}", reason=said, detail=detail) if detail else said
     detail = detail or reason or ""
     if status == "pass" or not detail:
         return term("status", status)
     return Msg("{status} ({detail})", status=term("status", status), detail=detail)
-
-
-# The reasons checks/probing/outcome.py gives a probe that answered but is bad for its dependency.
-JUDGED_REASONS = ("port_rewritten", "address_translated", "resolves_public", "resolves_external", "leaves_via_nat",
-                  "over_budget")
 
 
 def lines(causes: list[RootCause], limit_evidence: int = 3) -> list[str]:
