@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,17 @@ class Counter:
                 continue
             self.peers.append(peer)
             conn.close()
+
+    def seen(self, n: int, timeout: float = 5.0) -> int:
+        """How many peers connected, waiting up to `timeout` for the n-th.
+
+        The reflector reports "connected" once its connect() returns, which
+        can be before this thread's accept() has run: reading `peers` at once
+        races with it (CI saw 0 where the list held 1 a moment later)."""
+        deadline = time.monotonic() + timeout
+        while len(self.peers) < n and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return len(self.peers)
 
     def close(self):
         self.stop.set()
@@ -177,7 +189,7 @@ def test_reflector_calls_only_the_observed_address_unless_allowed(make_reflector
     answer = ask(make_reflector(allow=["127.0.0.2/32"]), port=there.port, addresses=[LO2], nonce="m" * 16)
     calls = {c["ip"]: c for c in answer["calls"]}
     assert calls[LO2]["status"] == "connected" and answer["allow"] == ["127.0.0.2/32"]
-    assert len(there.peers) == 1
+    assert there.seen(1) == 1
 
 
 def test_reflector_calls_back_once_per_request(make_reflector, counter):
@@ -187,7 +199,7 @@ def test_reflector_calls_back_once_per_request(make_reflector, counter):
     assert [c["status"] for c in first["calls"]] == ["connected"] and first["refused"] is None
     again = ask(ref, port=here.port)  # the same nonce: a replayed request
     assert again["refused"] == "repeated" and again["calls"] == []
-    assert len(here.peers) == 1
+    assert here.seen(1) == 1
 
 
 def test_reflector_rate_limits_per_source(make_reflector, counter):
@@ -196,7 +208,7 @@ def test_reflector_rate_limits_per_source(make_reflector, counter):
     answers = [ask(ref, port=here.port, nonce="%016d" % i) for i in range(3)]
     assert [a["refused"] for a in answers] == [None, None, "rate_limited"]
     assert "more than 2 call-back requests from 127.0.0.1" in answers[2]["detail"]
-    assert len(here.peers) == 2
+    assert here.seen(2) == 2
 
 
 def test_reflector_with_a_token_calls_only_for_requests_carrying_it(make_reflector, counter):
@@ -206,7 +218,7 @@ def test_reflector_with_a_token_calls_only_for_requests_carrying_it(make_reflect
     assert refused["refused"] == "bad_token" and refused["token_required"] is True and here.peers == []
     assert ask(ref, port=here.port, nonce="t" * 16, token="wrong")["refused"] == "bad_token"
     ok = ask(ref, port=here.port, nonce="u" * 16, token="s3cret")
-    assert ok["refused"] is None and ok["calls"][0]["status"] == "connected" and len(here.peers) == 1
+    assert ok["refused"] is None and ok["calls"][0]["status"] == "connected" and here.seen(1) == 1
 
 
 @pytest.mark.parametrize("request_, reason", [
