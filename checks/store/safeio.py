@@ -26,6 +26,7 @@ import os
 import re
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from ..text.i18n import N_, _
 
@@ -71,6 +72,38 @@ def _open_regular(path: str | Path) -> tuple[int, os.stat_result]:
         os.close(fd)
         raise NotRegularFile(errno.EINVAL, _("{kind}, not a regular file").format(kind=_kind(st.st_mode)), str(path))
     return fd, st
+
+
+def open_regular(path: str | Path) -> BinaryIO:
+    """A binary file object on the regular file at PATH, for readers that stream (an import, a CSV):
+    refused like `read_regular` before anything is read, so a FIFO or a device never blocks it."""
+    fd, _st = _open_regular(path)
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+def followed(path: str | Path) -> Path:
+    """Where a file reached through a symbolic link really is, so that it is read and written there.
+
+    A workspace opened as `link.migready.json -> real.migready.json` must stay one workspace: the
+    atomic save replaces the file it names, which would swap the link for a regular file (a fork:
+    later changes through the link and through the real path diverge), and its lock, `NAME.lock`,
+    would sit beside the link instead of beside the file.  So the path whose last part is a link is
+    followed to its end (every link in the chain), once, when the workspace is opened; a path
+    without a link at its end is returned as given (relative stays relative)."""
+    path = Path(path)
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def link_problem(path: str | Path) -> str | None:
+    """None unless PATH itself is a symbolic link: then why migready will not write through it (a file
+    migready makes, such as a lock, must be its own; one planted as a link would let whoever planted
+    it have migready open, truncate or write the file it points to)."""
+    path = Path(path)
+    if not path.is_symlink():
+        return None
+    return _("{path} is a symbolic link (to {target}), where migready makes a file of its own; it does not "
+             "write through a link it did not make: remove it").format(path=path, target=os.readlink(path))
 
 
 def read_regular(path: str | Path, limit: int = MAX_BYTES) -> bytes:
