@@ -97,6 +97,10 @@ def rejudge(report: dict) -> dict | None:
     except InputError as exc:
         raise EvidenceUnreadable("; ".join(str(p) for p in exc.problems[:3])) from None
     state = evidence["state"]
+    for key in ("attestations", "discoveries"):  # review state the workspace schema leaves open: typed here
+        value = state.get(key)
+        if value is not None and not (isinstance(value, list) and all(isinstance(v, dict) for v in value)):
+            raise EvidenceUnreadable(_("'{field}' must be a list of objects").format(field=f"evidence.state.{key}"))
     data = {"format": WORKSPACE_FORMAT, "schema_version": SCHEMA_VERSION, "created": "",
             "inventory": state.get("inventory"), "flags": [], "runs": state.get("runs"), "marks": state.get("marks"),
             "waivers": state.get("waivers"), "signoffs": [], "events": [],
