@@ -61,6 +61,24 @@ def review(inventory: Inventory, workspace: Workspace, today: _dt.date | None = 
         return Review(checklist, comparison, decide(inventory, workspace, checklist, comparison, today))
 
 
+def cutover_warnings(inventory: Inventory, workspace: Workspace) -> list[Msg]:
+    """A waiver that ends before the cutover does not cover the move: a warning of the verdict, so every
+    view that says the verdict says it too (the CLI, every report format, the window's banner and Why?)."""
+    try:
+        cutover = _dt.date.fromisoformat(str(inventory.migration.cutover)[:10])
+    except ValueError:
+        return []
+    out = []
+    for w in workspace.waivers:
+        try:
+            if _dt.date.fromisoformat(str(w.get("until"))) < cutover:
+                out.append(Msg("waiver {id} expires on {until}, before the cutover on {cutover}: it does not cover "
+                               "the move", id=str(w.get("id")), until=str(w.get("until")), cutover=cutover.isoformat()))
+        except ValueError:
+            continue
+    return out
+
+
 def decide(inventory: Inventory, workspace: Workspace, checklist: Checklist, comparison: Comparison,
            today: _dt.date) -> Verdict:
     blocking: list[str] = []
@@ -95,6 +113,7 @@ def decide(inventory: Inventory, workspace: Workspace, checklist: Checklist, com
                             "earlier runs describe the old version", path=inventory.path))
     warnings.extend(Msg("{run} is incomplete: {error}", run=run_label(run), error=run.get("error"))
                     for run in (checklist.pre_run, checklist.post_run) if run and not run.get("complete"))
+    warnings.extend(cutover_warnings(inventory, workspace))  # last: where the report put them before (same digest)
     counts = checklist.counts()
     counts["regressions"] = len(comparison.regressions)
     if blocking:

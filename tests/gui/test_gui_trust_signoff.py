@@ -157,3 +157,19 @@ def test_the_sign_off_states_in_chinese(qtbot):
     assert said[0].endswith("已被签字人之后的签字确认取代")
     assert "未验证：密钥不受信任" in said[2]
     assert "签字确认链已断开" in said[3]
+
+
+def test_a_waiver_ending_before_the_cutover_is_said_in_the_window(qtbot, demo_window):
+    """The verdict, every report and the window say it (the window's banner and Why? read the review's
+    warnings; the line used to be added only to the report's)."""
+    from migready.gui.dialogs.why import WhyDialog
+    session = demo_window.session
+    with qtbot.waitSignal(session.review_changed, timeout=10_000):
+        assert session.waive("demo-scale-deviceadapter/demo-scale", "Lin Wei", "vendor", "2029-12-01")
+    said = "waiver {id} expires on 2029-12-01, before the cutover on 2030-01-01"
+    warnings = [str(w) for w in session.review.verdict.warnings]
+    assert any(said.format(id=session.workspace.waivers[0]["id"]) in w for w in warnings), warnings
+    assert "⚠" in demo_window.banner.reasons.text()
+    dialog = WhyDialog(session.review.verdict.verdict, getattr(session.review, "causes", []),
+                       session.review.verdict.warnings, demo_window)
+    assert "before the cutover on 2030-01-01: it does not cover the move" in dialog.text.toPlainText()
