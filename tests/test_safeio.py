@@ -7,6 +7,7 @@ JSON strings full of brackets, quotes and backslashes, nested to either side of 
 from __future__ import annotations
 
 import json
+import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -58,6 +59,30 @@ def test_the_depth_check_agrees_with_the_document_and_says_where(doc, limit, wra
     error = safeio._depth_error(text, limit)
     assert (error is None) == (depth_of(doc) <= limit)
     assert (error.pos if error else None) == walked(text, limit)
+
+
+def exact(text: str, limit: int) -> int | None:
+    """The plain walk over any text, valid JSON or not: strings blanked by the JSON string pattern (an
+    unterminated one is not a string), then the brackets counted one by one."""
+    blank = re.sub(r'"(?:[^"\\]|\\.)*"', lambda m: " " * len(m.group()), text, flags=re.DOTALL)
+    depth = 0
+    for index, char in enumerate(blank):
+        if char in "[{":
+            depth += 1
+            if depth > limit:
+                return index
+        elif char in "]}":
+            depth -= 1
+    return None
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet='[]{}"\\a\u00e9', max_size=60), st.integers(0, 4))
+def test_the_fast_path_never_clears_a_text_the_plain_walk_finds_too_deep(text, limit):
+    """Any text, not only JSON (truncated, unbalanced, odd escapes): the C-speed pass may only say
+    "within the limit" when the plain walk agrees; otherwise the walk decides and says where."""
+    error = safeio._depth_error(text, limit)
+    assert (error.pos if error else None) == exact(text, limit)
 
 
 def test_brackets_only_inside_strings_are_not_nesting():
