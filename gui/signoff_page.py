@@ -158,7 +158,9 @@ class SignoffPage(Page):
     def ask_sign(self) -> None:
         if self.report is None or self.stale:
             return
-        answer = self.interaction.sign(self.report["digest"], final_verdict(self.report)["verdict"], self.last_key)
+        # the evidence's verdict, not the final one (NO-GO while roles are awaited): approving NO-GO evidence is
+        # what takes an override reason (actions.sign_off)
+        answer = self.interaction.sign(self.report["digest"], self.report["verdict"]["verdict"], self.last_key)
         if answer is not None:
             self.sign(answer.key_path, answer.decision, answer.comment, answer.passphrase, answer.override,
                       answer.extra_role)

@@ -1894,7 +1894,7 @@ Apply these rules on {host} now?</source>
     </message>
     <message>
         <source>My role is not one the policy requires: sign anyway, as an extra role (--extra-role)</source>
-        <translation>我的角色不是策略要求的角色：仍以额外角色签字（--extra-role）</translation>
+        <translation>我的角色不是策略要求的角色：仍以额外角色签字</translation>
     </message>
     <message>
         <source>Key file:</source>
