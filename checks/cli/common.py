@@ -148,6 +148,8 @@ def add_ssh_options(parser) -> None:
     parser.add_argument("--identity", action="append", default=[], metavar=_("FILE"), type=input_file,
                         help=_("private key file (repeatable)"))
     parser.add_argument("--known-hosts", type=input_file, help=_("known_hosts file (default ~/.ssh/known_hosts)"))
+    parser.add_argument("--connect-timeout", type=float, default=10.0, metavar=_("SECONDS"),
+                        help=_("give up on an SSH connection after SECONDS (default 10)"))
 
 
 def input_file(text: str) -> str:
@@ -161,8 +163,6 @@ def input_file(text: str) -> str:
     if problem:
         raise argparse.ArgumentTypeError(_("{path}: {reason}").format(path=text, reason=problem))
     return text
-    parser.add_argument("--connect-timeout", type=float, default=10.0, metavar=_("SECONDS"),
-                        help=_("give up on an SSH connection after SECONDS (default 10)"))
 
 
 def add_lang(parser) -> None:
