@@ -73,8 +73,7 @@ class SignDialog(QDialog):
         self.override.setPlaceholderText(self.tr("required: the evidence says NO-GO; why approve anyway "
                                                  "(every report shows it)"))
         self.override_label = QLabel(self.tr("Override reason:"))
-        self.extra_role = QCheckBox(self.tr("My role is not one the policy requires: sign anyway, as an extra "
-                                            "role (--extra-role)"))
+        self.extra_role = QCheckBox(self.tr("Sign as an extra role the policy does not require (--extra-role)"))
         self.extra_role.setObjectName("extra-role")
         form = QFormLayout()
         form.addRow(self.tr("Key file:"), _path_row(self.key, self._browse))

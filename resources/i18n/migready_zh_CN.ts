@@ -1893,8 +1893,8 @@ Apply these rules on {host} now?</source>
         <translation>仍予批准的理由：</translation>
     </message>
     <message>
-        <source>My role is not one the policy requires: sign anyway, as an extra role (--extra-role)</source>
-        <translation>我的角色不是策略要求的角色：仍以额外角色签字</translation>
+        <source>Sign as an extra role the policy does not require (--extra-role)</source>
+        <translation>以策略未要求的额外角色签字</translation>
     </message>
     <message>
         <source>Key file:</source>
