@@ -433,14 +433,14 @@ class Workspace:
         """Save As: from now on this workspace is the file at `path`, replacing what is there
         (the person chose it), so the next save must not see it as another writer's change."""
         with self._lock:
-            self.path = Path(path)
+            self.path = followed(path)  # Save As onto a link: the file it points to (as opening it would)
             self._file_lock = _os_lock(self.path)
             self._stamp = _stamp(self.path)
             self.log(by, "workspace-saved-as", path=str(path))
 
     def move_to(self, path: str | Path) -> None:
         with self._lock:
-            self.path = Path(path)
+            self.path = followed(path)
             self._file_lock = _os_lock(self.path)
             self._stamp = _stamp(self.path)
 
