@@ -73,3 +73,18 @@ def test_path_options_that_are_fifos_are_refused_at_once(ws, tmp_path):
                        option, fifo, "--yes", "--connect-timeout", "2", subprocess=True, timeout=QUICK)
         assert out.returncode == 2, (option, out.returncode, out.stderr)
         assert str(fifo) in out.stderr and "FIFO" in out.stderr, (option, out.stderr)
+
+
+def test_demo_out_never_writes_through_a_link_in_its_folder(tmp_path):
+    """Finding 7: `demo --out DIR` with DIR/demo.yaml a link used to overwrite the link's target.  (Held
+    before this change: the demo's files are written atomically, which replaces the link, never
+    writes through it.)"""
+    precious = tmp_path / "precious.yaml"
+    precious.write_text("keep me\n", encoding="utf-8")
+    out = tmp_path / "d"
+    out.mkdir()
+    (out / "demo.yaml").symlink_to(precious)
+    done = migready("demo", "--out", out)
+    assert done.returncode == 1, done.stderr  # the demo's NO-GO
+    assert precious.read_text(encoding="utf-8") == "keep me\n"
+    assert not (out / "demo.yaml").is_symlink()
