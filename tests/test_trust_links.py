@@ -88,3 +88,12 @@ def test_demo_out_never_writes_through_a_link_in_its_folder(tmp_path):
     assert done.returncode == 1, done.stderr  # the demo's NO-GO
     assert precious.read_text(encoding="utf-8") == "keep me\n"
     assert not (out / "demo.yaml").is_symlink()
+
+
+def test_dev_null_is_still_openssh_s_none():
+    """`--ssh-config /dev/null` (ssh -F /dev/null: no config) is the one device a path option takes: it
+    reads as an empty file and never blocks."""
+    from migready.checks.cli.common import input_file
+    from migready.checks.probing.transports.hostspec import load_ssh_config
+    assert input_file(os.devnull) == os.devnull
+    assert load_ssh_config(os.devnull).lookup("anything")["hostname"] == "anything"

@@ -157,9 +157,13 @@ def input_file(text: str) -> str:
     read (exit 2, naming it), before any lock is taken; the read itself goes through the same guarded
     open (checks/store/safeio.py), so one swapped in afterwards is refused too, never waited on."""
     import argparse
+    import os
+
     from ..store.safeio import regular_file_problem
 
-    problem = regular_file_problem(text)  # a missing file is left to the reader (a known_hosts may be made)
+    # a missing file is left to the reader (a known_hosts may be made); /dev/null is OpenSSH's "none" (ssh -F
+    # /dev/null), the one device that reads as an empty file and never blocks
+    problem = None if text == os.devnull else regular_file_problem(text)
     if problem:
         raise argparse.ArgumentTypeError(_("{path}: {reason}").format(path=text, reason=problem))
     return text

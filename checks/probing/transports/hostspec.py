@@ -192,6 +192,8 @@ def load_ssh_config(path: str) -> Any:
 def _read_with_includes(path: str, depth: int) -> str:
     if depth > 16:
         raise ValueError(_("ssh config {path}: Include nested too deeply (a loop?)").format(path=path))
+    if path == os.devnull:  # OpenSSH's "no config" (ssh -F /dev/null)
+        return ""
     out = []
     # the guarded open: a FIFO or device (the file, or one an Include names) is refused, never waited on
     for line in io.StringIO(read_regular(path, SSH_CONFIG_LIMIT).decode("utf-8", "replace")):
