@@ -88,9 +88,11 @@ def reforge_report(report: dict) -> dict:
 
 
 def names(err: str, path: tuple) -> bool:
-    """Exit 2 says which field: one of the path's keys, as written or in words (schema_version), or, for a
-    value JSON itself refuses (NaN, Infinity), the line and column the parser stopped at."""
+    """Exit 2 says which field: one of the path's keys, as written, in words (schema_version) or in the
+    singular (`events` emptied: "runs[0] is not in the event log"), or, for a value JSON itself refuses
+    (NaN, Infinity), the line and column the parser stopped at."""
     keys = [str(k) for k in path if isinstance(k, str)]
+    keys += [k[:-1] for k in keys if k.endswith("s") and len(k) > 3]
     return not keys or any(k in err or k.replace("_", " ") in err for k in keys) or \
         ("line " in err and " column " in err) or re.search(r"\.json:\d+:\d+: ", err) is not None
 
