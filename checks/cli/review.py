@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..review import root_causes
 from .common import add_reason, EXIT_BAD_INPUT, EXIT_OK, print_problems
+from .compare_text import comparison_text
 from ..inventory.load import load_inventory
 from ..store.problems import InputError, Problem
 from ..text.i18n import _, ngettext, shown
@@ -104,7 +105,7 @@ def cmd_compare(args) -> int:
     if args.format == "json":
         _dump(result.comparison.to_dict())
     else:
-        print(shown(result.comparison.format_text()))
+        print(shown(comparison_text(result.comparison)))
     return EXIT_OK
 
 
