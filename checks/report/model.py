@@ -24,6 +24,7 @@ from ..review.checklist import PHASES, Checklist, Item, waiver_status
 from ..review.compare import Comparison
 from ..inventory.model import Inventory, Site
 from ..review.verdict import Review, regression_waiver, review
+from ..store.records import Waiver
 from ..store.workspace import Workspace, utc_now
 from ..inventory.zones import ZoneMap
 from .evidence import change_entry, regression_entry, run_entry
@@ -293,22 +294,21 @@ def waiver_entries(workspace: Workspace, checklist: Checklist, today: _dt.date) 
     applied: dict[str, list[str]] = {}
     for item in checklist.items:
         if item.waiver:
-            applied.setdefault(item.waiver.get("id"), []).append(item.id)
+            applied.setdefault(item.waiver.id, []).append(item.id)
     out = []
-    for w in workspace.waivers:
-        if w.get("scope") == "item":
-            target = w.get("item")
+    for w in workspace.waiver_records():
+        if w.scope == "item":
+            target = w.item
             item = by_id.get(target)
             status = waiver_status(w, item, checklist, today) if item else "orphaned"
         else:
-            target = w.get("dependency")
+            target = w.dependency
             status = waiver_status(w, Item("", "", "", True, "requirement", dependency=target), checklist, today)
-        out.append({"id": w.get("id"), "scope": w.get("scope"), "target": target, "by": w.get("by"),
-                    "reason": w.get("reason"), "until": w.get("until"), "granted": w.get("granted"),
-                    "status": status, "applies_to": applied.get(w.get("id"), [])})
+        out.append({"id": w.id, "scope": w.scope, "target": target, "by": w.by, "reason": w.reason,
+                    "until": w.until, "granted": w.granted, "status": status, "applies_to": applied.get(w.id, [])})
     return out
 
 
-def _waiver_summary(waiver: dict | None) -> dict | None:
+def _waiver_summary(waiver: Waiver | None) -> dict | None:
     """The waiver that excuses a regression, as the verdict counts it (verdict.regression_waiver)."""
-    return {k: waiver.get(k) for k in ("id", "by", "until", "reason")} if waiver else None
+    return waiver.summary() if waiver else None

@@ -19,7 +19,7 @@ from ..text.i18n import Joined, Msg, _, shown
 from ..text.labels import term
 from ..text.suggest import did_you_mean
 from ..inventory.model import Inventory
-from ..store.records import run_label
+from ..store.records import Waiver, run_label
 from ..store.workspace import Workspace
 
 GO, GO_WITH_WAIVERS, NO_GO = "GO", "GO WITH WAIVERS", "NO-GO"
@@ -71,8 +71,8 @@ def decide(inventory: Inventory, workspace: Workspace, checklist: Checklist, com
         if item.state == "waived" and item.blocker:
             w = item.waiver
             waived.append(Msg("waived: {item} ({state}: {evidence}) by {by} until {until}: {reason}", item=item.id,
-                              state=term("state", item.base_state), evidence=item.evidence, by=w["by"],
-                              until=w["until"], reason=w["reason"]))
+                              state=term("state", item.base_state), evidence=item.evidence, by=w.by,
+                              until=w.until, reason=w.reason))
         elif item.state in ("fail", "pending") and item.blocker:
             why = item.evidence or Msg("{title} (not marked yet)", title=item.title)
             if item.state == "fail":
@@ -86,7 +86,7 @@ def decide(inventory: Inventory, workspace: Workspace, checklist: Checklist, com
         w = regression_waiver(checklist, change)
         if w:
             waived.append(Msg("waived regression: {regression} by {by} until {until}: {reason}", regression=text,
-                              by=w["by"], until=w["until"], reason=w["reason"]))
+                              by=w.by, until=w.until, reason=w.reason))
         else:
             blocking.append(Msg("regression: {regression}", regression=text))
     warnings.extend(checklist.run_notes)
@@ -123,7 +123,7 @@ def _regression_text(change) -> Msg:
     return Msg("{dependency} {check}: {findings}", dependency=where, check=change.check, findings=findings)
 
 
-def regression_waiver(checklist: Checklist, change) -> dict | None:
+def regression_waiver(checklist: Checklist, change) -> Waiver | None:
     """The waiver excusing a regression: its dependency's requirement items that the changed
     probe proves and that do not pass must all be waived (by item or dependency waivers)."""
     proves = set((change.post or change.pre or {}).get("proves") or ())

@@ -31,7 +31,7 @@ from . import events as _events
 from .atomic import atomic_write_text
 from ..text.i18n import Msg, _
 from .problems import InputError, Problem, format_path
-from .records import Attestation, Mark, ProbeResult, Run
+from .records import Attestation, DiscoveryRecord, Mark, ProbeResult, Run, Signoff, Waiver
 from .safeio import StrictJSONError, loads_strict, read_regular
 
 FORMAT = "migready-workspace"
@@ -336,8 +336,25 @@ class Workspace:
     def run(self, run_id: str) -> dict | None:
         return next((r for r in self.runs if r.get("id") == run_id), None)
 
+    # the same contents as typed records (checks/store/records.py): what the review stage takes
+
     def run_records(self) -> list[Run]:
         return [Run.from_dict(r) for r in self.runs]
+
+    def mark_records(self) -> dict[str, Mark]:
+        return {item: Mark.from_dict(item, raw) for item, raw in self.marks.items()}
+
+    def waiver_records(self) -> list[Waiver]:
+        return [Waiver.from_dict(w) for w in self.waivers]
+
+    def signoff_records(self) -> list[Signoff]:
+        return [Signoff.from_dict(s) for s in self.signoffs]
+
+    def attestation_records(self) -> list[Attestation]:
+        return [Attestation.from_dict(a) for a in self.attestations]
+
+    def discovery_records(self) -> list[DiscoveryRecord]:
+        return [DiscoveryRecord.from_dict(d) for d in self.discoveries]
 
     def inventory_changed(self, digest: str) -> bool:
         recorded = self.data["inventory"].get("digest")
