@@ -179,8 +179,19 @@ def flag_evidence(rule: str, dep: Dependency) -> tuple[str, ...]:
 
 
 def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date | None = None) -> Checklist:
-    today = today or _dt.date.today()
+    """The checklist of a workspace: its evidence runs (attested ones only, when the inventory asks),
+    marks, waivers and discoveries, handed to `checklist_from` as records."""
     runs, run_notes = evidence_runs(inventory, workspace)
+    return checklist_from(inventory, runs, run_notes, workspace.mark_records(), workspace.waiver_records(),
+                          workspace.discovery_records(), today)
+
+
+def checklist_from(inventory: Inventory, runs: list[dict], run_notes: list, marks: dict[str, Mark],
+                   waivers: list[Waiver], discoveries: list[DiscoveryRecord],
+                   today: _dt.date | None = None) -> Checklist:
+    """Every item, judged from the runs that count as evidence, then marks, then waivers.  It takes what
+    the workspace holds, not the workspace: the review reads, only the workspace writes."""
+    today = today or _dt.date.today()
     pre, post = latest_runs(runs)
     flags = evaluate(inventory)
     items: list[Item] = []
@@ -232,7 +243,7 @@ def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date 
             flag_reqs[item.id] = [(deps[flag.ref], r) for r in reqs]  # resolved after waivers, below
         items.append(item)
 
-    items += discovery_items(inventory, workspace.discovery_records())
+    items += discovery_items(inventory, discoveries)
     for raw in template_items():
         if _applies(raw.get("when"), inventory):
             title = raw["title"]  # extracted from checklist.yaml by extract_titles
@@ -243,7 +254,6 @@ def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date 
 
     rehearsals = [r for r in runs if r.get("phase") == REHEARSAL_PHASE]
     latest_evidence = max((r.get("finished") or "" for r in [pre, post] + rehearsals if r), default="")
-    marks = workspace.mark_records()
     # 1. States before waivers.  Flags cleared by evidence take the worst of their requirements.
     for item in items:
         if item.id not in flag_reqs:  # a post-migration step cannot be done before there is a post run
@@ -257,7 +267,6 @@ def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date 
             _apply_mark(item, marks.get(item.id), latest_evidence)
     # 2. Waivers, judged against those states.
     checklist = Checklist(items, flags, pre, post, run_notes)
-    waivers = workspace.waiver_records()
     for item in items:
         _apply_waivers(item, checklist, waivers, today)
     # 3. A flag is waived when every requirement behind it that does not pass is waived.
