@@ -183,3 +183,19 @@ def test_swapping_the_inventory_under_the_evidence_makes_the_verdict_refuse_the_
     out = migready("verdict", ws)
     assert out.returncode == 2, out.stdout + out.stderr
     assert "inventory" in out.stderr and "edited by hand" in out.stderr and original in out.stderr
+
+
+def test_upgrading_a_file_whose_log_holds_an_unknown_action_is_refused_with_the_event_named(tmp_path):
+    path = tmp_path / "old.migready.json"
+    ws = Workspace.new(path)
+    ws.data["inventory"] = {"path": "/srv/inventories/v1.yaml", "digest": INVENTORY_DIGEST}  # header not logged
+    event = {"seq": 1, "at": "2030-01-01T00:00:00.000Z", "by": "Mallory", "action": "grant-go", "details": {},
+             "prev": "0" * 64}
+    event["hash"] = events_hash(event)
+    ws.events.append(event)
+    ws.save()
+    with pytest.raises(InputError) as caught:
+        Workspace.upgrade(path)
+    assert "event 1 (grant-go by Mallory" in str(caught.value)
+    out = migready("upgrade", path)
+    assert out.returncode == 2 and "grant-go" in out.stderr and "Traceback" not in out.stderr

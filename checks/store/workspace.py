@@ -211,8 +211,15 @@ class Workspace:
             version = data.get("schema_version")
             if version == SCHEMA_VERSION:
                 ws = cls(path, data)
-                if not ws._record_inventory_as_found(by):
-                    return version, version
+                ws._check_shape(str(path))
+                broken = ws.chain_problem()
+                if broken:
+                    raise _error(str(path), broken)
+                try:
+                    if not ws._record_inventory_as_found(by):
+                        return version, version
+                except _events.UnknownAction as exc:
+                    raise _error(str(path), str(exc)) from None
                 ws._check(str(path))
                 ws._stamp, ws._file_lock = _stamp(path), lock
                 ws.save()
@@ -261,6 +268,13 @@ class Workspace:
             lock.release()
 
     def _check(self, shown: str) -> None:
+        self._check_shape(shown)
+        broken = self.chain_problem() or self.state_problem()
+        if broken:
+            raise _error(shown, broken)
+
+    def _check_shape(self, shown: str) -> None:
+        """The schema, and real dates in the waivers: InputError names every problem."""
         problems = [] if schema_valid(self.data) else [  # jsonschema explains every problem when there is one
             Problem(shown, 0, 0, format_path(tuple(e.absolute_path)), e.message)
             for e in _validator().iter_errors(self.data)]
@@ -275,9 +289,6 @@ class Workspace:
                                         _("{value} is not a real date").format(value=repr(waiver.get("until")))))
         if problems:
             raise InputError(problems)
-        broken = self.chain_problem() or self.state_problem()
-        if broken:
-            raise _error(shown, broken)
 
     def _record_inventory_as_found(self, by: str) -> bool:
         """A workspace written before the inventory was logged: its header goes into the log as found
