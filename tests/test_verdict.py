@@ -227,7 +227,7 @@ def test_c_everything_passes_and_manual_items_marked_is_go(inventory, new_ws):
     assert v.warnings == []
     assert all(i.state == "pass" for i in result.checklist.items if i.blocker)
     # decide() on the same inputs gives the same verdict
-    again = decide(inventory, ws, result.checklist, result.comparison, TODAY)
+    again = decide(inventory, result.inputs, result.checklist, result.comparison, TODAY)
     assert again.to_dict() == v.to_dict()
 
 

@@ -129,11 +129,10 @@ def content(inventory: Inventory, workspace: Workspace, result: Review, today: _
             inventory_text: str | None = None) -> dict:
     checklist, comparison, verdict = result.checklist, result.comparison, result.verdict
     items_by_dep: dict[str | None, list[dict]] = {}
-    granted = {w.get("id"): w.get("granted") for w in workspace.waivers if w.get("granted")}
     for item in checklist.items:
         entry = item_entry(item)
-        if entry.get("waiver") and entry["waiver"].get("id") in granted:  # when the waiver was granted
-            entry["waiver"] = dict(entry["waiver"], granted=granted[entry["waiver"]["id"]])
+        if item.waiver and item.waiver.granted:  # when the waiver was granted
+            entry["waiver"] = dict(entry["waiver"], granted=item.waiver.granted)
         items_by_dep.setdefault(item.dependency, []).append(entry)
     evidence_by_dep: dict[str | None, list[dict]] = {}
     zones = ZoneMap.of(inventory) if inventory.zones else None
@@ -202,7 +201,7 @@ def content(inventory: Inventory, workspace: Workspace, result: Review, today: _
         "host_evidence": evidence_by_dep.get(None, []),
         "other_evidence": [dict(e, dependency=ref) for ref, entries in evidence_by_dep.items()
                            if ref is not None and ref not in known for e in entries],
-        "waivers": waiver_entries(workspace, checklist, today),
+        "waivers": waiver_entries(result.inputs.waivers, checklist, today),
         "runs": runs,
         "comparison": comparison_entry(comparison),
         "agent_versions": sorted({str(r.get("agent_version")) for r in workspace.runs
@@ -288,7 +287,7 @@ def comparison_entry(comparison: Comparison) -> dict:
                            "latency_floor_ms": comparison.latency_floor_ms}}
 
 
-def waiver_entries(workspace: Workspace, checklist: Checklist, today: _dt.date) -> list[dict]:
+def waiver_entries(waivers: list[Waiver], checklist: Checklist, today: _dt.date) -> list[dict]:
     """Who waived what, why, until when, and whether it still counts (active, expired, ...)."""
     by_id = {i.id: i for i in checklist.items}
     applied: dict[str, list[str]] = {}
@@ -296,7 +295,7 @@ def waiver_entries(workspace: Workspace, checklist: Checklist, today: _dt.date) 
         if item.waiver:
             applied.setdefault(item.waiver.id, []).append(item.id)
     out = []
-    for w in workspace.waiver_records():
+    for w in waivers:
         if w.scope == "item":
             target = w.item
             item = by_id.get(target)

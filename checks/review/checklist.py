@@ -24,10 +24,10 @@ from .evidence import Judgement, judge
 from ..text.i18n import Joined, Msg
 from ..text.labels import requirement_id, requirement_words, term
 from ..inventory.model import Dependency, Inventory
-from ..trust.provenance import evidence_runs
 from .rehearsal_verdict import PHASE as REHEARSAL_PHASE, REQUIREMENT as FAILS_FAST, service_parts
 from ..inventory.rules import Flag, evaluate
 from ..store.records import DiscoveryRecord, Mark, Waiver
+from .inputs import ReviewInput
 from ..store.workspace import Workspace
 
 PHASES = ("prepare", "pre-migration", "cutover", "post-migration", "sign-off")
@@ -179,18 +179,14 @@ def flag_evidence(rule: str, dep: Dependency) -> tuple[str, ...]:
 
 
 def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date | None = None) -> Checklist:
-    """The checklist of a workspace: its evidence runs (attested ones only, when the inventory asks),
-    marks, waivers and discoveries, handed to `checklist_from` as records."""
-    runs, run_notes = evidence_runs(inventory, workspace)
-    return checklist_from(inventory, runs, run_notes, workspace.mark_records(), workspace.waiver_records(),
-                          workspace.discovery_records(), today)
+    """The checklist of a workspace (`checklist_from` over what `ReviewInput` reads out of it)."""
+    return checklist_from(inventory, ReviewInput.of(inventory, workspace), today)
 
 
-def checklist_from(inventory: Inventory, runs: list[dict], run_notes: list, marks: dict[str, Mark],
-                   waivers: list[Waiver], discoveries: list[DiscoveryRecord],
-                   today: _dt.date | None = None) -> Checklist:
+def checklist_from(inventory: Inventory, inputs: ReviewInput, today: _dt.date | None = None) -> Checklist:
     """Every item, judged from the runs that count as evidence, then marks, then waivers.  It takes what
-    the workspace holds, not the workspace: the review reads, only the workspace writes."""
+    the workspace holds, as records, not the workspace: the review reads, only the workspace writes."""
+    runs, run_notes, marks, waivers = inputs.runs, inputs.run_notes, inputs.marks, inputs.waivers
     today = today or _dt.date.today()
     pre, post = latest_runs(runs)
     flags = evaluate(inventory)
@@ -243,7 +239,7 @@ def checklist_from(inventory: Inventory, runs: list[dict], run_notes: list, mark
             flag_reqs[item.id] = [(deps[flag.ref], r) for r in reqs]  # resolved after waivers, below
         items.append(item)
 
-    items += discovery_items(inventory, discoveries)
+    items += discovery_items(inventory, inputs.discoveries)
     for raw in template_items():
         if _applies(raw.get("when"), inventory):
             title = raw["title"]  # extracted from checklist.yaml by extract_titles

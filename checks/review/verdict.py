@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass, field
 
 from .. import collector
-from .checklist import Checklist, build_checklist
+from .checklist import Checklist, checklist_from
+from .inputs import ReviewInput
 from .compare import Comparison, compare_runs
 from ..text.i18n import Joined, Msg, _, shown
 from ..text.labels import term
@@ -50,18 +51,20 @@ class Review:
     checklist: Checklist
     comparison: Comparison
     verdict: Verdict
+    inputs: ReviewInput | None = None  # what it was judged from (records)
 
 
 def review(inventory: Inventory, workspace: Workspace, today: _dt.date | None = None) -> Review:
     """The checklist, the comparison and the verdict (the collector paused: checks/collector.py)."""
     today = today or _dt.date.today()
     with collector.paused():
-        checklist = build_checklist(inventory, workspace, today)
+        inputs = ReviewInput.of(inventory, workspace)  # the workspace is read here, once
+        checklist = checklist_from(inventory, inputs, today)
         comparison = compare_runs(checklist.pre_run, checklist.post_run, inventory=inventory)
-        return Review(checklist, comparison, decide(inventory, workspace, checklist, comparison, today))
+        return Review(checklist, comparison, decide(inventory, inputs, checklist, comparison, today), inputs)
 
 
-def decide(inventory: Inventory, workspace: Workspace, checklist: Checklist, comparison: Comparison,
+def decide(inventory: Inventory, inputs: ReviewInput, checklist: Checklist, comparison: Comparison,
            today: _dt.date) -> Verdict:
     blocking: list[str] = []
     waived: list[str] = []
@@ -90,7 +93,7 @@ def decide(inventory: Inventory, workspace: Workspace, checklist: Checklist, com
         else:
             blocking.append(Msg("regression: {regression}", regression=text))
     warnings.extend(checklist.run_notes)
-    if workspace.inventory_changed(inventory.digest):
+    if inputs.inventory_changed(inventory):
         warnings.append(Msg("the inventory changed since this workspace was started ({path}); "
                             "earlier runs describe the old version", path=inventory.path))
     warnings.extend(Msg("{run} is incomplete: {error}", run=run_label(run), error=run.get("error"))
