@@ -162,12 +162,14 @@ def test_a_workspace_from_before_the_inventory_was_logged_is_refused_until_upgra
     with pytest.raises(InputError) as caught:
         Workspace.load(path)
     assert "migready upgrade" in str(caught.value)
-    assert Workspace.upgrade(path, by="Li Wei") == (2, 2)
+    upgraded = Workspace.upgrade(path, by="Li Wei")
+    assert upgraded == (2, 2) and upgraded.inventory_recorded["path"] == "/srv/inventories/v1.yaml"
     loaded = Workspace.load(path)
     assert loaded.events[-1]["action"] == events.INVENTORY and loaded.events[-1]["by"] == "Li Wei"
     assert loaded.events[-1]["details"] == {"path": "/srv/inventories/v1.yaml", "digest": INVENTORY_DIGEST,
                                             "as_found": True}
-    assert Workspace.upgrade(path) == (2, 2) and len(Workspace.load(path).events) == len(loaded.events)
+    again = Workspace.upgrade(path)
+    assert again == (2, 2) and again.inventory_recorded is None and len(Workspace.load(path).events) == len(loaded.events)
 
 
 def test_swapping_the_inventory_under_the_evidence_makes_the_verdict_refuse_the_workspace(ws, tmp_path):
@@ -199,3 +201,15 @@ def test_upgrading_a_file_whose_log_holds_an_unknown_action_is_refused_with_the_
     assert "event 1 (grant-go by Mallory" in str(caught.value)
     out = migready("upgrade", path)
     assert out.returncode == 2 and "grant-go" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_migready_upgrade_says_it_recorded_the_inventory_as_found(tmp_path):
+    path = tmp_path / "old.migready.json"
+    ws = Workspace.new(path)
+    ws.data["inventory"] = {"path": "/srv/inventories/v1.yaml", "digest": INVENTORY_DIGEST}
+    ws.record_mark("prepare.rollback-plan", "pass", "Li Wei", "plan v3", previous="pending")
+    ws.save()
+    assert migready("verdict", path).returncode == 2  # refused until then
+    out = migready("upgrade", path, "--by", "Li Wei")
+    assert out.returncode == 0 and "/srv/inventories/v1.yaml" in out.stdout and "as found" in out.stdout
+    assert Workspace.load(path).events[-1]["action"] == events.INVENTORY

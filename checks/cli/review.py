@@ -225,10 +225,15 @@ def describe(recorded: dict, target: str) -> str:
 
 def cmd_upgrade(args) -> int:
     try:
-        before, after = Workspace.upgrade(args.workspace, by=args.by)
+        result = Workspace.upgrade(args.workspace, by=args.by)
     except InputError as exc:
         return print_problems(exc)
-    if before == after:
+    before, after = result
+    if before == after and result.inventory_recorded:
+        print(_("{workspace}: its inventory ({path}) was not in the event log yet; recorded it there as found "
+                "(the original is kept as {backup})").format(workspace=args.workspace, path=result.inventory_recorded["path"],
+                                                             backup=f"{args.workspace}.bak"))
+    elif before == after:
         print(_("{workspace}: already at schema version {version}; nothing to do").format(
             workspace=args.workspace, version=after))
     else:

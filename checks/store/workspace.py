@@ -85,6 +85,18 @@ def schema_valid(data) -> bool:
         return False
 
 
+class Upgraded(tuple):
+    """(from, to) schema versions of `Workspace.upgrade`; `inventory_recorded`: the inventory header
+    ({"path", "digest"}) of a file written before it was logged, now in the log as found (else None)."""
+
+    inventory_recorded: dict | None
+
+    def __new__(cls, before: int, after: int, inventory_recorded: dict | None = None) -> "Upgraded":
+        out = super().__new__(cls, (before, after))
+        out.inventory_recorded = inventory_recorded
+        return out
+
+
 class WorkspaceConflict(RuntimeError):
     """Another program changed the file since we read it, or holds it now; nothing was overwritten."""
 
@@ -200,7 +212,7 @@ class Workspace:
         return ws
 
     @classmethod
-    def upgrade(cls, path: str | Path, by: str = "migready") -> tuple[int, int]:
+    def upgrade(cls, path: str | Path, by: str = "migready") -> Upgraded:
         """Migrate an older workspace to this schema, as an event in its log; (from, to) versions.
         A file that carries any mark of a newer version (a chained log, review state) is refused:
         a real old file cannot hold them, a downgraded one can."""
@@ -217,13 +229,13 @@ class Workspace:
                     raise _error(str(path), broken)
                 try:
                     if not ws._record_inventory_as_found(by):
-                        return version, version
+                        return Upgraded(version, version)
                 except _events.UnknownAction as exc:
                     raise _error(str(path), str(exc)) from None
                 ws._check(str(path))
                 ws._stamp, ws._file_lock = _stamp(path), lock
                 ws.save()
-                return version, version
+                return Upgraded(version, version, ws.inventory_ref)
             if not isinstance(version, int) or not 1 <= version < SCHEMA_VERSION:
                 raise _error(str(path), _("workspace schema version {version} cannot be upgraded "
                                           "(this migready knows 1 to {current})").format(
@@ -232,11 +244,11 @@ class Workspace:
             for step in _MIGRATIONS[version - 1:]:
                 step(data, str(path), by)
             ws = cls(path, data)
-            ws._record_inventory_as_found(by)
+            recorded = ws._record_inventory_as_found(by)
             ws._check(str(path))
             ws._stamp, ws._file_lock = _stamp(path), lock
             ws.save()
-            return version, SCHEMA_VERSION
+            return Upgraded(version, SCHEMA_VERSION, ws.inventory_ref if recorded else None)
 
     @classmethod
     def open_or_create(cls, path: str | Path, inventory_path: str = "", inventory_digest: str = "") -> "Workspace":
