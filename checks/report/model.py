@@ -69,18 +69,18 @@ def build_report(inventory: Inventory, workspace: Workspace, today: _dt.date | N
     return report
 
 
-def cutover_warnings(inventory: Inventory, workspace: Workspace) -> list[Msg]:
+def cutover_warnings(inventory: Inventory, waivers: list[Waiver]) -> list[Msg]:
     """A waiver that ends before the cutover does not cover the move: said beside the verdict."""
     try:
         cutover = _dt.date.fromisoformat(str(inventory.migration.cutover)[:10])
     except ValueError:
         return []
     out = []
-    for w in workspace.waivers:
+    for w in waivers:
         try:
-            if _dt.date.fromisoformat(str(w.get("until"))) < cutover:
+            if _dt.date.fromisoformat(str(w.until)) < cutover:
                 out.append(Msg("waiver {id} expires on {until}, before the cutover on {cutover}: it does not cover "
-                               "the move", id=str(w.get("id")), until=str(w.get("until")), cutover=cutover.isoformat()))
+                               "the move", id=str(w.id), until=str(w.until), cutover=cutover.isoformat()))
         except ValueError:
             continue
     return out
@@ -180,7 +180,7 @@ def content(inventory: Inventory, workspace: Workspace, result: Review, today: _
         "format": FORMAT,
         "report_version": REPORT_VERSION,
         "verdict": {"verdict": verdict.verdict, "reasons": list(verdict.reasons),
-                    "warnings": list(verdict.warnings) + cutover_warnings(inventory, workspace),
+                    "warnings": list(verdict.warnings) + cutover_warnings(inventory, result.inputs.waivers),
                     "exit_code": verdict.exit_code, "probed": verdict.probed},
         "migration": migration_entry(inventory),
         "change": change_block(inventory),
@@ -208,7 +208,7 @@ def content(inventory: Inventory, workspace: Workspace, result: Review, today: _
                                   if r.get("id") in compared and r.get("agent_version")}),
         "inventory": {"path": recorded.get("path") or inventory.path, "digest": inventory.digest,
                       "recorded_digest": recorded.get("digest") or "",
-                      "changed": workspace.inventory_changed(inventory.digest)},
+                      "changed": result.inputs.inventory_changed(inventory)},
         "evidence": evidence_entry(inventory, workspace, inventory_text),
         "evidence_head": workspace.evidence_head(),
     }
