@@ -26,7 +26,7 @@ from ..text.labels import requirement_id, requirement_words, term
 from ..inventory.model import Dependency, Inventory
 from .rehearsal_verdict import PHASE as REHEARSAL_PHASE, REQUIREMENT as FAILS_FAST, service_parts
 from ..inventory.rules import Flag, evaluate
-from ..store.records import DiscoveryRecord, Mark, Waiver
+from ..store.records import DiscoveryRecord, Mark, Status, Waiver, status_of
 from .inputs import ReviewInput
 from ..store.workspace import Workspace
 
@@ -89,8 +89,8 @@ class Item:
     cleared_by: str = ""
     evidence_backed: bool = False
     # computed
-    base_state: str = "pending"  # before waivers
-    state: str = "pending"
+    base_state: Status = Status.PENDING  # before waivers
+    state: Status = Status.PENDING
     evidence: str = ""
     evidence_digest: str = ""
     pre_evidence: str = ""
@@ -99,7 +99,7 @@ class Item:
     waiver_notes: list[str] = field(default_factory=list)  # expired / needs review
 
     def settle(self, state: str, evidence: str) -> None:
-        self.base_state = self.state = state
+        self.base_state = self.state = status_of(state)
         self.evidence = evidence
 
     def to_dict(self) -> dict:
@@ -270,7 +270,7 @@ def checklist_from(inventory: Inventory, inputs: ReviewInput, today: _dt.date | 
         if item.id in flag_reqs and item.state in ("fail", "pending"):
             open_parts = [p for p in parts_of[item.id] if p.base_state != "pass"]
             if open_parts and all(p.state == "waived" for p in open_parts):
-                item.state, item.waiver = "waived", open_parts[0].waiver
+                item.state, item.waiver = Status.WAIVED, open_parts[0].waiver
     items.sort(key=lambda i: (PHASES.index(i.phase), not i.blocker))
     return checklist
 
@@ -467,7 +467,7 @@ def _apply_waivers(item: Item, checklist: Checklist, waivers: list[Waiver], toda
             continue
         status = waiver_status(waiver, item, checklist, today)
         if status == "active":
-            item.state, item.waiver = "waived", waiver
+            item.state, item.waiver = Status.WAIVED, waiver
         elif status == "expired":
             item.waiver_notes.append(Msg("waiver {waiver} by {by} expired on {until}", waiver=waiver.id,
                                          by=waiver.by, until=waiver.until))

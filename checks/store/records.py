@@ -36,14 +36,21 @@ class Status(str, Enum):
 
 
 RESULT_STATUSES = (Status.PASS, Status.FAIL, Status.INCONCLUSIVE)
+_BY_VALUE = {s.value: s for s in Status}
+
+
+def status_of(value: Any) -> Status:
+    """`Status(value)` by one dict lookup (a review settles tens of thousands of states); ValueError
+    names a value that is none."""
+    try:
+        return _BY_VALUE[value]
+    except (KeyError, TypeError):
+        raise ValueError(f"{value!r} is not a status ({', '.join(_BY_VALUE)})") from None
 
 
 def result_status(value: Any) -> Status:
     """A stored result's status as the enum; anything else (the schema refuses it) reads as inconclusive."""
-    try:
-        status = Status(value)
-    except ValueError:
-        return Status.INCONCLUSIVE
+    status = _BY_VALUE.get(value) if isinstance(value, str) else None
     return status if status in RESULT_STATUSES else Status.INCONCLUSIVE
 
 
