@@ -213,3 +213,11 @@ def test_migready_upgrade_says_it_recorded_the_inventory_as_found(tmp_path):
     out = migready("upgrade", path, "--by", "Li Wei")
     assert out.returncode == 0 and "/srv/inventories/v1.yaml" in out.stdout and "as found" in out.stdout
     assert Workspace.load(path).events[-1]["action"] == events.INVENTORY
+
+
+def test_the_report_appendix_names_the_inventory_the_log_recorded(ws, tmp_path):
+    """What a lead reads at the end of the report: which inventory the evidence was logged against."""
+    out = tmp_path / "report.md"
+    assert migready("report", ws, "--format", "md", "--out", out).returncode == 0
+    inventory = json.loads(ws.read_text(encoding="utf-8"))["inventory"]
+    assert f"inventory {inventory['path']} recorded (digest {inventory['digest']})" in out.read_text(encoding="utf-8")
