@@ -16,14 +16,13 @@ from migready.checks.review.checklist import STATES
 from migready.checks.text.i18n import shown
 from migready.checks.text.labels import label
 
-from migready.checks.review.root_causes import blocker_tally
-
 from . import style
 from .models.checklist import ChecklistModel, evidence
 from .models.events import EventsModel
 from .models.table import ROW_ROLE
 from .page import Browser, Page, facet_combo, heading, table_view, tree_view, with_details
 from .path_view import PathView
+from .tallies import PhaseTally, of_review
 
 
 EXPAND_LIMIT = 400
@@ -96,17 +95,17 @@ class ChecklistPage(Page):
     def refresh(self) -> None:
         selected = self.selected_item()
         review = self.session.review
-        self.model.set_checklist(review.checklist if review else None)
+        tally = of_review(review)  # counted by the review's worker (gui/tallies.py)
+        self.model.set_checklist(review.checklist if review else None, tally)
         self._expand()
         self._refresh_log()
         if review is None:
             self.summary.setText(self.tr("No checklist yet: open an inventory."))
             self._enable(None)
             return
-        counts = review.checklist.counts()
-        tally = blocker_tally(review.checklist.items)  # the rail and the report count the same way
+        counts, blockers = tally.counts, tally.blockers  # blocker_tally: the rail and the report count so too
         words = {"failed": self.tr("{n} failed"), "pending": self.tr("{n} pending"), "waived": self.tr("{n} waived")}
-        said = self.tr(", ").join(words[k].format(n=tally[k]) for k in ("failed", "pending", "waived") if tally[k]) \
+        said = self.tr(", ").join(words[k].format(n=blockers[k]) for k in ("failed", "pending", "waived") if blockers[k]) \
             or self.tr("all pass")
         self.summary.setText(self.tr("<b>{items}</b>: {counts}. <b>Blockers: {blockers}</b>. Select an item to mark "
                                      "or waive it.").format(
@@ -146,7 +145,7 @@ class ChecklistPage(Page):
     def selected_item(self):
         index = self.tree.currentIndex()
         obj = self.proxy.data(index, ROW_ROLE) if index.isValid() else None
-        return obj if obj is not None and not isinstance(obj, tuple) else None
+        return obj if obj is not None and not isinstance(obj, PhaseTally) else None
 
     def _enable(self, item) -> None:
         for state, button in self.buttons.items():

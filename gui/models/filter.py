@@ -17,7 +17,7 @@ from typing import Optional
 
 from PySide6.QtCore import QModelIndex, QObject, QRegularExpression, QSortFilterProxyModel, Qt
 
-from .table import FACET_TEXT_ROLE, SORT_ROLE, facet_text  # noqa: F401 - facet_text re-exported
+from .table import FACET_TEXT_ROLE, SEARCH_ROLE, SORT_ROLE, facet_text  # noqa: F401 - facet_text re-exported
 
 
 class FilterProxy(QSortFilterProxyModel):
@@ -30,6 +30,7 @@ class FilterProxy(QSortFilterProxyModel):
         self.facet_proxy.setRecursiveFilteringEnabled(True)
         super().setSourceModel(self.facet_proxy)
         self.setFilterKeyColumn(-1)
+        self.setFilterRole(SEARCH_ROLE)  # a cell's whole text, not only what it shows (CELL_CHARS)
         self.setFilterCaseSensitivity(Qt.CaseInsensitive)
         self.setRecursiveFilteringEnabled(True)
         self.setAutoAcceptChildRows(True)

@@ -11,7 +11,7 @@ from typing import Any, Optional, Sequence
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, Qt
 from PySide6.QtGui import QFont
 
-from .table import FACET_TEXT_ROLE, FACETS_ROLE, ROW_ROLE, Column, facet_text
+from .table import DISPLAY, FACET_TEXT_ROLE, FACETS_ROLE, FONT, HORIZONTAL, ROW_ROLE, Column, facet_text
 
 _TOP = 0  # internalId of group rows; a child's is its group's row + 1
 
@@ -23,13 +23,13 @@ class TreeModel(QAbstractItemModel):
 
     def __init__(self, groups: Sequence[tuple[Any, Sequence[Any]]] = (), parent: Optional[QObject] = None):
         super().__init__(parent)
-        self._groups: list[tuple[Any, list]] = []
+        self._groups: list[tuple[Any, Sequence[Any]]] = []
         self._loaded = 0
         self.set_groups(groups)
 
     def set_groups(self, groups: Sequence[tuple[Any, Sequence[Any]]]) -> None:
         self.beginResetModel()
-        self._groups = [(g, list(children)) for g, children in groups]
+        self._groups = [(g, children) for g, children in groups]  # children as given: nothing copied per row
         self._loaded = min(self.batch, len(self._groups))
         self.endResetModel()
 
@@ -94,17 +94,17 @@ class TreeModel(QAbstractItemModel):
         self._loaded += more
         self.endInsertRows()
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole):  # noqa: N802
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal and 0 <= section < len(self.child_columns):
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY):  # noqa: N802
+        if role == DISPLAY and orientation == HORIZONTAL and 0 <= section < len(self.child_columns):
             return self.child_columns[section].shown_header()
         return None
 
-    def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
+    def data(self, index: QModelIndex, role: int = DISPLAY):
         if not index.isValid() or not 0 <= index.column() < len(self.child_columns):
             return None
         group = index.internalId() == _TOP
         obj = self.item(index)
-        if role == Qt.FontRole and group:
+        if role == FONT and group:
             font = QFont()
             font.setBold(True)
             return font
