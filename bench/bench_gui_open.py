@@ -9,7 +9,7 @@ file dialog answering with the generated path.  It times, from the click:
 
 - tree:      the inventory tree shows every service (load + validate + flag
              ran in a worker, the lazy tree model was reset on the UI thread);
-- flags:     the flags table holds every flag;
+- flags:     the flags table holds every flag (it shows them as they are scrolled to);
 - checklist: the review (checklist, verdict) came back from its worker and the
              checklist tree holds it;
 
@@ -124,7 +124,7 @@ def run_once(app, path: Path, services: int, scratch: Path, sample: bool = True)
     def inventory_changed():
         if session.inventory is not None and inventory_page.model.rowCount() == services and "tree" not in marks:
             marks["tree"] = time.perf_counter()
-        if session.flags and flags_page.model.rowCount() == len(session.flags) and "flags" not in marks:
+        if session.flags and flags_page.model.total() == len(session.flags) and "flags" not in marks:
             marks["flags"] = time.perf_counter()
 
     def review_changed():

@@ -117,10 +117,15 @@ class ChecklistPage(Page):
             self._enable(None)
 
     def _expand(self, *_args) -> None:
-        """Open every phase that shows few enough items to lay out at once (thousands would stall the UI)."""
+        """Open every phase that has few enough items to read through (a phase of thousands stays closed,
+        and opened it fetches its items as they are scrolled to).  Unfiltered, the phase's size is the
+        review's count: asking the proxy would make Qt map every item of the phase."""
+        filtering = bool(self.search.text().strip()) or bool(self.state_filter.currentData()) or \
+            bool(self.blocker_filter.currentData())
         for row in range(self.proxy.rowCount()):
             index = self.proxy.index(row, 0)
-            self.tree.setExpanded(index, self.proxy.rowCount(index) <= EXPAND_LIMIT)
+            size = self.proxy.rowCount(index) if filtering else len(self.proxy.data(index, ROW_ROLE).items)
+            self.tree.setExpanded(index, size <= EXPAND_LIMIT)
 
     def _span_phases(self, *_args) -> None:
         for row in range(self.proxy.rowCount()):
@@ -134,6 +139,7 @@ class ChecklistPage(Page):
         found = self.model.find(item_id)
         if found is None:
             return False
+        self.model.fetch_to(*found)  # an item far down a big phase is fetched before it is shown
         group = self.model.index(found[0], 0)
         index = self.proxy.map_from_model(self.model.index(found[1], 0, group))
         if not index.isValid():

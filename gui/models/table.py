@@ -84,16 +84,30 @@ class Column:
 
 
 class TableModel(QAbstractTableModel):
+    """`batch`: when set, the view gets that many rows at first and as many more each time it is
+    scrolled to the end (`fetchMore`), so Qt's proxies and the view only map and lay out what is seen;
+    a search, a filter or a sort fetches them all first (`FilterProxy`)."""
+
     columns: Sequence[Column] = ()
+    batch: Optional[int] = None
 
     def __init__(self, rows: Sequence[Any] = (), parent: Optional[QObject] = None):
         super().__init__(parent)
         self._rows = list(rows)
+        self._shown = self._first_batch()
+        self._inserting = False  # a proxy or view may ask to fetch while rows are being inserted: not twice
+
+    def _first_batch(self) -> int:
+        return len(self._rows) if self.batch is None else min(self.batch, len(self._rows))
 
     # -- contents -------------------------------------------------------------------------
 
     def rows(self) -> list:
         return list(self._rows)
+
+    def total(self) -> int:
+        """Every row, fetched or not."""
+        return len(self._rows)
 
     def row(self, index: QModelIndex | int):
         number = index if isinstance(index, int) else index.row()
@@ -102,15 +116,35 @@ class TableModel(QAbstractTableModel):
     def set_rows(self, rows: Sequence[Any]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
+        self._shown = self._first_batch()
         self.endResetModel()
 
     def append_rows(self, rows: Sequence[Any]) -> None:
         if not rows:
             return
+        if self._shown < len(self._rows):  # not all fetched yet: the new ones come with the rest
+            self._rows.extend(rows)
+            return
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
         self._rows.extend(rows)
+        self._shown = len(self._rows)
         self.endInsertRows()
+
+    def fetch_all(self) -> None:
+        self.fetch_to(len(self._rows) - 1)
+
+    def fetch_to(self, row: int) -> None:
+        last = min(row, len(self._rows) - 1)
+        if last < self._shown or self._inserting:
+            return
+        self._inserting = True
+        try:
+            self.beginInsertRows(QModelIndex(), self._shown, last)
+            self._shown = last + 1
+            self.endInsertRows()
+        finally:
+            self._inserting = False
 
     def facets(self, row: Any) -> dict:
         return {}
@@ -118,7 +152,14 @@ class TableModel(QAbstractTableModel):
     # -- Qt interface -----------------------------------------------------------------------
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self._shown
+
+    def canFetchMore(self, parent: QModelIndex) -> bool:  # noqa: N802
+        return not parent.isValid() and self._shown < len(self._rows) and not self._inserting
+
+    def fetchMore(self, parent: QModelIndex) -> None:  # noqa: N802
+        if self.canFetchMore(parent):
+            self.fetch_to(self._shown + (self.batch or len(self._rows)) - 1)
 
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.columns)
@@ -129,7 +170,7 @@ class TableModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex, role: int = DISPLAY):
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)) \
+        if not index.isValid() or not (0 <= index.row() < self._shown) \
                 or not (0 <= index.column() < len(self.columns)):
             return None
         row = self._rows[index.row()]
