@@ -22,7 +22,7 @@ from migready.checks.probing.plan_view import view_plan
 from migready.checks.probing.plans import build_plan, staging_hosts
 
 from . import style
-from .elide import elide_middle
+from .elide import elide_middle, fit_to_text
 from .host_matrix import HostMatrix
 from .models.results import ResultsModel
 from .page import Browser, Page, StateLine, facet_combo, heading, table_view
@@ -67,7 +67,8 @@ class ProbePage(Page):
                                          [(style.label(s), s) for s in ("fail", "inconclusive", "pass")])
         browser = Browser(self, ResultsModel(parent=self), self.tr("Search results…"), {"status": self.status_filter})
         self.model, self.proxy, self.search = browser.model, browser.proxy, browser.search
-        self.table = table_view(self.proxy, {0: 110, 1: 280, 2: 105, 3: 130, 4: 60})
+        # the Result (the finding's sentence) takes the room; the dependency is elided in the middle at 1024 px
+        self.table = table_view(self.proxy, {0: 105, 1: 140, 2: 95, 3: 110, 4: 45}, stretch=5)
         self.table.setObjectName(f"{phase}-results")
         elide_middle(self.table, 1, 5)  # the dependency and the result keep both ends, tooltip has the whole
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # failed rows first, then inconclusive, then passes
@@ -135,6 +136,7 @@ class ProbePage(Page):
         pre, post = latest_runs(workspace.runs) if workspace is not None else (None, None)
         run = pre if self.phase == "pre" else post
         self.model.set_rows(run["results"] if run else [])
+        self._fit()
         self.matrix.set_view(run if run and run.get("hosts") else None)
         if run is None:
             self.progress.setMaximum(1)
@@ -144,6 +146,10 @@ class ProbePage(Page):
         self.progress.setMaximum(max(run.get("planned") or len(run["results"]), 1))
         self.progress.setValue(len(run["results"]))
         self._say_run(run)
+
+    def _fit(self) -> None:
+        """Where there is room (1920 px), the dependency and the target show whole; the Result keeps its own."""
+        fit_to_text(self.table, {1: 300, 3: 170}, stretch=5)
 
     def _say_run(self, run: dict) -> None:
         counts = {s: sum(1 for r in run["results"] if r.get("status") == s) for s in ("pass", "fail", "inconclusive")}
@@ -297,6 +303,7 @@ class ProbePage(Page):
         self.progress.setMaximum(max(run.get("planned") or 1, 1))
         self.progress.setValue(len(run["results"]))
         self.model.set_rows(run["results"])
+        self._fit()
         self.matrix.set_view(run if run.get("hosts") else None)
         if run.get("hosts"):
             self.views.setCurrentWidget(self.matrix)

@@ -1709,6 +1709,10 @@
         <translation>尚未应用任何规则：上面就是“演练…”将要安装的规则。</translation>
     </message>
     <message>
+        <source>Nothing can be applied: the dry run above says why.</source>
+        <translation>无法应用任何规则：上方的试运行说明了原因。</translation>
+    </message>
+    <message>
         <source>Open an inventory first.</source>
         <translation>请先打开清单。</translation>
     </message>
