@@ -133,7 +133,7 @@ class DiscoveryPage(Page):
         self.add_button.clicked.connect(lambda: self.ask_add())
         self.history.activated.connect(lambda index: self.show_record(self.history.itemData(index)))
         self.table.selectionModel().currentRowChanged.connect(self._show)
-        session.inventory_changed.connect(self.refresh_inventory)
+        session.inventory_changed.connect(self._inventory_changed)
         session.workspace_changed.connect(self.show_latest)
         session.busy_changed.connect(self._enable)
         self.refresh_inventory()
@@ -141,7 +141,19 @@ class DiscoveryPage(Page):
 
     # -- inventory, hosts, recorded discoveries ---------------------------------------------------
 
+    def _inventory_changed(self) -> None:
+        """Filled when shown: its service list is one entry per service (200 at 10,000 dependencies),
+        and opening a big inventory must not wait for a page nobody is looking at."""
+        self._stale = True
+        if self.isVisible():
+            self.refresh_inventory()
+
+    def activate(self) -> None:
+        if getattr(self, "_stale", False):
+            self.refresh_inventory()
+
     def refresh_inventory(self) -> None:
+        self._stale = False
         inventory = self.session.inventory
         typed = self.host.currentText()
         self.host.clear()

@@ -23,7 +23,7 @@ _TOP = 0  # internalId of group rows; a child's is its group's row + 1
 class TreeModel(QAbstractItemModel):
     group_columns: Sequence[Column] = ()
     child_columns: Sequence[Column] = ()
-    batch = 200
+    batch = 50  # rows per fetch: two screenfuls (an opened group lays out every row fetched into it)
 
     def __init__(self, groups: Sequence[tuple[Any, Sequence[Any]]] = (), parent: Optional[QObject] = None):
         super().__init__(parent)
@@ -70,6 +70,10 @@ class TreeModel(QAbstractItemModel):
 
     def groups(self) -> list:
         return [g for g, _ in self._groups]
+
+    def total(self) -> int:
+        """Every group, fetched or not."""
+        return len(self._groups)
 
     def facets(self, obj: Any, is_group: bool) -> dict:
         return {}
