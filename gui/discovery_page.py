@@ -32,12 +32,12 @@ from .discovery_worker import DiscoveryRun, server_candidates
 from .models.discovery import KINDS, DiscoveryModel, details_html, rows_of
 from .models.table import ROW_ROLE
 from .models.words import badge, plural, word
-from .page import Browser, Page, StateLine, facet_combo, heading, reset_combo, table_view
+from .page import Browser, FilledWhenShown, Page, StateLine, facet_combo, heading, reset_combo, table_view
 
 EXPORT_FILTER = QT_TRANSLATE_NOOP("DiscoveryPage", "Connection exports (*.csv *.txt *.tsv *.log *.zip);;All files (*)")
 
 
-class DiscoveryPage(Page):
+class DiscoveryPage(FilledWhenShown, Page):
     key, title = "discovery", "Discovery"
 
     def __init__(self, session, interaction, parent=None):
@@ -141,16 +141,8 @@ class DiscoveryPage(Page):
 
     # -- inventory, hosts, recorded discoveries ---------------------------------------------------
 
-    def _inventory_changed(self) -> None:
-        """Filled when shown: its service list is one entry per service (200 at 10,000 dependencies),
-        and opening a big inventory must not wait for a page nobody is looking at."""
-        self._stale = True
-        if self.isVisible():
-            self.refresh_inventory()
-
-    def activate(self) -> None:
-        if getattr(self, "_stale", False):
-            self.refresh_inventory()
+    def fill_from_inventory(self) -> None:  # FilledWhenShown: a service list entry per service
+        self.refresh_inventory()
 
     def refresh_inventory(self) -> None:
         self._stale = False

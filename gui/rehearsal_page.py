@@ -23,7 +23,7 @@ from migready.checks.text.labels import VOCABULARY, label
 
 from .background_job import WorkspaceRun
 from .i18n import said
-from .page import Page, StateLine, heading
+from .page import FilledWhenShown, Page, StateLine, heading
 
 FAULTS = ("blackhole", "reject", "delay")  # the core's words (the combo's data); shown as FAULT_NAMES
 FAULT_NAMES = {"blackhole": QT_TRANSLATE_NOOP("RehearsalPage", "blackhole"),
@@ -91,7 +91,7 @@ class RehearsalRun(WorkspaceRun):
 
 
 
-class RehearsalPage(Page):
+class RehearsalPage(FilledWhenShown, Page):
     key, title = "rehearsal", "Rehearsal"
 
     def __init__(self, session, interaction, parent=None):
@@ -167,15 +167,8 @@ class RehearsalPage(Page):
 
     # -- choices and the dry run ----------------------------------------------------------------
 
-    def _inventory_changed(self) -> None:
-        """Filled when shown: opening a big inventory must not wait for a page nobody is looking at."""
-        self._stale = True
-        if self.isVisible():
-            self.refresh()
-
-    def activate(self) -> None:
-        if getattr(self, "_stale", True):
-            self.refresh()
+    def fill_from_inventory(self) -> None:  # FilledWhenShown
+        self.refresh()
 
     def refresh(self) -> None:
         self._stale = False

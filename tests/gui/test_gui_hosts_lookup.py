@@ -11,6 +11,7 @@ the hosts are loopback addresses anyway).
 from __future__ import annotations
 
 import pytest
+from guikit import with_target_hosts
 
 from migready.checks.probing import hostsources
 
@@ -28,17 +29,8 @@ def pool_window(qtbot, window, demo_path, tmp_path, group: str = "nodes"):
     (tmp_path / "hosts.ini").write_text(
         "[nodes]\nnode-a ansible_host=127.0.0.1 ansible_port=2201\nnode-b ansible_host=127.0.0.1 ansible_port=2202\n"
         "\n[nodes:vars]\nansible_user=ops\n", encoding="utf-8")
-    text = demo_path.read_text(encoding="utf-8")
-    start = text.index('staging_hosts: ["local://"]', text.index("target:"))
-    source = "staging_hosts: [{ansible: %s, group: %s}]" % (tmp_path / "hosts.ini", group)
-    inventory = tmp_path / "ansible-pool.yaml"
-    inventory.write_text(text[:start] + source + text[start + len('staging_hosts: ["local://"]'):], encoding="utf-8")
-    window.session.open_path(inventory)
-    qtbot.waitUntil(lambda: window.session.review is not None, timeout=10_000)
-    window.go("post")
-    page = window.pages["post"]
-    assert page.host.currentText() == page.tr("every staging host of the phase")
-    return page
+    return with_target_hosts(qtbot, window, demo_path, tmp_path,
+                             "[{ansible: %s, group: %s}]" % (tmp_path / "hosts.ini", group), "ansible-pool.yaml")
 
 
 def test_every_host_of_an_ansible_group_is_looked_up_in_a_worker_then_planned(qtbot, window, demo_path, tmp_path):
