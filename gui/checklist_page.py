@@ -105,8 +105,8 @@ class ChecklistPage(Page):
             return
         counts, blockers = tally.counts, tally.blockers  # blocker_tally: the rail and the report count so too
         words = {"failed": self.tr("{n} failed"), "pending": self.tr("{n} pending"), "waived": self.tr("{n} waived")}
-        said = self.tr(", ").join(words[k].format(n=blockers[k]) for k in ("failed", "pending", "waived") if blockers[k]) \
-            or self.tr("all pass")
+        said = self.tr(", ").join(words[k].format(n=blockers[k]) for k in ("failed", "pending", "waived")
+                                  if blockers[k]) or self.tr("all pass")
         self.summary.setText(self.tr("<b>{items}</b>: {counts}. <b>Blockers: {blockers}</b>. Select an item to mark "
                                      "or waive it.").format(
             items=style.counted(len(review.checklist.items), self.tr("{n} item"), self.tr("{n} items")),
