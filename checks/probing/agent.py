@@ -31,9 +31,8 @@ the one port named, once per request, rate-limited per source.
 # `python -m migready.checks.probing.build_agent`.  Edit those modules, then rebuild;
 # tests/test_agent_build.py fails when this file and the modules differ.
 
-import argparse
 import base64
-import concurrent.futures
+import collections
 import datetime
 import errno
 import hmac
@@ -51,14 +50,8 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
-
-try:
-    import ssl
-except ImportError:  # a Python built without OpenSSL: https probes fail as tls
-    ssl = None
+import zlib
 
 
 # ==== agent_src/protocol.py
@@ -1007,13 +1000,18 @@ class _RouteTable(object):
 
     One `ip route get` per target cost a process start each: on a 1,000-target
     plan that was most of the agent's time (bench/README.md).  Targets not
-    known up front (names) still get their own `ip route get`.
+    known up front (names) still get their own `ip route get`.  The batch is
+    started when the plan is read and runs beside the first probes; the runner
+    queues the batched route probes last, so no worker waits on it while
+    connect probes are still to run.
     """
 
+    BATCH_TIMEOUT_S = 10.0  # plus 1 s per 1,000 routes
+
     def __init__(self):
-        self.lock = threading.Lock()
-        self.wanted = []
+        self.wanted = frozenset()
         self.answers = None
+        self.ready = threading.Event()
 
     def prime(self, probes):
         wanted = set()
@@ -1023,22 +1021,38 @@ class _RouteTable(object):
                 wanted.add(str(ipaddress.ip_address(host)))
             except (TypeError, ValueError):
                 continue
-        self.wanted, self.answers = sorted(wanted), None
+        self.wanted, self.answers, self.ready = frozenset(wanted), None, threading.Event()
+        if len(self.wanted) >= 2:
+            worker = threading.Thread(target=self._fill, args=(self.wanted, self.ready), name="route-batch")
+            worker.daemon = True
+            worker.start()
+
+    def batched(self, probe):
+        """True for a route probe the batch answers (the runner queues those last)."""
+        return len(self.wanted) >= 2 and probe.get("check") == "route" and probe.get("host") in self.wanted
+
+    def _fill(self, wanted, ready):
+        answers = {}
+        try:
+            answers = self._batch(wanted, time.monotonic() + self.BATCH_TIMEOUT_S + len(wanted) / 1000.0)
+        finally:
+            if ready is self.ready:  # not a batch of an earlier plan finishing late
+                self.answers = answers
+            ready.set()
 
     def lookup(self, ip, deadline):
         if len(self.wanted) < 2 or ip not in self.wanted:
             return None
-        with self.lock:
-            if self.answers is None:
-                self.answers = self._batch(deadline)
-        return self.answers.get(ip)
+        if not self.ready.wait(max(0.0, _remaining(deadline))):
+            return None  # the batch is late: this probe asks `ip route get` itself
+        return (self.answers or {}).get(ip)
 
-    def _batch(self, deadline):
-        commands = "".join("route get %s\n" % ip for ip in self.wanted)
+    def _batch(self, wanted, deadline):
+        commands = "".join("route get %s\n" % ip for ip in sorted(wanted))
         try:
             proc = subprocess.run(["ip", "-j", "-force", "-batch", "-"], input=commands,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                  universal_newlines=True, timeout=max(_remaining(deadline), 10.0))
+                                  universal_newlines=True, timeout=max(_remaining(deadline), 1.0))
         except (OSError, subprocess.SubprocessError):
             return {}
         answers = {}
@@ -1153,11 +1167,30 @@ def check_host_facts(probe, deadline):
 
 # ==== agent_src/http_get.py
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """Report a 3xx as it is; never follow it to some other host."""
+_WEB = {}
 
-    def redirect_request(self, *args, **kwargs):
-        return None
+
+def _web():
+    """urllib.request, urllib.error, ssl (None without OpenSSL) and the handler that
+    never follows a redirect, imported on first use: urllib.request pulls in
+    http.client, email and ssl, about a third of the agent's start-up imports,
+    and only the `http` check and the rehearsal's health calls need them."""
+    if not _WEB:
+        import urllib.error
+        import urllib.request
+        try:
+            import ssl
+        except ImportError:  # a Python built without OpenSSL: https probes fail as tls
+            ssl = None
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            """Report a 3xx as it is; never follow it to some other host."""
+
+            def redirect_request(self, *args, **kwargs):
+                return None
+
+        _WEB.update(request=urllib.request, error=urllib.error, ssl=ssl, NoRedirect=NoRedirect)
+    return _WEB
 
 
 def check_http(probe, deadline):
@@ -1173,19 +1206,20 @@ def check_http(probe, deadline):
     expect = probe.get("expect_status")
     expected = (lambda s: 200 <= s < 400) if expect is None else \
         (lambda s: s in (expect if isinstance(expect, list) else [expect]))
+    web = _web()
     t0 = time.monotonic()
     data = {"status": None, "ip": None}
     try:
         infos = resolve(parts.hostname, None, socket.SOCK_STREAM, deadline)
         data["ip"] = _unmap(infos[0][4][0])
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
+        opener = web["request"].build_opener(web["request"].ProxyHandler({}), web["NoRedirect"]())
         try:
             with opener.open(url, timeout=_remaining(deadline)) as response:
                 data["status"] = response.status
-        except urllib.error.HTTPError as exc:
+        except web["error"].HTTPError as exc:
             data["status"] = exc.code
             exc.close()
-    except urllib.error.URLError as exc:
+    except web["error"].URLError as exc:
         return _http_failure(exc.reason, data)
     except Exception as exc:  # socket errors raised while reading
         return _http_failure(exc, data)
@@ -1196,6 +1230,7 @@ def check_http(probe, deadline):
 
 
 def _http_failure(reason, data):
+    ssl = _web()["ssl"]
     if ssl is not None and isinstance(reason, (ssl.SSLError, ssl.CertificateError)):
         result = _outcome("fail", "tls", "TLS failed: %s" % reason)
     elif isinstance(reason, OSError):
@@ -2350,6 +2385,7 @@ def _positive(kind):
     def parse(text):
         value = kind(text)
         if value <= 0:
+            import argparse  # only the reflector's command line needs it (a probe run never does)
             raise argparse.ArgumentTypeError("must be greater than 0")
         return value
     return parse
@@ -2947,20 +2983,22 @@ def health_call(health, timeout_s):
     measures the request path, it vouches for nothing); ok means 2xx/3xx.
     tcp://host:port: connect and wait for the first bytes the service sends.
     """
+    web = _web()
+    request, ssl = web["request"], web["ssl"]
     t0 = time.monotonic()
     call = {"status": None, "ok": False, "error": None, "timed_out": False}
     parts = urllib.parse.urlsplit(health)
     try:
         if parts.scheme in ("http", "https"):
-            handlers = [urllib.request.ProxyHandler({}), _NoRedirect()]
+            handlers = [request.ProxyHandler({}), web["NoRedirect"]()]
             if parts.scheme == "https" and ssl is not None:
-                handlers.append(urllib.request.HTTPSHandler(context=ssl._create_unverified_context()))
-            opener = urllib.request.build_opener(*handlers)
+                handlers.append(request.HTTPSHandler(context=ssl._create_unverified_context()))
+            opener = request.build_opener(*handlers)
             try:
                 with opener.open(health, timeout=timeout_s) as response:
                     response.read(65536)
                     call["status"] = response.status
-            except urllib.error.HTTPError as exc:
+            except web["error"].HTTPError as exc:
                 call["status"] = exc.code
                 exc.close()
             call["ok"] = 200 <= call["status"] < 400
@@ -2971,7 +3009,7 @@ def health_call(health, timeout_s):
                 call["status"] = "data" if call["ok"] else "closed"
             finally:
                 sock.close()
-    except urllib.error.URLError as exc:
+    except web["error"].URLError as exc:
         reason = exc.reason
         call["timed_out"] = isinstance(reason, socket.timeout) or "timed out" in str(reason)
         call["error"] = "%s" % (reason,)
@@ -3388,12 +3426,21 @@ class _Out(object):
 
 
 def run(stdin=None, stdout=None):
-    """The `run` subcommand: plan on stdin, JSON lines on stdout.  -> exit code."""
+    """The `run` subcommand: plan on stdin, JSON lines on stdout.  -> exit code.
+
+    The plan is JSON, or JSON compressed with zlib (the host side compresses
+    it: a 10,000-target plan is ~4 MB of JSON and ~0.3 MB compressed).
+    """
     stdin = stdin or sys.stdin.buffer
     out = _Out(stdout or sys.stdout)
     t0 = time.monotonic()
     try:
         raw = stdin.read()
+        if isinstance(raw, bytes) and raw[:1] == b"x":  # a zlib stream (0x78); JSON starts with "{"
+            try:
+                raw = zlib.decompress(raw)
+            except zlib.error as exc:
+                raise PlanError("the compressed plan is damaged: %s" % exc)
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
         if rehearsal_requested(text):  # see the "rehearsal" section below
             return run_rehearsal(text, out)
@@ -3404,17 +3451,47 @@ def run(stdin=None, stdout=None):
     out.line({"type": "hello", "agent_version": AGENT_VERSION,
               "python": platform.python_version(), "pid": os.getpid()})
     counts = {"pass": 0, "fail": 0, "inconclusive": 0}
-    _ROUTES.prime(probes)
-    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-        for future in concurrent.futures.as_completed([pool.submit(run_probe, p) for p in probes]):
-            line = future.result()
-            counts[line["status"]] += 1
-            out.line(line)
+    _ROUTES.prime(probes)  # the route batch starts now and runs beside the first probes
+    _run_all(sorted(probes, key=_ROUTES.batched), jobs, out, counts)  # stable: batched routes last
     summary = {"type": "summary", "agent_version": AGENT_VERSION, "total": len(probes),
                "elapsed_ms": round(_ms_since(t0), 3)}
     summary.update(counts)
     out.line(summary)
     return 0
+
+
+def _run_all(probes, jobs, out, counts):
+    """Run `probes` on `jobs` worker threads, each result written as it comes.
+
+    Plain threads taking probes from one queue, not a ThreadPoolExecutor: no
+    future per probe and no waiter to wake (at 20,000 probes that was a
+    tenth of the agent's time), and concurrent.futures is not imported."""
+    queue = collections.deque(probes)
+    lock, failed = threading.Lock(), []
+
+    def work():
+        while not failed:
+            try:
+                probe = queue.popleft()
+            except IndexError:
+                return
+            line = run_probe(probe)
+            try:
+                with lock:
+                    counts[line["status"]] += 1
+                out.line(line)
+            except BaseException as exc:  # stdout is gone (the client left): stop every worker
+                failed.append(exc)
+                return
+
+    workers = [threading.Thread(target=work, name="probe-%d" % n) for n in range(min(jobs, len(probes)))]
+    for worker in workers:
+        worker.daemon = True
+        worker.start()
+    for worker in workers:
+        worker.join()
+    if failed:
+        raise failed[0]
 
 
 # ==== agent_src/main.py
@@ -3429,6 +3506,7 @@ def main(argv=None):
             sys.stderr.write("usage: agent.py [run] < plan.json\n")
             return 2
         return run()
+    import argparse  # imported here: a probe run (the common case) never pays for it
     parser = argparse.ArgumentParser(prog="agent.py reflector", description=REFLECTOR_DESCRIPTION)
     add_reflector_options(parser)
     args = parser.parse_args(argv)
@@ -3458,7 +3536,13 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
+    # Once the summary is flushed nothing is left to do: every worker was joined and a rehearsal
+    # reverted its fault before run() returned.  os._exit skips the interpreter's teardown (tens of
+    # ms after a large plan), which the host side would otherwise wait for as the session's end.
     try:
-        sys.exit(main())
+        code = main()
+        sys.stdout.flush()
+        sys.stderr.flush()
     except BrokenPipeError:
-        sys.exit(1)
+        code = 1
+    os._exit(code or 0)

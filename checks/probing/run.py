@@ -8,6 +8,7 @@ Ctrl-C keeps everything that came in; the run is then marked incomplete.
 """
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from dataclasses import dataclass
@@ -33,7 +34,9 @@ class Progress:
     result: Optional[dict]  # the result that just arrived
 
 
+@functools.lru_cache(maxsize=1)
 def agent_source() -> str:
+    """The shipped agent's text, read once per process (every host of a fleet gets the same file)."""
     return resources.files("migready.checks.probing").joinpath("agent.py").read_text(encoding="utf-8")
 
 

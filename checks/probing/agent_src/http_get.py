@@ -3,21 +3,34 @@ that a health check would see (the baseline the other checks go beyond).
 """
 import socket
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
-try:
-    import ssl
-except ImportError:  # a Python built without OpenSSL: https probes fail as tls
-    ssl = None
 from .protocol import ProbeError, _field, _ms_since, _outcome, _remaining, _socket_failure, _unmap, resolve
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """Report a 3xx as it is; never follow it to some other host."""
+_WEB = {}
 
-    def redirect_request(self, *args, **kwargs):
-        return None
+
+def _web():
+    """urllib.request, urllib.error, ssl (None without OpenSSL) and the handler that
+    never follows a redirect, imported on first use: urllib.request pulls in
+    http.client, email and ssl, about a third of the agent's start-up imports,
+    and only the `http` check and the rehearsal's health calls need them."""
+    if not _WEB:
+        import urllib.error
+        import urllib.request
+        try:
+            import ssl
+        except ImportError:  # a Python built without OpenSSL: https probes fail as tls
+            ssl = None
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            """Report a 3xx as it is; never follow it to some other host."""
+
+            def redirect_request(self, *args, **kwargs):
+                return None
+
+        _WEB.update(request=urllib.request, error=urllib.error, ssl=ssl, NoRedirect=NoRedirect)
+    return _WEB
 
 
 def check_http(probe, deadline):
@@ -33,19 +46,20 @@ def check_http(probe, deadline):
     expect = probe.get("expect_status")
     expected = (lambda s: 200 <= s < 400) if expect is None else \
         (lambda s: s in (expect if isinstance(expect, list) else [expect]))
+    web = _web()
     t0 = time.monotonic()
     data = {"status": None, "ip": None}
     try:
         infos = resolve(parts.hostname, None, socket.SOCK_STREAM, deadline)
         data["ip"] = _unmap(infos[0][4][0])
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
+        opener = web["request"].build_opener(web["request"].ProxyHandler({}), web["NoRedirect"]())
         try:
             with opener.open(url, timeout=_remaining(deadline)) as response:
                 data["status"] = response.status
-        except urllib.error.HTTPError as exc:
+        except web["error"].HTTPError as exc:
             data["status"] = exc.code
             exc.close()
-    except urllib.error.URLError as exc:
+    except web["error"].URLError as exc:
         return _http_failure(exc.reason, data)
     except Exception as exc:  # socket errors raised while reading
         return _http_failure(exc, data)
@@ -56,6 +70,7 @@ def check_http(probe, deadline):
 
 
 def _http_failure(reason, data):
+    ssl = _web()["ssl"]
     if ssl is not None and isinstance(reason, (ssl.SSLError, ssl.CertificateError)):
         result = _outcome("fail", "tls", "TLS failed: %s" % reason)
     elif isinstance(reason, OSError):

@@ -1,7 +1,6 @@
 """The reflector server (UDP+TCP, rate-limited, bounded), `serve_reflector`, the
 `serve_callbacks` check a vantage host runs, and the reflector's options.
 """
-import argparse
 import io
 import json
 import os
@@ -474,6 +473,7 @@ def _positive(kind):
     def parse(text):
         value = kind(text)
         if value <= 0:
+            import argparse  # only the reflector's command line needs it (a probe run never does)
             raise argparse.ArgumentTypeError("must be greater than 0")
         return value
     return parse

@@ -11,15 +11,9 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
-try:
-    import ssl
-except ImportError:  # a Python built without OpenSSL: https probes fail as tls
-    ssl = None
 from .protocol import AGENT_VERSION, PlanError, _ms_since, _unmap, _utc_now, resolve
-from .http_get import _NoRedirect
+from .http_get import _web
 from .relay import _Relay
 from .rehearsal_rules import (
     CAP_NET_ADMIN, CHAIN_NAME, CHAIN_TABLES, MAX_REHEARSAL_S, REHEARSAL_FAULTS, RELAYED_FAULTS,
@@ -98,20 +92,22 @@ def health_call(health, timeout_s):
     measures the request path, it vouches for nothing); ok means 2xx/3xx.
     tcp://host:port: connect and wait for the first bytes the service sends.
     """
+    web = _web()
+    request, ssl = web["request"], web["ssl"]
     t0 = time.monotonic()
     call = {"status": None, "ok": False, "error": None, "timed_out": False}
     parts = urllib.parse.urlsplit(health)
     try:
         if parts.scheme in ("http", "https"):
-            handlers = [urllib.request.ProxyHandler({}), _NoRedirect()]
+            handlers = [request.ProxyHandler({}), web["NoRedirect"]()]
             if parts.scheme == "https" and ssl is not None:
-                handlers.append(urllib.request.HTTPSHandler(context=ssl._create_unverified_context()))
-            opener = urllib.request.build_opener(*handlers)
+                handlers.append(request.HTTPSHandler(context=ssl._create_unverified_context()))
+            opener = request.build_opener(*handlers)
             try:
                 with opener.open(health, timeout=timeout_s) as response:
                     response.read(65536)
                     call["status"] = response.status
-            except urllib.error.HTTPError as exc:
+            except web["error"].HTTPError as exc:
                 call["status"] = exc.code
                 exc.close()
             call["ok"] = 200 <= call["status"] < 400
@@ -122,7 +118,7 @@ def health_call(health, timeout_s):
                 call["status"] = "data" if call["ok"] else "closed"
             finally:
                 sock.close()
-    except urllib.error.URLError as exc:
+    except web["error"].URLError as exc:
         reason = exc.reason
         call["timed_out"] = isinstance(reason, socket.timeout) or "timed out" in str(reason)
         call["error"] = "%s" % (reason,)

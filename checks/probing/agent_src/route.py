@@ -8,6 +8,7 @@ import socket
 import struct
 import subprocess
 import threading
+import time
 from .protocol import Done, _field, _outcome, _remaining, _socket_failure, _unmap, resolve
 
 
@@ -76,13 +77,18 @@ class _RouteTable(object):
 
     One `ip route get` per target cost a process start each: on a 1,000-target
     plan that was most of the agent's time (bench/README.md).  Targets not
-    known up front (names) still get their own `ip route get`.
+    known up front (names) still get their own `ip route get`.  The batch is
+    started when the plan is read and runs beside the first probes; the runner
+    queues the batched route probes last, so no worker waits on it while
+    connect probes are still to run.
     """
 
+    BATCH_TIMEOUT_S = 10.0  # plus 1 s per 1,000 routes
+
     def __init__(self):
-        self.lock = threading.Lock()
-        self.wanted = []
+        self.wanted = frozenset()
         self.answers = None
+        self.ready = threading.Event()
 
     def prime(self, probes):
         wanted = set()
@@ -92,22 +98,38 @@ class _RouteTable(object):
                 wanted.add(str(ipaddress.ip_address(host)))
             except (TypeError, ValueError):
                 continue
-        self.wanted, self.answers = sorted(wanted), None
+        self.wanted, self.answers, self.ready = frozenset(wanted), None, threading.Event()
+        if len(self.wanted) >= 2:
+            worker = threading.Thread(target=self._fill, args=(self.wanted, self.ready), name="route-batch")
+            worker.daemon = True
+            worker.start()
+
+    def batched(self, probe):
+        """True for a route probe the batch answers (the runner queues those last)."""
+        return len(self.wanted) >= 2 and probe.get("check") == "route" and probe.get("host") in self.wanted
+
+    def _fill(self, wanted, ready):
+        answers = {}
+        try:
+            answers = self._batch(wanted, time.monotonic() + self.BATCH_TIMEOUT_S + len(wanted) / 1000.0)
+        finally:
+            if ready is self.ready:  # not a batch of an earlier plan finishing late
+                self.answers = answers
+            ready.set()
 
     def lookup(self, ip, deadline):
         if len(self.wanted) < 2 or ip not in self.wanted:
             return None
-        with self.lock:
-            if self.answers is None:
-                self.answers = self._batch(deadline)
-        return self.answers.get(ip)
+        if not self.ready.wait(max(0.0, _remaining(deadline))):
+            return None  # the batch is late: this probe asks `ip route get` itself
+        return (self.answers or {}).get(ip)
 
-    def _batch(self, deadline):
-        commands = "".join("route get %s\n" % ip for ip in self.wanted)
+    def _batch(self, wanted, deadline):
+        commands = "".join("route get %s\n" % ip for ip in sorted(wanted))
         try:
             proc = subprocess.run(["ip", "-j", "-force", "-batch", "-"], input=commands,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                  universal_newlines=True, timeout=max(_remaining(deadline), 10.0))
+                                  universal_newlines=True, timeout=max(_remaining(deadline), 1.0))
         except (OSError, subprocess.SubprocessError):
             return {}
         answers = {}
