@@ -138,6 +138,29 @@ def baseline_worker(spec: dict) -> int:
     return 0
 
 
+def cli_argv(lab, inventory: Path, ws: Path, jobs: int) -> list:
+    return [sys.executable, "-m", "migready.checks.cli", "probe", str(inventory), "--phase", "pre",
+            "--host", "ssh://root@%s:22" % lab.old, "--workspace", str(ws), "--identity", str(lab.client_key),
+            "--known-hosts", str(lab.known_hosts), "--ssh-config", "/dev/null", "--jobs", str(jobs)]
+
+
+def hold(lab, inv: dict, tmp: Path, rtt: float, args) -> int:
+    """--hold: the commands, in `ops`, for 1 and N targets (each starts from a fresh workspace), then wait."""
+    def command(name, ws, jobs):
+        return ["ip", "netns", "exec", lab.ns("ops"), "env", "-u", "PYTHONDONTWRITEBYTECODE",
+                "MIGREADY_ALLOWED_NETWORKS=" + ALLOWED, "sh", "-c",
+                'rm -f "$0"; exec "$@"', str(ws)] + cli_argv(lab, inv[name], ws, jobs)
+    spec = {"rtt_ms": rtt, "targets": args.targets, "jobs": args.jobs, "setup": command("one", tmp / "s.json", 1),
+            "runs": {str(j): command("fleet", tmp / ("ws%d.json" % j), j) for j in args.jobs}}
+    Path(args.hold).write_text(json.dumps(spec, indent=1))
+    print("lab up; commands in %s; SIGTERM or Ctrl-C tears it down" % args.hold, flush=True)
+    try:
+        signal.pause()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    return 0
+
+
 def run_baseline(lab, budget: float, n: int) -> dict:
     """B in `ops` (the bashrc cost measured in `old` first); -> its figures."""
     rc = lab.exec_in("old", [sys.executable, "-I", "-c", RC], timeout=60)
@@ -155,9 +178,7 @@ def run_baseline(lab, budget: float, n: int) -> dict:
 
 
 def run_cli(lab, inventory: Path, ws: Path, jobs: int) -> tuple:
-    argv = [sys.executable, "-m", "migready.checks.cli", "probe", str(inventory), "--phase", "pre",
-            "--host", "ssh://root@%s:22" % lab.old, "--workspace", str(ws), "--identity", str(lab.client_key),
-            "--known-hosts", str(lab.known_hosts), "--ssh-config", "/dev/null", "--jobs", str(jobs)]
+    argv = cli_argv(lab, inventory, ws, jobs)
     t0 = time.monotonic()
     proc = lab.exec_in("ops", argv, timeout=600)
     wall = time.monotonic() - t0
@@ -212,6 +233,10 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3, help="migready runs per --jobs value (default 3)")
     ap.add_argument("--baseline-budget", type=float, default=180.0,
                     help="stop the baseline after this many seconds and extrapolate (default 180; 0: no baseline)")
+    ap.add_argument("--hold", metavar="FILE",
+                    help="build and set up the lab, write the CLI's command lines (1 and N targets, run inside "
+                         "`ops`) to FILE as JSON, and keep the lab up until SIGTERM or Ctrl-C: for timing those "
+                         "commands with an outside tool, e.g. two checkouts paired in turns")
     ap.add_argument("--baseline-worker", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.baseline_worker:
@@ -222,6 +247,9 @@ def main() -> int:
         ap.error("--targets must be 1..%d" % (FLEET.num_addresses - 2))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))  # still tear the lab down
     os.environ["MIGREADY_ALLOWED_NETWORKS"] = ALLOWED  # the CLI's plan guard: loopback and the lab only
+    # Time the CLI as installed (pip writes .pyc files): with PYTHONDONTWRITEBYTECODE set, every run
+    # compiles ~90 modules again (0.5 s on this machine), which no user pays.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     sys.path.insert(0, str(REPO))
     from tests.lab.netlab import Lab, LabUnavailable
     n, load = args.targets, os.getloadavg()[0]  # other work on this machine skews every figure
@@ -241,6 +269,8 @@ def main() -> int:
                                                   first=targets(count)[0], last=targets(count)[-1]))
         print("lab %s: %d targets on port %d, added delay %g ms, measured connect RTT from old %.2f ms"
               % (lab.prefix, n, PORT, args.delay_ms, rtt))
+        if args.hold:
+            return hold(lab, inv, tmp, rtt, args)
         run_cli(lab, inv["one"], tmp / "warm.json", args.jobs[0])  # warm the page cache
         setup = statistics.median(run_cli(lab, inv["one"], tmp / "s.json", 1)[0] for _ in range(args.repeat))
         rows = []

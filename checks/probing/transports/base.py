@@ -85,7 +85,7 @@ def encode_agent_input(agent_source: str, plan: dict) -> bytes:
 @functools.lru_cache(maxsize=4)
 def _compressed_source(agent_source: str) -> bytes:
     """The agent source compressed once per process (a fleet sends it to every host)."""
-    return zlib.compress(agent_source.encode("utf-8"), 9)
+    return zlib.compress(agent_source.encode("utf-8"), 6)
 
 
 @dataclass
