@@ -147,7 +147,7 @@ def cli_argv(lab, inventory: Path, ws: Path, jobs: int) -> list:
 def hold(lab, inv: dict, tmp: Path, rtt: float, args) -> int:
     """--hold: the commands, in `ops`, for 1 and N targets (each starts from a fresh workspace), then wait."""
     def command(name, ws, jobs):
-        return ["ip", "netns", "exec", lab.ns("ops"), "env", "-u", "PYTHONDONTWRITEBYTECODE",
+        return ["ip", "netns", "exec", lab.ns("ops"), "env", "-u", "PYTHONDONTWRITEBYTECODE", "-u", "PYTHONUNBUFFERED",
                 "MIGREADY_ALLOWED_NETWORKS=" + ALLOWED, "sh", "-c",
                 'rm -f "$0"; exec "$@"', str(ws)] + cli_argv(lab, inv[name], ws, jobs)
     spec = {"rtt_ms": rtt, "targets": args.targets, "jobs": args.jobs, "setup": command("one", tmp / "s.json", 1),
@@ -249,7 +249,9 @@ def main() -> int:
     os.environ["MIGREADY_ALLOWED_NETWORKS"] = ALLOWED  # the CLI's plan guard: loopback and the lab only
     # Time the CLI as installed (pip writes .pyc files): with PYTHONDONTWRITEBYTECODE set, every run
     # compiles ~90 modules again (0.5 s on this machine), which no user pays.
+    # PYTHONUNBUFFERED likewise: it makes each of the CLI's 20,000 printed result lines its own write().
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ.pop("PYTHONUNBUFFERED", None)
     sys.path.insert(0, str(REPO))
     from tests.lab.netlab import Lab, LabUnavailable
     n, load = args.targets, os.getloadavg()[0]  # other work on this machine skews every figure

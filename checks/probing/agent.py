@@ -145,7 +145,14 @@ def _ip_class(ip):
 
 
 def resolve(host, port, socktype, deadline, family=socket.AF_UNSPEC):
-    """getaddrinfo with a deadline (it has none of its own): run it in a thread."""
+    """getaddrinfo with a deadline (it has none of its own): run it in a thread.
+
+    An address literal needs no lookup and cannot hang, so it is answered at
+    once, without the thread (a 10,000-target plan started 20,000 of them)."""
+    try:
+        return socket.getaddrinfo(host, port, family, socktype, 0, socket.AI_NUMERICHOST)
+    except (socket.gaierror, TypeError, UnicodeError):
+        pass  # a name (or a literal of the wrong family): the lookup below says what is wrong
     box = {}
 
     def work():
