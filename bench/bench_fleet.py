@@ -85,23 +85,14 @@ def cli_argv(lab, inventory: Path, ws: Path, jobs: int, hosts_jobs: int) -> list
             "--ssh-config", "/dev/null", "--jobs", str(jobs), "--hosts-jobs", str(hosts_jobs)]
 
 
-def hold(lab, args, rtt: float, tmp: Path, one: Path, full: Path, some: Path, hosts_jobs: int) -> int:
+def hold(single, lab, args, rtt: float, tmp: Path, one: Path, full: Path, some: Path, hosts_jobs: int) -> int:
     """--hold: the command lines, run inside `ops`, each from a fresh workspace; then wait."""
     def command(inventory, ws, jobs):
-        return ["ip", "netns", "exec", lab.ns("ops"), "env", "-u", "PYTHONDONTWRITEBYTECODE", "-u", "PYTHONUNBUFFERED",
-                "MIGREADY_ALLOWED_NETWORKS=127.0.0.0/8,198.18.0.0/15", "sh", "-c", 'rm -f "$0"; exec "$@"',
-                str(ws)] + cli_argv(lab, inventory, ws, jobs, hosts_jobs)
-    spec = {"rtt_ms": rtt, "hosts": args.hosts, "quarter": max(1, args.hosts // 4), "targets": args.targets,
-            "hosts_jobs": hosts_jobs, "setup": command(one, tmp / "s.json", 1),
-            "runs": {str(j): command(full, tmp / ("ws%d.json" % j), j) for j in args.jobs},
-            "quarter_run": command(some, tmp / "q.json", args.jobs[0])}
-    Path(args.hold).write_text(json.dumps(spec, indent=1))
-    print("lab up; commands in %s; SIGTERM or Ctrl-C tears it down" % args.hold, flush=True)
-    try:
-        signal.pause()
-    except (KeyboardInterrupt, SystemExit):
-        pass
-    return 0
+        return single.in_ops(lab, cli_argv(lab, inventory, ws, jobs, hosts_jobs), ws)
+    return single.hold_with({"rtt_ms": rtt, "hosts": args.hosts, "quarter": max(1, args.hosts // 4),
+                             "targets": args.targets, "hosts_jobs": hosts_jobs, "setup": command(one, tmp / "s.json", 1),
+                             "runs": {str(j): command(full, tmp / ("ws%d.json" % j), j) for j in args.jobs},
+                             "quarter_run": command(some, tmp / "q.json", args.jobs[0])}, args.hold)
 
 
 def run_cli(lab, inventory: Path, ws: Path, jobs: int, hosts_jobs: int) -> tuple:
@@ -171,7 +162,7 @@ def main() -> int:
         print("lab %s: %d nodes, %d targets on port %d, added delay %g ms, connect RTT from old %.2f ms"
               % (lab.prefix, args.hosts, n, single.PORT, args.delay_ms, rtt))
         if args.hold:
-            return hold(lab, args, rtt, tmp, one, full, some, hosts_jobs)
+            return hold(single, lab, args, rtt, tmp, one, full, some, hosts_jobs)
         run_cli(lab, one, tmp / "warm.json", 1, hosts_jobs)
         setups = [run_cli(lab, one, tmp / "s.json", 1, hosts_jobs)[0] for _ in range(args.repeat)]
         setup = statistics.median(setups)

@@ -144,21 +144,31 @@ def cli_argv(lab, inventory: Path, ws: Path, jobs: int) -> list:
             "--known-hosts", str(lab.known_hosts), "--ssh-config", "/dev/null", "--jobs", str(jobs)]
 
 
-def hold(lab, inv: dict, tmp: Path, rtt: float, args) -> int:
-    """--hold: the commands, in `ops`, for 1 and N targets (each starts from a fresh workspace), then wait."""
-    def command(name, ws, jobs):
-        return ["ip", "netns", "exec", lab.ns("ops"), "env", "-u", "PYTHONDONTWRITEBYTECODE", "-u", "PYTHONUNBUFFERED",
-                "MIGREADY_ALLOWED_NETWORKS=" + ALLOWED, "sh", "-c",
-                'rm -f "$0"; exec "$@"', str(ws)] + cli_argv(lab, inv[name], ws, jobs)
-    spec = {"rtt_ms": rtt, "targets": args.targets, "jobs": args.jobs, "setup": command("one", tmp / "s.json", 1),
-            "runs": {str(j): command("fleet", tmp / ("ws%d.json" % j), j) for j in args.jobs}}
-    Path(args.hold).write_text(json.dumps(spec, indent=1))
-    print("lab up; commands in %s; SIGTERM or Ctrl-C tears it down" % args.hold, flush=True)
+def in_ops(lab, argv: list, ws: Path) -> list:
+    """`argv` as a command line run inside `ops` from a fresh workspace `ws`, with the plan guard set and
+    the CLI timed as installed (.pyc files written, stdout buffered)."""
+    return ["ip", "netns", "exec", lab.ns("ops"), "env", "-u", "PYTHONDONTWRITEBYTECODE", "-u", "PYTHONUNBUFFERED",
+            "MIGREADY_ALLOWED_NETWORKS=" + ALLOWED, "sh", "-c", 'rm -f "$0"; exec "$@"', str(ws)] + argv
+
+
+def hold_with(spec: dict, path: str) -> int:
+    """Write the command lines to `path` and keep the lab up until SIGTERM or Ctrl-C."""
+    Path(path).write_text(json.dumps(spec, indent=1))
+    print("lab up; commands in %s; SIGTERM or Ctrl-C tears it down" % path, flush=True)
     try:
         signal.pause()
     except (KeyboardInterrupt, SystemExit):
         pass
     return 0
+
+
+def hold(lab, inv: dict, tmp: Path, rtt: float, args) -> int:
+    """--hold: the commands, in `ops`, for 1 and N targets (each starts from a fresh workspace), then wait."""
+    def command(name, ws, jobs):
+        return in_ops(lab, cli_argv(lab, inv[name], ws, jobs), ws)
+    return hold_with({"rtt_ms": rtt, "targets": args.targets, "jobs": args.jobs,
+                      "setup": command("one", tmp / "s.json", 1),
+                      "runs": {str(j): command("fleet", tmp / ("ws%d.json" % j), j) for j in args.jobs}}, args.hold)
 
 
 def run_baseline(lab, budget: float, n: int) -> dict:
