@@ -27,13 +27,16 @@ def paint(painter: QPainter, drawing: Drawing, origin: QPointF, scale: float, fa
         if isinstance(item, Box):
             painter.setPen(QPen(QColor(item.stroke), item.width))
             painter.setBrush(QBrush(QColor(item.fill)))
-            painter.drawRoundedRect(QRectF(item.x, item.y, item.w, item.h), 5, 5)
+            painter.drawRoundedRect(QRectF(item.x, item.y, item.w, item.h), item.radius, item.radius)
         elif isinstance(item, Arrow):
             pen = QPen(QColor(item.colour), item.width)
             if item.dashed:
                 pen.setStyle(Qt.PenStyle.DashLine)
             painter.setPen(pen)
             line = QLineF(item.x1, item.y1, item.x2, item.y2)
+            if not item.head:
+                painter.drawLine(line)
+                continue
             head = 4 + 2.5 * item.width
             tip = line.p2()
             unit = line.unitVector()

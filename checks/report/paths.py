@@ -20,9 +20,9 @@ views cannot disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from html import escape
 
 from ..text.i18n import _
+from ..text.labels import label
 
 CONNECT_CHECKS = ("udp_exchange", "tcp_connect", "http", "callback")
 PATH_CHECKS = CONNECT_CHECKS + ("reflect",)
@@ -67,6 +67,7 @@ class PathModel:
     dependency: str
     direction: str
     legs: list[Leg]
+    timeout_ms: float | None = None  # the dependency's declared budget, drawn on the latency plot
 
 
 def _port(endpoint: str | None) -> str | None:
@@ -173,7 +174,9 @@ def path_of(dep: dict, migration: dict, runs: list[dict], comparison: dict | Non
     comparison = comparison or {}
     legs = [leg("pre", dep, entries, migration.get("source") or {}, _run_host(by_id, comparison.get("pre_run"))),
             leg("post", dep, entries, migration.get("target") or {}, _run_host(by_id, comparison.get("post_run")))]
-    return PathModel(dep.get("ref") or "", dep.get("direction") or "outbound", legs)
+    budget = dep.get("timeout_ms")
+    return PathModel(dep.get("ref") or "", dep.get("direction") or "outbound", legs,
+                     budget if isinstance(budget, (int, float)) and not isinstance(budget, bool) else None)
 
 
 def paths_of(report: dict) -> dict[str, PathModel]:
@@ -209,6 +212,7 @@ class Box:
     fill: str
     stroke: str
     width: float = 1.0
+    radius: float = 5.0
 
 
 @dataclass
@@ -231,6 +235,7 @@ class Arrow:
     colour: str
     width: float = 1.4
     dashed: bool = False
+    head: bool = True  # False: a plain line (the latency plot's budget)
 
 
 @dataclass
@@ -262,8 +267,6 @@ def layout(model: PathModel) -> Drawing:
         d.items.append(Text(0, y + 16, _(PHASE_WORDS.get(leg_.phase, leg_.phase)), FONT, bold=True))
         colour = FAIL if leg_.status == "fail" else (OK if leg_.status == "pass" else MUTED)
         d.items.append(Text(0, y + 32, _status_word(leg_), SMALL, bold=True, colour=colour))
-        if leg_.latency_ms is not None:
-            d.items.append(Text(0, y + 46, _("{ms} ms").format(ms=f"{leg_.latency_ms:.1f}"), SMALL, colour=MUTED))
         n = len(leg_.hops)
         span = WIDTH - LABEL_W - BOX_W - 3
         xs = [LABEL_W + (span * i / (n - 1) if n > 1 else 0) for i in range(n)]
@@ -298,32 +301,76 @@ def layout(model: PathModel) -> Drawing:
         if leg_.reverse:
             d.items.append(Text(LABEL_W, y + BOX_H + 12, _("call-back: the peer connects to the staging host"),
                                 SMALL, colour=MUTED))
+    latency_plot(d, model, TOP + rows * ROW_H)
     return d
 
 
+PLOT_BAR = 8
+PLOT_GAP = 4
+PLOT_VALUE_W = 64  # room right of the longest bar for its value
+
+
+def latency_plot(d: Drawing, model: PathModel, y: float) -> None:
+    """Latency before vs after, one bar per phase on one scale, with the declared timeout budget
+    as a dashed line (incident 2: a budget the new path no longer meets).  The values are the
+    legs' own (the connect probe's latency), so the plot and the path above cannot disagree.
+    Appends to `d` and grows its height; nothing when neither phase measured a latency."""
+    values = [(leg_.phase, leg_.latency_ms) for leg_ in model.legs]
+    if all(v is None for _p, v in values):
+        return
+    budget = model.timeout_ms
+    top = max([v for _p, v in values if v is not None] + ([budget] if budget else [])) or 1.0
+    x0 = LABEL_W + 52
+    span = WIDTH - x0 - PLOT_VALUE_W
+    d.items.append(Text(0, y + 12, _("Latency"), FONT, bold=True))
+    for i, (phase, value) in enumerate(values):
+        by = y + 2 + i * (PLOT_BAR + PLOT_GAP)
+        d.items.append(Text(LABEL_W, by + PLOT_BAR - 0.5, label("run_phase", phase), SMALL, colour=MUTED))
+        if value is None:
+            d.items.append(Text(x0, by + PLOT_BAR - 0.5, _("not measured"), SMALL, colour=MUTED))
+            continue
+        over = budget is not None and value > budget
+        colour = FAIL if over else ("#8a8a8a" if phase == "pre" else "#1f4e8c")
+        w = max(span * value / top, 1.5)
+        d.items.append(Box(x0, by, w, PLOT_BAR, colour, colour, 0.5, radius=1.5))
+        d.items.append(Text(x0 + w + 4, by + PLOT_BAR - 0.5, _("{ms} ms").format(ms=f"{value:.1f}"), SMALL,
+                            bold=over, colour=FAIL if over else "#222222"))
+    bottom = y + 2 + len(values) * (PLOT_BAR + PLOT_GAP) - PLOT_GAP
+    if budget:
+        bx = x0 + span * budget / top
+        d.items.append(Arrow(bx, y - 2, bx, bottom + 3, MUTED, 1.0, dashed=True, head=False))
+        d.items.append(Text(bx, bottom + 13, _("timeout {ms} ms").format(ms=f"{budget:g}"), SMALL, colour=MUTED,
+                            anchor="end" if bx > WIDTH - 80 else "middle"))
+        bottom += 14
+    d.height = bottom + 6
+
+
 def svg(drawing: Drawing) -> str:
-    """The drawing as an inline <svg> element (no script, no external reference)."""
+    """The drawing as an inline <svg> element (no script, no external reference; texts escaped and
+    without the control characters XML forbids: a peer's answer is drawn, and it is untrusted)."""
+    from .html_parts import esc
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="path" role="img" width="100%" '
            f'viewBox="0 0 {drawing.width:g} {drawing.height:g}" font-family="sans-serif">',
-           f"<title>{escape(drawing.title)}</title>",
+           f"<title>{esc(drawing.title)}</title>",
     ]
-    colours = sorted({item.colour for item in drawing.items if isinstance(item, Arrow)})
+    colours = sorted({item.colour for item in drawing.items if isinstance(item, Arrow) and item.head})
     marker = {c: "mr-arrow-" + c.lstrip("#") for c in colours}  # same colour, same definition
     out.append("<defs>" + "".join(
         f'<marker id="{marker[c]}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
         f'orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="{c}"/></marker>' for c in colours) + "</defs>")
     for item in drawing.items:
         if isinstance(item, Box):
-            out.append(f'<rect x="{item.x:g}" y="{item.y:g}" width="{item.w:g}" height="{item.h:g}" rx="5" '
+            out.append(f'<rect x="{item.x:g}" y="{item.y:g}" width="{item.w:g}" height="{item.h:g}" rx="{item.radius:g}" '
                        f'fill="{item.fill}" stroke="{item.stroke}" stroke-width="{item.width:g}"/>')
         elif isinstance(item, Arrow):
             dash = ' stroke-dasharray="4 3"' if item.dashed else ""
+            end = f' marker-end="url(#{marker[item.colour]})"' if item.head else ""
             out.append(f'<line x1="{item.x1:g}" y1="{item.y1:g}" x2="{item.x2:g}" y2="{item.y2:g}" '
-                       f'stroke="{item.colour}" stroke-width="{item.width:g}"{dash} marker-end="url(#{marker[item.colour]})"/>')
+                       f'stroke="{item.colour}" stroke-width="{item.width:g}"{dash}{end}/>')
         elif isinstance(item, Text):
             weight = ' font-weight="bold"' if item.bold else ""
             out.append(f'<text x="{item.x:g}" y="{item.y:g}" font-size="{item.size}" fill="{item.colour}" '
-                       f'text-anchor="{item.anchor}"{weight}>{escape(item.text)}</text>')
+                       f'text-anchor="{item.anchor}"{weight}>{esc(item.text)}</text>')
     out.append("</svg>")
     return "".join(out)
 
