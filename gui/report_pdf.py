@@ -98,97 +98,125 @@ def render(report: dict) -> bytes:
 
 
 def render_pdf(report: dict, progress: Callable[[int, int], None] | None = None,
-               cancel: threading.Event | None = None) -> bytes:
+               cancel: threading.Event | None = None, workers: int | None = None) -> bytes:
+    """The report as PDF bytes.  The report is cut into pieces (report_pdf_pieces.plan: the front
+    matter with the first services, then groups of services); each piece is laid out and painted
+    on its own QPdfWriter, in this process or in worker processes (`workers`; default: one per
+    core, MIGREADY_PDF_WORKERS to set it, 1 for none), and the pieces are merged with pypdf,
+    which also writes the outline.  The pieces and so the pages are the same however many
+    processes render them."""
+    from .report_pdf_pieces import render_pieces
     ensure_app()
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    return render_pieces(report, progress, cancel, workers)
+
+
+def new_writer(buffer: QBuffer, title: str) -> QPdfWriter:
     writer = QPdfWriter(buffer)
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     writer.setPageMargins(MARGINS_MM, QPageLayout.Unit.Millimeter)
     writer.setResolution(RESOLUTION)
-    writer.setTitle(document_title(report))
+    writer.setTitle(title)
     writer.setCreator("migready")
-    page = writer.pageLayout().paintRectPixels(RESOLUTION)
-    footer_height = RESOLUTION * 0.25  # a quarter inch
-    body = QSizeF(page.width(), page.height() - footer_height)
+    return writer
 
-    font = report_font()
-    drawings = {key: path_layout(model) for key, model in path_models(report).items()}
-    path_width = body.width() * 0.98
-    docs = []
-    for html in section_documents(report):
-        if cancel is not None and cancel.is_set():
-            raise RenderCancelled()
-        doc = QTextDocument()
-        doc.setDefaultFont(font)
-        doc.setDocumentMargin(0)
-        doc.documentLayout().setPaintDevice(writer)
-        keys: list[str] = []
-        if drawings and MARKER_START in html:
-            html = place_paths(html, drawings, path_width, keys)
-            doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(PATH_IMAGE), _blank())
-        doc.setHtml(html)
-        placed = image_positions(doc, [drawings[k] for k in keys]) if keys else []
-        doc.setPageSize(body)
-        docs.append((doc, doc.pageCount(), placed))
-    total = sum(pages for _doc, pages, _placed in docs)
-    footer = page_footer(report)
-    footer_font = QFont(font)
-    footer_font.setPointSizeF(7)
 
-    painter = QPainter()
-    if not painter.begin(writer):
-        raise RuntimeError("cannot paint on the PDF writer")
-    number = 0
-    try:
-        for doc, pages, placed in docs:
-            layout = doc.documentLayout()
-            spots = [(layout.blockBoundingRect(doc.findBlock(position)), drawing) for position, drawing in placed]
-            for index in range(pages):
-                if cancel is not None and cancel.is_set():
-                    raise RenderCancelled()
-                if number:
-                    writer.newPage()
-                clip = QRectF(0, index * body.height(), body.width(), body.height())
-                painter.save()
-                painter.translate(0, -clip.top())
-                painter.setClipRect(clip)
-                context = QAbstractTextDocumentLayout.PaintContext()
-                context.clip = clip
-                layout.draw(painter, context)
-                for rect, drawing in spots:  # the path diagrams, as vectors where their placeholders sit
-                    if rect.intersects(clip):
-                        paint(painter, drawing, rect.topLeft(), path_width / drawing.width, font.families())
-                painter.restore()
-                number += 1
-                painter.setFont(footer_font)
-                painter.setPen(Qt.GlobalColor.darkGray)
-                painter.drawText(QRectF(0, body.height(), body.width(), footer_height),
-                                 Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft,
-                                 footer(number, total))
-                if progress:
-                    progress(number, total)
-    finally:
-        painter.end()
-    buffer.close()
-    return bytes(data.data())
+class Piece:
+    """Some sections of the report on a QPdfWriter of their own: laid out when made (so its page
+    count and outline are known), painted by `paint` once the pages before it are counted."""
+
+    def __init__(self, htmls: list[str], drawings: dict, title: str, font: QFont | None = None,
+                 cancel: threading.Event | None = None):
+        self.data = QByteArray()
+        self.buffer = QBuffer(self.data)
+        self.buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        self.writer = writer = new_writer(self.buffer, title)
+        page = writer.pageLayout().paintRectPixels(RESOLUTION)
+        self.footer_height = RESOLUTION * 0.25  # a quarter inch
+        self.body = body = QSizeF(page.width(), page.height() - self.footer_height)
+        self.font = font = font or report_font()
+        self.path_width = path_width = body.width() * 0.98
+        self.docs = []
+        self.outline: list[tuple[str, int]] = []  # (heading, page index in this piece)
+        pages = 0
+        for html in htmls:
+            if cancel is not None and cancel.is_set():
+                raise RenderCancelled()
+            doc = QTextDocument()
+            doc.setDefaultFont(font)
+            doc.setDocumentMargin(0)
+            doc.documentLayout().setPaintDevice(writer)
+            keys: list[str] = []
+            if drawings and MARKER_START in html:
+                html = place_paths(html, drawings, path_width, keys)
+                doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(PATH_IMAGE), _blank())
+            doc.setHtml(html)
+            placed = image_positions(doc, [drawings[k] for k in keys]) if keys else []
+            doc.setPageSize(body)
+            count = doc.pageCount()
+            self.outline += [(text, pages + page) for text, page in headings(doc, body.height())]
+            self.docs.append((doc, count, placed))
+            pages += count
+        self.pages = pages
+
+    def paint(self, first: int, total: int, footer: Callable[[int, int], str],
+              progress: Callable[[int], None] | None = None, cancel: threading.Event | None = None) -> bytes:
+        """The piece's PDF, its pages numbered from `first` (1-based) of `total`."""
+        writer, body, font, path_width = self.writer, self.body, self.font, self.path_width
+        footer_font = QFont(font)
+        footer_font.setPointSizeF(7)
+        painter = QPainter()
+        if not painter.begin(writer):
+            raise RuntimeError("cannot paint on the PDF writer")
+        number = first - 1
+        try:
+            for doc, pages, placed in self.docs:
+                layout = doc.documentLayout()
+                spots = [(layout.blockBoundingRect(doc.findBlock(position)), drawing) for position, drawing in placed]
+                for index in range(pages):
+                    if cancel is not None and cancel.is_set():
+                        raise RenderCancelled()
+                    if number >= first:
+                        writer.newPage()
+                    clip = QRectF(0, index * body.height(), body.width(), body.height())
+                    painter.save()
+                    painter.translate(0, -clip.top())
+                    painter.setClipRect(clip)
+                    context = QAbstractTextDocumentLayout.PaintContext()
+                    context.clip = clip
+                    layout.draw(painter, context)
+                    for rect, drawing in spots:  # the path diagrams, as vectors where their placeholders sit
+                        if rect.intersects(clip):
+                            paint(painter, drawing, rect.topLeft(), path_width / drawing.width, font.families())
+                    painter.restore()
+                    number += 1
+                    painter.setFont(footer_font)
+                    painter.setPen(Qt.GlobalColor.darkGray)
+                    painter.drawText(QRectF(0, body.height(), body.width(), self.footer_height),
+                                     Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft,
+                                     footer(number, total))
+                    if progress:
+                        progress(1)
+        finally:
+            painter.end()
+        self.buffer.close()
+        self.docs = []
+        return bytes(self.data.data())
+
+
+def headings(doc: QTextDocument, page_height: float) -> list[tuple[str, int]]:
+    """The document's <h2> headings (top level: tables are skipped whole) and the page each is on."""
+    out, layout = [], doc.documentLayout()
+    it = doc.rootFrame().begin()
+    while not it.atEnd():
+        block = it.currentBlock()
+        if block.isValid() and block.blockFormat().headingLevel() == 2:
+            out.append((block.text().strip(), int(layout.blockBoundingRect(block).top() // page_height)))
+        it += 1
+    return out
 
 
 MARKER_START = PDF_MARKER.split("{", 1)[0]
 _MARKER = re.compile(re.escape(MARKER_START) + r"([0-9.]+)" + re.escape(PDF_MARKER.rsplit("}", 1)[1]))
-
-
-def path_models(report: dict) -> dict:
-    """The path diagrams by the key html_summary.path_block gives them ("service.dependency")."""
-    from migready.checks.report.paths import path_of
-    out = {}
-    for i, service in enumerate(report.get("services") or ()):
-        for j, dep in enumerate(service.get("dependencies") or ()):
-            model = path_of(dep, report.get("migration") or {}, report.get("runs") or [], report.get("comparison"))
-            if model is not None:
-                out[f"{i}.{j}"] = model
-    return out
 
 
 PATH_IMAGE = "migready-path"
@@ -248,13 +276,18 @@ def report_font() -> QFont:
 
 
 def section_documents(report: dict) -> list[str]:
+    """Every section of the report as the documents one piece would lay out (see `documents`)."""
+    head, sections = document_parts(report, variant="qt")
+    return documents(head, sections)
+
+
+def documents(head: str, sections: list[str], summary_first: bool = True) -> list[str]:
     """The summary page as a document of its own (it is page 1, whatever follows), then the rest
     flowing on without a forced break per service (a service of two rows would leave the rest of
     its page empty), in documents of at most CHUNK characters: laid out separately, which is much
     faster than one big document (layout time grows faster than linearly with its size)."""
-    head, sections = document_parts(report, variant="qt")
-    docs, current = [sections[0]], ""
-    for section in sections[1:]:
+    docs, current = ([sections[0]], "") if summary_first else ([], "")
+    for section in sections[1 if summary_first else 0:]:
         section = section.replace(_BREAK, "", 1) if section.startswith(_OPENS_WITH_BREAK) else section
         if current and len(current) + len(section) > CHUNK:
             docs.append(current)

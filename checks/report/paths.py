@@ -196,7 +196,7 @@ WIDTH = 860
 LABEL_W = 86
 BOX_W = 172
 BOX_H = 70
-ROW_H = 98
+ROW_H = 86  # a row's box (BOX_H) and, for a call-back, the line under it
 CHARS = 30  # what a box line holds at the small size
 TOP = 8
 FONT = 10  # px in layout units
@@ -259,14 +259,14 @@ def _status_word(leg_: Leg) -> str:
 def layout(model: PathModel) -> Drawing:
     """Boxes, arrows and texts in layout units (WIDTH wide); painters scale it to their width."""
     rows = len(model.legs)
-    d = Drawing(WIDTH, TOP + rows * ROW_H + 4, title=_("Path of {dependency}, before and after the move").format(
+    d = Drawing(WIDTH, TOP + rows * ROW_H, title=_("Path of {dependency}, before and after the move").format(
         dependency=model.dependency))
     for r, leg_ in enumerate(model.legs):
         y = TOP + r * ROW_H
         cy = y + BOX_H / 2
         d.items.append(Text(0, y + 16, _(PHASE_WORDS.get(leg_.phase, leg_.phase)), FONT, bold=True))
         colour = FAIL if leg_.status == "fail" else (OK if leg_.status == "pass" else MUTED)
-        d.items.append(Text(0, y + 32, _status_word(leg_), SMALL, bold=True, colour=colour))
+        d.items.append(Text(0, y + 30, _status_word(leg_), SMALL, bold=True, colour=colour))
         n = len(leg_.hops)
         span = WIDTH - LABEL_W - BOX_W - 3
         xs = [LABEL_W + (span * i / (n - 1) if n > 1 else 0) for i in range(n)]
@@ -301,48 +301,41 @@ def layout(model: PathModel) -> Drawing:
         if leg_.reverse:
             d.items.append(Text(LABEL_W, y + BOX_H + 12, _("call-back: the peer connects to the staging host"),
                                 SMALL, colour=MUTED))
-    latency_plot(d, model, TOP + rows * ROW_H)
+    latency_plot(d, model)
     return d
 
 
-PLOT_BAR = 8
-PLOT_GAP = 4
-PLOT_VALUE_W = 64  # room right of the longest bar for its value
+PLOT_W = LABEL_W - 12  # the latency bars' full length, in the label column under each phase's status
+PLOT_BAR = 6
 
 
-def latency_plot(d: Drawing, model: PathModel, y: float) -> None:
-    """Latency before vs after, one bar per phase on one scale, with the declared timeout budget
-    as a dashed line (incident 2: a budget the new path no longer meets).  The values are the
-    legs' own (the connect probe's latency), so the plot and the path above cannot disagree.
-    Appends to `d` and grows its height; nothing when neither phase measured a latency."""
-    values = [(leg_.phase, leg_.latency_ms) for leg_ in model.legs]
-    if all(v is None for _p, v in values):
+def latency_plot(d: Drawing, model: PathModel) -> None:
+    """Latency before vs after as a bar under each phase's status, both on one scale, with the
+    declared timeout budget as a dashed tick through them (incident 2: a budget the new path no
+    longer meets).  The values are the legs' own (the connect probe's latency), so the plot and
+    the path beside it cannot disagree.  Nothing when neither phase measured a latency."""
+    values = [leg_.latency_ms for leg_ in model.legs]
+    if all(v is None for v in values):
         return
     budget = model.timeout_ms
-    top = max([v for _p, v in values if v is not None] + ([budget] if budget else [])) or 1.0
-    x0 = LABEL_W + 52
-    span = WIDTH - x0 - PLOT_VALUE_W
-    d.items.append(Text(0, y + 12, _("Latency"), FONT, bold=True))
-    for i, (phase, value) in enumerate(values):
-        by = y + 2 + i * (PLOT_BAR + PLOT_GAP)
-        d.items.append(Text(LABEL_W, by + PLOT_BAR - 0.5, label("run_phase", phase), SMALL, colour=MUTED))
+    top = max([v for v in values if v is not None] + ([budget] if budget else [])) or 1.0
+    for r, value in enumerate(values):
+        y = TOP + r * ROW_H + 38
+        d.items.append(Box(0, y, PLOT_W, PLOT_BAR, "#eeeeee", "#eeeeee", 0.5, radius=1))
         if value is None:
-            d.items.append(Text(x0, by + PLOT_BAR - 0.5, _("not measured"), SMALL, colour=MUTED))
+            d.items.append(Text(0, y + 16, _("not measured"), SMALL, colour=MUTED))
             continue
         over = budget is not None and value > budget
-        colour = FAIL if over else ("#8a8a8a" if phase == "pre" else "#1f4e8c")
-        w = max(span * value / top, 1.5)
-        d.items.append(Box(x0, by, w, PLOT_BAR, colour, colour, 0.5, radius=1.5))
-        d.items.append(Text(x0 + w + 4, by + PLOT_BAR - 0.5, _("{ms} ms").format(ms=f"{value:.1f}"), SMALL,
-                            bold=over, colour=FAIL if over else "#222222"))
-    bottom = y + 2 + len(values) * (PLOT_BAR + PLOT_GAP) - PLOT_GAP
+        colour = FAIL if over else ("#8a8a8a" if model.legs[r].phase == "pre" else "#1f4e8c")
+        d.items.append(Box(0, y, max(PLOT_W * value / top, 1.5), PLOT_BAR, colour, colour, 0.5, radius=1))
+        d.items.append(Text(0, y + 16, _("{ms} ms").format(ms=f"{value:.1f}"), SMALL, bold=over,
+                            colour=FAIL if over else "#222222"))
+        if budget:
+            bx = PLOT_W * budget / top
+            d.items.append(Arrow(bx, y - 3, bx, y + PLOT_BAR + 3, "#222222", 1.0, dashed=True, head=False))
     if budget:
-        bx = x0 + span * budget / top
-        d.items.append(Arrow(bx, y - 2, bx, bottom + 3, MUTED, 1.0, dashed=True, head=False))
-        d.items.append(Text(bx, bottom + 13, _("timeout {ms} ms").format(ms=f"{budget:g}"), SMALL, colour=MUTED,
-                            anchor="end" if bx > WIDTH - 80 else "middle"))
-        bottom += 14
-    d.height = bottom + 6
+        d.items.append(Text(0, TOP + (len(values) - 1) * ROW_H + 66, _("timeout {ms} ms").format(ms=f"{budget:g}"),
+                            SMALL, colour=MUTED))
 
 
 def svg(drawing: Drawing) -> str:
