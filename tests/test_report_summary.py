@@ -222,3 +222,15 @@ def test_a_latency_over_the_budget_is_drawn_red_and_a_missing_one_is_said():
     assert "not measured" in texts and "950.0 ms" in texts
     dep["evidence"][0]["post"] = {"status": "fail", "detail": "refused"}
     assert not _plot(layout(path_of(dep, {"source": {}, "target": {}}, [], {})))[0]  # nothing measured: no plot
+
+
+def test_a_note_keeps_its_lines_and_a_long_one_is_cut_at_spaces_into_paragraphs():
+    """A 2 MB note in one paragraph made the PDF quadratic (Qt lays out a paragraph in time growing
+    with the square of its length); a browser ran a note's lines together."""
+    from migready.checks.report.html_parts import PARAGRAPH, notes_html
+    assert notes_html("firmware 4.2\nask the vendor <first>") == (
+        '<p class="notes">firmware 4.2</p><p class="notes">ask the vendor &lt;first&gt;</p>')
+    words = "price push to the scale " * 20_000
+    paragraphs = re.findall(r'<p class="notes">(.*?)</p>', notes_html(words))
+    assert len(paragraphs) > 200 and max(map(len, paragraphs)) <= PARAGRAPH
+    assert " ".join(paragraphs).split() == words.split()  # nothing lost, no word cut

@@ -15,7 +15,7 @@ from importlib import resources
 from .summary import causes_of
 from ..text.i18n import N_, _, language
 from ..text.labels import label
-from .html_parts import dependency_block, esc, evidence_table, items_table
+from .html_parts import dependency_block, esc, evidence_table, items_table, notes_html
 from .html_summary import event_log, path_block, summary_page, who_ran_text
 from .summary import _who_ran
 from .model import content_digest
@@ -310,7 +310,7 @@ def general_items(report: dict, say=lambda v: v) -> list[str]:
 
 def service_section(service: dict, index: int, say=lambda v: v, report: dict | None = None,
                     variant: str = "browser") -> list[str]:
-    notes = f'<p class="notes">{esc(service["notes"])}</p>' if service.get("notes") else ""
+    notes = notes_html(service["notes"]) if service.get("notes") else ""
     n = len(service["dependencies"])
     out = [f'<div class="service" id="svc-{index}" style="page-break-before: always">',
            "<h2>" + esc(_("Service {name}").format(name=service["name"])) + "</h2>",
