@@ -43,6 +43,7 @@ class Hop:
     lines: list[str] = field(default_factory=list)
     zone_kind: str | None = None
     failing: bool = False
+    said_from: int = 99  # lines from this one on are the peer's own words (drawn red when it fails)
 
 
 @dataclass
@@ -90,6 +91,17 @@ def has_network_evidence(dep: dict) -> bool:
 def _short(text, limit: int = 34) -> str:
     text = "" if text is None else str(text)
     return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _wrap(text: str, limit: int, lines: int) -> list[str]:
+    """`text` on at most `lines` lines of `limit` characters, cut at spaces; the last one shortened."""
+    out: list[str] = []
+    while text and len(out) < max(lines, 1) - 1 and len(text) > limit:
+        cut = text.rfind(" ", limit // 2, limit + 1)
+        cut = cut if cut > 0 else limit
+        out.append(text[:cut])
+        text = text[cut:].lstrip()
+    return out + ([_short(text, limit)] if text else [])
 
 
 def _run_host(runs: dict, run_id) -> str:
@@ -154,7 +166,8 @@ def leg(phase: str, dep: dict, entries: list[dict], site: dict, staging: str) ->
         detail = str(connect_side.get("detail") or "")
         if detail:  # "answer does not start with the expected bytes: ERR 266 ...": the peer's own words first
             said = detail.split(": ", 1)[1] if ": " in detail else detail
-            peer.lines.append(_short(said, CHARS))
+            peer.said_from = len(peer.lines)
+            peer.lines += _wrap(said, CHARS, 4 - len(peer.lines))
     if reflect and reflect.get("status") == "fail":
         status = "fail"
     hops.append(peer)
@@ -282,10 +295,9 @@ def layout(model: PathModel) -> Drawing:
                 from ..text.i18n import shown
                 title = _short(f"{hop.title} ({shown(zone_word(hop.zone_kind))})", CHARS - 4)
             d.items.append(Text(x + 6, y + 14, title, FONT, bold=True))
-            for i, line in enumerate(hop.lines[:3]):
-                d.items.append(Text(x + 6, y + 28 + i * 12, line, SMALL,
-                                    colour=FAIL if hop.failing and i == len(hop.lines) - 1 and hop.role == "peer"
-                                    else "#222222"))
+            for i, line in enumerate(hop.lines[:4]):
+                said = hop.failing and hop.role == "peer" and i >= hop.said_from
+                d.items.append(Text(x + 6, y + 27 + i * 11, line, SMALL, colour=FAIL if said else "#222222"))
         for i, link in enumerate(leg_.links):
             x1, x2 = xs[i] + BOX_W, xs[i + 1]
             colour = FAIL if link.failing else "#333333"
