@@ -224,10 +224,10 @@ def summary(report: dict, digest: str, say=lambda v: v) -> list[str]:
         if (run.get("attestation") or {}).get("state") != "attested":
             who = who_ran_text(_who_ran(run))
         out.append(f"<tr><td>{esc(run['id'])}{used}</td><td>{esc(label('phase', run['phase']))}</td><td>{host}</td>"
-                   f'<td><span class="nowrap">{esc(when_text(run["started"]))}</span></td>'
-                   f'<td><span class="nowrap">{esc(when_text(run["finished"]))}</span>{state}</td>'
-                   f'<td><span class="nowrap">{esc(duration_text(run.get("duration_s")))}</span></td>'
-                   f"<td>{run['results']}</td><td>{esc(who)}</td></tr>")
+                   f'<td class="nowrap">{esc(when_text(run["started"]))}</td>'
+                   f'<td class="nowrap">{esc(when_text(run["finished"]))}</td>'
+                   f'<td class="nowrap">{esc(duration_text(run.get("duration_s")))}</td>'
+                   f"<td>{run['results']}{state}</td><td>{esc(who)}</td></tr>")
     if not report["runs"]:
         out.append('<tr><td colspan="8">' + esc(_("no probe run yet")) + "</td></tr>")
     out.append("</table>")
@@ -287,7 +287,7 @@ def signoff(report: dict, digest: str, say=lambda v: v) -> list[str]:
         text = esc(signature_text(e))
         sig = text if e.get("status") == "valid" else f'<b class="warn">{text}</b>'
         out.append(f"<tr><td>{esc(e.get('role'))}</td><td>{esc(e.get('name'))}</td>"
-                   f"<td><b>{esc(decision_word(e.get('decision')))}</b></td><td><span class=\"nowrap\">{esc(when_text(e.get('signed_at')))}</span></td>"
+                   f"<td><b>{esc(decision_word(e.get('decision')))}</b></td><td class=\"nowrap\">{esc(when_text(e.get('signed_at')))}</td>"
                    f"<td>{esc(e.get('comment'))}</td><td>{sig}</td></tr>")
     for role in section["awaiting"]:
         out.append(f'<tr><td>{esc(role)}</td><td colspan="5"><b class="warn">{esc(_("AWAITING SIGN-OFF"))}</b>'

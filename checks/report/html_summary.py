@@ -78,7 +78,7 @@ def summary_page(report: dict, say: Callable = lambda v: v) -> list[str]:
         verified = esc(_("verified")) if e.get("status") == "valid" else f'<b class="warn">{esc(signature_text(e))}</b>'
         out.append(f"<tr><td>{esc(e.get('role'))}</td><td>{esc(e.get('name'))}</td>"
                    f"<td><b>{esc(decision_word(e.get('decision')))}</b></td>"
-                   f"<td>{_nowrap(esc(when_text(e.get('signed_at'))))}</td><td>{verified}</td></tr>")
+                   f"<td class=\"nowrap\">{esc(when_text(e.get('signed_at')))}</td><td>{verified}</td></tr>")
     for role in s["awaiting"]:
         out.append(f'<tr><td>{esc(role)}</td><td colspan="4"><b class="warn">{esc(_("AWAITING SIGN-OFF"))}</b>'
                    "</td></tr>")
@@ -103,8 +103,8 @@ def summary_page(report: dict, say: Callable = lambda v: v) -> list[str]:
         state = "" if run["complete"] else f' <b class="warn">{esc(_("INCOMPLETE"))}</b>'
         used = f' <span class="muted">{esc(_("(compared)"))}</span>' if run["compared"] else ""
         out.append(f"<tr><td>{esc(label('phase', run['phase']))}{used}</td>"
-                   f"<td>{_nowrap(esc(when_text(run['started'])))}</td>"
-                   f"<td>{_nowrap(esc(duration_text(run.get('duration_s'))))}{state}</td><td>{host}</td>"
+                   f"<td class=\"nowrap\">{esc(when_text(run['started']))}</td>"
+                   f"<td class=\"nowrap\">{esc(duration_text(run.get('duration_s')))}{state}</td><td>{host}</td>"
                    f"<td>{esc(who_ran_text(run['by']))}</td><td>{esc(run.get('results'))}</td></tr>")
     if not s["runs"]:
         out.append('<tr><td colspan="6">' + esc(_("no probe run yet")) + "</td></tr>")
@@ -153,7 +153,7 @@ def event_log(report: dict, say: Callable = lambda v: v) -> list[str]:
                + esc(_("Who")) + "</th><th>" + esc(_("What")) + "</th></tr>")
     for i, e in enumerate(events):
         td = '<td class="alt">' if i % 2 else "<td>"
-        out.append(f"<tr>{td}{esc(e.get('seq'))}</td>{td}{_nowrap(esc(when_text(e.get('at'))))}</td>"
+        out.append(f"<tr>{td}{esc(e.get('seq'))}</td>{td[:-1]} style=\"white-space: nowrap\">{esc(when_text(e.get('at')))}</td>"
                    f"{td}{esc(e.get('by'))}</td>{td}{esc(event_text(e, say))}</td></tr>")
     out.append("</table>")
     return out
