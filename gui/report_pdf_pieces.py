@@ -161,12 +161,12 @@ class _Lane(threading.Thread):
 
 def render_pieces(report: dict, progress=None, cancel: threading.Event | None = None,
                   workers: int | None = None) -> bytes:
-    from migready.checks.report.html import document_title, front_parts, page_footer, words
+    from migready.checks.report.html import document_head, document_title, front_parts, page_footer, words
     from migready.checks.text.i18n import language
 
     from .report_pdf import Piece, RenderCancelled, report_font
 
-    head, front = front_parts(report, variant="qt")
+    head = document_head(report, variant="qt")
     pieces = plan(report)
     title, footer, font = document_title(report), page_footer(report), report_font()
     say = words(report)
@@ -189,6 +189,8 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
     def payload(k: int) -> tuple:
         return {i: report["services"][i] for i in pieces[k]}, k == last
 
+    front: list[str] = []
+
     def make(k: int) -> None:
         htmls, drawings = piece_documents(report, head, pieces[k], front if k == 0 else None, k == last, say)
         local[k] = piece = Piece(htmls, drawings, title, font, cancel)
@@ -203,6 +205,7 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
             lanes = [_Lane(setup, take, payload, record) for _ in range(n - 1)]
             for lane in lanes:
                 lane.start()
+        front = front_parts(report, variant="qt")[1]  # while the workers start: they never need it
         make(0)
         while (k := take()) is not None:
             make(k)

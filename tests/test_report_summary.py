@@ -234,3 +234,16 @@ def test_a_note_keeps_its_lines_and_a_long_one_is_cut_at_spaces_into_paragraphs(
     paragraphs = re.findall(r'<p class="notes">(.*?)</p>', notes_html(words))
     assert len(paragraphs) > 200 and max(map(len, paragraphs)) <= PARAGRAPH
     assert " ".join(paragraphs).split() == words.split()  # nothing lost, no word cut
+
+
+def test_a_role_whose_signature_does_not_count_is_awaited_for_a_verified_one(ws_path):
+    """Page 1 listed "migration lead … unverified" and then "migration lead AWAITING SIGN-OFF",
+    which reads as a contradiction to the board; the second line now says what is awaited."""
+    from migready.checks.report.html_summary import summary_page
+    report = open_report(ws_path)
+    report["signoff"] = dict(report.get("signoff") or {}, awaiting=["migration lead", "store devices"], entries=[
+        {"role": "migration lead", "name": "Li Wei", "decision": "approve", "signed_at": "2030-01-01T01:00:00Z",
+         "status": "untrusted"}])
+    page = "".join(summary_page(report))
+    assert re.search(r"<td>migration lead</td><td[^>]*><b[^>]*>AWAITING A VERIFIED SIGN-OFF</b>", page)
+    assert re.search(r"<td>store devices</td><td[^>]*><b[^>]*>AWAITING SIGN-OFF</b>", page)

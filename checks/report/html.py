@@ -62,11 +62,7 @@ def front_parts(report: dict, variant: str = "browser") -> tuple[str, list[str]]
     digest = _digest(report)
     final = final_verdict(report)
     say = words(report)
-    title = f"{verdict_word(final['verdict'])} · {report['migration']['name']}"
-    head = (f'<!DOCTYPE html>\n<html lang="{HTML_LANG.get(language(), "en")}"><head><meta charset="utf-8">\n'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{esc(_('migready report: {title}').format(title=title))}</title>\n"
-            f"<style>\n{stylesheet(variant)}</style></head>")
+    head = document_head(report, variant)
     top, why = banner(report, final, say)
     sections = ["\n".join([top] + summary_page(report, say))]
     details = [why.replace("<h2>", '<h2 style="page-break-before: always">', 1)]
@@ -74,6 +70,15 @@ def front_parts(report: dict, variant: str = "browser") -> tuple[str, list[str]]
     details += signoff(report, digest, say) + general_items(report, say)
     sections.append("\n".join(details))
     return head, sections
+
+
+def document_head(report: dict, variant: str = "browser") -> str:
+    """<!DOCTYPE>, <html lang> and the <head>: the title and the stylesheet."""
+    title = f"{verdict_word(final_verdict(report)['verdict'])} · {report['migration']['name']}"
+    return (f'<!DOCTYPE html>\n<html lang="{HTML_LANG.get(language(), "en")}"><head><meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{esc(_('migready report: {title}').format(title=title))}</title>\n"
+            f"<style>\n{stylesheet(variant)}</style></head>")
 
 
 def service_part(report: dict, index: int, say=None, variant: str = "browser") -> str:

@@ -79,9 +79,10 @@ def summary_page(report: dict, say: Callable = lambda v: v) -> list[str]:
         out.append(f"<tr><td>{esc(e.get('role'))}</td><td>{esc(e.get('name'))}</td>"
                    f"<td><b>{esc(decision_word(e.get('decision')))}</b></td>"
                    f"<td class=\"nowrap\">{esc(when_text(e.get('signed_at')))}</td><td>{verified}</td></tr>")
-    for role in s["awaiting"]:
-        out.append(f'<tr><td>{esc(role)}</td><td colspan="4"><b class="warn">{esc(_("AWAITING SIGN-OFF"))}</b>'
-                   "</td></tr>")
+    signed = {e.get("role") for e in (report.get("signoff") or {}).get("entries") or ()}
+    for role in s["awaiting"]:  # a role whose signature does not count (yet) is still awaited: say why
+        word = _("AWAITING A VERIFIED SIGN-OFF") if role in signed else _("AWAITING SIGN-OFF")
+        out.append(f'<tr><td>{esc(role)}</td><td colspan="4"><b class="warn">{esc(word)}</b></td></tr>')
     out.append("</table>")
     scope = s["scope"]
     zones = ", ".join(f"{z['name']} ({shown(zone_word(z['kind'])) if z.get('kind') else '?'})"
