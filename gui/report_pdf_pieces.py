@@ -26,6 +26,7 @@ import pickle
 import subprocess
 import sys
 import threading
+import time
 import traceback
 from typing import Callable
 
@@ -69,7 +70,8 @@ def worker_count(requested: int | None) -> int:
         try:
             requested = int(os.environ.get(WORKERS_ENV, ""))
         except ValueError:
-            requested = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+            cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+            requested = cores + 1 if cores > 1 else 1  # one more than the cores: this process also merges
     return max(1, min(requested, 8))
 
 
@@ -241,37 +243,65 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
             if progress:
                 progress(now, total)
 
+        merger = Merger()
+
+        def merge_ready() -> None:  # append, in order, every piece painted so far (while the workers paint)
+            while True:
+                with lock:
+                    data = datas.pop(merger.count, None)
+                if data is None:
+                    return
+                merger.add(data)
+
         for k in sorted(local):
-            datas[k] = local[k].paint(starts[k], total, footer, step, cancel)
-        for thread, lane in zip(painters, lanes):
-            while thread.is_alive():
-                thread.join(0.05)
-                if cancel is not None and cancel.is_set():
-                    raise RenderCancelled()
-            if lane.error:
-                raise RuntimeError(lane.error)
+            data = local.pop(k).paint(starts[k], total, footer, step, cancel)
+            with lock:
+                datas[k] = data
+            merge_ready()
+        while merger.count < len(pieces):
+            if cancel is not None and cancel.is_set():
+                raise RenderCancelled()
+            for lane in lanes:
+                if lane.error:
+                    raise RuntimeError(lane.error)
+            merge_ready()
+            if merger.count < len(pieces):
+                if not any(thread.is_alive() for thread in painters):
+                    merge_ready()
+                    if merger.count < len(pieces):
+                        raise RuntimeError("a PDF worker process ended without its pieces")
+                time.sleep(0.02)
             if progress:
                 progress(min(done_pages[0], total), total)
         outline = [(text, starts[k] - 1 + page) for k in range(len(pieces)) for text, page in laid[k][1]]
-        return merge([datas[k] for k in range(len(pieces))], outline, title)
+        return merger.finish(outline, title)
     finally:
         for lane in lanes:
             lane.stop()
 
 
-def merge(pieces: list[bytes], outline: list[tuple[str, int]], title: str) -> bytes:
-    """The pieces as one PDF, in order, with the outline (0-based page numbers) and the title."""
-    from pypdf import PdfReader, PdfWriter
-    writer = PdfWriter()
-    for data in pieces:
-        writer.append(PdfReader(io.BytesIO(data)), import_outline=False)
-    for text, page in outline:
-        writer.add_outline_item(title=text, page_number=page)
-    writer.add_metadata({"/Title": title, "/Creator": "migready"})
-    writer.page_mode = "/UseOutlines"
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+class Merger:
+    """The pieces as one PDF with pypdf: appended in order as they come (the workers may still be
+    painting the next ones), then the outline (0-based page numbers) and the title."""
+
+    def __init__(self):
+        from pypdf import PdfWriter
+        self.writer = PdfWriter()
+        self.count = 0
+
+    def add(self, data: bytes) -> None:
+        from pypdf import PdfReader
+        self.writer.append(PdfReader(io.BytesIO(data)), import_outline=False)
+        self.count += 1
+
+    def finish(self, outline: list[tuple[str, int]], title: str) -> bytes:
+        for text, page in outline:
+            self.writer.add_outline_item(title=text, page_number=page)
+        self.writer.add_metadata({"/Title": title, "/Creator": "migready"})
+        self.writer.page_mode = "/UseOutlines"
+        out = io.BytesIO()
+        self.writer.write(out)
+        return out.getvalue()
 
 
 def worker() -> None:
