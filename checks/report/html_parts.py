@@ -48,13 +48,16 @@ def notes_html(text) -> str:
     browser shows the note's own line breaks instead of running its lines together."""
     out = []
     for line in clean(text).split("\n"):
-        while len(line) > PARAGRAPH:
-            cut = line.rfind(" ", PARAGRAPH // 2, PARAGRAPH)
-            cut = cut if cut > 0 else PARAGRAPH
-            out.append(line[:cut])
-            line = line[cut:].lstrip(" ")
-        if line.strip():
-            out.append(line)
+        start = 0  # an index, not a shorter copy of the rest per paragraph (that was quadratic too)
+        while len(line) - start > PARAGRAPH:
+            cut = line.rfind(" ", start + PARAGRAPH // 2, start + PARAGRAPH)
+            cut = cut if cut > 0 else start + PARAGRAPH
+            out.append(line[start:cut])
+            start = cut
+            while start < len(line) and line[start] == " ":
+                start += 1
+        if line[start:].strip():
+            out.append(line[start:])
     return "".join(f'<p class="notes">{esc(p)}</p>' for p in out)
 
 
