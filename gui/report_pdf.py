@@ -1,4 +1,4 @@
-"""The PDF report, through Qt: no browser, no extra dependency beyond PySide6.
+"""The PDF report, through Qt: no browser; pypdf merges the pieces.
 
 The HTML report (checks/report/html.py, `variant="qt"`) is laid out by
 QTextDocument and painted page by page on a QPdfWriter (A4), with a footer on
@@ -9,10 +9,12 @@ QT_QPA_PLATFORM says otherwise.  CJK names need a CJK font: the first family
 of `CJK_FAMILIES` that is installed is used (CI installs Debian's
 fonts-noto-cjk); without one Qt falls back to whatever fontconfig offers.
 
-Speed (bench/README.md, 10,000 items in under 10 s): each section (front
-matter, each service) is its own QTextDocument, because layout time grows
-faster than linearly with document size; long tables have no cell borders
-(Qt draws every cell edge, 40% of the time) but shaded alternate rows.
+Speed (bench/README.md "Report rendering"): the report is rendered in
+pieces, in parallel processes (report_pdf_pieces.py); within a piece the
+sections go into QTextDocuments of at most CHUNK characters; long tables
+have no cell borders (Qt draws every cell edge, 40% of the time) but shaded
+alternate rows; a free note is laid out as paragraphs (a paragraph's layout
+grows with the square of its length).
 
 `render_pdf` is a plain function with a progress callback and a cancel event,
 so the CLI calls it directly and the GUI from a worker.
