@@ -163,11 +163,13 @@ class _Lane(threading.Thread):
 
 def render_pieces(report: dict, progress=None, cancel: threading.Event | None = None,
                   workers: int | None = None) -> bytes:
-    from migready.checks.report.html import document_head, document_title, front_parts, page_footer, words
+    from migready.checks.report.html import digest_of, document_head, document_title, front_parts, page_footer, words
     from migready.checks.text.i18n import language
 
     from .report_pdf import Piece, RenderCancelled, report_font
 
+    if not report.get("digest"):  # hashed once here, not once per part that shows it
+        report = dict(report, digest=digest_of(report))
     head = document_head(report, variant="qt")
     pieces = plan(report)
     title, footer, font = document_title(report), page_footer(report), report_font()

@@ -59,7 +59,7 @@ def document_parts(report: dict, variant: str = "browser") -> tuple[str, list[st
 def front_parts(report: dict, variant: str = "browser") -> tuple[str, list[str]]:
     """The <head>, page 1 (what the change board decides on, no ids: html_summary.py) and the
     detail sections before the services (they need the whole report: the root causes, the counts)."""
-    digest = _digest(report)
+    digest = digest_of(report)
     final = final_verdict(report)
     say = words(report)
     head = document_head(report, variant)
@@ -102,12 +102,12 @@ def closing_part(report: dict, say=None) -> str:
     closing.append('<p class="foot">' + _("Generated {at} by migready {version} (states as of {as_of}). "
                                            "Content digest {digest}.").format(
         at=esc(gen.get("at")), version=esc(gen.get("migready")), as_of=esc(gen.get("as_of")),
-        digest=f'<span class="mono">{_digest(report)}</span>') + "</p>")
+        digest=f'<span class="mono">{digest_of(report)}</span>') + "</p>")
     closing += event_log(report, say)
     return "\n".join(closing)
 
 
-def _digest(report: dict) -> str:
+def digest_of(report: dict) -> str:
     """The content digest `build_report` computed and stored (`report["digest"]`); hashed here only
     for a report without one.  Rendering hashed the whole content again, twice for a PDF (issue 27)."""
     return report.get("digest") or content_digest(report)
@@ -126,7 +126,7 @@ def page_footer(report: dict):
     if len(name) > 60:
         name = name[:59] + "…"
     words = dict(verdict=verdict_word(final_verdict(report)["verdict"]), name=name,
-                 digest=_digest(report)[:16])
+                 digest=digest_of(report)[:16])
     template = _("migready report · {verdict} · {name} · digest {digest}… · page {number} of {total}")
     return _Footer(template, words)
 
