@@ -25,6 +25,7 @@ import os
 import pickle
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -104,10 +105,12 @@ class _Lane(threading.Thread):
                  laid: Callable[[int, int, list], None]):
         super().__init__(daemon=True)
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+        self.log = tempfile.TemporaryFile()  # not a pipe: Qt's warnings could fill one and stall the worker
         self.proc = subprocess.Popen([sys.executable, "-m", "migready.gui.report_pdf_pieces"], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+                                     stdout=subprocess.PIPE, stderr=self.log, env=env)
         self.setup, self.take, self.payload, self.laid = setup, take, payload, laid
         self.mine: list[int] = []
+        self.taken: list[int] = []
         self.error: str | None = None
         self.stderr = b""
 
@@ -125,7 +128,9 @@ class _Lane(threading.Thread):
         try:
             self.proc.stdin.write(self.setup)
             self.proc.stdin.flush()
+            self._receive()  # ("ready",): Qt is up; until then this process takes the pieces
             while (k := self.take()) is not None:
+                self.taken.append(k)
                 self._send(("piece", k) + self.payload(k))
                 _tag, k, pages, outline = self._receive()
                 self.mine.append(k)
@@ -146,15 +151,21 @@ class _Lane(threading.Thread):
     def _why(self, exc: Exception) -> str:
         if isinstance(exc, RuntimeError):
             return str(exc)
-        self.stop()
-        self.stderr = self.proc.stderr.read()[-2000:] if self.proc.stderr else b""
+        if self.proc.poll() is None:
+            self.proc.kill()
+        try:
+            self.proc.wait(5)
+            self.log.seek(0)
+            self.stderr = self.log.read()[-2000:]
+        except (OSError, ValueError, subprocess.TimeoutExpired):
+            self.stderr = b""
         return f"the PDF worker process failed ({exc!r}): {self.stderr.decode('utf-8', 'replace')}"
 
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait()
-        for pipe in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+        for pipe in (self.proc.stdin, self.proc.stdout, self.log):
             try:
                 pipe.close()
             except (OSError, ValueError):
@@ -218,8 +229,9 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
                 lane.join(0.05)
                 if cancel is not None and cancel.is_set():
                     raise RenderCancelled()
-            if lane.error:
+            if lane.error and lane.taken:  # a worker that failed before taking a piece cost nothing
                 raise RuntimeError(lane.error)
+        painting = [lane for lane in lanes if lane.mine]
 
         starts, total = {}, 0
         for k in range(len(pieces)):
@@ -234,7 +246,7 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
                 done_pages[0] += laid[k][0]
 
         painters = [threading.Thread(target=lane.paint, args=(starts, total, footer, done), daemon=True)
-                    for lane in lanes]
+                    for lane in painting]
         for thread in painters:
             thread.start()
 
@@ -263,7 +275,7 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
         while merger.count < len(pieces):
             if cancel is not None and cancel.is_set():
                 raise RenderCancelled()
-            for lane in lanes:
+            for lane in painting:
                 if lane.error:
                     raise RuntimeError(lane.error)
             merge_ready()
@@ -320,6 +332,8 @@ def worker() -> None:
         set_language(setup["lang"])
         ensure_app()
         font = report_font()
+        pickle.dump(("ready",), out)
+        out.flush()
         report = dict(setup["common"], services={})
         say = words(report)
         mine = {}

@@ -86,3 +86,16 @@ def test_a_large_report_is_cut_in_pieces_of_whole_services():
                                    for piece in pieces)
     small = {"services": [{"dependencies": [dep] * 2}] * 2, "attention": {}, "general_items": []}
     assert plan(small) == [[0, 1]]  # the demo: one piece, laid out as it always was
+
+
+def test_a_worker_that_cannot_start_leaves_the_work_to_this_process(pdfs, monkeypatch):
+    """A worker process that dies before taking a piece (no interpreter, a broken install) costs
+    nothing: this process renders every piece, and the pages are the same."""
+    from migready.gui import report_pdf_pieces
+    from migready.gui.report_pdf import render_pdf
+    report, _two, one = pdfs
+    monkeypatch.setattr(report_pdf_pieces, "PIECE_WEIGHT", 1)
+    monkeypatch.setattr(report_pdf_pieces.sys, "executable", "/bin/false")
+    alone = one.with_name("alone.pdf")
+    alone.write_bytes(render_pdf(report, workers=2))
+    assert text_of(alone) == text_of(one)
