@@ -174,6 +174,8 @@ class _Lane(threading.Thread):
 
 def render_pieces(report: dict, progress=None, cancel: threading.Event | None = None,
                   workers: int | None = None) -> bytes:
+    """The PDF: pieces laid out here and in `workers` - 1 processes (phase 1), then, the pages
+    counted, painted with their numbers (phase 2) and merged in order as they come."""
     from migready.checks.report.html import digest_of, document_head, document_title, front_parts, page_footer, words
     from migready.checks.text.i18n import language
 
