@@ -21,6 +21,7 @@ display connection a fork would copy).
 from __future__ import annotations
 
 import io
+import logging
 import os
 import pickle
 import subprocess
@@ -231,8 +232,10 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
                 lane.join(0.05)
                 if cancel is not None and cancel.is_set():
                     raise RenderCancelled()
-            if lane.error and lane.taken:  # a worker that failed before taking a piece cost nothing
+            if lane.error and lane.taken:
                 raise RuntimeError(lane.error)
+            if lane.error:  # it failed before taking a piece: it cost nothing but time, say so
+                logging.getLogger(__name__).warning("rendered without one PDF worker: %s", lane.error)
         painting = [lane for lane in lanes if lane.mine]
 
         starts, total = {}, 0
