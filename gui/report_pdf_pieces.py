@@ -220,7 +220,12 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
             setup = pickle.dumps({"lang": language(), "head": head, "title": title,
                                   "common": {key: report.get(key) for key in COMMON}},
                                  protocol=pickle.HIGHEST_PROTOCOL)
-            lanes = [_Lane(setup, take, payload, record) for _ in range(n - 1)]
+            for _ in range(n - 1):
+                try:
+                    lanes.append(_Lane(setup, take, payload, record))
+                except OSError as exc:  # no interpreter to start: this process renders the pieces
+                    logging.getLogger(__name__).warning("rendered without a PDF worker: %s", exc)
+                    break
             for lane in lanes:
                 lane.start()
         front = front_parts(report, variant="qt")[1]  # while the workers start: they never need it

@@ -95,7 +95,8 @@ def test_a_worker_that_cannot_start_leaves_the_work_to_this_process(pdfs, monkey
     from migready.gui.report_pdf import render_pdf
     report, _two, one = pdfs
     monkeypatch.setattr(report_pdf_pieces, "PIECE_WEIGHT", 1)
-    monkeypatch.setattr(report_pdf_pieces.sys, "executable", "/bin/false")
-    alone = one.with_name("alone.pdf")
-    alone.write_bytes(render_pdf(report, workers=2))
-    assert text_of(alone) == text_of(one)
+    for executable in ("/bin/false", str(one.with_name("no-such-python"))):
+        monkeypatch.setattr(report_pdf_pieces.sys, "executable", executable)
+        alone = one.with_name("alone.pdf")
+        alone.write_bytes(render_pdf(report, workers=2))
+        assert text_of(alone) == text_of(one)
