@@ -247,3 +247,23 @@ def test_a_role_whose_signature_does_not_count_is_awaited_for_a_verified_one(ws_
     page = "".join(summary_page(report))
     assert re.search(r"<td>migration lead</td><td[^>]*><b[^>]*>AWAITING A VERIFIED SIGN-OFF</b>", page)
     assert re.search(r"<td>store devices</td><td[^>]*><b[^>]*>AWAITING SIGN-OFF</b>", page)
+
+
+def test_page_one_names_ten_root_causes_and_counts_the_rest(ws_path, monkeypatch):
+    """At 10,000 items a review has thousands of root causes; page 1 listed every one, and the
+    board's "page" was seventeen pages long with the sign-offs at its end.  It names the first
+    ten and counts the rest, which the details list; Markdown says the same."""
+    from migready.checks.report import html_summary, markdown
+    from migready.checks.review.root_causes import RootCause
+    report = open_report(ws_path)
+    many = [RootCause(key=f"k{i}", state="fail", severity="blocker", headline=f"dep-{i}: refused",
+                      items=[f"req:dep-{i}"]) for i in range(25)]
+    for module in (html_summary, markdown):
+        monkeypatch.setattr(module, "causes_of", lambda _report: many)
+    page = "".join(html_summary.summary_page(report))
+    assert "dep-9: refused" in page and "dep-10: refused" not in page
+    assert "…and 15 more root causes, each listed in the details that follow" in page
+    md = render(report, "md").decode()
+    summary = md.split("## Root causes in detail")[0]
+    assert "dep-9: refused" in summary and "dep-10: refused" not in summary and "…and 15 more root causes" in summary
+    assert "dep-24: refused" in md  # the details list every one

@@ -27,6 +27,15 @@ _GRID = '<table class="grid" width="100%" cellspacing="0" cellpadding="3">'
 PDF_MARKER = "\u2063PATH:{key}\u2063"
 
 
+SUMMARY_CAUSES = 10  # root causes named on page 1; a 10,000-item review has thousands (the details list all)
+
+
+def more_causes(n: int) -> str:
+    """The line after the first SUMMARY_CAUSES root causes on page 1: at 10,000 items, every cause there
+    made "page 1" seventeen pages long, the sign-offs on the last of them."""
+    return _("…and {n} more root causes, each listed in the details that follow").format(n=n)
+
+
 def _nowrap(text: str) -> str:
     return f'<span class="nowrap">{text}</span>'
 
@@ -66,7 +75,9 @@ def summary_page(report: dict, say: Callable = lambda v: v) -> list[str]:
     out.append("<h3>" + esc(_("Verdict: {verdict}, {tally}").format(
         verdict=label("verdict", s["verdict"]), tally=tally_text(causes))) + "</h3>")
     lines = [f'<li class="st-{c.state}"><b>[{esc(_(CAUSE_WORDS.get(c.state, c.state)))}]</b> {esc(say(c.headline))}'
-             "</li>" for c in causes]
+             "</li>" for c in causes[:SUMMARY_CAUSES]]
+    if len(causes) > SUMMARY_CAUSES:
+        lines.append("<li>" + esc(more_causes(len(causes) - SUMMARY_CAUSES)) + "</li>")
     if gate:
         lines.append(f'<li class="st-pending"><b>{esc(gate)}</b></li>')
     out.append('<ol class="causes">' + "".join(lines) + "</ol>" if lines else
