@@ -103,7 +103,7 @@ def _summarise(results: list[dict], what: str, ok) -> Judgement:
         first = unsure[0]
         return Judgement("pending", Msg("inconclusive: {target}: {detail}", target=first.get("target") or "",
                                         detail=first.get("detail") or first.get("reason")), results)
-    return Judgement("pass", MsgN("{n} {what} result hold", "{n} {what} results hold", len(results), what=what),
+    return Judgement("pass", MsgN("{n} {what} check passed", "{n} {what} checks passed", len(results), what=what),
                      results)
 
 
