@@ -366,3 +366,20 @@ def test_two_real_loopback_runs_compare_unchanged(tmp_path, demo_path, store_pee
     assert all(c.notes == [] for c in comparison.changes)
     checks = {c.check for c in comparison.changes}
     assert {"host_facts", "reflect", "route", "udp_exchange", "tcp_connect"} <= checks
+
+
+def test_a_status_regression_says_what_the_peer_answered():
+    """A pass → fail with no finding of its own (the scale's udp_exchange in the demo) is said
+    with what the post side saw, in the terminal table and in the window's "What changed":
+    "pass → fail (unexpected_answer)" alone does not tell a lead the scale refused the port."""
+    answered = result("udp_exchange", "fail", reason="unexpected_answer",
+                      detail="answer does not start with the expected bytes: ERR 266 source port 53653 != SDK port 9010")
+    comparison = compare_runs(run("pre", result("udp_exchange")), run("post", answered))
+    [change] = comparison.changes
+    assert change.is_regression and change.notes == []
+    lines = comparison_text(comparison).splitlines()
+    row = next(i for i, line in enumerate(lines) if "udp_exchange" in line)
+    assert lines[row + 1].strip() == answered["detail"]
+    from migready.gui.models.compare import findings
+    assert findings(change) == "pass → fail: " + answered["detail"]
+    assert compare_runs(run("pre", result("udp_exchange")), run("post", result("udp_exchange"))).changes[0].failure is None

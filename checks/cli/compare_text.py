@@ -45,6 +45,8 @@ def comparison_text(comparison: Comparison) -> str:
     for change, row in zip(c.changes, rows):
         lines.append("  ".join(column(v, w) for v, w in zip(row, widths)) + "  " + row[4])
         lines.extend(f"    [{_severity_word(f.severity)}] {shown(f.text)}" for f in change.notes)
+        if change.is_regression and not change.notes and change.failure:
+            lines.append(f"    {shown(change.failure)}")
     counts = c.counts()
     said = _(", ").join(_count_words(k, n) for k, n in counts.items() if n)
     lines.append("")

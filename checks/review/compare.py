@@ -73,6 +73,14 @@ class Change:
         """A regression by status, or any regression-severity finding (also on a `new` pair)."""
         return self.classification == "regression" or any(f.severity == "regression" for f in self.notes)
 
+    @property
+    def failure(self) -> Optional[str]:
+        """What the post side saw when it failed (the peer's answer, the error): what a status
+        regression without a finding is said with, so that "pass → fail" never stands alone."""
+        if self.post is None or self.post.get("status") != "fail":
+            return None
+        return self.post.get("detail") or None
+
     def to_dict(self) -> dict:
         return {"classification": self.classification, "regression": self.is_regression,
                 "dependency": self.dependency, "target": self.target, "check": self.check,

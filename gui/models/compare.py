@@ -49,6 +49,10 @@ def findings(change) -> str:
             translate("CompareModel", "{finding} [{severity}]").format(finding=shown(f.text), severity=word(f.severity))
             for f in change.notes)
     if change.is_regression:
+        if change.failure:  # the peer's answer or the error, not only "pass → fail"
+            return translate("CompareModel", "{pre} → {post}: {failure}").format(
+                pre=word((change.pre or {}).get("status") or "inconclusive"),
+                post=word(change.post.get("status")), failure=shown(change.failure))
         return f"{side(change.pre)} → {side(change.post)}"
     return ""
 

@@ -412,6 +412,10 @@
         <translation>{finding}［{severity}］</translation>
     </message>
     <message>
+        <source>{pre} → {post}: {failure}</source>
+        <translation>{pre} → {post}：{failure}</translation>
+    </message>
+    <message>
         <source>nothing changed</source>
         <translation>没有变化</translation>
     </message>
