@@ -54,10 +54,11 @@ CASES = {
     "no process or time column": [HEADER.rsplit(",", 2)[0]] + [r.rsplit(",", 2)[0] for r in rows(20)],
     "loopback rows": [HEADER] + rows(10) + [r.replace("198.51.100.", "127.0.0.") for r in rows(5)],
     # the chunked path orders clock texts as text: 12:mm:ss comes first in its half-day, dates by number
-    "12 o'clock first in its half-day": [HEADER] + rows(48, stamp=lambda k: f"07/08/2024 {(12, 1, 11, 12)[k % 4]:02d}:"
-                                                                          f"{k % 60:02d}:00 {'AM' if k % 8 < 4 else 'PM'}"),
-    "over the year end": [HEADER] + rows(40, stamp=lambda k: ("12/31/2024 11:59:59 PM", "01/01/2025 12:00:01 AM",
-                                                              "12/31/2024 12:00:00 PM", "01/01/2025 11:00:00 AM")[k % 4]),
+    # (a connection is k mod 42 in rows(): each has 8 times here, k // 42 picks them)
+    "12 o'clock first in its half-day": [HEADER] + rows(336, stamp=lambda k: f"07/08/2024 {(1, 12, 11, 12)[k // 42 % 4]:02d}:"
+                                                                           f"{k % 60:02d}:00 {'AM' if k // 168 else 'PM'}"),
+    "over the year end": [HEADER] + rows(336, stamp=lambda k: ("01/01/2025 12:00:01 AM", "12/31/2024 11:59:59 PM",
+                                                               "01/01/2025 11:00:00 AM", "12/31/2024 12:00:00 PM")[k // 84]),
     "LF lines, quoted values": [HEADER] + rows(30) + ['"123456789012",o-1,192.0.2.10,"40001",198.51.100.1,443,IPv4,TCP,'
                                                       'o-1-2100,"07/08/2024 10:05:00 AM"'] + rows(5),
     "a space elsewhere in the time": [HEADER] + rows(10) + rows(2, stamp=lambda k: "07/08/2024  10:05:00 AM"),
