@@ -25,7 +25,7 @@ import os
 import stat
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import chain, islice
+from itertools import chain, islice, repeat
 from pathlib import Path
 from typing import IO, Callable, Iterator, Optional
 
@@ -139,31 +139,57 @@ CHUNK_ROWS = 2_000  # rows at a time where `Table.chunks` falls back to the csv 
 
 
 class Chunk:
-    """Many rows of a table, read as columns (`column(i)`): what a fast importer folds at a time.
+    """Many rows of a table: what a fast importer folds at a time.
 
-    A run of plain rows (no quote, every row as wide as the header) is split in one go, `,`, `;` or
-    tab and the line ends alike, into one flat list with a line-end marker after each row: a column
-    is then a slice with a step, and no list is made per row.  Anything else comes as the csv
-    module's rows (empty ones left out, short ones read as empty values)."""
+    A run of plain lines (no quote; line ends all LF or all CRLF) is kept as its lines (`lines()`,
+    for an importer that keys rows by their text); `column(i)` splits them all in one go, `,`, `;`
+    or tab and the line ends alike, into one flat list with a line-end marker after each row, when
+    every row is as wide as the header: a column is then a slice with a step, and no list is made
+    per row.  Anything else comes as the csv module's rows (empty ones left out, short ones read as
+    empty values)."""
 
-    __slots__ = ("size", "_flat", "_stride", "_rows", "_columns")
+    __slots__ = ("crlf", "_lines", "_delimiter", "_width", "_flat", "_rows", "_columns")
 
-    def __init__(self, flat: Optional[list[str]] = None, stride: int = 0,
-                 rows: Optional[list[list[str]]] = None) -> None:
-        self._flat, self._stride, self._rows, self._columns = flat, stride, rows, None
-        self.size = len(rows) if rows is not None else (len(flat) - 1) // stride
+    def __init__(self, lines: Optional[list[str]] = None, crlf: bool = False, delimiter: str = ",",
+                 width: int = 0, rows: Optional[list[list[str]]] = None) -> None:
+        self.crlf = crlf  # plain lines end with "\r" (their line end was CRLF)
+        self._lines, self._delimiter, self._width = lines, delimiter, width
+        self._flat: Optional[list[str]] = None
+        self._rows, self._columns = rows, None
+
+    def _split(self) -> None:
+        """The lines as values: flat when every row is as wide as the header, else csv's rows."""
+        self._flat = _split_plain(self._lines, self._width, self._delimiter)
+        if self._flat is None:
+            self._rows = [r for r in csv.reader(self._lines, delimiter=self._delimiter)
+                          if len(r) > 1 or (r and r[0].strip())]
+
+    def lines(self) -> Optional[list[str]]:
+        """Each row's text as written, "\r" left at the end when `crlf`, blank lines included; None
+        when the chunk was read by the csv module (a quote)."""
+        return self._lines
+
+    @property
+    def size(self) -> int:
+        """The rows `column()` gives (blank lines left out)."""
+        if self._flat is None and self._rows is None:
+            self._split()
+        return len(self._lines) if self._flat is not None else len(self._rows)
 
     def column(self, index: int) -> list[str]:
         """The values of column `index` (0-based), one per row; "" for a row without it."""
+        if self._flat is None and self._rows is None:
+            self._split()
         if self._flat is not None:
-            if index < self._stride - 1:
-                return self._flat[index::self._stride]
-            return [""] * self.size
+            if index >= self._width:
+                return [""] * len(self._lines)
+            values = self._flat[index::self._width + 1]
+            return list(map(str.rstrip, values, repeat("\r"))) if self.crlf and index == self._width - 1 else values
         if self._columns is None:
             width = max(map(len, self._rows), default=0)
             padded = [r if len(r) == width else r + [""] * (width - len(r)) for r in self._rows]
             self._columns = list(zip(*padded))
-        return list(self._columns[index]) if index < len(self._columns) else [""] * self.size
+        return list(self._columns[index]) if index < len(self._columns) else [""] * len(self._rows)
 
 
 class Table:
@@ -225,11 +251,11 @@ class Table:
                     # csv's field limit: the csv module reads the rest (and says what it finds)
                     yield from self._csv_chunks(stream, body + carry + stream.readline(), line)
                     return
-                flat = _split_plain(body, width, delimiter)
-                if flat is not None:
-                    line += (len(flat) - 1) // (width + 1)
+                plain = _plain_lines(body)
+                if plain is not None:
+                    line += len(plain[0])
                     self.line = line
-                    yield Chunk(flat, width + 1)
+                    yield Chunk(plain[0], plain[1], delimiter, width)
                 elif body:
                     rows, lines = _csv_rows(body, delimiter, self, line)
                     line += lines
@@ -284,26 +310,37 @@ class Table:
                                    _("not a readable CSV row: {detail}").format(detail=exc))])
 
 
-def _split_plain(body: str, width: int, delimiter: str) -> Optional[list[str]]:
-    """Whole lines of plain rows split in one go: every value, and "\n" after each row; None unless
-    each row has exactly `width` values and nothing the csv module would read otherwise (a quote,
-    a lone carriage return, NUL before Python 3.11, a value over csv's field limit).
+def _plain_lines(body: str) -> Optional[tuple[list[str], bool]]:
+    """(the lines, whether they end with CR) of whole lines with nothing the csv module would read
+    otherwise than a split at line ends and separators: no quote (checked by the caller), no NUL
+    (refused before Python 3.11), every line end LF or every one CRLF (a lone CR ends a row for
+    csv), no line over csv's field limit.  None otherwise.  One split and searches for one
+    character: a `replace` of CRLF cost as much as the split (issue 27)."""
+    if not body or "\0" in body:
+        return None
+    lines = body.split("\n")
+    if lines[-1]:
+        return None  # the last line of the file without its line end: csv reads it
+    lines.pop()
+    crlf = "\r" in body
+    if crlf and (body.count("\r") != len(lines) or not all(map(str.endswith, lines, repeat("\r")))):
+        return None
+    if len(body) > csv.field_size_limit() and max(map(len, lines)) > csv.field_size_limit():
+        return None
+    return lines, crlf
 
-    Each pass over the text costs: the line ends become a value of their own in the one `replace`
-    (CRLF or LF), and the searches are for one character."""
-    if width < 2 or not body or "\0" in body:
+
+def _split_plain(lines: list[str], width: int, delimiter: str) -> Optional[list[str]]:
+    """The values of plain lines in one flat list, "\n" after each row's; None unless every row has
+    exactly `width` values (a short, long or empty row: csv reads them)."""
+    if width < 2:
         return None
-    if not body.endswith("\n"):
-        body += "\n"
-    if len(body) > csv.field_size_limit() and max(map(len, body.split("\n"))) > csv.field_size_limit():
+    flat = f"{delimiter}\n{delimiter}".join(lines).split(delimiter)
+    rows = len(lines)
+    if len(flat) != rows * (width + 1) - 1 or flat[width::width + 1].count("\n") != rows - 1 \
+            or flat.count("\n") != rows - 1:
         return None
-    text = body.replace("\r\n" if "\r\n" in body else "\n", f"{delimiter}\n{delimiter}")
-    if "\r" in text:
-        return None  # a carriage return not before a line feed, or LF and CRLF lines mixed: csv reads them
-    flat = text.split(delimiter)
-    rows, rest = divmod(len(flat) - 1, width + 1)
-    if rest or flat[width::width + 1].count("\n") != rows or flat.count("\n") != rows:
-        return None  # a short, long or empty row: csv reads this block
+    flat.append("\n")
     return flat
 
 

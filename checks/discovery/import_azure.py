@@ -20,8 +20,8 @@ there (75 unnamed clients are 75 peers), else by their server name.
 from __future__ import annotations
 
 from collections import deque
-from itertools import compress
-from operator import or_
+from itertools import compress, repeat
+from operator import itemgetter, or_
 from typing import Callable, Optional
 
 from .. import collector
@@ -105,28 +105,53 @@ class AzureReader:
 
     def _read_fast(self, table: Table) -> None:
         """Fold the rows a chunk at a time, with C-level steps per row (issue 27: within 2x of
-        `csv.reader` alone): rows of other servers dropped by a lookup per distinct name or address,
-        each kept row's connection found by one dict lookup, its slot appended to the connection's
-        list and put into its set a million rows at a time.  Lines are not followed: a problem
-        found at the end makes `observe` read the files again row by row."""
+        `csv.reader` alone).  Plain lines (no quote) whose slot comes first are keyed by the rest
+        of their text: one split at the first separator and one dict lookup per row; the values
+        are read once per distinct text, which also says whether it is a row of the server asked
+        for.  Other chunks are read as columns, rows of other servers dropped by a lookup per
+        distinct name or address.  Each row's slot is appended to its connection's list and put
+        into its set a million rows at a time.  Lines are not followed: a problem found at the end
+        makes `observe` read the files again row by row."""
         shown = table.source.shown
         index: dict[str, int] = {}
         self.stats.files.append(shown)
         edges, canon, slot_texts = self.edges, self.canon, self._slot_texts
-        records: list[list] = []  # by connection number (this table's): the edge
+        records: list[Optional[list]] = []  # by connection number (this table's): the edge, None: another server's
         waiting: list[list] = []  # by connection number: slot texts not in its set yet
         want, want_ip = self.want_name, self.want_ip
+        key_fields = [f for f in FIELDS if f != "time slot"]
 
-        class Numbers(dict):
-            """The row's values (no slot) -> its connection number (the edge made on a miss)."""
-
-            def __missing__(self, key: tuple) -> int:
+        def number_of(key: tuple, mine: bool = True) -> int:
+            edge = None
+            if mine:
                 edge = edges.get(key)
                 if edge is None:
                     edge = edges[key] = [set(), 0, 0, shown]
-                number = self[key] = len(records)
-                records.append(edge)
-                waiting.append([])
+            records.append(edge)
+            waiting.append([])
+            return len(records) - 1
+
+        def is_mine(key: tuple) -> bool:
+            return want is None or key[0].strip().lower() == want or key[4].strip().lower() == want \
+                or bool(want_ip) and want_ip in (normalize_ip(key[1]) or "", normalize_ip(key[5]) or "")
+
+        class ByValues(dict):
+            """A kept row's values (no slot) -> its connection number."""
+
+            def __missing__(self, key: tuple) -> int:
+                number = self[key] = number_of(key)
+                return number
+
+        class ByText(dict):
+            """The text of a plain line after its slot -> its connection number (values read here)."""
+
+            crlf = False
+
+            def __missing__(self, rest: str) -> int:
+                values = (rest[:-1] if self.crlf else rest).split(table.delimiter)
+                values += [""] * (width - len(values))
+                key = tuple(values[index[f] - 1] for f in key_fields)
+                number = self[rest] = number_of(key, is_mine(key))
                 return number
 
         class Mine(dict):
@@ -139,49 +164,72 @@ class AzureReader:
 
             ips = False
 
-        def fold() -> None:
+        def fold() -> int:
+            """The waiting slots into their sets; the number of rows of other servers among them."""
+            others = 0
             for number, slots in enumerate(waiting):
                 if slots:
                     edge = records[number]
-                    edge[0].update(map(canon.__getitem__, slots))
-                    edge[1] += len(slots)
+                    if edge is None:
+                        others += len(slots)
+                    else:
+                        edge[0].update(map(canon.__getitem__, slots))
+                        edge[1] += len(slots)
                     slots.clear()
+            return others
 
-        numbers, append, held = Numbers(), list.append, 0
+        by_values, by_text, append, held = ByValues(), {}, list.append, 0
         by_name, by_ip = Mine(), Mine()
         by_ip.ips = True
-        key_fields = [f for f in FIELDS if f != "time slot"]
-        rows = other = 0
+        rows = other = width = 0
         for chunk in table.chunks(self._on_header(shown, index)):
-            n = chunk.size
-            rows += n
-            slots = chunk.column(index["time slot"])
-            if not slot_texts.issuperset(slots):  # the file's date order is decided on every row's slot
-                for slot in set(slots).difference(slot_texts):
-                    canon.setdefault(slot, slot)  # one string per distinct slot, shared by every edge's set
-                    slot_texts.add(slot)
-            columns = [chunk.column(index[f]) for f in key_fields]
-            if want is not None:
-                keep = list(map(or_, map(by_name.__getitem__, columns[0]), map(by_name.__getitem__, columns[4])))
-                if want_ip:
-                    keep = list(map(or_, map(or_, keep, map(by_ip.__getitem__, columns[1])),
-                                    map(by_ip.__getitem__, columns[5])))
-                kept = sum(keep)
-                other += n - kept
-                if not kept:
-                    continue
-                if kept < n:
-                    columns = [list(compress(column, keep)) for column in columns]
-                    slots = list(compress(slots, keep))
-            deque(map(append, map(waiting.__getitem__, map(numbers.__getitem__, zip(*columns))), slots), maxlen=0)
+            width = index["width"]
+            lines = chunk.lines() if index["time slot"] == 0 else None
+            if lines is not None:
+                parts = list(map(str.partition, lines, repeat(table.delimiter)))
+                if "" in map(itemgetter(1), parts):
+                    lines = None  # a blank line, or one without a separator: read as columns
+            if lines is not None:
+                slots = list(map(itemgetter(0), parts))
+                if chunk.crlf not in by_text:
+                    by_text[chunk.crlf] = ByText()
+                    by_text[chunk.crlf].crlf = chunk.crlf
+                numbers = map(by_text[chunk.crlf].__getitem__, map(itemgetter(2), parts))
+            else:
+                slots = chunk.column(index["time slot"])
+                columns = [chunk.column(index[f]) for f in key_fields]
+                if want is not None:
+                    keep = list(map(or_, map(by_name.__getitem__, columns[0]), map(by_name.__getitem__, columns[4])))
+                    if want_ip:
+                        keep = list(map(or_, map(or_, keep, map(by_ip.__getitem__, columns[1])),
+                                        map(by_ip.__getitem__, columns[5])))
+                    kept = sum(keep)
+                    if kept < len(slots):
+                        other += len(slots) - kept
+                        rows += len(slots) - kept
+                        self._see_slots(slots)
+                        columns = [list(compress(column, keep)) for column in columns]
+                        slots = list(compress(slots, keep))
+                numbers = map(by_values.__getitem__, zip(*columns))
+            self._see_slots(slots)
+            rows += len(slots)
+            deque(map(append, map(waiting.__getitem__, numbers), slots), maxlen=0)
             held += len(slots)
             if held > _HOLD_ROWS:
-                fold()
+                other += fold()
                 held = 0
-        fold()
+        other += fold()
         self.stats.rows += rows
         self.other_rows += other
         self.stats.skip(OTHER_SERVERS, other)
+
+    def _see_slots(self, slots: list[str]) -> None:
+        """Every row's slot decides the file's date order; one string per distinct slot is shared
+        by every edge's set."""
+        if not self._slot_texts.issuperset(slots):
+            for slot in set(slots).difference(self._slot_texts):
+                self.canon.setdefault(slot, slot)
+                self._slot_texts.add(slot)
 
     def _read_exact(self, table: Table) -> None:
         shown = table.source.shown
