@@ -9,6 +9,7 @@ problem; blocks are made tiny here so that every boundary is crossed.
 """
 from __future__ import annotations
 
+import csv
 from unittest import mock
 
 from hypothesis import given, settings, strategies as st
@@ -34,7 +35,12 @@ def read_chunks(text: str, block: int) -> object:
         try:
             out = []
             for chunk in table.chunks(lambda t: None):
-                out += zip(*[chunk.column(i) for i in range(3)])
+                rows = list(zip(*[chunk.column(i) for i in range(3)]))
+                if chunk.lines() is not None:  # the lines as written say the same rows
+                    assert '"' not in "".join(chunk.lines()) and chunk.crlf == chunk.lines()[0].endswith("\r")
+                    assert [tuple((r + [""] * 3)[:3]) for r in csv.reader(chunk.lines(), delimiter=table.delimiter)
+                            if len(r) > 1 or (r and r[0].strip())] == rows
+                out += rows
             return out, table.line
         except InputError as exc:
             return [str(p) for p in exc.problems]
