@@ -10,12 +10,11 @@ problems, must be the same.
 """
 from __future__ import annotations
 
-import dataclasses
 
 import pytest
 
-from migready.checks.discovery import import_aws, import_file, importers
-from migready.checks.store.problems import InputError
+from discovery_both_ways import both_ways as read_both_ways
+from migready.checks.discovery import import_aws
 
 HEADER = ("accountNumber,agentId,sourceIp,sourcePort,destinationIp,destinationPort,ipVersion,"
           "transportProtocol,agentAssignedProcessId,agentProvidedTimeStamp")
@@ -67,17 +66,7 @@ CASES = {
 
 
 def both_ways(path, monkeypatch, server="192.0.2.10"):
-    """(fast-or-fallback result, exact result): an Observation as a dict, or the problems as text."""
-    def run():
-        try:
-            return dataclasses.asdict(import_file(path, "aws", server))
-        except InputError as exc:
-            return [str(p) for p in exc.problems]
-    fast = run()
-    with monkeypatch.context() as m:
-        m.setattr(importers, "AwsReader", lambda: import_aws.AwsReader(exact=True))
-        exact = run()
-    return fast, exact
+    return read_both_ways(path, monkeypatch, "aws", server, "AwsReader", lambda: import_aws.AwsReader(exact=True))
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

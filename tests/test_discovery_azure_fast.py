@@ -9,13 +9,12 @@ or the problems, must be the same.
 """
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
 
-from migready.checks.discovery import import_azure, import_file, importers
-from migready.checks.store.problems import InputError
+from discovery_both_ways import both_ways as read_both_ways
+from migready.checks.discovery import import_azure
 
 DATA = Path(__file__).parent / "data" / "discovery"
 HEADER = ("Time slot,Source server name,Source IP,Source application,Source process,Destination server name,"
@@ -59,17 +58,7 @@ CASES = {
 
 
 def both_ways(path, monkeypatch, server="app-01"):
-    """(fast-or-fallback result, exact result): an Observation as a dict, or the problems as text."""
-    def run():
-        try:
-            return dataclasses.asdict(import_file(path, "azure", server))
-        except InputError as exc:
-            return [str(p) for p in exc.problems]
-    fast = run()
-    with monkeypatch.context() as m:
-        m.setattr(importers, "AzureReader", lambda server: import_azure.AzureReader(server, exact=True))
-        exact = run()
-    return fast, exact
+    return read_both_ways(path, monkeypatch, "azure", server, "AzureReader", lambda server: import_azure.AzureReader(server, exact=True))
 
 
 @pytest.mark.parametrize("server", ["app-01", "192.0.2.1", None])
