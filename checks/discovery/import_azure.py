@@ -123,7 +123,7 @@ class AzureReader:
         shown = table.source.shown
         index: dict[str, int] = {}
         self.stats.files.append(shown)
-        edges, canon, slot_texts = self.edges, self.canon, self._slot_texts
+        edges, canon = self.edges, self.canon
         records: list[Optional[list]] = []  # by connection number (this table's): the edge, None: another server's
         waiting: list[list] = []  # by connection number: slot texts not in its set yet
         want, want_ip = self.want_name, self.want_ip
