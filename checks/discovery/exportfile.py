@@ -337,8 +337,9 @@ def _split_plain(lines: list[str], width: int, delimiter: str) -> Optional[list[
         return None
     flat = f"{delimiter}\n{delimiter}".join(lines).split(delimiter)
     rows = len(lines)
-    if len(flat) != rows * (width + 1) - 1 or flat[width::width + 1].count("\n") != rows - 1 \
-            or flat.count("\n") != rows - 1:
+    # no line holds a line feed, so the markers are the only "\n" values: all at their places
+    # means every row has `width` values
+    if len(flat) != rows * (width + 1) - 1 or flat[width::width + 1].count("\n") != rows - 1:
         return None
     flat.append("\n")
     return flat
