@@ -165,7 +165,7 @@ class Chunk:
                           if len(r) > 1 or (r and r[0].strip())]
 
     def lines(self) -> Optional[list[str]]:
-        """Each row's text as written, "\r" left at the end when `crlf`, blank lines included; None
+        """Each row's text as written, CR left at the end when `crlf`, blank lines included; None
         when the chunk was read by the csv module (a quote)."""
         return self._lines
 
@@ -331,7 +331,7 @@ def _plain_lines(body: str) -> Optional[tuple[list[str], bool]]:
 
 
 def _split_plain(lines: list[str], width: int, delimiter: str) -> Optional[list[str]]:
-    """The values of plain lines in one flat list, "\n" after each row's; None unless every row has
+    """The values of plain lines in one flat list, a line feed after each row's; None unless every row has
     exactly `width` values (a short, long or empty row: csv reads them)."""
     if width < 2:
         return None

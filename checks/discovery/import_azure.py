@@ -63,7 +63,8 @@ class AzureReader:
         self.tables: list[Table] = []  # the tables read, to read again exactly
         self._slot_texts: set[str] = set()  # the fast path's distinct slots, given to `slots` at the end
         # With --server known, rows of other servers are counted and dropped as they are read:
-        # a project-wide export then costs the memory of one server's connections.
+        # a project-wide export then costs the memory of one server's connections (and, on the
+        # fast path, of one text per distinct connection of the others: how a row is known).
         self.want_name = server.strip().lower() if server else None
         self.want_ip = (normalize_ip(server) or "") if server else ""
         self.other_rows = 0
