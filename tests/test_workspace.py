@@ -143,6 +143,7 @@ WRITER = textwrap.dedent("""
         del ws.runs[:-2]  # keep the file a steady ~1.5 MB
         ws.log("writer", "probe-run-started", run=f"run-{gen}")
         ws.save()
+        print("saved", flush=True)
 """)
 
 
@@ -188,6 +189,9 @@ def test_sigkill_during_saves_never_leaves_half_a_workspace(tmp_path):
                 assert writer.stdout.readline().strip() == "writing", writer.stderr.read()
                 time.sleep(rng.uniform(0.0, 0.2))
             else:  # kill anywhere: serialising, writing, renaming, linking the .bak
+                # after one whole save, so that a loaded machine (CI runs this beside other
+                # tests) still moves the generation on, and `last >= 5` below tests the kills
+                assert writer.stdout.readline().strip() == "saved", writer.stderr.read()
                 time.sleep(rng.uniform(0.0, 0.4))
             assert writer.poll() is None, f"writer died on its own: {writer.stderr.read()}"
             writer.send_signal(signal.SIGKILL)
