@@ -54,6 +54,8 @@ CASES = {
     "the Learn article's header (no Source IP)": [HEADER.replace("Time slot", "Timeslot").replace("Source IP,", "")]
                                                  + [",".join(r.split(",")[:2] + r.split(",")[3:]) for r in rows()],
     "semicolons (re-saved under a comma locale)": [HEADER.replace(",", ";")] + [r.replace(",", ";") for r in rows()],
+    "the slot last (read as columns)": [",".join(HEADER.split(",")[1:] + ["Time slot"])]
+                                       + [",".join(r.split(",")[1:] + r.split(",")[:1]) for r in rows()],
 }
 
 
