@@ -201,16 +201,23 @@ class AwsReader:
                 present = [index[f] for f in key_fields if index[f] < width]
                 if index["time"] >= width:
                     raise _NotFast()  # no time column: every time is empty, which the exact path reads
-            times = chunk.column(index["time"])
+            times = chunk.column(index["time"], keep_cr=True)  # AM/PM looked up with its CR, if any
             spaces = set(map(str.count, times, repeat(" ")))
             parts = spaces.pop() + 1 if len(spaces) == 1 else 0
             if parts not in (2, 3) or parts != (self._parts or parts):
                 raise _NotFast()  # not every time is `date clock` or `date clock AM`: the exact path reads them
             self._parts = parts
+            if parts == 2:
+                times = chunk.column(index["time"])
             words = " ".join(times).split(" ")
-            group_columns = [words[0::parts]] if parts == 2 else [words[0::parts], words[2::parts]]
-            if parts == 3 and not set(group_columns[1]) <= _AMPM:
-                raise _NotFast()
+            if parts == 3:
+                try:
+                    group_columns = [words[0::3], list(map((_AMPM_CR if chunk.crlf else _AMPM).__getitem__,
+                                                           words[2::3]))]
+                except KeyError:
+                    raise _NotFast() from None
+            else:
+                group_columns = [words[0::2]]
             clocks = words[1::parts]
             if not known_clocks.issuperset(clocks):  # each distinct clock text checked once
                 new = set(clocks).difference(known_clocks)
@@ -437,7 +444,8 @@ class _NotFast(Exception):
 _PURE_DATE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}")
 
 
-_AMPM = {"AM", "PM"}
+_AMPM = {"AM": "AM", "PM": "PM"}  # as the agent writes them
+_AMPM_CR = {**_AMPM, "AM\r": "AM", "PM\r": "PM"}  # ... the last value of a CRLF line
 _HOLD_ROWS = 1 << 17  # clock texts held in lists before they go into sets (about 10 MB; more measured no faster)
 _CLOCK_12 = re.compile(r"(?:(?:0[1-9]|1[0-2]):[0-5]\d:[0-5]\d\n)*")  # as the agent writes it: 01:05:00 (PM)
 _CLOCK_24 = re.compile(r"(?:(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\n)*")  # as Athena writes it: 13:05:00
