@@ -16,14 +16,13 @@ from migready.checks.review.checklist import STATES
 from migready.checks.text.i18n import shown
 from migready.checks.text.labels import label
 
-from migready.checks.review.root_causes import blocker_tally
-
 from . import style
 from .models.checklist import ChecklistModel, evidence
 from .models.events import EventsModel
 from .models.table import ROW_ROLE
 from .page import Browser, Page, facet_combo, heading, table_view, tree_view, with_details
 from .path_view import PathView
+from .tallies import PhaseTally, of_review
 
 
 EXPAND_LIMIT = 400
@@ -96,18 +95,18 @@ class ChecklistPage(Page):
     def refresh(self) -> None:
         selected = self.selected_item()
         review = self.session.review
-        self.model.set_checklist(review.checklist if review else None)
+        tally = of_review(review)  # counted by the review's worker (gui/tallies.py)
+        self.model.set_checklist(review.checklist if review else None, tally)
         self._expand()
         self._refresh_log()
         if review is None:
             self.summary.setText(self.tr("No checklist yet: open an inventory."))
             self._enable(None)
             return
-        counts = review.checklist.counts()
-        tally = blocker_tally(review.checklist.items)  # the rail and the report count the same way
+        counts, blockers = tally.counts, tally.blockers  # blocker_tally: the rail and the report count so too
         words = {"failed": self.tr("{n} failed"), "pending": self.tr("{n} pending"), "waived": self.tr("{n} waived")}
-        said = self.tr(", ").join(words[k].format(n=tally[k]) for k in ("failed", "pending", "waived") if tally[k]) \
-            or self.tr("all pass")
+        said = self.tr(", ").join(words[k].format(n=blockers[k]) for k in ("failed", "pending", "waived")
+                                  if blockers[k]) or self.tr("all pass")
         self.summary.setText(self.tr("<b>{items}</b>: {counts}. <b>Blockers: {blockers}</b>. Select an item to mark "
                                      "or waive it.").format(
             items=style.counted(len(review.checklist.items), self.tr("{n} item"), self.tr("{n} items")),
@@ -118,12 +117,22 @@ class ChecklistPage(Page):
             self._enable(None)
 
     def _expand(self, *_args) -> None:
-        """Open every phase that shows few enough items to lay out at once (thousands would stall the UI)."""
+        """Open every phase that has few enough items to read through (a phase of thousands stays closed,
+        and opened it fetches its items as they are scrolled to).  Unfiltered, the phase's size is the
+        review's count: asking the proxy would make Qt map every item of the phase."""
+        filtering = bool(self.search.text().strip()) or bool(self.state_filter.currentData()) or \
+            bool(self.blocker_filter.currentData())
         for row in range(self.proxy.rowCount()):
             index = self.proxy.index(row, 0)
-            self.tree.setExpanded(index, self.proxy.rowCount(index) <= EXPAND_LIMIT)
+            size = self.proxy.rowCount(index) if filtering else len(self.proxy.data(index, ROW_ROLE).items)
+            if (size <= EXPAND_LIMIT) != self.tree.isExpanded(index):  # Qt lays the tree out for each change
+                self.tree.setExpanded(index, size <= EXPAND_LIMIT)
 
-    def _span_phases(self, *_args) -> None:
+    def _span_phases(self, parent=None, *_args) -> None:
+        """One line per phase.  Items fetched into a phase (rowsInserted under it) change no phase row:
+        each span makes Qt lay the tree out again, ~1 ms apiece."""
+        if parent is not None and hasattr(parent, "isValid") and parent.isValid():
+            return
         for row in range(self.proxy.rowCount()):
             self.tree.setFirstColumnSpanned(row, self.tree.rootIndex(), True)
 
@@ -135,6 +144,7 @@ class ChecklistPage(Page):
         found = self.model.find(item_id)
         if found is None:
             return False
+        self.model.fetch_to(*found)  # an item far down a big phase is fetched before it is shown
         group = self.model.index(found[0], 0)
         index = self.proxy.map_from_model(self.model.index(found[1], 0, group))
         if not index.isValid():
@@ -146,7 +156,7 @@ class ChecklistPage(Page):
     def selected_item(self):
         index = self.tree.currentIndex()
         obj = self.proxy.data(index, ROW_ROLE) if index.isValid() else None
-        return obj if obj is not None and not isinstance(obj, tuple) else None
+        return obj if obj is not None and not isinstance(obj, PhaseTally) else None
 
     def _enable(self, item) -> None:
         for state, button in self.buttons.items():

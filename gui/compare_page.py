@@ -105,7 +105,7 @@ class ComparePage(Page):
         headline = self.tr("<b>{verdict}</b> ({counts})").format(verdict=verdict, counts=counts)
         self.summary.setText(f"{runs}<br>{headline}{warn}{why}")
         # where there is room (1920 px), the short columns show their whole text; "What changed" takes the rest
-        fit_to_text(self.table, {2: 300, 5: 240, 6: 240})
+        fit_to_text(self.table, {2: 300, 5: 240, 6: 240}, stretch=1)
         if comparison.changes:
             self.table.selectRow(0)
 

@@ -32,12 +32,12 @@ from .discovery_worker import DiscoveryRun, server_candidates
 from .models.discovery import KINDS, DiscoveryModel, details_html, rows_of
 from .models.table import ROW_ROLE
 from .models.words import badge, plural, word
-from .page import Browser, Page, StateLine, facet_combo, heading, reset_combo, table_view
+from .page import Browser, FilledWhenShown, Page, StateLine, facet_combo, heading, reset_combo, table_view
 
 EXPORT_FILTER = QT_TRANSLATE_NOOP("DiscoveryPage", "Connection exports (*.csv *.txt *.tsv *.log *.zip);;All files (*)")
 
 
-class DiscoveryPage(Page):
+class DiscoveryPage(FilledWhenShown, Page):
     key, title = "discovery", "Discovery"
 
     def __init__(self, session, interaction, parent=None):
@@ -133,7 +133,7 @@ class DiscoveryPage(Page):
         self.add_button.clicked.connect(lambda: self.ask_add())
         self.history.activated.connect(lambda index: self.show_record(self.history.itemData(index)))
         self.table.selectionModel().currentRowChanged.connect(self._show)
-        session.inventory_changed.connect(self.refresh_inventory)
+        session.inventory_changed.connect(self._inventory_changed)
         session.workspace_changed.connect(self.show_latest)
         session.busy_changed.connect(self._enable)
         self.refresh_inventory()
@@ -141,7 +141,11 @@ class DiscoveryPage(Page):
 
     # -- inventory, hosts, recorded discoveries ---------------------------------------------------
 
+    def fill_from_inventory(self) -> None:  # FilledWhenShown: a service list entry per service
+        self.refresh_inventory()
+
     def refresh_inventory(self) -> None:
+        self._stale = False
         inventory = self.session.inventory
         typed = self.host.currentText()
         self.host.clear()

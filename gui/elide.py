@@ -23,10 +23,24 @@ def elide_middle(view: QTableView, *columns: int) -> None:
         view.setItemDelegateForColumn(column, delegate)
 
 
-def fit_to_text(view: QTableView, columns: dict[int, int]) -> None:
+SENTENCE_CAP = 640  # the widest a finding's sentence is given before the short columns widen
+
+
+def fit_to_text(view: QTableView, columns: dict[int, int], stretch: int | None = None) -> None:
     """Widen each column to its text, up to its cap ({column: cap}); never narrower than it is.
-    The stretching column then takes what is left (page._Stretch)."""
+    The stretching column then takes what is left (page._Stretch).  With `stretch` (that column),
+    only the room its own text leaves is given away: at 1024 px the finding's sentence keeps its
+    width and the dependency stays elided in the middle, at 1920 px both are whole."""
+    room = None
+    if stretch is not None:
+        header = view.horizontalHeader()
+        others = sum(header.sectionSize(i) for i in range(header.count())
+                     if i != stretch and not header.isSectionHidden(i))
+        room = view.viewport().width() - others - min(view.sizeHintForColumn(stretch) + 12, SENTENCE_CAP)
     for column, cap in columns.items():
-        wanted = view.sizeHintForColumn(column) + 12
-        if wanted > view.columnWidth(column):
-            view.setColumnWidth(column, min(wanted, cap))
+        extra = min(view.sizeHintForColumn(column) + 12, cap) - view.columnWidth(column)
+        if room is not None:
+            extra = min(extra, room)
+            room -= max(extra, 0)
+        if extra > 0:
+            view.setColumnWidth(column, view.columnWidth(column) + extra)

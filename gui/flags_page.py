@@ -43,7 +43,7 @@ class FlagsPage(Page):
     def refresh(self) -> None:
         flags = self.session.flags if self.session.inventory is not None else []
         self.model.set_rows(flags)
-        counts = {s: sum(1 for f in flags if f.severity == s) for s in SEVERITIES}
+        counts = self.session.tally().severities  # counted by the loading worker (gui/tallies.py)
         if self.session.inventory is None:
             self.summary.setText(self.tr("No inventory loaded."))
         else:

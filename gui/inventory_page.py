@@ -135,14 +135,13 @@ class InventoryPage(OpensDroppedFiles, Page):
         self.stack.setCurrentIndex(0)
         self._filters_visible(True)
         inventory = session.inventory
-        self.model.set_inventory(inventory, session.flags)
+        tally = session.tally()  # counted by the worker that loaded it (gui/tallies.py)
+        self.model.set_inventory(inventory, session.flags, tally)
         if inventory is None:
             return
-        deps = list(inventory.dependencies())
-        device_types = sorted({d.device_type or "(none)" for d in deps})
         reset_combo(self.device, self.tr("all device types"),
-                    [(self.tr("(none)") if v == "(none)" else word(v), v) for v in device_types])
-        reset_combo(self.protocol, self.tr("all protocols"), [(v, v) for v in sorted({d.protocol for d in deps})])
+                    [(self.tr("(none)") if v == "(none)" else word(v), v) for v in tally.device_types])
+        reset_combo(self.protocol, self.tr("all protocols"), [(v, v) for v in tally.protocols])
         m = inventory.migration
 
         def nat(site) -> str:
@@ -151,7 +150,7 @@ class InventoryPage(OpensDroppedFiles, Page):
 
         counts = self.tr("{services}, {dependencies}, {flags}").format(
             services=plural(len(inventory.services), self.tr("{n} service"), self.tr("{n} services")),
-            dependencies=plural(len(deps), self.tr("{n} dependency"), self.tr("{n} dependencies")),
+            dependencies=plural(tally.dependencies, self.tr("{n} dependency"), self.tr("{n} dependencies")),
             flags=plural(len(session.flags), self.tr("{n} flag"), self.tr("{n} flags")))
         self.summary.setText(
             f"<b>{m.name}</b><br>{nat(m.source)} → {nat(m.target)}"

@@ -22,6 +22,8 @@ from migready.checks.store.safeio import read_regular
 from migready.checks.review.verdict import Review, review
 from migready.checks.store.workspace import Workspace
 
+from .tallies import InventoryTally, checklist_tally, inventory_tally
+
 WORKSPACE_SUFFIXES = (".json",)
 
 
@@ -33,6 +35,7 @@ class Loaded:
     problems: list[Problem] = field(default_factory=list)
     text: str = ""  # the file's text when it has problems (to show the offending line)
     workspace: Optional[Workspace] = None
+    tally: Optional[InventoryTally] = None  # counted here, read by the pages (gui/tallies.py)
 
 
 def is_workspace_path(path: str | Path) -> bool:
@@ -50,7 +53,8 @@ def load_inventory_job(path: str | Path) -> Loaded:
             text = ""
         return Loaded(path, problems=list(exc.problems), text=text)
     with no_collection():  # checks/collector.py
-        return Loaded(path, inventory, evaluate(inventory))
+        flags = evaluate(inventory)
+        return Loaded(path, inventory, flags, tally=inventory_tally(inventory, flags))
 
 
 def open_workspace_job(path: str | Path) -> Loaded:
@@ -73,9 +77,11 @@ def save_job(workspace: Workspace) -> str:
 
 
 def review_job(inventory, workspace: Workspace) -> Review:
-    """The review, with its root causes grouped in the worker too (the banner shows them)."""
+    """The review, with its root causes grouped and its checklist counted in the worker too (the banner
+    and the pages show them: gui/tallies.py)."""
     from migready.checks.review.root_causes import from_review
     with no_collection():  # checks/collector.py
         result = review(inventory, workspace)
         result.causes = from_review(inventory, result)
+        result.tally = checklist_tally(result.checklist)
     return result

@@ -260,7 +260,7 @@ class MainWindow(OpensDroppedFiles, QMainWindow):
         s = self.session
         signed = len(s.workspace.signoffs if s.workspace is not None else [])
         states = step_states(s.inventory, s.problems, s.flags, s.review,
-                             s.probe.phase if s.probe is not None else "", signed, self._awaiting())
+                             s.probe.phase if s.probe is not None else "", signed, self._awaiting(), s.tally())
         for row, (key, _title) in enumerate(STEPS):
             item = self.rail.item(row)
             state = states[key]

@@ -55,6 +55,23 @@ class Page(QWidget):
                 widget.restoreState(state)
 
 
+class FilledWhenShown:
+    """For a page whose contents follow the inventory but cost something to fill (a combo entry per
+    service or dependency): filled when it is shown, so that opening a big inventory never waits for
+    a page nobody is looking at.  The page's `fill_from_inventory` fills it and clears `_stale`."""
+
+    _stale = True
+
+    def _inventory_changed(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            self.fill_from_inventory()
+
+    def activate(self) -> None:
+        if self._stale:
+            self.fill_from_inventory()
+
+
 class StateLine(QLabel):
     """The line saying how a page's work stands: a state word (not colour alone) and the text, tinted
     by state, and tinted again when the palette changes (light/dark)."""

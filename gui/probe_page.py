@@ -2,7 +2,10 @@
 
 Pick a host (the inventory's staging hosts for the phase, `local://`, or
 type any ``ssh://user@host:port``), run: the plan runs in a worker, results
-fill the table as they arrive, Cancel stops it and keeps them.  Connection
+fill the table as they arrive, Cancel stops it and keeps them.  "Every staging
+host of the phase" first looks the hosts up in a worker (an Ansible inventory
+through ansible-inventory, pods through kubectl: seconds each), saying which
+source it is asking, then shows the plan over them.  Connection
 problems (unknown or changed host key, authentication, unreachable host)
 are shown in the core's words, never as a traceback.
 """
@@ -10,7 +13,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QTabWidget, QVBoxLayout
 
 from migready.checks.review.compare import latest_runs
@@ -19,11 +22,11 @@ from migready.checks.probing.plan_view import view_plan
 from migready.checks.probing.plans import build_plan, staging_hosts
 
 from . import style
-from .elide import elide_middle
+from .elide import elide_middle, fit_to_text
 from .host_matrix import HostMatrix
 from .models.results import ResultsModel
 from .page import Browser, Page, StateLine, facet_combo, heading, table_view
-from .probe_worker import EVERY_HOST, ProbeRun
+from .probe_worker import EVERY_HOST, HostsLookup, ProbeRun
 
 PHASES = {  # marked for extraction, translated where shown (ProbePage.tr)
     "pre": (QT_TRANSLATE_NOOP("ProbePage", "Pre-migration probes"),
@@ -36,11 +39,14 @@ PHASES = {  # marked for extraction, translated where shown (ProbePage.tr)
 
 
 class ProbePage(Page):
+    started = Signal(object)  # a ProbeRun began (after its plan was accepted)
+
     def __init__(self, session, interaction, phase: str = "pre", parent=None):
         self.key, (self.title, self.side, self.why) = phase, PHASES[phase]
         super().__init__(session, interaction, parent)
         self.phase = phase
         self.current: ProbeRun | None = None
+        self.lookup: HostsLookup | None = None  # the staging hosts being looked up (Ansible, kubectl)
         self.intro = heading()
         self.host = QComboBox()
         self.host.setEditable(True)
@@ -61,7 +67,8 @@ class ProbePage(Page):
                                          [(style.label(s), s) for s in ("fail", "inconclusive", "pass")])
         browser = Browser(self, ResultsModel(parent=self), self.tr("Search results…"), {"status": self.status_filter})
         self.model, self.proxy, self.search = browser.model, browser.proxy, browser.search
-        self.table = table_view(self.proxy, {0: 110, 1: 280, 2: 105, 3: 130, 4: 60})
+        # the Result (the finding's sentence) takes the room; the dependency is elided in the middle at 1024 px
+        self.table = table_view(self.proxy, {0: 105, 1: 140, 2: 95, 3: 110, 4: 45}, stretch=5)
         self.table.setObjectName(f"{phase}-results")
         elide_middle(self.table, 1, 5)  # the dependency and the result keep both ends, tooltip has the whole
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # failed rows first, then inconclusive, then passes
@@ -99,6 +106,8 @@ class ProbePage(Page):
     # -- hosts and the last run ------------------------------------------------------------
 
     def refresh_hosts(self) -> None:
+        if self.lookup is not None and self.lookup.running:  # its answer was for the inventory that went
+            self.cancel()
         inventory = self.session.inventory
         typed = self.host.currentText()
         self.host.clear()
@@ -127,6 +136,7 @@ class ProbePage(Page):
         pre, post = latest_runs(workspace.runs) if workspace is not None else (None, None)
         run = pre if self.phase == "pre" else post
         self.model.set_rows(run["results"] if run else [])
+        self._fit()
         self.matrix.set_view(run if run and run.get("hosts") else None)
         if run is None:
             self.progress.setMaximum(1)
@@ -136,6 +146,10 @@ class ProbePage(Page):
         self.progress.setMaximum(max(run.get("planned") or len(run["results"]), 1))
         self.progress.setValue(len(run["results"]))
         self._say_run(run)
+
+    def _fit(self) -> None:
+        """Where there is room (1920 px), the dependency and the target show whole; the Result keeps its own."""
+        fit_to_text(self.table, {1: 300, 3: 170}, stretch=5)
 
     def _say_run(self, run: dict) -> None:
         counts = {s: sum(1 for r in run["results"] if r.get("status") == s) for s in ("pass", "fail", "inconclusive")}
@@ -165,9 +179,10 @@ class ProbePage(Page):
 
     def _enable(self) -> None:
         running = self.current is not None and self.current.running
-        self.run_button.setEnabled(self.can_run() and not running)
-        self.cancel_button.setEnabled(running)
-        self.host.setEnabled(not running)
+        looking = self.lookup is not None and self.lookup.running
+        self.run_button.setEnabled(self.can_run() and not running and not looking)
+        self.cancel_button.setEnabled(running or looking)
+        self.host.setEnabled(not running and not looking)
 
     def _picked(self) -> str:
         """The host field: a host spec, or EVERY_HOST when the fan-out entry is chosen."""
@@ -182,25 +197,58 @@ class ProbePage(Page):
         host = (host or self._picked()).strip()
         if not self.can_run() or not host:
             return self.start(host)  # says why it cannot
-        if host == EVERY_HOST:
-            from migready.checks.probing.hostsources import HostSourceError, phase_hosts
-            from migready.checks.probing.plan_view import FleetPlanView
-            try:
-                hosts = phase_hosts(self.session.inventory, self.phase)
-            except HostSourceError as exc:
-                self._tell("fail", self.tr("Could not run: {why}").format(why=str(exc)))
-                return None
-            view = FleetPlanView(self.phase, [(h.label, h.pool, view_plan(
-                self.session.inventory, build_plan(self.session.inventory, h.spec, self.phase))) for h in hosts])
-        else:
-            view = view_plan(self.session.inventory, build_plan(self.session.inventory, host, self.phase))
+        if host == EVERY_HOST:  # its Ansible / kubectl sources are asked in a worker; the plan comes after
+            self.look_up_hosts()
+            return None
+        view = view_plan(self.session.inventory, build_plan(self.session.inventory, host, self.phase))
         if not self.interaction.probe_plan(view):
             self._tell("todo", self.tr("Not run: nothing was sent."))
             return None
         return self.start(host)
 
-    def start(self, host: str | None = None) -> ProbeRun | None:
-        """Start a run on `host` (default: the host field); never starts by itself."""
+    def look_up_hosts(self) -> HostsLookup:
+        """Every staging host of the phase: look them up (Ansible, kubectl) in a worker, with progress;
+        then show the plan over them and run on exactly those hosts when it is accepted."""
+        if self.lookup is not None:
+            self.lookup.cancel()
+        lookup = self.lookup = HostsLookup(self.session, self.phase, self)
+        lookup.progress.connect(self._looking_up)
+        lookup.done.connect(self._looked_up)
+        lookup.failed.connect(self._lookup_failed)
+        self.progress.setMaximum(0)  # busy: how long ansible-inventory or kubectl take is theirs
+        self._tell("running", self.tr("Looking up the staging hosts of the phase…"))
+        lookup.start()
+        self._enable()
+        return lookup
+
+    def _looking_up(self, number: int, total: int, what: str) -> None:
+        if self.lookup is not None and self.lookup.running:
+            self._tell("running", self.tr("Looking up the staging hosts: {what} ({number} of {total})…").format(
+                what=what, number=number, total=total))
+
+    def _looked_up(self, plan) -> None:
+        self.lookup = None
+        self.progress.setMaximum(1)
+        self.progress.setValue(0)
+        self._enable()
+        if not plan.hosts:
+            self._tell("fail", self.tr("Could not run: the phase has no staging host."))
+            return
+        if not self.interaction.probe_plan(plan.view):
+            self._tell("todo", self.tr("Not run: nothing was sent."))
+            return
+        self.start(EVERY_HOST, hosts=plan.hosts)
+
+    def _lookup_failed(self, why: str) -> None:
+        self.lookup = None
+        self.progress.setMaximum(1)
+        self.progress.setValue(0)
+        self._tell("fail", self.tr("Could not look up the staging hosts: {why}").format(why=why))
+        self._enable()
+
+    def start(self, host: str | None = None, hosts: list | None = None) -> ProbeRun | None:
+        """Start a run on `host` (default: the host field); never starts by itself.  `hosts`: for
+        EVERY_HOST, the hosts a lookup found (the plan shown was theirs)."""
         host = (host or self._picked()).strip()
         if not self.can_run():
             self._tell("fail", self.tr("Another probe run is going on.") if self.session.probe else
@@ -217,7 +265,7 @@ class ProbePage(Page):
         self.progress.setMaximum(0)  # busy until the first result says how many
         self._tell("running", self.tr("Connecting to {host}…").format(
             host=self.tr("every staging host") if host == EVERY_HOST else host))
-        run = ProbeRun(self.session, self.interaction, self.phase, host, parent=self)
+        run = ProbeRun(self.session, self.interaction, self.phase, host, parent=self, hosts=hosts)
         run.results.connect(self._arrived)
         run.progress.connect(self._progress)
         run.finished.connect(self._finished)
@@ -225,9 +273,18 @@ class ProbePage(Page):
         self.current = run
         run.start()
         self._enable()
+        self.started.emit(run)
         return run
 
     def cancel(self) -> None:
+        if self.lookup is not None and self.lookup.running:
+            self.lookup.cancel()
+            self.lookup = None
+            self.progress.setMaximum(1)
+            self.progress.setValue(0)
+            self._tell("todo", self.tr("Not run: the lookup of the staging hosts was cancelled; nothing was sent."))
+            self._enable()
+            return
         if self.current is not None and self.current.running:
             self.current.cancel()
             self._tell("pending", self.tr("Cancelling: the results that arrived are kept…"))
@@ -246,6 +303,7 @@ class ProbePage(Page):
         self.progress.setMaximum(max(run.get("planned") or 1, 1))
         self.progress.setValue(len(run["results"]))
         self.model.set_rows(run["results"])
+        self._fit()
         self.matrix.set_view(run if run.get("hosts") else None)
         if run.get("hosts"):
             self.views.setCurrentWidget(self.matrix)

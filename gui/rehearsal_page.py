@@ -23,7 +23,7 @@ from migready.checks.text.labels import VOCABULARY, label
 
 from .background_job import WorkspaceRun
 from .i18n import said
-from .page import Page, StateLine, heading
+from .page import FilledWhenShown, Page, StateLine, heading
 
 FAULTS = ("blackhole", "reject", "delay")  # the core's words (the combo's data); shown as FAULT_NAMES
 FAULT_NAMES = {"blackhole": QT_TRANSLATE_NOOP("RehearsalPage", "blackhole"),
@@ -91,7 +91,7 @@ class RehearsalRun(WorkspaceRun):
 
 
 
-class RehearsalPage(Page):
+class RehearsalPage(FilledWhenShown, Page):
     key, title = "rehearsal", "Rehearsal"
 
     def __init__(self, session, interaction, parent=None):
@@ -167,15 +167,8 @@ class RehearsalPage(Page):
 
     # -- choices and the dry run ----------------------------------------------------------------
 
-    def _inventory_changed(self) -> None:
-        """Filled when shown: opening a big inventory must not wait for a page nobody is looking at."""
-        self._stale = True
-        if self.isVisible():
-            self.refresh()
-
-    def activate(self) -> None:
-        if getattr(self, "_stale", True):
-            self.refresh()
+    def fill_from_inventory(self) -> None:  # FilledWhenShown
+        self.refresh()
 
     def refresh(self) -> None:
         self._stale = False
@@ -189,11 +182,18 @@ class RehearsalPage(Page):
             if kept in values:
                 combo.setCurrentText(kept)
             combo.blockSignals(False)
+        self.state.told = None
         self.show_rules()
-        # idle is not a state to badge ("– TODO —" read as a placeholder): the plain sentence
+
+    def _say_idle(self) -> None:
+        """Idle is not a state to badge ("– TODO —" read as a placeholder): the plain sentence, true of what
+        the dry run shows (a refusal has no rules above to install)."""
         self.state.told = None
         self.state.setStyleSheet("QLabel { padding: 4px; }")
-        self.state.setText(escape(self.tr("Nothing applied yet: the rules above are what Rehearse… would install.")))
+        self.state.setText(escape(self.tr("Nothing applied yet: the rules above are what Rehearse… would install.")
+                                  if self.request is not None else
+                                  self.tr("Nothing can be applied: the dry run above says why.")))
+        self.log.setVisible(bool(self.log.toPlainText()))  # the run's log, once there is one
 
     @staticmethod
     def _dependencies(inventory) -> list[str]:
@@ -223,6 +223,8 @@ class RehearsalPage(Page):
                 self.rules.setPlainText("\n".join(shown(describe_rules(self.request))))
             except RehearsalRefused as exc:
                 self.rules.setPlainText(self.tr("Refused: {why}").format(why=said(exc)))
+        if self.state.told is None:  # idle (a run's outcome stays until the next run)
+            self._say_idle()
         self._enable()
 
     # -- running --------------------------------------------------------------------------------
@@ -252,6 +254,7 @@ class RehearsalPage(Page):
             self.state.tell("todo", self.tr("Not applied: nothing was sent."))
             return None
         self.log.clear()
+        self.log.setVisible(True)
         self.state.tell("running", self.tr("Rehearsing {dependency} on {host}…").format(
             dependency=request.dependency.ref, host=request.host))
         run = RehearsalRun(self.session, self.interaction, request, parent=self)

@@ -23,6 +23,7 @@ from migready.checks.store.workspace import Workspace
 from . import jobs
 from .i18n import said
 from .style import counted, word
+from .tallies import InventoryTally, inventory_tally
 from .workers import Runner
 
 
@@ -52,6 +53,7 @@ class Session(QObject):
         self.inventory = None
         self.inventory_path = ""
         self.flags: list = []
+        self._tally: tuple = (None, None, None)  # (inventory, flags, their InventoryTally): gui/tallies.py
         self.problems: list = []
         self.source_text = ""
         self.workspace: Optional[Workspace] = None
@@ -90,6 +92,7 @@ class Session(QObject):
     def _loaded(self, loaded: jobs.Loaded, keep_workspace: bool) -> None:
         self._set_busy("")
         self.inventory, self.flags = loaded.inventory, loaded.flags
+        self._tally = (loaded.inventory, loaded.flags, loaded.tally)
         self.problems, self.source_text = loaded.problems, loaded.text
         self.inventory_path = loaded.path
         if keep_workspace and loaded.workspace is not None:
@@ -107,7 +110,7 @@ class Session(QObject):
                 name=Path(loaded.path).name,
                 problems=counted(len(self.problems), self.tr("{n} problem"), self.tr("{n} problems"))))
         elif self.inventory is not None:
-            deps = sum(len(s.dependencies) for s in self.inventory.services)
+            deps = self.tally().dependencies
             services = len(self.inventory.services)
             self.message.emit(self.tr("{name}: {services}, {dependencies}, {flags}").format(
                 name=Path(loaded.path).name,
@@ -133,6 +136,15 @@ class Session(QObject):
             return False
         recorded = self.workspace.inventory_ref.get("path") or ""
         return bool(recorded) and Path(recorded).resolve() == Path(loaded.path).resolve()
+
+    def tally(self) -> InventoryTally:
+        """The inventory's counts, as its loading worker counted them (counted now for any other inventory
+        or flags: tests and scripts may set them directly)."""
+        inventory, flags, tally = self._tally
+        if tally is None or inventory is not self.inventory or flags is not self.flags:
+            tally = inventory_tally(self.inventory, self.flags)
+            self._tally = (self.inventory, self.flags, tally)
+        return tally
 
     # -- workspace -------------------------------------------------------------------------
 

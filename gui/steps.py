@@ -10,9 +10,8 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from migready.checks.review.root_causes import blocker_tally
-
 from .style import counted, word
+from .tallies import InventoryTally, inventory_tally, of_review
 
 translate = QCoreApplication.translate  # named contexts: lupdate reads translate("context", "text")
 
@@ -45,13 +44,14 @@ class StepState:
     hint: str
 
 
-def _run_state(run, running: bool) -> StepState:
+def _run_state(run, running: bool, run_tally: tuple[int, int] | None = None) -> StepState:
+    """`run_tally`: the run's (results, fails) as the review's worker counted them."""
     if running:
         return StepState("running", translate("steps", "probing…"))
     if run is None:
         return StepState("todo", translate("steps", "no run yet"))
-    fails = sum(1 for r in run.get("results", ()) if r.get("status") == "fail")
-    results = len(run.get("results", ()))
+    results, fails = run_tally or (len(run.get("results", ())),
+                                   sum(1 for r in run.get("results", ()) if r.get("status") == "fail"))
     summary = counted(results, translate("steps", "{n} result"), translate("steps", "{n} results")) + \
         (translate("steps", ", {n} fail").format(n=fails) if fails else "")
     if not run.get("complete"):
@@ -60,8 +60,10 @@ def _run_state(run, running: bool) -> StepState:
 
 
 def step_states(inventory, problems, flags, review, running_phase: str = "", signed: int = 0,
-                awaiting: list[str] | None = None) -> dict:
-    """`awaiting`: the required roles that have not approved the current content (None: unknown)."""
+                awaiting: list[str] | None = None, inventory_counts: InventoryTally | None = None) -> dict:
+    """`awaiting`: the required roles that have not approved the current content (None: unknown).
+    `inventory_counts`: the inventory's tally (gui/tallies.py; counted here when not given).  Called after
+    every change, so it reads counts and never walks the flags or the checklist itself."""
     out = {key: StepState("todo", "") for key, _ in STEPS}
     if problems:
         out["inventory"] = StepState("blocked", counted(len(problems), translate("steps", "{n} problem"),
@@ -69,22 +71,21 @@ def step_states(inventory, problems, flags, review, running_phase: str = "", sig
         return out
     if inventory is None:
         return out
-    deps = sum(len(s.dependencies) for s in inventory.services)
+    tally = inventory_counts or inventory_tally(inventory, flags)
     out["inventory"] = StepState("done", translate("steps", "{services} svc, {deps} deps").format(
-        services=len(inventory.services), deps=deps))
-    severe = [f for f in flags if f.severity in ("blocker", "high")]
-    blockers = sum(1 for f in flags if f.severity == "blocker")
-    if severe:
-        hint = translate("steps", "{blockers} blocker, {high} high").format(blockers=blockers,
-                                                                          high=len(severe) - blockers)
+        services=len(inventory.services), deps=tally.dependencies))
+    blockers, high = tally.severities.get("blocker", 0), tally.severities.get("high", 0)
+    if blockers or high:
+        hint = translate("steps", "{blockers} blocker, {high} high").format(blockers=blockers, high=high)
     else:
         hint = translate("steps", "{n} flags").format(n=len(flags))
-    out["flags"] = StepState("attention" if severe else "done", hint)
+    out["flags"] = StepState("attention" if blockers or high else "done", hint)
     if review is None:
         return out
     checklist, comparison, verdict = review.checklist, review.comparison, review.verdict
-    out["pre"] = _run_state(checklist.pre_run, running_phase == "pre")
-    out["post"] = _run_state(checklist.post_run, running_phase == "post")
+    counts = of_review(review)
+    out["pre"] = _run_state(checklist.pre_run, running_phase == "pre", counts.results.get("pre"))
+    out["post"] = _run_state(checklist.post_run, running_phase == "post", counts.results.get("post"))
     if checklist.pre_run and checklist.post_run:
         regressions = len(comparison.regressions)
         if not regressions:
@@ -93,7 +94,7 @@ def step_states(inventory, problems, flags, review, running_phase: str = "", sig
             state = "blocked" if verdict.verdict == "NO-GO" else "attention"
             out["compare"] = StepState(state, counted(regressions, translate("steps", "{n} regression"),
                                                       translate("steps", "{n} regressions")))
-    tally = blocker_tally(checklist.items)  # the same count the report and the checklist page show
+    tally = counts.blockers  # blocker_tally: the same count the report and the checklist page show
     failed, pending, waived = tally["failed"], tally["pending"], tally["waived"]
     if failed:
         out["checklist"] = StepState("blocked", translate("steps", "{failed} failed, {pending} pending").format(
@@ -136,14 +137,11 @@ def discovery_state(workspace) -> StepState:
 
 def rehearsal_state(review) -> StepState:
     """The Rehearsal tool's rail entry: how many services' `fails_fast` items a rehearsal proved."""
-    items = [i for i in review.checklist.items if i.requirement == "fails_fast" and i.source == "requirement"] \
-        if review is not None else []
-    if not items:
+    total, hangs, proven = of_review(review).rehearsal  # counted by the review's worker
+    if not total:
         return StepState("todo", translate("steps", "tool · nothing to rehearse"))
-    hangs = sum(1 for i in items if i.base_state == "fail")
-    proven = sum(1 for i in items if i.base_state == "pass")
     if hangs:
         return StepState("attention", translate("steps", "tool · {hint}").format(
             hint=counted(hangs, translate("steps", "{n} service hangs"), translate("steps", "{n} services hang"))))
-    return StepState("done" if proven == len(items) else "todo", translate("steps", "tool · {hint}").format(
-        hint=translate("steps", "{proven} of {total} fail fast").format(proven=proven, total=len(items))))
+    return StepState("done" if proven == total else "todo", translate("steps", "tool · {hint}").format(
+        hint=translate("steps", "{proven} of {total} fail fast").format(proven=proven, total=total)))

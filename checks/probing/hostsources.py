@@ -25,7 +25,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from ..inventory.model import HostSource, Inventory
 from ..inventory.load import exec_spec
@@ -52,13 +52,17 @@ class FleetHost:
         return self.name or self.spec
 
 
-def phase_hosts(inventory: Inventory, phase: str, resolve_sources: bool = True) -> list[FleetHost]:
-    """Every staging host of the phase, in the inventory's order (sources expanded where they are)."""
+def phase_hosts(inventory: Inventory, phase: str, resolve_sources: bool = True,
+                progress: Optional[Callable[[int, int, HostSource], None]] = None) -> list[FleetHost]:
+    """Every staging host of the phase, in the inventory's order (sources expanded where they are).
+    `progress(number, total, source)` is called before each source is asked (a window shows it)."""
     site = inventory.migration.source if phase == "pre" else inventory.migration.target
     pools, names = dict(site.pools), dict(site.host_names)
     hosts = [FleetHost(spec, pools.get(spec, ""), names.get(spec, "")) for spec in site.staging_hosts]
     if resolve_sources:
-        for source in site.host_sources:
+        for number, source in enumerate(site.host_sources, 1):
+            if progress is not None:
+                progress(number, len(site.host_sources), source)
             hosts += ansible_hosts(source) if source.kind == "ansible" else kubectl_hosts(source)
     seen: set[str] = set()
     unique = []

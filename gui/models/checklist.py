@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from migready.checks.review.checklist import PHASES
 from migready.checks.text.i18n import shown
 
+from ..tallies import ChecklistTally, PhaseTally, checklist_tally
 from .table import Column
 from .tree import TreeModel
 from .words import badge, plural, word
@@ -26,23 +26,20 @@ def evidence(item) -> str:
     return text
 
 
-def _summary(items) -> str:
-    counts = {}
-    for i in items:
-        counts[i.state] = counts.get(i.state, 0) + 1
+def _summary(states: dict[str, int]) -> str:
     return translate("ChecklistModel", ", ").join(translate("ChecklistModel", "{n} {state}").format(n=n, state=word(s))
-                                                  for s, n in counts.items())
+                                                  for s, n in states.items())
 
 
-def _group(g) -> str:
-    phase, items = g
-    blockers = sum(1 for i in items if i.blocker)
+def _group(phase: PhaseTally) -> str:
+    """A phase's row, from its counts (counted once by the review's worker, never per paint)."""
     return translate("ChecklistModel", "{phase} — {items} ({blockers}): {summary}").format(
-        phase=word(phase),
-        items=plural(len(items), translate("ChecklistModel", "{n} item"), translate("ChecklistModel", "{n} items")),
-        blockers=plural(blockers, translate("ChecklistModel", "{n} blocker"),
+        phase=word(phase.phase),
+        items=plural(len(phase.items), translate("ChecklistModel", "{n} item"),
+                     translate("ChecklistModel", "{n} items")),
+        blockers=plural(phase.blockers, translate("ChecklistModel", "{n} blocker"),
                         translate("ChecklistModel", "{n} blockers")),
-        summary=_summary(items))
+        summary=_summary(phase.states))
 
 
 def _tip(i) -> str | None:
@@ -55,7 +52,9 @@ def _tip(i) -> str | None:
 
 
 class ChecklistModel(TreeModel):
-    """Groups are ``(phase, items)``; children are `Item`s."""
+    """Groups are `PhaseTally`s (a phase, its items and their counts); children are `Item`s."""
+
+    tally = ChecklistTally()
 
     group_columns = (  # the view spans the first column over the row: one line per phase
         Column(QT_TRANSLATE_NOOP("Column", "State"), _group),
@@ -73,20 +72,14 @@ class ChecklistModel(TreeModel):
         Column(QT_TRANSLATE_NOOP("Column", "Evidence / note"), evidence, tip=_tip),
     )
 
-    def set_checklist(self, checklist) -> None:
-        if checklist is None:
-            self.set_groups([])
-            return
-        phases = checklist.by_phase()
-        self.set_groups([((phase, phases[phase]), phases[phase]) for phase in PHASES if phases[phase]])
+    def set_checklist(self, checklist, tally: ChecklistTally | None = None) -> None:
+        """`tally`: the checklist's, as the review's worker counted it (counted here when not given)."""
+        self.tally = tally if tally is not None else checklist_tally(checklist)
+        self.set_groups([(phase, phase.items) for phase in self.tally.phases])
 
     def find(self, item_id: str):
         """(group row, child row) of the item with this id, or None."""
-        for g, (_, children) in enumerate(self._groups):
-            for c, item in enumerate(children):
-                if item.id == item_id:
-                    return g, c
-        return None
+        return self.tally.where.get(item_id)
 
     def facets(self, obj, is_group: bool) -> dict:
         if is_group:

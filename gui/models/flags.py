@@ -21,6 +21,7 @@ def why(flag) -> str:
 
 
 class FlagsModel(TableModel):
+    batch = 200  # 12,000 flags at 10,000 dependencies: fetched as the table is scrolled (TableModel)
     columns = (
         Column(QT_TRANSLATE_NOOP("Column", "Severity"),
                lambda f: badge(f.severity), sort=lambda f: SEVERITY_RANK[f.severity],

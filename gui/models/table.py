@@ -16,11 +16,27 @@ from migready.checks.text.i18n import shown
 
 from .. import style
 
-SORT_ROLE = Qt.UserRole + 1
-ROW_ROLE = Qt.UserRole + 2  # the core object behind the row
-FACETS_ROLE = Qt.UserRole + 3  # {facet name: value or set of values}, for FilterProxy
-TONE_ROLE = Qt.UserRole + 4  # the state word the cell's tint comes from
-FACET_TEXT_ROLE = Qt.UserRole + 5  # the facets as "|name=value|...|", what FilterProxy matches in C++
+# Roles as plain ints, read once.  A view's paint asks data() for ~10 roles per cell, and spelling a role
+# `Qt.DisplayRole` costs ~7.5 us per access in PySide6 6.x (the old-enum compatibility lookup) against
+# 0.01 us for comparing ints: it made each data() call ~57 us, most of a 10,000-row table's first paint
+# (bench/bench_gui_open.py; gui/host_matrix.py does the same).
+DISPLAY, TOOLTIP, BACKGROUND, ALIGNMENT, FONT = (int(r.value) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.BackgroundRole,
+    Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.FontRole))
+HORIZONTAL = Qt.Orientation.Horizontal
+RIGHT_ALIGNED = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
+_USER = int(Qt.ItemDataRole.UserRole.value)
+SORT_ROLE = _USER + 1
+ROW_ROLE = _USER + 2  # the core object behind the row
+FACETS_ROLE = _USER + 3  # {facet name: value or set of values}, for FilterProxy
+TONE_ROLE = _USER + 4  # the state word the cell's tint comes from
+FACET_TEXT_ROLE = _USER + 5  # the facets as "|name=value|...|", what FilterProxy matches in C++
+SEARCH_ROLE = _USER + 6  # a cell's whole text, what the search matches (the cell may show less)
+# A cell shows at most this many characters (no column is wider; the tooltip and the details have the
+# rest).  Qt lays out the whole string to elide it: a checklist item's 1,600-character evidence made
+# each painted row cost ~2 ms, a repaint of the checklist 60-110 ms instead of ~20 (bench_gui_open.py).
+CELL_CHARS = 400
+_TINTED = (BACKGROUND, TONE_ROLE)
 
 
 def facet_text(facets: dict) -> str:
@@ -48,32 +64,50 @@ class Column:
         """This column's value of `obj` for the roles tables and trees share; None for any other role.
 
         Text from the core (a `Msg`: rule titles, reasons, evidence) is shown in the reader's
-        language, and the search filter and the default sort see that same text."""
-        if role == Qt.DisplayRole:
+        language, and the search filter and the default sort see that same text (the whole of it,
+        where the cell shows the first CELL_CHARS)."""
+        if role == DISPLAY:
+            text = shown(self.text(obj))
+            return text if len(text) <= CELL_CHARS else text[:CELL_CHARS - 1] + "…"
+        if role == SEARCH_ROLE:
             return shown(self.text(obj))
         if role == SORT_ROLE:
             return self.sort(obj) if self.sort else shown(self.text(obj))
-        if role == Qt.ToolTipRole:
+        if role == TOOLTIP:
             return shown(self.tip(obj) if self.tip else self.text(obj)) or None
-        if role in (Qt.BackgroundRole, TONE_ROLE) and self.state:
+        if role in _TINTED and self.state:
             state = self.state(obj)
             return state if role == TONE_ROLE else style.tint(state)
-        if role == Qt.TextAlignmentRole and self.align_right:
-            return int(Qt.AlignRight | Qt.AlignVCenter)
+        if role == ALIGNMENT and self.align_right:
+            return RIGHT_ALIGNED
         return None
 
 
 class TableModel(QAbstractTableModel):
+    """`batch`: when set, the view gets that many rows at first and as many more each time it is
+    scrolled to the end (`fetchMore`), so Qt's proxies and the view only map and lay out what is seen;
+    a search, a filter or a sort fetches them all first (`FilterProxy`)."""
+
     columns: Sequence[Column] = ()
+    batch: Optional[int] = None
 
     def __init__(self, rows: Sequence[Any] = (), parent: Optional[QObject] = None):
         super().__init__(parent)
         self._rows = list(rows)
+        self._shown = self._first_batch()
+        self._inserting = False  # a proxy or view may ask to fetch while rows are being inserted: not twice
+
+    def _first_batch(self) -> int:
+        return len(self._rows) if self.batch is None else min(self.batch, len(self._rows))
 
     # -- contents -------------------------------------------------------------------------
 
     def rows(self) -> list:
         return list(self._rows)
+
+    def total(self) -> int:
+        """Every row, fetched or not."""
+        return len(self._rows)
 
     def row(self, index: QModelIndex | int):
         number = index if isinstance(index, int) else index.row()
@@ -82,15 +116,35 @@ class TableModel(QAbstractTableModel):
     def set_rows(self, rows: Sequence[Any]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
+        self._shown = self._first_batch()
         self.endResetModel()
 
     def append_rows(self, rows: Sequence[Any]) -> None:
         if not rows:
             return
+        if self._shown < len(self._rows):  # not all fetched yet: the new ones come with the rest
+            self._rows.extend(rows)
+            return
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
         self._rows.extend(rows)
+        self._shown = len(self._rows)
         self.endInsertRows()
+
+    def fetch_all(self) -> None:
+        self.fetch_to(len(self._rows) - 1)
+
+    def fetch_to(self, row: int) -> None:
+        last = min(row, len(self._rows) - 1)
+        if last < self._shown or self._inserting:
+            return
+        self._inserting = True
+        try:
+            self.beginInsertRows(QModelIndex(), self._shown, last)
+            self._shown = last + 1
+            self.endInsertRows()
+        finally:
+            self._inserting = False
 
     def facets(self, row: Any) -> dict:
         return {}
@@ -98,18 +152,25 @@ class TableModel(QAbstractTableModel):
     # -- Qt interface -----------------------------------------------------------------------
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self._shown
+
+    def canFetchMore(self, parent: QModelIndex) -> bool:  # noqa: N802
+        return not parent.isValid() and self._shown < len(self._rows) and not self._inserting
+
+    def fetchMore(self, parent: QModelIndex) -> None:  # noqa: N802
+        if self.canFetchMore(parent):
+            self.fetch_to(self._shown + (self.batch or len(self._rows)) - 1)
 
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.columns)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole):  # noqa: N802
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal and 0 <= section < len(self.columns):
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY):  # noqa: N802
+        if role == DISPLAY and orientation == HORIZONTAL and 0 <= section < len(self.columns):
             return self.columns[section].shown_header()
         return None
 
-    def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)) \
+    def data(self, index: QModelIndex, role: int = DISPLAY):
+        if not index.isValid() or not (0 <= index.row() < self._shown) \
                 or not (0 <= index.column() < len(self.columns)):
             return None
         row = self._rows[index.row()]

@@ -1579,6 +1579,22 @@
         <translation>未运行：没有发送任何内容。</translation>
     </message>
     <message>
+        <source>Looking up the staging hosts of the phase…</source>
+        <translation>正在查找此阶段的预发主机…</translation>
+    </message>
+    <message>
+        <source>Looking up the staging hosts: {what} ({number} of {total})…</source>
+        <translation>正在查找预发主机：{what}（第 {number} 个，共 {total} 个）…</translation>
+    </message>
+    <message>
+        <source>Could not run: the phase has no staging host.</source>
+        <translation>无法运行：此阶段没有预发主机。</translation>
+    </message>
+    <message>
+        <source>Could not look up the staging hosts: {why}</source>
+        <translation>无法查找预发主机：{why}</translation>
+    </message>
+    <message>
         <source>Another probe run is going on.</source>
         <translation>另一个探测运行正在进行。</translation>
     </message>
@@ -1601,6 +1617,10 @@
     <message>
         <source>every staging host</source>
         <translation>每台预发主机</translation>
+    </message>
+    <message>
+        <source>Not run: the lookup of the staging hosts was cancelled; nothing was sent.</source>
+        <translation>未运行：已取消查找预发主机；没有发送任何内容。</translation>
     </message>
     <message>
         <source>Cancelling: the results that arrived are kept…</source>
@@ -1687,6 +1707,10 @@
     <message>
         <source>Nothing applied yet: the rules above are what Rehearse… would install.</source>
         <translation>尚未应用任何规则：上面就是“演练…”将要安装的规则。</translation>
+    </message>
+    <message>
+        <source>Nothing can be applied: the dry run above says why.</source>
+        <translation>无法应用任何规则：上方的试运行说明了原因。</translation>
     </message>
     <message>
         <source>Open an inventory first.</source>

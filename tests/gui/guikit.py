@@ -201,3 +201,19 @@ def big_inventory(path: Path, deps: int, per_service: int = 50) -> Path:
         out += ["      " + line for line in (block + extra).splitlines()]
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
     return path
+
+
+def with_target_hosts(qtbot, window, demo_path: Path, tmp_path: Path, hosts: str, name: str):
+    """The demo inventory whose target phase lists `hosts` (YAML for `staging_hosts:`), opened and
+    reviewed, on the Post-migration page (which offers every staging host of the phase first)."""
+    text = demo_path.read_text(encoding="utf-8")
+    start = text.index('staging_hosts: ["local://"]', text.index("target:"))
+    inventory = tmp_path / name
+    inventory.write_text(text[:start] + "staging_hosts: " + hosts + text[start + len('staging_hosts: ["local://"]'):],
+                         encoding="utf-8")
+    window.session.open_path(inventory)
+    qtbot.waitUntil(lambda: window.session.review is not None, timeout=10_000)
+    window.go("post")
+    page = window.pages["post"]
+    assert page.host.currentText() == page.tr("every staging host of the phase")
+    return page

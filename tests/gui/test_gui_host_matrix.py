@@ -1,6 +1,7 @@
 """The dependency x host matrix (issue 24): a cell's colour, symbol and evidence, and the page's tab."""
 from __future__ import annotations
 
+from guikit import with_target_hosts
 from PySide6.QtCore import Qt
 
 from migready.gui import style
@@ -58,18 +59,13 @@ def test_the_probe_page_runs_every_host_of_a_pool_and_shows_the_matrix(qtbot, wi
     machine, loopback peers only), and the page lands on the matrix, one column per host."""
     import sys
 
-    text = demo_path.read_text(encoding="utf-8")  # the demo's store in this test's free loopback block
-    start = text.index('staging_hosts: ["local://"]', text.index("target:"))
-    pool = ('staging_hosts: [{pool: p1, hosts: [{exec: [%s, "-"], name: pod-a}, {exec: [%s, "-I", "-"], '
-            'name: pod-b}]}]' % (sys.executable, sys.executable))
-    inventory = tmp_path / "pool.yaml"
-    inventory.write_text(text[:start] + pool + text[start + len('staging_hosts: ["local://"]'):], encoding="utf-8")
-    window.session.open_path(inventory)
-    qtbot.waitUntil(lambda: window.session.review is not None, timeout=10_000)
-    window.go("post")
-    page = window.pages["post"]
-    assert page.host.currentText() == page.tr("every staging host of the phase")
-    with qtbot.waitSignal(page.request_run().finished, timeout=30_000) as finished:
+    # two exec: hosts on this machine; the demo inventory points at this test's free loopback block
+    pool = ('[{pool: p1, hosts: [{exec: [%s, "-"], name: pod-a}, {exec: [%s, "-I", "-"], name: pod-b}]}]'
+            % (sys.executable, sys.executable))
+    page = with_target_hosts(qtbot, window, demo_path, tmp_path, pool, "pool.yaml")
+    with qtbot.waitSignal(page.started, timeout=30_000) as started:  # the hosts are looked up in a worker
+        assert page.request_run() is None
+    with qtbot.waitSignal(started.args[0].finished, timeout=30_000) as finished:
         pass
     assert window.interaction.asked[-1][0] == "plan"  # the plan over both hosts was shown first
     view = finished.args[0]

@@ -36,4 +36,5 @@ def test_opening_10000_dependencies_keeps_the_window_responsive(qtbot, window, t
     print(f"opened in {during[-1] - started:.1f} s; longest UI gaps {[round(g, 3) for g in gaps[:5]]}")
     assert gaps[0] < MAX_GAP, gaps[:5]
     assert window.pages["inventory"].model.rowCount() <= 200 < len(session.inventory.services) * 2  # lazy
-    assert window.pages["flags"].model.rowCount() == len(session.flags) > 10_000
+    flags = window.pages["flags"].model
+    assert flags.total() == len(session.flags) > 10_000 and flags.rowCount() < 10_000  # lazy too
