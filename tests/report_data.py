@@ -124,9 +124,8 @@ def chained_sign(ws: Workspace, signer, digest: str, decision: str = "approve", 
 
 
 def record_signoff(ws: Workspace, entry: dict) -> None:
-    """As `migready signoff` records one (checks/cli/sign.py): logged, then stored."""
-    ws.log(entry["name"], "signoff", signoff=entry)
-    ws.data["signoffs"].append(entry)
+    """As `migready signoff` records one (checks/cli/sign.py): logged, which stores it."""
+    ws.add_signoff(entry)
 
 
 def open_report(ws_path: Path, today: dt.date = TODAY, trust=None) -> dict:

@@ -15,6 +15,7 @@ import pytest
 
 from cliproc import migready
 
+from migready.checks.cli.compare_text import comparison_text
 from migready.checks.review.compare import Change, Comparison, Finding, compare_runs, latest_runs
 
 DEP = "scale-adapter/topscale"
@@ -296,7 +297,7 @@ def test_format_text_is_a_readable_table():
     pre = run("pre", host_facts(), tcp(), reflect())
     post = run("post", host_facts(), tcp("fail"), complete=False, error="connection dropped")
     post["results"].append(reflect(port_preserved=False))
-    text = compare_runs(pre, post).format_text()
+    text = comparison_text(compare_runs(pre, post))
     lines = text.splitlines()
     assert "WARNING: post run run-post is incomplete (connection dropped)" in text
     header = next(line for line in lines if line.startswith("CLASS"))
@@ -312,7 +313,7 @@ def test_format_text_is_a_readable_table():
 
 
 def test_format_text_marks_a_new_pair_that_is_a_regression():
-    text = compare_runs(None, run("post", reflect(port_preserved=False))).format_text()
+    text = comparison_text(compare_runs(None, run("post", reflect(port_preserved=False))))
     assert "REGRESSION (NEW)" in text and "pre (no run)" in text
     assert text.splitlines()[-1] == "1 check compared: 1 new. Regressions in all: 1."
 

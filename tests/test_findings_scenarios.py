@@ -251,3 +251,18 @@ def test_a_hanging_dependency_is_one_root_cause_that_says_it_hangs(tmp_path):
     assert "checkout/kafka" in cause.headline and "fails fast when a dependency" not in cause.headline.split(":")[1]
     assert "incident 3" in cause.rule and "DEP" not in cause.cleared_by
     assert "migready rehearse --dependency checkout/kafka" in cause.cleared_by
+
+
+def test_results_items_and_findings_speak_one_status(tmp_path):
+    """Issue 22: one Status from the stored result to the finding, so a view compares with members,
+    never with a spelling of its own; the ids in files and JSON stay the same strings."""
+    from migready.checks.review.findings import findings_from
+    from migready.checks.review.entries import item_entry
+    from migready.checks.store.records import Status
+    inventory, ws = scenario(tmp_path, frozenset({"egress"}))
+    result = review(inventory, ws)
+    assert all(isinstance(r.status, Status) for run in ws.run_records() for r in run.results)
+    assert all(isinstance(i.state, Status) and isinstance(i.base_state, Status) for i in result.checklist.items)
+    failed = [i for i in result.checklist.items if i.state is Status.FAIL and i.blocker]
+    assert failed and {f.status for f in findings_from([item_entry(i) for i in failed], [], {})} == {Status.FAIL}
+    assert item_entry(failed[0])["state"] == "fail"  # the JSON id, as before

@@ -16,6 +16,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 import cliproc
+from migready.checks.cli.compare_text import comparison_text
 from migready.checks.review.compare import compare_runs
 from migready.checks.review.evidence import judge
 from migready.checks.text.i18n import Msg, set_language, shown
@@ -57,7 +58,7 @@ def test_a_source_port_regression_reads_in_chinese_and_its_value_stays_english(z
     assert (finding.kind, finding.severity) == ("port_rewritten", "regression")
     assert str(finding.text) == "source port 5002 → 41733 (rewritten by NAT)"  # signed, in every language
     assert shown(finding.text) == "源端口 5002 → 41733（被 NAT 改写）"
-    table = comparison.format_text()
+    table = comparison_text(comparison)
     assert "[退化] 源端口 5002 → 41733（被 NAT 改写）" in table
     assert table.splitlines()[-1] == "已对比 1 项检查：1 项退化。"
     assert "rewritten" not in table and "Regressions" not in table and "compared" not in table
@@ -68,7 +69,7 @@ def test_a_source_port_regression_reads_in_chinese_and_its_value_stays_english(z
 
 def test_the_comparison_table_is_unchanged_in_english():
     set_language("en")
-    table = port_regression().format_text()
+    table = comparison_text(port_regression())
     assert table.splitlines()[0] == ("pre run-pre (ssh://old-vm, 2030-01-01T00:00:00Z)  →  "
                                      "post run-post (ssh://new-vm, 2030-01-01T00:00:00Z)")
     assert "    [regression] source port 5002 → 41733 (rewritten by NAT)" in table
@@ -79,7 +80,7 @@ def test_the_comparison_table_is_unchanged_in_english():
 
 def test_the_chinese_table_keeps_its_columns_aligned(zh):
     """A CJK character takes two terminal columns: the header and the rows must still line up."""
-    lines = port_regression().format_text().splitlines()
+    lines = comparison_text(port_regression()).splitlines()
     header, row = lines[2], lines[3]
     assert header.startswith("分类") and row.startswith("退化")
 

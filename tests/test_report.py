@@ -218,7 +218,7 @@ def test_html_is_self_contained_escaped_and_says_how_to_verify(report):
     assert report["digest"] in page and "migready verify REPORT.json --trust DIR" in page
     assert "王芳" in page and "AWAITING SIGN-OFF" in page and "STALE" in page
     assert "127.0.0.1:41733" in page and "source port 9010 → 41733 (rewritten by NAT)" in page
-    assert page.count("before the move: pass: 1 reflect result hold") == 1  # shown where the state changed
+    assert page.count("before the move: pass: 1 reflect check passed") == 1  # shown where the state changed
     tags = _Tags()
     tags.feed(page)
     assert tags.never_negative and all(v == 0 for v in tags.depth.values()), tags.depth

@@ -222,11 +222,11 @@ def test_verdict_truncated_workspace_exits_2_and_points_at_bak(make_ws):
 def test_verdict_workspace_with_edited_log_exits_2(make_ws):
     path = make_ws()
     data = json.loads(path.read_text(encoding="utf-8"))
-    data["events"][0]["by"] = "Mallory"
+    data["events"][1]["by"] = "Mallory"  # the first event after the inventory's
     path.write_text(json.dumps(data), encoding="utf-8")
     out = migready("verdict", path)
     assert out.returncode == 2
-    assert f"{path}: event log: event 1 (probe-run-started by Mallory" in out.stderr and "edited" in out.stderr
+    assert f"{path}: event log: event 2 (probe-run-started by Mallory" in out.stderr and "edited" in out.stderr
     no_traceback(out)
 
 

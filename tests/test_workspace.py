@@ -22,7 +22,7 @@ import time
 import pytest
 
 from migready.checks.store.problems import InputError
-from migready.checks.store.workspace import (FORMAT, GENESIS, SCHEMA_VERSION, Workspace, WorkspaceConflict, event_hash, mark_from_event)
+from migready.checks.store.workspace import (FORMAT, GENESIS, SCHEMA_VERSION, Workspace, WorkspaceConflict, event_hash)
 
 
 def bak(path):
@@ -37,16 +37,13 @@ def logged_workspace(tmp_path, name="review.migready.json"):
     """A saved workspace with a realistic event log: a probe run, two marks and a waiver."""
     ws = Workspace.new(tmp_path / name, "/srv/inv.yaml", "ab" * 32)
     ws.log("migready", "probe-run-started", run="run-1", phase="pre", host="ssh://ops@old")
-    event = ws.log("Li Wei", "mark", item="prepare.rollback-plan", state="pass", note="plan v3 in the wiki",
-                   previous="pending")
-    ws.marks["prepare.rollback-plan"] = mark_from_event(event)
+    ws.log("Li Wei", "mark", item="prepare.rollback-plan", state="pass", note="plan v3 in the wiki",
+           previous="pending")
     waiver = {"id": "W1", "scope": "dependency", "dependency": "scale-adapter/scale", "by": "Zhang Min",
               "reason": "vendor confirmed", "until": "2030-02-01", "granted": "2026-11-01T00:00:00.000Z",
               "evidence": {}}
     ws.log("Zhang Min", "waive", waiver=waiver)
-    ws.waivers.append(waiver)
-    event = ws.log("Li Wei", "mark", item="pre.device-alarm", state="pass", note="alarm 4711", previous="pending")
-    ws.marks["pre.device-alarm"] = mark_from_event(event)
+    ws.log("Li Wei", "mark", item="pre.device-alarm", state="pass", note="alarm 4711", previous="pending")
     ws.save()
     return ws
 
@@ -75,7 +72,7 @@ def test_new_save_load_round_trip(tmp_path):
     assert loaded.data["inventory"] == {"path": "/srv/inventories/scale.yaml", "digest": "cd" * 32}
     assert loaded.runs[0]["results"][0]["note"] == "秤 171"
     assert loaded.marks == {} and loaded.waivers == [] and loaded.data["signoffs"] == []
-    assert [e["action"] for e in loaded.events] == ["probe-run-started", "probe-run-finished"]
+    assert [e["action"] for e in loaded.events] == ["inventory-recorded", "probe-run-started", "probe-run-finished"]
     assert loaded.chain_problem() is None
     assert "updated" in loaded.data
 
@@ -87,12 +84,12 @@ def test_every_save_keeps_the_previous_file_as_bak(tmp_path):
     assert not bak(path).exists()  # nothing to keep the first time
     first = path.read_bytes()
 
-    ws.log("Li Wei", "comment", item="x", state="pass", note="n", previous="pending")
+    ws.log("Li Wei", "note", item="x", state="pass", note="n", previous="pending")
     ws.save()
     second = path.read_bytes()
     assert bak(path).read_bytes() == first
 
-    ws.log("Li Wei", "comment", item="y", state="pass", note="n", previous="pending")
+    ws.log("Li Wei", "note", item="y", state="pass", note="n", previous="pending")
     ws.save()
     assert bak(path).read_bytes() == second
     assert len(Workspace.load(bak(path)).events) == 1 and len(Workspace.load(path).events) == 2
@@ -106,7 +103,7 @@ def test_save_keeps_the_file_permissions(tmp_path):
     ws = Workspace.new(path)
     ws.save()
     os.chmod(path, 0o664)
-    ws.log("Li Wei", "comment", item="x", state="pass", note="n", previous="pending")
+    ws.log("Li Wei", "note", item="x", state="pass", note="n", previous="pending")
     ws.save()
     assert stat.S_IMODE(path.stat().st_mode) == 0o664
 
@@ -173,7 +170,7 @@ def test_sigkill_during_saves_never_leaves_half_a_workspace(tmp_path):
     size = 2000
     path = tmp_path / "review.migready.json"
     ws = Workspace.new(path)
-    ws.log("Li Wei", "workspace-created")
+    ws.log("Li Wei", "note")
     ws.save()
     script = tmp_path / "writer.py"
     script.write_text(WRITER, encoding="utf-8")
@@ -304,12 +301,13 @@ def test_schema_violation_names_the_field(tmp_path):
 
 def test_log_chains_events(tmp_path):
     ws = logged_workspace(tmp_path)
-    assert [e["seq"] for e in ws.events] == [1, 2, 3, 4]
+    assert [e["seq"] for e in ws.events] == [1, 2, 3, 4, 5]
     assert ws.events[0]["prev"] == GENESIS
     for before, after in zip(ws.events, ws.events[1:]):
         assert after["prev"] == before["hash"]
     assert all(e["hash"] == event_hash(e) for e in ws.events)
-    assert ws.events[1]["by"] == "Li Wei" and ws.events[1]["details"]["item"] == "prepare.rollback-plan"
+    assert ws.events[0]["action"] == "inventory-recorded" and ws.events[0]["details"]["digest"] == "ab" * 32
+    assert ws.events[2]["by"] == "Li Wei" and ws.events[2]["details"]["item"] == "prepare.rollback-plan"
     assert Workspace.load(ws.path).chain_problem() is None
 
 
@@ -331,46 +329,46 @@ def test_edited_event_is_named(tmp_path, field, value):
 def test_edited_event_details_are_caught(tmp_path):
     """The waiver's reason and date in the log cannot be changed quietly either."""
     ws = logged_workspace(tmp_path)
-    edit_file(ws.path, lambda d: d["events"][2]["details"].__setitem__("until", "2031-12-31"))
+    edit_file(ws.path, lambda d: d["events"][3]["details"].__setitem__("until", "2031-12-31"))
     with pytest.raises(InputError) as caught:
         Workspace.load(ws.path)
-    assert "event 3 (waive by Zhang Min" in message(caught) and "edited" in message(caught)
+    assert "event 4 (waive by Zhang Min" in message(caught) and "edited" in message(caught)
 
 
 def test_edited_event_with_recomputed_hash_breaks_the_next_link(tmp_path):
     ws = logged_workspace(tmp_path)
 
     def forge(d):
-        d["events"][1]["by"] = "Mallory"
-        d["events"][1]["hash"] = event_hash(d["events"][1])
+        d["events"][2]["by"] = "Mallory"
+        d["events"][2]["hash"] = event_hash(d["events"][2])
     edit_file(ws.path, forge)
     with pytest.raises(InputError) as caught:
         Workspace.load(ws.path)
-    assert "event 3 (waive by Zhang Min" in message(caught)
+    assert "event 4 (waive by Zhang Min" in message(caught)
     assert "does not follow the event before it" in message(caught)
 
 
 def test_event_removed_from_the_middle_names_the_event_after_the_gap(tmp_path):
     ws = logged_workspace(tmp_path)
-    edit_file(ws.path, lambda d: d["events"].pop(1))  # the first mark disappears
+    edit_file(ws.path, lambda d: d["events"].pop(2))  # the first mark disappears
     with pytest.raises(InputError) as caught:
         Workspace.load(ws.path)
-    after = ws.events[2]
-    assert message(caught) == (f"{ws.path}: event log: event 2 (waive by Zhang Min at {after['at']}) has sequence "
-                               "number 3: an event before it was removed")
+    after = ws.events[3]
+    assert message(caught) == (f"{ws.path}: event log: event 3 (waive by Zhang Min at {after['at']}) has sequence "
+                               "number 4: an event before it was removed")
 
 
 def test_event_removed_and_renumbered_is_still_caught(tmp_path):
     ws = logged_workspace(tmp_path)
 
     def remove(d):
-        d["events"].pop(1)
+        d["events"].pop(2)
         for seq, e in enumerate(d["events"], start=1):
             e["seq"] = seq
     edit_file(ws.path, remove)
     with pytest.raises(InputError) as caught:
         Workspace.load(ws.path)
-    assert "event 2 (waive by Zhang Min" in message(caught) and "removed or edited" in message(caught)
+    assert "event 3 (waive by Zhang Min" in message(caught) and "removed or edited" in message(caught)
 
 
 def test_removing_the_last_mark_event_is_detected_through_the_marks(tmp_path):
@@ -445,7 +443,7 @@ def test_v1_workspace_upgrades_to_v2_with_a_chained_log(tmp_path):
     assert ws.marks == {} and ws.waivers == [] and ws.data["signoffs"] == [] and ws.data["flags"] == []
     assert ws.runs == V1["runs"] and ws.data["inventory"] == V1["inventory"]
     assert ws.chain_problem() is None
-    first, second, migrated, finished = ws.events
+    first, second, migrated, finished, inventory = ws.events
     assert finished["action"] == "probe-run-finished" and finished["details"]["run"] == "run-1"
     assert finished["details"]["migrated"] is True and finished["prev"] == migrated["hash"]
     assert (first["seq"], first["at"], first["by"], first["action"]) == (1, V1["events"][0]["at"], "migready",
@@ -468,9 +466,10 @@ def test_v1_workspace_without_events_migrates(tmp_path):
     path.write_text(json.dumps(dict(V1, events=[])), encoding="utf-8")
     Workspace.upgrade(path)
     ws = Workspace.load(path)
-    migrated, started, finished = ws.events  # the run is now tied to the log, as found
+    migrated, started, finished, inventory = ws.events  # the run and the inventory now tied to the log, as found
     assert migrated["seq"] == 1 and migrated["prev"] == GENESIS and migrated["action"] == "workspace-migrated"
     assert [started["action"], finished["action"]] == ["probe-run-started", "probe-run-finished"]
+    assert inventory["action"] == "inventory-recorded" and inventory["details"] == dict(V1["inventory"], as_found=True)
     assert ws.state_problem() is None
 
 
@@ -515,9 +514,9 @@ def test_save_refuses_to_overwrite_another_writers_changes(tmp_path):
     silently drop the other's change."""
     first = logged_workspace(tmp_path)
     second = Workspace.load(first.path)
-    second.log("Wang Fang", "comment", note="second writer")
+    second.log("Wang Fang", "note", note="second writer")
     second.save()
-    first.log("Li Wei", "comment", note="first writer, stale copy")
+    first.log("Li Wei", "note", note="first writer, stale copy")
     with pytest.raises(WorkspaceConflict) as caught:
         first.save()
     assert str(first.path) in str(caught.value) and "reopen" in str(caught.value)

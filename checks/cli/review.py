@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..review import root_causes
 from .common import add_reason, EXIT_BAD_INPUT, EXIT_OK, print_problems
+from .compare_text import comparison_text
 from ..inventory.load import load_inventory
 from ..store.problems import InputError, Problem
 from ..text.i18n import _, ngettext, shown
@@ -104,7 +105,7 @@ def cmd_compare(args) -> int:
     if args.format == "json":
         _dump(result.comparison.to_dict())
     else:
-        print(shown(result.comparison.format_text()))
+        print(shown(comparison_text(result.comparison)))
     return EXIT_OK
 
 
@@ -224,10 +225,15 @@ def describe(recorded: dict, target: str) -> str:
 
 def cmd_upgrade(args) -> int:
     try:
-        before, after = Workspace.upgrade(args.workspace, by=args.by)
+        result = Workspace.upgrade(args.workspace, by=args.by)
     except InputError as exc:
         return print_problems(exc)
-    if before == after:
+    before, after = result
+    if before == after and result.inventory_recorded:
+        print(_("{workspace}: its inventory ({path}) was not in the event log yet; recorded it there as found "
+                "(the original is kept as {backup})").format(workspace=args.workspace, path=result.inventory_recorded["path"],
+                                                             backup=f"{args.workspace}.bak"))
+    elif before == after:
         print(_("{workspace}: already at schema version {version}; nothing to do").format(
             workspace=args.workspace, version=after))
     else:

@@ -112,7 +112,8 @@ def summary_page(report: dict, say: Callable = lambda v: v) -> list[str]:
     return out
 
 
-EVENT_WORDS = {"probe-run-started": N_("run {run} started ({phase}, {host})"),
+EVENT_WORDS = {"inventory-recorded": N_("inventory {path} recorded (digest {digest})"),
+               "probe-run-started": N_("run {run} started ({phase}, {host})"),
                "probe-run-finished": N_("run {run} finished: {results} results{incomplete}"),
                "mark": N_("marked {item} {state}: {note}"),
                "waive": N_("waiver {waiver} for {target} until {until}: {reason}"),

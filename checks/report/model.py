@@ -24,6 +24,7 @@ from ..review.checklist import PHASES, Checklist, Item, waiver_status
 from ..review.compare import Comparison
 from ..inventory.model import Inventory, Site
 from ..review.verdict import Review, regression_waiver, review
+from ..store.records import Waiver
 from ..store.workspace import Workspace, utc_now
 from ..inventory.zones import ZoneMap
 from .evidence import change_entry, regression_entry, run_entry
@@ -68,18 +69,18 @@ def build_report(inventory: Inventory, workspace: Workspace, today: _dt.date | N
     return report
 
 
-def cutover_warnings(inventory: Inventory, workspace: Workspace) -> list[Msg]:
+def cutover_warnings(inventory: Inventory, waivers: list[Waiver]) -> list[Msg]:
     """A waiver that ends before the cutover does not cover the move: said beside the verdict."""
     try:
         cutover = _dt.date.fromisoformat(str(inventory.migration.cutover)[:10])
     except ValueError:
         return []
     out = []
-    for w in workspace.waivers:
+    for w in waivers:
         try:
-            if _dt.date.fromisoformat(str(w.get("until"))) < cutover:
+            if _dt.date.fromisoformat(str(w.until)) < cutover:
                 out.append(Msg("waiver {id} expires on {until}, before the cutover on {cutover}: it does not cover "
-                               "the move", id=str(w.get("id")), until=str(w.get("until")), cutover=cutover.isoformat()))
+                               "the move", id=str(w.id), until=str(w.until), cutover=cutover.isoformat()))
         except ValueError:
             continue
     return out
@@ -128,11 +129,10 @@ def content(inventory: Inventory, workspace: Workspace, result: Review, today: _
             inventory_text: str | None = None) -> dict:
     checklist, comparison, verdict = result.checklist, result.comparison, result.verdict
     items_by_dep: dict[str | None, list[dict]] = {}
-    granted = {w.get("id"): w.get("granted") for w in workspace.waivers if w.get("granted")}
     for item in checklist.items:
         entry = item_entry(item)
-        if entry.get("waiver") and entry["waiver"].get("id") in granted:  # when the waiver was granted
-            entry["waiver"] = dict(entry["waiver"], granted=granted[entry["waiver"]["id"]])
+        if item.waiver and item.waiver.granted:  # when the waiver was granted
+            entry["waiver"] = dict(entry["waiver"], granted=item.waiver.granted)
         items_by_dep.setdefault(item.dependency, []).append(entry)
     evidence_by_dep: dict[str | None, list[dict]] = {}
     zones = ZoneMap.of(inventory) if inventory.zones else None
@@ -180,7 +180,7 @@ def content(inventory: Inventory, workspace: Workspace, result: Review, today: _
         "format": FORMAT,
         "report_version": REPORT_VERSION,
         "verdict": {"verdict": verdict.verdict, "reasons": list(verdict.reasons),
-                    "warnings": list(verdict.warnings) + cutover_warnings(inventory, workspace),
+                    "warnings": list(verdict.warnings) + cutover_warnings(inventory, result.inputs.waivers),
                     "exit_code": verdict.exit_code, "probed": verdict.probed},
         "migration": migration_entry(inventory),
         "change": change_block(inventory),
@@ -201,14 +201,14 @@ def content(inventory: Inventory, workspace: Workspace, result: Review, today: _
         "host_evidence": evidence_by_dep.get(None, []),
         "other_evidence": [dict(e, dependency=ref) for ref, entries in evidence_by_dep.items()
                            if ref is not None and ref not in known for e in entries],
-        "waivers": waiver_entries(workspace, checklist, today),
+        "waivers": waiver_entries(result.inputs.waivers, checklist, today),
         "runs": runs,
         "comparison": comparison_entry(comparison),
         "agent_versions": sorted({str(r.get("agent_version")) for r in workspace.runs
                                   if r.get("id") in compared and r.get("agent_version")}),
         "inventory": {"path": recorded.get("path") or inventory.path, "digest": inventory.digest,
                       "recorded_digest": recorded.get("digest") or "",
-                      "changed": workspace.inventory_changed(inventory.digest)},
+                      "changed": result.inputs.inventory_changed(inventory)},
         "evidence": evidence_entry(inventory, workspace, inventory_text),
         "evidence_head": workspace.evidence_head(),
     }
@@ -287,28 +287,27 @@ def comparison_entry(comparison: Comparison) -> dict:
                            "latency_floor_ms": comparison.latency_floor_ms}}
 
 
-def waiver_entries(workspace: Workspace, checklist: Checklist, today: _dt.date) -> list[dict]:
+def waiver_entries(waivers: list[Waiver], checklist: Checklist, today: _dt.date) -> list[dict]:
     """Who waived what, why, until when, and whether it still counts (active, expired, ...)."""
     by_id = {i.id: i for i in checklist.items}
     applied: dict[str, list[str]] = {}
     for item in checklist.items:
         if item.waiver:
-            applied.setdefault(item.waiver.get("id"), []).append(item.id)
+            applied.setdefault(item.waiver.id, []).append(item.id)
     out = []
-    for w in workspace.waivers:
-        if w.get("scope") == "item":
-            target = w.get("item")
+    for w in waivers:
+        if w.scope == "item":
+            target = w.item
             item = by_id.get(target)
             status = waiver_status(w, item, checklist, today) if item else "orphaned"
         else:
-            target = w.get("dependency")
+            target = w.dependency
             status = waiver_status(w, Item("", "", "", True, "requirement", dependency=target), checklist, today)
-        out.append({"id": w.get("id"), "scope": w.get("scope"), "target": target, "by": w.get("by"),
-                    "reason": w.get("reason"), "until": w.get("until"), "granted": w.get("granted"),
-                    "status": status, "applies_to": applied.get(w.get("id"), [])})
+        out.append({"id": w.id, "scope": w.scope, "target": target, "by": w.by, "reason": w.reason,
+                    "until": w.until, "granted": w.granted, "status": status, "applies_to": applied.get(w.id, [])})
     return out
 
 
-def _waiver_summary(waiver: dict | None) -> dict | None:
+def _waiver_summary(waiver: Waiver | None) -> dict | None:
     """The waiver that excuses a regression, as the verdict counts it (verdict.regression_waiver)."""
-    return {k: waiver.get(k) for k in ("id", "by", "until", "reason")} if waiver else None
+    return waiver.summary() if waiver else None

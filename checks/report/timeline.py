@@ -17,6 +17,7 @@ from ..store.workspace import Workspace
 
 # event actions the appendix lists, and the detail fields it keeps of each
 KEPT = {
+    "inventory-recorded": ("path", "digest"),
     "probe-run-started": ("run", "phase", "host"),
     "probe-run-finished": ("run", "complete", "results"),
     "mark": ("item", "state", "note", "previous"),

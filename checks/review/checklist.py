@@ -24,9 +24,10 @@ from .evidence import Judgement, judge
 from ..text.i18n import Joined, Msg
 from ..text.labels import requirement_id, requirement_words, term
 from ..inventory.model import Dependency, Inventory
-from ..trust.provenance import evidence_runs
 from .rehearsal_verdict import PHASE as REHEARSAL_PHASE, REQUIREMENT as FAILS_FAST, service_parts
 from ..inventory.rules import Flag, evaluate
+from ..store.records import DiscoveryRecord, Mark, Status, Waiver, status_of
+from .inputs import ReviewInput
 from ..store.workspace import Workspace
 
 PHASES = ("prepare", "pre-migration", "cutover", "post-migration", "sign-off")
@@ -88,22 +89,24 @@ class Item:
     cleared_by: str = ""
     evidence_backed: bool = False
     # computed
-    base_state: str = "pending"  # before waivers
-    state: str = "pending"
+    base_state: Status = Status.PENDING  # before waivers
+    state: Status = Status.PENDING
     evidence: str = ""
     evidence_digest: str = ""
     pre_evidence: str = ""
-    mark: dict | None = None
-    waiver: dict | None = None  # the active waiver
+    mark: Mark | None = None
+    waiver: Waiver | None = None  # the active waiver
     waiver_notes: list[str] = field(default_factory=list)  # expired / needs review
 
     def settle(self, state: str, evidence: str) -> None:
-        self.base_state = self.state = state
+        self.base_state = self.state = status_of(state)
         self.evidence = evidence
 
     def to_dict(self) -> dict:
         out = {k: v for k, v in self.__dict__.items() if k != "waiver_notes"}
         out["waiver_notes"] = list(self.waiver_notes)
+        out["mark"] = self.mark and self.mark.to_dict()  # records inside, JSON at the edge
+        out["waiver"] = self.waiver and self.waiver.to_dict()
         return out
 
 
@@ -176,8 +179,15 @@ def flag_evidence(rule: str, dep: Dependency) -> tuple[str, ...]:
 
 
 def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date | None = None) -> Checklist:
+    """The checklist of a workspace (`checklist_from` over what `ReviewInput` reads out of it)."""
+    return checklist_from(inventory, ReviewInput.of(inventory, workspace), today)
+
+
+def checklist_from(inventory: Inventory, inputs: ReviewInput, today: _dt.date | None = None) -> Checklist:
+    """Every item, judged from the runs that count as evidence, then marks, then waivers.  It takes what
+    the workspace holds, as records, not the workspace: the review reads, only the workspace writes."""
+    runs, run_notes, marks, waivers = inputs.runs, inputs.run_notes, inputs.marks, inputs.waivers
     today = today or _dt.date.today()
-    runs, run_notes = evidence_runs(inventory, workspace)
     pre, post = latest_runs(runs)
     flags = evaluate(inventory)
     items: list[Item] = []
@@ -229,7 +239,7 @@ def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date 
             flag_reqs[item.id] = [(deps[flag.ref], r) for r in reqs]  # resolved after waivers, below
         items.append(item)
 
-    items += discovery_items(inventory, workspace)
+    items += discovery_items(inventory, inputs.discoveries)
     for raw in template_items():
         if _applies(raw.get("when"), inventory):
             title = raw["title"]  # extracted from checklist.yaml by extract_titles
@@ -240,7 +250,6 @@ def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date 
 
     rehearsals = [r for r in runs if r.get("phase") == REHEARSAL_PHASE]
     latest_evidence = max((r.get("finished") or "" for r in [pre, post] + rehearsals if r), default="")
-    marks = workspace.marks
     # 1. States before waivers.  Flags cleared by evidence take the worst of their requirements.
     for item in items:
         if item.id not in flag_reqs:  # a post-migration step cannot be done before there is a post run
@@ -255,13 +264,13 @@ def build_checklist(inventory: Inventory, workspace: Workspace, today: _dt.date 
     # 2. Waivers, judged against those states.
     checklist = Checklist(items, flags, pre, post, run_notes)
     for item in items:
-        _apply_waivers(item, checklist, workspace.waivers, today)
+        _apply_waivers(item, checklist, waivers, today)
     # 3. A flag is waived when every requirement behind it that does not pass is waived.
     for item in items:
         if item.id in flag_reqs and item.state in ("fail", "pending"):
             open_parts = [p for p in parts_of[item.id] if p.base_state != "pass"]
             if open_parts and all(p.state == "waived" for p in open_parts):
-                item.state, item.waiver = "waived", open_parts[0].waiver
+                item.state, item.waiver = Status.WAIVED, open_parts[0].waiver
     items.sort(key=lambda i: (PHASES.index(i.phase), not i.blocker))
     return checklist
 
@@ -339,7 +348,7 @@ DISCOVERY_KINDS = ("undocumented", "inbound")
 DISCOVERY_SEVERITIES = ("blocker", "high", "medium")
 
 
-def discovery_items(inventory: Inventory, workspace: Workspace) -> list[Item]:
+def discovery_items(inventory: Inventory, discoveries: list[DiscoveryRecord]) -> list[Item]:
     """One item per peer a discovery saw that the inventory does not account for (incidents 4, 5).
 
     The latest discovery of each host or export counts, compared again with
@@ -348,15 +357,15 @@ def discovery_items(inventory: Inventory, workspace: Workspace) -> list[Item]:
     note (a decommissioned node, a monitoring probe) or waive it.  High and
     above block the verdict, medium findings are listed without blocking.
     """
-    latest: dict[tuple, dict] = {}
-    for record in workspace.discoveries:
-        obs = record.get("observation") or {}
+    latest: dict[tuple, DiscoveryRecord] = {}
+    for record in discoveries:
+        obs = record.observation
         latest[(obs.get("source"), obs.get("origin"))] = record
     names = {s.name for s in inventory.services}
     items: dict[str, Item] = {}
     for record in latest.values():
-        observation = Observation.from_dict(record["observation"])
-        services = [s for s in (record.get("comparison") or {}).get("services", ()) if s in names] or None
+        observation = Observation.from_dict(record.observation)
+        services = [s for s in record.comparison.get("services", ()) if s in names] or None
         for f in classify(inventory, observation, services).findings:
             if f.kind not in DISCOVERY_KINDS or f.severity not in DISCOVERY_SEVERITIES or not f.peer:
                 continue
@@ -364,7 +373,7 @@ def discovery_items(inventory: Inventory, workspace: Workspace) -> list[Item]:
             remote = peer["remote_ip"] or peer["remote_name"]
             remote = f"[{remote}]" if ":" in remote else remote  # an IPv6 address
             item_id = f"discovery:{f.kind}:{peer['proto']}:{peer['direction']}:{remote}:{peer['port']}"
-            seen = Msg("{discovery} ({label}): seen in {samples} sample(s)", discovery=record["id"],
+            seen = Msg("{discovery} ({label}): seen in {samples} sample(s)", discovery=record.id,
                        label=observation.label, samples=peer.get("samples", 0))
             if item_id in items:
                 items[item_id].evidence = Joined("; ", [items[item_id].evidence, seen])
@@ -401,56 +410,56 @@ def _follow(item: Item, parts: list[Item]) -> None:
     item.evidence_digest = "".join(p.evidence_digest for p in parts)
 
 
-def _apply_mark(item: Item, mark: dict | None, latest_evidence: str) -> None:
+def _apply_mark(item: Item, mark: Mark | None, latest_evidence: str) -> None:
     """A manual mark decides manual items; on evidence items it holds until newer evidence arrives."""
     if not mark:
         return
-    if item.source == "run" or (item.evidence_backed and mark["state"] != "fail" and item.base_state != "pass"):
+    if item.source == "run" or (item.evidence_backed and mark.state != "fail" and item.base_state != "pass"):
         # only evidence clears evidence (a mark recorded before that rule, or written by hand, does not)
         item.evidence = Msg("{evidence} (manual {state} by {by} ignored: only evidence or a waiver clears this)",
-                            evidence=item.evidence, state=term("state", mark["state"]), by=mark["by"])
+                            evidence=item.evidence, state=term("state", mark.state), by=mark.by)
         return
-    if item.evidence_backed and latest_evidence and mark["at"] < latest_evidence:
+    if item.evidence_backed and latest_evidence and mark.at < latest_evidence:
         item.evidence = Msg("{evidence} (manual {state} by {by} predates this evidence)",
-                            evidence=item.evidence, state=term("state", mark["state"]), by=mark["by"])
+                            evidence=item.evidence, state=term("state", mark.state), by=mark.by)
         return
     item.mark = mark
-    item.settle(mark["state"], Msg("marked {state} by {by}: {note}", state=term("state", mark["state"]),
-                                   by=mark["by"], note=mark["note"]))
+    item.settle(mark.state, Msg("marked {state} by {by}: {note}", state=term("state", mark.state),
+                                by=mark.by, note=mark.note))
 
 
-def waiver_status(waiver: dict, item: Item, checklist: Checklist, today: _dt.date) -> str:
+def waiver_status(waiver: Waiver, item: Item, checklist: Checklist, today: _dt.date) -> str:
     """active | expired | needs_review | revoked.
 
     A waiver excuses the evidence it was granted against.  An item waiver needs
     review when that item's evidence changed; a dependency waiver when any of
     the dependency's items now fails or is pending in a way it did not then.
     """
-    if waiver.get("revoked"):
+    if waiver.revoked:
         return "revoked"
-    if _dt.date.fromisoformat(waiver["until"]) < today:
+    if _dt.date.fromisoformat(waiver.until) < today:
         return "expired"
-    evidence = waiver.get("evidence", {})
-    if waiver["scope"] == "item":
+    evidence = waiver.evidence
+    if waiver.scope == "item":
         granted = evidence.get("digest")
         if item.evidence_backed and granted is not None and granted != item.evidence_digest:
             return "needs_review"
         return "active"
     recorded = evidence.get("items", {})
     for other in checklist.items:
-        if other.dependency == waiver.get("dependency") and other.base_state in ("fail", "pending") \
+        if other.dependency == waiver.dependency and other.base_state in ("fail", "pending") \
                 and recorded.get(other.id) != other.base_state:
             return "needs_review"
     return "active"
 
 
-def covers(waiver: dict, item: Item) -> bool:
-    if waiver["scope"] == "item":
-        return waiver.get("item") == item.id
-    return item.dependency is not None and waiver.get("dependency") == item.dependency
+def covers(waiver: Waiver, item: Item) -> bool:
+    if waiver.scope == "item":
+        return waiver.item == item.id
+    return item.dependency is not None and waiver.dependency == item.dependency
 
 
-def _apply_waivers(item: Item, checklist: Checklist, waivers: list[dict], today: _dt.date) -> None:
+def _apply_waivers(item: Item, checklist: Checklist, waivers: list[Waiver], today: _dt.date) -> None:
     if item.base_state not in ("fail", "pending") or item.source == "run":
         return  # nothing to excuse, nothing to review; a missing run is never waived (only a run clears it)
     for waiver in waivers:
@@ -458,10 +467,10 @@ def _apply_waivers(item: Item, checklist: Checklist, waivers: list[dict], today:
             continue
         status = waiver_status(waiver, item, checklist, today)
         if status == "active":
-            item.state, item.waiver = "waived", waiver
+            item.state, item.waiver = Status.WAIVED, waiver
         elif status == "expired":
-            item.waiver_notes.append(Msg("waiver {waiver} by {by} expired on {until}", waiver=waiver["id"],
-                                         by=waiver["by"], until=waiver["until"]))
+            item.waiver_notes.append(Msg("waiver {waiver} by {by} expired on {until}", waiver=waiver.id,
+                                         by=waiver.by, until=waiver.until))
         elif status == "needs_review":
             item.waiver_notes.append(Msg("waiver {waiver} by {by} needs review: the evidence changed since it was "
-                                         "granted", waiver=waiver["id"], by=waiver["by"]))
+                                         "granted", waiver=waiver.id, by=waiver.by))

@@ -21,11 +21,10 @@ probes passed.  Nothing here imports Qt; the CLI and the GUI both call it.
 """
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..text.i18n import Joined, Msg, N_, _, ngettext, shown
+from ..text.i18n import Joined, Msg
 from ..inventory.model import Inventory
 from ..store.records import reflected
 from ..inventory.zones import INSIDE_KINDS, ZoneMap, word
@@ -39,9 +38,6 @@ Key = tuple[Optional[str], Optional[str], str]  # (dependency, target, check)
 _LATENCY_OF = {"tcp_connect": Msg("connect latency"), "udp_exchange": Msg("round-trip latency"),
                "reflect": Msg("reflect round-trip latency"), "http": Msg("HTTP response latency"),
                "dns": Msg("lookup latency"), "callback": Msg("the peer's call-back connect latency")}
-# The classification column of the terminal table (the ids stay in JSON).
-_CLASS_WORDS = {"regression": N_("REGRESSION"), "inconclusive": N_("INCONCLUSIVE"), "missing": N_("MISSING"),
-                "new": N_("NEW"), "fixed": N_("FIXED"), "unchanged": N_("UNCHANGED")}
 _PER_DEPENDENCY = ("reflect", "callback")  # checks of a path to or from a zone: one per dependency
 
 
@@ -108,42 +104,6 @@ class Comparison:
                 "thresholds": {"latency_factor": self.latency_factor, "latency_floor_ms": self.latency_floor_ms},
                 "counts": self.counts(), "regressions": len(self.regressions),
                 "changes": [c.to_dict() for c in self.changes]}
-
-    def format_text(self) -> str:
-        """A table for the terminal; classification and severity are words, never colour alone."""
-        lines = [_("pre {pre}  →  post {post}").format(pre=_run_label(self.pre_run), post=_run_label(self.post_run))]
-        for run in (self.pre_run, self.post_run):
-            if run and run.get("id") in self.incomplete_runs:
-                if run.get("error"):
-                    lines.append(_("WARNING: {phase} run {run} is incomplete ({error}); checks it did not reach "
-                                   "show as MISSING or NEW").format(phase=run["phase"], run=run["id"],
-                                                                    error=shown(run["error"])))
-                else:
-                    lines.append(_("WARNING: {phase} run {run} is incomplete; checks it did not reach show as "
-                                   "MISSING or NEW").format(phase=run["phase"], run=run["id"]))
-        header = (_("CLASS"), _("DEPENDENCY"), _("CHECK"), _("TARGET"), _("PRE → POST"))
-        rows = [(_class_label(c), c.dependency or _("(host)"), c.check,
-                 (c.target or "-") + (f" @ {c.host}" if c.host else ""),
-                 f"{_status(c.pre)} → {_status(c.post)}") for c in self.changes]
-        widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(4)]
-        lines.append("")
-        lines.append("  ".join(_ljust(h, w) for h, w in zip(header, widths)) + "  " + header[4])
-        for change, row in zip(self.changes, rows):
-            lines.append("  ".join(_ljust(v, w) for v, w in zip(row, widths)) + "  " + row[4])
-            lines.extend(f"    [{_severity_word(f.severity)}] {shown(f.text)}" for f in change.notes)
-        counts = _(", ").join(_count_words(c, n) for c, n in self.counts().items() if n)
-        lines.append("")
-        warnings = sum(1 for c in self.changes for f in c.notes if f.severity == "warning")
-        compared = ngettext("{n} check compared", "{n} checks compared", len(self.changes)).format(n=len(self.changes))
-        # The counts say "N regressions" already; the total is said again only when it differs (a check
-        # that went MISSING or NEW is a regression too), and warnings only when there are some.
-        tail = ""
-        if len(self.regressions) != self.counts().get("regression", 0):
-            tail += _(". Regressions in all: {regressions}").format(regressions=len(self.regressions))
-        if warnings:
-            tail += _(". Warnings: {warnings}").format(warnings=warnings)
-        lines.append(compared + (_(": {counts}").format(counts=counts) if counts else "") + tail + _("."))
-        return "\n".join(lines)
 
 
 def compare_runs(pre: Optional[dict], post: Optional[dict],
@@ -449,50 +409,4 @@ def _run_summary(run: Optional[dict]) -> Optional[dict]:
     return {k: run.get(k) for k in ("id", "phase", "host", "started", "finished", "complete", "error")}
 
 
-def _run_label(run: Optional[dict]) -> str:
-    if run is None:
-        return _("(no run)")
-    return f"{run.get('id')} ({run.get('host')}, {run.get('started')})"
-
-
-def _class_label(change: Change) -> str:
-    label = _(_CLASS_WORDS.get(change.classification, change.classification.upper()))
-    if change.is_regression and change.classification != "regression":
-        return _("REGRESSION ({classification})").format(classification=label)
-    return label
-
-
-def _severity_word(severity: str) -> str:
-    return _(_SEVERITY_WORDS[severity]) if severity in _SEVERITY_WORDS else severity
-
-
-def _count_words(classification: str, n: int) -> str:
-    """'2 regressions', '1 new': the summary line's counts."""
-    if classification == "regression":
-        return ngettext("{n} regression", "{n} regressions", n).format(n=n)
-    form = _COUNT_WORDS.get(classification)
-    return _(form).format(n=n) if form else f"{n} {classification}"
-
-
-def _status(result: Optional[dict]) -> str:
-    if result is None:
-        return _("none")
-    status = result.get("status") or "inconclusive"
-    word = _(_STATUS_WORDS[status]) if status in _STATUS_WORDS else status
-    return word if status == "pass" or not result.get("reason") else f"{word} ({result['reason']})"
-
-
-def _width(text: str) -> int:
-    """Columns a terminal gives `text`: a CJK character takes two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _ljust(text: str, width: int) -> str:
-    return text + " " * max(0, width - _width(text))
-
-
 _DIRECT = Msg("direct")
-_SEVERITY_WORDS = {"regression": N_("regression"), "warning": N_("warning"), "info": N_("info")}
-_STATUS_WORDS = {"pass": N_("pass"), "fail": N_("fail"), "inconclusive": N_("inconclusive")}
-_COUNT_WORDS = {"inconclusive": N_("{n} inconclusive"), "missing": N_("{n} missing"), "new": N_("{n} new"),
-                "fixed": N_("{n} fixed"), "unchanged": N_("{n} unchanged")}

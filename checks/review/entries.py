@@ -104,8 +104,8 @@ def regression_entry(change: Change) -> dict:
 
 def item_entry(item: Item) -> dict:
     """A checklist item with its state and the evidence or person behind it."""
-    mark = item.mark and {k: item.mark.get(k) for k in ("state", "by", "note", "at")}
-    waiver = item.waiver and {k: item.waiver.get(k) for k in ("id", "by", "reason", "until")}
+    mark = item.mark and item.mark.to_dict()
+    waiver = item.waiver and item.waiver.summary()
     return {"id": item.id, "phase": item.phase, "title": item.title, "blocker": item.blocker,
             "source": item.source, "dependency": item.dependency, "requirement": item.requirement,
             "evidence_backed": item.evidence_backed,

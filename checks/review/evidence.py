@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from ..text.i18n import Msg, MsgN
 from ..inventory.model import Dependency, Inventory, parse_ip
 from ..probing.outcome import raw_status
-from ..store.records import reflected, sentences
+from ..store.records import Status, reflected, sentences, status_of
 from ..inventory.zones import ZoneMap
 from ..store.workspace import canonical_json
 
@@ -22,9 +22,12 @@ CONNECT_CHECKS = ("tcp_connect", "udp_exchange", "http")
 
 @dataclass
 class Judgement:
-    state: str  # pass | fail | pending
+    state: Status  # pass | fail | pending
     text: str  # a Msg: signed in English, shown in the reader's language
     results: list[dict] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.state = status_of(self.state)
 
     @property
     def digest(self) -> str:
@@ -100,7 +103,7 @@ def _summarise(results: list[dict], what: str, ok) -> Judgement:
         first = unsure[0]
         return Judgement("pending", Msg("inconclusive: {target}: {detail}", target=first.get("target") or "",
                                         detail=first.get("detail") or first.get("reason")), results)
-    return Judgement("pass", MsgN("{n} {what} result hold", "{n} {what} results hold", len(results), what=what),
+    return Judgement("pass", MsgN("{n} {what} check passed", "{n} {what} checks passed", len(results), what=what),
                      results)
 
 

@@ -22,23 +22,10 @@ and every report format are drawn from the same findings and cannot disagree.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
-from enum import Enum
 from typing import Iterable, Optional
 
+from ..store.records import Status
 from ..text.i18n import Joined, Msg
-
-
-class Status(str, Enum):
-    """What an item or a finding says about its dependency.  A `str`, so files and JSON keep the ids."""
-
-    PASS = "pass"
-    FAIL = "fail"
-    PENDING = "pending"
-    WAIVED = "waived"
-    NA = "na"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 OPEN = (Status.FAIL, Status.PENDING, Status.WAIVED)  # worst first: the order a root cause takes its state in

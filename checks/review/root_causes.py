@@ -108,8 +108,7 @@ def from_review(inventory, result) -> list[RootCause]:
     regressions = []
     for change in comparison.regressions:
         waiver = regression_waiver(checklist, change)
-        regressions.append(dict(regression_entry(change), waived=waiver and
-                                {k: waiver.get(k) for k in ("id", "by", "reason", "until")}))
+        regressions.append(dict(regression_entry(change), waived=waiver and waiver.summary()))
     probed = checklist.pre_run is not None or checklist.post_run is not None
     return group(findings_from(items, regressions, changes, probed), changes, deps,
                  inventory.migration.target.site or Msg("the target site"),

@@ -13,13 +13,14 @@ import re
 from dataclasses import dataclass, field
 
 from .. import collector
-from .checklist import Checklist, build_checklist
+from .checklist import Checklist, checklist_from
+from .inputs import ReviewInput
 from .compare import Comparison, compare_runs
 from ..text.i18n import Joined, Msg, _, shown
 from ..text.labels import term
 from ..text.suggest import did_you_mean
 from ..inventory.model import Inventory
-from ..store.records import run_label
+from ..store.records import Waiver, run_label
 from ..store.workspace import Workspace
 
 GO, GO_WITH_WAIVERS, NO_GO = "GO", "GO WITH WAIVERS", "NO-GO"
@@ -50,18 +51,20 @@ class Review:
     checklist: Checklist
     comparison: Comparison
     verdict: Verdict
+    inputs: ReviewInput | None = None  # what it was judged from (records)
 
 
 def review(inventory: Inventory, workspace: Workspace, today: _dt.date | None = None) -> Review:
     """The checklist, the comparison and the verdict (the collector paused: checks/collector.py)."""
     today = today or _dt.date.today()
     with collector.paused():
-        checklist = build_checklist(inventory, workspace, today)
+        inputs = ReviewInput.of(inventory, workspace)  # the workspace is read here, once
+        checklist = checklist_from(inventory, inputs, today)
         comparison = compare_runs(checklist.pre_run, checklist.post_run, inventory=inventory)
-        return Review(checklist, comparison, decide(inventory, workspace, checklist, comparison, today))
+        return Review(checklist, comparison, decide(inventory, inputs, checklist, comparison, today), inputs)
 
 
-def decide(inventory: Inventory, workspace: Workspace, checklist: Checklist, comparison: Comparison,
+def decide(inventory: Inventory, inputs: ReviewInput, checklist: Checklist, comparison: Comparison,
            today: _dt.date) -> Verdict:
     blocking: list[str] = []
     waived: list[str] = []
@@ -71,8 +74,8 @@ def decide(inventory: Inventory, workspace: Workspace, checklist: Checklist, com
         if item.state == "waived" and item.blocker:
             w = item.waiver
             waived.append(Msg("waived: {item} ({state}: {evidence}) by {by} until {until}: {reason}", item=item.id,
-                              state=term("state", item.base_state), evidence=item.evidence, by=w["by"],
-                              until=w["until"], reason=w["reason"]))
+                              state=term("state", item.base_state), evidence=item.evidence, by=w.by,
+                              until=w.until, reason=w.reason))
         elif item.state in ("fail", "pending") and item.blocker:
             why = item.evidence or Msg("{title} (not marked yet)", title=item.title)
             if item.state == "fail":
@@ -86,11 +89,11 @@ def decide(inventory: Inventory, workspace: Workspace, checklist: Checklist, com
         w = regression_waiver(checklist, change)
         if w:
             waived.append(Msg("waived regression: {regression} by {by} until {until}: {reason}", regression=text,
-                              by=w["by"], until=w["until"], reason=w["reason"]))
+                              by=w.by, until=w.until, reason=w.reason))
         else:
             blocking.append(Msg("regression: {regression}", regression=text))
     warnings.extend(checklist.run_notes)
-    if workspace.inventory_changed(inventory.digest):
+    if inputs.inventory_changed(inventory):
         warnings.append(Msg("the inventory changed since this workspace was started ({path}); "
                             "earlier runs describe the old version", path=inventory.path))
     warnings.extend(Msg("{run} is incomplete: {error}", run=run_label(run), error=run.get("error"))
@@ -123,7 +126,7 @@ def _regression_text(change) -> Msg:
     return Msg("{dependency} {check}: {findings}", dependency=where, check=change.check, findings=findings)
 
 
-def regression_waiver(checklist: Checklist, change) -> dict | None:
+def regression_waiver(checklist: Checklist, change) -> Waiver | None:
     """The waiver excusing a regression: its dependency's requirement items that the changed
     probe proves and that do not pass must all be waived (by item or dependency waivers)."""
     proves = set((change.post or change.pre or {}).get("proves") or ())

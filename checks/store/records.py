@@ -10,12 +10,59 @@ this module also copied it to the top level, which `from_dict` still reads.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any, Optional
 
 from ..probing.callback import callback_lines
 from ..text.i18n import Msg
 
 REFLECT_FACTS = ("local", "observed", "nat", "port_preserved")
+
+
+class Status(str, Enum):
+    """Good or bad for a dependency: a probe result's judged status (pass / fail / inconclusive), an
+    item's or a finding's (pass / fail / pending / waived / na), one vocabulary.  A `str`, so files
+    and JSON keep the ids and `status == "fail"` still reads as it did."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    INCONCLUSIVE = "inconclusive"
+    PENDING = "pending"
+    WAIVED = "waived"
+    NA = "na"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+RESULT_STATUSES = (Status.PASS, Status.FAIL, Status.INCONCLUSIVE)
+_BY_VALUE = {s.value: s for s in Status}
+
+
+def status_of(value: Any) -> Status:
+    """`Status(value)` by one dict lookup (a review settles tens of thousands of states); ValueError
+    names a value that is none."""
+    try:
+        return _BY_VALUE[value]
+    except (KeyError, TypeError):
+        raise ValueError(f"{value!r} is not a status ({', '.join(_BY_VALUE)})") from None
+
+
+def result_status(value: Any) -> Status:
+    """A stored result's status as the enum; anything else (the schema refuses it) reads as inconclusive."""
+    status = _BY_VALUE.get(value) if isinstance(value, str) else None
+    return status if status in RESULT_STATUSES else Status.INCONCLUSIVE
+
+
+class ReadsAsStored:
+    """`record["by"]` and `record.get("until")` as on the stored JSON, for the views that still read
+    dicts (the window's models, the report renderers): the record is the value, this is its old face."""
+
+    def __getitem__(self, key: str) -> Any:
+        return self.to_dict()[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.to_dict().get(key, default)
 
 
 def sentences(parts) -> str:
@@ -41,7 +88,7 @@ class ProbeResult:
     """One probe's outcome on one target, as the agent reported it (or as decided without it)."""
 
     check: str
-    status: str  # pass | fail | inconclusive
+    status: Status  # pass | fail | inconclusive, judged for the dependency
     id: Optional[str] = None
     dependency: Optional[str] = None  # service/dependency; None for host-level checks
     target: Optional[str] = None
@@ -53,7 +100,11 @@ class ProbeResult:
     data: dict = field(default_factory=dict)
     # what the agent itself saw, when `status` was judged for the dependency (checks/probing/outcome.py):
     # a reflector that answered is "pass" here and "fail" in `status` when the port was rewritten
-    probe_status: Optional[str] = None
+    probe_status: Optional[Status] = None
+    extra: dict = field(default_factory=dict)  # fields a fan-out or an older writer added (host, host_name): kept
+
+    KNOWN = ("check", "status", "id", "dependency", "target", "proves", "reason", "detail", "latency_ms",
+             "started", "data", "probe_status") + REFLECT_FACTS
 
     @classmethod
     def from_dict(cls, raw: dict) -> "ProbeResult":
@@ -61,29 +112,33 @@ class ProbeResult:
         for key in REFLECT_FACTS:  # results written before records.py kept a top-level copy
             if data.get(key) is None and raw.get(key) is not None:
                 data[key] = raw[key]
-        return cls(check=raw.get("check") or "", status=raw.get("status") or "inconclusive", id=raw.get("id"),
+        probe = raw.get("probe_status")
+        return cls(check=raw.get("check") or "", status=result_status(raw.get("status")), id=raw.get("id"),
                    dependency=raw.get("dependency"), target=raw.get("target"),
                    proves=tuple(raw.get("proves") or ()), reason=raw.get("reason"),
                    detail=raw.get("detail") or "", latency_ms=raw.get("latency_ms"),
-                   started=raw.get("started"), data=data, probe_status=raw.get("probe_status"))
+                   started=raw.get("started"), data=data,
+                   probe_status=None if probe is None else result_status(probe),
+                   extra={k: v for k, v in raw.items() if k not in cls.KNOWN})
 
     @classmethod
     def from_agent(cls, line: dict) -> "ProbeResult":
         """An agent's result line (its `meta` is what the plan said the probe is for)."""
         meta = line.get("meta") or {}
-        return cls(check=line.get("check") or "", status=line.get("status") or "inconclusive", id=line.get("id"),
+        return cls(check=line.get("check") or "", status=result_status(line.get("status")), id=line.get("id"),
                    dependency=meta.get("dependency"), target=meta.get("target"),
                    proves=tuple(meta.get("proves") or ()), reason=line.get("reason"),
                    detail=line.get("detail") or "", latency_ms=line.get("latency_ms"),
                    started=line.get("started"), data=dict(line.get("data") or {}))
 
     def to_dict(self) -> dict:
-        out = {"id": self.id, "dependency": self.dependency, "target": self.target, "check": self.check,
-               "proves": list(self.proves), "status": self.status, "reason": self.reason,
-               "detail": self.detail, "latency_ms": self.latency_ms, "started": self.started,
-               "data": dict(self.data)}
+        out = dict(self.extra)
+        out.update({"id": self.id, "dependency": self.dependency, "target": self.target, "check": self.check,
+                    "proves": list(self.proves), "status": self.status.value, "reason": self.reason,
+                    "detail": self.detail, "latency_ms": self.latency_ms, "started": self.started,
+                    "data": dict(self.data)})
         if self.probe_status is not None:
-            out["probe_status"] = self.probe_status
+            out["probe_status"] = self.probe_status.value
         return out
 
     # -- the reflector's observation (one home: data) ----------------------------------
@@ -174,8 +229,10 @@ class Run:
         out = dict(self.extra)
         out.update({"id": self.id, "phase": self.phase, "host": self.host, "started": self.started,
                     "finished": self.finished, "complete": self.complete, "error": self.error,
-                    "inventory_digest": self.inventory_digest, "planned": self.planned,
-                    "agent_version": self.agent_version, "results": [r.to_dict() for r in self.results]})
+                    "results": [r.to_dict() for r in self.results]})
+        for key in ("inventory_digest", "planned", "agent_version"):  # facts a run made elsewhere may lack
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
         return out
 
     def label(self) -> str:
@@ -194,7 +251,7 @@ def run_label(run: dict) -> str:
 
 
 @dataclass(frozen=True)
-class Mark:
+class Mark(ReadsAsStored):
     """A person's manual state for a checklist item, with the note that justifies it."""
 
     item: str
@@ -208,12 +265,17 @@ class Mark:
         details = event["details"]
         return cls(details.get("item"), details.get("state"), event["by"], details.get("note"), event["at"])
 
+    @classmethod
+    def from_dict(cls, item: str, raw: dict) -> "Mark":
+        """`marks[item]` as stored (the item is its key)."""
+        return cls(item, raw.get("state"), raw.get("by"), raw.get("note"), raw.get("at"))
+
     def to_dict(self) -> dict:  # as stored in `marks[item]`
         return {"state": self.state, "by": self.by, "note": self.note, "at": self.at}
 
 
 @dataclass(frozen=True)
-class Waiver:
+class Waiver(ReadsAsStored):
     """A risk a named person accepted, until a date, bound to the evidence it was granted against."""
 
     id: str
@@ -233,6 +295,10 @@ class Waiver:
                    granted=raw["granted"], evidence=dict(raw.get("evidence") or {}), item=raw.get("item"),
                    dependency=raw.get("dependency"), revoked=bool(raw.get("revoked")))
 
+    def summary(self) -> dict:
+        """Who, why and until when: what a finding, a report entry or a verdict line says of it."""
+        return {"id": self.id, "by": self.by, "reason": self.reason, "until": self.until}
+
     def to_dict(self) -> dict:
         out = {"id": self.id, "scope": self.scope, "by": self.by, "reason": self.reason, "until": self.until,
                "granted": self.granted, "evidence": dict(self.evidence)}
@@ -246,7 +312,7 @@ class Waiver:
 
 
 @dataclass(frozen=True)
-class Signoff:
+class Signoff(ReadsAsStored):
     """A signed approval or rejection of one report content digest (checks/trust/signing.py makes them)."""
 
     digest: str
@@ -284,7 +350,7 @@ class Signoff:
 
 
 @dataclass(frozen=True)
-class Attestation:
+class Attestation(ReadsAsStored):
     """Whoever ran a probe run signs its digest: the run's results are theirs, as they came in."""
 
     run: str
@@ -311,7 +377,7 @@ class Attestation:
 
 
 @dataclass(frozen=True)
-class DiscoveryRecord:
+class DiscoveryRecord(ReadsAsStored):
     """What one discovery saw (the observation) and how it compared with the inventory then."""
 
     id: str

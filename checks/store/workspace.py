@@ -27,10 +27,11 @@ import fastjsonschema
 import jsonschema
 from filelock import FileLock, Timeout
 
+from . import events as _events
 from .atomic import atomic_write_text
 from ..text.i18n import Msg, _
 from .problems import InputError, Problem, format_path
-from .records import Attestation, Mark, ProbeResult, Run
+from .records import Attestation, DiscoveryRecord, Mark, ProbeResult, Run, Signoff, Waiver
 from .safeio import StrictJSONError, loads_strict, read_regular
 
 FORMAT = "migready-workspace"
@@ -84,13 +85,24 @@ def schema_valid(data) -> bool:
         return False
 
 
+class Upgraded(tuple):
+    """(from, to) schema versions of `Workspace.upgrade`; `inventory_recorded`: the inventory header
+    ({"path", "digest"}) of a file written before it was logged, now in the log as found (else None)."""
+
+    inventory_recorded: dict | None
+
+    def __new__(cls, before: int, after: int, inventory_recorded: dict | None = None) -> "Upgraded":
+        out = super().__new__(cls, (before, after))
+        out.inventory_recorded = inventory_recorded
+        return out
+
+
 class WorkspaceConflict(RuntimeError):
     """Another program changed the file since we read it, or holds it now; nothing was overwritten."""
 
 
 LOCK_TIMEOUT = 30.0  # seconds a writer waits for another one (a probe run holds the lock while it runs)
-STATE_ACTIONS = ("mark", "waive", "signoff", "discovery-recorded", "probe-run-started", "probe-run-finished",
-                 "run-attested")
+STATE_ACTIONS = _events.STATE_ACTIONS
 NEWER_THAN_V1 = ("marks", "waivers", "signoffs", "discoveries", "attestations", "flags")
 
 
@@ -118,6 +130,25 @@ def mark_from_event(event: dict) -> dict:
     return Mark.from_event(event).to_dict()
 
 
+def _header_problem(data: dict, state: "_events.State") -> str | None:
+    """The inventory header must be what the log last recorded (issue 23): the path and digest sit
+    outside the hash chain, so without this an insider could swap the inventory under signed evidence."""
+    header = data.get("inventory") or {}
+    if state.inventory_logged:
+        logged = state.doc["inventory"]
+        if header.get("path") != logged["path"] or header.get("digest") != logged["digest"]:
+            return _("inventory ({path}, digest {digest}) is not the one the event log records ({logged_path}, "
+                     "digest {logged_digest}): the header was edited by hand?").format(
+                         path=header.get("path"), digest=header.get("digest"), logged_path=logged["path"],
+                         logged_digest=logged["digest"])
+        return None
+    if header.get("path") or header.get("digest"):
+        return _("inventory ({path}) is not in the event log: a workspace written before migready logged its "
+                 "inventory (record it as found with `migready upgrade FILE`), or a header edited by hand").format(
+                     path=header.get("path"))
+    return None
+
+
 class Workspace:
     """The review file and its only writer.
 
@@ -134,16 +165,19 @@ class Workspace:
         self._stamp = None  # a new workspace: there must be no file yet
         self._lock = threading.RLock()
         self._file_lock = _os_lock(self.path) if self.path.name else None  # None: a workspace in memory only
+        self._state: _events.State | None = None  # what the log says, applied to `data` (see `logged`)
 
     # -- creating, loading, upgrading ----------------------------------------------------------
 
     @classmethod
-    def new(cls, path: str | Path, inventory_path: str = "", inventory_digest: str = "") -> "Workspace":
-        return cls(path, {
+    def new(cls, path: str | Path, inventory_path: str = "", inventory_digest: str = "",
+            by: str = "migready") -> "Workspace":
+        """A workspace not yet saved; the inventory it is for is its first event."""
+        ws = cls(path, {
             "format": FORMAT,
             "schema_version": SCHEMA_VERSION,
             "created": utc_now(),
-            "inventory": {"path": inventory_path, "digest": inventory_digest},
+            "inventory": {"path": "", "digest": ""},
             "flags": [],
             "runs": [],
             "marks": {},
@@ -151,6 +185,9 @@ class Workspace:
             "signoffs": [],
             "events": [],
         })
+        if inventory_path or inventory_digest:
+            ws.record_inventory(inventory_path, inventory_digest, by)
+        return ws
 
     @classmethod
     def load(cls, path: str | Path) -> "Workspace":
@@ -175,7 +212,7 @@ class Workspace:
         return ws
 
     @classmethod
-    def upgrade(cls, path: str | Path, by: str = "migready") -> tuple[int, int]:
+    def upgrade(cls, path: str | Path, by: str = "migready") -> Upgraded:
         """Migrate an older workspace to this schema, as an event in its log; (from, to) versions.
         A file that carries any mark of a newer version (a chained log, review state) is refused:
         a real old file cannot hold them, a downgraded one can."""
@@ -185,7 +222,20 @@ class Workspace:
             data = _read(path)
             version = data.get("schema_version")
             if version == SCHEMA_VERSION:
-                return version, version
+                ws = cls(path, data)
+                ws._check_shape(str(path))
+                broken = ws.chain_problem()
+                if broken:
+                    raise _error(str(path), broken)
+                try:
+                    if not ws._record_inventory_as_found(by):
+                        return Upgraded(version, version)
+                except _events.UnknownAction as exc:
+                    raise _error(str(path), str(exc)) from None
+                ws._check(str(path))
+                ws._stamp, ws._file_lock = _stamp(path), lock
+                ws.save()
+                return Upgraded(version, version, ws.inventory_ref)
             if not isinstance(version, int) or not 1 <= version < SCHEMA_VERSION:
                 raise _error(str(path), _("workspace schema version {version} cannot be upgraded "
                                           "(this migready knows 1 to {current})").format(
@@ -194,10 +244,11 @@ class Workspace:
             for step in _MIGRATIONS[version - 1:]:
                 step(data, str(path), by)
             ws = cls(path, data)
+            recorded = ws._record_inventory_as_found(by)
             ws._check(str(path))
             ws._stamp, ws._file_lock = _stamp(path), lock
             ws.save()
-            return version, SCHEMA_VERSION
+            return Upgraded(version, SCHEMA_VERSION, ws.inventory_ref if recorded else None)
 
     @classmethod
     def open_or_create(cls, path: str | Path, inventory_path: str = "", inventory_digest: str = "") -> "Workspace":
@@ -229,6 +280,13 @@ class Workspace:
             lock.release()
 
     def _check(self, shown: str) -> None:
+        self._check_shape(shown)
+        broken = self.chain_problem() or self.state_problem()
+        if broken:
+            raise _error(shown, broken)
+
+    def _check_shape(self, shown: str) -> None:
+        """The schema, and real dates in the waivers: InputError names every problem."""
         problems = [] if schema_valid(self.data) else [  # jsonschema explains every problem when there is one
             Problem(shown, 0, 0, format_path(tuple(e.absolute_path)), e.message)
             for e in _validator().iter_errors(self.data)]
@@ -243,15 +301,20 @@ class Workspace:
                                         _("{value} is not a real date").format(value=repr(waiver.get("until")))))
         if problems:
             raise InputError(problems)
-        broken = self.chain_problem() or self.state_problem()
-        if broken:
-            raise _error(shown, broken)
+
+    def _record_inventory_as_found(self, by: str) -> bool:
+        """A workspace written before the inventory was logged: its header goes into the log as found
+        (what `upgrade` does; the header is then held to the chain).  False: nothing to record."""
+        inventory = self.data.get("inventory") or {}
+        if self.logged.inventory_logged or not (inventory.get("path") or inventory.get("digest")):
+            return False
+        self.log(by, _events.INVENTORY, path=inventory.get("path"), digest=inventory.get("digest"), as_found=True)
+        return True
 
     def _mark_unfinished_runs(self) -> None:
         """A run is complete only when its finished event says so: a run whose finished event is
         missing (the program was killed, or the end of the log was cut off) cannot clear anything."""
-        finished = {e["details"].get("run"): e["details"] for e in self.events
-                    if e["action"] == "probe-run-finished"}
+        finished = self.logged.finished
         for run in self.runs:
             logged = finished.get(run.get("id"))
             if logged is None and run.get("complete"):
@@ -296,8 +359,25 @@ class Workspace:
     def run(self, run_id: str) -> dict | None:
         return next((r for r in self.runs if r.get("id") == run_id), None)
 
+    # the same contents as typed records (checks/store/records.py): what the review stage takes
+
     def run_records(self) -> list[Run]:
         return [Run.from_dict(r) for r in self.runs]
+
+    def mark_records(self) -> dict[str, Mark]:
+        return {item: Mark.from_dict(item, raw) for item, raw in self.marks.items()}
+
+    def waiver_records(self) -> list[Waiver]:
+        return [Waiver.from_dict(w) for w in self.waivers]
+
+    def signoff_records(self) -> list[Signoff]:
+        return [Signoff.from_dict(s) for s in self.signoffs]
+
+    def attestation_records(self) -> list[Attestation]:
+        return [Attestation.from_dict(a) for a in self.attestations]
+
+    def discovery_records(self) -> list[DiscoveryRecord]:
+        return [DiscoveryRecord.from_dict(d) for d in self.discoveries]
 
     def inventory_changed(self, digest: str) -> bool:
         recorded = self.data["inventory"].get("digest")
@@ -315,8 +395,18 @@ class Workspace:
         return {"seq": last.get("seq"), "hash": last.get("hash")} if last else {"seq": 0, "hash": GENESIS}
 
     def run_logged_digest(self, run_id: str) -> str | None:
-        return next((e["details"].get("digest") for e in reversed(self.events)
-                     if e["action"] == "probe-run-finished" and e["details"].get("run") == run_id), None)
+        finished = self.logged.finished.get(run_id)
+        return finished.get("digest") if finished else None
+
+    @property
+    def logged(self) -> _events.State:
+        """What the log says (checks/store/events.py), its document being this workspace's own data:
+        replayed once, then kept up to date by `log`."""
+        if self._state is None:
+            replayed = _events.replay(self.events)
+            self._state = _events.State(self.data, replayed.started, replayed.finished, replayed.discoveries,
+                                        replayed.inventory_logged)
+        return self._state
 
     # -- the only ways it changes --------------------------------------------------------------
 
@@ -326,15 +416,27 @@ class Workspace:
         return self._lock
 
     def log(self, actor: str, action: str, **details) -> dict:
-        """Append an event to the hash chain.  State-changing actions go through their own methods
-        (record_mark, record_waiver, ...), which call this under the lock."""
+        """Append an event to the hash chain and apply it (checks/store/events.py: the one table from
+        an event to the state it makes).  An action without a handler is refused before anything is
+        appended.  Callers use the methods below (record_mark, record_waiver, ...), which say what
+        each action needs."""
         with self._lock:
+            apply = _events.handler(action)
+            state = self.logged
             previous = self.events[-1]["hash"] if self.events else GENESIS
             event = {"seq": len(self.events) + 1, "at": utc_now(), "by": actor, "action": action,
                      "details": details, "prev": previous}
             event["hash"] = event_hash(event)
             self.events.append(event)
+            apply(state, event)
             return event
+
+    def record_inventory(self, path: str, digest: str, by: str = "migready") -> dict:
+        """The inventory this review is judged against (on create, and when it is replaced): logged, so the
+        header's path and digest are held to the hash chain."""
+        with self._lock:
+            self.log(by, _events.INVENTORY, path=str(path), digest=digest)
+            return self.inventory_ref
 
     def start_run(self, run: dict, by: str = "migready") -> dict:
         """Open a probe run (its results arrive with add_result); returns the stored run."""
@@ -389,29 +491,24 @@ class Workspace:
             if run is None or self.run_logged_digest(run["id"]) is None:
                 raise ValueError(_("run {run} is not a finished run of this workspace").format(run=entry.get("run")))
             self.log(by or entry.get("name") or "migready", "run-attested", attestation=entry)
-            self.data.setdefault("attestations", []).append(entry)
             return entry
 
     def record_mark(self, item_id: str, state: str, by: str, note: str, previous: str) -> dict:
         with self._lock:
-            event = self.log(by, "mark", item=item_id, state=state, note=note, previous=previous)
-            entry = mark_from_event(event)
-            self.marks[item_id] = entry
-            return entry
+            self.log(by, "mark", item=item_id, state=state, note=note, previous=previous)
+            return self.marks[item_id]
 
     def record_waiver(self, waiver: dict, by: str) -> dict:
         """Store a waiver (checks/review/verdict.py `waive` checks it first); it gets the next id."""
         with self._lock:
             waiver = dict(waiver, id=f"W{len(self.waivers) + 1}", by=by, granted=utc_now())
             self.log(by, "waive", waiver=waiver)
-            self.waivers.append(waiver)
             return waiver
 
     def add_signoff(self, entry: dict) -> None:
         """Record a signed sign-off (checks/trust/signing.py `sign`) and log it: the log vouches for it."""
         with self._lock:
             self.log(entry["name"], "signoff", signoff=entry)
-            self.signoffs.append(entry)
 
     def add_discovery(self, record: dict, by: str = "migready", **summary) -> dict:
         """Append a discovery record (it gets the next id); its event carries the record's digest."""
@@ -464,37 +561,25 @@ class Workspace:
         return None
 
     def state_problem(self) -> str | None:
-        """Runs, marks, waivers, sign-offs, attestations and discoveries must be what the event log
-        says was done: a hand edit is named."""
-        marks, logged, digests = {}, {"waivers": [], "signoffs": [], "attestations": []}, {}
-        started, finished = set(), {}
-        for event in self.events:
-            details = event["details"]
-            if event["action"] == "mark":
-                marks[details.get("item")] = mark_from_event(event)
-            elif event["action"] == "waive":
-                logged["waivers"].append(details.get("waiver"))
-            elif event["action"] == "signoff":
-                logged["signoffs"].append(details.get("signoff"))
-            elif event["action"] == "run-attested":
-                logged["attestations"].append(details.get("attestation"))
-            elif event["action"] == "discovery-recorded":
-                digests[details.get("discovery")] = details.get("digest")
-            elif event["action"] == "probe-run-started":
-                started.add(details.get("run"))
-            elif event["action"] == "probe-run-finished":
-                finished[details.get("run")] = details.get("digest")
+        """Runs, marks, waivers, sign-offs, attestations, discoveries and the inventory header must be
+        what the event log says was done (replayed through checks/store/events.py): a hand edit is named."""
+        try:
+            replayed = _events.replay(self.events)
+        except _events.UnknownAction as exc:
+            return str(exc)
+        finished = dict(replayed.finished)
         for index, run in enumerate(self.runs):
-            if run.get("id") not in started:
+            if run.get("id") not in replayed.started:
                 return _("{where} ({run}) is not in the event log: added by hand?").format(
                     where=f"runs[{index}]", run=run.get("id"))
             # a run without its finished event was cut short: kept, but it counts as incomplete
-            if run.get("id") in finished and run_digest(run) != finished.pop(run.get("id")):
+            if run.get("id") in finished and run_digest(run) != finished.pop(run.get("id")).get("digest"):
                 return _("{where} ({run}) does not match the event log: results edited by hand?").format(
                     where=f"runs[{index}]", run=run.get("id"))
         if finished:
             return _("probe run {run} is in the event log but not in the workspace: removed?").format(
                 run=sorted(finished, key=str)[0])
+        digests = dict(replayed.discoveries)
         for index, record in enumerate(self.discoveries):
             if not isinstance(record, dict) or \
                     hashlib.sha256(canonical_json(record)).hexdigest() != digests.pop(record.get("id"), None):
@@ -502,16 +587,17 @@ class Workspace:
         if digests:
             return _("discovery {discovery} is in the event log but not in the workspace: removed?").format(
                 discovery=sorted(digests, key=str)[0])
+        marks = replayed.doc["marks"]
         for item in sorted(set(marks) | set(self.marks), key=str):
             if marks.get(item) != self.marks.get(item):
                 return _("{where} does not match the event log: edited by hand?").format(where=f"marks[{item!r}]")
-        for key, expected in logged.items():
-            stored = self.data.get(key) or []
+        for key in ("waivers", "signoffs", "attestations"):
+            expected, stored = replayed.doc[key], self.data.get(key) or []
             for index in range(max(len(expected), len(stored))):
                 if (stored[index] if index < len(stored) else None) != \
                         (expected[index] if index < len(expected) else None):
                     return _("{where} does not match the event log: edited by hand?").format(where=f"{key}[{index}]")
-        return None
+        return _header_problem(self.data, replayed)
 
     # -- saving -----------------------------------------------------------------------------------
 
@@ -602,10 +688,12 @@ def _v1_to_v2(data: dict, shown: str, by: str = "migready") -> None:
         data.setdefault(key, empty)
     previous, chained = GENESIS, []
     for seq, old in enumerate(events, start=1):
+        action = old.get("action")
+        details = {k: v for k, v in old.items() if k not in ("at", "by", "action")}
+        if action not in _events.APPLY:  # v1 logged free-form actions: kept as notes, under their own name
+            action, details = "note", dict(details, v1_action=action)
         event = {"seq": seq, "at": old.get("at", ""), "by": old.get("by", "unknown"),
-                 "action": old.get("action", "unknown"),
-                 "details": {k: v for k, v in old.items() if k not in ("at", "by", "action")},
-                 "prev": previous}
+                 "action": action, "details": details, "prev": previous}
         event["hash"] = previous = event_hash(event)
         chained.append(event)
     data["events"] = chained

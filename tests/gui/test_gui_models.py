@@ -51,8 +51,7 @@ def reviewed(tmp_path_factory):
     signing.keygen("Lin", "migration lead", folder / "key")
     report = build_report(inventory, workspace)
     entry = signing.sign(signing.load_signer(folder / "key"), report["digest"])
-    workspace.log("Lin", "signoff", signoff=entry)
-    workspace.data["signoffs"].append(entry)
+    workspace.add_signoff(entry)
     return inventory, workspace, review(inventory, workspace), build_report(inventory, workspace)
 
 

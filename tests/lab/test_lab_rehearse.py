@@ -210,7 +210,7 @@ def test_variant_a_hangs_and_the_verdict_is_no_go(lab, inventory, tmp_path):
                                                            "-j", "DROP"] == r["rules"][1][4:]
     assert r["recovery_ms"] is not None  # healthy again once the rule is gone
     events = [e["action"] for e in Workspace.load(ws).events]
-    assert events == ["probe-run-started", "probe-run-finished"]
+    assert events == ["inventory-recorded", "probe-run-started", "probe-run-finished"]
 
     verdict = migready_in_ops(lab, "verdict", ws, "--format", "json")
     result = json.loads(verdict.stdout)
