@@ -1,6 +1,6 @@
 """One probe run over 20 staging hosts x 1,000 targets, against the bound (issue 24, item 6).
 
-What: the lab of bench_probe_ssh.py (the same TCP target fleet in 198.18.12.0/22,
+What: the lab of bench_probe_ssh.py (the same TCP target fleet in 198.18.64.0/18,
 the same user-space delay relay on the router) plus a pool of --hosts nodes
 (tests/lab/fleetlab.py: a namespace with a real sshd each).  From `ops`, the
 CLI probes every node in one run (`probe --phase post`, one SSH session per
@@ -13,6 +13,12 @@ uploads, workspace written).  Memory must stay flat per host: the CLI's peak
 RSS is printed for a run over a quarter of the nodes and over all of them.
 
     sudo python3 bench/bench_fleet.py [--hosts 20] [--targets 1000] [--jobs 32 64] [--delay-ms 10]
+    sudo python3 bench/bench_fleet.py --hold /tmp/fleet.json  # keep the lab up, write the command lines
+
+Network safety as in bench_probe_ssh.py: targets and nodes are addresses of
+namespaces this script creates (198.18.0.0/15), the CLI runs in `ops` with
+MIGREADY_ALLOWED_NETWORKS=127.0.0.0/8,198.18.0.0/15, and the script refuses
+to run without the machine's blackhole route for 198.18.0.0/15.
 
 A benchmark, never a test.  Root only; it always tears its lab down.  Hold
 /work/locks/tests.lock (or nothing else building labs) while it runs.
@@ -73,10 +79,24 @@ def cli_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_cli(lab, inventory: Path, ws: Path, jobs: int, hosts_jobs: int) -> tuple:
-    argv = [sys.executable, "-m", "migready.checks.cli", "probe", str(inventory), "--phase", "post",
+def cli_argv(lab, inventory: Path, ws: Path, jobs: int, hosts_jobs: int) -> list:
+    return [sys.executable, "-m", "migready.checks.cli", "probe", str(inventory), "--phase", "post",
             "--workspace", str(ws), "--identity", str(lab.client_key), "--known-hosts", str(lab.known_hosts),
             "--ssh-config", "/dev/null", "--jobs", str(jobs), "--hosts-jobs", str(hosts_jobs)]
+
+
+def hold(single, lab, args, rtt: float, tmp: Path, one: Path, full: Path, some: Path, hosts_jobs: int) -> int:
+    """--hold: the command lines, run inside `ops`, each from a fresh workspace; then wait."""
+    def command(inventory, ws, jobs):
+        return single.in_ops(lab, cli_argv(lab, inventory, ws, jobs, hosts_jobs), ws)
+    return single.hold_with({"rtt_ms": rtt, "hosts": args.hosts, "quarter": max(1, args.hosts // 4),
+                             "targets": args.targets, "hosts_jobs": hosts_jobs, "setup": command(one, tmp / "s.json", 1),
+                             "runs": {str(j): command(full, tmp / ("ws%d.json" % j), j) for j in args.jobs},
+                             "quarter_run": command(some, tmp / "q.json", args.jobs[0])}, args.hold)
+
+
+def run_cli(lab, inventory: Path, ws: Path, jobs: int, hosts_jobs: int) -> tuple:
+    argv = cli_argv(lab, inventory, ws, jobs, hosts_jobs)
     t0, busy0, cli0 = time.monotonic(), busy_seconds(), cli_seconds()
     proc = lab.exec_in("ops", argv, timeout=900)
     wall = time.monotonic() - t0
@@ -96,10 +116,16 @@ def main() -> int:
     ap.add_argument("--hosts-jobs", type=int, default=None, help="default: --hosts (all at once)")
     ap.add_argument("--delay-ms", type=float, default=10.0)
     ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--hold", metavar="FILE", help="set the lab up, write the CLI's command lines (1 target over "
+                    "every host; N targets over every host per --jobs, and over a quarter of them) to FILE as "
+                    "JSON, and keep the lab up until SIGTERM or Ctrl-C")
     args = ap.parse_args()
     if os.geteuid() != 0:
         return "bench_fleet.py needs root: it builds network namespaces, sshd and a TUN device (use sudo)"
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))
+    os.environ["MIGREADY_ALLOWED_NETWORKS"] = "127.0.0.0/8,198.18.0.0/15"  # the plan guard: loopback and the lab
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # time the CLI with its .pyc files, as installed
+    os.environ.pop("PYTHONUNBUFFERED", None)
     sys.path.insert(0, str(REPO))
     single = _single()
     from tests.lab.fleetlab import FleetLab
@@ -115,6 +141,9 @@ def main() -> int:
     except LabUnavailable as exc:
         return "cannot build the lab: %s" % exc
     try:
+        if "blackhole" not in subprocess.run(["ip", "route", "show", "198.18.0.0/15"], capture_output=True,
+                                             text=True).stdout:
+            sys.exit("no blackhole route for 198.18.0.0/15 in the machine's own namespace: refusing to run")
         tmp = Path(tempfile.mkdtemp(prefix="bench-", dir=lab.workdir))
         rtt = single.setup_lab(lab, n, args.delay_ms)
         quarter = max(1, args.hosts // 4)
@@ -132,6 +161,8 @@ def main() -> int:
         some = inventory("quarter", n, lab.nodes[:quarter])
         print("lab %s: %d nodes, %d targets on port %d, added delay %g ms, connect RTT from old %.2f ms"
               % (lab.prefix, args.hosts, n, single.PORT, args.delay_ms, rtt))
+        if args.hold:
+            return hold(single, lab, args, rtt, tmp, one, full, some, hosts_jobs)
         run_cli(lab, one, tmp / "warm.json", 1, hosts_jobs)
         setups = [run_cli(lab, one, tmp / "s.json", 1, hosts_jobs)[0] for _ in range(args.repeat)]
         setup = statistics.median(setups)

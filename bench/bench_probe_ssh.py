@@ -1,8 +1,9 @@
 """Probe throughput over SSH: one agent session versus one remote command per check.
 
 What: builds the network lab (tests/lab/netlab.py), puts N TCP targets in the
-store network (AnyIP: every address of 198.18.12.0/22 is local to `store`, one
-listener on 0.0.0.0), makes the site->store path slow, then from `ops`:
+store network (AnyIP: every address of 198.18.64.0/18 is local to `store`, one
+listener on 0.0.0.0; up to 16,382 targets), makes the site->store path slow,
+then from `ops`:
 
   A  migready: `python -m migready.checks.cli probe` against ssh://root@<old>,
      wall clock end to end (Python start, SSH handshake, agent upload, all
@@ -20,6 +21,13 @@ relay holds each for --delay-ms and writes it back (policy routing then sends
 it on to the store).  Replies are not delayed: RTT = delay + ~0.1 ms.
 
     sudo python3 bench/bench_probe_ssh.py [--targets 1000] [--jobs 32 64] [--delay-ms 10]
+    sudo python3 bench/bench_probe_ssh.py --targets 10000 --jobs 64 --baseline-budget 0  # no B
+
+Network safety: every target is an address of the lab's own `store`
+namespace (198.18.64.0/18, inside 198.18.0.0/15); the CLI runs in `ops` with
+MIGREADY_ALLOWED_NETWORKS=127.0.0.0/8,198.18.0.0/15, and the script refuses
+to start unless the machine's own namespace has a blackhole route for
+198.18.0.0/15 once the lab is up (netlab adds it).
 
 A benchmark, never a test.  Root only; it always tears its lab down.
 """
@@ -30,7 +38,8 @@ from datetime import datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-FLEET = ipaddress.ip_network("198.18.12.0/22")
+FLEET = ipaddress.ip_network("198.18.64.0/18")  # 16,382 targets; outside every netlab address
+ALLOWED = "127.0.0.0/8,198.18.0.0/15"  # MIGREADY_ALLOWED_NETWORKS: never wider
 PORT = 9101  # the lab's printer listeners hold 198.18.10.21-22:9100, so 0.0.0.0:9100 cannot bind
 
 RELAY = r"""
@@ -129,10 +138,57 @@ def baseline_worker(spec: dict) -> int:
     return 0
 
 
-def run_cli(lab, inventory: Path, ws: Path, jobs: int) -> tuple:
-    argv = [sys.executable, "-m", "migready.checks.cli", "probe", str(inventory), "--phase", "pre",
+def cli_argv(lab, inventory: Path, ws: Path, jobs: int) -> list:
+    return [sys.executable, "-m", "migready.checks.cli", "probe", str(inventory), "--phase", "pre",
             "--host", "ssh://root@%s:22" % lab.old, "--workspace", str(ws), "--identity", str(lab.client_key),
             "--known-hosts", str(lab.known_hosts), "--ssh-config", "/dev/null", "--jobs", str(jobs)]
+
+
+def in_ops(lab, argv: list, ws: Path) -> list:
+    """`argv` as a command line run inside `ops` from a fresh workspace `ws`, with the plan guard set and
+    the CLI timed as installed (.pyc files written, stdout buffered)."""
+    return ["ip", "netns", "exec", lab.ns("ops"), "env", "-u", "PYTHONDONTWRITEBYTECODE", "-u", "PYTHONUNBUFFERED",
+            "MIGREADY_ALLOWED_NETWORKS=" + ALLOWED, "sh", "-c", 'rm -f "$0"; exec "$@"', str(ws)] + argv
+
+
+def hold_with(spec: dict, path: str) -> int:
+    """Write the command lines to `path` and keep the lab up until SIGTERM or Ctrl-C."""
+    Path(path).write_text(json.dumps(spec, indent=1))
+    print("lab up; commands in %s; SIGTERM or Ctrl-C tears it down" % path, flush=True)
+    try:
+        signal.pause()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    return 0
+
+
+def hold(lab, inv: dict, tmp: Path, rtt: float, args) -> int:
+    """--hold: the commands, in `ops`, for 1 and N targets (each starts from a fresh workspace), then wait."""
+    def command(name, ws, jobs):
+        return in_ops(lab, cli_argv(lab, inv[name], ws, jobs), ws)
+    return hold_with({"rtt_ms": rtt, "targets": args.targets, "jobs": args.jobs,
+                      "setup": command("one", tmp / "s.json", 1),
+                      "runs": {str(j): command("fleet", tmp / ("ws%d.json" % j), j) for j in args.jobs}}, args.hold)
+
+
+def run_baseline(lab, budget: float, n: int) -> dict:
+    """B in `ops` (the bashrc cost measured in `old` first); -> its figures."""
+    rc = lab.exec_in("old", [sys.executable, "-I", "-c", RC], timeout=60)
+    spec = {"host": "ssh://root@%s:22" % lab.old, "key": str(lab.client_key), "port": PORT,
+            "known_hosts": str(lab.known_hosts), "targets": targets(n), "budget": budget}
+    argv = [sys.executable, str(Path(__file__).resolve()), "--baseline-worker", json.dumps(spec)]
+    t0 = time.monotonic()
+    proc = lab.exec_in("ops", argv, timeout=budget + 120)
+    b_wall = time.monotonic() - t0
+    if proc.returncode != 0:
+        sys.exit("baseline failed: %s" % proc.stderr[-2000:])
+    b = json.loads(proc.stdout)
+    b.update(wall=b_wall, rc_ms=float(rc.stdout) if rc.returncode == 0 else 0.0)
+    return b
+
+
+def run_cli(lab, inventory: Path, ws: Path, jobs: int) -> tuple:
+    argv = cli_argv(lab, inventory, ws, jobs)
     t0 = time.monotonic()
     proc = lab.exec_in("ops", argv, timeout=600)
     wall = time.monotonic() - t0
@@ -186,7 +242,11 @@ def main() -> int:
     ap.add_argument("--delay-ms", type=float, default=10.0, help="added site->store delay = added RTT (default 10)")
     ap.add_argument("--repeat", type=int, default=3, help="migready runs per --jobs value (default 3)")
     ap.add_argument("--baseline-budget", type=float, default=180.0,
-                    help="stop the baseline after this many seconds and extrapolate (default 180)")
+                    help="stop the baseline after this many seconds and extrapolate (default 180; 0: no baseline)")
+    ap.add_argument("--hold", metavar="FILE",
+                    help="build and set up the lab, write the CLI's command lines (1 and N targets, run inside "
+                         "`ops`) to FILE as JSON, and keep the lab up until SIGTERM or Ctrl-C: for timing those "
+                         "commands with an outside tool, e.g. two checkouts paired in turns")
     ap.add_argument("--baseline-worker", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.baseline_worker:
@@ -196,6 +256,12 @@ def main() -> int:
     if not 1 <= args.targets <= FLEET.num_addresses - 2:
         ap.error("--targets must be 1..%d" % (FLEET.num_addresses - 2))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))  # still tear the lab down
+    os.environ["MIGREADY_ALLOWED_NETWORKS"] = ALLOWED  # the CLI's plan guard: loopback and the lab only
+    # Time the CLI as installed (pip writes .pyc files): with PYTHONDONTWRITEBYTECODE set, every run
+    # compiles ~90 modules again (0.5 s on this machine), which no user pays.
+    # PYTHONUNBUFFERED likewise: it makes each of the CLI's 20,000 printed result lines its own write().
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ.pop("PYTHONUNBUFFERED", None)
     sys.path.insert(0, str(REPO))
     from tests.lab.netlab import Lab, LabUnavailable
     n, load = args.targets, os.getloadavg()[0]  # other work on this machine skews every figure
@@ -204,6 +270,9 @@ def main() -> int:
     except LabUnavailable as exc:
         return "cannot build the lab: %s" % exc
     try:
+        if "blackhole" not in subprocess.run(["ip", "route", "show", "198.18.0.0/15"], capture_output=True,
+                                             text=True).stdout:
+            sys.exit("no blackhole route for 198.18.0.0/15 in the machine's own namespace: refusing to run")
         tmp = Path(tempfile.mkdtemp(prefix="bench-", dir=lab.workdir))
         rtt = setup_lab(lab, n, args.delay_ms)
         inv = {name: tmp / ("%s.yaml" % name) for name in ("one", "fleet")}
@@ -212,6 +281,8 @@ def main() -> int:
                                                   first=targets(count)[0], last=targets(count)[-1]))
         print("lab %s: %d targets on port %d, added delay %g ms, measured connect RTT from old %.2f ms"
               % (lab.prefix, n, PORT, args.delay_ms, rtt))
+        if args.hold:
+            return hold(lab, inv, tmp, rtt, args)
         run_cli(lab, inv["one"], tmp / "warm.json", args.jobs[0])  # warm the page cache
         setup = statistics.median(run_cli(lab, inv["one"], tmp / "s.json", 1)[0] for _ in range(args.repeat))
         rows = []
@@ -226,44 +297,38 @@ def main() -> int:
             bound = setup + (math.ceil(n / jobs) - 1) * rtt / 1000
             bound2 = setup + (math.ceil(2 * n / jobs) - 1) * rtt / 1000
             rows.append((jobs, wall, statistics.median(r[0] for r in runs), bound, bound2, st))
-        rc = lab.exec_in("old", [sys.executable, "-I", "-c", RC], timeout=60)
-        rc_ms = float(rc.stdout) if rc.returncode == 0 else 0.0
-        spec = {"host": "ssh://root@%s:22" % lab.old, "key": str(lab.client_key), "port": PORT,
-                "known_hosts": str(lab.known_hosts), "targets": targets(n), "budget": args.baseline_budget}
-        argv = [sys.executable, str(Path(__file__).resolve()), "--baseline-worker", json.dumps(spec)]
-        t0 = time.monotonic()
-        proc = lab.exec_in("ops", argv, timeout=args.baseline_budget + 120)
-        b_wall = time.monotonic() - t0
-        if proc.returncode != 0:
-            sys.exit("baseline failed: %s" % proc.stderr[-2000:])
-        b = json.loads(proc.stdout)
+        b = None if args.baseline_budget <= 0 else run_baseline(lab, args.baseline_budget, n)
     finally:
         lab.teardown()
 
-    times, done = sorted(b["times"]), len(b["times"])
-    per = statistics.mean(times)
-    b_total = b_wall if done == n else b_wall - sum(times) + n * per  # linear extrapolation
-    b_clean = b_total - n * rc_ms / 1000
     print("\nN = %d targets (%d probes: tcp_connect + route each), %d cores (1-min load average at start %.2f, "
           "end %.2f), added delay %g ms, connect RTT %.2f ms" % (n, 2 * n, os.cpu_count() or 0, load,
                                                                   os.getloadavg()[0], args.delay_ms, rtt))
     print("setup = same CLI, 1 target, jobs 1 (median of %d): %.3f s; bound = setup + (ceil(N/jobs) - 1) x RTT"
           % (args.repeat, setup))
+    b_total = None
+    if b is not None:
+        times, done = sorted(b["times"]), len(b["times"])
+        per = statistics.mean(times)
+        b_total = b["wall"] if done == n else b["wall"] - sum(times) + n * per  # linear extrapolation
     print("\n%-28s %8s %9s %8s %9s %10s" % ("run", "best s", "median s", "bound s", "best/bnd", "B / best"))
     for jobs, best, med, bound, bound2, st in rows:
-        print("%-28s %8.3f %9.3f %8.3f %9.2f %9.0fx" % ("A migready --jobs %d" % jobs, best, med, bound,
-                                                      best / bound, b_total / best))
+        print("%-28s %8.3f %9.3f %8.3f %9.2f %10s" % ("A migready --jobs %d" % jobs, best, med, bound, best / bound,
+                                                      "%.0fx" % (b_total / best) if b_total else "-"))
         print("    best run: %d/%d probes passed, agent probing span %.3f s, tcp_connect median %.2f ms p95 %.2f ms;"
               "\n    if every one of the %d probes paid one RTT: bound %.3f s (best/bound %.2f)"
               % (st["passed"], st["probes"], st["span"], st["connect_ms"], st["connect_p95"], 2 * n, bound2,
                  best / bound2))
+    if b is None:
+        return 0
+    b_clean = b_total - n * b["rc_ms"] / 1000
     note = "" if done == n else "  (measured %d commands in %.1f s, extrapolated)" % (done, sum(times))
     print("%-28s %8.3f%s" % ("B one command per check", b_total, note))
     print("    ssh connect %.3f s; per command mean %.1f ms, median %.1f ms, p95 %.1f ms; %d of %d failed"
           % (b["setup"], per * 1000, times[done // 2] * 1000, times[int(0.95 * (done - 1))] * 1000, b["failed"], done))
     print("    of which this host's root ~/.bashrc costs %.1f ms per SSH exec (bash sources it under sshd);"
           "\n    B with a no-op ~/.bashrc (estimate): %.1f s = %.0fx the best A"
-          % (rc_ms, b_clean, b_clean / min(r[1] for r in rows)))
+          % (b["rc_ms"], b_clean, b_clean / min(r[1] for r in rows)))
     return 0
 
 

@@ -27,13 +27,16 @@ def paint(painter: QPainter, drawing: Drawing, origin: QPointF, scale: float, fa
         if isinstance(item, Box):
             painter.setPen(QPen(QColor(item.stroke), item.width))
             painter.setBrush(QBrush(QColor(item.fill)))
-            painter.drawRoundedRect(QRectF(item.x, item.y, item.w, item.h), 5, 5)
+            painter.drawRoundedRect(QRectF(item.x, item.y, item.w, item.h), item.radius, item.radius)
         elif isinstance(item, Arrow):
             pen = QPen(QColor(item.colour), item.width)
             if item.dashed:
                 pen.setStyle(Qt.PenStyle.DashLine)
             painter.setPen(pen)
             line = QLineF(item.x1, item.y1, item.x2, item.y2)
+            if not item.head:
+                painter.drawLine(line)
+                continue
             head = 4 + 2.5 * item.width
             tip = line.p2()
             unit = line.unitVector()
@@ -111,3 +114,43 @@ class PathView(QWidget):
         painter.fillRect(QRectF(0, 0, self.drawing.width * scale, self.drawing.height * scale), QColor("#ffffff"))
         paint(painter, self.drawing, QPointF(0, 0), scale)
         painter.end()
+
+
+def preview_paths(html: str, report: dict, width: int = 760) -> str:
+    """The report preview's HTML (the "qt" variant) with each path marker replaced by the drawing,
+    painted here as an inline PNG: QTextDocument draws no SVG, and the marker the PDF replaces
+    with vectors would otherwise show as text ("PATH:0.0") in the window's preview."""
+    import base64
+    import re
+
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QImage
+
+    from migready.checks.report.html_summary import PDF_MARKER
+    from migready.checks.report.paths import layout, path_of
+    head, tail = PDF_MARKER.split("{key}")
+    marker = re.compile(re.escape(head) + r"(\d+)\.(\d+)" + re.escape(tail))
+
+    def image(match) -> str:
+        try:
+            dep = report["services"][int(match.group(1))]["dependencies"][int(match.group(2))]
+        except (IndexError, KeyError, TypeError):
+            return ""
+        model = path_of(dep, report.get("migration") or {}, report.get("runs") or [], report.get("comparison"))
+        if model is None:
+            return ""
+        drawing = layout(model)
+        scale = 2 * width / drawing.width  # twice the shown size: sharp on a high-density screen too
+        picture = QImage(int(drawing.width * scale), int(drawing.height * scale), QImage.Format.Format_RGB32)
+        picture.fill(QColor("#ffffff"))
+        painter = QPainter(picture)
+        paint(painter, drawing, QPointF(0, 0), scale)
+        painter.end()
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        picture.save(buffer, "PNG")
+        encoded = base64.b64encode(bytes(data.data())).decode("ascii")
+        return (f'<img src="data:image/png;base64,{encoded}" width="{width}" '
+                f'height="{int(drawing.height * width / drawing.width)}">')
+    return marker.sub(image, html)

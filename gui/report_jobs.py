@@ -36,16 +36,17 @@ def report_job(inventory, workspace) -> tuple[dict, str, list]:
 def preview_html(report: dict, budget: int = PREVIEW_BUDGET) -> str:
     """The report's HTML (the variant QTextDocument lays out), cut after the sections that fit the budget:
     a 10,000-dependency report is 15 MB of HTML, which would freeze the window for a long time."""
+    from .path_view import preview_paths
     head, sections = document_parts(report, variant="qt")
     body = "\n".join(sections)
     if len(body) <= budget:
-        return head + "<body>\n" + body + "\n</body></html>\n"
+        return preview_paths(head + "<body>\n" + body + "\n</body></html>\n", report)
     cut = max(body.rfind(tag, 0, budget) + len(tag) for tag in _BOUNDARIES)  # after a whole row, item, paragraph
     cut = cut if cut > budget // 2 else budget
     # a plain function run by a worker, no QObject: the context is named (lupdate extracts it under it)
     words = QCoreApplication.translate("ReportPreview", PREVIEW_CUT).format(percent=cut * 100 // len(body))
     note = f'<p style="page-break-before: always">{words}</p>'
-    return head + "<body>\n" + body[:cut] + "</table></ul>" + note + "\n</body></html>\n"
+    return preview_paths(head + "<body>\n" + body[:cut] + "</table></ul>" + note + "\n</body></html>\n", report)
 
 
 def export_job(report: dict, fmt: str, path: str) -> str:

@@ -1,4 +1,4 @@
-"""The PDF report, through Qt: no browser, no extra dependency beyond PySide6.
+"""The PDF report, through Qt: no browser; pypdf merges the pieces.
 
 The HTML report (checks/report/html.py, `variant="qt"`) is laid out by
 QTextDocument and painted page by page on a QPdfWriter (A4), with a footer on
@@ -9,10 +9,12 @@ QT_QPA_PLATFORM says otherwise.  CJK names need a CJK font: the first family
 of `CJK_FAMILIES` that is installed is used (CI installs Debian's
 fonts-noto-cjk); without one Qt falls back to whatever fontconfig offers.
 
-Speed (bench/README.md, 10,000 items in under 10 s): each section (front
-matter, each service) is its own QTextDocument, because layout time grows
-faster than linearly with document size; long tables have no cell borders
-(Qt draws every cell edge, 40% of the time) but shaded alternate rows.
+Speed (bench/README.md "Report rendering"): the report is rendered in
+pieces, in parallel processes (report_pdf_pieces.py); within a piece the
+sections go into QTextDocuments of at most CHUNK characters; long tables
+have no cell borders (Qt draws every cell edge, 40% of the time) but shaded
+alternate rows; a free note is laid out as paragraphs (a paragraph's layout
+grows with the square of its length).
 
 `render_pdf` is a plain function with a progress callback and a cancel event,
 so the CLI calls it directly and the GUI from a worker.
@@ -26,10 +28,9 @@ import sys
 import threading
 from typing import Callable
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QRegularExpression, QSizeF, Qt, QUrl
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (QAbstractTextDocumentLayout, QFont, QFontDatabase, QGuiApplication, QPageLayout,
-                           QImage, QPageSize, QPainter, QPdfWriter, QTextCursor, QTextDocument,
-                           QTextImageFormat)
+                           QImage, QPageSize, QPainter, QPdfWriter, QTextCursor, QTextDocument)
 
 from migready.checks.report.html import document_parts, document_title, page_footer
 from migready.checks.report.html_summary import PDF_MARKER
@@ -99,122 +100,170 @@ def render(report: dict) -> bytes:
 
 
 def render_pdf(report: dict, progress: Callable[[int, int], None] | None = None,
-               cancel: threading.Event | None = None) -> bytes:
+               cancel: threading.Event | None = None, workers: int | None = None) -> bytes:
+    """The report as PDF bytes.  The report is cut into pieces (report_pdf_pieces.plan: the front
+    matter with the first services, then groups of services); each piece is laid out and painted
+    on its own QPdfWriter, in this process or in worker processes (`workers`; default: one per
+    core, MIGREADY_PDF_WORKERS to set it, 1 for none), and the pieces are merged with pypdf,
+    which also writes the outline.  The pieces and so the pages are the same however many
+    processes render them."""
+    from .report_pdf_pieces import render_pieces
     ensure_app()
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    return render_pieces(report, progress, cancel, workers)
+
+
+def new_writer(buffer: QBuffer, title: str) -> QPdfWriter:
     writer = QPdfWriter(buffer)
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     writer.setPageMargins(MARGINS_MM, QPageLayout.Unit.Millimeter)
     writer.setResolution(RESOLUTION)
-    writer.setTitle(document_title(report))
+    writer.setTitle(title)
     writer.setCreator("migready")
-    page = writer.pageLayout().paintRectPixels(RESOLUTION)
-    footer_height = RESOLUTION * 0.25  # a quarter inch
-    body = QSizeF(page.width(), page.height() - footer_height)
+    return writer
 
-    font = report_font()
-    drawings = {key: path_layout(model) for key, model in path_models(report).items()}
-    path_width = body.width() * 0.98
-    docs = []
-    for html in section_documents(report):
-        if cancel is not None and cancel.is_set():
-            raise RenderCancelled()
-        doc = QTextDocument()
-        doc.setDefaultFont(font)
-        doc.setDocumentMargin(0)
-        doc.documentLayout().setPaintDevice(writer)
-        doc.setHtml(html)
-        placed = insert_paths(doc, drawings, path_width) if drawings and MARKER_START in html else []
-        doc.setPageSize(body)
-        docs.append((doc, doc.pageCount(), placed))
-    total = sum(pages for _doc, pages, _placed in docs)
-    footer = page_footer(report)
-    footer_font = QFont(font)
-    footer_font.setPointSizeF(7)
 
-    painter = QPainter()
-    if not painter.begin(writer):
-        raise RuntimeError("cannot paint on the PDF writer")
-    number = 0
-    try:
-        for doc, pages, placed in docs:
-            layout = doc.documentLayout()
-            spots = [(layout.blockBoundingRect(doc.findBlock(position)), drawing) for position, drawing in placed]
-            for index in range(pages):
-                if cancel is not None and cancel.is_set():
-                    raise RenderCancelled()
-                if number:
-                    writer.newPage()
-                clip = QRectF(0, index * body.height(), body.width(), body.height())
-                painter.save()
-                painter.translate(0, -clip.top())
-                painter.setClipRect(clip)
-                context = QAbstractTextDocumentLayout.PaintContext()
-                context.clip = clip
-                layout.draw(painter, context)
-                for rect, drawing in spots:  # the path diagrams, as vectors where their placeholders sit
-                    if rect.intersects(clip):
-                        paint(painter, drawing, rect.topLeft(), path_width / drawing.width, font.families())
-                painter.restore()
-                number += 1
-                painter.setFont(footer_font)
-                painter.setPen(Qt.GlobalColor.darkGray)
-                painter.drawText(QRectF(0, body.height(), body.width(), footer_height),
-                                 Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft,
-                                 footer(number, total))
-                if progress:
-                    progress(number, total)
-    finally:
-        painter.end()
-    buffer.close()
-    return bytes(data.data())
+class Piece:
+    """Some sections of the report on a QPdfWriter of their own: laid out when made (so its page
+    count and outline are known), painted by `paint` once the pages before it are counted."""
+
+    def __init__(self, htmls: list[str], drawings: dict, title: str, font: QFont | None = None,
+                 cancel: threading.Event | None = None):
+        self.data = QByteArray()
+        self.buffer = QBuffer(self.data)
+        self.buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        self.writer = writer = new_writer(self.buffer, title)
+        page = writer.pageLayout().paintRectPixels(RESOLUTION)
+        self.footer_height = RESOLUTION * 0.25  # a quarter inch
+        self.body = body = QSizeF(page.width(), page.height() - self.footer_height)
+        self.font = font = font or report_font()
+        self.path_width = path_width = body.width() * 0.98
+        self.docs = []
+        self.outline: list[tuple[str, int]] = []  # (heading, page index in this piece)
+        pages = 0
+        for html in htmls:
+            if cancel is not None and cancel.is_set():
+                raise RenderCancelled()
+            doc = QTextDocument()
+            doc.setDefaultFont(font)
+            doc.setDocumentMargin(0)
+            doc.documentLayout().setPaintDevice(writer)
+            keys: list[str] = []
+            if drawings and MARKER_START in html:
+                html = place_paths(html, drawings, path_width, keys)
+                doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(PATH_IMAGE), _blank())
+            doc.setHtml(html)
+            placed = image_positions(doc, [drawings[k] for k in keys]) if keys else []
+            doc.setPageSize(body)
+            count = doc.pageCount()
+            self.outline += [(text, pages + page) for text, page in headings(doc, body.height())]
+            self.docs.append((doc, count, placed))
+            pages += count
+        self.pages = pages
+
+    def paint(self, first: int, total: int, footer: Callable[[int, int], str],
+              progress: Callable[[int], None] | None = None, cancel: threading.Event | None = None) -> bytes:
+        """The piece's PDF, its pages numbered from `first` (1-based) of `total`."""
+        writer, body, font, path_width = self.writer, self.body, self.font, self.path_width
+        footer_font = QFont(font)
+        footer_font.setPointSizeF(7)
+        painter = QPainter()
+        if not painter.begin(writer):
+            raise RuntimeError("cannot paint on the PDF writer")
+        number = first - 1
+        try:
+            for doc, pages, placed in self.docs:
+                layout = doc.documentLayout()
+                spots = [(layout.blockBoundingRect(doc.findBlock(position)), drawing) for position, drawing in placed]
+                for index in range(pages):
+                    if cancel is not None and cancel.is_set():
+                        raise RenderCancelled()
+                    if number >= first:
+                        writer.newPage()
+                    clip = QRectF(0, index * body.height(), body.width(), body.height())
+                    painter.save()
+                    painter.translate(0, -clip.top())
+                    painter.setClipRect(clip)
+                    context = QAbstractTextDocumentLayout.PaintContext()
+                    context.clip = clip
+                    layout.draw(painter, context)
+                    for rect, drawing in spots:  # the path diagrams, as vectors where their placeholders sit
+                        if rect.intersects(clip):
+                            paint(painter, drawing, rect.topLeft(), path_width / drawing.width, font.families())
+                    painter.restore()
+                    number += 1
+                    painter.setFont(footer_font)
+                    painter.setPen(Qt.GlobalColor.darkGray)
+                    painter.drawText(QRectF(0, body.height(), body.width(), self.footer_height),
+                                     Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft,
+                                     footer(number, total))
+                    if progress:
+                        progress(1)
+        finally:
+            painter.end()
+        self.buffer.close()
+        self.docs = []
+        return bytes(self.data.data())
+
+
+def headings(doc: QTextDocument, page_height: float) -> list[tuple[str, int]]:
+    """The document's <h2> headings (top level: tables are skipped whole) and the page each is on."""
+    out, layout = [], doc.documentLayout()
+    it = doc.rootFrame().begin()
+    while not it.atEnd():
+        block = it.currentBlock()
+        if block.isValid() and block.blockFormat().headingLevel() == 2:
+            out.append((block.text().strip(), int(layout.blockBoundingRect(block).top() // page_height)))
+        it += 1
+    return out
 
 
 MARKER_START = PDF_MARKER.split("{", 1)[0]
 _MARKER = re.compile(re.escape(MARKER_START) + r"([0-9.]+)" + re.escape(PDF_MARKER.rsplit("}", 1)[1]))
 
 
-def path_models(report: dict) -> dict:
-    """The path diagrams by the key html_summary.path_block gives them ("service.dependency")."""
-    from migready.checks.report.paths import path_of
-    out = {}
-    for i, service in enumerate(report.get("services") or ()):
-        for j, dep in enumerate(service.get("dependencies") or ()):
-            model = path_of(dep, report.get("migration") or {}, report.get("runs") or [], report.get("comparison"))
-            if model is not None:
-                out[f"{i}.{j}"] = model
-    return out
+PATH_IMAGE = "migready-path"
 
 
-def insert_paths(doc: QTextDocument, drawings: dict, width: float) -> list[tuple[int, object]]:
-    """Swap each path marker for an empty image of the diagram's size, and return where each sits
-    ([(position, drawing)]): the page loop paints the drawing there with QPainter, as vectors.  (An
-    inline QTextObjectInterface would be the natural hook, but PySide6 does not register a Python
-    handler: handlerForObject() stays None.)"""
-    placed = []
-    cursor = QTextCursor(doc)
+def _blank() -> QImage:
     blank = QImage(1, 1, QImage.Format.Format_ARGB32)
     blank.fill(Qt.GlobalColor.transparent)
-    while True:
-        cursor = doc.find(_MARKER_RX, cursor)
-        if cursor.isNull():
-            return placed
-        key = _MARKER.fullmatch(cursor.selectedText())
-        drawing = drawings.get(key.group(1)) if key else None
+    return blank
+
+
+def place_paths(html: str, drawings: dict, width: float, keys: list[str]) -> str:
+    """Swap each path marker for an empty image of the diagram's size, in the HTML itself, and
+    append the drawings' keys to `keys` in document order: the page loop paints each drawing,
+    as vectors, where its image sits.  (Editing the laid-out document with a cursor instead cost
+    more than its layout: ~5 ms per diagram.  An inline QTextObjectInterface would be the natural
+    hook, but PySide6 does not register a Python handler: handlerForObject() stays None.)"""
+    def image(match):
+        drawing = drawings.get(match.group(1))
         if drawing is None:
-            cursor.removeSelectedText()
-            continue
-        name = f"migready-path:{key.group(1)}"
-        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), blank)
-        image = QTextImageFormat()
-        image.setName(name)
-        image.setWidth(width / _IMAGE_UNITS)  # an image's size is read in 96-dpi pixels
-        image.setHeight(drawing.height * width / drawing.width / _IMAGE_UNITS)
-        cursor.removeSelectedText()
-        placed.append((cursor.position(), drawing))
-        cursor.insertImage(image)
+            return ""
+        keys.append(match.group(1))
+        w = width / _IMAGE_UNITS  # an image's size is read in 96-dpi pixels
+        return f'<img src="{PATH_IMAGE}" width="{w:.2f}" height="{drawing.height * w / drawing.width:.2f}">'
+    return _MARKER.sub(image, html)
+
+
+def image_positions(doc: QTextDocument, drawings: list) -> list[tuple[int, object]]:
+    """Where each path image sits ([(position, drawing)], in document order): every image of the
+    report is a path image, an object replacement character in the document's raw text, whose
+    positions count UTF-16 units.  (doc.find per image rescanned the document: 4 ms each.)"""
+    raw = doc.toRawText().encode("utf-16-le")
+    placed, at = [], 0
+    for drawing in drawings:
+        at = raw.find(_OBJECT, at)
+        while at >= 0 and at % 2:  # a match straddling two characters
+            at = raw.find(_OBJECT, at + 1)
+        if at < 0:
+            break
+        placed.append((at // 2, drawing))
+        at += 2
+    return placed
+
+
+_OBJECT = "\ufffc".encode("utf-16-le")
 
 
 def report_font() -> QFont:
@@ -229,13 +278,18 @@ def report_font() -> QFont:
 
 
 def section_documents(report: dict) -> list[str]:
+    """Every section of the report as the documents one piece would lay out (see `documents`)."""
+    head, sections = document_parts(report, variant="qt")
+    return documents(head, sections)
+
+
+def documents(head: str, sections: list[str], summary_first: bool = True) -> list[str]:
     """The summary page as a document of its own (it is page 1, whatever follows), then the rest
     flowing on without a forced break per service (a service of two rows would leave the rest of
     its page empty), in documents of at most CHUNK characters: laid out separately, which is much
     faster than one big document (layout time grows faster than linearly with its size)."""
-    head, sections = document_parts(report, variant="qt")
-    docs, current = [sections[0]], ""
-    for section in sections[1:]:
+    docs, current = ([sections[0]], "") if summary_first else ([], "")
+    for section in sections[1 if summary_first else 0:]:
         section = section.replace(_BREAK, "", 1) if section.startswith(_OPENS_WITH_BREAK) else section
         if current and len(current) + len(section) > CHUNK:
             docs.append(current)
@@ -252,8 +306,6 @@ _OPENS_WITH_BREAK = ('<div class="service"', "<h2" + ' style="page-break-before:
 
 
 _COUNTS = re.compile(r'<table class="counts"')
-_MARKER_RX = QRegularExpression(QRegularExpression.escape(PDF_MARKER.split("{", 1)[0]) + "[0-9.]+"
-                                + QRegularExpression.escape(PDF_MARKER.rsplit("}", 1)[1]))
 _BREAK = ' style="page-break-before: always"'
 
 

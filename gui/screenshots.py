@@ -221,7 +221,13 @@ def _take(out: Path, scratch: Path, lang: str) -> int:
         raise RuntimeError(f"the discovery import did not finish: {discovery.state.text()}")
     shoot("12-discovery", "discovery", lambda: discovery.select(lambda row: row.kind == "undocumented"))
     # 5. the rehearsal's dry run on the demo: the rules it would install and their revert, computed, nothing applied
-    load(demo)
+    # (the demo declares no health endpoint, without which the page shows only its refusal: this copy has one,
+    # on loopback; a dry run calls nothing)
+    rehearsal = scratch / "demo-rehearsal.yaml"
+    rehearsal.write_text(demo.read_text(encoding="utf-8").replace(
+        "    criticality: critical\n", "    criticality: critical\n    health: http://127.0.0.1:8080/health\n", 1),
+        encoding="utf-8")
+    load(rehearsal)
     shoot("13-rehearsal", "rehearsal")
     window.close()
     print(f"screenshots written to {out}")

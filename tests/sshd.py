@@ -304,12 +304,13 @@ def sshd_server(tmp_path_factory: pytest.TempPathFactory):
 # error line and exit 2 for a bad plan).  Knobs in the plan make it slow,
 # noisy or short-lived, so the transports can be tested on their own.
 STANDIN_AGENT = r'''
-import json, os, sys, time
+import json, os, sys, time, zlib
 def emit(obj):
     sys.stdout.write(json.dumps(obj) + "\n")
     sys.stdout.flush()
-raw = sys.stdin.read()
+raw = sys.stdin.buffer.read()
 try:
+    raw = zlib.decompress(raw)  # the plan arrives compressed, as the real agent reads it
     plan = json.loads(raw)
     probes = plan["probes"]
 except (ValueError, KeyError, TypeError) as e:

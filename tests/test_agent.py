@@ -698,3 +698,22 @@ def test_route_probes_of_a_plan_share_one_ip_batch():
     assert sorted(r["data"]["ip"] for r in results) == targets
     assert all(r["status"] == "pass" and r["data"]["dev"] == "lo" and r["data"]["method"] == "ip" for r in results)
     assert sorted(agent._ROUTES.answers) == targets  # answered by the one batch
+
+
+def test_an_address_literal_is_resolved_without_a_thread(monkeypatch):
+    """resolve() runs getaddrinfo in a thread only for its deadline on a name: a 10,000-target plan of
+    address literals started 20,000 threads (bench/README.md).  A name still gets the thread."""
+    started, Thread = [], threading.Thread
+
+    class Counting(Thread):
+        def start(self):
+            started.append(self.name)
+            Thread.start(self)
+
+    monkeypatch.setattr(agent.threading, "Thread", Counting)
+    deadline = time.monotonic() + 5
+    assert agent.resolve("127.0.0.1", 80, socket.SOCK_STREAM, deadline)[0][4][:2] == ("127.0.0.1", 80)
+    assert agent.resolve("::1", 80, socket.SOCK_STREAM, deadline)[0][4][:2] == ("::1", 80)
+    assert started == []
+    agent.resolve("localhost", 80, socket.SOCK_STREAM, deadline)
+    assert started == ["resolve"]

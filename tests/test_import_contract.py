@@ -94,7 +94,7 @@ def test_the_contract_check_sees_a_violation(tmp_path):
     assert "migready.checks.cli" in imports_of(bad, "migready.gui")
 
 
-AGENT_SECTIONS = ("probes", "sampling", "runner", "reflector", "command line")
+AGENT_SECTIONS = ("probes", "sampling", "reflector", "rehearsal", "runner", "command line")
 
 
 def test_the_agent_is_one_stdlib_file_with_its_sections_in_order():

@@ -105,3 +105,15 @@ def test_no_blank_pages(pdf):
     for number, page in enumerate(pages, start=1):
         body = [line for line in page.splitlines() if line.strip() and "migready report ·" not in line]
         assert body, f"page {number} has nothing but the footer"
+
+
+def test_timestamps_are_never_wrapped(pdf):
+    """The probe-run table printed "2026-12-07 06:" on one line and "15:38Z" on the next: a span's
+    nowrap is lost on QTextDocument, the cell's is kept.  Every run's start and finish, every
+    sign-off time, are on one line."""
+    from migready.checks.report.text import when_text
+    report, path = pdf
+    text = pdf_text(path)
+    times = [when_text(r[k]) for r in report["runs"] for k in ("started", "finished")]
+    times += [when_text(e["signed_at"]) for e in report["signoff"]["entries"]]
+    assert times and all(t in text for t in times), [t for t in times if t not in text]

@@ -21,7 +21,7 @@ from migready.checks.store.workspace import Workspace
 from migready.checks.review.checklist import build_checklist
 from migready.checks.review.verdict import mark
 from migready.checks.inventory.load import load_inventory
-from report_data import SCALE, TODAY, make_workspace, open_report
+from report_data import PRINTER, SCALE, TODAY, make_workspace, open_report
 
 
 @pytest.fixture
@@ -176,3 +176,94 @@ def test_a_call_back_path_points_from_the_peer_to_the_staging_host():
     outbound = path_of(dict(dep, direction="outbound", evidence=[dict(dep["evidence"][0], check="tcp_connect")]),
                        {"source": {"site": "old"}, "target": {"site": "new"}}, [], {})
     assert all(a.x1 < a.x2 for a in layout(outbound).items if isinstance(a, Arrow))
+
+
+def _plot(drawing):
+    from migready.checks.report.paths import Arrow, Box, Text
+    bars = [i for i in drawing.items if isinstance(i, Box) and i.h < 10 and i.fill != "#eeeeee"]
+    ticks = [i for i in drawing.items if isinstance(i, Arrow) and not i.head]
+    return bars, ticks, [i for i in drawing.items if isinstance(i, Text)]
+
+
+def test_latency_pre_vs_post_is_plotted_on_one_scale_against_the_timeout_budget(ws_path, speak):
+    """The printer answered in 0.1 ms before the move and 48.5 ms after; its budget is 1000 ms.  The
+    plot beside its path says so with bars on one scale, and the HTML's SVG and the PDF's vectors
+    are that same drawing; in Chinese its words are Chinese."""
+    from migready.checks.report.paths import layout, paths_of
+    speak("en")
+    report = open_report(ws_path)
+    printer = paths_of(report)[PRINTER]
+    assert [leg.latency_ms for leg in printer.legs] == [0.086, 48.5] and printer.timeout_ms == 1000
+    bars, ticks, texts = _plot(layout(printer))
+    assert len(bars) == 2 and bars[0].w < bars[1].w  # one scale: the longer wait, the longer bar
+    assert bars[1].w / ticks[1].x1 == pytest.approx(48.5 / 1000)  # ... and the budget's tick on it
+    words = [t.text for t in texts]
+    assert "0.1 ms" in words and "48.5 ms" in words and "timeout 1000 ms" in words
+    svg = next(s for s in _svgs(render(report, "html").decode()) if PRINTER in s)
+    assert "48.5 ms" in svg and "timeout 1000 ms" in svg
+    speak("zh_CN")
+    zh = [t.text for t in _plot(layout(paths_of(open_report(ws_path))[PRINTER]))[2]]
+    assert "超时 1000 ms" in zh and "timeout 1000 ms" not in zh
+
+
+def test_a_latency_over_the_budget_is_drawn_red_and_a_missing_one_is_said():
+    from migready.checks.report.paths import FAIL, layout, path_of
+    dep = {"ref": "pay/api", "direction": "outbound", "zone": "idc", "zone_kind": "internal", "port": 443,
+           "timeout_ms": 800, "targets": ["198.18.0.7"], "evidence": [
+               {"check": "tcp_connect", "target": "198.18.0.7",
+                "pre": {"status": "pass", "latency_ms": 120.0}, "post": {"status": "pass", "latency_ms": 950.0}}]}
+    model = path_of(dep, {"source": {"site": "old"}, "target": {"site": "new"}}, [], {})
+    bars, ticks, texts = _plot(layout(model))
+    assert bars[0].fill != FAIL and bars[1].fill == FAIL and bars[1].w > ticks[1].x1 > bars[0].w
+    over = next(t for t in texts if t.text == "950.0 ms")
+    assert over.bold and over.colour == FAIL
+    dep["evidence"][0]["pre"] = {"status": "fail", "detail": "refused"}
+    texts = [t.text for t in _plot(layout(path_of(dep, {"source": {}, "target": {}}, [], {})))[2]]
+    assert "not measured" in texts and "950.0 ms" in texts
+    dep["evidence"][0]["post"] = {"status": "fail", "detail": "refused"}
+    assert not _plot(layout(path_of(dep, {"source": {}, "target": {}}, [], {})))[0]  # nothing measured: no plot
+
+
+def test_a_note_keeps_its_lines_and_a_long_one_is_cut_at_spaces_into_paragraphs():
+    """A 2 MB note in one paragraph made the PDF quadratic (Qt lays out a paragraph in time growing
+    with the square of its length); a browser ran a note's lines together."""
+    from migready.checks.report.html_parts import PARAGRAPH, notes_html
+    assert notes_html("firmware 4.2\nask the vendor <first>") == (
+        '<p class="notes">firmware 4.2</p><p class="notes">ask the vendor &lt;first&gt;</p>')
+    words = "price push to the scale " * 20_000
+    paragraphs = re.findall(r'<p class="notes">(.*?)</p>', notes_html(words))
+    assert len(paragraphs) > 200 and max(map(len, paragraphs)) <= PARAGRAPH
+    assert " ".join(paragraphs).split() == words.split()  # nothing lost, no word cut
+
+
+def test_a_role_whose_signature_does_not_count_is_awaited_for_a_verified_one(ws_path):
+    """Page 1 listed "migration lead … unverified" and then "migration lead AWAITING SIGN-OFF",
+    which reads as a contradiction to the board; the second line now says what is awaited."""
+    from migready.checks.report.html_summary import summary_page
+    report = open_report(ws_path)
+    report["signoff"] = dict(report.get("signoff") or {}, awaiting=["migration lead", "store devices"], entries=[
+        {"role": "migration lead", "name": "Li Wei", "decision": "approve", "signed_at": "2030-01-01T01:00:00Z",
+         "status": "untrusted"}])
+    page = "".join(summary_page(report))
+    assert re.search(r"<td>migration lead</td><td[^>]*><b[^>]*>AWAITING A VERIFIED SIGN-OFF</b>", page)
+    assert re.search(r"<td>store devices</td><td[^>]*><b[^>]*>AWAITING SIGN-OFF</b>", page)
+
+
+def test_page_one_names_ten_root_causes_and_counts_the_rest(ws_path, monkeypatch):
+    """At 10,000 items a review has thousands of root causes; page 1 listed every one, and the
+    board's "page" was seventeen pages long with the sign-offs at its end.  It names the first
+    ten and counts the rest, which the details list; Markdown says the same."""
+    from migready.checks.report import html_summary, markdown
+    from migready.checks.review.root_causes import RootCause
+    report = open_report(ws_path)
+    many = [RootCause(key=f"k{i}", state="fail", severity="blocker", headline=f"dep-{i}: refused",
+                      items=[f"req:dep-{i}"]) for i in range(25)]
+    for module in (html_summary, markdown):
+        monkeypatch.setattr(module, "causes_of", lambda _report: many)
+    page = "".join(html_summary.summary_page(report))
+    assert "dep-9: refused" in page and "dep-10: refused" not in page
+    assert "…and 15 more root causes, each listed in the details that follow" in page
+    md = render(report, "md").decode()
+    summary = md.split("## Root causes in detail")[0]
+    assert "dep-9: refused" in summary and "dep-10: refused" not in summary and "…and 15 more root causes" in summary
+    assert "dep-24: refused" in md  # the details list every one

@@ -12,12 +12,14 @@ import subprocess
 import sys
 import threading
 import time
+import zlib
 from pathlib import Path
 
 import pytest
 
 import migready.checks
 from migready.checks.probing.transports import (BOOTSTRAP_CODE, AgentOutcome, CommandTimeout, PythonMissing, TransportOptions, agent_argv, agent_command, open_transport, parse_host)
+from migready.checks.probing.run import agent_source
 from migready.checks.probing.transports.base import AgentStream, encode_agent_input
 
 try:
@@ -37,8 +39,8 @@ def run_local(plan: dict, cancel: threading.Event | None = None, **opts: object)
 
 def test_bootstrap_is_a_constant_without_single_quotes() -> None:
     assert "'" not in BOOTSTRAP_CODE
-    assert agent_argv("python3") == ["python3", "-I", "-u", "-c", BOOTSTRAP_CODE, "run"]
-    assert agent_command("python3") == f"python3 -I -u -c '{BOOTSTRAP_CODE}' run"
+    assert agent_argv("python3") == ["python3", "-I", "-S", "-u", "-c", BOOTSTRAP_CODE, "run"]
+    assert agent_command("python3") == f"python3 -I -S -u -c '{BOOTSTRAP_CODE}' run"
 
 
 def test_agent_ignores_modules_in_the_working_directory(tmp_path: Path,
@@ -191,8 +193,20 @@ def test_encoded_input_is_what_the_bootstrap_reads() -> None:
     data = encode_agent_input(src, {"name": "ü"})
     first, rest = data.split(b"\n", 1)
     n = int(first)
-    assert rest[:n].decode() == src and json.loads(rest[n:]) == {"name": "ü"}
-    assert rest[n:].isascii()
+    plan = zlib.decompress(rest[n:])
+    assert zlib.decompress(rest[:n]).decode() == src and json.loads(plan) == {"name": "ü"}
+    assert plan.isascii()
+
+
+def test_the_bootstrap_runs_the_compressed_agent_on_its_compressed_plan(tmp_path) -> None:
+    """What a staging host runs, end to end: the fixed bootstrap, the real agent, a real plan."""
+    plan = {"version": 1, "jobs": 2, "probes": [{"id": "f", "check": "host_facts"}]}
+    proc = subprocess.run(agent_argv(sys.executable), input=encode_agent_input(agent_source(), plan),
+                          capture_output=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    lines = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [x["type"] for x in lines] == ["hello", "result", "summary"]
+    assert lines[1]["status"] == "pass" and lines[2]["pass"] == 1
 
 
 @pytest.mark.parametrize("spec, expected", [

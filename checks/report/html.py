@@ -15,7 +15,7 @@ from importlib import resources
 from .summary import causes_of
 from ..text.i18n import N_, _, language
 from ..text.labels import label
-from .html_parts import dependency_block, esc, evidence_table, items_table
+from .html_parts import dependency_block, esc, evidence_table, items_table, notes_html
 from .html_summary import event_log, path_block, summary_page, who_ran_text
 from .summary import _who_ran
 from .model import content_digest
@@ -46,26 +46,50 @@ def render_html(report: dict, variant: str = "browser") -> str:
 
 def document_parts(report: dict, variant: str = "browser") -> tuple[str, list[str]]:
     """The <head>, and the body in sections that each start a new page when printed:
-    the front matter, one per service, and the closing part.  The PDF renderer lays
-    each section out on its own (QTextDocument layout time grows faster than linearly
-    with document size)."""
-    digest = _digest(report)
+    the summary page, the details, one per service, and the closing part.  The PDF
+    renderer lays them out in pieces (gui/report_pdf.py), which is why each part is
+    also a function of its own."""
+    head, sections = front_parts(report, variant)
+    say = words(report)
+    sections += [service_part(report, index, say, variant) for index in range(len(report["services"]))]
+    sections.append(closing_part(report, say))
+    return head, sections
+
+
+def front_parts(report: dict, variant: str = "browser") -> tuple[str, list[str]]:
+    """The <head>, page 1 (what the change board decides on, no ids: html_summary.py) and the
+    detail sections before the services (they need the whole report: the root causes, the counts)."""
+    digest = digest_of(report)
     final = final_verdict(report)
     say = words(report)
-    title = f"{verdict_word(final['verdict'])} · {report['migration']['name']}"
-    head = (f'<!DOCTYPE html>\n<html lang="{HTML_LANG.get(language(), "en")}"><head><meta charset="utf-8">\n'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{esc(_('migready report: {title}').format(title=title))}</title>\n"
-            f"<style>\n{stylesheet(variant)}</style></head>")
+    head = document_head(report, variant)
     top, why = banner(report, final, say)
-    # page 1: what the change board decides on, no ids (html_summary.py); the details follow
     sections = ["\n".join([top] + summary_page(report, say))]
     details = [why.replace("<h2>", '<h2 style="page-break-before: always">', 1)]
     details += summary(report, digest, say) + attention(report, say) + waivers(report)
     details += signoff(report, digest, say) + general_items(report, say)
     sections.append("\n".join(details))
-    sections += ["\n".join(service_section(service, index, say, report, variant))
-                 for index, service in enumerate(report["services"])]
+    return head, sections
+
+
+def document_head(report: dict, variant: str = "browser") -> str:
+    """<!DOCTYPE>, <html lang> and the <head>: the title and the stylesheet."""
+    title = f"{verdict_word(final_verdict(report)['verdict'])} · {report['migration']['name']}"
+    return (f'<!DOCTYPE html>\n<html lang="{HTML_LANG.get(language(), "en")}"><head><meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{esc(_('migready report: {title}').format(title=title))}</title>\n"
+            f"<style>\n{stylesheet(variant)}</style></head>")
+
+
+def service_part(report: dict, index: int, say=None, variant: str = "browser") -> str:
+    """Service number `index` (its dependencies, items, evidence and path diagrams).  Needs of the
+    report only the service, `migration`, `runs`, `comparison` and `words`."""
+    return "\n".join(service_section(report["services"][index], index, say or words(report), report, variant))
+
+
+def closing_part(report: dict, say=None) -> str:
+    """Other evidence, the generation line and the event-log appendix."""
+    say = say or words(report)
     closing = []
     if report.get("host_evidence") or report.get("other_evidence"):
         closing.append('<h2 class="break">' + esc(_("Other evidence")) + "</h2>")
@@ -78,13 +102,12 @@ def document_parts(report: dict, variant: str = "browser") -> tuple[str, list[st
     closing.append('<p class="foot">' + _("Generated {at} by migready {version} (states as of {as_of}). "
                                            "Content digest {digest}.").format(
         at=esc(gen.get("at")), version=esc(gen.get("migready")), as_of=esc(gen.get("as_of")),
-        digest=f'<span class="mono">{digest}</span>') + "</p>")
+        digest=f'<span class="mono">{digest_of(report)}</span>') + "</p>")
     closing += event_log(report, say)
-    sections.append("\n".join(closing))
-    return head, sections
+    return "\n".join(closing)
 
 
-def _digest(report: dict) -> str:
+def digest_of(report: dict) -> str:
     """The content digest `build_report` computed and stored (`report["digest"]`); hashed here only
     for a report without one.  Rendering hashed the whole content again, twice for a PDF (issue 27)."""
     return report.get("digest") or content_digest(report)
@@ -103,9 +126,19 @@ def page_footer(report: dict):
     if len(name) > 60:
         name = name[:59] + "…"
     words = dict(verdict=verdict_word(final_verdict(report)["verdict"]), name=name,
-                 digest=_digest(report)[:16])
+                 digest=digest_of(report)[:16])
     template = _("migready report · {verdict} · {name} · digest {digest}… · page {number} of {total}")
-    return lambda number, total: template.format(number=number, total=total, **words)
+    return _Footer(template, words)
+
+
+class _Footer:
+    """`footer(number, total)`; a plain object, so it travels to the PDF's worker processes."""
+
+    def __init__(self, template: str, words: dict):
+        self.template, self.words = template, words
+
+    def __call__(self, number: int, total: int) -> str:
+        return self.template.format(number=number, total=total, **self.words)
 
 
 def banner(report: dict, final: dict, say=lambda v: v) -> list[str]:
@@ -196,10 +229,10 @@ def summary(report: dict, digest: str, say=lambda v: v) -> list[str]:
         if (run.get("attestation") or {}).get("state") != "attested":
             who = who_ran_text(_who_ran(run))
         out.append(f"<tr><td>{esc(run['id'])}{used}</td><td>{esc(label('phase', run['phase']))}</td><td>{host}</td>"
-                   f'<td><span class="nowrap">{esc(when_text(run["started"]))}</span></td>'
-                   f'<td><span class="nowrap">{esc(when_text(run["finished"]))}</span>{state}</td>'
-                   f'<td><span class="nowrap">{esc(duration_text(run.get("duration_s")))}</span></td>'
-                   f"<td>{run['results']}</td><td>{esc(who)}</td></tr>")
+                   f'<td class="nowrap">{esc(when_text(run["started"]))}</td>'
+                   f'<td class="nowrap">{esc(when_text(run["finished"]))}</td>'
+                   f'<td class="nowrap">{esc(duration_text(run.get("duration_s")))}</td>'
+                   f"<td>{run['results']}{state}</td><td>{esc(who)}</td></tr>")
     if not report["runs"]:
         out.append('<tr><td colspan="8">' + esc(_("no probe run yet")) + "</td></tr>")
     out.append("</table>")
@@ -259,7 +292,7 @@ def signoff(report: dict, digest: str, say=lambda v: v) -> list[str]:
         text = esc(signature_text(e))
         sig = text if e.get("status") == "valid" else f'<b class="warn">{text}</b>'
         out.append(f"<tr><td>{esc(e.get('role'))}</td><td>{esc(e.get('name'))}</td>"
-                   f"<td><b>{esc(decision_word(e.get('decision')))}</b></td><td><span class=\"nowrap\">{esc(when_text(e.get('signed_at')))}</span></td>"
+                   f"<td><b>{esc(decision_word(e.get('decision')))}</b></td><td class=\"nowrap\">{esc(when_text(e.get('signed_at')))}</td>"
                    f"<td>{esc(e.get('comment'))}</td><td>{sig}</td></tr>")
     for role in section["awaiting"]:
         out.append(f'<tr><td>{esc(role)}</td><td colspan="5"><b class="warn">{esc(_("AWAITING SIGN-OFF"))}</b>'
@@ -282,7 +315,7 @@ def general_items(report: dict, say=lambda v: v) -> list[str]:
 
 def service_section(service: dict, index: int, say=lambda v: v, report: dict | None = None,
                     variant: str = "browser") -> list[str]:
-    notes = f'<p class="notes">{esc(service["notes"])}</p>' if service.get("notes") else ""
+    notes = notes_html(service["notes"]) if service.get("notes") else ""
     n = len(service["dependencies"])
     out = [f'<div class="service" id="svc-{index}" style="page-break-before: always">',
            "<h2>" + esc(_("Service {name}").format(name=service["name"])) + "</h2>",

@@ -15,7 +15,7 @@ from ..inventory.zones import word as zone_word
 from ..text.i18n import N_, _, shown
 from ..text.labels import label
 from .html_parts import esc
-from .paths import layout, path_of, svg
+from .paths import has_network_evidence, layout, path_of, svg
 from .summary import summary_entry
 from .signoff import signature_text
 from .text import decision_word, duration_text, when_text
@@ -25,6 +25,15 @@ _GRID = '<table class="grid" width="100%" cellspacing="0" cellpadding="3">'
 # a path diagram in the PDF: QTextDocument cannot draw SVG, so the qt variant leaves this marker,
 # which gui/report_pdf.py replaces with a vector drawing of the same layout
 PDF_MARKER = "\u2063PATH:{key}\u2063"
+
+
+SUMMARY_CAUSES = 10  # root causes named on page 1; a 10,000-item review has thousands (the details list all)
+
+
+def more_causes(n: int) -> str:
+    """The line after the first SUMMARY_CAUSES root causes on page 1: at 10,000 items, every cause there
+    made "page 1" seventeen pages long, the sign-offs on the last of them."""
+    return _("…and {n} more root causes, each listed in the details that follow").format(n=n)
 
 
 def _nowrap(text: str) -> str:
@@ -66,7 +75,9 @@ def summary_page(report: dict, say: Callable = lambda v: v) -> list[str]:
     out.append("<h3>" + esc(_("Verdict: {verdict}, {tally}").format(
         verdict=label("verdict", s["verdict"]), tally=tally_text(causes))) + "</h3>")
     lines = [f'<li class="st-{c.state}"><b>[{esc(_(CAUSE_WORDS.get(c.state, c.state)))}]</b> {esc(say(c.headline))}'
-             "</li>" for c in causes]
+             "</li>" for c in causes[:SUMMARY_CAUSES]]
+    if len(causes) > SUMMARY_CAUSES:
+        lines.append("<li>" + esc(more_causes(len(causes) - SUMMARY_CAUSES)) + "</li>")
     if gate:
         lines.append(f'<li class="st-pending"><b>{esc(gate)}</b></li>')
     out.append('<ol class="causes">' + "".join(lines) + "</ol>" if lines else
@@ -78,10 +89,11 @@ def summary_page(report: dict, say: Callable = lambda v: v) -> list[str]:
         verified = esc(_("verified")) if e.get("status") == "valid" else f'<b class="warn">{esc(signature_text(e))}</b>'
         out.append(f"<tr><td>{esc(e.get('role'))}</td><td>{esc(e.get('name'))}</td>"
                    f"<td><b>{esc(decision_word(e.get('decision')))}</b></td>"
-                   f"<td>{_nowrap(esc(when_text(e.get('signed_at'))))}</td><td>{verified}</td></tr>")
-    for role in s["awaiting"]:
-        out.append(f'<tr><td>{esc(role)}</td><td colspan="4"><b class="warn">{esc(_("AWAITING SIGN-OFF"))}</b>'
-                   "</td></tr>")
+                   f"<td class=\"nowrap\">{esc(when_text(e.get('signed_at')))}</td><td>{verified}</td></tr>")
+    signed = {e.get("role") for e in (report.get("signoff") or {}).get("entries") or ()}
+    for role in s["awaiting"]:  # a role whose signature does not count (yet) is still awaited: say why
+        word = _("AWAITING A VERIFIED SIGN-OFF") if role in signed else _("AWAITING SIGN-OFF")
+        out.append(f'<tr><td>{esc(role)}</td><td colspan="4"><b class="warn">{esc(word)}</b></td></tr>')
     out.append("</table>")
     scope = s["scope"]
     zones = ", ".join(f"{z['name']} ({shown(zone_word(z['kind'])) if z.get('kind') else '?'})"
@@ -103,8 +115,8 @@ def summary_page(report: dict, say: Callable = lambda v: v) -> list[str]:
         state = "" if run["complete"] else f' <b class="warn">{esc(_("INCOMPLETE"))}</b>'
         used = f' <span class="muted">{esc(_("(compared)"))}</span>' if run["compared"] else ""
         out.append(f"<tr><td>{esc(label('phase', run['phase']))}{used}</td>"
-                   f"<td>{_nowrap(esc(when_text(run['started'])))}</td>"
-                   f"<td>{_nowrap(esc(duration_text(run.get('duration_s'))))}{state}</td><td>{host}</td>"
+                   f"<td class=\"nowrap\">{esc(when_text(run['started']))}</td>"
+                   f"<td class=\"nowrap\">{esc(duration_text(run.get('duration_s')))}{state}</td><td>{host}</td>"
                    f"<td>{esc(who_ran_text(run['by']))}</td><td>{esc(run.get('results'))}</td></tr>")
     if not s["runs"]:
         out.append('<tr><td colspan="6">' + esc(_("no probe run yet")) + "</td></tr>")
@@ -154,7 +166,7 @@ def event_log(report: dict, say: Callable = lambda v: v) -> list[str]:
                + esc(_("Who")) + "</th><th>" + esc(_("What")) + "</th></tr>")
     for i, e in enumerate(events):
         td = '<td class="alt">' if i % 2 else "<td>"
-        out.append(f"<tr>{td}{esc(e.get('seq'))}</td>{td}{_nowrap(esc(when_text(e.get('at'))))}</td>"
+        out.append(f"<tr>{td}{esc(e.get('seq'))}</td>{td[:-1]} style=\"white-space: nowrap\">{esc(when_text(e.get('at')))}</td>"
                    f"{td}{esc(e.get('by'))}</td>{td}{esc(event_text(e, say))}</td></tr>")
     out.append("</table>")
     return out
@@ -162,9 +174,9 @@ def event_log(report: dict, say: Callable = lambda v: v) -> list[str]:
 
 def path_block(dep: dict, report: dict, variant: str, key: str) -> str:
     """The dependency's path diagram: inline SVG in a browser, a marker the PDF replaces with the same drawing."""
+    if variant == "qt":  # the PDF builds and draws the model itself (gui/report_pdf.py)
+        return f'<p class="path">{PDF_MARKER.format(key=key)}</p>' if has_network_evidence(dep) else ""
     model = path_of(dep, report.get("migration") or {}, report.get("runs") or [], report.get("comparison"))
     if model is None:
         return ""
-    if variant == "qt":
-        return f'<p class="path">{PDF_MARKER.format(key=key)}</p>'
     return f'<div class="path">{svg(layout(model))}</div>'

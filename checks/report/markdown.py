@@ -123,7 +123,7 @@ def render_lines(report: dict) -> list[str]:
 
 def summary_lines(report: dict, causes: list, gate: str, say=lambda v: v) -> list[str]:
     """The summary page (summary.py), first: change, verdict by root cause, sign-offs, scope, runs; no ids."""
-    from .html_summary import CAUSE_WORDS, who_ran_text
+    from .html_summary import CAUSE_WORDS, SUMMARY_CAUSES, more_causes, who_ran_text
     from .summary import summary_entry
     from ..inventory.zones import word as zone_word
     from ..text.i18n import shown
@@ -139,9 +139,12 @@ def summary_lines(report: dict, causes: list, gate: str, say=lambda v: v) -> lis
                                      [md(_("Rollback trigger")), md(c.get("rollback_trigger") or unset)]])
     out += ["### " + md(_("Verdict: {verdict}, {tally}").format(
         verdict=label("verdict", s["verdict"]), tally=tally_text_of(causes))), ""]
+    shown_causes = causes[:SUMMARY_CAUSES]
     out += [f"{n}. **[{md(_(CAUSE_WORDS.get(k.state, k.state)))}]** {md(say(k.headline))}"
-            for n, k in enumerate(causes, 1)]
-    out += [f"{len(causes) + 1}. **{md(gate)}**"] if gate else []
+            for n, k in enumerate(shown_causes, 1)]
+    if len(causes) > len(shown_causes):
+        out += [f"{len(shown_causes) + 1}. {md(more_causes(len(causes) - len(shown_causes)))}"]
+    out += [f"{min(len(causes), SUMMARY_CAUSES + 1) + 1}. **{md(gate)}**"] if gate else []
     out += ["", "### " + md(_("Sign-offs")), ""]
     rows = [[md(e["role"]), md(e["name"]), md(decision_word(e["decision"])), md(when_text(e["signed_at"])),
              md(_("verified") if e["verified"] else e["status"])] for e in s["signoffs"]]

@@ -20,9 +20,9 @@ views cannot disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from html import escape
 
 from ..text.i18n import _
+from ..text.labels import label
 
 CONNECT_CHECKS = ("udp_exchange", "tcp_connect", "http", "callback")
 PATH_CHECKS = CONNECT_CHECKS + ("reflect",)
@@ -43,6 +43,7 @@ class Hop:
     lines: list[str] = field(default_factory=list)
     zone_kind: str | None = None
     failing: bool = False
+    said_from: int = 99  # lines from this one on are the peer's own words (drawn red when it fails)
 
 
 @dataclass
@@ -67,6 +68,7 @@ class PathModel:
     dependency: str
     direction: str
     legs: list[Leg]
+    timeout_ms: float | None = None  # the dependency's declared budget, drawn on the latency plot
 
 
 def _port(endpoint: str | None) -> str | None:
@@ -89,6 +91,17 @@ def has_network_evidence(dep: dict) -> bool:
 def _short(text, limit: int = 34) -> str:
     text = "" if text is None else str(text)
     return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _wrap(text: str, limit: int, lines: int) -> list[str]:
+    """`text` on at most `lines` lines of `limit` characters, cut at spaces; the last one shortened."""
+    out: list[str] = []
+    while text and len(out) < max(lines, 1) - 1 and len(text) > limit:
+        cut = text.rfind(" ", limit // 2, limit + 1)
+        cut = cut if cut > 0 else limit
+        out.append(text[:cut])
+        text = text[cut:].lstrip()
+    return out + ([_short(text, limit)] if text else [])
 
 
 def _run_host(runs: dict, run_id) -> str:
@@ -153,7 +166,8 @@ def leg(phase: str, dep: dict, entries: list[dict], site: dict, staging: str) ->
         detail = str(connect_side.get("detail") or "")
         if detail:  # "answer does not start with the expected bytes: ERR 266 ...": the peer's own words first
             said = detail.split(": ", 1)[1] if ": " in detail else detail
-            peer.lines.append(_short(said, CHARS))
+            peer.said_from = len(peer.lines)
+            peer.lines += _wrap(said, CHARS, 4 - len(peer.lines))
     if reflect and reflect.get("status") == "fail":
         status = "fail"
     hops.append(peer)
@@ -173,7 +187,9 @@ def path_of(dep: dict, migration: dict, runs: list[dict], comparison: dict | Non
     comparison = comparison or {}
     legs = [leg("pre", dep, entries, migration.get("source") or {}, _run_host(by_id, comparison.get("pre_run"))),
             leg("post", dep, entries, migration.get("target") or {}, _run_host(by_id, comparison.get("post_run")))]
-    return PathModel(dep.get("ref") or "", dep.get("direction") or "outbound", legs)
+    budget = dep.get("timeout_ms")
+    return PathModel(dep.get("ref") or "", dep.get("direction") or "outbound", legs,
+                     budget if isinstance(budget, (int, float)) and not isinstance(budget, bool) else None)
 
 
 def paths_of(report: dict) -> dict[str, PathModel]:
@@ -193,7 +209,7 @@ WIDTH = 860
 LABEL_W = 86
 BOX_W = 172
 BOX_H = 70
-ROW_H = 98
+ROW_H = 86  # a row's box (BOX_H) and, for a call-back, the line under it
 CHARS = 30  # what a box line holds at the small size
 TOP = 8
 FONT = 10  # px in layout units
@@ -209,6 +225,7 @@ class Box:
     fill: str
     stroke: str
     width: float = 1.0
+    radius: float = 5.0
 
 
 @dataclass
@@ -231,6 +248,7 @@ class Arrow:
     colour: str
     width: float = 1.4
     dashed: bool = False
+    head: bool = True  # False: a plain line (the latency plot's budget)
 
 
 @dataclass
@@ -254,16 +272,14 @@ def _status_word(leg_: Leg) -> str:
 def layout(model: PathModel) -> Drawing:
     """Boxes, arrows and texts in layout units (WIDTH wide); painters scale it to their width."""
     rows = len(model.legs)
-    d = Drawing(WIDTH, TOP + rows * ROW_H + 4, title=_("Path of {dependency}, before and after the move").format(
+    d = Drawing(WIDTH, TOP + rows * ROW_H, title=_("Path of {dependency}, before and after the move").format(
         dependency=model.dependency))
     for r, leg_ in enumerate(model.legs):
         y = TOP + r * ROW_H
         cy = y + BOX_H / 2
         d.items.append(Text(0, y + 16, _(PHASE_WORDS.get(leg_.phase, leg_.phase)), FONT, bold=True))
         colour = FAIL if leg_.status == "fail" else (OK if leg_.status == "pass" else MUTED)
-        d.items.append(Text(0, y + 32, _status_word(leg_), SMALL, bold=True, colour=colour))
-        if leg_.latency_ms is not None:
-            d.items.append(Text(0, y + 46, _("{ms} ms").format(ms=f"{leg_.latency_ms:.1f}"), SMALL, colour=MUTED))
+        d.items.append(Text(0, y + 30, _status_word(leg_), SMALL, bold=True, colour=colour))
         n = len(leg_.hops)
         span = WIDTH - LABEL_W - BOX_W - 3
         xs = [LABEL_W + (span * i / (n - 1) if n > 1 else 0) for i in range(n)]
@@ -279,10 +295,9 @@ def layout(model: PathModel) -> Drawing:
                 from ..text.i18n import shown
                 title = _short(f"{hop.title} ({shown(zone_word(hop.zone_kind))})", CHARS - 4)
             d.items.append(Text(x + 6, y + 14, title, FONT, bold=True))
-            for i, line in enumerate(hop.lines[:3]):
-                d.items.append(Text(x + 6, y + 28 + i * 12, line, SMALL,
-                                    colour=FAIL if hop.failing and i == len(hop.lines) - 1 and hop.role == "peer"
-                                    else "#222222"))
+            for i, line in enumerate(hop.lines[:4]):
+                said = hop.failing and hop.role == "peer" and i >= hop.said_from
+                d.items.append(Text(x + 6, y + 27 + i * 11, line, SMALL, colour=FAIL if said else "#222222"))
         for i, link in enumerate(leg_.links):
             x1, x2 = xs[i] + BOX_W, xs[i + 1]
             colour = FAIL if link.failing else "#333333"
@@ -298,32 +313,69 @@ def layout(model: PathModel) -> Drawing:
         if leg_.reverse:
             d.items.append(Text(LABEL_W, y + BOX_H + 12, _("call-back: the peer connects to the staging host"),
                                 SMALL, colour=MUTED))
+    latency_plot(d, model)
     return d
 
 
+PLOT_W = LABEL_W - 12  # the latency bars' full length, in the label column under each phase's status
+PLOT_BAR = 6
+
+
+def latency_plot(d: Drawing, model: PathModel) -> None:
+    """Latency before vs after as a bar under each phase's status, both on one scale, with the
+    declared timeout budget as a dashed tick through them (incident 2: a budget the new path no
+    longer meets).  The values are the legs' own (the connect probe's latency), so the plot and
+    the path beside it cannot disagree.  Nothing when neither phase measured a latency."""
+    values = [leg_.latency_ms for leg_ in model.legs]
+    if all(v is None for v in values):
+        return
+    budget = model.timeout_ms
+    top = max([v for v in values if v is not None] + ([budget] if budget else [])) or 1.0
+    for r, value in enumerate(values):
+        y = TOP + r * ROW_H + 38
+        d.items.append(Box(0, y, PLOT_W, PLOT_BAR, "#eeeeee", "#eeeeee", 0.5, radius=1))
+        if value is None:
+            d.items.append(Text(0, y + 16, _("not measured"), SMALL, colour=MUTED))
+            continue
+        over = budget is not None and value > budget
+        colour = FAIL if over else ("#8a8a8a" if model.legs[r].phase == "pre" else "#1f4e8c")
+        d.items.append(Box(0, y, max(PLOT_W * value / top, 1.5), PLOT_BAR, colour, colour, 0.5, radius=1))
+        d.items.append(Text(0, y + 16, _("{ms} ms").format(ms=f"{value:.1f}"), SMALL, bold=over,
+                            colour=FAIL if over else "#222222"))
+        if budget:
+            bx = PLOT_W * budget / top
+            d.items.append(Arrow(bx, y - 3, bx, y + PLOT_BAR + 3, "#222222", 1.0, dashed=True, head=False))
+    if budget:
+        d.items.append(Text(0, TOP + (len(values) - 1) * ROW_H + 66, _("timeout {ms} ms").format(ms=f"{budget:g}"),
+                            SMALL, colour=MUTED))
+
+
 def svg(drawing: Drawing) -> str:
-    """The drawing as an inline <svg> element (no script, no external reference)."""
+    """The drawing as an inline <svg> element (no script, no external reference; texts escaped and
+    without the control characters XML forbids: a peer's answer is drawn, and it is untrusted)."""
+    from .html_parts import esc
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="path" role="img" width="100%" '
            f'viewBox="0 0 {drawing.width:g} {drawing.height:g}" font-family="sans-serif">',
-           f"<title>{escape(drawing.title)}</title>",
+           f"<title>{esc(drawing.title)}</title>",
     ]
-    colours = sorted({item.colour for item in drawing.items if isinstance(item, Arrow)})
+    colours = sorted({item.colour for item in drawing.items if isinstance(item, Arrow) and item.head})
     marker = {c: "mr-arrow-" + c.lstrip("#") for c in colours}  # same colour, same definition
     out.append("<defs>" + "".join(
         f'<marker id="{marker[c]}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
         f'orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="{c}"/></marker>' for c in colours) + "</defs>")
     for item in drawing.items:
         if isinstance(item, Box):
-            out.append(f'<rect x="{item.x:g}" y="{item.y:g}" width="{item.w:g}" height="{item.h:g}" rx="5" '
+            out.append(f'<rect x="{item.x:g}" y="{item.y:g}" width="{item.w:g}" height="{item.h:g}" rx="{item.radius:g}" '
                        f'fill="{item.fill}" stroke="{item.stroke}" stroke-width="{item.width:g}"/>')
         elif isinstance(item, Arrow):
             dash = ' stroke-dasharray="4 3"' if item.dashed else ""
+            end = f' marker-end="url(#{marker[item.colour]})"' if item.head else ""
             out.append(f'<line x1="{item.x1:g}" y1="{item.y1:g}" x2="{item.x2:g}" y2="{item.y2:g}" '
-                       f'stroke="{item.colour}" stroke-width="{item.width:g}"{dash} marker-end="url(#{marker[item.colour]})"/>')
+                       f'stroke="{item.colour}" stroke-width="{item.width:g}"{dash}{end}/>')
         elif isinstance(item, Text):
             weight = ' font-weight="bold"' if item.bold else ""
             out.append(f'<text x="{item.x:g}" y="{item.y:g}" font-size="{item.size}" fill="{item.colour}" '
-                       f'text-anchor="{item.anchor}"{weight}>{escape(item.text)}</text>')
+                       f'text-anchor="{item.anchor}"{weight}>{esc(item.text)}</text>')
     out.append("</svg>")
     return "".join(out)
 

@@ -31,6 +31,7 @@ from . import events as _events
 from .atomic import atomic_write_text
 from ..text.i18n import Msg, _
 from .problems import InputError, Problem, format_path
+from . import readable_json
 from .records import Attestation, DiscoveryRecord, Mark, ProbeResult, Run, Signoff, Waiver
 from .safeio import StrictJSONError, loads_strict, read_regular
 
@@ -617,7 +618,7 @@ class Workspace:
                     raise WorkspaceConflict(_("{path} was changed by another program since it was opened; "
                                               "reopen it (nothing was overwritten)").format(path=self.path))
                 self.data["updated"] = utc_now()
-                text = json.dumps(self.data, ensure_ascii=False, indent=1, sort_keys=True)
+                text = readable_json.dumps(self.data)  # indented at the top, C-encoded below
                 atomic_write_text(self.path, text + "\n")
                 self._stamp = _stamp(self.path)
                 remove_stale_temps(self.path)

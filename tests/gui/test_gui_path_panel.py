@@ -104,3 +104,31 @@ def test_the_checklist_detail_draws_the_path_of_the_items_dependency(qtbot, tmp_
     assert page.select("prepare.rollback-plan")  # a manual step has no path: the panel goes away
     qtbot.waitUntil(lambda: not page.path.isVisible(), timeout=5_000)
     session.shutdown()
+
+
+def test_the_report_preview_draws_the_paths_instead_of_their_markers(qtbot, tmp_path):
+    """The window's report preview is the PDF's HTML, where each path is a marker the PDF draws over;
+    the preview showed it as the text "PATH:0.0".  It now shows the drawing, as an image."""
+    from PySide6.QtGui import QTextDocument
+
+    from migready.checks.report.html_summary import PDF_MARKER
+    from migready.gui.report_jobs import preview_html
+    from report_data import open_report
+    html = preview_html(open_report(make_workspace(tmp_path)))
+    assert PDF_MARKER.split("{")[0] not in html and "PATH:" not in html
+    assert html.count('<img src="data:image/png;base64,') == 2  # the scale and the printer
+    doc = QTextDocument()
+    doc.setHtml(html)
+    assert "PATH:" not in doc.toPlainText()
+
+
+def test_a_long_answer_from_the_peer_is_wrapped_in_its_box_not_cut():
+    from migready.checks.report.paths import FAIL, Text, layout, path_of
+    said = "ERR 266 source port 52466 != SDK port 9010"
+    dep = {"ref": "s/scale", "direction": "outbound", "zone": "store", "zone_kind": "store", "port": 5002,
+           "targets": ["198.18.0.21"], "evidence": [
+               {"check": "udp_exchange", "target": "198.18.0.21", "pre": {"status": "pass", "latency_ms": 1.0},
+                "post": {"status": "fail", "detail": "answer does not start with the expected bytes: " + said}}]}
+    texts = [t for t in layout(path_of(dep, {"source": {}, "target": {}}, [], {})).items if isinstance(t, Text)]
+    red = [t.text for t in texts if t.colour == FAIL and not t.bold]  # not the status word, not a link
+    assert " ".join(red) == said and all(len(t) <= 30 for t in red)

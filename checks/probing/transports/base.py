@@ -18,9 +18,11 @@ Two rules shape everything here:
 from __future__ import annotations
 
 import collections
+import functools
 import json
 import shlex
 import threading
+import zlib
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
@@ -32,13 +34,16 @@ from .hostspec import HostSpec
 # The agent is exec'd in the real ``__main__`` namespace (so ``__name__ ==
 # "__main__"`` and classes/dataclasses defined by the agent resolve their
 # module), with ``sys.argv == ["migready-agent", "run"]``.  stdin carries: one
-# line with the byte length of the agent source, the source (UTF-8), then the
-# plan (JSON, ASCII-only) until EOF, which the agent reads as its plan.  Single
-# expression, no helper variables leak into the agent's globals.  No single
-# quotes inside, so it survives any POSIX shell quoting unchanged.
+# line with the byte length of the zlib-compressed agent source, that source,
+# then the plan (JSON, ASCII-only, zlib-compressed) until EOF, which the agent
+# reads as its plan.  Compressed because the source is ~150 kB and a 10,000-target
+# plan ~4 MB of repetitive JSON (a tenth of that compressed); zlib is in every
+# CPython.  Single expression, no helper variables leak into the agent's globals
+# beyond the two modules.  No single quotes inside, so it survives any POSIX
+# shell quoting unchanged.
 BOOTSTRAP_CODE = (
-    'import sys;sys.argv[0]="migready-agent";'
-    "exec(compile(sys.stdin.buffer.read(int(sys.stdin.buffer.readline())),"
+    'import sys,zlib;sys.argv[0]="migready-agent";'
+    "exec(compile(zlib.decompress(sys.stdin.buffer.read(int(sys.stdin.buffer.readline()))),"
     '"migready-agent","exec"))'
 )
 
@@ -46,15 +51,17 @@ HOST_KEY_ANSWERS = ("once", "remember", "refuse")
 
 
 def agent_argv(python: str) -> list[str]:
-    """The argument list that starts the agent: ``python -I -u -c BOOTSTRAP run``.
+    """The argument list that starts the agent: ``python -I -S -u -c BOOTSTRAP run``.
 
     ``-I`` (isolated: no PYTHON* variables, no user site, no current
     directory on sys.path) so a stray ``json.py`` in the login directory or a
     PYTHONPATH on the staging host cannot change what the stdlib-only agent
-    imports; ``-u`` keeps stdout unbuffered so each result line leaves the host
+    imports; ``-S`` (no ``site``): the agent needs no site-packages, and
+    skipping ``site`` and its ``.pth`` files saves 10-50 ms of every start;
+    ``-u`` keeps stdout unbuffered so each result line leaves the host
     as soon as the agent prints it (streaming), even on Python 3.6.
     """
-    return [python, "-I", "-u", "-c", BOOTSTRAP_CODE, "run"]
+    return [python, "-I", "-S", "-u", "-c", BOOTSTRAP_CODE, "run"]
 
 
 def agent_command(python: str) -> str:
@@ -63,15 +70,22 @@ def agent_command(python: str) -> str:
 
 
 def encode_agent_input(agent_source: str, plan: dict) -> bytes:
-    """Length line + agent source + plan JSON: everything the bootstrap reads.
+    """Length line + compressed agent source + compressed plan JSON: everything the bootstrap reads.
 
     The plan is ASCII-escaped so that a remote Python with a C/POSIX locale
-    (no UTF-8 mode before 3.7) decodes stdin without trouble.
+    (no UTF-8 mode before 3.7) decodes it without trouble.  Level 1 for the
+    plan: nearly the ratio of level 9 on this JSON at a fraction of the time.
     """
     guard.enforce(plan)
-    src = agent_source.encode("utf-8")
+    src = _compressed_source(agent_source)
     plan_bytes = json.dumps(plan, ensure_ascii=True, separators=(",", ":")).encode("ascii")
-    return str(len(src)).encode("ascii") + b"\n" + src + plan_bytes
+    return str(len(src)).encode("ascii") + b"\n" + src + zlib.compress(plan_bytes, 1)
+
+
+@functools.lru_cache(maxsize=4)
+def _compressed_source(agent_source: str) -> bytes:
+    """The agent source compressed once per process (a fleet sends it to every host)."""
+    return zlib.compress(agent_source.encode("utf-8"), 6)
 
 
 @dataclass

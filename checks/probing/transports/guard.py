@@ -48,6 +48,7 @@ def outside(plan: dict, networks: list) -> list[str]:
         probes.append({"url": rehearsal.get("health")})
         for key in ("targets", "addresses"):
             probes += [{"host": t} for t in rehearsal.get(key) or () if isinstance(rehearsal.get(key), list)]
+    known: dict[tuple, bool] = {}  # (field, value) -> allowed: a target is in most plans twice (route, connect)
     for probe in probes:
         if not isinstance(probe, dict):
             continue  # not a probe the agent would run (it rejects the plan)
@@ -63,17 +64,23 @@ def outside(plan: dict, networks: list) -> list[str]:
             value = probe.get(field)
             if not isinstance(value, str):
                 continue
-            host = (urlsplit(value).hostname or "") if field == "url" else value
-            if host == "localhost" or value in _NOT_ADDRESSES.get(field, ()) or _allowed_name(host):
-                continue
-            try:
-                ip = ipaddress.ip_address(host)
-            except ValueError:
-                found.append(value)
-                continue
-            if not any(ip.version == net.version and ip in net for net in networks):
+            ok = known.get((field, value))
+            if ok is None:
+                ok = known[(field, value)] = _allowed(field, value, networks)
+            if not ok:
                 found.append(value)
     return found
+
+
+def _allowed(field: str, value: str, networks: list) -> bool:
+    host = (urlsplit(value).hostname or "") if field == "url" else value
+    if host == "localhost" or value in _NOT_ADDRESSES.get(field, ()) or _allowed_name(host):
+        return True
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return any(ip.version == net.version and ip in net for net in networks)
 
 
 def _allowed_name(host: str) -> bool:
