@@ -10,12 +10,11 @@ problems, must be the same.
 """
 from __future__ import annotations
 
-import dataclasses
 
 import pytest
 
-from migready.checks.discovery import import_aws, import_file, importers
-from migready.checks.store.problems import InputError
+from discovery_both_ways import both_ways as read_both_ways
+from migready.checks.discovery import import_aws
 
 HEADER = ("accountNumber,agentId,sourceIp,sourcePort,destinationIp,destinationPort,ipVersion,"
           "transportProtocol,agentAssignedProcessId,agentProvidedTimeStamp")
@@ -53,21 +52,21 @@ CASES = {
     "a clock out of range": [HEADER] + rows(10) + rows(1, stamp=lambda k: "07/08/2024 13:05:00 PM"),
     "no process or time column": [HEADER.rsplit(",", 2)[0]] + [r.rsplit(",", 2)[0] for r in rows(20)],
     "loopback rows": [HEADER] + rows(10) + [r.replace("198.51.100.", "127.0.0.") for r in rows(5)],
+    # the chunked path orders clock texts as text: 12:mm:ss comes first in its half-day, dates by number
+    # (a connection is k mod 42 in rows(): each has 8 times here, k // 42 picks them)
+    "12 o'clock first in its half-day": [HEADER] + rows(336, stamp=lambda k: f"07/08/2024 {(1, 12, 11, 12)[k // 42 % 4]:02d}:"
+                                                                           f"{k % 60:02d}:00 {'AM' if k // 168 else 'PM'}"),
+    "over the year end": [HEADER] + rows(336, stamp=lambda k: ("01/01/2025 12:00:01 AM", "12/31/2024 11:59:59 PM",
+                                                               "01/01/2025 11:00:00 AM", "12/31/2024 12:00:00 PM")[k // 84]),
+    "LF lines, quoted values": [HEADER] + rows(30) + ['"123456789012",o-1,192.0.2.10,"40001",198.51.100.1,443,IPv4,TCP,'
+                                                      'o-1-2100,"07/08/2024 10:05:00 AM"'] + rows(5),
+    "a space elsewhere in the time": [HEADER] + rows(10) + rows(2, stamp=lambda k: "07/08/2024  10:05:00 AM"),
+    "times with and without AM/PM": [HEADER] + rows(10) + rows(10, stamp=lambda k: f"07/09/2024 {10 + k}:05:00"),
 }
 
 
 def both_ways(path, monkeypatch, server="192.0.2.10"):
-    """(fast-or-fallback result, exact result): an Observation as a dict, or the problems as text."""
-    def run():
-        try:
-            return dataclasses.asdict(import_file(path, "aws", server))
-        except InputError as exc:
-            return [str(p) for p in exc.problems]
-    fast = run()
-    with monkeypatch.context() as m:
-        m.setattr(importers, "AwsReader", lambda: import_aws.AwsReader(exact=True))
-        exact = run()
-    return fast, exact
+    return read_both_ways(path, monkeypatch, "aws", server, "AwsReader", lambda: import_aws.AwsReader(exact=True))
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -93,11 +92,13 @@ def test_a_folder_of_both_connection_files_and_the_process_file_reads_the_same_b
                                                                     for p in peer["processes"]}
 
 
-def test_the_agent_export_takes_the_chunked_path(tmp_path):
+@pytest.mark.parametrize("case", ["agent export", "Athena spelling", "12 o'clock first in its half-day",
+                                  "over the year end"])
+def test_the_agent_export_takes_the_chunked_path(case, tmp_path):
     """The point of it: a well-formed agent export is not read row by row (issue 27's 10x)."""
     from migready.checks.discovery.exportfile import Table, file_source
     path = tmp_path / "123456789012_sourceProcessConnection.csv"
-    path.write_text("\r\n".join(CASES["agent export"]) + "\r\n", encoding="utf-8")
+    path.write_text("\r\n".join(CASES[case]) + "\r\n", encoding="utf-8")
     reader = import_aws.AwsReader()
     reader.read(Table(file_source(path)))
     reader.observe(str(path), "192.0.2.10")

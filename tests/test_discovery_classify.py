@@ -308,3 +308,36 @@ def test_the_ssh_server_sampled_through_is_not_an_unused_listener(inventory):
     assert sum("SSH server this discovery ran through" in n for n in report.notes) == 1
     obs.self_session = None  # an export: nothing says which sshd, so port 22 is reported like any other
     assert {f.listener["port"] for f in classify(inventory, obs).findings if f.kind == "unused-listener"} == {22, 2222}
+
+
+def test_draft_keeps_every_kind_of_staging_host_valid(tmp_path):
+    """Issue 24: the draft wrote exec: hosts (pods, containers, namespaces) as plain strings, which the
+    schema refuses, and dropped pools, names and the Ansible and kubectl sources.  Every kind comes
+    back as written: the draft, saved in another folder, loads with the same staging hosts."""
+    folder = tmp_path / "inventory"
+    folder.mkdir()
+    (folder / "scale-adapter-pool.ini").write_text((INVENTORIES / "scale-adapter-pool.ini").read_text())
+    text = (INVENTORIES / "scale-adapter-pool.yaml").read_text()
+    text = text.replace('staging_hosts: ["ssh://ops@192.0.2.15:22"]', """staging_hosts:
+      - ssh://ops@192.0.2.15:22
+      - exec: [ip, netns, exec, "lab one", python3, "-"]
+      - kubectl: {selector: "app=scale-adapter,tier in (edge)", namespace: shop, container: adapter}
+        pool: shop-pods""")
+    assert text.count("lab one") == 1
+    (folder / "inv.yaml").write_text(text)
+    inventory = load_inventory(folder / "inv.yaml")
+    drafts = tmp_path / "drafts"
+    drafts.mkdir()
+    path = drafts / "draft.yaml"
+    path.write_text(draft_inventory(import_file(DATA / "ss_tunap.txt"), inventory, at=str(path)), encoding="utf-8")
+    draft = load_inventory(path)  # valid, where it was written
+    for side in ("source", "target"):
+        was, now = getattr(inventory.migration, side), getattr(draft.migration, side)
+        assert (now.staging_hosts, now.pools, now.host_names) == (was.staging_hosts, was.pools, was.host_names)
+        assert [(s.kind, s.group, s.pool, s.selector, s.namespace, s.context, s.container) for s in now.host_sources] \
+            == [(s.kind, s.group, s.pool, s.selector, s.namespace, s.context, s.container) for s in was.host_sources]
+        assert [Path(s.path).resolve() for s in now.host_sources] == [Path(s.path).resolve() for s in was.host_sources]
+    assert "exec:ip netns exec 'lab one' python3 -" in draft.migration.source.staging_hosts
+    assert dict(draft.migration.target.host_names) == {
+        "exec:kubectl exec -i -n shop deploy/yh-sod-scale-deviceadapter -- python3 -": "scale-adapter-pod"}
+    assert "ansible: ../inventory/scale-adapter-pool.ini" in path.read_text()

@@ -208,7 +208,7 @@ def cmd_discover(args) -> int:
     draft_note = None
     if args.draft is not None:
         try:
-            atomic_write_text(args.draft, draft_inventory(observation, inventory, report))
+            atomic_write_text(args.draft, draft_inventory(observation, inventory, report, at=str(args.draft)))
             drafted = load_inventory(args.draft)
             deps = sum(len(s.dependencies) for s in drafted.services)
             draft_note = _("draft inventory written to {path} (valid: {services}, {dependencies})").format(

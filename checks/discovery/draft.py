@@ -10,7 +10,9 @@ for adding one peer to an inventory (the GUI's "add to inventory").
 """
 from __future__ import annotations
 
+import os
 import re
+import shlex
 from datetime import datetime, timezone
 from typing import Optional
 
@@ -50,15 +52,62 @@ def _name(text: str, fallback: str) -> str:
     return name or fallback
 
 
-def _site(site: Site) -> dict:
+def _site(site: Site, at: Optional[str] = None) -> dict:
     out = {"site": site.site}
-    if site.staging_hosts:
-        out["staging_hosts"] = list(site.staging_hosts)
+    entries = _staging_entries(site, at)
+    if entries:
+        out["staging_hosts"] = entries
     if site.egress_nat:
         out["egress_nat"] = True
     if site.network_mode:
         out["network_mode"] = site.network_mode
     return out
+
+
+def _staging_entries(site: Site, at: Optional[str]) -> list:
+    """The site's `staging_hosts` as the schema writes them, from the loaded model.
+
+    The model keeps every host as a spec string (an exec: host as `exec:` + its shell-quoted argv) and
+    pools, names and sources beside it; written back as plain strings, an exec: host was refused by the
+    schema (issue 24).  Pool members are grouped where the pool's first member stands; an Ansible path
+    is made relative to the folder the draft is written to (`at`), else absolute; sources come last
+    (the model does not keep their place among the hosts)."""
+    pools, names = dict(site.pools), dict(site.host_names)
+    entries: list = []
+    pool_entries: dict[str, dict] = {}
+
+    def host(spec: str):
+        if not spec.startswith("exec:"):
+            return spec
+        entry: dict = {"exec": shlex.split(spec[len("exec:"):])}
+        if spec in names:
+            entry["name"] = names[spec]
+        return entry
+
+    for spec in site.staging_hosts:
+        pool = pools.get(spec)
+        if pool is None:
+            entries.append(host(spec))
+        elif pool in pool_entries:
+            pool_entries[pool]["hosts"].append(host(spec))
+        else:
+            pool_entries[pool] = {"pool": pool, "hosts": [host(spec)]}
+            entries.append(pool_entries[pool])
+    for source in site.host_sources:
+        if source.kind == "ansible":
+            path = os.path.abspath(source.path)
+            entry = {"ansible": os.path.relpath(path, os.path.dirname(os.path.abspath(at))) if at else path}
+            if source.group:
+                entry["group"] = source.group
+        else:
+            entry = {"kubectl": {"selector": source.selector}}
+            for field in ("namespace", "context", "container"):
+                if getattr(source, field):
+                    entry["kubectl"][field] = getattr(source, field)
+        if source.pool:
+            entry["pool"] = source.pool
+        entries.append(entry)
+    return entries
 
 
 def _zone(zone: Zone) -> dict:
@@ -139,8 +188,12 @@ def _notes(peers: list[Peer], origin: str, statuses: dict) -> str:
 
 
 def draft_inventory(observation: Observation, inventory: Optional[Inventory] = None,
-                    report: Optional[DiscoveryReport] = None, generated: Optional[str] = None) -> str:
-    """YAML text of a valid inventory holding every (non-loopback) peer seen."""
+                    report: Optional[DiscoveryReport] = None, generated: Optional[str] = None,
+                    at: Optional[str] = None) -> str:
+    """YAML text of a valid inventory holding every (non-loopback) peer seen.
+
+    `at` is where the draft will be written: paths it holds (an Ansible inventory) are made relative
+    to its folder, so the draft loads there; without it they are absolute."""
     if report is None and inventory is not None:
         report = classify(inventory, observation)
     generated = generated or datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
@@ -169,7 +222,8 @@ def draft_inventory(observation: Observation, inventory: Optional[Inventory] = N
                          "notes": "No connection was seen.", "dependencies": []})
     if inventory is not None:
         migration = {"name": f"{inventory.migration.name} (discovered draft)",
-                     "source": _site(inventory.migration.source), "target": _site(inventory.migration.target)}
+                     "source": _site(inventory.migration.source, at),
+                     "target": _site(inventory.migration.target, at)}
         zones = [_zone(z) for z in inventory.zones]
     else:
         migration = {"name": f"discovered on {_one_line(observation.origin)}",

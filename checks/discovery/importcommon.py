@@ -8,17 +8,13 @@ distinct connections, not the size of the file.
 """
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
-from itertools import islice
-from typing import Callable, Iterator, Optional
+from typing import Optional
 
 from ..text.i18n import N_, Joined, Msg, MsgN, _, ngettext
 from ..store.problems import InputError, Problem
-from .exportfile import NotUtf8, Table, may_fall_back, open_text, separator
 from .model import Observation, Peer
 
-CHUNK_ROWS = 2_000  # rows handed over at a time by `row_chunks` (20,000 was 12% slower: cache)
 MAX_PROBLEMS = 50  # a broken 50 MB export must not print a million lines
 PEER_LIST_CAP = 16  # local/remote ports and addresses kept per peer, as the live aggregator
 
@@ -93,13 +89,17 @@ class ImportStats:
 class PeerTable:
     """Peers keyed as live sampling keys them, with what they were seen at and their first/last time.
 
-    `seen` is any set of hashable times (slot texts, or time numbers) whose
-    size is the peer's sample count; `span` is (first key, first text,
-    last key, last text), the times as the export wrote them, ordered by key."""
+    `seen` is a set of hashable times (slot texts, or time numbers), or anything
+    sized, copied, merged (`|=`) and joined (`union`) as one (AWS's `TimeSets`), whose size is
+    the peer's sample count; it is kept as given until a second connection of
+    the same peer is merged in (a copy then: the caller's is never changed).
+    `span` is (first key, first text, last key, last text), the times as the
+    export wrote them, ordered by key."""
 
     def __init__(self) -> None:
         self.peers: dict[tuple, Peer] = {}
-        self.seen: dict[tuple, set] = {}
+        self.seen: dict[tuple, object] = {}
+        self.owned: set[tuple] = set()  # keys whose seen is this table's own (a copy)
         self.conns: dict[tuple, int] = {}
         self.spans: dict[tuple, Optional[tuple]] = {}
 
@@ -110,24 +110,26 @@ class PeerTable:
         peer = self.peers.get(key)
         if peer is None:
             peer = self.peers[key] = Peer(proto, direction, remote_ip, port, remote_name=remote_name)
-            self.seen[key], self.conns[key], self.spans[key] = set(), 0, None
-        elif remote_name and not peer.remote_name:
-            peer.remote_name = remote_name
+            self.seen[key], self.conns[key], self.spans[key] = seen, 0, None
+        else:
+            if remote_name and not peer.remote_name:
+                peer.remote_name = remote_name
+            if key not in self.owned:
+                self.seen[key] = self.seen[key].copy()
+                self.owned.add(key)
+            self.seen[key] |= seen
         _add_capped(peer.local_ips, local_ip)
         for value in local_ports:
             _add_capped(peer.local_ports, value)
         for value in remote_ports:
             _add_capped(peer.remote_ports, value)
         _add_capped(peer.processes, process)
-        self.seen[key] |= seen
         self.conns[key] += connections
         self.spans[key] = merge_span(self.spans[key], span)
 
     def finish(self, obs: Observation) -> Observation:
-        every: set = set()
         whole = None
         for key, peer in self.peers.items():
-            every |= self.seen[key]
             peer.samples = len(self.seen[key]) or 1
             peer.connections = self.conns[key]
             span = self.spans[key]
@@ -135,52 +137,11 @@ class PeerTable:
                 peer.first_seen, peer.last_seen = span[1], span[3]
             whole = merge_span(whole, span)
         obs.peers = sorted(self.peers.values(), key=lambda p: (p.direction, p.proto, p.remote, p.port))
-        obs.samples = len(every)
+        seen = list(self.seen.values())
+        obs.samples = len(seen[0].union(*seen[1:])) if seen else 0
         if whole is not None:
             obs.first, obs.last = whole[1], whole[3]
         return obs
-
-
-def row_chunks(table: Table, on_header: Callable[[Table], None],
-               size: int = CHUNK_ROWS) -> Iterator[list[list[str]]]:
-    """`Table.rows` in lists of up to `size` raw rows, for importers that fold a chunk at a time.
-
-    The csv module parses at C speed; a Python generator step per row cost about as much again as
-    the parsing (issue 27), so the rows come in lists, empty ones included (the caller drops them),
-    and without their line numbers: `table.line` is the last line read.  Header, encoding and error
-    handling are those of `Table.rows`."""
-    stream = open_text(table.source, table.encoding)
-    try:
-        first = ""
-        while not first.strip():
-            first = stream.readline()
-            table.header_line += 1
-            if not first:
-                raise InputError([Problem(table.source.shown, 0, 0, "", _("the file is empty"))])
-        first = first.replace("\ufeff", "")
-        delimiter = separator(first)
-        table.header = [h.strip() for h in next(csv.reader([first], delimiter=delimiter))]
-        table.line = table.header_line
-        on_header(table)
-        reader = csv.reader(stream, delimiter=delimiter)
-        base = table.header_line
-        while True:
-            try:
-                chunk = list(islice(reader, size))
-            except csv.Error as exc:
-                raise InputError([Problem(table.source.shown, base + reader.line_num, 0, "",
-                                          _("not a readable CSV row: {detail}").format(detail=exc))]) from None
-            if not chunk:
-                return
-            table.line = base + reader.line_num
-            yield chunk
-    except UnicodeDecodeError:
-        if may_fall_back(stream):
-            raise NotUtf8() from None
-        raise InputError([Problem(table.source.shown, table.line + 1, 0, "",
-                                  _("cannot decode the file as {encoding}").format(encoding=stream.encoding))]) from None
-    finally:
-        stream.close()
 
 
 def merge_span(a: Optional[tuple], b: Optional[tuple]) -> Optional[tuple]:
@@ -220,5 +181,4 @@ def summarize(obs: Observation, stats: ImportStats, unit: str = ROWS) -> Observa
     return obs
 
 
-__all__ = ["ImportStats", "MAX_PROBLEMS", "PeerTable", "Problems", "merge_span", "pick_server", "row_chunks",
-           "summarize"]
+__all__ = ["ImportStats", "MAX_PROBLEMS", "PeerTable", "Problems", "merge_span", "pick_server", "summarize"]

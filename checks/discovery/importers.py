@@ -11,8 +11,9 @@
 * ``ss``: saved `ss -tunap` (or -tunapH) output (`import_ss`); several runs
   appended to one file count as several snapshots.
 
-Files are read row by row and folded into connections as they are read
-(`exportfile`, `importcommon`): a 50 MB export is never held in memory.
+Files are streamed and folded into connections as they are read, many rows
+at a time (`exportfile.Table.chunks`), or row by row where a problem must be
+placed on its line (`Table.rows`): a 50 MB export is never held in memory.
 An export covers many servers: `server` says whose connections to compare
 (Azure: a server name or address; AWS: an address).  Without it, the one
 server every row belongs to is taken when there is exactly one, else

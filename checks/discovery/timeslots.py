@@ -107,6 +107,7 @@ class TimeOrder:
         self.lines: dict[str, int] = {}
         self.day_first = False
         self.keys: dict[str, tuple] = {}
+        self.rank: dict[str, int] = {}  # text -> its place among the file's times (after `resolve`)
 
     def add(self, text: str, line: int) -> None:
         if text not in self.stamps:
@@ -134,22 +135,27 @@ class TimeOrder:
                     problems.append((self.lines[text], text, _ambiguous(text, self.lines[d], d)))
         if not problems:
             self.keys = {t: s.key(self.day_first) for t, s in self.stamps.items() if s is not None}
+            self.rank = {t: i for i, t in enumerate(sorted(self.keys, key=self.keys.__getitem__))}
         return sorted(problems)
 
     def key(self, text: str) -> tuple:
         return self.keys[text]
 
     def first_last(self, texts) -> tuple[Optional[str], Optional[str]]:
-        texts = [t for t in texts if t.strip()]
-        if not texts:
+        """The earliest and latest of `texts` (empty ones left out), by C-level lookups of their
+        rank: a Python key function per text was a fifth of a 50 MB Azure import (issue 27)."""
+        rank = self.rank
+        first = min(filter(rank.__contains__, texts), key=rank.__getitem__, default=None)
+        if first is None:
             return None, None
-        return min(texts, key=self.key), max(texts, key=self.key)
+        return first, max(filter(rank.__contains__, texts), key=rank.__getitem__)
 
 
 __all__ = ["Stamp", "TimeOrder", "parse_stamp"]
 
 
-def _number(stamp: Stamp, day_first: bool) -> int:
+def stamp_number(stamp: Stamp, day_first: bool) -> int:
+    """yyyymmddhhmmss as one number: sortable, and cheaper to keep than a tuple."""
     y, mo, d, h, mi, s = stamp.key(day_first)
     return ((((y * 100 + mo) * 100 + d) * 100 + h) * 100 + mi) * 100 + s
 
@@ -189,7 +195,7 @@ class StreamingTimes:
                 if len(self.bad) < self.KEEP:
                     self.bad.append((line, text))
         else:
-            value = (_number(stamp, False), _number(stamp, True))
+            value = (stamp_number(stamp, False), stamp_number(stamp, True))
             if stamp.order in (MONTH_FIRST, DAY_FIRST) and (stamp.first > 12 or stamp.second > 12):
                 self.only.setdefault(stamp.order, (line, text))
             elif stamp.order == EITHER:
@@ -212,4 +218,4 @@ class StreamingTimes:
         return sorted(problems)
 
 
-__all__ += ["StreamingTimes"]
+__all__ += ["StreamingTimes", "stamp_number"]
