@@ -112,7 +112,7 @@ def mark(workspace: Workspace, inventory: Inventory, item_id: str, state: str, b
 def waive(workspace: Workspace, inventory: Inventory, target: str, by: str, reason: str, until: str,
           today: _dt.date | None = None, checklist=None) -> dict:
     """Record a waiver.  One that expires before the inventory's cutover is recorded, and every view says
-    it expires before the cutover (report.model `cutover_warnings`): the move is not covered by it."""
+    it expires before the cutover (review.verdict `cutover_warnings`): the move is not covered by it."""
     checklist = checklist or build_checklist(inventory, workspace, today)
     item = checklist.item(target)
     if (item is not None and item.source == "run") or target.startswith("run."):

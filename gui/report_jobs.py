@@ -54,15 +54,16 @@ def export_job(report: dict, fmt: str, path: str) -> str:
     return path
 
 
-def sign_job(workspace, inventory, key_path: str, passphrase: Optional[str], decision: str, comment: str) -> dict:
-    """Sign the current content and record it (checks/actions.py `sign_off`, as `migready signoff` does),
-    under the workspace's lock.  PassphraseRequired when the key is encrypted and no passphrase was given;
-    the window asks for it by that type.  A NO-GO approved from the window takes the comment as the
-    override reason (an empty one is refused)."""
+def sign_job(workspace, inventory, key_path: str, passphrase: Optional[str], decision: str, comment: str,
+             override: str = "", extra_role: bool = False) -> dict:
+    """Sign the current content and record it (checks/actions.py `sign_off`, as `migready signoff` does, with
+    its --override REASON and --extra-role), under the workspace's lock.  PassphraseRequired when the key is
+    encrypted and no passphrase was given; the window asks for it by that type."""
     from migready.checks import actions
     signer = actions.open_signer(key_path, (lambda: passphrase.encode("utf-8")) if passphrase is not None else None)
     with workspace.changing():
-        return actions.sign_off(workspace, inventory, signer, decision, comment, override=comment)
+        return actions.sign_off(workspace, inventory, signer, decision, comment, override=override,
+                                extra_role=extra_role)
 
 
 def keygen_job(name: str, role: str, path: str, passphrase: Optional[str]) -> str:

@@ -158,27 +158,36 @@ class SignoffPage(Page):
     def ask_sign(self) -> None:
         if self.report is None or self.stale:
             return
-        answer = self.interaction.sign(self.report["digest"], final_verdict(self.report)["verdict"], self.last_key)
+        # the evidence's verdict, not the final one (NO-GO while roles are awaited): approving NO-GO evidence is
+        # what takes an override reason (actions.sign_off)
+        answer = self.interaction.sign(self.report["digest"], self.report["verdict"]["verdict"], self.last_key)
         if answer is not None:
-            self.sign(answer.key_path, answer.decision, answer.comment, answer.passphrase)
+            self.sign(answer.key_path, answer.decision, answer.comment, answer.passphrase, answer.override,
+                      answer.extra_role)
 
-    def sign(self, key_path: str, decision: str, comment: str, passphrase: str | None = None) -> None:
+    def sign(self, key_path: str, decision: str, comment: str, passphrase: str | None = None,
+             override: str | None = None, extra_role: bool = False) -> None:
         """Sign through the core's use case (checks/actions.py `sign_off`), in a worker: the same rules as
-        `migready signoff` (the content signed is the one stored, chained to the sign-off before it)."""
+        `migready signoff` (the content signed is the one stored, chained to the sign-off before it; approving
+        a NO-GO needs the override reason, a role the policy does not require needs `extra_role`).  The
+        dialog always gives `override`; a caller that gives none (the screenshot tool) has its comment taken
+        as the reason."""
         self.last_key = key_path
         s = self.session
         if s.inventory is None or s.workspace is None:
             return
+        override = comment if override is None else override
         s.runner.start(
-            report_jobs.sign_job, s.workspace, s.inventory, key_path, passphrase, decision, comment,
-            on_done=self._signed,
-            on_error=lambda exc: self._sign_failed(exc, key_path, decision, comment, passphrase))
+            report_jobs.sign_job, s.workspace, s.inventory, key_path, passphrase, decision, comment, override,
+            extra_role, on_done=self._signed,
+            on_error=lambda exc: self._sign_failed(exc, key_path, decision, comment, passphrase, override,
+                                                   extra_role))
 
-    def _sign_failed(self, exc, key_path, decision, comment, passphrase) -> None:
+    def _sign_failed(self, exc, key_path, decision, comment, passphrase, override="", extra_role=False) -> None:
         if isinstance(exc, PassphraseRequired) and passphrase is None:  # by its type: the text is translated
             secret = self.interaction.secret(self.tr("Passphrase for {path}:").format(path=key_path))
             if secret is not None:
-                self.sign(key_path, decision, comment, secret)
+                self.sign(key_path, decision, comment, secret, override, extra_role)
             return
         if isinstance(exc, (SigningError, ActionError)):
             self.session.error.emit(self.tr("Not signed"), said(exc))

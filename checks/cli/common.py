@@ -144,12 +144,29 @@ def add_ssh_options(parser) -> None:
     and rehearse (`parser` may be an argument group)."""
     parser.add_argument("--accept-new-host-key", action="store_true",
                         help=_("trust an unknown SSH host key and remember it (a changed key is always refused)"))
-    parser.add_argument("--ssh-config", help=_("ssh config file (default ~/.ssh/config)"))
-    parser.add_argument("--identity", action="append", default=[], metavar=_("FILE"),
+    parser.add_argument("--ssh-config", type=input_file, help=_("ssh config file (default ~/.ssh/config)"))
+    parser.add_argument("--identity", action="append", default=[], metavar=_("FILE"), type=input_file,
                         help=_("private key file (repeatable)"))
-    parser.add_argument("--known-hosts", help=_("known_hosts file (default ~/.ssh/known_hosts)"))
+    parser.add_argument("--known-hosts", type=input_file, help=_("known_hosts file (default ~/.ssh/known_hosts)"))
     parser.add_argument("--connect-timeout", type=float, default=10.0, metavar=_("SECONDS"),
                         help=_("give up on an SSH connection after SECONDS (default 10)"))
+
+
+def input_file(text: str) -> str:
+    """An option naming a file to read: a FIFO, a device or a directory is refused when the command line is
+    read (exit 2, naming it), before any lock is taken; the read itself goes through the same guarded
+    open (checks/store/safeio.py), so one swapped in afterwards is refused too, never waited on."""
+    import argparse
+    import os
+
+    from ..store.safeio import regular_file_problem
+
+    # a missing file is left to the reader (a known_hosts may be made); /dev/null is OpenSSH's "none" (ssh -F
+    # /dev/null), the one device that reads as an empty file and never blocks
+    problem = None if text == os.devnull else regular_file_problem(text)
+    if problem:
+        raise argparse.ArgumentTypeError(_("{path}: {reason}").format(path=text, reason=problem))
+    return text
 
 
 def add_lang(parser) -> None:

@@ -9,15 +9,17 @@ Exit 0, or 2 on bad input.
 """
 from __future__ import annotations
 
-import shutil
+import errno
+import os
 import sys
 from pathlib import Path
 
 from .common import EXIT_BAD_INPUT, EXIT_OK, terminal_safe
 from ..store.atomic import atomic_write_text
+from ..store.safeio import read_regular
 from ..text.i18n import _, said
 from ..trust.policy import POLICY_FILE, Policy, load_trust, policy_yaml, read_policy
-from ..trust.signing import SigningError, fingerprint, read_public
+from ..trust.signing import KEY_FILE_LIMIT, SigningError, fingerprint, read_public
 
 
 def add_commands(sub) -> None:
@@ -75,15 +77,25 @@ def cmd_add(args) -> int:
         return _error(_("{path} is not a directory (migready trust init)").format(path=args.directory))
     try:
         public = read_public(args.key)
+        raw = read_regular(args.key, KEY_FILE_LIMIT)  # the bytes checked above, copied as they are
     except SigningError as exc:
         return _error(exc)
+    except OSError as exc:
+        return _error(_("cannot read {path}: {reason}").format(path=args.key, reason=exc.strerror or exc))
     name = args.key.name if args.key.name.endswith(".pub") else args.key.name + ".pub"
     if name.startswith("."):
         name = name.lstrip(".") or "key.pub"
     target = args.directory / name
     if target.exists() or target.is_symlink():
         return _error(_("{path} exists; remove it first if it should be replaced").format(path=target))
-    shutil.copyfile(args.key, target, follow_symlinks=True)
+    try:  # O_EXCL|O_NOFOLLOW: never through a link planted since the check above, never over a file
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except OSError as exc:
+        return _error(_("{path} exists; remove it first if it should be replaced").format(path=target)
+                      if exc.errno in (errno.EEXIST, errno.ELOOP) else
+                      _("cannot write {path}: {reason}").format(path=target, reason=exc.strerror or exc))
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(raw)
     print(_("trusted: {name} ({role}), key {fingerprint}, as {path}").format(
         name=terminal_safe(public["name"]), role=terminal_safe(public["role"]),
         fingerprint=fingerprint(public["public_key"]), path=target))

@@ -31,7 +31,7 @@ from typing import IO, Callable, Iterator, Optional
 
 from ..text.i18n import _
 from ..store.problems import InputError, Problem
-from ..store.safeio import regular_file_problem
+from ..store.safeio import open_regular, regular_file_problem
 
 SNIFF_BYTES = 4096
 SEPARATORS = (",", ";", "\t")
@@ -90,7 +90,7 @@ class Source:
 def file_source(path: Path, shown: Optional[str] = None) -> Source:
     shown = shown or str(path)
     regular_file(path, shown)
-    return Source(shown, lambda: open(path, "rb"), path.name)
+    return Source(shown, lambda: open_regular(path), path.name)  # swapped for a FIFO since: refused, not waited on
 
 
 def text_source(text: str, shown: str) -> Source:

@@ -24,6 +24,7 @@ Nothing here imports Qt or touches the network.
 """
 from __future__ import annotations
 
+import functools
 import ipaddress
 from dataclasses import dataclass
 from typing import Iterable, Optional
@@ -72,7 +73,7 @@ class Placement:
             return self.zone.kind in INSIDE_KINDS
         return self.address_class in INSIDE_CLASSES
 
-    @property
+    @functools.cached_property  # one sentence per placement (placements are shared: ZoneMap.place)
     def label(self) -> str:
         """'zone idc (internal)' or 'public, in no zone'."""
         if self.zone is not None:
@@ -100,6 +101,7 @@ class ZoneMap:
                             key=lambda t: (-t[0].prefixlen, t[1]))
         self._domains = sorted(((_suffix(d), i, zone) for i, zone in enumerate(self.zones) for d in zone.domains),
                                key=lambda t: (-len(t[0]), t[1]))
+        self._placed: dict[tuple, Placement] = {}
 
     @classmethod
     def of(cls, inventory: Optional[Inventory]) -> "ZoneMap":
@@ -136,7 +138,16 @@ class ZoneMap:
         return self.zone_of_name(target) if ip is None else self.zone_of_ip(ip)
 
     def place(self, address: str, name: Optional[str] = None) -> Placement:
-        """Place an address (a DNS answer for `name`, a gateway, an observed source) or a name."""
+        """Place an address (a DNS answer for `name`, a gateway, an observed source) or a name.  Remembered
+        per map: a 10k-item report places the same few thousand addresses ~32,000 times, and `verify`
+        does it again when it re-judges (a Placement is frozen, so sharing one is safe)."""
+        key = (address, name)
+        placed = self._placed.get(key)
+        if placed is None:
+            placed = self._placed[key] = self._place(address, name)
+        return placed
+
+    def _place(self, address: str, name: Optional[str]) -> Placement:
         ip = parse_ip(_strip_scope(address))
         if ip is None:
             zone = self.zone_of_name(address)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
+from ..store.safeio import read_head
 from ..text.i18n import Msg
 from ..inventory.model import Dependency, Inventory, Reflector, VantageHost, parse_ip
 from .transports.hostspec import parse_host
@@ -39,9 +40,10 @@ def read_token(inventory: Inventory, reflector: Reflector) -> str | None:
     if not reflector.token_file:
         return None
     path = Path(inventory.path).parent / reflector.token_file
-    if not path.is_file():
-        raise ValueError(Msg("token_file {path}: not a regular file", path=str(path)))
-    raw = path.read_bytes()[:TOKEN_MAX_BYTES + 1]
+    try:  # the guarded open: a FIFO swapped in after the inventory was loaded is refused, never waited on
+        raw = read_head(path, TOKEN_MAX_BYTES + 1)
+    except OSError:
+        raise ValueError(Msg("token_file {path}: not a regular file", path=str(path))) from None
     token = raw.decode("utf-8", "replace").strip().split("\n")[0].strip()
     if len(raw) > TOKEN_MAX_BYTES or not token:
         raise ValueError(Msg("token_file {path}: must hold one token line (at most 4 KiB)", path=str(path)))

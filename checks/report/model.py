@@ -69,23 +69,6 @@ def build_report(inventory: Inventory, workspace: Workspace, today: _dt.date | N
     return report
 
 
-def cutover_warnings(inventory: Inventory, waivers: list[Waiver]) -> list[Msg]:
-    """A waiver that ends before the cutover does not cover the move: said beside the verdict."""
-    try:
-        cutover = _dt.date.fromisoformat(str(inventory.migration.cutover)[:10])
-    except ValueError:
-        return []
-    out = []
-    for w in waivers:
-        try:
-            if _dt.date.fromisoformat(str(w.until)) < cutover:
-                out.append(Msg("waiver {id} expires on {until}, before the cutover on {cutover}: it does not cover "
-                               "the move", id=str(w.id), until=str(w.until), cutover=cutover.isoformat()))
-        except ValueError:
-            continue
-    return out
-
-
 def attestors_of(report: dict) -> set[str]:
     """Public keys and names of whoever attested a compared run (the four-eyes rule keeps them from
     approving the same content)."""
@@ -180,7 +163,7 @@ def content(inventory: Inventory, workspace: Workspace, result: Review, today: _
         "format": FORMAT,
         "report_version": REPORT_VERSION,
         "verdict": {"verdict": verdict.verdict, "reasons": list(verdict.reasons),
-                    "warnings": list(verdict.warnings) + cutover_warnings(inventory, result.inputs.waivers),
+                    "warnings": list(verdict.warnings),
                     "exit_code": verdict.exit_code, "probed": verdict.probed},
         "migration": migration_entry(inventory),
         "change": change_block(inventory),

@@ -64,6 +64,24 @@ def review(inventory: Inventory, workspace: Workspace, today: _dt.date | None = 
         return Review(checklist, comparison, decide(inventory, inputs, checklist, comparison, today), inputs)
 
 
+def cutover_warnings(inventory: Inventory, waivers: list) -> list[Msg]:
+    """A waiver that ends before the cutover does not cover the move: a warning of the verdict, so every
+    view that says the verdict says it too (the CLI, every report format, the window's banner and Why?)."""
+    try:
+        cutover = _dt.date.fromisoformat(str(inventory.migration.cutover)[:10])
+    except ValueError:
+        return []
+    out = []
+    for w in waivers:  # Waiver records (store.records)
+        try:
+            if _dt.date.fromisoformat(str(w.until)) < cutover:
+                out.append(Msg("waiver {id} expires on {until}, before the cutover on {cutover}: it does not cover "
+                               "the move", id=str(w.id), until=str(w.until), cutover=cutover.isoformat()))
+        except ValueError:
+            continue
+    return out
+
+
 def decide(inventory: Inventory, inputs: ReviewInput, checklist: Checklist, comparison: Comparison,
            today: _dt.date) -> Verdict:
     blocking: list[str] = []
@@ -98,6 +116,7 @@ def decide(inventory: Inventory, inputs: ReviewInput, checklist: Checklist, comp
                             "earlier runs describe the old version", path=inventory.path))
     warnings.extend(Msg("{run} is incomplete: {error}", run=run_label(run), error=run.get("error"))
                     for run in (checklist.pre_run, checklist.post_run) if run and not run.get("complete"))
+    warnings.extend(cutover_warnings(inventory, inputs.waivers))  # last: where the report put them (same digest)
     counts = checklist.counts()
     counts["regressions"] = len(comparison.regressions)
     if blocking:

@@ -33,7 +33,7 @@ from ..text.i18n import Msg, _
 from .problems import InputError, Problem, format_path
 from . import readable_json
 from .records import Attestation, DiscoveryRecord, Mark, ProbeResult, Run, Signoff, Waiver
-from .safeio import StrictJSONError, loads_strict, read_regular
+from .safeio import StrictJSONError, followed, link_problem, loads_strict, read_regular
 
 FORMAT = "migready-workspace"
 SCHEMA_VERSION = 2
@@ -122,6 +122,9 @@ def lock_path(path: str | Path) -> Path:
 
 
 def _os_lock(path: Path) -> FileLock:
+    problem = link_problem(lock_path(path))  # a planted NAME.lock link: never opened (issue 23)
+    if problem:
+        raise _error(str(lock_path(path)), problem)
     # thread_local=False: the GUI saves from a worker thread and changes from the UI thread; the
     # threading lock beside it makes them take turns, this one keeps other processes out
     return FileLock(str(lock_path(path)), timeout=LOCK_TIMEOUT, thread_local=False, poll_interval=0.002)  # not 50 ms
@@ -161,7 +164,7 @@ class Workspace:
     """
 
     def __init__(self, path: str | Path, data: dict):
-        self.path = Path(path)
+        self.path = followed(path)  # through a link: one workspace, saved and locked at its target
         self.data = data
         self._stamp = None  # a new workspace: there must be no file yet
         self._lock = threading.RLock()
@@ -217,7 +220,7 @@ class Workspace:
         """Migrate an older workspace to this schema, as an event in its log; (from, to) versions.
         A file that carries any mark of a newer version (a chained log, review state) is refused:
         a real old file cannot hold them, a downgraded one can."""
-        path = Path(path)
+        path = followed(path)
         lock = _os_lock(path)
         with lock:
             data = _read(path)
@@ -263,13 +266,16 @@ class Workspace:
                 create: bool = False) -> Iterator["Workspace"]:
         """Read-modify-write under the OS lock, saved at the end (unless the block raises):
         two programs changing one workspace take turns and neither loses the other's change."""
-        lock = _os_lock(Path(path))
+        path = followed(path)
+        lock = _os_lock(path)
         try:
             lock.acquire()
         except Timeout:
             raise WorkspaceConflict(_("{path} is being changed by another migready (lock {lock} held for over "
                                       "{seconds} s); try again when it has finished").format(
                                           path=path, lock=lock_path(path), seconds=f"{LOCK_TIMEOUT:.0f}")) from None
+        except OSError as exc:  # after Timeout (one too): the lock cannot be made, e.g. a link filelock refused
+            raise _lock_error(path, exc) from None
         try:
             ws = (cls.open_or_create(path, inventory_path, inventory_digest) if create else cls.load(path))
             ws._file_lock = lock  # reentrant: save() takes it again
@@ -525,14 +531,14 @@ class Workspace:
         """Save As: from now on this workspace is the file at `path`, replacing what is there
         (the person chose it), so the next save must not see it as another writer's change."""
         with self._lock:
-            self.path = Path(path)
+            self.path = followed(path)  # Save As onto a link: the file it points to (as opening it would)
             self._file_lock = _os_lock(self.path)
             self._stamp = _stamp(self.path)
             self.log(by, "workspace-saved-as", path=str(path))
 
     def move_to(self, path: str | Path) -> None:
         with self._lock:
-            self.path = Path(path)
+            self.path = followed(path)
             self._file_lock = _os_lock(self.path)
             self._stamp = _stamp(self.path)
 
@@ -613,6 +619,8 @@ class Workspace:
                                           "{seconds} s); nothing was overwritten").format(
                                               path=self.path, lock=lock_path(self.path),
                                               seconds=f"{LOCK_TIMEOUT:.0f}")) from None
+            except OSError as exc:
+                raise _lock_error(self.path, exc) from None
             try:
                 if _stamp(self.path) != self._stamp:
                     raise WorkspaceConflict(_("{path} was changed by another program since it was opened; "
@@ -666,6 +674,12 @@ def remove_stale_temps(path: Path) -> None:
             stale.unlink()
         except OSError:
             pass
+
+
+def _lock_error(path: Path, exc: OSError) -> InputError:
+    lock = lock_path(path)
+    return _error(str(lock), link_problem(lock) or _("cannot take the lock: {reason}").format(
+        reason=exc.strerror or exc))
 
 
 def _error(shown: str, message: str) -> InputError:

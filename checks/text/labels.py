@@ -39,8 +39,12 @@ VOCABULARY = {
 
 
 def label(kind: str, value: str) -> str:
-    """`value` of vocabulary `kind` as the reader says it; an unknown value is shown as it is (data)."""
-    word = VOCABULARY[kind].get(value)
+    """`value` of vocabulary `kind` as the reader says it; an unknown value is shown as it is (data), also
+    one that is not even a word (a list or an object a forged event log holds: shown, not a crash)."""
+    try:
+        word = VOCABULARY[kind].get(value)
+    except TypeError:  # unhashable
+        return value
     return _(word) if word is not None else value
 
 

@@ -22,6 +22,8 @@ class SignRequest:
     decision: str  # approve | reject
     comment: str
     passphrase: Optional[str] = None  # asked only for an encrypted key
+    override: str = ""  # why approve although the evidence says NO-GO (migready signoff --override)
+    extra_role: bool = False  # sign with a role the policy does not require (migready signoff --extra-role)
 
 
 @dataclass
@@ -46,6 +48,7 @@ def _path_row(edit: QLineEdit, browse) -> QWidget:
 class SignDialog(QDialog):
     def __init__(self, digest: str, verdict: str, key_path: str = "", parent=None):
         super().__init__(parent)
+        self.verdict = verdict
         self.setWindowTitle(self.tr("Sign the report"))
         intro = QLabel(self.tr("You sign the report's content as it is now: verdict <b>{verdict}</b>, content "
                                "digest <tt>{digest}…</tt>. Any later change (a run, a mark, a waiver) makes this "
@@ -63,12 +66,23 @@ class SignDialog(QDialog):
         self.passphrase.setEchoMode(QLineEdit.Password)
         self.passphrase.setPlaceholderText(self.tr("the key is encrypted"))
         self.passphrase_label = QLabel(self.tr("Passphrase:"))
+        # the same rules as `migready signoff`: approving NO-GO evidence takes a reason every report shows,
+        # and a role the policy does not require is refused unless the signer says it is on purpose
+        self.override = QLineEdit()
+        self.override.setObjectName("override-reason")
+        self.override.setPlaceholderText(self.tr("required: the evidence says NO-GO; why approve anyway "
+                                                 "(every report shows it)"))
+        self.override_label = QLabel(self.tr("Override reason:"))
+        self.extra_role = QCheckBox(self.tr("Sign as an extra role the policy does not require (--extra-role)"))
+        self.extra_role.setObjectName("extra-role")
         form = QFormLayout()
         form.addRow(self.tr("Key file:"), _path_row(self.key, self._browse))
         form.addRow(self.passphrase_label, self.passphrase)
         form.addRow(self.tr("Decision:"), self.approve)
         form.addRow("", self.reject_)
         form.addRow(self.tr("Comment:"), self.comment)
+        form.addRow(self.override_label, self.override)
+        form.addRow("", self.extra_role)
         self.box = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         self.box.button(QDialogButtonBox.Ok).setText(self.tr("Sign"))
         self.box.accepted.connect(self.accept)
@@ -79,6 +93,8 @@ class SignDialog(QDialog):
         layout.addWidget(self.box)
         self.key.textChanged.connect(self._check)
         self.passphrase.textChanged.connect(self._check)
+        self.override.textChanged.connect(self._check)
+        self.approve.toggled.connect(self._check)
         self._check()
         self.setMinimumWidth(560)
 
@@ -92,15 +108,26 @@ class SignDialog(QDialog):
         path = self.key.text().strip()
         return bool(path) and key_is_encrypted(path)
 
+    def needs_override(self) -> bool:
+        return self.verdict == "NO-GO" and self.approve.isChecked()
+
     def _check(self) -> None:
         encrypted = self.needs_passphrase()
         self.passphrase.setVisible(encrypted)
         self.passphrase_label.setVisible(encrypted)
+        override = self.needs_override()
+        self.override.setVisible(override)
+        self.override_label.setVisible(override)
         self.box.button(QDialogButtonBox.Ok).setEnabled(
-            bool(self.key.text().strip()) and (not encrypted or bool(self.passphrase.text())))
+            bool(self.key.text().strip()) and (not encrypted or bool(self.passphrase.text()))
+            and (not override or bool(self.override.text().strip())))
 
     def set_values(self, key_path: str | None = None, decision: str | None = None, comment: str | None = None,
-                   passphrase: str | None = None):
+                   passphrase: str | None = None, override: str | None = None, extra_role: bool | None = None):
+        if override is not None:
+            self.override.setText(override)
+        if extra_role is not None:
+            self.extra_role.setChecked(extra_role)
         if passphrase is not None:
             self.passphrase.setText(passphrase)
         if key_path is not None:
@@ -113,7 +140,9 @@ class SignDialog(QDialog):
     def request(self) -> SignRequest:
         return SignRequest(self.key.text().strip(), "approve" if self.approve.isChecked() else "reject",
                            self.comment.text().strip(),
-                           self.passphrase.text() if self.needs_passphrase() else None)
+                           self.passphrase.text() if self.needs_passphrase() else None,
+                           self.override.text().strip() if self.needs_override() else "",
+                           self.extra_role.isChecked())
 
 
 class KeyDialog(QDialog):

@@ -1913,6 +1913,18 @@ Apply these rules on {host} now?</source>
         <translation>口令：</translation>
     </message>
     <message>
+        <source>required: the evidence says NO-GO; why approve anyway (every report shows it)</source>
+        <translation>必填：证据结论为不放行；说明为何仍予批准（每份报告都会注明）</translation>
+    </message>
+    <message>
+        <source>Override reason:</source>
+        <translation>仍予批准的理由：</translation>
+    </message>
+    <message>
+        <source>Sign as an extra role the policy does not require (--extra-role)</source>
+        <translation>以策略未要求的额外角色签字</translation>
+    </message>
+    <message>
         <source>Key file:</source>
         <translation>私钥文件：</translation>
     </message>
@@ -1948,6 +1960,18 @@ Apply these rules on {host} now?</source>
         <translation>{state} 签名无效</translation>
     </message>
     <message>
+        <source>{state} unverified: key not trusted (does not count)</source>
+        <translation>{state} 未验证：密钥不受信任（不计入）</translation>
+    </message>
+    <message>
+        <source>{state} chain broken: a sign-off before it was removed or moved (does not count)</source>
+        <translation>{state} 签字确认链已断开：之前的签字确认被删除或调换顺序（不计入）</translation>
+    </message>
+    <message>
+        <source>{symbol} replaced by the signer&apos;s later sign-off</source>
+        <translation>{symbol} 已被签字人之后的签字确认取代</translation>
+    </message>
+    <message>
         <source>{symbol} STALE (content changed)</source>
         <translation>{symbol} 已失效（内容已变更）</translation>
     </message>
@@ -1958,6 +1982,10 @@ Apply these rules on {host} now?</source>
     <message>
         <source>{state} rejected</source>
         <translation>{state} 已驳回</translation>
+    </message>
+    <message>
+        <source>{decision}, overriding NO-GO: {reason}</source>
+        <translation>{decision}，证据结论为不放行仍予批准，理由：{reason}</translation>
     </message>
     <message>
         <source>(malformed key)</source>

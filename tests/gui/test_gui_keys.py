@@ -16,7 +16,7 @@ def ok(dialog) -> bool:
 def test_the_sign_dialog_asks_for_a_passphrase_only_for_an_encrypted_key(qtbot, tmp_path):
     signing.keygen("Lin Wei", "migration lead", tmp_path / "locked", b"correct horse")
     signing.keygen("CI", "migration lead", tmp_path / "plain")
-    dialog = SignDialog("ab" * 32, "NO-GO")
+    dialog = SignDialog("ab" * 32, "GO WITH WAIVERS")  # (approving NO-GO evidence also takes a reason)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.set_values(key_path=str(tmp_path / "plain"))
@@ -37,14 +37,15 @@ def test_signing_in_the_window_with_an_encrypted_key(qtbot, demo_window, tmp_pat
     errors = []
     window.session.error.connect(lambda title, text: errors.append((title, text)))
 
-    window.interaction.sign_values = {"key_path": str(tmp_path / "locked"), "passphrase": "wrong"}
+    window.interaction.sign_values = {"key_path": str(tmp_path / "locked"), "passphrase": "wrong",
+                                      "override": "vendor fix tonight"}
     page.ask_sign()
     qtbot.waitUntil(lambda: bool(errors), timeout=10_000)
     assert errors[0][0] == "Not signed" and "wrong passphrase" in errors[0][1]
     assert window.session.workspace.data["signoffs"] == []
 
     window.interaction.sign_values = {"key_path": str(tmp_path / "locked"), "passphrase": "correct horse",
-                                      "comment": "vendor fix tonight"}  # the demo is NO-GO: the override reason
+                                      "override": "vendor fix tonight"}  # the demo is NO-GO: the override reason
     page.ask_sign()
     qtbot.waitUntil(lambda: len(window.session.workspace.data["signoffs"]) == 1, timeout=10_000)
     assert window.session.workspace.data["signoffs"][0]["name"] == "Lin Wei"

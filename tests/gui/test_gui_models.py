@@ -148,4 +148,5 @@ def test_signoff_model(qtmodeltester, reviewed):
     model = SignoffModel(rows(report["signoff"]))
     check(qtmodeltester, model)
     by_role = {model.index(r, 0).data(): model.index(r, 1).data() for r in range(model.rowCount())}
-    assert by_role["migration lead"].startswith("✓") and "awaiting" in by_role["store devices"]
+    # the fixture's key is in no trust directory: shown as judged, never as counting (issue 23)
+    assert "unverified: key not trusted" in by_role["migration lead"] and "awaiting" in by_role["store devices"]

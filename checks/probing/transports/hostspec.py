@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import getpass
 import glob
+import io
 import ipaddress
 import os
 import re
@@ -19,7 +20,10 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from ...text.i18n import N_, _
+from ...store.safeio import read_regular
 from ...text.sanitize import host_problem
+
+SSH_CONFIG_LIMIT = 4 * 1024 * 1024  # an ssh config (one file of it) is a few KB
 
 KNOWN_SCHEMES: set[str] = {"ssh", "local", "exec"}
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
@@ -188,19 +192,21 @@ def load_ssh_config(path: str) -> Any:
 def _read_with_includes(path: str, depth: int) -> str:
     if depth > 16:
         raise ValueError(_("ssh config {path}: Include nested too deeply (a loop?)").format(path=path))
+    if path == os.devnull:  # OpenSSH's "no config" (ssh -F /dev/null)
+        return ""
     out = []
-    with open(path, encoding="utf-8", errors="replace") as f:
-        for line in f:
-            m = re.match(r"\s*include(?:\s*=\s*|\s+)(.+)", line, re.IGNORECASE)
-            if not m:
-                out.append(line)
-                continue
-            for pattern in shlex.split(m.group(1)):
-                pattern = os.path.expanduser(pattern)
-                if not os.path.isabs(pattern):
-                    pattern = os.path.join(os.path.expanduser("~/.ssh"), pattern)
-                for inc in sorted(glob.glob(pattern)):
-                    out.append(_read_with_includes(inc, depth + 1) + "\n")
+    # the guarded open: a FIFO or device (the file, or one an Include names) is refused, never waited on
+    for line in io.StringIO(read_regular(path, SSH_CONFIG_LIMIT).decode("utf-8", "replace")):
+        m = re.match(r"\s*include(?:\s*=\s*|\s+)(.+)", line, re.IGNORECASE)
+        if not m:
+            out.append(line)
+            continue
+        for pattern in shlex.split(m.group(1)):
+            pattern = os.path.expanduser(pattern)
+            if not os.path.isabs(pattern):
+                pattern = os.path.join(os.path.expanduser("~/.ssh"), pattern)
+            for inc in sorted(glob.glob(pattern)):
+                out.append(_read_with_includes(inc, depth + 1) + "\n")
     return "".join(out)
 
 
