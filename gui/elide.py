@@ -4,9 +4,10 @@ A finding reads "source port 9010 → 41733 (rewritten by NAT)": cut at the righ
 ("source port 901...") it loses the very number that matters.  So the
 explanatory columns elide in the middle, only when the text does not fit, and
 their tooltip (the model's ToolTipRole) holds the whole sentence.  A cell of
-several findings ("…(rewritten by NAT); source address …") whose first finding
-fits is cut at the right instead: the middle cut kept "9010 → 5…(translated by
-NAT)", the right cut keeps the first finding whole, and findings come worst first.
+several findings ("…(rewritten by NAT); source address …") is cut at the right
+instead: findings come worst first and each names its values early, so the
+middle cut kept "9010 → 5…(translated by NAT)" where the right cut keeps
+"source port 9010 → 51063 (rewritten b…".
 """
 from __future__ import annotations
 
@@ -17,16 +18,13 @@ from PySide6.QtWidgets import QStyledItemDelegate, QTableView
 class MiddleElide(QStyledItemDelegate):
     def initStyleOption(self, option, index) -> None:  # noqa: N802
         super().initStyleOption(option, index)
-        option.textElideMode = elide_mode(option.text, option.fontMetrics.horizontalAdvance,
-                                          option.rect.width() - 12)
+        option.textElideMode = elide_mode(option.text)
 
 
-def elide_mode(text: str, advance, room: int) -> Qt.TextElideMode:
-    """Right when the first of several findings fits whole in `room` pixels, else middle."""
-    first, sep, rest = (text or "").partition("; ")
-    if sep and rest and advance(first + "; …") <= room:
-        return Qt.TextElideMode.ElideRight
-    return Qt.TextElideMode.ElideMiddle
+def elide_mode(text: str) -> Qt.TextElideMode:
+    """Right for a cell of several findings (the worst first, its values early), else middle."""
+    _first, sep, rest = (text or "").partition("; ")
+    return Qt.TextElideMode.ElideRight if sep and rest else Qt.TextElideMode.ElideMiddle
 
 
 def elide_middle(view: QTableView, *columns: int) -> None:
