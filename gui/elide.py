@@ -23,8 +23,9 @@ class MiddleElide(QStyledItemDelegate):
 
 def elide_mode(text: str) -> Qt.TextElideMode:
     """Right for a cell of several findings (the worst first, its values early), else middle."""
-    _first, sep, rest = (text or "").partition("; ")
-    return Qt.TextElideMode.ElideRight if sep and rest else Qt.TextElideMode.ElideMiddle
+    text = (text or "").rstrip()
+    several = any(sep in text for sep in ("; ", "；"))  # the reader's separator (full-width in Chinese)
+    return Qt.TextElideMode.ElideRight if several else Qt.TextElideMode.ElideMiddle
 
 
 def elide_middle(view: QTableView, *columns: int) -> None:

@@ -19,3 +19,4 @@ def test_a_cell_of_several_findings_keeps_the_first_findings_values(qapp):
     assert "9010 → 38176" in metrics.elidedText(TWO, elide_mode(TWO), room)
     assert "9010 → 38176" not in metrics.elidedText(TWO, Qt.TextElideMode.ElideMiddle, room)
     assert elide_mode("source port 9010 → 38176 (rewritten by NAT)") == Qt.TextElideMode.ElideMiddle
+    assert elide_mode("源端口 9010 → 38176（被 NAT 改写）；源地址 127.0.0.1 → 127.0.3.1") == Qt.TextElideMode.ElideRight
