@@ -33,8 +33,10 @@ Simulator and reflector logs are in ``workdir/logs``.
 
 Teardown (``Lab.teardown``, also run by atexit and on a failed build) kills
 the lab's processes, deletes its namespaces (which removes veths and iptables
-rules) and removes the blackhole route unless another live lab still needs
-it.  Labs left by a crashed run are found through their state file in
+rules) and removes the blackhole route if it added it and no other live lab
+still needs it: a route that was there before (the test suite's in the
+machine's namespace, or what a bench requires before it starts) stays, so
+tearing a lab down never leaves 198.18.0.0/15 routable.  Labs left by a crashed run are found through their state file in
 /run/migready-lab and removed at the next build.
 """
 from __future__ import annotations
@@ -185,9 +187,7 @@ def cleanup_stale() -> List[str]:
     _destroy_namespaces(doomed)
     for prefix in set(states) - live:
         (STATE_DIR / ("%s.json" % prefix)).unlink(missing_ok=True)
-    if not live:
-        _run(["ip", "route", "del", "blackhole", LAB_NET], check=False)
-    return doomed
+    return doomed  # the blackhole route stays: dropping traffic to 198.18.0.0/15 is the safe side
 
 
 def _claim_prefix() -> str:
@@ -273,6 +273,7 @@ class Lab:
         self.printers: List[Tuple[str, int]] = [(a, PRINTER_PORT) for a in PRINTER_ADDRS]
         self.scale, self.printer = self.scales[0], self.printers[0]
         self.ssh_user, self.ssh_port = "root", 22
+        self.had_route = True  # whether the blackhole route was there before the build (then it stays)
         self.logs = workdir / "logs"
         self.client_key = workdir / "client" / "id_ed25519"
         self.client_pubkey = workdir / "client" / "id_ed25519.pub"
@@ -412,6 +413,7 @@ class Lab:
         with _Lock():
             cleanup_stale()
             prefix = _claim_prefix()
+            had_route = blackhole_present()
             try:
                 _run(["ip", "route", "replace", "blackhole", LAB_NET])
             except RuntimeError as exc:
@@ -419,6 +421,7 @@ class Lab:
                 raise LabUnavailable("cannot add the root-namespace blackhole route: %s" % exc) from None
         owns = workdir is None
         lab = cls(prefix, Path(workdir or tempfile.mkdtemp(prefix="migready-lab-")), owns)
+        lab.had_route = had_route
         atexit.register(lab.teardown)
         try:
             lab._build_network()
@@ -545,7 +548,7 @@ class Lab:
         with _Lock():
             _destroy_namespaces([ns for ns in self.namespaces.values() if ns in netns_list()])
             (STATE_DIR / ("%s.json" % self.prefix)).unlink(missing_ok=True)
-            if not any(_alive(s) for s in _states().values()):
+            if not self.had_route and not any(_alive(s) for s in _states().values()):
                 _run(["ip", "route", "del", "blackhole", LAB_NET], check=False)
         if self._owns_workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
