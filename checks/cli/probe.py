@@ -17,7 +17,7 @@ from .common import (EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, ad
                      print_problems)
 from ..text.i18n import said
 from .words import column, tag
-from ..text.i18n import N_, _, shown
+from ..text.i18n import N_, _, ngettext, shown
 from ..inventory.load import load_inventory
 from ..store.problems import InputError
 from ..probing.plans import staging_hosts
@@ -412,15 +412,25 @@ def print_fleet(fleet, limit: int = 50) -> None:
         print(_("  …and {n} more failed results (migready compare)").format(n=len(failures) - limit))
 
 
-def print_run(run: dict, zones: ZoneMap | None = None) -> None:
-    """One line per result; with the inventory's zones, DNS answers and routes say where they lie."""
+def print_run(run: dict, zones: ZoneMap | None = None, limit: int = 200) -> None:
+    """One line per result; with the inventory's zones, DNS answers and routes say where they lie.
+    A run of more than `limit` results prints only those that did not pass, and counts the passes:
+    20,000 lines at 10,000 targets buried the few that matter (the workspace keeps every one)."""
     print(_("{run}: {phase} from {host}, {got}/{planned} results").format(
         run=run["id"], phase=run["phase"], host=run["host"], got=len(run["results"]), planned=run["planned"]))
-    for r in sorted(run["results"], key=lambda r: (r["dependency"] or "", r["check"], r["target"] or "")):
+    shown_results = run["results"]
+    if len(shown_results) > limit:
+        shown_results = [r for r in shown_results if r["status"] != "pass"]
+    for r in sorted(shown_results, key=lambda r: (r["dependency"] or "", r["check"], r["target"] or "")):
         what = r["dependency"] or _("(host)")
         target = f" {r['target']}" if r["target"] else ""
         print(f"  {column(tag('state', r['status']), 12)} {what} {r['check']}{target}: {shown(describe(r))}"
               f"{_placed(r, run, zones)}")
+    passed = len(run["results"]) - len(shown_results)
+    if passed:
+        print(ngettext("  …and {n} passing result, not listed (every result is in the workspace)",
+                       "  …and {n} passing results, not listed (every result is in the workspace)",
+                       passed).format(n=passed))
 
 
 def _placed(result: dict, run: dict, zones: ZoneMap | None) -> str:
