@@ -106,7 +106,8 @@ def _take(out: Path, scratch: Path, lang: str) -> int:
     from migready.checks.trust import signing
     from migready.checks.demo import simulators
     from migready.checks.demo.loopback import CLASSIC, is_free, start_in_free_block
-    from migready.checks.demo.natrelay import Forward, Relay
+    from migready.checks.demo.natrelay import Relay
+    from migready.checks.demo.scenario import nat_forwards
     from .i18n import install
     from .mainwindow import MainWindow
     from .session import Session
@@ -171,12 +172,8 @@ def _take(out: Path, scratch: Path, lang: str) -> int:
     finally:
         _stop(direct)
     moved = _peers(agent, simulators, block, hidden=True)
-    behind = block.behind_nat
-    forwards = [Forward("udp", block.reflector, behind[block.reflector]),
-                Forward("tcp", block.reflector, behind[block.reflector]),
-                Forward("udp", block.scale, behind[block.scale]), Forward("tcp", block.printer, behind[block.printer])]
     try:
-        relay = Relay(forwards, block.nat_address).start()
+        relay = Relay(nat_forwards(block), block.nat_address).start()
     except OSError:
         _stop(moved)
         raise

@@ -93,18 +93,23 @@ def store_devices(block: Optional[StoreBlock] = None, hidden: bool = False) -> I
 
 @contextlib.contextmanager
 def _nat(block: StoreBlock):
-    behind = block.behind_nat
-    forwards = [Forward("udp", block.reflector, behind[block.reflector]),
-                Forward("tcp", block.reflector, behind[block.reflector]),
-                Forward("udp", block.scale, behind[block.scale]), Forward("tcp", block.printer, behind[block.printer])]
     try:
-        relay = Relay(forwards, block.nat_address).start()
+        relay = Relay(nat_forwards(block), block.nat_address).start()
     except OSError as exc:
         raise DemoError(_("cannot start the simulated NAT on loopback ({error})").format(error=exc)) from None
     try:
         yield relay
     finally:
         relay.stop()
+
+
+def nat_forwards(block: StoreBlock) -> list[Forward]:
+    """What the simulated NAT forwards after the move (the demo and the window's screenshots): the
+    reflector both ways, the scale's UDP and the printer's TCP, each to its peer hidden behind it."""
+    behind = block.behind_nat
+    return [Forward("udp", block.reflector, behind[block.reflector]),
+            Forward("tcp", block.reflector, behind[block.reflector]),
+            Forward("udp", block.scale, behind[block.scale]), Forward("tcp", block.printer, behind[block.printer])]
 
 
 def bundled_inventory_text() -> str:
