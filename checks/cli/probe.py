@@ -20,7 +20,6 @@ from .words import column, tag
 from ..text.i18n import N_, _, ngettext, shown
 from ..inventory.load import load_inventory
 from ..store.problems import InputError
-from ..probing.plans import staging_hosts
 from ..store.records import describe
 from ..text.sanitize import for_terminal, host_problem
 from ..store.workspace import Workspace
@@ -314,10 +313,7 @@ def _probe(args, inventory, workspace: Workspace, signer) -> int:
         print(_("error: {message}").format(message=said(exc)), file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        bar.close()
-        print(_("interrupted: the results that arrived are stored in {workspace}").format(workspace=args.workspace),
-              file=sys.stderr)
-        return EXIT_INCOMPLETE
+        return _interrupted(bar, args.workspace)
     bar.close()
     if signer is not None:
         from ..actions import attest_run
@@ -325,13 +321,25 @@ def _probe(args, inventory, workspace: Workspace, signer) -> int:
         print(_("{run} attested by {name} ({role})").format(run=run["id"], name=signer.name, role=signer.role))
     print_run(run, ZoneMap.of(inventory) if inventory.zones or inventory.migration.target.nat_gateways
               or inventory.migration.source.nat_gateways else None)
-    print(_("stored in {workspace} (next: {compare}, or {gui})").format(
-        workspace=args.workspace, compare=f"migready compare {args.workspace}", gui=f"migready gui {args.workspace}"))
+    _stored(args.workspace)
     if not run["complete"]:
         print(_("run incomplete: {error}; {n} results stored in {workspace}").format(
             error=shown(run["error"]), n=len(run["results"]), workspace=args.workspace), file=sys.stderr)
         return EXIT_INCOMPLETE
     return EXIT_FINDINGS if any(r["status"] == "fail" for r in run["results"]) else EXIT_OK
+
+
+def _interrupted(bar, workspace) -> int:
+    """Ctrl-C during one host's run or a fan-out: what came in is already stored."""
+    bar.close()
+    print(_("interrupted: the results that arrived are stored in {workspace}").format(workspace=workspace),
+          file=sys.stderr)
+    return EXIT_INCOMPLETE
+
+
+def _stored(workspace) -> None:
+    print(_("stored in {workspace} (next: {compare}, or {gui})").format(
+        workspace=workspace, compare=f"migready compare {workspace}", gui=f"migready gui {workspace}"))
 
 
 class _FleetBar(_Bar):
@@ -363,10 +371,7 @@ def _probe_fleet(args, inventory, workspace: Workspace, signer, hosts, whole: bo
                           hosts_jobs=args.hosts_jobs, progress=bar, whole=whole,
                           final_save=False)  # Workspace.editing saves when _probe returns
     except KeyboardInterrupt:
-        bar.close()
-        print(_("interrupted: the results that arrived are stored in {workspace}").format(workspace=args.workspace),
-              file=sys.stderr)
-        return EXIT_INCOMPLETE
+        return _interrupted(bar, args.workspace)
     bar.close()
     if signer is not None:  # the attestation covers the whole fan-out: every host's run is signed
         from ..actions import attest_run
@@ -376,8 +381,7 @@ def _probe_fleet(args, inventory, workspace: Workspace, signer, hosts, whole: bo
         print(_("{fleet}: {n} runs attested by {name} ({role})").format(
             fleet=fleet.id, n=len(fleet.runs), name=signer.name, role=signer.role))
     print_fleet(fleet)
-    print(_("stored in {workspace} (next: {compare}, or {gui})").format(
-        workspace=args.workspace, compare=f"migready compare {args.workspace}", gui=f"migready gui {args.workspace}"))
+    _stored(args.workspace)
     if not fleet.complete:
         print(_("{n} of {total} hosts did not complete; what arrived is stored in {workspace}").format(
             n=len(hosts) - len(fleet.runs) + len(fleet.incomplete), total=len(hosts), workspace=args.workspace),
