@@ -30,11 +30,10 @@ from typing import Callable
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (QAbstractTextDocumentLayout, QFont, QFontDatabase, QGuiApplication, QPageLayout,
-                           QImage, QPageSize, QPainter, QPdfWriter, QTextCursor, QTextDocument)
+                           QImage, QPageSize, QPainter, QPdfWriter, QTextDocument)
 
-from migready.checks.report.html import document_parts, document_title, page_footer
+from migready.checks.report.html import document_parts
 from migready.checks.report.html_summary import PDF_MARKER
-from migready.checks.report.paths import layout as path_layout
 
 from .path_view import paint
 

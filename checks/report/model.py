@@ -19,7 +19,7 @@ import hashlib
 import json
 
 from .. import __version__
-from ..text.i18n import SOURCE_LANGUAGE, Msg, language, translations_of
+from ..text.i18n import SOURCE_LANGUAGE, language, translations_of
 from ..review.checklist import PHASES, Checklist, Item, waiver_status
 from ..review.compare import Comparison
 from ..inventory.model import Inventory, Site

@@ -22,7 +22,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..text.i18n import _
-from ..text.labels import label
 
 CONNECT_CHECKS = ("udp_exchange", "tcp_connect", "http", "callback")
 PATH_CHECKS = CONNECT_CHECKS + ("reflect",)
