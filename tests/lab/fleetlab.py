@@ -18,7 +18,7 @@ import os
 from pathlib import Path
 from typing import List, Optional
 
-from .netlab import LAB_NET, Lab, _sshd_module
+from .netlab import Lab, _sshd_module
 
 SLOW_ADDR, SLOW_PORT = "198.18.10.30", 7000  # the store drops it: a probe that waits its timeout
 
@@ -44,14 +44,7 @@ class FleetLab(Lab):
         for role in self.nodes:
             self._run_ok(["ip", "netns", "add", self.namespaces[role]])
             self._ip(role, "link", "set", "lo", "up")
-            addr, gw = self.addresses[role], self.gateways[role]
-            self._ip("router", "link", "add", "to-" + role, "type", "veth",
-                     "peer", "name", "eth0", "netns", self.namespaces[role])
-            self._ip("router", "addr", "add", gw + "/24", "dev", "to-" + role)
-            self._ip("router", "link", "set", "to-" + role, "up")
-            self._ip(role, "addr", "add", addr + "/24", "dev", "eth0")
-            self._ip(role, "link", "set", "eth0", "up")
-            self._ip(role, "route", "add", LAB_NET, "via", gw)
+            self._attach(role, self.addresses[role], self.gateways[role])
         self._ip("store", "addr", "add", SLOW_ADDR + "/24", "dev", "eth0")
         self.exec_in("store", ["iptables", "-A", "INPUT", "-d", SLOW_ADDR, "-p", "tcp", "--dport", str(SLOW_PORT),
                                "-j", "DROP"], check=True)

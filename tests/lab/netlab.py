@@ -432,6 +432,16 @@ class Lab:
             raise
         return lab
 
+    def _attach(self, role: str, addr: str, gw: str) -> None:
+        """A veth from the router to `role` (its eth0 at addr/24, the router at gw), routed to the lab's net."""
+        self._ip("router", "link", "add", "to-" + role, "type", "veth",
+                 "peer", "name", "eth0", "netns", self.namespaces[role])
+        self._ip("router", "addr", "add", gw + "/24", "dev", "to-" + role)
+        self._ip("router", "link", "set", "to-" + role, "up")
+        self._ip(role, "addr", "add", addr + "/24", "dev", "eth0")
+        self._ip(role, "link", "set", "eth0", "up")
+        self._ip(role, "route", "add", LAB_NET, "via", gw)
+
     def _ip(self, ns: str, *args: str) -> None:
         _run(["ip", "-n", self.ns(ns)] + list(args))
 
@@ -443,13 +453,7 @@ class Lab:
                 raise LabUnavailable("ip netns add failed: %s" % exc) from None
             self._ip(role, "link", "set", "lo", "up")
         for role, (addr, gw) in SUBNETS.items():
-            self._ip("router", "link", "add", "to-" + role, "type", "veth",
-                     "peer", "name", "eth0", "netns", self.namespaces[role])
-            self._ip("router", "addr", "add", gw + "/24", "dev", "to-" + role)
-            self._ip("router", "link", "set", "to-" + role, "up")
-            self._ip(role, "addr", "add", addr + "/24", "dev", "eth0")
-            self._ip(role, "link", "set", "eth0", "up")
-            self._ip(role, "route", "add", LAB_NET, "via", gw)
+            self._attach(role, addr, gw)
         for addr in SCALE_ADDRS + PRINTER_ADDRS:
             self._ip("store", "addr", "add", addr + "/24", "dev", "eth0")
         _run(self._argv("router", ["sysctl", "-qw", "net.ipv4.ip_forward=1"]))
