@@ -81,15 +81,19 @@ def run_probes(
     cancel: Optional[threading.Event] = None,
     save_interval: float = 1.0,
     extra: Optional[dict] = None,
+    plan: Optional[Plan] = None,
 ) -> dict:
     """Connect, run the whole plan in one agent session, return the stored run.
 
     Raises `TransportError` (message for people) when the host cannot be
     reached or refuses us; nothing is stored then.  Everything after the
     connection is stored, whatever happens.  `extra` goes into the run record
-    (a fan-out's id, the host's pool and name: checks/probing/fleet.py).
+    (a fan-out's id, the host's pool and name: checks/probing/fleet.py).  `plan`: the plan already
+    built for this host (the CLI builds it to show what will be contacted), else it is built here.
     """
-    with _connected_while(lambda: build_plan(inventory, host, phase, jobs=jobs), host, options) as (transport, plan):
+    given = plan
+    with _connected_while(lambda: given or build_plan(inventory, host, phase, jobs=jobs), host,
+                          options) as (transport, plan):
         total = len(plan.probes) + len(plan.unrunnable)
         run = _new_run(workspace, inventory, plan, total, extra)
         run_id, results = run["id"], run["results"]

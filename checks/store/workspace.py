@@ -170,6 +170,10 @@ class Workspace:
         self._lock = threading.RLock()
         self._file_lock = _os_lock(self.path) if self.path.name else None  # None: a workspace in memory only
         self._state: _events.State | None = None  # what the log says, applied to `data` (see `logged`)
+        # runs still receiving results, by id; the results lists of the runs made here, each held with
+        # its items as saved text, by the list's id (see `save`)
+        self._open: dict[str, dict] = {}
+        self._result_text: dict[int, tuple[list, list[str]]] = {}
 
     # -- creating, loading, upgrading ----------------------------------------------------------
 
@@ -453,6 +457,8 @@ class Workspace:
             if sum(1 for r in self.runs if r.get("id") == run["id"]):
                 raise ValueError(_("this workspace already has a run {run}").format(run=run["id"]))
             self.runs.append(run)
+            self._open[run["id"]] = run
+            self._result_text[id(run["results"])] = (run["results"], [readable_json.compact(r) for r in run["results"]])
             self.log(by, "probe-run-started", run=run["id"], phase=run.get("phase"), host=run.get("host"))
             return run
 
@@ -465,7 +471,11 @@ class Workspace:
     def add_result(self, run_id: str, result: ProbeResult | dict) -> dict:
         with self._lock:
             record = result.to_dict() if isinstance(result, ProbeResult) else dict(result)
-            self._open_run(run_id)["results"].append(record)
+            results = self._open_run(run_id)["results"]
+            results.append(record)
+            held = self._result_text.get(id(results))
+            if held is not None and held[0] is results:
+                held[1].append(readable_json.compact(record))
             return record
 
     def finish_run(self, run_id: str, complete: bool, error: str | None = None, by: str = "migready",
@@ -474,6 +484,7 @@ class Workspace:
         with self._lock:
             run = self._open_run(run_id)
             run.update(complete=bool(complete), error=error, finished=utc_now())
+            self._open.pop(run_id, None)
             return self.log(by, "probe-run-finished", run=run_id, complete=run["complete"],
                             results=len(run["results"]), digest=run_digest(run), **extra)
 
@@ -543,7 +554,7 @@ class Workspace:
             self._stamp = _stamp(self.path)
 
     def _open_run(self, run_id: str) -> dict:
-        run = self.run(run_id)
+        run = self._open.get(run_id) or self.run(run_id)
         if run is None:
             raise KeyError(f"no run {run_id}")
         return run
@@ -626,7 +637,10 @@ class Workspace:
                     raise WorkspaceConflict(_("{path} was changed by another program since it was opened; "
                                               "reopen it (nothing was overwritten)").format(path=self.path))
                 self.data["updated"] = utc_now()
-                text = readable_json.dumps(self.data)  # indented at the top, C-encoded below
+                # indented at the top, C-encoded below; the results of runs made here as encoded when they
+                # came (a fan-out's paced saves encoded every result again each time: bench/README.md, the
+                # fleet).  A stored result is never changed in place: its run's digest would name it on load.
+                text = readable_json.dumps(self.data, known={key: texts for key, (_, texts) in self._result_text.items()})
                 atomic_write_text(self.path, text + "\n")
                 self._stamp = _stamp(self.path)
                 remove_stale_temps(self.path)

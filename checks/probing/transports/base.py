@@ -168,10 +168,12 @@ class AgentStream:
         self.noise: collections.deque[str] = collections.deque(maxlen=20)
 
     def feed(self, data: bytes) -> None:
-        self._buf += data
-        while b"\n" in self._buf:
-            line, self._buf = self._buf.split(b"\n", 1)
-            self._line(line)
+        if b"\n" in data:  # every whole line at once (the agent sends a round of results per write)
+            *lines, self._buf = (self._buf + data).split(b"\n")
+            for line in lines:
+                self._line(line)
+        else:
+            self._buf += data
         if len(self._buf) > self.MAX_LINE:
             self.noise.append(f"<{len(self._buf)} bytes without a newline dropped>")
             self._buf = b""
