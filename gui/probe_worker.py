@@ -52,8 +52,9 @@ def fleet_plan(inventory, phase: str, progress: Callable[[int, int, str], None] 
             progress(number, total, what)
 
     hosts = phase_hosts(inventory, phase, progress=asking)
+    zones: dict = {}  # each address's zone, found once for the whole pool
     return FleetPlan(hosts, FleetPlanView(phase, [(h.label, h.pool, view_plan(
-        inventory, build_plan(inventory, h.spec, phase))) for h in hosts]))
+        inventory, build_plan(inventory, h.spec, phase), zones)) for h in hosts]))
 
 
 class HostsLookup(QObject):

@@ -213,25 +213,29 @@ class _Bar:
 
     def __call__(self, progress) -> None:
         status = progress.result["status"] if progress.result else None
+        self.step(status, progress.done, progress.total)
+
+    def step(self, status: Optional[str], done: int, total: int) -> None:
+        """One result in (its status), `done` of `total`; draws when it is time to."""
         if status in self.counts:
             self.counts[status] += 1
-        total = max(progress.total, 1)
+        whole = max(total, 1)
         if self.tty:
             now = time.monotonic()
-            if now - self.drawn < self.EVERY and progress.done < total:
+            if now - self.drawn < self.EVERY and done < whole:
                 return
             self.drawn = now
-            self.stream.write("\r" + self._line(progress, total))
+            self.stream.write("\r" + self._line(done, total))
             self.stream.flush()
-        elif progress.done * 10 // total != self.last_decile:
-            self.last_decile = progress.done * 10 // total
-            print(self._line(progress, total), file=self.stream)
+        elif done * 10 // whole != self.last_decile:
+            self.last_decile = done * 10 // whole
+            print(self._line(done, total), file=self.stream)
 
-    def _line(self, progress, total: int) -> str:
-        filled = int(30 * progress.done / total)
+    def _line(self, done: int, total: int) -> str:
+        filled = int(30 * done / max(total, 1))
         return f"[{'#' * filled}{'.' * (30 - filled)}] " + _(
             "{done}/{total} probes  {passed} pass, {failed} fail, {inconclusive} inconclusive").format(
-            done=progress.done, total=progress.total, passed=self.counts["pass"], failed=self.counts["fail"],
+            done=done, total=total, passed=self.counts["pass"], failed=self.counts["fail"],
             inconclusive=self.counts["inconclusive"])
 
     def close(self) -> None:
@@ -274,7 +278,8 @@ def _confirm(args, inventory, hosts) -> Optional[dict]:
     from ..probing.plans import build_plan
 
     plans = {h.spec: build_plan(inventory, h.spec, args.phase, jobs=args.jobs) for h in hosts}
-    views = [(h.label, h.pool, view_plan(inventory, plans[h.spec])) for h in hosts]
+    zones: dict = {}  # each address's zone, found once for the whole pool
+    views = [(h.label, h.pool, view_plan(inventory, plans[h.spec], zones)) for h in hosts]
     view = views[0][2] if len(views) == 1 else FleetPlanView(args.phase, views)
     import shlex
     command = f"migready plan {args.inventory} --phase {args.phase}" + "".join(
@@ -369,16 +374,14 @@ class _FleetBar(_Bar):
         self.totals: dict = {}
 
     def __call__(self, event) -> None:
-        from ..probing.run import Progress
-
         if event.progress is None:
             self.hosts_done += 1
             return
-        spec, total = event.host.spec, event.progress.total
+        spec, total, result = event.host.spec, event.progress.total, event.progress.result
         self.total += total - self.totals.get(spec, 0)  # every host's planned total, kept as a sum
         self.totals[spec] = total
         self.done += 1
-        super().__call__(Progress(self.done, max(self.total, self.done), event.progress.result))
+        self.step(result["status"] if result else None, self.done, max(self.total, self.done))
 
 
 def _probe_fleet(args, inventory, workspace: Workspace, signer, hosts, whole: bool, options, plans: dict) -> int:

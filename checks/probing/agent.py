@@ -1144,7 +1144,7 @@ class _RouteTable(object):
             worker.start()
 
     def batched(self, probe):
-        """True for a route probe the batch answers (the runner queues those last)."""
+        """True for a route probe the batch answers (the runner answers those on one thread)."""
         return len(self.wanted) >= 2 and probe.get("check") == "route" and probe.get("host") in self.wanted
 
     def _fill(self, wanted, ready):
@@ -3533,11 +3533,12 @@ class _Out(object):
     steps); `result` lines wait up to PACE seconds to go out together.
 
     Why: a write and flush per result is an SSH packet per result, each encrypted by sshd and
-    decrypted by the host side in Python; over 20 hosts x 2,000 results that was about a third
-    of the machine's CPU (bench/README.md, the fleet).  Batched, a packet carries the results of
-    one round of probes.  Order is kept: a `line` writes the waiting results first."""
+    decrypted by the host side in Python, each waking two of its threads; over 20 hosts x 2,000
+    results that was a large share of the machine's CPU (bench/README.md, the fleet).  Batched, a
+    packet carries the results of the last PACE seconds (progress still moves 20 times a second).
+    Order is kept: a `line` writes the waiting results first, so the summary never waits."""
 
-    PACE = 0.01
+    PACE = 0.05
 
     def __init__(self, stream):
         self.stream, self.lock = stream, threading.Lock()
@@ -3589,7 +3590,7 @@ class _Out(object):
     def _paced(self):
         while True:
             self.wake.wait()
-            time.sleep(self.PACE)  # gather the results of this round of probes
+            time.sleep(self.PACE)  # gather the results of the next PACE seconds
             with self.lock:
                 self.wake.clear()
                 if self.pending and self.error is None:
@@ -3634,7 +3635,7 @@ def _run(stdin, out):
               "python": platform.python_version(), "pid": os.getpid()})
     counts = {"pass": 0, "fail": 0, "inconclusive": 0}
     _ROUTES.prime(probes)  # the route batch starts now and runs beside the first probes
-    _run_all(sorted(probes, key=_ROUTES.batched), jobs, out, counts)  # stable: batched routes last
+    _run_all(probes, jobs, out, counts)
     summary = {"type": "summary", "agent_version": AGENT_VERSION, "total": len(probes),
                "elapsed_ms": round(_ms_since(t0), 3)}
     summary.update(counts)
@@ -3645,20 +3646,24 @@ def _run(stdin, out):
 def _run_all(probes, jobs, out, counts):
     """Run `probes`, at most `jobs` at once, each result written as it comes.
 
-    Plain TCP connects go to one thread with non-blocking sockets (tcp_many.py);
-    every other probe to plain worker threads taking probes from one queue, not
-    a ThreadPoolExecutor: no future per probe and no waiter to wake (at 20,000
-    probes that was a tenth of the agent's time), and concurrent.futures is not
-    imported.  Both take one of `jobs` slots per probe in flight, except a route
-    the batch answers (it waits on the local `ip` process, and holding a slot
-    there kept the connects waiting too)."""
-    plain, queue = [], collections.deque()
+    Three kinds of worker, so that none waits on another's kind of work:
+    plain TCP connects go to one thread with non-blocking sockets
+    (tcp_many.py); the routes the batch answers to one thread that waits for
+    the local `ip` process once and then answers them all; every other probe
+    to plain worker threads taking probes from one queue (not a
+    ThreadPoolExecutor: no future per probe and no waiter to wake; at 20,000
+    probes that was a tenth of the agent's time).  A connect or a queued
+    probe holds one of `jobs` slots while it is in flight; a batched route
+    sends nothing, so it holds none."""
+    plain, routes, queue = [], [], collections.deque()
     for probe in probes:
         target = plain_connect(probe)
-        if target is None:
-            queue.append(probe)
-        else:
+        if target is not None:
             plain.append((probe, target))
+        elif _ROUTES.batched(probe):
+            routes.append(probe)
+        else:
+            queue.append(probe)
     slots = threading.Semaphore(jobs)
     lock, failed = threading.Lock(), []
 
@@ -3667,29 +3672,36 @@ def _run_all(probes, jobs, out, counts):
             counts[line["status"]] += 1
         out.result(line)
 
+    def guarded(body):
+        def run():
+            try:
+                body()
+            except BaseException as exc:  # stdout is gone (the client left): stop every worker
+                failed.append(exc)
+        return run
+
     def work():
         while not failed:
             try:
                 probe = queue.popleft()
             except IndexError:
                 return
-            with _NO_LOCK if _ROUTES.batched(probe) else slots:  # a batched route waits on `ip`, not the network
+            with slots:
                 line = run_probe(probe)
-            try:
-                finish(line)
-            except BaseException as exc:  # stdout is gone (the client left): stop every worker
-                failed.append(exc)
+            finish(line)
+
+    def answer_routes():
+        for probe in routes:
+            if failed:
                 return
+            finish(run_probe(probe))
 
-    def connects():
-        try:
-            run_connects(plain, slots, finish, lambda: bool(failed))
-        except BaseException as exc:
-            failed.append(exc)
-
-    workers = [threading.Thread(target=work, name="probe-%d" % n) for n in range(min(jobs, len(queue)))]
+    workers = [threading.Thread(target=guarded(work), name="probe-%d" % n) for n in range(min(jobs, len(queue)))]
+    if routes:
+        workers.insert(0, threading.Thread(target=guarded(answer_routes), name="probe-routes"))
     if plain:  # first: the connects are what the run waits on
-        workers.insert(0, threading.Thread(target=connects, name="probe-connects"))
+        workers.insert(0, threading.Thread(target=guarded(lambda: run_connects(plain, slots, finish, lambda: bool(failed))),
+                                           name="probe-connects"))
     for worker in workers:
         worker.daemon = True
         worker.start()

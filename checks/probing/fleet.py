@@ -64,7 +64,7 @@ class _PacedSaves:
     """The workspace as the hosts' runs see it, with its saves paced: every host's run saves on its
     own schedule and when it ends, and each save writes the whole workspace (every host's results
     so far), so 20 hosts finishing together would write it 20 times.  A save happens when at least
-    `interval` passed since the last one ended, and never takes more than a tenth of the time (each
+    `interval` passed since the last one ended, and never takes more than a twentieth of the time (each
     save is CPU the hosts' agents and sessions need on the same machine; a crash loses at most the
     results since the last save);
     `run_fleet` saves once more at the end, whatever happened."""
@@ -77,7 +77,7 @@ class _PacedSaves:
 
     def save(self) -> None:
         with self._lock:
-            if time.monotonic() - self._last_end < max(self._interval, 9 * self._last_took):
+            if time.monotonic() - self._last_end < max(self._interval, 19 * self._last_took):
                 return
             start = time.monotonic()
             self._workspace.save()

@@ -98,7 +98,7 @@ def run_probes(
         run = _new_run(workspace, inventory, plan, total, extra)
         run_id, results = run["id"], run["results"]
         # [when the last save ended, how long it took]: a save writes every result so far, so saves are
-        # paced to take at most a tenth of the run (10,000 targets made 9 saves of up to 20,000 results)
+        # paced to take at most a twentieth of the run (10,000 targets made 9 saves of up to 20,000 results)
         last_save = [time.monotonic(), 0.0]
         ended = {"complete": False, "error": None}
         zones = ZoneMap.of(inventory)  # once per run, not per result
@@ -113,7 +113,7 @@ def run_probes(
                     workspace.update_run(run_id, host_facts=record["data"])
                 if progress:
                     progress(Progress(len(results), total, record))
-                if time.monotonic() - last_save[0] >= max(save_interval, 9 * last_save[1]):
+                if time.monotonic() - last_save[0] >= max(save_interval, 19 * last_save[1]):
                     started = time.monotonic()
                     workspace.save()
                     last_save[:] = [time.monotonic(), time.monotonic() - started]

@@ -15,8 +15,10 @@ import json
 from typing import Any, Callable, Mapping, Optional
 
 # ensure_ascii=False and sorted keys as the workspace always had; no indent, so the C encoder runs.
+# The separators of workspace.canonical_json: a result's line is the text its run's digest hashes,
+# so a result is encoded once for both (Workspace._run_digest).
 compact: Callable[[Any], str] = json.JSONEncoder(ensure_ascii=False, sort_keys=True,
-                                                  separators=(", ", ": ")).encode
+                                                  separators=(",", ":")).encode
 
 
 def dumps(value: Any, levels: int = 4, known: Optional[Mapping[int, list[str]]] = None) -> str:
