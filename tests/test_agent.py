@@ -227,40 +227,6 @@ def test_jobs_are_clamped():
 
 # ---------------------------------------------------------------- tcp_connect
 
-def test_tcp_connect_pass_and_refused(reflector):
-    ok = one({"check": "tcp_connect", "host": LO, "port": reflector.port})
-    assert ok["status"] == "pass" and ok["latency_ms"] >= 0
-    assert ok["data"]["ip"] == LO and ok["data"]["local"]["ip"] == LO
-    bad = one({"check": "tcp_connect", "host": LO, "port": free_port()})
-    assert (bad["status"], bad["reason"]) == ("fail", "refused")
-
-
-def test_tcp_connect_timeout_on_full_backlog():
-    # A listener with backlog 0 whose queue is already full: Linux drops the
-    # next SYN, so the connect honestly hangs until the probe's timeout.
-    listener = socket.socket()
-    listener.bind((LO, 0))
-    listener.listen(0)
-    fillers = []
-    try:
-        for _ in range(3):
-            filler = socket.socket()
-            filler.settimeout(0.2)
-            try:
-                filler.connect(listener.getsockname())
-            except OSError:
-                pass
-            fillers.append(filler)
-        res = one({"check": "tcp_connect", "host": LO, "port": listener.getsockname()[1],
-                   "timeout_ms": 300})
-    finally:
-        for sock in fillers + [listener]:
-            sock.close()
-    if res["reason"] == "connected":
-        pytest.skip("this kernel accepted past the backlog; timeout class not producible here")
-    assert (res["status"], res["reason"]) == ("fail", "timeout")
-
-
 def full_backlog_listener():
     """A loopback listener whose accept queue is full: Linux drops the next SYN (-> listener, fillers)."""
     listener = socket.socket()
@@ -276,6 +242,29 @@ def full_backlog_listener():
             pass
         fillers.append(filler)
     return listener, fillers
+
+
+def test_tcp_connect_pass_and_refused(reflector):
+    ok = one({"check": "tcp_connect", "host": LO, "port": reflector.port})
+    assert ok["status"] == "pass" and ok["latency_ms"] >= 0
+    assert ok["data"]["ip"] == LO and ok["data"]["local"]["ip"] == LO
+    bad = one({"check": "tcp_connect", "host": LO, "port": free_port()})
+    assert (bad["status"], bad["reason"]) == ("fail", "refused")
+
+
+def test_tcp_connect_timeout_on_full_backlog():
+    # A listener with backlog 0 whose queue is already full: Linux drops the
+    # next SYN, so the connect honestly hangs until the probe's timeout.
+    listener, fillers = full_backlog_listener()
+    try:
+        res = one({"check": "tcp_connect", "host": LO, "port": listener.getsockname()[1],
+                   "timeout_ms": 300})
+    finally:
+        for sock in fillers + [listener]:
+            sock.close()
+    if res["reason"] == "connected":
+        pytest.skip("this kernel accepted past the backlog; timeout class not producible here")
+    assert (res["status"], res["reason"]) == ("fail", "timeout")
 
 
 def test_plain_connects_say_what_the_threaded_check_says(reflector):
