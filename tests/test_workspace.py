@@ -270,7 +270,7 @@ def test_json_that_is_not_a_workspace(tmp_path, content):
     assert message(caught) == f'{path}: not a migready workspace (no "format": "migready-workspace")'
 
 
-@pytest.mark.parametrize("version", [3, 99, "2", None, 0])
+@pytest.mark.parametrize("version", [3, 99, "2", None, 0, True])
 def test_schema_version_not_understood(tmp_path, version):
     path = tmp_path / "review.migready.json"
     ws = Workspace.new(path)

@@ -216,7 +216,7 @@ class Workspace:
         data = _read(path)
         version = data.get("schema_version")
         if version != SCHEMA_VERSION:
-            if isinstance(version, int) and 1 <= version < SCHEMA_VERSION:
+            if type(version) is int and 1 <= version < SCHEMA_VERSION:  # not `true`, which Python counts as 1
                 raise _error(str(path), _("workspace schema version {version} is older than this migready's "
                                           "({current}); upgrade it explicitly with `migready upgrade {path}` "
                                           "(the upgrade is recorded in its log)").format(
@@ -255,7 +255,7 @@ class Workspace:
                 ws._stamp, ws._file_lock = _stamp(path), lock
                 ws.save()
                 return Upgraded(version, version, ws.inventory_ref)
-            if not isinstance(version, int) or not 1 <= version < SCHEMA_VERSION:
+            if type(version) is not int or not 1 <= version < SCHEMA_VERSION:
                 raise _error(str(path), _("workspace schema version {version} cannot be upgraded "
                                           "(this migready knows 1 to {current})").format(
                                               version=repr(version), current=SCHEMA_VERSION))
