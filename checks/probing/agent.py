@@ -296,9 +296,17 @@ def plain_connect(probe):
         return None
     try:
         host, port = _field(probe, "host", str), _port(probe, "port")
+    except ProbeError:
+        return None
+    try:
+        if socket.inet_ntoa(socket.inet_pton(socket.AF_INET, host)) == host:
+            return socket.AF_INET, (host, port)  # what getaddrinfo says of a plain dotted quad, without it
+    except (OSError, TypeError, UnicodeError, ValueError):
+        pass
+    try:
         family, _, _, _, sockaddr = socket.getaddrinfo(
             host, port, socket.AF_UNSPEC, socket.SOCK_STREAM, 0, socket.AI_NUMERICHOST)[0]
-    except (ProbeError, OSError, TypeError, UnicodeError, ValueError):
+    except (OSError, TypeError, UnicodeError, ValueError):
         return None
     return family, sockaddr
 
@@ -3557,6 +3565,8 @@ class _Out(object):
             if self.error is not None:
                 raise self.error
             self.pending.append(text)
+            if len(self.pending) > 1:  # the writer was woken for the first of these
+                return
             if self.writer is None:
                 self.writer = threading.Thread(target=self._paced, name="agent-out")
                 self.writer.daemon = True

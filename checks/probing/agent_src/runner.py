@@ -162,6 +162,8 @@ class _Out(object):
             if self.error is not None:
                 raise self.error
             self.pending.append(text)
+            if len(self.pending) > 1:  # the writer was woken for the first of these
+                return
             if self.writer is None:
                 self.writer = threading.Thread(target=self._paced, name="agent-out")
                 self.writer.daemon = True
