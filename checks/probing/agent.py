@@ -362,7 +362,11 @@ def _start(item, selector, flight):
     sock.setblocking(False)
     t0 = time.monotonic()
     entry = [sock, probe, ip, sockaddr[1], t0, started, t0 + timeout]
-    code = sock.connect_ex(sockaddr)
+    try:
+        code = sock.connect_ex(sockaddr)
+    except OSError as exc:  # connect_ex returns most errors; a few are raised
+        sock.close()
+        return _line(entry, _socket_failure(exc, data={"ip": ip, "local": None}))
     if code in _IN_PROGRESS:
         flight[sock.fileno()] = entry
         selector.register(sock, selectors.EVENT_WRITE)
