@@ -45,7 +45,7 @@ def agent_source() -> str:
 def result_record(obj: dict, zones: Optional[ZoneMap] = None, phase: Optional[str] = None) -> dict:
     """An agent result line as the workspace stores it (the contract of `runs[].results[]`); its status
     judged for its dependency, in the inventory's zones when given (checks/probing/outcome.py)."""
-    return _shared_words(for_dependency(ProbeResult.from_agent(obj).to_dict(), obj.get("meta") or {}, zones, phase))
+    return _shared_words(for_dependency(ProbeResult.stored_from_agent(obj), obj.get("meta") or {}, zones, phase))
 
 
 _WORDS = ("dependency", "target", "check", "status", "probe_status", "reason")
