@@ -102,13 +102,15 @@ def run_probes(
         last_save = [time.monotonic(), 0.0]
         ended = {"complete": False, "error": None}
         zones = ZoneMap.of(inventory)  # once per run, not per result
+        metas = plan.metas()
 
         def on_line(obj: dict) -> None:
             kind = obj.get("type")
             if kind == "hello":
                 workspace.update_run(run_id, agent_version=obj.get("agent_version"), agent_python=obj.get("python"))
             elif kind == "result":
-                record = workspace.add_result(run_id, result_record(obj, zones, phase))
+                obj["meta"] = metas.get(obj.get("id")) or obj.get("meta") or {}  # the agent is not sent it
+                record = workspace.add_result(run_id, result_record(vantage.explain(obj), zones, phase))
                 if record["check"] == "host_facts":
                     workspace.update_run(run_id, host_facts=record["data"])
                 if progress:
@@ -121,8 +123,7 @@ def run_probes(
         workspace.save()
         try:
             with serving_vantage_hosts(plan, options, agent_source()) as vantage:
-                outcome = transport.run_agent(agent_source(), plan.to_agent(),
-                                              lambda obj: on_line(vantage.explain(obj)), cancel)
+                outcome = transport.run_agent(agent_source(), plan.to_agent(), on_line, cancel)
             ended.update(complete=outcome.complete, error=outcome.error)
         except PythonMissing as exc:
             for result in _all_inconclusive(plan, "python_missing", stored_text(exc)):
