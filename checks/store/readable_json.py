@@ -21,15 +21,16 @@ compact: Callable[[Any], str] = json.JSONEncoder(ensure_ascii=False, sort_keys=T
                                                   separators=(",", ":")).encode
 
 
-def dumps(value: Any, levels: int = 4, known: Optional[Mapping[int, list[str]]] = None) -> str:
+def dumps(value: Any, levels: int = 4, known: Optional[Mapping[int, list[str]]] = None, end: str = "") -> str:
     """``value`` as JSON text: containers above depth ``levels`` indented (one space a level,
     keys sorted), the rest compact, one per line.
 
     ``known`` maps ``id(a list)`` whose items sit at depth ``levels`` to those items already
     encoded with `compact`, in order; used while it holds one text per item (the caller keeps it
-    in step with the list: the workspace does so for the runs still receiving results)."""
+    in step with the list: the workspace does so for the runs made in it).  ``end`` is written last."""
     parts: list[str] = []
     _write(value, 0, levels, parts.append, known or {})
+    parts.append(end)  # here, not added to the result: a workspace's text is tens of megabytes
     return "".join(parts)
 
 
@@ -52,8 +53,14 @@ def _write(value: Any, depth: int, levels: int, out: Callable[[str], None],
         out("\n" + " " * depth + "}")
     else:
         texts = known.get(id(value)) if depth + 1 == levels else None
-        if texts is not None and len(texts) == len(value):
-            out("[" + pad + ("," + pad).join(texts) + "\n" + " " * depth + "]")
+        if texts is not None and len(texts) == len(value):  # each text as it is (no copy of them joined)
+            out("[" + pad)
+            between = "," + pad
+            for n, text in enumerate(texts):
+                if n:
+                    out(between)
+                out(text)
+            out("\n" + " " * depth + "]")
             return
         out("[")
         for n, item in enumerate(value):

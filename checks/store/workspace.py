@@ -659,8 +659,9 @@ class Workspace:
                 # indented at the top, C-encoded below; the results of runs made here as encoded when they
                 # came (a fan-out's paced saves encoded every result again each time: bench/README.md, the
                 # fleet).  A stored result is never changed in place: its run's digest would name it on load.
-                text = readable_json.dumps(self.data, known={key: texts for key, (_, texts) in self._result_text.items()})
-                atomic_write_text(self.path, text + "\n")
+                text = readable_json.dumps(self.data, known={key: texts for key, (_, texts) in self._result_text.items()},
+                                           end="\n")
+                atomic_write_text(self.path, text)
                 self._stamp = _stamp(self.path)
                 remove_stale_temps(self.path)
             finally:
