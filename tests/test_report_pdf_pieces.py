@@ -60,7 +60,7 @@ def test_the_outline_leads_to_the_summary_each_service_and_the_event_log(pdfs):
     report, two, _one = pdfs
     with pikepdf.open(two) as pdf, pdf.open_outline() as outline:
         entries = [(item.title, pikepdf.Page(item.destination[0]).index) for item in outline.root]
-        title = str(pdf.docinfo["/Title"])
+        doc_title = str(pdf.docinfo["/Title"])
     titles = [title for title, _page in entries]
     assert titles[0] == "Summary" and entries[0][1] == 0
     service = f"Service {report['services'][0]['name']}"
@@ -68,7 +68,7 @@ def test_the_outline_leads_to_the_summary_each_service_and_the_event_log(pdfs):
     pages = text_of(two)
     for title, page in entries:  # each entry opens the page its heading is on
         assert title in pages[page], (title, page)
-    assert title.startswith("migready report: NO-GO")
+    assert doc_title.startswith("migready report: NO-GO")
 
 
 def test_every_font_is_embedded(pdfs):
