@@ -169,7 +169,7 @@ class Piece:
         painter = QPainter()
         if not painter.begin(writer):
             raise RuntimeError("cannot paint on the PDF writer")
-        first = True
+        first, tools, families = True, {}, font.families()  # tools: path_view.paint's fonts, pens, brushes
         try:
             for doc, pages, placed in self.docs:
                 layout = doc.documentLayout()
@@ -189,7 +189,7 @@ class Piece:
                     layout.draw(painter, context)
                     for rect, drawing in spots:  # the path diagrams, as vectors where their placeholders sit
                         if rect.intersects(clip):
-                            paint(painter, drawing, rect.topLeft(), path_width / drawing.width, font.families())
+                            paint(painter, drawing, rect.topLeft(), path_width / drawing.width, families, tools)
                     painter.restore()
                     if progress:
                         progress(1)
