@@ -12,7 +12,7 @@ from the real probe plan (nothing is probed): every 40th scale has its source
 port rewritten after the move, every 25th HTTPS call got slower, every 60th
 printer stopped answering.  Then times, best of --repeat:
 review + report model (`build_report`), HTML, JSON, Markdown, JUnit, and PDF
-(Qt, offscreen, in pieces over one process per core and one more).  The goals (issues
+(Qt, offscreen, in pieces over one process per core).  The goals (issues
 25 and 27) are HTML < 1 s and PDF < 8 s, en and zh_CN, on the project's
 2-core machine.  `--lang zh_CN` renders in Chinese (the report's words map,
 `words_entry`, is timed on its own: it walks the whole report).
