@@ -108,13 +108,13 @@ class _Lane(threading.Thread):
     each piece comes back laid out, painted and counted."""
 
     def __init__(self, setup: bytes, take: Callable[[], int | None], payload: Callable[[int], tuple],
-                 done: Callable[[int, int, list, bytes], None]):
+                 laid: Callable[[int, int, list], None], done: Callable[[int, bytes], None]):
         super().__init__(daemon=True)
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
         self.log = tempfile.TemporaryFile()  # not a pipe: Qt's warnings could fill one and stall the worker
         self.proc = subprocess.Popen([sys.executable, "-m", "migready.gui.report_pdf_pieces"], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=self.log, env=env)
-        self.setup, self.take, self.payload, self.done = setup, take, payload, done
+        self.setup, self.take, self.payload, self.laid, self.done = setup, take, payload, laid, done
         self.taken: list[int] = []
         self.error: str | None = None
         self.stderr = b""
@@ -137,8 +137,10 @@ class _Lane(threading.Thread):
             while (k := self.take()) is not None:
                 self.taken.append(k)
                 self._send(("piece", k) + self.payload(k))
-                _tag, k, pages, outline, data = self._receive()
-                self.done(k, pages, outline, data)
+                _tag, k, pages, outline = self._receive()  # counted: the footers can be made
+                self.laid(k, pages, outline)
+                _tag, k, data = self._receive()
+                self.done(k, data)
             self.proc.stdin.close()  # the worker's end of input: it exits
         except Exception as exc:  # noqa: BLE001 - reported by render_pieces
             self.error = self._why(exc)
@@ -170,8 +172,9 @@ class _Lane(threading.Thread):
 def render_pieces(report: dict, progress=None, cancel: threading.Event | None = None,
                   workers: int | None = None) -> bytes:
     """The PDF: each piece laid out and painted, here or in one of `workers` - 1 processes,
-    whichever takes it first from the queue; merged in order as they come; then, every page
-    counted, the footers ("page N of M") and the outline are added."""
+    whichever takes it first from the queue; merged in order as they come; once every piece is
+    counted (laid out, perhaps still painting), the footers ("page N of M") are made and laid over
+    the pages merged and to come; at the end, the outline."""
     from migready.checks.report.html import digest_of, document_head, document_title, front_parts, page_footer, words
     from migready.checks.text.i18n import language
 
@@ -191,18 +194,23 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
 
     lock = threading.Lock()
     queue = iter(range(1, len(pieces)))  # piece 0 (the front matter) is rendered here, first
-    rendered: dict[int, tuple[int, list, bytes]] = {}
+    counted: dict[int, tuple[int, list]] = {}  # pages and outline of each piece laid out
+    rendered: dict[int, bytes] = {}  # the PDF of each piece painted, until it is merged
     painted = [0]  # pages painted so far, in every process
 
     def take() -> int | None:
         with lock:
             return next(queue, None)
 
-    def done(k: int, pages: int, outline: list, data: bytes) -> None:
+    def laid(k: int, pages: int, outline: list) -> None:
         with lock:
-            rendered[k] = (pages, outline, data)
+            counted[k] = (pages, outline)
+
+    def done(k: int, data: bytes) -> None:
+        with lock:
+            rendered[k] = data
             if k not in local:
-                painted[0] += pages
+                painted[0] += counted[k][0]
 
     def payload(k: int) -> tuple:
         return {i: report["services"][i] for i in pieces[k]}, k == len(pieces) - 1
@@ -210,9 +218,9 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
     def tell() -> None:
         if progress:
             with lock:
-                known = [(rendered[k][0], weights[k]) for k in rendered]
+                known = [(counted[k][0], weights[k]) for k in counted]
                 per = sum(p for p, _w in known) / max(1, sum(w for _p, w in known)) if known else 0.06
-                total = sum(rendered[k][0] if k in rendered else round(weights[k] * per) for k in range(len(pieces)))
+                total = sum(counted[k][0] if k in counted else round(weights[k] * per) for k in range(len(pieces)))
                 now = painted[0]
             progress(now, max(now, total))
 
@@ -225,23 +233,24 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
     local: set[int] = set()
     merger = Merger()
 
-    def merge_ready() -> None:  # append, in order, every piece rendered so far
+    def merge_ready() -> None:  # append, in order, every piece rendered so far; the footers once counted
         while True:
             with lock:
-                ready = rendered.get(merger.count)
-            if ready is None:
+                data = rendered.pop(merger.count, None)
+                total = sum(counted[k][0] for k in counted) if len(counted) == len(pieces) else 0
+            if total and merger.stamps is None:
+                merger.stamp(footers(total, footer, title, font))
+            if data is None:
                 return
-            merger.add(ready[2])
-            with lock:
-                rendered[merger.count - 1] = ready[:2] + (b"",)
+            merger.add(data)
 
     def make(k: int) -> None:
         local.add(k)
         htmls, drawings = piece_documents(report, head, pieces[k], front if k == 0 else None, k == len(pieces) - 1,
                                           say)
         piece = Piece(htmls, drawings, title, font, cancel)
-        pages, outline = piece.pages, piece.outline
-        done(k, pages, outline, piece.paint(step, cancel))
+        laid(k, piece.pages, piece.outline)
+        done(k, piece.paint(step, cancel))
         merge_ready()
 
     lanes: list[_Lane] = []
@@ -252,7 +261,7 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
                                  protocol=pickle.HIGHEST_PROTOCOL)
             for _ in range(n - 1):
                 try:
-                    lanes.append(_Lane(setup, take, payload, done))
+                    lanes.append(_Lane(setup, take, payload, laid, done))
                 except OSError as exc:  # no interpreter to start: this process renders the pieces
                     logging.getLogger(__name__).warning("rendered without a PDF worker: %s", exc)
                     break
@@ -282,9 +291,9 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
         starts, total = [], 0
         for k in range(len(pieces)):
             starts.append(total)
-            total += rendered[k][0]
-        outline = [(text, starts[k] + page) for k in range(len(pieces)) for text, page in rendered[k][1]]
-        data = merger.finish(footers(total, footer, title, font), outline, title)
+            total += counted[k][0]
+        outline = [(text, starts[k] + page) for k in range(len(pieces)) for text, page in counted[k][1]]
+        data = merger.finish(outline, title)
         if progress:
             progress(total, total)
         return data
@@ -297,8 +306,9 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
 
 class Merger:
     """The pieces as one PDF with pikepdf (qpdf): appended in order as they come (the workers may
-    still be rendering the next ones), then each page's footer laid over it, the outline (0-based
-    page numbers) and the title.  Streams are copied as they are, never decoded."""
+    still be rendering the next ones); each page's footer laid over it once the footers are made
+    (`stamp`); then the outline (0-based page numbers) and the title.  Streams are copied as they
+    are, never decoded."""
 
     def __init__(self):
         import pikepdf
@@ -306,29 +316,51 @@ class Merger:
         self.pdf = pikepdf.new()
         self.sources: list = []  # qpdf copies stream data from its source when it writes
         self.count = 0
+        self.stamps = None  # the footers' PDF, page N for page N
+        self.stamp_pages = None
+        self.stamped = 0  # pages with their footer
 
     def add(self, data: bytes) -> None:
         source = self.pikepdf.open(io.BytesIO(data))
         self.sources.append(source)
         self.pdf.pages.extend(source.pages)
         self.count += 1
+        self._overlay()
 
-    def finish(self, footers: bytes, outline: list[tuple[str, int]], title: str) -> bytes:
-        pikepdf, pdf = self.pikepdf, self.pdf
-        Name = pikepdf.Name
-        stamps = pikepdf.open(io.BytesIO(footers))
-        self.sources.append(stamps)
+    def stamp(self, footers: bytes) -> None:
+        """The footers (report_pdf.footers), laid over the pages merged so far and those to come."""
+        self.stamps = self.pikepdf.open(io.BytesIO(footers))
+        self.sources.append(self.stamps)
+        pdf = self.pdf
         # Each page's own content is wrapped in q ... Q (Qt leaves its scale in the graphics state),
         # then the footer is drawn as a form XObject with its own resources (fonts, states).
-        opening = pdf.make_stream(b"q\n")
-        closing = pdf.make_stream(b"\nQ q /MrFooter Do Q\n")
-        for page, stamp in zip(pdf.pages, stamps.pages):
-            form = pdf.copy_foreign(stamp.as_form_xobject())
+        self.opening = pdf.make_stream(b"q\n")
+        self.closing = pdf.make_stream(b"\nQ q /MrFooter Do Q\n")
+        self._overlay()
+
+    def _overlay(self) -> None:
+        if self.stamps is None:
+            return
+        pikepdf, pdf = self.pikepdf, self.pdf
+        Name = pikepdf.Name
+        pages = list(pdf.pages)  # as lists: `pages[i]` walks the page tree (1,800 lookups took 2 s)
+        if len(pages) > self.stamped and self.stamp_pages is None:
+            self.stamp_pages = list(self.stamps.pages)
+        for index in range(self.stamped, len(pages)):
+            page = pages[index]
+            form = pdf.copy_foreign(self.stamp_pages[index].as_form_xobject())
             resources = page.obj.Resources
             if Name.XObject not in resources:
                 resources.XObject = pikepdf.Dictionary()
             resources.XObject.MrFooter = form
-            page.obj.Contents = pikepdf.Array([opening, page.obj.Contents, closing])
+            page.obj.Contents = pikepdf.Array([self.opening, page.obj.Contents, self.closing])
+        self.stamped = len(pages)
+
+    def finish(self, outline: list[tuple[str, int]], title: str) -> bytes:
+        pikepdf, pdf = self.pikepdf, self.pdf
+        Name = pikepdf.Name
+        if self.stamps is None or self.stamped != len(pdf.pages):
+            raise RuntimeError("the PDF's pieces were merged without their footers")
         with pdf.open_outline() as tree:
             tree.root.extend(pikepdf.OutlineItem(text, page) for text, page in outline)
         pdf.docinfo[Name.Title] = title
@@ -363,8 +395,9 @@ def worker() -> None:
             report["services"] = services
             htmls, drawings = piece_documents(report, setup["head"], sorted(services), None, closing, say)
             piece = Piece(htmls, drawings, setup["title"], font)
-            pages, outline = piece.pages, piece.outline
-            pickle.dump(("pdf", k, pages, outline, piece.paint()), out, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(("laid", k, piece.pages, piece.outline), out, protocol=pickle.HIGHEST_PROTOCOL)
+            out.flush()
+            pickle.dump(("pdf", k, piece.paint()), out, protocol=pickle.HIGHEST_PROTOCOL)
             out.flush()
     except EOFError:  # the queue is empty: leave at once, without Qt's teardown (~0.1 s the parent waits)
         out.flush()
