@@ -28,6 +28,7 @@ import io
 import logging
 import os
 import pickle
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -105,16 +106,23 @@ def piece_documents(report: dict, head: str, services: list[int], front: list[st
 
 class _Lane(threading.Thread):
     """One worker process, fed pieces from the shared queue by this thread (which only moves bytes):
-    each piece comes back laid out, painted and counted."""
+    each piece comes back counted, then painted, its PDF in a file of `folder`.
 
-    def __init__(self, setup: bytes, take: Callable[[], int | None], payload: Callable[[int], tuple],
-                 laid: Callable[[int, int, list], None], done: Callable[[int, bytes], None]):
+    This thread needs the GIL, which this process's own layout holds for up to ~0.2 s at a time
+    (Qt does not release it), so the worker must never wait for it: the next piece is sent while the
+    worker paints the current one (`take(ahead=True)`), and the PDF goes to a file, not through the
+    pipe, which would fill and block the worker until this thread read it."""
+
+    def __init__(self, setup: bytes, take: Callable[..., int | None], payload: Callable[[int], tuple],
+                 laid: Callable[[int, int, list], None], done: Callable[[int, str], None], folder: str,
+                 give_back: Callable[[list[int]], None]):
         super().__init__(daemon=True)
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
         self.log = tempfile.TemporaryFile()  # not a pipe: Qt's warnings could fill one and stall the worker
         self.proc = subprocess.Popen([sys.executable, "-m", "migready.gui.report_pdf_pieces"], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=self.log, env=env)
         self.setup, self.take, self.payload, self.laid, self.done = setup, take, payload, laid, done
+        self.folder, self.give_back = folder, give_back
         self.taken: list[int] = []
         self.error: str | None = None
         self.stderr = b""
@@ -133,17 +141,29 @@ class _Lane(threading.Thread):
         try:
             self.proc.stdin.write(self.setup)
             self.proc.stdin.flush()
-            self._receive()  # ("ready",): Qt is up; until then this process takes the pieces
-            while (k := self.take()) is not None:
-                self.taken.append(k)
-                self._send(("piece", k) + self.payload(k))
+            k = self._give(self.take())  # now, while this process makes the front matter (in Python)
+            try:
+                self._receive()  # ("ready",): Qt is up
+            except Exception:  # it could not start: its piece goes back to the queue, this process takes it
+                self.give_back(self.taken)
+                self.taken = []
+                raise
+            while k is not None:
                 _tag, k, pages, outline = self._receive()  # counted: the footers can be made
                 self.laid(k, pages, outline)
-                _tag, k, data = self._receive()
-                self.done(k, data)
+                ahead = self._give(self.take(ahead=True))  # queued behind the painting, when many are left
+                _tag, k, path = self._receive()
+                self.done(k, path)
+                k = ahead if ahead is not None else self._give(self.take())
             self.proc.stdin.close()  # the worker's end of input: it exits
         except Exception as exc:  # noqa: BLE001 - reported by render_pieces
             self.error = self._why(exc)
+
+    def _give(self, k: int | None) -> int | None:
+        if k is not None:
+            self.taken.append(k)
+            self._send(("piece", k, os.path.join(self.folder, f"piece-{k}.pdf")) + self.payload(k))
+        return k
 
     def _why(self, exc: Exception) -> str:
         if isinstance(exc, RuntimeError):
@@ -193,20 +213,26 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
                for k, piece in enumerate(pieces)]
 
     lock = threading.Lock()
-    queue = iter(range(1, len(pieces)))  # piece 0 (the front matter) is rendered here, first
+    queue = list(range(len(pieces) - 1, 0, -1))  # popped from the end; piece 0 (the front matter) is rendered here
+    folder = tempfile.mkdtemp(prefix="migready-pdf-")  # the workers' pieces
     counted: dict[int, tuple[int, list]] = {}  # pages and outline of each piece laid out
     rendered: dict[int, bytes] = {}  # the PDF of each piece painted, until it is merged
     painted = [0]  # pages painted so far, in every process
 
-    def take() -> int | None:
+    def take(ahead: bool = False) -> int | None:
+        """The next piece; `ahead` (a worker's next, while it paints this one): only when two are left."""
         with lock:
-            return next(queue, None)
+            return queue.pop() if len(queue) > (2 if ahead else 0) else None
+
+    def give_back(ks: list[int]) -> None:  # a worker that could not start
+        with lock:
+            queue.extend(sorted(ks, reverse=True))
 
     def laid(k: int, pages: int, outline: list) -> None:
         with lock:
             counted[k] = (pages, outline)
 
-    def done(k: int, data: bytes) -> None:
+    def done(k: int, data: bytes | str) -> None:
         with lock:
             rendered[k] = data
             if k not in local:
@@ -261,7 +287,7 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
                                  protocol=pickle.HIGHEST_PROTOCOL)
             for _ in range(n - 1):
                 try:
-                    lanes.append(_Lane(setup, take, payload, laid, done))
+                    lanes.append(_Lane(setup, take, payload, laid, done, folder, give_back))
                 except OSError as exc:  # no interpreter to start: this process renders the pieces
                     logging.getLogger(__name__).warning("rendered without a PDF worker: %s", exc)
                     break
@@ -269,9 +295,10 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
                 lane.start()
         front = front_parts(report, variant="qt")[1]  # while the workers start: they never need it
         make(0)
-        while (k := take()) is not None:
-            make(k)
         while merger.count < len(pieces):
+            if (k := take()) is not None:  # pieces are taken until none is left, given back ones too
+                make(k)
+                continue
             if cancel is not None and cancel.is_set():
                 raise RenderCancelled()
             for lane in lanes:
@@ -281,7 +308,9 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
             if merger.count < len(pieces):
                 if not any(lane.is_alive() for lane in lanes):
                     merge_ready()
-                    if merger.count < len(pieces):
+                    with lock:
+                        left = bool(queue)  # given back by a worker that ended since
+                    if merger.count < len(pieces) and not left:
                         raise RuntimeError("a PDF worker process ended without its pieces")
                 time.sleep(0.01)
                 tell()
@@ -300,6 +329,8 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
     finally:
         for lane in lanes:
             lane.stop()
+        merger.close()
+        shutil.rmtree(folder, ignore_errors=True)
         if collecting:
             gc.enable()
 
@@ -320,8 +351,9 @@ class Merger:
         self.stamp_pages = None
         self.stamped = 0  # pages with their footer
 
-    def add(self, data: bytes) -> None:
-        source = self.pikepdf.open(io.BytesIO(data))
+    def add(self, data: bytes | str) -> None:
+        """A piece's PDF, as bytes or in a file (read until `finish` writes)."""
+        source = self.pikepdf.open(io.BytesIO(data) if isinstance(data, bytes) else data)
         self.sources.append(source)
         self.pdf.pages.extend(source.pages)
         self.count += 1
@@ -370,6 +402,11 @@ class Merger:
         pdf.save(out, stream_decode_level=pikepdf.StreamDecodeLevel.none)
         return out.getvalue()
 
+    def close(self) -> None:
+        for source in self.sources:  # their files may go now
+            source.close()
+        self.sources = []
+
 
 def worker() -> None:
     """A worker process: reads pickled requests on stdin, answers on stdout (see `_Lane`)."""
@@ -391,13 +428,15 @@ def worker() -> None:
         report = dict(setup["common"], services={})
         say = words(report)
         while True:
-            _tag, k, services, closing = pickle.load(inp)
+            _tag, k, path, services, closing = pickle.load(inp)
             report["services"] = services
             htmls, drawings = piece_documents(report, setup["head"], sorted(services), None, closing, say)
             piece = Piece(htmls, drawings, setup["title"], font)
             pickle.dump(("laid", k, piece.pages, piece.outline), out, protocol=pickle.HIGHEST_PROTOCOL)
             out.flush()
-            pickle.dump(("pdf", k, piece.paint()), out, protocol=pickle.HIGHEST_PROTOCOL)
+            with open(path, "wb") as file:
+                file.write(piece.paint())
+            pickle.dump(("pdf", k, path), out, protocol=pickle.HIGHEST_PROTOCOL)
             out.flush()
     except EOFError:  # the queue is empty: leave at once, without Qt's teardown (~0.1 s the parent waits)
         out.flush()
