@@ -79,6 +79,55 @@ def cli_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+class CpuGroups:
+    """Where the machine's CPU goes during a run: cgroup-v1 cpuacct groups for the pool's nodes (sshd,
+    the shells it starts, the agents), the lab's network (the delay relay, the target listener) and
+    the CLI.  On 2 cores all of them share, so the run cannot end before their sum / cores; this
+    makes that floor visible.  Without a cpuacct hierarchy the breakdown is left out."""
+
+    ROOT = Path("/sys/fs/cgroup/cpuacct")
+
+    def __init__(self, lab, nodes: list) -> None:
+        self.groups: dict = {}
+        if not (self.ROOT / "cgroup.procs").exists():
+            return
+        namespaces = {"nodes": [lab.ns(n) for n in nodes], "network": [lab.ns("router"), lab.ns("store")]}
+        for name, spaces in [*namespaces.items(), ("cli", [])]:
+            path = self.ROOT / ("bench-%s-%s" % (lab.prefix, name))
+            path.mkdir(exist_ok=True)
+            self.groups[name] = path
+            for ns in spaces:  # every process of those namespaces now; their children follow
+                pids = subprocess.run(["ip", "netns", "pids", ns], capture_output=True, text=True).stdout.split()
+                for pid in pids:
+                    try:
+                        (path / "cgroup.procs").write_text(pid)
+                    except OSError:
+                        pass  # gone already
+
+    def joining(self, name: str):
+        """A preexec_fn that puts the child into group `name` before it runs `ip netns exec` (inside
+        the namespace /sys is remounted, without the cgroup hierarchy)."""
+        path = self.groups.get(name)
+        if path is None:
+            return None
+        return lambda: (path / "cgroup.procs").write_text(str(os.getpid()))
+
+    def read(self) -> dict:
+        return {name: int((path / "cpuacct.usage").read_text()) / 1e9 for name, path in self.groups.items()}
+
+    def remove(self) -> None:
+        for path in self.groups.values():
+            for pid in (path / "cgroup.procs").read_text().split():
+                try:
+                    (self.ROOT / "cgroup.procs").write_text(pid)
+                except OSError:
+                    pass
+            try:
+                path.rmdir()
+            except OSError:
+                pass
+
+
 def cli_argv(lab, inventory: Path, ws: Path, jobs: int, hosts_jobs: int) -> list:
     return [sys.executable, "-m", "migready.checks.cli", "probe", str(inventory), "--phase", "post",
             "--workspace", str(ws), "--identity", str(lab.client_key), "--known-hosts", str(lab.known_hosts),
@@ -95,12 +144,14 @@ def hold(single, lab, args, rtt: float, tmp: Path, one: Path, full: Path, some: 
                              "quarter_run": command(some, tmp / "q.json", args.jobs[0])}, args.hold)
 
 
-def run_cli(lab, inventory: Path, ws: Path, jobs: int, hosts_jobs: int) -> tuple:
+def run_cli(lab, inventory: Path, ws: Path, jobs: int, hosts_jobs: int, groups: "CpuGroups | None" = None) -> tuple:
     argv = cli_argv(lab, inventory, ws, jobs, hosts_jobs)
+    before = groups.read() if groups is not None else {}
     t0, busy0, cli0 = time.monotonic(), busy_seconds(), cli_seconds()
-    proc = lab.exec_in("ops", argv, timeout=900)
+    proc = lab.exec_in("ops", argv, timeout=900, preexec_fn=groups.joining("cli") if groups is not None else None)
     wall = time.monotonic() - t0
     run_cli.cpu = (busy_seconds() - busy0, cli_seconds() - cli0)
+    run_cli.groups = {k: v - before[k] for k, v in groups.read().items()} if groups is not None else {}
     if proc.returncode not in (0, 1):
         sys.exit("migready probe failed (%d): %s" % (proc.returncode, (proc.stdout + proc.stderr)[-3000:]))
     runs = [r for r in json.loads(ws.read_text(encoding="utf-8"))["runs"] if r["phase"] == "post"]
@@ -140,6 +191,7 @@ def main() -> int:
         lab = Pool.build()
     except LabUnavailable as exc:
         return "cannot build the lab: %s" % exc
+    groups = None
     try:
         if "blackhole" not in subprocess.run(["ip", "route", "show", "198.18.0.0/15"], capture_output=True,
                                              text=True).stdout:
@@ -163,44 +215,56 @@ def main() -> int:
               % (lab.prefix, args.hosts, n, single.PORT, args.delay_ms, rtt))
         if args.hold:
             return hold(single, lab, args, rtt, tmp, one, full, some, hosts_jobs)
+        groups = CpuGroups(lab, lab.nodes)
         run_cli(lab, one, tmp / "warm.json", 1, hosts_jobs)
-        setups = [run_cli(lab, one, tmp / "s.json", 1, hosts_jobs)[0] for _ in range(args.repeat)]
-        setup = statistics.median(setups)
-        rows = []
         run_cli(lab, some, tmp / "q.json", args.jobs[0], hosts_jobs)  # the same N, a quarter of the hosts
         rss_quarter = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        rss_full = 0
+        # in turns, so that the machine's load weighs on the set-up and the runs alike
+        setups, runs = [], {jobs: [] for jobs in args.jobs}
+        for _ in range(args.repeat):
+            setups.append((run_cli(lab, one, tmp / "s.json", 1, hosts_jobs, groups)[0], run_cli.groups))
+            for jobs in args.jobs:
+                wall, host_runs = run_cli(lab, full, tmp / "ws.json", jobs, hosts_jobs, groups)
+                runs[jobs].append((wall, host_runs, run_cli.cpu, run_cli.groups))
+        rss_full = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        setup = statistics.median(wall for wall, _ in setups)
+        setup_groups = sorted(setups, key=lambda s: s[0])[len(setups) // 2][1]
+        rows = []
         for jobs in args.jobs:
-            runs, cpus = [], []
-            for _ in range(args.repeat):
-                runs.append(run_cli(lab, full, tmp / "ws.json", jobs, hosts_jobs))
-                cpus.append(run_cli.cpu)
-            rss_full = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-            wall, host_runs = min(runs, key=lambda r: r[0])
+            wall, host_runs, cpu, cpu_groups = min(runs[jobs], key=lambda r: r[0])
             passed = sum(r["status"] == "pass" for run in host_runs for r in run["results"]
                          if r["check"] == "tcp_connect")
             complete = sum(1 for r in host_runs if r["complete"])
             # the slowest host pays ceil(N/jobs) RTTs; the 1-target setup run already paid one
             waves = math.ceil(args.hosts / hosts_jobs)
             bound = setup + waves * (math.ceil(n / jobs) - 1) * rtt / 1000
-            best = min(range(len(runs)), key=lambda i: runs[i][0])
-            rows.append((jobs, wall, statistics.median(r[0] for r in runs), bound, passed, complete, cpus[best]))
+            rows.append((jobs, wall, statistics.median(r[0] for r in runs[jobs]), bound, passed, complete, cpu,
+                         cpu_groups))
     finally:
+        if groups is not None:
+            groups.remove()
         lab.teardown()
+    cores = os.cpu_count() or 1
     print("\n%d hosts x N = %d targets (tcp_connect + route each), --hosts-jobs %d, %d cores "
           "(1-min load average at start %.2f, end %.2f), added delay %g ms, RTT %.2f ms"
-          % (args.hosts, n, hosts_jobs, os.cpu_count() or 0, load, os.getloadavg()[0], args.delay_ms, rtt))
-    print("setup = same CLI over the same %d hosts, 1 target, jobs 1 (median of %d: %s): %.3f s"
-          % (args.hosts, args.repeat, ", ".join("%.2f" % s for s in setups), setup))
+          % (args.hosts, n, hosts_jobs, cores, load, os.getloadavg()[0], args.delay_ms, rtt))
+    print("setup = same CLI over the same %d hosts, 1 target, jobs 1 (median of %d, in turns with the runs: %s): "
+          "%.3f s" % (args.hosts, args.repeat, ", ".join("%.2f" % s for s, _ in setups), setup))
     print("bound = setup + ceil(hosts/hosts-jobs) x (ceil(N/jobs) - 1) x RTT\n")
     print("%-26s %8s %9s %8s %9s %14s %10s" % ("run", "best s", "median s", "bound s", "best/bnd",
                                                "connects pass", "complete"))
-    for jobs, best, med, bound, passed, complete, (busy, cli) in rows:
+    for jobs, best, med, bound, passed, complete, (busy, cli), cpu_groups in rows:
         print("%-26s %8.3f %9.3f %8.3f %9.2f %8d/%-5d %6d/%d" % ("migready --jobs %d" % jobs, best, med, bound,
                                                               best / bound, passed, n * args.hosts, complete,
                                                               args.hosts))
         print("    best run: machine busy %.1f CPU s of %.1f available (%d cores x wall); the CLI itself %.1f CPU s"
-              % (busy, best * (os.cpu_count() or 1), os.cpu_count() or 0, cli))
+              % (busy, best * cores, cores, cli))
+        if cpu_groups:
+            said = ", ".join("%s %.2f" % (k, v) for k, v in cpu_groups.items())
+            print("    CPU s by group, best run: %s; set-up (median): %s" % (said, ", ".join(
+                "%s %.2f" % (k, v) for k, v in setup_groups.items())))
+            print("    the lab's CPU floor (sum of the groups / %d cores): run %.2f s, set-up %.2f s"
+                  % (cores, sum(cpu_groups.values()) / cores, sum(setup_groups.values()) / cores))
     print("\npeak RSS of the CLI (ru_maxrss of children, monotonic): after %d hosts %.0f MB, after %d hosts %.0f MB"
           % (quarter, rss_quarter / 1024, args.hosts, rss_full / 1024))
     return 0

@@ -42,7 +42,7 @@ def fleet_plan(inventory, phase: str, progress: Callable[[int, int, str], None] 
     (`ansible-inventory`, `kubectl get pods`: seconds, or the 120 s timeout), and each host's plan.
     `progress(number, total, what)` names the source being asked, as the person would type it."""
     from migready.checks.probing.hostsources import phase_hosts
-    from migready.checks.probing.plan_view import FleetPlanView, view_plan
+    from migready.checks.probing.plan_view import FleetPlanView, view_plans
     from migready.checks.probing.plans import build_plan
 
     def asking(number: int, total: int, source) -> None:
@@ -52,8 +52,8 @@ def fleet_plan(inventory, phase: str, progress: Callable[[int, int, str], None] 
             progress(number, total, what)
 
     hosts = phase_hosts(inventory, phase, progress=asking)
-    return FleetPlan(hosts, FleetPlanView(phase, [(h.label, h.pool, view_plan(
-        inventory, build_plan(inventory, h.spec, phase))) for h in hosts]))
+    return FleetPlan(hosts, FleetPlanView(phase, view_plans(
+        inventory, [(h.label, h.pool, build_plan(inventory, h.spec, phase)) for h in hosts])))
 
 
 class HostsLookup(QObject):

@@ -5,6 +5,7 @@ real subprocess, the way the staging host runs it; the rest run in-process.
 """
 import ast
 import base64
+import datetime
 import http.server
 import io
 import json
@@ -226,6 +227,23 @@ def test_jobs_are_clamped():
 
 # ---------------------------------------------------------------- tcp_connect
 
+def full_backlog_listener():
+    """A loopback listener whose accept queue is full: Linux drops the next SYN (-> listener, fillers)."""
+    listener = socket.socket()
+    listener.bind((LO, 0))
+    listener.listen(0)
+    fillers = []
+    for _ in range(3):
+        filler = socket.socket()
+        filler.settimeout(0.2)
+        try:
+            filler.connect(listener.getsockname())
+        except OSError:
+            pass
+        fillers.append(filler)
+    return listener, fillers
+
+
 def test_tcp_connect_pass_and_refused(reflector):
     ok = one({"check": "tcp_connect", "host": LO, "port": reflector.port})
     assert ok["status"] == "pass" and ok["latency_ms"] >= 0
@@ -237,19 +255,8 @@ def test_tcp_connect_pass_and_refused(reflector):
 def test_tcp_connect_timeout_on_full_backlog():
     # A listener with backlog 0 whose queue is already full: Linux drops the
     # next SYN, so the connect honestly hangs until the probe's timeout.
-    listener = socket.socket()
-    listener.bind((LO, 0))
-    listener.listen(0)
-    fillers = []
+    listener, fillers = full_backlog_listener()
     try:
-        for _ in range(3):
-            filler = socket.socket()
-            filler.settimeout(0.2)
-            try:
-                filler.connect(listener.getsockname())
-            except OSError:
-                pass
-            fillers.append(filler)
         res = one({"check": "tcp_connect", "host": LO, "port": listener.getsockname()[1],
                    "timeout_ms": 300})
     finally:
@@ -258,6 +265,59 @@ def test_tcp_connect_timeout_on_full_backlog():
     if res["reason"] == "connected":
         pytest.skip("this kernel accepted past the backlog; timeout class not producible here")
     assert (res["status"], res["reason"]) == ("fail", "timeout")
+
+
+def test_plain_connects_say_what_the_threaded_check_says(reflector):
+    """Plain connects run on one non-blocking loop (tcp_many.py); a fixed source port or a name keeps
+    the threaded check.  A result must not say which of the two measured it."""
+    listener, fillers = full_backlog_listener()
+    cases = {
+        "pass": {"host": LO, "port": reflector.port},
+        "refused": {"host": LO, "port": free_port()},
+        # this test's own network namespace has no route there: the kernel says so, nothing is sent
+        "unreachable": {"host": "198.18.250.1", "port": 9},
+        "timeout": {"host": LO, "port": listener.getsockname()[1], "timeout_ms": 300},
+    }
+    try:
+        probes = [dict(probe, id=name, check="tcp_connect") for name, probe in cases.items()]
+        assert all(agent.plain_connect(p) for p in probes)
+        looped = results_by_id(run_plan({"version": 1, "probes": probes})[0])
+        threaded = {p["id"]: agent.run_probe(p) for p in probes}
+    finally:
+        for sock in fillers + [listener]:
+            sock.close()
+    for name in cases:
+        a, b = looped[name], threaded[name]
+        if name == "timeout" and "connected" in (a["reason"], b["reason"]):
+            continue  # this kernel accepted past the backlog (as test_tcp_connect_timeout_on_full_backlog)
+        assert (a["status"], a["reason"], a["data"]["ip"]) == (b["status"], b["reason"], b["data"]["ip"]), name
+        assert a["detail"].split(":")[0] == b["detail"].split(":")[0], name
+        assert (a["data"]["local"] is None) == (b["data"]["local"] is None), name
+        assert set(a) == set(b) and (a["latency_ms"] is None) == (b["latency_ms"] is None), name
+    assert looped["pass"]["detail"] == threaded["pass"]["detail"] == "connected to %s:%s" % (LO, reflector.port)
+    assert looped["refused"]["detail"] == threaded["refused"]["detail"]
+    assert agent.plain_connect({"check": "tcp_connect", "host": LO, "port": 1, "source_port": 5002}) is None
+    assert agent.plain_connect({"check": "tcp_connect", "host": "db.example", "port": 1}) is None
+
+
+def test_plain_connects_keep_to_jobs_at_once():
+    """`jobs` bounds the connects in flight on the loop as it bounds the threads: six connects that
+    each wait out a 300 ms timeout, two at a time, start in three waves."""
+    listener, fillers = full_backlog_listener()
+    try:
+        probes = [{"id": n, "check": "tcp_connect", "host": LO, "port": listener.getsockname()[1],
+                   "timeout_ms": 300} for n in range(6)]
+        lines, code, _ = run_plan({"version": 1, "jobs": 2, "probes": probes})
+    finally:
+        for sock in fillers + [listener]:
+            sock.close()
+    results = results_by_id(lines)
+    if any(r["reason"] == "connected" for r in results.values()):
+        pytest.skip("this kernel accepted past the backlog; the connects do not wait here")
+    starts = sorted(datetime.datetime.fromisoformat(r["started"]) for r in results.values())
+    assert code == 0 and [r["reason"] for r in results.values()] == ["timeout"] * 6
+    for first, third in zip(starts, starts[2:]):  # never a third connect while two are in flight
+        assert (third - first).total_seconds() >= 0.28
 
 
 @pytest.mark.parametrize("code, status, reason", [

@@ -230,3 +230,21 @@ def test_at_most_hosts_jobs_hosts_run_at_once_and_a_crashing_host_is_recorded(tm
     assert state["peak"] == 2
     assert [r["complete"] for r in fleet.runs] == [True] * 5 + [False]
     assert "the agent's stream broke" in fleet.runs[-1]["error"] and fleet.runs[-1]["unreachable"]
+
+
+def test_a_pools_plan_views_share_their_contacts_and_say_the_same():
+    """`view_plans`: the hosts of a pool probe the same things, so their views share one list of contacts
+    (a 300-node pool built 600,000 to print one line); a host whose plan differs gets its own."""
+    from migready.checks.probing.plan_view import view_plan, view_plans
+    from migready.checks.probing.plans import build_plan
+
+    inventory = load_inventory(Path(__file__).resolve().parents[1] / "inventories" / "scale-adapter-pool.yaml")
+    plans = [build_plan(inventory, f"ssh://node-{n}", "post") for n in range(3)]
+    odd = build_plan(inventory, "ssh://odd", "post")
+    odd.probes.pop()
+    views = view_plans(inventory, [(f"n{n}", "pool", p) for n, p in enumerate(plans)] + [("odd", "", odd)])
+    assert [v.host for _n, _p, v in views] == ["ssh://node-0", "ssh://node-1", "ssh://node-2", "ssh://odd"]
+    assert views[0][2].contacts is views[1][2].contacts is views[2][2].contacts
+    assert views[3][2].contacts is not views[0][2].contacts and len(views[3][2].contacts) == len(odd.probes)
+    for (_n, _p, view), plan in zip(views, plans + [odd]):
+        assert view == view_plan(inventory, plan)  # the same view as each host on its own

@@ -119,3 +119,13 @@ def test_missing_python_makes_every_probe_inconclusive(tmp_path):
     assert len(missing) == len(planned.probes) and all(r["status"] == "inconclusive" for r in missing)
     assert "/nonexistent/python3" in missing[0]["detail"] and "not found" in missing[0]["detail"]
     assert Workspace.load(ws.path).runs[0]["error"] == missing[0]["detail"]
+
+
+def test_the_agent_is_sent_what_to_probe_not_what_for():
+    """A probe's meta (dependency, target, requirements) stays on the host side and is put back on each
+    result by the probe's id (test_probe_pre_on_loopback: every stored result names its dependency)."""
+    plan = build_plan(load_inventory(DEMO), "local://", "pre")
+    sent = plan.to_agent()
+    assert all("meta" not in p for p in sent["probes"]) and all(p["meta"] is not None for p in plan.probes)
+    assert sent["probes"] == [{k: v for k, v in p.items() if k != "meta"} for p in plan.probes]
+    assert plan.metas() == {p["id"]: p["meta"] for p in plan.probes}

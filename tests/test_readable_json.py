@@ -47,7 +47,30 @@ def test_a_saved_workspace_has_one_line_per_result_and_loads_unchanged(tmp_path)
     ws.save()
     text = ws.path.read_text(encoding="utf-8")
     lines = [line.strip() for line in text.splitlines()]
-    assert sum(1 for line in lines if line.startswith('{"check": "tcp_connect"')) == 3  # one line each
+    assert sum(1 for line in lines if line.startswith('{"check":"tcp_connect"')) == 3  # one line each
     assert "ünïcode" in text  # not escaped: readable
     assert Workspace.load(ws.path).data == json.loads(text)
     assert json.loads(text)["runs"][0]["results"][2]["id"] == "p2"
+
+
+def test_known_item_texts_are_written_as_given_and_the_same_as_encoding_them():
+    """A workspace saves an open run's results from the texts it encoded as each result came."""
+    results = [{"id": str(n), "status": "pass", "data": {"ms": n / 3}} for n in range(5)]
+    value = {"runs": [{"id": "run-1", "results": results}], "x": 1}
+    known = {id(results): [readable_json.compact(r) for r in results]}
+    assert readable_json.dumps(value, known=known) == readable_json.dumps(value)
+    known[id(results)][0] = readable_json.compact({"id": "seen"})
+    assert '"id":"seen"' in readable_json.dumps(value, known=known)  # the texts are what is written
+    results.append({"id": "5"})  # one text short of the list: not used
+    assert json.loads(readable_json.dumps(value, known=known)) == value
+
+
+@given(st.lists(st.dictionaries(st.text(), values, max_size=4), max_size=5),
+       st.dictionaries(st.text(), values, max_size=4))
+@settings(max_examples=200, deadline=None)
+def test_a_runs_digest_from_its_results_lines_is_its_digest(results, fields):
+    """A result's saved line is its canonical text: the run's digest is spliced from those lines."""
+    from migready.checks.store.workspace import run_digest, run_digest_from
+
+    run = dict(fields, results=results)
+    assert run_digest_from(run, [readable_json.compact(r) for r in results]) == run_digest(run)

@@ -47,6 +47,23 @@ def test_a_judged_result_keeps_what_the_probe_saw_through_a_round_trip():
     assert stored["probe_status"] in enum and stored["status"] in set(RESULT["properties"]["status"]["enum"])
 
 
+@pytest.mark.parametrize("line", [
+    {"id": "p1", "check": "tcp_connect", "status": "pass", "reason": "connected", "detail": "connected to x:1",
+     "latency_ms": 10.5, "started": "2026-12-07T08:00:00.000+00:00", "type": "result",
+     "meta": {"dependency": "s/d", "target": "198.18.64.1", "proves": ["reachable"], "budget_ms": 1000},
+     "data": {"ip": "198.18.64.1", "local": {"ip": "198.18.21.2", "port": 40000}}},
+    {"id": 7, "check": "route", "status": "fail", "type": "result"},  # no meta, data, detail: as an old agent
+    {"check": "dns", "status": "weird", "meta": None, "data": None, "detail": None},  # not a status: inconclusive
+], ids=["full", "sparse", "odd"])
+def test_an_agent_line_is_stored_as_its_record_says(line):
+    """`stored_from_agent` builds the stored result directly (no object per result): it is the record's
+    own `to_dict` of it, and every key it writes is in the schema."""
+    stored = ProbeResult.stored_from_agent(line)
+    assert ProbeResult.from_dict(json.loads(json.dumps(stored))).to_dict() == stored
+    assert set(stored) <= set(RESULT["properties"])
+    assert stored["status"] in {s.value for s in Status}
+
+
 # ------------------------------------------------------------------ every record against the schema (issue 22)
 
 MARK = SCHEMA["properties"]["marks"]["additionalProperties"]

@@ -188,6 +188,22 @@ def test_agent_stream_splits_chunks_and_keeps_noise() -> None:
     assert s.results == 1 and list(s.noise) == ["noise", '{"type": "res']
 
 
+@pytest.mark.parametrize("raw", [
+    b'{"type": "result", "id": 1}\n{"type": "result", "id": 2}\n',  # a batch: parsed in one call
+    b'{"type": "result", "id": 1}\n\nbanner \xff\n[1]\n{"type": "summary"}\n',  # noise: line by line
+], ids=["batch", "noise"])
+def test_agent_stream_says_the_same_whatever_the_chunks(raw: bytes) -> None:
+    """A chunk of whole lines is parsed at once; the objects, counts and noise are those of a byte at a time."""
+    def fed(chunks):
+        got: list[dict] = []
+        s = AgentStream(got.append)
+        for chunk in chunks:
+            s.feed(chunk)
+        s.finish()
+        return got, s.results, s.lines, list(s.noise)
+    assert fed([raw]) == fed([raw[i:i + 1] for i in range(len(raw))])
+
+
 def test_encoded_input_is_what_the_bootstrap_reads() -> None:
     src = "print('ü')\n"
     data = encode_agent_input(src, {"name": "ü"})

@@ -270,7 +270,7 @@ def test_json_that_is_not_a_workspace(tmp_path, content):
     assert message(caught) == f'{path}: not a migready workspace (no "format": "migready-workspace")'
 
 
-@pytest.mark.parametrize("version", [3, 99, "2", None, 0])
+@pytest.mark.parametrize("version", [3, 99, "2", None, 0, True])
 def test_schema_version_not_understood(tmp_path, version):
     path = tmp_path / "review.migready.json"
     ws = Workspace.new(path)
@@ -582,3 +582,20 @@ def test_a_run_cut_short_without_its_finished_event_still_loads(tmp_path):
     ws.log("migready", "probe-run-started", run="run-3")
     ws.save()
     assert Workspace.load(path).runs[-1]["id"] == "run-3"
+
+
+def test_saves_during_a_run_and_after_it_hold_every_result_as_added(tmp_path):
+    """An open run's results are saved from their text as they came, then encoded again once it ends."""
+    ws = Workspace.new(tmp_path / "ws.json", "/srv/inv.yaml", "ab" * 32)
+    result = {"dependency": "a/b", "target": "10.0.0.1", "check": "tcp_connect"}
+    run = ws.start_run({"phase": "post", "host": "ssh://ops@new", "started": "2030-01-01T00:00:00.000Z",
+                        "error": None, "results": [dict(result, id="u1", status="inconclusive")]})
+    for n in range(3):
+        ws.add_result(run["id"], dict(result, id=f"p{n}", status="pass", latency_ms=n / 7, note="秤"))
+        ws.save()
+        assert Workspace.load(tmp_path / "ws.json").run(run["id"])["results"] == run["results"]
+    ws.finish_run(run["id"], True)
+    ws.save()
+    reread = Workspace.load(tmp_path / "ws.json")
+    assert reread.run(run["id"])["results"] == run["results"] and len(run["results"]) == 4
+    assert reread.state_problem() is None

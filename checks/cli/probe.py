@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
+from typing import Optional
 
 from .common import (EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, add_ssh_options, in_workspace,
                      print_problems)
@@ -194,30 +196,47 @@ def _pick_hosts(args, inventory):
 
 
 class _Bar:
-    """A one-line progress bar on stderr (a line per 10% when stderr is not a terminal)."""
+    """A one-line progress bar on stderr (a line per 10% when stderr is not a terminal).
+
+    Drawn at most every `EVERY` seconds and when the last result is in: a fan-out brings
+    tens of thousands of results, and a line formatted for each was CPU the hosts' sessions
+    needed (bench/README.md, the fleet)."""
+
+    EVERY = 0.1
 
     def __init__(self, stream=sys.stderr):
         self.stream = stream
         self.tty = stream.isatty()
         self.counts = {"pass": 0, "fail": 0, "inconclusive": 0}
         self.last_decile = -1
+        self.drawn = 0.0
 
     def __call__(self, progress) -> None:
         status = progress.result["status"] if progress.result else None
+        self.step(status, progress.done, progress.total)
+
+    def step(self, status: Optional[str], done: int, total: int) -> None:
+        """One result in (its status), `done` of `total`; draws when it is time to."""
         if status in self.counts:
             self.counts[status] += 1
-        total = max(progress.total, 1)
-        filled = int(30 * progress.done / total)
-        line = f"[{'#' * filled}{'.' * (30 - filled)}] " + _(
-            "{done}/{total} probes  {passed} pass, {failed} fail, {inconclusive} inconclusive").format(
-            done=progress.done, total=progress.total, passed=self.counts["pass"], failed=self.counts["fail"],
-            inconclusive=self.counts["inconclusive"])
+        whole = max(total, 1)
         if self.tty:
-            self.stream.write("\r" + line)
+            now = time.monotonic()
+            if now - self.drawn < self.EVERY and done < whole:
+                return
+            self.drawn = now
+            self.stream.write("\r" + self._line(done, total))
             self.stream.flush()
-        elif progress.done * 10 // total != self.last_decile:
-            self.last_decile = progress.done * 10 // total
-            print(line, file=self.stream)
+        elif done * 10 // whole != self.last_decile:
+            self.last_decile = done * 10 // whole
+            print(self._line(done, total), file=self.stream)
+
+    def _line(self, done: int, total: int) -> str:
+        filled = int(30 * done / max(total, 1))
+        return f"[{'#' * filled}{'.' * (30 - filled)}] " + _(
+            "{done}/{total} probes  {passed} pass, {failed} fail, {inconclusive} inconclusive").format(
+            done=done, total=total, passed=self.counts["pass"], failed=self.counts["fail"],
+            inconclusive=self.counts["inconclusive"])
 
     def close(self) -> None:
         if self.tty:
@@ -239,9 +258,9 @@ def cmd_plan(args) -> int:
         return EXIT_BAD_INPUT
     hosts, fan_out, _whole = picked
     if fan_out or len(hosts) > 1:
-        from ..probing.plan_view import FleetPlanView
-        view = FleetPlanView(args.phase, [(h.label, h.pool, view_plan(inventory, build_plan(inventory, h.spec, args.phase)))
-                                          for h in hosts])
+        from ..probing.plan_view import FleetPlanView, view_plans
+        view = FleetPlanView(args.phase, view_plans(inventory, [(h.label, h.pool, build_plan(inventory, h.spec, args.phase))
+                                                                for h in hosts]))
     else:
         view = view_plan(inventory, build_plan(inventory, hosts[0].spec, args.phase))
     if args.format == "json":
@@ -252,13 +271,14 @@ def cmd_plan(args) -> int:
     return EXIT_OK
 
 
-def _confirm(args, inventory, hosts) -> bool:
-    """Say what will be contacted (stderr); on a terminal, ask unless --yes."""
-    from ..probing.plan_view import FleetPlanView, view_plan
+def _confirm(args, inventory, hosts) -> Optional[dict]:
+    """Say what will be contacted (stderr); on a terminal, ask unless --yes.  -> the plan of each
+    host by its spec, which the run then uses (None: not confirmed)."""
+    from ..probing.plan_view import FleetPlanView, view_plans
     from ..probing.plans import build_plan
 
-    views = [(h.label, h.pool, view_plan(inventory, build_plan(inventory, h.spec, args.phase, jobs=args.jobs)))
-             for h in hosts]
+    plans = {h.spec: build_plan(inventory, h.spec, args.phase, jobs=args.jobs) for h in hosts}
+    views = view_plans(inventory, [(h.label, h.pool, plans[h.spec]) for h in hosts])
     view = views[0][2] if len(views) == 1 else FleetPlanView(args.phase, views)
     import shlex
     command = f"migready plan {args.inventory} --phase {args.phase}" + "".join(
@@ -266,10 +286,10 @@ def _confirm(args, inventory, hosts) -> bool:
     print(_("plan: {summary}  (details: {command})").format(summary=shown(view.summary()), command=command),
           file=sys.stderr)
     if args.yes or not sys.stdin.isatty():
-        return True
+        return plans
     sys.stderr.write(_("Probe these? [y/N] "))
     sys.stderr.flush()
-    return sys.stdin.readline().strip().lower() in ("y", "yes", _("y"), _("yes"))
+    return plans if sys.stdin.readline().strip().lower() in ("y", "yes", _("y"), _("yes")) else None
 
 
 def cmd_probe(args) -> int:
@@ -292,18 +312,20 @@ def _probe(args, inventory, workspace: Workspace, signer) -> int:
     if picked is None:
         return EXIT_BAD_INPUT
     hosts, fan_out, whole = picked
-    if not _confirm(args, inventory, hosts):
+    plans = _confirm(args, inventory, hosts)
+    if plans is None:
         print(_("not confirmed: nothing probed, nothing stored"), file=sys.stderr)
         return EXIT_BAD_INPUT
     options = TransportOptions(ssh_config=args.ssh_config, identity_files=args.identity,
                                known_hosts=args.known_hosts, accept_new_host_key=args.accept_new_host_key,
                                connect_timeout=args.connect_timeout)
     if fan_out:
-        return _probe_fleet(args, inventory, workspace, signer, hosts, whole, options)
+        return _probe_fleet(args, inventory, workspace, signer, hosts, whole, options, plans)
     host = hosts[0].spec
     bar = _Bar()
     try:
-        run = run_probes(inventory, host, args.phase, workspace, options, jobs=args.jobs, progress=bar)
+        run = run_probes(inventory, host, args.phase, workspace, options, jobs=args.jobs, progress=bar,
+                         plan=plans[host])
     except ValueError as exc:  # a malformed host spec
         bar.close()
         print(f"--host {for_terminal(host)}: {said(exc)}", file=sys.stderr)
@@ -351,24 +373,24 @@ class _FleetBar(_Bar):
         self.totals: dict = {}
 
     def __call__(self, event) -> None:
-        from ..probing.run import Progress
-
         if event.progress is None:
             self.hosts_done += 1
             return
-        self.totals[event.host.spec] = event.progress.total
+        spec, total, result = event.host.spec, event.progress.total, event.progress.result
+        self.total += total - self.totals.get(spec, 0)  # every host's planned total, kept as a sum
+        self.totals[spec] = total
         self.done += 1
-        super().__call__(Progress(self.done, max(sum(self.totals.values()), self.done), event.progress.result))
+        self.step(result["status"] if result else None, self.done, max(self.total, self.done))
 
 
-def _probe_fleet(args, inventory, workspace: Workspace, signer, hosts, whole: bool, options) -> int:
+def _probe_fleet(args, inventory, workspace: Workspace, signer, hosts, whole: bool, options, plans: dict) -> int:
     """Every host at once (--hosts-jobs of them): one line per host, the failures with their host."""
     from ..probing.fleet import run_fleet
 
     bar = _FleetBar(len(hosts))
     try:
         fleet = run_fleet(inventory, hosts, args.phase, workspace, options, jobs=args.jobs,
-                          hosts_jobs=args.hosts_jobs, progress=bar, whole=whole,
+                          hosts_jobs=args.hosts_jobs, progress=bar, whole=whole, plans=plans,
                           final_save=False)  # Workspace.editing saves when _probe returns
     except KeyboardInterrupt:
         return _interrupted(bar, args.workspace)

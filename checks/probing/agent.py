@@ -42,6 +42,7 @@ import json
 import os
 import platform
 import re
+import selectors
 import shutil
 import signal
 import socket
@@ -77,6 +78,14 @@ def _outcome(status, reason=None, detail="", latency_ms=None, data=None):
     return {"status": status, "reason": reason, "detail": detail,
             "latency_ms": None if latency_ms is None else round(latency_ms, 3),
             "data": data if data is not None else {}}
+
+
+def _result_line(probe, started, outcome):
+    """A probe's result as the agent writes it: what the plan said it is, when, and the outcome."""
+    line = {"type": "result", "id": probe["id"], "check": probe["check"],
+            "meta": probe.get("meta") or {}, "started": started}
+    line.update(outcome)
+    return line
 
 
 def _remaining(deadline):
@@ -273,6 +282,118 @@ def check_tcp_connect(probe, deadline):
         _close(sock, abortive=bool(source_port))
     return _outcome("pass", "connected", "connected to %s:%s" % (data["ip"], sockaddr[1]),
                     latency, data)
+
+
+# ==== agent_src/tcp_many.py
+
+_IN_PROGRESS = (errno.EINPROGRESS, errno.EALREADY, errno.EWOULDBLOCK)
+
+
+def plain_connect(probe):
+    """(family, sockaddr) of a tcp_connect probe this loop runs, else None (a fixed source
+    port, a name to resolve, or a malformed probe: those keep `check_tcp_connect`)."""
+    if probe.get("check") != "tcp_connect" or probe.get("source_port") not in (None, 0):
+        return None
+    try:
+        host, port = _field(probe, "host", str), _port(probe, "port")
+    except ProbeError:
+        return None
+    try:
+        if socket.inet_ntoa(socket.inet_pton(socket.AF_INET, host)) == host:
+            return socket.AF_INET, (host, port)  # what getaddrinfo says of a plain dotted quad, without it
+    except (OSError, TypeError, UnicodeError, ValueError):
+        pass
+    try:
+        family, _, _, _, sockaddr = socket.getaddrinfo(
+            host, port, socket.AF_UNSPEC, socket.SOCK_STREAM, 0, socket.AI_NUMERICHOST)[0]
+    except (OSError, TypeError, UnicodeError, ValueError):
+        return None
+    return family, sockaddr
+
+
+def run_connects(items, slots, finish, stopped):
+    """Run every (probe, (family, sockaddr)) of `items`, each holding one of `slots` (a
+    semaphore shared with the runner's threads) while it is in flight; hand each result
+    line to `finish`.  Stops early when `stopped()` is true (the client left)."""
+    pending = collections.deque(items)
+    flight = {}  # fd -> [sock, probe, ip, port, t0, started, deadline]
+    selector = selectors.DefaultSelector()
+    try:
+        while (pending or flight) and not stopped():
+            while pending and slots.acquire(not flight):  # block only when nothing is in flight
+                line = _start(pending.popleft(), selector, flight)
+                if line is not None:
+                    slots.release()
+                    finish(line)
+            if not flight:
+                continue
+            now = time.monotonic()
+            wait = max(0.0, min(entry[6] for entry in flight.values()) - now)
+            for key, _ in selector.select(wait):
+                entry = flight.pop(key.fd)
+                selector.unregister(entry[0])
+                slots.release()
+                finish(_answered(entry))
+            now = time.monotonic()
+            for fd in [fd for fd, entry in flight.items() if entry[6] <= now]:
+                entry = flight.pop(fd)
+                selector.unregister(entry[0])
+                slots.release()
+                entry[0].close()
+                finish(_line(entry, _socket_failure(socket.timeout("timed out"),
+                                                    data={"ip": entry[2], "local": None})))
+    finally:
+        for entry in flight.values():
+            entry[0].close()
+            slots.release()
+        selector.close()
+
+
+def _start(item, selector, flight):
+    """Open the connect; -> its result line when it ended at once, else None (in flight)."""
+    probe, (family, sockaddr) = item
+    started, ip = _utc_now(), _unmap(sockaddr[0])
+    timeout = probe.get("timeout_ms", DEFAULT_TIMEOUT_MS) / 1000.0
+    try:
+        sock = socket.socket(family, socket.SOCK_STREAM)
+    except OSError as exc:  # out of descriptors: as the thread's check says it
+        return _result_line(probe, started, _outcome("inconclusive", "agent_error",
+                                                     "%s: %s" % (type(exc).__name__, exc)))
+    sock.setblocking(False)
+    t0 = time.monotonic()
+    entry = [sock, probe, ip, sockaddr[1], t0, started, t0 + timeout]
+    try:
+        code = sock.connect_ex(sockaddr)
+    except OSError as exc:  # connect_ex returns most errors; a few are raised
+        sock.close()
+        return _line(entry, _socket_failure(exc, data={"ip": ip, "local": None}))
+    if code in _IN_PROGRESS:
+        flight[sock.fileno()] = entry
+        selector.register(sock, selectors.EVENT_WRITE)
+        return None
+    return _answered(entry, code)
+
+
+def _answered(entry, code=None):
+    """The outcome of a connect that finished (SO_ERROR says how); the socket is closed."""
+    sock, latency = entry[0], _ms_since(entry[4])
+    data = {"ip": entry[2], "local": None}
+    try:
+        if code is None:
+            code = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+        if code:
+            return _line(entry, _socket_failure(OSError(code, os.strerror(code)), data=data))
+        data["local"] = _addr(sock.getsockname())
+        return _line(entry, _outcome("pass", "connected", "connected to %s:%s" % (entry[2], entry[3]),
+                                     latency, data))
+    except OSError as exc:
+        return _line(entry, _socket_failure(exc, data=data))
+    finally:
+        sock.close()
+
+
+def _line(entry, outcome):
+    return _result_line(entry[1], entry[5], outcome)
 
 
 # ==== agent_src/udp.py
@@ -1035,7 +1156,7 @@ class _RouteTable(object):
             worker.start()
 
     def batched(self, probe):
-        """True for a route probe the batch answers (the runner queues those last)."""
+        """True for a route probe the batch answers (the runner answers those on one thread)."""
         return len(self.wanted) >= 2 and probe.get("check") == "route" and probe.get("host") in self.wanted
 
     def _fill(self, wanted, ready):
@@ -3383,10 +3504,7 @@ def run_probe(probe):
     with lock:
         started = _utc_now()
         outcome = _run_check(probe)
-    line = {"type": "result", "id": probe["id"], "check": probe["check"],
-            "meta": probe.get("meta") or {}, "started": started}
-    line.update(outcome)
-    return line
+    return _result_line(probe, started, outcome)
 
 
 def parse_plan(text):
@@ -3423,13 +3541,79 @@ def parse_plan(text):
 
 
 class _Out(object):
+    """The agent's stdout.  `line` writes at once (hello, errors, the summary, a rehearsal's
+    steps); `result` lines wait up to PACE seconds to go out together.
+
+    Why: a write and flush per result is an SSH packet per result, each encrypted by sshd and
+    decrypted by the host side in Python, each waking two of its threads; over 20 hosts x 2,000
+    results that was a large share of the machine's CPU (bench/README.md, the fleet).  Batched, a
+    packet carries the results of the last PACE seconds (progress still moves 20 times a second).
+    Order is kept: a `line` writes the waiting results first, so the summary never waits."""
+
+    PACE = 0.05
+
     def __init__(self, stream):
         self.stream, self.lock = stream, threading.Lock()
+        self.pending, self.error, self.closed = [], None, False
+        self.wake = threading.Event()
+        self.writer = None
 
     def line(self, obj):
+        text = json.dumps(obj, sort_keys=True) + "\n"
         with self.lock:
-            self.stream.write(json.dumps(obj, sort_keys=True) + "\n")
+            self._write(text)
+
+    def result(self, obj):
+        text = json.dumps(obj, sort_keys=True) + "\n"
+        with self.lock:
+            if self.error is not None:
+                raise self.error
+            self.pending.append(text)
+            if len(self.pending) > 1:  # the writer was woken for the first of these
+                return
+            if self.writer is None:
+                self.writer = threading.Thread(target=self._paced, name="agent-out")
+                self.writer.daemon = True
+                self.writer.start()
+        self.wake.set()
+
+    def close(self):
+        """Write what waits and stop the writer thread."""
+        with self.lock:
+            self.closed = True
+            if self.pending and self.error is None:
+                try:
+                    self._write("")
+                except BaseException:  # the client left; run() has already said what it could
+                    pass
+        self.wake.set()
+        if self.writer is not None:
+            self.writer.join()
+
+    def _write(self, text):  # under self.lock
+        if self.error is not None:
+            raise self.error
+        batch, self.pending = "".join(self.pending) + text, []
+        try:
+            self.stream.write(batch)
             self.stream.flush()
+        except BaseException as exc:  # stdout is gone (the client left): every later write raises it
+            self.error = exc
+            raise
+
+    def _paced(self):
+        while True:
+            self.wake.wait()
+            time.sleep(self.PACE)  # gather the results of the next PACE seconds
+            with self.lock:
+                self.wake.clear()
+                if self.pending and self.error is None:
+                    try:
+                        self._write("")
+                    except BaseException:
+                        return
+                if self.closed or self.error is not None:
+                    return
 
 
 def run(stdin=None, stdout=None):
@@ -3438,8 +3622,14 @@ def run(stdin=None, stdout=None):
     The plan is JSON, or JSON compressed with zlib (the host side compresses
     it: a 10,000-target plan is ~4 MB of JSON and ~0.3 MB compressed).
     """
-    stdin = stdin or sys.stdin.buffer
     out = _Out(stdout or sys.stdout)
+    try:
+        return _run(stdin or sys.stdin.buffer, out)
+    finally:
+        out.close()
+
+
+def _run(stdin, out):
     t0 = time.monotonic()
     try:
         raw = stdin.read()
@@ -3459,7 +3649,7 @@ def run(stdin=None, stdout=None):
               "python": platform.python_version(), "pid": os.getpid()})
     counts = {"pass": 0, "fail": 0, "inconclusive": 0}
     _ROUTES.prime(probes)  # the route batch starts now and runs beside the first probes
-    _run_all(sorted(probes, key=_ROUTES.batched), jobs, out, counts)  # stable: batched routes last
+    _run_all(probes, jobs, out, counts)
     summary = {"type": "summary", "agent_version": AGENT_VERSION, "total": len(probes),
                "elapsed_ms": round(_ms_since(t0), 3)}
     summary.update(counts)
@@ -3468,13 +3658,41 @@ def run(stdin=None, stdout=None):
 
 
 def _run_all(probes, jobs, out, counts):
-    """Run `probes` on `jobs` worker threads, each result written as it comes.
+    """Run `probes`, at most `jobs` at once, each result written as it comes.
 
-    Plain threads taking probes from one queue, not a ThreadPoolExecutor: no
-    future per probe and no waiter to wake (at 20,000 probes that was a
-    tenth of the agent's time), and concurrent.futures is not imported."""
-    queue = collections.deque(probes)
+    Three kinds of worker, so that none waits on another's kind of work:
+    plain TCP connects go to one thread with non-blocking sockets
+    (tcp_many.py); the routes the batch answers to one thread that waits for
+    the local `ip` process once and then answers them all; every other probe
+    to plain worker threads taking probes from one queue (not a
+    ThreadPoolExecutor: no future per probe and no waiter to wake; at 20,000
+    probes that was a tenth of the agent's time).  A connect or a queued
+    probe holds one of `jobs` slots while it is in flight; a batched route
+    sends nothing, so it holds none."""
+    plain, routes, queue = [], [], collections.deque()
+    for probe in probes:
+        target = plain_connect(probe)
+        if target is not None:
+            plain.append((probe, target))
+        elif _ROUTES.batched(probe):
+            routes.append(probe)
+        else:
+            queue.append(probe)
+    slots = threading.Semaphore(jobs)
     lock, failed = threading.Lock(), []
+
+    def finish(line):
+        with lock:
+            counts[line["status"]] += 1
+        out.result(line)
+
+    def guarded(body):
+        def run():
+            try:
+                body()
+            except BaseException as exc:  # stdout is gone (the client left): stop every worker
+                failed.append(exc)
+        return run
 
     def work():
         while not failed:
@@ -3482,16 +3700,22 @@ def _run_all(probes, jobs, out, counts):
                 probe = queue.popleft()
             except IndexError:
                 return
-            line = run_probe(probe)
-            try:
-                with lock:
-                    counts[line["status"]] += 1
-                out.line(line)
-            except BaseException as exc:  # stdout is gone (the client left): stop every worker
-                failed.append(exc)
-                return
+            with slots:
+                line = run_probe(probe)
+            finish(line)
 
-    workers = [threading.Thread(target=work, name="probe-%d" % n) for n in range(min(jobs, len(probes)))]
+    def answer_routes():
+        for probe in routes:
+            if failed:
+                return
+            finish(run_probe(probe))
+
+    workers = [threading.Thread(target=guarded(work), name="probe-%d" % n) for n in range(min(jobs, len(queue)))]
+    if routes:
+        workers.insert(0, threading.Thread(target=guarded(answer_routes), name="probe-routes"))
+    if plain:  # first: the connects are what the run waits on
+        workers.insert(0, threading.Thread(target=guarded(lambda: run_connects(plain, slots, finish, lambda: bool(failed))),
+                                           name="probe-connects"))
     for worker in workers:
         worker.daemon = True
         worker.start()

@@ -39,7 +39,7 @@ TARGET = HERE / "agent.py"
 
 # The order of the built file: a module may import only from modules before it.
 MODULES = (
-    "protocol", "tcp", "udp", "reflect_wire", "reflect", "callback", "dns", "route", "facts", "http_get",
+    "protocol", "tcp", "tcp_many", "udp", "reflect_wire", "reflect", "callback", "dns", "route", "facts", "http_get",
     "sampling", "reflector_answers", "callback_server", "reflector", "rehearsal_rules", "relay", "rehearsal",
     "runner", "main",
 )

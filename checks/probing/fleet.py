@@ -26,6 +26,7 @@ from typing import Callable, Optional
 from ..inventory.model import Inventory
 from ..store.workspace import Workspace
 from .hostsources import FleetHost
+from .plans import Plan
 from .run import Progress, record_unreachable, run_probes
 from .transports import TransportError, TransportOptions
 from .transports.errors import stored_text
@@ -63,7 +64,7 @@ class _PacedSaves:
     """The workspace as the hosts' runs see it, with its saves paced: every host's run saves on its
     own schedule and when it ends, and each save writes the whole workspace (every host's results
     so far), so 20 hosts finishing together would write it 20 times.  A save happens when at least
-    `interval` passed since the last one ended, and never takes more than a tenth of the time (each
+    `interval` passed since the last one ended, and never takes more than a twentieth of the time (each
     save is CPU the hosts' agents and sessions need on the same machine; a crash loses at most the
     results since the last save);
     `run_fleet` saves once more at the end, whatever happened."""
@@ -76,7 +77,7 @@ class _PacedSaves:
 
     def save(self) -> None:
         with self._lock:
-            if time.monotonic() - self._last_end < max(self._interval, 9 * self._last_took):
+            if time.monotonic() - self._last_end < max(self._interval, 19 * self._last_took):
                 return
             start = time.monotonic()
             self._workspace.save()
@@ -108,12 +109,14 @@ def run_fleet(
     whole: bool = True,
     save_interval: float = 1.0,
     final_save: bool = True,
+    plans: Optional[dict[str, Plan]] = None,
 ) -> FleetRun:
     """Run the plan on every host, at most `hosts_jobs` at once; return every host's stored run.
 
     `whole`: the hosts are the phase's full set (not a `--host` pick), so the review may
     judge the phase from this fan-out alone.  `final_save=False` when the caller saves right
-    after (`Workspace.editing`): one save of a large workspace costs seconds.  Raises only KeyboardInterrupt (after
+    after (`Workspace.editing`): one save of a large workspace costs seconds.  `plans`: each host's plan
+    by its spec, when the caller already built them (run_probes builds the missing ones).  Raises only KeyboardInterrupt (after
     cancelling the hosts still running, whose runs are stored incomplete).
     """
     fleet = FleetRun(f"fleet-{uuid.uuid4().hex[:10]}", list(hosts))
@@ -134,7 +137,8 @@ def run_fleet(
 
         try:
             run = run_probes(inventory, host.spec, phase, paced, host_options(options, host), jobs=jobs,
-                             progress=said, cancel=cancel, save_interval=save_interval, extra=extra)
+                             progress=said, cancel=cancel, save_interval=save_interval, extra=extra,
+                             plan=(plans or {}).get(host.spec))
         except (TransportError, ValueError) as exc:  # not reached, refused, a malformed spec: recorded
             run = record_unreachable(inventory, host.spec, phase, workspace, stored_text(exc), jobs, extra)
         except Exception as exc:  # noqa: BLE001 - one host's trouble never stops the others

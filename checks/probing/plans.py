@@ -34,7 +34,15 @@ class Plan:
     vantage: dict = field(default_factory=dict)  # vantage host spec -> what it serves (checks/probing/callback.py)
 
     def to_agent(self) -> dict:
-        return {"version": PLAN_VERSION, "jobs": self.jobs, "probes": self.probes}
+        """The plan as the agent reads it.  A probe's `meta` (its dependency, target, requirements)
+        stays here: the agent would only echo it back, and it was two thirds of a plan's bytes and a
+        third of every result line's (`run_probes` puts it back on each result by the probe's id)."""
+        return {"version": PLAN_VERSION, "jobs": self.jobs,
+                "probes": [{k: v for k, v in p.items() if k != "meta"} for p in self.probes]}
+
+    def metas(self) -> dict:
+        """Each probe's `meta` by its id."""
+        return {p["id"]: p.get("meta") or {} for p in self.probes}
 
 
 def staging_hosts(inventory: Inventory, phase: str) -> tuple[str, ...]:

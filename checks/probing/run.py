@@ -45,7 +45,7 @@ def agent_source() -> str:
 def result_record(obj: dict, zones: Optional[ZoneMap] = None, phase: Optional[str] = None) -> dict:
     """An agent result line as the workspace stores it (the contract of `runs[].results[]`); its status
     judged for its dependency, in the inventory's zones when given (checks/probing/outcome.py)."""
-    return _shared_words(for_dependency(ProbeResult.from_agent(obj).to_dict(), obj.get("meta") or {}, zones, phase))
+    return _shared_words(for_dependency(ProbeResult.stored_from_agent(obj), obj.get("meta") or {}, zones, phase))
 
 
 _WORDS = ("dependency", "target", "check", "status", "probe_status", "reason")
@@ -81,35 +81,41 @@ def run_probes(
     cancel: Optional[threading.Event] = None,
     save_interval: float = 1.0,
     extra: Optional[dict] = None,
+    plan: Optional[Plan] = None,
 ) -> dict:
     """Connect, run the whole plan in one agent session, return the stored run.
 
     Raises `TransportError` (message for people) when the host cannot be
     reached or refuses us; nothing is stored then.  Everything after the
     connection is stored, whatever happens.  `extra` goes into the run record
-    (a fan-out's id, the host's pool and name: checks/probing/fleet.py).
+    (a fan-out's id, the host's pool and name: checks/probing/fleet.py).  `plan`: the plan already
+    built for this host (the CLI builds it to show what will be contacted), else it is built here.
     """
-    with _connected_while(lambda: build_plan(inventory, host, phase, jobs=jobs), host, options) as (transport, plan):
+    given = plan
+    with _connected_while(lambda: given or build_plan(inventory, host, phase, jobs=jobs), host,
+                          options) as (transport, plan):
         total = len(plan.probes) + len(plan.unrunnable)
         run = _new_run(workspace, inventory, plan, total, extra)
         run_id, results = run["id"], run["results"]
         # [when the last save ended, how long it took]: a save writes every result so far, so saves are
-        # paced to take at most a tenth of the run (10,000 targets made 9 saves of up to 20,000 results)
+        # paced to take at most a twentieth of the run (10,000 targets made 9 saves of up to 20,000 results)
         last_save = [time.monotonic(), 0.0]
         ended = {"complete": False, "error": None}
         zones = ZoneMap.of(inventory)  # once per run, not per result
+        metas = plan.metas()
 
         def on_line(obj: dict) -> None:
             kind = obj.get("type")
             if kind == "hello":
                 workspace.update_run(run_id, agent_version=obj.get("agent_version"), agent_python=obj.get("python"))
             elif kind == "result":
-                record = workspace.add_result(run_id, result_record(obj, zones, phase))
+                obj["meta"] = metas.get(obj.get("id")) or obj.get("meta") or {}  # the agent is not sent it
+                record = workspace.add_result(run_id, result_record(vantage.explain(obj), zones, phase))
                 if record["check"] == "host_facts":
                     workspace.update_run(run_id, host_facts=record["data"])
                 if progress:
                     progress(Progress(len(results), total, record))
-                if time.monotonic() - last_save[0] >= max(save_interval, 9 * last_save[1]):
+                if time.monotonic() - last_save[0] >= max(save_interval, 19 * last_save[1]):
                     started = time.monotonic()
                     workspace.save()
                     last_save[:] = [time.monotonic(), time.monotonic() - started]
@@ -117,8 +123,7 @@ def run_probes(
         workspace.save()
         try:
             with serving_vantage_hosts(plan, options, agent_source()) as vantage:
-                outcome = transport.run_agent(agent_source(), plan.to_agent(),
-                                              lambda obj: on_line(vantage.explain(obj)), cancel)
+                outcome = transport.run_agent(agent_source(), plan.to_agent(), on_line, cancel)
             ended.update(complete=outcome.complete, error=outcome.error)
         except PythonMissing as exc:
             for result in _all_inconclusive(plan, "python_missing", stored_text(exc)):

@@ -12,18 +12,24 @@ value that went in; digests never depend on it (they hash ``canonical_json``).
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from typing import Any, Callable, Mapping, Optional
 
 # ensure_ascii=False and sorted keys as the workspace always had; no indent, so the C encoder runs.
-_compact: Callable[[Any], str] = json.JSONEncoder(ensure_ascii=False, sort_keys=True,
-                                                   separators=(", ", ": ")).encode
+# The separators of workspace.canonical_json: a result's line is the text its run's digest hashes,
+# so a result is encoded once for both (Workspace._run_digest).
+compact: Callable[[Any], str] = json.JSONEncoder(ensure_ascii=False, sort_keys=True,
+                                                  separators=(",", ":")).encode
 
 
-def dumps(value: Any, levels: int = 4) -> str:
+def dumps(value: Any, levels: int = 4, known: Optional[Mapping[int, list[str]]] = None) -> str:
     """``value`` as JSON text: containers above depth ``levels`` indented (one space a level,
-    keys sorted), the rest compact, one per line."""
+    keys sorted), the rest compact, one per line.
+
+    ``known`` maps ``id(a list)`` whose items sit at depth ``levels`` to those items already
+    encoded with `compact`, in order; used while it holds one text per item (the caller keeps it
+    in step with the list: the workspace does so for the runs still receiving results)."""
     parts: list[str] = []
-    _write(value, 0, levels, parts.append)
+    _write(value, 0, levels, parts.append, known or {})
     return "".join(parts)
 
 
@@ -32,20 +38,25 @@ def _key(key: Any) -> str:
     return key if isinstance(key, str) else json.dumps(key)
 
 
-def _write(value: Any, depth: int, levels: int, out: Callable[[str], None]) -> None:
+def _write(value: Any, depth: int, levels: int, out: Callable[[str], None],
+           known: Mapping[int, list[str]]) -> None:
     if depth >= levels or not isinstance(value, (dict, list, tuple)) or not value:
-        out(_compact(value))
+        out(compact(value))
         return
     pad = "\n" + " " * (depth + 1)
     if isinstance(value, dict):
         out("{")
         for n, key in enumerate(sorted(value, key=_key)):
-            out(("," if n else "") + pad + _compact(_key(key)) + ": ")
-            _write(value[key], depth + 1, levels, out)
+            out(("," if n else "") + pad + compact(_key(key)) + ": ")
+            _write(value[key], depth + 1, levels, out, known)
         out("\n" + " " * depth + "}")
     else:
+        texts = known.get(id(value)) if depth + 1 == levels else None
+        if texts is not None and len(texts) == len(value):
+            out("[" + pad + ("," + pad).join(texts) + "\n" + " " * depth + "]")
+            return
         out("[")
         for n, item in enumerate(value):
             out(("," if n else "") + pad)
-            _write(item, depth + 1, levels, out)
+            _write(item, depth + 1, levels, out, known)
         out("\n" + " " * depth + "]")

@@ -15,6 +15,7 @@ import datetime as _dt
 import hashlib
 import json
 import threading
+import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -53,6 +54,16 @@ def run_digest(run: dict) -> str:
     """SHA-256 of a finished probe run as stored; its `probe-run-finished` event carries it, so results
     edited by hand afterwards (a fail turned into a pass) are named on load."""
     return hashlib.sha256(canonical_json(run)).hexdigest()
+
+
+def run_digest_from(run: dict, results: list[str]) -> str:
+    """`run_digest(run)` from its results already encoded as `canonical_json` text, in order."""
+    mark = "\ue000results-" + uuid.uuid4().hex  # a string no result or run field holds
+    text = canonical_json(dict(run, results=[mark])).decode("utf-8")
+    placeholder = '["' + mark + '"]'
+    if text.count(placeholder) != 1:
+        return run_digest(run)
+    return hashlib.sha256(text.replace(placeholder, "[" + ",".join(results) + "]").encode("utf-8")).hexdigest()
 
 
 def event_hash(event: dict) -> str:
@@ -170,6 +181,10 @@ class Workspace:
         self._lock = threading.RLock()
         self._file_lock = _os_lock(self.path) if self.path.name else None  # None: a workspace in memory only
         self._state: _events.State | None = None  # what the log says, applied to `data` (see `logged`)
+        # runs still receiving results, by id; the results lists of the runs made here, each held with
+        # its items as saved text, by the list's id (see `save`)
+        self._open: dict[str, dict] = {}
+        self._result_text: dict[int, tuple[list, list[str]]] = {}
 
     # -- creating, loading, upgrading ----------------------------------------------------------
 
@@ -201,7 +216,7 @@ class Workspace:
         data = _read(path)
         version = data.get("schema_version")
         if version != SCHEMA_VERSION:
-            if isinstance(version, int) and 1 <= version < SCHEMA_VERSION:
+            if type(version) is int and 1 <= version < SCHEMA_VERSION:  # not `true`, which Python counts as 1
                 raise _error(str(path), _("workspace schema version {version} is older than this migready's "
                                           "({current}); upgrade it explicitly with `migready upgrade {path}` "
                                           "(the upgrade is recorded in its log)").format(
@@ -240,7 +255,7 @@ class Workspace:
                 ws._stamp, ws._file_lock = _stamp(path), lock
                 ws.save()
                 return Upgraded(version, version, ws.inventory_ref)
-            if not isinstance(version, int) or not 1 <= version < SCHEMA_VERSION:
+            if type(version) is not int or not 1 <= version < SCHEMA_VERSION:
                 raise _error(str(path), _("workspace schema version {version} cannot be upgraded "
                                           "(this migready knows 1 to {current})").format(
                                               version=repr(version), current=SCHEMA_VERSION))
@@ -453,6 +468,8 @@ class Workspace:
             if sum(1 for r in self.runs if r.get("id") == run["id"]):
                 raise ValueError(_("this workspace already has a run {run}").format(run=run["id"]))
             self.runs.append(run)
+            self._open[run["id"]] = run
+            self._result_text[id(run["results"])] = (run["results"], [readable_json.compact(r) for r in run["results"]])
             self.log(by, "probe-run-started", run=run["id"], phase=run.get("phase"), host=run.get("host"))
             return run
 
@@ -465,7 +482,11 @@ class Workspace:
     def add_result(self, run_id: str, result: ProbeResult | dict) -> dict:
         with self._lock:
             record = result.to_dict() if isinstance(result, ProbeResult) else dict(result)
-            self._open_run(run_id)["results"].append(record)
+            results = self._open_run(run_id)["results"]
+            results.append(record)
+            held = self._result_text.get(id(results))
+            if held is not None and held[0] is results:
+                held[1].append(readable_json.compact(record))
             return record
 
     def finish_run(self, run_id: str, complete: bool, error: str | None = None, by: str = "migready",
@@ -474,8 +495,9 @@ class Workspace:
         with self._lock:
             run = self._open_run(run_id)
             run.update(complete=bool(complete), error=error, finished=utc_now())
+            self._open.pop(run_id, None)
             return self.log(by, "probe-run-finished", run=run_id, complete=run["complete"],
-                            results=len(run["results"]), digest=run_digest(run), **extra)
+                            results=len(run["results"]), digest=self._run_digest(run), **extra)
 
     def record_run(self, run: dict, by: str = "migready") -> dict:
         """Add a whole probe run made elsewhere (an import, a benchmark), logged as a live run is."""
@@ -486,7 +508,7 @@ class Workspace:
             complete = run.get("complete", True)
             self.log(by, "probe-run-finished", run=stored["id"], complete=complete,
                      results=len(stored["results"]),
-                     digest=run_digest(dict(stored, complete=complete)))
+                     digest=self._run_digest(dict(stored, complete=complete)))
             stored["complete"] = complete
             return stored
 
@@ -542,8 +564,16 @@ class Workspace:
             self._file_lock = _os_lock(self.path)
             self._stamp = _stamp(self.path)
 
+    def _run_digest(self, run: dict) -> str:
+        """`run_digest(run)`, from its results' saved text when this workspace holds all of it
+        (40,000 results were encoded once more at the end of a fan-out, on its critical path)."""
+        held = self._result_text.get(id(run["results"]))
+        if held is None or held[0] is not run["results"] or len(held[1]) != len(run["results"]):
+            return run_digest(run)
+        return run_digest_from(run, held[1])
+
     def _open_run(self, run_id: str) -> dict:
-        run = self.run(run_id)
+        run = self._open.get(run_id) or self.run(run_id)
         if run is None:
             raise KeyError(f"no run {run_id}")
         return run
@@ -626,7 +656,10 @@ class Workspace:
                     raise WorkspaceConflict(_("{path} was changed by another program since it was opened; "
                                               "reopen it (nothing was overwritten)").format(path=self.path))
                 self.data["updated"] = utc_now()
-                text = readable_json.dumps(self.data)  # indented at the top, C-encoded below
+                # indented at the top, C-encoded below; the results of runs made here as encoded when they
+                # came (a fan-out's paced saves encoded every result again each time: bench/README.md, the
+                # fleet).  A stored result is never changed in place: its run's digest would name it on load.
+                text = readable_json.dumps(self.data, known={key: texts for key, (_, texts) in self._result_text.items()})
                 atomic_write_text(self.path, text + "\n")
                 self._stamp = _stamp(self.path)
                 remove_stale_temps(self.path)

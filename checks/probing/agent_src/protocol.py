@@ -35,6 +35,14 @@ def _outcome(status, reason=None, detail="", latency_ms=None, data=None):
             "data": data if data is not None else {}}
 
 
+def _result_line(probe, started, outcome):
+    """A probe's result as the agent writes it: what the plan said it is, when, and the outcome."""
+    line = {"type": "result", "id": probe["id"], "check": probe["check"],
+            "meta": probe.get("meta") or {}, "started": started}
+    line.update(outcome)
+    return line
+
+
 def _remaining(deadline):
     return max(0.001, deadline - time.monotonic())
 

@@ -105,7 +105,7 @@ class _RouteTable(object):
             worker.start()
 
     def batched(self, probe):
-        """True for a route probe the batch answers (the runner queues those last)."""
+        """True for a route probe the batch answers (the runner answers those on one thread)."""
         return len(self.wanted) >= 2 and probe.get("check") == "route" and probe.get("host") in self.wanted
 
     def _fill(self, wanted, ready):

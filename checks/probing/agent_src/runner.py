@@ -11,8 +11,9 @@ import time
 import zlib
 from .protocol import (
     AGENT_VERSION, DEFAULT_JOBS, DEFAULT_TIMEOUT_MS, Done, PlanError, ProbeError, _ms_since,
-    _outcome, _utc_now)
+    _outcome, _result_line, _utc_now)
 from .tcp import check_tcp_connect
+from .tcp_many import plain_connect, run_connects
 from .udp import check_udp_exchange
 from .reflect import check_reflect
 from .callback import check_callback
@@ -96,10 +97,7 @@ def run_probe(probe):
     with lock:
         started = _utc_now()
         outcome = _run_check(probe)
-    line = {"type": "result", "id": probe["id"], "check": probe["check"],
-            "meta": probe.get("meta") or {}, "started": started}
-    line.update(outcome)
-    return line
+    return _result_line(probe, started, outcome)
 
 
 def parse_plan(text):
@@ -136,13 +134,79 @@ def parse_plan(text):
 
 
 class _Out(object):
+    """The agent's stdout.  `line` writes at once (hello, errors, the summary, a rehearsal's
+    steps); `result` lines wait up to PACE seconds to go out together.
+
+    Why: a write and flush per result is an SSH packet per result, each encrypted by sshd and
+    decrypted by the host side in Python, each waking two of its threads; over 20 hosts x 2,000
+    results that was a large share of the machine's CPU (bench/README.md, the fleet).  Batched, a
+    packet carries the results of the last PACE seconds (progress still moves 20 times a second).
+    Order is kept: a `line` writes the waiting results first, so the summary never waits."""
+
+    PACE = 0.05
+
     def __init__(self, stream):
         self.stream, self.lock = stream, threading.Lock()
+        self.pending, self.error, self.closed = [], None, False
+        self.wake = threading.Event()
+        self.writer = None
 
     def line(self, obj):
+        text = json.dumps(obj, sort_keys=True) + "\n"
         with self.lock:
-            self.stream.write(json.dumps(obj, sort_keys=True) + "\n")
+            self._write(text)
+
+    def result(self, obj):
+        text = json.dumps(obj, sort_keys=True) + "\n"
+        with self.lock:
+            if self.error is not None:
+                raise self.error
+            self.pending.append(text)
+            if len(self.pending) > 1:  # the writer was woken for the first of these
+                return
+            if self.writer is None:
+                self.writer = threading.Thread(target=self._paced, name="agent-out")
+                self.writer.daemon = True
+                self.writer.start()
+        self.wake.set()
+
+    def close(self):
+        """Write what waits and stop the writer thread."""
+        with self.lock:
+            self.closed = True
+            if self.pending and self.error is None:
+                try:
+                    self._write("")
+                except BaseException:  # the client left; run() has already said what it could
+                    pass
+        self.wake.set()
+        if self.writer is not None:
+            self.writer.join()
+
+    def _write(self, text):  # under self.lock
+        if self.error is not None:
+            raise self.error
+        batch, self.pending = "".join(self.pending) + text, []
+        try:
+            self.stream.write(batch)
             self.stream.flush()
+        except BaseException as exc:  # stdout is gone (the client left): every later write raises it
+            self.error = exc
+            raise
+
+    def _paced(self):
+        while True:
+            self.wake.wait()
+            time.sleep(self.PACE)  # gather the results of the next PACE seconds
+            with self.lock:
+                self.wake.clear()
+                if self.pending and self.error is None:
+                    try:
+                        self._write("")
+                    except BaseException:
+                        return
+                if self.closed or self.error is not None:
+                    return
 
 
 def run(stdin=None, stdout=None):
@@ -151,8 +215,14 @@ def run(stdin=None, stdout=None):
     The plan is JSON, or JSON compressed with zlib (the host side compresses
     it: a 10,000-target plan is ~4 MB of JSON and ~0.3 MB compressed).
     """
-    stdin = stdin or sys.stdin.buffer
     out = _Out(stdout or sys.stdout)
+    try:
+        return _run(stdin or sys.stdin.buffer, out)
+    finally:
+        out.close()
+
+
+def _run(stdin, out):
     t0 = time.monotonic()
     try:
         raw = stdin.read()
@@ -172,7 +242,7 @@ def run(stdin=None, stdout=None):
               "python": platform.python_version(), "pid": os.getpid()})
     counts = {"pass": 0, "fail": 0, "inconclusive": 0}
     _ROUTES.prime(probes)  # the route batch starts now and runs beside the first probes
-    _run_all(sorted(probes, key=_ROUTES.batched), jobs, out, counts)  # stable: batched routes last
+    _run_all(probes, jobs, out, counts)
     summary = {"type": "summary", "agent_version": AGENT_VERSION, "total": len(probes),
                "elapsed_ms": round(_ms_since(t0), 3)}
     summary.update(counts)
@@ -181,13 +251,41 @@ def run(stdin=None, stdout=None):
 
 
 def _run_all(probes, jobs, out, counts):
-    """Run `probes` on `jobs` worker threads, each result written as it comes.
+    """Run `probes`, at most `jobs` at once, each result written as it comes.
 
-    Plain threads taking probes from one queue, not a ThreadPoolExecutor: no
-    future per probe and no waiter to wake (at 20,000 probes that was a
-    tenth of the agent's time), and concurrent.futures is not imported."""
-    queue = collections.deque(probes)
+    Three kinds of worker, so that none waits on another's kind of work:
+    plain TCP connects go to one thread with non-blocking sockets
+    (tcp_many.py); the routes the batch answers to one thread that waits for
+    the local `ip` process once and then answers them all; every other probe
+    to plain worker threads taking probes from one queue (not a
+    ThreadPoolExecutor: no future per probe and no waiter to wake; at 20,000
+    probes that was a tenth of the agent's time).  A connect or a queued
+    probe holds one of `jobs` slots while it is in flight; a batched route
+    sends nothing, so it holds none."""
+    plain, routes, queue = [], [], collections.deque()
+    for probe in probes:
+        target = plain_connect(probe)
+        if target is not None:
+            plain.append((probe, target))
+        elif _ROUTES.batched(probe):
+            routes.append(probe)
+        else:
+            queue.append(probe)
+    slots = threading.Semaphore(jobs)
     lock, failed = threading.Lock(), []
+
+    def finish(line):
+        with lock:
+            counts[line["status"]] += 1
+        out.result(line)
+
+    def guarded(body):
+        def run():
+            try:
+                body()
+            except BaseException as exc:  # stdout is gone (the client left): stop every worker
+                failed.append(exc)
+        return run
 
     def work():
         while not failed:
@@ -195,16 +293,22 @@ def _run_all(probes, jobs, out, counts):
                 probe = queue.popleft()
             except IndexError:
                 return
-            line = run_probe(probe)
-            try:
-                with lock:
-                    counts[line["status"]] += 1
-                out.line(line)
-            except BaseException as exc:  # stdout is gone (the client left): stop every worker
-                failed.append(exc)
-                return
+            with slots:
+                line = run_probe(probe)
+            finish(line)
 
-    workers = [threading.Thread(target=work, name="probe-%d" % n) for n in range(min(jobs, len(probes)))]
+    def answer_routes():
+        for probe in routes:
+            if failed:
+                return
+            finish(run_probe(probe))
+
+    workers = [threading.Thread(target=guarded(work), name="probe-%d" % n) for n in range(min(jobs, len(queue)))]
+    if routes:
+        workers.insert(0, threading.Thread(target=guarded(answer_routes), name="probe-routes"))
+    if plain:  # first: the connects are what the run waits on
+        workers.insert(0, threading.Thread(target=guarded(lambda: run_connects(plain, slots, finish, lambda: bool(failed))),
+                                           name="probe-connects"))
     for worker in workers:
         worker.daemon = True
         worker.start()

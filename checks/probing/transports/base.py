@@ -168,10 +168,17 @@ class AgentStream:
         self.noise: collections.deque[str] = collections.deque(maxlen=20)
 
     def feed(self, data: bytes) -> None:
-        self._buf += data
-        while b"\n" in self._buf:
-            line, self._buf = self._buf.split(b"\n", 1)
-            self._line(line)
+        if b"\n" in data:  # every whole line at once (the agent sends its results in batches)
+            *lines, self._buf = (self._buf + data).split(b"\n")
+            objects = _objects(lines)
+            if objects is None:  # noise among them (a login banner, a cut line): one at a time
+                for line in lines:
+                    self._line(line)
+            else:
+                for obj in objects:
+                    self._object(obj)
+        else:
+            self._buf += data
         if len(self._buf) > self.MAX_LINE:
             self.noise.append(f"<{len(self._buf)} bytes without a newline dropped>")
             self._buf = b""
@@ -193,6 +200,9 @@ class AgentStream:
         if not isinstance(obj, dict):
             self.noise.append(text[:500])
             return
+        self._object(obj)
+
+    def _object(self, obj: dict) -> None:
         self.lines += 1
         kind = obj.get("type")
         if kind == "result":
@@ -202,6 +212,16 @@ class AgentStream:
         elif kind == "error" and self.error_line is None:
             self.error_line = obj
         self.on_line(obj)
+
+
+def _objects(lines: list[bytes]) -> Optional[list[dict]]:
+    """Every line as a JSON object, parsed in one call (a batch of agent results), or None when any
+    line is not one."""
+    try:
+        objects = json.loads(b"[" + b",".join(lines) + b"]")
+    except ValueError:  # UnicodeDecodeError included
+        return None
+    return objects if all(type(obj) is dict for obj in objects) else None
 
 
 def conclude(stream: AgentStream, exit_status: Optional[int], stderr: Tail, *,

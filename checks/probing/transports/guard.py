@@ -14,6 +14,7 @@ network.
 """
 from __future__ import annotations
 
+import functools
 import ipaddress
 import os
 from urllib.parse import urlsplit
@@ -35,7 +36,12 @@ def allowed_networks() -> list | None:
     raw = os.environ.get(ENV, "").strip()
     if not raw:
         return None
-    return [ipaddress.ip_network(part.strip(), strict=False) for part in raw.split(",") if part.strip()]
+    return _networks(raw)
+
+
+@functools.lru_cache(maxsize=8)
+def _networks(raw: str) -> tuple:
+    return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in raw.split(",") if part.strip())
 
 
 def outside(plan: dict, networks: list) -> list[str]:
@@ -49,6 +55,7 @@ def outside(plan: dict, networks: list) -> list[str]:
         for key in ("targets", "addresses"):
             probes += [{"host": t} for t in rehearsal.get(key) or () if isinstance(rehearsal.get(key), list)]
     known: dict[tuple, bool] = {}  # (field, value) -> allowed: a target is in most plans twice (route, connect)
+    names = os.environ.get(NAMES_ENV, "")
     for probe in probes:
         if not isinstance(probe, dict):
             continue  # not a probe the agent would run (it rejects the plan)
@@ -66,15 +73,17 @@ def outside(plan: dict, networks: list) -> list[str]:
                 continue
             ok = known.get((field, value))
             if ok is None:
-                ok = known[(field, value)] = _allowed(field, value, networks)
+                ok = known[(field, value)] = _allowed(field, value, tuple(networks), names)
             if not ok:
                 found.append(value)
     return found
 
 
-def _allowed(field: str, value: str, networks: list) -> bool:
+@functools.lru_cache(maxsize=65536)
+def _allowed(field: str, value: str, networks: tuple, names: str) -> bool:
+    """Kept per value across plans: a fan-out sends the same targets to every host of the pool."""
     host = (urlsplit(value).hostname or "") if field == "url" else value
-    if host == "localhost" or value in _NOT_ADDRESSES.get(field, ()) or _allowed_name(host):
+    if host == "localhost" or value in _NOT_ADDRESSES.get(field, ()) or _allowed_name(host, names):
         return True
     try:
         ip = ipaddress.ip_address(host)
@@ -83,10 +92,10 @@ def _allowed(field: str, value: str, networks: list) -> bool:
     return any(ip.version == net.version and ip in net for net in networks)
 
 
-def _allowed_name(host: str) -> bool:
+def _allowed_name(host: str, names: str) -> bool:
     """A name MIGREADY_ALLOWED_NAMES lets through (only ever together with the networks fence)."""
     name = host.lower().rstrip(".")
-    for entry in os.environ.get(NAMES_ENV, "").split(","):
+    for entry in names.split(","):
         entry = entry.strip().lower().rstrip(".")
         if not entry or entry == ".":
             continue
