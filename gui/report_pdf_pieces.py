@@ -202,8 +202,6 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
 
     if not report.get("digest"):  # hashed once here, not once per part that shows it
         report = dict(report, digest=digest_of(report))
-    collecting = gc.isenabled()
-    gc.disable()  # the report's objects live until the end; the collector would only walk them
     head = document_head(report, variant="qt")
     pieces = plan(report)
     title, footer, font = document_title(report), page_footer(report), report_font()
@@ -214,9 +212,8 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
 
     lock = threading.Lock()
     queue = list(range(len(pieces) - 1, 0, -1))  # popped from the end; piece 0 (the front matter) is rendered here
-    folder = tempfile.mkdtemp(prefix="migready-pdf-")  # the workers' pieces
     counted: dict[int, tuple[int, list]] = {}  # pages and outline of each piece laid out
-    rendered: dict[int, bytes] = {}  # the PDF of each piece painted, until it is merged
+    rendered: dict[int, bytes | str] = {}  # each piece's PDF (a worker's: its file) until it is merged
     painted = [0]  # pages painted so far, in every process
 
     def take(ahead: bool = False) -> int | None:
@@ -280,6 +277,9 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
         merge_ready()
 
     lanes: list[_Lane] = []
+    folder = tempfile.mkdtemp(prefix="migready-pdf-")  # the workers' pieces
+    collecting = gc.isenabled()
+    gc.disable()  # the report's objects live until the end; the collector would only walk them
     try:
         if n > 1:
             setup = pickle.dumps({"lang": language(), "head": head, "title": title,
