@@ -777,3 +777,25 @@ def test_an_address_literal_is_resolved_without_a_thread(monkeypatch):
     assert started == []
     agent.resolve("localhost", 80, socket.SOCK_STREAM, deadline)
     assert started == ["resolve"]
+
+
+def test_results_leave_in_batches_in_order_and_the_summary_after_them():
+    """Results wait up to PACE to go out together (an SSH packet per batch, not per result); a line
+    written at once (the summary) first writes what waits, and close() leaves nothing behind."""
+    class Stream(list):
+        def write(self, text):
+            self.append(text)
+
+        def flush(self):
+            pass
+
+    stream = Stream()
+    out = agent._Out(stream)
+    for n in range(50):
+        out.result({"type": "result", "id": n})
+    out.line({"type": "summary"})
+    out.result({"type": "result", "id": 50})
+    out.close()
+    lines = [json.loads(line) for line in "".join(stream).splitlines()]
+    assert [line.get("id") for line in lines] == list(range(50)) + [None, 50]
+    assert lines[50]["type"] == "summary" and len(stream) <= 3  # 51 results, the summary: three writes at most

@@ -9,10 +9,12 @@ Protocol (`python3 agent.py run`, also the default):
   stdin : one JSON plan, read to EOF:
           {"version": 1, "jobs": 16, "probes": [{"id", "check", "meta"?,
            "timeout_ms"?, ...check fields}]}
-  stdout: JSON lines, flushed one by one:
+  stdout: JSON lines (results go out in batches, at most 50 ms after they
+          are known; every other line at once):
           {"type": "hello", "agent_version", "python", "pid"}
           {"type": "result", "id", "check", "meta", "status", "reason",
-           "detail", "latency_ms", "started", "data"}   (completion order)
+           "detail", "latency_ms", "started", "data"}   (completion order;
+           meta as the plan gave it, {} when it gave none)
           {"type": "summary", "agent_version", "total", "pass", "fail",
            "inconclusive", "elapsed_ms"}
   status is "pass" | "fail" | "inconclusive"; a missing tool or an
@@ -137,6 +139,15 @@ def _unmap(ip):
     if ip.lower().startswith("::ffff:") and "." in ip:
         return ip[7:]
     return ip
+
+
+def _dotted_quad(host):
+    """`host` when it is an IPv4 address written as getaddrinfo would give it back, else None:
+    such a target needs no lookup (a 10,000-target plan has 20,000 of them)."""
+    try:
+        return host if socket.inet_ntoa(socket.inet_pton(socket.AF_INET, host)) == host else None
+    except (OSError, TypeError, UnicodeError, ValueError):
+        return None
 
 
 def _ip_class(ip):
@@ -298,11 +309,8 @@ def plain_connect(probe):
         host, port = _field(probe, "host", str), _port(probe, "port")
     except ProbeError:
         return None
-    try:
-        if socket.inet_ntoa(socket.inet_pton(socket.AF_INET, host)) == host:
-            return socket.AF_INET, (host, port)  # what getaddrinfo says of a plain dotted quad, without it
-    except (OSError, TypeError, UnicodeError, ValueError):
-        pass
+    if _dotted_quad(host):
+        return socket.AF_INET, (host, port)  # what getaddrinfo says of it, without asking
     try:
         family, _, _, _, sockaddr = socket.getaddrinfo(
             host, port, socket.AF_UNSPEC, socket.SOCK_STREAM, 0, socket.AI_NUMERICHOST)[0]
@@ -1146,7 +1154,7 @@ class _RouteTable(object):
         for probe in probes:
             host = probe.get("host") if probe.get("check") == "route" else None
             try:
-                wanted.add(str(ipaddress.ip_address(host)))
+                wanted.add(_dotted_quad(host) or str(ipaddress.ip_address(host)))
             except (TypeError, ValueError):
                 continue
         self.wanted, self.answers, self.ready = frozenset(wanted), None, threading.Event()
@@ -1224,11 +1232,13 @@ def check_route(probe, deadline):
     Guards incident 2: internal calls leaving through the NAT/default gateway;
     and incident 5: cross-site paths that differ between old and new hosts."""
     host = _field(probe, "host", str)
-    try:
-        ip = _unmap(resolve(host, None, socket.SOCK_STREAM, deadline)[0][4][0])
-        ip = str(ipaddress.ip_address(ip.split("%")[0]))  # only an IP reaches `ip`
-    except OSError as exc:
-        raise Done(_socket_failure(exc, what="resolve %s" % host))
+    ip = _dotted_quad(host)
+    if ip is None:
+        try:
+            ip = _unmap(resolve(host, None, socket.SOCK_STREAM, deadline)[0][4][0])
+            ip = str(ipaddress.ip_address(ip.split("%")[0]))  # only an IP reaches `ip`
+        except OSError as exc:
+            raise Done(_socket_failure(exc, what="resolve %s" % host))
     data = _ROUTES.lookup(ip, deadline) or _ip_route_get(ip, deadline) or _proc_route(ip)
     via = "via %s" % data["gateway"] if data["gateway"] else "directly"
     return _outcome("pass", "routed", "%s leaves on %s %s from %s (%s)" % (

@@ -138,8 +138,9 @@ def _plan_reflect(inventory: Inventory, dep: Dependency, add: _Adder, timeout: i
 
 
 def _meta(dep: Dependency, target: str | None) -> dict:
-    """What the agent echoes back: which dependency and target, and what the dependency
-    requires, so the recorded status can say good or bad for it (`checks/probing/outcome.py`)."""
+    """What a probe is for: which dependency and target, and what the dependency requires, so the
+    recorded status can say good or bad for it (`checks/probing/outcome.py`).  Kept on the host
+    side and put back on the probe's result (`Plan.to_agent` leaves it out)."""
     meta = {"dependency": dep.ref, "target": target, "requires": sorted(dep.requires)}
     if dep.timeout_ms:
         meta["budget_ms"] = dep.timeout_ms

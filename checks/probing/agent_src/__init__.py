@@ -9,10 +9,12 @@ Protocol (`python3 agent.py run`, also the default):
   stdin : one JSON plan, read to EOF:
           {"version": 1, "jobs": 16, "probes": [{"id", "check", "meta"?,
            "timeout_ms"?, ...check fields}]}
-  stdout: JSON lines, flushed one by one:
+  stdout: JSON lines (results go out in batches, at most 50 ms after they
+          are known; every other line at once):
           {"type": "hello", "agent_version", "python", "pid"}
           {"type": "result", "id", "check", "meta", "status", "reason",
-           "detail", "latency_ms", "started", "data"}   (completion order)
+           "detail", "latency_ms", "started", "data"}   (completion order;
+           meta as the plan gave it, {} when it gave none)
           {"type": "summary", "agent_version", "total", "pass", "fail",
            "inconclusive", "elapsed_ms"}
   status is "pass" | "fail" | "inconclusive"; a missing tool or an

@@ -9,7 +9,7 @@ import struct
 import subprocess
 import threading
 import time
-from .protocol import Done, _field, _outcome, _remaining, _socket_failure, _unmap, resolve
+from .protocol import Done, _dotted_quad, _field, _outcome, _remaining, _socket_failure, _unmap, resolve
 
 
 def parse_proc_route(text, ip, default_only=False):
@@ -95,7 +95,7 @@ class _RouteTable(object):
         for probe in probes:
             host = probe.get("host") if probe.get("check") == "route" else None
             try:
-                wanted.add(str(ipaddress.ip_address(host)))
+                wanted.add(_dotted_quad(host) or str(ipaddress.ip_address(host)))
             except (TypeError, ValueError):
                 continue
         self.wanted, self.answers, self.ready = frozenset(wanted), None, threading.Event()
@@ -173,11 +173,13 @@ def check_route(probe, deadline):
     Guards incident 2: internal calls leaving through the NAT/default gateway;
     and incident 5: cross-site paths that differ between old and new hosts."""
     host = _field(probe, "host", str)
-    try:
-        ip = _unmap(resolve(host, None, socket.SOCK_STREAM, deadline)[0][4][0])
-        ip = str(ipaddress.ip_address(ip.split("%")[0]))  # only an IP reaches `ip`
-    except OSError as exc:
-        raise Done(_socket_failure(exc, what="resolve %s" % host))
+    ip = _dotted_quad(host)
+    if ip is None:
+        try:
+            ip = _unmap(resolve(host, None, socket.SOCK_STREAM, deadline)[0][4][0])
+            ip = str(ipaddress.ip_address(ip.split("%")[0]))  # only an IP reaches `ip`
+        except OSError as exc:
+            raise Done(_socket_failure(exc, what="resolve %s" % host))
     data = _ROUTES.lookup(ip, deadline) or _ip_route_get(ip, deadline) or _proc_route(ip)
     via = "via %s" % data["gateway"] if data["gateway"] else "directly"
     return _outcome("pass", "routed", "%s leaves on %s %s from %s (%s)" % (

@@ -16,8 +16,8 @@ import selectors
 import socket
 import time
 from .protocol import (
-    DEFAULT_TIMEOUT_MS, ProbeError, _addr, _field, _ms_since, _outcome, _port, _result_line,
-    _socket_failure, _unmap, _utc_now)
+    DEFAULT_TIMEOUT_MS, ProbeError, _addr, _dotted_quad, _field, _ms_since, _outcome, _port,
+    _result_line, _socket_failure, _unmap, _utc_now)
 
 
 _IN_PROGRESS = (errno.EINPROGRESS, errno.EALREADY, errno.EWOULDBLOCK)
@@ -32,11 +32,8 @@ def plain_connect(probe):
         host, port = _field(probe, "host", str), _port(probe, "port")
     except ProbeError:
         return None
-    try:
-        if socket.inet_ntoa(socket.inet_pton(socket.AF_INET, host)) == host:
-            return socket.AF_INET, (host, port)  # what getaddrinfo says of a plain dotted quad, without it
-    except (OSError, TypeError, UnicodeError, ValueError):
-        pass
+    if _dotted_quad(host):
+        return socket.AF_INET, (host, port)  # what getaddrinfo says of it, without asking
     try:
         family, _, _, _, sockaddr = socket.getaddrinfo(
             host, port, socket.AF_UNSPEC, socket.SOCK_STREAM, 0, socket.AI_NUMERICHOST)[0]
