@@ -1,4 +1,4 @@
-"""The PDF report, through Qt: no browser; pypdf merges the pieces.
+"""The PDF report, through Qt: no browser; pikepdf merges the pieces.
 
 The HTML report (checks/report/html.py, `variant="qt"`) is laid out by
 QTextDocument and painted page by page on a QPdfWriter (A4), with a footer on
@@ -46,6 +46,7 @@ LATIN_FAMILIES = ["Noto Sans", "DejaVu Sans", "Liberation Sans"]
 RESOLUTION = 300  # dpi of the layout; text stays vector
 MARGINS_MM = QMarginsF(12, 12, 12, 10)
 BASE_PT = 8.5
+FOOTER_HEIGHT = RESOLUTION * 0.25  # a quarter inch under each page's body
 _app = None  # the QGuiApplication made here, kept alive for the process
 _none_guarded = False
 
@@ -103,9 +104,9 @@ def render_pdf(report: dict, progress: Callable[[int, int], None] | None = None,
     """The report as PDF bytes.  The report is cut into pieces (report_pdf_pieces.plan: the front
     matter with the first services, then groups of services); each piece is laid out and painted
     on its own QPdfWriter, in this process or in worker processes (`workers`; default: one per
-    core, MIGREADY_PDF_WORKERS to set it, 1 for none), and the pieces are merged with pypdf,
-    which also writes the outline.  The pieces and so the pages are the same however many
-    processes render them."""
+    core, MIGREADY_PDF_WORKERS to set it, 1 for none), and the pieces are merged with pikepdf,
+    which also lays each page's footer over it and writes the outline.  The pieces and so the
+    pages are the same however many processes render them."""
     from .report_pdf_pieces import render_pieces
     ensure_app()
     return render_pieces(report, progress, cancel, workers)
@@ -132,8 +133,7 @@ class Piece:
         self.buffer.open(QIODevice.OpenModeFlag.WriteOnly)
         self.writer = writer = new_writer(self.buffer, title)
         page = writer.pageLayout().paintRectPixels(RESOLUTION)
-        self.footer_height = RESOLUTION * 0.25  # a quarter inch
-        self.body = body = QSizeF(page.width(), page.height() - self.footer_height)
+        self.body = body = QSizeF(page.width(), page.height() - FOOTER_HEIGHT)
         self.font = font = font or report_font()
         self.path_width = path_width = body.width() * 0.98
         self.docs = []
@@ -159,16 +159,17 @@ class Piece:
             pages += count
         self.pages = pages
 
-    def paint(self, first: int, total: int, footer: Callable[[int, int], str],
-              progress: Callable[[int], None] | None = None, cancel: threading.Event | None = None) -> bytes:
-        """The piece's PDF, its pages numbered from `first` (1-based) of `total`."""
+    def paint(self, progress: Callable[[int], None] | None = None,
+              cancel: threading.Event | None = None) -> bytes:
+        """The piece's PDF, without footers: they carry "page N of M", which is known only once
+        every piece is counted, so they are stamped on at the merge (`footers`).  Laying out
+        and painting a piece in one go lets each process take the next piece from the queue as
+        soon as it is done, whoever laid out the others."""
         writer, body, font, path_width = self.writer, self.body, self.font, self.path_width
-        footer_font = QFont(font)
-        footer_font.setPointSizeF(7)
         painter = QPainter()
         if not painter.begin(writer):
             raise RuntimeError("cannot paint on the PDF writer")
-        number = first - 1
+        first, tools, families = True, {}, font.families()  # tools: path_view.paint's fonts, pens, brushes
         try:
             for doc, pages, placed in self.docs:
                 layout = doc.documentLayout()
@@ -176,8 +177,9 @@ class Piece:
                 for index in range(pages):
                     if cancel is not None and cancel.is_set():
                         raise RenderCancelled()
-                    if number >= first:
+                    if not first:
                         writer.newPage()
+                    first = False
                     clip = QRectF(0, index * body.height(), body.width(), body.height())
                     painter.save()
                     painter.translate(0, -clip.top())
@@ -187,14 +189,8 @@ class Piece:
                     layout.draw(painter, context)
                     for rect, drawing in spots:  # the path diagrams, as vectors where their placeholders sit
                         if rect.intersects(clip):
-                            paint(painter, drawing, rect.topLeft(), path_width / drawing.width, font.families())
+                            paint(painter, drawing, rect.topLeft(), path_width / drawing.width, families, tools)
                     painter.restore()
-                    number += 1
-                    painter.setFont(footer_font)
-                    painter.setPen(Qt.GlobalColor.darkGray)
-                    painter.drawText(QRectF(0, body.height(), body.width(), self.footer_height),
-                                     Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft,
-                                     footer(number, total))
                     if progress:
                         progress(1)
         finally:
@@ -202,6 +198,33 @@ class Piece:
         self.buffer.close()
         self.docs = []
         return bytes(self.data.data())
+
+
+def footers(total: int, footer: Callable[[int, int], str], title: str, font: QFont | None = None) -> bytes:
+    """A PDF of `total` pages holding only each page's footer ("... page N of TOTAL"), where a
+    piece's page has its footer: the merge lays page N of this over page N of the report."""
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = new_writer(buffer, title)
+    page = writer.pageLayout().paintRectPixels(RESOLUTION)
+    footer_font = QFont(font or report_font())
+    footer_font.setPointSizeF(7)
+    painter = QPainter()
+    if not painter.begin(writer):
+        raise RuntimeError("cannot paint on the PDF writer")
+    try:
+        painter.setFont(footer_font)
+        painter.setPen(Qt.GlobalColor.darkGray)
+        box = QRectF(0, page.height() - FOOTER_HEIGHT, page.width(), FOOTER_HEIGHT)
+        for number in range(1, total + 1):
+            if number > 1:
+                writer.newPage()
+            painter.drawText(box, Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft, footer(number, total))
+    finally:
+        painter.end()
+    buffer.close()
+    return bytes(data.data())
 
 
 def headings(doc: QTextDocument, page_height: float) -> list[tuple[str, int]]:

@@ -1,13 +1,16 @@
-"""The PDF in pieces: laid out and painted in parallel processes, merged with pypdf.
+"""The PDF in pieces: laid out and painted in parallel processes, merged with pikepdf (qpdf).
 
 Qt lays out and paints a PDF on one thread, and a 10,000-item report is
 ~2,000 pages (bench/README.md "Report rendering").  So the report is cut into
 pieces (`plan`): the front matter with the first services, then groups of
-whole services, the closing part with the last.  Each piece is laid out on
-a QPdfWriter of its own (report_pdf.Piece); once every piece has counted its
-pages, each is painted with its page numbers ("page N of TOTAL") and the
-pieces are merged in order with pypdf, which also writes the outline (one
-entry per <h2>: the summary, the details, each service, the appendix).
+whole services, the closing part with the last.  Each piece is laid out and
+painted at once on a QPdfWriter of its own (report_pdf.Piece), by whichever
+process takes it from the queue first, so no process waits for another's
+pieces.  The pieces are merged in order as they come; once every piece has
+counted its pages, each page gets its footer ("page N of TOTAL", painted by
+Qt in a PDF of footers only and laid over the page as a form XObject) and
+the outline is written (one entry per <h2>: the summary, the details, each
+service, the appendix).
 
 The pieces are the same however many processes render them: this process
 renders the first (it holds the whole report, which the front matter
@@ -20,10 +23,12 @@ display connection a fork would copy).
 """
 from __future__ import annotations
 
+import gc
 import io
 import logging
 import os
 import pickle
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -73,7 +78,7 @@ def worker_count(requested: int | None) -> int:
             requested = int(os.environ.get(WORKERS_ENV, ""))
         except ValueError:
             cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-            requested = cores + 1 if cores > 1 else 1  # one more than the cores: this process also merges
+            requested = cores  # this process renders too; one more cost ~0.8 s of CPU (start-up, sharing the cores)
     return max(1, min(requested, 8))
 
 
@@ -100,17 +105,24 @@ def piece_documents(report: dict, head: str, services: list[int], front: list[st
 
 
 class _Lane(threading.Thread):
-    """One worker process, fed pieces from the shared queue by this thread (which only moves bytes)."""
+    """One worker process, fed pieces from the shared queue by this thread (which only moves bytes):
+    each piece comes back counted, then painted, its PDF in a file of `folder`.
 
-    def __init__(self, setup: bytes, take: Callable[[], int | None], payload: Callable[[int], tuple],
-                 laid: Callable[[int, int, list], None]):
+    This thread needs the GIL, which this process's own layout holds for up to ~0.2 s at a time
+    (Qt does not release it), so the worker must never wait for it: the next piece is sent while the
+    worker paints the current one (`take(ahead=True)`), and the PDF goes to a file, not through the
+    pipe, which would fill and block the worker until this thread read it."""
+
+    def __init__(self, setup: bytes, take: Callable[..., int | None], payload: Callable[[int], tuple],
+                 laid: Callable[[int, int, list], None], done: Callable[[int, str], None], folder: str,
+                 give_back: Callable[[list[int]], None]):
         super().__init__(daemon=True)
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
         self.log = tempfile.TemporaryFile()  # not a pipe: Qt's warnings could fill one and stall the worker
         self.proc = subprocess.Popen([sys.executable, "-m", "migready.gui.report_pdf_pieces"], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=self.log, env=env)
-        self.setup, self.take, self.payload, self.laid = setup, take, payload, laid
-        self.mine: list[int] = []
+        self.setup, self.take, self.payload, self.laid, self.done = setup, take, payload, laid, done
+        self.folder, self.give_back = folder, give_back
         self.taken: list[int] = []
         self.error: str | None = None
         self.stderr = b""
@@ -125,29 +137,33 @@ class _Lane(threading.Thread):
             raise RuntimeError(reply[1])
         return reply
 
-    def run(self) -> None:  # phase 1: lay out pieces until the queue is empty
+    def run(self) -> None:  # render pieces until the queue is empty
         try:
             self.proc.stdin.write(self.setup)
             self.proc.stdin.flush()
-            self._receive()  # ("ready",): Qt is up; until then this process takes the pieces
-            while (k := self.take()) is not None:
-                self.taken.append(k)
-                self._send(("piece", k) + self.payload(k))
-                _tag, k, pages, outline = self._receive()
-                self.mine.append(k)
+            k = self._give(self.take())  # now, while this process makes the front matter (in Python)
+            try:
+                self._receive()  # ("ready",): Qt is up
+            except Exception:  # it could not start: its piece goes back to the queue, this process takes it
+                self.give_back(self.taken)
+                self.taken = []
+                raise
+            while k is not None:
+                _tag, k, pages, outline = self._receive()  # counted: the footers can be made
                 self.laid(k, pages, outline)
+                ahead = self._give(self.take(ahead=True))  # queued behind the painting, when many are left
+                _tag, k, path = self._receive()
+                self.done(k, path)
+                k = ahead if ahead is not None else self._give(self.take())
+            self.proc.stdin.close()  # the worker's end of input: it exits
         except Exception as exc:  # noqa: BLE001 - reported by render_pieces
             self.error = self._why(exc)
 
-    def paint(self, starts: dict, total: int, footer, done: Callable[[int, bytes], None]) -> None:
-        """Phase 2 (in a thread of its own): paint this worker's pieces, hand each PDF to `done`."""
-        try:
-            self._send(("paint", {k: starts[k] for k in self.mine}, total, footer))
-            for _ in self.mine:
-                _tag, k, data = self._receive()
-                done(k, data)
-        except Exception as exc:  # noqa: BLE001
-            self.error = self._why(exc)
+    def _give(self, k: int | None) -> int | None:
+        if k is not None:
+            self.taken.append(k)
+            self._send(("piece", k, os.path.join(self.folder, f"piece-{k}.pdf")) + self.payload(k))
+        return k
 
     def _why(self, exc: Exception) -> str:
         if isinstance(exc, RuntimeError):
@@ -175,12 +191,14 @@ class _Lane(threading.Thread):
 
 def render_pieces(report: dict, progress=None, cancel: threading.Event | None = None,
                   workers: int | None = None) -> bytes:
-    """The PDF: pieces laid out here and in `workers` - 1 processes (phase 1), then, the pages
-    counted, painted with their numbers (phase 2) and merged in order as they come."""
+    """The PDF: each piece laid out and painted, here or in one of `workers` - 1 processes,
+    whichever takes it first from the queue; merged in order as they come; once every piece is
+    counted (laid out, perhaps still painting), the footers ("page N of M") are made and laid over
+    the pages merged and to come; at the end, the outline."""
     from migready.checks.report.html import digest_of, document_head, document_title, front_parts, page_footer, words
     from migready.checks.text.i18n import language
 
-    from .report_pdf import Piece, RenderCancelled, report_font
+    from .report_pdf import Piece, RenderCancelled, footers, report_font
 
     if not report.get("digest"):  # hashed once here, not once per part that shows it
         report = dict(report, digest=digest_of(report))
@@ -188,33 +206,80 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
     pieces = plan(report)
     title, footer, font = document_title(report), page_footer(report), report_font()
     say = words(report)
-    last = len(pieces) - 1
     n = min(worker_count(workers), len(pieces))
+    weights = [front_weight(report) * (not k) + sum(weight(report["services"][i]) for i in piece)
+               for k, piece in enumerate(pieces)]
 
     lock = threading.Lock()
-    queue = iter(range(1, len(pieces)))  # piece 0 (the front matter) is laid out here, first
-    laid: dict[int, tuple[int, list]] = {}
-    local: dict[int, Piece] = {}
+    queue = list(range(len(pieces) - 1, 0, -1))  # popped from the end; piece 0 (the front matter) is rendered here
+    counted: dict[int, tuple[int, list]] = {}  # pages and outline of each piece laid out
+    rendered: dict[int, bytes | str] = {}  # each piece's PDF (a worker's: its file) until it is merged
+    painted = [0]  # pages painted so far, in every process
 
-    def take() -> int | None:
+    def take(ahead: bool = False) -> int | None:
+        """The next piece; `ahead` (a worker's next, while it paints this one): only when two are left."""
         with lock:
-            return next(queue, None)
+            return queue.pop() if len(queue) > (2 if ahead else 0) else None
 
-    def record(k: int, pages: int, outline: list) -> None:
+    def give_back(ks: list[int]) -> None:  # a worker that could not start
         with lock:
-            laid[k] = (pages, outline)
+            queue.extend(sorted(ks, reverse=True))
+
+    def laid(k: int, pages: int, outline: list) -> None:
+        with lock:
+            counted[k] = (pages, outline)
+
+    def done(k: int, data: bytes | str) -> None:
+        with lock:
+            rendered[k] = data
+            if k not in local:
+                painted[0] += counted[k][0]
 
     def payload(k: int) -> tuple:
-        return {i: report["services"][i] for i in pieces[k]}, k == last
+        return {i: report["services"][i] for i in pieces[k]}, k == len(pieces) - 1
+
+    def tell() -> None:
+        if progress:
+            with lock:
+                known = [(counted[k][0], weights[k]) for k in counted]
+                per = sum(p for p, _w in known) / max(1, sum(w for _p, w in known)) if known else 0.06
+                total = sum(counted[k][0] if k in counted else round(weights[k] * per) for k in range(len(pieces)))
+                now = painted[0]
+            progress(now, max(now, total))
+
+    def step(pages: int) -> None:
+        with lock:
+            painted[0] += pages
+        tell()
 
     front: list[str] = []
+    local: set[int] = set()
+    merger = Merger()
+
+    def merge_ready() -> None:  # append, in order, every piece rendered so far; the footers once counted
+        while True:
+            with lock:
+                data = rendered.pop(merger.count, None)
+                total = sum(counted[k][0] for k in counted) if len(counted) == len(pieces) else 0
+            if total and merger.stamps is None:
+                merger.stamp(footers(total, footer, title, font))
+            if data is None:
+                return
+            merger.add(data)
 
     def make(k: int) -> None:
-        htmls, drawings = piece_documents(report, head, pieces[k], front if k == 0 else None, k == last, say)
-        local[k] = piece = Piece(htmls, drawings, title, font, cancel)
-        record(k, piece.pages, piece.outline)
+        local.add(k)
+        htmls, drawings = piece_documents(report, head, pieces[k], front if k == 0 else None, k == len(pieces) - 1,
+                                          say)
+        piece = Piece(htmls, drawings, title, font, cancel)
+        laid(k, piece.pages, piece.outline)
+        done(k, piece.paint(step, cancel))
+        merge_ready()
 
     lanes: list[_Lane] = []
+    folder = tempfile.mkdtemp(prefix="migready-pdf-")  # the workers' pieces
+    collecting = gc.isenabled()
+    gc.disable()  # the report's objects live until the end; the collector would only walk them
     try:
         if n > 1:
             setup = pickle.dumps({"lang": language(), "head": head, "title": title,
@@ -222,7 +287,7 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
                                  protocol=pickle.HIGHEST_PROTOCOL)
             for _ in range(n - 1):
                 try:
-                    lanes.append(_Lane(setup, take, payload, record))
+                    lanes.append(_Lane(setup, take, payload, laid, done, folder, give_back))
                 except OSError as exc:  # no interpreter to start: this process renders the pieces
                     logging.getLogger(__name__).warning("rendered without a PDF worker: %s", exc)
                     break
@@ -230,106 +295,122 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
                 lane.start()
         front = front_parts(report, variant="qt")[1]  # while the workers start: they never need it
         make(0)
-        while (k := take()) is not None:
-            make(k)
-        for lane in lanes:
-            while lane.is_alive():
-                lane.join(0.05)
-                if cancel is not None and cancel.is_set():
-                    raise RenderCancelled()
-            if lane.error and lane.taken:
-                raise RuntimeError(lane.error)
-            if lane.error:  # it failed before taking a piece: it cost nothing but time, say so
-                logging.getLogger(__name__).warning("rendered without one PDF worker: %s", lane.error)
-        painting = [lane for lane in lanes if lane.mine]
-
-        starts, total = {}, 0
-        for k in range(len(pieces)):
-            starts[k] = total + 1
-            total += laid[k][0]
-        datas: dict[int, bytes] = {}
-        done_pages = [0]
-
-        def done(k: int, data: bytes) -> None:
-            with lock:
-                datas[k] = data
-                done_pages[0] += laid[k][0]
-
-        painters = [threading.Thread(target=lane.paint, args=(starts, total, footer, done), daemon=True)
-                    for lane in painting]
-        for thread in painters:
-            thread.start()
-
-        def step(pages: int) -> None:
-            with lock:
-                done_pages[0] += pages
-                now = done_pages[0]
-            if progress:
-                progress(now, total)
-
-        merger = Merger()
-
-        def merge_ready() -> None:  # append, in order, every piece painted so far (while the workers paint)
-            while True:
-                with lock:
-                    data = datas.pop(merger.count, None)
-                if data is None:
-                    return
-                merger.add(data)
-
-        for k in sorted(local):
-            data = local.pop(k).paint(starts[k], total, footer, step, cancel)
-            with lock:
-                datas[k] = data
-            merge_ready()
         while merger.count < len(pieces):
+            if (k := take()) is not None:  # pieces are taken until none is left, given back ones too
+                make(k)
+                continue
             if cancel is not None and cancel.is_set():
                 raise RenderCancelled()
-            for lane in painting:
-                if lane.error:
+            for lane in lanes:
+                if lane.error and lane.taken:
                     raise RuntimeError(lane.error)
             merge_ready()
             if merger.count < len(pieces):
-                if not any(thread.is_alive() for thread in painters):
+                if not any(lane.is_alive() for lane in lanes):
                     merge_ready()
-                    if merger.count < len(pieces):
+                    with lock:
+                        left = bool(queue)  # given back by a worker that ended since
+                    if merger.count < len(pieces) and not left:
                         raise RuntimeError("a PDF worker process ended without its pieces")
-                time.sleep(0.02)
-            if progress:
-                progress(min(done_pages[0], total), total)
-        outline = [(text, starts[k] - 1 + page) for k in range(len(pieces)) for text, page in laid[k][1]]
-        return merger.finish(outline, title)
+                time.sleep(0.01)
+                tell()
+        for lane in lanes:
+            if lane.error and not lane.taken:  # it failed before taking a piece: it cost only time, say so
+                logging.getLogger(__name__).warning("rendered without one PDF worker: %s", lane.error)
+        starts, total = [], 0
+        for k in range(len(pieces)):
+            starts.append(total)
+            total += counted[k][0]
+        outline = [(text, starts[k] + page) for k in range(len(pieces)) for text, page in counted[k][1]]
+        data = merger.finish(outline, title)
+        if progress:
+            progress(total, total)
+        return data
     finally:
         for lane in lanes:
             lane.stop()
+        merger.close()
+        shutil.rmtree(folder, ignore_errors=True)
+        if collecting:
+            gc.enable()
 
 
 class Merger:
-    """The pieces as one PDF with pypdf: appended in order as they come (the workers may still be
-    painting the next ones), then the outline (0-based page numbers) and the title."""
+    """The pieces as one PDF with pikepdf (qpdf): appended in order as they come (the workers may
+    still be rendering the next ones); each page's footer laid over it once the footers are made
+    (`stamp`); then the outline (0-based page numbers) and the title.  Streams are copied as they
+    are, never decoded."""
 
     def __init__(self):
-        from pypdf import PdfWriter
-        self.writer = PdfWriter()
+        import pikepdf
+        self.pikepdf = pikepdf
+        self.pdf = pikepdf.new()
+        self.sources: list = []  # qpdf copies stream data from its source when it writes
         self.count = 0
+        self.stamps = None  # the footers' PDF, page N for page N
+        self.stamp_pages = None
+        self.stamped = 0  # pages with their footer
 
-    def add(self, data: bytes) -> None:
-        from pypdf import PdfReader
-        self.writer.append(PdfReader(io.BytesIO(data)), import_outline=False)
+    def add(self, data: bytes | str) -> None:
+        """A piece's PDF, as bytes or in a file (read until `finish` writes)."""
+        source = self.pikepdf.open(io.BytesIO(data) if isinstance(data, bytes) else data)
+        self.sources.append(source)
+        self.pdf.pages.extend(source.pages)
         self.count += 1
+        self._overlay()
+
+    def stamp(self, footers: bytes) -> None:
+        """The footers (report_pdf.footers), laid over the pages merged so far and those to come."""
+        self.stamps = self.pikepdf.open(io.BytesIO(footers))
+        self.sources.append(self.stamps)
+        pdf = self.pdf
+        # Each page's own content is wrapped in q ... Q (Qt leaves its scale in the graphics state),
+        # then the footer is drawn as a form XObject with its own resources (fonts, states).
+        self.opening = pdf.make_stream(b"q\n")
+        self.closing = pdf.make_stream(b"\nQ q /MrFooter Do Q\n")
+        self._overlay()
+
+    def _overlay(self) -> None:
+        if self.stamps is None:
+            return
+        pikepdf, pdf = self.pikepdf, self.pdf
+        Name = pikepdf.Name
+        pages = list(pdf.pages)  # as lists: `pages[i]` walks the page tree (1,800 lookups took 2 s)
+        if len(pages) > self.stamped and self.stamp_pages is None:
+            self.stamp_pages = list(self.stamps.pages)
+        for index in range(self.stamped, len(pages)):
+            page = pages[index]
+            form = pdf.copy_foreign(self.stamp_pages[index].as_form_xobject())
+            resources = page.obj.Resources
+            if Name.XObject not in resources:
+                resources.XObject = pikepdf.Dictionary()
+            resources.XObject.MrFooter = form
+            page.obj.Contents = pikepdf.Array([self.opening, page.obj.Contents, self.closing])
+        self.stamped = len(pages)
 
     def finish(self, outline: list[tuple[str, int]], title: str) -> bytes:
-        for text, page in outline:
-            self.writer.add_outline_item(title=text, page_number=page)
-        self.writer.add_metadata({"/Title": title, "/Creator": "migready"})
-        self.writer.page_mode = "/UseOutlines"
+        pikepdf, pdf = self.pikepdf, self.pdf
+        Name = pikepdf.Name
+        if self.stamps is None or self.stamped != len(pdf.pages):
+            raise RuntimeError("the PDF's pieces were merged without their footers")
+        with pdf.open_outline() as tree:
+            tree.root.extend(pikepdf.OutlineItem(text, page) for text, page in outline)
+        pdf.docinfo[Name.Title] = title
+        pdf.docinfo[Name.Creator] = "migready"
+        pdf.Root.PageMode = Name.UseOutlines
         out = io.BytesIO()
-        self.writer.write(out)
+        pdf.save(out, stream_decode_level=pikepdf.StreamDecodeLevel.none)
         return out.getvalue()
+
+    def close(self) -> None:
+        for source in self.sources:  # their files may go now
+            source.close()
+        self.sources = []
 
 
 def worker() -> None:
     """A worker process: reads pickled requests on stdin, answers on stdout (see `_Lane`)."""
+    gc.disable()  # a short life over objects that live until its end: the collector would only walk them
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything printed goes to stderr, never into the answers
     inp = sys.stdin.buffer
@@ -346,24 +427,20 @@ def worker() -> None:
         out.flush()
         report = dict(setup["common"], services={})
         say = words(report)
-        mine = {}
         while True:
-            message = pickle.load(inp)
-            if message[0] == "piece":
-                _tag, k, services, closing = message
-                report["services"] = services
-                htmls, drawings = piece_documents(report, setup["head"], sorted(services), None, closing, say)
-                mine[k] = piece = Piece(htmls, drawings, setup["title"], font)
-                pickle.dump(("laid", k, piece.pages, piece.outline), out)
-                out.flush()
-            elif message[0] == "paint":
-                _tag, starts, total, footer = message
-                for k in sorted(mine):
-                    pickle.dump(("pdf", k, mine.pop(k).paint(starts[k], total, footer)), out)
-                    out.flush()
-                return
-    except EOFError:
-        return
+            _tag, k, path, services, closing = pickle.load(inp)
+            report["services"] = services
+            htmls, drawings = piece_documents(report, setup["head"], sorted(services), None, closing, say)
+            piece = Piece(htmls, drawings, setup["title"], font)
+            pickle.dump(("laid", k, piece.pages, piece.outline), out, protocol=pickle.HIGHEST_PROTOCOL)
+            out.flush()
+            with open(path, "wb") as file:
+                file.write(piece.paint())
+            pickle.dump(("pdf", k, path), out, protocol=pickle.HIGHEST_PROTOCOL)
+            out.flush()
+    except EOFError:  # the queue is empty: leave at once, without Qt's teardown (~0.1 s the parent waits)
+        out.flush()
+        os._exit(0)
     except Exception:  # noqa: BLE001 - the parent raises it with this text
         pickle.dump(("error", traceback.format_exc()), out)
         out.flush()

@@ -117,3 +117,18 @@ def test_timestamps_are_never_wrapped(pdf):
     times = [when_text(r[k]) for r in report["runs"] for k in ("started", "finished")]
     times += [when_text(e["signed_at"]) for e in report["signoff"]["entries"]]
     assert times and all(t in text for t in times), [t for t in times if t not in text]
+
+
+def test_route_probes_are_lines_of_the_dependency_facts(pdf):
+    """A route probe has no latency and a row of the evidence table to itself; the PDF says it in
+    the dependency's facts instead (a ninth of its time at 10,000 items), before and after the move
+    and what changed.  The HTML file keeps its rows."""
+    from migready.checks.report.html import render_html
+    report, path = pdf
+    text = " ".join(pdf_text(path).split())
+    routes = [(e["target"], dep["ref"]) for service in report["services"] for dep in service["dependencies"]
+              for e in dep["evidence"] if e["check"] == "route"]
+    assert routes
+    for target, ref in routes:
+        assert f"route to {target}: before PASS" in text and "; after PASS" in text, (target, ref)
+    assert ">route<br>" not in render_html(report, "qt") and ">route<br>" in render_html(report, "browser")

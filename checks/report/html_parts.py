@@ -61,8 +61,10 @@ def notes_html(text) -> str:
     return "".join(f'<p class="notes">{esc(p)}</p>' for p in out)
 
 
-def dependency_block(dep: dict, say: Callable = _same, path: str = "") -> str:
-    """`path`: the dependency's path diagram (html_summary.path_block), placed under its facts."""
+def dependency_block(dep: dict, say: Callable = _same, path: str = "", fold_routes: bool = False) -> str:
+    """`path`: the dependency's path diagram (html_summary.path_block), placed under its facts.
+    `fold_routes` (the PDF): the route probes as lines of the facts (`route_lines`) rather than
+    rows of the evidence table."""
     facts = [label("kind", dep["kind"]) + (f" ({label('device_type', dep['device_type'])})"
                                           if dep.get("device_type") else ""),
              f"{dep['protocol']}" + (f"/{dep['port']}" if dep.get("port") is not None else ""),
@@ -81,11 +83,15 @@ def dependency_block(dep: dict, say: Callable = _same, path: str = "") -> str:
         targets += " … (" + (_("{total} targets, {sample} sampled").format(total=dep["targets_total"],
                                                                            sample=dep["sample"])
                              if dep.get("sample") else _("{total} targets").format(total=dep["targets_total"])) + ")"
+    evidence, routes = dep["evidence"], ""
+    if fold_routes and any(e["check"] == "route" for e in evidence):
+        routes = "<br>" + route_lines([e for e in evidence if e["check"] == "route"], say)
+        evidence = [e for e in evidence if e["check"] != "route"]
     parts = [f'<h3 class="dep">{esc(dep["ref"])}</h3>',
              f'<p>{esc(" · ".join(facts))}<br>' + esc(_("targets: {targets}").format(targets=targets))
              + ("<br>" + esc(_("requires: {requires}").format(requires=", ".join(shown(requirement_id(r))
                                                                    for r in dep["requires"])))
-                if dep.get("requires") else "") + "</p>"]
+                if dep.get("requires") else "") + routes + "</p>"]
     if dep.get("notes"):
         parts.append(notes_html(dep["notes"]))
     if path:
@@ -99,9 +105,9 @@ def dependency_block(dep: dict, say: Callable = _same, path: str = "") -> str:
             for f in dep["flags"]) + "</ul>")
     if dep["items"]:
         parts.append(items_table(dep["items"], strip=dep["ref"] + ": ", say=say))
-    if dep["evidence"]:
-        parts.append(evidence_table(dep["evidence"], say))
-    else:
+    if evidence:
+        parts.append(evidence_table(evidence, say))
+    elif not dep["evidence"]:
         parts.append('<p class="muted">' + esc(_("No probe evidence for this dependency.")) + "</p>")
     return "\n".join(parts)
 
@@ -157,6 +163,29 @@ def item_row(item: dict, strip: str = "", alt: bool = False, say: Callable = _sa
             f'{td}{"<br>".join(evidence)}</td></tr>')
 
 
+def _change(e: dict, say: Callable) -> tuple[str, str]:
+    """What changed between a probe's pre and post: its class (st-...) and its words, as HTML."""
+    cls = "fail" if e["regression"] else ("pass" if e["classification"] in ("unchanged", "fixed") else "pending")
+    change = f"<b>{esc(change_word('regression' if e['regression'] else e['classification']))}</b>"
+    return cls, change + "".join(f"<br>[{esc(finding_word(f['severity']))}] {esc(say(f['text']))}"
+                                 for f in e["findings"])
+
+
+def route_lines(entries: list[dict], say: Callable = _same) -> str:
+    """A dependency's route probes as one line each (HTML lines joined by <br>), before and after the
+    move and what changed: the PDF adds them to the dependency's facts.  As rows of the evidence
+    table (which they had to themselves: a route has no latency) they cost ~9% of the PDF's time
+    at 10,000 items (bench/README.md)."""
+    line = _("route to {target}: before {pre}; after {post}")
+    out = []
+    for e in entries:
+        cls, change = _change(e, say)
+        out.append(esc(line.format(target=e.get("target"), pre=", ".join(side_lines(e["pre"], say)),
+                                   post=", ".join(side_lines(e["post"], say))))
+                   + f' <span class="st-{cls}">{change.replace("<br>", " ")}</span>')
+    return "<br>".join(out)
+
+
 def evidence_table(entries: list[dict], say: Callable = _same) -> str:
     """Pre and post side by side, one row per probe, with what changed between them."""
     heads = (esc(_("Probe")), esc(_("Before (pre)")), esc(_("After (post)")), esc(_("Latency pre → post")),
@@ -165,9 +194,7 @@ def evidence_table(entries: list[dict], say: Callable = _same) -> str:
                    '<th>{}</th></tr>'.format(*heads)]
     for index, e in enumerate(entries):
         td = '<td class="alt">' if index % 2 else "<td>"
-        cls = "fail" if e["regression"] else ("pass" if e["classification"] in ("unchanged", "fixed") else "pending")
-        change = f"<b>{esc(change_word('regression' if e['regression'] else e['classification']))}</b>"
-        change += "".join(f"<br>[{esc(finding_word(f['severity']))}] {esc(say(f['text']))}" for f in e["findings"])
+        cls, change = _change(e, say)
         where = esc(e.get("dependency") + " ") if e.get("dependency") else ""
         rows.append(f'<tr>{td}{where}{esc(e["check"])}<br><span class="muted">{esc(e.get("target"))}</span></td>'
                     f'{td}{"<br>".join(map(esc, side_lines(e["pre"], say)))}</td>'
