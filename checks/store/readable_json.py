@@ -15,8 +15,8 @@ import json
 from typing import Any, Callable, Mapping, Optional
 
 # ensure_ascii=False and sorted keys as the workspace always had; no indent, so the C encoder runs.
-# The separators of workspace.canonical_json: a result's line is the text its run's digest hashes,
-# so a result is encoded once for both (Workspace._run_digest).
+# Also the text every digest hashes (workspace.canonical_json): a result's line is the text its run's
+# digest covers, so a result is encoded once for both (Workspace._run_digest).
 compact: Callable[[Any], str] = json.JSONEncoder(ensure_ascii=False, sort_keys=True,
                                                   separators=(",", ":")).encode
 

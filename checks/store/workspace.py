@@ -46,8 +46,9 @@ def utc_now() -> str:
 
 
 def canonical_json(value) -> bytes:
-    """The one serialisation every digest in migready is computed over."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    """The one serialisation every digest in migready is computed over: the text a workspace saves
+    a probe result as (`readable_json.compact`), so that a run's digest is spliced from those lines."""
+    return readable_json.compact(value).encode("utf-8")
 
 
 def run_digest(run: dict) -> str:
