@@ -42,8 +42,7 @@ def fleet_plan(inventory, phase: str, progress: Callable[[int, int, str], None] 
     (`ansible-inventory`, `kubectl get pods`: seconds, or the 120 s timeout), and each host's plan.
     `progress(number, total, what)` names the source being asked, as the person would type it."""
     from migready.checks.probing.hostsources import phase_hosts
-    from migready.checks.probing.plan_view import FleetPlanView, view_plans
-    from migready.checks.probing.plans import build_plan
+    from migready.checks.probing.plan_view import plan_fleet
 
     def asking(number: int, total: int, source) -> None:
         if progress is not None:
@@ -52,8 +51,7 @@ def fleet_plan(inventory, phase: str, progress: Callable[[int, int, str], None] 
             progress(number, total, what)
 
     hosts = phase_hosts(inventory, phase, progress=asking)
-    return FleetPlan(hosts, FleetPlanView(phase, view_plans(
-        inventory, [(h.label, h.pool, build_plan(inventory, h.spec, phase)) for h in hosts])))
+    return FleetPlan(hosts, plan_fleet(inventory, hosts, phase)[1])
 
 
 class HostsLookup(QObject):

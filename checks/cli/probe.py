@@ -246,7 +246,7 @@ class _Bar:
 def cmd_plan(args) -> int:
     import json
 
-    from ..probing.plan_view import view_plan
+    from ..probing.plan_view import plan_fleet, view_plan
     from ..probing.plans import build_plan
 
     try:
@@ -258,9 +258,7 @@ def cmd_plan(args) -> int:
         return EXIT_BAD_INPUT
     hosts, fan_out, _whole = picked
     if fan_out or len(hosts) > 1:
-        from ..probing.plan_view import FleetPlanView, view_plans
-        view = FleetPlanView(args.phase, view_plans(inventory, [(h.label, h.pool, build_plan(inventory, h.spec, args.phase))
-                                                                for h in hosts]))
+        view = plan_fleet(inventory, hosts, args.phase)[1]
     else:
         view = view_plan(inventory, build_plan(inventory, hosts[0].spec, args.phase))
     if args.format == "json":
@@ -274,12 +272,10 @@ def cmd_plan(args) -> int:
 def _confirm(args, inventory, hosts) -> Optional[dict]:
     """Say what will be contacted (stderr); on a terminal, ask unless --yes.  -> the plan of each
     host by its spec, which the run then uses (None: not confirmed)."""
-    from ..probing.plan_view import FleetPlanView, view_plans
-    from ..probing.plans import build_plan
+    from ..probing.plan_view import plan_fleet
 
-    plans = {h.spec: build_plan(inventory, h.spec, args.phase, jobs=args.jobs) for h in hosts}
-    views = view_plans(inventory, [(h.label, h.pool, plans[h.spec]) for h in hosts])
-    view = views[0][2] if len(views) == 1 else FleetPlanView(args.phase, views)
+    plans, fleet = plan_fleet(inventory, hosts, args.phase, jobs=args.jobs)
+    view = fleet.hosts[0][2] if len(hosts) == 1 else fleet
     import shlex
     command = f"migready plan {args.inventory} --phase {args.phase}" + "".join(
         f" --host {shlex.quote(h)}" for h in args.host or ())

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from ..text.i18n import Msg, N_, _, ngettext, shown
 from ..text.labels import label
 from ..inventory.model import Inventory
-from .plans import Plan
+from .plans import Plan, build_plan
 
 NO_ZONE = N_("(no zone)")  # the zone key of contacts in no zone (JSON keeps it); shown as _(NO_ZONE)
 # Checks that send nothing over the network: the agent reads the host itself.
@@ -163,6 +163,13 @@ def view_plans(inventory: Inventory, plans: list[tuple[str, str, Plan]]) -> list
             last = (plan, view)
         views.append((name, pool, view))
     return views
+
+
+def plan_fleet(inventory: Inventory, hosts: list, phase: str, jobs: int = 32) -> tuple[dict[str, Plan], FleetPlanView]:
+    """Each host's plan, by its spec, and what the fan-out contacts in words (the CLI's plan line and
+    `migready plan`, the window's fleet plan).  `hosts`: FleetHost (label, pool, spec)."""
+    plans = {h.spec: build_plan(inventory, h.spec, phase, jobs=jobs) for h in hosts}
+    return plans, FleetPlanView(phase, view_plans(inventory, [(h.label, h.pool, plans[h.spec]) for h in hosts]))
 
 
 def _where(c: Contact) -> str:
