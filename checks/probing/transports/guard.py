@@ -55,7 +55,7 @@ def outside(plan: dict, networks: list) -> list[str]:
         for key in ("targets", "addresses"):
             probes += [{"host": t} for t in rehearsal.get(key) or () if isinstance(rehearsal.get(key), list)]
     known: dict[tuple, bool] = {}  # (field, value) -> allowed: a target is in most plans twice (route, connect)
-    names = os.environ.get(NAMES_ENV, "")
+    names, networks = os.environ.get(NAMES_ENV, ""), tuple(networks)  # `_allowed`'s cache keys, made once
     for probe in probes:
         if not isinstance(probe, dict):
             continue  # not a probe the agent would run (it rejects the plan)
@@ -73,7 +73,7 @@ def outside(plan: dict, networks: list) -> list[str]:
                 continue
             ok = known.get((field, value))
             if ok is None:
-                ok = known[(field, value)] = _allowed(field, value, tuple(networks), names)
+                ok = known[(field, value)] = _allowed(field, value, networks, names)
             if not ok:
                 found.append(value)
     return found
