@@ -139,12 +139,13 @@ class _Lane(threading.Thread):
 
     def run(self) -> None:  # render pieces until the queue is empty
         try:
-            self.proc.stdin.write(self.setup)
-            self.proc.stdin.flush()
-            k = self._give(self.take())  # now, while this process makes the front matter (in Python)
             try:
+                self.proc.stdin.write(self.setup)
+                self.proc.stdin.flush()
+                k = self._give(self.take())  # now, while this process makes the front matter (in Python)
                 self._receive()  # ("ready",): Qt is up
-            except Exception:  # it could not start: its piece goes back to the queue, this process takes it
+            except Exception:  # it could not start (it may be gone before its piece is even sent: a broken
+                # pipe): its piece goes back to the queue, this process takes it
                 self.give_back(self.taken)
                 self.taken = []
                 raise

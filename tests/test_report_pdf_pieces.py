@@ -101,3 +101,23 @@ def test_a_worker_that_cannot_start_leaves_the_work_to_this_process(pdfs, monkey
         alone = one.with_name("alone.pdf")
         alone.write_bytes(render_pdf(report, workers=2))
         assert text_of(alone) == text_of(one)
+
+
+def test_a_worker_gone_before_its_piece_is_sent_leaves_the_work_to_this_process(pdfs, monkeypatch):
+    """The same when the worker has already exited by the time its first piece is written to it (a
+    broken pipe, not a failed start: on a loaded machine /bin/false can be gone that soon)."""
+    from migready.gui import report_pdf_pieces
+    from migready.gui.report_pdf import render_pdf
+    report, _two, one = pdfs
+    monkeypatch.setattr(report_pdf_pieces, "PIECE_WEIGHT", 1)
+    monkeypatch.setattr(report_pdf_pieces.sys, "executable", "/bin/false")
+    give = report_pdf_pieces._Lane._give
+
+    def after_it_exited(lane, k):  # its set-up was written; it is gone before its first piece is
+        lane.proc.wait()
+        return give(lane, k)
+
+    monkeypatch.setattr(report_pdf_pieces._Lane, "_give", after_it_exited)
+    alone = one.with_name("alone.pdf")
+    alone.write_bytes(render_pdf(report, workers=2))
+    assert text_of(alone) == text_of(one)
