@@ -161,9 +161,16 @@ class _Lane(threading.Thread):
             self.error = self._why(exc)
 
     def _give(self, k: int | None) -> int | None:
+        """Send piece k: its services go in a file and the pipe carries only the paths.  Through the
+        pipe, a piece's megabyte of pickle blocked this thread at each 64 kB until the worker read
+        it, after it had painted the piece before; and each wake-up waited for the GIL, which this
+        process's own Qt layout holds for up to ~0.2 s: the worker sat idle ~1.5 s of a 9 s render."""
         if k is not None:
             self.taken.append(k)
-            self._send(("piece", k, os.path.join(self.folder, f"piece-{k}.pdf")) + self.payload(k))
+            source = os.path.join(self.folder, f"services-{k}.pickle")
+            with open(source, "wb") as file:
+                pickle.dump(self.payload(k), file, protocol=pickle.HIGHEST_PROTOCOL)
+            self._send(("piece", k, os.path.join(self.folder, f"piece-{k}.pdf"), source))
         return k
 
     def _why(self, exc: Exception) -> str:
@@ -255,7 +262,7 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
 
     front: list[str] = []
     local: set[int] = set()
-    merger = Merger()
+    merger: Merger | None = None
 
     def merge_ready() -> None:  # append, in order, every piece rendered so far; the footers once counted
         while True:
@@ -294,6 +301,7 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
                     break
             for lane in lanes:
                 lane.start()
+        merger = Merger()  # after the workers are started: importing pikepdf takes ~0.2 s
         front = front_parts(report, variant="qt")[1]  # while the workers start: they never need it
         make(0)
         while merger.count < len(pieces):
@@ -330,7 +338,8 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
     finally:
         for lane in lanes:
             lane.stop()
-        merger.close()
+        if merger is not None:
+            merger.close()
         shutil.rmtree(folder, ignore_errors=True)
         if collecting:
             gc.enable()
@@ -429,7 +438,10 @@ def worker() -> None:
         report = dict(setup["common"], services={})
         say = words(report)
         while True:
-            _tag, k, path, services, closing = pickle.load(inp)
+            _tag, k, path, source = pickle.load(inp)
+            with open(source, "rb") as file:
+                services, closing = pickle.load(file)
+            os.unlink(source)
             report["services"] = services
             htmls, drawings = piece_documents(report, setup["head"], sorted(services), None, closing, say)
             piece = Piece(htmls, drawings, setup["title"], font)
