@@ -28,7 +28,7 @@ import sys
 import threading
 from typing import Callable
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (QAbstractTextDocumentLayout, QFont, QFontDatabase, QGuiApplication, QPageLayout,
                            QImage, QPageSize, QPainter, QPdfWriter, QTextDocument)
 
@@ -47,6 +47,7 @@ RESOLUTION = 300  # dpi of the layout; text stays vector
 MARGINS_MM = QMarginsF(12, 12, 12, 10)
 BASE_PT = 8.5
 FOOTER_HEIGHT = RESOLUTION * 0.25  # a quarter inch under each page's body
+_HAIR = 2.0  # device pixels (1/150 inch): see Piece.paint
 _app = None  # the QGuiApplication made here, kept alive for the process
 _none_guarded = False
 
@@ -55,13 +56,20 @@ class RenderCancelled(Exception):
     """The cancel event was set; nothing was written."""
 
 
-def ensure_app() -> QGuiApplication:
-    """The running QGuiApplication, or a new offscreen one (PDF needs fonts, not a display)."""
+def ensure_app(widgets: bool = True) -> QGuiApplication:
+    """The running QGuiApplication, or a new offscreen one (PDF needs fonts, not a display).  A
+    QApplication unless `widgets` is False (the PDF's worker processes): Qt has one application
+    per process, and a window opened in a process whose first PDF made a bare QGuiApplication
+    aborts the interpreter (the test suite did, a PDF test then a window test on one worker)."""
     global _app
     app = QGuiApplication.instance()
     if app is None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        app = _app = QGuiApplication(sys.argv[:1] or ["migready"])
+        if widgets:
+            from PySide6.QtWidgets import QApplication
+            app = _app = QApplication(sys.argv[:1] or ["migready"])
+        else:
+            app = _app = QGuiApplication(sys.argv[:1] or ["migready"])
     elif not isinstance(app, QGuiApplication):
         raise RuntimeError("a QCoreApplication is running; the PDF report needs a QGuiApplication")
     guard_none_refcount()
@@ -173,7 +181,7 @@ class Piece:
         try:
             for doc, pages, placed in self.docs:
                 layout = doc.documentLayout()
-                spots = [(layout.blockBoundingRect(doc.findBlock(position)), drawing) for position, drawing in placed]
+                spots = [(_image_spot(layout, doc.findBlock(position), position), drawing) for position, drawing in placed]
                 for index in range(pages):
                     if cancel is not None and cancel.is_set():
                         raise RenderCancelled()
@@ -185,11 +193,16 @@ class Piece:
                     painter.translate(0, -clip.top())
                     painter.setClipRect(clip)
                     context = QAbstractTextDocumentLayout.PaintContext()
-                    context.clip = clip
+                    # Qt draws every line that touches the clip, and a page's first line starts
+                    # exactly where the page before ends: drawn there too, under the painter's
+                    # clip, it was hidden on paper but in the text layer (a third of the pages
+                    # had the next page's first line in their footer's place).  Lines never
+                    # straddle a page, so a clip a hair inside the page draws each line once.
+                    context.clip = clip.adjusted(0, _HAIR, 0, -_HAIR)
                     layout.draw(painter, context)
-                    for rect, drawing in spots:  # the path diagrams, as vectors where their placeholders sit
-                        if rect.intersects(clip):
-                            paint(painter, drawing, rect.topLeft(), path_width / drawing.width, families, tools)
+                    for spot, drawing in spots:  # the path diagrams, as vectors where their placeholders sit
+                        if clip.top() <= spot.y() < clip.bottom():  # once: on the page where it starts
+                            paint(painter, drawing, spot, path_width / drawing.width, families, tools)
                     painter.restore()
                     if progress:
                         progress(1)
@@ -225,6 +238,16 @@ def footers(total: int, footer: Callable[[int, int], str], title: str, font: QFo
         painter.end()
     buffer.close()
     return bytes(data.data())
+
+
+def _image_spot(layout, block, position: int) -> QPointF:
+    """Where the image at `position` is: its block's top left, moved down by its line's offset.
+    The offset is the page break: an image that does not fit at the foot of a page has its line
+    moved to the next page while its block still starts on this one (painted at the block's
+    top, the diagram sat under the footer of one page and was cut off on the next)."""
+    rect = layout.blockBoundingRect(block)
+    line = block.layout().lineForTextPosition(position - block.position())
+    return QPointF(rect.left(), rect.top() + (line.y() if line.isValid() else 0))
 
 
 def headings(doc: QTextDocument, page_height: float) -> list[tuple[str, int]]:

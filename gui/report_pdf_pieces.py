@@ -431,7 +431,7 @@ def worker() -> None:
 
         from .report_pdf import Piece, ensure_app, report_font
         set_language(setup["lang"])
-        ensure_app()
+        ensure_app(widgets=False)
         font = report_font()
         pickle.dump(("ready",), out)
         out.flush()

@@ -6,6 +6,7 @@ Needs PySide6 and poppler-utils (CI installs them: Debian `poppler-utils`, `font
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -132,3 +133,34 @@ def test_route_probes_are_lines_of_the_dependency_facts(pdf):
     for target, ref in routes:
         assert f"route to {target}: before PASS" in text and "; after PASS" in text, (target, ref)
     assert ">route<br>" not in render_html(report, "qt") and ">route<br>" in render_html(report, "browser")
+
+
+def test_every_line_and_diagram_is_printed_once_on_its_page(pdf, tmp_path):
+    """Qt draws the lines that touch a page's clip, and a page's first line starts where the page
+    before ends: it was drawn at the foot of that page too, hidden under the clip but in the text
+    layer (a third of the 10,000-item report's pages).  A diagram whose line was moved to the next
+    page was painted at its block's top, under the footer of one page and cut off on the next.
+    Lines at every offset and diagrams after each: each is printed once, none under a page's body."""
+    from migready.checks.report.html import document_head
+    from migready.checks.report.html_summary import PDF_MARKER
+    from migready.checks.report.paths import Drawing, Text
+    from migready.gui.report_pdf import FOOTER_HEIGHT, MARGINS_MM, RESOLUTION, Piece, ensure_app
+    ensure_app()
+    drawings = {f"0.{k}": Drawing(400, 60, [Text(10, 30, f"diagram {k:03d}")]) for k in range(24)}
+    body = "".join("".join(f"<p>line {k:03d}.{n}</p>" for n in range(k % 7 + 4))
+                   + f'<p class="path">{PDF_MARKER.format(key=f"0.{k}")}</p>' for k in range(24))
+    head = document_head(pdf[0], variant="qt")
+    piece = Piece([head + "<body>" + body + "</body></html>"], drawings, "t")
+    assert piece.pages >= 3
+    path = tmp_path / "lines.pdf"
+    path.write_bytes(piece.paint())
+    pages = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")[:-1]
+    words = " ".join(pages).split()
+    lines = [w for w in words if re.fullmatch(r"\d{3}\.\d", w)]
+    assert sorted(lines) == sorted(f"{k:03d}.{n}" for k in range(24) for n in range(k % 7 + 4)) == sorted(set(lines))
+    assert sorted(w for w in words if re.fullmatch(r"\d{3}", w)) == [f"{k:03d}" for k in range(24)]  # diagrams
+    foot_pt = (MARGINS_MM.bottom() / 25.4 + FOOTER_HEIGHT / RESOLUTION) * 72  # under the body: the footer's place
+    under = subprocess.run(["pdftotext", "-x", "0", "-y", str(int(842 - foot_pt) + 1), "-W", "595", "-H", "842",
+                            str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert not under.replace("\f", "").strip(), under
