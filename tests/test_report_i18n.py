@@ -242,3 +242,34 @@ def test_the_chinese_pdf_embeds_a_cjk_font(ws_path, speak, tmp_path):
     assert "结论:不放行 (NO-GO)" in text  # NFKC folds the full-width colon (and ⾏, a Kangxi radical, to 行)
     assert "概要" in text and "签字确认" in text
     assert re.search(r"第 1 \S,共 \d+ \S", text)  # the footer (页 comes out as the radical ⻚, which NFKC keeps)
+
+
+def test_a_dependency_says_how_to_clear_the_flags_still_open_and_not_its_own_name_per_row(ws_path, speak):
+    """Under a dependency's heading, its flags say what clears them only while open (a passed flag's
+    row in the table says what cleared it), and its checklist rows do not start with its name again:
+    in Chinese neither ("svc/dep：..." kept it, the prefix was only dropped after an English colon)."""
+    from migready.checks.report.html import words
+    from migready.checks.report.html_parts import dependency_block, esc
+    for lang in ("en", "zh_CN"):
+        speak(lang)
+        report = open_report(ws_path)
+        say = words(report)
+        [dep] = [d for s in report["services"] for d in s["dependencies"] if d["ref"].endswith("/demo-scale")]
+        state = {item.get("rule"): item["state"] for item in dep["items"] if item.get("rule")}
+        assert state["MR002"] == "fail" and state["MR001"] == "pass", state  # one open, one cleared
+        block = dependency_block(dep, say)
+        for flag in dep["flags"]:
+            assert (esc(say(flag["cleared_by"])) in block) == (state[flag["rule"]] != "pass"), (lang, flag["rule"])
+        titles = re.findall(r'<span class="id">[^<]*</span><br>([^<]*)', block)
+        assert len(titles) == len(dep["items"]) and not [t for t in titles if t.startswith(esc(dep["ref"]))], titles
+
+
+def test_a_probe_side_says_pass_without_the_agents_word_and_a_failure_with_its_reason(speak):
+    """"PASS connected · 1.6 ms" and, in Chinese, "通过 connected · 1.6 ms": the agent's success word
+    says nothing PASS does not, in English only; the latency has its own column."""
+    from migready.checks.report.text import side_lines
+    speak("zh_CN")
+    passed = {"status": "pass", "reason": "connected", "latency_ms": 1.6, "local": "10.20.1.15:40216"}
+    failed = {"status": "fail", "reason": "refused", "latency_ms": None, "detail": "connection refused"}
+    assert side_lines(passed) == ["通过", "本端 10.20.1.15:40216"]
+    assert side_lines(failed)[0].endswith(" refused") and "connected" not in " ".join(side_lines(passed))

@@ -97,14 +97,17 @@ def dependency_block(dep: dict, say: Callable = _same, path: str = "", fold_rout
     if path:
         parts.append(path)
     if dep["flags"]:  # why each flag fired is its checklist item's title, in the table below
+        # What clears a flag, for the flags still open: a passed flag's row below says what did.
+        passed = {item.get("rule") for item in dep["items"] if item.get("rule") and item["state"] == "pass"}
         incident, cleared = _("incident {incident}"), _("cleared by: {what}")
         parts.append("<ul class=\"flags\">" + "".join(
             f'<li><b>{esc(label("severity", f["severity"])).upper()}</b> {esc(f["rule"])} {esc(say(f["title"]))} '
-            f'({esc(incident.format(incident=f["incident"]))}) '
-            f'<span class="muted">{esc(cleared.format(what=say(f["cleared_by"])))}</span></li>'
+            f'({esc(incident.format(incident=f["incident"]))})'
+            + ("" if f["rule"] in passed else
+               f' <span class="muted">{esc(cleared.format(what=say(f["cleared_by"])))}</span>') + "</li>"
             for f in dep["flags"]) + "</ul>")
     if dep["items"]:
-        parts.append(items_table(dep["items"], strip=dep["ref"] + ": ", say=say))
+        parts.append(items_table(dep["items"], strip=dep["ref"], say=say))
     if evidence:
         parts.append(evidence_table(evidence, say))
     elif not dep["evidence"]:
@@ -113,7 +116,8 @@ def dependency_block(dep: dict, say: Callable = _same, path: str = "", fold_rout
 
 
 def items_table(items: list[dict], strip: str = "", say: Callable = _same) -> str:
-    """`strip`: a prefix to drop from titles (the dependency, already in the heading above)."""
+    """`strip`: a dependency whose name to drop from the front of titles ("svc/dep: ...", "svc/dep：..."
+    in Chinese): it is the heading above."""
     heads = esc(_("State")), esc(_("Checklist item")), esc(_("Evidence"))
     rows = [_GRID, '<tr><th width="11%">{}</th><th width="44%">{}</th><th>{}</th></tr>'.format(*heads)]
     words = _RowWords()
@@ -135,13 +139,16 @@ class _RowWords:
         self.granted = _("waiver granted at {at}")
 
 
+_TITLE_COLONS = (":", "：")  # "{ref}: {...}" in English, "{ref}：{...}" in Chinese
+
+
 def item_row(item: dict, strip: str = "", alt: bool = False, say: Callable = _same,
              words: _RowWords | None = None) -> str:
     w_ = words or _RowWords()
     state = item["state"]
     title = say(item["title"])
-    if strip and title.startswith(strip):
-        title = title[len(strip):]
+    if strip and title.startswith(strip) and title[len(strip):len(strip) + 1] in _TITLE_COLONS:
+        title = title[len(strip) + 1:].lstrip(" ")
     tag = f' <span class="blocker">{w_.blocker}</span>' if item["blocker"] else ""
     evidence = [esc(say(item["evidence"])) or f'<span class="muted">{w_.unmarked}</span>']
     before = changed_before(item)
@@ -190,7 +197,7 @@ def evidence_table(entries: list[dict], say: Callable = _same) -> str:
     """Pre and post side by side, one row per probe, with what changed between them."""
     heads = (esc(_("Probe")), esc(_("Before (pre)")), esc(_("After (post)")), esc(_("Latency pre → post")),
              esc(_("Change")))
-    rows = [_GRID, '<tr><th width="20%">{}</th><th width="24%">{}</th><th width="24%">{}</th><th width="9%">{}</th>'
+    rows = [_GRID, '<tr><th width="20%">{}</th><th width="22%">{}</th><th width="22%">{}</th><th width="13%">{}</th>'
                    '<th>{}</th></tr>'.format(*heads)]
     for index, e in enumerate(entries):
         td = '<td class="alt">' if index % 2 else "<td>"

@@ -105,12 +105,15 @@ def ms(value) -> str:
 
 
 def side_lines(side: dict | None, say: Callable = lambda v: v) -> list[str]:
-    """One probe result as short lines of plain text (the renderers escape them)."""
+    """One probe result as short lines of plain text (the renderers escape them).  A pass says
+    PASS, not its check's own word for it ("connected", "routed": the agent's English, in the
+    Chinese report too); a failure keeps its reason ("refused").  No latency: every table of
+    these lines has it in a column of its own ("1.6 → 1.6 ms"), and a route has none."""
     if side is None:
         return [_("(not probed)")]
-    head = probe_word(side["status"]) + (f" {side['reason']}" if side.get("reason") else "")
-    if side.get("latency_ms") is not None:
-        head += f" · {ms(side['latency_ms'])}"
+    head = probe_word(side["status"])
+    if side.get("reason") and side["status"] != "pass":
+        head += f" {side['reason']}"
     lines = [head]
     if side.get("local") or side.get("observed"):
         local = side.get("local") or "?"
