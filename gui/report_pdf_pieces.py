@@ -115,16 +115,17 @@ class _Lane(threading.Thread):
 
     def __init__(self, setup: bytes, take: Callable[..., int | None], payload: Callable[[int], tuple],
                  laid: Callable[[int, int, list], None], done: Callable[[int, str], None], folder: str,
-                 give_back: Callable[[list[int]], None]):
+                 give_back: Callable[[list[int]], None], footing: "_Footing"):
         super().__init__(daemon=True)
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
         self.log = tempfile.TemporaryFile()  # not a pipe: Qt's warnings could fill one and stall the worker
         self.proc = subprocess.Popen([sys.executable, "-m", "migready.gui.report_pdf_pieces"], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=self.log, env=env)
         self.setup, self.take, self.payload, self.laid, self.done = setup, take, payload, laid, done
-        self.folder, self.give_back = folder, give_back
+        self.folder, self.give_back, self.footing = folder, give_back, footing
         self.taken: list[int] = []
         self.error: str | None = None
+        self.footers_error: str | None = None
         self.stderr = b""
 
     def _send(self, message) -> None:
@@ -156,9 +157,27 @@ class _Lane(threading.Thread):
                 _tag, k, path = self._receive()
                 self.done(k, path)
                 k = ahead if ahead is not None else self._give(self.take())
+            self._footers()
             self.proc.stdin.close()  # the worker's end of input: it exits
         except Exception as exc:  # noqa: BLE001 - reported by render_pieces
             self.error = self._why(exc)
+
+    def _footers(self) -> None:
+        """With no piece left, the worker makes the footers, if this process has not yet: it is
+        still painting its last piece, and they were ~0.2 s at the very end.  A failure costs only
+        time: this process makes them instead."""
+        total = self.footing.claim_for_worker()
+        if not total:
+            return
+        path = os.path.join(self.folder, "footers.pdf")
+        try:
+            self._send(("footers", total, path))
+            self._receive()
+        except Exception as exc:  # noqa: BLE001 - this process makes them
+            self.footing.release()
+            self.footers_error = self._why(exc)
+            return
+        self.footing.made_by_worker(path)
 
     def _give(self, k: int | None) -> int | None:
         """Send piece k: its services go in a file and the pipe carries only the paths.  Through the
@@ -219,6 +238,7 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
                for k, piece in enumerate(pieces)]
 
     lock = threading.Lock()
+    footing = _Footing(len(pieces))
     queue = list(range(len(pieces) - 1, 0, -1))  # popped from the end; piece 0 (the front matter) is rendered here
     counted: dict[int, tuple[int, list]] = {}  # pages and outline of each piece laid out
     rendered: dict[int, bytes | str] = {}  # each piece's PDF (a worker's: its file) until it is merged
@@ -236,6 +256,7 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
     def laid(k: int, pages: int, outline: list) -> None:
         with lock:
             counted[k] = (pages, outline)
+        footing.counted(k, pages)
 
     def done(k: int, data: bytes | str) -> None:
         with lock:
@@ -268,9 +289,12 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
         while True:
             with lock:
                 data = rendered.pop(merger.count, None)
-                total = sum(counted[k][0] for k in counted) if len(counted) == len(pieces) else 0
+            total = footing.total()
             if total and merger.stamps is None:
-                merger.stamp(footers(total, footer, title, font))
+                if footing.claim_here():
+                    merger.stamp(footers(total, footer, title, font))
+                elif footing.made is not None:  # by a worker
+                    merger.stamp(footing.made)
             if data is None:
                 return
             merger.add(data)
@@ -290,12 +314,12 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
     gc.disable()  # the report's objects live until the end; the collector would only walk them
     try:
         if n > 1:
-            setup = pickle.dumps({"lang": language(), "head": head, "title": title,
+            setup = pickle.dumps({"lang": language(), "head": head, "title": title, "footer": footer,
                                   "common": {key: report.get(key) for key in COMMON}},
                                  protocol=pickle.HIGHEST_PROTOCOL)
             for _ in range(n - 1):
                 try:
-                    lanes.append(_Lane(setup, take, payload, laid, done, folder, give_back))
+                    lanes.append(_Lane(setup, take, payload, laid, done, folder, give_back, footing))
                 except OSError as exc:  # no interpreter to start: this process renders the pieces
                     logging.getLogger(__name__).warning("rendered without a PDF worker: %s", exc)
                     break
@@ -323,9 +347,16 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
                         raise RuntimeError("a PDF worker process ended without its pieces")
                 time.sleep(0.01)
                 tell()
+        while merger.stamps is None:  # the footers, which a worker is making
+            if cancel is not None and cancel.is_set():
+                raise RenderCancelled()
+            time.sleep(0.002)
+            merge_ready()
         for lane in lanes:
             if lane.error and not lane.taken:  # it failed before taking a piece: it cost only time, say so
                 logging.getLogger(__name__).warning("rendered without one PDF worker: %s", lane.error)
+            if lane.footers_error:
+                logging.getLogger(__name__).warning("the PDF's footers were made here: %s", lane.footers_error)
         starts, total = [], 0
         for k in range(len(pieces)):
             starts.append(total)
@@ -336,6 +367,7 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
             progress(total, total)
         return data
     finally:
+        footing.close()  # a lane waiting to make the footers goes
         for lane in lanes:
             lane.stop()
         if merger is not None:
@@ -343,6 +375,61 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
         shutil.rmtree(folder, ignore_errors=True)
         if collecting:
             gc.enable()
+
+
+class _Footing:
+    """Who makes the footers ("page N of M": every piece must be counted first) and what was made.
+    A worker with no piece left claims them while this process is still painting; otherwise this
+    process makes them when it merges.  The work is never done twice."""
+
+    def __init__(self, pieces: int):
+        self.cond = threading.Condition()
+        self.pieces = pieces
+        self.pages: dict[int, int] = {}
+        self.by: str | None = None  # "worker" or "here"
+        self.made: str | None = None  # the worker's file
+        self.closed = False
+
+    def counted(self, k: int, pages: int) -> None:
+        with self.cond:
+            self.pages[k] = pages
+            if len(self.pages) == self.pieces:
+                self.cond.notify_all()
+
+    def total(self) -> int:
+        """Every page of the report once every piece is counted, else 0."""
+        with self.cond:
+            return sum(self.pages.values()) if len(self.pages) == self.pieces else 0
+
+    def claim_for_worker(self) -> int:
+        """The total to make them for, waiting until every piece is counted; 0: not this worker's job."""
+        with self.cond:
+            while len(self.pages) < self.pieces and not self.closed:
+                self.cond.wait()
+            if self.by is not None or self.closed:
+                return 0
+            self.by = "worker"
+            return sum(self.pages.values())
+
+    def claim_here(self) -> bool:
+        with self.cond:
+            if self.by is None:
+                self.by = "here"
+                return True
+            return False
+
+    def made_by_worker(self, path: str) -> None:
+        with self.cond:
+            self.made = path
+
+    def release(self) -> None:  # the worker could not make them
+        with self.cond:
+            self.by = None
+
+    def close(self) -> None:
+        with self.cond:
+            self.closed = True
+            self.cond.notify_all()
 
 
 class Merger:
@@ -369,9 +456,10 @@ class Merger:
         self.count += 1
         self._overlay()
 
-    def stamp(self, footers: bytes) -> None:
-        """The footers (report_pdf.footers), laid over the pages merged so far and those to come."""
-        self.stamps = self.pikepdf.open(io.BytesIO(footers))
+    def stamp(self, footers: bytes | str) -> None:
+        """The footers (report_pdf.footers, as bytes or in a file), laid over the pages merged so far
+        and those to come."""
+        self.stamps = self.pikepdf.open(io.BytesIO(footers) if isinstance(footers, bytes) else footers)
         self.sources.append(self.stamps)
         pdf = self.pdf
         # Each page's own content is wrapped in q ... Q (Qt leaves its scale in the graphics state),
@@ -429,7 +517,7 @@ def worker() -> None:
         from migready.checks.report.html import words
         from migready.checks.text.i18n import set_language
 
-        from .report_pdf import Piece, ensure_app, report_font
+        from .report_pdf import Piece, ensure_app, footers, report_font
         set_language(setup["lang"])
         ensure_app(widgets=False)
         font = report_font()
@@ -438,7 +526,15 @@ def worker() -> None:
         report = dict(setup["common"], services={})
         say = words(report)
         while True:
-            _tag, k, path, source = pickle.load(inp)
+            request = pickle.load(inp)
+            if request[0] == "footers":
+                _tag, total, path = request
+                with open(path, "wb") as file:
+                    file.write(footers(total, setup["footer"], setup["title"], font))
+                pickle.dump(("footers", path), out, protocol=pickle.HIGHEST_PROTOCOL)
+                out.flush()
+                continue
+            _tag, k, path, source = request
             with open(source, "rb") as file:
                 services, closing = pickle.load(file)
             os.unlink(source)

@@ -121,3 +121,37 @@ def test_a_worker_gone_before_its_piece_is_sent_leaves_the_work_to_this_process(
     alone = one.with_name("alone.pdf")
     alone.write_bytes(render_pdf(report, workers=2))
     assert text_of(alone) == text_of(one)
+
+
+def test_a_worker_with_no_piece_left_makes_the_footers_while_this_process_paints(pdfs, monkeypatch):
+    """The footers wait for every piece to be counted and were made at the very end; a worker that
+    is done makes them while this process still paints its last piece.  Here this process paints
+    nothing until someone has claimed them, and would fail if it made them itself."""
+    import time
+    from migready.gui import report_pdf, report_pdf_pieces
+    report, _two, one = pdfs
+    monkeypatch.setattr(report_pdf_pieces, "PIECE_WEIGHT", 1)
+    footings = []
+
+    class Recorded(report_pdf_pieces._Footing):
+        def __init__(self, pieces):
+            super().__init__(pieces)
+            footings.append(self)
+
+    class Slow(report_pdf.Piece):
+        def paint(self, *args, **kwargs):
+            deadline = time.monotonic() + 60
+            while footings[-1].by is None and time.monotonic() < deadline:
+                time.sleep(0.01)
+            return super().paint(*args, **kwargs)
+
+    def not_here(*_args):
+        raise AssertionError("the footers were made in this process")
+
+    monkeypatch.setattr(report_pdf_pieces, "_Footing", Recorded)
+    monkeypatch.setattr(report_pdf, "Piece", Slow)
+    monkeypatch.setattr(report_pdf, "footers", not_here)
+    path = one.with_name("footed.pdf")
+    path.write_bytes(report_pdf.render_pdf(report, workers=2))
+    assert footings[-1].by == "worker" and footings[-1].made
+    assert text_of(path) == text_of(one)
