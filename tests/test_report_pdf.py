@@ -164,3 +164,24 @@ def test_every_line_and_diagram_is_printed_once_on_its_page(pdf, tmp_path):
     under = subprocess.run(["pdftotext", "-x", "0", "-y", str(int(842 - foot_pt) + 1), "-W", "595", "-H", "842",
                             str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert not under.replace("\f", "").strip(), under
+
+
+def test_a_dependencys_items_and_probes_are_paragraphs_that_say_their_state(pdf):
+    """In the PDF a dependency's checklist items and probes are paragraphs, the state first (a
+    table's cells cost Qt several layouts each: two thirds of the 10,000-item PDF's layout time);
+    the HTML file keeps its tables.  Every item's id, state and evidence and every probe's check,
+    target and change are in the text, the state on the item's own line."""
+    from migready.checks.report.html import service_part, words
+    from migready.checks.report.text import change_word, state_word
+    report, path = pdf
+    say = words(report)
+    assert "<table" not in service_part(report, 0, say, "qt") and "<table" in service_part(report, 0, say, "browser")
+    lines = pdf_text(path).splitlines()
+    for dep in (d for s in report["services"] for d in s["dependencies"]):
+        for item in dep["items"]:
+            assert any(item["id"] in line and line.split()[0] == state_word(item["state"]) for line in lines), item["id"]
+        for e in dep["evidence"]:
+            if e["check"] == "route":
+                continue
+            word = change_word("regression" if e["regression"] else e["classification"])
+            assert any(f"{word} {e['check']} {e['target']}" in " ".join(line.split()) for line in lines), e["check"]

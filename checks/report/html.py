@@ -322,7 +322,7 @@ def service_section(service: dict, index: int, say=lambda v: v, report: dict | N
            "<p>" + esc(_("Owner {owner} · criticality {criticality} · {n} dependencies").format(
                owner=service["owner"], criticality=service["criticality"], n=n)) + f"</p>{notes}"]
     out += [dependency_block(dep, say, path_block(dep, report, variant, f"{index}.{j}") if report else "",
-                             fold_routes=variant == "qt")
+                             pdf=variant == "qt")
             for j, dep in enumerate(service["dependencies"])]
     out.append("</div>")
     return out

@@ -61,10 +61,11 @@ def notes_html(text) -> str:
     return "".join(f'<p class="notes">{esc(p)}</p>' for p in out)
 
 
-def dependency_block(dep: dict, say: Callable = _same, path: str = "", fold_routes: bool = False) -> str:
+def dependency_block(dep: dict, say: Callable = _same, path: str = "", pdf: bool = False) -> str:
     """`path`: the dependency's path diagram (html_summary.path_block), placed under its facts.
-    `fold_routes` (the PDF): the route probes as lines of the facts (`route_lines`) rather than
-    rows of the evidence table."""
+    `pdf` (the "qt" variant: the PDF and the window's preview): the route probes as lines of the
+    facts (`route_lines`) rather than rows of the evidence table, and the items and the probes as
+    rows of paragraphs (`item_rows`, `evidence_rows`) rather than tables."""
     facts = [label("kind", dep["kind"]) + (f" ({label('device_type', dep['device_type'])})"
                                           if dep.get("device_type") else ""),
              f"{dep['protocol']}" + (f"/{dep['port']}" if dep.get("port") is not None else ""),
@@ -84,7 +85,7 @@ def dependency_block(dep: dict, say: Callable = _same, path: str = "", fold_rout
                                                                            sample=dep["sample"])
                              if dep.get("sample") else _("{total} targets").format(total=dep["targets_total"])) + ")"
     evidence, routes = dep["evidence"], ""
-    if fold_routes and any(e["check"] == "route" for e in evidence):
+    if pdf and any(e["check"] == "route" for e in evidence):
         routes = "<br>" + route_lines([e for e in evidence if e["check"] == "route"], say)
         evidence = [e for e in evidence if e["check"] != "route"]
     parts = [f'<h3 class="dep">{esc(dep["ref"])}</h3>',
@@ -107,9 +108,9 @@ def dependency_block(dep: dict, say: Callable = _same, path: str = "", fold_rout
                f' <span class="muted">{esc(cleared.format(what=say(f["cleared_by"])))}</span>') + "</li>"
             for f in dep["flags"]) + "</ul>")
     if dep["items"]:
-        parts.append(items_table(dep["items"], strip=dep["ref"], say=say))
+        parts.append((item_rows if pdf else items_table)(dep["items"], strip=dep["ref"], say=say))
     if evidence:
-        parts.append(evidence_table(evidence, say))
+        parts.append((evidence_rows if pdf else evidence_table)(evidence, say))
     elif not dep["evidence"]:
         parts.append('<p class="muted">' + esc(_("No probe evidence for this dependency.")) + "</p>")
     return "\n".join(parts)
@@ -142,8 +143,15 @@ class _RowWords:
 _TITLE_COLONS = (":", "：")  # "{ref}: {...}" in English, "{ref}：{...}" in Chinese
 
 
+def item_rows(items: list[dict], strip: str = "", say: Callable = _same) -> str:
+    """The PDF's form of `items_table`: a paragraph per item, its state first and the rest hanging
+    beside it (report-qt.css `p.row`): the id and the title, then the evidence."""
+    words = _RowWords()
+    return "".join(item_row(item, strip, False, say, words, paragraph=True) for item in items)
+
+
 def item_row(item: dict, strip: str = "", alt: bool = False, say: Callable = _same,
-             words: _RowWords | None = None) -> str:
+             words: _RowWords | None = None, paragraph: bool = False) -> str:
     w_ = words or _RowWords()
     state = item["state"]
     title = say(item["title"])
@@ -164,15 +172,23 @@ def item_row(item: dict, strip: str = "", alt: bool = False, say: Callable = _sa
         if w.get("granted"):
             evidence.append('<span class="muted">' + esc(w_.granted.format(at=when_text(w["granted"]))) + "</span>")
     evidence += [f'<span class="warn">{esc(say(n))}</span>' for n in item.get("notes") or ()]
+    if paragraph:
+        return (f'<p class="row"><span class="st-{state}"><b>&nbsp;{esc(state_word(state))}'
+                f'&nbsp;</b></span>{tag}&nbsp; <span class="id">{esc(item["id"])}</span>&nbsp; {esc(title)}<br>'
+                + "<br>".join(evidence) + "</p>")
     td = '<td class="alt">' if alt else "<td>"
     return (f'<tr><td class="st-{state}"><b>{esc(state_word(state))}</b>{tag}</td>'
             f'{td}<span class="id">{esc(item["id"])}</span><br>{esc(title)}</td>'
             f'{td}{"<br>".join(evidence)}</td></tr>')
 
 
+def _change_class(e: dict) -> str:
+    return "fail" if e["regression"] else ("pass" if e["classification"] in ("unchanged", "fixed") else "pending")
+
+
 def _change(e: dict, say: Callable) -> tuple[str, str]:
     """What changed between a probe's pre and post: its class (st-...) and its words, as HTML."""
-    cls = "fail" if e["regression"] else ("pass" if e["classification"] in ("unchanged", "fixed") else "pending")
+    cls = _change_class(e)
     change = f"<b>{esc(change_word('regression' if e['regression'] else e['classification']))}</b>"
     return cls, change + "".join(f"<br>[{esc(finding_word(f['severity']))}] {esc(say(f['text']))}"
                                  for f in e["findings"])
@@ -191,6 +207,26 @@ def route_lines(entries: list[dict], say: Callable = _same) -> str:
                                    post=", ".join(side_lines(e["post"], say))))
                    + f' <span class="st-{cls}">{change.replace("<br>", " ")}</span>')
     return "<br>".join(out)
+
+
+def evidence_rows(entries: list[dict], say: Callable = _same) -> str:
+    """The PDF's form of `evidence_table`: a paragraph per probe, what changed first and the rest
+    hanging beside it: the probe and its latency before and after, then each side, then findings."""
+    sides = _("before {pre}; after {post}")
+    out = []
+    for e in entries:
+        cls = _change_class(e)
+        word = change_word("regression" if e["regression"] else e["classification"])
+        where = esc(e.get("dependency") + " ") if e.get("dependency") else ""
+        latency = latency_pair(e)
+        out.append(f'<p class="row"><span class="st-{cls}"><b>&nbsp;{esc(word)}&nbsp;</b>'
+                   f'</span>&nbsp; {where}<b>{esc(e["check"])}</b> <span class="muted">{esc(e.get("target"))}</span>'
+                   + (f" · {esc(latency)}" if latency else "") + "<br>"
+                   + esc(sides.format(pre=", ".join(side_lines(e["pre"], say)),
+                                      post=", ".join(side_lines(e["post"], say))))
+                   + "".join(f"<br>[{esc(finding_word(f['severity']))}] {esc(say(f['text']))}" for f in e["findings"])
+                   + "</p>")
+    return "".join(out)
 
 
 def evidence_table(entries: list[dict], say: Callable = _same) -> str:
