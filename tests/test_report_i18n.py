@@ -264,12 +264,17 @@ def test_a_dependency_says_how_to_clear_the_flags_still_open_and_not_its_own_nam
         assert len(titles) == len(dep["items"]) and not [t for t in titles if t.startswith(esc(dep["ref"]))], titles
 
 
-def test_a_probe_side_says_pass_without_the_agents_word_and_a_failure_with_its_reason(speak):
+def test_a_probe_side_says_pass_without_the_agents_word_and_a_failure_with_its_reason_in_words(speak):
     """"PASS connected · 1.6 ms" and, in Chinese, "通过 connected · 1.6 ms": the agent's success word
-    says nothing PASS does not, in English only; the latency has its own column."""
+    says nothing PASS does not, in English only; the latency has its own column.  A failure's
+    reason is an id, said in the reader's words ("失败 refused", "失败 over_budget" before)."""
     from migready.checks.report.text import side_lines
-    speak("zh_CN")
     passed = {"status": "pass", "reason": "connected", "latency_ms": 1.6, "local": "10.20.1.15:40216"}
     failed = {"status": "fail", "reason": "refused", "latency_ms": None, "detail": "connection refused"}
+    slow = {"status": "fail", "reason": "over_budget", "latency_ms": 950.0}
+    odd = {"status": "inconclusive", "reason": "some_new_reason"}
+    speak("zh_CN")
     assert side_lines(passed) == ["通过", "本端 10.20.1.15:40216"]
-    assert side_lines(failed)[0].endswith(" refused") and "connected" not in " ".join(side_lines(passed))
+    assert [side_lines(s)[0] for s in (failed, slow, odd)] == ["失败 拒绝连接", "失败 超出超时预算", "无法判定 some_new_reason"]
+    speak("en")
+    assert [side_lines(s)[0] for s in (passed, failed, slow)] == ["PASS", "FAIL refused", "FAIL over the timeout budget"]

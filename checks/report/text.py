@@ -113,7 +113,7 @@ def side_lines(side: dict | None, say: Callable = lambda v: v) -> list[str]:
         return [_("(not probed)")]
     head = probe_word(side["status"])
     if side.get("reason") and side["status"] != "pass":
-        head += f" {side['reason']}"
+        head += f" {label('reason', side['reason'])}"
     lines = [head]
     if side.get("local") or side.get("observed"):
         local = side.get("local") or "?"

@@ -34,7 +34,14 @@ VOCABULARY = {
     "reason": {"port_rewritten": N_("source port rewritten"), "address_translated": N_("address translated"),
                "resolves_public": N_("resolves to a public address"),
                "resolves_external": N_("resolves outside every internal zone"),
-               "leaves_via_nat": N_("leaves through the site's NAT"), "over_budget": N_("over the timeout budget")},
+               "leaves_via_nat": N_("leaves through the site's NAT"), "over_budget": N_("over the timeout budget"),
+               # and why it did not answer (the agent's reasons, checks/probing/agent_src: ids, shown in words)
+               "refused": N_("refused"), "timeout": N_("timed out"), "unreachable": N_("unreachable"),
+               "no_route": N_("no route"), "nxdomain": N_("no such name"), "no_answer": N_("no answer"),
+               "silent": N_("no answer"), "reflector_silent": N_("the reflector did not answer"),
+               "tls": N_("TLS failed"), "http_status": N_("HTTP error status"),
+               "unexpected_answer": N_("unexpected answer"), "dns_error": N_("DNS error"),
+               "no_callback": N_("no callback"), "callback_refused": N_("callback refused")},
 }
 
 
