@@ -199,12 +199,12 @@ def route_lines(entries: list[dict], say: Callable = _same) -> str:
     move and what changed: the PDF adds them to the dependency's facts.  As rows of the evidence
     table (which they had to themselves: a route has no latency) they cost ~9% of the PDF's time
     at 10,000 items (bench/README.md)."""
-    line = _("route to {target}: before {pre}; after {post}")
+    line, comma = _("route to {target}: before {pre}; after {post}"), _(", ")  # "，" in Chinese
     out = []
     for e in entries:
         cls, change = _change(e, say)
-        out.append(esc(line.format(target=e.get("target"), pre=", ".join(side_lines(e["pre"], say)),
-                                   post=", ".join(side_lines(e["post"], say))))
+        out.append(esc(line.format(target=e.get("target"), pre=comma.join(side_lines(e["pre"], say)),
+                                   post=comma.join(side_lines(e["post"], say))))
                    + f' <span class="st-{cls}">{change.replace("<br>", " ")}</span>')
     return "<br>".join(out)
 
@@ -212,7 +212,7 @@ def route_lines(entries: list[dict], say: Callable = _same) -> str:
 def evidence_rows(entries: list[dict], say: Callable = _same) -> str:
     """The PDF's form of `evidence_table`: a paragraph per probe, what changed first and the rest
     hanging beside it: the probe and its latency before and after, then each side, then findings."""
-    sides = _("before {pre}; after {post}")
+    sides, comma = _("before {pre}; after {post}"), _(", ")  # "，" in Chinese
     out = []
     for e in entries:
         cls = _change_class(e)
@@ -222,8 +222,8 @@ def evidence_rows(entries: list[dict], say: Callable = _same) -> str:
         out.append(f'<p class="row"><span class="st-{cls}"><b>&nbsp;{esc(word)}&nbsp;</b>'
                    f'</span>&nbsp; {where}<b>{esc(e["check"])}</b> <span class="muted">{esc(e.get("target"))}</span>'
                    + (f" · {esc(latency)}" if latency else "") + "<br>"
-                   + esc(sides.format(pre=", ".join(side_lines(e["pre"], say)),
-                                      post=", ".join(side_lines(e["post"], say))))
+                   + esc(sides.format(pre=comma.join(side_lines(e["pre"], say)),
+                                      post=comma.join(side_lines(e["post"], say))))
                    + "".join(f"<br>[{esc(finding_word(f['severity']))}] {esc(say(f['text']))}" for f in e["findings"])
                    + "</p>")
     return "".join(out)
