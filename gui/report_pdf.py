@@ -242,9 +242,9 @@ def footers(total: int, footer: Callable[[int, int], str], title: str, font: QFo
 
 def unstraddle(doc: QTextDocument, body: QSizeF, pages: int) -> int:
     """Move to the next page each block whose first line Qt left across a page break, and return
-    the page count.  Qt's pagination misses a few (in a list item's last div, after a nested list:
-    3 lines in the 10,000-item report's 1,661 pages), printed half at the foot of one page and
-    half, its top cut off, at the head of the next.  Only the page breaks are looked at (a hit
+    the page count.  Qt's pagination misses a rare one (a list item's last div, after a nested
+    list: one line in the 10,000-item report's 1,661 pages), printed half at the foot of one page
+    and half, its top cut off, at the head of the next.  Only the page breaks are looked at (a hit
     test at a few points across each), and a block found is given a page break before it."""
     layout, height = doc.documentLayout(), body.height()
     for _round in range(3):
