@@ -278,3 +278,16 @@ def test_a_probe_side_says_pass_without_the_agents_word_and_a_failure_with_its_r
     assert [side_lines(s)[0] for s in (failed, slow, odd)] == ["失败 拒绝连接", "失败 超出超时预算", "无法判定 some_new_reason"]
     speak("en")
     assert [side_lines(s)[0] for s in (passed, failed, slow)] == ["PASS", "FAIL refused", "FAIL over the timeout budget"]
+
+
+def test_an_unchanged_probe_with_a_warning_is_not_shown_green():
+    """"UNCHANGED [WARN] egress path direct (eth0) → via gateway 10.60.0.1 (eth0)" was green, the
+    colour of nothing to look at; a warning is amber, in the HTML file's table and in the PDF's rows."""
+    from migready.checks.report.html_parts import evidence_rows, evidence_table, route_lines
+    side = {"status": "pass", "reason": "routed"}
+    warned = {"check": "route", "target": "10.20.0.7", "pre": side, "post": side, "regression": False,
+              "classification": "unchanged", "findings": [{"severity": "warning", "text": "egress path changed"}]}
+    quiet = dict(warned, findings=[], target="10.20.0.8")
+    for render in (evidence_rows, evidence_table, route_lines):
+        assert "st-pending" in render([warned]) and "st-pass" not in render([warned]), render.__name__
+        assert "st-pass" in render([quiet]) and "st-pending" not in render([quiet]), render.__name__

@@ -183,7 +183,14 @@ def item_row(item: dict, strip: str = "", alt: bool = False, say: Callable = _sa
 
 
 def _change_class(e: dict) -> str:
-    return "fail" if e["regression"] else ("pass" if e["classification"] in ("unchanged", "fixed") else "pending")
+    """The colour of what changed: red for a regression, amber for anything a lead should look at
+    (a new or missing probe, and an unchanged one with a warning: "UNCHANGED [WARN] egress path
+    direct → via gateway" was green), green otherwise."""
+    if e["regression"]:
+        return "fail"
+    if e["classification"] not in ("unchanged", "fixed") or any(f.get("severity") == "warning" for f in e["findings"]):
+        return "pending"
+    return "pass"
 
 
 def _change(e: dict, say: Callable) -> tuple[str, str]:
