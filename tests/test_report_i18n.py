@@ -291,3 +291,21 @@ def test_an_unchanged_probe_with_a_warning_is_not_shown_green():
     for render in (evidence_rows, evidence_table, route_lines):
         assert "st-pending" in render([warned]) and "st-pass" not in render([warned]), render.__name__
         assert "st-pass" in render([quiet]) and "st-pending" not in render([quiet]), render.__name__
+
+
+def test_a_run_items_finish_time_reads_like_every_other_time_and_is_signed_as_recorded(ws_path, speak):
+    """"run-2 from local://, finished 2030-01-01T05:00:01.000Z" showed the raw record; the tables show
+    times to the second in UTC, one token.  What is signed keeps the recorded text, so a sign-off
+    made before this reads the same content."""
+    from migready.checks.report.html import words
+    for lang in ("en", "zh_CN"):
+        speak(lang)
+        report = open_report(ws_path)
+        [item] = [i for g in report["general_items"] for i in g["items"] if i["id"] == "run.post"]
+        [run] = [r for r in report["runs"] if r["phase"] == "post"]
+        shown = words(report)(item["evidence"])
+        stamp = run["finished"].replace("T", " ")[:19] + "Z"
+        assert stamp in shown and run["finished"] not in shown, shown
+        assert run["finished"] in str(item["evidence"]) and run["finished"] in canonical_content(report).decode()
+    en, zh = both(ws_path, speak)
+    assert en["digest"] == zh["digest"] == content_digest(zh)

@@ -21,7 +21,7 @@ import yaml
 from .compare import latest_runs
 from ..discovery import Observation, classify
 from .evidence import Judgement, judge
-from ..text.i18n import Joined, Msg
+from ..text.i18n import Joined, Msg, Stamp
 from ..text.labels import requirement_id, requirement_words, term
 from ..inventory.model import Dependency, Inventory
 from .rehearsal_verdict import PHASE as REHEARSAL_PHASE, REQUIREMENT as FAILS_FAST, service_parts
@@ -201,8 +201,9 @@ def checklist_from(inventory: Inventory, inputs: ReviewInput, today: _dt.date | 
         if run is None:
             item.settle("pending", NO_RUN_YET)
         elif run.get("complete"):
+            finished = run.get("finished")
             item.settle("pass", Msg("{run} from {host}, finished {finished}", run=run["id"], host=run["host"],
-                                    finished=run.get("finished")))
+                                    finished=Stamp(finished) if isinstance(finished, str) else finished))
         else:
             item.settle("pending", Msg("{run} from {host} is incomplete: {error}", run=run["id"], host=run["host"],
                                        error=run.get("error")))

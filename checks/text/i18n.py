@@ -174,6 +174,27 @@ class Joined(Msg):
         return sep.join(shown(p) for p in self.params["parts"])
 
 
+class Stamp(Msg):
+    """A recorded time inside a sentence: signed as it was recorded (ISO 8601: changing the signed
+    text would make every sign-off over it stale), shown to the second in UTC, one token, as the
+    report's tables show times ("2029-12-31 20:00:01Z", not "2029-12-31T20:00:01.000Z")."""
+
+    def __new__(cls, value: str) -> "Stamp":
+        self = str.__new__(cls, value)
+        self.msgid, self.plural, self.params = value, None, {}
+        return self
+
+    def shown(self) -> str:
+        import datetime as _dt
+        try:
+            when = _dt.datetime.fromisoformat(str(self).replace("Z", "+00:00"))
+        except ValueError:
+            return str(self)
+        if when.tzinfo is None:
+            return str(self)
+        return when.astimezone(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%SZ")
+
+
 def _rebuild(cls, text, msgid, plural, params):
     self = str.__new__(cls, text)
     self.msgid, self.plural, self.params = msgid, plural, params
