@@ -44,13 +44,17 @@ print("seen", seen.get("platform"), seen.get("size"), seen.get("colours"), "exit
 
 @pytest.mark.skipif(os.environ.get("MIGREADY_XCB_SMOKE") != "1",
                     reason="the xcb smoke test runs in CI under xvfb-run (MIGREADY_XCB_SMOKE=1)")
-def test_the_window_opens_on_a_real_x_server_with_the_xcb_plugin():
+def test_the_window_opens_on_a_real_x_server_with_the_xcb_plugin(tmp_path):
     assert os.environ.get("DISPLAY"), "run under xvfb-run"
     from importlib import resources
     demo = str(resources.files("migready.inventories").joinpath("demo.yaml"))
-    env = dict(os.environ, QT_QPA_PLATFORM="xcb")
+    # its own data and settings folders: the window autosaves an untitled workspace, which went to
+    # the machine's ~/.local/share/migready on every CI run
+    env = dict(os.environ, QT_QPA_PLATFORM="xcb", XDG_DATA_HOME=str(tmp_path / "data"),
+               XDG_CONFIG_HOME=str(tmp_path / "config"))
     out = subprocess.run([sys.executable, "-c", SMOKE, demo], capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode == 0, out.stderr  # not Qt's abort (134), not the preflight's exit 2
     words = out.stdout.split()
     assert words[:2] == ["seen", "xcb"], out.stdout + out.stderr  # the window was exposed on X, via xcb
     assert int(words[-3]) > 3 and words[-1] == "0"  # it drew something (more than a blank), and closed cleanly
+    assert list((tmp_path / "data").rglob("*.migready.json")), "the untitled workspace was saved elsewhere"
