@@ -181,7 +181,7 @@ class Piece:
         try:
             for doc, pages, placed in self.docs:
                 layout = doc.documentLayout()
-                spots = [(_image_spot(layout, doc.findBlock(position), position), drawing) for position, drawing in placed]
+                spots = [(_line_spot(layout, doc.findBlock(position), position), drawing) for position, drawing in placed]
                 for index in range(pages):
                     if cancel is not None and cancel.is_set():
                         raise RenderCancelled()
@@ -257,9 +257,8 @@ def unstraddle(doc: QTextDocument, body: QSizeF, pages: int) -> int:
                 if block is None or block.position() in seen or not block.isValid() or not block.layout().lineCount():
                     continue
                 seen.add(block.position())
-                top = layout.blockBoundingRect(block).top() + block.layout().lineAt(0).y()
-                line = block.layout().lineAt(0)
-                if top < y - _HAIR < y + _HAIR < top + line.height():
+                top = _line_spot(layout, block, block.position()).y()
+                if top < y - _HAIR < y + _HAIR < top + block.layout().lineAt(0).height():
                     cursor = QTextCursor(block)
                     form = block.blockFormat()
                     form.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
@@ -271,11 +270,11 @@ def unstraddle(doc: QTextDocument, body: QSizeF, pages: int) -> int:
     return pages
 
 
-def _image_spot(layout, block, position: int) -> QPointF:
-    """Where the image at `position` is: its block's top left, moved down by its line's offset.
-    The offset is the page break: an image that does not fit at the foot of a page has its line
-    moved to the next page while its block still starts on this one (painted at the block's
-    top, the diagram sat under the footer of one page and was cut off on the next)."""
+def _line_spot(layout, block, position: int) -> QPointF:
+    """Where the line holding `position` starts: its block's top left, moved down by the line's
+    offset.  The offset can be a page break: a line (a path diagram's image) that does not fit at
+    the foot of a page is moved to the next page while its block still starts on this one (painted
+    at the block's top, a diagram sat under the footer of one page and was cut off on the next)."""
     rect = layout.blockBoundingRect(block)
     line = block.layout().lineForTextPosition(position - block.position())
     return QPointF(rect.left(), rect.top() + (line.y() if line.isValid() else 0))

@@ -238,9 +238,9 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
                for k, piece in enumerate(pieces)]
 
     lock = threading.Lock()
-    footing = _Footing(len(pieces))
     queue = list(range(len(pieces) - 1, 0, -1))  # popped from the end; piece 0 (the front matter) is rendered here
     counted: dict[int, tuple[int, list]] = {}  # pages and outline of each piece laid out
+    footing = _Footing(counted, len(pieces), lock)
     rendered: dict[int, bytes | str] = {}  # each piece's PDF (a worker's: its file) until it is merged
     painted = [0]  # pages painted so far, in every process
 
@@ -256,7 +256,7 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
     def laid(k: int, pages: int, outline: list) -> None:
         with lock:
             counted[k] = (pages, outline)
-        footing.counted(k, pages)
+            footing.cond.notify_all()  # a lane may be waiting for the last count
 
     def done(k: int, data: bytes | str) -> None:
         with lock:
@@ -380,36 +380,33 @@ def render_pieces(report: dict, progress=None, cancel: threading.Event | None = 
 class _Footing:
     """Who makes the footers ("page N of M": every piece must be counted first) and what was made.
     A worker with no piece left claims them while this process is still painting; otherwise this
-    process makes them when it merges.  The work is never done twice."""
+    process makes them when it merges.  The work is never done twice.  The pages are render_pieces'
+    own count ({piece: (pages, outline)}), under its lock."""
 
-    def __init__(self, pieces: int):
-        self.cond = threading.Condition()
-        self.pieces = pieces
-        self.pages: dict[int, int] = {}
+    def __init__(self, counted: dict, pieces: int, lock: threading.Lock):
+        self.cond = threading.Condition(lock)
+        self.counted, self.pieces = counted, pieces
         self.by: str | None = None  # "worker" or "here"
         self.made: str | None = None  # the worker's file
         self.closed = False
 
-    def counted(self, k: int, pages: int) -> None:
-        with self.cond:
-            self.pages[k] = pages
-            if len(self.pages) == self.pieces:
-                self.cond.notify_all()
+    def _total(self) -> int:  # with the lock held
+        return sum(pages for pages, _outline in self.counted.values()) if len(self.counted) == self.pieces else 0
 
     def total(self) -> int:
         """Every page of the report once every piece is counted, else 0."""
         with self.cond:
-            return sum(self.pages.values()) if len(self.pages) == self.pieces else 0
+            return self._total()
 
     def claim_for_worker(self) -> int:
         """The total to make them for, waiting until every piece is counted; 0: not this worker's job."""
         with self.cond:
-            while len(self.pages) < self.pieces and not self.closed:
+            while len(self.counted) < self.pieces and not self.closed:
                 self.cond.wait()
             if self.by is not None or self.closed:
                 return 0
             self.by = "worker"
-            return sum(self.pages.values())
+            return self._total()
 
     def claim_here(self) -> bool:
         with self.cond:

@@ -134,8 +134,8 @@ def test_a_worker_with_no_piece_left_makes_the_footers_while_this_process_paints
     footings = []
 
     class Recorded(report_pdf_pieces._Footing):
-        def __init__(self, pieces):
-            super().__init__(pieces)
+        def __init__(self, *args):
+            super().__init__(*args)
             footings.append(self)
 
     class Slow(report_pdf.Piece):
