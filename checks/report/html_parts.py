@@ -193,12 +193,18 @@ def _change_class(e: dict) -> str:
     return "pass"
 
 
+def _change_word(e: dict) -> str:
+    return change_word("regression" if e["regression"] else e["classification"])
+
+
+def _findings(e: dict, say: Callable) -> str:
+    """A probe's findings, a line each ("<br>[warning] egress path ..."), as HTML."""
+    return "".join(f"<br>[{esc(finding_word(f['severity']))}] {esc(say(f['text']))}" for f in e["findings"])
+
+
 def _change(e: dict, say: Callable) -> tuple[str, str]:
     """What changed between a probe's pre and post: its class (st-...) and its words, as HTML."""
-    cls = _change_class(e)
-    change = f"<b>{esc(change_word('regression' if e['regression'] else e['classification']))}</b>"
-    return cls, change + "".join(f"<br>[{esc(finding_word(f['severity']))}] {esc(say(f['text']))}"
-                                 for f in e["findings"])
+    return _change_class(e), f"<b>{esc(_change_word(e))}</b>" + _findings(e, say)
 
 
 def route_lines(entries: list[dict], say: Callable = _same) -> str:
@@ -222,17 +228,14 @@ def evidence_rows(entries: list[dict], say: Callable = _same) -> str:
     sides, comma = _("before {pre}; after {post}"), _(", ")  # "，" in Chinese
     out = []
     for e in entries:
-        cls = _change_class(e)
-        word = change_word("regression" if e["regression"] else e["classification"])
         where = esc(e.get("dependency") + " ") if e.get("dependency") else ""
         latency = latency_pair(e)
-        out.append(f'<p class="row"><span class="st-{cls}"><b>&nbsp;{esc(word)}&nbsp;</b>'
+        out.append(f'<p class="row"><span class="st-{_change_class(e)}"><b>&nbsp;{esc(_change_word(e))}&nbsp;</b>'
                    f'</span>&nbsp; {where}<b>{esc(e["check"])}</b> <span class="muted">{esc(e.get("target"))}</span>'
                    + (f" · {esc(latency)}" if latency else "") + "<br>"
                    + esc(sides.format(pre=comma.join(side_lines(e["pre"], say)),
                                       post=comma.join(side_lines(e["post"], say))))
-                   + "".join(f"<br>[{esc(finding_word(f['severity']))}] {esc(say(f['text']))}" for f in e["findings"])
-                   + "</p>")
+                   + _findings(e, say) + "</p>")
     return "".join(out)
 
 
