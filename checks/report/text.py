@@ -16,6 +16,7 @@ from typing import Callable
 
 from ..text.i18n import N_, Msg, _, language
 from ..text.labels import label
+from ..text.times import short_time
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 STATE_LABELS = {"pass": "PASS", "fail": "FAIL", "pending": "PENDING", "waived": "WAIVED", "na": "N/A"}  # ids, in order
@@ -167,7 +168,6 @@ def attestation_text(run: dict, say: Callable = lambda v: v) -> str:
 
 def when_text(value) -> str:
     """A recorded time to the second, in UTC, one token ("2026-12-07 03:17:31Z"): never wraps mid-stamp."""
-    from .timeline import short_time
     return short_time(value)
 
 

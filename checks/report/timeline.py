@@ -11,9 +11,8 @@ attestations) is also in the signed content.
 """
 from __future__ import annotations
 
-import datetime as _dt
-
 from ..store.workspace import Workspace
+from ..text.times import parse_time
 
 # event actions the appendix lists, and the detail fields it keeps of each
 KEPT = {
@@ -28,31 +27,12 @@ KEPT = {
 }
 
 
-def parse_time(text) -> _dt.datetime | None:
-    """An ISO 8601 time as the workspace writes it ('…Z' or '+00:00'); None when it is not one."""
-    if not isinstance(text, str) or not text:
-        return None
-    try:
-        value = _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=_dt.timezone.utc)
-
-
 def duration_s(started, finished) -> float | None:
     """Seconds between two recorded times, None when either is missing or unreadable."""
     a, b = parse_time(started), parse_time(finished)
     if a is None or b is None or b < a:
         return None
     return round((b - a).total_seconds(), 3)
-
-
-def short_time(text) -> str:
-    """'2026-12-07 03:17:31Z': to the second, one token wide (a report column never wraps it)."""
-    value = parse_time(text)
-    if value is None:
-        return "" if text is None else str(text)
-    return value.astimezone(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%SZ")
 
 
 def event_entries(workspace: Workspace) -> list[dict]:

@@ -31,6 +31,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable
 
+from .times import short_time
+
 LOCALEDIR = Path(str(resources.files("migready.resources").joinpath("i18n")))
 DOMAIN = "migready"
 SOURCE_LANGUAGE = "en"
@@ -185,14 +187,7 @@ class Stamp(Msg):
         return self
 
     def shown(self) -> str:
-        import datetime as _dt
-        try:
-            when = _dt.datetime.fromisoformat(str(self).replace("Z", "+00:00"))
-        except ValueError:
-            return str(self)
-        if when.tzinfo is None:
-            return str(self)
-        return when.astimezone(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%SZ")
+        return short_time(str(self))
 
 
 def _rebuild(cls, text, msgid, plural, params):
